@@ -1,0 +1,6 @@
+"""``python -m qemlflow_lint``: the same as the ``qemlflow-lint`` command."""
+
+from qemlflow_lint.cli import entry_point
+
+if __name__ == "__main__":
+    entry_point()

@@ -1,0 +1,76 @@
+"""The default heavy-module list, why each entry is on it, and how an import is matched.
+
+An entry matches the module itself and all of its submodules: ``torch`` matches
+``import torch.nn``, ``from torch import nn`` and ``from torch.nn import functional``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+#: Default heavy modules and the reason each one is listed. The figures are typical cold
+#: import times on a laptop-class machine; they vary, the order of magnitude does not.
+DEFAULT_HEAVY_MODULES: Mapping[str, str] = {
+    "torch": "PyTorch loads its C++ runtime and CUDA probing: 1-3 s",
+    "torchvision": "imports torch and its image ops",
+    "torch_geometric": "imports torch, torch_scatter and friends",
+    "dgl": "imports torch or another backend at import",
+    "lightning": "imports torch, torchmetrics and many integrations",
+    "pytorch_lightning": "imports torch, torchmetrics and many integrations",
+    "tensorflow": "TensorFlow loads its whole graph runtime: 2-10 s",
+    "keras": "imports a backend (TensorFlow, JAX or torch)",
+    "jax": "loads XLA and probes accelerators",
+    "jaxlib": "the XLA runtime behind jax",
+    "flax": "imports jax",
+    "transformers": "imports torch/tensorflow lazily but still builds large registries",
+    "datasets": "imports pyarrow, pandas and fsspec",
+    "pandas": "pandas pulls in numpy, dateutil, pytz and its own C extensions: 0.3-1 s",
+    "polars": "loads a large compiled extension",
+    "pyarrow": "loads the Arrow C++ libraries",
+    "scipy": "submodules load large compiled extensions (BLAS/LAPACK wrappers)",
+    "sklearn": "scikit-learn imports scipy, joblib and threadpoolctl",
+    "statsmodels": "imports scipy and pandas",
+    "xgboost": "loads a large shared library",
+    "lightgbm": "loads a large shared library",
+    "catboost": "loads a large shared library",
+    "matplotlib": "builds its font cache and picks a GUI backend",
+    "seaborn": "imports matplotlib, pandas and scipy",
+    "plotly": "imports a large generated graph-objects tree",
+    "bokeh": "imports a large model registry",
+    "cv2": "OpenCV loads a large shared library",
+    "numba": "imports llvmlite and initialises LLVM",
+    "sympy": "builds its assumption system and printers at import: about 0.5 s",
+    "dask": "imports its scheduler, and pandas/numpy when the extras are installed",
+    "ray": "starts a large runtime with many dependencies",
+    "networkx": "imports hundreds of algorithm modules",
+    "rdkit": "RDKit loads its C++ libraries and Boost.Python bindings",
+    "deepchem": "imports tensorflow or torch, rdkit and sklearn",
+    "openmm": "loads its compiled plugins",
+    "mdtraj": "imports scipy and compiled extensions",
+    "pymatgen": "imports scipy, numpy and large data tables",
+    "ase": "imports scipy and matplotlib helpers",
+    "qiskit": "imports a large transpiler and compiled extensions",
+    "pennylane": "imports autograd, scipy and device plugins",
+    "cirq": "imports sympy, scipy and pandas",
+    "wandb": "imports a large client and starts background machinery",
+    "mlflow": "imports a large client with many dependencies",
+}
+
+
+def match_heavy(module: str, heavy_modules: Iterable[str]) -> str | None:
+    """Return the heavy entry that ``module`` is, or is a submodule of; else ``None``.
+
+    The most specific (longest) entry wins, so ``scipy.stats`` is named rather than
+    ``scipy`` when both are listed.
+    """
+    best: str | None = None
+    for entry in heavy_modules:
+        if module == entry or module.startswith(entry + "."):
+            if best is None or len(entry) > len(best):
+                best = entry
+    return best
+
+
+def inside_package(module: str, package: str) -> bool:
+    """True when ``module`` is ``package`` itself or one of its submodules."""
+    return module == package or module.startswith(package + ".")

@@ -1,0 +1,64 @@
+"""The shape every rule has: a declaration (class attributes) plus visitor hooks.
+
+A rule module defines one subclass of :class:`Rule`. Its docstring is the rule's
+documentation, in the sections *What it does*, *Why is this bad?*, *Example*,
+*Use instead* and *Options*; ``qemlflow-lint explain`` prints it and the README's rule
+table is generated from the same attributes.
+
+The engine makes one instance per file and calls ``visit_<NodeType>(node, where)`` for
+every statement (and ``except`` handler) of that type, in source order, then
+:meth:`Rule.finish`. A rule records findings with :meth:`Rule.report` and counts its
+units (the score's denominator) in :attr:`Rule.units`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import ClassVar
+
+from qemlflow_lint.context import FileContext
+from qemlflow_lint.findings import Finding
+
+
+@dataclass(frozen=True)
+class RuleOption:
+    """One configuration key a rule reads, as documented by ``explain``."""
+
+    key: str
+    kind: str
+    default: str
+    help: str
+
+
+class Rule:
+    """Base class of every rule; see the module docstring for the protocol."""
+
+    code: ClassVar[str]
+    symbol: ClassVar[str]
+    category: ClassVar[str]
+    #: One line, shown by ``rules`` and in the README table.
+    summary: ClassVar[str]
+    #: What the score counts for this rule ("module", "public def", ...).
+    unit: ClassVar[str]
+    #: The pylint message id (letter + checker prefix + two digits).
+    pylint_id: ClassVar[str]
+    options: ClassVar[tuple[RuleOption, ...]] = ()
+    version_added: ClassVar[str] = "0.1.0"
+
+    def __init__(self, file: FileContext) -> None:
+        self.file = file
+        self.findings: list[Finding] = []
+        self.units = 0
+
+    def begin(self, tree: ast.Module) -> None:
+        """Called once before the walk; override to count file-level units."""
+
+    def finish(self) -> None:
+        """Called once after the walk; override for decisions that need the whole file."""
+
+    def report(self, node: ast.AST, message: str, unit: str = "<module>") -> None:
+        """Record a finding at ``node``'s position."""
+        line = getattr(node, "lineno", 1)
+        col = getattr(node, "col_offset", 0)
+        self.findings.append(Finding(line, col, self.code, message, unit))

@@ -1,0 +1,130 @@
+"""QF002 untyped-public-def."""
+
+from __future__ import annotations
+
+import ast
+from typing import List, Tuple, Union
+
+from qemlflow_lint.context import Scope, Where, def_is_public
+from qemlflow_lint.rules.base import Rule
+
+AnyDef = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+def decorator_names(node: AnyDef) -> frozenset[str]:
+    """The last dotted part of each decorator: ``@typing.overload`` → ``overload``."""
+    names = set()
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, ast.Attribute):
+            names.add(target.attr)
+    return frozenset(names)
+
+
+def missing_annotations(node: AnyDef, in_class: bool) -> list[str]:
+    """Every unannotated parameter by name (``*args``, ``**kwargs`` marked) and ``return``.
+
+    The first parameter of a method (``self``/``cls``) needs no annotation unless the
+    method is a ``@staticmethod``; ``__init__`` needs no return annotation.
+    """
+    arguments = node.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    if in_class and positional and "staticmethod" not in decorator_names(node):
+        positional = positional[1:]
+    missing = [a.arg for a in positional if a.annotation is None]
+    if arguments.vararg is not None and arguments.vararg.annotation is None:
+        missing.append(f"*{arguments.vararg.arg}")
+    missing.extend(a.arg for a in arguments.kwonlyargs if a.annotation is None)
+    if arguments.kwarg is not None and arguments.kwarg.annotation is None:
+        missing.append(f"**{arguments.kwarg.arg}")
+    if node.returns is None and node.name != "__init__":
+        missing.append("return")
+    return missing
+
+
+class UntypedPublicDef(Rule):
+    """Public functions and methods whose parameters or return are not all annotated.
+
+    ## What it does
+    Reports a public function or method with any unannotated parameter (``*args`` and
+    ``**kwargs`` included) or no return annotation, and names every missing one.
+    A def is public when its name has no leading underscore (dunders such as ``__call__``
+    are public), every enclosing class is public, it is not nested in a function, its
+    module is public (no module path part starting with ``_``), and, when the module has
+    a literal ``__all__``, a module-level name is listed in it.
+
+    The first parameter of a method (``self``/``cls``) is exempt unless the method is a
+    ``@staticmethod``; ``__init__`` needs no return annotation. ``@overload``
+    implementations (the stubs are checked instead), ``@no_type_check`` functions and
+    test files are exempt.
+
+    ## Why is this bad?
+    A public function is an API. Without annotations, type checkers treat its callers'
+    values as ``Any``, editors cannot complete or check calls, and readers must guess
+    what it takes and returns.
+
+    ## Example
+    ```python
+    def featurize(smiles, radius=2):
+        ...
+    ```
+
+    ## Use instead
+    ```python
+    def featurize(smiles: str, radius: int = 2) -> list[int]:
+        ...
+    ```
+
+    ## Options
+    None.
+    """
+
+    code = "QF002"
+    symbol = "untyped-public-def"
+    category = "api"
+    summary = "public function or method without complete type annotations"
+    unit = "public def"
+    pylint_id = "C7702"
+
+    def begin(self, tree: ast.Module) -> None:
+        """Test files are not checked."""
+        self.checked = not self.file.is_test
+        self.candidates: List[Tuple[AnyDef, Scope]] = []
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
+        """Collect public defs; overloads are resolved once the whole scope is known."""
+        self._collect(node, where)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
+        """Same as ``def``."""
+        self._collect(node, where)
+
+    def _collect(self, node: AnyDef, where: Where) -> None:
+        if self.checked and def_is_public(node.name, where.scope, self.file):
+            if "no_type_check" not in decorator_names(node):
+                self.candidates.append((node, where.scope))
+
+    def finish(self) -> None:
+        """Check every public def except ``@overload`` implementations."""
+        overloaded = {
+            (scope.qualname, node.name)
+            for node, scope in self.candidates
+            if "overload" in decorator_names(node)
+        }
+        for node, scope in self.candidates:
+            is_stub = "overload" in decorator_names(node)
+            if not is_stub and (scope.qualname, node.name) in overloaded:
+                continue
+            self.units += 1
+            in_class = scope.kind == "class"
+            missing = missing_annotations(node, in_class)
+            if missing:
+                qualname = scope.child("function", node.name, True).qualname
+                kind = "method" if in_class else "function"
+                self.report(
+                    node,
+                    f"public {kind} '{qualname}' is missing type annotations: {', '.join(missing)}",
+                    unit=f"{qualname}:{node.lineno}",
+                )

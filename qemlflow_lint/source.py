@@ -1,0 +1,85 @@
+"""Reading and parsing one file, turning every failure into a clear reason.
+
+Nothing here raises for bad input: a file that cannot be read, decoded or parsed gives a
+:class:`SourceError` with a message and a position, which front ends report as QF000.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SourceError:
+    """Why a file could not be analysed, and where (1-based line, 0-based column)."""
+
+    reason: str
+    line: int = 1
+    col: int = 0
+
+
+def split_lines(text: str) -> list[str]:
+    """Physical lines with universal newlines, as the tokenizer and flake8 see them."""
+    return io.StringIO(text, newline=None).readlines()
+
+
+def decode(data: bytes) -> str | SourceError:
+    """Decode source bytes as Python does: BOM, then PEP 263 coding line, then UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        line = data[:200].count(b"\n") + 1 if b"coding" in data[:200] else 1
+        return SourceError(f"bad encoding declaration: {error}", min(line, 2))
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        col = error.start - (before.rfind(b"\n") + 1)
+        return SourceError(
+            f"cannot decode byte {data[error.start]:#04x} as {encoding} ({error.reason})",
+            line,
+            col,
+        )
+    except LookupError as error:  # a codec that exists by name but cannot decode
+        return SourceError(f"bad encoding declaration: {error}")
+
+
+def read_source(path: str) -> str | SourceError:
+    """The decoded text of ``path``, or why it cannot be had."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except IsADirectoryError:
+        return SourceError("is a directory, not a file")
+    except FileNotFoundError:
+        return SourceError("file not found (it may have been removed during the run)")
+    except PermissionError:
+        return SourceError("permission denied")
+    except OSError as error:
+        return SourceError(f"cannot read the file: {error.strerror or error}")
+    return decode(data)
+
+
+def parse(text: str, path: str) -> ast.Module | SourceError:
+    """Parse ``text`` once with :mod:`ast`, or say why that failed and where."""
+    try:
+        return ast.parse(text, filename=path)
+    except SyntaxError as error:
+        line = error.lineno or 1
+        col = max((error.offset or 1) - 1, 0)
+        kind = type(error).__name__
+        label = "syntax error" if kind == "SyntaxError" else kind
+        return SourceError(f"{label}: {error.msg}", line, col)
+    except ValueError as error:  # NUL bytes on Python < 3.12
+        return SourceError(f"syntax error: {error}", _nul_line(text))
+    except (RecursionError, MemoryError):
+        return SourceError("the code is nested too deeply for Python's parser")
+
+
+def _nul_line(text: str) -> int:
+    index = text.find("\0")
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1

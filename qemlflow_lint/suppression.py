@@ -1,0 +1,77 @@
+"""``# noqa`` comments, read exactly as flake8 reads them.
+
+flake8 applies ``# noqa`` itself; the CLI and the pylint plugin use this module so that a
+comment means the same in every front end:
+
+- ``# noqa`` (any case) on the reported line suppresses every finding there;
+- ``# noqa: QF001,QF002`` suppresses those codes, and codes that start with a listed one;
+- a comment at the end of a statement that spans several lines covers all of its lines;
+- a line that is only ``# flake8: noqa`` skips the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+import tokenize
+from typing import Iterable, Sequence
+
+from qemlflow_lint.findings import Finding
+
+NOQA_COMMENT = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+FILE_NOQA_COMMENT = re.compile(r"\s*# flake8[:=]\s*noqa", re.IGNORECASE)
+_CODE_SEPARATOR = re.compile(r"[,\s]")
+
+
+def file_is_skipped(lines: Sequence[str]) -> bool:
+    """True when a line is a file-level ``# flake8: noqa`` comment."""
+    return any(FILE_NOQA_COMMENT.match(line) for line in lines)
+
+
+def comment_suppresses(code: str, text: str) -> bool:
+    """True when a ``# noqa`` comment in ``text`` covers ``code``."""
+    match = NOQA_COMMENT.search(text)
+    if match is None:
+        return False
+    listed = match.group("codes")
+    if listed is None:
+        return True
+    codes = tuple(part.strip() for part in _CODE_SEPARATOR.split(listed) if part.strip())
+    return code in codes or code.startswith(codes)
+
+
+def _statement_text(lines: Sequence[str]) -> dict[int, str]:
+    """Map each line to the text of every line of the logical line it belongs to."""
+    mapping: dict[int, str] = {}
+    first, last = len(lines) + 2, -1
+    position = iter(lines)
+    try:
+        for token in tokenize.generate_tokens(lambda: next(position, "")):
+            kind, _, start, end, _ = token
+            if kind in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            first, last = min(first, start[0]), max(last, end[0])
+            if kind in (tokenize.NL, tokenize.NEWLINE):
+                joined = "".join(lines[first - 1 : last])
+                mapping.update(dict.fromkeys(range(first, last + 1), joined))
+                first, last = len(lines) + 2, -1
+    except (tokenize.TokenError, SyntaxError):
+        return {}
+    return mapping
+
+
+def unsuppressed(findings: Iterable[Finding], lines: Sequence[str]) -> list[Finding]:
+    """The findings that no ``# noqa`` comment covers (QF000 is never suppressed)."""
+    findings = list(findings)
+    if not findings or not any("noqa" in line.lower() for line in lines):
+        return findings
+    if file_is_skipped(lines):
+        return [f for f in findings if f.code == "QF000"]
+    statements = _statement_text(lines)
+    kept = []
+    for finding in findings:
+        text = statements.get(finding.line)
+        if text is None and 0 < finding.line <= len(lines):
+            text = lines[finding.line - 1]
+        if finding.code == "QF000" or not comment_suppresses(finding.code, text or ""):
+            kept.append(finding)
+    return kept
