@@ -1,0 +1,132 @@
+"""Run the three front ends exactly as a user does (subprocesses) and read their output.
+
+Every runner returns :class:`Reported` rows with a 0-based column, so results from flake8
+and the CLI (which print ``col + 1``) and pylint (which prints the column as is) compare
+directly.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "fixtures"
+
+#: pylint symbols of every rule, enabled alone so pylint's own checks stay quiet.
+PYLINT_SYMBOLS = "heavy-top-level-import,untyped-public-def"
+_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.*)$")
+_EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>QF\d{3}(?:\s*,\s*QF\d{3})*)")
+_MIN_PYTHON = re.compile(r"^#\s*min-python:\s*(\d+)\.(\d+)", re.MULTILINE)
+
+
+@dataclass(frozen=True, order=True)
+class Reported:
+    """One finding as a front end printed it."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str = field(compare=False)
+
+
+def _run(command: Sequence[str], stdin: Optional[str] = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        list(command), input=stdin, capture_output=True, text=True, cwd=str(cwd), env=env, timeout=600
+    )
+
+
+def _parse(stdout: str, col_base: int) -> list[Reported]:
+    rows = []
+    for line in stdout.splitlines():
+        match = _LINE.match(line.strip())
+        if match:
+            rows.append(
+                Reported(
+                    os.path.normpath(match["path"]),
+                    int(match["line"]),
+                    int(match["col"]) - col_base,
+                    match["code"],
+                    match["message"],
+                )
+            )
+    return sorted(rows)
+
+
+def cli_command(*args: str) -> list[str]:
+    """The CLI invoked through the running interpreter."""
+    return [sys.executable, "-m", "qemlflow_lint", *args]
+
+
+def run_cli(paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO) -> list[Reported]:
+    """``qemlflow-lint check PATHS``."""
+    done = _run(cli_command("check", *extra, *paths), stdin, cwd)
+    assert done.returncode in (0, 1), done.stderr
+    return _parse(done.stdout, 1)
+
+
+def run_flake8(paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO) -> list[Reported]:
+    """``flake8 --select QF PATHS`` with no user configuration."""
+    command = [sys.executable, "-m", "flake8", "--isolated", "--select", "QF", *extra, *paths]
+    done = _run(command, stdin, cwd)
+    assert done.returncode in (0, 1), done.stderr
+    return _parse(done.stdout, 1)
+
+
+def run_pylint(paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO) -> list[Reported]:
+    """``pylint --load-plugins=qemlflow_lint.pylint_plugin`` with only our messages enabled."""
+    command = [
+        sys.executable, "-m", "pylint", "--rcfile=/dev/null" if os.name != "nt" else "--rcfile=NUL",
+        "--load-plugins=qemlflow_lint.pylint_plugin", "--disable=all", f"--enable={PYLINT_SYMBOLS}",
+        "--msg-template={path}:{line}:{column}: {msg}", "--score=n", "--persistent=n",
+        *extra, *paths,
+    ]
+    done = _run(command, stdin, cwd)
+    assert done.returncode & 32 == 0 and done.returncode & 1 == 0, done.stdout + done.stderr
+    return _parse(done.stdout, 0)
+
+
+FRONT_ENDS = {"cli": run_cli, "flake8": run_flake8, "pylint": run_pylint}
+
+
+def fixture_files() -> list[Path]:
+    """Every fixture file that the running Python can parse (see ``# min-python:``)."""
+    files = []
+    for path in sorted(FIXTURES.rglob("*.py")):
+        if "bad" in path.relative_to(FIXTURES).parts:
+            continue
+        header = _MIN_PYTHON.search(path.read_text(encoding="utf-8"))
+        if header and sys.version_info < (int(header[1]), int(header[2])):
+            continue
+        files.append(path)
+    return files
+
+
+def expected_in(path: Path) -> list[tuple[str, int, str]]:
+    """``(path, line, code)`` for every ``# expect: QFnnn`` comment in a fixture."""
+    relative = os.path.normpath(path.relative_to(REPO))
+    expected = []
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _EXPECT.search(text)
+        if match:
+            expected.extend((relative, number, code.strip()) for code in match["codes"].split(","))
+    return sorted(expected)
+
+
+def case_name(path: Path, line: int) -> str:
+    """The ``# case: name`` heading that a fixture line falls under, for failure messages."""
+    name = "(no case)"
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if number > line:
+            break
+        stripped = text.strip()
+        if stripped.startswith("# case:"):
+            name = stripped[len("# case:") :].strip()
+    return name
