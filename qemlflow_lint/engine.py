@@ -9,7 +9,6 @@ whether it runs when the module is imported. Rules never import or run analysed 
 from __future__ import annotations
 
 import ast
-import functools
 from dataclasses import replace
 from typing import Callable, Dict, Iterator, List, Sequence, Tuple
 
@@ -40,17 +39,6 @@ _BODY_ONLY_TYPES: Tuple[type, ...] = (ast.With, ast.AsyncWith, ast.ExceptHandler
     t for t in (getattr(ast, "match_case", None),) if isinstance(t, type)
 )
 Block = Tuple[Iterator[ast.AST], Where]
-
-
-@functools.lru_cache(maxsize=None)
-def _hook_names(rule: type[Rule]) -> tuple[tuple[type[ast.AST], str], ...]:
-    hooks = []
-    for name in dir(rule):
-        if name.startswith("visit_"):
-            node_type = getattr(ast, name[len("visit_") :], None)
-            if isinstance(node_type, type) and issubclass(node_type, ast.AST):
-                hooks.append((node_type, name))
-    return tuple(hooks)
 
 
 def literal_all(tree: ast.Module) -> frozenset[str] | None:
@@ -84,7 +72,9 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
             isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
         ):
             return None
-        literal = {e.value for e in value.elts if isinstance(e, ast.Constant)}
+        literal = {
+            e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        }
         if isinstance(statement, ast.Assign) or isinstance(statement, ast.AnnAssign):
             names = set(literal)
         else:
@@ -138,7 +128,7 @@ def analyse_tree(
     dispatch: Dict[type, List[Hook]] = {}
     for instance in instances:
         instance.begin(tree)
-        for node_type, name in _hook_names(type(instance)):
+        for node_type, name in instance.hooks:
             dispatch.setdefault(node_type, []).append(getattr(instance, name))
 
     stack: List[Block] = [(iter(tree.body), module_where(file))]

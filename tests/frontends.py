@@ -18,8 +18,8 @@ from typing import Iterable, Optional, Sequence
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 
-#: pylint symbols of every rule, enabled alone so pylint's own checks stay quiet.
-PYLINT_SYMBOLS = "heavy-top-level-import,untyped-public-def"
+#: pylint checker name: enabling it alone enables every rule and keeps pylint's own checks quiet.
+PYLINT_SYMBOLS = "qemlflow-lint"
 _LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.*)$")
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>QF\d{3}(?:\s*,\s*QF\d{3})*)")
 _MIN_PYTHON = re.compile(r"^#\s*min-python:\s*(\d+)\.(\d+)", re.MULTILINE)

@@ -45,6 +45,17 @@ class Rule:
     pylint_id: ClassVar[str]
     options: ClassVar[tuple[RuleOption, ...]] = ()
     version_added: ClassVar[str] = "0.1.0"
+    #: ``(node type, method name)`` of every ``visit_<NodeType>`` hook, found once per class.
+    hooks: ClassVar[tuple[tuple[type[ast.AST], str], ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        found = []
+        for name in dir(cls):
+            node_type = getattr(ast, name[len("visit_") :], None) if name.startswith("visit_") else None
+            if isinstance(node_type, type) and issubclass(node_type, ast.AST):
+                found.append((node_type, name))
+        cls.hooks = tuple(found)
 
     def __init__(self, file: FileContext) -> None:
         self.file = file

@@ -1,0 +1,66 @@
+"""The rule registry is the one source of truth, and it is well formed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from qemlflow_lint.cli import explain_text, rule_table
+from qemlflow_lint.registry import all_rules, find_rule
+from qemlflow_lint.rules.base import Rule
+
+RULES = all_rules()
+README = Path(__file__).resolve().parent.parent / "README.md"
+SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Options")
+
+
+def test_codes_symbols_and_pylint_ids_are_unique() -> None:
+    for attribute in ("code", "symbol", "pylint_id"):
+        values = [getattr(rule, attribute) for rule in RULES]
+        assert len(values) == len(set(values)), f"duplicate {attribute}: {values}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_rule_declaration_is_complete(rule: type[Rule]) -> None:
+    assert re.fullmatch(r"QF\d{3}", rule.code)
+    assert re.fullmatch(r"[a-z]+(-[a-z]+)+", rule.symbol)
+    # one checker prefix (77) for every message; the last two digits follow the rule number
+    assert re.fullmatch(r"[CRWEF]77\d\d", rule.pylint_id)
+    number = int(rule.code[2:])
+    assert int(rule.pylint_id[3:]) == (number if number < 100 else number - 50)
+    assert rule.summary and not rule.summary.endswith(".")
+    assert rule.unit in {"module", "public def", "public object", "except handler"}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_rule_documentation_has_every_section(rule: type[Rule]) -> None:
+    text = explain_text(rule)
+    positions = [text.find(section) for section in SECTIONS]
+    assert all(p >= 0 for p in positions), f"{rule.code} lacks a section: {positions}"
+    assert positions == sorted(positions), f"{rule.code} sections out of order"
+    assert "```python" in text
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
+def test_rules_are_found_by_code_and_symbol(rule: type[Rule]) -> None:
+    assert find_rule(rule.code) is rule
+    assert find_rule(rule.code.lower()) is rule
+    assert find_rule(rule.symbol) is rule
+
+
+def test_every_rule_module_declares_exactly_one_rule() -> None:
+    modules = sorted(
+        p.stem for p in (Path(__file__).resolve().parent.parent / "qemlflow_lint" / "rules").glob("*.py")
+        if p.stem not in {"__init__", "base"}
+    )
+    assert sorted(rule.__module__.rsplit(".", 1)[-1] for rule in RULES) == modules
+    assert all(rule.__module__.endswith(rule.symbol.replace("-", "_")) for rule in RULES)
+
+
+def test_readme_rule_table_is_generated_from_the_registry() -> None:
+    readme = README.read_text(encoding="utf-8")
+    table = re.search(r"<!-- rule-table:.*?-->\n(.*?)<!-- end rule-table -->", readme, re.S)
+    assert table is not None, "README lost its rule-table markers"
+    assert table.group(1) == rule_table(RULES), "README rule table is stale: paste `qemlflow-lint rules --format markdown`"

@@ -1,0 +1,22 @@
+"""The package obeys its own rules, through every front end, and is strictly typed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from frontends import FRONT_ENDS, REPO
+
+
+@pytest.mark.parametrize("front_end", sorted(FRONT_ENDS))
+def test_package_has_no_findings(front_end: str) -> None:
+    assert FRONT_ENDS[front_end](["qemlflow_lint"]) == []
+
+
+def test_mypy_strict_passes() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"], cwd=str(REPO), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
