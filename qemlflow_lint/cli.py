@@ -161,7 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace, TextIO], int] = args.run
     try:
-        return run(args, sys.stdout)
+        code = run(args, sys.stdout)
+        sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        return code
     except ConfigError as error:
         print(f"qemlflow-lint: error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -29,7 +29,10 @@ def module_name_for(path: str) -> str:
     """
     directory, filename = os.path.split(os.path.abspath(path))
     stem = filename[:-3] if filename.endswith(".py") else os.path.splitext(filename)[0]
-    parts = [] if stem == "__init__" else [stem]
+    parts = [stem]
+    if stem == "__init__":  # the folder is the package, even before the file is saved
+        directory, package = os.path.split(directory)
+        parts = [package] if package else []
     while os.path.isfile(os.path.join(directory, "__init__.py")):
         directory, package = os.path.split(directory)
         if not package:

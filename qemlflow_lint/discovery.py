@@ -59,6 +59,25 @@ def _ignored(path: str, is_dir: bool, rules: Rules) -> bool:
     return False
 
 
+def _enclosing_gitignores(root: str) -> Rules:
+    """The ``.gitignore`` files above ``root`` up to the top of its git repository.
+
+    git applies them to everything below, so ``check src`` skips what ``check .`` skips.
+    Outside a repository only the ``.gitignore`` files inside the walked tree count.
+    """
+    directory = os.path.abspath(root)
+    above: Rules = []
+    while not os.path.exists(os.path.join(directory, ".git")):
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return []
+        directory = parent
+        spec = _gitignore(directory)
+        if spec is not None:
+            above.append((directory, spec))
+    return above
+
+
 def _walk(root: str, rules: Rules, use_gitignore: bool) -> Iterator[str]:
     pending = [(root, rules)]
     while pending:
@@ -106,7 +125,10 @@ def discover(
         if os.path.isdir(root):
             if _is_venv(root):
                 continue
-            found: Iterable[str] = _walk(root, [(root, exclude_spec)], use_gitignore)
+            rules = [(root, exclude_spec)]
+            if use_gitignore:
+                rules.extend(_enclosing_gitignores(root))
+            found: Iterable[str] = _walk(root, rules, use_gitignore)
         elif os.path.lexists(root):
             if force_exclude and _ignored(root, False, [(os.curdir, exclude_spec)]):
                 continue

@@ -16,6 +16,7 @@ from qemlflow_lint.config import Config
 from qemlflow_lint.context import FileContext, Where, def_is_public, module_name_for, module_where
 from qemlflow_lint.findings import UNREADABLE_CODE, FileResult, Finding
 from qemlflow_lint.import_time import (
+    TRY_TYPES,
     catches_import_error,
     is_main_guard,
     is_not_type_checking,
@@ -28,10 +29,7 @@ from qemlflow_lint.suppression import unsuppressed
 
 Hook = Callable[[ast.AST, Where], None]
 
-# ``try/except*`` (3.11+) and ``match`` (3.10+) exist only on newer Pythons.
-_TRY_TYPES: Tuple[type, ...] = tuple(
-    t for t in (ast.Try, getattr(ast, "TryStar", None)) if isinstance(t, type)
-)
+# ``match`` (3.10+) exists only on newer Pythons.
 _MATCH_TYPES: Tuple[type, ...] = tuple(
     t for t in (getattr(ast, "Match", None),) if isinstance(t, type)
 )
@@ -53,6 +51,8 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
         if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
             if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                continue
+            if statement.value is None:  # ``__all__: list[str]`` declares, assigns nothing
                 continue
             value = statement.value
         elif (
@@ -97,7 +97,7 @@ def _children(node: ast.AST, where: Where, file: FileContext) -> List[Block]:
         elif is_not_type_checking(node.test):
             orelse_where = replace(where, at_import=False)
         return [(iter(node.body), body_where), (iter(node.orelse), orelse_where)]
-    if isinstance(node, _TRY_TYPES):
+    if isinstance(node, TRY_TYPES):
         handlers: list[ast.ExceptHandler] = getattr(node, "handlers")
         guarded = replace(where, optional_import=True) if catches_import_error(handlers) else where
         return [

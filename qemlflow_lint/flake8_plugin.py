@@ -35,6 +35,9 @@ class Flake8Plugin:
             return
         config = Config()
         file = file_context(self.filename, self.lines, config, self.tree)
-        findings, _ = analyse_tree(self.tree, file, enabled_rules(config))
+        try:
+            findings, _ = analyse_tree(self.tree, file, enabled_rules(config))
+        except RecursionError:  # flake8 reports code this deep itself; never crash its run
+            return
         for finding in findings:
             yield finding.line, finding.col, finding.text, type(self)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ast
 import sys
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, List, Tuple
 
 #: Exception names whose handlers make a ``try`` an optional-dependency guard.
 IMPORT_ERRORS: frozenset[str] = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -17,12 +18,18 @@ IMPORT_ERRORS: frozenset[str] = frozenset({"ImportError", "ModuleNotFoundError"}
 #: True where the running ``ast`` exposes PEP 810 lazy imports (Python 3.15+).
 SUPPORTS_LAZY_IMPORTS: bool = sys.version_info >= (3, 15)
 
+#: ``try`` statements: ``try/except*`` (3.11+) exists only on newer Pythons.
+TRY_TYPES: Tuple[type, ...] = tuple(
+    t for t in (ast.Try, getattr(ast, "TryStar", None)) if isinstance(t, type)
+)
 
-def _dotted(node: ast.expr) -> str | None:
+
+def dotted_name(node: ast.expr) -> str | None:
+    """``a.b.c`` for a chain of names and attributes, else ``None``."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
+        base = dotted_name(node.value)
         return None if base is None else f"{base}.{node.attr}"
     return None
 
@@ -71,7 +78,7 @@ def catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
         for candidate in candidates:
             if candidate is None:
                 continue
-            name = _dotted(candidate)
+            name = dotted_name(candidate)
             if name is not None and name.rsplit(".", 1)[-1] in IMPORT_ERRORS:
                 return True
     return False
@@ -82,11 +89,42 @@ def is_lazy_import(node: ast.Import | ast.ImportFrom) -> bool:
     return bool(getattr(node, "is_lazy", False))
 
 
-def lazy_module_names(tree: ast.Module) -> frozenset[str]:
-    """Module names listed in a literal module-level ``__lazy_modules__`` (Python 3.15+)."""
+@dataclass(frozen=True)
+class LazyModules:
+    """A literal module-level ``__lazy_modules__`` (PEP 810, Python 3.15+).
+
+    Python checks it when an ``import`` statement runs, and only for statements that
+    could be written ``lazy``: an import is made lazy only when it runs after the
+    assignment, at module scope (not in a class body or a function) and outside any
+    ``try``/``except``/``finally`` block. ``importlib.import_module`` and ``__import__``
+    calls are never affected. ``import a.b`` is lazy only when ``a.b`` itself is listed;
+    ``from a import b`` when ``a`` is.
+    """
+
+    names: frozenset[str] = frozenset()
+    #: Line of the first literal assignment: imports above it run before the list exists.
+    line: int = 0
+    #: ``(line, column)`` of every import statement inside a module-level ``try`` block.
+    in_try: frozenset[tuple[int, int]] = frozenset()
+
+    def makes_lazy(
+        self, module: str, statement: ast.Import | ast.ImportFrom, at_module_scope: bool
+    ) -> bool:
+        """True when ``__lazy_modules__`` makes this import of ``module`` lazy."""
+        return (
+            module in self.names
+            and at_module_scope
+            and statement.lineno > self.line
+            and (statement.lineno, statement.col_offset) not in self.in_try
+        )
+
+
+def lazy_modules(tree: ast.Module) -> LazyModules:
+    """The literal module-level ``__lazy_modules__`` (empty before Python 3.15)."""
     if not SUPPORTS_LAZY_IMPORTS:
-        return frozenset()
+        return LazyModules()
     names: set[str] = set()
+    first_line = 0
     for statement in tree.body:
         if isinstance(statement, ast.Assign):
             targets = statement.targets
@@ -102,35 +140,99 @@ def lazy_module_names(tree: ast.Module) -> frozenset[str]:
                     for e in value.elts
                     if isinstance(e, ast.Constant) and isinstance(e.value, str)
                 )
-    return frozenset(names)
+                first_line = first_line or statement.lineno
+    if not names:
+        return LazyModules()
+    return LazyModules(frozenset(names), first_line, _imports_in_try_blocks(tree))
+
+
+def _imports_in_try_blocks(tree: ast.Module) -> frozenset[tuple[int, int]]:
+    """Positions of the import statements nested in a module-level ``try`` block.
+
+    Class and function bodies are not entered: their imports are never lazy anyway.
+    """
+    found: set[tuple[int, int]] = set()
+    pending: List[Tuple[List[ast.stmt], bool]] = [(tree.body, False)]
+    while pending:
+        body, in_try = pending.pop()
+        for statement in body:
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                if in_try:
+                    found.add((statement.lineno, statement.col_offset))
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            elif isinstance(statement, TRY_TYPES):
+                handlers: list[ast.ExceptHandler] = getattr(statement, "handlers")
+                pending.append((getattr(statement, "body"), True))
+                pending.extend((handler.body, True) for handler in handlers)
+                pending.append((getattr(statement, "orelse"), in_try))
+                pending.append((getattr(statement, "finalbody"), True))
+            else:
+                pending.append((getattr(statement, "body", []), in_try))
+                pending.append((getattr(statement, "orelse", []), in_try))
+                pending.extend((case.body, in_try) for case in getattr(statement, "cases", []))
+    return frozenset(found)
 
 
 _IMPORT_FUNCTIONS = frozenset({"importlib.import_module", "import_module", "__import__"})
 
 
-def literal_import_calls(statement: ast.stmt) -> Iterator[tuple[ast.Call, str]]:
-    """``importlib.import_module("x")`` / ``__import__("x")`` calls in one statement.
+def _evaluated_expressions(statement: ast.stmt) -> list[ast.expr]:
+    """The expressions a statement evaluates itself when it runs, not its nested blocks.
 
-    Only the statement's own expressions are searched (not nested statement bodies) and
-    lambdas are skipped, because their bodies do not run at import. Relative names
-    (``".x"``) are skipped: they never name a third-party module.
+    A ``def`` evaluates its decorators and default values (its body runs later, and its
+    annotations may be deferred); a ``class`` its decorators, bases and keyword
+    arguments; a ``with`` its context managers; any other statement its direct
+    expressions (an ``if``'s test, a ``for``'s iterable, an assignment's value ...).
     """
-    pending: list[ast.AST] = [
-        child for child in ast.iter_child_nodes(statement) if isinstance(child, ast.expr)
-    ]
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = statement.args
+        defaults = [d for d in arguments.kw_defaults if d is not None]
+        return [*statement.decorator_list, *arguments.defaults, *defaults]
+    if isinstance(statement, ast.ClassDef):
+        keywords = [k.value for k in statement.keywords]
+        return [*statement.decorator_list, *statement.bases, *keywords]
+    if isinstance(statement, (ast.With, ast.AsyncWith)):
+        return [item.context_expr for item in statement.items]
+    return [child for child in ast.iter_child_nodes(statement) if isinstance(child, ast.expr)]
+
+
+def _module_argument(call: ast.Call) -> ast.expr | None:
+    """The module name passed to an import function: first positional, or ``name=``."""
+    if call.args:
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg == "name"), None)
+
+
+def import_time_calls(statement: ast.stmt) -> Iterator[ast.Call]:
+    """Every call a statement makes itself when it runs.
+
+    Only the expressions the statement evaluates itself are searched (see
+    :func:`_evaluated_expressions`), and lambdas are skipped, because their bodies do not
+    run when the statement does.
+    """
+    pending: list[ast.AST] = list(_evaluated_expressions(statement))
     while pending:
         node = pending.pop()
         if isinstance(node, ast.Lambda):
             continue
-        if isinstance(node, ast.Call) and node.args:
-            function = _dotted(node.func)
-            first = node.args[0]
-            if (
-                function in _IMPORT_FUNCTIONS
-                and isinstance(first, ast.Constant)
-                and isinstance(first.value, str)
-                and first.value
-                and not first.value.startswith(".")
-            ):
-                yield node, first.value
+        if isinstance(node, ast.Call):
+            yield node
         pending.extend(ast.iter_child_nodes(node))
+
+
+def literal_import_calls(statement: ast.stmt) -> Iterator[tuple[ast.Call, str]]:
+    """``importlib.import_module("x")`` / ``__import__("x")`` calls in one statement.
+
+    Relative names (``".x"``) are skipped: they never name a third-party module.
+    """
+    for call in import_time_calls(statement):
+        if dotted_name(call.func) in _IMPORT_FUNCTIONS:
+            name = _module_argument(call)
+            if (
+                isinstance(name, ast.Constant)
+                and isinstance(name.value, str)
+                and name.value
+                and not name.value.startswith(".")
+            ):
+                yield call, name.value

@@ -7,9 +7,14 @@ Nothing here raises for bad input: a file that cannot be read, decoded or parsed
 from __future__ import annotations
 
 import ast
+import codecs
 import io
+import re
 import tokenize
 from dataclasses import dataclass
+
+#: PEP 263: a comment on line 1 or 2 matching this regular expression declares the encoding.
+_CODING_DECLARATION = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 
 
 @dataclass(frozen=True)
@@ -31,8 +36,15 @@ def decode(data: bytes) -> str | SourceError:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
-        line = data[:200].count(b"\n") + 1 if b"coding" in data[:200] else 1
-        return SourceError(f"bad encoding declaration: {error}", min(line, 2))
+        line = _coding_line(data)
+        if line is not None:
+            return SourceError(f"bad encoding declaration: {error}", line)
+        # No declaration at all: the first lines are simply not UTF-8, which the
+        # decoding below reports with the offending byte and its position.
+        encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    if encoding == "utf-8-sig":
+        # Decode what follows the BOM, so that error offsets index the same bytes.
+        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8"
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
@@ -46,6 +58,16 @@ def decode(data: bytes) -> str | SourceError:
         )
     except LookupError as error:  # a codec that exists by name but cannot decode
         return SourceError(f"bad encoding declaration: {error}")
+
+
+def _coding_line(data: bytes) -> int | None:
+    """The line (1 or 2) of a PEP 263 coding declaration, or ``None``."""
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    for number, line in enumerate(data.splitlines()[:2], start=1):
+        if _CODING_DECLARATION.match(line):
+            return number
+    return None
 
 
 def read_source(path: str) -> str | SourceError:

@@ -5,7 +5,9 @@ comment means the same in every front end:
 
 - ``# noqa`` (any case) on the reported line suppresses every finding there;
 - ``# noqa: QF001,QF002`` suppresses those codes, and codes that start with a listed one;
-- a comment at the end of a statement that spans several lines covers all of its lines;
+- a comment at the end of a statement continued over several lines by a backslash or a
+  multi-line string covers all of those lines (as in flake8, a line break inside brackets
+  ends the range: a comment after a closing bracket covers only its own line);
 - a line that is only ``# flake8: noqa`` skips the whole file.
 """
 

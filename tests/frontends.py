@@ -112,7 +112,7 @@ def fixture_files() -> list[Path]:
 def expected_in(path: Path) -> list[tuple[str, int, str]]:
     """``(path, line, code)`` for every ``# expect: QFnnn`` comment in a fixture."""
     relative = os.path.normpath(path.relative_to(REPO))
-    expected = []
+    expected: list[tuple[str, int, str]] = []
     for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         match = _EXPECT.search(text)
         if match:

@@ -8,7 +8,7 @@ from typing import Iterable
 
 from qemlflow_lint.context import Where
 from qemlflow_lint.heavy_modules import inside_package, match_heavy
-from qemlflow_lint.import_time import is_lazy_import, lazy_module_names, literal_import_calls
+from qemlflow_lint.import_time import is_lazy_import, lazy_modules, literal_import_calls
 from qemlflow_lint.rules.base import Rule, RuleOption
 from qemlflow_lint.usage import NameUsage
 
@@ -80,7 +80,7 @@ class HeavyTopLevelImport(Rule):
             entry for entry in file.config.heavy_modules
             if not inside_package(file.module_name, entry)
         )
-        self.lazy_modules = lazy_module_names(tree)
+        self.lazy_modules = lazy_modules(tree)
         self.scan_calls = self.checked and _IMPORT_CALL.search(file.text) is not None
         self._usage: NameUsage | None = None
 
@@ -92,7 +92,7 @@ class HeavyTopLevelImport(Rule):
         bound: list[str] = []
         for alias in node.names:
             entry = match_heavy(alias.name, self.heavy)
-            if entry and alias.name not in self.lazy_modules:
+            if entry and not self._listed_lazy(alias.name, node, where):
                 heavy.append(alias.name)
                 bound.append(alias.asname or alias.name.split(".", 1)[0])
         if heavy:
@@ -102,7 +102,7 @@ class HeavyTopLevelImport(Rule):
         """``from a import b`` matches an entry for ``a`` or for ``a.b``."""
         if node.level or not node.module or not self._eager(node, where):
             return
-        if node.module in self.lazy_modules:
+        if self._listed_lazy(node.module, node, where):
             return
         heavy: list[str] = []
         bound: list[str] = []
@@ -127,14 +127,57 @@ class HeavyTopLevelImport(Rule):
         """``x: ModuleType = importlib.import_module("x")``."""
         self._import_calls(node, where)
 
+    def visit_AugAssign(self, node: ast.AugAssign, where: Where) -> None:
+        """``modules += [importlib.import_module("x")]``."""
+        self._import_calls(node, where)
+
+    # A statement that opens a block also evaluates expressions of its own when it runs,
+    # and at module level that is at import time: an ``if``/``while`` test, a ``for``
+    # iterable, a ``with`` context manager, a ``class``'s bases and decorators, a
+    # ``def``'s decorators and default values.
+
+    def visit_If(self, node: ast.If, where: Where) -> None:
+        """``if importlib.import_module("x").cuda.is_available():``."""
+        self._import_calls(node, where)
+
+    def visit_While(self, node: ast.While, where: Where) -> None:
+        """An import call in a ``while`` test."""
+        self._import_calls(node, where)
+
+    def visit_For(self, node: ast.For, where: Where) -> None:
+        """An import call in a ``for`` target or iterable."""
+        self._import_calls(node, where)
+
+    def visit_With(self, node: ast.With, where: Where) -> None:
+        """``with importlib.import_module("x").no_grad():``."""
+        self._import_calls(node, where)
+
+    def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
+        """``class Net(importlib.import_module("x").nn.Module):``."""
+        self._import_calls(node, where)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
+        """An import call in a decorator or a default value of a ``def``."""
+        self._import_calls(node, where)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
+        """Same as ``def``."""
+        self._import_calls(node, where)
+
     def _eager(self, node: ast.Import | ast.ImportFrom, where: Where) -> bool:
         return self.checked and where.at_import and not is_lazy_import(node)
+
+    def _listed_lazy(self, module: str, node: ast.Import | ast.ImportFrom, where: Where) -> bool:
+        """PEP 810 ``__lazy_modules__`` makes this import statement lazy (Python 3.15+)."""
+        return self.lazy_modules.makes_lazy(module, node, at_module_scope=where.scope.kind == "module")
 
     def _import_calls(self, node: ast.stmt, where: Where) -> None:
         if not (self.scan_calls and where.at_import):
             return
+        # ``__lazy_modules__`` is not consulted: it applies to import statements only,
+        # and an ``importlib.import_module`` / ``__import__`` call always imports eagerly.
         for call, module in literal_import_calls(node):
-            if match_heavy(module, self.heavy) and module not in self.lazy_modules:
+            if match_heavy(module, self.heavy):
                 self._report(call, where, [module], [])
 
     def _report(self, node: ast.AST, where: Where, modules: Iterable[str], bound: list[str]) -> None:

@@ -11,7 +11,7 @@ from qemlflow_lint.rules.base import Rule
 AnyDef = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
-def decorator_names(node: AnyDef) -> frozenset[str]:
+def decorator_names(node: AnyDef | ast.ClassDef) -> frozenset[str]:
     """The last dotted part of each decorator: ``@typing.overload`` → ``overload``."""
     names = set()
     for decorator in node.decorator_list:
@@ -57,7 +57,8 @@ class UntypedPublicDef(Rule):
 
     The first parameter of a method (``self``/``cls``) is exempt unless the method is a
     ``@staticmethod``; ``__init__`` needs no return annotation. ``@overload``
-    implementations (the stubs are checked instead), ``@no_type_check`` functions and
+    implementations (the stubs are checked instead), ``@no_type_check`` functions (and
+    everything defined in a ``@no_type_check`` class, as :mod:`typing` applies it) and
     test files are exempt.
 
     ## Why is this bad?
@@ -92,6 +93,12 @@ class UntypedPublicDef(Rule):
         """Test files are not checked."""
         self.checked = not self.file.is_test
         self.candidates: List[Tuple[AnyDef, Scope]] = []
+        self.no_type_check_classes: List[str] = []
+
+    def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
+        """Remember ``@no_type_check`` classes: typing applies it to all they define."""
+        if "no_type_check" in decorator_names(node):
+            self.no_type_check_classes.append(where.scope.child("class", node.name, False).qualname)
 
     def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
         """Collect public defs; overloads are resolved once the whole scope is known."""
@@ -103,8 +110,18 @@ class UntypedPublicDef(Rule):
 
     def _collect(self, node: AnyDef, where: Where) -> None:
         if self.checked and def_is_public(node.name, where.scope, self.file):
-            if "no_type_check" not in decorator_names(node):
+            if "no_type_check" not in decorator_names(node) and not self._in_no_type_check_class(where):
                 self.candidates.append((node, where.scope))
+
+    def _in_no_type_check_class(self, where: Where) -> bool:
+        """True inside a ``@no_type_check`` class or a class nested in one (the walk
+        visits a class before its body, so the class is already known)."""
+        if where.scope.kind != "class":
+            return False
+        qualname = where.scope.qualname
+        return any(
+            qualname == name or qualname.startswith(name + ".") for name in self.no_type_check_classes
+        )
 
     def finish(self) -> None:
         """Check every public def except ``@overload`` implementations."""
