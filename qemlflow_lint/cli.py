@@ -8,13 +8,14 @@ summaries and errors go to standard error.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import textwrap
 from typing import Callable, Sequence, TextIO
 
 from qemlflow_lint import __version__
-from qemlflow_lint.config import Config, ConfigError
+from qemlflow_lint.config import KEYS, Config, ConfigError, ConfigResolver, describe, overrides_from
 from qemlflow_lint.discovery import discover
 from qemlflow_lint.engine import analyse_path, analyse_source
 from qemlflow_lint.findings import FileResult
@@ -25,8 +26,26 @@ from qemlflow_lint.source import SourceError, decode
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
-def _codes(value: str) -> list[str]:
-    return [part for part in value.replace(" ", ",").split(",") if part]
+def _add_config_options(parser: argparse.ArgumentParser) -> None:
+    """Flags that override ``[tool.qemlflow-lint]`` for this run (comma-separated lists)."""
+    group = parser.add_argument_group("configuration (overrides [tool.qemlflow-lint])")
+    group.add_argument("--config", metavar="FILE",
+                       help="read [tool.qemlflow-lint] from FILE instead of the nearest pyproject.toml")
+    group.add_argument("--select", metavar="CODES", help="codes or prefixes to run (default: QF)")
+    group.add_argument("--extend-select", metavar="CODES", help="codes or prefixes to add to select")
+    group.add_argument("--ignore", metavar="CODES", help="codes or prefixes to skip")
+    group.add_argument("--per-file-ignores", metavar="ENTRIES",
+                       help="space-separated PATTERN:CODES entries, e.g. 'tests/*:QF002,QF003'")
+    group.add_argument("--exclude", metavar="PATTERNS", help="replace the configured exclude patterns")
+    group.add_argument("--extend-exclude", metavar="PATTERNS", help="add exclude patterns")
+    group.add_argument("--heavy-modules", metavar="MODULES", help="replace the heavy-module list")
+    group.add_argument("--extend-heavy-modules", metavar="MODULES", help="add to the heavy-module list")
+    group.add_argument("--max-module-lines", metavar="N", help="the most lines a module may have")
+
+
+def _resolver(args: argparse.Namespace) -> ConfigResolver:
+    flags = {key: getattr(args, key.replace("-", "_"), None) for key in KEYS}
+    return ConfigResolver(args.config, [overrides_from(flags, "command line")])
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -41,25 +60,23 @@ def _build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="report findings, flake8-style; exit 1 when any")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                        help="files or directories (default: .); '-' reads standard input")
-    check.add_argument("--select", type=_codes, metavar="CODES",
-                       help="comma-separated codes or prefixes to run (default: QF)")
-    check.add_argument("--ignore", type=_codes, metavar="CODES",
-                       help="comma-separated codes or prefixes to skip")
-    check.add_argument("--heavy-modules", type=_codes, metavar="MODULES",
-                       help="replace the heavy-module list (comma-separated)")
-    check.add_argument("--extend-heavy-modules", type=_codes, default=[], metavar="MODULES",
-                       help="add to the heavy-module list (comma-separated)")
-    check.add_argument("--exclude", type=_codes, default=[], metavar="PATTERNS",
-                       help="extra .gitignore-style patterns of paths to skip")
+    _add_config_options(check)
     check.add_argument("--no-gitignore", action="store_true",
                        help="do not skip paths listed in .gitignore files")
     check.add_argument("--force-exclude", action="store_true",
-                       help="apply excludes to files named on the command line too")
+                       help="apply the default excludes and .gitignore to files named on the command line too")
     check.add_argument("--stdin-filename", metavar="NAME", default="stdin",
                        help="the file name to report for '-' (decides module name and test-ness)")
     check.add_argument("--disable-noqa", action="store_true",
                        help="report findings even on lines with '# noqa'")
     check.set_defaults(run=_run_check)
+
+    config = commands.add_parser("config", help="show the effective configuration and where each value came from")
+    config.add_argument("path", nargs="?", default=".", metavar="PATH",
+                        help="the file or directory whose configuration to show (default: .)")
+    _add_config_options(config)
+    config.add_argument("--format", choices=("text", "json"), default="text")
+    config.set_defaults(run=_run_config)
 
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -71,35 +88,38 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(args: argparse.Namespace) -> Config:
-    return Config().with_overrides(
-        select=args.select,
-        ignore=args.ignore,
-        heavy_modules=args.heavy_modules,
-        extend_heavy_modules=args.extend_heavy_modules,
-    )
-
-
-def _analyse(args: argparse.Namespace, config: Config) -> list[FileResult]:
+def _analyse(args: argparse.Namespace, resolver: ConfigResolver) -> list[FileResult]:
     noqa = not args.disable_noqa
     results: list[FileResult] = []
     paths = [p for p in args.paths if p != "-"]
+    for path in paths:  # a configuration mistake is an error even where no file is found
+        resolver.for_path(os.path.join(path, "__init__.py") if os.path.isdir(path) else path)
     if len(paths) != len(args.paths):
         text = decode(sys.stdin.buffer.read())
-        results.append(analyse_source(text, args.stdin_filename, config, noqa=noqa))
+        config = resolver.for_path(args.stdin_filename)
+        if not config.is_excluded(args.stdin_filename):
+            results.append(analyse_source(text, args.stdin_filename, config, noqa=noqa))
     if paths:
-        found = discover(paths, args.exclude, use_gitignore=not args.no_gitignore,
+
+        def is_excluded(path: str, is_dir: bool) -> bool:
+            probe = os.path.join(path, "__init__.py") if is_dir else path
+            return resolver.for_path(probe).is_excluded(path, is_dir)
+
+        found = discover(paths, is_excluded, use_gitignore=not args.no_gitignore,
                          force_exclude=args.force_exclude)
-        results.extend(analyse_path(path, config, noqa=noqa) for path in found.files)
+        results.extend(analyse_path(path, resolver.for_path(path), noqa=noqa) for path in found.files)
         results.extend(
-            analyse_source(SourceError("no such file or directory"), missing, config)
+            analyse_source(SourceError("no such file or directory"), missing, Config())
             for missing in found.missing
+        )
+        results.extend(
+            analyse_source(SourceError(reason), path, Config()) for path, reason in found.unreadable
         )
     return results
 
 
 def _run_check(args: argparse.Namespace, out: TextIO) -> int:
-    results = _analyse(args, _config(args))
+    results = _analyse(args, _resolver(args))
     total = 0
     for result in results:
         for finding in result.findings:
@@ -111,12 +131,27 @@ def _run_check(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if total else EXIT_CLEAN
 
 
+def _run_config(args: argparse.Namespace, out: TextIO) -> int:
+    config = _resolver(args).for_path(os.path.join(args.path, "__init__.py") if os.path.isdir(args.path) else args.path)
+    if args.format == "json":
+        payload = {
+            "file": config.file,
+            "values": {key: {"value": value, "from": origin} for key, value, origin in describe(config)},
+        }
+        out.write(json.dumps(payload, indent=2) + "\n")
+        return EXIT_CLEAN
+    out.write(f"# configuration file: {config.file or 'none found (built-in defaults)'}\n")
+    for key, value, origin in describe(config):
+        out.write(f"{key} = {json.dumps(value)}  # from {origin}\n")
+    return EXIT_CLEAN
+
+
 def rule_table(rules: Sequence[type[Rule]]) -> str:
     """The Markdown rule table (also used for the README)."""
     rows = ["| code | symbol | pylint | unit | what it reports |", "|---|---|---|---|---|"]
-    rows.extend(
-        f"| {r.code} | `{r.symbol}` | {r.pylint_id} | {r.unit} | {r.summary} |" for r in rules
-    )
+    for r in rules:
+        pylint = r.pylint_id if r.pylint_symbol == r.symbol else f"{r.pylint_id} `{r.pylint_symbol}`"
+        rows.append(f"| {r.code} | `{r.symbol}` | {pylint} | {r.unit} | {r.summary} |")
     return "\n".join(rows) + "\n"
 
 
@@ -137,6 +172,7 @@ def explain_text(rule: type[Rule]) -> str:
     header = [
         f"{rule.code} {rule.symbol}",
         f"category: {rule.category} · counts: {rule.unit} · pylint: {rule.pylint_id} "
+        f"({rule.pylint_symbol}) "
         f"· since {rule.version_added}",
         "",
     ]

@@ -2,21 +2,22 @@
 
 Directories are walked in sorted order (so output never depends on the file system's
 order), skipping version-control and tool folders, virtual environments (any folder with
-a ``pyvenv.cfg`` or ``conda-meta``), paths matched by ``.gitignore`` files and the
-``--exclude`` patterns, which use ``.gitignore`` syntax. Directory symlinks are not
-followed. Files named explicitly are always analysed unless ``force_exclude`` is set,
-as with ruff, so pre-commit can pass file lists.
+a ``pyvenv.cfg`` or ``conda-meta``), paths matched by ``.gitignore`` files, and paths the
+configuration excludes (``exclude``/``extend-exclude``, asked through ``is_excluded``).
+Directory symlinks are not followed. Files named explicitly are still checked against the
+configured excludes (so pre-commit's file lists obey them, as flake8 does), but not
+against the default folders and ``.gitignore`` unless ``force_exclude`` is set.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterable, Iterator, List, Sequence, Tuple
+from typing import Callable, Iterable, Iterator, List, Sequence, Tuple
 
 from pathspec import GitIgnoreSpec
 
-#: Folders never walked into (extended, not replaced, by ``--extend-exclude``).
+#: Folders never walked into.
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git/", ".hg/", ".svn/", ".bzr/", "CVS/", "__pycache__/", ".tox/", ".nox/", ".venv/",
     "venv/", ".eggs/", "*.egg/", "*.egg-info/", "build/", "dist/", "_build/", "buck-out/",
@@ -28,10 +29,12 @@ _VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 @dataclass(frozen=True)
 class Discovery:
-    """The files found, in order, and the explicit paths that do not exist."""
+    """The files found, in order, the explicit paths that do not exist, and the paths
+    that could not be listed (with the reason)."""
 
     files: tuple[str, ...]
     missing: tuple[str, ...]
+    unreadable: tuple[tuple[str, str], ...] = ()
 
 
 def _gitignore(directory: str) -> GitIgnoreSpec | None:
@@ -78,7 +81,17 @@ def _enclosing_gitignores(root: str) -> Rules:
     return above
 
 
-def _walk(root: str, rules: Rules, use_gitignore: bool) -> Iterator[str]:
+#: ``(path, is_dir)`` → True when the configuration excludes the path.
+Excluded = Callable[[str, bool], bool]
+
+
+def _never(path: str, is_dir: bool) -> bool:
+    return False
+
+
+def _walk(
+    root: str, rules: Rules, use_gitignore: bool, is_excluded: Excluded, problems: List[Tuple[str, str]]
+) -> Iterator[str]:
     pending = [(root, rules)]
     while pending:
         directory, inherited = pending.pop()
@@ -90,27 +103,34 @@ def _walk(root: str, rules: Rules, use_gitignore: bool) -> Iterator[str]:
         try:
             with os.scandir(directory) as entries:
                 listing = sorted(entries, key=lambda e: e.name)
-        except OSError:
+        except OSError as error:  # reported, and the rest of the tree is still walked
+            problems.append((directory, f"cannot list the directory: {error.strerror or error}"))
             continue
         subdirectories = []
         for entry in listing:
-            path = os.path.join(directory, entry.name)
+            path = entry.name if directory == os.curdir else os.path.join(directory, entry.name)
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
                 is_file = entry.is_file()
-            except OSError:
+            except OSError as error:
+                problems.append((path, f"cannot inspect the entry: {error.strerror or error}"))
                 continue
             if is_dir:
-                if not _ignored(path, True, local) and not _is_venv(path):
+                if not _ignored(path, True, local) and not is_excluded(path, True) and not _is_venv(path):
                     subdirectories.append(path)
-            elif is_file and entry.name.endswith(".py") and not _ignored(path, False, local):
+            elif (
+                is_file
+                and entry.name.endswith(".py")
+                and not _ignored(path, False, local)
+                and not is_excluded(path, False)
+            ):
                 yield path
         pending.extend((sub, local) for sub in reversed(subdirectories))
 
 
 def discover(
     paths: Sequence[str],
-    excludes: Iterable[str] = (),
+    is_excluded: Excluded = _never,
     *,
     use_gitignore: bool = True,
     force_exclude: bool = False,
@@ -118,8 +138,9 @@ def discover(
     """Every Python file under ``paths``, each once, in a stable order."""
     files: list[str] = []
     missing: list[str] = []
+    problems: List[Tuple[str, str]] = []
     seen: set[str] = set()
-    exclude_spec = GitIgnoreSpec.from_lines([*DEFAULT_EXCLUDES, *excludes])
+    exclude_spec = GitIgnoreSpec.from_lines(DEFAULT_EXCLUDES)
     for given in paths:
         root = os.path.normpath(given)
         if os.path.isdir(root):
@@ -128,10 +149,19 @@ def discover(
             rules = [(root, exclude_spec)]
             if use_gitignore:
                 rules.extend(_enclosing_gitignores(root))
-            found: Iterable[str] = _walk(root, rules, use_gitignore)
+            found: Iterable[str] = _walk(root, rules, use_gitignore, is_excluded, problems)
         elif os.path.lexists(root):
-            if force_exclude and _ignored(root, False, [(os.curdir, exclude_spec)]):
+            if is_excluded(root, False):
                 continue
+            if force_exclude:
+                rules = [(os.curdir, exclude_spec)]
+                if use_gitignore:
+                    rules.extend(_enclosing_gitignores(os.path.dirname(os.path.abspath(root))))
+                    directory_spec = _gitignore(os.path.dirname(os.path.abspath(root)))
+                    if directory_spec is not None:
+                        rules.append((os.path.dirname(os.path.abspath(root)), directory_spec))
+                if _ignored(os.path.abspath(root), False, [(os.path.abspath(b), sp) for b, sp in rules]):
+                    continue
             found = [root]
         else:
             missing.append(given)
@@ -141,4 +171,4 @@ def discover(
             if key not in seen:
                 seen.add(key)
                 files.append(path)
-    return Discovery(tuple(files), tuple(missing))
+    return Discovery(tuple(files), tuple(missing), tuple(problems))

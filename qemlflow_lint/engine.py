@@ -184,7 +184,7 @@ def analyse_source(
     lines = split_lines(text)
     file = file_context(path, lines, config, tree)
     try:
-        findings, units = analyse_tree(tree, file, enabled_rules(config))
+        findings, units = analyse_tree(tree, file, enabled_rules(config, path))
     except RecursionError:
         return _failure(path, SourceError("the code is nested too deeply to analyse"))
     kept = unsuppressed(findings, lines) if noqa else findings

@@ -3,19 +3,31 @@
 It takes flake8's own parsed ``tree`` and ``lines`` and never opens the file, so unsaved
 editor buffers sent on stdin are checked as they are. ``# noqa`` is left to flake8. Only
 the standard library and this package are imported: editors load it on every keystroke.
+
+Configuration: ``[tool.qemlflow-lint]`` in the nearest ``pyproject.toml``, overridden for
+flake8 by the ``--qf-…`` options (also read from ``setup.cfg``, ``tox.ini``, ``.flake8``).
+flake8's own ``select``/``ignore``/``per-file-ignores`` then filter what the plugin reports.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import Any, Iterator, Sequence, Tuple
+from typing import Any, ClassVar, Iterator, Sequence, Tuple
 
 from qemlflow_lint import __version__
-from qemlflow_lint.config import Config
+from qemlflow_lint.config import ConfigError, ConfigResolver, overrides_from
 from qemlflow_lint.engine import analyse_tree, file_context
+from qemlflow_lint.findings import UNREADABLE_CODE
 from qemlflow_lint.registry import enabled_rules
 
 Flake8Result = Tuple[int, int, str, Any]
+
+#: flake8 option → configuration key.
+_OPTIONS = {
+    "qf_heavy_modules": "heavy-modules",
+    "qf_extend_heavy_modules": "extend-heavy-modules",
+    "qf_max_module_lines": "max-module-lines",
+}
 
 
 class Flake8Plugin:
@@ -23,20 +35,58 @@ class Flake8Plugin:
 
     name = "qemlflow-lint"
     version = __version__
+    #: Set by :meth:`parse_options` once per flake8 run (flake8's plugin protocol).
+    resolver: ClassVar[ConfigResolver] = ConfigResolver()
 
     def __init__(self, tree: ast.AST, filename: str, lines: Sequence[str]) -> None:
         self.tree = tree
         self.filename = filename
         self.lines = lines
 
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        """Register the ``--qf-…`` options (all readable from flake8 config files)."""
+        manager.add_option(
+            "--qf-config", parse_from_config=True, default=None, metavar="FILE",
+            help="qemlflow-lint: read [tool.qemlflow-lint] from FILE instead of the nearest pyproject.toml",
+        )
+        manager.add_option(
+            "--qf-heavy-modules", parse_from_config=True, comma_separated_list=True, default=None,
+            help="qemlflow-lint: replace the heavy-module list (QF001)",
+        )
+        manager.add_option(
+            "--qf-extend-heavy-modules", parse_from_config=True, comma_separated_list=True,
+            default=None, help="qemlflow-lint: add modules to the heavy-module list (QF001)",
+        )
+        manager.add_option(
+            "--qf-max-module-lines", parse_from_config=True, default=None, type=int,
+            help="qemlflow-lint: the most lines a module may have (QF008, default 1000)",
+        )
+
+    @classmethod
+    def parse_options(cls, options: Any) -> None:
+        """Build this run's configuration resolver from flake8's options."""
+        values = {key: getattr(options, name, None) for name, key in _OPTIONS.items()}
+        cls.resolver = ConfigResolver(
+            getattr(options, "qf_config", None),
+            [overrides_from(values, "flake8 option")],
+        )
+
     def run(self) -> Iterator[Flake8Result]:
         """Yield ``(line, column, "QFnnn message", type)`` for every finding."""
         if not isinstance(self.tree, ast.Module):
             return
-        config = Config()
+        try:
+            config = self.resolver.for_path(self.filename)
+        except ConfigError as error:
+            # flake8 shows this like any finding, in editors too, and exits non-zero.
+            yield 1, 0, f"{UNREADABLE_CODE} configuration error: {error}", type(self)
+            return
+        if config.is_excluded(self.filename):
+            return
         file = file_context(self.filename, self.lines, config, self.tree)
         try:
-            findings, _ = analyse_tree(self.tree, file, enabled_rules(config))
+            findings, _ = analyse_tree(self.tree, file, enabled_rules(config, self.filename))
         except RecursionError:  # flake8 reports code this deep itself; never crash its run
             return
         for finding in findings:

@@ -4,15 +4,20 @@ A raw-file checker: it reads the module's source from pylint (also for ``--from-
 runs the engine once and reports each finding with ``add_message``. Message ids use the
 checker prefix 77 and every message text starts with its QF code. ``# noqa`` comments are
 honoured here exactly as flake8 honours them; ``# pylint: disable=<symbol>`` is pylint's.
+
+Configuration: ``[tool.qemlflow-lint]`` in the nearest ``pyproject.toml``, overridden for
+pylint by the ``qf-…`` options (``[tool.pylint.qemlflow-lint]``, an rcfile, or the
+command line). A configuration error is reported as the fatal message
+``qemlflow-lint-config-error`` (F7700), which makes pylint exit non-zero.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from pylint.checkers import BaseRawFileChecker
 
-from qemlflow_lint.config import Config
+from qemlflow_lint.config import ConfigError, ConfigResolver, overrides_from
 from qemlflow_lint.engine import analyse_source
 from qemlflow_lint.findings import UNREADABLE_CODE
 from qemlflow_lint.registry import all_rules
@@ -22,12 +27,26 @@ if TYPE_CHECKING:
     from astroid import nodes
     from pylint.lint import PyLinter
 
+CONFIG_ERROR_ID = "F7700"
+CONFIG_ERROR_SYMBOL = "qemlflow-lint-config-error"
 
-def _message_table() -> dict[str, tuple[str, str, str]]:
-    return {
-        rule.pylint_id: ("%s", rule.symbol, f"{rule.code}: {rule.summary}.")
+#: pylint option → configuration key.
+_OPTIONS = {
+    "qf-heavy-modules": "heavy-modules",
+    "qf-extend-heavy-modules": "extend-heavy-modules",
+    "qf-max-module-lines": "max-module-lines",
+}
+
+
+def _message_table() -> Dict[str, Tuple[str, str, str]]:
+    table = {
+        rule.pylint_id: ("%s", rule.pylint_symbol, f"{rule.code}: {rule.summary}.")
         for rule in all_rules()
     }
+    table[CONFIG_ERROR_ID] = (
+        "%s", CONFIG_ERROR_SYMBOL, "The qemlflow-lint configuration cannot be used.",
+    )
+    return table
 
 
 class QemlflowChecker(BaseRawFileChecker):
@@ -35,6 +54,32 @@ class QemlflowChecker(BaseRawFileChecker):
 
     name = "qemlflow-lint"
     msgs = _message_table()  # type: ignore[assignment]
+    options = (
+        ("qf-config", {"type": "string", "default": "", "metavar": "<file>",
+                       "help": "Read [tool.qemlflow-lint] from this file instead of the "
+                               "nearest pyproject.toml."}),
+        ("qf-heavy-modules", {"type": "csv", "default": (), "metavar": "<modules>",
+                              "help": "Replace the heavy-module list (QF001)."}),
+        ("qf-extend-heavy-modules", {"type": "csv", "default": (), "metavar": "<modules>",
+                                     "help": "Add modules to the heavy-module list (QF001)."}),
+        ("qf-max-module-lines", {"type": "int", "default": 0, "metavar": "<int>",
+                                 "help": "The most lines a module may have (QF008); "
+                                         "0 keeps the configured value (default 1000)."}),
+    )
+
+    def __init__(self, linter: PyLinter) -> None:
+        super().__init__(linter)
+        self.resolver = ConfigResolver()
+
+    def open(self) -> None:
+        """Build this run's configuration resolver from pylint's options."""
+        config: Any = self.linter.config
+        values: Dict[str, object] = {}
+        for option, key in _OPTIONS.items():
+            value = getattr(config, option.replace("-", "_"), None)
+            values[key] = list(value) if isinstance(value, (list, tuple)) else (value or None)
+        config_file: Optional[str] = getattr(config, "qf_config", "") or None
+        self.resolver = ConfigResolver(config_file, [overrides_from(values, "pylint option")])
 
     def process_module(self, node: nodes.Module) -> None:
         """Analyse the module's source text as pylint read it."""
@@ -43,8 +88,15 @@ class QemlflowChecker(BaseRawFileChecker):
         if isinstance(text, SourceError):
             return  # pylint reports undecodable files itself
         path = node.file or "<stdin>"
-        result = analyse_source(text, path, Config())
-        symbols = {rule.code: rule.symbol for rule in all_rules()}
+        try:
+            config = self.resolver.for_path(path)
+        except ConfigError as error:
+            self.add_message(CONFIG_ERROR_SYMBOL, line=1, args=(f"{UNREADABLE_CODE} configuration error: {error}",))
+            return
+        if config.is_excluded(path):
+            return
+        result = analyse_source(text, path, config)
+        symbols = {rule.code: rule.pylint_symbol for rule in all_rules()}
         for finding in result.findings:
             if finding.code == UNREADABLE_CODE:
                 continue  # pylint reports syntax errors itself (E0001)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING
 
 from qemlflow_lint import rules as rules_package
-from qemlflow_lint.config import Config
 from qemlflow_lint.rules.base import Rule
+
+if TYPE_CHECKING:
+    from qemlflow_lint.config import Config
 
 
 @functools.lru_cache(maxsize=None)
@@ -44,6 +47,8 @@ def find_rule(code_or_symbol: str) -> type[Rule] | None:
     return None
 
 
-def enabled_rules(config: Config) -> tuple[type[Rule], ...]:
-    """The rules that ``config`` enables, ordered by code."""
-    return tuple(rule for rule in all_rules() if config.is_enabled(rule.code))
+def enabled_rules(config: Config, path: str | None = None) -> tuple[type[Rule], ...]:
+    """The rules that ``config`` enables (for ``path``, with its per-file ignores)."""
+    if path is None:
+        return tuple(rule for rule in all_rules() if config.is_enabled(rule.code))
+    return tuple(rule for rule in all_rules() if config.is_enabled_for(rule.code, path))

@@ -21,7 +21,8 @@ from frontends import PYLINT_SYMBOLS, Reported, run_cli, run_flake8, run_pylint
 
 MODULE = "pkg/mod.py"
 MODULE_TEXT = textwrap.dedent(
-    """\
+    '''\
+    """Fits the model."""
     import os
     import torch
     import pandas  # noqa: QF001
@@ -33,20 +34,49 @@ MODULE_TEXT = textwrap.dedent(
 
 
     def transform(x):
+        """The path of x."""
         return os.fspath(x)
 
 
     class Model:
+        """A model."""
+
         def fit(self, data) -> None:  # noqa: QF002
-            pass
+            """Fit the model to data."""
 
         def predict(self, data):
+            """Predict from data."""
             return data
-    """
+    '''
 )
-#: (line, code) of every finding in MODULE_TEXT that no comment suppresses.
-EXPECTED = [(2, "QF001"), (4, "QF001"), (5, "QF001"), (11, "QF002"), (19, "QF002")]
-CLEAN_TEXT = "import os\n\n\ndef name(path: str) -> str:\n    return os.path.basename(path)\n"
+#: (line, code) of every finding in MODULE_TEXT (with every rule on) that no comment suppresses.
+EXPECTED = [(3, "QF001"), (5, "QF001"), (6, "QF001"), (12, "QF002"), (23, "QF002")]
+CLEAN_TEXT = textwrap.dedent(
+    '''\
+    """File names."""
+    import os
+
+
+    def name(path: str) -> str:
+        """The last component of path."""
+        return os.path.basename(path)
+    '''
+)
+#: A module that breaks every rule exactly once, and the codes it gets in reported order.
+EVERY_RULE_TEXT = textwrap.dedent(
+    '''\
+    """Loads the model."""
+    import torch
+    from os.path import *
+    print("loading")
+    def f(x): ...
+    try:
+        f(1)
+    except:
+        pass
+    '''
+) + "\n" * 1000
+EVERY_RULE_CODES = ["QF008", "QF001", "QF005", "QF006", "QF002", "QF003", "QF004", "QF007"]
 
 
 def _rows(reported: list[Reported]) -> list[tuple[str, int, int, str, str]]:
@@ -105,15 +135,19 @@ def test_flake8_on_stdin_reports_like_the_cli(tmp_path: Path) -> None:
 
 def test_flake8_plugin_checks_the_stdin_text_not_the_file_on_disk(tmp_path: Path) -> None:
     _write_project(tmp_path, "import torch\n")
-    flake8 = run_flake8(["-"], "--stdin-display-name", MODULE, stdin="import os\n\nimport pandas\n", cwd=tmp_path)
+    unsaved = '"""Not saved yet."""\n\nimport pandas\n'
+    flake8 = run_flake8(["-"], "--stdin-display-name", MODULE, stdin=unsaved, cwd=tmp_path)
     assert [(r.path, r.line, r.code) for r in flake8] == [(MODULE, 3, "QF001")]
     assert "'pandas'" in flake8[0].message
 
 
 def test_flake8_stdin_display_name_decides_whether_it_is_a_test_file(tmp_path: Path) -> None:
     text = "import torch\ndef f(x): ...\n"
-    assert run_flake8(["-"], "--stdin-display-name", "tests/test_mod.py", stdin=text, cwd=tmp_path) == []
-    assert len(run_flake8(["-"], "--stdin-display-name", "pkg/mod.py", stdin=text, cwd=tmp_path)) == 2
+    select = ["--select", "QF001,QF002"]  # after the runner's `--select QF`, so it wins
+    in_tests = run_flake8(["-"], *select, "--stdin-display-name", "tests/test_mod.py", stdin=text, cwd=tmp_path)
+    in_package = run_flake8(["-"], *select, "--stdin-display-name", "pkg/mod.py", stdin=text, cwd=tmp_path)
+    assert in_tests == []
+    assert [r.code for r in in_package] == ["QF001", "QF002"]
 
 
 # --- pylint ------------------------------------------------------------------------------------
@@ -133,15 +167,19 @@ def test_pylint_from_stdin_checks_the_stdin_text_not_the_file_on_disk(tmp_path: 
 
 
 def test_pylint_message_ids_use_prefix_77_and_texts_start_with_the_qf_code(tmp_path: Path) -> None:
-    _write_project(tmp_path)
+    _write_project(tmp_path, EVERY_RULE_TEXT)
     done = _pylint(tmp_path, "--msg-template={msg_id} {symbol} {msg}", MODULE)
     messages = [line for line in done.stdout.splitlines() if not line.startswith("*")]
+    # pylint owns `bare-except` and `wildcard-import`, so QF004 and QF005 take a `qf-` symbol.
     assert [line.split()[:3] for line in messages] == [
+        ["C7708", "oversized-module", "QF008"],
         ["W7701", "heavy-top-level-import", "QF001"],
-        ["W7701", "heavy-top-level-import", "QF001"],
-        ["W7701", "heavy-top-level-import", "QF001"],
+        ["W7705", "qf-wildcard-import", "QF005"],
+        ["W7706", "import-time-side-effect", "QF006"],
         ["C7702", "untyped-public-def", "QF002"],
-        ["C7702", "untyped-public-def", "QF002"],
+        ["C7703", "undocumented-public-api", "QF003"],
+        ["W7704", "qf-bare-except", "QF004"],
+        ["W7707", "swallowed-exception", "QF007"],
     ]
 
 
@@ -154,16 +192,27 @@ def test_pylint_honours_noqa_and_its_own_disable_comments(tmp_path: Path) -> Non
         import jax  # noqa: QF002
         def f(x): ...  # pylint: disable=untyped-public-def
         def g(x): ...
+        from os.path import *  # pylint: disable=qf-wildcard-import
         """
     ))
-    assert [(r.line, r.code) for r in run_pylint([MODULE], cwd=tmp_path)] == [(4, "QF001"), (6, "QF002")]
+    reported = run_pylint([MODULE], "--disable=undocumented-public-api", cwd=tmp_path)
+    assert [(r.line, r.code) for r in reported] == [(4, "QF001"), (6, "QF002")]
 
 
 def test_pylint_list_msgs_shows_our_messages(tmp_path: Path) -> None:
     done = _pylint(tmp_path, "--list-msgs")
     assert done.returncode == 0, done.stderr
-    assert ":heavy-top-level-import (W7701):" in done.stdout
-    assert ":untyped-public-def (C7702):" in done.stdout
+    for message in [
+        ":heavy-top-level-import (W7701):",
+        ":untyped-public-def (C7702):",
+        ":undocumented-public-api (C7703):",
+        ":qf-bare-except (W7704):",
+        ":qf-wildcard-import (W7705):",
+        ":import-time-side-effect (W7706):",
+        ":swallowed-exception (W7707):",
+        ":oversized-module (C7708):",
+    ]:
+        assert message in done.stdout
 
 
 @pytest.mark.parametrize("tool", ["flake8", "pylint"])
@@ -187,11 +236,15 @@ json.dump(sorted(set(sys.modules) - before), sys.stderr)
 """
 
 
-def _modules_loaded_by(statements: str) -> set[str]:
-    """Top-level names of the modules that ``statements`` load in a fresh interpreter."""
+def _modules_loaded_by(statements: str, cwd: Path) -> set[str]:
+    """Top-level names of the modules that ``statements`` load in a fresh interpreter.
+
+    ``cwd`` should be an empty folder: a project without configuration, so no
+    ``pyproject.toml`` of the checkout is read (which needs ``tomli`` before Python 3.11).
+    """
     done = subprocess.run(
         [sys.executable, "-c", LOADED_BY.format(statements=statements)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, cwd=cwd, timeout=300,
     )
     assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
     return {name.split(".")[0] for name in json.loads(done.stderr)}
@@ -201,23 +254,29 @@ needs_stdlib_names = pytest.mark.skipif(sys.version_info < (3, 10), reason="sys.
 
 
 @needs_stdlib_names
-def test_flake8_plugin_loads_only_the_standard_library() -> None:
+def test_flake8_plugin_loads_only_the_standard_library_while_running_every_rule(tmp_path: Path) -> None:
     loaded = _modules_loaded_by(textwrap.dedent(
-        """\
+        f"""\
         import ast
         from qemlflow_lint.flake8_plugin import Flake8Plugin
-        text = "import torch\\ndef f(x): ...\\n"
+        text = {EVERY_RULE_TEXT!r}
         found = [r[2][:5] for r in Flake8Plugin(ast.parse(text), "pkg/mod.py", text.splitlines(True)).run()]
-        assert found == ["QF001", "QF002"], found
+        assert found == {EVERY_RULE_CODES!r}, found
         """
-    ))
+    ), tmp_path)
     assert "qemlflow_lint" in loaded
     assert sorted(loaded - set(sys.stdlib_module_names) - {"qemlflow_lint"}) == []
 
 
 @needs_stdlib_names
-def test_pylint_plugin_loads_only_pylint_and_its_own_dependencies() -> None:
-    allowed = _modules_loaded_by("import pylint.checkers, pylint.lint")
-    loaded = _modules_loaded_by("import qemlflow_lint.pylint_plugin")
+def test_pylint_plugin_loads_only_pylint_and_its_own_dependencies(tmp_path: Path) -> None:
+    allowed = _modules_loaded_by("import pylint.checkers, pylint.lint", tmp_path)
+    loaded = _modules_loaded_by(textwrap.dedent(
+        f"""\
+        from qemlflow_lint.pylint_plugin import QemlflowChecker
+        codes = sorted(text[:5] for _, _, text in QemlflowChecker.msgs.values() if text.startswith("QF"))
+        assert codes == {sorted(EVERY_RULE_CODES)!r}, codes
+        """
+    ), tmp_path)
     assert {"qemlflow_lint", "pylint"} <= loaded
     assert sorted(loaded - allowed - set(sys.stdlib_module_names) - {"qemlflow_lint"}) == []

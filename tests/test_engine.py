@@ -16,6 +16,7 @@ from qemlflow_lint.heavy_modules import match_heavy
 from qemlflow_lint.registry import enabled_rules
 
 HEAVY_MODULE = "import torch\n"
+EVERY_RULE = {"QF001", "QF002", "QF003", "QF004", "QF005", "QF006", "QF007", "QF008"}
 
 
 def _codes(text: str, path: str = "pkg/mod.py", config: Optional[Config] = None) -> list[str]:
@@ -91,7 +92,8 @@ def test_qf002_counts_nothing_in_test_files() -> None:
 
 def test_qf002_checks_a_package_init_that_is_not_saved_yet(tmp_path: Path) -> None:
     # Editors send a new package's __init__.py on stdin before it exists on disk.
-    result = analyse_source("def f(x): ...\n", str(tmp_path / "newpkg" / "__init__.py"), Config())
+    path = str(tmp_path / "newpkg" / "__init__.py")
+    result = analyse_source("def f(x): ...\n", path, Config(select=("QF002",)))
     assert [(f.line, f.code) for f in result.findings] == [(1, "QF002")]
 
 
@@ -103,24 +105,27 @@ def test_units_cover_only_the_enabled_rules() -> None:
 # --- findings ---------------------------------------------------------------------------
 
 
-def test_findings_are_sorted_by_line_then_column_across_rules() -> None:
+def test_findings_are_sorted_by_line_then_column_then_code_across_rules() -> None:
     text = "def a(x): ...\nimport torch; import pandas\ndef b(y): ...\nimport scipy\n"
     findings = analyse_source(text, "pkg/mod.py", Config()).findings
     assert [(f.line, f.col, f.code) for f in findings] == [
         (1, 0, "QF002"),
+        (1, 0, "QF003"),  # the module has no docstring
+        (1, 0, "QF003"),  # nor has `a`
         (2, 0, "QF001"),
         (2, 14, "QF001"),
         (3, 0, "QF002"),
+        (3, 0, "QF003"),
         (4, 0, "QF001"),
     ]
 
 
 def test_noqa_suppressed_findings_are_dropped_and_counted() -> None:
     text = "import torch  # noqa\nimport pandas\n"
-    result = analyse_source(text, "pkg/mod.py", Config())
+    result = analyse_source(text, "pkg/mod.py", Config(select=("QF001",)))
     assert [(f.line, f.code) for f in result.findings] == [(2, "QF001")]
     assert result.suppressed == 1
-    unsuppressed = analyse_source(text, "pkg/mod.py", Config(), noqa=False)
+    unsuppressed = analyse_source(text, "pkg/mod.py", Config(select=("QF001",)), noqa=False)
     assert len(unsuppressed.findings) == 2 and unsuppressed.suppressed == 0
 
 
@@ -151,7 +156,7 @@ def test_very_deep_nesting_gives_one_qf000_instead_of_a_recursion_error(text: st
 
 
 def test_nesting_below_the_limits_is_analysed_normally() -> None:
-    result = analyse_source(_nested_ifs(50), "pkg/deep.py", Config())
+    result = analyse_source(_nested_ifs(50), "pkg/deep.py", Config(select=("QF001",)))
     assert result.ok
     assert [(f.line, f.code) for f in result.findings] == [(51, "QF001")]
 
@@ -162,13 +167,13 @@ def test_nesting_below_the_limits_is_analysed_normally() -> None:
 @pytest.mark.parametrize(
     ("select", "ignore", "enabled"),
     [
-        pytest.param(("QF",), (), {"QF001", "QF002"}, id="default-selects-every-rule"),
+        pytest.param(Config().select, (), EVERY_RULE, id="default-selects-every-rule"),
         pytest.param(("QF001",), (), {"QF001"}, id="select-by-code"),
-        pytest.param(("QF00",), (), {"QF001", "QF002"}, id="select-by-prefix"),
-        pytest.param(("QF",), ("QF002",), {"QF001"}, id="ignore-by-code"),
+        pytest.param(("QF00",), (), EVERY_RULE, id="select-by-prefix"),
+        pytest.param(("QF",), ("QF002",), EVERY_RULE - {"QF002"}, id="ignore-by-code"),
         pytest.param(("QF",), ("QF0",), set(), id="ignore-by-prefix"),
         pytest.param(("QF001",), ("QF0",), {"QF001"}, id="longer-select-beats-shorter-ignore"),
-        pytest.param(("QF0",), ("QF001",), {"QF002"}, id="longer-ignore-beats-shorter-select"),
+        pytest.param(("QF0",), ("QF001",), EVERY_RULE - {"QF001"}, id="longer-ignore-beats-shorter-select"),
         pytest.param(("QF001",), ("QF001",), set(), id="ignore-wins-a-tie"),
         pytest.param((), (), set(), id="empty-select-runs-nothing"),
     ],
@@ -177,29 +182,34 @@ def test_select_and_ignore_match_codes_like_flake8(
     select: tuple[str, ...], ignore: tuple[str, ...], enabled: set[str]
 ) -> None:
     config = Config(select=select, ignore=ignore)
-    assert {code for code in ("QF001", "QF002") if config.is_enabled(code)} == enabled
-    assert {rule.code for rule in enabled_rules(config)} & {"QF001", "QF002"} == enabled
+    assert {code for code in EVERY_RULE if config.is_enabled(code)} == enabled
+    assert {rule.code for rule in enabled_rules(config)} == enabled
+
+
+def test_extend_select_adds_to_select() -> None:
+    config = Config(select=("QF001",), extend_select=("QF004",))
+    assert {rule.code for rule in enabled_rules(config)} == {"QF001", "QF004"}
 
 
 def test_overrides_normalise_case_and_spaces() -> None:
-    config = Config().with_overrides(select=[" qf001 "], ignore=["qf0"])
+    config = Config().with_values({"select": [" qf001 "], "ignore": ["qf0"]}, "test")
     assert config.select == ("QF001",) and config.ignore == ("QF0",)
 
 
 @pytest.mark.parametrize("bad", ["XYZ", "E501", "QF1234", "QF-1"])
 def test_a_bad_code_is_a_config_error_naming_it(bad: str) -> None:
     with pytest.raises(ConfigError, match=bad):
-        Config().with_overrides(select=[bad])
+        Config().with_values({"select": [bad]}, "test")
 
 
 def test_heavy_module_overrides_replace_or_extend_the_list() -> None:
-    replaced = Config().with_overrides(heavy_modules=["numpy"])
-    assert replaced.heavy_modules == ("numpy",)
-    extended = Config().with_overrides(extend_heavy_modules=["numpy", "torch"])
-    assert extended.heavy_modules[-1] == "numpy"
-    assert extended.heavy_modules.count("torch") == 1
+    replaced = Config().with_values({"heavy-modules": ["numpy"]}, "test")
+    assert replaced.all_heavy_modules == ("numpy",)
+    extended = Config().with_values({"extend-heavy-modules": ["numpy", "torch"]}, "test")
+    assert extended.all_heavy_modules[-1] == "numpy"
+    assert extended.all_heavy_modules.count("torch") == 1
     with pytest.raises(ConfigError, match="not-a-module"):
-        Config().with_overrides(heavy_modules=["not-a-module"])
+        Config().with_values({"heavy-modules": ["not-a-module"]}, "test")
 
 
 # --- helpers the rules rely on -------------------------------------------------------------

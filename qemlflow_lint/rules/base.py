@@ -43,6 +43,9 @@ class Rule:
     unit: ClassVar[str]
     #: The pylint message id (letter + checker prefix + two digits).
     pylint_id: ClassVar[str]
+    #: The pylint symbol: the rule's symbol, unless pylint already uses that name for a
+    #: message of its own (then ``qf-`` + symbol, since pylint symbols are global).
+    pylint_symbol: ClassVar[str] = ""
     options: ClassVar[tuple[RuleOption, ...]] = ()
     version_added: ClassVar[str] = "0.1.0"
     #: ``(node type, method name)`` of every ``visit_<NodeType>`` hook, found once per class.
@@ -50,6 +53,8 @@ class Rule:
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
+        if not cls.pylint_symbol:
+            cls.pylint_symbol = cls.symbol
         found = []
         for name in dir(cls):
             node_type = getattr(ast, name[len("visit_") :], None) if name.startswith("visit_") else None

@@ -77,7 +77,7 @@ class HeavyTopLevelImport(Rule):
         self.units = 1 if self.checked else 0
         self.tree = tree
         self.heavy = tuple(
-            entry for entry in file.config.heavy_modules
+            entry for entry in file.config.all_heavy_modules
             if not inside_package(file.module_name, entry)
         )
         self.lazy_modules = lazy_modules(tree)

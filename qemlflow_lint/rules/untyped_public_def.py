@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import ast
-from typing import List, Tuple, Union
+from typing import List, Tuple
 
 from qemlflow_lint.context import Scope, Where, def_is_public
+from qemlflow_lint.defs import AnyDef, decorator_names
 from qemlflow_lint.rules.base import Rule
-
-AnyDef = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-
-
-def decorator_names(node: AnyDef | ast.ClassDef) -> frozenset[str]:
-    """The last dotted part of each decorator: ``@typing.overload`` → ``overload``."""
-    names = set()
-    for decorator in node.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if isinstance(target, ast.Name):
-            names.add(target.id)
-        elif isinstance(target, ast.Attribute):
-            names.add(target.attr)
-    return frozenset(names)
-
 
 def missing_annotations(node: AnyDef, in_class: bool) -> list[str]:
     """Every unannotated parameter by name (``*args``, ``**kwargs`` marked) and ``return``.

@@ -1,0 +1,25 @@
+"""Small facts about ``def`` and ``class`` nodes that several rules need."""
+
+from __future__ import annotations
+
+import ast
+from typing import Union
+
+AnyDef = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+def decorator_names(node: AnyDef | ast.ClassDef) -> frozenset[str]:
+    """The last dotted part of each decorator: ``@typing.overload`` → ``overload``."""
+    names = set()
+    for decorator in node.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Name):
+            names.add(target.id)
+        elif isinstance(target, ast.Attribute):
+            names.add(target.attr)
+    return frozenset(names)
+
+
+def is_dunder(name: str) -> bool:
+    """True for ``__name__``-style names."""
+    return len(name) > 4 and name.startswith("__") and name.endswith("__")

@@ -1,0 +1,229 @@
+"""QF006 import-time-side-effect."""
+
+from __future__ import annotations
+
+import ast
+from typing import Dict, Iterable, Iterator, List, Tuple
+
+from qemlflow_lint.context import Where
+from qemlflow_lint.import_time import dotted_name, import_time_calls
+from qemlflow_lint.rules.base import Rule
+
+_PROCESS_ENV = "changes the environment of the whole process and of every subprocess it starts"
+_SYS_PATH = "changes sys.path, where every later import in the process is looked up"
+_WARNINGS = "changes the warning filters of every program that imports this module"
+
+#: Calls that change the world, by qualified name, and what they change for whom.
+SIDE_EFFECT_CALLS: Dict[str, str] = {
+    "print": "writes to the standard output of every program that imports this module",
+    "warnings.filterwarnings": _WARNINGS,
+    "warnings.simplefilter": _WARNINGS,
+    "warnings.resetwarnings": _WARNINGS,
+    "logging.basicConfig": "configures the root logger of every program that imports this module",
+    "logging.disable": "silences logging for every program that imports this module",
+    "logging.captureWarnings": "reroutes warnings for every program that imports this module",
+    "sys.path.insert": _SYS_PATH,
+    "sys.path.append": _SYS_PATH,
+    "sys.path.extend": _SYS_PATH,
+    "sys.path.remove": _SYS_PATH,
+    "sys.path.pop": _SYS_PATH,
+    "sys.path.clear": _SYS_PATH,
+    "os.environ.update": _PROCESS_ENV,
+    "os.environ.setdefault": _PROCESS_ENV,
+    "os.environ.pop": _PROCESS_ENV,
+    "os.environ.clear": _PROCESS_ENV,
+    "os.putenv": _PROCESS_ENV,
+    "os.unsetenv": _PROCESS_ENV,
+    "sys.setrecursionlimit": "changes the recursion limit of the whole process",
+}
+#: Objects whose assignment or item assignment is a side effect.
+SIDE_EFFECT_TARGETS: Dict[str, str] = {"sys.path": _SYS_PATH, "os.environ": _PROCESS_ENV}
+
+
+def _unpacked(targets: Iterable[ast.expr]) -> Iterator[ast.expr]:
+    """Each assigned target, looking into unpacking: ``first, sys.path = ...``."""
+    for target in targets:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            yield from _unpacked(target.elts)
+        elif isinstance(target, ast.Starred):
+            yield from _unpacked([target.value])
+        else:
+            yield target
+
+
+class ImportTimeSideEffect(Rule):
+    """Code that changes the world when the module is imported.
+
+    ## What it does
+    Reports, where code runs when the module is imported (the same definition as QF001),
+    ``print(...)``, changes to the warning filters (``warnings.filterwarnings``,
+    ``simplefilter``, ``resetwarnings``), ``logging.basicConfig`` (and
+    ``logging.disable``/``captureWarnings``), ``sys.path`` changes (``insert``, ``append``,
+    ``extend``, assignment, item assignment), ``os.environ`` changes (item assignment,
+    ``update``, ``setdefault``, ``pop``, ``del``, ``os.putenv``) and
+    ``sys.setrecursionlimit``. Import aliases are followed (``from os import environ``).
+    Warning-filter changes inside ``with warnings.catch_warnings():`` are not reported:
+    the block restores the filters on exit.
+
+    ## Why is this bad?
+    Importing a library must not change the program that imports it: output appears in
+    other people's tools, their logging and warning configuration is overwritten, and
+    ``sys.path`` or environment changes alter which code and settings the whole process
+    uses, depending on import order.
+
+    ## Example
+    ```python
+    import logging
+    import sys
+
+    sys.path.insert(0, "../vendor")
+    logging.basicConfig(level=logging.DEBUG)
+    ```
+
+    ## Use instead
+    ```python
+    import logging
+
+    logger = logging.getLogger(__name__)
+
+    def main() -> None:
+        logging.basicConfig(level=logging.DEBUG)
+    ```
+
+    ## Options
+    None.
+    """
+
+    code = "QF006"
+    symbol = "import-time-side-effect"
+    category = "import-time"
+    summary = "module-level `print`, warning-filter, logging, `sys.path` or `os.environ` change"
+    unit = "module"
+    pylint_id = "W7706"
+
+    def begin(self, tree: ast.Module) -> None:
+        """One unit per module (test files and ``__main__.py`` are scripts: not checked)."""
+        self.checked = not (self.file.is_test or self.file.is_main)
+        self.units = 1 if self.checked else 0
+        self.aliases: Dict[str, str] = {}
+        #: ``(first, last)`` lines of ``with warnings.catch_warnings():`` blocks, which
+        #: restore the warning filters on exit.
+        self.restored_warnings: List[Tuple[int, int]] = []
+
+    def visit_Import(self, node: ast.Import, where: Where) -> None:
+        """Remember ``import os as o``."""
+        for alias in node.names:
+            if alias.asname:
+                self.aliases[alias.asname] = alias.name
+
+    def visit_ImportFrom(self, node: ast.ImportFrom, where: Where) -> None:
+        """Remember ``from os import environ``."""
+        if node.module and not node.level:
+            for alias in node.names:
+                self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+
+    def visit_Expr(self, node: ast.Expr, where: Where) -> None:
+        """A call on its own: ``print("loaded")``."""
+        self._calls(node, where)
+
+    def visit_Assign(self, node: ast.Assign, where: Where) -> None:
+        """``os.environ["X"] = "1"``, ``sys.path = [...]``, or a call on the right."""
+        self._targets(node, node.targets, where)
+        self._calls(node, where)
+
+    def visit_AugAssign(self, node: ast.AugAssign, where: Where) -> None:
+        """``sys.path += [...]``."""
+        self._targets(node, [node.target], where)
+        self._calls(node, where)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign, where: Where) -> None:
+        """``os.environ["X"]: str = "1"``, or a call on the right."""
+        # An annotated assignment with a value assigns like ``=`` does; without one
+        # (``x: int``) it only declares.
+        if node.value is not None:
+            self._targets(node, [node.target], where)
+        self._calls(node, where)
+
+    def visit_Delete(self, node: ast.Delete, where: Where) -> None:
+        """``del os.environ["X"]``."""
+        self._targets(node, node.targets, where)
+
+    # A statement that opens a block also evaluates expressions of its own when it runs,
+    # and at module level that is at import time (the same statements QF001 looks at):
+    # an ``if``/``while`` test, a ``for`` iterable, a ``with`` context manager, a
+    # ``class``'s bases and decorators, a ``def``'s decorators and default values.
+
+    def visit_If(self, node: ast.If, where: Where) -> None:
+        """``if print("checking"):``."""
+        self._calls(node, where)
+
+    def visit_While(self, node: ast.While, where: Where) -> None:
+        """A call in a ``while`` test."""
+        self._calls(node, where)
+
+    def visit_For(self, node: ast.For, where: Where) -> None:
+        """A call in a ``for`` target or iterable."""
+        self._calls(node, where)
+
+    def visit_With(self, node: ast.With, where: Where) -> None:
+        """A call in a ``with`` context manager; ``warnings.catch_warnings()`` blocks."""
+        self._calls(node, where)
+        for item in node.items:
+            manager = item.context_expr
+            if isinstance(manager, ast.Call) and self._qualified(manager.func) == "warnings.catch_warnings":
+                self.restored_warnings.append((node.lineno, getattr(node, "end_lineno", None) or node.lineno))
+
+    def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
+        """A call in a ``class``'s decorators, bases or keywords."""
+        self._calls(node, where)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
+        """A call in a decorator or a default value of a ``def``."""
+        self._calls(node, where)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
+        """Same as ``def``."""
+        self._calls(node, where)
+
+    def _qualified(self, node: ast.expr) -> str | None:
+        name = dotted_name(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        head = self.aliases.get(head, head)
+        return f"{head}.{rest}" if rest else head
+
+    def _calls(self, node: ast.stmt, where: Where) -> None:
+        if not (self.checked and where.at_import):
+            return
+        for call in import_time_calls(node):
+            name = self._qualified(call.func)
+            if name in SIDE_EFFECT_CALLS and not self._restored(name, call):
+                self._report(call, f"`{name}()`", SIDE_EFFECT_CALLS[name])
+
+    def _restored(self, name: str, call: ast.Call) -> bool:
+        """True for a warning-filter change that ``catch_warnings()`` undoes on exit."""
+        return SIDE_EFFECT_CALLS[name] == _WARNINGS and any(
+            first < call.lineno <= last for first, last in self.restored_warnings
+        )
+
+    def _targets(self, node: ast.stmt, targets: Iterable[ast.expr], where: Where) -> None:
+        if not (self.checked and where.at_import):
+            return
+        for target in _unpacked(targets):
+            # A bare name (``environ = {}`` or ``del path`` after ``from os import
+            # environ``/``from sys import path``) only rebinds this module's name; only
+            # ``+=`` on it changes the list or mapping itself.
+            if isinstance(target, ast.Name) and not isinstance(node, ast.AugAssign):
+                continue
+            base = target.value if isinstance(target, ast.Subscript) else target
+            name = self._qualified(base)
+            if name in SIDE_EFFECT_TARGETS:
+                verb = "deleting from" if isinstance(node, ast.Delete) else "assigning to"
+                # At the target, not the statement: ``os.environ["A"] = os.environ["B"] = "1"``
+                # is two findings, and they must not be two copies of one position.
+                self._report(target, f"{verb} `{name}`", SIDE_EFFECT_TARGETS[name])
+
+    def _report(self, node: ast.AST, what: str, effect: str) -> None:
+        self.report(node, f"{what} at import time {effect}; move it into a function "
+                    "the program calls (main(), a setup function)")

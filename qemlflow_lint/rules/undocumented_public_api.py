@@ -1,0 +1,107 @@
+"""QF003 undocumented-public-api."""
+
+from __future__ import annotations
+
+import ast
+
+from qemlflow_lint.context import Where, def_is_public
+from qemlflow_lint.defs import AnyDef, decorator_names, is_dunder
+from qemlflow_lint.rules.base import Rule
+
+#: Decorators whose function is documented elsewhere: overload stubs (by the
+#: implementation), overrides (by the overridden method), property setters and deleters
+#: (by the property's getter).
+_EXEMPT_DECORATORS = frozenset({"overload", "override", "setter", "deleter"})
+
+
+def _docstring_state(node: ast.Module | ast.ClassDef | AnyDef) -> str | None:
+    """``None`` when documented, else what is wrong (``"no docstring"``/``"an empty docstring"``)."""
+    body = node.body
+    if body and isinstance(body[0], ast.Expr):
+        value = body[0].value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return None if value.value.strip() else "an empty docstring"
+    return "no docstring"
+
+
+class UndocumentedPublicApi(Rule):
+    """Public modules, classes, functions and methods without a docstring.
+
+    ## What it does
+    Reports a public module (at line 1), class, function or method whose body does not
+    start with a non-empty docstring. "Public" is the same as for QF002 (no leading
+    underscore, public enclosing classes, not nested in a function, a public module path,
+    listed in a literal ``__all__``). ``__init__`` and other dunders (methods, and module
+    functions such as PEP 562 ``__getattr__``), ``@overload``
+    stubs, ``@override`` methods (their documentation is the overridden method's),
+    property setters and deleters (the getter documents the property), test files and
+    empty files are exempt.
+
+    ## Why is this bad?
+    Docstrings are the documentation users read in their editor and in generated API
+    docs. A public object without one forces every reader to reverse-engineer its
+    contract from the code; the share of documented objects is the team's documentation
+    coverage.
+
+    ## Example
+    ```python
+    def tanimoto(a: set[int], b: set[int]) -> float:
+        return len(a & b) / len(a | b)
+    ```
+
+    ## Use instead
+    ```python
+    def tanimoto(a: set[int], b: set[int]) -> float:
+        \"\"\"Tanimoto similarity of two fingerprint bit sets (1.0 = identical).\"\"\"
+        return len(a & b) / len(a | b)
+    ```
+
+    ## Options
+    None.
+    """
+
+    code = "QF003"
+    symbol = "undocumented-public-api"
+    category = "api"
+    summary = "public module, class, function or method without a docstring"
+    unit = "public object"
+    pylint_id = "C7703"
+
+    def begin(self, tree: ast.Module) -> None:
+        """The module itself is the first public object."""
+        file = self.file
+        self.checked = not file.is_test and bool(tree.body)
+        if self.checked and file.module_public:
+            self._check(tree, tree, "module", file.module_name)
+
+    def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
+        """A public class."""
+        if self.checked and def_is_public(node.name, where.scope, self.file):
+            qualname = where.scope.child("class", node.name, True).qualname
+            self._check(node, node, "class", qualname)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
+        """A public function or method."""
+        self._visit_def(node, where)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
+        """Same as ``def``."""
+        self._visit_def(node, where)
+
+    def _visit_def(self, node: AnyDef, where: Where) -> None:
+        if not self.checked or not def_is_public(node.name, where.scope, self.file):
+            return
+        in_class = where.scope.kind == "class"
+        if is_dunder(node.name):
+            return
+        if _EXEMPT_DECORATORS & decorator_names(node):
+            return
+        qualname = where.scope.child("function", node.name, True).qualname
+        self._check(node, node, "method" if in_class else "function", qualname)
+
+    def _check(self, node: ast.Module | ast.ClassDef | AnyDef, at: ast.AST, kind: str, qualname: str) -> None:
+        self.units += 1
+        problem = _docstring_state(node)
+        if problem is not None:
+            unit = f"{qualname}:{getattr(at, 'lineno', 1)}"
+            self.report(at, f"public {kind} '{qualname}' has {problem}", unit=unit)
