@@ -29,6 +29,8 @@ from qemlflow_lint.suppression import unsuppressed
 
 Hook = Callable[[ast.AST, Where], None]
 
+_SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
 # ``match`` (3.10+) exists only on newer Pythons.
 _MATCH_TYPES: Tuple[type, ...] = tuple(
     t for t in (getattr(ast, "Match", None),) if isinstance(t, type)
@@ -131,6 +133,7 @@ def analyse_tree(
         for node_type, name in instance.hooks:
             dispatch.setdefault(node_type, []).append(getattr(instance, name))
 
+    spans: List[Tuple[int, int, str]] = []  # (first line, last line, qualname) of defs/classes
     stack: List[Block] = [(iter(tree.body), module_where(file))]
     while stack:
         nodes, where = stack[-1]
@@ -140,6 +143,9 @@ def analyse_tree(
             continue
         for hook in dispatch.get(type(node), ()):
             hook(node, where)
+        if isinstance(node, _SCOPE_TYPES):
+            qualname = where.scope.child("", node.name, False).qualname
+            spans.append((node.lineno, getattr(node, "end_lineno", None) or node.lineno, qualname))
         stack.extend(reversed(_children(node, where, file)))
 
     findings: list[Finding] = []
@@ -148,8 +154,26 @@ def analyse_tree(
         instance.finish()
         findings.extend(instance.findings)
         units[instance.code] = instance.units
-    findings.sort()
-    return findings, units
+    located = [_locate(finding, spans, file.lines) for finding in findings]
+    located.sort()
+    return located, units
+
+
+def normalise_source(line: str) -> str:
+    """A source line with its indentation and runs of spaces removed (for baselines)."""
+    return " ".join(line.split())
+
+
+def _locate(finding: Finding, spans: Sequence[Tuple[int, int, str]], lines: Sequence[str]) -> Finding:
+    """Fill in the finding's enclosing qualified name and normalised source line: the
+    identity that survives lines moving (baselines, fingerprints)."""
+    scope = ""
+    start = 0
+    for first, last, qualname in spans:
+        if first <= finding.line <= last and first >= start:
+            scope, start = qualname, first
+    source = normalise_source(lines[finding.line - 1]) if 0 < finding.line <= len(lines) else ""
+    return replace(finding, scope=scope, source=source)
 
 
 def _failure(path: str, error: SourceError) -> FileResult:

@@ -24,6 +24,10 @@ class Finding:
     code: str
     message: str = field(compare=False)
     unit: str = field(default="<module>", compare=False)
+    #: Qualified name of the innermost def or class around the finding ("" at module level).
+    scope: str = field(default="", compare=False)
+    #: The finding's source line, whitespace-normalised.
+    source: str = field(default="", compare=False)
 
     @property
     def text(self) -> str:
@@ -38,7 +42,8 @@ class FileResult:
     ``units`` maps each rule code to the number of units of that rule in the file (the
     score's Oᵣ). ``error`` is set, and ``findings`` holds a single QF000 finding, when
     the file could not be read or parsed. ``suppressed`` counts findings dropped by
-    ``# noqa`` comments.
+    ``# noqa`` comments. ``scope`` and ``source`` of each finding identify it without its
+    line number (see :mod:`qemlflow_lint.identity`).
     """
 
     path: str
