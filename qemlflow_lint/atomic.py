@@ -7,6 +7,7 @@ never a corrupt mix.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -22,7 +23,6 @@ def write_text_atomic(path: str, text: str) -> None:
             os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):  # the original error is what the caller needs
             os.unlink(temporary)
-        finally:
-            raise
+        raise
