@@ -69,6 +69,10 @@ class Config:
     heavy_modules: tuple[str, ...] = tuple(DEFAULT_HEAVY_MODULES)
     extend_heavy_modules: tuple[str, ...] = ()
     max_module_lines: int = DEFAULT_MAX_MODULE_LINES
+    #: ``[tool.qemlflow-lint.score]``: weights replacing the profile's, per rule code.
+    score_weights: Tuple[Tuple[str, float], ...] = ()
+    #: ``[tool.qemlflow-lint.score] fail-under``: the lowest passing score, if any.
+    fail_under: Optional[float] = None
     root: str = field(default_factory=os.getcwd, compare=False)
     file: Optional[str] = field(default=None, compare=False)
     origins: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
@@ -128,6 +132,7 @@ class Config:
             "heavy-modules": list(self.heavy_modules),
             "extend-heavy-modules": list(self.extend_heavy_modules),
             "max-module-lines": self.max_module_lines,
+            "score": {"weights": dict(self.score_weights), "fail-under": self.fail_under},
         }
 
     def with_values(self, values: Mapping[str, object], origin: str) -> Config:
@@ -139,6 +144,10 @@ class Config:
         changes: Dict[str, Any] = {}
         origins = dict(self.origins)
         for key, raw in values.items():
+            if key == "score":
+                changes.update(_score_table(raw, f"{origin}: 'score'", self))
+                origins[key] = origin
+                continue
             parse = _KEYS.get(key)
             if parse is None:
                 raise ConfigError(_unknown_key(key, origin))
@@ -151,10 +160,47 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
     return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
 
 
-def _unknown_key(key: str, origin: str) -> str:
-    close = difflib.get_close_matches(key.replace("_", "-"), list(_KEYS), n=1, cutoff=0.6)
+def _unknown_key(key: str, origin: str, allowed: Iterable[str] = ()) -> str:
+    choices = sorted(allowed or [*_KEYS, "score"])
+    close = difflib.get_close_matches(key.replace("_", "-"), choices, n=1, cutoff=0.6)
     hint = f" — did you mean '{close[0]}'?" if close else ""
-    return f"{origin}: unknown key '{key}'{hint} (allowed: {', '.join(sorted(_KEYS))})"
+    return f"{origin}: unknown key '{key}'{hint} (allowed: {', '.join(choices)})"
+
+
+_SCORE_KEYS = ("fail-under", "weights")
+
+
+def _score_table(raw: object, label: str, config: Config) -> Dict[str, Any]:
+    """``[tool.qemlflow-lint.score]``: ``weights = {QF001 = 3, ...}`` and ``fail-under``."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{label} must be a table, got {_type_name(raw)} {raw!r}")
+    changes: Dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "fail-under":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+                raise ConfigError(f"{label}: 'fail-under' must be a number from 0 to 100, got {value!r}")
+            changes["fail_under"] = float(value)
+        elif key == "weights":
+            changes["score_weights"] = _weights(value, f"{label}: 'weights'")
+        else:
+            raise ConfigError(_unknown_key(key, f"{label} table", _SCORE_KEYS))
+    return changes
+
+
+def _weights(raw: object, label: str) -> Tuple[Tuple[str, float], ...]:
+    from qemlflow_lint.registry import all_rules  # the registry imports this module
+
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{label} must be a table of rule code = weight, got {_type_name(raw)} {raw!r}")
+    known = {rule.code for rule in all_rules()}
+    weights = []
+    for code, weight in raw.items():
+        if code.upper() not in known:
+            raise ConfigError(f"{label} has unknown rule code '{code}' (known: {', '.join(sorted(known))})")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+            raise ConfigError(f"{label}: the weight of {code} must be a number ≥ 0, got {weight!r}")
+        weights.append((code.upper(), float(weight)))
+    return tuple(sorted(weights))
 
 
 def _type_name(value: object) -> str:
@@ -247,7 +293,8 @@ _KEYS: Dict[str, Parser] = {
     "extend-heavy-modules": _modules,
     "max-module-lines": _positive_int,
 }
-#: Every key ``[tool.qemlflow-lint]`` accepts.
+#: Every key ``[tool.qemlflow-lint]`` accepts that has a command-line flag (plus the
+#: ``score`` sub-table).
 KEYS: tuple[str, ...] = tuple(sorted(_KEYS))
 
 

@@ -45,6 +45,7 @@ class BareExcept(Rule):
     category = "errors"
     summary = "`except:` with no exception type"
     unit = "except handler"
+    fix = "name the exceptions of {n} bare {units} in {path}"
     # pylint has its own "bare-except" message, and pylint symbols are global.
     pylint_symbol = "qf-bare-except"
     pylint_id = "W7704"

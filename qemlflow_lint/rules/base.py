@@ -46,6 +46,9 @@ class Rule:
     #: The pylint symbol: the rule's symbol, unless pylint already uses that name for a
     #: message of its own (then ``qf-`` + symbol, since pylint symbols are global).
     pylint_symbol: ClassVar[str] = ""
+    #: The best-next-fix sentence, with ``{n}`` (violating units), ``{units}`` (the unit,
+    #: pluralised when needed) and ``{path}``.
+    fix: ClassVar[str] = "fix {n} {units} in {path}"
     options: ClassVar[tuple[RuleOption, ...]] = ()
     version_added: ClassVar[str] = "0.1.0"
     #: ``(node type, method name)`` of every ``visit_<NodeType>`` hook, found once per class.
@@ -66,6 +69,12 @@ class Rule:
         self.file = file
         self.findings: list[Finding] = []
         self.units = 0
+
+    @classmethod
+    def fix_text(cls, count: int, path: str) -> str:
+        """The best-next-fix sentence for ``count`` violating units in ``path``."""
+        units = cls.unit if count == 1 else f"{cls.unit}s"
+        return cls.fix.format(n=count, units=units, path=path)
 
     def begin(self, tree: ast.Module) -> None:
         """Called once before the walk; override to count file-level units."""

@@ -62,6 +62,7 @@ class HeavyTopLevelImport(Rule):
     category = "import-time"
     summary = "import of a heavy module that runs when the module is imported"
     unit = "module"
+    fix = "defer the heavy imports of {path}"
     pylint_id = "W7701"
     options = (
         RuleOption("heavy-modules", "list of module names", "the documented default list",

@@ -99,6 +99,7 @@ class ImportTimeSideEffect(Rule):
     category = "import-time"
     summary = "module-level `print`, warning-filter, logging, `sys.path` or `os.environ` change"
     unit = "module"
+    fix = "move the import-time side effects of {path} into functions"
     pylint_id = "W7706"
 
     def begin(self, tree: ast.Module) -> None:

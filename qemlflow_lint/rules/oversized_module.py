@@ -39,6 +39,7 @@ class OversizedModule(Rule):
     category = "design"
     summary = "module longer than `max-module-lines` lines (default 1000)"
     unit = "module"
+    fix = "split {path}"
     pylint_id = "C7708"
     options = (
         RuleOption("max-module-lines", "positive integer", "1000",

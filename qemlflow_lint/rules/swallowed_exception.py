@@ -58,6 +58,7 @@ class SwallowedException(Rule):
     category = "errors"
     summary = "`except` whose body only passes (`pass`, `...`, `continue`)"
     unit = "except handler"
+    fix = "handle or log the exceptions of {n} {units} in {path}"
     pylint_id = "W7707"
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, where: Where) -> None:

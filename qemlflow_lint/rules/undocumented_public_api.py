@@ -65,6 +65,7 @@ class UndocumentedPublicApi(Rule):
     category = "api"
     summary = "public module, class, function or method without a docstring"
     unit = "public object"
+    fix = "document {n} {units} in {path}"
     pylint_id = "C7703"
 
     def begin(self, tree: ast.Module) -> None:

@@ -73,6 +73,7 @@ class UntypedPublicDef(Rule):
     category = "api"
     summary = "public function or method without complete type annotations"
     unit = "public def"
+    fix = "annotate {n} {units} in {path}"
     pylint_id = "C7702"
 
     def begin(self, tree: ast.Module) -> None:

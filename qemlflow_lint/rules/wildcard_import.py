@@ -39,6 +39,7 @@ class WildcardImport(Rule):
     category = "import-time"
     summary = "`from x import *` outside `__init__.py`"
     unit = "module"
+    fix = "replace the star imports of {path}"
     # pylint has its own "wildcard-import" message, and pylint symbols are global.
     pylint_symbol = "qf-wildcard-import"
     pylint_id = "W7705"

@@ -1,0 +1,106 @@
+"""``qemlflow-lint score``: the compliance score, why it is what it is, and the CI gates."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, List, Optional, TextIO
+
+from qemlflow_lint import __version__
+from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_input_options, analyse
+from qemlflow_lint.config import Config
+from qemlflow_lint.scoring import DEFAULT_PROFILE, ScoreReport, compute_score, effective_weights
+from qemlflow_lint.score_output import Gate, render_json, render_markdown, render_text
+
+FORMATS = ("text", "json", "markdown")
+
+
+def _fail_under(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}") from None
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
+    return number
+
+
+def register(commands: Any) -> None:
+    """Add the ``score`` command."""
+    score = commands.add_parser("score", help="the 0-100 compliance score, with per-rule breakdown and gates")
+    add_input_options(score)
+    score.add_argument("--fail-under", type=_fail_under, metavar="N",
+                       help="exit 1 when the score is below N (default: [tool.qemlflow-lint.score] fail-under)")
+    score.add_argument("--score-only", action="store_true", help="print only the score, for shell scripts")
+    score.add_argument("--detailed-report", action="store_true",
+                       help="also list every file's points and every finding, grouped by rule and file")
+    score.add_argument("--format", choices=FORMATS, default="text")
+    score.add_argument("--top", type=int, default=10, metavar="N", help="how many best next fixes to show")
+    score.add_argument("--no-regress", metavar="FILE",
+                       help="exit 1 when the score is below the one recorded in FILE (see --record)")
+    score.add_argument("--record", metavar="FILE", help="write the score to FILE for a later --no-regress")
+    score.set_defaults(run=run)
+
+
+def _recorded_score(path: str) -> float:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the recorded score: {error.strerror or error}") from None
+    except ValueError as error:
+        raise UsageError(f"{path}: not a recorded score (invalid JSON: {error})") from None
+    value = data.get("score") if isinstance(data, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise UsageError(f"{path}: not a recorded score (no numeric 'score'; write one with --record)")
+    if data.get("profile") != [DEFAULT_PROFILE.name, DEFAULT_PROFILE.version]:
+        print(f"qemlflow-lint: warning: {path} was recorded with another scoring profile "
+              f"({data.get('profile')}); the scores may not be comparable", file=sys.stderr)
+    return float(value)
+
+
+def gate_for(report: ScoreReport, fail_under: Optional[float], recorded: Optional[float]) -> Gate:
+    """Apply ``--fail-under``, ``--no-regress`` and the unparseable-files rule."""
+    reasons: List[str] = []
+    if report.unparseable:
+        reasons.append(f"{len(report.unparseable)} file(s) could not be analysed")
+    if fail_under is not None and report.score < fail_under:
+        reasons.append(f"score {report.score:.1f} is below {fail_under:g} (--fail-under)")
+    if recorded is not None and report.score < recorded:
+        reasons.append(f"score {report.score:.1f} is below the recorded {recorded:.1f} (--no-regress)")
+    return Gate(not reasons, tuple(reasons), fail_under, recorded)
+
+
+def _record(path: str, report: ScoreReport, config: Config) -> None:
+    payload = {
+        "tool": "qemlflow-lint", "version": __version__, "score": report.score,
+        "profile": [report.profile.name, report.profile.version], "config_hash": config.fingerprint(),
+        "files": report.files,
+    }
+    write_text_atomic(path, json.dumps(payload, indent=2) + "\n")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Analyse, score, print the report in the chosen format, apply the gates."""
+    recorded = _recorded_score(args.no_regress) if args.no_regress else None
+    analysis = analyse(args)
+    config = analysis.config
+    weights = effective_weights(DEFAULT_PROFILE, dict(config.score_weights))
+    report = compute_score(analysis.results, weights)
+    fail_under = args.fail_under if args.fail_under is not None else config.fail_under
+    gate = gate_for(report, fail_under, recorded)
+    if args.score_only:
+        out.write(f"{report.score:.1f}\n")
+        if gate.checked:
+            print(gate.verdict(report.score), file=sys.stderr)
+    elif args.format == "json":
+        out.write(render_json(report, gate, analysis.results, config.fingerprint(), detailed=args.detailed_report))
+    elif args.format == "markdown":
+        out.write(render_markdown(report, gate, top=args.top))
+    else:
+        out.write(render_text(report, gate, top=args.top, detailed=args.detailed_report, results=analysis.results))
+    if args.record:
+        _record(args.record, report, config)
+    return EXIT_CLEAN if gate.passed else EXIT_FINDINGS

@@ -1,0 +1,215 @@
+"""The compliance score: golden numbers on a hand-counted project, exact ledgers on real
+code, and the gates CI relies on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sysconfig
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from frontends import FIXTURES, cli_command
+from qemlflow_lint.cli import main
+from qemlflow_lint.config import Config
+from qemlflow_lint.engine import analyse_path
+from qemlflow_lint.scoring import DEFAULT_PROFILE, compute_score, effective_weights
+
+GOLDEN = FIXTURES / "projects" / "golden"
+
+# Hand count of fixtures/projects/golden (see the comments in its files):
+#            units O  violating V  weight
+HAND_COUNT = {
+    "QF001": (3, 1, 3),  # 3 modules; pkg/models.py imports torch
+    "QF002": (4, 1, 2),  # fit, predict, load, save; fit is untyped
+    "QF003": (7, 1, 1),  # 3 modules + 4 public defs; predict has no docstring
+    "QF004": (2, 1, 2),  # the two handlers in pkg/io.py; one is bare
+    "QF005": (2, 0, 1),  # modules other than __init__.py
+    "QF006": (3, 1, 2),  # pkg/io.py prints at import
+    "QF007": (2, 1, 2),  # the bare handler only passes
+    "QF008": (3, 0, 1),  # no module over 40 lines
+}
+# score = 100·Σw(1 − V/O)/Σw = 100 − 100·(181/42)/14
+GOLDEN_EXACT = 100 - Fraction(100 * 181, 42 * 14)
+
+
+@pytest.fixture()
+def golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    project = tmp_path / "golden"
+    shutil.copytree(GOLDEN, project)
+    monkeypatch.chdir(project)
+    return project
+
+
+def _json_report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, object]]:
+    code = main(["score", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_golden_project_scores_exactly_the_hand_count(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, report = _json_report(capsys, ".")
+    assert code == 0
+    rules = report["rules"]
+    assert isinstance(rules, dict)
+    assert {c: (r["units"], r["violating"], r["weight"]) for c, r in rules.items()} == HAND_COUNT
+    assert GOLDEN_EXACT == Fraction(10175, 147) and round(float(GOLDEN_EXACT), 4) == 69.2177
+    assert report["score"] == 69.2
+    assert report["score_exact"] == pytest.approx(float(GOLDEN_EXACT))
+    assert report["profile"] == {
+        "name": "qemlflow-philosophy", "version": 1, "weights": {c: float(w) for c, (_, _, w) in HAND_COUNT.items()},
+    }
+
+
+def test_golden_ledger_and_best_next_fixes(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["score", "."])
+    text = capsys.readouterr().out
+    assert "Compliance score: 69.2/100 (profile qemlflow-philosophy v1, 3 files)" in text
+    # the rounded ledger adds up to exactly 100 − 69.2
+    assert "Points lost by file (30.8 in all):\n   19.1  pkg/io.py\n   11.7  pkg/models.py\n" in text
+    assert text.split("Best next fixes:\n")[1].splitlines()[:6] == [
+        "  + 7.1  name the exceptions of 1 bare except handler in pkg/io.py (QF004)",
+        "  + 7.1  handle or log the exceptions of 1 except handler in pkg/io.py (QF007)",
+        "  + 7.1  defer the heavy imports of pkg/models.py (QF001)",
+        "  + 4.8  move the import-time side effects of pkg/io.py into functions (QF006)",
+        "  + 3.6  annotate 1 public def in pkg/models.py (QF002)",
+        "  + 1.0  document 1 public object in pkg/models.py (QF003)",
+    ]
+    for headline in (
+        "Missing type hints: 1 of 4 public functions",
+        "Import violations: 1 of 3 modules import heavy modules at import time",
+        "Documentation coverage: 85.7% of 7 public objects documented",
+    ):
+        assert headline in text
+
+
+def test_fixing_a_file_regains_exactly_its_points(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, before = _json_report(capsys, ".")
+    files = before["files"]
+    assert isinstance(files, dict)
+    models_points = files["pkg/models.py"]["points_lost"]
+    (golden / "pkg" / "models.py").write_text(
+        '"""Model code."""\n\n\ndef fit(data: list) -> list:\n    """Fit."""\n    return data\n\n\n'
+        'def predict(data: list) -> list:\n    """Predict."""\n    return data\n',
+        encoding="utf-8",
+    )
+    _, after = _json_report(capsys, ".")
+    assert after["score_exact"] == pytest.approx(before["score_exact"] + models_points)
+
+
+def test_json_carries_everything_needed_to_recompute_the_score(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, report = _json_report(capsys, ".")
+    weights = report["profile"]["weights"]
+    files = report["files"]
+    total = Fraction(0)
+    kept = Fraction(0)
+    for code, weight in weights.items():
+        units = sum(f["units"].get(code, 0) for f in files.values())
+        violating = sum(f["violating"].get(code, 0) for f in files.values())
+        w = Fraction(str(weight))
+        total += w
+        kept += w * (1 - Fraction(violating, units) if units else 1)
+    assert round(float(100 * kept / total), 1) == report["score"]
+    assert report["tool"]["name"] == "qemlflow-lint" and report["config_hash"] == Config().with_values(
+        {"max-module-lines": 40}, "x").fingerprint()
+
+
+def test_points_lost_per_file_add_up_exactly_to_100_minus_score_on_real_code() -> None:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    files = sorted(p for p in (stdlib / "email").rglob("*.py"))[:40] + sorted((stdlib / "json").glob("*.py"))
+    results = [analyse_path(str(p), Config()) for p in files]
+    report = compute_score(results, effective_weights(DEFAULT_PROFILE, {}))
+    assert report.exact < 100, "the sample should lose points"
+    assert sum(points for _, points in report.file_points()) == 100 - report.exact
+    assert sum(rule.points_lost for rule in report.rules) == 100 - report.exact
+    reordered = compute_score(list(reversed(results)), effective_weights(DEFAULT_PROFILE, {}))
+    assert reordered.exact == report.exact and reordered.losses == tuple(sorted(report.losses, key=lambda l: (l.code, l.path)))
+
+
+@pytest.mark.parametrize(
+    ("threshold", "code", "verdict"),
+    [
+        pytest.param("70", 1, "FAIL: score 69.2 is below 70 (--fail-under)", id="below"),
+        pytest.param("69.2", 0, "PASS: score 69.2 is at least 69.2 (--fail-under)", id="equal-passes"),
+    ],
+)
+def test_fail_under_gives_a_visible_verdict_either_way(
+    golden: Path, capsys: pytest.CaptureFixture[str], threshold: str, code: int, verdict: str
+) -> None:
+    assert main(["score", ".", "--fail-under", threshold]) == code
+    assert capsys.readouterr().out.rstrip().splitlines()[-1] == verdict
+
+
+def test_score_only_prints_just_the_number(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", ".", "--score-only"]) == 0
+    assert capsys.readouterr().out == "69.2\n"
+
+
+def test_fail_under_and_weights_come_from_the_score_table(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with open(golden / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write("\n[tool.qemlflow-lint.score]\nfail-under = 95\nweights = { QF001 = 0, QF004 = 0, QF007 = 0 }\n")
+    code, report = _json_report(capsys, ".")
+    assert code == 1 and report["gate"]["fail_under"] == 95
+    assert set(report["rules"]) == {"QF002", "QF003", "QF005", "QF006", "QF008"}
+    # 100 − 100·(2/4 + 1/7 + 2/3)/7
+    assert report["score"] == round(float(100 - 100 * (Fraction(1, 2) + Fraction(1, 7) + Fraction(2, 3)) / 7), 1)
+
+
+def test_disabled_rules_drop_out_of_both_sums(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, report = _json_report(capsys, ".", "--ignore", "QF00")
+    assert report["rules"] == {} and report["score"] == 100.0
+    _, only_docs = _json_report(capsys, ".", "--select", "QF003")
+    assert only_docs["score"] == round(100 * 6 / 7, 1)
+
+
+def test_unparseable_files_are_listed_and_fail_every_gate(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (golden / "pkg" / "broken.py").write_text("def broken(:\n", encoding="utf-8")
+    assert main(["score", ".", "--fail-under", "0"]) == 1
+    out = capsys.readouterr().out
+    assert "Could not be analysed (these fail every gate):\n  pkg/broken.py: syntax error" in out
+    assert out.rstrip().splitlines()[-1].startswith("FAIL: 1 file(s) could not be analysed")
+
+
+def test_record_then_no_regress(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", ".", "--record", "score.json"]) == 0
+    recorded = json.loads((golden / "score.json").read_text(encoding="utf-8"))
+    assert recorded["score"] == 69.2 and recorded["profile"] == ["qemlflow-philosophy", 1]
+    assert main(["score", ".", "--no-regress", "score.json"]) == 0
+    assert "PASS: score 69.2 is not below the recorded 69.2 (--no-regress)" in capsys.readouterr().out
+    (golden / "pkg" / "extra.py").write_text('"""Extra."""\nimport pandas\n', encoding="utf-8")
+    assert main(["score", ".", "--no-regress", "score.json"]) == 1
+    assert "is below the recorded 69.2 (--no-regress)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content", ["not json", '{"points": 3}', "[1, 2]"])
+def test_a_bad_recorded_score_is_a_usage_error(
+    golden: Path, capsys: pytest.CaptureFixture[str], content: str
+) -> None:
+    (golden / "score.json").write_text(content, encoding="utf-8")
+    assert main(["score", ".", "--no-regress", "score.json"]) == 2
+    assert "score.json: not a recorded score" in capsys.readouterr().err
+
+
+def test_markdown_report_is_a_job_summary(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", ".", "--format", "markdown", "--fail-under", "60"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("## Compliance score: 69.2/100\n")
+    assert "| QF001 | `heavy-top-level-import` | 3 | 1 | 66.7% | 3 | 7.1 |" in out
+    assert "**PASS: score 69.2 is at least 60 (--fail-under)**" in out
+    assert "| +7.1 | defer the heavy imports of pkg/models.py (QF001) |" in out
+
+
+def test_detailed_report_lists_every_finding_by_rule_and_file(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["score", ".", "--detailed-report"])
+    out = capsys.readouterr().out
+    assert "Findings by rule and file:\n  QF001\n    pkg/models.py\n      2:1 heavy module 'torch'" in out
+    assert "  QF004\n    pkg/io.py\n      12:5 bare `except:`" in out
+
+
+def test_score_command_end_to_end(golden: Path) -> None:
+    done = subprocess.run(cli_command("score", "--score-only", "--fail-under", "80"), capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stdout == "69.2\n"
+    assert "FAIL: score 69.2 is below 80 (--fail-under)" in done.stderr and "Traceback" not in done.stderr
