@@ -64,3 +64,24 @@ def test_readme_rule_table_is_generated_from_the_registry() -> None:
     table = re.search(r"<!-- rule-table:.*?-->\n(.*?)<!-- end rule-table -->", readme, re.S)
     assert table is not None, "README lost its rule-table markers"
     assert table.group(1) == rule_table(RULES), "README rule table is stale: paste `qemlflow-lint rules --format markdown`"
+
+
+def test_readme_weights_table_is_the_default_profile() -> None:
+    from qemlflow_lint.scoring import DEFAULT_PROFILE
+
+    readme = README.read_text(encoding="utf-8")
+    table = re.search(r"<!-- weights-table:.*?-->\n(.*?)<!-- end weights-table -->", readme, re.S)
+    assert table is not None, "README lost its weights-table markers"
+    reasons = dict(DEFAULT_PROFILE.reasons)
+    rows = ["| rule | weight | why |", "|---|--:|---|"]
+    rows += [f"| {code} | {weight:g} | {reasons[code]} |" for code, weight in DEFAULT_PROFILE.weights]
+    assert table.group(1) == "\n".join(rows) + "\n"
+    assert f"`{DEFAULT_PROFILE.name}` v{DEFAULT_PROFILE.version}" in readme
+
+
+def test_the_default_profile_weighs_and_explains_every_rule() -> None:
+    from qemlflow_lint.scoring import DEFAULT_PROFILE
+
+    assert [code for code, _ in DEFAULT_PROFILE.weights] == [rule.code for rule in RULES]
+    assert [code for code, _ in DEFAULT_PROFILE.reasons] == [rule.code for rule in RULES]
+    assert all(weight > 0 for _, weight in DEFAULT_PROFILE.weights)
