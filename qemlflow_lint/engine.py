@@ -14,7 +14,7 @@ from typing import Callable, Dict, Iterator, List, Sequence, Tuple
 
 from qemlflow_lint.config import Config
 from qemlflow_lint.context import FileContext, Where, def_is_public, module_name_for, module_where
-from qemlflow_lint.findings import UNREADABLE_CODE, FileResult, Finding
+from qemlflow_lint.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult, Finding
 from qemlflow_lint.import_time import (
     TRY_TYPES,
     catches_import_error,
@@ -167,6 +167,8 @@ def normalise_source(line: str) -> str:
 def _locate(finding: Finding, spans: Sequence[Tuple[int, int, str]], lines: Sequence[str]) -> Finding:
     """Fill in the finding's enclosing qualified name and normalised source line: the
     identity that survives lines moving (baselines, fingerprints)."""
+    if finding.source == WHOLE_MODULE:
+        return finding
     scope = ""
     start = 0
     for first, last, qualname in spans:

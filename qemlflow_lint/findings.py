@@ -7,6 +7,9 @@ from typing import Mapping
 
 #: The code of the pseudo-rule for a file that could not be read or parsed.
 UNREADABLE_CODE = "QF000"
+#: The ``source`` of a finding about the module as a whole (no docstring, too long): it has
+#: no line of its own, so lines added at the top of the file must not change its identity.
+WHOLE_MODULE = "<module>"
 
 
 @dataclass(frozen=True, order=True)

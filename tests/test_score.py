@@ -213,3 +213,27 @@ def test_score_command_end_to_end(golden: Path) -> None:
     assert done.returncode == 1
     assert done.stdout == "69.2\n"
     assert "FAIL: score 69.2 is below 80 (--fail-under)" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_score_with_a_baseline_shows_the_full_score_and_the_new_findings(
+    golden: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["baseline", ".", "-o", "baseline.json"]) == 0
+    capsys.readouterr()
+    (golden / "pkg" / "extra.py").write_text('"""Extra."""\n\n\ndef more(x):\n    """More."""\n', encoding="utf-8")
+    assert main(["score", ".", "--baseline", "baseline.json"]) == 0
+    out = capsys.readouterr().out
+    assert "Compliance score: " in out and "New findings (not in the baseline): 1\n" in out
+    code, report = _json_report(capsys, ".", "--baseline", "baseline.json")
+    assert report["new_findings"] == 1 and code == 0
+
+
+def test_ci_formats_print_findings_and_the_gate_decides_the_exit_code(
+    golden: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["score", ".", "--format", "sarif", "--fail-under", "90"]) == 1
+    captured = capsys.readouterr()
+    sarif = json.loads(captured.out)
+    assert len(sarif["runs"][0]["results"]) == 6  # the findings listed in HAND_COUNT
+    assert "FAIL: score 69.2 is below 90 (--fail-under)" in captured.err
+    assert main(["score", ".", "--format", "junit", "--fail-under", "50"]) == 0

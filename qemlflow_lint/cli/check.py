@@ -1,10 +1,14 @@
-"""``qemlflow-lint check``: every finding, one line each; exit 1 when there is any."""
+"""``qemlflow-lint check``: every finding, one line each (or in a CI format, see
+:mod:`qemlflow_lint.formats`); exit 1 when there is any."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any, TextIO
 
+from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
 from qemlflow_lint.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -13,22 +17,45 @@ from qemlflow_lint.cli.common import (
     plural,
     write_summary_line,
 )
+from qemlflow_lint.formats import RENDERERS
+from qemlflow_lint.formats.github import summary_markdown
 
 
 def register(commands: Any) -> None:
     """Add the ``check`` command."""
-    check = commands.add_parser("check", help="report findings, flake8-style; exit 1 when any")
+    check = commands.add_parser("check", help="report findings (flake8-style, or a CI format); exit 1 if any")
     add_input_options(check)
+    add_baseline_option(check)
+    check.add_argument("--format", choices=tuple(RENDERERS), default="text",
+                       help="text: flake8-style lines (default); json, sarif, github (workflow "
+                            "annotations and $GITHUB_STEP_SUMMARY), gitlab (Code Quality), junit")
     check.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Analyse, print ``path:line:col: CODE message`` lines, and say how many."""
-    results = analyse(args).results
-    total = 0
-    for result in results:
-        for finding in result.findings:
-            out.write(f"{result.path}:{finding.line}:{finding.col + 1}: {finding.text}\n")
-        total += len(result.findings)
-    write_summary_line(f"{plural(total, 'finding')} in {plural(len(results), 'file')}")
+    """Analyse, print the findings in the chosen format (for text, also say how many)."""
+    baseline = requested_baseline(args)
+    results = without_baselined(args, baseline, analyse(args).results)
+    out.write(RENDERERS[args.format](results))
+    total = sum(len(result.findings) for result in results)
+    if args.format == "text":
+        write_summary_line(f"{plural(total, 'finding')} in {plural(len(results), 'file')}")
+    elif args.format == "github":
+        append_step_summary(summary_markdown(results))
     return EXIT_FINDINGS if total else EXIT_CLEAN
+
+
+def append_step_summary(markdown: str) -> None:
+    """Append a Markdown summary to the file that ``$GITHUB_STEP_SUMMARY`` names, if any.
+
+    A summary that cannot be written is a warning, not a failed check: the annotations
+    and the exit code already went out.
+    """
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as summary:
+            summary.write(markdown)
+    except OSError as error:
+        print(f"qemlflow-lint: warning: cannot write the step summary to {path}: {error}", file=sys.stderr)

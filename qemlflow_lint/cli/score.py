@@ -9,12 +9,17 @@ from typing import Any, List, Optional, TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
+from qemlflow_lint.cli.check import append_step_summary
 from qemlflow_lint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_input_options, analyse
 from qemlflow_lint.config import Config
+from qemlflow_lint.formats import RENDERERS
 from qemlflow_lint.scoring import DEFAULT_PROFILE, ScoreReport, compute_score, effective_weights
 from qemlflow_lint.score_output import Gate, render_json, render_markdown, render_text
 
-FORMATS = ("text", "json", "markdown")
+#: The score's own formats; the CI formats of ``check`` print the findings instead, and the
+#: gate still decides the exit code.
+FORMATS = ("text", "json", "markdown", "sarif", "github", "gitlab", "junit")
 
 
 def _fail_under(value: str) -> float:
@@ -36,11 +41,15 @@ def register(commands: Any) -> None:
     score.add_argument("--score-only", action="store_true", help="print only the score, for shell scripts")
     score.add_argument("--detailed-report", action="store_true",
                        help="also list every file's points and every finding, grouped by rule and file")
-    score.add_argument("--format", choices=FORMATS, default="text")
+    score.add_argument("--format", choices=FORMATS, default="text",
+                       help="text (default), json (everything needed to recompute the score), markdown "
+                            "(a job summary); sarif, github, gitlab, junit print the findings for CI, "
+                            "and github appends the Markdown report to $GITHUB_STEP_SUMMARY")
     score.add_argument("--top", type=int, default=10, metavar="N", help="how many best next fixes to show")
     score.add_argument("--no-regress", metavar="FILE",
                        help="exit 1 when the score is below the one recorded in FILE (see --record)")
     score.add_argument("--record", metavar="FILE", help="write the score to FILE for a later --no-regress")
+    add_baseline_option(score)
     score.set_defaults(run=run)
 
 
@@ -85,10 +94,16 @@ def _record(path: str, report: ScoreReport, config: Config) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Analyse, score, print the report in the chosen format, apply the gates."""
     recorded = _recorded_score(args.no_regress) if args.no_regress else None
+    baseline = requested_baseline(args)
     analysis = analyse(args)
     config = analysis.config
     weights = effective_weights(DEFAULT_PROFILE, dict(config.score_weights))
-    report = compute_score(analysis.results, weights)
+    report = compute_score(analysis.results, weights)  # the full score, baseline or not
+    new: Optional[int] = None
+    shown = analysis.results
+    if baseline is not None:
+        shown = without_baselined(args, baseline, analysis.results)
+        new = sum(len(result.findings) for result in shown)
     fail_under = args.fail_under if args.fail_under is not None else config.fail_under
     gate = gate_for(report, fail_under, recorded)
     if args.score_only:
@@ -96,11 +111,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if gate.checked:
             print(gate.verdict(report.score), file=sys.stderr)
     elif args.format == "json":
-        out.write(render_json(report, gate, analysis.results, config.fingerprint(), detailed=args.detailed_report))
+        out.write(render_json(report, gate, analysis.results, config.fingerprint(),
+                              detailed=args.detailed_report, new_findings=new))
     elif args.format == "markdown":
-        out.write(render_markdown(report, gate, top=args.top))
+        out.write(render_markdown(report, gate, top=args.top, new_findings=new))
+    elif args.format != "text":  # a CI format of the findings
+        out.write(RENDERERS[args.format](shown))
+        if args.format == "github":
+            append_step_summary(render_markdown(report, gate, top=args.top, new_findings=new))
+        print(gate.verdict(report.score) if gate.checked else f"score {report.score:.1f}", file=sys.stderr)
     else:
-        out.write(render_text(report, gate, top=args.top, detailed=args.detailed_report, results=analysis.results))
+        out.write(render_text(report, gate, top=args.top, detailed=args.detailed_report,
+                              results=analysis.results, new_findings=new))
     if args.record:
         _record(args.record, report, config)
     return EXIT_CLEAN if gate.passed else EXIT_FINDINGS

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from qemlflow_lint.context import FileContext
-from qemlflow_lint.findings import Finding
+from qemlflow_lint.findings import WHOLE_MODULE, Finding
 
 
 @dataclass(frozen=True)
@@ -86,4 +86,5 @@ class Rule:
         """Record a finding at ``node``'s position."""
         line = getattr(node, "lineno", 1)
         col = getattr(node, "col_offset", 0)
-        self.findings.append(Finding(line, col, self.code, message, unit))
+        source = WHOLE_MODULE if isinstance(node, ast.Module) else ""
+        self.findings.append(Finding(line, col, self.code, message, unit, source=source))

@@ -1,0 +1,163 @@
+"""``qemlflow-lint baseline`` and ``check --baseline``: adopting the rules on legacy code.
+
+``baseline -o FILE`` records today's findings; ``check --baseline FILE`` then reports only
+the findings that are not recorded. ``baseline --update`` removes what was fixed and never
+adds anything, and an existing file is only replaced on request (``--force``): a baseline
+never grows silently.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any, Optional, Sequence, TextIO
+
+from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.baseline import Baseline, BaselineError, Entry, compare, dumps, load, record, shrink
+from qemlflow_lint.cli.common import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    UsageError,
+    add_input_options,
+    analyse,
+    plural,
+    unparseable,
+    write_summary_line,
+)
+from qemlflow_lint.findings import WHOLE_MODULE, FileResult
+from qemlflow_lint.identity import posix_path
+
+
+def register(commands: Any) -> None:
+    """Add the ``baseline`` command."""
+    parser = commands.add_parser(
+        "baseline", help="record today's findings, so that `check --baseline FILE` reports only new ones"
+    )
+    add_input_options(parser)
+    parser.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="the baseline file (paths in it are relative to its folder)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--update", action="store_true",
+                      help="remove the findings of FILE that no longer occur; never add any")
+    mode.add_argument("--force", action="store_true", help="record anew, replacing FILE")
+    parser.set_defaults(run=run)
+
+
+def add_baseline_option(parser: argparse.ArgumentParser) -> None:
+    """The ``--baseline FILE`` option of ``check``."""
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="report only findings not recorded in FILE (see the baseline command)")
+
+
+def _load(path: str) -> Baseline:
+    try:
+        return load(path)
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
+
+
+def _base_dir(path: str) -> str:
+    return os.path.dirname(os.path.abspath(path))
+
+
+def _covered(args: argparse.Namespace) -> list[str]:
+    """The files and folders named on the command line (standard input aside)."""
+    paths: Sequence[str] = args.paths
+    return [path for path in paths if path != "-"]
+
+
+def requested_baseline(args: argparse.Namespace) -> Optional[Baseline]:
+    """The baseline named by ``--baseline``, read before any analysis so that a bad file
+    fails at once (a usage error), or None without the option."""
+    path: Optional[str] = args.baseline
+    return None if path is None else _load(path)
+
+
+def _shown(entry: Entry, base_dir: str) -> str:
+    """One vanished entry as a line for the user, its path relative to the working directory."""
+    key = entry.key
+    path = posix_path(os.path.relpath(os.path.join(base_dir, key.path)))
+    times = f" (x{entry.count})" if entry.count > 1 else ""
+    source = "the module as a whole" if key.source == WHOLE_MODULE else key.source
+    return f"  {path}: {key.code} in {key.scope or '<module>'}{times}: {source}"
+
+
+def without_baselined(
+    args: argparse.Namespace, baseline: Optional[Baseline], results: tuple[FileResult, ...]
+) -> tuple[FileResult, ...]:
+    """``results`` without the findings ``baseline`` accounts for (unchanged without one).
+
+    Tells the user, on standard error, how many findings the baseline matched and which
+    recorded ones no longer occur, with the command that removes them.
+    """
+    if baseline is None:
+        return results
+    base_dir = _base_dir(args.baseline)
+    comparison = compare(baseline, results, base_dir, _covered(args))
+    if comparison.vanished:
+        fixed = sum(entry.count for entry in comparison.vanished)
+        write_summary_line(
+            f"{plural(fixed, 'baselined finding')} no longer occur{'s' if fixed == 1 else ''}; "
+            f"run `qemlflow-lint baseline --update -o {args.baseline}` with the same paths to remove "
+            f"{'it' if fixed == 1 else 'them'}:"
+        )
+        for entry in comparison.vanished:
+            write_summary_line(_shown(entry, base_dir))
+    write_summary_line(f"{plural(comparison.matched, 'finding')} matched the baseline {args.baseline}")
+    return comparison.new
+
+
+def _write(path: str, baseline: Baseline) -> None:
+    try:
+        write_text_atomic(path, dumps(baseline))
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write baseline: {error.strerror or error}") from None
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Record the baseline, or shrink it with ``--update``; exit 1 only when some file
+    could not be parsed (its findings cannot be recorded, so ``check`` will fail on it)."""
+    target: str = args.output
+    if os.path.lexists(target) and not (args.update or args.force):
+        raise UsageError(
+            f"{target} already exists; use --update to remove the findings fixed since it was "
+            "recorded, or --force to record it anew"
+        )
+    previous = _load(target) if args.update else None  # before analysing: a bad file fails at once
+    results = analyse(args).results
+    base_dir = _base_dir(target)
+    if previous is None:
+        baseline = record(results, base_dir)
+        _write(target, baseline)
+        write_summary_line(
+            f"recorded {plural(baseline.total, 'finding')} "
+            f"({plural(len(baseline.entries), 'entry', 'entries')}) in {target}"
+        )
+    else:
+        baseline = shrink(previous, results, base_dir, _covered(args))
+        if baseline != previous:
+            _write(target, baseline)
+        removed = previous.total - baseline.total
+        write_summary_line(
+            f"removed {plural(removed, 'finding')} that no longer occur{'s' if removed == 1 else ''} "
+            f"({plural(len(previous.entries) - len(baseline.entries), 'entry', 'entries')}) from {target}; "
+            f"{baseline.total} remain"
+        )
+        unrecorded = compare(baseline, results, base_dir).new
+        new = sum(len(result.findings) for result in unrecorded if result.ok)
+        if new:
+            write_summary_line(
+                f"{plural(new, 'finding')} not in the baseline {'was' if new == 1 else 'were'} not added "
+                "(--update never adds; fix them, or record anew with --force)"
+            )
+    failed = unparseable(results)
+    for result in failed:
+        for finding in result.findings:
+            out.write(f"{result.path}:{finding.line}:{finding.col + 1}: {finding.text}\n")
+    if failed:
+        them = "it" if len(failed) == 1 else "them"
+        write_summary_line(
+            f"{plural(len(failed), 'file')} could not be read or parsed: nothing is recorded for {them}, "
+            f"and check fails on {them}"
+        )
+    return EXIT_FINDINGS if failed else EXIT_CLEAN
