@@ -94,6 +94,8 @@ class Config:
 
     def ignored_in(self, path: str) -> tuple[str, ...]:
         """Codes that ``per-file-ignores`` switches off for ``path``."""
+        if not self.per_file_ignores:
+            return ()
         relative = self._relative(path)
         return tuple(
             code for entry in self.per_file_ignores if entry.pattern.matches(relative) for code in entry.codes
@@ -101,10 +103,7 @@ class Config:
 
     def is_enabled_for(self, code: str, path: str) -> bool:
         """True when the rule runs on ``path``, ``per-file-ignores`` included."""
-        if not self.is_enabled(code):
-            return False
-        ignored = self.ignored_in(path)
-        return not ignored or _longest_prefix(code, ignored) < 0
+        return self.is_enabled(code) and _longest_prefix(code, self.ignored_in(path)) < 0
 
     def is_excluded(self, path: str, is_dir: bool = False) -> bool:
         """True when an ``exclude`` pattern matches ``path``."""

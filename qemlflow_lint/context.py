@@ -7,6 +7,7 @@ a def, a class or an exempt block, and is shared by every statement inside it.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -96,9 +97,9 @@ class FileContext:
         """True for a package's ``__main__.py``."""
         return self.filename == "__main__.py"
 
-    @property
+    @functools.cached_property
     def is_test(self) -> bool:
-        """True for test files."""
+        """True for test files (see :func:`is_test_path`)."""
         return is_test_path(self.path)
 
     @property
@@ -140,12 +141,14 @@ class Where:
     ``at_import`` is true when the statement runs when the module is imported (SPEC:
     module scope and nested blocks and class bodies, outside ``if TYPE_CHECKING:`` and
     ``if __name__ == "__main__":`` bodies). ``optional_import`` is true inside a ``try``
-    whose handlers catch ``ImportError`` or ``ModuleNotFoundError``.
+    whose handlers catch ``ImportError`` or ``ModuleNotFoundError``. ``in_function`` is
+    true anywhere inside a function body (a class defined in a function included).
     """
 
     scope: Scope
     at_import: bool = True
     optional_import: bool = False
+    in_function: bool = False
 
 
 def module_where(file: FileContext) -> Where:

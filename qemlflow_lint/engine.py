@@ -29,13 +29,11 @@ from qemlflow_lint.suppression import unsuppressed
 
 Hook = Callable[[ast.AST, Where], None]
 
-_SCOPE_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
 # ``match`` (3.10+) exists only on newer Pythons.
 _MATCH_TYPES: Tuple[type, ...] = tuple(
     t for t in (getattr(ast, "Match", None),) if isinstance(t, type)
 )
-_BODY_ONLY_TYPES: Tuple[type, ...] = (ast.With, ast.AsyncWith, ast.ExceptHandler) + tuple(
+_MATCH_CASE_TYPES: Tuple[type, ...] = tuple(
     t for t in (getattr(ast, "match_case", None),) if isinstance(t, type)
 )
 Block = Tuple[Iterator[ast.AST], Where]
@@ -84,37 +82,75 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
     return None if names is None else frozenset(names)
 
 
-def _children(node: ast.AST, where: Where, file: FileContext) -> List[Block]:
-    """The nested blocks of ``node``, each with the :class:`Where` its statements run in."""
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        scope = where.scope.child("function", node.name, False)
-        return [(iter(node.body), Where(scope, at_import=False))]
-    if isinstance(node, ast.ClassDef):
-        public = def_is_public(node.name, where.scope, file)
-        return [(iter(node.body), replace(where, scope=where.scope.child("class", node.name, public)))]
-    if isinstance(node, ast.If):
-        body_where = orelse_where = where
-        if is_type_checking(node.test) or is_main_guard(node.test):
-            body_where = replace(where, at_import=False)
-        elif is_not_type_checking(node.test):
-            orelse_where = replace(where, at_import=False)
-        return [(iter(node.body), body_where), (iter(node.orelse), orelse_where)]
-    if isinstance(node, TRY_TYPES):
-        handlers: list[ast.ExceptHandler] = getattr(node, "handlers")
-        guarded = replace(where, optional_import=True) if catches_import_error(handlers) else where
-        return [
-            (iter(getattr(node, "body")), guarded),
-            (iter(handlers), where),
-            (iter(getattr(node, "orelse")), where),
-            (iter(getattr(node, "finalbody")), where),
-        ]
-    if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
-        return [(iter(node.body), where), (iter(node.orelse), where)]
-    if isinstance(node, _BODY_ONLY_TYPES):
-        return [(iter(getattr(node, "body")), where)]
-    if isinstance(node, _MATCH_TYPES):
-        return [(iter(getattr(node, "cases")), where)]
-    return []
+Spans = List[Tuple[int, int, str]]
+
+
+def _def_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    scope = where.scope.child("function", node.name, False)
+    spans.append((node.lineno, node.end_lineno or node.lineno, scope.qualname))
+    return [(iter(node.body), Where(scope, at_import=False, in_function=True))]
+
+
+def _class_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    assert isinstance(node, ast.ClassDef)
+    scope = where.scope.child("class", node.name, def_is_public(node.name, where.scope, file))
+    spans.append((node.lineno, node.end_lineno or node.lineno, scope.qualname))
+    return [(iter(node.body), replace(where, scope=scope))]
+
+
+def _if_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    assert isinstance(node, ast.If)
+    body_where = orelse_where = where
+    if is_type_checking(node.test) or is_main_guard(node.test):
+        body_where = replace(where, at_import=False)
+    elif is_not_type_checking(node.test):
+        orelse_where = replace(where, at_import=False)
+    return [(iter(node.body), body_where), (iter(node.orelse), orelse_where)]
+
+
+def _try_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    handlers: list[ast.ExceptHandler] = getattr(node, "handlers")
+    guarded = replace(where, optional_import=True) if catches_import_error(handlers) else where
+    return [
+        (iter(getattr(node, "body")), guarded),
+        (iter(handlers), where),
+        (iter(getattr(node, "orelse")), where),
+        (iter(getattr(node, "finalbody")), where),
+    ]
+
+
+def _loop_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    return [(iter(getattr(node, "body")), where), (iter(getattr(node, "orelse")), where)]
+
+
+def _body_block(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    return [(iter(getattr(node, "body")), where)]
+
+
+def _match_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    return [(iter(getattr(node, "cases")), where)]
+
+
+BlockFinder = Callable[[ast.AST, Where, FileContext, Spans], List[Block]]
+
+#: The statements that contain others, and how to find their blocks with the
+#: :class:`Where` each block's statements run in. Every other statement is a leaf.
+_BLOCKS: Dict[type, BlockFinder] = {
+    ast.FunctionDef: _def_blocks,
+    ast.AsyncFunctionDef: _def_blocks,
+    ast.ClassDef: _class_blocks,
+    ast.If: _if_blocks,
+    ast.For: _loop_blocks,
+    ast.AsyncFor: _loop_blocks,
+    ast.While: _loop_blocks,
+    ast.With: _body_block,
+    ast.AsyncWith: _body_block,
+    ast.ExceptHandler: _body_block,
+    **{t: _try_blocks for t in TRY_TYPES},
+    **{t: _match_blocks for t in _MATCH_TYPES},
+    **{t: _body_block for t in _MATCH_CASE_TYPES},
+}
 
 
 def analyse_tree(
@@ -127,13 +163,17 @@ def analyse_tree(
     every rule.
     """
     instances = [rule(file) for rule in rules]
-    dispatch: Dict[type, List[Hook]] = {}
+    everywhere: Dict[type, List[Hook]] = {}
+    in_functions: Dict[type, List[Hook]] = {}
     for instance in instances:
         instance.begin(tree)
-        for node_type, name in instance.hooks:
-            dispatch.setdefault(node_type, []).append(getattr(instance, name))
+        for node_type, name, inside in instance.hooks:
+            hook = getattr(instance, name)
+            everywhere.setdefault(node_type, []).append(hook)
+            if inside:
+                in_functions.setdefault(node_type, []).append(hook)
 
-    spans: List[Tuple[int, int, str]] = []  # (first line, last line, qualname) of defs/classes
+    spans: Spans = []  # (first line, last line, qualname) of defs and classes
     stack: List[Block] = [(iter(tree.body), module_where(file))]
     while stack:
         nodes, where = stack[-1]
@@ -141,12 +181,14 @@ def analyse_tree(
         if node is None:
             stack.pop()
             continue
-        for hook in dispatch.get(type(node), ()):
-            hook(node, where)
-        if isinstance(node, _SCOPE_TYPES):
-            qualname = where.scope.child("", node.name, False).qualname
-            spans.append((node.lineno, getattr(node, "end_lineno", None) or node.lineno, qualname))
-        stack.extend(reversed(_children(node, where, file)))
+        kind = type(node)
+        hooks = (in_functions if where.in_function else everywhere).get(kind)
+        if hooks:
+            for hook in hooks:
+                hook(node, where)
+        blocks = _BLOCKS.get(kind)
+        if blocks is not None:
+            stack.extend(reversed(blocks(node, where, file, spans)))
 
     findings: list[Finding] = []
     units: dict[str, int] = {}

@@ -49,6 +49,6 @@ def find_rule(code_or_symbol: str) -> type[Rule] | None:
 
 def enabled_rules(config: Config, path: str | None = None) -> tuple[type[Rule], ...]:
     """The rules that ``config`` enables (for ``path``, with its per-file ignores)."""
-    if path is None:
-        return tuple(rule for rule in all_rules() if config.is_enabled(rule.code))
-    return tuple(rule for rule in all_rules() if config.is_enabled_for(rule.code, path))
+    enabled = tuple(rule for rule in all_rules() if config.is_enabled(rule.code))
+    ignored = config.ignored_in(path) if path is not None else ()
+    return tuple(rule for rule in enabled if not any(rule.code.startswith(i) for i in ignored))

@@ -70,19 +70,24 @@ def _coding_line(data: bytes) -> int | None:
     return None
 
 
+def read_error(error: OSError) -> SourceError:
+    """Why a file could not be read, in words."""
+    if isinstance(error, IsADirectoryError):
+        return SourceError("is a directory, not a file")
+    if isinstance(error, FileNotFoundError):
+        return SourceError("file not found (it may have been removed during the run)")
+    if isinstance(error, PermissionError):
+        return SourceError("permission denied")
+    return SourceError(f"cannot read the file: {error.strerror or error}")
+
+
 def read_source(path: str) -> str | SourceError:
     """The decoded text of ``path``, or why it cannot be had."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-    except IsADirectoryError:
-        return SourceError("is a directory, not a file")
-    except FileNotFoundError:
-        return SourceError("file not found (it may have been removed during the run)")
-    except PermissionError:
-        return SourceError("permission denied")
     except OSError as error:
-        return SourceError(f"cannot read the file: {error.strerror or error}")
+        return read_error(error)
     return decode(data)
 
 

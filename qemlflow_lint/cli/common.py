@@ -9,9 +9,11 @@ import sys
 from dataclasses import dataclass
 from typing import List, Sequence
 
-from qemlflow_lint.config import KEYS, Config, ConfigResolver, overrides_from
+from qemlflow_lint.config import KEYS, Config, ConfigError, ConfigResolver, overrides_from
 from qemlflow_lint.discovery import discover
-from qemlflow_lint.engine import analyse_path, analyse_source
+from qemlflow_lint.cache import CACHE_DIRNAME, ResultCache
+from qemlflow_lint.engine import analyse_source
+from qemlflow_lint.runner import Job, default_jobs, run_jobs
 from qemlflow_lint.findings import FileResult
 from qemlflow_lint.source import SourceError, decode
 
@@ -52,6 +54,18 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
                         help="the file name to report for '-' (decides module name and test-ness)")
     parser.add_argument("--disable-noqa", action="store_true",
                         help="report findings even on lines with '# noqa'")
+    speed = parser.add_argument_group("speed")
+    speed.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                       help=f"processes to analyse with (default: every core, here {default_jobs()})")
+    speed.add_argument("--cache-dir", metavar="DIR",
+                       help=f"where to keep the result cache (default: {CACHE_DIRNAME}/ at the project root)")
+    speed.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number of processes, got {value!r}")
+    return int(value)
 
 
 def resolver_from(args: argparse.Namespace) -> ConfigResolver:
@@ -96,7 +110,13 @@ def analyse(args: argparse.Namespace) -> Analysis:
 
         found = discover(paths, is_excluded, use_gitignore=not args.no_gitignore,
                          force_exclude=args.force_exclude)
-        results.extend(analyse_path(path, resolver.for_path(path), noqa=noqa) for path in found.files)
+        jobs = [Job(path, resolver.for_path(path)) for path in found.files]
+        cache = None if args.no_cache else ResultCache(args.cache_dir or default_cache_dir(resolver))
+        try:
+            results.extend(run_jobs(jobs, noqa=noqa, workers=args.jobs or default_jobs(), cache=cache))
+        finally:
+            if cache is not None:
+                cache.close()
         results.extend(
             analyse_source(SourceError("no such file or directory"), missing, Config())
             for missing in found.missing
@@ -105,6 +125,16 @@ def analyse(args: argparse.Namespace) -> Analysis:
             analyse_source(SourceError(reason), path, Config()) for path, reason in found.unreadable
         )
     return Analysis(tuple(results), run_config)
+
+
+def default_cache_dir(resolver: ConfigResolver) -> str:
+    """The cache folder at the project root: next to the configuration that applies to
+    the working directory, or in the working directory when there is none."""
+    try:
+        root = resolver.for_path(config_probe(os.curdir)).root
+    except ConfigError:  # that configuration is not this run's to judge
+        root = os.getcwd()
+    return os.path.join(root, CACHE_DIRNAME)
 
 
 def plural(count: int, noun: str, nouns: str = "") -> str:

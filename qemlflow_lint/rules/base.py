@@ -15,10 +15,21 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Callable, ClassVar, TypeVar
 
 from qemlflow_lint.context import FileContext
 from qemlflow_lint.findings import WHOLE_MODULE, Finding
+
+
+HookMethod = TypeVar("HookMethod", bound=Callable[..., None])
+
+
+def outside_functions(hook: HookMethod) -> HookMethod:
+    """Mark a hook that can never report inside a function body (nothing there runs at
+    import, and nothing there is public), so the walk skips it there. This keeps the one
+    walk cheap: most statements of a project are in function bodies."""
+    setattr(hook, "outside_functions", True)
+    return hook
 
 
 @dataclass(frozen=True)
@@ -51,8 +62,9 @@ class Rule:
     fix: ClassVar[str] = "fix {n} {units} in {path}"
     options: ClassVar[tuple[RuleOption, ...]] = ()
     version_added: ClassVar[str] = "0.1.0"
-    #: ``(node type, method name)`` of every ``visit_<NodeType>`` hook, found once per class.
-    hooks: ClassVar[tuple[tuple[type[ast.AST], str], ...]] = ()
+    #: ``(node type, method name, also inside functions)`` of every ``visit_<NodeType>``
+    #: hook, found once per class.
+    hooks: ClassVar[tuple[tuple[type[ast.AST], str, bool], ...]] = ()
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -62,7 +74,8 @@ class Rule:
         for name in dir(cls):
             node_type = getattr(ast, name[len("visit_") :], None) if name.startswith("visit_") else None
             if isinstance(node_type, type) and issubclass(node_type, ast.AST):
-                found.append((node_type, name))
+                inside = not getattr(getattr(cls, name), "outside_functions", False)
+                found.append((node_type, name, inside))
         cls.hooks = tuple(found)
 
     def __init__(self, file: FileContext) -> None:

@@ -9,7 +9,7 @@ from typing import Iterable
 from qemlflow_lint.context import Where
 from qemlflow_lint.heavy_modules import inside_package, match_heavy
 from qemlflow_lint.import_time import is_lazy_import, lazy_modules, literal_import_calls
-from qemlflow_lint.rules.base import Rule, RuleOption
+from qemlflow_lint.rules.base import Rule, RuleOption, outside_functions
 from qemlflow_lint.usage import NameUsage
 
 _IMPORT_CALL = re.compile(r"(?:import_module|__import__)\s*\(")
@@ -85,6 +85,7 @@ class HeavyTopLevelImport(Rule):
         self.scan_calls = self.checked and _IMPORT_CALL.search(file.text) is not None
         self._usage: NameUsage | None = None
 
+    @outside_functions
     def visit_Import(self, node: ast.Import, where: Where) -> None:
         """``import a.b`` binds ``a`` (or the ``as`` name) and runs ``a`` and ``a.b``."""
         if not self._eager(node, where):
@@ -99,6 +100,7 @@ class HeavyTopLevelImport(Rule):
         if heavy:
             self._report(node, where, heavy, bound)
 
+    @outside_functions
     def visit_ImportFrom(self, node: ast.ImportFrom, where: Where) -> None:
         """``from a import b`` matches an entry for ``a`` or for ``a.b``."""
         if node.level or not node.module or not self._eager(node, where):
@@ -116,18 +118,22 @@ class HeavyTopLevelImport(Rule):
             names = sorted({node.module} if match_heavy(node.module, self.heavy) else set(heavy))
             self._report(node, where, names, bound)
 
+    @outside_functions
     def visit_Expr(self, node: ast.Expr, where: Where) -> None:
         """A literal ``importlib.import_module("x")`` call on its own."""
         self._import_calls(node, where)
 
+    @outside_functions
     def visit_Assign(self, node: ast.Assign, where: Where) -> None:
         """``x = importlib.import_module("x")`` and similar."""
         self._import_calls(node, where)
 
+    @outside_functions
     def visit_AnnAssign(self, node: ast.AnnAssign, where: Where) -> None:
         """``x: ModuleType = importlib.import_module("x")``."""
         self._import_calls(node, where)
 
+    @outside_functions
     def visit_AugAssign(self, node: ast.AugAssign, where: Where) -> None:
         """``modules += [importlib.import_module("x")]``."""
         self._import_calls(node, where)
@@ -137,30 +143,37 @@ class HeavyTopLevelImport(Rule):
     # iterable, a ``with`` context manager, a ``class``'s bases and decorators, a
     # ``def``'s decorators and default values.
 
+    @outside_functions
     def visit_If(self, node: ast.If, where: Where) -> None:
         """``if importlib.import_module("x").cuda.is_available():``."""
         self._import_calls(node, where)
 
+    @outside_functions
     def visit_While(self, node: ast.While, where: Where) -> None:
         """An import call in a ``while`` test."""
         self._import_calls(node, where)
 
+    @outside_functions
     def visit_For(self, node: ast.For, where: Where) -> None:
         """An import call in a ``for`` target or iterable."""
         self._import_calls(node, where)
 
+    @outside_functions
     def visit_With(self, node: ast.With, where: Where) -> None:
         """``with importlib.import_module("x").no_grad():``."""
         self._import_calls(node, where)
 
+    @outside_functions
     def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
         """``class Net(importlib.import_module("x").nn.Module):``."""
         self._import_calls(node, where)
 
+    @outside_functions
     def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
         """An import call in a decorator or a default value of a ``def``."""
         self._import_calls(node, where)
 
+    @outside_functions
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
         """Same as ``def``."""
         self._import_calls(node, where)

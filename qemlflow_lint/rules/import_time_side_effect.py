@@ -7,7 +7,7 @@ from typing import Dict, Iterable, Iterator, List, Tuple
 
 from qemlflow_lint.context import Where
 from qemlflow_lint.import_time import dotted_name, import_time_calls
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.rules.base import Rule, outside_functions
 
 _PROCESS_ENV = "changes the environment of the whole process and of every subprocess it starts"
 _SYS_PATH = "changes sys.path, where every later import in the process is looked up"
@@ -111,32 +111,38 @@ class ImportTimeSideEffect(Rule):
         #: restore the warning filters on exit.
         self.restored_warnings: List[Tuple[int, int]] = []
 
+    @outside_functions
     def visit_Import(self, node: ast.Import, where: Where) -> None:
         """Remember ``import os as o``."""
         for alias in node.names:
             if alias.asname:
                 self.aliases[alias.asname] = alias.name
 
+    @outside_functions
     def visit_ImportFrom(self, node: ast.ImportFrom, where: Where) -> None:
         """Remember ``from os import environ``."""
         if node.module and not node.level:
             for alias in node.names:
                 self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
+    @outside_functions
     def visit_Expr(self, node: ast.Expr, where: Where) -> None:
         """A call on its own: ``print("loaded")``."""
         self._calls(node, where)
 
+    @outside_functions
     def visit_Assign(self, node: ast.Assign, where: Where) -> None:
         """``os.environ["X"] = "1"``, ``sys.path = [...]``, or a call on the right."""
         self._targets(node, node.targets, where)
         self._calls(node, where)
 
+    @outside_functions
     def visit_AugAssign(self, node: ast.AugAssign, where: Where) -> None:
         """``sys.path += [...]``."""
         self._targets(node, [node.target], where)
         self._calls(node, where)
 
+    @outside_functions
     def visit_AnnAssign(self, node: ast.AnnAssign, where: Where) -> None:
         """``os.environ["X"]: str = "1"``, or a call on the right."""
         # An annotated assignment with a value assigns like ``=`` does; without one
@@ -145,6 +151,7 @@ class ImportTimeSideEffect(Rule):
             self._targets(node, [node.target], where)
         self._calls(node, where)
 
+    @outside_functions
     def visit_Delete(self, node: ast.Delete, where: Where) -> None:
         """``del os.environ["X"]``."""
         self._targets(node, node.targets, where)
@@ -154,18 +161,22 @@ class ImportTimeSideEffect(Rule):
     # an ``if``/``while`` test, a ``for`` iterable, a ``with`` context manager, a
     # ``class``'s bases and decorators, a ``def``'s decorators and default values.
 
+    @outside_functions
     def visit_If(self, node: ast.If, where: Where) -> None:
         """``if print("checking"):``."""
         self._calls(node, where)
 
+    @outside_functions
     def visit_While(self, node: ast.While, where: Where) -> None:
         """A call in a ``while`` test."""
         self._calls(node, where)
 
+    @outside_functions
     def visit_For(self, node: ast.For, where: Where) -> None:
         """A call in a ``for`` target or iterable."""
         self._calls(node, where)
 
+    @outside_functions
     def visit_With(self, node: ast.With, where: Where) -> None:
         """A call in a ``with`` context manager; ``warnings.catch_warnings()`` blocks."""
         self._calls(node, where)
@@ -174,14 +185,17 @@ class ImportTimeSideEffect(Rule):
             if isinstance(manager, ast.Call) and self._qualified(manager.func) == "warnings.catch_warnings":
                 self.restored_warnings.append((node.lineno, getattr(node, "end_lineno", None) or node.lineno))
 
+    @outside_functions
     def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
         """A call in a ``class``'s decorators, bases or keywords."""
         self._calls(node, where)
 
+    @outside_functions
     def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
         """A call in a decorator or a default value of a ``def``."""
         self._calls(node, where)
 
+    @outside_functions
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
         """Same as ``def``."""
         self._calls(node, where)

@@ -6,7 +6,7 @@ import ast
 
 from qemlflow_lint.context import Where, def_is_public
 from qemlflow_lint.defs import AnyDef, decorator_names, is_dunder
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.rules.base import Rule, outside_functions
 
 #: Decorators whose function is documented elsewhere: overload stubs (by the
 #: implementation), overrides (by the overridden method), property setters and deleters
@@ -75,16 +75,19 @@ class UndocumentedPublicApi(Rule):
         if self.checked and file.module_public:
             self._check(tree, tree, "module", file.module_name)
 
+    @outside_functions
     def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
         """A public class."""
         if self.checked and def_is_public(node.name, where.scope, self.file):
             qualname = where.scope.child("class", node.name, True).qualname
             self._check(node, node, "class", qualname)
 
+    @outside_functions
     def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
         """A public function or method."""
         self._visit_def(node, where)
 
+    @outside_functions
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
         """Same as ``def``."""
         self._visit_def(node, where)

@@ -7,7 +7,7 @@ from typing import List, Tuple
 
 from qemlflow_lint.context import Scope, Where, def_is_public
 from qemlflow_lint.defs import AnyDef, decorator_names
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.rules.base import Rule, outside_functions
 
 def missing_annotations(node: AnyDef, in_class: bool) -> list[str]:
     """Every unannotated parameter by name (``*args``, ``**kwargs`` marked) and ``return``.
@@ -82,15 +82,18 @@ class UntypedPublicDef(Rule):
         self.candidates: List[Tuple[AnyDef, Scope]] = []
         self.no_type_check_classes: List[str] = []
 
+    @outside_functions
     def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
         """Remember ``@no_type_check`` classes: typing applies it to all they define."""
         if "no_type_check" in decorator_names(node):
             self.no_type_check_classes.append(where.scope.child("class", node.name, False).qualname)
 
+    @outside_functions
     def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
         """Collect public defs; overloads are resolved once the whole scope is known."""
         self._collect(node, where)
 
+    @outside_functions
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
         """Same as ``def``."""
         self._collect(node, where)

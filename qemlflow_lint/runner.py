@@ -1,0 +1,159 @@
+"""Analysing many files: cached results first, then the rest on every core.
+
+The output never depends on the number of jobs: results come back in the order of the
+files given. Parsing makes many short-lived objects but no reference cycles, so the cyclic
+garbage collector is paused while files are analysed (it would otherwise spend a third of
+the run scanning objects that reference counting already frees).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+from qemlflow_lint.cache import ResultCache, digest_of, result_key, tool_fingerprint
+from qemlflow_lint.config import Config
+from qemlflow_lint.context import is_test_path, module_name_for
+from qemlflow_lint.engine import analyse_source
+from qemlflow_lint.findings import FileResult
+from qemlflow_lint.source import decode, read_error
+
+#: Below this many files to analyse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 48
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to analyse, with the configuration that applies to it."""
+
+    path: str
+    config: Config
+
+
+#: What a worker sends back: the content digest (None when unreadable), the stat taken
+#: before reading, and the result.
+Outcome = Tuple[Optional[str], Optional[os.stat_result], FileResult]
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the duration (see the module docstring)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def analyse_file(path: str, config: Config, noqa: bool) -> Outcome:
+    """Stat, read, digest and analyse one file; never raises for bad input."""
+    try:
+        stat: Optional[os.stat_result] = os.stat(path)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return None, None, analyse_source(read_error(error), path, config, noqa=noqa)
+    return digest_of(data), stat, analyse_source(decode(data), path, config, noqa=noqa)
+
+
+def _work(chunk: Tuple[Sequence[Tuple[str, int]], Sequence[Config], bool]) -> List[Outcome]:
+    files, configs, noqa = chunk
+    with paused_gc():
+        return [analyse_file(path, configs[index], noqa) for path, index in files]
+
+
+def _init_worker() -> None:
+    # Ctrl-C is the parent's to handle: it stops the pool and reports once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+
+
+def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> List[Outcome]:
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        with paused_gc():
+            return [analyse_file(job.path, job.config, noqa) for job in jobs]
+    configs: List[Config] = []
+    index_of: Dict[int, int] = {}
+    files = []
+    for job in jobs:
+        if id(job.config) not in index_of:
+            index_of[id(job.config)] = len(configs)
+            configs.append(job.config)
+        files.append((job.path, index_of[id(job.config)]))
+    size = max(1, min(64, len(files) // (workers * 4)))
+    chunks = [(files[i : i + size], configs, noqa) for i in range(0, len(files), size)]
+    pool = _context().Pool(processes=workers, initializer=_init_worker)
+    try:
+        outcomes = [outcome for part in pool.imap(_work, chunks) for outcome in part]
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
+    return outcomes
+
+
+def _identity(path: str) -> str:
+    """Where a file is, as far as its findings can tell (module name and test-ness)."""
+    return f"{os.path.abspath(path)}\0{module_name_for(path)}\0{is_test_path(path)}"
+
+
+def run_jobs(
+    jobs: Sequence[Job], *, noqa: bool = True, workers: int = 1, cache: Optional[ResultCache] = None
+) -> List[FileResult]:
+    """Every job's result, in job order: from the cache when the file is unchanged,
+    otherwise analysed (on ``workers`` processes) and stored in the cache."""
+    settings: Dict[int, str] = {}
+    tool = tool_fingerprint() if cache is not None else ""
+    for job in jobs:
+        if id(job.config) not in settings:
+            settings[id(job.config)] = f"{job.config.fingerprint()}\0noqa={noqa}\0{tool}"
+    results: List[Optional[FileResult]] = [None] * len(jobs)
+    pending: List[int] = []
+    keyed: List[Tuple[int, str, os.stat_result]] = []
+    if cache is not None:
+        for index, job in enumerate(jobs):
+            try:
+                keyed.append((index, _identity(job.path), os.stat(job.path)))
+            except OSError:
+                pending.append(index)  # analysing it reports why it cannot be read
+        lookups = cache.lookup([(jobs[i].path, ident, settings[id(jobs[i].config)], st) for i, ident, st in keyed])
+        hits = []
+        for (index, identity, _), found in zip(keyed, lookups):
+            if found.result is not None and found.digest is not None:
+                results[index] = found.result
+                hits.append(result_key(found.digest, identity, settings[id(jobs[index].config)]))
+            else:
+                pending.append(index)
+        pending.sort()
+        cache.touch(hits)
+    else:
+        pending = list(range(len(jobs)))
+    outcomes = _analyse_all([jobs[i] for i in pending], noqa, workers)
+    stored = []
+    for index, (digest, stat, result) in zip(pending, outcomes):
+        results[index] = result
+        if cache is not None and digest is not None and stat is not None:
+            job = jobs[index]
+            stored.append((job.path, _identity(job.path), settings[id(job.config)], stat, digest, result))
+    if cache is not None:
+        cache.store(stored)
+    return [result for result in results if result is not None]
