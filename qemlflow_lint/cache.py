@@ -26,7 +26,6 @@ import os
 import sqlite3
 import sys
 import time
-from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from qemlflow_lint import __version__
@@ -102,14 +101,6 @@ def decode_result(path: str, payload: str) -> FileResult:
         error,
         suppressed,
     )
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """The cache's answer for one file: the digest it knows (if any) and the result."""
-
-    digest: Optional[str]
-    result: Optional[FileResult]
 
 
 class ResultCache:
@@ -188,32 +179,39 @@ class ResultCache:
             with contextlib.suppress(OSError):
                 os.unlink(self.database + suffix)
 
-    def lookup(self, entries: Sequence[Tuple[str, str, str, os.stat_result]]) -> List[Lookup]:
-        """For each ``(path, identity, settings, stat)``: the remembered digest when the
-        file's stat information is unchanged, and the cached result for that digest."""
+    def known_digests(self, files: Sequence[Tuple[str, os.stat_result]]) -> List[Optional[str]]:
+        """For each ``(path, stat)``: the remembered content digest when the file's stat
+        information is unchanged since it was remembered, else None."""
         if self.connection is None:
-            return [Lookup(None, None) for _ in entries]
+            return [None] * len(files)
         try:
             stamps = self._fetch("SELECT path, stamp, digest FROM files WHERE path IN ({})",
-                                 [os.path.abspath(path) for path, _, _, _ in entries])
-            digests: List[Optional[str]] = []
-            for path, _, _, stat in entries:
-                known = stamps.get(os.path.abspath(path))
-                digests.append(known[1] if known and known[0] == stamp_of(stat) else None)
-            keys = [result_key(d, identity, settings) if d else "" for d, (_, identity, settings, _) in
-                    zip(digests, entries)]
-            payloads = self._fetch("SELECT key, payload FROM results WHERE key IN ({})", [k for k in keys if k])
+                                 [os.path.abspath(path) for path, _ in files])
         except sqlite3.Error as error:
             self._failed(error)
-            return [Lookup(None, None) for _ in entries]
-        found = []
-        for digest, key, (path, _, _, _) in zip(digests, keys, entries):
-            payload = payloads.get(key) if key else None
+            return [None] * len(files)
+        digests: List[Optional[str]] = []
+        for path, stat in files:
+            known = stamps.get(os.path.abspath(path))
+            digests.append(known[1] if known and known[0] == stamp_of(stat) else None)
+        return digests
+
+    def results(self, wanted: Sequence[Tuple[str, str]]) -> List[Optional[FileResult]]:
+        """For each ``(key, path)``: the cached result, or None."""
+        if self.connection is None:
+            return [None] * len(wanted)
+        try:
+            payloads = self._fetch("SELECT key, payload FROM results WHERE key IN ({})", [k for k, _ in wanted])
+        except sqlite3.Error as error:
+            self._failed(error)
+            return [None] * len(wanted)
+        found: List[Optional[FileResult]] = []
+        for key, path in wanted:
+            payload = payloads.get(key)
             try:
-                result = decode_result(path, payload[0]) if payload else None
+                found.append(decode_result(path, payload[0]) if payload else None)
             except (ValueError, TypeError):
-                result = None  # a damaged entry is analysed again and overwritten
-            found.append(Lookup(digest, result))
+                found.append(None)  # a damaged entry is analysed again and overwritten
         return found
 
     def _fetch(self, query: str, values: Sequence[str]) -> Dict[str, Tuple[Any, ...]]:

@@ -116,6 +116,44 @@ def _identity(path: str) -> str:
     return f"{os.path.abspath(path)}\0{module_name_for(path)}\0{is_test_path(path)}"
 
 
+def _from_cache(
+    jobs: Sequence[Job], cache: ResultCache, settings: Dict[int, str], results: List[Optional[FileResult]]
+) -> List[int]:
+    """Fill ``results`` from the cache; return the indices of the jobs still to analyse.
+
+    A file whose stat information is unchanged uses its remembered digest; any other file
+    is read and hashed (cheap next to parsing) and looked up by that digest."""
+    stats: List[Tuple[int, os.stat_result]] = []
+    pending: List[int] = []
+    for index, job in enumerate(jobs):
+        try:
+            stats.append((index, os.stat(job.path)))
+        except OSError:
+            pending.append(index)  # analysing it reports why it cannot be read
+    known = cache.known_digests([(jobs[i].path, stat) for i, stat in stats])
+    wanted: List[Tuple[int, str]] = []
+    for (index, _), digest in zip(stats, known):
+        if digest is None:
+            try:
+                with open(jobs[index].path, "rb") as handle:
+                    digest = digest_of(handle.read())
+            except OSError:
+                pending.append(index)
+                continue
+        job = jobs[index]
+        wanted.append((index, result_key(digest, _identity(job.path), settings[id(job.config)])))
+    found = cache.results([(key, jobs[index].path) for index, key in wanted])
+    hits = []
+    for (index, key), result in zip(wanted, found):
+        if result is None:
+            pending.append(index)
+        else:
+            results[index] = result
+            hits.append(key)
+    cache.touch(hits)
+    return sorted(pending)
+
+
 def run_jobs(
     jobs: Sequence[Job], *, noqa: bool = True, workers: int = 1, cache: Optional[ResultCache] = None
 ) -> List[FileResult]:
@@ -128,23 +166,8 @@ def run_jobs(
             settings[id(job.config)] = f"{job.config.fingerprint()}\0noqa={noqa}\0{tool}"
     results: List[Optional[FileResult]] = [None] * len(jobs)
     pending: List[int] = []
-    keyed: List[Tuple[int, str, os.stat_result]] = []
     if cache is not None:
-        for index, job in enumerate(jobs):
-            try:
-                keyed.append((index, _identity(job.path), os.stat(job.path)))
-            except OSError:
-                pending.append(index)  # analysing it reports why it cannot be read
-        lookups = cache.lookup([(jobs[i].path, ident, settings[id(jobs[i].config)], st) for i, ident, st in keyed])
-        hits = []
-        for (index, identity, _), found in zip(keyed, lookups):
-            if found.result is not None and found.digest is not None:
-                results[index] = found.result
-                hits.append(result_key(found.digest, identity, settings[id(jobs[index].config)]))
-            else:
-                pending.append(index)
-        pending.sort()
-        cache.touch(hits)
+        pending = _from_cache(jobs, cache, settings, results)
     else:
         pending = list(range(len(jobs)))
     outcomes = _analyse_all([jobs[i] for i in pending], noqa, workers)
