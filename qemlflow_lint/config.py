@@ -16,14 +16,11 @@ allowed; nothing falls back to a default silently.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
-import json
 import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, Mapping, NamedTuple, Optional, Sequence, Tuple
 
 from qemlflow_lint.globs import Glob, GlobError, any_matches
 from qemlflow_lint.heavy_modules import DEFAULT_HEAVY_MODULES
@@ -42,8 +39,7 @@ class ConfigError(ValueError):
     """A configuration value that cannot be used; the message says where and why."""
 
 
-@dataclass(frozen=True)
-class PerFileIgnore:
+class PerFileIgnore(NamedTuple):
     """Codes ignored in the files a pattern matches."""
 
     pattern: Glob
@@ -116,6 +112,9 @@ class Config:
 
     def fingerprint(self) -> str:
         """A short stable hash of every value that can change findings."""
+        import hashlib  # imported here: editors load this module on every keystroke
+        import json
+
         payload = json.dumps(self.as_dict(), sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
@@ -161,6 +160,8 @@ def _longest_prefix(code: str, prefixes: tuple[str, ...]) -> int:
 
 def _unknown_key(key: str, origin: str, allowed: Iterable[str] = ()) -> str:
     choices = sorted(allowed or [*_KEYS, "score"])
+    import difflib  # only on the error path
+
     close = difflib.get_close_matches(key.replace("_", "-"), choices, n=1, cutoff=0.6)
     hint = f" — did you mean '{close[0]}'?" if close else ""
     return f"{origin}: unknown key '{key}'{hint} (allowed: {', '.join(choices)})"

@@ -11,7 +11,7 @@ import functools
 import os
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from qemlflow_lint.config import Config
 
@@ -115,8 +115,7 @@ class FileContext:
         return "".join(self.lines)
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(NamedTuple):
     """The def, class or module that directly contains a statement."""
 
     kind: str
@@ -134,8 +133,7 @@ class Scope:
         return Scope(kind, qualname, public)
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """The block a statement sits in.
 
     ``at_import`` is true when the statement runs when the module is imported (SPEC:
@@ -143,6 +141,7 @@ class Where:
     ``if __name__ == "__main__":`` bodies). ``optional_import`` is true inside a ``try``
     whose handlers catch ``ImportError`` or ``ModuleNotFoundError``. ``in_function`` is
     true anywhere inside a function body (a class defined in a function included).
+    (Named tuples, not dataclasses: the walk makes many, and they are cheap to import.)
     """
 
     scope: Scope

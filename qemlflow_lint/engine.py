@@ -96,22 +96,22 @@ def _class_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) 
     assert isinstance(node, ast.ClassDef)
     scope = where.scope.child("class", node.name, def_is_public(node.name, where.scope, file))
     spans.append((node.lineno, node.end_lineno or node.lineno, scope.qualname))
-    return [(iter(node.body), replace(where, scope=scope))]
+    return [(iter(node.body), where._replace(scope=scope))]
 
 
 def _if_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
     assert isinstance(node, ast.If)
     body_where = orelse_where = where
     if is_type_checking(node.test) or is_main_guard(node.test):
-        body_where = replace(where, at_import=False)
+        body_where = where._replace(at_import=False)
     elif is_not_type_checking(node.test):
-        orelse_where = replace(where, at_import=False)
+        orelse_where = where._replace(at_import=False)
     return [(iter(node.body), body_where), (iter(node.orelse), orelse_where)]
 
 
 def _try_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
     handlers: list[ast.ExceptHandler] = getattr(node, "handlers")
-    guarded = replace(where, optional_import=True) if catches_import_error(handlers) else where
+    guarded = where._replace(optional_import=True) if catches_import_error(handlers) else where
     return [
         (iter(getattr(node, "body")), guarded),
         (iter(handlers), where),

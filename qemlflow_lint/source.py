@@ -11,14 +11,13 @@ import codecs
 import io
 import re
 import tokenize
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: PEP 263: a comment on line 1 or 2 matching this regular expression declares the encoding.
 _CODING_DECLARATION = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 
 
-@dataclass(frozen=True)
-class SourceError:
+class SourceError(NamedTuple):
     """Why a file could not be analysed, and where (1-based line, 0-based column)."""
 
     reason: str

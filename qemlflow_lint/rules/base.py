@@ -14,8 +14,7 @@ units (the score's denominator) in :attr:`Rule.units`.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import Callable, ClassVar, TypeVar
+from typing import Callable, ClassVar, NamedTuple, TypeVar
 
 from qemlflow_lint.context import FileContext
 from qemlflow_lint.findings import WHOLE_MODULE, Finding
@@ -32,8 +31,7 @@ def outside_functions(hook: HookMethod) -> HookMethod:
     return hook
 
 
-@dataclass(frozen=True)
-class RuleOption:
+class RuleOption(NamedTuple):
     """One configuration key a rule reads, as documented by ``explain``."""
 
     key: str
