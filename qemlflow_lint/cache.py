@@ -26,7 +26,7 @@ import os
 import sqlite3
 import sys
 import time
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from qemlflow_lint import __version__
 from qemlflow_lint.findings import FileResult, Finding
@@ -50,6 +50,15 @@ _SCHEMA = (
 def warn(message: str) -> None:
     """One warning line on standard error; the run goes on."""
     print(f"qemlflow-lint: warning: {message}", file=sys.stderr)
+
+
+_CORRUPTION = ("not a database", "malformed", "file is encrypted", "corrupt")
+
+
+def is_corruption(error: sqlite3.Error) -> bool:
+    """True when the database file itself is damaged (as opposed to busy or unwritable)."""
+    name = getattr(error, "sqlite_errorname", "")
+    return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or any(word in str(error) for word in _CORRUPTION)
 
 
 def digest_of(data: bytes) -> str:
@@ -115,13 +124,35 @@ class ResultCache:
     def _open(self) -> None:
         try:
             self._prepare_directory()
-            self.connection = self._connect()
-        except sqlite3.DatabaseError as error:
-            warn(f"the cache {self.database} was unreadable ({error}); it is rebuilt")
-            self._rebuild()
-        except OSError as error:
-            warn(f"cannot use the cache in {self.directory} ({error.strerror or error}); running without it")
+            with self._setup_lock():
+                try:
+                    self.connection = self._connect()
+                except sqlite3.DatabaseError as error:
+                    if not is_corruption(error):
+                        raise
+                    warn(f"the cache {self.database} was unreadable ({error}); it is rebuilt")
+                    self._delete_database()
+                    self.connection = self._connect()
+        except (sqlite3.Error, OSError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            warn(f"cannot use the cache in {self.directory} ({reason}); running without it")
             self.connection = None
+
+    @contextlib.contextmanager
+    def _setup_lock(self) -> Iterator[None]:
+        """Serialise opening (and rebuilding) between runs that share the cache, so one
+        run never deletes a database another is setting up."""
+        with open(os.path.join(self.directory, "lock"), "a+b") as handle:
+            try:
+                import fcntl
+            except ImportError:  # no advisory locks here (Windows): SQLite's own locking still applies
+                yield
+                return
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _prepare_directory(self) -> None:
         os.makedirs(self.directory, exist_ok=True)
@@ -143,7 +174,7 @@ class ResultCache:
             connection.execute("PRAGMA synchronous = NORMAL")
             check = connection.execute("PRAGMA quick_check").fetchone()
             if check is None or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"integrity check failed: {check}")
+                raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
             for statement in _SCHEMA:
                 connection.execute(statement)
             row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
@@ -158,26 +189,24 @@ class ResultCache:
             raise
         return connection
 
-    def _rebuild(self) -> None:
+    def _delete_database(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.database + suffix)
-        try:
-            self.connection = self._connect()
-        except (sqlite3.DatabaseError, OSError) as error:
-            warn(f"cannot rebuild the cache {self.database} ({error}); running without it")
-            self.connection = None
 
     def _failed(self, error: Exception) -> None:
-        """A database error in the middle of a run: stop using the cache for this run."""
-        warn(f"the cache {self.database} failed ({error}); it will be rebuilt next run")
+        """A database error in the middle of a run: stop using the cache for this run
+        (and remove it when it is damaged, so the next run rebuilds it)."""
         if self.connection is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.connection.close()
         self.connection = None
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(OSError):
-                os.unlink(self.database + suffix)
+        if isinstance(error, sqlite3.DatabaseError) and is_corruption(error):
+            warn(f"the cache {self.database} is damaged ({error}); it will be rebuilt next run")
+            with contextlib.suppress(OSError), self._setup_lock():
+                self._delete_database()
+        else:
+            warn(f"the cache {self.database} failed ({error}); this run goes on without it")
 
     def known_digests(self, files: Sequence[Tuple[str, os.stat_result]]) -> List[Optional[str]]:
         """For each ``(path, stat)``: the remembered content digest when the file's stat
