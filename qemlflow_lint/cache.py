@@ -30,11 +30,12 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from qemlflow_lint import __version__
 from qemlflow_lint.findings import FileResult, Finding
+from qemlflow_lint.imports import RawImport
 
 #: Default folder name, created at the project root.
 CACHE_DIRNAME = ".qemlflow-lint-cache"
 DATABASE = "cache.sqlite3"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 #: The most result entries kept (least recently used go first).
 MAX_ENTRIES = 50_000
 #: Files modified this recently are re-read even when their stat information matches.
@@ -96,12 +97,14 @@ def result_key(digest: str, identity: str, settings: str) -> str:
 def encode_result(result: FileResult) -> str:
     """A result as compact JSON (never pickle: a cache file must not be able to run code)."""
     findings = [[f.line, f.col, f.code, f.message, f.unit, f.scope, f.source] for f in result.findings]
-    return json.dumps([findings, dict(result.units), result.error, result.suppressed], separators=(",", ":"))
+    imports = [list(raw) for raw in result.imports]
+    return json.dumps([findings, dict(result.units), result.error, result.suppressed, imports],
+                      separators=(",", ":"))
 
 
 def decode_result(path: str, payload: str) -> FileResult:
     """The inverse of :func:`encode_result`, for the file shown as ``path``."""
-    findings, units, error, suppressed = json.loads(payload)
+    findings, units, error, suppressed, imports = json.loads(payload)
     return FileResult(
         path,
         tuple(Finding(line, col, code, message, unit, scope, source)
@@ -109,6 +112,8 @@ def decode_result(path: str, payload: str) -> FileResult:
         units,
         error,
         suppressed,
+        tuple(RawImport(line, col, level, module, tuple(names), heavy, text)
+              for line, col, level, module, names, heavy, text in imports),
     )
 
 

@@ -23,7 +23,8 @@ from qemlflow_lint.import_time import (
     is_type_checking,
 )
 from qemlflow_lint.registry import enabled_rules
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.imports import ImportCollector
+from qemlflow_lint.rules.base import Rule, Visitor
 from qemlflow_lint.source import SourceError, parse, read_source, split_lines
 from qemlflow_lint.suppression import unsuppressed
 
@@ -154,18 +155,19 @@ _BLOCKS: Dict[type, BlockFinder] = {
 
 
 def analyse_tree(
-    tree: ast.Module, file: FileContext, rules: Sequence[type[Rule]]
+    tree: ast.Module, file: FileContext, rules: Sequence[type[Rule]], extra: Sequence[Visitor] = ()
 ) -> tuple[list[Finding], dict[str, int]]:
-    """Run ``rules`` over an already parsed module in one walk.
+    """Run ``rules`` (and the ``extra`` visitors, such as the import collector) over an
+    already parsed module in one walk. Project rules are skipped: they run on the graph.
 
     Returns every finding (no suppression applied: that is each front end's business,
     because flake8 applies ``# noqa`` itself) sorted by position, and the unit count of
     every rule.
     """
-    instances = [rule(file) for rule in rules]
+    instances = [rule(file) for rule in rules if not rule.project]
     everywhere: Dict[type, List[Hook]] = {}
     in_functions: Dict[type, List[Hook]] = {}
-    for instance in instances:
+    for instance in [*instances, *extra]:
         instance.begin(tree)
         for node_type, name, inside in instance.hooks:
             hook = getattr(instance, name)
@@ -190,6 +192,8 @@ def analyse_tree(
         if blocks is not None:
             stack.extend(reversed(blocks(node, where, file, spans)))
 
+    for visitor in extra:
+        visitor.finish()
     findings: list[Finding] = []
     units: dict[str, int] = {}
     for instance in instances:
@@ -251,12 +255,14 @@ def analyse_source(
         return _failure(path, tree)
     lines = split_lines(text)
     file = file_context(path, lines, config, tree)
+    collector = ImportCollector(file)  # cheap: only statements that run at import
     try:
-        findings, units = analyse_tree(tree, file, enabled_rules(config, path))
+        findings, units = analyse_tree(tree, file, enabled_rules(config, path), [collector])
     except RecursionError:
         return _failure(path, SourceError("the code is nested too deeply to analyse"))
     kept = unsuppressed(findings, lines) if noqa else findings
-    return FileResult(path, tuple(kept), units, suppressed=len(findings) - len(kept))
+    return FileResult(path, tuple(kept), units, suppressed=len(findings) - len(kept),
+                      imports=tuple(collector.imports))
 
 
 def analyse_path(path: str, config: Config, *, noqa: bool = True) -> FileResult:

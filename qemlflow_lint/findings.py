@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping, Tuple
+
+if TYPE_CHECKING:
+    from qemlflow_lint.imports import RawImport
 
 #: The code of the pseudo-rule for a file that could not be read or parsed.
 UNREADABLE_CODE = "QF000"
@@ -54,6 +57,9 @@ class FileResult:
     units: Mapping[str, int]
     error: str | None = None
     suppressed: int = 0
+    #: The file's import-time imports (:class:`qemlflow_lint.imports.RawImport`), collected
+    #: when a project rule is enabled; the import graph is built from them.
+    imports: Tuple[RawImport, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -42,6 +42,7 @@ def _message_table() -> Dict[str, Tuple[str, str, str]]:
     table = {
         rule.pylint_id: ("%s", rule.pylint_symbol, f"{rule.code}: {rule.summary}.")
         for rule in all_rules()
+        if not rule.project  # project rules need the whole project: CLI only
     }
     table[CONFIG_ERROR_ID] = (
         "%s", CONFIG_ERROR_SYMBOL, "The qemlflow-lint configuration cannot be used.",

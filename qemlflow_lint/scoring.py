@@ -43,10 +43,11 @@ class ScoreProfile:
 #: typed public API, then documentation and tidiness.
 DEFAULT_PROFILE = ScoreProfile(
     name="qemlflow-philosophy",
-    version=1,
+    version=2,
     weights=(
         ("QF001", 3.0), ("QF002", 2.0), ("QF003", 1.0), ("QF004", 2.0),
         ("QF005", 1.0), ("QF006", 2.0), ("QF007", 2.0), ("QF008", 1.0),
+        ("QF101", 3.0), ("QF102", 2.0),
     ),
     reasons=(
         ("QF001", "import time is the first goal: one heavy import costs every user seconds"),
@@ -57,6 +58,8 @@ DEFAULT_PROFILE = ScoreProfile(
         ("QF006", "import-time side effects change other people's programs"),
         ("QF007", "a swallowed exception hides failures until they surface elsewhere"),
         ("QF008", "size is a smell, not a defect"),
+        ("QF101", "a heavy import reached through your own modules costs every importer"),
+        ("QF102", "import cycles break on reordering and block deferring any of their modules"),
     ),
 )
 

@@ -16,7 +16,9 @@ from qemlflow_lint.heavy_modules import match_heavy
 from qemlflow_lint.registry import enabled_rules
 
 HEAVY_MODULE = "import torch\n"
-EVERY_RULE = {"QF001", "QF002", "QF003", "QF004", "QF005", "QF006", "QF007", "QF008"}
+PER_FILE_RULES = {"QF001", "QF002", "QF003", "QF004", "QF005", "QF006", "QF007", "QF008"}
+PROJECT_RULES = {"QF101", "QF102"}
+EVERY_RULE = PER_FILE_RULES | PROJECT_RULES
 
 
 def _codes(text: str, path: str = "pkg/mod.py", config: Optional[Config] = None) -> list[str]:
@@ -169,11 +171,11 @@ def test_nesting_below_the_limits_is_analysed_normally() -> None:
     [
         pytest.param(Config().select, (), EVERY_RULE, id="default-selects-every-rule"),
         pytest.param(("QF001",), (), {"QF001"}, id="select-by-code"),
-        pytest.param(("QF00",), (), EVERY_RULE, id="select-by-prefix"),
+        pytest.param(("QF00",), (), PER_FILE_RULES, id="select-by-prefix"),
         pytest.param(("QF",), ("QF002",), EVERY_RULE - {"QF002"}, id="ignore-by-code"),
-        pytest.param(("QF",), ("QF0",), set(), id="ignore-by-prefix"),
+        pytest.param(("QF",), ("QF0",), PROJECT_RULES, id="ignore-by-prefix"),
         pytest.param(("QF001",), ("QF0",), {"QF001"}, id="longer-select-beats-shorter-ignore"),
-        pytest.param(("QF0",), ("QF001",), EVERY_RULE - {"QF001"}, id="longer-ignore-beats-shorter-select"),
+        pytest.param(("QF0",), ("QF001",), PER_FILE_RULES - {"QF001"}, id="longer-ignore-beats-shorter-select"),
         pytest.param(("QF001",), ("QF001",), set(), id="ignore-wins-a-tie"),
         pytest.param((), (), set(), id="empty-select-runs-nothing"),
     ],

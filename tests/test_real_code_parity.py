@@ -57,9 +57,12 @@ def reported() -> dict[str, list[Reported]]:
     return {name: run(sample, *extra[name], cwd=STDLIB) for name, run in FRONT_ENDS.items()}
 
 
+PROJECT_CODES = {rule.code for rule in all_rules() if rule.project}
+
+
 def test_the_sample_exercises_every_rule(reported: dict[str, list[Reported]]) -> None:
     found = {r.code for r in reported["cli"]}
-    missing = [rule.code for rule in all_rules() if rule.code not in found]
+    missing = [rule.code for rule in all_rules() if rule.code not in found and not rule.project]
     assert not missing, f"no finding of {missing} in the sample: the parity test would not cover them"
 
 
@@ -67,7 +70,8 @@ def test_the_sample_exercises_every_rule(reported: dict[str, list[Reported]]) ->
 def test_front_end_agrees_with_the_cli_finding_for_finding(
     front_end: str, reported: dict[str, list[Reported]]
 ) -> None:
-    cli = [(r.path, r.line, r.col, r.code, r.message) for r in reported["cli"]]
+    # project rules (QF101, QF102) need the whole project: the CLI alone reports them
+    cli = [(r.path, r.line, r.col, r.code, r.message) for r in reported["cli"] if r.code not in PROJECT_CODES]
     other = [(r.path, r.line, r.col, r.code, r.message) for r in reported[front_end]]
     missing = sorted(set(cli) - set(other))[:10]
     extra = sorted(set(other) - set(cli))[:10]

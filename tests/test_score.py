@@ -31,9 +31,11 @@ HAND_COUNT = {
     "QF006": (3, 1, 2),  # pkg/io.py prints at import
     "QF007": (2, 1, 2),  # the bare handler only passes
     "QF008": (3, 0, 1),  # no module over 40 lines
+    "QF101": (3, 0, 3),  # no first-party module imports another
+    "QF102": (3, 0, 2),  # so there is no cycle either
 }
-# score = 100·Σw(1 − V/O)/Σw = 100 − 100·(181/42)/14
-GOLDEN_EXACT = 100 - Fraction(100 * 181, 42 * 14)
+# score = 100·Σw(1 − V/O)/Σw = 100 − 100·(181/42)/19
+GOLDEN_EXACT = 100 - Fraction(100 * 181, 42 * 19)
 
 
 @pytest.fixture()
@@ -55,27 +57,27 @@ def test_golden_project_scores_exactly_the_hand_count(golden: Path, capsys: pyte
     rules = report["rules"]
     assert isinstance(rules, dict)
     assert {c: (r["units"], r["violating"], r["weight"]) for c, r in rules.items()} == HAND_COUNT
-    assert GOLDEN_EXACT == Fraction(10175, 147) and round(float(GOLDEN_EXACT), 4) == 69.2177
-    assert report["score"] == 69.2
+    assert GOLDEN_EXACT == Fraction(30850, 399) and round(float(GOLDEN_EXACT), 4) == 77.3183
+    assert report["score"] == 77.3
     assert report["score_exact"] == pytest.approx(float(GOLDEN_EXACT))
     assert report["profile"] == {
-        "name": "qemlflow-philosophy", "version": 1, "weights": {c: float(w) for c, (_, _, w) in HAND_COUNT.items()},
+        "name": "qemlflow-philosophy", "version": 2, "weights": {c: float(w) for c, (_, _, w) in HAND_COUNT.items()},
     }
 
 
 def test_golden_ledger_and_best_next_fixes(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["score", "."])
     text = capsys.readouterr().out
-    assert "Compliance score: 69.2/100 (profile qemlflow-philosophy v1, 3 files)" in text
-    # the rounded ledger adds up to exactly 100 − 69.2
-    assert "Points lost by file (30.8 in all):\n   19.1  pkg/io.py\n   11.7  pkg/models.py\n" in text
+    assert "Compliance score: 77.3/100 (profile qemlflow-philosophy v2, 3 files)" in text
+    # the rounded ledger adds up to exactly 100 − 77.3
+    assert "Points lost by file (22.7 in all):\n   14.0  pkg/io.py\n    8.7  pkg/models.py\n" in text
     assert text.split("Best next fixes:\n")[1].splitlines()[:6] == [
-        "  + 7.1  name the exceptions of 1 bare except handler in pkg/io.py (QF004)",
-        "  + 7.1  handle or log the exceptions of 1 except handler in pkg/io.py (QF007)",
-        "  + 7.1  defer the heavy imports of pkg/models.py (QF001)",
-        "  + 4.8  move the import-time side effects of pkg/io.py into functions (QF006)",
-        "  + 3.6  annotate 1 public def in pkg/models.py (QF002)",
-        "  + 1.0  document 1 public object in pkg/models.py (QF003)",
+        "  + 5.3  name the exceptions of 1 bare except handler in pkg/io.py (QF004)",
+        "  + 5.3  handle or log the exceptions of 1 except handler in pkg/io.py (QF007)",
+        "  + 5.3  defer the heavy imports of pkg/models.py (QF001)",
+        "  + 3.5  move the import-time side effects of pkg/io.py into functions (QF006)",
+        "  + 2.6  annotate 1 public def in pkg/models.py (QF002)",
+        "  + 0.8  document 1 public object in pkg/models.py (QF003)",
     ]
     for headline in (
         "Missing type hints: 1 of 4 public functions",
@@ -131,8 +133,8 @@ def test_points_lost_per_file_add_up_exactly_to_100_minus_score_on_real_code() -
 @pytest.mark.parametrize(
     ("threshold", "code", "verdict"),
     [
-        pytest.param("70", 1, "FAIL: score 69.2 is below 70 (--fail-under)", id="below"),
-        pytest.param("69.2", 0, "PASS: score 69.2 is at least 69.2 (--fail-under)", id="equal-passes"),
+        pytest.param("80", 1, "FAIL: score 77.3 is below 80 (--fail-under)", id="below"),
+        pytest.param("77.3", 0, "PASS: score 77.3 is at least 77.3 (--fail-under)", id="equal-passes"),
     ],
 )
 def test_fail_under_gives_a_visible_verdict_either_way(
@@ -144,7 +146,7 @@ def test_fail_under_gives_a_visible_verdict_either_way(
 
 def test_score_only_prints_just_the_number(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", ".", "--score-only"]) == 0
-    assert capsys.readouterr().out == "69.2\n"
+    assert capsys.readouterr().out == "77.3\n"
 
 
 def test_fail_under_and_weights_come_from_the_score_table(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,13 +154,13 @@ def test_fail_under_and_weights_come_from_the_score_table(golden: Path, capsys: 
         handle.write("\n[tool.qemlflow-lint.score]\nfail-under = 95\nweights = { QF001 = 0, QF004 = 0, QF007 = 0 }\n")
     code, report = _json_report(capsys, ".")
     assert code == 1 and report["gate"]["fail_under"] == 95
-    assert set(report["rules"]) == {"QF002", "QF003", "QF005", "QF006", "QF008"}
-    # 100 − 100·(2/4 + 1/7 + 2/3)/7
-    assert report["score"] == round(float(100 - 100 * (Fraction(1, 2) + Fraction(1, 7) + Fraction(2, 3)) / 7), 1)
+    assert set(report["rules"]) == {"QF002", "QF003", "QF005", "QF006", "QF008", "QF101", "QF102"}
+    # 100 − 100·(2/4 + 1/7 + 2/3)/12
+    assert report["score"] == round(float(100 - 100 * (Fraction(1, 2) + Fraction(1, 7) + Fraction(2, 3)) / 12), 1)
 
 
 def test_disabled_rules_drop_out_of_both_sums(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _, report = _json_report(capsys, ".", "--ignore", "QF00")
+    _, report = _json_report(capsys, ".", "--ignore", "QF")
     assert report["rules"] == {} and report["score"] == 100.0
     _, only_docs = _json_report(capsys, ".", "--select", "QF003")
     assert only_docs["score"] == round(100 * 6 / 7, 1)
@@ -175,12 +177,12 @@ def test_unparseable_files_are_listed_and_fail_every_gate(golden: Path, capsys: 
 def test_record_then_no_regress(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", ".", "--record", "score.json"]) == 0
     recorded = json.loads((golden / "score.json").read_text(encoding="utf-8"))
-    assert recorded["score"] == 69.2 and recorded["profile"] == ["qemlflow-philosophy", 1]
+    assert recorded["score"] == 77.3 and recorded["profile"] == ["qemlflow-philosophy", 2]
     assert main(["score", ".", "--no-regress", "score.json"]) == 0
-    assert "PASS: score 69.2 is not below the recorded 69.2 (--no-regress)" in capsys.readouterr().out
+    assert "PASS: score 77.3 is not below the recorded 77.3 (--no-regress)" in capsys.readouterr().out
     (golden / "pkg" / "extra.py").write_text('"""Extra."""\nimport pandas\n', encoding="utf-8")
     assert main(["score", ".", "--no-regress", "score.json"]) == 1
-    assert "is below the recorded 69.2 (--no-regress)" in capsys.readouterr().out
+    assert "is below the recorded 77.3 (--no-regress)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("content", ["not json", '{"points": 3}', "[1, 2]"])
@@ -195,10 +197,10 @@ def test_a_bad_recorded_score_is_a_usage_error(
 def test_markdown_report_is_a_job_summary(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", ".", "--format", "markdown", "--fail-under", "60"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("## Compliance score: 69.2/100\n")
-    assert "| QF001 | `heavy-top-level-import` | 3 | 1 | 66.7% | 3 | 7.1 |" in out
-    assert "**PASS: score 69.2 is at least 60 (--fail-under)**" in out
-    assert "| +7.1 | defer the heavy imports of pkg/models.py (QF001) |" in out
+    assert out.startswith("## Compliance score: 77.3/100\n")
+    assert "| QF001 | `heavy-top-level-import` | 3 | 1 | 66.7% | 3 | 5.3 |" in out
+    assert "**PASS: score 77.3 is at least 60 (--fail-under)**" in out
+    assert "| +5.3 | defer the heavy imports of pkg/models.py (QF001) |" in out
 
 
 def test_detailed_report_lists_every_finding_by_rule_and_file(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -211,8 +213,8 @@ def test_detailed_report_lists_every_finding_by_rule_and_file(golden: Path, caps
 def test_score_command_end_to_end(golden: Path) -> None:
     done = subprocess.run(cli_command("score", "--score-only", "--fail-under", "80"), capture_output=True, text=True)
     assert done.returncode == 1
-    assert done.stdout == "69.2\n"
-    assert "FAIL: score 69.2 is below 80 (--fail-under)" in done.stderr and "Traceback" not in done.stderr
+    assert done.stdout == "77.3\n"
+    assert "FAIL: score 77.3 is below 80 (--fail-under)" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_score_with_a_baseline_shows_the_full_score_and_the_new_findings(
@@ -235,5 +237,5 @@ def test_ci_formats_print_findings_and_the_gate_decides_the_exit_code(
     captured = capsys.readouterr()
     sarif = json.loads(captured.out)
     assert len(sarif["runs"][0]["results"]) == 6  # the findings listed in HAND_COUNT
-    assert "FAIL: score 69.2 is below 90 (--fail-under)" in captured.err
+    assert "FAIL: score 77.3 is below 90 (--fail-under)" in captured.err
     assert main(["score", ".", "--format", "junit", "--fail-under", "50"]) == 0

@@ -13,6 +13,7 @@ from qemlflow_lint.config import KEYS, Config, ConfigError, ConfigResolver, over
 from qemlflow_lint.discovery import discover
 from qemlflow_lint.cache import CACHE_DIRNAME, ResultCache
 from qemlflow_lint.engine import analyse_source
+from qemlflow_lint.project import apply_project_rules
 from qemlflow_lint.runner import Job, default_jobs, run_jobs
 from qemlflow_lint.findings import FileResult
 from qemlflow_lint.source import SourceError, decode
@@ -113,7 +114,8 @@ def analyse(args: argparse.Namespace) -> Analysis:
         jobs = [Job(path, resolver.for_path(path)) for path in found.files]
         cache = None if args.no_cache else ResultCache(args.cache_dir or default_cache_dir(resolver))
         try:
-            results.extend(run_jobs(jobs, noqa=noqa, workers=args.jobs or default_jobs(), cache=cache))
+            analysed = run_jobs(jobs, noqa=noqa, workers=args.jobs or default_jobs(), cache=cache)
+            results.extend(apply_project_rules(analysed, {job.path: job.config for job in jobs}, noqa=noqa))
         finally:
             if cache is not None:
                 cache.close()

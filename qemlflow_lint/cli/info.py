@@ -53,6 +53,8 @@ def rule_table(rules: Sequence[type[Rule]]) -> str:
     rows = ["| code | symbol | pylint | unit | what it reports |", "|---|---|---|---|---|"]
     for r in rules:
         pylint = r.pylint_id if r.pylint_symbol == r.symbol else f"{r.pylint_id} `{r.pylint_symbol}`"
+        if r.project:
+            pylint = "CLI only"
         rows.append(f"| {r.code} | `{r.symbol}` | {pylint} | {r.unit} | {r.summary} |")
     return "\n".join(rows) + "\n"
 
@@ -65,7 +67,8 @@ def run_rules(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_CLEAN
     width = max(len(r.symbol) for r in rules)
     for rule in rules:
-        out.write(f"{rule.code}  {rule.symbol:<{width}}  {rule.pylint_id}  {rule.summary}\n")
+        pylint = "CLI-only" if rule.project else rule.pylint_id
+        out.write(f"{rule.code}  {rule.symbol:<{width}}  {pylint:<8}  {rule.summary}\n")
     return EXIT_CLEAN
 
 

@@ -14,10 +14,13 @@ units (the score's denominator) in :attr:`Rule.units`.
 from __future__ import annotations
 
 import ast
-from typing import Callable, ClassVar, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Callable, ClassVar, Dict, List, NamedTuple, TypeVar
 
 from qemlflow_lint.context import FileContext
 from qemlflow_lint.findings import WHOLE_MODULE, Finding
+
+if TYPE_CHECKING:
+    from qemlflow_lint.import_graph import ImportGraph
 
 
 HookMethod = TypeVar("HookMethod", bound=Callable[..., None])
@@ -40,7 +43,35 @@ class RuleOption(NamedTuple):
     help: str
 
 
-class Rule:
+class Visitor:
+    """Anything that joins the engine's one walk: rules, and collectors of facts such as
+    the import graph's edges. Hooks are ``visit_<NodeType>(node, where)`` methods."""
+
+    #: ``(node type, method name, also inside functions)`` of every ``visit_<NodeType>``
+    #: hook, found once per class.
+    hooks: ClassVar[tuple[tuple[type[ast.AST], str, bool], ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        found = []
+        for name in dir(cls):
+            node_type = getattr(ast, name[len("visit_") :], None) if name.startswith("visit_") else None
+            if isinstance(node_type, type) and issubclass(node_type, ast.AST):
+                inside = not getattr(getattr(cls, name), "outside_functions", False)
+                found.append((node_type, name, inside))
+        cls.hooks = tuple(found)
+
+    def __init__(self, file: FileContext) -> None:
+        self.file = file
+
+    def begin(self, tree: ast.Module) -> None:
+        """Called once before the walk."""
+
+    def finish(self) -> None:
+        """Called once after the walk; override for decisions that need the whole file."""
+
+
+class Rule(Visitor):
     """Base class of every rule; see the module docstring for the protocol."""
 
     code: ClassVar[str]
@@ -60,26 +91,25 @@ class Rule:
     fix: ClassVar[str] = "fix {n} {units} in {path}"
     options: ClassVar[tuple[RuleOption, ...]] = ()
     version_added: ClassVar[str] = "0.1.0"
-    #: ``(node type, method name, also inside functions)`` of every ``visit_<NodeType>``
-    #: hook, found once per class.
-    hooks: ClassVar[tuple[tuple[type[ast.AST], str, bool], ...]] = ()
+    #: True for project rules, which need the whole project (the import graph) and run
+    #: after the per-file walk, in the CLI only; the walk skips them.
+    project: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         if not cls.pylint_symbol:
             cls.pylint_symbol = cls.symbol
-        found = []
-        for name in dir(cls):
-            node_type = getattr(ast, name[len("visit_") :], None) if name.startswith("visit_") else None
-            if isinstance(node_type, type) and issubclass(node_type, ast.AST):
-                inside = not getattr(getattr(cls, name), "outside_functions", False)
-                found.append((node_type, name, inside))
-        cls.hooks = tuple(found)
 
     def __init__(self, file: FileContext) -> None:
-        self.file = file
+        super().__init__(file)
         self.findings: list[Finding] = []
         self.units = 0
+
+    @classmethod
+    def check(cls, graph: ImportGraph) -> Dict[str, List[Finding]]:
+        """Project rules override this: their findings by module name, from the whole
+        project's import graph (per-file rules report from the walk instead)."""
+        return {}
 
     @classmethod
     def fix_text(cls, count: int, path: str) -> str:
@@ -89,9 +119,6 @@ class Rule:
 
     def begin(self, tree: ast.Module) -> None:
         """Called once before the walk; override to count file-level units."""
-
-    def finish(self) -> None:
-        """Called once after the walk; override for decisions that need the whole file."""
 
     def report(self, node: ast.AST, message: str, unit: str = "<module>") -> None:
         """Record a finding at ``node``'s position."""
