@@ -4,9 +4,11 @@ Directories are walked in sorted order (so output never depends on the file syst
 order), skipping version-control and tool folders, virtual environments (any folder with
 a ``pyvenv.cfg`` or ``conda-meta``), paths matched by ``.gitignore`` files, and paths the
 configuration excludes (``exclude``/``extend-exclude``, asked through ``is_excluded``).
-Directory symlinks are not followed. Files named explicitly are still checked against the
-configured excludes (so pre-commit's file lists obey them, as flake8 does), but not
-against the default folders and ``.gitignore`` unless ``force_exclude`` is set.
+Directory symlinks are not followed (so a symlink loop cannot trap the walk), nor are
+file symlinks that point outside the tree being walked. Files named explicitly are still
+checked against the configured excludes (so pre-commit's file lists obey them, as flake8
+does), but not against the default folders and ``.gitignore`` unless ``force_exclude``
+is set.
 """
 
 from __future__ import annotations
@@ -89,9 +91,27 @@ def _never(path: str, is_dir: bool) -> bool:
     return False
 
 
+def _shown(given: str) -> str:
+    """How a path is shown in reports: relative to the working directory when it lies
+    below it (even if given as an absolute path), as given otherwise."""
+    path = os.path.normpath(given)
+    if os.path.isabs(path):
+        relative = os.path.relpath(path)
+        if not relative.startswith(os.pardir):
+            return relative
+    return path
+
+
+def _inside(path: str, boundary: str) -> bool:
+    """True when a resolved path lies inside the resolved walk root: a symlink to a file
+    outside the tree is not followed (its findings would name code the project does not own)."""
+    return path == boundary or path.startswith(boundary.rstrip(os.sep) + os.sep)
+
+
 def _walk(
     root: str, rules: Rules, use_gitignore: bool, is_excluded: Excluded, problems: List[Tuple[str, str]]
 ) -> Iterator[str]:
+    boundary = os.path.realpath(root)
     pending = [(root, rules)]
     while pending:
         directory, inherited = pending.pop()
@@ -123,6 +143,7 @@ def _walk(
                 and entry.name.endswith(".py")
                 and not _ignored(path, False, local)
                 and not is_excluded(path, False)
+                and (not entry.is_symlink() or _inside(os.path.realpath(path), boundary))
             ):
                 yield path
         pending.extend((sub, local) for sub in reversed(subdirectories))
@@ -142,7 +163,7 @@ def discover(
     seen: set[str] = set()
     exclude_spec = GitIgnoreSpec.from_lines(DEFAULT_EXCLUDES)
     for given in paths:
-        root = os.path.normpath(given)
+        root = _shown(given)
         if os.path.isdir(root):
             if _is_venv(root):
                 continue

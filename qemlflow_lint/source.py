@@ -95,7 +95,7 @@ def parse(text: str, path: str) -> ast.Module | SourceError:
     try:
         return ast.parse(text, filename=path)
     except SyntaxError as error:
-        line = error.lineno or 1
+        line = error.lineno or (_nul_line(text) if "\0" in text else 1)
         col = max((error.offset or 1) - 1, 0)
         kind = type(error).__name__
         label = "syntax error" if kind == "SyntaxError" else kind

@@ -1,0 +1,260 @@
+"""Never crash, never lose a result: bad input and faults, through every front end."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from frontends import FIXTURES, cli_command
+from qemlflow_lint import runner
+from qemlflow_lint.cli import main
+
+_spec = importlib.util.spec_from_file_location("make_corpus", FIXTURES / "bad" / "make_corpus.py")
+assert _spec is not None and _spec.loader is not None
+make_corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_corpus)
+
+NEW_SYNTAX = sys.version_info >= (3, 12)
+#: What the CLI prints for each file of the corpus (large.py aside: checked by count).
+#: ``None`` means "no finding": the file is valid and clean.
+EXPECTED = {
+    "bom.py": ["2:1: QF001 heavy module 'torch'"],
+    "cr_only.py": ["2:1: QF001 heavy module 'torch'", "5:1: QF002 public function 'f'"],
+    "crlf.py": ["2:1: QF001 heavy module 'torch'", "5:1: QF002 public function 'f'"],
+    "deep_blocks.py": ["101:1: QF000 IndentationError: too many levels of indentation"],
+    "deep_expression.py": ["1:1: QF000 the code is nested too deeply for Python's parser"],
+    "deep_parentheses.py": ["1:205: QF000 syntax error: too many nested parentheses"],
+    "empty.py": None,
+    "fstring_nesting.py": None if NEW_SYNTAX else ["5:14: QF000 syntax error: f-string: expecting '}'"],
+    "latin1_coding.py": None,
+    "non_ascii_identifiers.py": None,
+    "nul_byte.py": ["2:1: QF000 syntax error: source code"],
+    "only_comments.py": None,
+    "pep695_generics.py": None if NEW_SYNTAX else ["4:6: QF000 syntax error: invalid syntax"],
+    "soft_keywords.py": None,
+    "syntax_bad_indent.py": ["2:1: QF000 IndentationError: expected an indented block"],
+    "syntax_missing_colon.py": ["1:13: QF000 syntax error: expected ':'"],
+    "syntax_python2_print.py": ["1:1: QF000 syntax error: Missing parentheses in call to 'print'"],
+    "syntax_tabs_and_spaces.py": ["3:1: QF000 TabError: inconsistent use of tabs and spaces"],
+    "syntax_unclosed_bracket.py": ["2:10: QF000 syntax error: '[' was never closed"],
+    "undecodable.py": ["2:9: QF000 cannot decode byte 0xff as utf-8 (invalid start byte)"],
+    "wrong_coding.py": ["1:1: QF000 bad encoding declaration: unknown encoding: latin-17"],
+}
+#: flake8 itself cannot parse these (its own ``ast.parse`` overflows), with or without
+#: any plugin: they are checked separately.
+FLAKE8_OWN_CRASHES = {"deep_expression.py"}
+#: flake8 falls back to Latin-1 for a file it cannot decode (bad bytes or an unknown
+#: coding line) and analyses that text: a valid module, so no E999 there.
+FLAKE8_DECODES_ANYWAY = {"undecodable.py", "wrong_coding.py"}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("bad")
+    make_corpus.write_corpus(root / "corpus")
+    return root
+
+
+def _by_file(stdout: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in stdout.splitlines():
+        path, _, rest = line.partition(":")
+        found.setdefault(Path(path).name, []).append(rest)
+    return found
+
+
+def test_the_corpus_covers_every_kind_of_bad_input(corpus: Path) -> None:
+    assert sorted(p.name for p in (corpus / "corpus").glob("*.py")) == sorted([*EXPECTED, "large.py"])
+
+
+def test_the_cli_reports_each_bad_file_clearly_and_analyses_the_rest(corpus: Path) -> None:
+    done = subprocess.run(cli_command("check", "--no-cache", "corpus"), cwd=corpus, capture_output=True, text=True)
+    assert done.returncode == 1, "QF000 fails the check (exit 1)"
+    assert "Traceback" not in done.stderr
+    found = _by_file(done.stdout)
+    for name, expected in EXPECTED.items():
+        lines = found.get(name, [])
+        if expected is None:
+            assert lines == [], name
+        else:
+            assert len(lines) == len(expected) and all(
+                line.startswith(start) for line, start in zip(lines, expected)
+            ), (name, lines)
+    large = found["large.py"]
+    assert large[0].startswith("1:1: QF008 module has 100001 lines") and len(large) == 25_001  # + QF003 per def
+
+
+def test_flake8_with_the_plugin_survives_the_corpus(corpus: Path) -> None:
+    names = sorted(n for n in EXPECTED if n not in FLAKE8_OWN_CRASHES)
+    done = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "E9,QF", *names],
+        cwd=corpus / "corpus", capture_output=True, text=True,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    found = _by_file(done.stdout)
+    for name, expected in EXPECTED.items():
+        if name in FLAKE8_OWN_CRASHES:
+            continue
+        codes = [line.split(": ", 1)[1].split(" ")[0] for line in found.get(name, [])]
+        if name in FLAKE8_DECODES_ANYWAY:
+            assert "E999" not in codes and set(codes) <= {"QF003"}, (name, codes)
+        elif expected is None:
+            assert codes == [], name
+        elif "QF000" in expected[0]:
+            assert codes == ["E999"], (name, codes)  # flake8 reports its own syntax error
+        else:
+            assert codes == [e.split(" ")[1] for e in expected], name
+
+
+def test_flake8_own_crash_is_not_ours(corpus: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "QF", "deep_expression.py"],
+        cwd=corpus / "corpus", capture_output=True, text=True,
+    )
+    if done.returncode in (0, 1):
+        return  # a flake8 that copes: nothing to prove
+    assert "flake8/processor.py" in done.stderr and "qemlflow_lint" not in done.stderr
+
+
+def _pylint(corpus: Path, *plugin: str) -> str:
+    names = sorted(n for n in EXPECTED)
+    done = subprocess.run(
+        [sys.executable, "-m", "pylint", "--rcfile=/dev/null", "--persistent=n", "--score=n",
+         "--disable=all", "--enable=syntax-error,parse-error,astroid-error", *plugin, *names],
+        cwd=corpus / "corpus", capture_output=True, text=True,
+    )
+    assert done.returncode & 32 == 0, done.stderr
+    # pylint names a crash report file with a timestamp: not part of the behaviour
+    return re.sub(r"There is a pre-filled template.*?\.txt'\.", "", done.stdout)
+
+
+def test_pylint_behaves_exactly_as_without_the_plugin(corpus: Path) -> None:
+    without = _pylint(corpus)
+    with_plugin = _pylint(corpus, "--load-plugins=qemlflow_lint.pylint_plugin", "--enable=qemlflow-lint")
+    ours = [line for line in with_plugin.splitlines() if ": W77" in line or ": C77" in line]
+    theirs = [line for line in with_plugin.splitlines() if line not in ours and not line.startswith("*****")]
+    assert theirs == [line for line in without.splitlines() if not line.startswith("*****")]
+    assert sorted(Path(line.split(":")[0]).name for line in ours) == [
+        "bom.py", "cr_only.py", "cr_only.py", "crlf.py", "crlf.py",
+    ]
+
+
+# --- faults ------------------------------------------------------------------------------
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "pkg").mkdir()
+    for name in ("a", "b", "c"):
+        (tmp_path / "pkg" / f"{name}.py").write_text("import torch\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_a_file_removed_between_discovery_and_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(_project(tmp_path))
+    original = runner.run_jobs
+
+    def remove_then_run(jobs: list[runner.Job], **kwargs: object) -> list[object]:
+        os.remove(jobs[1].path)
+        return original(jobs, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("qemlflow_lint.cli.common.run_jobs", remove_then_run)
+    assert main(["check", "--select", "QF001", "pkg"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "pkg/a.py:1:1: QF001 heavy module 'torch' imported at module import time; "
+        "move the import into the functions that use it (or use `lazy import` on Python 3.15+)",
+        "pkg/b.py:1:1: QF000 file not found (it may have been removed during the run)",
+        "pkg/c.py:1:1: QF001 heavy module 'torch' imported at module import time; "
+        "move the import into the functions that use it (or use `lazy import` on Python 3.15+)",
+    ]
+
+
+def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(_project(tmp_path))
+    real_open = open
+
+    def guarded_open(path: object, *args: object, **kwargs: object) -> object:
+        if str(path).endswith("b.py"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr("builtins.open", guarded_open)
+    assert main(["check", "--select", "QF001", "--no-cache", "pkg"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "pkg/b.py:1:1: QF000 permission denied" and len(lines) == 3
+
+
+def test_a_directory_symlink_loop_ends_and_is_not_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(_project(tmp_path))
+    os.symlink("..", tmp_path / "pkg" / "loop")
+    assert main(["check", "--select", "QF001", "--no-cache", "."]) == 1
+    assert len(capsys.readouterr().out.splitlines()) == 3
+
+
+def test_a_symlink_to_a_file_outside_the_tree_is_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside.py"
+    outside.write_text("import torch\n", encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "inside.py").write_text("import pandas\n", encoding="utf-8")
+    (project / "kept.txt").write_text("import sympy\n", encoding="utf-8")
+    os.symlink(outside, project / "link_out.py")
+    os.symlink(project / "kept.txt", project / "link_in.py")  # inside the tree: followed
+    monkeypatch.chdir(project)
+    main(["check", "--select", "QF001", "--no-cache", "."])
+    shown = sorted(line.split(":")[0] for line in capsys.readouterr().out.splitlines())
+    assert shown == ["inside.py", "link_in.py"]
+
+
+def test_absolute_paths_below_the_working_directory_are_reported_relative(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_project(tmp_path))
+    main(["check", "--select", "QF001", "--no-cache", str(tmp_path / "pkg")])
+    assert all(line.startswith("pkg/") for line in capsys.readouterr().out.splitlines())
+
+
+# --- security ----------------------------------------------------------------------------
+
+EVIL = '''\
+"""Importing this module would leave a marker file behind."""
+import pathlib
+pathlib.Path(__file__).with_name("MARKER").write_text("executed")
+import torch
+'''
+
+
+def test_no_front_end_imports_or_runs_the_code_it_reads(tmp_path: Path) -> None:
+    (tmp_path / "evil.py").write_text(EVIL, encoding="utf-8")
+    (tmp_path / "user.py").write_text("import evil\n", encoding="utf-8")
+    commands = [
+        cli_command("check", "--no-cache", "."),
+        cli_command("score", "--no-cache", "."),
+        [sys.executable, "-m", "flake8", "--select", "QF", "."],
+        [sys.executable, "-m", "pylint", "--load-plugins=qemlflow_lint.pylint_plugin", "--disable=all",
+         "--enable=qemlflow-lint", "evil.py", "user.py"],
+    ]
+    for command in commands:
+        subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert not (tmp_path / "MARKER").exists(), command
+
+
+def test_configuration_is_data_never_code(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.qemlflow-lint]\nheavy-modules = [\"__import__('os').system('touch MARKER')\"]\n", encoding="utf-8"
+    )
+    (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
+    done = subprocess.run(cli_command("check", "."), cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 2 and "is not a dotted module name" in done.stderr
+    assert not (tmp_path / "MARKER").exists()
