@@ -14,7 +14,7 @@ import sys
 from typing import Callable, Sequence, TextIO
 
 from qemlflow_lint import __version__
-from qemlflow_lint.cli import baseline, check, info, score
+from qemlflow_lint.cli import baseline, check, importtime, info, init, ruff_config, score
 from qemlflow_lint.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qemlflow-lint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    for command in (check, score, baseline, info):
+    for command in (check, score, baseline, importtime, info, init, ruff_config):
         command.register(commands)
     return parser
 

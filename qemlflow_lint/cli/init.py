@@ -1,0 +1,107 @@
+"""``qemlflow-lint init``: set an existing project up in one command.
+
+Writes, in the project's root folder: ``[tool.qemlflow-lint]`` with a score gate in
+``pyproject.toml``; ``extend-select = QF`` in the ``[flake8]`` section flake8 reads (or a new
+``.flake8``); pylint's ``load-plugins`` in the configuration pylint reads; a tox ``lint``
+environment; the pre-commit hooks; and a GitHub Actions workflow. Existing files are edited
+at the text level (see :mod:`qemlflow_lint.setup_files`), so their content and comments stay
+as they were; a value the user already set is kept and reported; the workflow, the one file
+init writes whole, is only replaced with ``--force``. A second run changes nothing.
+``--dry-run`` prints the changes as a unified diff (which ``git apply`` takes) and writes
+nothing. The planning lives in :mod:`qemlflow_lint.project_setup`, imported when init runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.cli.common import EXIT_CLEAN, UsageError, add_input_options, analyse
+
+if TYPE_CHECKING:
+    from qemlflow_lint.project_setup import FilePlan
+
+
+def _percentage(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
+    return number
+
+
+def register(commands: Any) -> None:
+    """Add the ``init`` command."""
+    init = commands.add_parser(
+        "init",
+        help="set a project up: [tool.qemlflow-lint], flake8 and pylint settings, pre-commit hooks, "
+             "a tox lint environment and a GitHub Actions workflow",
+    )
+    init.add_argument("path", nargs="?", default=".", metavar="DIR", help="the project's root folder (default: .)")
+    init.add_argument("--fail-under", type=_percentage, metavar="N",
+                      help="the score gate to write (default: today's score rounded down; "
+                           "a fail-under already configured is kept)")
+    init.add_argument("--dry-run", action="store_true",
+                      help="print the changes as a unified diff and write nothing")
+    init.add_argument("--force", action="store_true",
+                      help="replace a workflow file that differs from the one init writes")
+    init.set_defaults(run=run)
+
+
+def todays_score(root: str) -> float:
+    """The project's compliance score now, as ``qemlflow-lint score DIR`` computes it."""
+    from qemlflow_lint.scoring import DEFAULT_PROFILE, compute_score, effective_weights
+
+    parser = argparse.ArgumentParser(add_help=False)
+    add_input_options(parser)
+    analysis = analyse(parser.parse_args([root, "--no-cache"]))  # init writes nothing but its files
+    weights = effective_weights(DEFAULT_PROFILE, dict(analysis.config.score_weights))
+    return compute_score(analysis.results, weights).score
+
+
+def _write(root: str, plan: FilePlan) -> None:
+    path = os.path.join(root, plan.path)
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    text = plan.edit.text or ""
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        write_text_atomic(path, text.replace("\n", plan.newline) if plan.newline != "\n" else text)
+        os.chmod(path, mode)
+    except OSError as error:
+        raise UsageError(f"{plan.path}: cannot write it: {error.strerror or error}") from None
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Plan the edits, then print them as a diff (``--dry-run``) or write them, and say what
+    happened to each file."""
+    from qemlflow_lint.project_setup import SetupError, describe, plan, unified_diff
+
+    if not os.path.isdir(args.path):
+        raise UsageError(f"{args.path}: not a folder (init sets up the project whose root folder it is)")
+    try:
+        plans = plan(args.path, args.fail_under, args.force, todays_score)
+    except SetupError as error:
+        raise UsageError(str(error)) from None
+    if args.dry_run:
+        for file_plan in plans:
+            out.write(unified_diff(file_plan))
+            print(describe(file_plan, dry_run=True), file=sys.stderr)
+        return EXIT_CLEAN
+    for file_plan in plans:
+        if file_plan.changed:
+            _write(args.path, file_plan)
+        out.write(describe(file_plan, dry_run=False) + "\n")
+    if any(p.path == ".pre-commit-config.yaml" and p.changed for p in plans):
+        out.write("Next: `pre-commit install` runs the hooks on every commit.\n")
+    return EXIT_CLEAN

@@ -1,0 +1,619 @@
+"""Text-level edits of a project's configuration files, for ``qemlflow-lint init``.
+
+Every function here is pure: it takes a file's text (``None`` when the file does not exist)
+and returns an :class:`Edit` — the new text and what was added, what was already there and
+what is left to the user. Edits work on the text, appending a section or inserting a key or a
+list item, so everything else in the file, comments included, stays byte for byte. Each edit
+is then checked by parsing the file before and after (``tomllib`` for TOML, ``configparser``
+for INI): unless the only difference is the intended one, the file is left as it was and the
+change is reported as left to the user. A key that already has another value is never
+changed; only lists (``load-plugins``, ``extend-select``) get the missing item appended.
+
+Texts use ``\\n`` line endings; the caller converts files with other line endings.
+"""
+
+from __future__ import annotations
+
+import configparser
+import copy
+import re
+import sys
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+from qemlflow_lint import __version__
+
+#: The pylint plugin module, as ``load-plugins`` names it.
+PYLINT_PLUGIN = "qemlflow_lint.pylint_plugin"
+#: The distribution that pre-commit, tox and CI install, pinned to the running version.
+REQUIREMENT = f"qemlflow-lint=={__version__}"
+#: The same, with flake8 (for the tox environment and the workflow, which run flake8 too).
+REQUIREMENT_FLAKE8 = f"qemlflow-lint[flake8]=={__version__}"
+#: Where the GitHub Actions workflow goes.
+WORKFLOW_PATH = ".github/workflows/qemlflow-lint.yml"
+#: The ids of the hooks in ``.pre-commit-hooks.yaml``.
+HOOK_IDS = ("qemlflow-lint", "qemlflow-lint-score")
+
+
+class Edit(NamedTuple):
+    """The result of editing one file: its new text and a note per change considered."""
+
+    #: The new text (``None``: the file does not exist and is not created).
+    text: Optional[str]
+    #: What this edit added, e.g. ``added [tool.qemlflow-lint]``.
+    done: Tuple[str, ...] = ()
+    #: What was already set up.
+    kept: Tuple[str, ...] = ()
+    #: What the user has to do by hand, and why.
+    left: Tuple[str, ...] = ()
+
+    def then(self, step: Callable[[Optional[str]], Edit]) -> Edit:
+        """This edit followed by ``step`` on its text, with the notes of both."""
+        after = step(self.text)
+        return Edit(after.text, self.done + after.done, self.kept + after.kept, self.left + after.left)
+
+
+def _unchanged(text: Optional[str], *, kept: str = "", left: str = "") -> Edit:
+    return Edit(text, (), (kept,) if kept else (), (left,) if left else ())
+
+
+def _appended(text: Optional[str], block: str) -> str:
+    """``block`` appended to ``text`` after one blank line."""
+    if not text:
+        return block
+    if not text.endswith("\n"):
+        text += "\n"
+    return text + ("" if text.endswith("\n\n") else "\n") + block
+
+
+def _lines(text: str) -> List[str]:
+    """``text`` split at ``\n`` only (``str.splitlines`` also splits at form feeds and other
+    characters that TOML and INI files keep inside a line)."""
+    return text.split("\n")
+
+
+def _inserted_after(text: str, line_index: int, new_lines: str) -> str:
+    """``new_lines`` (ending with a newline) inserted after line ``line_index``."""
+    lines = _lines(text)
+    return "\n".join(lines[: line_index + 1]) + "\n" + new_lines + "\n".join(lines[line_index + 1 :])
+
+
+# --- TOML ------------------------------------------------------------------------------
+
+_TOML_HEADER = re.compile(r"^[ \t]*\[(?P<array>\[)?(?P<name>[^\[\]\n]+)\](?(array)\])[ \t]*(?:#.*)?$")
+_TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def parse_toml(text: str) -> Optional[Dict[str, Any]]:
+    """The parsed TOML document, or ``None`` when ``text`` is not valid TOML."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python < 3.11 only
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _key_parts(dotted: str) -> Optional[Tuple[str, ...]]:
+    """``tool."qemlflow-lint".score`` → ``("tool", "qemlflow-lint", "score")``."""
+    parts: List[str] = []
+    rest = dotted.strip()
+    while True:
+        if rest[:1] in ('"', "'"):
+            end = rest.find(rest[0], 1)
+            if end < 0 or (rest[0] == '"' and "\\" in rest[1:end]):
+                return None  # escapes in quoted keys: not worth decoding here
+            parts.append(rest[1:end])
+            rest = rest[end + 1 :].lstrip()
+        else:
+            match = _TOML_BARE_KEY.match(rest)
+            if not match:
+                return None
+            parts.append(match.group())
+            rest = rest[match.end() :].lstrip()
+        if not rest:
+            return tuple(parts)
+        if rest[0] != ".":
+            return None
+        rest = rest[1:].lstrip()
+
+
+class _Span(NamedTuple):
+    """A TOML table or INI section: its header line and the index after its last line."""
+
+    header: int
+    end: int
+
+
+def _toml_tables(text: str) -> Dict[Tuple[str, ...], _Span]:
+    """Every ``[table]`` header's key and span (arrays of tables end a span but are not
+    returned)."""
+    lines = _lines(text)
+    headers: List[Tuple[int, Optional[Tuple[str, ...]]]] = []
+    for index, line in enumerate(lines):
+        match = _TOML_HEADER.match(line)
+        if match:
+            headers.append((index, None if match["array"] else _key_parts(match["name"])))
+    spans: Dict[Tuple[str, ...], _Span] = {}
+    for number, (index, key) in enumerate(headers):
+        end = headers[number + 1][0] if number + 1 < len(headers) else len(lines)
+        if key is not None:
+            spans[key] = _Span(index, end)
+    return spans
+
+
+def _last_content_line(lines: Sequence[str], span: _Span, comment: Union[str, Tuple[str, ...]] = "#") -> int:
+    """The last line of a section that is neither blank nor a comment (or its header)."""
+    for index in range(span.end - 1, span.header, -1):
+        stripped = lines[index].strip()
+        if stripped and not stripped.startswith(comment):
+            return index
+    return span.header
+
+
+def _toml_key_line(lines: Sequence[str], span: _Span, names: Sequence[str]) -> Optional[int]:
+    pattern = re.compile(
+        r"^[ \t]*(?:" + "|".join(rf"{re.escape(n)}|\"{re.escape(n)}\"|'{re.escape(n)}'" for n in names) + r")[ \t]*="
+    )
+    for index in range(span.header + 1, span.end):
+        if pattern.match(lines[index]):
+            return index
+    return None
+
+
+def _dig(data: Dict[str, Any], keys: Sequence[str]) -> Any:
+    value: Any = data
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _checked_toml(before: Optional[str], after: str, change: Callable[[Dict[str, Any]], None],
+                  what: str) -> Tuple[bool, str]:
+    """True when ``after`` parses to ``before``'s document with ``change`` applied; else
+    false, and a note asking the user to do ``what`` by hand."""
+    old = parse_toml(before or "")
+    new = parse_toml(after)
+    if old is None or new is None:
+        return False, f"{what} by hand (a text edit here would not be valid TOML)"
+    expected = copy.deepcopy(old)
+    change(expected)
+    if new != expected:
+        return False, f"{what} by hand (a text edit here would change more than that)"
+    return True, ""
+
+
+def _set_in(data: Dict[str, Any], keys: Sequence[str], value: Any) -> None:
+    for key in keys[:-1]:
+        data = data.setdefault(key, {})
+    data[keys[-1]] = value
+
+
+def _setter(keys: Sequence[str], value: Any) -> Callable[[Dict[str, Any]], None]:
+    """A change that sets ``keys`` (a path of tables) to ``value``."""
+
+    def change(data: Dict[str, Any]) -> None:
+        _set_in(data, keys, value)
+
+    return change
+
+
+def _format_number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def qemlflow_table(fail_under: float) -> str:
+    """The ``[tool.qemlflow-lint]`` and ``[tool.qemlflow-lint.score]`` tables init writes."""
+    return (
+        "[tool.qemlflow-lint]\n"
+        "# `qemlflow-lint config` shows every effective value and where it came from.\n"
+        'select = ["QF"]\n'
+        "# QF001 reports heavy modules (torch, tensorflow, pandas, scipy, ...: the default list)\n"
+        "# imported when a module is imported. extend-heavy-modules adds your own heavy\n"
+        "# modules to that list; heavy-modules replaces it.\n"
+        '# extend-heavy-modules = ["mypackage.big_tables"]\n'
+        "\n"
+        "[tool.qemlflow-lint.score]\n"
+        "# The gate of `qemlflow-lint score` (CI, tox -e lint, the pre-commit hook).\n"
+        f"fail-under = {_format_number(fail_under)}\n"
+    )
+
+
+def add_qemlflow_table(text: Optional[str], fail_under: float) -> Edit:
+    """``pyproject.toml`` with ``[tool.qemlflow-lint]`` and a score gate.
+
+    A missing table is appended with ``select``, a note on the heavy modules and
+    ``[tool.qemlflow-lint.score] fail-under``; in an existing table only a missing
+    ``fail-under`` is added.
+    """
+    data = parse_toml(text or "")
+    if data is None:
+        return _unchanged(text, left="pyproject.toml is not valid TOML; nothing was added")
+    section = _dig(data, ("tool", "qemlflow-lint"))
+    if section is None:
+        after = _appended(text, qemlflow_table(fail_under))
+        table = parse_toml(qemlflow_table(fail_under))
+        assert table is not None
+        ok, why = _checked_toml(text, after, _setter(("tool", "qemlflow-lint"), table["tool"]["qemlflow-lint"]),
+                                f"add [tool.qemlflow-lint] with [tool.qemlflow-lint.score] fail-under = "
+                                f"{_format_number(fail_under)}")
+        if not ok:
+            return _unchanged(text, left=why)
+        return Edit(after, ("added [tool.qemlflow-lint]", f"added [tool.qemlflow-lint.score] fail-under = "
+                                                          f"{_format_number(fail_under)}"))
+    if not isinstance(section, dict):
+        return _unchanged(text, left="tool.qemlflow-lint is not a table; nothing was added")
+    kept = "[tool.qemlflow-lint] already there"
+    score = section.get("score")
+    if isinstance(score, dict) and "fail-under" in score:
+        return _unchanged(text, kept=f"{kept} (fail-under = {_format_number(score['fail-under'])})")
+    line = f"fail-under = {_format_number(fail_under)}\n"
+    assert text is not None
+    tables = _toml_tables(text)
+    lines = _lines(text)
+    if score is None:
+        parent = tables.get(("tool", "qemlflow-lint"))
+        block = f"\n[tool.qemlflow-lint.score]\n{line}"
+        after = (_inserted_after(text, _last_content_line(lines, parent), block) if parent is not None
+                 else _appended(text, block.lstrip("\n")))
+        done = f"added [tool.qemlflow-lint.score] fail-under = {_format_number(fail_under)}"
+    else:
+        span = tables.get(("tool", "qemlflow-lint", "score"))
+        if span is None:
+            return _unchanged(text, kept=kept, left="[tool.qemlflow-lint] has an inline 'score' table: "
+                                                    f"add {line.strip()} to it by hand")
+        after = _inserted_after(text, _last_content_line(lines, span), line)
+        done = f"added fail-under = {_format_number(fail_under)} to [tool.qemlflow-lint.score]"
+    ok, why = _checked_toml(text, after, _setter(("tool", "qemlflow-lint", "score", "fail-under"), fail_under),
+                            f"add {line.strip()} to [tool.qemlflow-lint.score]")
+    return Edit(after, (done,), (kept,)) if ok else _unchanged(text, kept=kept, left=why)
+
+
+#: pylint reads its main options from either table name.
+_PYLINT_MAIN = ("main", "MAIN", "master", "MASTER")
+_LOAD_PLUGINS = ("load-plugins", "load_plugins")
+
+
+def _string_end(text: str, index: int, delimiter: str) -> int:
+    """The index just after the string that ``delimiter`` closes, from ``index`` on."""
+    while index < len(text):
+        if delimiter[0] == '"' and text[index] == "\\":
+            index += 2
+            continue
+        if text.startswith(delimiter, index):
+            return index + len(delimiter)
+        index += 1
+    return -1
+
+
+def _array_insertion(text: str, start: int, item: str) -> Optional[str]:
+    """``text`` with ``item`` appended to the TOML array whose ``[`` is at ``start``: on the
+    closing line when the array ends inline, else as a new line before the closing ``]``."""
+    depth, position, last = 0, start, start  # last: the last character that is not space
+    while position < len(text):
+        char = text[position]
+        if char in "\"'":
+            delimiter = char * 3 if text.startswith(char * 3, position) else char
+            position = _string_end(text, position + len(delimiter), delimiter)
+            if position < 0:
+                return None
+            last = position - 1
+            continue
+        if char == "#":
+            position = text.find("\n", position)
+            if position < 0:
+                return None
+            continue
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth == 0:
+            break
+        if not char.isspace():
+            last = position
+        position += 1
+    else:
+        return None
+    comma = "" if text[last] in ",[" else ","
+    line_start = text.rfind("\n", 0, position) + 1
+    if text[line_start:position].strip():  # the array closes on a line with content
+        gap = "" if text[last] == "[" else " "
+        return text[: last + 1] + comma + gap + item + text[last + 1 :]
+    last_line = text[text.rfind("\n", 0, last) + 1 :]
+    indent = re.match(r"[ \t]*", last_line)
+    inner = indent.group() if indent and text[last] != "[" else "    "
+    return text[: last + 1] + comma + text[last + 1 : line_start] + f"{inner}{item},\n" + text[line_start:]
+
+
+def add_pylint_plugin(text: Optional[str]) -> Edit:
+    """``pyproject.toml`` whose pylint configuration loads the qemlflow-lint plugin:
+    appended to an existing ``load-plugins`` list, added to an existing
+    ``[tool.pylint.main]`` (or ``MASTER``) table, or a new ``[tool.pylint.main]``."""
+    data = parse_toml(text or "")
+    if data is None:
+        return _unchanged(text, left="pyproject.toml is not valid TOML; pylint's load-plugins was not added")
+    pylint = _dig(data, ("tool", "pylint"))
+    pylint = pylint if isinstance(pylint, dict) else {}
+    tables = _toml_tables(text or "")
+    lines = _lines(text or "")
+    item = f'"{PYLINT_PLUGIN}"'
+    for name in _PYLINT_MAIN:
+        main = pylint.get(name)
+        if not isinstance(main, dict):
+            continue
+        where = f"[tool.pylint.{name}]"
+        key = next((k for k in _LOAD_PLUGINS if k in main), None)
+        span = tables.get(("tool", "pylint", name))
+        if key is None:
+            if span is None:
+                continue
+            after = _inserted_after(text or "", _last_content_line(lines, span), f"load-plugins = [{item}]\n")
+            done = f"added load-plugins = [{item}] to {where}"
+            change = _setter(("tool", "pylint", name, "load-plugins"), [PYLINT_PLUGIN])
+        else:
+            plugins = main[key]
+            names = plugins if isinstance(plugins, list) else re.split(r"[,\s]+", str(plugins))
+            if PYLINT_PLUGIN in names:
+                return _unchanged(text, kept=f"{where} {key} already loads {PYLINT_PLUGIN}")
+            line = _toml_key_line(lines, span, [key]) if span is not None else None
+            if not isinstance(plugins, list) or line is None:
+                return _unchanged(text, left=f"{where} {key} is not a list here: add {item} to it by hand")
+            offset = sum(len(x) + 1 for x in lines[:line])
+            bracket = (text or "").find("[", offset + (text or "")[offset:].index("="))
+            inserted = _array_insertion(text or "", bracket, item)
+            if inserted is None:
+                return _unchanged(text, left=f"{where} {key}: add {item} to it by hand")
+            after, done = inserted, f"added {item} to {where} {key}"
+            change = _setter(("tool", "pylint", name, key), [*plugins, PYLINT_PLUGIN])
+        ok, why = _checked_toml(text, after, change, f"add {item} to {where} load-plugins")
+        return Edit(after, (done,)) if ok else _unchanged(text, left=why)
+    block = f"[tool.pylint.main]\nload-plugins = [{item}]\n"
+    after = _appended(text, block)
+    ok, why = _checked_toml(text, after, _setter(("tool", "pylint", "main", "load-plugins"), [PYLINT_PLUGIN]),
+                            f"add load-plugins = [{item}] to [tool.pylint.main]")
+    return Edit(after, ("added [tool.pylint.main] load-plugins",)) if ok else _unchanged(text, left=why)
+
+
+# --- INI (setup.cfg, tox.ini, .flake8, pylintrc) ------------------------------------------
+
+_INI_HEADER = re.compile(r"^\[(?P<name>[^\]\n]+)\][ \t]*(?:[#;].*)?$")
+
+
+def _ini_sections(text: str) -> Dict[str, _Span]:
+    lines = _lines(text)
+    headers = [(index, match["name"].strip()) for index, line in enumerate(lines)
+               if (match := _INI_HEADER.match(line))]
+    spans: Dict[str, _Span] = {}
+    for number, (index, name) in enumerate(headers):
+        end = headers[number + 1][0] if number + 1 < len(headers) else len(lines)
+        spans.setdefault(name, _Span(index, end))
+    return spans
+
+
+def parse_ini(text: str) -> Optional[Dict[str, Dict[str, str]]]:
+    """The sections and raw values of an INI file as flake8, tox and pylint read it, or
+    ``None`` when it does not parse."""
+    parser = configparser.RawConfigParser(strict=False, allow_no_value=True)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return None
+    return {name: {key: value or "" for key, value in parser.items(name)} for name in parser.sections()}
+
+
+def has_ini_section(text: Optional[str], names: Sequence[str]) -> bool:
+    """True when the INI text has one of the sections ``names``."""
+    data = parse_ini(text or "") if text else None
+    return data is not None and any(name in data for name in names)
+
+
+def _checked_ini(before: Optional[str], after: str, section: str, key: str, value: str) -> bool:
+    old = parse_ini(before or "")
+    new = parse_ini(after)
+    if old is None or new is None:
+        return False
+    old.setdefault(section, {})[key] = value
+    return new == old
+
+
+def _list_items(value: str) -> List[str]:
+    return [item for item in re.split(r"[,\s]+", value) if item]
+
+
+def add_to_ini_list(text: Optional[str], section: str, keys: Sequence[str], item: str,
+                    covered: Callable[[str, str], bool] = lambda key, value: False) -> Edit:
+    """``item`` in the comma-separated list ``keys[0]`` of ``[section]``.
+
+    The first of ``keys`` present in the section (other spellings of one key) gets the item
+    appended when its value fits on one line; a missing key is added after the section's last
+    key; a missing section is appended. ``covered(key, value)`` says whether another key of
+    the section already covers the item (``select = E,QF`` needs no ``extend-select = QF``).
+    """
+    where = f"[{section}]"
+    data = parse_ini(text or "") if text else {}
+    if data is None:
+        return _unchanged(text, left=f"the file does not parse as INI: add {keys[0]} = {item} to {where} by hand")
+    values = data.get(section)
+    if values is None:
+        after = _appended(text, f"{where}\n{keys[0]} = {item}\n")
+        ok = _checked_ini(text, after, section, keys[0], item)
+        done = f"added {where} with {keys[0]} = {item}"
+        return Edit(after, (done,)) if ok else _unchanged(text, left=f"add {where} {keys[0]} = {item} by hand")
+    for key, value in values.items():
+        if covered(key, value):
+            return _unchanged(text, kept=f"{where} {key} already has {item}")
+    present = next((key for key in keys if key in values), None)
+    assert text is not None
+    lines = _lines(text)
+    span = _ini_sections(text).get(section)
+    if span is None:
+        return _unchanged(text, left=f"add {keys[0]} = {item} to {where} by hand")
+    if present is None:
+        after = _inserted_after(text, _last_content_line(lines, span, ("#", ";")), f"{keys[0]} = {item}\n")
+        ok = _checked_ini(text, after, section, keys[0], item)
+        done = f"added {keys[0]} = {item} to {where}"
+        return Edit(after, (done,)) if ok else _unchanged(text, left=f"add {keys[0]} = {item} to {where} by hand")
+    value = values[present]
+    if item in _list_items(value):
+        return _unchanged(text, kept=f"{where} {present} already has {item}")
+    pattern = re.compile(rf"^{re.escape(present)}[ \t]*[=:]", re.IGNORECASE)
+    line = next((i for i in range(span.header + 1, span.end) if pattern.match(lines[i])), None)
+    if line is None or "\n" in value.strip() or not value.strip() or re.search(r"[#;]", value):
+        return _unchanged(text, left=f"{where} {present} spans several lines or has a comment: "
+                                     f"add {item} to it by hand")
+    content = lines[line].rstrip()
+    separator = ", " if ", " in value else ","
+    lines[line] = content + separator + item + lines[line][len(content):]
+    after = "\n".join(lines)
+    ok = _checked_ini(text, after, section, present, value + separator + item)
+    done = f"added {item} to {where} {present}"
+    return Edit(after, (done,)) if ok else _unchanged(text, left=f"add {item} to {where} {present} by hand")
+
+
+def add_flake8_select(text: Optional[str]) -> Edit:
+    """The ``[flake8]`` section selecting the QF codes (``extend-select = QF``)."""
+    return add_to_ini_list(
+        text, "flake8", ("extend-select", "extend_select"), "QF",
+        covered=lambda key, value: key in ("select", "extend-select", "extend_select")
+        and any(code.startswith("QF") for code in _list_items(value)),
+    )
+
+
+def lint_environment() -> str:
+    """The tox ``[testenv:lint]`` section: the QF rules through flake8, then the score gate
+    (``[tool.qemlflow-lint.score] fail-under``)."""
+    return (
+        "[testenv:lint]\n"
+        "description = the QF rules through flake8, and the qemlflow-lint score gate\n"
+        "skip_install = true\n"
+        "deps =\n"
+        f"    {REQUIREMENT_FLAKE8}\n"
+        "commands =\n"
+        "    flake8 --select QF {posargs:.}\n"
+        "    qemlflow-lint score\n"
+    )
+
+
+def add_lint_environment(text: Optional[str]) -> Edit:
+    """``tox.ini`` with a ``[testenv:lint]`` environment (a new ``tox.ini`` gets ``[tox]``
+    too). An existing ``lint`` environment is left as it is."""
+    if text is None:
+        return Edit("[tox]\nenv_list = lint\n\n" + lint_environment(), ("added [tox] and [testenv:lint]",))
+    data = parse_ini(text)
+    if data is None:
+        return _unchanged(text, left="tox.ini does not parse as INI: add [testenv:lint] by hand")
+    existing = data.get("testenv:lint")
+    if existing is not None:
+        if "qemlflow-lint" in existing.get("commands", "") or "--select QF" in existing.get("commands", ""):
+            return _unchanged(text, kept="[testenv:lint] already runs qemlflow-lint")
+        return _unchanged(text, left="[testenv:lint] exists and was left as it is: add `flake8 --select QF .` "
+                                     "and `qemlflow-lint score` to its commands")
+    after = _appended(text, lint_environment())
+    new = parse_ini(after)
+    expected = parse_ini(lint_environment())
+    assert expected is not None
+    if new != {**data, **expected}:
+        return _unchanged(text, left="add [testenv:lint] by hand (the edit would change more than intended)")
+    return Edit(after, ("added [testenv:lint]",))
+
+
+# --- pre-commit and GitHub Actions (YAML) ----------------------------------------------------
+
+
+def pre_commit_repo(indent: str = "  ") -> str:
+    """The ``repos:`` item with the qemlflow-lint hooks, each line starting with ``indent``.
+
+    A ``local`` repository with ``language: python``: pre-commit installs the pinned
+    release from the package index into an environment of its own, so it needs no git URL
+    and runs the same version as CI and tox.
+    """
+    body = (
+        "# qemlflow-lint: the QF rules on the committed files, and the score gate\n"
+        "- repo: local\n"
+        "  hooks:\n"
+        "    - id: qemlflow-lint\n"
+        "      name: qemlflow-lint (QF rules)\n"
+        "      entry: qemlflow-lint check\n"
+        "      language: python\n"
+        f"      additional_dependencies: [\"{REQUIREMENT}\"]\n"
+        "      types: [python]\n"
+        "      require_serial: true\n"
+        "    - id: qemlflow-lint-score\n"
+        "      name: qemlflow-lint score gate\n"
+        "      entry: qemlflow-lint score\n"
+        "      language: python\n"
+        f"      additional_dependencies: [\"{REQUIREMENT}\"]\n"
+        "      files: '(\\.pyi?|(^|/)pyproject\\.toml)$'\n"
+        "      pass_filenames: false\n"
+        "      require_serial: true\n"
+    )
+    return "".join(indent + line for line in body.splitlines(keepends=True))
+
+
+_HOOK_ID = re.compile(r"^[ \t-]*id:[ \t]*[\"']?(?P<id>[\w.-]+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
+_REPOS = re.compile(r"^repos:[ \t]*(?:#.*)?$")
+
+
+def add_pre_commit_hooks(text: Optional[str]) -> Edit:
+    """``.pre-commit-config.yaml`` with the qemlflow-lint hooks: a new file, or the item
+    appended to the top-level block ``repos:`` list (with that list's indentation)."""
+    if text is None:
+        header = "# pre-commit (https://pre-commit.com): run `pre-commit install` once.\nrepos:\n"
+        return Edit(header + pre_commit_repo(), ("added the qemlflow-lint hooks",))
+    present = sorted({match["id"] for match in _HOOK_ID.finditer(text)} & set(HOOK_IDS))
+    if present:
+        return _unchanged(text, kept=f"already has the hook{'s' if len(present) > 1 else ''} {', '.join(present)}")
+    lines = _lines(text)
+    start = next((index for index, line in enumerate(lines) if _REPOS.match(line)), None)
+    if start is None:
+        return _unchanged(text, left="no block-style top-level `repos:` list: add the entry that "
+                                     "`qemlflow-lint init --dry-run` shows by hand")
+    last, indent = start, None
+    for index in range(start + 1, len(lines)):
+        line = lines[index]
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not line[0].isspace() and not stripped.startswith("-"):
+            break
+        if indent is None and stripped.startswith("-"):
+            indent = line[: len(line) - len(line.lstrip())]
+        last = index
+    if indent is None and last != start:
+        return _unchanged(text, left="the `repos:` list has an unusual layout: add the entry by hand")
+    after = _inserted_after(text, last, pre_commit_repo(indent if indent is not None else "  "))
+    return Edit(after, ("added the qemlflow-lint hooks to repos",))
+
+
+def workflow() -> str:
+    """The GitHub Actions workflow: the score gate with the findings as annotations on the
+    changed lines (and a job summary), then the QF rules through flake8."""
+    return (
+        "# qemlflow-lint: the score gate ([tool.qemlflow-lint.score] fail-under in pyproject.toml),\n"
+        "# with every finding as an annotation, and the QF rules through flake8.\n"
+        "name: qemlflow-lint\n"
+        "\n"
+        "on:\n"
+        "  push:\n"
+        "  pull_request:\n"
+        "\n"
+        "permissions:\n"
+        "  contents: read\n"
+        "\n"
+        "jobs:\n"
+        "  qemlflow-lint:\n"
+        "    runs-on: ubuntu-latest\n"
+        "    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        "      - uses: actions/setup-python@v5\n"
+        "        with:\n"
+        '          python-version: "3.x"\n'
+        "      - name: Install qemlflow-lint and flake8\n"
+        f"        run: python -m pip install \"{REQUIREMENT_FLAKE8}\"\n"
+        "      - name: Score gate, findings as annotations\n"
+        "        run: qemlflow-lint score --format github .\n"
+        "      - name: QF rules through flake8\n"
+        "        if: ${{ !cancelled() }}\n"
+        "        run: flake8 --select QF .\n"
+    )

@@ -1,0 +1,508 @@
+"""Measured import time: the log reader on literal logs, ``importtime`` and ``calibrate`` on
+small real packages built on disk, and the minimal ``pyproject.toml`` edit of ``--write``.
+
+The packages: ``slowdep`` (third-party: it sits in a folder of its own on PYTHONPATH)
+sleeps 0.15 s at import, standing in for a heavy dependency; ``fastdep`` is the cheap one.
+The first-party package ``app`` reaches slowdep through chains two and three hops deep,
+imports fastdep inside a function it calls at import, keeps an import under
+``if TYPE_CHECKING:``, and has an import cycle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterator, List, Tuple
+
+import pytest
+
+from frontends import cli_command
+from qemlflow_lint.cli import main
+from qemlflow_lint.cli.importtime import TerminalProgress, write_heavy_modules
+from qemlflow_lint.importtime import (
+    EditError,
+    ImportRecord,
+    Measurement,
+    Origins,
+    attribute,
+    child_environment,
+    last_error_line,
+    loaded,
+    module_costs,
+    new_heavy_modules,
+    parse_log,
+    total_us,
+    with_heavy_modules,
+)
+
+SLEEP = 0.15
+
+THIRD_PARTY = {
+    "slowdep.py": f'"""Stands in for a heavy dependency."""\nimport time\n\ntime.sleep({SLEEP})\n',
+    "fastdep.py": '"""A cheap dependency."""\n',
+}
+
+PROJECT = {
+    "pyproject.toml": '[tool.qemlflow-lint]\nextend-heavy-modules = ["slowdep", "fastdep"]\n',
+    "app/__init__.py": (
+        '"""The application: re-exports its entry point."""\n'
+        "\n"
+        "from app import plugins\n"
+        "from app.core import run\n"  # three hops: app → app.core → app.models → slowdep
+        "\n"
+        "plugins.load()\n"
+        "\n"
+        '__all__ = ["run"]\n'
+    ),
+    "app/core.py": (
+        '"""The core: runs the models."""\n'
+        "\n"
+        "from app.models import Model\n"  # two hops: app.core → app.models → slowdep
+        "\n"
+        "\n"
+        "def run() -> Model:\n"
+        '    """Build a model."""\n'
+        "    return Model()\n"
+    ),
+    "app/models.py": (
+        '"""The models, on top of the slow dependency."""\n'
+        "\n"
+        "import slowdep\n"
+        "\n"
+        "\n"
+        "class Model:\n"
+        '    """A model."""\n'
+        "\n"
+        "    engine = slowdep.__name__\n"
+    ),
+    "app/plugins.py": (
+        '"""Plugins, loaded on demand."""\n'
+        "\n"
+        "\n"
+        "def load() -> str:\n"
+        '    """Load the plugin dependency."""\n'
+        "    import fastdep\n"  # a function-level import: not at import time
+        "\n"
+        "    return fastdep.__name__\n"
+    ),
+    "app/typed.py": (
+        '"""Annotations only."""\n'
+        "\n"
+        "from typing import TYPE_CHECKING\n"
+        "\n"
+        "if TYPE_CHECKING:\n"
+        "    from app.models import Model\n"  # not at import time: no QF101
+        "\n"
+        "\n"
+        'def describe(model: "Model") -> str:\n'
+        '    """Name a model\'s class."""\n'
+        "    return type(model).__name__\n"
+    ),
+    "app/cycle_a.py": '"""One half of a cycle."""\n\nfrom app import cycle_b\n\nPEER = cycle_b.__name__\n',
+    "app/cycle_b.py": '"""The other half."""\n\nfrom app import cycle_a\n\nPEER = cycle_a.__name__\n',
+}
+
+
+def _write(root: Path, files: Dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The third-party folder (on PYTHONPATH) and the project folder (the working directory)."""
+
+    site: Path
+    project: Path
+
+    @contextlib.contextmanager
+    def entered(self, folder: Path | None = None) -> Iterator[None]:
+        """Inside ``folder`` (default: the project) with the third-party folder importable."""
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(folder or self.project)
+            patch.setenv("PYTHONPATH", str(self.site))
+            yield
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    root = tmp_path_factory.mktemp("importtime")
+    _write(root / "site", THIRD_PARTY)
+    _write(root / "project", PROJECT)
+    return Workspace(root / "site", root / "project")
+
+
+def _main(*args: str) -> Tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+# --- the static side: QF101 and QF102 on the same project ------------------------------------
+
+
+def test_check_reports_the_chains_and_the_cycle_but_not_deferred_imports(workspace: Workspace) -> None:
+    with workspace.entered():
+        code, out, _ = _main("check", ".", "--no-cache")
+    assert code == 1
+    assert out.splitlines() == [
+        "app/__init__.py:4:1: QF101 importing app pulls in slowdep at import time: "
+        "app/__init__.py:4 → app/core.py:3 → app/models.py:3 → slowdep",
+        "app/core.py:3:1: QF101 importing app.core pulls in slowdep at import time: "
+        "app/core.py:3 → app/models.py:3 → slowdep",
+        "app/cycle_a.py:3:1: QF102 import cycle at import time: app.cycle_a → app.cycle_b → app.cycle_a",
+        "app/cycle_b.py:3:1: QF102 import cycle at import time: app.cycle_b → app.cycle_a → app.cycle_b",
+        "app/models.py:3:1: QF001 heavy module 'slowdep' imported at module import time; move the import "
+        "into the functions that use it (or use `lazy import` on Python 3.15+)",
+    ]
+
+
+# --- importtime, for real -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def failed_budget(workspace: Workspace) -> Tuple[int, Dict[str, object], str]:
+    """``importtime app --format json --budget 0.01``, run once for several tests."""
+    with workspace.entered():
+        code, out, err = _main("importtime", "app", "--runs", "2", "--format", "json", "--budget", "0.01",
+                               "--no-cache")
+    return code, json.loads(out), err
+
+
+def test_importtime_attributes_slowdep_to_the_line_that_imports_it(workspace: Workspace) -> None:
+    with workspace.entered():
+        code, out, err = _main("importtime", "app", "--runs", "2", "--budget", "30", "--no-cache")
+    assert code == 0
+    assert err == ""  # no progress when standard error is not a terminal
+    median = re.match(r"app: (\d+\.\d) ms to import \(median of 2 runs; min–max ", out)
+    assert median is not None and float(median[1]) >= SLEEP * 1000 * 0.95
+    blocks = out.split("\n\n")
+    costliest = blocks[1].splitlines()
+    assert costliest[1].split() == ["self", "cumulative", "module"]
+    assert costliest[2].split()[2] == "slowdep" and float(costliest[2].split()[0]) >= SLEEP * 1000 * 0.95
+    attributions = blocks[2].splitlines()
+    assert attributions[0].startswith("Heavy or costly (≥ 50 ms) third-party modules")
+    assert re.fullmatch(r"  slowdep: heavy \(slowdep\), \d+\.\d ms cumulative", attributions[1])
+    assert attributions[2] == "    app/models.py:3: import slowdep"
+    assert re.fullmatch(r"    deferring that line would save up to \d+\.\d ms \(1 module first loaded through it\)",
+                        attributions[3])
+    # fastdep is heavy too, but app imports it inside plugins.load(): no statement to point at
+    assert re.fullmatch(r"  fastdep: heavy \(fastdep\), \d+\.\d ms cumulative", attributions[4])
+    assert attributions[5] == (
+        "    app/__init__.py (app): (not an import-time statement: imported inside a function?)"
+    )
+    assert re.fullmatch(r"PASS: app imports in 0\.1\d\d s \(median\), within the 30 s budget", blocks[3].strip())
+
+
+def test_importtime_json_and_a_failed_budget(failed_budget: Tuple[int, Dict[str, object], str]) -> None:
+    code, report, err = failed_budget
+    assert code == 1
+    assert report["module"] == "app" and report["runs"] == 2
+    median = report["median_ms"]
+    assert isinstance(median, float) and median >= SLEEP * 1000 * 0.95
+    runs = report["run_ms"]
+    spread = report["spread_ms"]
+    assert isinstance(runs, list) and isinstance(spread, dict)
+    assert spread["min"] == min(runs) and spread["max"] == max(runs)
+    assert isinstance(report["baseline_ms"], float) and report["baseline_ms"] > 0
+    top = report["top_modules"]
+    assert isinstance(top, list) and top[0]["module"] == "slowdep"
+    assert {m["module"] for m in top} >= {"app", "app.core", "app.models", "app.plugins", "slowdep", "fastdep"}
+    attributions = report["attributions"]
+    assert isinstance(attributions, list)
+    slowdep = attributions[0]
+    assert slowdep["module"] == "slowdep" and slowdep["heavy"] == "slowdep"
+    assert slowdep["imported_by"] == "app.models" and slowdep["via"] == "slowdep"
+    assert slowdep["statement"] == {"path": "app/models.py", "line": 3, "text": "import slowdep", "note": None}
+    assert slowdep["modules_loaded_through_it"] == 1
+    assert slowdep["saving_up_to_ms"] >= SLEEP * 1000 * 0.95
+    assert [a["module"] for a in attributions] == ["slowdep", "fastdep"]
+    budget = report["budget"]
+    assert isinstance(budget, dict) and budget["passed"] is False and budget["seconds"] == 0.01
+    assert budget["verdict"].startswith("FAIL: app imports in 0.1")
+    assert err == budget["verdict"] + "\n"
+
+
+def test_a_module_that_fails_to_import_is_one_line_and_exit_2(workspace: Workspace) -> None:
+    env = dict(os.environ, PYTHONPATH=str(workspace.site))
+    done = subprocess.run(cli_command("importtime", "no_such_module", "--runs", "1", "--no-cache"),
+                          cwd=str(workspace.project), env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        f"qemlflow-lint: error: cannot import no_such_module with {cli_command()[0]}: "
+        "ModuleNotFoundError: No module named 'no_such_module'"
+    ]
+
+
+@pytest.mark.parametrize("module", ["a-b", "1abc", "os;import sys", ""])
+def test_only_module_names_are_imported(workspace: Workspace, module: str) -> None:
+    with workspace.entered():
+        code, out, err = _main("importtime", module)
+    assert code == 2 and out == "" and "is not a module name" in err
+
+
+def test_progress_is_shown_only_on_a_terminal() -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = TerminalProgress(stream)
+        progress.show("app: run 3/5")
+        progress.clear()
+    assert terminal.getvalue() == "\r\x1b[Kapp: run 3/5\r\x1b[K"
+    assert pipe.getvalue() == ""
+
+
+# --- the log reader ---------------------------------------------------------------------------
+
+NESTED = """\
+import time: self [us] | cumulative | imported package
+import time:        98 |         98 |   _io
+import time:       500 |        598 | site
+import time:        76 |         76 |       xml
+import time:       228 |        228 |       xml.dom.domreg
+import time:      1082 |       1386 |     xml.dom
+import time:       176 |        176 |     xml.dom.minicompat
+import time:       875 |       2437 |   xml.dom.minidom
+import time:       236 |       2673 | top
+"""
+
+
+def _names(records: Tuple[ImportRecord, ...]) -> List[object]:
+    return [(r.name, _names(r.children)) if r.children else r.name for r in records]
+
+
+def test_children_come_before_their_parent_and_nest_by_indentation() -> None:
+    roots = parse_log(NESTED)
+    assert _names(roots) == [
+        ("site", ["_io"]),
+        ("top", [("xml.dom.minidom", [("xml.dom", ["xml", "xml.dom.domreg"]), "xml.dom.minicompat"])]),
+    ]
+    assert roots[1].self_us == 236 and roots[1].cumulative_us == 2673
+    assert total_us(roots) == 598 + 2673
+
+
+def test_cached_rows_of_importtime_2_are_leaves_that_cost_nothing() -> None:
+    log = """\
+import time: self [us] | cumulative | imported package
+import time:    cached |     cached |   sys
+import time:       120 |        120 |   json.scanner
+import time:    cached |     cached |   json.scanner
+import time:       300 |        420 | json
+"""
+    (json_record,) = parse_log(log)
+    assert [(r.name, r.cached, r.cumulative_us) for r in json_record.children] == [
+        ("sys", True, 0), ("json.scanner", False, 120), ("json.scanner", True, 0),
+    ]
+    assert list(loaded((json_record,))) == ["json", "json.scanner"]
+
+
+def test_modules_loaded_through_importlib_show_up_as_extra_roots() -> None:
+    # importlib.import_module("plugin") is not logged: what plugin imports has no parent
+    log = """\
+import time:        40 |         40 |   json.decoder
+import time:       100 |        140 | json
+import time:        10 |         10 | top
+"""
+    roots = parse_log(log)
+    assert [r.name for r in roots] == ["json", "top"]
+    assert total_us(roots) == 150
+
+
+def test_junk_from_the_program_is_skipped_even_when_it_runs_into_a_log_line() -> None:
+    log = """\
+import time: self [us] | cumulative | imported package
+Starting up...
+import time:        40 |         40 |   child
+no newline hereimport time:        60 |        100 | parent
+Traceback (most recent call last):
+  File "<string>", line 1, in <module>
+import time: garbled |
+ValueError: boom
+"""
+    roots = parse_log(log)
+    assert _names(roots) == [("parent", ["child"])]
+    assert roots[0].cumulative_us == 100
+    assert last_error_line(log) == "ValueError: boom"
+
+
+def test_a_truncated_log_keeps_entries_without_a_parent_as_roots() -> None:
+    # the process died before the outer imports finished: their lines never came
+    log = """\
+import time:        40 |         40 |       deep
+import time:         5 |         45 |     middle
+import time:         7 |          7 |   shallow
+import time:         3 |          3 |     cut_off
+"""
+    assert _names(parse_log(log)) == [("shallow", [("middle", ["deep"])]), "cut_off"]
+
+
+# --- medians, costs and attributions on literal logs ------------------------------------------
+
+BARE = "import time:       500 |        500 | site\n"
+
+
+def _run(slow_us: int) -> str:
+    return f"""\
+import time:       500 |        500 | site
+import time:        30 |         30 |         scipy.linalg
+import time:   {slow_us:7d} | {slow_us + 30:10d} |       scipy
+import time:        50 |  {slow_us + 80:9d} |     seaborn
+import time:        10 |  {slow_us + 90:9d} |   pkg.plots
+import time:        20 |        20 |     tinydep
+import time:       700 |        720 |   pkg.util
+import time:         5 |  {slow_us + 815:9d} | pkg
+"""
+
+
+def test_medians_subtract_the_bare_interpreter_and_skip_start_up_modules() -> None:
+    measurement = Measurement("pkg", tuple(parse_log(_run(us)) for us in (100_000, 300_000, 200_000)),
+                              (parse_log(BARE),) * 3)
+    assert measurement.baseline_us == 500
+    assert measurement.net_us == (100_815, 300_815, 200_815)
+    assert measurement.median_us == 200_815
+    assert (measurement.spread.low, measurement.spread.high) == (100_815, 300_815)
+    costs = {cost.name: cost for cost in module_costs(measurement)}
+    assert "site" not in costs
+    assert (costs["scipy"].self_us, costs["scipy"].cumulative_us) == (200_000, 200_030)
+    assert module_costs(measurement)[0].name == "scipy"
+
+
+def test_attribution_reports_the_outermost_module_below_the_nearest_first_party_one() -> None:
+    measurement = Measurement("pkg", (parse_log(_run(200_000)),), (parse_log(BARE),))
+    origins = Origins(stdlib=frozenset({"site"}), first_party=frozenset({"pkg", "pkg.plots", "pkg.util"}))
+    found = attribute(measurement, origins, heavy_modules=["scipy", "seaborn"], costly_us=50_000)
+    # scipy and its submodule come in through seaborn: one report, at pkg.plots's import
+    assert [(a.module, a.heavy, a.importer, a.via, a.saving_modules, a.brings_in) for a in found] == [
+        ("seaborn", "seaborn", "pkg.plots", "seaborn", 3, ("scipy",)),
+    ]
+    # cheap third-party modules are reported only when heavy; costly ones without being heavy
+    found = attribute(measurement, origins, heavy_modules=["tinydep"], costly_us=50_000)
+    assert [(a.module, a.heavy, a.importer, a.via) for a in found] == [
+        ("seaborn", "", "pkg.plots", "seaborn"), ("tinydep", "tinydep", "pkg.util", "tinydep"),
+    ]
+
+
+def test_a_heavy_module_behind_a_cheap_package_is_reached_through_that_package() -> None:
+    measurement = Measurement("pkg", (parse_log(_run(1_000)),), (parse_log(BARE),))
+    origins = Origins(stdlib=frozenset(), first_party=frozenset({"pkg", "pkg.plots", "pkg.util"}))
+    (found,) = attribute(measurement, origins, heavy_modules=["scipy"], costly_us=50_000)
+    assert (found.module, found.importer, found.via, found.saving_us) == ("scipy", "pkg.plots", "seaborn", 1_080)
+    # without any first-party module above it, there is no importer to name
+    outside = Origins(stdlib=frozenset(), first_party=frozenset())
+    (found,) = attribute(measurement, outside, heavy_modules=["scipy"], costly_us=50_000)
+    assert (found.importer, found.via) == ("", "pkg")
+
+
+def test_child_environment_puts_the_project_first_and_drops_the_profiling_variable() -> None:
+    env = child_environment(["/p", "/p/src"], {"PYTHONPATH": f"/site{os.pathsep}/p", "PYTHONPROFILEIMPORTTIME": "1"})
+    assert env == {"PYTHONPATH": os.pathsep.join(["/p", "/p/src", "/site"])}
+
+
+# --- calibrate ----------------------------------------------------------------------------------
+
+
+def _calibrate(workspace: Workspace, folder: Path, *extra: str) -> Tuple[int, str]:
+    folder.mkdir(exist_ok=True)
+    with workspace.entered(folder):
+        code, out, err = _main("calibrate", "slowdep", "fastdep", "no_such_module", "--runs", "1",
+                               "--threshold-ms", "100", *extra)
+    assert err == ""
+    return code, out
+
+
+def test_calibrate_lists_the_slow_module_and_proposes_it(workspace: Workspace, tmp_path: Path) -> None:
+    code, out = _calibrate(workspace, tmp_path / "plain")
+    assert code == 0
+    table, proposal = out.split("\n\n")
+    rows = table.splitlines()
+    assert rows[0] == "Import time of 3 modules (median of 1 run each, start-up subtracted; " \
+        f"Python {'.'.join(map(str, __import__('sys').version_info[:3]))}):"
+    assert re.fullmatch(r"\s+1[45]\d\.\d  slowdep", rows[2]) and rows[3].endswith("  fastdep")
+    assert rows[4] == "     failed  no_such_module: ModuleNotFoundError: No module named 'no_such_module'"
+    assert proposal.splitlines()[1:] == ["[tool.qemlflow-lint]", 'extend-heavy-modules = ["slowdep"]']
+    assert "not yet heavy" in proposal
+
+
+PYPROJECT_HEAD = '[project]\nname = "demo"  # keep this comment\n\n'
+PYPROJECT_TAIL = '\n[tool.other]\nkey = "value"\n'
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(
+            f'{PYPROJECT_HEAD}[tool.qemlflow-lint]\nselect = ["QF"]\n{PYPROJECT_TAIL}',
+            f'{PYPROJECT_HEAD}[tool.qemlflow-lint]\nselect = ["QF"]\nextend-heavy-modules = ["slowdep"]\n'
+            f"{PYPROJECT_TAIL}",
+            id="existing-table",
+        ),
+        pytest.param(
+            f"{PYPROJECT_HEAD}{PYPROJECT_TAIL}",
+            f'{PYPROJECT_HEAD}{PYPROJECT_TAIL}\n[tool.qemlflow-lint]\nextend-heavy-modules = ["slowdep"]\n',
+            id="missing-table",
+        ),
+        pytest.param(
+            f'{PYPROJECT_HEAD}[tool.qemlflow-lint]\nextend-heavy-modules = ["mine"]  # ours\nignore = []\n'
+            f"{PYPROJECT_TAIL}",
+            f'{PYPROJECT_HEAD}[tool.qemlflow-lint]\nextend-heavy-modules = ["mine", "slowdep"]  # ours\n'
+            f"ignore = []\n{PYPROJECT_TAIL}",
+            id="existing-single-line-key",
+        ),
+    ],
+)
+def test_calibrate_write_edits_pyproject_and_keeps_every_other_byte(
+    workspace: Workspace, tmp_path: Path, before: str, after: str
+) -> None:
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_bytes(before.encode())
+    code, out = _calibrate(workspace, folder, "--write")
+    assert code == 0
+    assert out.endswith('\nAdded ["slowdep"] to extend-heavy-modules in pyproject.toml.\n')
+    assert (folder / "pyproject.toml").read_bytes() == after.encode()
+
+
+def test_with_heavy_modules_edits_minimally_or_refuses() -> None:
+    crlf = '[tool.qemlflow-lint]\r\nselect = [\r\n  "QF",\r\n]\r\n\r\n# next table\r\n[tool.x]\r\n'
+    assert with_heavy_modules(crlf, ["a"]) == crlf.replace(']\r\n\r\n', ']\r\nextend-heavy-modules = ["a"]\r\n\r\n')
+    assert with_heavy_modules("", ["a"]) == '[tool.qemlflow-lint]\nextend-heavy-modules = ["a"]\n'
+    no_newline = "[tool.qemlflow-lint]\nselect = ['QF']"
+    assert with_heavy_modules(no_newline, ["a"]) == no_newline + '\nextend-heavy-modules = ["a"]\n'
+    # a sub-table alone: the table itself is added at the end, which TOML allows
+    sub = "[tool.qemlflow-lint.score]\nfail-under = 90\n"
+    assert with_heavy_modules(sub, ["a"]) == sub + '\n[tool.qemlflow-lint]\nextend-heavy-modules = ["a"]\n'
+    already = '[tool.qemlflow-lint]\nextend-heavy-modules = "a, b"\n'
+    assert with_heavy_modules(already, ["b"]) == already
+    with pytest.raises(EditError, match="spans several lines"):
+        with_heavy_modules('[tool.qemlflow-lint]\nextend-heavy-modules = [\n  "x",\n]\n', ["a"])
+    with pytest.raises(EditError, match="cannot edit safely"):
+        with_heavy_modules('[tool]\n"qemlflow-lint".select = ["QF"]\n', ["a"])
+    with pytest.raises(EditError, match="not valid TOML"):
+        with_heavy_modules("[tool.qemlflow-lint\n", ["a"])
+
+
+def test_write_creates_a_missing_file_with_ordinary_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    assert write_heavy_modules(str(path), ["slowdep"]) is True
+    assert path.read_text() == '[tool.qemlflow-lint]\nextend-heavy-modules = ["slowdep"]\n'
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert write_heavy_modules(str(path), ["slowdep"]) is False
+
+
+def test_new_heavy_modules_skip_what_the_heavy_list_already_covers() -> None:
+    times = {"torch.nn": 900_000.0, "slowdep": 150_000.0, "fastdep": 1_000.0, "edge": 100_000.0}
+    assert new_heavy_modules(times, 100_000, ["torch"]) == ["slowdep", "edge"]

@@ -1,0 +1,458 @@
+"""``qemlflow-lint init``: what it writes into an existing project, that the project's own
+content and comments survive byte for byte, that a second run changes nothing, and that the
+commands it writes work.
+
+The written tox ``lint`` commands and the workflow's ``run:`` commands are parsed from the
+files and run as written with this environment's flake8 and qemlflow-lint. The real
+``tox -e lint`` and ``pre-commit run`` also run, installing this checkout from a wheelhouse
+built once per module (building needs the package index; the tools then run offline).
+"""
+
+from __future__ import annotations
+
+import configparser
+import math
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional
+
+import pytest
+
+from frontends import REPO, cli_command
+from installable import build_wheelhouse
+from qemlflow_lint import __version__, setup_files
+from qemlflow_lint.cli import main
+from qemlflow_lint.cli.init import todays_score
+from qemlflow_lint.setup_files import Edit, parse_toml
+
+yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit, in the test extra")
+
+PYPROJECT = """\
+# The sample project's metadata.
+[project]
+name = "sample"  # the distribution name
+version = "1.0"
+
+[tool.black]
+line-length = 100  # wide screens
+
+# Last line: a comment.
+"""
+TOX_INI = """\
+; tox configuration of the sample
+[tox]
+env_list = py
+
+[testenv]
+# the test runner
+deps = pytest
+commands = pytest {posargs}
+"""
+BAD_MODELS = '"""Models."""\nimport torch\n\n\ndef fit(data):\n    """Fit."""\n    return torch.tensor(data)\n'
+GOOD_MODELS = (
+    '"""Models."""\n\n\ndef fit(data: list[float]) -> object:\n    """Fit."""\n'
+    "    import torch\n\n    return torch.tensor(data)\n"
+)
+SAMPLE = {
+    "pyproject.toml": PYPROJECT,
+    "tox.ini": TOX_INI,
+    "pkg/__init__.py": '"""The sample package."""\n',
+    "pkg/models.py": BAD_MODELS,
+    "pkg/io.py": '"""Reading files."""\n\n\ndef read(path: str) -> str:\n    """The text."""\n    return path\n',
+}
+WRITTEN = (
+    "pyproject.toml", ".flake8", "tox.ini", ".pre-commit-config.yaml", ".github/workflows/qemlflow-lint.yml",
+)
+
+
+def _write(root: Path, files: Mapping[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode())
+
+
+def _snapshot(root: Path) -> Dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _init(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["init", str(root), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture()
+def sample(tmp_path: Path) -> Path:
+    """A project with a commented pyproject.toml (and another tool's table), a tox.ini with
+    a [testenv], and a package with one bad module."""
+    project = tmp_path / "sample"
+    _write(project, SAMPLE)
+    return project
+
+
+# --- what init writes ------------------------------------------------------------------------
+
+
+def test_init_sets_every_tool_up_and_keeps_the_projects_text(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    gate = math.floor(todays_score(str(sample)))
+    code, out, _ = _init(capsys, sample)
+    assert code == 0
+    assert [line.split(":")[0] for line in out.splitlines()[:5]] == list(WRITTEN)
+    assert "pyproject.toml: updated — added [tool.qemlflow-lint]" in out
+    assert f"fail-under = {gate}; the gate starts at today's score" in out
+
+    pyproject = (sample / "pyproject.toml").read_text(encoding="utf-8")
+    assert pyproject.startswith(PYPROJECT)  # every byte of the original, comments included
+    data = parse_toml(pyproject)
+    assert data is not None
+    assert data["project"] == {"name": "sample", "version": "1.0"}
+    assert data["tool"]["black"] == {"line-length": 100}
+    assert data["tool"]["qemlflow-lint"] == {"select": ["QF"], "score": {"fail-under": gate}}
+    assert data["tool"]["pylint"] == {"main": {"load-plugins": ["qemlflow_lint.pylint_plugin"]}}
+    assert "# extend-heavy-modules = " in pyproject
+
+    tox_ini = (sample / "tox.ini").read_text(encoding="utf-8")
+    assert tox_ini.startswith(TOX_INI)
+    tox = configparser.RawConfigParser()
+    tox.read_string(tox_ini)
+    assert dict(tox["testenv"]) == {"deps": "pytest", "commands": "pytest {posargs}"}
+    assert tox["testenv:lint"]["commands"].split("\n") == ["", "flake8 --select QF {posargs:.}", "qemlflow-lint score"]
+    assert tox["testenv:lint"]["deps"].strip() == f"qemlflow-lint[flake8]=={__version__}"
+
+    flake8 = configparser.RawConfigParser()
+    flake8.read_string((sample / ".flake8").read_text(encoding="utf-8"))
+    assert dict(flake8["flake8"]) == {"extend-select": "QF"}
+
+    workflow = yaml.safe_load((sample / ".github/workflows/qemlflow-lint.yml").read_text(encoding="utf-8"))
+    runs = [step.get("run") for step in workflow["jobs"]["qemlflow-lint"]["steps"]]
+    assert runs[-2:] == ["qemlflow-lint score --format github .", "flake8 --select QF ."]
+
+
+def test_pre_commit_entry_uses_the_published_hooks_definitions(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _init(capsys, sample, "--fail-under", "50")
+    config = yaml.safe_load((sample / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    (repo,) = config["repos"]
+    assert repo["repo"] == "local"
+    published = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))}
+    for hook in repo["hooks"]:
+        assert hook["additional_dependencies"] == [f"qemlflow-lint=={__version__}"]
+        expected = {k: v for k, v in published[hook["id"]].items() if k != "description"}
+        assert {k: v for k, v in hook.items() if k != "additional_dependencies"} == expected
+    assert [hook["id"] for hook in repo["hooks"]] == list(setup_files.HOOK_IDS)
+
+
+def test_readme_shows_the_pre_commit_entry_that_init_writes() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(repos:\n  - repo: local\n.*?)```", readme, re.DOTALL)
+    assert block, "the README's pre-commit section has no `repo: local` example"
+    shown = re.sub(r"qemlflow-lint==[^\"]+", "qemlflow-lint==VERSION", block[1])
+    written = "repos:\n" + setup_files.pre_commit_repo().replace(__version__, "VERSION")
+    assert yaml.safe_load(shown) == yaml.safe_load(written)
+
+
+def test_a_second_run_changes_nothing(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _init(capsys, sample)
+    before = _snapshot(sample)
+    code, out, _ = _init(capsys, sample)
+    assert code == 0
+    assert _snapshot(sample) == before
+    lines = out.splitlines()
+    assert [line.split(":")[0] for line in lines] == list(WRITTEN)
+    assert all(": unchanged — " in line for line in lines), out
+
+
+def test_dry_run_writes_nothing_and_prints_the_diff_that_init_applies(
+    sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _snapshot(sample)
+    code, diff, err = _init(capsys, sample, "--dry-run", "--fail-under", "75")
+    assert code == 0
+    assert _snapshot(sample) == before
+    assert "pyproject.toml: would update — " in err and ".flake8: would create — " in err
+    assert "+fail-under = 75\n" in diff and "--- /dev/null\n+++ b/.flake8\n" in diff
+    if shutil.which("git") is None:
+        pytest.skip("git applies the diff")
+    patched = tmp_path / "patched"
+    shutil.copytree(sample, patched)
+    done = subprocess.run(["git", "apply", "--unsafe-paths", "-"], input=diff, text=True, cwd=patched,
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    _init(capsys, sample, "--fail-under", "75")
+    assert _snapshot(patched) == _snapshot(sample)
+
+
+def test_the_workflow_is_replaced_only_with_force(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    own = "name: our own lint workflow\non: push\njobs: {}\n"
+    _write(sample, {".github/workflows/qemlflow-lint.yml": own})
+    code, out, _ = _init(capsys, sample)
+    assert code == 0
+    assert (sample / ".github/workflows/qemlflow-lint.yml").read_text(encoding="utf-8") == own
+    assert ".github/workflows/qemlflow-lint.yml: unchanged — left: the file differs" in out
+    assert "--force replaces it" in out
+    code, out, _ = _init(capsys, sample, "--force")
+    assert (sample / ".github/workflows/qemlflow-lint.yml").read_text(encoding="utf-8") == setup_files.workflow()
+    assert ".github/workflows/qemlflow-lint.yml: updated — replaced the workflow (--force)" in out
+
+
+def test_existing_flake8_and_pylint_configuration_is_used_where_the_tools_read_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # flake8 reads [flake8] from setup.cfg first; pylint prefers .pylintrc to pyproject.toml.
+    # CRLF line endings stay CRLF, and file modes stay as they were.
+    setup_cfg = "[metadata]\r\nname = sample\r\n\r\n[flake8]\r\nmax-line-length = 100\r\n"
+    pylintrc = "[MAIN]\njobs = 2\n\n[FORMAT]\nmax-line-length = 100\n"
+    _write(tmp_path, {"setup.cfg": setup_cfg, ".pylintrc": pylintrc, "pyproject.toml": PYPROJECT})
+    os.chmod(tmp_path / "setup.cfg", 0o640)
+    code, out, _ = _init(capsys, tmp_path, "--fail-under", "90")
+    assert code == 0
+    assert "setup.cfg: updated — added extend-select = QF to [flake8]" in out
+    assert not (tmp_path / ".flake8").exists()
+    assert (tmp_path / "setup.cfg").read_bytes() == (setup_cfg + "extend-select = QF\r\n").encode()
+    assert (tmp_path / "setup.cfg").stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / ".pylintrc").read_text(encoding="utf-8") == pylintrc.replace(
+        "jobs = 2\n", "jobs = 2\nload-plugins = qemlflow_lint.pylint_plugin\n")
+    data = parse_toml((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data is not None and "pylint" not in data["tool"]
+
+
+def test_what_init_cannot_merge_safely_is_left_and_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # tox reads [tool.tox] (a new tox.ini would override it); [tool.pylint] defines main with a
+    # dotted key, so a [tool.pylint.main] table would be invalid TOML.
+    pyproject = '[tool.tox]\nenv_list = ["py"]\n\n[tool.pylint]\nmain.jobs = 2\n'
+    _write(tmp_path, {"pyproject.toml": pyproject})
+    code, out, _ = _init(capsys, tmp_path, "--fail-under", "50")
+    assert code == 0
+    assert not (tmp_path / "tox.ini").exists()
+    written = (tmp_path / "pyproject.toml").read_text(encoding="utf-8")
+    assert written.startswith(pyproject)
+    data = parse_toml(written)
+    assert data is not None and data["tool"]["pylint"] == {"main": {"jobs": 2}}
+    assert 'left: add load-plugins = ["qemlflow_lint.pylint_plugin"] to [tool.pylint.main] by hand' in out
+    assert "left: tox reads pyproject.toml: add a `lint` environment" in out
+
+
+def test_a_bad_project_root_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _init(capsys, tmp_path / "missing")
+    assert code == 2 and "not a folder" in err
+
+
+# --- the text edits, case by case --------------------------------------------------------------
+
+
+def _flake8(text: Optional[str]) -> Edit:
+    return setup_files.add_flake8_select(text)
+
+
+def _gate(text: Optional[str]) -> Edit:
+    return setup_files.add_qemlflow_table(text, 80)
+
+
+MERGES: List[Any] = [
+    pytest.param(_flake8, "[metadata]\nname = x\n\n[flake8]\nmax-line-length = 100\n# about [other]\n\n[other]\nk = 1\n",
+                 "[metadata]\nname = x\n\n[flake8]\nmax-line-length = 100\nextend-select = QF\n# about [other]\n\n"
+                 "[other]\nk = 1\n", id="flake8-key-goes-after-the-sections-last-key"),
+    pytest.param(_flake8, "[flake8]\nextend-select = B950\n", "[flake8]\nextend-select = B950,QF\n",
+                 id="flake8-extend-select-gets-qf-appended"),
+    pytest.param(_flake8, "[flake8]\nextend_select = B, C4  \n", "[flake8]\nextend_select = B, C4, QF  \n",
+                 id="flake8-list-style-and-spelling-kept"),
+    pytest.param(_flake8, "[flake8]\nselect = E,F,QF\n", None, id="flake8-select-with-qf-is-kept"),
+    pytest.param(_flake8, "[flake8]\nextend-select =\n    B\n    C4\n", None, id="flake8-multi-line-list-is-left"),
+    pytest.param(setup_files.add_pylint_plugin,
+                 '[tool.pylint.main]\nload-plugins = ["pylint.extensions.docparams"]  # docs\njobs = 0\n',
+                 '[tool.pylint.main]\nload-plugins = ["pylint.extensions.docparams", "qemlflow_lint.pylint_plugin"]'
+                 '  # docs\njobs = 0\n', id="pylint-one-line-list"),
+    pytest.param(setup_files.add_pylint_plugin,
+                 '[tool.pylint.main]\nload-plugins = [\n  "a.b",  # first\n  "c.d"\n]\n',
+                 '[tool.pylint.main]\nload-plugins = [\n  "a.b",  # first\n  "c.d",\n  "qemlflow_lint.pylint_plugin",\n]\n',
+                 id="pylint-multi-line-list-without-trailing-comma"),
+    pytest.param(setup_files.add_pylint_plugin, "[tool.pylint.main]\nload-plugins = []\n",
+                 '[tool.pylint.main]\nload-plugins = ["qemlflow_lint.pylint_plugin"]\n', id="pylint-empty-list"),
+    pytest.param(setup_files.add_pylint_plugin,
+                 "[tool.pylint.MASTER]\njobs = 2\n\n[tool.pylint.format]\nmax-line-length = 100\n",
+                 '[tool.pylint.MASTER]\njobs = 2\nload-plugins = ["qemlflow_lint.pylint_plugin"]\n\n'
+                 "[tool.pylint.format]\nmax-line-length = 100\n", id="pylint-master-table-gains-the-key"),
+    pytest.param(setup_files.add_pylint_plugin, '[tool.pylint.main]\nload-plugins = "a.b"\n', None,
+                 id="pylint-string-value-is-left"),
+    pytest.param(setup_files.add_pylint_plugin,
+                 '[tool.pylint.main]\nload-plugins = ["qemlflow_lint.pylint_plugin"]\n', None,
+                 id="pylint-plugin-already-loaded"),
+    pytest.param(_gate, '[tool.qemlflow-lint]\nignore = ["QF008"]\n\n[tool.other]\nx = 1\n',
+                 '[tool.qemlflow-lint]\nignore = ["QF008"]\n\n[tool.qemlflow-lint.score]\nfail-under = 80\n\n'
+                 "[tool.other]\nx = 1\n", id="qemlflow-table-gains-a-score-table"),
+    pytest.param(_gate, "[tool.qemlflow-lint.score]\nweights = { QF008 = 0 }\n",
+                 "[tool.qemlflow-lint.score]\nweights = { QF008 = 0 }\nfail-under = 80\n",
+                 id="score-table-gains-fail-under"),
+    pytest.param(_gate, "[tool.qemlflow-lint.score]\nfail-under = 95.5\n", None, id="fail-under-already-set"),
+    pytest.param(_gate, "[tool.qemlflow-lint]\nscore = { weights = { QF008 = 0 } }\n", None,
+                 id="inline-score-table-is-left"),
+    pytest.param(_gate, "[tool.qemlflow-lint\n", None, id="invalid-toml-is-left"),
+    pytest.param(setup_files.add_lint_environment, "[testenv:lint]\ncommands = ruff check .\n", None,
+                 id="tox-lint-environment-of-the-user-is-left"),
+    pytest.param(setup_files.add_pre_commit_hooks, "repos: []\n", None, id="pre-commit-flow-style-list-is-left"),
+]
+
+
+@pytest.mark.parametrize(("edit", "before", "after"), MERGES)
+def test_text_edits(edit: Callable[[Optional[str]], Edit], before: str, after: Optional[str]) -> None:
+    result = edit(before)
+    assert result.text == (before if after is None else after)
+    if after is None:
+        assert not result.done and (result.kept or result.left)
+    else:
+        assert result.done and not result.left
+        assert edit(result.text).text == result.text  # idempotent
+
+
+def test_pre_commit_item_is_appended_with_the_lists_own_indentation() -> None:
+    before = (
+        "# hooks\nrepos:\n-   repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v4.6.0\n"
+        "    hooks:\n    -   id: trailing-whitespace\n\n# continuous integration\nci:\n    autofix_prs: false\n"
+    )
+    result = setup_files.add_pre_commit_hooks(before)
+    assert result.text is not None and result.text.startswith(before[: before.index("\n# continuous")])
+    assert result.text.endswith("\n# continuous integration\nci:\n    autofix_prs: false\n")
+    config = yaml.safe_load(result.text)
+    assert [repo["repo"] for repo in config["repos"]] == ["https://github.com/pre-commit/pre-commit-hooks", "local"]
+    assert config["ci"] == {"autofix_prs": False}
+    assert setup_files.add_pre_commit_hooks(result.text).text == result.text
+
+
+# --- the written commands work ------------------------------------------------------------------
+
+
+def _tools_env() -> dict[str, str]:
+    bin_dir = str(Path(sys.executable).parent)
+    if shutil.which("qemlflow-lint", path=bin_dir) is None or shutil.which("flake8", path=bin_dir) is None:
+        pytest.skip("the qemlflow-lint and flake8 commands are not installed next to this interpreter")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PRE_COMMIT", "TOX_"))}
+    env.update(PATH=bin_dir + os.pathsep + env.get("PATH", ""), PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+def _written_commands(project: Path) -> List[str]:
+    """The tox lint environment's commands and the workflow's ``run:`` commands, as written
+    (tox's ``{posargs:DEFAULT}`` gets its default; the workflow's install step is skipped:
+    this environment has the tools)."""
+    tox = configparser.RawConfigParser()
+    tox.read_string((project / "tox.ini").read_text(encoding="utf-8"))
+    commands = [re.sub(r"\{posargs:([^}]*)\}", r"\1", line).strip()
+                for line in tox["testenv:lint"]["commands"].splitlines() if line.strip()]
+    workflow = yaml.safe_load((project / setup_files.WORKFLOW_PATH).read_text(encoding="utf-8"))
+    runs = [step["run"] for step in workflow["jobs"]["qemlflow-lint"]["steps"] if "run" in step]
+    return commands + [run for run in runs if "pip install" not in run]
+
+
+def _run_all(project: Path) -> Dict[str, subprocess.CompletedProcess[str]]:
+    env = _tools_env()
+    return {
+        command: subprocess.run(shlex.split(command), cwd=project, env=env, capture_output=True, text=True,
+                                timeout=300)
+        for command in _written_commands(project)
+    }
+
+
+def test_written_tox_and_workflow_commands_run_as_written(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _init(capsys, sample)
+    assert _written_commands(sample) == [
+        "flake8 --select QF .", "qemlflow-lint score",
+        "qemlflow-lint score --format github .", "flake8 --select QF .",
+    ]
+    done = _run_all(sample)
+    flake8 = done["flake8 --select QF ."]
+    assert flake8.returncode == 1
+    assert flake8.stdout.splitlines() == [
+        "./pkg/models.py:2:1: QF001 heavy module 'torch' imported at module import time; move the import into "
+        "the functions that use it (or use `lazy import` on Python 3.15+)",
+        "./pkg/models.py:5:1: QF002 public function 'fit' is missing type annotations: data, return",
+    ]
+    assert done["qemlflow-lint score"].returncode == 0  # the gate starts at today's score
+    github = done["qemlflow-lint score --format github ."]
+    assert github.returncode == 0 and "PASS:" in github.stderr
+    assert "::warning file=pkg/models.py,line=2,col=1,title=QF001" in github.stdout
+
+    _write(sample, {"pkg/extra.py": "import pandas\n"})  # the score drops below the gate
+    dropped = _run_all(sample)
+    assert dropped["qemlflow-lint score"].returncode == 1 and "FAIL:" in dropped["qemlflow-lint score"].stdout
+    assert dropped["qemlflow-lint score --format github ."].returncode == 1
+
+    (sample / "pkg/extra.py").unlink()
+    _write(sample, {"pkg/models.py": GOOD_MODELS})
+    fixed = _run_all(sample)
+    assert {command: run.returncode for command, run in fixed.items()} == dict.fromkeys(fixed, 0), {
+        command: run.stdout + run.stderr for command, run in fixed.items()
+    }
+
+
+# --- the real tools, installing this checkout ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of this checkout and what it needs, so tox and pre-commit install offline."""
+    return build_wheelhouse(tmp_path_factory.mktemp("wheels") / "wheelhouse")
+
+
+def _offline_env(wheelhouse: Path, home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("GITHUB_", "PRE_COMMIT", "TOX_", "PIP_", "VIRTUAL_ENV", "GIT_"))}
+    env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheelhouse), PRE_COMMIT_HOME=str(home / "pre-commit"),
+               PYTHONDONTWRITEBYTECODE="1", GIT_AUTHOR_NAME="tests", GIT_AUTHOR_EMAIL="tests@example.invalid",
+               GIT_COMMITTER_NAME="tests", GIT_COMMITTER_EMAIL="tests@example.invalid")
+    return env
+
+
+def test_real_tox_lint_environment(sample: Path, tmp_path: Path, wheelhouse: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tox", reason="runs the real tox")
+    _init(capsys, sample)
+    env = _offline_env(wheelhouse, tmp_path)
+    command = [sys.executable, "-m", "tox", "-e", "lint", "--workdir", str(tmp_path / "tox")]
+    done = subprocess.run(command, cwd=sample, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "./pkg/models.py:2:1: QF001 heavy module 'torch'" in done.stdout
+    _write(sample, {"pkg/models.py": GOOD_MODELS})
+    done = subprocess.run(command, cwd=sample, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASS: score 100.0" in done.stdout + done.stderr
+
+
+def test_real_pre_commit_with_the_written_configuration(sample: Path, tmp_path: Path, wheelhouse: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("pre_commit", reason="runs the real pre-commit")
+    if shutil.which("git") is None:
+        pytest.skip("pre-commit needs git")
+    _init(capsys, sample)
+    env = _offline_env(wheelhouse, tmp_path)
+
+    def commit_and_run() -> subprocess.CompletedProcess[str]:
+        for git in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "--no-verify", "-m", "sample"]):
+            subprocess.run(["git", *git], cwd=sample, env=env, check=True, capture_output=True, timeout=60)
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+                              cwd=sample, env=env, capture_output=True, text=True, timeout=300)
+
+    done = commit_and_run()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "pkg/models.py:2:1: QF001 heavy module 'torch'" in done.stdout
+    assert re.search(r"qemlflow-lint score gate\.+Passed", done.stdout), done.stdout
+    _write(sample, {"pkg/models.py": GOOD_MODELS})
+    done = commit_and_run()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"qemlflow-lint \(QF rules\)\.+Passed", done.stdout), done.stdout
+
+
+def test_init_runs_as_a_command(sample: Path) -> None:
+    done = subprocess.run(cli_command("init", "--fail-under", "60"), cwd=sample, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "pyproject.toml: updated" in done.stdout
+    assert "Next: `pre-commit install`" in done.stdout
