@@ -109,7 +109,7 @@ class FileContext:
             not part.startswith("_") or part == "__main__" for part in self.module_name.split(".")
         )
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         """The whole source text."""
         return "".join(self.lines)

@@ -9,6 +9,8 @@ whether it runs when the module is imported. Rules never import or run analysed 
 from __future__ import annotations
 
 import ast
+import bisect
+import sys
 from dataclasses import replace
 from typing import Callable, Dict, Iterator, List, Sequence, Tuple
 
@@ -212,14 +214,22 @@ def normalise_source(line: str) -> str:
 
 def _locate(finding: Finding, spans: Sequence[Tuple[int, int, str]], lines: Sequence[str]) -> Finding:
     """Fill in the finding's enclosing qualified name and normalised source line: the
-    identity that survives lines moving (baselines, fingerprints)."""
+    identity that survives lines moving (baselines, fingerprints).
+
+    ``spans`` are in walk order, so sorted by first line, and nested spans start after
+    the spans that contain them: the innermost span around a line is the last one that
+    starts at or before it and still reaches it.
+    """
     if finding.source == WHOLE_MODULE:
         return finding
     scope = ""
-    start = 0
-    for first, last, qualname in spans:
-        if first <= finding.line <= last and first >= start:
-            scope, start = qualname, first
+    index = bisect.bisect_right(spans, (finding.line, sys.maxsize, "")) - 1
+    while index >= 0:
+        first, last, qualname = spans[index]
+        if last >= finding.line:
+            scope = qualname
+            break
+        index -= 1
     source = normalise_source(lines[finding.line - 1]) if 0 < finding.line <= len(lines) else ""
     return replace(finding, scope=scope, source=source)
 

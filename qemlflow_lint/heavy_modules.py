@@ -6,7 +6,7 @@ An entry matches the module itself and all of its submodules: ``torch`` matches
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import AbstractSet, FrozenSet, Iterable, Mapping
 
 #: Default heavy modules and the reason each one is listed. The figures are typical cold
 #: import times on a laptop-class machine; they vary, the order of magnitude does not.
@@ -57,18 +57,30 @@ DEFAULT_HEAVY_MODULES: Mapping[str, str] = {
 }
 
 
-def match_heavy(module: str, heavy_modules: Iterable[str]) -> str | None:
+def match_heavy(module: str, heavy_modules: AbstractSet[str]) -> str | None:
     """Return the heavy entry that ``module`` is, or is a submodule of; else ``None``.
 
     The most specific (longest) entry wins, so ``scipy.stats`` is named rather than
-    ``scipy`` when both are listed.
+    ``scipy`` when both are listed. Only ``module`` and its parent packages are looked up,
+    so the cost does not grow with the list.
     """
-    best: str | None = None
-    for entry in heavy_modules:
-        if module == entry or module.startswith(entry + "."):
-            if best is None or len(entry) > len(best):
-                best = entry
-    return best
+    name = module
+    while True:
+        if name in heavy_modules:
+            return name
+        name, dot, _ = name.rpartition(".")
+        if not dot:
+            return None
+
+
+def heavy_set_for(module_name: str, heavy_modules: Iterable[str]) -> FrozenSet[str]:
+    """The heavy entries that apply in ``module_name``: all, except the package it is
+    part of (torch's own modules may import torch)."""
+    entries = frozenset(heavy_modules)
+    own = match_heavy(module_name, entries)
+    if own is None:
+        return entries
+    return frozenset(e for e in entries if not inside_package(module_name, e))
 
 
 def inside_package(module: str, package: str) -> bool:

@@ -16,12 +16,13 @@ chain from any module to the heavy module at its end.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections import deque
 from dataclasses import dataclass
 from typing import Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
-from qemlflow_lint.context import is_test_path, module_name_for
+from qemlflow_lint.context import is_test_path
 from qemlflow_lint.findings import FileResult
 from qemlflow_lint.imports import RawImport
 
@@ -49,35 +50,53 @@ class Module:
     path: str
     statements: Tuple[Statement, ...]
 
-    @property
+    @functools.cached_property
     def checked(self) -> bool:
         """Test files and ``__main__.py`` are scripts, not imported API: not reported."""
         return not (is_test_path(self.path) or os.path.basename(self.path) == "__main__.py")
 
 
-def _top_directory(path: str) -> str:
-    """The folder above the outermost regular package that contains ``path``."""
-    directory = os.path.dirname(os.path.abspath(path))
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return directory
+class _Packages:
+    """Which folders are regular packages, asked once per folder during one build."""
+
+    def __init__(self) -> None:
+        self._known: Dict[str, bool] = {}
+
+    def is_package(self, directory: str) -> bool:
+        """True when ``directory`` has an ``__init__.py``."""
+        if directory not in self._known:
+            self._known[directory] = os.path.isfile(os.path.join(directory, "__init__.py"))
+        return self._known[directory]
+
+    def module_name(self, path: str, roots: Sequence[str]) -> str:
+        """The name ``path`` is imported by: through the chain of ``__init__.py`` files,
+        and relative to a source root for folders without one (namespace packages)."""
+        directory, filename = os.path.split(os.path.abspath(path))
+        stem = filename[:-3] if filename.endswith(".py") else os.path.splitext(filename)[0]
+        parts = [] if stem == "__init__" else [stem]
+        if stem == "__init__":
+            directory, package = os.path.split(directory)
+            parts = [package] if package else []
+        while self.is_package(directory):
+            parent, package = os.path.split(directory)
+            if not package:
+                break
+            parts.append(package)
+            directory = parent
+        name = ".".join(reversed(parts)) or stem
+        for root in sorted(roots, key=len, reverse=True):
+            relative = os.path.relpath(directory, root)
+            if relative == ".":
+                return name
+            prefix = relative.replace(os.sep, "/").split("/")
+            if prefix[0] != ".." and all(part.isidentifier() for part in prefix):
+                return ".".join([*prefix, name])
+        return name
 
 
 def graph_module_name(path: str, roots: Sequence[str]) -> str:
     """The name ``path`` is imported by, allowing for namespace packages under a root."""
-    name = module_name_for(path)
-    top = _top_directory(path)
-    for root in sorted(roots, key=len, reverse=True):
-        relative = os.path.relpath(top, root)
-        if relative == ".":
-            return name
-        parts = relative.replace(os.sep, "/").split("/")
-        if parts[0] != ".." and all(part.isidentifier() for part in parts):
-            return ".".join([*parts, name])
-    return name
+    return _Packages().module_name(path, roots)
 
 
 def _package_of(name: str, path: str) -> str:
@@ -110,9 +129,10 @@ class ImportGraph:
         """The graph of ``results`` (files that parsed); ``roots`` gives each file's
         source roots (see :func:`graph_module_name`)."""
         named: Dict[str, FileResult] = {}
+        packages = _Packages()
         for result in results:
             if result.ok:
-                named.setdefault(graph_module_name(result.path, roots.get(result.path, ())), result)
+                named.setdefault(packages.module_name(result.path, roots.get(result.path, ())), result)
         modules: Dict[str, Module] = {}
         for name, result in named.items():
             ancestors = set(_prefixes(name)[:-1]) | {name}

@@ -8,12 +8,17 @@ QF006 and the import graph agree on every edge case.
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from dataclasses import dataclass
 from typing import Iterator, List, Tuple
 
 #: Exception names whose handlers make a ``try`` an optional-dependency guard.
 IMPORT_ERRORS: frozenset[str] = frozenset({"ImportError", "ModuleNotFoundError"})
+
+#: Text that may hold a literal ``importlib.import_module(...)``/``__import__(...)`` call;
+#: files without it need no expression walk to find them.
+IMPORT_CALL = re.compile(r"(?:import_module|__import__)\s*\(")
 
 #: True where the running ``ast`` exposes PEP 810 lazy imports (Python 3.15+).
 SUPPORTS_LAZY_IMPORTS: bool = sys.version_info >= (3, 15)

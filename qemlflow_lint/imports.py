@@ -14,8 +14,8 @@ import ast
 from typing import List, NamedTuple, Tuple
 
 from qemlflow_lint.context import Where
-from qemlflow_lint.heavy_modules import inside_package, match_heavy
-from qemlflow_lint.import_time import is_lazy_import, lazy_modules, literal_import_calls
+from qemlflow_lint.heavy_modules import heavy_set_for, match_heavy
+from qemlflow_lint.import_time import IMPORT_CALL, is_lazy_import, lazy_modules, literal_import_calls
 from qemlflow_lint.rules.base import Visitor, outside_functions
 
 
@@ -43,10 +43,11 @@ class ImportCollector(Visitor):
         """Prepare the heavy list (without the file's own package) and PEP 810 state."""
         file = self.file
         self.imports: List[RawImport] = []
-        self.heavy = tuple(
-            entry for entry in file.config.all_heavy_modules if not inside_package(file.module_name, entry)
-        )
+        self.heavy = heavy_set_for(file.module_name, file.config.all_heavy_modules)
         self.lazy = lazy_modules(tree)
+        # Only literal import_module/__import__ calls matter here: skip the expression
+        # walk in the (almost all) files that never mention them.
+        self.scan_calls = IMPORT_CALL.search(file.text) is not None
 
     def _text(self, line: int) -> str:
         lines = self.file.lines
@@ -85,7 +86,7 @@ class ImportCollector(Visitor):
         )
 
     def _calls(self, node: ast.stmt, where: Where) -> None:
-        if not where.at_import:
+        if not (self.scan_calls and where.at_import):
             return
         for call, module in literal_import_calls(node):
             heavy = match_heavy(module, self.heavy) or ""

@@ -35,7 +35,7 @@ import statistics
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from qemlflow_lint.heavy_modules import match_heavy
 
@@ -256,6 +256,7 @@ def attribute(
     """
     if not measurement.runs:
         return []
+    heavy_set = frozenset(heavy_modules)
     costs = {cost.name: cost for cost in module_costs(measurement)}
 
     def flagged(record: ImportRecord) -> bool:
@@ -264,7 +265,7 @@ def attribute(
             cost is not None
             and not record.cached
             and origins.is_third_party(record.name)
-            and (match_heavy(record.name, heavy_modules) is not None or cost.cumulative_us >= costly_us)
+            and (match_heavy(record.name, heavy_set) is not None or cost.cumulative_us >= costly_us)
         )
 
     first_loads = loaded(measurement.runs[0])
@@ -277,8 +278,8 @@ def attribute(
         if any(flagged(a) for a in between):
             continue  # reported with the outer module
         via = (*between, record)[0]
-        heavy = match_heavy(record.name, heavy_modules) or ""
-        inside = (match_heavy(r.name, heavy_modules) for r, _ in walk(record.children) if not r.cached)
+        heavy = match_heavy(record.name, heavy_set) or ""
+        inside = (match_heavy(r.name, heavy_set) for r, _ in walk(record.children) if not r.cached)
         brings_in = tuple(dict.fromkeys(entry for entry in inside if entry and entry != heavy))
         found.append(
             Attribution(
@@ -476,7 +477,7 @@ def new_heavy_modules(
     """The modules at or above the threshold that the heavy list does not cover yet,
     slowest first."""
     slow = sorted((name for name, us in times_us.items() if us >= threshold_us), key=lambda n: (-times_us[n], n))
-    return [name for name in slow if match_heavy(name, heavy_modules) is None]
+    return [name for name in slow if match_heavy(name, frozenset(heavy_modules)) is None]
 
 
 class EditError(ValueError):

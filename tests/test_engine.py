@@ -280,4 +280,4 @@ def test_module_name_for(package_tree: Path, relative: str, module: str) -> None
     ],
 )
 def test_match_heavy(module: str, entries: list[str], matched: Optional[str]) -> None:
-    assert match_heavy(module, entries) == matched
+    assert match_heavy(module, frozenset(entries)) == matched

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import ast
-import re
 from typing import Iterable
 
 from qemlflow_lint.context import Where
-from qemlflow_lint.heavy_modules import inside_package, match_heavy
-from qemlflow_lint.import_time import is_lazy_import, lazy_modules, literal_import_calls
+from qemlflow_lint.heavy_modules import heavy_set_for, match_heavy
+from qemlflow_lint.import_time import IMPORT_CALL, is_lazy_import, lazy_modules, literal_import_calls
 from qemlflow_lint.rules.base import Rule, RuleOption, outside_functions
 from qemlflow_lint.usage import NameUsage
 
-_IMPORT_CALL = re.compile(r"(?:import_module|__import__)\s*\(")
 
 
 class HeavyTopLevelImport(Rule):
@@ -77,12 +75,9 @@ class HeavyTopLevelImport(Rule):
         self.checked = not (file.is_test or file.is_main)
         self.units = 1 if self.checked else 0
         self.tree = tree
-        self.heavy = tuple(
-            entry for entry in file.config.all_heavy_modules
-            if not inside_package(file.module_name, entry)
-        )
+        self.heavy = heavy_set_for(file.module_name, file.config.all_heavy_modules)
         self.lazy_modules = lazy_modules(tree)
-        self.scan_calls = self.checked and _IMPORT_CALL.search(file.text) is not None
+        self.scan_calls = self.checked and IMPORT_CALL.search(file.text) is not None
         self._usage: NameUsage | None = None
 
     @outside_functions

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import ast
-from typing import Dict, Iterable, Iterator, List, Tuple
+import itertools
+from typing import Dict, Iterable, Iterator, List, Optional, Tuple
 
 from qemlflow_lint.context import Where
 from qemlflow_lint.import_time import dotted_name, import_time_calls
@@ -36,6 +37,10 @@ SIDE_EFFECT_CALLS: Dict[str, str] = {
     "os.unsetenv": _PROCESS_ENV,
     "sys.setrecursionlimit": "changes the recursion limit of the whole process",
 }
+#: Every name that appears in a side effect this rule knows (before aliases).
+_TRIGGER_NAMES = ("print", "environ", "path", "putenv", "unsetenv", "filterwarnings", "simplefilter",
+                  "resetwarnings", "basicConfig", "disable", "captureWarnings", "setrecursionlimit")
+
 #: Objects whose assignment or item assignment is a side effect.
 SIDE_EFFECT_TARGETS: Dict[str, str] = {"sys.path": _SYS_PATH, "os.environ": _PROCESS_ENV}
 
@@ -49,6 +54,9 @@ def _unpacked(targets: Iterable[ast.expr]) -> Iterator[ast.expr]:
             yield from _unpacked([target.value])
         else:
             yield target
+
+
+_KNOWN = (*SIDE_EFFECT_CALLS, *SIDE_EFFECT_TARGETS)
 
 
 class ImportTimeSideEffect(Rule):
@@ -110,20 +118,22 @@ class ImportTimeSideEffect(Rule):
         #: ``(first, last)`` lines of ``with warnings.catch_warnings():`` blocks, which
         #: restore the warning filters on exit.
         self.restored_warnings: List[Tuple[int, int]] = []
+        self._hot: Optional[Tuple[str, ...]] = None
+        self._starts: Optional[List[int]] = None
 
     @outside_functions
     def visit_Import(self, node: ast.Import, where: Where) -> None:
         """Remember ``import os as o``."""
         for alias in node.names:
             if alias.asname:
-                self.aliases[alias.asname] = alias.name
+                self._alias(alias.asname, alias.name)
 
     @outside_functions
     def visit_ImportFrom(self, node: ast.ImportFrom, where: Where) -> None:
         """Remember ``from os import environ``."""
         if node.module and not node.level:
             for alias in node.names:
-                self.aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                self._alias(alias.asname or alias.name, f"{node.module}.{alias.name}")
 
     @outside_functions
     def visit_Expr(self, node: ast.Expr, where: Where) -> None:
@@ -208,8 +218,38 @@ class ImportTimeSideEffect(Rule):
         head = self.aliases.get(head, head)
         return f"{head}.{rest}" if rest else head
 
+    def _alias(self, local: str, qualified: str) -> None:
+        self.aliases[local] = qualified
+        if any(known == qualified or known.startswith(qualified + ".") for known in _KNOWN):
+            self._hot = None  # a new spelling of a side effect: look for it too
+
+    def _names(self) -> Tuple[str, ...]:
+        """Names a side effect needs (a listed function or object, or an import alias of
+        one); gathered again only when such an alias appears."""
+        if self._hot is None:
+            relevant = {local for local, qualified in self.aliases.items()
+                        if any(k == qualified or k.startswith(qualified + ".") for k in _KNOWN)}
+            self._hot = tuple(sorted(set(_TRIGGER_NAMES) | relevant))
+        return self._hot
+
+    def _may_change_the_world(self, node: ast.stmt) -> bool:
+        """False when the statement's text names nothing a side effect needs: then its
+        expressions need no walk (substring searches over its header lines, in C)."""
+        if self._starts is None:
+            self._starts = [0, *itertools.accumulate(len(line) for line in self.file.lines)]
+        decorators = getattr(node, "decorator_list", ())  # they come before the ``def`` line
+        first = min([node.lineno, *(d.lineno for d in decorators)])
+        last = getattr(node, "end_lineno", None) or node.lineno
+        body = getattr(node, "body", None)
+        if body:  # a block statement evaluates its header only; the body is visited itself
+            last = max(node.lineno, body[0].lineno - 1)
+        starts = self._starts
+        begin, end = starts[min(first - 1, len(starts) - 1)], starts[min(last, len(starts) - 1)]
+        segment = self.file.text[begin:end]
+        return any(name in segment for name in self._names())  # a prefilter: substrings suffice
+
     def _calls(self, node: ast.stmt, where: Where) -> None:
-        if not (self.checked and where.at_import):
+        if not (self.checked and where.at_import and self._may_change_the_world(node)):
             return
         for call in import_time_calls(node):
             name = self._qualified(call.func)
@@ -223,7 +263,7 @@ class ImportTimeSideEffect(Rule):
         )
 
     def _targets(self, node: ast.stmt, targets: Iterable[ast.expr], where: Where) -> None:
-        if not (self.checked and where.at_import):
+        if not (self.checked and where.at_import and self._may_change_the_world(node)):
             return
         for target in _unpacked(targets):
             # A bare name (``environ = {}`` or ``del path`` after ``from os import
