@@ -111,13 +111,34 @@ def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> List[Outcome]
     return outcomes
 
 
-def _identity(path: str) -> str:
-    """Where a file is, as far as its findings can tell (module name and test-ness)."""
-    return f"{os.path.abspath(path)}\0{module_name_for(path)}\0{is_test_path(path)}"
+class _Identities:
+    """Where each file is, as far as its findings can tell: its absolute path, module name
+    (which ``__init__.py`` files around it decide) and test-ness. Folders are asked once
+    per run, since most files share them."""
+
+    def __init__(self) -> None:
+        self._packages: Dict[str, str] = {}
+
+    def _package(self, directory: str) -> str:
+        if directory not in self._packages:
+            self._packages[directory] = module_name_for(os.path.join(directory, "__init__.py"))
+        return self._packages[directory]
+
+    def of(self, path: str) -> str:
+        """The identity of ``path`` (part of its cache key)."""
+        absolute = os.path.abspath(path)
+        directory, filename = os.path.split(absolute)
+        stem = filename[:-3] if filename.endswith(".py") else os.path.splitext(filename)[0]
+        if stem == "__init__" or not os.path.isfile(os.path.join(directory, "__init__.py")):
+            name = module_name_for(path)
+        else:
+            name = f"{self._package(directory)}.{stem}"
+        return f"{absolute}\0{name}\0{is_test_path(path)}"
 
 
 def _from_cache(
-    jobs: Sequence[Job], cache: ResultCache, settings: Dict[int, str], results: List[Optional[FileResult]]
+    jobs: Sequence[Job], cache: ResultCache, settings: Dict[int, str], results: List[Optional[FileResult]],
+    identities: _Identities,
 ) -> List[int]:
     """Fill ``results`` from the cache; return the indices of the jobs still to analyse.
 
@@ -141,7 +162,7 @@ def _from_cache(
                 pending.append(index)
                 continue
         job = jobs[index]
-        wanted.append((index, result_key(digest, _identity(job.path), settings[id(job.config)])))
+        wanted.append((index, result_key(digest, identities.of(job.path), settings[id(job.config)])))
     found = cache.results([(key, jobs[index].path) for index, key in wanted])
     hits = []
     for (index, key), result in zip(wanted, found):
@@ -166,8 +187,9 @@ def run_jobs(
             settings[id(job.config)] = f"{job.config.fingerprint()}\0noqa={noqa}\0{tool}"
     results: List[Optional[FileResult]] = [None] * len(jobs)
     pending: List[int] = []
+    identities = _Identities()
     if cache is not None:
-        pending = _from_cache(jobs, cache, settings, results)
+        pending = _from_cache(jobs, cache, settings, results, identities)
     else:
         pending = list(range(len(jobs)))
     outcomes = _analyse_all([jobs[i] for i in pending], noqa, workers)
@@ -176,7 +198,7 @@ def run_jobs(
         results[index] = result
         if cache is not None and digest is not None and stat is not None:
             job = jobs[index]
-            stored.append((job.path, _identity(job.path), settings[id(job.config)], stat, digest, result))
+            stored.append((job.path, identities.of(job.path), settings[id(job.config)], stat, digest, result))
     if cache is not None:
         cache.store(stored)
     return [result for result in results if result is not None]
