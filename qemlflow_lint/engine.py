@@ -270,7 +270,7 @@ def analyse_source(
         findings, units = analyse_tree(tree, file, enabled_rules(config, path), [collector])
     except RecursionError:
         return _failure(path, SourceError("the code is nested too deeply to analyse"))
-    kept = unsuppressed(findings, lines) if noqa else findings
+    kept = unsuppressed(findings, lines, tree) if noqa else findings
     return FileResult(path, tuple(kept), units, suppressed=len(findings) - len(kept),
                       imports=tuple(collector.imports))
 
