@@ -15,7 +15,7 @@ from typing import List, NamedTuple, Tuple
 
 from qemlflow_lint.context import Where
 from qemlflow_lint.heavy_modules import heavy_set_for, match_heavy
-from qemlflow_lint.import_time import IMPORT_CALL, is_lazy_import, lazy_modules, literal_import_calls
+from qemlflow_lint.import_time import may_call_import_functions, is_lazy_import, lazy_modules, literal_import_calls
 from qemlflow_lint.rules.base import Visitor, outside_functions
 
 
@@ -47,7 +47,7 @@ class ImportCollector(Visitor):
         self.lazy = lazy_modules(tree)
         # Only literal import_module/__import__ calls matter here: skip the expression
         # walk in the (almost all) files that never mention them.
-        self.scan_calls = IMPORT_CALL.search(file.text) is not None
+        self.scan_calls = may_call_import_functions(file.text)
 
     def _text(self, line: int) -> str:
         lines = self.file.lines

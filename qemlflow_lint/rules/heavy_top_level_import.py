@@ -7,7 +7,7 @@ from typing import Iterable
 
 from qemlflow_lint.context import Where
 from qemlflow_lint.heavy_modules import heavy_set_for, match_heavy
-from qemlflow_lint.import_time import IMPORT_CALL, is_lazy_import, lazy_modules, literal_import_calls
+from qemlflow_lint.import_time import may_call_import_functions, is_lazy_import, lazy_modules, literal_import_calls
 from qemlflow_lint.rules.base import Rule, RuleOption, outside_functions
 from qemlflow_lint.usage import NameUsage
 
@@ -77,7 +77,7 @@ class HeavyTopLevelImport(Rule):
         self.tree = tree
         self.heavy = heavy_set_for(file.module_name, file.config.all_heavy_modules)
         self.lazy_modules = lazy_modules(tree)
-        self.scan_calls = self.checked and IMPORT_CALL.search(file.text) is not None
+        self.scan_calls = self.checked and may_call_import_functions(file.text)
         self._usage: NameUsage | None = None
 
     @outside_functions

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 import itertools
-from typing import Dict, Iterable, Iterator, List, Optional, Tuple
+import re
+from typing import Dict, Iterable, Iterator, List, Optional, Pattern, Tuple
 
 from qemlflow_lint.context import Where
 from qemlflow_lint.import_time import dotted_name, import_time_calls
@@ -118,7 +119,7 @@ class ImportTimeSideEffect(Rule):
         #: ``(first, last)`` lines of ``with warnings.catch_warnings():`` blocks, which
         #: restore the warning filters on exit.
         self.restored_warnings: List[Tuple[int, int]] = []
-        self._hot: Optional[Tuple[str, ...]] = None
+        self._hot: Optional[Pattern[str]] = None
         self._starts: Optional[List[int]] = None
 
     @outside_functions
@@ -223,20 +224,20 @@ class ImportTimeSideEffect(Rule):
         if any(known == qualified or known.startswith(qualified + ".") for known in _KNOWN):
             self._hot = None  # a new spelling of a side effect: look for it too
 
-    def _names(self) -> Tuple[str, ...]:
+    def _names(self) -> Pattern[str]:
         """Names a side effect needs (a listed function or object, or an import alias of
         one); gathered again only when such an alias appears."""
         if self._hot is None:
             relevant = {local for local, qualified in self.aliases.items()
                         if any(k == qualified or k.startswith(qualified + ".") for k in _KNOWN)}
-            self._hot = tuple(sorted(set(_TRIGGER_NAMES) | relevant))
+            self._hot = re.compile("|".join(map(re.escape, sorted(set(_TRIGGER_NAMES) | relevant))))
         return self._hot
 
     def _may_change_the_world(self, node: ast.stmt) -> bool:
         """False when the statement's text names nothing a side effect needs: then its
         expressions need no walk (substring searches over its header lines, in C)."""
         if self._starts is None:
-            self._starts = [0, *itertools.accumulate(len(line) for line in self.file.lines)]
+            self._starts = [0, *itertools.accumulate(map(len, self.file.lines))]
         decorators = getattr(node, "decorator_list", ())  # they come before the ``def`` line
         first = min([node.lineno, *(d.lineno for d in decorators)])
         last = getattr(node, "end_lineno", None) or node.lineno
@@ -245,8 +246,8 @@ class ImportTimeSideEffect(Rule):
             last = max(node.lineno, body[0].lineno - 1)
         starts = self._starts
         begin, end = starts[min(first - 1, len(starts) - 1)], starts[min(last, len(starts) - 1)]
-        segment = self.file.text[begin:end]
-        return any(name in segment for name in self._names())  # a prefilter: substrings suffice
+        # a prefilter: any occurrence (even inside a longer word) means "walk it"
+        return self._names().search(self.file.text, begin, end) is not None
 
     def _calls(self, node: ast.stmt, where: Where) -> None:
         if not (self.checked and where.at_import and self._may_change_the_world(node)):
