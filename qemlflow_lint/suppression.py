@@ -17,7 +17,7 @@ import ast
 import bisect
 import re
 import tokenize
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Sequence, Tuple
 
 from qemlflow_lint.findings import Finding
 
@@ -100,19 +100,15 @@ def _statements_near(findings: Sequence[Finding], lines: Sequence[str], tree: as
     return mapping
 
 
-def unsuppressed(
-    findings: Iterable[Finding], lines: Sequence[str], tree: Optional[ast.Module] = None
-) -> list[Finding]:
-    """The findings that no ``# noqa`` comment covers (QF000 is never suppressed).
-
-    With the parsed ``tree``, only the statements that need it are tokenized.
-    """
+def unsuppressed(findings: Iterable[Finding], lines: Sequence[str], tree: ast.Module) -> list[Finding]:
+    """The findings that no ``# noqa`` comment covers (QF000 is never suppressed); the
+    parsed ``tree`` tells which statements need tokenizing."""
     findings = list(findings)
     if not findings or "noqa" not in "".join(lines).lower():
         return findings
     if file_is_skipped(lines):
         return [f for f in findings if f.code == "QF000"]
-    statements = _statements_near(findings, lines, tree) if tree is not None else _statement_text(lines)
+    statements = _statements_near(findings, lines, tree)
     kept = []
     for finding in findings:
         text = statements.get(finding.line)

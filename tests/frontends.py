@@ -20,6 +20,19 @@ FIXTURES = REPO / "fixtures"
 
 #: pylint checker name: enabling it alone enables every rule and keeps pylint's own checks quiet.
 PYLINT_SYMBOLS = "qemlflow-lint"
+#: A module that breaks every per-file rule exactly once (QF008: the blank lines make it too
+#: long); the adapter, CLI and editor tests share it.
+EVERY_RULE_SOURCE = (
+    '"""Loads the model."""\n'
+    "import torch\n"
+    "from os.path import *\n"
+    'print("loading")\n'
+    "def f(x): ...\n"
+    "try:\n"
+    "    f(1)\n"
+    "except:\n"
+    "    pass\n"
+) + "\n" * 1000
 _LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.*)$")
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>QF\d{3}(?:\s*,\s*QF\d{3})*)")
 _MIN_PYTHON = re.compile(r"^#\s*min-python:\s*(\d+)\.(\d+)", re.MULTILINE)

@@ -17,7 +17,7 @@ from typing import Optional
 
 import pytest
 
-from frontends import PYLINT_SYMBOLS, Reported, run_cli, run_flake8, run_pylint
+from frontends import EVERY_RULE_SOURCE, PYLINT_SYMBOLS, Reported, run_cli, run_flake8, run_pylint
 
 MODULE = "pkg/mod.py"
 MODULE_TEXT = textwrap.dedent(
@@ -63,19 +63,7 @@ CLEAN_TEXT = textwrap.dedent(
     '''
 )
 #: A module that breaks every rule exactly once, and the codes it gets in reported order.
-EVERY_RULE_TEXT = textwrap.dedent(
-    '''\
-    """Loads the model."""
-    import torch
-    from os.path import *
-    print("loading")
-    def f(x): ...
-    try:
-        f(1)
-    except:
-        pass
-    '''
-) + "\n" * 1000
+EVERY_RULE_TEXT = EVERY_RULE_SOURCE
 EVERY_RULE_CODES = ["QF008", "QF001", "QF005", "QF006", "QF002", "QF003", "QF004", "QF007"]
 
 

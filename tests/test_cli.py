@@ -12,13 +12,12 @@ import shlex
 import shutil
 import subprocess
 import sysconfig
-import textwrap
 from pathlib import Path
 from typing import Mapping, Optional, Union
 
 import pytest
 
-from frontends import cli_command
+from frontends import EVERY_RULE_SOURCE, cli_command
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
 
@@ -274,19 +273,7 @@ def test_stdin_filename_decides_whether_it_is_a_test_file(tmp_path: Path) -> Non
 # --- select, ignore and heavy modules -------------------------------------------------------
 
 #: A module that breaks every rule exactly once (QF008: the blank lines make it too long).
-SELECTABLE = textwrap.dedent(
-    '''\
-    """Loads the model."""
-    import torch
-    from os.path import *
-    print("loading")
-    def f(x): ...
-    try:
-        f(1)
-    except:
-        pass
-    '''
-) + "\n" * 1000
+SELECTABLE = EVERY_RULE_SOURCE
 EVERY_RULE = ["QF001", "QF002", "QF003", "QF004", "QF005", "QF006", "QF007", "QF008"]
 
 

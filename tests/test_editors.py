@@ -30,7 +30,7 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
-from frontends import PYLINT_SYMBOLS, run_cli
+from frontends import EVERY_RULE_SOURCE, PYLINT_SYMBOLS, run_cli
 from lsp_client import LanguageServer
 
 MODULE = "pkg/mod.py"
@@ -239,19 +239,7 @@ def test_pylsp_pylint_with_an_executable_follows_the_unsaved_buffer(
 # --- standard output carries the reports and nothing else ---------------------------------------
 
 #: Breaks every per-file rule once (QF008 by its length): 8 findings.
-DIRTY_TEXT = textwrap.dedent(
-    '''\
-    """Loads the model."""
-    import torch
-    from os.path import *
-    print("loading")
-    def f(x): ...
-    try:
-        f(1)
-    except:
-        pass
-    '''
-) + "\n" * 1000
+DIRTY_TEXT = EVERY_RULE_SOURCE
 DIRTY_CODES = ["QF001", "QF002", "QF003", "QF004", "QF005", "QF006", "QF007", "QF008"]
 CLEAN_TEXT = '"""File names."""\nimport os\n\n\ndef name(path: str) -> str:\n    """The last part."""\n    return os.path.basename(path)\n'
 FLAKE8_REPORT = re.compile(r"^pkg/mod\.py:[1-9]\d*:[1-9]\d*: (QF\d{3}) \S.*$")
