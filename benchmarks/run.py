@@ -381,7 +381,7 @@ def find_pylint(env: Mapping[str, str]) -> Tool | str:
 
 def heavy_modules() -> List[str]:
     """The default heavy-module list, read from this checkout (without running its code)."""
-    source = (REPO / "qemlflow_lint" / "heavy_modules.py").read_text(encoding="utf-8")
+    source = (REPO / "qemlflow_lint" / "model" / "heavy.py").read_text(encoding="utf-8")
     for node in ast.parse(source).body:
         if (
             isinstance(node, ast.AnnAssign)
@@ -392,7 +392,7 @@ def heavy_modules() -> List[str]:
             value = ast.literal_eval(node.value)
             if isinstance(value, dict):
                 return [str(name) for name in value]
-    raise BenchmarkError("DEFAULT_HEAVY_MODULES not found in qemlflow_lint/heavy_modules.py")
+    raise BenchmarkError("DEFAULT_HEAVY_MODULES not found in qemlflow_lint/model/heavy.py")
 
 
 # --------------------------------------------------------------------------- flake8 venvs

@@ -15,10 +15,10 @@ import ast
 from typing import Any, ClassVar, Iterator, Sequence, Tuple
 
 from qemlflow_lint import __version__
-from qemlflow_lint.config import ConfigError, ConfigResolver, overrides_from
-from qemlflow_lint.engine import analyse_tree, file_context
-from qemlflow_lint.findings import UNREADABLE_CODE
-from qemlflow_lint.registry import enabled_rules
+from qemlflow_lint.config.loading import ConfigError, ConfigResolver, overrides_from
+from qemlflow_lint.analysis.engine import analyse_tree, file_context
+from qemlflow_lint.model.findings import UNREADABLE_CODE
+from qemlflow_lint.rules.registry import enabled_rules
 
 Flake8Result = Tuple[int, int, str, Any]
 

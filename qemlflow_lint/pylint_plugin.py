@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
 
 from pylint.checkers import BaseRawFileChecker
 
-from qemlflow_lint.config import ConfigError, ConfigResolver, overrides_from
-from qemlflow_lint.engine import analyse_source
-from qemlflow_lint.findings import UNREADABLE_CODE
-from qemlflow_lint.registry import all_rules
-from qemlflow_lint.source import SourceError, decode
+from qemlflow_lint.config.loading import ConfigError, ConfigResolver, overrides_from
+from qemlflow_lint.analysis.engine import analyse_source
+from qemlflow_lint.model.findings import UNREADABLE_CODE
+from qemlflow_lint.rules.registry import all_rules
+from qemlflow_lint.analysis.source import SourceError, decode
 
 if TYPE_CHECKING:
     from astroid import nodes

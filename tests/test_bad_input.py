@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from frontends import FIXTURES, cli_command
-from qemlflow_lint import runner
+from qemlflow_lint.run import runner
 from qemlflow_lint.cli import main
 
 _spec = importlib.util.spec_from_file_location("make_corpus", FIXTURES / "bad" / "make_corpus.py")

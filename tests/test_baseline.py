@@ -17,7 +17,7 @@ from typing import Mapping
 import pytest
 
 from frontends import cli_command
-from qemlflow_lint.baseline import (
+from qemlflow_lint.report.baseline import (
     Baseline,
     BaselineError,
     Entry,
@@ -28,8 +28,8 @@ from qemlflow_lint.baseline import (
     shrink,
 )
 from qemlflow_lint.cli import main
-from qemlflow_lint.findings import FileResult, Finding
-from qemlflow_lint.identity import FindingKey
+from qemlflow_lint.model.findings import FileResult, Finding
+from qemlflow_lint.report.identity import FindingKey
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) ")
 

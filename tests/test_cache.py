@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from frontends import cli_command
-from qemlflow_lint import runner
+from qemlflow_lint.run import runner
 from qemlflow_lint.cli import main
 
 UNTYPED = '"""A module."""\n\n\ndef f(x):\n    """Doc."""\n    return x\n'

@@ -9,11 +9,11 @@ from typing import Optional
 
 import pytest
 
-from qemlflow_lint.config import Config, ConfigError
-from qemlflow_lint.context import module_name_for
-from qemlflow_lint.engine import analyse_source, literal_all
-from qemlflow_lint.heavy_modules import match_heavy
-from qemlflow_lint.registry import enabled_rules
+from qemlflow_lint.config.loading import Config, ConfigError
+from qemlflow_lint.analysis.context import module_name_for
+from qemlflow_lint.analysis.engine import analyse_source, literal_all
+from qemlflow_lint.model.heavy import match_heavy
+from qemlflow_lint.rules.registry import enabled_rules
 
 HEAVY_MODULE = "import torch\n"
 PER_FILE_RULES = {"QF001", "QF002", "QF003", "QF004", "QF005", "QF006", "QF007", "QF008"}

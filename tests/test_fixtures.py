@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from frontends import FRONT_ENDS, REPO, Reported, case_name, expected_in, fixture_files
-from qemlflow_lint.registry import all_rules
+from qemlflow_lint.rules.registry import all_rules
 
 FILES = fixture_files()
 #: Project rules need the whole project: only the CLI reports them (the README says so).

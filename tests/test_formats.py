@@ -20,12 +20,12 @@ import pytest
 from frontends import cli_command
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
-from qemlflow_lint.config import Config
-from qemlflow_lint.engine import analyse_source
-from qemlflow_lint.findings import FileResult, Finding
-from qemlflow_lint.formats import RENDERERS, github, gitlab, junit, sarif
-from qemlflow_lint.formats import json as json_format
-from qemlflow_lint.registry import all_rules
+from qemlflow_lint.config.loading import Config
+from qemlflow_lint.analysis.engine import analyse_source
+from qemlflow_lint.model.findings import FileResult, Finding
+from qemlflow_lint.report.formats import RENDERERS, github, gitlab, junit, sarif
+from qemlflow_lint.report.formats import json as json_format
+from qemlflow_lint.rules.registry import all_rules
 
 #: Two identical bare, swallowing ``except:`` handlers in one function: QF004 and QF007 twice.
 TWIN_HANDLERS = '''\

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontends import FRONT_ENDS, Reported
-from qemlflow_lint.config import Config
-from qemlflow_lint.engine import analyse_source
+from qemlflow_lint.config.loading import Config
+from qemlflow_lint.analysis.engine import analyse_source
 
 EXAMPLES = int(os.environ.get("QEMLFLOW_FUZZ_EXAMPLES", "40"))
 #: Programs from the grammar (odd but valid) and from libcst's node types (realistic).

@@ -25,7 +25,7 @@ import pytest
 from frontends import cli_command
 from qemlflow_lint.cli import main
 from qemlflow_lint.cli.importtime import TerminalProgress, write_heavy_modules
-from qemlflow_lint.importtime import (
+from qemlflow_lint.measure.importtime import (
     EditError,
     ImportRecord,
     Measurement,

@@ -25,10 +25,11 @@ import pytest
 
 from frontends import REPO, cli_command
 from installable import build_wheelhouse
-from qemlflow_lint import __version__, setup_files
+from qemlflow_lint import __version__
+from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.cli import main
 from qemlflow_lint.cli.init import todays_score
-from qemlflow_lint.setup_files import Edit, parse_toml
+from qemlflow_lint.setup.files import Edit, parse_toml
 
 yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit, in the test extra")
 

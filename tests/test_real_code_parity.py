@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from frontends import FRONT_ENDS, Reported
-from qemlflow_lint.registry import all_rules
+from qemlflow_lint.rules.registry import all_rules
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SAMPLE_SIZE = 160

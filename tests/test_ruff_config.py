@@ -32,10 +32,10 @@ import pytest
 
 from frontends import FIXTURES, cli_command, expected_in
 from qemlflow_lint.cli import main
-from qemlflow_lint.config import Config
-from qemlflow_lint.registry import all_rules
-from qemlflow_lint.ruff_equivalents import EQUIVALENTS, MORE, NONE, RUFF_ONLY, SAME, equivalent, ruff_toml
-from qemlflow_lint.setup_files import parse_toml
+from qemlflow_lint.config.loading import Config
+from qemlflow_lint.rules.registry import all_rules
+from qemlflow_lint.report.ruff import EQUIVALENTS, MORE, NONE, RUFF_ONLY, SAME, equivalent, ruff_toml
+from qemlflow_lint.setup.files import parse_toml
 
 RUFF = shutil.which("ruff")
 needs_ruff = pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")

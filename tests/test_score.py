@@ -14,9 +14,9 @@ import pytest
 
 from frontends import FIXTURES, cli_command
 from qemlflow_lint.cli import main
-from qemlflow_lint.config import Config
-from qemlflow_lint.engine import analyse_path
-from qemlflow_lint.scoring import DEFAULT_PROFILE, compute_score, effective_weights
+from qemlflow_lint.config.loading import Config
+from qemlflow_lint.analysis.engine import analyse_path
+from qemlflow_lint.score.compute import DEFAULT_PROFILE, compute_score, effective_weights
 
 GOLDEN = FIXTURES / "projects" / "golden"
 

@@ -23,7 +23,7 @@ from qemlflow_lint.cli.common import (
     UsageError,
 )
 from qemlflow_lint.cli.info import explain_text, rule_table
-from qemlflow_lint.config import ConfigError
+from qemlflow_lint.config.loading import ConfigError
 
 __all__ = ["entry_point", "explain_text", "main", "rule_table"]
 

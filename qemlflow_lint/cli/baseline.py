@@ -13,7 +13,7 @@ import os
 from typing import Any, Optional, Sequence, TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.baseline import Baseline, BaselineError, Entry, compare, dumps, load, record, shrink
+from qemlflow_lint.report.baseline import Baseline, BaselineError, Entry, compare, dumps, load, record, shrink
 from qemlflow_lint.cli.common import (
     EXIT_CLEAN,
     EXIT_FINDINGS,
@@ -24,8 +24,8 @@ from qemlflow_lint.cli.common import (
     unparseable,
     write_summary_line,
 )
-from qemlflow_lint.findings import WHOLE_MODULE, FileResult
-from qemlflow_lint.identity import posix_path
+from qemlflow_lint.model.findings import WHOLE_MODULE, FileResult
+from qemlflow_lint.report.identity import posix_path
 
 
 def register(commands: Any) -> None:

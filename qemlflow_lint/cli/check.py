@@ -1,5 +1,5 @@
 """``qemlflow-lint check``: every finding, one line each (or in a CI format, see
-:mod:`qemlflow_lint.formats`); exit 1 when there is any."""
+:mod:`qemlflow_lint.report.formats`); exit 1 when there is any."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from qemlflow_lint.cli.common import (
     plural,
     write_summary_line,
 )
-from qemlflow_lint.formats import RENDERERS
-from qemlflow_lint.formats.github import summary_markdown
+from qemlflow_lint.report.formats import RENDERERS
+from qemlflow_lint.report.formats.github import summary_markdown
 
 
 def register(commands: Any) -> None:

@@ -9,14 +9,14 @@ import sys
 from dataclasses import dataclass
 from typing import List, Sequence
 
-from qemlflow_lint.config import KEYS, Config, ConfigError, ConfigResolver, overrides_from
-from qemlflow_lint.discovery import discover
-from qemlflow_lint.cache import CACHE_DIRNAME, ResultCache
-from qemlflow_lint.engine import analyse_source
-from qemlflow_lint.project import apply_project_rules
-from qemlflow_lint.runner import Job, default_jobs, run_jobs
-from qemlflow_lint.findings import FileResult
-from qemlflow_lint.source import SourceError, decode
+from qemlflow_lint.config.loading import KEYS, Config, ConfigError, ConfigResolver, overrides_from
+from qemlflow_lint.run.discovery import discover
+from qemlflow_lint.run.cache import CACHE_DIRNAME, ResultCache
+from qemlflow_lint.analysis.engine import analyse_source
+from qemlflow_lint.run.project_rules import apply_project_rules
+from qemlflow_lint.run.runner import Job, default_jobs, run_jobs
+from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.analysis.source import SourceError, decode
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 

@@ -1,5 +1,5 @@
 """``qemlflow-lint importtime`` and ``calibrate``: real import times, measured in fresh
-interpreters (see :mod:`qemlflow_lint.importtime`), tied back to the project's own import
+interpreters (see :mod:`qemlflow_lint.measure.importtime`), tied back to the project's own import
 lines, and turned into a CI budget or a heavy-module list."""
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from qemlflow_lint.cli.common import (
     plural,
     resolver_from,
 )
-from qemlflow_lint.config import CONFIG_FILENAME, Config
-from qemlflow_lint.findings import FileResult
-from qemlflow_lint.import_graph import ImportGraph, source_roots
-from qemlflow_lint.importtime import (
+from qemlflow_lint.config.loading import CONFIG_FILENAME, Config
+from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.project.graph import ImportGraph, source_roots
+from qemlflow_lint.measure.importtime import (
     Attribution,
     EditError,
     ImportFailure,

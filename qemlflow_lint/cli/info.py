@@ -9,8 +9,8 @@ import textwrap
 from typing import Any, Sequence, TextIO
 
 from qemlflow_lint.cli.common import EXIT_CLEAN, EXIT_USAGE, add_config_options, config_probe, resolver_from
-from qemlflow_lint.config import describe
-from qemlflow_lint.registry import all_rules, find_rule
+from qemlflow_lint.config.loading import describe
+from qemlflow_lint.rules.registry import all_rules, find_rule
 from qemlflow_lint.rules.base import Rule
 
 

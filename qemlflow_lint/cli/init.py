@@ -4,11 +4,11 @@ Writes, in the project's root folder: ``[tool.qemlflow-lint]`` with a score gate
 ``pyproject.toml``; ``extend-select = QF`` in the ``[flake8]`` section flake8 reads (or a new
 ``.flake8``); pylint's ``load-plugins`` in the configuration pylint reads; a tox ``lint``
 environment; the pre-commit hooks; and a GitHub Actions workflow. Existing files are edited
-at the text level (see :mod:`qemlflow_lint.setup_files`), so their content and comments stay
+at the text level (see :mod:`qemlflow_lint.setup.files`), so their content and comments stay
 as they were; a value the user already set is kept and reported; the workflow, the one file
 init writes whole, is only replaced with ``--force``. A second run changes nothing.
 ``--dry-run`` prints the changes as a unified diff (which ``git apply`` takes) and writes
-nothing. The planning lives in :mod:`qemlflow_lint.project_setup`, imported when init runs.
+nothing. The planning lives in :mod:`qemlflow_lint.setup.plan`, imported when init runs.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import EXIT_CLEAN, UsageError, add_input_options, analyse
 
 if TYPE_CHECKING:
-    from qemlflow_lint.project_setup import FilePlan
+    from qemlflow_lint.setup.plan import FilePlan
 
 
 def _percentage(value: str) -> float:
@@ -56,7 +56,7 @@ def register(commands: Any) -> None:
 
 def todays_score(root: str) -> float:
     """The project's compliance score now, as ``qemlflow-lint score DIR`` computes it."""
-    from qemlflow_lint.scoring import DEFAULT_PROFILE, compute_score, effective_weights
+    from qemlflow_lint.score.compute import DEFAULT_PROFILE, compute_score, effective_weights
 
     parser = argparse.ArgumentParser(add_help=False)
     add_input_options(parser)
@@ -85,7 +85,7 @@ def _write(root: str, plan: FilePlan) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Plan the edits, then print them as a diff (``--dry-run``) or write them, and say what
     happened to each file."""
-    from qemlflow_lint.project_setup import SetupError, describe, plan, unified_diff
+    from qemlflow_lint.setup.plan import SetupError, describe, plan, unified_diff
 
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path}: not a folder (init sets up the project whose root folder it is)")

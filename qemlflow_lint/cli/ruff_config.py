@@ -26,7 +26,7 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Print the ruff configuration (or the comparison table) for the path's configuration."""
-    from qemlflow_lint.ruff_equivalents import ruff_table, ruff_toml  # only this command needs it
+    from qemlflow_lint.report.ruff import ruff_table, ruff_toml  # only this command needs it
 
     config = resolver_from(args).for_path(config_probe(args.path))
     out.write(ruff_table(config) if args.format == "table" else ruff_toml(config))

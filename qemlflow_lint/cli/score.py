@@ -12,10 +12,10 @@ from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
 from qemlflow_lint.cli.check import append_step_summary
 from qemlflow_lint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_input_options, analyse
-from qemlflow_lint.config import Config
-from qemlflow_lint.formats import RENDERERS
-from qemlflow_lint.scoring import DEFAULT_PROFILE, ScoreReport, compute_score, effective_weights
-from qemlflow_lint.score_output import Gate, render_json, render_markdown, render_text
+from qemlflow_lint.config.loading import Config
+from qemlflow_lint.report.formats import RENDERERS
+from qemlflow_lint.score.compute import DEFAULT_PROFILE, ScoreReport, compute_score, effective_weights
+from qemlflow_lint.score.render import Gate, render_json, render_markdown, render_text
 
 #: The score's own formats; the CI formats of ``check`` print the findings instead, and the
 #: gate still decides the exit code.

@@ -1,1 +1,1 @@
-"""The rules, one module per rule; :mod:`qemlflow_lint.registry` collects them."""
+"""The rules, one module per rule; :mod:`qemlflow_lint.rules.registry` collects them."""

@@ -16,11 +16,11 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING, Callable, ClassVar, Dict, List, NamedTuple, TypeVar
 
-from qemlflow_lint.context import FileContext
-from qemlflow_lint.findings import WHOLE_MODULE, Finding
+from qemlflow_lint.analysis.context import FileContext
+from qemlflow_lint.model.findings import WHOLE_MODULE, Finding
 
 if TYPE_CHECKING:
-    from qemlflow_lint.import_graph import ImportGraph
+    from qemlflow_lint.project.graph import ImportGraph
 
 
 HookMethod = TypeVar("HookMethod", bound=Callable[..., None])

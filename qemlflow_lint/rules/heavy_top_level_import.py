@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 from typing import Iterable
 
-from qemlflow_lint.context import Where
-from qemlflow_lint.heavy_modules import heavy_set_for, match_heavy
-from qemlflow_lint.import_time import may_call_import_functions, is_lazy_import, lazy_modules, literal_import_calls
+from qemlflow_lint.analysis.context import Where
+from qemlflow_lint.model.heavy import heavy_set_for, match_heavy
+from qemlflow_lint.analysis.at_import import may_call_import_functions, is_lazy_import, lazy_modules, literal_import_calls
 from qemlflow_lint.rules.base import Rule, RuleOption, outside_functions
-from qemlflow_lint.usage import NameUsage
+from qemlflow_lint.analysis.names import NameUsage
 
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Dict, List
 
-from qemlflow_lint.findings import Finding
-from qemlflow_lint.import_graph import ImportGraph
+from qemlflow_lint.model.findings import Finding
+from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.rules.base import Rule
 
 

@@ -7,8 +7,8 @@ import itertools
 import re
 from typing import Dict, Iterable, Iterator, List, Optional, Pattern, Tuple
 
-from qemlflow_lint.context import Where
-from qemlflow_lint.import_time import dotted_name, import_time_calls
+from qemlflow_lint.analysis.context import Where
+from qemlflow_lint.analysis.at_import import dotted_name, import_time_calls
 from qemlflow_lint.rules.base import Rule, outside_functions
 
 _PROCESS_ENV = "changes the environment of the whole process and of every subprocess it starts"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from qemlflow_lint.context import Where, def_is_public
-from qemlflow_lint.defs import AnyDef, decorator_names, is_dunder
+from qemlflow_lint.analysis.context import Where, def_is_public
+from qemlflow_lint.analysis.defs import AnyDef, decorator_names, is_dunder
 from qemlflow_lint.rules.base import Rule, outside_functions
 
 #: Decorators whose function is documented elsewhere: overload stubs (by the

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from typing import List, Tuple
 
-from qemlflow_lint.context import Scope, Where, def_is_public
-from qemlflow_lint.defs import AnyDef, decorator_names
+from qemlflow_lint.analysis.context import Scope, Where, def_is_public
+from qemlflow_lint.analysis.defs import AnyDef, decorator_names
 from qemlflow_lint.rules.base import Rule, outside_functions
 
 def missing_annotations(node: AnyDef, in_class: bool) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from qemlflow_lint.context import Where
+from qemlflow_lint.analysis.context import Where
 from qemlflow_lint.rules.base import Rule
 
 

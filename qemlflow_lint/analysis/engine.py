@@ -1,0 +1,280 @@
+"""The rule engine: parse once, walk once, every enabled rule hooked into the same walk.
+
+The walk visits statements (and ``except`` handlers and ``match`` cases) in source order
+without recursing into expressions, which keeps it close to the cost of parsing. Each
+block carries a :class:`~qemlflow_lint.analysis.context.Where` that says which scope it is in and
+whether it runs when the module is imported. Rules never import or run analysed code.
+"""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import sys
+from dataclasses import replace
+from typing import Callable, Dict, Iterator, List, Sequence, Tuple
+
+from qemlflow_lint.config.loading import Config
+from qemlflow_lint.analysis.context import FileContext, Where, def_is_public, module_name_for, module_where
+from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult, Finding
+from qemlflow_lint.analysis.at_import import (
+    TRY_TYPES,
+    catches_import_error,
+    is_main_guard,
+    is_not_type_checking,
+    is_type_checking,
+)
+from qemlflow_lint.rules.registry import enabled_rules
+from qemlflow_lint.analysis.imports import ImportCollector
+from qemlflow_lint.rules.base import Rule, Visitor
+from qemlflow_lint.analysis.source import SourceError, parse, read_source, split_lines
+from qemlflow_lint.analysis.noqa import unsuppressed
+
+Hook = Callable[[ast.AST, Where], None]
+
+# ``match`` (3.10+) exists only on newer Pythons.
+_MATCH_TYPES: Tuple[type, ...] = tuple(
+    t for t in (getattr(ast, "Match", None),) if isinstance(t, type)
+)
+_MATCH_CASE_TYPES: Tuple[type, ...] = tuple(
+    t for t in (getattr(ast, "match_case", None),) if isinstance(t, type)
+)
+Block = Tuple[Iterator[ast.AST], Where]
+
+
+def literal_all(tree: ast.Module) -> frozenset[str] | None:
+    """The names in a literal module-level ``__all__``; ``None`` if absent or computed.
+
+    ``__all__ = [...]``, ``__all__ += [...]`` and ``__all__.extend([...])`` are read; any
+    other use of ``__all__`` at module level makes it unknowable without running code.
+    """
+    names: set[str] | None = None
+    for statement in tree.body:
+        value: ast.expr | None = None
+        if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+                continue
+            if statement.value is None:  # ``__all__: list[str]`` declares, assigns nothing
+                continue
+            value = statement.value
+        elif (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and isinstance(statement.value.func, ast.Attribute)
+            and isinstance(statement.value.func.value, ast.Name)
+            and statement.value.func.value.id == "__all__"
+            and statement.value.func.attr in ("extend", "append")
+            and len(statement.value.args) == 1
+        ):
+            argument = statement.value.args[0]
+            value = ast.List(elts=[argument]) if statement.value.func.attr == "append" else argument
+        else:
+            continue
+        if not isinstance(value, (ast.List, ast.Tuple)) or not all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
+        ):
+            return None
+        literal = {
+            e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        }
+        if isinstance(statement, ast.Assign) or isinstance(statement, ast.AnnAssign):
+            names = set(literal)
+        else:
+            names = (names or set()) | literal
+    return None if names is None else frozenset(names)
+
+
+Spans = List[Tuple[int, int, str]]
+
+
+def _def_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+    scope = where.scope.child("function", node.name, False)
+    spans.append((node.lineno, node.end_lineno or node.lineno, scope.qualname))
+    return [(iter(node.body), Where(scope, at_import=False, in_function=True))]
+
+
+def _class_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    assert isinstance(node, ast.ClassDef)
+    scope = where.scope.child("class", node.name, def_is_public(node.name, where.scope, file))
+    spans.append((node.lineno, node.end_lineno or node.lineno, scope.qualname))
+    return [(iter(node.body), where._replace(scope=scope))]
+
+
+def _if_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    assert isinstance(node, ast.If)
+    body_where = orelse_where = where
+    if is_type_checking(node.test) or is_main_guard(node.test):
+        body_where = where._replace(at_import=False)
+    elif is_not_type_checking(node.test):
+        orelse_where = where._replace(at_import=False)
+    return [(iter(node.body), body_where), (iter(node.orelse), orelse_where)]
+
+
+def _try_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    handlers: list[ast.ExceptHandler] = getattr(node, "handlers")
+    guarded = where._replace(optional_import=True) if catches_import_error(handlers) else where
+    return [
+        (iter(getattr(node, "body")), guarded),
+        (iter(handlers), where),
+        (iter(getattr(node, "orelse")), where),
+        (iter(getattr(node, "finalbody")), where),
+    ]
+
+
+def _loop_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    return [(iter(getattr(node, "body")), where), (iter(getattr(node, "orelse")), where)]
+
+
+def _body_block(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    return [(iter(getattr(node, "body")), where)]
+
+
+def _match_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+    return [(iter(getattr(node, "cases")), where)]
+
+
+BlockFinder = Callable[[ast.AST, Where, FileContext, Spans], List[Block]]
+
+#: The statements that contain others, and how to find their blocks with the
+#: :class:`Where` each block's statements run in. Every other statement is a leaf.
+_BLOCKS: Dict[type, BlockFinder] = {
+    ast.FunctionDef: _def_blocks,
+    ast.AsyncFunctionDef: _def_blocks,
+    ast.ClassDef: _class_blocks,
+    ast.If: _if_blocks,
+    ast.For: _loop_blocks,
+    ast.AsyncFor: _loop_blocks,
+    ast.While: _loop_blocks,
+    ast.With: _body_block,
+    ast.AsyncWith: _body_block,
+    ast.ExceptHandler: _body_block,
+    **{t: _try_blocks for t in TRY_TYPES},
+    **{t: _match_blocks for t in _MATCH_TYPES},
+    **{t: _body_block for t in _MATCH_CASE_TYPES},
+}
+
+
+def analyse_tree(
+    tree: ast.Module, file: FileContext, rules: Sequence[type[Rule]], extra: Sequence[Visitor] = ()
+) -> tuple[list[Finding], dict[str, int]]:
+    """Run ``rules`` (and the ``extra`` visitors, such as the import collector) over an
+    already parsed module in one walk. Project rules are skipped: they run on the graph.
+
+    Returns every finding (no suppression applied: that is each front end's business,
+    because flake8 applies ``# noqa`` itself) sorted by position, and the unit count of
+    every rule.
+    """
+    instances = [rule(file) for rule in rules if not rule.project]
+    everywhere: Dict[type, List[Hook]] = {}
+    in_functions: Dict[type, List[Hook]] = {}
+    for instance in [*instances, *extra]:
+        instance.begin(tree)
+        for node_type, name, inside in instance.hooks:
+            hook = getattr(instance, name)
+            everywhere.setdefault(node_type, []).append(hook)
+            if inside:
+                in_functions.setdefault(node_type, []).append(hook)
+
+    spans: Spans = []  # (first line, last line, qualname) of defs and classes
+    stack: List[Block] = [(iter(tree.body), module_where(file))]
+    while stack:
+        nodes, where = stack[-1]
+        node = next(nodes, None)
+        if node is None:
+            stack.pop()
+            continue
+        kind = type(node)
+        hooks = (in_functions if where.in_function else everywhere).get(kind)
+        if hooks:
+            for hook in hooks:
+                hook(node, where)
+        blocks = _BLOCKS.get(kind)
+        if blocks is not None:
+            stack.extend(reversed(blocks(node, where, file, spans)))
+
+    for visitor in extra:
+        visitor.finish()
+    findings: list[Finding] = []
+    units: dict[str, int] = {}
+    for instance in instances:
+        instance.finish()
+        findings.extend(instance.findings)
+        units[instance.code] = instance.units
+    located = [_locate(finding, spans, file.lines) for finding in findings]
+    located.sort()
+    return located, units
+
+
+def normalise_source(line: str) -> str:
+    """A source line with its indentation and runs of spaces removed (for baselines)."""
+    return " ".join(line.split())
+
+
+def _locate(finding: Finding, spans: Sequence[Tuple[int, int, str]], lines: Sequence[str]) -> Finding:
+    """Fill in the finding's enclosing qualified name and normalised source line: the
+    identity that survives lines moving (baselines, fingerprints).
+
+    ``spans`` are in walk order, so sorted by first line, and nested spans start after
+    the spans that contain them: the innermost span around a line is the last one that
+    starts at or before it and still reaches it.
+    """
+    if finding.source == WHOLE_MODULE:
+        return finding
+    scope = ""
+    index = bisect.bisect_right(spans, (finding.line, sys.maxsize, "")) - 1
+    while index >= 0:
+        first, last, qualname = spans[index]
+        if last >= finding.line:
+            scope = qualname
+            break
+        index -= 1
+    source = normalise_source(lines[finding.line - 1]) if 0 < finding.line <= len(lines) else ""
+    return replace(finding, scope=scope, source=source)
+
+
+def _failure(path: str, error: SourceError) -> FileResult:
+    finding = Finding(error.line, error.col, UNREADABLE_CODE, error.reason)
+    return FileResult(path, (finding,), {}, error=error.reason)
+
+
+def file_context(path: str, lines: Sequence[str], config: Config, tree: ast.Module) -> FileContext:
+    """The :class:`FileContext` of a parsed file shown as ``path``."""
+    return FileContext(
+        path=path,
+        module_name=module_name_for(path),
+        lines=lines,
+        config=config,
+        all_names=literal_all(tree),
+    )
+
+
+def analyse_source(
+    text: str | SourceError, path: str, config: Config, *, noqa: bool = True
+) -> FileResult:
+    """Parse and analyse source text shown as ``path`` (a file name or a display name).
+
+    With ``noqa`` (the default), findings covered by a ``# noqa`` comment are dropped and
+    counted in :attr:`FileResult.suppressed`.
+    """
+    if isinstance(text, SourceError):
+        return _failure(path, text)
+    tree = parse(text, path)
+    if isinstance(tree, SourceError):
+        return _failure(path, tree)
+    lines = split_lines(text)
+    file = file_context(path, lines, config, tree)
+    collector = ImportCollector(file)  # cheap: only statements that run at import
+    try:
+        findings, units = analyse_tree(tree, file, enabled_rules(config, path), [collector])
+    except RecursionError:
+        return _failure(path, SourceError("the code is nested too deeply to analyse"))
+    kept = unsuppressed(findings, lines, tree) if noqa else findings
+    return FileResult(path, tuple(kept), units, suppressed=len(findings) - len(kept),
+                      imports=tuple(collector.imports))
+
+
+def analyse_path(path: str, config: Config, *, noqa: bool = True) -> FileResult:
+    """Read, parse and analyse one file; never raises for bad input."""
+    return analyse_source(read_source(path), path, config, noqa=noqa)

@@ -1,0 +1,270 @@
+"""The first-party import graph: which of the project's modules import which, at import time.
+
+Nodes are the analysed files, named as Python would import them: through the chain of
+``__init__.py`` files, and, for folders without one (namespace packages, src layouts),
+relative to the project's source roots (the configuration's folder and its ``src/``).
+Edges come from :class:`~qemlflow_lint.analysis.imports.RawImport` records:
+
+- ``import a.b.c`` runs ``a``, ``a.b`` and ``a.b.c`` (each that is first-party);
+- ``from x import n`` runs ``x`` and, when ``x.n`` is a first-party module, ``x.n``;
+- relative imports are resolved against the importing module's package;
+- a module's own enclosing packages are never targets: Python has already started them.
+
+Heavy imports are kept on the statements that write them, so project rules can follow a
+chain from any module to the heavy module at its end.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import deque
+from dataclasses import dataclass
+from typing import Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+
+from qemlflow_lint.analysis.context import is_test_path
+from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.analysis.imports import RawImport
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One import-time import statement of a module, resolved."""
+
+    line: int
+    col: int
+    #: First-party modules it runs, in order.
+    targets: Tuple[str, ...]
+    #: Every module it may run, first-party or not (absolute names, parents first).
+    runs: Tuple[str, ...]
+    #: The heavy module it imports, or "".
+    heavy: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Module:
+    """A first-party module: its name, file and import-time imports."""
+
+    name: str
+    path: str
+    statements: Tuple[Statement, ...]
+
+    @functools.cached_property
+    def checked(self) -> bool:
+        """Test files and ``__main__.py`` are scripts, not imported API: not reported."""
+        return not (is_test_path(self.path) or os.path.basename(self.path) == "__main__.py")
+
+
+class _Packages:
+    """Which folders are regular packages, asked once per folder during one build."""
+
+    def __init__(self) -> None:
+        self._known: Dict[str, bool] = {}
+
+    def is_package(self, directory: str) -> bool:
+        """True when ``directory`` has an ``__init__.py``."""
+        if directory not in self._known:
+            self._known[directory] = os.path.isfile(os.path.join(directory, "__init__.py"))
+        return self._known[directory]
+
+    def module_name(self, path: str, roots: Sequence[str]) -> str:
+        """The name ``path`` is imported by: through the chain of ``__init__.py`` files,
+        and relative to a source root for folders without one (namespace packages)."""
+        directory, filename = os.path.split(os.path.abspath(path))
+        stem = filename[:-3] if filename.endswith(".py") else os.path.splitext(filename)[0]
+        parts = [] if stem == "__init__" else [stem]
+        if stem == "__init__":
+            directory, package = os.path.split(directory)
+            parts = [package] if package else []
+        while self.is_package(directory):
+            parent, package = os.path.split(directory)
+            if not package:
+                break
+            parts.append(package)
+            directory = parent
+        name = ".".join(reversed(parts)) or stem
+        for root in sorted(roots, key=len, reverse=True):
+            relative = os.path.relpath(directory, root)
+            if relative == ".":
+                return name
+            prefix = relative.replace(os.sep, "/").split("/")
+            if prefix[0] != ".." and all(part.isidentifier() for part in prefix):
+                return ".".join([*prefix, name])
+        return name
+
+
+def graph_module_name(path: str, roots: Sequence[str]) -> str:
+    """The name ``path`` is imported by, allowing for namespace packages under a root."""
+    return _Packages().module_name(path, roots)
+
+
+def _package_of(name: str, path: str) -> str:
+    return name if os.path.basename(path) == "__init__.py" else name.rpartition(".")[0]
+
+
+def _resolve(raw: RawImport, name: str, path: str) -> Optional[str]:
+    if not raw.level:
+        return raw.module
+    parts = _package_of(name, path).split(".") if _package_of(name, path) else []
+    if raw.level - 1 > len(parts):
+        return None  # beyond the top-level package: Python raises ImportError
+    base = parts[: len(parts) - (raw.level - 1)]
+    return ".".join([*base, raw.module] if raw.module else base) or None
+
+
+def _prefixes(module: str) -> List[str]:
+    parts = module.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+@dataclass(frozen=True)
+class ImportGraph:
+    """The project's first-party modules and their import-time edges."""
+
+    modules: Mapping[str, Module]
+
+    @classmethod
+    def build(cls, results: Iterable[FileResult], roots: Mapping[str, Sequence[str]]) -> ImportGraph:
+        """The graph of ``results`` (files that parsed); ``roots`` gives each file's
+        source roots (see :func:`graph_module_name`)."""
+        named: Dict[str, FileResult] = {}
+        packages = _Packages()
+        for result in results:
+            if result.ok:
+                named.setdefault(packages.module_name(result.path, roots.get(result.path, ())), result)
+        modules: Dict[str, Module] = {}
+        for name, result in named.items():
+            ancestors = set(_prefixes(name)[:-1]) | {name}
+            if os.path.basename(result.path) == "__init__.py":
+                ancestors.add(name)
+            statements = []
+            for raw in result.imports:
+                absolute = _resolve(raw, name, result.path)
+                if absolute is None:
+                    continue
+                candidates = _prefixes(absolute)
+                candidates += [f"{absolute}.{n}" for n in raw.names if n != "*"]
+                runs = tuple(dict.fromkeys(candidates))
+                targets = tuple(c for c in runs if c in named and c not in ancestors)
+                statements.append(Statement(raw.line, raw.col, targets, runs, raw.heavy, raw.text))
+            modules[name] = Module(name, result.path, tuple(sorted(statements, key=lambda s: (s.line, s.col))))
+        return cls(modules)
+
+    def edges(self, name: str) -> Iterator[Tuple[Statement, str]]:
+        """``(statement, target)`` for every first-party module ``name`` imports."""
+        for statement in self.modules[name].statements:
+            for target in statement.targets:
+                yield statement, target
+
+    def statement_importing(self, name: str, target: str) -> Optional[Statement]:
+        """The first import-time statement of module ``name`` that runs ``target``
+        (first-party or not), or None when no statement does (e.g. it runs in a function)."""
+        module = self.modules.get(name)
+        if module is None:
+            return None
+        return next((s for s in module.statements if target in s.runs), None)
+
+    def heavy_chain(self, start: str) -> Optional[List[Tuple[str, Statement]]]:
+        """The shortest chain of ``(module, statement)`` hops from ``start`` through at
+        least one other first-party module to a statement that imports a heavy module."""
+        previous: Dict[str, Tuple[str, Statement]] = {}
+        queue: Deque[str] = deque()
+        for statement, target in self.edges(start):
+            if target != start and target not in previous:
+                previous[target] = (start, statement)
+                queue.append(target)
+        while queue:
+            current = queue.popleft()
+            heavy = next((s for s in self.modules[current].statements if s.heavy), None)
+            if heavy is not None:
+                chain = [(current, heavy)]
+                node = current
+                while node != start:
+                    parent, statement = previous[node]
+                    chain.append((parent, statement))
+                    node = parent
+                return list(reversed(chain))
+            for statement, target in self.edges(current):
+                if target != start and target not in previous:
+                    previous[target] = (current, statement)
+                    queue.append(target)
+        return None
+
+    def cycles(self) -> List[Set[str]]:
+        """The strongly connected components with a cycle (two or more modules, or one
+        that imports itself), found with an iterative Tarjan walk in name order."""
+        index: Dict[str, int] = {}
+        low: Dict[str, int] = {}
+        on_stack: Set[str] = set()
+        stack: List[str] = []
+        found: List[Set[str]] = []
+        counter = 0
+        for root in sorted(self.modules):
+            if root in index:
+                continue
+            work: List[Tuple[str, Iterator[Tuple[Statement, str]]]] = [(root, self.edges(root))]
+            index[root] = low[root] = counter
+            counter += 1
+            stack.append(root)
+            on_stack.add(root)
+            while work:
+                node, successors = work[-1]
+                advanced = False
+                for _, target in successors:
+                    if target not in index:
+                        index[target] = low[target] = counter
+                        counter += 1
+                        stack.append(target)
+                        on_stack.add(target)
+                        work.append((target, self.edges(target)))
+                        advanced = True
+                        break
+                    if target in on_stack:
+                        low[node] = min(low[node], index[target])
+                if advanced:
+                    continue
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    self_loop = any(t == node for _, t in self.edges(node))
+                    if len(component) > 1 or self_loop:
+                        found.append(component)
+        return found
+
+    def shortest_cycle(self, start: str, first: str, within: Set[str]) -> List[str]:
+        """The shortest cycle ``start → first → … → start`` inside a component."""
+        previous: Dict[str, Optional[str]] = {first: None}
+        queue: Deque[str] = deque([first])
+        while queue:
+            current = queue.popleft()
+            if current == start:
+                break
+            for _, target in self.edges(current):
+                if target in within and target not in previous:
+                    previous[target] = current
+                    queue.append(target)
+        path: List[str] = []
+        node: Optional[str] = start
+        while node is not None:
+            path.append(node)
+            node = previous.get(node)
+        return [start, *reversed(path)]
+
+
+def source_roots(config_root: str) -> Tuple[str, ...]:
+    """The folders Python code is imported from in a project: its root and ``src/``."""
+    roots = [os.path.abspath(config_root)]
+    src = os.path.join(roots[0], "src")
+    if os.path.isdir(src):
+        roots.append(src)
+    return tuple(roots)

@@ -1,0 +1,54 @@
+"""How a finding is recognised without its line number.
+
+A finding's key is (code, path, enclosing qualified name, normalised source line): adding
+or removing unrelated lines above it leaves the key unchanged. Identical keys in one file
+(the same line copied twice in one function) are told apart by their occurrence index,
+in line order. Baselines count keys as a multiset; CI formats turn key and occurrence
+into a stable fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Iterable, Iterator, NamedTuple, Tuple
+
+from qemlflow_lint.model.findings import FileResult, Finding
+
+
+class FindingKey(NamedTuple):
+    """The line-independent identity of a finding."""
+
+    code: str
+    path: str
+    scope: str
+    source: str
+
+
+def posix_path(path: str) -> str:
+    """``path`` with ``/`` separators and no leading ``./``, as reports show it."""
+    path = path.replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def finding_key(path: str, finding: Finding) -> FindingKey:
+    """The key of ``finding`` in the file shown as ``path``."""
+    return FindingKey(finding.code, posix_path(path), finding.scope, finding.source)
+
+
+def keyed_findings(results: Iterable[FileResult]) -> Iterator[Tuple[FileResult, Finding, FindingKey, int]]:
+    """Every finding with its key and occurrence index (0 for the first of its key)."""
+    for result in results:
+        seen: Counter[FindingKey] = Counter()
+        for finding in sorted(result.findings):
+            key = finding_key(result.path, finding)
+            yield result, finding, key, seen[key]
+            seen[key] += 1
+
+
+def fingerprint(key: FindingKey, occurrence: int) -> str:
+    """A stable hex fingerprint of a finding (32 hex digits)."""
+    text = "\0".join((*key, str(occurrence)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

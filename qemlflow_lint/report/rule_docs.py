@@ -1,0 +1,128 @@
+"""What every CI format says about a rule: its names, its level and its documentation.
+
+The rules come from :func:`qemlflow_lint.rules.registry.all_rules`; QF000, which has no rule
+class, is described here once. A rule's level follows its pylint message id: ``W``
+(warning) rules are warnings, ``C`` (convention) and ``R`` (refactor) rules are notes,
+and QF000, a file that could not be analysed at all, is an error.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from qemlflow_lint.model.findings import UNREADABLE_CODE
+from qemlflow_lint.rules.registry import all_rules
+from qemlflow_lint.rules.base import Rule
+
+#: How serious a finding is, in SARIF's words; each format maps it to its own scale.
+Level = Literal["error", "warning", "note"]
+
+_UNREADABLE_DOCUMENTATION = """\
+A file that could not be read or parsed.
+
+## What it does
+Reports a file that could not be analysed: it does not exist or cannot be read, its bytes
+do not decode in its declared encoding, or it is not valid Python. The message gives the
+reason and the position.
+
+## Why is this bad?
+No rule can check a file that cannot be parsed, so its findings are unknown; an
+unreadable file fails ``check`` and the score's gate.
+
+## Use instead
+Fix the syntax or encoding error that the message names, or exclude the file."""
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """One rule as reports describe it."""
+
+    code: str
+    symbol: str
+    category: str
+    summary: str
+    level: Level
+    #: The rule's documentation, dedented, in its Markdown sections.
+    documentation: str
+
+    @property
+    def title(self) -> str:
+        """``QF001 heavy-top-level-import``."""
+        return f"{self.code} {self.symbol}"
+
+    @property
+    def what_it_does(self) -> str:
+        """The documentation's *What it does* section as one paragraph (else the summary)."""
+        return section(self.documentation, "What it does") or self.summary
+
+
+#: QF000: a file that could not be read or parsed.
+UNREADABLE = RuleDoc(
+    code=UNREADABLE_CODE,
+    symbol="unreadable-file",
+    category="input",
+    summary="a file that could not be read or parsed",
+    level="error",
+    documentation=_UNREADABLE_DOCUMENTATION,
+)
+
+
+def level_of(pylint_id: str) -> Level:
+    """The level of a rule with this pylint message id."""
+    letter = pylint_id[:1].upper()
+    if letter in ("E", "F"):
+        return "error"
+    if letter in ("C", "R"):
+        return "note"
+    return "warning"
+
+
+def section(documentation: str, heading: str) -> str:
+    """The text under ``## heading`` in ``documentation``, joined into one paragraph."""
+    collected: list[str] = []
+    inside = False
+    for line in documentation.splitlines():
+        if line.startswith("## "):
+            if inside:
+                break
+            inside = line[3:].strip() == heading
+        elif inside:
+            collected.append(line)
+    return " ".join(" ".join(collected).split())
+
+
+def describe(rule: type[Rule]) -> RuleDoc:
+    """The description of a rule class."""
+    return RuleDoc(
+        code=rule.code,
+        symbol=rule.symbol,
+        category=rule.category,
+        summary=rule.summary,
+        level=level_of(rule.pylint_id),
+        documentation=textwrap.dedent("    " + (rule.__doc__ or rule.summary).strip()),
+    )
+
+
+def rule_docs() -> tuple[RuleDoc, ...]:
+    """QF000 and every registered rule, ordered by code."""
+    return (UNREADABLE, *(describe(rule) for rule in all_rules()))
+
+
+def rule_docs_for(codes: Iterable[str]) -> tuple[RuleDoc, ...]:
+    """Every rule of :func:`rule_docs` plus any other code in ``codes``, ordered by code.
+
+    A code with no rule (a report read back from a newer version) still gets a
+    description, so every finding of a report can point at one.
+    """
+    known = {doc.code: doc for doc in rule_docs()}
+    for code in codes:
+        if code not in known:
+            known[code] = RuleDoc(code, code.lower(), "unknown", f"rule {code}", "warning", "")
+    return tuple(known[code] for code in sorted(known))
+
+
+def docs_by_code(codes: Iterable[str]) -> dict[str, RuleDoc]:
+    """:func:`rule_docs_for` as a mapping from code to description."""
+    return {doc.code: doc for doc in rule_docs_for(codes)}

@@ -1,0 +1,308 @@
+"""The per-file result cache: an unchanged file is never analysed twice.
+
+Results live in one SQLite database (``.qemlflow-lint-cache/cache.sqlite3`` at the project
+root by default). An entry's key hashes everything a result depends on: the file's content
+digest, its path, module name and test-ness, the tool version, the effective configuration
+and the Python version — so an edit, an upgrade or a configuration change can never serve
+stale findings.
+
+To make an unchanged tree cost little more than listing it, the cache also remembers each
+file's ``(size, mtime, inode)`` and content digest, and trusts the digest while those are
+unchanged — except for files modified in the last two seconds, which are always read
+again (the "racy" window of coarse file-system clocks).
+
+Safety: SQLite transactions make an interrupted run leave the cache as it was; WAL mode
+and a busy timeout let two runs share it; a database that is unreadable, truncated or
+garbage is deleted and rebuilt with one warning; a cache that cannot be written disables
+itself with one warning. The number of entries is bounded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import time
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from qemlflow_lint import __version__
+from qemlflow_lint.model.findings import FileResult, Finding
+from qemlflow_lint.analysis.imports import RawImport
+
+#: Default folder name, created at the project root.
+CACHE_DIRNAME = ".qemlflow-lint-cache"
+DATABASE = "cache.sqlite3"
+SCHEMA_VERSION = "2"
+#: The most result entries kept (least recently used go first).
+MAX_ENTRIES = 50_000
+#: Files modified this recently are re-read even when their stat information matches.
+RACY_SECONDS = 2.0
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, payload TEXT NOT NULL, used REAL NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, digest TEXT NOT NULL)",
+)
+
+
+def warn(message: str) -> None:
+    """One warning line on standard error; the run goes on."""
+    print(f"qemlflow-lint: warning: {message}", file=sys.stderr)
+
+
+_CORRUPTION = ("not a database", "malformed", "file is encrypted", "corrupt")
+
+
+def is_corruption(error: sqlite3.Error) -> bool:
+    """True when the database file itself is damaged (as opposed to busy or unwritable)."""
+    name = getattr(error, "sqlite_errorname", "")
+    return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or any(word in str(error) for word in _CORRUPTION)
+
+
+def digest_of(data: bytes) -> str:
+    """The content digest of a file's bytes."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def stamp_of(stat: os.stat_result) -> str:
+    """What must not change for a remembered digest to be trusted."""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
+
+
+def tool_fingerprint() -> str:
+    """The version of this tool, down to its own source files: the version number plus the
+    size and modification time of every module of the package, so a development checkout
+    whose rules change without a version bump never reads results of the old rules."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    parts = [__version__, sys.version]
+    for directory, subdirectories, files in os.walk(package):
+        subdirectories.sort()
+        for name in sorted(files):
+            if name.endswith(".py"):
+                stat = os.stat(os.path.join(directory, name))
+                parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def result_key(digest: str, identity: str, settings: str) -> str:
+    """The key of one file's result: content, where it is, and how it was analysed
+    (``settings`` includes the configuration and :func:`tool_fingerprint`)."""
+    text = "\0".join((digest, identity, settings))
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def encode_result(result: FileResult) -> str:
+    """A result as compact JSON (never pickle: a cache file must not be able to run code)."""
+    findings = [[f.line, f.col, f.code, f.message, f.unit, f.scope, f.source] for f in result.findings]
+    imports = [list(raw) for raw in result.imports]
+    return json.dumps([findings, dict(result.units), result.error, result.suppressed, imports],
+                      separators=(",", ":"))
+
+
+def decode_result(path: str, payload: str) -> FileResult:
+    """The inverse of :func:`encode_result`, for the file shown as ``path``."""
+    findings, units, error, suppressed, imports = json.loads(payload)
+    return FileResult(
+        path,
+        tuple(Finding(line, col, code, message, unit, scope, source)
+              for line, col, code, message, unit, scope, source in findings),
+        units,
+        error,
+        suppressed,
+        tuple(RawImport(line, col, level, module, tuple(names), heavy, text)
+              for line, col, level, module, names, heavy, text in imports),
+    )
+
+
+class ResultCache:
+    """One run's connection to the cache database (see the module docstring)."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.database = os.path.join(directory, DATABASE)
+        self.connection: Optional[sqlite3.Connection] = None
+        self._open()
+
+    def _open(self) -> None:
+        try:
+            self._prepare_directory()
+            with self._setup_lock():
+                try:
+                    self.connection = self._connect()
+                except sqlite3.DatabaseError as error:
+                    if not is_corruption(error):
+                        raise
+                    warn(f"the cache {self.database} was unreadable ({error}); it is rebuilt")
+                    self._delete_database()
+                    self.connection = self._connect()
+        except (sqlite3.Error, OSError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            warn(f"cannot use the cache in {self.directory} ({reason}); running without it")
+            self.connection = None
+
+    @contextlib.contextmanager
+    def _setup_lock(self) -> Iterator[None]:
+        """Serialise opening (and rebuilding) between runs that share the cache, so one
+        run never deletes a database another is setting up."""
+        with open(os.path.join(self.directory, "lock"), "a+b") as handle:
+            try:
+                import fcntl
+            except ImportError:  # no advisory locks here (Windows): SQLite's own locking still applies
+                yield
+                return
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _prepare_directory(self) -> None:
+        os.makedirs(self.directory, exist_ok=True)
+        marker = os.path.join(self.directory, ".gitignore")
+        if not os.path.exists(marker):
+            with open(marker, "w", encoding="utf-8") as handle:
+                handle.write("# Created by qemlflow-lint: nothing here belongs in version control.\n*\n")
+            with open(os.path.join(self.directory, "CACHEDIR.TAG"), "w", encoding="utf-8") as handle:
+                handle.write("Signature: 8a477f597d28d172789f06886806bc55\n"
+                             "# This folder is a cache made by qemlflow-lint.\n")
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.database, timeout=30, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout = 30000")
+            mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()
+            if mode is None:
+                raise sqlite3.DatabaseError("no journal mode")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            check = connection.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
+            for statement in _SCHEMA:
+                connection.execute(statement)
+            row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+            if row is None or row[0] != SCHEMA_VERSION:
+                with connection:
+                    connection.execute("BEGIN IMMEDIATE")
+                    connection.execute("DELETE FROM results")
+                    connection.execute("DELETE FROM files")
+                    connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _delete_database(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.database + suffix)
+
+    def _failed(self, error: Exception) -> None:
+        """A database error in the middle of a run: stop using the cache for this run
+        (and remove it when it is damaged, so the next run rebuilds it)."""
+        if self.connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.close()
+        self.connection = None
+        if isinstance(error, sqlite3.DatabaseError) and is_corruption(error):
+            warn(f"the cache {self.database} is damaged ({error}); it will be rebuilt next run")
+            with contextlib.suppress(OSError), self._setup_lock():
+                self._delete_database()
+        else:
+            warn(f"the cache {self.database} failed ({error}); this run goes on without it")
+
+    def known_digests(self, files: Sequence[Tuple[str, os.stat_result]]) -> List[Optional[str]]:
+        """For each ``(path, stat)``: the remembered content digest when the file's stat
+        information is unchanged since it was remembered, else None."""
+        if self.connection is None:
+            return [None] * len(files)
+        try:
+            stamps = self._fetch("SELECT path, stamp, digest FROM files WHERE path IN ({})",
+                                 [os.path.abspath(path) for path, _ in files])
+        except sqlite3.Error as error:
+            self._failed(error)
+            return [None] * len(files)
+        digests: List[Optional[str]] = []
+        for path, stat in files:
+            known = stamps.get(os.path.abspath(path))
+            digests.append(known[1] if known and known[0] == stamp_of(stat) else None)
+        return digests
+
+    def results(self, wanted: Sequence[Tuple[str, str]]) -> List[Optional[FileResult]]:
+        """For each ``(key, path)``: the cached result, or None."""
+        if self.connection is None:
+            return [None] * len(wanted)
+        try:
+            payloads = self._fetch("SELECT key, payload FROM results WHERE key IN ({})", [k for k, _ in wanted])
+        except sqlite3.Error as error:
+            self._failed(error)
+            return [None] * len(wanted)
+        found: List[Optional[FileResult]] = []
+        for key, path in wanted:
+            payload = payloads.get(key)
+            try:
+                found.append(decode_result(path, payload[0]) if payload else None)
+            except (ValueError, TypeError):
+                found.append(None)  # a damaged entry is analysed again and overwritten
+        return found
+
+    def _fetch(self, query: str, values: Sequence[str]) -> Dict[str, Tuple[Any, ...]]:
+        assert self.connection is not None
+        rows: Dict[str, Tuple[Any, ...]] = {}
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
+            cursor = self.connection.execute(query.format(",".join("?" * len(chunk))), chunk)
+            rows.update((row[0], tuple(row[1:])) for row in cursor)
+        return rows
+
+    def store(self, entries: Iterable[Tuple[str, str, str, os.stat_result, str, FileResult]]) -> None:
+        """Remember ``(path, identity, settings, stat, digest, result)`` for each analysed
+        file, in one transaction, then keep the cache within its bound."""
+        if self.connection is None:
+            return
+        now = time.time()
+        results = []
+        files = []
+        for path, identity, settings, stat, digest, result in entries:
+            results.append((result_key(digest, identity, settings), encode_result(result), now))
+            if now - stat.st_mtime > RACY_SECONDS:
+                files.append((os.path.abspath(path), stamp_of(stat), digest))
+        try:
+            with self.connection:
+                self.connection.execute("BEGIN IMMEDIATE")
+                self.connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", results)
+                self.connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", files)
+                self._bound(MAX_ENTRIES)
+        except sqlite3.Error as error:
+            self._failed(error)
+
+    def _bound(self, limit: int) -> None:
+        assert self.connection is not None
+        for table, order in (("results", "used"), ("files", "rowid")):
+            count = self.connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            if count > limit:
+                self.connection.execute(
+                    f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} ORDER BY {order} LIMIT ?)",
+                    (count - limit,),
+                )
+
+    def touch(self, keys: Sequence[str]) -> None:
+        """Mark cached results as used by this run (so the bound removes others first)."""
+        if self.connection is None or not keys:
+            return
+        now = time.time()
+        try:
+            with self.connection:
+                self.connection.execute("BEGIN IMMEDIATE")
+                self.connection.executemany("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in keys])
+        except sqlite3.Error as error:
+            self._failed(error)
+
+    def close(self) -> None:
+        """Close the database (results already stored stay)."""
+        if self.connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.close()
+            self.connection = None

@@ -1,0 +1,71 @@
+"""Project rules: run once the per-file walk is done, on the whole project's import graph.
+
+The graph is built from every analysed file's import-time imports (collected in the same
+walk, and cached with the file's result), one graph per project (the folder of the
+configuration that applies); each project rule then reports per module, and its findings
+join the file's result like any other, ``# noqa`` included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Dict, List, Mapping, Sequence, Tuple
+
+from qemlflow_lint.config.loading import Config
+from qemlflow_lint.analysis.engine import normalise_source
+from qemlflow_lint.model.findings import FileResult, Finding
+from qemlflow_lint.project.graph import ImportGraph, Module, source_roots
+from qemlflow_lint.rules.registry import all_rules
+from qemlflow_lint.analysis.noqa import comment_suppresses
+
+
+def apply_project_rules(
+    results: Sequence[FileResult], configs: Mapping[str, Config], *, noqa: bool = True
+) -> List[FileResult]:
+    """``results`` with the findings and units of every enabled project rule added.
+
+    ``configs`` maps each result's path to its configuration; results without one
+    (standard input, unreadable files) take no part in the graph.
+    """
+    rules = [rule for rule in all_rules() if rule.project]
+    enabled = {
+        path: [rule for rule in rules if config.is_enabled_for(rule.code, path)]
+        for path, config in configs.items()
+    }
+    if not any(enabled.values()):
+        return list(results)
+    # One graph per project (configuration folder): a module of one project never
+    # resolves an import of another, even when both sit in one tree.
+    projects: Dict[str, List[FileResult]] = {}
+    for result in results:
+        if result.path in configs:
+            projects.setdefault(configs[result.path].root, []).append(result)
+    by_path: Dict[str, Module] = {}
+    found: Dict[Tuple[str, str], List[Finding]] = {}
+    for root, members in sorted(projects.items()):
+        graph = ImportGraph.build(members, {result.path: source_roots(root) for result in members})
+        by_path.update((module.path, module) for module in graph.modules.values())
+        for rule in rules:
+            for name, findings in rule.check(graph).items():
+                found[(rule.code, graph.modules[name].path)] = findings
+    updated = []
+    for result in results:
+        module = by_path.get(result.path)
+        if module is None or not module.checked or not result.ok:
+            updated.append(result)
+            continue
+        units = dict(result.units)
+        extra: List[Finding] = []
+        suppressed = result.suppressed
+        texts = {(s.line, s.col): s.text for s in module.statements}
+        for rule in enabled.get(result.path, []):
+            units[rule.code] = 1
+            for finding in found.get((rule.code, module.path), []):
+                text = texts.get((finding.line, finding.col), "")
+                if noqa and comment_suppresses(finding.code, text):
+                    suppressed += 1
+                    continue
+                extra.append(replace(finding, source=normalise_source(text)))
+        updated.append(replace(result, findings=tuple(sorted([*result.findings, *extra])),
+                               units=units, suppressed=suppressed))
+    return updated

@@ -1,0 +1,204 @@
+"""Analysing many files: cached results first, then the rest on every core.
+
+The output never depends on the number of jobs: results come back in the order of the
+files given. Parsing makes many short-lived objects but no reference cycles, so the cyclic
+garbage collector is paused while files are analysed (it would otherwise spend a third of
+the run scanning objects that reference counting already frees).
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import signal
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+from qemlflow_lint.run.cache import ResultCache, digest_of, result_key, tool_fingerprint
+from qemlflow_lint.config.loading import Config
+from qemlflow_lint.analysis.context import is_test_path, module_name_for
+from qemlflow_lint.analysis.engine import analyse_source
+from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.analysis.source import decode, read_error
+
+#: Below this many files to analyse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 48
+
+
+@dataclass(frozen=True)
+class Job:
+    """One file to analyse, with the configuration that applies to it."""
+
+    path: str
+    config: Config
+
+
+#: What a worker sends back: the content digest (None when unreadable), the stat taken
+#: before reading, and the result.
+Outcome = Tuple[Optional[str], Optional[os.stat_result], FileResult]
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the duration (see the module docstring)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def analyse_file(path: str, config: Config, noqa: bool) -> Outcome:
+    """Stat, read, digest and analyse one file; never raises for bad input."""
+    try:
+        stat: Optional[os.stat_result] = os.stat(path)
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return None, None, analyse_source(read_error(error), path, config, noqa=noqa)
+    return digest_of(data), stat, analyse_source(decode(data), path, config, noqa=noqa)
+
+
+def _work(chunk: Tuple[Sequence[Tuple[str, int]], Sequence[Config], bool]) -> List[Outcome]:
+    files, configs, noqa = chunk
+    with paused_gc():
+        return [analyse_file(path, configs[index], noqa) for path, index in files]
+
+
+def _init_worker() -> None:
+    # Ctrl-C is the parent's to handle: it stops the pool and reports once.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+
+
+def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> List[Outcome]:
+    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        with paused_gc():
+            return [analyse_file(job.path, job.config, noqa) for job in jobs]
+    configs: List[Config] = []
+    index_of: Dict[int, int] = {}
+    files = []
+    for job in jobs:
+        if id(job.config) not in index_of:
+            index_of[id(job.config)] = len(configs)
+            configs.append(job.config)
+        files.append((job.path, index_of[id(job.config)]))
+    size = max(1, min(64, len(files) // (workers * 4)))
+    chunks = [(files[i : i + size], configs, noqa) for i in range(0, len(files), size)]
+    pool = _context().Pool(processes=workers, initializer=_init_worker)
+    try:
+        outcomes = [outcome for part in pool.imap(_work, chunks) for outcome in part]
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
+    return outcomes
+
+
+class _Identities:
+    """Where each file is, as far as its findings can tell: its absolute path, module name
+    (which ``__init__.py`` files around it decide) and test-ness. Folders are asked once
+    per run, since most files share them."""
+
+    def __init__(self) -> None:
+        self._packages: Dict[str, str] = {}
+
+    def _package(self, directory: str) -> str:
+        if directory not in self._packages:
+            self._packages[directory] = module_name_for(os.path.join(directory, "__init__.py"))
+        return self._packages[directory]
+
+    def of(self, path: str) -> str:
+        """The identity of ``path`` (part of its cache key)."""
+        absolute = os.path.abspath(path)
+        directory, filename = os.path.split(absolute)
+        stem = filename[:-3] if filename.endswith(".py") else os.path.splitext(filename)[0]
+        if stem == "__init__" or not os.path.isfile(os.path.join(directory, "__init__.py")):
+            name = module_name_for(path)
+        else:
+            name = f"{self._package(directory)}.{stem}"
+        return f"{absolute}\0{name}\0{is_test_path(path)}"
+
+
+def _from_cache(
+    jobs: Sequence[Job], cache: ResultCache, settings: Dict[int, str], results: List[Optional[FileResult]],
+    identities: _Identities,
+) -> List[int]:
+    """Fill ``results`` from the cache; return the indices of the jobs still to analyse.
+
+    A file whose stat information is unchanged uses its remembered digest; any other file
+    is read and hashed (cheap next to parsing) and looked up by that digest."""
+    stats: List[Tuple[int, os.stat_result]] = []
+    pending: List[int] = []
+    for index, job in enumerate(jobs):
+        try:
+            stats.append((index, os.stat(job.path)))
+        except OSError:
+            pending.append(index)  # analysing it reports why it cannot be read
+    known = cache.known_digests([(jobs[i].path, stat) for i, stat in stats])
+    wanted: List[Tuple[int, str]] = []
+    for (index, _), digest in zip(stats, known):
+        if digest is None:
+            try:
+                with open(jobs[index].path, "rb") as handle:
+                    digest = digest_of(handle.read())
+            except OSError:
+                pending.append(index)
+                continue
+        job = jobs[index]
+        wanted.append((index, result_key(digest, identities.of(job.path), settings[id(job.config)])))
+    found = cache.results([(key, jobs[index].path) for index, key in wanted])
+    hits = []
+    for (index, key), result in zip(wanted, found):
+        if result is None:
+            pending.append(index)
+        else:
+            results[index] = result
+            hits.append(key)
+    cache.touch(hits)
+    return sorted(pending)
+
+
+def run_jobs(
+    jobs: Sequence[Job], *, noqa: bool = True, workers: int = 1, cache: Optional[ResultCache] = None
+) -> List[FileResult]:
+    """Every job's result, in job order: from the cache when the file is unchanged,
+    otherwise analysed (on ``workers`` processes) and stored in the cache."""
+    settings: Dict[int, str] = {}
+    tool = tool_fingerprint() if cache is not None else ""
+    for job in jobs:
+        if id(job.config) not in settings:
+            settings[id(job.config)] = f"{job.config.fingerprint()}\0noqa={noqa}\0{tool}"
+    results: List[Optional[FileResult]] = [None] * len(jobs)
+    pending: List[int] = []
+    identities = _Identities()
+    if cache is not None:
+        pending = _from_cache(jobs, cache, settings, results, identities)
+    else:
+        pending = list(range(len(jobs)))
+    outcomes = _analyse_all([jobs[i] for i in pending], noqa, workers)
+    stored = []
+    for index, (digest, stat, result) in zip(pending, outcomes):
+        results[index] = result
+        if cache is not None and digest is not None and stat is not None:
+            job = jobs[index]
+            stored.append((job.path, identities.of(job.path), settings[id(job.config)], stat, digest, result))
+    if cache is not None:
+        cache.store(stored)
+    return [result for result in results if result is not None]

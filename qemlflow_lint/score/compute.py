@@ -1,0 +1,214 @@
+"""The compliance score: one explainable number from 0 to 100.
+
+For each rule *r* in the score: Oᵣ = units of the rule in the analysed files, Vᵣ =
+distinct units with at least one unsuppressed finding, pᵣ = 1 − Vᵣ/Oᵣ (1 when Oᵣ = 0),
+wᵣ = the rule's weight::
+
+    score = 100 · Σ wᵣ·pᵣ / Σ wᵣ          (rounded to one decimal)
+
+A file *f* loses 100·wᵣ/Σw · Vᵣ,f/Oᵣ points for rule *r*; these losses add up exactly
+to 100 − score (the arithmetic is exact, with fractions), so every point can be traced
+to a file and a rule, and repairing a file regains exactly what it lost. Rules with
+weight 0, and rules no analysed file enables, are not part of the score.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
+
+from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
+from qemlflow_lint.rules.registry import all_rules, find_rule
+
+
+@dataclass(frozen=True)
+class ScoreProfile:
+    """A named, versioned set of default weights. A change of any weight is a new version."""
+
+    name: str
+    version: int
+    weights: Tuple[Tuple[str, float], ...]
+    #: Why each rule weighs what it does.
+    reasons: Tuple[Tuple[str, str], ...]
+
+    def weight(self, code: str) -> float:
+        """The profile's weight of a rule (1 for a rule the profile predates)."""
+        return dict(self.weights).get(code, 1.0)
+
+
+#: The default profile. Weights follow the team's philosophy: import time first (the
+#: package must import in under a second), then correctness of error handling and a
+#: typed public API, then documentation and tidiness.
+DEFAULT_PROFILE = ScoreProfile(
+    name="qemlflow-philosophy",
+    version=2,
+    weights=(
+        ("QF001", 3.0), ("QF002", 2.0), ("QF003", 1.0), ("QF004", 2.0),
+        ("QF005", 1.0), ("QF006", 2.0), ("QF007", 2.0), ("QF008", 1.0),
+        ("QF101", 3.0), ("QF102", 2.0),
+    ),
+    reasons=(
+        ("QF001", "import time is the first goal: one heavy import costs every user seconds"),
+        ("QF002", "a typed public API is checked by tools on every call site"),
+        ("QF003", "documentation matters, but a missing docstring breaks nothing"),
+        ("QF004", "a bare except hides Ctrl-C, SystemExit and real bugs"),
+        ("QF005", "star imports obscure names but are easy to spot and fix"),
+        ("QF006", "import-time side effects change other people's programs"),
+        ("QF007", "a swallowed exception hides failures until they surface elsewhere"),
+        ("QF008", "size is a smell, not a defect"),
+        ("QF101", "a heavy import reached through your own modules costs every importer"),
+        ("QF102", "import cycles break on reordering and block deferring any of their modules"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class RuleScore:
+    """One rule's part of the score."""
+
+    code: str
+    symbol: str
+    unit: str
+    units: int
+    violating: int
+    weight: float
+    points_lost: Fraction
+
+    @property
+    def coverage(self) -> Fraction:
+        """pᵣ: the share of units without a finding (1 when there are no units)."""
+        return Fraction(1) if self.units == 0 else 1 - Fraction(self.violating, self.units)
+
+
+@dataclass(frozen=True)
+class FileLoss:
+    """The points one file loses for one rule: it has ``violating`` of the rule's units."""
+
+    path: str
+    code: str
+    violating: int
+    units: int
+    points: Fraction
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A repair and exactly how many points it regains."""
+
+    path: str
+    code: str
+    count: int
+    points: Fraction
+    text: str
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """Everything the score is made of; output formats are pure functions of it."""
+
+    exact: Fraction
+    profile: ScoreProfile
+    rules: Tuple[RuleScore, ...]
+    losses: Tuple[FileLoss, ...]
+    files: int
+    unparseable: Tuple[Tuple[str, str], ...]
+
+    @property
+    def score(self) -> float:
+        """The score, rounded to one decimal (half up, so 99.95 is 100.0)."""
+        return float(round_tenths(self.exact)) / 10
+
+    def rule(self, code: str) -> Optional[RuleScore]:
+        """The part of one rule, if it is in the score."""
+        return next((r for r in self.rules if r.code == code), None)
+
+    def file_points(self) -> List[Tuple[str, Fraction]]:
+        """Points lost per file, most first (ties by path)."""
+        totals: Dict[str, Fraction] = defaultdict(Fraction)
+        for loss in self.losses:
+            totals[loss.path] += loss.points
+        return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+
+    def best_fixes(self, limit: Optional[int] = None) -> List[Fix]:
+        """The (file, rule) repairs that regain the most points, most first."""
+        fixes = []
+        for loss in self.losses:
+            rule = find_rule(loss.code)
+            text = rule.fix_text(loss.violating, loss.path) if rule else f"fix {loss.code} in {loss.path}"
+            fixes.append(Fix(loss.path, loss.code, loss.violating, loss.points, text))
+        fixes.sort(key=lambda fix: (-fix.points, fix.path, fix.code))
+        return fixes[:limit] if limit is not None else fixes
+
+
+def round_tenths(value: Fraction) -> int:
+    """``value`` in tenths, rounded half up (exact: no binary floating point)."""
+    scaled = value * 10
+    return int(scaled + Fraction(1, 2)) if scaled >= 0 else -int(-scaled + Fraction(1, 2))
+
+
+def apportion_tenths(parts: Sequence[Fraction], total_tenths: int) -> List[int]:
+    """Round ``parts`` to tenths so that they add up to ``total_tenths`` exactly
+    (largest remainder), for ledgers whose rounded lines must sum to the rounded total."""
+    floors = [int(part * 10) for part in parts]
+    remainders = sorted(range(len(parts)), key=lambda i: (-(parts[i] * 10 - floors[i]), i))
+    shortfall = total_tenths - sum(floors)
+    for index in remainders[: max(shortfall, 0)]:
+        floors[index] += 1
+    return floors
+
+
+def _exact(weight: float) -> Fraction:
+    """A weight as the decimal its user wrote (0.1 is 1/10, not the nearest binary float)."""
+    return Fraction(str(float(weight)))
+
+
+def effective_weights(profile: ScoreProfile, overrides: Mapping[str, float]) -> Dict[str, float]:
+    """The profile's weights with the configured ones replacing them."""
+    weights = {rule.code: profile.weight(rule.code) for rule in all_rules()}
+    weights.update(overrides)
+    return weights
+
+
+def compute_score(
+    results: Sequence[FileResult],
+    weights: Mapping[str, float],
+    profile: ScoreProfile = DEFAULT_PROFILE,
+) -> ScoreReport:
+    """The score of ``results`` (the files of one run, in any order)."""
+    in_score = sorted(
+        {code for result in results for code in result.units if weights.get(code, 0) > 0}
+    )
+    units: Dict[str, int] = defaultdict(int)
+    violating: Dict[Tuple[str, str], Set[str]] = defaultdict(set)  # (code, path) → units
+    for result in results:
+        for code, count in result.units.items():
+            units[code] += count
+        for finding in result.findings:
+            if finding.code != UNREADABLE_CODE:
+                violating[(finding.code, result.path)].add(finding.unit)
+    total_weight: Fraction = sum((_exact(weights[code]) for code in in_score), Fraction(0))
+    rules: List[RuleScore] = []
+    losses: List[FileLoss] = []
+    kept = Fraction(0)
+    for code in in_score:
+        weight = _exact(weights[code])
+        share = 100 * weight / total_weight
+        rule_violating = 0
+        for (loss_code, path), bad in sorted(violating.items()):
+            if loss_code != code or not units[code]:
+                continue
+            rule_violating += len(bad)
+            losses.append(FileLoss(path, code, len(bad), units[code], share * Fraction(len(bad), units[code])))
+        rule_class = find_rule(code)
+        points = share * (Fraction(rule_violating, units[code]) if units[code] else Fraction(0))
+        rules.append(RuleScore(
+            code, rule_class.symbol if rule_class else code, rule_class.unit if rule_class else "unit",
+            units[code], rule_violating, weights[code], points,
+        ))
+        kept += share - points
+    exact = kept if total_weight else Fraction(100)
+    unparseable = tuple(sorted((r.path, r.error or "") for r in results if not r.ok))
+    return ScoreReport(exact, profile, tuple(rules), tuple(losses), len(results), unparseable)
+

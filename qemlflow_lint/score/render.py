@@ -1,0 +1,222 @@
+"""The score as text, Markdown and JSON: pure functions of a :class:`ScoreReport`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from qemlflow_lint import __version__
+from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.score.compute import ScoreReport, apportion_tenths, round_tenths
+
+#: The team's headline counts, by rule: what the old script printed, now exact.
+HEADLINES: Dict[str, str] = {
+    "QF001": "Import violations: {v} of {o} modules import heavy modules at import time",
+    "QF002": "Missing type hints: {v} of {o} public functions",
+    "QF003": "Documentation coverage: {p} of {o} public objects documented",
+    "QF004": "Bare excepts: {v} of {o} except handlers",
+    "QF005": "Star imports: {v} of {o} modules",
+    "QF006": "Import-time side effects: {v} of {o} modules",
+    "QF007": "Swallowed exceptions: {v} of {o} except handlers",
+    "QF008": "Oversized modules: {v} of {o} modules",
+}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The verdict of ``--fail-under``, ``--no-regress`` and unparseable files."""
+
+    passed: bool
+    reasons: Tuple[str, ...]
+    fail_under: Optional[float] = None
+    recorded: Optional[float] = None
+
+    @property
+    def checked(self) -> bool:
+        """True when some gate was asked for (unparseable files always count)."""
+        return self.fail_under is not None or self.recorded is not None or not self.passed
+
+    def verdict(self, score: float) -> str:
+        """One line: PASS or FAIL and why."""
+        if not self.passed:
+            return "FAIL: " + "; ".join(self.reasons)
+        checks = []
+        if self.fail_under is not None:
+            checks.append(f"at least {self.fail_under:g} (--fail-under)")
+        if self.recorded is not None:
+            checks.append(f"not below the recorded {self.recorded:.1f} (--no-regress)")
+        return f"PASS: score {score:.1f} is " + " and ".join(checks)
+
+
+def percent(value: Fraction) -> str:
+    """``0.873`` → ``87.3%``."""
+    return f"{round_tenths(value * 100) / 10:.1f}%"
+
+
+def points(value: Fraction) -> str:
+    """Points to one decimal."""
+    return f"{round_tenths(value) / 10:.1f}"
+
+
+def headlines(report: ScoreReport) -> List[str]:
+    """The headline counts of the rules in the score."""
+    lines = []
+    for rule in report.rules:
+        template = HEADLINES.get(rule.code)
+        if template:
+            lines.append(template.format(v=rule.violating, o=rule.units, p=percent(rule.coverage)))
+    return lines
+
+
+def ledger(report: ScoreReport) -> List[Tuple[str, str]]:
+    """(path, points) per file, rounded so that the lines add up to 100 − score exactly."""
+    files = report.file_points()
+    lost_tenths = 1000 - round_tenths(report.exact)
+    tenths = apportion_tenths([p for _, p in files], lost_tenths)
+    return [(path, f"{t / 10:.1f}") for (path, _), t in zip(files, tenths)]
+
+
+def render_text(
+    report: ScoreReport, gate: Gate, *, top: int = 10, detailed: bool = False,
+    results: Sequence[FileResult] = (), new_findings: Optional[int] = None,
+) -> str:
+    """The human report: score, per-rule table, headlines, where points went, best fixes."""
+    out = [
+        f"Compliance score: {report.score:.1f}/100 "
+        f"(profile {report.profile.name} v{report.profile.version}, {report.files} files)",
+    ]
+    if new_findings is not None:
+        out.append(f"New findings (not in the baseline): {new_findings}")
+    out += ["", f"{'rule':<6} {'symbol':<24} {'units':>6} {'violating':>9} {'coverage':>8} {'weight':>6} {'lost':>5}"]
+    for rule in report.rules:
+        out.append(
+            f"{rule.code:<6} {rule.symbol:<24} {rule.units:>6} {rule.violating:>9} "
+            f"{percent(rule.coverage):>8} {rule.weight:>6g} {points(rule.points_lost):>5}"
+        )
+    out += ["", *headlines(report)]
+    places = ledger(report)
+    if places:
+        shown = places if detailed else places[:top]
+        out += ["", f"Points lost by file ({points(100 - report.exact)} in all):"]
+        out += [f"  {lost:>5}  {path}" for path, lost in shown]
+        if len(places) > len(shown):
+            out.append(f"  ... {len(places) - len(shown)} more files (--detailed-report shows all)")
+        out += ["", "Best next fixes:"]
+        out += [f"  +{points(fix.points):>4}  {fix.text} ({fix.code})" for fix in report.best_fixes(top)]
+    if report.unparseable:
+        out += ["", "Could not be analysed (these fail every gate):"]
+        out += [f"  {path}: {reason}" for path, reason in report.unparseable]
+    if detailed:
+        out += ["", *_findings_by_rule(results)]
+    if gate.checked:
+        out += ["", gate.verdict(report.score)]
+    return "\n".join(out) + "\n"
+
+
+def _findings_by_rule(results: Sequence[FileResult]) -> List[str]:
+    grouped: Dict[str, Dict[str, List[str]]] = {}
+    for result in results:
+        for finding in result.findings:
+            grouped.setdefault(finding.code, {}).setdefault(result.path, []).append(
+                f"      {finding.line}:{finding.col + 1} {finding.message}"
+            )
+    lines = ["Findings by rule and file:"]
+    for code in sorted(grouped):
+        lines.append(f"  {code}")
+        for path in sorted(grouped[code]):
+            lines += [f"    {path}", *grouped[code][path]]
+    return lines if grouped else ["Findings by rule and file: none"]
+
+
+def render_markdown(
+    report: ScoreReport, gate: Gate, *, top: int = 10, new_findings: Optional[int] = None
+) -> str:
+    """The report as Markdown (a CI job summary or a pull-request comment)."""
+    out = [f"## Compliance score: {report.score:.1f}/100", ""]
+    out.append(f"Profile `{report.profile.name}` v{report.profile.version}, {report.files} files analysed.")
+    if new_findings is not None:
+        out.append(f"New findings (not in the baseline): **{new_findings}**.")
+    if gate.checked:
+        out += ["", f"**{gate.verdict(report.score)}**"]
+    out += ["", "| rule | symbol | units | violating | coverage | weight | points lost |", "|---|---|--:|--:|--:|--:|--:|"]
+    for rule in report.rules:
+        out.append(
+            f"| {rule.code} | `{rule.symbol}` | {rule.units} | {rule.violating} | "
+            f"{percent(rule.coverage)} | {rule.weight:g} | {points(rule.points_lost)} |"
+        )
+    lines = headlines(report)
+    if lines:
+        out += ["", *[f"- {line}" for line in lines]]
+    fixes = report.best_fixes(top)
+    if fixes:
+        out += ["", "### Best next fixes", "", "| gain | fix |", "|--:|---|"]
+        out += [f"| +{points(fix.points)} | {_md(fix.text)} ({fix.code}) |" for fix in fixes]
+    if report.unparseable:
+        out += ["", "### Could not be analysed", ""]
+        out += [f"- `{_md(path)}`: {_md(reason)}" for path, reason in report.unparseable]
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def report_dict(
+    report: ScoreReport, gate: Gate, results: Sequence[FileResult], config_hash: str,
+    *, detailed: bool = False, new_findings: Optional[int] = None,
+) -> Dict[str, Any]:
+    """Everything needed to recompute the score later, as JSON-ready data."""
+    files: Dict[str, Dict[str, Any]] = {}
+    for result in sorted(results, key=lambda r: r.path):
+        violating: Dict[str, set[str]] = {}
+        for finding in result.findings:
+            violating.setdefault(finding.code, set()).add(finding.unit)
+        files[result.path] = {
+            "units": dict(sorted(result.units.items())),
+            "violating": {code: len(units) for code, units in sorted(violating.items()) if code in result.units},
+        }
+    for path, lost in report.file_points():
+        files[path]["points_lost"] = float(lost)
+    payload: Dict[str, Any] = {
+        "tool": {"name": "qemlflow-lint", "version": __version__},
+        "profile": {
+            "name": report.profile.name,
+            "version": report.profile.version,
+            "weights": {rule.code: rule.weight for rule in report.rules},
+        },
+        "config_hash": config_hash,
+        "score": report.score,
+        "score_exact": float(report.exact),
+        "files_analysed": report.files,
+        "rules": {
+            rule.code: {
+                "symbol": rule.symbol, "unit": rule.unit, "units": rule.units,
+                "violating": rule.violating, "coverage": float(rule.coverage),
+                "weight": rule.weight, "points_lost": float(rule.points_lost),
+            }
+            for rule in report.rules
+        },
+        "files": files,
+        "unparseable": [{"path": path, "reason": reason} for path, reason in report.unparseable],
+        "best_next_fixes": [
+            {"path": f.path, "code": f.code, "count": f.count, "points": float(f.points), "text": f.text}
+            for f in report.best_fixes()
+        ],
+        "gate": {"passed": gate.passed, "reasons": list(gate.reasons), "fail_under": gate.fail_under,
+                 "recorded": gate.recorded},
+    }
+    if new_findings is not None:
+        payload["new_findings"] = new_findings
+    if detailed:
+        payload["findings"] = [
+            {"path": r.path, "line": f.line, "column": f.col + 1, "code": f.code, "message": f.message}
+            for r in results for f in r.findings
+        ]
+    return payload
+
+
+def render_json(*args: Any, **kwargs: Any) -> str:
+    """:func:`report_dict` as indented JSON."""
+    return json.dumps(report_dict(*args, **kwargs), indent=2, sort_keys=False) + "\n"

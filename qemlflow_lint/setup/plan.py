@@ -1,0 +1,233 @@
+"""What ``qemlflow-lint init`` does to each file of a project, planned before anything is
+written.
+
+:func:`plan` reads the project's files once and runs the text edits of
+:mod:`qemlflow_lint.setup.files` on them, choosing the file each tool actually reads: the
+first of ``setup.cfg``, ``tox.ini`` and ``.flake8`` with a ``[flake8]`` section (else a new
+``.flake8``), and pylint's own rc file, the ``[tool.pylint]`` tables of ``pyproject.toml`` or
+the ``[pylint.*]`` sections of ``setup.cfg``/``tox.ini``, in pylint's order. The result says,
+per file, the text before and after and what was done, kept or left to the user;
+:func:`describe` and :func:`unified_diff` render it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+from qemlflow_lint.setup import files as setup_files
+from qemlflow_lint.setup.files import Edit
+
+
+class SetupError(Exception):
+    """A project file that init cannot read; the message says which and why."""
+
+
+#: Where flake8 looks for its ``[flake8]`` section, in its order.
+FLAKE8_FILES = ("setup.cfg", "tox.ini", ".flake8")
+#: pylint's own INI files, which it prefers to ``pyproject.toml``, in its order.
+PYLINTRC_FILES = ("pylintrc", ".pylintrc")
+PYLINTRC_TOML_FILES = ("pylintrc.toml", ".pylintrc.toml")
+
+
+class FilePlan(NamedTuple):
+    """What init does to one file: its text before and after, and the notes of the edits."""
+
+    path: str
+    before: Optional[str]
+    edit: Edit
+    newline: str = "\n"
+
+    @property
+    def changed(self) -> bool:
+        """True when the file is created or its text changes."""
+        return self.edit.text is not None and self.edit.text != self.before
+
+
+class _Project:
+    """The project's files, read once each (``\\n`` line endings; ``None``: no such file)."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._texts: Dict[str, Tuple[Optional[str], str]] = {}
+
+    def read(self, name: str) -> Tuple[Optional[str], str]:
+        """The text of ``name`` and its line ending."""
+        if name not in self._texts:
+            path = os.path.join(self.root, name)
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except FileNotFoundError:
+                self._texts[name] = (None, "\n")
+            except OSError as error:
+                raise SetupError(f"{name}: cannot read it: {error.strerror or error}") from None
+            else:
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise SetupError(f"{name}: not UTF-8 text; init edits UTF-8 files only") from None
+                crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+                self._texts[name] = (text.replace("\r\n", "\n") if crlf else text, "\r\n" if crlf else "\n")
+        return self._texts[name]
+
+    def text(self, name: str) -> Optional[str]:
+        """The text of ``name``, or ``None``."""
+        return self.read(name)[0]
+
+
+def _flake8_file(project: _Project) -> str:
+    for name in FLAKE8_FILES:
+        if setup_files.has_ini_section(project.text(name), ["flake8"]):
+            return name
+    return ".flake8"
+
+
+def _ini_section(text: Optional[str], candidates: Sequence[str]) -> str:
+    data = setup_files.parse_ini(text or "") or {}
+    return next((name for name in candidates if name in data), candidates[0])
+
+
+def _pylint_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
+    """The file pylint reads its configuration from, and the edit that loads the plugin."""
+    for name in PYLINTRC_FILES:
+        text = project.text(name)
+        if text is not None:
+            return name, _ini_plugin_step(_ini_section(text, ("MAIN", "MASTER", "main", "master")))
+    for name in PYLINTRC_TOML_FILES:
+        if project.text(name) is not None:
+            return name, _by_hand(f"pylint reads {name}: add load-plugins = [\"{setup_files.PYLINT_PLUGIN}\"] "
+                                  "to its [tool.pylint.main] table by hand")
+    pyproject = setup_files.parse_toml(project.text("pyproject.toml") or "") or {}
+    if "pylint" not in pyproject.get("tool", {}):
+        for name in ("setup.cfg", "tox.ini"):
+            data = setup_files.parse_ini(project.text(name) or "") or {}
+            sections = [section for section in data if section.lower().startswith("pylint.")]
+            if sections:
+                candidates = ("pylint.main", "pylint.MAIN", "pylint.master", "pylint.MASTER")
+                return name, _ini_plugin_step(_ini_section(project.text(name), candidates))
+    return "pyproject.toml", setup_files.add_pylint_plugin
+
+
+def _ini_plugin_step(section: str) -> Callable[[Optional[str]], Edit]:
+    def step(text: Optional[str]) -> Edit:
+        return setup_files.add_to_ini_list(text, section, ("load-plugins", "load_plugins"), setup_files.PYLINT_PLUGIN)
+
+    return step
+
+
+def _by_hand(note: str) -> Callable[[Optional[str]], Edit]:
+    def step(text: Optional[str]) -> Edit:
+        return Edit(text, left=(note,))
+
+    return step
+
+
+def _workflow_step(force: bool) -> Callable[[Optional[str]], Edit]:
+    wanted = setup_files.workflow()
+
+    def step(text: Optional[str]) -> Edit:
+        if text is None:
+            return Edit(wanted, ("added the workflow",))
+        if text == wanted:
+            return Edit(text, kept=("the workflow is up to date",))
+        if force:
+            return Edit(wanted, ("replaced the workflow (--force)",))
+        return Edit(text, left=("the file differs from the workflow init writes; --force replaces it",))
+
+    return step
+
+
+def _tox_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
+    """``tox.ini``, unless tox reads its configuration from another file (which a new
+    ``tox.ini`` would override): then the lint environment is left to the user."""
+    if project.text("tox.ini") is None:
+        pyproject = setup_files.parse_toml(project.text("pyproject.toml") or "") or {}
+        elsewhere = (
+            "tox.toml" if project.text("tox.toml") is not None
+            else "pyproject.toml" if isinstance(pyproject.get("tool"), dict) and "tox" in pyproject["tool"]
+            else "setup.cfg" if setup_files.has_ini_section(project.text("setup.cfg"), ["tox:tox"])
+            else None
+        )
+        if elsewhere is not None:
+            return elsewhere, _by_hand(f"tox reads {elsewhere}: add a `lint` environment that runs "
+                                       "`flake8 --select QF .` and `qemlflow-lint score` by hand")
+    return "tox.ini", setup_files.add_lint_environment
+
+
+def _has_gate(pyproject: Optional[str]) -> bool:
+    data = setup_files.parse_toml(pyproject or "") or {}
+    section = data.get("tool", {}).get("qemlflow-lint", {})
+    return isinstance(section, dict) and isinstance(section.get("score"), dict) and "fail-under" in section["score"]
+
+
+def plan(root: str, fail_under: Optional[float], force: bool, score: Callable[[str], float]) -> List[FilePlan]:
+    """What init would do to each file of the project in ``root``, in a stable order.
+
+    Without ``fail_under`` and a gate already configured, the gate starts at ``score(root)``
+    (today's score) rounded down; ``force`` replaces a workflow that differs.
+    """
+    project = _Project(root)
+    gate_note = ""
+    if fail_under is None and not _has_gate(project.text("pyproject.toml")):
+        today = score(root)
+        fail_under = float(math.floor(today))
+        gate_note = f"the gate starts at today's score, {today:.1f}, rounded down"
+    gate = 100.0 if fail_under is None else fail_under
+
+    def qemlflow_table(text: Optional[str]) -> Edit:
+        edit = setup_files.add_qemlflow_table(text, gate)
+        return edit._replace(done=edit.done + ((gate_note,) if gate_note and edit.done else ()))
+
+    steps: List[Tuple[str, Callable[[Optional[str]], Edit]]] = [
+        ("pyproject.toml", qemlflow_table),
+        (_flake8_file(project), setup_files.add_flake8_select),
+        _pylint_step(project),
+        _tox_step(project),
+        (".pre-commit-config.yaml", setup_files.add_pre_commit_hooks),
+        (setup_files.WORKFLOW_PATH, _workflow_step(force)),
+    ]
+    order: List[str] = []
+    edits: Dict[str, Edit] = {}
+    for name, step in steps:
+        if name not in edits:
+            order.append(name)
+            edits[name] = Edit(project.text(name))
+        edits[name] = edits[name].then(step)
+    return [FilePlan(name, project.text(name), edits[name], project.read(name)[1]) for name in order]
+
+
+def describe(plan: FilePlan, dry_run: bool) -> str:
+    """One line: the file, what happens to it, and the notes."""
+    if not plan.changed:
+        status = "unchanged"
+    elif plan.before is None:
+        status = "would create" if dry_run else "created"
+    else:
+        status = "would update" if dry_run else "updated"
+    notes = [*plan.edit.done, *plan.edit.kept, *(f"left: {note}" for note in plan.edit.left)]
+    return f"{plan.path}: {status}" + (f" — {'; '.join(notes)}" if notes else "")
+
+
+def _diff_lines(text: str) -> List[str]:
+    """The lines of ``text`` with their ``\n`` (only ``\n`` ends a line, as for git)."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
+def unified_diff(plan: FilePlan) -> str:
+    """The change to one file as a unified diff (``a/``, ``b/`` prefixes; ``/dev/null`` for a
+    new file)."""
+    import difflib  # only --dry-run shows diffs
+
+    before = _diff_lines(plan.before or "")
+    after = _diff_lines(plan.edit.text or "")
+    source = "/dev/null" if plan.before is None else f"a/{plan.path}"
+    lines = []
+    for line in difflib.unified_diff(before, after, source, f"b/{plan.path}"):
+        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
