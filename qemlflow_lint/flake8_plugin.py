@@ -12,22 +12,15 @@ flake8's own ``select``/``ignore``/``per-file-ignores`` then filter what the plu
 from __future__ import annotations
 
 import ast
-from typing import Any, ClassVar, Iterator, Sequence, Tuple
+from typing import Any, ClassVar, Dict, Iterator, Sequence, Tuple
 
 from qemlflow_lint import __version__
-from qemlflow_lint.config.loading import ConfigError, ConfigResolver, overrides_from
-from qemlflow_lint.analysis.engine import analyse_tree, file_context
+from qemlflow_lint.config.errors import ConfigError
+from qemlflow_lint.config.loading import ConfigResolver, host_options, overrides_from
 from qemlflow_lint.model.findings import UNREADABLE_CODE
-from qemlflow_lint.rules.registry import enabled_rules
+from qemlflow_lint.run.file import analyse_parsed
 
 Flake8Result = Tuple[int, int, str, Any]
-
-#: flake8 option → configuration key.
-_OPTIONS = {
-    "qf_heavy_modules": "heavy-modules",
-    "qf_extend_heavy_modules": "extend-heavy-modules",
-    "qf_max_module_lines": "max-module-lines",
-}
 
 
 class Flake8Plugin:
@@ -50,23 +43,17 @@ class Flake8Plugin:
             "--qf-config", parse_from_config=True, default=None, metavar="FILE",
             help="qemlflow-lint: read [tool.qemlflow-lint] from FILE instead of the nearest pyproject.toml",
         )
-        manager.add_option(
-            "--qf-heavy-modules", parse_from_config=True, comma_separated_list=True, default=None,
-            help="qemlflow-lint: replace the heavy-module list (QF001)",
-        )
-        manager.add_option(
-            "--qf-extend-heavy-modules", parse_from_config=True, comma_separated_list=True,
-            default=None, help="qemlflow-lint: add modules to the heavy-module list (QF001)",
-        )
-        manager.add_option(
-            "--qf-max-module-lines", parse_from_config=True, default=None, type=int,
-            help="qemlflow-lint: the most lines a module may have (QF008, default 1000)",
-        )
+        for option, codes in host_options().values():
+            kind: Dict[str, Any] = {"type": int} if option.kind == "positive-integer" else {"comma_separated_list": True}
+            manager.add_option(
+                f"--qf-{option.key}", parse_from_config=True, default=None, **kind,
+                help=f"qemlflow-lint: {option.help} ({', '.join(codes)}; default {option.default_text})",
+            )
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
         """Build this run's configuration resolver from flake8's options."""
-        values = {key: getattr(options, name, None) for name, key in _OPTIONS.items()}
+        values = {key: getattr(options, f"qf_{option.attribute}", None) for key, (option, _) in host_options().items()}
         cls.resolver = ConfigResolver(
             getattr(options, "qf_config", None),
             [overrides_from(values, "flake8 option")],
@@ -84,9 +71,8 @@ class Flake8Plugin:
             return
         if config.is_excluded(self.filename):
             return
-        file = file_context(self.filename, self.lines, config, self.tree)
         try:
-            findings, _ = analyse_tree(self.tree, file, enabled_rules(config, self.filename))
+            findings = analyse_parsed(self.tree, self.filename, self.lines, config)
         except RecursionError:  # flake8 reports code this deep itself; never crash its run
             return
         for finding in findings:

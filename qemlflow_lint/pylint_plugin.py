@@ -13,15 +13,16 @@ command line). A configuration error is reported as the fatal message
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from pylint.checkers import BaseRawFileChecker
 
-from qemlflow_lint.config.loading import ConfigError, ConfigResolver, overrides_from
-from qemlflow_lint.analysis.engine import analyse_source
+from qemlflow_lint.analysis.source import SourceError, decode
+from qemlflow_lint.config.errors import ConfigError
+from qemlflow_lint.config.loading import ConfigResolver, host_options, overrides_from
 from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.rules.registry import all_rules
-from qemlflow_lint.analysis.source import SourceError, decode
+from qemlflow_lint.run.file import analyse_source
 
 if TYPE_CHECKING:
     from astroid import nodes
@@ -30,12 +31,6 @@ if TYPE_CHECKING:
 CONFIG_ERROR_ID = "F7700"
 CONFIG_ERROR_SYMBOL = "qemlflow-lint-config-error"
 
-#: pylint option → configuration key.
-_OPTIONS = {
-    "qf-heavy-modules": "heavy-modules",
-    "qf-extend-heavy-modules": "extend-heavy-modules",
-    "qf-max-module-lines": "max-module-lines",
-}
 
 
 def _message_table() -> Dict[str, Tuple[str, str, str]]:
@@ -50,23 +45,29 @@ def _message_table() -> Dict[str, Tuple[str, str, str]]:
     return table
 
 
+def _options() -> Tuple[Tuple[str, Dict[str, Any]], ...]:
+    """``qf-config`` and a ``qf-<key>`` option for every option the rules declare."""
+    options: List[Tuple[str, Dict[str, Any]]] = [
+        ("qf-config", {"type": "string", "default": "", "metavar": "<file>",
+                       "help": "Read [tool.qemlflow-lint] from this file instead of the nearest pyproject.toml."}),
+    ]
+    for option, codes in host_options().values():
+        described = f"{option.help[:1].upper()}{option.help[1:]} ({', '.join(codes)}; default {option.default_text})"
+        if option.kind == "positive-integer":
+            spec: Dict[str, Any] = {"type": "int", "default": 0, "metavar": "<int>",
+                                    "help": f"{described}; 0 keeps the configured value."}
+        else:
+            spec = {"type": "csv", "default": (), "metavar": "<values>", "help": f"{described}."}
+        options.append((f"qf-{option.key}", spec))
+    return tuple(options)
+
+
 class QemlflowChecker(BaseRawFileChecker):
     """Reports qemlflow-lint findings as pylint messages."""
 
     name = "qemlflow-lint"
     msgs = _message_table()  # type: ignore[assignment]
-    options = (
-        ("qf-config", {"type": "string", "default": "", "metavar": "<file>",
-                       "help": "Read [tool.qemlflow-lint] from this file instead of the "
-                               "nearest pyproject.toml."}),
-        ("qf-heavy-modules", {"type": "csv", "default": (), "metavar": "<modules>",
-                              "help": "Replace the heavy-module list (QF001)."}),
-        ("qf-extend-heavy-modules", {"type": "csv", "default": (), "metavar": "<modules>",
-                                     "help": "Add modules to the heavy-module list (QF001)."}),
-        ("qf-max-module-lines", {"type": "int", "default": 0, "metavar": "<int>",
-                                 "help": "The most lines a module may have (QF008); "
-                                         "0 keeps the configured value (default 1000)."}),
-    )
+    options = _options()
 
     def __init__(self, linter: PyLinter) -> None:
         super().__init__(linter)
@@ -76,8 +77,8 @@ class QemlflowChecker(BaseRawFileChecker):
         """Build this run's configuration resolver from pylint's options."""
         config: Any = self.linter.config
         values: Dict[str, object] = {}
-        for option, key in _OPTIONS.items():
-            value = getattr(config, option.replace("-", "_"), None)
+        for key, (option, _) in host_options().items():
+            value = getattr(config, f"qf_{option.attribute}", None)
             values[key] = list(value) if isinstance(value, (list, tuple)) else (value or None)
         config_file: Optional[str] = getattr(config, "qf_config", "") or None
         self.resolver = ConfigResolver(config_file, [overrides_from(values, "pylint option")])

@@ -165,7 +165,7 @@ def test_a_file_removed_between_discovery_and_reading(
         os.remove(jobs[1].path)
         return original(jobs, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("qemlflow_lint.cli.common.run_jobs", remove_then_run)
+    monkeypatch.setattr("qemlflow_lint.run.api.run_jobs", remove_then_run)
     assert main(["check", "--select", "QF001", "pkg"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == [

@@ -9,9 +9,12 @@ from typing import Optional
 
 import pytest
 
-from qemlflow_lint.config.loading import Config, ConfigError
-from qemlflow_lint.analysis.context import module_name_for
-from qemlflow_lint.analysis.engine import analyse_source, literal_all
+from qemlflow_lint.config.errors import ConfigError
+from qemlflow_lint.config.loading import with_values
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.analysis.engine import literal_all
+from qemlflow_lint.model.modules import module_name as module_name_for
+from qemlflow_lint.run.file import analyse_source
 from qemlflow_lint.model.heavy import match_heavy
 from qemlflow_lint.rules.registry import enabled_rules
 
@@ -21,8 +24,8 @@ PROJECT_RULES = {"QF101", "QF102"}
 EVERY_RULE = PER_FILE_RULES | PROJECT_RULES
 
 
-def _codes(text: str, path: str = "pkg/mod.py", config: Optional[Config] = None) -> list[str]:
-    return [f.code for f in analyse_source(text, path, config or Config()).findings]
+def _codes(text: str, path: str = "pkg/mod.py", config: Optional[Settings] = None) -> list[str]:
+    return [f.code for f in analyse_source(text, path, config or Settings()).findings]
 
 
 # --- unit counts (the score's denominators) -------------------------------------------
@@ -40,7 +43,7 @@ def _codes(text: str, path: str = "pkg/mod.py", config: Optional[Config] = None)
     ],
 )
 def test_qf001_counts_one_unit_per_checked_module(path: str, units: int) -> None:
-    result = analyse_source(HEAVY_MODULE, path, Config())
+    result = analyse_source(HEAVY_MODULE, path, Settings())
     assert result.units["QF001"] == units
     assert [f.code for f in result.findings if f.code == "QF001"] == ["QF001"] * units
 
@@ -72,7 +75,7 @@ async def fetch(url): ...
 
 
 def test_qf002_counts_every_public_def_but_not_overload_implementations() -> None:
-    result = analyse_source(PUBLIC_DEFS, "pkg/mod.py", Config())
+    result = analyse_source(PUBLIC_DEFS, "pkg/mod.py", Settings())
     # public, outer, Public.method, Public.__call__, Public.Inner.deep, two conv stubs, fetch
     assert result.units["QF002"] == 8
     reported = [f.message.split("'")[1] for f in result.findings if f.code == "QF002"]
@@ -81,13 +84,13 @@ def test_qf002_counts_every_public_def_but_not_overload_implementations() -> Non
 
 def test_qf002_counts_only_names_listed_in_a_literal_all() -> None:
     text = '__all__ = ["listed"]\ndef listed(x): ...\ndef unlisted(x): ...\n'
-    result = analyse_source(text, "pkg/mod.py", Config())
+    result = analyse_source(text, "pkg/mod.py", Settings())
     assert result.units["QF002"] == 1
     assert [f.line for f in result.findings if f.code == "QF002"] == [2]
 
 
 def test_qf002_counts_nothing_in_test_files() -> None:
-    result = analyse_source(PUBLIC_DEFS, "pkg/test_mod.py", Config())
+    result = analyse_source(PUBLIC_DEFS, "pkg/test_mod.py", Settings())
     assert result.units["QF002"] == 0
     assert result.findings == ()
 
@@ -95,12 +98,12 @@ def test_qf002_counts_nothing_in_test_files() -> None:
 def test_qf002_checks_a_package_init_that_is_not_saved_yet(tmp_path: Path) -> None:
     # Editors send a new package's __init__.py on stdin before it exists on disk.
     path = str(tmp_path / "newpkg" / "__init__.py")
-    result = analyse_source("def f(x): ...\n", path, Config(select=("QF002",)))
+    result = analyse_source("def f(x): ...\n", path, Settings(select=("QF002",)))
     assert [(f.line, f.code) for f in result.findings] == [(1, "QF002")]
 
 
 def test_units_cover_only_the_enabled_rules() -> None:
-    result = analyse_source(PUBLIC_DEFS, "pkg/mod.py", Config(select=("QF002",)))
+    result = analyse_source(PUBLIC_DEFS, "pkg/mod.py", Settings(select=("QF002",)))
     assert set(result.units) == {"QF002"}
 
 
@@ -109,7 +112,7 @@ def test_units_cover_only_the_enabled_rules() -> None:
 
 def test_findings_are_sorted_by_line_then_column_then_code_across_rules() -> None:
     text = "def a(x): ...\nimport torch; import pandas\ndef b(y): ...\nimport scipy\n"
-    findings = analyse_source(text, "pkg/mod.py", Config()).findings
+    findings = analyse_source(text, "pkg/mod.py", Settings()).findings
     assert [(f.line, f.col, f.code) for f in findings] == [
         (1, 0, "QF002"),
         (1, 0, "QF003"),  # the module has no docstring
@@ -124,10 +127,10 @@ def test_findings_are_sorted_by_line_then_column_then_code_across_rules() -> Non
 
 def test_noqa_suppressed_findings_are_dropped_and_counted() -> None:
     text = "import torch  # noqa\nimport pandas\n"
-    result = analyse_source(text, "pkg/mod.py", Config(select=("QF001",)))
+    result = analyse_source(text, "pkg/mod.py", Settings(select=("QF001",)))
     assert [(f.line, f.code) for f in result.findings] == [(2, "QF001")]
     assert result.suppressed == 1
-    unsuppressed = analyse_source(text, "pkg/mod.py", Config(select=("QF001",)), noqa=False)
+    unsuppressed = analyse_source(text, "pkg/mod.py", Settings(select=("QF001",)), noqa=False)
     assert len(unsuppressed.findings) == 2 and unsuppressed.suppressed == 0
 
 
@@ -149,7 +152,7 @@ def _nested_ifs(depth: int) -> str:
     ],
 )
 def test_very_deep_nesting_gives_one_qf000_instead_of_a_recursion_error(text: str) -> None:
-    result = analyse_source(text, "pkg/deep.py", Config())
+    result = analyse_source(text, "pkg/deep.py", Settings())
     assert not result.ok
     assert [f.code for f in result.findings] == ["QF000"]
     finding = result.findings[0]
@@ -158,7 +161,7 @@ def test_very_deep_nesting_gives_one_qf000_instead_of_a_recursion_error(text: st
 
 
 def test_nesting_below_the_limits_is_analysed_normally() -> None:
-    result = analyse_source(_nested_ifs(50), "pkg/deep.py", Config(select=("QF001",)))
+    result = analyse_source(_nested_ifs(50), "pkg/deep.py", Settings(select=("QF001",)))
     assert result.ok
     assert [(f.line, f.code) for f in result.findings] == [(51, "QF001")]
 
@@ -169,7 +172,7 @@ def test_nesting_below_the_limits_is_analysed_normally() -> None:
 @pytest.mark.parametrize(
     ("select", "ignore", "enabled"),
     [
-        pytest.param(Config().select, (), EVERY_RULE, id="default-selects-every-rule"),
+        pytest.param(Settings().select, (), EVERY_RULE, id="default-selects-every-rule"),
         pytest.param(("QF001",), (), {"QF001"}, id="select-by-code"),
         pytest.param(("QF00",), (), PER_FILE_RULES, id="select-by-prefix"),
         pytest.param(("QF",), ("QF002",), EVERY_RULE - {"QF002"}, id="ignore-by-code"),
@@ -183,35 +186,35 @@ def test_nesting_below_the_limits_is_analysed_normally() -> None:
 def test_select_and_ignore_match_codes_like_flake8(
     select: tuple[str, ...], ignore: tuple[str, ...], enabled: set[str]
 ) -> None:
-    config = Config(select=select, ignore=ignore)
+    config = Settings(select=select, ignore=ignore)
     assert {code for code in EVERY_RULE if config.is_enabled(code)} == enabled
     assert {rule.code for rule in enabled_rules(config)} == enabled
 
 
 def test_extend_select_adds_to_select() -> None:
-    config = Config(select=("QF001",), extend_select=("QF004",))
+    config = Settings(select=("QF001",), extend_select=("QF004",))
     assert {rule.code for rule in enabled_rules(config)} == {"QF001", "QF004"}
 
 
 def test_overrides_normalise_case_and_spaces() -> None:
-    config = Config().with_values({"select": [" qf001 "], "ignore": ["qf0"]}, "test")
+    config = with_values(Settings(), {"select": [" qf001 "], "ignore": ["qf0"]}, "test")
     assert config.select == ("QF001",) and config.ignore == ("QF0",)
 
 
 @pytest.mark.parametrize("bad", ["XYZ", "E501", "QF1234", "QF-1"])
 def test_a_bad_code_is_a_config_error_naming_it(bad: str) -> None:
     with pytest.raises(ConfigError, match=bad):
-        Config().with_values({"select": [bad]}, "test")
+        with_values(Settings(), {"select": [bad]}, "test")
 
 
 def test_heavy_module_overrides_replace_or_extend_the_list() -> None:
-    replaced = Config().with_values({"heavy-modules": ["numpy"]}, "test")
+    replaced = with_values(Settings(), {"heavy-modules": ["numpy"]}, "test")
     assert replaced.all_heavy_modules == ("numpy",)
-    extended = Config().with_values({"extend-heavy-modules": ["numpy", "torch"]}, "test")
+    extended = with_values(Settings(), {"extend-heavy-modules": ["numpy", "torch"]}, "test")
     assert extended.all_heavy_modules[-1] == "numpy"
     assert extended.all_heavy_modules.count("torch") == 1
     with pytest.raises(ConfigError, match="not-a-module"):
-        Config().with_values({"heavy-modules": ["not-a-module"]}, "test")
+        with_values(Settings(), {"heavy-modules": ["not-a-module"]}, "test")
 
 
 # --- helpers the rules rely on -------------------------------------------------------------

@@ -20,8 +20,9 @@ import pytest
 from frontends import cli_command
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
-from qemlflow_lint.config.loading import Config
-from qemlflow_lint.analysis.engine import analyse_source
+from qemlflow_lint.config.loading import with_values
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.run.file import analyse_source
 from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.report.formats import RENDERERS, github, gitlab, junit, sarif
 from qemlflow_lint.report.formats import json as json_format
@@ -51,7 +52,7 @@ CLEAN = '"""Identity."""\n\n\ndef f(x: int) -> int:\n    """Return x."""\n    re
 
 
 def _result(text: str, path: str = "pkg/mod.py") -> FileResult:
-    return analyse_source(text, path, Config())
+    return analyse_source(text, path, Settings())
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

@@ -16,8 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontends import FRONT_ENDS, Reported
-from qemlflow_lint.config.loading import Config
-from qemlflow_lint.analysis.engine import analyse_source
+from qemlflow_lint.config.loading import with_values
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.run.file import analyse_source
 
 EXAMPLES = int(os.environ.get("QEMLFLOW_FUZZ_EXAMPLES", "40"))
 #: Programs from the grammar (odd but valid) and from libcst's node types (realistic).
@@ -29,7 +30,7 @@ FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck), database
 @given(source=PROGRAMS)
 def test_the_engine_never_raises(source: str) -> None:
     for path in ("fuzz.py", "pkg/__init__.py", "tests/test_fuzz_case.py"):
-        result = analyse_source(source, path, Config())
+        result = analyse_source(source, path, Settings())
         assert all(f.line >= 1 and f.col >= 0 for f in result.findings)
         assert all(count >= 0 for count in result.units.values())
 
@@ -65,4 +66,4 @@ def test_every_front_end_agrees_on_generated_programs(sources: list[str]) -> Non
 
 @pytest.mark.parametrize("source", ["", "\n", "#", "x = 1 + \\\n2\n", "pass", "x = (\n1)\n", "if 1:\n  pass\n"])
 def test_tiny_programs(source: str) -> None:
-    assert analyse_source(source, "tiny.py", Config()).ok
+    assert analyse_source(source, "tiny.py", Settings()).ok

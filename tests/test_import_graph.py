@@ -69,11 +69,18 @@ def test_src_layout_packages_are_found(project: Path, capsys: pytest.CaptureFixt
     ]
 
 
-def test_namespace_packages_without_init_files_are_resolved(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(project, {
+def test_namespace_packages_are_resolved_when_configured(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    files = {
         "src/company/chem/featurize.py": "from company.chem import backend\n",
         "src/company/chem/backend.py": "import rdkit\n",
-    })
+    }
+    _write(project, files)
+    # Without the option the folders are no packages: the modules are `featurize` and
+    # `backend`, and `company.chem.backend` is not one of the project's modules.
+    assert _findings(capsys, ".") == []
+    (project / "pyproject.toml").write_text(
+        "[project]\nname = 'demo'\n[tool.qemlflow-lint]\nnamespace-packages = [\"src/company\"]\n", encoding="utf-8"
+    )
     assert _findings(capsys, ".") == [
         "src/company/chem/featurize.py:1:1: QF101 importing company.chem.featurize pulls in rdkit at import "
         "time: src/company/chem/featurize.py:1 → src/company/chem/backend.py:1 → rdkit"

@@ -24,21 +24,19 @@ import pytest
 
 from frontends import cli_command
 from qemlflow_lint.cli import main
-from qemlflow_lint.cli.importtime import TerminalProgress, write_heavy_modules
+from qemlflow_lint.cli.importtime import TerminalProgress
+from qemlflow_lint.config.pyproject import EditError, with_heavy_modules, write_heavy_modules
+from qemlflow_lint.measure.blame import Origins, attribute
+from qemlflow_lint.measure.calibrate import new_heavy_modules
 from qemlflow_lint.measure.importtime import (
-    EditError,
     ImportRecord,
     Measurement,
-    Origins,
-    attribute,
     child_environment,
     last_error_line,
     loaded,
     module_costs,
-    new_heavy_modules,
     parse_log,
     total_us,
-    with_heavy_modules,
 )
 
 SLEEP = 0.15
@@ -190,7 +188,7 @@ def test_importtime_attributes_slowdep_to_the_line_that_imports_it(workspace: Wo
     assert costliest[1].split() == ["self", "cumulative", "module"]
     assert costliest[2].split()[2] == "slowdep" and float(costliest[2].split()[0]) >= SLEEP * 1000 * 0.95
     attributions = blocks[2].splitlines()
-    assert attributions[0].startswith("Heavy or costly (≥ 50 ms) third-party modules")
+    assert attributions[0].startswith("Heavy modules and costly (≥ 50 ms) third-party modules")
     assert re.fullmatch(r"  slowdep: heavy \(slowdep\), \d+\.\d ms cumulative", attributions[1])
     assert attributions[2] == "    app/models.py:3: import slowdep"
     assert re.fullmatch(r"    deferring that line would save up to \d+\.\d ms \(1 module first loaded through it\)",

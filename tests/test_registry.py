@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qemlflow_lint.cli import explain_text, rule_table
+from qemlflow_lint.report.rule_docs import explain_text, rule_table
 from qemlflow_lint.rules.registry import all_rules, find_rule
 from qemlflow_lint.rules.base import Rule
 
@@ -67,7 +67,7 @@ def test_readme_rule_table_is_generated_from_the_registry() -> None:
 
 
 def test_readme_weights_table_is_the_default_profile() -> None:
-    from qemlflow_lint.score.compute import DEFAULT_PROFILE
+    from qemlflow_lint.score.profile import DEFAULT_PROFILE
 
     readme = README.read_text(encoding="utf-8")
     table = re.search(r"<!-- weights-table:.*?-->\n(.*?)<!-- end weights-table -->", readme, re.S)
@@ -80,7 +80,7 @@ def test_readme_weights_table_is_the_default_profile() -> None:
 
 
 def test_the_default_profile_weighs_and_explains_every_rule() -> None:
-    from qemlflow_lint.score.compute import DEFAULT_PROFILE
+    from qemlflow_lint.score.profile import DEFAULT_PROFILE
 
     assert [code for code, _ in DEFAULT_PROFILE.weights] == [rule.code for rule in RULES]
     assert [code for code, _ in DEFAULT_PROFILE.reasons] == [rule.code for rule in RULES]

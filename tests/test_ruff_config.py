@@ -32,10 +32,11 @@ import pytest
 
 from frontends import FIXTURES, cli_command, expected_in
 from qemlflow_lint.cli import main
-from qemlflow_lint.config.loading import Config
+from qemlflow_lint.config.loading import with_values
+from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.report.ruff import EQUIVALENTS, MORE, NONE, RUFF_ONLY, SAME, equivalent, ruff_toml
-from qemlflow_lint.setup.files import parse_toml
+from qemlflow_lint.config.toml import parse as parse_toml
 
 RUFF = shutil.which("ruff")
 needs_ruff = pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")
@@ -299,7 +300,7 @@ def test_the_configuration_is_toml_with_the_effective_heavy_list_and_ignores(
 
 
 def test_rules_switched_off_leave_their_ruff_rules_out() -> None:
-    config = Config().with_values({"select": ["QF004", "QF005"], "heavy-modules": ["torch"]}, "test")
+    config = with_values(Settings(), {"select": ["QF004", "QF005"], "heavy-modules": ["torch"]}, "test")
     data = parse_toml(ruff_toml(config))
     assert data is not None
     assert data["tool"]["ruff"]["lint"]["extend-select"] == ["E722", "F403"]

@@ -14,9 +14,11 @@ import pytest
 
 from frontends import FIXTURES, cli_command
 from qemlflow_lint.cli import main
-from qemlflow_lint.config.loading import Config
-from qemlflow_lint.analysis.engine import analyse_path
-from qemlflow_lint.score.compute import DEFAULT_PROFILE, compute_score, effective_weights
+from qemlflow_lint.config.loading import with_values
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.run.file import analyse_path
+from qemlflow_lint.score.compute import compute_score
+from qemlflow_lint.score.profile import DEFAULT_PROFILE, effective_weights
 
 GOLDEN = FIXTURES / "projects" / "golden"
 
@@ -114,14 +116,14 @@ def test_json_carries_everything_needed_to_recompute_the_score(golden: Path, cap
         total += w
         kept += w * (1 - Fraction(violating, units) if units else 1)
     assert round(float(100 * kept / total), 1) == report["score"]
-    assert report["tool"]["name"] == "qemlflow-lint" and report["config_hash"] == Config().with_values(
+    assert report["tool"]["name"] == "qemlflow-lint" and report["config_hash"] == with_values(Settings(), 
         {"max-module-lines": 40}, "x").fingerprint()
 
 
 def test_points_lost_per_file_add_up_exactly_to_100_minus_score_on_real_code() -> None:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     files = sorted(p for p in (stdlib / "email").rglob("*.py"))[:40] + sorted((stdlib / "json").glob("*.py"))
-    results = [analyse_path(str(p), Config()) for p in files]
+    results = [analyse_path(str(p), Settings()) for p in files]
     report = compute_score(results, effective_weights(DEFAULT_PROFILE, {}))
     assert report.exact < 100, "the sample should lose points"
     assert sum(points for _, points in report.file_points()) == 100 - report.exact

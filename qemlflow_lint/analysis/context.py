@@ -8,56 +8,11 @@ a def, a class or an exempt block, and is shared by every statement inside it.
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import NamedTuple, Sequence
 
-from qemlflow_lint.config.loading import Config
-
-#: File names treated as test files (exempt from QF001 and QF002 by default).
-TEST_FILE_PATTERNS: tuple[str, ...] = ("test_*.py", "*_test.py", "tests.py", "conftest.py")
-#: Directory names whose files are test files.
-TEST_DIRECTORY_NAMES: frozenset[str] = frozenset({"test", "tests"})
-
-
-def module_name_for(path: str) -> str:
-    """The dotted module name of ``path``, found by walking up through ``__init__.py`` files.
-
-    Only the file system's package markers are read, never the analysed file itself, so
-    this works for unsaved editor buffers given a display name. A file outside any package
-    is a top-level module named after its stem.
-    """
-    directory, filename = os.path.split(os.path.abspath(path))
-    stem = filename[:-3] if filename.endswith(".py") else os.path.splitext(filename)[0]
-    parts = [stem]
-    if stem == "__init__":  # the folder is the package, even before the file is saved
-        directory, package = os.path.split(directory)
-        parts = [package] if package else []
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        directory, package = os.path.split(directory)
-        if not package:
-            break
-        parts.append(package)
-    return ".".join(reversed(parts)) or stem
-
-
-def is_test_path(path: str) -> bool:
-    """True for test files: ``test_*.py``, ``*_test.py``, ``tests.py``, ``conftest.py``,
-    or a file under a ``test``/``tests`` directory below the working directory.
-
-    Directories above the working directory are ignored, so a checkout that happens to
-    live under a folder named ``tests`` is not all test code; every front end run from
-    the same directory agrees.
-    """
-    name = os.path.basename(path)
-    if any(fnmatchcase(name, pattern) for pattern in TEST_FILE_PATTERNS):
-        return True
-    relative = os.path.relpath(os.path.abspath(path), os.getcwd())
-    parts = relative.replace("\\", "/").split("/")[:-1]
-    if parts and parts[0] == "..":
-        return False
-    return any(part in TEST_DIRECTORY_NAMES for part in parts)
+from qemlflow_lint.model.modules import is_main_file
+from qemlflow_lint.model.settings import Settings
 
 
 def name_is_public(name: str) -> bool:
@@ -73,14 +28,16 @@ class FileContext:
 
     ``path`` is the path as displayed (what the user or the host tool gave);
     ``all_names`` is the literal ``__all__`` of the module, or ``None`` when it has none
-    (or one that cannot be read without running code).
+    (or one that cannot be read without running code). ``is_test`` is true for test files
+    (see :func:`qemlflow_lint.model.modules.is_test_path`).
     """
 
     path: str
     module_name: str
     lines: Sequence[str]
-    config: Config
+    settings: Settings
     all_names: frozenset[str] | None = None
+    is_test: bool = False
 
     @property
     def filename(self) -> str:
@@ -95,12 +52,7 @@ class FileContext:
     @property
     def is_main(self) -> bool:
         """True for a package's ``__main__.py``."""
-        return self.filename == "__main__.py"
-
-    @functools.cached_property
-    def is_test(self) -> bool:
-        """True for test files (see :func:`is_test_path`)."""
-        return is_test_path(self.path)
+        return is_main_file(self.path)
 
     @property
     def module_public(self) -> bool:

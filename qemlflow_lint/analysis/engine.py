@@ -1,9 +1,11 @@
-"""The rule engine: parse once, walk once, every enabled rule hooked into the same walk.
+"""The engine: parse once, walk once, every check hooked into the same walk.
 
 The walk visits statements (and ``except`` handlers and ``match`` cases) in source order
 without recursing into expressions, which keeps it close to the cost of parsing. Each
-block carries a :class:`~qemlflow_lint.analysis.context.Where` that says which scope it is in and
-whether it runs when the module is imported. Rules never import or run analysed code.
+block carries a :class:`~qemlflow_lint.analysis.context.Where` that says which scope it is
+in and whether it runs when the module is imported. The checks to run are passed in: this
+module knows no rule (``qemlflow_lint.run.file`` picks the enabled rules). Nothing here
+imports or runs analysed code.
 """
 
 from __future__ import annotations
@@ -14,9 +16,6 @@ import sys
 from dataclasses import replace
 from typing import Callable, Dict, Iterator, List, Sequence, Tuple
 
-from qemlflow_lint.config.loading import Config
-from qemlflow_lint.analysis.context import FileContext, Where, def_is_public, module_name_for, module_where
-from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult, Finding
 from qemlflow_lint.analysis.at_import import (
     TRY_TYPES,
     catches_import_error,
@@ -24,11 +23,15 @@ from qemlflow_lint.analysis.at_import import (
     is_not_type_checking,
     is_type_checking,
 )
-from qemlflow_lint.rules.registry import enabled_rules
+from qemlflow_lint.analysis.context import FileContext, Where, def_is_public, module_where
 from qemlflow_lint.analysis.imports import ImportCollector
-from qemlflow_lint.rules.base import Rule, Visitor
-from qemlflow_lint.analysis.source import SourceError, parse, read_source, split_lines
 from qemlflow_lint.analysis.noqa import unsuppressed
+from qemlflow_lint.analysis.source import SourceError, parse, split_lines
+from qemlflow_lint.analysis.visitor import Check, Visitor
+from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult, Finding, RawImport
+from qemlflow_lint.model.modules import has_init_file, is_test_path, module_name
+from qemlflow_lint.model.paths import relative_below
+from qemlflow_lint.model.settings import Settings
 
 Hook = Callable[[ast.AST, Where], None]
 
@@ -156,23 +159,28 @@ _BLOCKS: Dict[type, BlockFinder] = {
 }
 
 
+Checks = Sequence[type[Check]]
+
+
 def analyse_tree(
-    tree: ast.Module, file: FileContext, rules: Sequence[type[Rule]], extra: Sequence[Visitor] = ()
-) -> tuple[list[Finding], dict[str, int]]:
-    """Run ``rules`` (and the ``extra`` visitors, such as the import collector) over an
-    already parsed module in one walk. Project rules are skipped: they run on the graph.
+    tree: ast.Module, file: FileContext, checks: Checks
+) -> tuple[list[Finding], dict[str, int], list[RawImport]]:
+    """Run ``checks`` over an already parsed module in one walk, together with the import
+    collector. Project checks are skipped: they run on the import graph.
 
     Returns every finding (no suppression applied: that is each front end's business,
-    because flake8 applies ``# noqa`` itself) sorted by position, and the unit count of
-    every rule.
+    because flake8 applies ``# noqa`` itself) sorted by position, the unit count of every
+    check, and the file's import records.
     """
-    instances = [rule(file) for rule in rules if not rule.project]
+    collector = ImportCollector(file)
+    instances = [check(file) for check in checks if not check.project]
     everywhere: Dict[type, List[Hook]] = {}
     in_functions: Dict[type, List[Hook]] = {}
-    for instance in [*instances, *extra]:
-        instance.begin(tree)
-        for node_type, name, inside in instance.hooks:
-            hook = getattr(instance, name)
+    visitors: List[Visitor] = [collector, *instances]
+    for visitor in visitors:
+        visitor.begin(tree)
+        for node_type, name, inside in visitor.hooks:
+            hook = getattr(visitor, name)
             everywhere.setdefault(node_type, []).append(hook)
             if inside:
                 in_functions.setdefault(node_type, []).append(hook)
@@ -194,17 +202,17 @@ def analyse_tree(
         if blocks is not None:
             stack.extend(reversed(blocks(node, where, file, spans)))
 
-    for visitor in extra:
-        visitor.finish()
+    collector.finish()
     findings: list[Finding] = []
     units: dict[str, int] = {}
     for instance in instances:
+        instance.imports_found(collector.imports)
         instance.finish()
         findings.extend(instance.findings)
         units[instance.code] = instance.units
     located = [_locate(finding, spans, file.lines) for finding in findings]
     located.sort()
-    return located, units
+    return located, units, collector.imports
 
 
 def normalise_source(line: str) -> str:
@@ -239,19 +247,25 @@ def _failure(path: str, error: SourceError) -> FileResult:
     return FileResult(path, (finding,), {}, error=error.reason)
 
 
-def file_context(path: str, lines: Sequence[str], config: Config, tree: ast.Module) -> FileContext:
-    """The :class:`FileContext` of a parsed file shown as ``path``."""
+def file_context(
+    path: str, lines: Sequence[str], settings: Settings, tree: ast.Module,
+    is_package: Callable[[str], bool] = has_init_file,
+) -> FileContext:
+    """The :class:`FileContext` of a parsed file shown as ``path``; ``is_package`` says
+    which folders are packages (a run shares one cache of the answers)."""
     return FileContext(
         path=path,
-        module_name=module_name_for(path),
+        module_name=module_name(path, is_package),
         lines=lines,
-        config=config,
+        settings=settings,
         all_names=literal_all(tree),
+        is_test=is_test_path(path, settings.root),
     )
 
 
 def analyse_source(
-    text: str | SourceError, path: str, config: Config, *, noqa: bool = True
+    text: str | SourceError, path: str, settings: Settings, checks: Checks, *, noqa: bool = True,
+    is_package: Callable[[str], bool] = has_init_file,
 ) -> FileResult:
     """Parse and analyse source text shown as ``path`` (a file name or a display name).
 
@@ -264,17 +278,13 @@ def analyse_source(
     if isinstance(tree, SourceError):
         return _failure(path, tree)
     lines = split_lines(text)
-    file = file_context(path, lines, config, tree)
-    collector = ImportCollector(file)  # cheap: only statements that run at import
+    file = file_context(path, lines, settings, tree, is_package)
     try:
-        findings, units = analyse_tree(tree, file, enabled_rules(config, path), [collector])
+        findings, units, imports = analyse_tree(tree, file, checks)
     except RecursionError:
         return _failure(path, SourceError("the code is nested too deeply to analyse"))
     kept = unsuppressed(findings, lines, tree) if noqa else findings
-    return FileResult(path, tuple(kept), units, suppressed=len(findings) - len(kept),
-                      imports=tuple(collector.imports))
-
-
-def analyse_path(path: str, config: Config, *, noqa: bool = True) -> FileResult:
-    """Read, parse and analyse one file; never raises for bad input."""
-    return analyse_source(read_source(path), path, config, noqa=noqa)
+    return FileResult(
+        path, tuple(kept), units, suppressed=len(findings) - len(kept), imports=tuple(imports),
+        module=file.module_name, test=file.is_test, project_path=relative_below(path, settings.root) or "",
+    )

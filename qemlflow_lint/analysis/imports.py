@@ -1,39 +1,30 @@
-"""The import statements of a file that run when it is imported: the edges of the
-project's import graph.
+"""The imports of a file that run when it is imported: one record per imported module.
 
-The collector joins the engine's one walk and uses the same definition of "runs when the
-module is imported" as QF001 (module level, module-level blocks and class bodies; not
-function bodies, ``if TYPE_CHECKING:``, the ``__main__`` guard or PEP 810 lazy imports).
-Each statement is recorded as written; resolving relative imports and deciding which
+This collector joins the engine's one walk and uses the one definition of "runs when the
+module is imported" (module level, module-level blocks and class bodies; not function
+bodies, ``if TYPE_CHECKING:``, the ``__main__`` guard, PEP 810 lazy imports or modules a
+literal ``__lazy_modules__`` makes lazy). It is the only reader of import statements and
+literal import calls: QF001 reports the heavy records, the project's import graph is built
+from all of them, and ``importtime`` blames lines through that graph, so the three always
+agree. Each record is kept as written; resolving relative imports and deciding which
 targets are first-party is the graph's job (:mod:`qemlflow_lint.project.graph`).
 """
 
 from __future__ import annotations
 
 import ast
-from typing import List, NamedTuple, Tuple
+from typing import List
 
+from qemlflow_lint.analysis.at_import import (
+    is_lazy_import,
+    lazy_modules,
+    literal_import_calls,
+    may_call_import_functions,
+)
 from qemlflow_lint.analysis.context import Where
+from qemlflow_lint.analysis.visitor import Visitor, outside_functions
+from qemlflow_lint.model.findings import RawImport
 from qemlflow_lint.model.heavy import heavy_set_for, match_heavy
-from qemlflow_lint.analysis.at_import import may_call_import_functions, is_lazy_import, lazy_modules, literal_import_calls
-from qemlflow_lint.rules.base import Visitor, outside_functions
-
-
-class RawImport(NamedTuple):
-    """One import-time import, as written in the file."""
-
-    line: int
-    col: int
-    #: 0 for an absolute import, the number of leading dots for a relative one.
-    level: int
-    #: ``a.b`` in ``import a.b`` and ``from a.b import x``; "" in ``from . import x``.
-    module: str
-    #: The names of ``from … import names``; empty for ``import a.b``.
-    names: Tuple[str, ...]
-    #: The heavy module this statement imports (per the file's configuration), or "".
-    heavy: str
-    #: The statement's first physical line, for ``# noqa`` comments.
-    text: str
 
 
 class ImportCollector(Visitor):
@@ -43,7 +34,7 @@ class ImportCollector(Visitor):
         """Prepare the heavy list (without the file's own package) and PEP 810 state."""
         file = self.file
         self.imports: List[RawImport] = []
-        self.heavy = heavy_set_for(file.module_name, file.config.all_heavy_modules)
+        self.heavy = heavy_set_for(file.module_name, file.settings.all_heavy_modules)
         self.lazy = lazy_modules(tree)
         # Only literal import_module/__import__ calls matter here: skip the expression
         # walk in the (almost all) files that never mention them.
@@ -55,7 +46,7 @@ class ImportCollector(Visitor):
 
     @outside_functions
     def visit_Import(self, node: ast.Import, where: Where) -> None:
-        """``import a.b`` runs ``a`` and ``a.b``."""
+        """``import a.b`` runs ``a`` and ``a.b`` and binds ``a`` (or the ``as`` name)."""
         if not where.at_import or is_lazy_import(node):
             return
         at_module = where.scope.kind == "module"
@@ -63,38 +54,61 @@ class ImportCollector(Visitor):
             if self.lazy.makes_lazy(alias.name, node, at_module_scope=at_module):
                 continue
             heavy = match_heavy(alias.name, self.heavy) or ""
-            self.imports.append(
-                RawImport(node.lineno, node.col_offset, 0, alias.name, (), heavy, self._text(node.lineno))
-            )
+            bound = alias.asname or alias.name.split(".", 1)[0]
+            self.imports.append(RawImport(
+                node.lineno, node.col_offset, 0, alias.name, (), heavy, self._text(node.lineno),
+                (alias.name,) if heavy else (), (bound,) if heavy else (), where.optional_import,
+            ))
 
     @outside_functions
     def visit_ImportFrom(self, node: ast.ImportFrom, where: Where) -> None:
-        """``from a import b`` runs ``a`` (and ``a.b`` when it is a module)."""
+        """``from a import b`` runs ``a`` (and ``a.b`` when it is a module); a heavy entry
+        for ``a`` or for ``a.b`` matches."""
         if not where.at_import or is_lazy_import(node):
             return
         module = node.module or ""
         if not node.level and self.lazy.makes_lazy(module, node, at_module_scope=where.scope.kind == "module"):
             return
         heavy = ""
+        names: List[str] = []
+        bound: List[str] = []
         if not node.level and module:
-            heavy = match_heavy(module, self.heavy) or next(
-                (f"{module}.{a.name}" for a in node.names if match_heavy(f"{module}.{a.name}", self.heavy)), ""
-            )
-        names = tuple(alias.name for alias in node.names)
-        self.imports.append(
-            RawImport(node.lineno, node.col_offset, node.level, module, names, heavy, self._text(node.lineno))
-        )
+            whole = match_heavy(module, self.heavy)
+            for alias in node.names:
+                full = f"{module}.{alias.name}"
+                entry = whole or match_heavy(full, self.heavy)
+                if entry:
+                    heavy = heavy or entry
+                    names.append(module if alias.name == "*" else full)
+                    bound.append(alias.asname or alias.name)
+            if whole:
+                names = [module]
+        self.imports.append(RawImport(
+            node.lineno, node.col_offset, node.level, module, tuple(alias.name for alias in node.names), heavy,
+            self._text(node.lineno), tuple(sorted(set(names))), tuple(bound), where.optional_import,
+        ))
 
     def _calls(self, node: ast.stmt, where: Where) -> None:
+        # ``__lazy_modules__`` is not consulted: it applies to import statements only, and
+        # an ``importlib.import_module`` / ``__import__`` call always imports eagerly.
         if not (self.scan_calls and where.at_import):
             return
         for call, module in literal_import_calls(node):
             heavy = match_heavy(module, self.heavy) or ""
-            self.imports.append(RawImport(call.lineno, call.col_offset, 0, module, (), heavy, self._text(call.lineno)))
+            self.imports.append(RawImport(
+                call.lineno, call.col_offset, 0, module, (), heavy, self._text(call.lineno),
+                (module,) if heavy else (), (), where.optional_import,
+            ))
+
+    # Every statement evaluates expressions of its own when it runs, and at module level
+    # that is at import time: an expression statement or assignment, an ``if``/``while``
+    # test, a ``for`` iterable, a ``with`` context manager, a ``class``'s bases and
+    # decorators, a ``def``'s decorators and default values, ``assert``, ``raise``, ``del``
+    # and a ``match`` subject. Their blocks are walked on their own.
 
     @outside_functions
     def visit_Expr(self, node: ast.Expr, where: Where) -> None:
-        """``importlib.import_module("x")``."""
+        """``importlib.import_module("x")`` on its own."""
         self._calls(node, where)
 
     @outside_functions
@@ -104,5 +118,66 @@ class ImportCollector(Visitor):
 
     @outside_functions
     def visit_AnnAssign(self, node: ast.AnnAssign, where: Where) -> None:
-        """``x: T = importlib.import_module("x")``."""
+        """``x: ModuleType = importlib.import_module("x")``."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_AugAssign(self, node: ast.AugAssign, where: Where) -> None:
+        """``modules += [importlib.import_module("x")]``."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_If(self, node: ast.If, where: Where) -> None:
+        """``if importlib.import_module("x").cuda.is_available():``."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_While(self, node: ast.While, where: Where) -> None:
+        """An import call in a ``while`` test."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_For(self, node: ast.For, where: Where) -> None:
+        """An import call in a ``for`` target or iterable."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_With(self, node: ast.With, where: Where) -> None:
+        """``with importlib.import_module("x").no_grad():``."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
+        """``class Net(importlib.import_module("x").nn.Module):``."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
+        """An import call in a decorator or a default value of a ``def``."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
+        """Same as ``def``."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_Assert(self, node: ast.Assert, where: Where) -> None:
+        """``assert importlib.import_module("x")``."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_Raise(self, node: ast.Raise, where: Where) -> None:
+        """An import call in a ``raise`` expression."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_Delete(self, node: ast.Delete, where: Where) -> None:
+        """An import call in a ``del`` target (``del importlib.import_module("x").attr``)."""
+        self._calls(node, where)
+
+    @outside_functions
+    def visit_Match(self, node: ast.AST, where: Where) -> None:
+        """An import call in a ``match`` subject (Python 3.10+)."""
+        assert isinstance(node, ast.stmt)
         self._calls(node, where)

@@ -1,35 +1,62 @@
-"""The ``qemlflow-lint`` command.
+"""The ``qemlflow-lint`` command: argparse and exit codes, nothing else.
 
 Exit codes: 0 nothing found (or the gate passed), 1 findings (QF000 included) or a failed
 gate, 2 usage or configuration error, 3 internal error, 130 interrupted. Results go to
 standard output; summaries and errors go to standard error. Each command lives in its own
-module here and registers itself on the parser.
+module here, which is imported only when that command runs: a one-file ``check`` does not
+pay for ``importtime``, ``init`` or the score.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
-from typing import Callable, Sequence, TextIO
+from typing import Callable, Dict, NamedTuple, Optional, Sequence, TextIO
 
 from qemlflow_lint import __version__
-from qemlflow_lint.cli import baseline, check, importtime, info, init, ruff_config, score
-from qemlflow_lint.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_INTERNAL,
-    EXIT_INTERRUPTED,
-    EXIT_USAGE,
-    UsageError,
-)
-from qemlflow_lint.cli.info import explain_text, rule_table
-from qemlflow_lint.config.loading import ConfigError
+from qemlflow_lint.cli.exits import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from qemlflow_lint.config.errors import ConfigError
 
-__all__ = ["entry_point", "explain_text", "main", "rule_table"]
+__all__ = ["entry_point", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command registered."""
+class Command(NamedTuple):
+    """A command: the module and function that add its arguments, and its one-line help."""
+
+    module: str
+    configure: str
+    help: str
+
+
+#: Every command, in the order ``--help`` lists them.
+COMMANDS: Dict[str, Command] = {
+    "check": Command("check", "configure",
+                     "report findings (flake8-style, or a CI format); exit 1 if any"),
+    "score": Command("score", "configure", "the 0-100 compliance score, with per-rule breakdown and gates"),
+    "baseline": Command("baseline", "configure",
+                        "record today's findings, so that `check --baseline FILE` reports only new ones"),
+    "importtime": Command("importtime", "configure_importtime",
+                          "measure a module's real import time and name the first-party lines that load "
+                          "heavy modules"),
+    "calibrate": Command("importtime", "configure_calibrate",
+                         "time the installed packages and propose the slow ones as extend-heavy-modules"),
+    "config": Command("info", "configure_config", "show the effective configuration and where each value came from"),
+    "rules": Command("info", "configure_rules", "list every rule"),
+    "explain": Command("info", "configure_explain", "show one rule's documentation"),
+    "init": Command("init", "configure",
+                    "set a project up: [tool.qemlflow-lint], flake8 and pylint settings, pre-commit hooks, "
+                    "a tox lint environment and a GitHub Actions workflow"),
+    "ruff-config": Command("ruff_config", "configure",
+                           "print the closest ruff configuration (TOML for pyproject.toml), or what ruff can and "
+                           "cannot check"),
+}
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The argument parser: every command is listed, and the one ``argv`` names gets its
+    arguments (its module is imported only then)."""
     parser = argparse.ArgumentParser(
         prog="qemlflow-lint",
         description="Check Python code against the qemlflow philosophy rules (QF codes).",
@@ -37,15 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"qemlflow-lint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
-    for command in (check, score, baseline, importtime, info, init, ruff_config):
-        command.register(commands)
+    chosen = next((argument for argument in argv if not argument.startswith("-")), None)
+    for name, command in COMMANDS.items():
+        subparser = commands.add_parser(name, help=command.help)
+        if name == chosen:
+            module = importlib.import_module(f"{__name__}.{command.module}")
+            getattr(module, command.configure)(subparser)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     run: Callable[[argparse.Namespace, TextIO], int] = args.run
     try:
         code = run(args, sys.stdout)

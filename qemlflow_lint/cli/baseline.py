@@ -10,29 +10,19 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any, Optional, Sequence, TextIO
+from typing import Optional, Sequence, TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.report.baseline import Baseline, BaselineError, Entry, compare, dumps, load, record, shrink
-from qemlflow_lint.cli.common import (
-    EXIT_CLEAN,
-    EXIT_FINDINGS,
-    UsageError,
-    add_input_options,
-    analyse,
-    plural,
-    unparseable,
-    write_summary_line,
-)
+from qemlflow_lint.cli.common import add_input_options, analyse, unparseable, write_summary_line
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.model.findings import WHOLE_MODULE, FileResult
-from qemlflow_lint.report.identity import posix_path
+from qemlflow_lint.model.paths import posix_path
+from qemlflow_lint.model.words import plural
 
 
-def register(commands: Any) -> None:
-    """Add the ``baseline`` command."""
-    parser = commands.add_parser(
-        "baseline", help="record today's findings, so that `check --baseline FILE` reports only new ones"
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of the ``baseline`` command."""
     add_input_options(parser)
     parser.add_argument("-o", "--output", required=True, metavar="FILE",
                         help="the baseline file (paths in it are relative to its folder)")

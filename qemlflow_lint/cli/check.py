@@ -6,24 +6,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Any, TextIO
+from typing import TextIO
 
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
-from qemlflow_lint.cli.common import (
-    EXIT_CLEAN,
-    EXIT_FINDINGS,
-    add_input_options,
-    analyse,
-    plural,
-    write_summary_line,
-)
+from qemlflow_lint.cli.common import add_input_options, analyse, write_summary_line
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS
+from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.formats import RENDERERS
 from qemlflow_lint.report.formats.github import summary_markdown
 
 
-def register(commands: Any) -> None:
-    """Add the ``check`` command."""
-    check = commands.add_parser("check", help="report findings (flake8-style, or a CI format); exit 1 if any")
+def configure(check: argparse.ArgumentParser) -> None:
+    """The arguments of the ``check`` command."""
     add_input_options(check)
     add_baseline_option(check)
     check.add_argument("--format", choices=tuple(RENDERERS), default="text",

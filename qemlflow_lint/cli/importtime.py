@@ -11,46 +11,35 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO
 
-from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.cli.common import (
-    EXIT_CLEAN,
-    EXIT_FINDINGS,
-    UsageError,
-    add_config_options,
-    add_input_options,
-    analyse,
-    config_probe,
-    plural,
-    resolver_from,
-)
-from qemlflow_lint.config.loading import CONFIG_FILENAME, Config
-from qemlflow_lint.model.findings import FileResult
-from qemlflow_lint.project.graph import ImportGraph, source_roots
+from qemlflow_lint.cli.common import add_config_options, add_input_options, analyse, resolver_from
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from qemlflow_lint.config.loading import CONFIG_FILENAME
+from qemlflow_lint.config.pyproject import EditError, toml_list, write_heavy_modules
+from qemlflow_lint.measure.blame import Origins, attribute
+from qemlflow_lint.measure.calibrate import calibration_modules, new_heavy_modules
 from qemlflow_lint.measure.importtime import (
-    Attribution,
-    EditError,
     ImportFailure,
     Interpreter,
-    Measurement,
-    ModuleCost,
-    Origins,
     Progress,
-    attribute,
-    calibration_modules,
     child_environment,
     is_module_name,
     measure,
     measure_baseline,
     module_costs,
-    new_heavy_modules,
     probe,
-    toml_list,
-    with_heavy_modules,
 )
-
-_NOT_AT_IMPORT = "(not an import-time statement: imported inside a function?)"
-_NO_IMPORTER = "(no first-party module above it in the log: loaded through importlib, or by a plugin hook?)"
-_MEASURED = "(imported by `import {module}` itself: no first-party module above it)"
+from qemlflow_lint.measure.report import (
+    graphs_by_module,
+    import_roots,
+    importtime_report,
+    render_calibration,
+    render_importtime_text,
+)
+from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.project.graph import ImportGraph
+from qemlflow_lint.run.api import config_probe
+from qemlflow_lint.run.project_rules import project_graphs
 
 
 def _positive_int(value: str) -> int:
@@ -88,18 +77,14 @@ def _add_interpreter_options(parser: argparse.ArgumentParser, runs: int, timeout
                         help=f"give up on one import after this long (default: {timeout:g})")
 
 
-def register(commands: Any) -> None:
-    """Add the ``importtime`` and ``calibrate`` commands."""
-    importtime = commands.add_parser(
-        "importtime",
-        help="measure a module's real import time and name the first-party lines that load heavy modules",
-        description=(
+def configure_importtime(importtime: argparse.ArgumentParser) -> None:
+    """The arguments of the ``importtime`` command."""
+    importtime.description = (
             "Import MODULE in fresh interpreters with `python -X importtime` (after one untimed warm-up "
             "run) and report the median time with the bare interpreter's start-up subtracted, the "
             "costliest modules and, for every heavy or costly third-party module loaded, the first-party "
             "import line that pulled it in. The project's folder and its src/ are put on PYTHONPATH. "
             "PATHs are analysed like `check` does to know the first-party modules (default: .)."
-        ),
     )
     importtime.add_argument("module", metavar="MODULE", help="the module to import, e.g. mypkg or mypkg.cli")
     add_input_options(importtime)
@@ -116,17 +101,16 @@ def register(commands: Any) -> None:
                             help="text (default) or json (runs, median, spread, baseline, modules, verdict)")
     importtime.set_defaults(run=run_importtime)
 
-    calibrate = commands.add_parser(
-        "calibrate",
-        help="time the installed packages and propose the slow ones as extend-heavy-modules",
-        description=(
+
+def configure_calibrate(calibrate: argparse.ArgumentParser) -> None:
+    """The arguments of the ``calibrate`` command."""
+    calibrate.description = (
             "Import each installed third-party top-level package (or the MODULEs given) in fresh "
             "interpreters and list them by median import time, start-up subtracted. Those at or above "
             "--threshold-ms that the heavy list does not cover yet are printed as an extend-heavy-modules "
             "setting, or added to pyproject.toml with --write. It is extend-heavy-modules, not "
             "heavy-modules, so that the documented default list stays in force: heavy-modules would "
             "replace it. Importing a package runs its code: calibrate in an environment you trust."
-        ),
     )
     calibrate.add_argument("modules", nargs="*", metavar="MODULE",
                            help="modules to time (default: every installed third-party top-level package)")
@@ -173,7 +157,7 @@ class TerminalProgress:
 
 
 def _environment() -> Dict[str, str]:
-    return child_environment(source_roots(os.getcwd()), os.environ)
+    return child_environment(import_roots(os.getcwd()), os.environ)
 
 
 def _interpreter(args: argparse.Namespace, env: Mapping[str, str], packages: bool = False) -> Interpreter:
@@ -184,142 +168,16 @@ def _interpreter(args: argparse.Namespace, env: Mapping[str, str], packages: boo
         raise UsageError(f"--python {args.python}: {error}") from None
 
 
-def _here(args: argparse.Namespace) -> Config:
+def _here(args: argparse.Namespace) -> Settings:
     """The configuration of the working directory (with the command line's flags)."""
     return resolver_from(args).for_path(config_probe(os.curdir))
 
 
-def _display(path: str) -> str:
-    relative = os.path.relpath(os.path.abspath(path))
-    return path if relative.startswith("..") else relative
-
-
 def first_party_graphs(args: argparse.Namespace) -> Dict[str, ImportGraph]:
     """Each first-party module of the analysed paths, with its project's import graph
-    (one graph per configuration folder, as ``check`` builds them)."""
-    resolver = resolver_from(args)
-    projects: Dict[str, List[FileResult]] = {}
-    for result in analyse(args).results:
-        if result.ok and os.path.exists(result.path):
-            projects.setdefault(resolver.for_path(result.path).root, []).append(result)
-    graphs: Dict[str, ImportGraph] = {}
-    for root, members in sorted(projects.items()):
-        graph = ImportGraph.build(members, {result.path: source_roots(root) for result in members})
-        for name in graph.modules:
-            graphs.setdefault(name, graph)
-    return graphs
-
-
-def _statement(graphs: Mapping[str, ImportGraph], attribution: Attribution, module: str) -> Dict[str, Any]:
-    """Where the attribution's importer imports it: ``path``, ``line``, ``text``, or a note."""
-    if not attribution.importer:
-        note = _MEASURED.format(module=module) if attribution.via == module else _NO_IMPORTER
-        return {"path": None, "line": None, "text": None, "note": note}
-    graph = graphs[attribution.importer]
-    statement = graph.statement_importing(attribution.importer, attribution.via)
-    if statement is None:
-        return {"path": _display(graph.modules[attribution.importer].path), "line": None, "text": None,
-                "note": _NOT_AT_IMPORT}
-    return {"path": _display(graph.modules[attribution.importer].path), "line": statement.line,
-            "text": statement.text.strip(), "note": None}
-
-
-def _ms(microseconds: float) -> float:
-    return round(microseconds / 1000, 3)
-
-
-def _verdict(module: str, median_us: float, budget: float) -> Dict[str, Any]:
-    seconds = median_us / 1e6
-    passed = seconds <= budget
-    if passed:
-        text = f"PASS: {module} imports in {seconds:.3f} s (median), within the {budget:g} s budget"
-    else:
-        text = f"FAIL: {module} imports in {seconds:.3f} s (median), over the {budget:g} s budget"
-    return {"seconds": budget, "passed": passed, "verdict": text}
-
-
-def importtime_report(
-    measurement: Measurement,
-    interpreter: Interpreter,
-    costs: Sequence[ModuleCost],
-    attributions: Sequence[Attribution],
-    graphs: Mapping[str, ImportGraph],
-    args: argparse.Namespace,
-) -> Dict[str, Any]:
-    """Everything ``importtime`` found, as JSON-ready data (milliseconds throughout)."""
-    spread = measurement.spread
-    return {
-        "module": measurement.module,
-        "python": {"executable": args.python, "version": interpreter.version},
-        "runs": len(measurement.runs),
-        "median_ms": _ms(measurement.median_us),
-        "spread_ms": {"min": _ms(spread.low), "q1": _ms(spread.first_quartile),
-                      "q3": _ms(spread.third_quartile), "max": _ms(spread.high)},
-        "run_ms": [_ms(value) for value in measurement.net_us],
-        "baseline_ms": _ms(measurement.baseline_us),
-        "top_modules": [
-            {"module": cost.name, "self_ms": _ms(cost.self_us), "cumulative_ms": _ms(cost.cumulative_us)}
-            for cost in costs
-        ],
-        "costly_ms": args.costly_ms,
-        "attributions": [
-            {
-                "module": a.module,
-                "heavy": a.heavy or None,
-                "cumulative_ms": _ms(a.cumulative_us),
-                "brings_in": list(a.brings_in),
-                "imported_by": a.importer or None,
-                "via": a.via,
-                "statement": _statement(graphs, a, measurement.module),
-                "saving_up_to_ms": _ms(a.saving_us),
-                "modules_loaded_through_it": a.saving_modules,
-            }
-            for a in attributions
-        ],
-        "budget": None if args.budget is None else _verdict(measurement.module, measurement.median_us, args.budget),
-    }
-
-
-def render_importtime_text(report: Mapping[str, Any]) -> str:
-    """The human-readable ``importtime`` report."""
-    spread = report["spread_ms"]
-    runs = report["runs"]
-    lines = [
-        f"{report['module']}: {report['median_ms']:.1f} ms to import "
-        f"(median of {plural(runs, 'run')}; min–max {spread['min']:.1f}–{spread['max']:.1f} ms, "
-        f"IQR {spread['q1']:.1f}–{spread['q3']:.1f} ms)",
-        f"  bare interpreter start-up {report['baseline_ms']:.1f} ms subtracted; "
-        f"Python {report['python']['version']} ({_display(report['python']['executable'])})",
-    ]
-    if report["top_modules"]:
-        lines += ["", "Costliest modules (medians in ms; self = its own code, cumulative = with what it imported):",
-                  f"  {'self':>8}  {'cumulative':>10}  module"]
-        lines += [f"  {m['self_ms']:8.1f}  {m['cumulative_ms']:10.1f}  {m['module']}" for m in report["top_modules"]]
-    lines.append("")
-    attributions = report["attributions"]
-    if not attributions:
-        lines.append(f"No heavy or costly (≥ {report['costly_ms']:g} ms) third-party module was loaded.")
-    else:
-        lines.append(f"Heavy or costly (≥ {report['costly_ms']:g} ms) third-party modules, "
-                     "and the first-party line that pulled each in:")
-    for a in attributions:
-        why = f"heavy ({a['heavy']})" if a["heavy"] else "costly"
-        extra = f"; brings in {', '.join(a['brings_in'])}" if a["brings_in"] else ""
-        lines.append(f"  {a['module']}: {why}, {a['cumulative_ms']:.1f} ms cumulative{extra}")
-        statement = a["statement"]
-        if statement["line"] is not None:
-            via = "" if a["via"] == a["module"] else f"  (imports {a['via']}, which loads {a['module']})"
-            lines.append(f"    {statement['path']}:{statement['line']}: {statement['text']}{via}")
-            count = a["modules_loaded_through_it"]
-            lines.append(f"    deferring that line would save up to {a['saving_up_to_ms']:.1f} ms "
-                         f"({plural(count, 'module')} first loaded through it)")
-        elif statement["path"] is not None:
-            lines.append(f"    {statement['path']} ({a['imported_by']}): {statement['note']}")
-        else:
-            lines.append(f"    {statement['note']}")
-    if report["budget"] is not None:
-        lines += ["", report["budget"]["verdict"]]
-    return "\n".join(lines) + "\n"
+    (one graph per project, as ``check`` builds them)."""
+    analysis = analyse(args)
+    return graphs_by_module(project_graphs(analysis.results, analysis.settings_by_path))
 
 
 def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
@@ -344,7 +202,8 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     if args.sort == "cumulative":
         costs = sorted(costs, key=lambda cost: (-cost.cumulative_us, -cost.self_us, cost.name))
     attributions = attribute(measurement, origins, heavy, args.costly_ms * 1000)
-    report = importtime_report(measurement, interpreter, costs[: max(args.top, 0)], attributions, graphs, args)
+    report = importtime_report(measurement, interpreter, costs[: max(args.top, 0)], attributions, graphs,
+                               python=args.python, costly_ms=args.costly_ms, budget=args.budget)
     if args.format == "json":
         out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         if report["budget"] is not None:
@@ -354,7 +213,7 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if report["budget"] is not None and not report["budget"]["passed"] else EXIT_CLEAN
 
 
-def _target_pyproject(config: Config) -> str:
+def _target_pyproject(config: Settings) -> str:
     """The file ``--write`` edits: the one that configures the working directory, else the
     nearest ``pyproject.toml`` above it, else a new one here.
 
@@ -372,35 +231,6 @@ def _target_pyproject(config: Config) -> str:
         if parent == directory:
             return os.path.join(os.getcwd(), CONFIG_FILENAME)
         directory = parent
-
-
-def write_heavy_modules(path: str, additions: Sequence[str]) -> bool:
-    """Add ``additions`` to ``extend-heavy-modules`` in ``path`` (created if missing),
-    atomically and keeping the file's mode; False when there was nothing to change."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            text = handle.read()
-        mode: Optional[int] = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        text, mode = "", None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{_display(path)}: cannot read it: {getattr(error, 'strerror', None) or error}") from None
-    try:
-        edited = with_heavy_modules(text, additions)
-    except EditError as error:
-        raise UsageError(f"{_display(path)}: not changed: {error}") from None
-    if edited == text:
-        return False
-    try:
-        write_text_atomic(path, edited)
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(path, mode)  # the temporary file was private
-    except OSError as error:
-        raise UsageError(f"{_display(path)}: cannot write it: {error.strerror or error}") from None
-    return True
 
 
 def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
@@ -437,26 +267,17 @@ def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_CLEAN
     if args.write:
         path = _target_pyproject(config)
-        if write_heavy_modules(path, additions):
-            out.write(f"\nAdded {toml_list(additions)} to extend-heavy-modules in {_display(path)}.\n")
+        try:
+            written = write_heavy_modules(path, additions)
+        except EditError as error:
+            raise UsageError(str(error)) from None
+        if written:
+            out.write(f"\nAdded {toml_list(additions)} to extend-heavy-modules in {display_path(path)}.\n")
         else:
-            out.write(f"\n{_display(path)} already lists {toml_list(additions)}.\n")
+            out.write(f"\n{display_path(path)} already lists {toml_list(additions)}.\n")
         return EXIT_CLEAN
     out.write(
         f"\nAt or above {args.threshold_ms:g} ms and not yet heavy — add to pyproject.toml (or run with --write):\n"
         f"[tool.qemlflow-lint]\nextend-heavy-modules = {toml_list(additions)}\n"
     )
     return EXIT_CLEAN
-
-
-def render_calibration(times: Mapping[str, float], failed: Mapping[str, str], runs: int,
-                       interpreter: Interpreter) -> str:
-    """The table of ``calibrate``: slowest first, then the modules that failed."""
-    lines = [f"Import time of {plural(len(times) + len(failed), 'module')} (median of {plural(runs, 'run')} "
-             f"each, start-up subtracted; Python {interpreter.version}):",
-             f"  {'ms':>9}  module"]
-    for module in sorted(times, key=lambda name: (-times[name], name)):
-        lines.append(f"  {times[module] / 1000:9.1f}  {module}")
-    for module in sorted(failed):
-        lines.append(f"  {'failed':>9}  {module}: {failed[module]}")
-    return "\n".join(lines) + "\n"

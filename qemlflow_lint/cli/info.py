@@ -5,29 +5,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import textwrap
-from typing import Any, Sequence, TextIO
+from typing import TextIO
 
-from qemlflow_lint.cli.common import EXIT_CLEAN, EXIT_USAGE, add_config_options, config_probe, resolver_from
+from qemlflow_lint.cli.common import add_config_options, resolver_from
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_USAGE
 from qemlflow_lint.config.loading import describe
+from qemlflow_lint.report.rule_docs import explain_text, rule_table
 from qemlflow_lint.rules.registry import all_rules, find_rule
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.run.api import config_probe
 
 
-def register(commands: Any) -> None:
-    """Add the ``config``, ``rules`` and ``explain`` commands."""
-    config = commands.add_parser("config", help="show the effective configuration and where each value came from")
+def configure_config(config: argparse.ArgumentParser) -> None:
+    """The arguments of the ``config`` command."""
     config.add_argument("path", nargs="?", default=".", metavar="PATH",
                         help="the file or directory whose configuration to show (default: .)")
     add_config_options(config)
     config.add_argument("--format", choices=("text", "json"), default="text")
     config.set_defaults(run=run_config)
 
-    rules = commands.add_parser("rules", help="list every rule")
+
+def configure_rules(rules: argparse.ArgumentParser) -> None:
+    """The arguments of the ``rules`` command."""
     rules.add_argument("--format", choices=("text", "markdown"), default="text")
     rules.set_defaults(run=run_rules)
 
-    explain = commands.add_parser("explain", help="show one rule's documentation")
+
+def configure_explain(explain: argparse.ArgumentParser) -> None:
+    """The arguments of the ``explain`` command."""
     explain.add_argument("rule", metavar="CODE", help="a rule code (QF001) or symbol")
     explain.set_defaults(run=run_explain)
 
@@ -48,17 +52,6 @@ def run_config(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def rule_table(rules: Sequence[type[Rule]]) -> str:
-    """The Markdown rule table (also used for the README)."""
-    rows = ["| code | symbol | pylint | unit | what it reports |", "|---|---|---|---|---|"]
-    for r in rules:
-        pylint = r.pylint_id if r.pylint_symbol == r.symbol else f"{r.pylint_id} `{r.pylint_symbol}`"
-        if r.project:
-            pylint = "CLI only"
-        rows.append(f"| {r.code} | `{r.symbol}` | {pylint} | {r.unit} | {r.summary} |")
-    return "\n".join(rows) + "\n"
-
-
 def run_rules(args: argparse.Namespace, out: TextIO) -> int:
     """List every rule, as text or as the README's Markdown table."""
     rules = all_rules()
@@ -70,20 +63,6 @@ def run_rules(args: argparse.Namespace, out: TextIO) -> int:
         pylint = "CLI-only" if rule.project else rule.pylint_id
         out.write(f"{rule.code}  {rule.symbol:<{width}}  {pylint:<8}  {rule.summary}\n")
     return EXIT_CLEAN
-
-
-def explain_text(rule: type[Rule]) -> str:
-    """The full documentation of one rule, as ``explain`` prints it."""
-    doc = textwrap.dedent("    " + (rule.__doc__ or "").strip())
-    header = [
-        f"{rule.code} {rule.symbol}",
-        f"category: {rule.category} · counts: {rule.unit} · pylint: {rule.pylint_id} "
-        f"({rule.pylint_symbol}) · since {rule.version_added}",
-        "",
-    ]
-    options = [f"  {o.key} ({o.kind}, default {o.default}): {o.help}" for o in rule.options]
-    tail = ["", "Configuration keys:", *options] if options else []
-    return "\n".join([*header, doc, *tail]) + "\n"
 
 
 def run_explain(args: argparse.Namespace, out: TextIO) -> int:

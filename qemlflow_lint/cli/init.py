@@ -8,7 +8,7 @@ at the text level (see :mod:`qemlflow_lint.setup.files`), so their content and c
 as they were; a value the user already set is kept and reported; the workflow, the one file
 init writes whole, is only replaced with ``--force``. A second run changes nothing.
 ``--dry-run`` prints the changes as a unified diff (which ``git apply`` takes) and writes
-nothing. The planning lives in :mod:`qemlflow_lint.setup.plan`, imported when init runs.
+nothing. The planning lives in :mod:`qemlflow_lint.setup.plan`.
 """
 
 from __future__ import annotations
@@ -17,13 +17,14 @@ import argparse
 import math
 import os
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.cli.common import EXIT_CLEAN, UsageError, add_input_options, analyse
-
-if TYPE_CHECKING:
-    from qemlflow_lint.setup.plan import FilePlan
+from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
+from qemlflow_lint.run.api import RunOptions, analyse_paths
+from qemlflow_lint.score.compute import compute_score
+from qemlflow_lint.score.profile import DEFAULT_PROFILE, effective_weights
+from qemlflow_lint.setup.plan import FilePlan, SetupError, describe, plan, unified_diff
 
 
 def _percentage(value: str) -> float:
@@ -36,13 +37,8 @@ def _percentage(value: str) -> float:
     return number
 
 
-def register(commands: Any) -> None:
-    """Add the ``init`` command."""
-    init = commands.add_parser(
-        "init",
-        help="set a project up: [tool.qemlflow-lint], flake8 and pylint settings, pre-commit hooks, "
-             "a tox lint environment and a GitHub Actions workflow",
-    )
+def configure(init: argparse.ArgumentParser) -> None:
+    """The arguments of the ``init`` command."""
     init.add_argument("path", nargs="?", default=".", metavar="DIR", help="the project's root folder (default: .)")
     init.add_argument("--fail-under", type=_percentage, metavar="N",
                       help="the score gate to write (default: today's score rounded down; "
@@ -56,28 +52,17 @@ def register(commands: Any) -> None:
 
 def todays_score(root: str) -> float:
     """The project's compliance score now, as ``qemlflow-lint score DIR`` computes it."""
-    from qemlflow_lint.score.compute import DEFAULT_PROFILE, compute_score, effective_weights
-
-    parser = argparse.ArgumentParser(add_help=False)
-    add_input_options(parser)
-    analysis = analyse(parser.parse_args([root, "--no-cache"]))  # init writes nothing but its files
-    weights = effective_weights(DEFAULT_PROFILE, dict(analysis.config.score_weights))
+    analysis = analyse_paths([root], RunOptions(use_cache=False))  # init writes nothing but its files
+    weights = effective_weights(DEFAULT_PROFILE, dict(analysis.settings.score_weights))
     return compute_score(analysis.results, weights).score
 
 
 def _write(root: str, plan: FilePlan) -> None:
     path = os.path.join(root, plan.path)
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
     text = plan.edit.text or ""
     try:
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         write_text_atomic(path, text.replace("\n", plan.newline) if plan.newline != "\n" else text)
-        os.chmod(path, mode)
     except OSError as error:
         raise UsageError(f"{plan.path}: cannot write it: {error.strerror or error}") from None
 
@@ -85,8 +70,6 @@ def _write(root: str, plan: FilePlan) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Plan the edits, then print them as a diff (``--dry-run``) or write them, and say what
     happened to each file."""
-    from qemlflow_lint.setup.plan import SetupError, describe, plan, unified_diff
-
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path}: not a folder (init sets up the project whose root folder it is)")
     try:

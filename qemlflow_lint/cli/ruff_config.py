@@ -4,17 +4,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from typing import TextIO
 
-from qemlflow_lint.cli.common import EXIT_CLEAN, add_config_options, config_probe, resolver_from
+from qemlflow_lint.cli.common import add_config_options, resolver_from
+from qemlflow_lint.cli.exits import EXIT_CLEAN
+from qemlflow_lint.report.ruff import ruff_table, ruff_toml
+from qemlflow_lint.run.api import config_probe
 
 
-def register(commands: Any) -> None:
-    """Add the ``ruff-config`` command."""
-    parser = commands.add_parser(
-        "ruff-config",
-        help="print the closest ruff configuration (TOML for pyproject.toml), or what ruff can and cannot check",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of the ``ruff-config`` command."""
     parser.add_argument("path", nargs="?", default=".", metavar="PATH",
                         help="the file or folder whose configuration to translate (default: .)")
     add_config_options(parser)
@@ -26,8 +25,6 @@ def register(commands: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Print the ruff configuration (or the comparison table) for the path's configuration."""
-    from qemlflow_lint.report.ruff import ruff_table, ruff_toml  # only this command needs it
-
     config = resolver_from(args).for_path(config_probe(args.path))
     out.write(ruff_table(config) if args.format == "table" else ruff_toml(config))
     return EXIT_CLEAN

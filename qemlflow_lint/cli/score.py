@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, List, Optional, TextIO
+from typing import Optional, TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
 from qemlflow_lint.cli.check import append_step_summary
-from qemlflow_lint.cli.common import EXIT_CLEAN, EXIT_FINDINGS, UsageError, add_input_options, analyse
-from qemlflow_lint.config.loading import Config
+from qemlflow_lint.cli.common import add_input_options, analyse
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.report.formats import RENDERERS
-from qemlflow_lint.score.compute import DEFAULT_PROFILE, ScoreReport, compute_score, effective_weights
-from qemlflow_lint.score.render import Gate, render_json, render_markdown, render_text
+from qemlflow_lint.score.compute import ScoreReport, compute_score
+from qemlflow_lint.score.gate import gate_for
+from qemlflow_lint.score.profile import DEFAULT_PROFILE, effective_weights
+from qemlflow_lint.score.render import render_json, render_markdown, render_text
 
 #: The score's own formats; the CI formats of ``check`` print the findings instead, and the
 #: gate still decides the exit code.
@@ -32,9 +35,8 @@ def _fail_under(value: str) -> float:
     return number
 
 
-def register(commands: Any) -> None:
-    """Add the ``score`` command."""
-    score = commands.add_parser("score", help="the 0-100 compliance score, with per-rule breakdown and gates")
+def configure(score: argparse.ArgumentParser) -> None:
+    """The arguments of the ``score`` command."""
     add_input_options(score)
     score.add_argument("--fail-under", type=_fail_under, metavar="N",
                        help="exit 1 when the score is below N (default: [tool.qemlflow-lint.score] fail-under)")
@@ -70,19 +72,7 @@ def _recorded_score(path: str) -> float:
     return float(value)
 
 
-def gate_for(report: ScoreReport, fail_under: Optional[float], recorded: Optional[float]) -> Gate:
-    """Apply ``--fail-under``, ``--no-regress`` and the unparseable-files rule."""
-    reasons: List[str] = []
-    if report.unparseable:
-        reasons.append(f"{len(report.unparseable)} file(s) could not be analysed")
-    if fail_under is not None and report.score < fail_under:
-        reasons.append(f"score {report.score:.1f} is below {fail_under:g} (--fail-under)")
-    if recorded is not None and report.score < recorded:
-        reasons.append(f"score {report.score:.1f} is below the recorded {recorded:.1f} (--no-regress)")
-    return Gate(not reasons, tuple(reasons), fail_under, recorded)
-
-
-def _record(path: str, report: ScoreReport, config: Config) -> None:
+def _record(path: str, report: ScoreReport, config: Settings) -> None:
     payload = {
         "tool": "qemlflow-lint", "version": __version__, "score": report.score,
         "profile": [report.profile.name, report.profile.version], "config_hash": config.fingerprint(),
@@ -96,7 +86,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     recorded = _recorded_score(args.no_regress) if args.no_regress else None
     baseline = requested_baseline(args)
     analysis = analyse(args)
-    config = analysis.config
+    config = analysis.settings
     weights = effective_weights(DEFAULT_PROFILE, dict(config.score_weights))
     report = compute_score(analysis.results, weights)  # the full score, baseline or not
     new: Optional[int] = None

@@ -19,34 +19,31 @@ for modules that were already loaded, and keeps every entry without a parent as 
 modules loaded with ``importlib.import_module`` are not logged themselves, so what they
 import shows up as extra roots. A run's total is the sum of its roots' cumulative times.
 
+The child also prints the names of the modules still loaded after the import, so that an
+import that failed (``torch`` not installed, inside ``try/except ImportError``) is told apart
+from one that succeeded: the log has a line for both.
+
 The rest are pure functions over parsed logs: medians across runs with the bare
-interpreter's start-up subtracted, the costliest modules, and for each heavy or costly
-third-party module, the first-party module that imported it; plus what ``calibrate``
-needs: which installed packages to time, and a minimal edit of ``pyproject.toml``.
+interpreter's start-up subtracted, and the costliest modules. :mod:`~qemlflow_lint.measure.blame`
+ties heavy modules back to first-party import lines; :mod:`~qemlflow_lint.measure.calibrate`
+chooses the packages ``calibrate`` times.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
 import statistics
 import subprocess
-import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
-
-from qemlflow_lint.model.heavy import match_heavy
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 #: One import line; ``search`` rather than ``match``, since the program's own output
 #: without a final newline can run into it. The indent is one space plus two per level.
 _IMPORT_LINE = re.compile(
     r"import time:\s*(?P<self>\d+|cached)\s*\|\s*(?P<cumulative>\d+|cached)\s*\|(?P<indent> *)(?P<name>[^\s|]+)\s*$"
 )
-
-#: Distributions ``calibrate`` never times: the installers, and this project itself.
-TOOLING_DISTRIBUTIONS: frozenset[str] = frozenset({"pip", "setuptools", "wheel", "qemlflow-lint"})
 
 #: A progress callback: receives short messages such as ``"run 3/5"``.
 Progress = Callable[[str], None]
@@ -149,6 +146,14 @@ class Measurement:
     module: str
     runs: Tuple[Log, ...]
     baseline_runs: Tuple[Log, ...]
+    #: The modules still loaded after each run's import (empty when not known): a logged
+    #: module missing here failed to import.
+    present: Tuple[frozenset[str], ...] = ()
+
+    def failed(self, name: str) -> bool:
+        """True when every run that reported what stayed loaded lacks ``name``: its import
+        failed (and was caught) or it was removed from ``sys.modules``."""
+        return bool(self.present) and all(name not in modules for modules in self.present)
 
     @property
     def baseline_us(self) -> float:
@@ -201,99 +206,6 @@ def module_costs(measurement: Measurement) -> List[ModuleCost]:
         for name in selfs
     ]
     return sorted(costs, key=lambda cost: (-cost.self_us, -cost.cumulative_us, cost.name))
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """A heavy or costly third-party module, and the first-party import that loaded it."""
-
-    module: str
-    #: The configured heavy entry it matches, or "" when it is only costly.
-    heavy: str
-    #: Its median cumulative time.
-    cumulative_us: float
-    #: The nearest first-party module above it in the log, or "" when there is none.
-    importer: str
-    #: What ``importer`` imported on the way: the module itself, or a package that
-    #: imported it. Deferring that import saves :attr:`saving_us`.
-    via: str
-    #: The median cumulative time of ``via``: everything first loaded through it.
-    saving_us: float
-    #: How many modules were first loaded through ``via`` (itself included).
-    saving_modules: int
-    #: Heavy entries loaded underneath it, other than its own.
-    brings_in: Tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Origins:
-    """Where modules come from, as ``attribute`` needs to know it."""
-
-    #: Top-level names of the target interpreter's standard library.
-    stdlib: frozenset[str]
-    #: First-party modules (the static import graph's).
-    first_party: frozenset[str]
-    #: Top-level packages with first-party submodules: their unanalysed modules are not
-    #: third-party either.
-    first_party_packages: frozenset[str] = field(default=frozenset())
-
-    def is_third_party(self, name: str) -> bool:
-        """Neither the standard library nor the project."""
-        top = name.partition(".")[0]
-        return not (top in self.stdlib or name in self.first_party or top in self.first_party_packages)
-
-
-def attribute(
-    measurement: Measurement, origins: Origins, heavy_modules: Sequence[str], costly_us: float
-) -> List[Attribution]:
-    """The heavy or costly third-party modules the import loaded, each with the nearest
-    first-party module above it in the log.
-
-    Only the outermost such module on a path is reported (``seaborn``, not the ``scipy``
-    it imports, nor ``seaborn``'s own submodules): deferring it defers the rest, which
-    :attr:`Attribution.brings_in` names. The tree is the first run's (imports happen in
-    the same order every run); times are medians over every run.
-    """
-    if not measurement.runs:
-        return []
-    heavy_set = frozenset(heavy_modules)
-    costs = {cost.name: cost for cost in module_costs(measurement)}
-
-    def flagged(record: ImportRecord) -> bool:
-        cost = costs.get(record.name)
-        return (
-            cost is not None
-            and not record.cached
-            and origins.is_third_party(record.name)
-            and (match_heavy(record.name, heavy_set) is not None or cost.cumulative_us >= costly_us)
-        )
-
-    first_loads = loaded(measurement.runs[0])
-    found: List[Attribution] = []
-    for record, ancestors in walk(measurement.runs[0]):
-        if first_loads.get(record.name) is not record or not flagged(record):
-            continue
-        importer_at = max((i for i, a in enumerate(ancestors) if a.name in origins.first_party), default=-1)
-        between = ancestors[importer_at + 1:]
-        if any(flagged(a) for a in between):
-            continue  # reported with the outer module
-        via = (*between, record)[0]
-        heavy = match_heavy(record.name, heavy_set) or ""
-        inside = (match_heavy(r.name, heavy_set) for r, _ in walk(record.children) if not r.cached)
-        brings_in = tuple(dict.fromkeys(entry for entry in inside if entry and entry != heavy))
-        found.append(
-            Attribution(
-                record.name,
-                heavy,
-                costs[record.name].cumulative_us,
-                ancestors[importer_at].name if importer_at >= 0 else "",
-                via.name,
-                costs[via.name].cumulative_us if via.name in costs else float(via.cumulative_us),
-                loaded_count(via),
-                brings_in,
-            )
-        )
-    return sorted(found, key=lambda a: (-a.cumulative_us, a.module))
 
 
 # ---------------------------------------------------------------------------------------
@@ -395,11 +307,32 @@ def is_module_name(name: str) -> bool:
     return bool(name) and all(part.isidentifier() for part in name.split("."))
 
 
-def _import_log(python: str, code: str, env: Mapping[str, str], timeout: float) -> Log:
+#: Starts the line on which a measured child lists the modules still loaded.
+_PRESENT_MARKER = "\x00qemlflow-lint loaded:"
+#: Appended to the measured import: lists ``sys.modules`` without importing anything.
+_REPORT_PRESENT = (
+    "\nimport sys as _qemlflow_lint_sys\n"
+    f"_qemlflow_lint_sys.stdout.write('\\n' + {_PRESENT_MARKER!r} + '\\t'.join(_qemlflow_lint_sys.modules) + '\\n')"
+)
+
+
+def _run_logged(python: str, code: str, env: Mapping[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
     done = _run([python, "-X", "importtime", "-c", code], env, timeout)
     if done.returncode != 0:
         raise ImportFailure(last_error_line(done.stderr) or f"exit status {done.returncode}")
-    return parse_log(done.stderr)
+    return done
+
+
+def _import_log(python: str, code: str, env: Mapping[str, str], timeout: float) -> Log:
+    return parse_log(_run_logged(python, code, env, timeout).stderr)
+
+
+def _present(stdout: str) -> frozenset[str]:
+    """The module names a measured child listed after its import."""
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(_PRESENT_MARKER):
+            return frozenset(line[len(_PRESENT_MARKER):].split("\t"))
+    return frozenset()
 
 
 def measure_baseline(
@@ -440,159 +373,14 @@ def measure(
         raise ImportFailure(last_error_line(warm_up.stderr) or f"exit status {warm_up.returncode}")
     logs: List[Log] = []
     bare: List[Log] = []
+    present: List[frozenset[str]] = []
     for run in range(1, runs + 1):
         if progress is not None:
             progress(f"{module}: run {run}/{runs}")
         if baseline is None:
             bare.append(_import_log(python, "pass", env, timeout))
-        logs.append(_import_log(python, code, env, timeout))
-    return Measurement(module, tuple(logs), tuple(bare) if baseline is None else baseline)
-
-
-# ---------------------------------------------------------------------------------------
-# calibrate
-
-
-def _normalised(distribution: str) -> str:
-    return re.sub(r"[-_.]+", "-", distribution).lower()
-
-
-def calibration_modules(interpreter: Interpreter) -> List[str]:
-    """The installed top-level packages worth timing: not the standard library, not
-    private (``_name``), not only installed by pip, setuptools, wheel or this project."""
-    chosen = []
-    for name, distributions in sorted(interpreter.packages.items()):
-        tooling = {_normalised(d) for d in distributions} <= TOOLING_DISTRIBUTIONS
-        if name.startswith("_") or not name.isidentifier() or name in interpreter.stdlib:
-            continue
-        if tooling or name == "qemlflow_lint":
-            continue
-        chosen.append(name)
-    return chosen
-
-
-def new_heavy_modules(
-    times_us: Mapping[str, float], threshold_us: float, heavy_modules: Sequence[str]
-) -> List[str]:
-    """The modules at or above the threshold that the heavy list does not cover yet,
-    slowest first."""
-    slow = sorted((name for name, us in times_us.items() if us >= threshold_us), key=lambda n: (-times_us[n], n))
-    return [name for name in slow if match_heavy(name, frozenset(heavy_modules)) is None]
-
-
-class EditError(ValueError):
-    """``pyproject.toml`` cannot be edited safely; the message says why and what to add."""
-
-
-_KEY = "extend-heavy-modules"
-_HEADER = re.compile(r"""^\s*\[\s*tool\s*\.\s*(?:qemlflow-lint|"qemlflow-lint"|'qemlflow-lint')\s*\]\s*(?:#.*)?$""")
-_ANY_HEADER = re.compile(r"^\s*\[")
-_KEY_LINE = re.compile(
-    r"""^(?P<lead>\s*(?:extend-heavy-modules|"extend-heavy-modules"|'extend-heavy-modules')\s*=\s*)(?P<rest>.*?)(?P<end>\r?\n)?$"""
-)
-
-
-def _toml(text: str) -> Dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python < 3.11 only
-        import tomli as tomllib
-    data: Dict[str, Any] = tomllib.loads(text)
-    return data
-
-
-def _is_complete(text: str) -> bool:
-    """True when ``text`` is valid TOML by itself: a line after it starts a statement,
-    not the inside of a multi-line array or string."""
-    try:
-        _toml(text)
-    except ValueError:
-        return False
-    return True
-
-
-def toml_list(modules: Iterable[str]) -> str:
-    """``["a", "b"]``."""
-    return "[" + ", ".join(json.dumps(m) for m in modules) + "]"
-
-
-def _value_end(rest: str) -> int:
-    """Where a single-line value ends in ``rest`` (before a comment), or -1."""
-    for end in range(1, len(rest) + 1):
-        after = rest[end:].strip()
-        if (not after or after.startswith("#")) and _is_complete(f"x = {rest[:end]}"):
-            return end
-    return -1
-
-
-def _configured(data: Mapping[str, Any]) -> List[str]:
-    """The ``extend-heavy-modules`` a parsed ``pyproject.toml`` already has."""
-    tool = data.get("tool")
-    table = tool.get("qemlflow-lint") if isinstance(tool, dict) else None
-    value = table.get(_KEY, []) if isinstance(table, dict) else []
-    if isinstance(value, str):  # the configuration also accepts "a, b"
-        return [part for part in re.split(r"[,\s]+", value) if part]
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return list(value)
-    raise EditError(f"its {_KEY} is not a list of module names")
-
-
-def with_heavy_modules(text: str, additions: Sequence[str]) -> str:
-    """``text`` (a ``pyproject.toml``) with ``additions`` added to ``extend-heavy-modules``
-    in its ``[tool.qemlflow-lint]`` table, every other byte kept.
-
-    A single-line value is replaced in place (a trailing comment stays); otherwise the key
-    goes after the table's last entry, or into a new table at the end of the file. The
-    result is parsed back and must mean exactly the old file plus the new entries; a value
-    spread over several lines, or a table written in a way this cannot follow, is an
-    :class:`EditError`.
-    """
-    try:
-        before = _toml(text)
-    except ValueError as error:
-        raise EditError(f"it is not valid TOML ({error})") from None
-    existing = _configured(before)
-    modules = [*existing, *(m for m in dict.fromkeys(additions) if m not in existing)]
-    if modules == existing:
-        return text
-    wanted = f"{_KEY} = {toml_list(modules)}"
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
-    starts = [i for i, line in enumerate(lines) if _ANY_HEADER.match(line) and _is_complete("".join(lines[:i]))]
-    header = next((i for i in starts if _HEADER.match(lines[i])), None)
-    if header is None:
-        gap = "" if not text.strip() else (newline if text.endswith(("\n", "\r")) else newline * 2)
-        edited = f"{text}{gap}[tool.qemlflow-lint]{newline}{wanted}{newline}"
-    else:
-        end = next((i for i in starts if i > header), len(lines))
-        edited = _edit_table(lines, header, end, wanted, newline)
-    expected = copy.deepcopy(before)
-    tool = expected.setdefault("tool", {})
-    table = tool.setdefault("qemlflow-lint", {}) if isinstance(tool, dict) else None
-    if isinstance(table, dict):
-        table[_KEY] = modules
-    if table is None or not _is_complete(edited) or _toml(edited) != expected:
-        raise EditError(
-            f"its [tool.qemlflow-lint] table is written in a way this cannot edit safely; add `{wanted}` by hand"
-        )
-    return edited
-
-
-def _edit_table(lines: List[str], header: int, end: int, wanted: str, newline: str) -> str:
-    for i in range(header + 1, end):
-        match = _KEY_LINE.match(lines[i])
-        if match is None or not _is_complete("".join(lines[:i])):
-            continue
-        stop = _value_end(match["rest"])
-        if stop < 0:
-            raise EditError(f"line {i + 1}: its {_KEY} value spans several lines; replace it by hand with `{wanted}`")
-        value_at = len(match["lead"])
-        line = lines[i]
-        lines = [*lines[:i], line[:value_at] + wanted.split(" = ", 1)[1] + line[value_at + stop:], *lines[i + 1:]]
-        return "".join(lines)
-    last = max((i for i in range(header, end) if lines[i].strip() and not lines[i].lstrip().startswith("#")))
-    lines = list(lines)
-    if not lines[last].endswith(("\n", "\r")):
-        lines[last] += newline
-    lines.insert(last + 1, wanted + newline)
-    return "".join(lines)
+        done = _run_logged(python, code + _REPORT_PRESENT, env, timeout)
+        logs.append(parse_log(done.stderr))
+        present.append(_present(done.stdout))
+    return Measurement(module, tuple(logs), tuple(bare) if baseline is None else baseline,
+                       tuple(p for p in present if p))

@@ -1,12 +1,10 @@
-"""What one analysis produces: findings and the per-rule unit counts behind the score."""
+"""What one analysis produces: findings, the per-rule unit counts behind the score, and the
+import records the project's import graph is built from."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Mapping, Tuple
-
-if TYPE_CHECKING:
-    from qemlflow_lint.analysis.imports import RawImport
+from typing import Mapping, NamedTuple, Tuple
 
 #: The code of the pseudo-rule for a file that could not be read or parsed.
 UNREADABLE_CODE = "QF000"
@@ -41,6 +39,37 @@ class Finding:
         return f"{self.code} {self.message}"
 
 
+class RawImport(NamedTuple):
+    """One import that runs when its module is imported, as written in the file.
+
+    One record per imported module of an ``import`` statement, one per ``from … import``
+    statement, and one per literal ``importlib.import_module("x")``/``__import__("x")``
+    call. QF001 reports the heavy ones; the project's import graph is built from all of them
+    (resolving relative imports is the graph's job), so QF001, QF101, QF102 and the blame of
+    ``importtime`` always agree on what runs at import time.
+    """
+
+    line: int
+    col: int
+    #: 0 for an absolute import, the number of leading dots for a relative one.
+    level: int
+    #: ``a.b`` in ``import a.b`` and ``from a.b import x``; "" in ``from . import x``.
+    module: str
+    #: The names of ``from … import names``; empty for ``import a.b`` and calls.
+    names: Tuple[str, ...]
+    #: The configured heavy entry this import runs (per the file's settings), or "".
+    heavy: str
+    #: The statement's first physical line, for ``# noqa`` comments and reports.
+    text: str
+    #: The heavy modules as QF001 names them: ``torch.nn`` for ``import torch.nn``.
+    heavy_names: Tuple[str, ...] = ()
+    #: The names it binds in the module for its heavy modules (``np`` for ``import numpy
+    #: as np``); empty for import calls, whose result the record does not follow.
+    bound: Tuple[str, ...] = ()
+    #: True inside a ``try`` whose handlers catch ``ImportError``: an optional dependency.
+    optional: bool = False
+
+
 @dataclass(frozen=True)
 class FileResult:
     """Everything the engine learnt from one file.
@@ -57,9 +86,15 @@ class FileResult:
     units: Mapping[str, int]
     error: str | None = None
     suppressed: int = 0
-    #: The file's import-time imports (:class:`qemlflow_lint.analysis.imports.RawImport`), collected
-    #: when a project rule is enabled; the import graph is built from them.
+    #: The file's import-time imports; the import graph is built from them.
     imports: Tuple[RawImport, ...] = ()
+    #: The dotted module name (see :mod:`qemlflow_lint.model.modules`); "" when unknown.
+    module: str = ""
+    #: True for test files: not imported API, so the project rules do not report them.
+    test: bool = False
+    #: The path relative to the project root, ``/``-separated: the part of a finding's
+    #: fingerprint that must not depend on the working directory. "" when unknown.
+    project_path: str = ""
 
     @property
     def ok(self) -> bool:

@@ -1,9 +1,9 @@
 """The first-party import graph: which of the project's modules import which, at import time.
 
-Nodes are the analysed files, named as Python would import them: through the chain of
-``__init__.py`` files, and, for folders without one (namespace packages, src layouts),
-relative to the project's source roots (the configuration's folder and its ``src/``).
-Edges come from :class:`~qemlflow_lint.analysis.imports.RawImport` records:
+Nodes are the analysed files, named as Python imports them (see
+:mod:`qemlflow_lint.model.modules`: the path below the first folder that is not a package).
+Edges come from :class:`~qemlflow_lint.model.findings.RawImport` records, the same records
+QF001 reports from:
 
 - ``import a.b.c`` runs ``a``, ``a.b`` and ``a.b.c`` (each that is first-party);
 - ``from x import n`` runs ``x`` and, when ``x.n`` is a first-party module, ``x.n``;
@@ -20,11 +20,10 @@ import functools
 import os
 from collections import deque
 from dataclasses import dataclass
-from typing import Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Set, Tuple
 
-from qemlflow_lint.analysis.context import is_test_path
-from qemlflow_lint.model.findings import FileResult
-from qemlflow_lint.analysis.imports import RawImport
+from qemlflow_lint.model.findings import FileResult, RawImport
+from qemlflow_lint.model.modules import is_main_file
 
 
 @dataclass(frozen=True)
@@ -49,54 +48,13 @@ class Module:
     name: str
     path: str
     statements: Tuple[Statement, ...]
+    #: True for test files (decided with the file's settings when it was analysed).
+    test: bool = False
 
     @functools.cached_property
     def checked(self) -> bool:
         """Test files and ``__main__.py`` are scripts, not imported API: not reported."""
-        return not (is_test_path(self.path) or os.path.basename(self.path) == "__main__.py")
-
-
-class _Packages:
-    """Which folders are regular packages, asked once per folder during one build."""
-
-    def __init__(self) -> None:
-        self._known: Dict[str, bool] = {}
-
-    def is_package(self, directory: str) -> bool:
-        """True when ``directory`` has an ``__init__.py``."""
-        if directory not in self._known:
-            self._known[directory] = os.path.isfile(os.path.join(directory, "__init__.py"))
-        return self._known[directory]
-
-    def module_name(self, path: str, roots: Sequence[str]) -> str:
-        """The name ``path`` is imported by: through the chain of ``__init__.py`` files,
-        and relative to a source root for folders without one (namespace packages)."""
-        directory, filename = os.path.split(os.path.abspath(path))
-        stem = filename[:-3] if filename.endswith(".py") else os.path.splitext(filename)[0]
-        parts = [] if stem == "__init__" else [stem]
-        if stem == "__init__":
-            directory, package = os.path.split(directory)
-            parts = [package] if package else []
-        while self.is_package(directory):
-            parent, package = os.path.split(directory)
-            if not package:
-                break
-            parts.append(package)
-            directory = parent
-        name = ".".join(reversed(parts)) or stem
-        for root in sorted(roots, key=len, reverse=True):
-            relative = os.path.relpath(directory, root)
-            if relative == ".":
-                return name
-            prefix = relative.replace(os.sep, "/").split("/")
-            if prefix[0] != ".." and all(part.isidentifier() for part in prefix):
-                return ".".join([*prefix, name])
-        return name
-
-
-def graph_module_name(path: str, roots: Sequence[str]) -> str:
-    """The name ``path`` is imported by, allowing for namespace packages under a root."""
-    return _Packages().module_name(path, roots)
+        return not (self.test or is_main_file(self.path))
 
 
 def _package_of(name: str, path: str) -> str:
@@ -125,14 +83,13 @@ class ImportGraph:
     modules: Mapping[str, Module]
 
     @classmethod
-    def build(cls, results: Iterable[FileResult], roots: Mapping[str, Sequence[str]]) -> ImportGraph:
-        """The graph of ``results`` (files that parsed); ``roots`` gives each file's
-        source roots (see :func:`graph_module_name`)."""
+    def build(cls, results: Iterable[FileResult]) -> ImportGraph:
+        """The graph of the analysed files of one project (each module once: the first
+        file of a name wins, as the first folder on ``sys.path`` would)."""
         named: Dict[str, FileResult] = {}
-        packages = _Packages()
         for result in results:
-            if result.ok:
-                named.setdefault(packages.module_name(result.path, roots.get(result.path, ())), result)
+            if result.ok and result.module:
+                named.setdefault(result.module, result)
         modules: Dict[str, Module] = {}
         for name, result in named.items():
             ancestors = set(_prefixes(name)[:-1]) | {name}
@@ -148,7 +105,8 @@ class ImportGraph:
                 runs = tuple(dict.fromkeys(candidates))
                 targets = tuple(c for c in runs if c in named and c not in ancestors)
                 statements.append(Statement(raw.line, raw.col, targets, runs, raw.heavy, raw.text))
-            modules[name] = Module(name, result.path, tuple(sorted(statements, key=lambda s: (s.line, s.col))))
+            ordered = tuple(sorted(statements, key=lambda s: (s.line, s.col)))
+            modules[name] = Module(name, result.path, ordered, result.test)
         return cls(modules)
 
     def edges(self, name: str) -> Iterator[Tuple[Statement, str]]:
@@ -260,11 +218,3 @@ class ImportGraph:
             node = previous.get(node)
         return [start, *reversed(path)]
 
-
-def source_roots(config_root: str) -> Tuple[str, ...]:
-    """The folders Python code is imported from in a project: its root and ``src/``."""
-    roots = [os.path.abspath(config_root)]
-    src = os.path.join(roots[0], "src")
-    if os.path.isdir(src):
-        roots.append(src)
-    return tuple(roots)

@@ -31,7 +31,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
-from qemlflow_lint.report.identity import FindingKey, finding_key, posix_path
+from qemlflow_lint.model.paths import posix_path
+from qemlflow_lint.report.identity import FindingKey, finding_key
 
 #: The ``tool`` field every baseline file carries.
 TOOL = "qemlflow-lint"

@@ -1,7 +1,8 @@
 """How a finding is recognised without its line number.
 
 A finding's key is (code, path, enclosing qualified name, normalised source line): adding
-or removing unrelated lines above it leaves the key unchanged. Identical keys in one file
+or removing unrelated lines above it leaves the key unchanged. The path is the file's path
+below its project root, so the key is the same from any working directory. Identical keys in one file
 (the same line copied twice in one function) are told apart by their occurrence index,
 in line order. Baselines count keys as a multiset; CI formats turn key and occurrence
 into a stable fingerprint.
@@ -14,6 +15,7 @@ from collections import Counter
 from typing import Iterable, Iterator, NamedTuple, Tuple
 
 from qemlflow_lint.model.findings import FileResult, Finding
+from qemlflow_lint.model.paths import posix_path
 
 
 class FindingKey(NamedTuple):
@@ -25,14 +27,6 @@ class FindingKey(NamedTuple):
     source: str
 
 
-def posix_path(path: str) -> str:
-    """``path`` with ``/`` separators and no leading ``./``, as reports show it."""
-    path = path.replace("\\", "/")
-    while path.startswith("./"):
-        path = path[2:]
-    return path
-
-
 def finding_key(path: str, finding: Finding) -> FindingKey:
     """The key of ``finding`` in the file shown as ``path``."""
     return FindingKey(finding.code, posix_path(path), finding.scope, finding.source)
@@ -42,8 +36,9 @@ def keyed_findings(results: Iterable[FileResult]) -> Iterator[Tuple[FileResult, 
     """Every finding with its key and occurrence index (0 for the first of its key)."""
     for result in results:
         seen: Counter[FindingKey] = Counter()
+        path = result.project_path or result.path
         for finding in sorted(result.findings):
-            key = finding_key(result.path, finding)
+            key = finding_key(path, finding)
             yield result, finding, key, seen[key]
             seen[key] += 1
 

@@ -1,12 +1,13 @@
 """The ruff rules closest to each QF rule, and the ruff configuration built from them.
 
 ruff has no plugin interface, so teams that also run ruff can only approximate the QF rules
-with ruff's own. :data:`EQUIVALENTS` says, for every QF rule, which ruff rules come closest,
-whether ruff checks the same thing, part of it or nothing, and what differs;
-:func:`ruff_toml` renders the ``[tool.ruff.lint]`` tables for a configuration (the rules it
-enables, its heavy-module list and its per-file ignores) and :func:`ruff_table` the
-comparison. ``tests/test_ruff_config.py`` runs ruff with that configuration on the fixtures
-and holds the differences to exactly the ones described here.
+with ruff's own. Each rule declares its closest ruff rules (:attr:`Rule.ruff
+<qemlflow_lint.rules.base.Rule.ruff>`): which ones, whether ruff checks the same thing, part
+of it or nothing, and what differs. :data:`EQUIVALENTS` gathers them; :func:`ruff_toml`
+renders the ``[tool.ruff.lint]`` tables for a configuration (the rules it enables, its
+heavy-module list and its per-file ignores) and :func:`ruff_table` the comparison.
+``tests/test_ruff_config.py`` runs ruff with that configuration on the fixtures and holds
+the differences to exactly the ones declared.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from __future__ import annotations
 import json
 from typing import Dict, List, NamedTuple, Sequence, Tuple
 
-from qemlflow_lint.config.loading import Config
+from qemlflow_lint.model.modules import TEST_DIRECTORY_NAMES, TEST_FILE_PATTERNS
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.rules.base import MAIN_FILES, MORE, MOST, NONE, PACKAGE_INITS, PART, SAME, TEST_FILES
+from qemlflow_lint.rules.registry import all_rules
 
-#: How much of a QF rule its ruff rules check (the ``coverage`` of an entry):
-#: the same findings; all of them but the cases named; all of them and more (ruff is
-#: stricter); part of them; nothing.
-SAME, MOST, MORE, PART, NONE = "same", "most", "more", "part", "none"
+__all__ = ["EQUIVALENTS", "MORE", "MOST", "NONE", "PART", "RUFF_ONLY", "SAME", "equivalent", "ruff_table",
+           "ruff_toml"]
 
 
 class RuffEquivalent(NamedTuple):
@@ -31,66 +33,15 @@ class RuffEquivalent(NamedTuple):
     differences: str
 
 
-EQUIVALENTS: Tuple[RuffEquivalent, ...] = (
-    RuffEquivalent(
-        "QF001", ("TID253",), PART,
-        "TID253 reports the heavy modules in import statements at the top level of a module only. It "
-        "misses imports in module-level if/elif/else, try/except/else/finally (`try: import torch / "
-        "except ImportError:` included), with, for, while and match blocks and in class bodies - also "
-        "where QF001 does not exempt them: the `else` of `if TYPE_CHECKING:`, `if not TYPE_CHECKING:`, "
-        "the `else` of a main guard - and literal `importlib.import_module(...)`/`__import__(...)` "
-        "calls. It reports what QF001 exempts: the heavy package's own modules, and PEP 810 `lazy` "
-        "imports and modules listed in `__lazy_modules__` (Python 3.15).",
-    ),
-    RuffEquivalent(
-        "QF002", ("ANN001", "ANN002", "ANN003", "ANN201", "ANN204", "ANN205", "ANN206"), MORE,
-        "ANN reports each missing annotation at its parameter (QF002: one finding per def, at the def) "
-        "and also checks what QF002 treats as private: underscore names, defs in private modules and "
-        "packages, names left out of a literal `__all__`, defs nested in functions or in private "
-        "classes. It checks `@no_type_check` functions and classes, and `__init__(self)` without "
-        "`-> None` (mypy-init-return needs one typed parameter). Both check `@overload` stubs and skip "
-        "the implementation.",
-    ),
-    RuffEquivalent(
-        "QF003", ("D100", "D101", "D102", "D103", "D104", "D106", "D419"), MORE,
-        "D102 also wants docstrings on `__call__` and `__new__` (QF003 exempts every dunder), and "
-        "D100/D104 report empty and comment-only files, an empty `__init__.py` included (QF003 skips "
-        "files with no statements). Both follow a literal `__all__`, exempt `@overload` stubs and "
-        "report empty docstrings (D419).",
-    ),
-    RuffEquivalent(
-        "QF004", ("E722",), MOST,
-        "E722 does not report a bare `except:` whose body re-raises.",
-    ),
-    RuffEquivalent(
-        "QF005", ("F403",), SAME,
-        "None, with `__init__.py` exempt through the per-file ignore; both check test files.",
-    ),
-    RuffEquivalent(
-        "QF006", (), NONE,
-        "No ruff rule reports module-level side effects (print, warning filters, logging "
-        "configuration, sys.path or os.environ changes); T201 reports every print, anywhere.",
-    ),
-    RuffEquivalent(
-        "QF007", ("S110", "S112"), PART,
-        "S110/S112 (with check-typed-exception) report a handler whose body is only `pass` or only "
-        "`continue`; a body of `...` or string literals, or of several do-nothing statements "
-        "(`pass` then `continue`), is not reported.",
-    ),
-    RuffEquivalent("QF008", (), NONE, "ruff has no rule on the length of a module."),
-    RuffEquivalent("QF101", (), NONE, "ruff checks one file at a time: it has no first-party import graph."),
-    RuffEquivalent("QF102", (), NONE, "ruff checks one file at a time: it reports no import cycles."),
+#: Every QF rule's closest ruff rules, in code order.
+EQUIVALENTS: Tuple[RuffEquivalent, ...] = tuple(
+    RuffEquivalent(rule.code, rule.ruff.codes, rule.ruff.coverage, rule.ruff.differences) for rule in all_rules()
 )
 
 #: ruff rules that the configuration adds with no QF counterpart: the QF rule they go with,
 #: and why.
 RUFF_ONLY: Dict[str, Tuple[str, str]] = {
-    "PLC0415": (
-        "QF001",
-        "imports inside functions, except of the TID253-banned (heavy) modules: ruff's pairing with "
-        "TID253, which keeps light imports at the top. Stricter than QF, which never reports a "
-        "deferred import; leave it out if you defer light imports too.",
-    ),
+    companion: (rule.code, why) for rule in all_rules() for companion, why in rule.ruff.companions
 }
 #: True of every rule: qemlflow-lint's ``# noqa: QF…`` comments do not silence ruff.
 NOQA_NOTE = (
@@ -98,14 +49,15 @@ NOQA_NOTE = (
     "(`# noqa: QF004, E722`) or a bare `# noqa`."
 )
 
-#: File patterns (ruff globs) of the test files that QF001, QF002 and QF003 skip.
-TEST_FILE_PATTERNS = ("test_*.py", "*_test.py", "tests.py", "conftest.py", "**/tests/**", "**/test/**")
-#: QF rules that skip test files, ``__main__.py`` and ``__init__.py`` respectively.
-_SKIP_TESTS = ("QF001", "QF002", "QF003")
-_SKIP_MAIN = ("QF001",)
-_SKIP_INIT = ("QF005",)
+#: File patterns (ruff globs) of the test files that rules exempting test files skip.
+RUFF_TEST_FILE_PATTERNS = (*TEST_FILE_PATTERNS, *(f"**/{name}/**" for name in sorted(TEST_DIRECTORY_NAMES,
+                                                                                          reverse=True)))
 #: Per-file ignores name these rule families by prefix, to stay short.
 _IGNORE_PREFIXES = ("ANN", "D1")
+
+
+def _exempting(kind: str) -> List[str]:
+    return [rule.code for rule in all_rules() if kind in rule.exempt_files]
 
 
 def equivalent(code: str) -> RuffEquivalent:
@@ -113,7 +65,7 @@ def equivalent(code: str) -> RuffEquivalent:
     return next(entry for entry in EQUIVALENTS if entry.code == code)
 
 
-def ruff_codes(config: Config, codes: Sequence[str]) -> List[str]:
+def ruff_codes(config: Settings, codes: Sequence[str]) -> List[str]:
     """The ruff rules (ruff-only companions included) for the enabled ``codes``."""
     found: List[str] = []
     for entry in EQUIVALENTS:
@@ -143,17 +95,17 @@ def _compact(codes: Sequence[str]) -> List[str]:
     return compact
 
 
-def per_file_ignores(config: Config) -> Dict[str, List[str]]:
+def per_file_ignores(config: Settings) -> Dict[str, List[str]]:
     """ruff's per-file ignores: the files the QF rules skip, then the configuration's own
     ``per-file-ignores`` translated to ruff codes."""
     every = [entry.code for entry in EQUIVALENTS]
     ignores: Dict[str, List[str]] = {}
-    for pattern, skipped in (("__init__.py", _SKIP_INIT), ("__main__.py", _SKIP_MAIN)):
-        if ruff_codes(config, skipped):
-            ignores[pattern] = ruff_codes(config, skipped)
-    for pattern in TEST_FILE_PATTERNS:
-        if ruff_codes(config, _SKIP_TESTS):
-            ignores[pattern] = _compact(ruff_codes(config, _SKIP_TESTS))
+    for pattern, kind in (("__init__.py", PACKAGE_INITS), ("__main__.py", MAIN_FILES)):
+        if ruff_codes(config, _exempting(kind)):
+            ignores[pattern] = ruff_codes(config, _exempting(kind))
+    for pattern in RUFF_TEST_FILE_PATTERNS:
+        if ruff_codes(config, _exempting(TEST_FILES)):
+            ignores[pattern] = _compact(ruff_codes(config, _exempting(TEST_FILES)))
     for entry in config.per_file_ignores:
         codes = [code for code in every if any(code.startswith(prefix) for prefix in entry.codes)]
         translated = ruff_codes(config, codes)
@@ -163,7 +115,7 @@ def per_file_ignores(config: Config) -> Dict[str, List[str]]:
     return ignores
 
 
-def ruff_toml(config: Config) -> str:
+def ruff_toml(config: Settings) -> str:
     """The ``[tool.ruff.lint]`` tables closest to ``config``'s QF rules."""
     every = [entry.code for entry in EQUIVALENTS]
     missing = ", ".join(entry.code for entry in EQUIVALENTS if entry.coverage == NONE)
@@ -212,7 +164,7 @@ def ruff_toml(config: Config) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ruff_table(config: Config) -> str:
+def ruff_table(config: Settings) -> str:
     """What ruff can and cannot check of each QF rule, as a Markdown table."""
     from qemlflow_lint.rules.registry import all_rules  # the registry imports the rules
 

@@ -1,16 +1,17 @@
-"""What every CI format says about a rule: its names, its level and its documentation.
+"""What users read about a rule: ``rules``, ``explain``, the README's rule table, and what
+every CI format says about it (its names, its level and its documentation).
 
-The rules come from :func:`qemlflow_lint.rules.registry.all_rules`; QF000, which has no rule
-class, is described here once. A rule's level follows its pylint message id: ``W``
-(warning) rules are warnings, ``C`` (convention) and ``R`` (refactor) rules are notes,
-and QF000, a file that could not be analysed at all, is an error.
+Everything comes from the rules' own declarations (:func:`qemlflow_lint.rules.registry.all_rules`);
+QF000, which has no rule class, is described here once. A rule's level follows its pylint
+message id: ``W`` (warning) rules are warnings, ``C`` (convention) and ``R`` (refactor)
+rules are notes, and QF000, a file that could not be analysed at all, is an error.
 """
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Sequence
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.rules.registry import all_rules
@@ -126,3 +127,28 @@ def rule_docs_for(codes: Iterable[str]) -> tuple[RuleDoc, ...]:
 def docs_by_code(codes: Iterable[str]) -> dict[str, RuleDoc]:
     """:func:`rule_docs_for` as a mapping from code to description."""
     return {doc.code: doc for doc in rule_docs_for(codes)}
+
+
+def rule_table(rules: Sequence[type[Rule]]) -> str:
+    """The Markdown rule table of ``rules --format markdown`` and the README."""
+    rows = ["| code | symbol | pylint | unit | what it reports |", "|---|---|---|---|---|"]
+    for r in rules:
+        pylint = r.pylint_id if r.pylint_symbol == r.symbol else f"{r.pylint_id} `{r.pylint_symbol}`"
+        if r.project:
+            pylint = "CLI only"
+        rows.append(f"| {r.code} | `{r.symbol}` | {pylint} | {r.unit} | {r.summary} |")
+    return "\n".join(rows) + "\n"
+
+
+def explain_text(rule: type[Rule]) -> str:
+    """The full documentation of one rule, as ``explain`` prints it."""
+    doc = textwrap.dedent("    " + (rule.__doc__ or "").strip())
+    header = [
+        f"{rule.code} {rule.symbol}",
+        f"category: {rule.category} · counts: {rule.unit} · pylint: {rule.pylint_id} "
+        f"({rule.pylint_symbol}) · since {rule.version_added}",
+        "",
+    ]
+    options = [f"  {o.key} ({o.kind_text}, default {o.default_text}): {o.help}" for o in rule.options]
+    tail = ["", "Configuration keys:", *options] if options else []
+    return "\n".join([*header, doc, *tail]) + "\n"

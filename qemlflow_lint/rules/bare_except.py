@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from qemlflow_lint.analysis.context import Where
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.rules.base import MOST, Rule, RuffEquivalent
 
 
 class BareExcept(Rule):
@@ -45,7 +45,11 @@ class BareExcept(Rule):
     category = "errors"
     summary = "`except:` with no exception type"
     unit = "except handler"
+    weight = 2.0
+    weight_reason = "a bare except hides Ctrl-C, SystemExit and real bugs"
     fix = "name the exceptions of {n} bare {units} in {path}"
+    headline = "Bare excepts: {v} of {o} except handlers"
+    ruff = RuffEquivalent(("E722",), MOST, "E722 does not report a bare `except:` whose body re-raises.")
     # pylint has its own "bare-except" message, and pylint symbols are global.
     pylint_symbol = "qf-bare-except"
     pylint_id = "W7704"

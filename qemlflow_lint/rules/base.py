@@ -1,77 +1,55 @@
 """The shape every rule has: a declaration (class attributes) plus visitor hooks.
 
-A rule module defines one subclass of :class:`Rule`. Its docstring is the rule's
-documentation, in the sections *What it does*, *Why is this bad?*, *Example*,
-*Use instead* and *Options*; ``qemlflow-lint explain`` prints it and the README's rule
-table is generated from the same attributes.
+A rule module defines one subclass of :class:`Rule`, and everything about the rule is
+declared there, once: its code and names, its documentation (the class docstring, in the
+sections *What it does*, *Why is this bad?*, *Example*, *Use instead* and *Options*), its
+options with their defaults, its weight in the score and why, the files it exempts, the
+ruff rules that come closest, and the sentences the score uses. ``rules``, ``explain``, the
+README's rule table, the pylint message table, the flake8, pylint and command-line options,
+the scoring profile and ``ruff-config`` are all generated from these declarations.
 
 The engine makes one instance per file and calls ``visit_<NodeType>(node, where)`` for
 every statement (and ``except`` handler) of that type, in source order, then
-:meth:`Rule.finish`. A rule records findings with :meth:`Rule.report` and counts its
-units (the score's denominator) in :attr:`Rule.units`.
+:meth:`~qemlflow_lint.analysis.visitor.Check.imports_found` and :meth:`Rule.finish`. A
+rule records findings with :meth:`Rule.report` and counts its units (the score's
+denominator) in :attr:`Rule.units`. Project rules instead implement :meth:`Rule.check` on
+the whole project's import graph.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING, Callable, ClassVar, Dict, List, NamedTuple, TypeVar
+from typing import Any, ClassVar, Dict, List, NamedTuple, Tuple
 
-from qemlflow_lint.analysis.context import FileContext
-from qemlflow_lint.model.findings import WHOLE_MODULE, Finding
+from qemlflow_lint.analysis.visitor import Check
+from qemlflow_lint.model.findings import Finding
+from qemlflow_lint.model.settings import Option
+from qemlflow_lint.model.words import noun_for
+from qemlflow_lint.project.graph import ImportGraph
 
-if TYPE_CHECKING:
-    from qemlflow_lint.project.graph import ImportGraph
+#: How much of a QF rule its ruff rules check (:attr:`RuffEquivalent.coverage`): the same
+#: findings; all of them but the cases named; all of them and more (ruff is stricter); part
+#: of them; nothing.
+SAME, MOST, MORE, PART, NONE = "same", "most", "more", "part", "none"
 
-
-HookMethod = TypeVar("HookMethod", bound=Callable[..., None])
-
-
-def outside_functions(hook: HookMethod) -> HookMethod:
-    """Mark a hook that can never report inside a function body (nothing there runs at
-    import, and nothing there is public), so the walk skips it there. This keeps the one
-    walk cheap: most statements of a project are in function bodies."""
-    setattr(hook, "outside_functions", True)
-    return hook
+#: The kinds of file a rule may exempt (:attr:`Rule.exempt_files`).
+TEST_FILES, MAIN_FILES, PACKAGE_INITS = "test files", "__main__.py", "__init__.py"
 
 
-class RuleOption(NamedTuple):
-    """One configuration key a rule reads, as documented by ``explain``."""
+class RuffEquivalent(NamedTuple):
+    """The ruff rules that approximate a QF rule, and how well (ruff has no plugins).
 
-    key: str
-    kind: str
-    default: str
-    help: str
+    ``companions`` are ruff rules the generated configuration adds next to them that have
+    no QF counterpart of their own, each with why.
+    """
 
-
-class Visitor:
-    """Anything that joins the engine's one walk: rules, and collectors of facts such as
-    the import graph's edges. Hooks are ``visit_<NodeType>(node, where)`` methods."""
-
-    #: ``(node type, method name, also inside functions)`` of every ``visit_<NodeType>``
-    #: hook, found once per class.
-    hooks: ClassVar[tuple[tuple[type[ast.AST], str, bool], ...]] = ()
-
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        found = []
-        for name in dir(cls):
-            node_type = getattr(ast, name[len("visit_") :], None) if name.startswith("visit_") else None
-            if isinstance(node_type, type) and issubclass(node_type, ast.AST):
-                inside = not getattr(getattr(cls, name), "outside_functions", False)
-                found.append((node_type, name, inside))
-        cls.hooks = tuple(found)
-
-    def __init__(self, file: FileContext) -> None:
-        self.file = file
-
-    def begin(self, tree: ast.Module) -> None:
-        """Called once before the walk."""
-
-    def finish(self) -> None:
-        """Called once after the walk; override for decisions that need the whole file."""
+    codes: Tuple[str, ...]
+    coverage: str
+    differences: str
+    companions: Tuple[Tuple[str, str], ...] = ()
 
 
-class Rule(Visitor):
+class Rule(Check):
     """Base class of every rule; see the module docstring for the protocol."""
 
     code: ClassVar[str]
@@ -86,24 +64,27 @@ class Rule(Visitor):
     #: The pylint symbol: the rule's symbol, unless pylint already uses that name for a
     #: message of its own (then ``qf-`` + symbol, since pylint symbols are global).
     pylint_symbol: ClassVar[str] = ""
+    #: The rule's weight in the default scoring profile, and why it weighs that much.
+    weight: ClassVar[float] = 1.0
+    weight_reason: ClassVar[str] = ""
     #: The best-next-fix sentence, with ``{n}`` (violating units), ``{units}`` (the unit,
     #: pluralised when needed) and ``{path}``.
     fix: ClassVar[str] = "fix {n} {units} in {path}"
-    options: ClassVar[tuple[RuleOption, ...]] = ()
+    #: The score report's headline, with ``{v}`` (violating units), ``{o}`` (all units) and
+    #: ``{p}`` (coverage, as a percentage); "" for none.
+    headline: ClassVar[str] = ""
+    #: The kinds of file the rule does not check (:data:`TEST_FILES`, ...).
+    exempt_files: ClassVar[frozenset[str]] = frozenset()
+    #: The closest ruff rules.
+    ruff: ClassVar[RuffEquivalent] = RuffEquivalent((), NONE, "ruff has no rule like it.")
+    #: The configuration keys the rule reads, with their defaults.
+    options: ClassVar[tuple[Option, ...]] = ()
     version_added: ClassVar[str] = "0.1.0"
-    #: True for project rules, which need the whole project (the import graph) and run
-    #: after the per-file walk, in the CLI only; the walk skips them.
-    project: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         if not cls.pylint_symbol:
             cls.pylint_symbol = cls.symbol
-
-    def __init__(self, file: FileContext) -> None:
-        super().__init__(file)
-        self.findings: list[Finding] = []
-        self.units = 0
 
     @classmethod
     def check(cls, graph: ImportGraph) -> Dict[str, List[Finding]]:
@@ -114,15 +95,21 @@ class Rule(Visitor):
     @classmethod
     def fix_text(cls, count: int, path: str) -> str:
         """The best-next-fix sentence for ``count`` violating units in ``path``."""
-        units = cls.unit if count == 1 else f"{cls.unit}s"
-        return cls.fix.format(n=count, units=units, path=path)
+        return cls.fix.format(n=count, units=noun_for(count, cls.unit), path=path)
+
+    @property
+    def exempt(self) -> bool:
+        """True when the file is of a kind this rule does not check."""
+        file = self.file
+        return bool(
+            (TEST_FILES in self.exempt_files and file.is_test)
+            or (MAIN_FILES in self.exempt_files and file.is_main)
+            or (PACKAGE_INITS in self.exempt_files and file.is_package_init)
+        )
+
+    def option(self, option: Option) -> Any:
+        """The value of one of the rule's options for this file."""
+        return self.file.settings.option(option)
 
     def begin(self, tree: ast.Module) -> None:
         """Called once before the walk; override to count file-level units."""
-
-    def report(self, node: ast.AST, message: str, unit: str = "<module>") -> None:
-        """Record a finding at ``node``'s position."""
-        line = getattr(node, "lineno", 1)
-        col = getattr(node, "col_offset", 0)
-        source = WHOLE_MODULE if isinstance(node, ast.Module) else ""
-        self.findings.append(Finding(line, col, self.code, message, unit, source=source))

@@ -6,7 +6,7 @@ from typing import Dict, List
 
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.project.graph import ImportGraph
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.rules.base import NONE, Rule, RuffEquivalent
 
 
 class ImportCycle(Rule):
@@ -51,8 +51,11 @@ class ImportCycle(Rule):
     category = "import-time"
     summary = "first-party modules that import each other at import time"
     unit = "module"
-    fix = "break the import cycle through {path}"
     pylint_id = "W7752"
+    weight = 2.0
+    weight_reason = "import cycles break on reordering and block deferring any of their modules"
+    fix = "break the import cycle through {path}"
+    ruff = RuffEquivalent((), NONE, "ruff checks one file at a time: it reports no import cycles.")
     project = True
 
     @classmethod

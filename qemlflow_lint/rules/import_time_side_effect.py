@@ -9,7 +9,8 @@ from typing import Dict, Iterable, Iterator, List, Optional, Pattern, Tuple
 
 from qemlflow_lint.analysis.context import Where
 from qemlflow_lint.analysis.at_import import dotted_name, import_time_calls
-from qemlflow_lint.rules.base import Rule, outside_functions
+from qemlflow_lint.analysis.visitor import outside_functions
+from qemlflow_lint.rules.base import MAIN_FILES, NONE, TEST_FILES, Rule, RuffEquivalent
 
 _PROCESS_ENV = "changes the environment of the whole process and of every subprocess it starts"
 _SYS_PATH = "changes sys.path, where every later import in the process is looked up"
@@ -108,12 +109,21 @@ class ImportTimeSideEffect(Rule):
     category = "import-time"
     summary = "module-level `print`, warning-filter, logging, `sys.path` or `os.environ` change"
     unit = "module"
-    fix = "move the import-time side effects of {path} into functions"
     pylint_id = "W7706"
+    weight = 2.0
+    weight_reason = "import-time side effects change other people's programs"
+    fix = "move the import-time side effects of {path} into functions"
+    headline = "Import-time side effects: {v} of {o} modules"
+    exempt_files = frozenset({TEST_FILES, MAIN_FILES})
+    ruff = RuffEquivalent(
+        (), NONE,
+        "No ruff rule reports module-level side effects (print, warning filters, logging "
+        "configuration, sys.path or os.environ changes); T201 reports every print, anywhere.",
+    )
 
     def begin(self, tree: ast.Module) -> None:
         """One unit per module (test files and ``__main__.py`` are scripts: not checked)."""
-        self.checked = not (self.file.is_test or self.file.is_main)
+        self.checked = not self.exempt
         self.units = 1 if self.checked else 0
         self.aliases: Dict[str, str] = {}
         #: ``(first, last)`` lines of ``with warnings.catch_warnings():`` blocks, which

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from qemlflow_lint.rules.base import Rule, RuleOption
+from qemlflow_lint.model.settings import Option
+from qemlflow_lint.rules.base import NONE, Rule, RuffEquivalent
+
+#: The one option of QF008.
+MAX_MODULE_LINES = Option("max-module-lines", "positive-integer", 1000, "the most physical lines a module may have")
 
 
 class OversizedModule(Rule):
@@ -39,17 +43,18 @@ class OversizedModule(Rule):
     category = "design"
     summary = "module longer than `max-module-lines` lines (default 1000)"
     unit = "module"
-    fix = "split {path}"
     pylint_id = "C7708"
-    options = (
-        RuleOption("max-module-lines", "positive integer", "1000",
-                   "the most physical lines a module may have"),
-    )
+    weight = 1.0
+    weight_reason = "size is a smell, not a defect"
+    fix = "split {path}"
+    headline = "Oversized modules: {v} of {o} modules"
+    options = (MAX_MODULE_LINES,)
+    ruff = RuffEquivalent((), NONE, "ruff has no rule on the length of a module.")
 
     def begin(self, tree: ast.Module) -> None:
         """One unit per module; the count is the file's physical lines."""
         self.units = 1
-        limit = self.file.config.max_module_lines
+        limit: int = self.option(MAX_MODULE_LINES)
         count = len(self.file.lines)
         if count > limit:
             self.report(tree, f"module has {count} lines, more than the limit of {limit}; "

@@ -1,8 +1,9 @@
 """The rule registry, collected from the rule modules themselves.
 
-Every module in :mod:`qemlflow_lint.rules` (other than ``base``) declares one
+Every module in :mod:`qemlflow_lint.rules` (other than ``base`` and this one) declares one
 :class:`~qemlflow_lint.rules.base.Rule` subclass. Nothing lists the rules by hand: ``rules``,
-``explain``, the README table and the pylint message table are all generated from here.
+``explain``, the README table, the pylint message table, the configuration keys and the
+scoring profile are all generated from here.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from __future__ import annotations
 import functools
 import importlib
 import pkgutil
-from typing import TYPE_CHECKING
 
 from qemlflow_lint import rules as rules_package
+from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.base import Rule
 
-if TYPE_CHECKING:
-    from qemlflow_lint.config.loading import Config
+#: Modules of the rules package that hold no rule.
+_NOT_RULES = frozenset({"base", "registry"})
 
 
 @functools.lru_cache(maxsize=None)
@@ -24,7 +25,7 @@ def all_rules() -> tuple[type[Rule], ...]:
     """Every rule, ordered by code."""
     found: list[type[Rule]] = []
     for info in pkgutil.iter_modules(rules_package.__path__):
-        if info.name == "base":
+        if info.name in _NOT_RULES:
             continue
         module = importlib.import_module(f"{rules_package.__name__}.{info.name}")
         found.extend(
@@ -47,8 +48,8 @@ def find_rule(code_or_symbol: str) -> type[Rule] | None:
     return None
 
 
-def enabled_rules(config: Config, path: str | None = None) -> tuple[type[Rule], ...]:
-    """The rules that ``config`` enables (for ``path``, with its per-file ignores)."""
-    enabled = tuple(rule for rule in all_rules() if config.is_enabled(rule.code))
-    ignored = config.ignored_in(path) if path is not None else ()
+def enabled_rules(settings: Settings, path: str | None = None) -> tuple[type[Rule], ...]:
+    """The rules that ``settings`` enables (for ``path``, with its per-file ignores)."""
+    enabled = tuple(rule for rule in all_rules() if settings.is_enabled(rule.code))
+    ignored = settings.ignored_in(path) if path is not None else ()
     return tuple(rule for rule in enabled if not any(rule.code.startswith(i) for i in ignored))

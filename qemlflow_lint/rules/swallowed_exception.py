@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from qemlflow_lint.analysis.context import Where
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.rules.base import PART, Rule, RuffEquivalent
 
 
 def _does_nothing(statement: ast.stmt) -> bool:
@@ -58,8 +58,17 @@ class SwallowedException(Rule):
     category = "errors"
     summary = "`except` whose body only passes (`pass`, `...`, `continue`)"
     unit = "except handler"
-    fix = "handle or log the exceptions of {n} {units} in {path}"
     pylint_id = "W7707"
+    weight = 2.0
+    weight_reason = "a swallowed exception hides failures until they surface elsewhere"
+    fix = "handle or log the exceptions of {n} {units} in {path}"
+    headline = "Swallowed exceptions: {v} of {o} except handlers"
+    ruff = RuffEquivalent(
+        ("S110", "S112"), PART,
+        "S110/S112 (with check-typed-exception) report a handler whose body is only `pass` or only "
+        "`continue`; a body of `...` or string literals, or of several do-nothing statements "
+        "(`pass` then `continue`), is not reported.",
+    )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, where: Where) -> None:
         """Every handler is a unit; one that does nothing is a finding."""

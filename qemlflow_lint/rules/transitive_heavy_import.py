@@ -6,7 +6,8 @@ from typing import Dict, List
 
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.project.graph import ImportGraph
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.model.settings import EXTEND_HEAVY_MODULES, HEAVY_MODULES
+from qemlflow_lint.rules.base import NONE, Rule, RuffEquivalent
 
 
 class TransitiveHeavyImport(Rule):
@@ -53,8 +54,12 @@ class TransitiveHeavyImport(Rule):
     category = "import-time"
     summary = "module that pulls in a heavy module through other first-party modules"
     unit = "module"
-    fix = "cut the import chain from {path} to its heavy module"
     pylint_id = "W7751"
+    weight = 3.0
+    weight_reason = "a heavy import reached through your own modules costs every importer"
+    fix = "cut the import chain from {path} to its heavy module"
+    options = (HEAVY_MODULES, EXTEND_HEAVY_MODULES)
+    ruff = RuffEquivalent((), NONE, "ruff checks one file at a time: it has no first-party import graph.")
     project = True
 
     @classmethod

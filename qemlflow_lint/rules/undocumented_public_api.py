@@ -6,7 +6,8 @@ import ast
 
 from qemlflow_lint.analysis.context import Where, def_is_public
 from qemlflow_lint.analysis.defs import AnyDef, decorator_names, is_dunder
-from qemlflow_lint.rules.base import Rule, outside_functions
+from qemlflow_lint.analysis.visitor import outside_functions
+from qemlflow_lint.rules.base import MORE, TEST_FILES, Rule, RuffEquivalent
 
 #: Decorators whose function is documented elsewhere: overload stubs (by the
 #: implementation), overrides (by the overridden method), property setters and deleters
@@ -65,13 +66,24 @@ class UndocumentedPublicApi(Rule):
     category = "api"
     summary = "public module, class, function or method without a docstring"
     unit = "public object"
-    fix = "document {n} {units} in {path}"
     pylint_id = "C7703"
+    weight = 1.0
+    weight_reason = "documentation matters, but a missing docstring breaks nothing"
+    fix = "document {n} {units} in {path}"
+    headline = "Documentation coverage: {p} of {o} public objects documented"
+    exempt_files = frozenset({TEST_FILES})
+    ruff = RuffEquivalent(
+        ("D100", "D101", "D102", "D103", "D104", "D106", "D419"), MORE,
+        "D102 also wants docstrings on `__call__` and `__new__` (QF003 exempts every dunder), and "
+        "D100/D104 report empty and comment-only files, an empty `__init__.py` included (QF003 skips "
+        "files with no statements). Both follow a literal `__all__`, exempt `@overload` stubs and "
+        "report empty docstrings (D419).",
+    )
 
     def begin(self, tree: ast.Module) -> None:
         """The module itself is the first public object."""
         file = self.file
-        self.checked = not file.is_test and bool(tree.body)
+        self.checked = not self.exempt and bool(tree.body)
         if self.checked and file.module_public:
             self._check(tree, tree, "module", file.module_name)
 

@@ -7,7 +7,9 @@ from typing import List, Tuple
 
 from qemlflow_lint.analysis.context import Scope, Where, def_is_public
 from qemlflow_lint.analysis.defs import AnyDef, decorator_names
-from qemlflow_lint.rules.base import Rule, outside_functions
+from qemlflow_lint.analysis.visitor import outside_functions
+from qemlflow_lint.rules.base import MORE, TEST_FILES, Rule, RuffEquivalent
+
 
 def missing_annotations(node: AnyDef, in_class: bool) -> list[str]:
     """Every unannotated parameter by name (``*args``, ``**kwargs`` marked) and ``return``.
@@ -73,12 +75,25 @@ class UntypedPublicDef(Rule):
     category = "api"
     summary = "public function or method without complete type annotations"
     unit = "public def"
-    fix = "annotate {n} {units} in {path}"
     pylint_id = "C7702"
+    weight = 2.0
+    weight_reason = "a typed public API is checked by tools on every call site"
+    fix = "annotate {n} {units} in {path}"
+    headline = "Missing type hints: {v} of {o} public functions"
+    exempt_files = frozenset({TEST_FILES})
+    ruff = RuffEquivalent(
+        ("ANN001", "ANN002", "ANN003", "ANN201", "ANN204", "ANN205", "ANN206"), MORE,
+        "ANN reports each missing annotation at its parameter (QF002: one finding per def, at the def) "
+        "and also checks what QF002 treats as private: underscore names, defs in private modules and "
+        "packages, names left out of a literal `__all__`, defs nested in functions or in private "
+        "classes. It checks `@no_type_check` functions and classes, and `__init__(self)` without "
+        "`-> None` (mypy-init-return needs one typed parameter). Both check `@overload` stubs and skip "
+        "the implementation.",
+    )
 
     def begin(self, tree: ast.Module) -> None:
         """Test files are not checked."""
-        self.checked = not self.file.is_test
+        self.checked = not self.exempt
         self.candidates: List[Tuple[AnyDef, Scope]] = []
         self.no_type_check_classes: List[str] = []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from qemlflow_lint.analysis.context import Where
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.rules.base import PACKAGE_INITS, SAME, Rule, RuffEquivalent
 
 
 class WildcardImport(Rule):
@@ -39,14 +39,21 @@ class WildcardImport(Rule):
     category = "import-time"
     summary = "`from x import *` outside `__init__.py`"
     unit = "module"
+    weight = 1.0
+    weight_reason = "star imports obscure names but are easy to spot and fix"
     fix = "replace the star imports of {path}"
+    headline = "Star imports: {v} of {o} modules"
+    exempt_files = frozenset({PACKAGE_INITS})
+    ruff = RuffEquivalent(
+        ("F403",), SAME, "None, with `__init__.py` exempt through the per-file ignore; both check test files."
+    )
     # pylint has its own "wildcard-import" message, and pylint symbols are global.
     pylint_symbol = "qf-wildcard-import"
     pylint_id = "W7705"
 
     def begin(self, tree: ast.Module) -> None:
         """Every module but ``__init__.py`` is a unit."""
-        self.checked = not self.file.is_package_init
+        self.checked = not self.exempt
         self.units = 1 if self.checked else 0
 
     def visit_ImportFrom(self, node: ast.ImportFrom, where: Where) -> None:

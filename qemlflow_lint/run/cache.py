@@ -29,13 +29,12 @@ import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from qemlflow_lint import __version__
-from qemlflow_lint.model.findings import FileResult, Finding
-from qemlflow_lint.analysis.imports import RawImport
+from qemlflow_lint.model.findings import FileResult, Finding, RawImport
 
 #: Default folder name, created at the project root.
 CACHE_DIRNAME = ".qemlflow-lint-cache"
 DATABASE = "cache.sqlite3"
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 #: The most result entries kept (least recently used go first).
 MAX_ENTRIES = 50_000
 #: Files modified this recently are re-read even when their stat information matches.
@@ -98,13 +97,16 @@ def encode_result(result: FileResult) -> str:
     """A result as compact JSON (never pickle: a cache file must not be able to run code)."""
     findings = [[f.line, f.col, f.code, f.message, f.unit, f.scope, f.source] for f in result.findings]
     imports = [list(raw) for raw in result.imports]
-    return json.dumps([findings, dict(result.units), result.error, result.suppressed, imports],
-                      separators=(",", ":"))
+    return json.dumps(
+        [findings, dict(result.units), result.error, result.suppressed, imports, result.module, result.test,
+         result.project_path],
+        separators=(",", ":"),
+    )
 
 
 def decode_result(path: str, payload: str) -> FileResult:
     """The inverse of :func:`encode_result`, for the file shown as ``path``."""
-    findings, units, error, suppressed, imports = json.loads(payload)
+    findings, units, error, suppressed, imports, module, test, project_path = json.loads(payload)
     return FileResult(
         path,
         tuple(Finding(line, col, code, message, unit, scope, source)
@@ -112,8 +114,11 @@ def decode_result(path: str, payload: str) -> FileResult:
         units,
         error,
         suppressed,
-        tuple(RawImport(line, col, level, module, tuple(names), heavy, text)
-              for line, col, level, module, names, heavy, text in imports),
+        tuple(RawImport(line, col, level, name, tuple(names), heavy, text, tuple(heavy_names), tuple(bound), optional)
+              for line, col, level, name, names, heavy, text, heavy_names, bound, optional in imports),
+        module,
+        test,
+        project_path,
     )
 
 

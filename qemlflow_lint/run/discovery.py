@@ -19,6 +19,8 @@ from typing import Callable, Iterable, Iterator, List, Sequence, Tuple
 
 from pathspec import GitIgnoreSpec
 
+from qemlflow_lint.model.paths import display_path
+
 #: Folders never walked into.
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git/", ".hg/", ".svn/", ".bzr/", "CVS/", "__pycache__/", ".tox/", ".nox/", ".venv/",
@@ -91,17 +93,6 @@ def _never(path: str, is_dir: bool) -> bool:
     return False
 
 
-def _shown(given: str) -> str:
-    """How a path is shown in reports: relative to the working directory when it lies
-    below it (even if given as an absolute path), as given otherwise."""
-    path = os.path.normpath(given)
-    if os.path.isabs(path):
-        relative = os.path.relpath(path)
-        if not relative.startswith(os.pardir):
-            return relative
-    return path
-
-
 def _inside(path: str, boundary: str) -> bool:
     """True when a resolved path lies inside the resolved walk root: a symlink to a file
     outside the tree is not followed (its findings would name code the project does not own)."""
@@ -163,7 +154,7 @@ def discover(
     seen: set[str] = set()
     exclude_spec = GitIgnoreSpec.from_lines(DEFAULT_EXCLUDES)
     for given in paths:
-        root = _shown(given)
+        root = display_path(given)
         if os.path.isdir(root):
             if _is_venv(root):
                 continue

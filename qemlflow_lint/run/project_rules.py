@@ -11,21 +11,32 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Dict, List, Mapping, Sequence, Tuple
 
-from qemlflow_lint.config.loading import Config
 from qemlflow_lint.analysis.engine import normalise_source
-from qemlflow_lint.model.findings import FileResult, Finding
-from qemlflow_lint.project.graph import ImportGraph, Module, source_roots
-from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.analysis.noqa import comment_suppresses
+from qemlflow_lint.model.findings import FileResult, Finding
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.project.graph import ImportGraph, Module
+from qemlflow_lint.rules.registry import all_rules
+
+
+def project_graphs(results: Sequence[FileResult], configs: Mapping[str, Settings]) -> List[ImportGraph]:
+    """One import graph per project (the root of the settings that apply), in root order:
+    a module of one project never resolves an import of another, even when both sit in
+    one tree. Results without settings (standard input, unreadable files) take no part."""
+    projects: Dict[str, List[FileResult]] = {}
+    for result in results:
+        if result.path in configs:
+            projects.setdefault(configs[result.path].root, []).append(result)
+    return [ImportGraph.build(members) for _, members in sorted(projects.items())]
 
 
 def apply_project_rules(
-    results: Sequence[FileResult], configs: Mapping[str, Config], *, noqa: bool = True
+    results: Sequence[FileResult], configs: Mapping[str, Settings], *, noqa: bool = True
 ) -> List[FileResult]:
     """``results`` with the findings and units of every enabled project rule added.
 
-    ``configs`` maps each result's path to its configuration; results without one
-    (standard input, unreadable files) take no part in the graph.
+    ``configs`` maps each result's path to its settings; results without one (standard
+    input, unreadable files) take no part in the graph.
     """
     rules = [rule for rule in all_rules() if rule.project]
     enabled = {
@@ -34,16 +45,9 @@ def apply_project_rules(
     }
     if not any(enabled.values()):
         return list(results)
-    # One graph per project (configuration folder): a module of one project never
-    # resolves an import of another, even when both sit in one tree.
-    projects: Dict[str, List[FileResult]] = {}
-    for result in results:
-        if result.path in configs:
-            projects.setdefault(configs[result.path].root, []).append(result)
     by_path: Dict[str, Module] = {}
     found: Dict[Tuple[str, str], List[Finding]] = {}
-    for root, members in sorted(projects.items()):
-        graph = ImportGraph.build(members, {result.path: source_roots(root) for result in members})
+    for graph in project_graphs(results, configs):
         by_path.update((module.path, module) for module in graph.modules.values())
         for rule in rules:
             for name, findings in rule.check(graph).items():

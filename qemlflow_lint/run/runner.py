@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from qemlflow_lint.run.cache import ResultCache, digest_of, result_key, tool_fingerprint
-from qemlflow_lint.config.loading import Config
-from qemlflow_lint.analysis.context import is_test_path, module_name_for
-from qemlflow_lint.analysis.engine import analyse_source
-from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.analysis.source import decode, read_error
+from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.modules import PackageFolders, is_test_path, module_name
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.run.cache import ResultCache, digest_of, result_key, tool_fingerprint
+from qemlflow_lint.run.file import analyse_source
 
 #: Below this many files to analyse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -32,7 +32,7 @@ class Job:
     """One file to analyse, with the configuration that applies to it."""
 
     path: str
-    config: Config
+    settings: Settings
 
 
 #: What a worker sends back: the content digest (None when unreadable), the stat taken
@@ -58,21 +58,38 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def analyse_file(path: str, config: Config, noqa: bool) -> Outcome:
+class Packages:
+    """One :class:`PackageFolders` per set of namespace packages, for one run (or one chunk
+    of it in a worker): each folder is asked once whether it is a package."""
+
+    def __init__(self) -> None:
+        self._by_namespaces: Dict[Tuple[str, ...], PackageFolders] = {}
+
+    def for_settings(self, settings: Settings) -> PackageFolders:
+        """The package folders as ``settings`` see them."""
+        key = settings.namespace_folders
+        if key not in self._by_namespaces:
+            self._by_namespaces[key] = PackageFolders(key)
+        return self._by_namespaces[key]
+
+
+def analyse_file(path: str, settings: Settings, noqa: bool, packages: Optional[Packages] = None) -> Outcome:
     """Stat, read, digest and analyse one file; never raises for bad input."""
+    folders = (packages or Packages()).for_settings(settings)
     try:
         stat: Optional[os.stat_result] = os.stat(path)
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
-        return None, None, analyse_source(read_error(error), path, config, noqa=noqa)
-    return digest_of(data), stat, analyse_source(decode(data), path, config, noqa=noqa)
+        return None, None, analyse_source(read_error(error), path, settings, noqa=noqa, is_package=folders)
+    return digest_of(data), stat, analyse_source(decode(data), path, settings, noqa=noqa, is_package=folders)
 
 
-def _work(chunk: Tuple[Sequence[Tuple[str, int]], Sequence[Config], bool]) -> List[Outcome]:
+def _work(chunk: Tuple[Sequence[Tuple[str, int]], Sequence[Settings], bool]) -> List[Outcome]:
     files, configs, noqa = chunk
+    packages = Packages()
     with paused_gc():
-        return [analyse_file(path, configs[index], noqa) for path, index in files]
+        return [analyse_file(path, configs[index], noqa, packages) for path, index in files]
 
 
 def _init_worker() -> None:
@@ -87,16 +104,17 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> List[Outcome]:
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        packages = Packages()
         with paused_gc():
-            return [analyse_file(job.path, job.config, noqa) for job in jobs]
-    configs: List[Config] = []
+            return [analyse_file(job.path, job.settings, noqa, packages) for job in jobs]
+    configs: List[Settings] = []
     index_of: Dict[int, int] = {}
     files = []
     for job in jobs:
-        if id(job.config) not in index_of:
-            index_of[id(job.config)] = len(configs)
-            configs.append(job.config)
-        files.append((job.path, index_of[id(job.config)]))
+        if id(job.settings) not in index_of:
+            index_of[id(job.settings)] = len(configs)
+            configs.append(job.settings)
+        files.append((job.path, index_of[id(job.settings)]))
     size = max(1, min(64, len(files) // (workers * 4)))
     chunks = [(files[i : i + size], configs, noqa) for i in range(0, len(files), size)]
     pool = _context().Pool(processes=workers, initializer=_init_worker)
@@ -113,27 +131,16 @@ def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> List[Outcome]
 
 class _Identities:
     """Where each file is, as far as its findings can tell: its absolute path, module name
-    (which ``__init__.py`` files around it decide) and test-ness. Folders are asked once
-    per run, since most files share them."""
+    (which the packages around it decide), test-ness and project root. Folders are asked
+    once per run, since most files share them."""
 
     def __init__(self) -> None:
-        self._packages: Dict[str, str] = {}
+        self.packages = Packages()
 
-    def _package(self, directory: str) -> str:
-        if directory not in self._packages:
-            self._packages[directory] = module_name_for(os.path.join(directory, "__init__.py"))
-        return self._packages[directory]
-
-    def of(self, path: str) -> str:
+    def of(self, path: str, settings: Settings) -> str:
         """The identity of ``path`` (part of its cache key)."""
-        absolute = os.path.abspath(path)
-        directory, filename = os.path.split(absolute)
-        stem = filename[:-3] if filename.endswith(".py") else os.path.splitext(filename)[0]
-        if stem == "__init__" or not os.path.isfile(os.path.join(directory, "__init__.py")):
-            name = module_name_for(path)
-        else:
-            name = f"{self._package(directory)}.{stem}"
-        return f"{absolute}\0{name}\0{is_test_path(path)}"
+        name = module_name(path, self.packages.for_settings(settings))
+        return f"{os.path.abspath(path)}\0{name}\0{is_test_path(path, settings.root)}\0{settings.root}"
 
 
 def _from_cache(
@@ -162,7 +169,7 @@ def _from_cache(
                 pending.append(index)
                 continue
         job = jobs[index]
-        wanted.append((index, result_key(digest, identities.of(job.path), settings[id(job.config)])))
+        wanted.append((index, result_key(digest, identities.of(job.path, job.settings), settings[id(job.settings)])))
     found = cache.results([(key, jobs[index].path) for index, key in wanted])
     hits = []
     for (index, key), result in zip(wanted, found):
@@ -183,8 +190,8 @@ def run_jobs(
     settings: Dict[int, str] = {}
     tool = tool_fingerprint() if cache is not None else ""
     for job in jobs:
-        if id(job.config) not in settings:
-            settings[id(job.config)] = f"{job.config.fingerprint()}\0noqa={noqa}\0{tool}"
+        if id(job.settings) not in settings:
+            settings[id(job.settings)] = f"{job.settings.fingerprint()}\0noqa={noqa}\0{tool}"
     results: List[Optional[FileResult]] = [None] * len(jobs)
     pending: List[int] = []
     identities = _Identities()
@@ -198,7 +205,7 @@ def run_jobs(
         results[index] = result
         if cache is not None and digest is not None and stat is not None:
             job = jobs[index]
-            stored.append((job.path, identities.of(job.path), settings[id(job.config)], stat, digest, result))
+            stored.append((job.path, identities.of(job.path, job.settings), settings[id(job.settings)], stat, digest, result))
     if cache is not None:
         cache.store(stored)
     return [result for result in results if result is not None]

@@ -20,48 +20,8 @@ from fractions import Fraction
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
-from qemlflow_lint.rules.registry import all_rules, find_rule
-
-
-@dataclass(frozen=True)
-class ScoreProfile:
-    """A named, versioned set of default weights. A change of any weight is a new version."""
-
-    name: str
-    version: int
-    weights: Tuple[Tuple[str, float], ...]
-    #: Why each rule weighs what it does.
-    reasons: Tuple[Tuple[str, str], ...]
-
-    def weight(self, code: str) -> float:
-        """The profile's weight of a rule (1 for a rule the profile predates)."""
-        return dict(self.weights).get(code, 1.0)
-
-
-#: The default profile. Weights follow the team's philosophy: import time first (the
-#: package must import in under a second), then correctness of error handling and a
-#: typed public API, then documentation and tidiness.
-DEFAULT_PROFILE = ScoreProfile(
-    name="qemlflow-philosophy",
-    version=2,
-    weights=(
-        ("QF001", 3.0), ("QF002", 2.0), ("QF003", 1.0), ("QF004", 2.0),
-        ("QF005", 1.0), ("QF006", 2.0), ("QF007", 2.0), ("QF008", 1.0),
-        ("QF101", 3.0), ("QF102", 2.0),
-    ),
-    reasons=(
-        ("QF001", "import time is the first goal: one heavy import costs every user seconds"),
-        ("QF002", "a typed public API is checked by tools on every call site"),
-        ("QF003", "documentation matters, but a missing docstring breaks nothing"),
-        ("QF004", "a bare except hides Ctrl-C, SystemExit and real bugs"),
-        ("QF005", "star imports obscure names but are easy to spot and fix"),
-        ("QF006", "import-time side effects change other people's programs"),
-        ("QF007", "a swallowed exception hides failures until they surface elsewhere"),
-        ("QF008", "size is a smell, not a defect"),
-        ("QF101", "a heavy import reached through your own modules costs every importer"),
-        ("QF102", "import cycles break on reordering and block deferring any of their modules"),
-    ),
-)
+from qemlflow_lint.rules.registry import find_rule
+from qemlflow_lint.score.profile import DEFAULT_PROFILE, ScoreProfile
 
 
 @dataclass(frozen=True)
@@ -162,13 +122,6 @@ def apportion_tenths(parts: Sequence[Fraction], total_tenths: int) -> List[int]:
 def _exact(weight: float) -> Fraction:
     """A weight as the decimal its user wrote (0.1 is 1/10, not the nearest binary float)."""
     return Fraction(str(float(weight)))
-
-
-def effective_weights(profile: ScoreProfile, overrides: Mapping[str, float]) -> Dict[str, float]:
-    """The profile's weights with the configured ones replacing them."""
-    weights = {rule.code: profile.weight(rule.code) for rule in all_rules()}
-    weights.update(overrides)
-    return weights
 
 
 def compute_score(

@@ -3,52 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from qemlflow_lint import __version__
 from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.rules.registry import find_rule
 from qemlflow_lint.score.compute import ScoreReport, apportion_tenths, round_tenths
-
-#: The team's headline counts, by rule: what the old script printed, now exact.
-HEADLINES: Dict[str, str] = {
-    "QF001": "Import violations: {v} of {o} modules import heavy modules at import time",
-    "QF002": "Missing type hints: {v} of {o} public functions",
-    "QF003": "Documentation coverage: {p} of {o} public objects documented",
-    "QF004": "Bare excepts: {v} of {o} except handlers",
-    "QF005": "Star imports: {v} of {o} modules",
-    "QF006": "Import-time side effects: {v} of {o} modules",
-    "QF007": "Swallowed exceptions: {v} of {o} except handlers",
-    "QF008": "Oversized modules: {v} of {o} modules",
-}
-
-
-@dataclass(frozen=True)
-class Gate:
-    """The verdict of ``--fail-under``, ``--no-regress`` and unparseable files."""
-
-    passed: bool
-    reasons: Tuple[str, ...]
-    fail_under: Optional[float] = None
-    recorded: Optional[float] = None
-
-    @property
-    def checked(self) -> bool:
-        """True when some gate was asked for (unparseable files always count)."""
-        return self.fail_under is not None or self.recorded is not None or not self.passed
-
-    def verdict(self, score: float) -> str:
-        """One line: PASS or FAIL and why."""
-        if not self.passed:
-            return "FAIL: " + "; ".join(self.reasons)
-        checks = []
-        if self.fail_under is not None:
-            checks.append(f"at least {self.fail_under:g} (--fail-under)")
-        if self.recorded is not None:
-            checks.append(f"not below the recorded {self.recorded:.1f} (--no-regress)")
-        return f"PASS: score {score:.1f} is " + " and ".join(checks)
-
+from qemlflow_lint.score.gate import Gate
 
 def percent(value: Fraction) -> str:
     """``0.873`` → ``87.3%``."""
@@ -64,7 +26,8 @@ def headlines(report: ScoreReport) -> List[str]:
     """The headline counts of the rules in the score."""
     lines = []
     for rule in report.rules:
-        template = HEADLINES.get(rule.code)
+        declared = find_rule(rule.code)
+        template = declared.headline if declared is not None else ""
         if template:
             lines.append(template.format(v=rule.violating, o=rule.units, p=percent(rule.coverage)))
     return lines

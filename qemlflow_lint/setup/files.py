@@ -15,12 +15,12 @@ Texts use ``\\n`` line endings; the caller converts files with other line ending
 from __future__ import annotations
 
 import configparser
-import copy
 import re
-import sys
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from qemlflow_lint import __version__
+from qemlflow_lint.config import pyproject, toml
+from qemlflow_lint.config.pyproject import Span, last_content_line
 
 #: The pylint plugin module, as ``load-plugins`` names it.
 PYLINT_PLUGIN = "qemlflow_lint.pylint_plugin"
@@ -56,149 +56,29 @@ def _unchanged(text: Optional[str], *, kept: str = "", left: str = "") -> Edit:
     return Edit(text, (), (kept,) if kept else (), (left,) if left else ())
 
 
-def _appended(text: Optional[str], block: str) -> str:
-    """``block`` appended to ``text`` after one blank line."""
-    if not text:
-        return block
-    if not text.endswith("\n"):
-        text += "\n"
-    return text + ("" if text.endswith("\n\n") else "\n") + block
-
-
 def _lines(text: str) -> List[str]:
-    """``text`` split at ``\n`` only (``str.splitlines`` also splits at form feeds and other
-    characters that TOML and INI files keep inside a line)."""
+    """``text`` split at ``\n`` only, without line endings (``str.splitlines`` also splits at
+    form feeds and other characters that INI and YAML files keep inside a line)."""
     return text.split("\n")
 
 
 def _inserted_after(text: str, line_index: int, new_lines: str) -> str:
     """``new_lines`` (ending with a newline) inserted after line ``line_index``."""
-    lines = _lines(text)
-    return "\n".join(lines[: line_index + 1]) + "\n" + new_lines + "\n".join(lines[line_index + 1 :])
+    return pyproject.inserted_after(pyproject.split_lines(text), line_index, new_lines)
 
 
 # --- TOML ------------------------------------------------------------------------------
 
-_TOML_HEADER = re.compile(r"^[ \t]*\[(?P<array>\[)?(?P<name>[^\[\]\n]+)\](?(array)\])[ \t]*(?:#.*)?$")
-_TOML_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
-
-def parse_toml(text: str) -> Optional[Dict[str, Any]]:
-    """The parsed TOML document, or ``None`` when ``text`` is not valid TOML."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python < 3.11 only
-        import tomli as tomllib
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return None
-
-
-def _key_parts(dotted: str) -> Optional[Tuple[str, ...]]:
-    """``tool."qemlflow-lint".score`` → ``("tool", "qemlflow-lint", "score")``."""
-    parts: List[str] = []
-    rest = dotted.strip()
-    while True:
-        if rest[:1] in ('"', "'"):
-            end = rest.find(rest[0], 1)
-            if end < 0 or (rest[0] == '"' and "\\" in rest[1:end]):
-                return None  # escapes in quoted keys: not worth decoding here
-            parts.append(rest[1:end])
-            rest = rest[end + 1 :].lstrip()
-        else:
-            match = _TOML_BARE_KEY.match(rest)
-            if not match:
-                return None
-            parts.append(match.group())
-            rest = rest[match.end() :].lstrip()
-        if not rest:
-            return tuple(parts)
-        if rest[0] != ".":
-            return None
-        rest = rest[1:].lstrip()
-
-
-class _Span(NamedTuple):
-    """A TOML table or INI section: its header line and the index after its last line."""
-
-    header: int
-    end: int
-
-
-def _toml_tables(text: str) -> Dict[Tuple[str, ...], _Span]:
-    """Every ``[table]`` header's key and span (arrays of tables end a span but are not
-    returned)."""
-    lines = _lines(text)
-    headers: List[Tuple[int, Optional[Tuple[str, ...]]]] = []
-    for index, line in enumerate(lines):
-        match = _TOML_HEADER.match(line)
-        if match:
-            headers.append((index, None if match["array"] else _key_parts(match["name"])))
-    spans: Dict[Tuple[str, ...], _Span] = {}
-    for number, (index, key) in enumerate(headers):
-        end = headers[number + 1][0] if number + 1 < len(headers) else len(lines)
-        if key is not None:
-            spans[key] = _Span(index, end)
-    return spans
-
-
-def _last_content_line(lines: Sequence[str], span: _Span, comment: Union[str, Tuple[str, ...]] = "#") -> int:
-    """The last line of a section that is neither blank nor a comment (or its header)."""
-    for index in range(span.end - 1, span.header, -1):
-        stripped = lines[index].strip()
-        if stripped and not stripped.startswith(comment):
-            return index
-    return span.header
-
-
-def _toml_key_line(lines: Sequence[str], span: _Span, names: Sequence[str]) -> Optional[int]:
-    pattern = re.compile(
-        r"^[ \t]*(?:" + "|".join(rf"{re.escape(n)}|\"{re.escape(n)}\"|'{re.escape(n)}'" for n in names) + r")[ \t]*="
-    )
-    for index in range(span.header + 1, span.end):
-        if pattern.match(lines[index]):
-            return index
-    return None
-
-
-def _dig(data: Dict[str, Any], keys: Sequence[str]) -> Any:
-    value: Any = data
-    for key in keys:
-        if not isinstance(value, dict) or key not in value:
-            return None
-        value = value[key]
-    return value
-
-
-def _checked_toml(before: Optional[str], after: str, change: Callable[[Dict[str, Any]], None],
-                  what: str) -> Tuple[bool, str]:
-    """True when ``after`` parses to ``before``'s document with ``change`` applied; else
-    false, and a note asking the user to do ``what`` by hand."""
-    old = parse_toml(before or "")
-    new = parse_toml(after)
-    if old is None or new is None:
+def _checked_toml(before: Optional[str], after: str, keys: Sequence[str], value: Any, what: str) -> Tuple[bool, str]:
+    """True when ``after`` parses to ``before``'s document with ``keys`` set to ``value``;
+    else false, and a note asking the user to do ``what`` by hand."""
+    old = toml.parse(before or "")
+    if old is None or toml.parse(after) is None:
         return False, f"{what} by hand (a text edit here would not be valid TOML)"
-    expected = copy.deepcopy(old)
-    change(expected)
-    if new != expected:
+    if not pyproject.proves(after, pyproject.with_value(old, keys, value)):
         return False, f"{what} by hand (a text edit here would change more than that)"
     return True, ""
-
-
-def _set_in(data: Dict[str, Any], keys: Sequence[str], value: Any) -> None:
-    for key in keys[:-1]:
-        data = data.setdefault(key, {})
-    data[keys[-1]] = value
-
-
-def _setter(keys: Sequence[str], value: Any) -> Callable[[Dict[str, Any]], None]:
-    """A change that sets ``keys`` (a path of tables) to ``value``."""
-
-    def change(data: Dict[str, Any]) -> None:
-        _set_in(data, keys, value)
-
-    return change
 
 
 def _format_number(value: float) -> str:
@@ -229,15 +109,15 @@ def add_qemlflow_table(text: Optional[str], fail_under: float) -> Edit:
     ``[tool.qemlflow-lint.score] fail-under``; in an existing table only a missing
     ``fail-under`` is added.
     """
-    data = parse_toml(text or "")
+    data = toml.parse(text or "")
     if data is None:
         return _unchanged(text, left="pyproject.toml is not valid TOML; nothing was added")
-    section = _dig(data, ("tool", "qemlflow-lint"))
+    section = pyproject.dig(data, ("tool", "qemlflow-lint"))
     if section is None:
-        after = _appended(text, qemlflow_table(fail_under))
-        table = parse_toml(qemlflow_table(fail_under))
+        after = pyproject.appended(text, qemlflow_table(fail_under))
+        table = toml.parse(qemlflow_table(fail_under))
         assert table is not None
-        ok, why = _checked_toml(text, after, _setter(("tool", "qemlflow-lint"), table["tool"]["qemlflow-lint"]),
+        ok, why = _checked_toml(text, after, ("tool", "qemlflow-lint"), table["tool"]["qemlflow-lint"],
                                 f"add [tool.qemlflow-lint] with [tool.qemlflow-lint.score] fail-under = "
                                 f"{_format_number(fail_under)}")
         if not ok:
@@ -252,22 +132,22 @@ def add_qemlflow_table(text: Optional[str], fail_under: float) -> Edit:
         return _unchanged(text, kept=f"{kept} (fail-under = {_format_number(score['fail-under'])})")
     line = f"fail-under = {_format_number(fail_under)}\n"
     assert text is not None
-    tables = _toml_tables(text)
-    lines = _lines(text)
+    tables = pyproject.table_spans(text)
+    lines = pyproject.split_lines(text)
     if score is None:
         parent = tables.get(("tool", "qemlflow-lint"))
         block = f"\n[tool.qemlflow-lint.score]\n{line}"
-        after = (_inserted_after(text, _last_content_line(lines, parent), block) if parent is not None
-                 else _appended(text, block.lstrip("\n")))
+        after = (_inserted_after(text, last_content_line(lines, parent), block) if parent is not None
+                 else pyproject.appended(text, block.lstrip("\n")))
         done = f"added [tool.qemlflow-lint.score] fail-under = {_format_number(fail_under)}"
     else:
         span = tables.get(("tool", "qemlflow-lint", "score"))
         if span is None:
             return _unchanged(text, kept=kept, left="[tool.qemlflow-lint] has an inline 'score' table: "
                                                     f"add {line.strip()} to it by hand")
-        after = _inserted_after(text, _last_content_line(lines, span), line)
+        after = _inserted_after(text, last_content_line(lines, span), line)
         done = f"added fail-under = {_format_number(fail_under)} to [tool.qemlflow-lint.score]"
-    ok, why = _checked_toml(text, after, _setter(("tool", "qemlflow-lint", "score", "fail-under"), fail_under),
+    ok, why = _checked_toml(text, after, ("tool", "qemlflow-lint", "score", "fail-under"), fail_under,
                             f"add {line.strip()} to [tool.qemlflow-lint.score]")
     return Edit(after, (done,), (kept,)) if ok else _unchanged(text, kept=kept, left=why)
 
@@ -277,66 +157,17 @@ _PYLINT_MAIN = ("main", "MAIN", "master", "MASTER")
 _LOAD_PLUGINS = ("load-plugins", "load_plugins")
 
 
-def _string_end(text: str, index: int, delimiter: str) -> int:
-    """The index just after the string that ``delimiter`` closes, from ``index`` on."""
-    while index < len(text):
-        if delimiter[0] == '"' and text[index] == "\\":
-            index += 2
-            continue
-        if text.startswith(delimiter, index):
-            return index + len(delimiter)
-        index += 1
-    return -1
-
-
-def _array_insertion(text: str, start: int, item: str) -> Optional[str]:
-    """``text`` with ``item`` appended to the TOML array whose ``[`` is at ``start``: on the
-    closing line when the array ends inline, else as a new line before the closing ``]``."""
-    depth, position, last = 0, start, start  # last: the last character that is not space
-    while position < len(text):
-        char = text[position]
-        if char in "\"'":
-            delimiter = char * 3 if text.startswith(char * 3, position) else char
-            position = _string_end(text, position + len(delimiter), delimiter)
-            if position < 0:
-                return None
-            last = position - 1
-            continue
-        if char == "#":
-            position = text.find("\n", position)
-            if position < 0:
-                return None
-            continue
-        depth += {"[": 1, "]": -1}.get(char, 0)
-        if depth == 0:
-            break
-        if not char.isspace():
-            last = position
-        position += 1
-    else:
-        return None
-    comma = "" if text[last] in ",[" else ","
-    line_start = text.rfind("\n", 0, position) + 1
-    if text[line_start:position].strip():  # the array closes on a line with content
-        gap = "" if text[last] == "[" else " "
-        return text[: last + 1] + comma + gap + item + text[last + 1 :]
-    last_line = text[text.rfind("\n", 0, last) + 1 :]
-    indent = re.match(r"[ \t]*", last_line)
-    inner = indent.group() if indent and text[last] != "[" else "    "
-    return text[: last + 1] + comma + text[last + 1 : line_start] + f"{inner}{item},\n" + text[line_start:]
-
-
 def add_pylint_plugin(text: Optional[str]) -> Edit:
     """``pyproject.toml`` whose pylint configuration loads the qemlflow-lint plugin:
     appended to an existing ``load-plugins`` list, added to an existing
     ``[tool.pylint.main]`` (or ``MASTER``) table, or a new ``[tool.pylint.main]``."""
-    data = parse_toml(text or "")
+    data = toml.parse(text or "")
     if data is None:
         return _unchanged(text, left="pyproject.toml is not valid TOML; pylint's load-plugins was not added")
-    pylint = _dig(data, ("tool", "pylint"))
+    pylint = pyproject.dig(data, ("tool", "pylint"))
     pylint = pylint if isinstance(pylint, dict) else {}
-    tables = _toml_tables(text or "")
-    lines = _lines(text or "")
+    tables = pyproject.table_spans(text or "")
+    lines = pyproject.split_lines(text or "")
     item = f'"{PYLINT_PLUGIN}"'
     for name in _PYLINT_MAIN:
         main = pylint.get(name)
@@ -348,29 +179,29 @@ def add_pylint_plugin(text: Optional[str]) -> Edit:
         if key is None:
             if span is None:
                 continue
-            after = _inserted_after(text or "", _last_content_line(lines, span), f"load-plugins = [{item}]\n")
+            after = _inserted_after(text or "", last_content_line(lines, span), f"load-plugins = [{item}]\n")
             done = f"added load-plugins = [{item}] to {where}"
-            change = _setter(("tool", "pylint", name, "load-plugins"), [PYLINT_PLUGIN])
+            keys, value = ("tool", "pylint", name, "load-plugins"), [PYLINT_PLUGIN]
         else:
             plugins = main[key]
             names = plugins if isinstance(plugins, list) else re.split(r"[,\s]+", str(plugins))
             if PYLINT_PLUGIN in names:
                 return _unchanged(text, kept=f"{where} {key} already loads {PYLINT_PLUGIN}")
-            line = _toml_key_line(lines, span, [key]) if span is not None else None
+            line = pyproject.key_line(lines, span, [key]) if span is not None else None
             if not isinstance(plugins, list) or line is None:
                 return _unchanged(text, left=f"{where} {key} is not a list here: add {item} to it by hand")
-            offset = sum(len(x) + 1 for x in lines[:line])
+            offset = sum(len(x) for x in lines[:line])
             bracket = (text or "").find("[", offset + (text or "")[offset:].index("="))
-            inserted = _array_insertion(text or "", bracket, item)
+            inserted = pyproject.array_insertion(text or "", bracket, item)
             if inserted is None:
                 return _unchanged(text, left=f"{where} {key}: add {item} to it by hand")
             after, done = inserted, f"added {item} to {where} {key}"
-            change = _setter(("tool", "pylint", name, key), [*plugins, PYLINT_PLUGIN])
-        ok, why = _checked_toml(text, after, change, f"add {item} to {where} load-plugins")
+            keys, value = ("tool", "pylint", name, key), [*plugins, PYLINT_PLUGIN]
+        ok, why = _checked_toml(text, after, keys, value, f"add {item} to {where} load-plugins")
         return Edit(after, (done,)) if ok else _unchanged(text, left=why)
     block = f"[tool.pylint.main]\nload-plugins = [{item}]\n"
-    after = _appended(text, block)
-    ok, why = _checked_toml(text, after, _setter(("tool", "pylint", "main", "load-plugins"), [PYLINT_PLUGIN]),
+    after = pyproject.appended(text, block)
+    ok, why = _checked_toml(text, after, ("tool", "pylint", "main", "load-plugins"), [PYLINT_PLUGIN],
                             f"add load-plugins = [{item}] to [tool.pylint.main]")
     return Edit(after, ("added [tool.pylint.main] load-plugins",)) if ok else _unchanged(text, left=why)
 
@@ -380,14 +211,14 @@ def add_pylint_plugin(text: Optional[str]) -> Edit:
 _INI_HEADER = re.compile(r"^\[(?P<name>[^\]\n]+)\][ \t]*(?:[#;].*)?$")
 
 
-def _ini_sections(text: str) -> Dict[str, _Span]:
+def _ini_sections(text: str) -> Dict[str, Span]:
     lines = _lines(text)
     headers = [(index, match["name"].strip()) for index, line in enumerate(lines)
                if (match := _INI_HEADER.match(line))]
-    spans: Dict[str, _Span] = {}
+    spans: Dict[str, Span] = {}
     for number, (index, name) in enumerate(headers):
         end = headers[number + 1][0] if number + 1 < len(headers) else len(lines)
-        spans.setdefault(name, _Span(index, end))
+        spans.setdefault(name, Span(index, end))
     return spans
 
 
@@ -436,7 +267,7 @@ def add_to_ini_list(text: Optional[str], section: str, keys: Sequence[str], item
         return _unchanged(text, left=f"the file does not parse as INI: add {keys[0]} = {item} to {where} by hand")
     values = data.get(section)
     if values is None:
-        after = _appended(text, f"{where}\n{keys[0]} = {item}\n")
+        after = pyproject.appended(text, f"{where}\n{keys[0]} = {item}\n")
         ok = _checked_ini(text, after, section, keys[0], item)
         done = f"added {where} with {keys[0]} = {item}"
         return Edit(after, (done,)) if ok else _unchanged(text, left=f"add {where} {keys[0]} = {item} by hand")
@@ -450,7 +281,7 @@ def add_to_ini_list(text: Optional[str], section: str, keys: Sequence[str], item
     if span is None:
         return _unchanged(text, left=f"add {keys[0]} = {item} to {where} by hand")
     if present is None:
-        after = _inserted_after(text, _last_content_line(lines, span, ("#", ";")), f"{keys[0]} = {item}\n")
+        after = _inserted_after(text, last_content_line(lines, span, ("#", ";")), f"{keys[0]} = {item}\n")
         ok = _checked_ini(text, after, section, keys[0], item)
         done = f"added {keys[0]} = {item} to {where}"
         return Edit(after, (done,)) if ok else _unchanged(text, left=f"add {keys[0]} = {item} to {where} by hand")
@@ -509,7 +340,7 @@ def add_lint_environment(text: Optional[str]) -> Edit:
             return _unchanged(text, kept="[testenv:lint] already runs qemlflow-lint")
         return _unchanged(text, left="[testenv:lint] exists and was left as it is: add `flake8 --select QF .` "
                                      "and `qemlflow-lint score` to its commands")
-    after = _appended(text, lint_environment())
+    after = pyproject.appended(text, lint_environment())
     new = parse_ini(after)
     expected = parse_ini(lint_environment())
     assert expected is not None

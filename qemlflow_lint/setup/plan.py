@@ -16,6 +16,7 @@ import math
 import os
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
+from qemlflow_lint.config import toml
 from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.setup.files import Edit
 
@@ -99,7 +100,7 @@ def _pylint_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit
         if project.text(name) is not None:
             return name, _by_hand(f"pylint reads {name}: add load-plugins = [\"{setup_files.PYLINT_PLUGIN}\"] "
                                   "to its [tool.pylint.main] table by hand")
-    pyproject = setup_files.parse_toml(project.text("pyproject.toml") or "") or {}
+    pyproject = toml.parse(project.text("pyproject.toml") or "") or {}
     if "pylint" not in pyproject.get("tool", {}):
         for name in ("setup.cfg", "tox.ini"):
             data = setup_files.parse_ini(project.text(name) or "") or {}
@@ -143,7 +144,7 @@ def _tox_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
     """``tox.ini``, unless tox reads its configuration from another file (which a new
     ``tox.ini`` would override): then the lint environment is left to the user."""
     if project.text("tox.ini") is None:
-        pyproject = setup_files.parse_toml(project.text("pyproject.toml") or "") or {}
+        pyproject = toml.parse(project.text("pyproject.toml") or "") or {}
         elsewhere = (
             "tox.toml" if project.text("tox.toml") is not None
             else "pyproject.toml" if isinstance(pyproject.get("tool"), dict) and "tox" in pyproject["tool"]
@@ -157,7 +158,7 @@ def _tox_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
 
 
 def _has_gate(pyproject: Optional[str]) -> bool:
-    data = setup_files.parse_toml(pyproject or "") or {}
+    data = toml.parse(pyproject or "") or {}
     section = data.get("tool", {}).get("qemlflow-lint", {})
     return isinstance(section, dict) and isinstance(section.get("score"), dict) and "fail-under" in section["score"]
 

@@ -13,13 +13,14 @@ from collections import Counter
 from typing import NamedTuple, Sequence
 
 from qemlflow_lint.model.findings import FileResult, Finding
+from qemlflow_lint.model.paths import posix_path
 from qemlflow_lint.report.identity import FindingKey, fingerprint, keyed_findings
 
 
 class Entry(NamedTuple):
     """One finding ready to render."""
 
-    #: The file, with ``/`` separators (as in the key).
+    #: The file as the run shows it, with ``/`` separators.
     path: str
     finding: Finding
     key: FindingKey
@@ -41,7 +42,7 @@ def entries(results: Sequence[FileResult]) -> list[Entry]:
     """
     seen: Counter[FindingKey] = Counter()
     found: list[Entry] = []
-    for _, finding, key, _ in keyed_findings(results):
-        found.append(Entry(key.path, finding, key, seen[key]))
+    for result, finding, key, _ in keyed_findings(results):
+        found.append(Entry(posix_path(result.path), finding, key, seen[key]))
         seen[key] += 1
     return found

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Mapping, Sequence
 
 from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.formats.entries import entries
 from qemlflow_lint.report.rule_docs import Level, docs_by_code
 
@@ -64,23 +65,19 @@ def _cell(text: str) -> str:
     return f"{fence}{padding}{text}{padding}{fence}"
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
 def summary_markdown(results: Sequence[FileResult]) -> str:
     """A Markdown job summary: findings per rule and the files with the most findings."""
     found = entries(results)
     lines = ["## qemlflow-lint", ""]
     if not found:
-        lines.append(f"No findings in {_plural(len(results), 'file')}.")
+        lines.append(f"No findings in {plural(len(results), 'file')}.")
         return "\n".join(lines) + "\n"
     docs = docs_by_code(entry.finding.code for entry in found)
     per_rule = Counter(entry.finding.code for entry in found)
     files_per_rule = Counter(code for code, _ in {(e.finding.code, e.path) for e in found})
     per_file = Counter(entry.path for entry in found)
     lines += [
-        f"**{_plural(len(found), 'finding')}** in {len(per_file)} of {_plural(len(results), 'file')}.",
+        f"**{plural(len(found), 'finding')}** in {len(per_file)} of {plural(len(results), 'file')}.",
         "",
         "| rule | findings | files |",
         "|---|---:|---:|",

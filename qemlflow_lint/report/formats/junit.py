@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import Sequence
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
+from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.formats.entries import Entry, entries
 from qemlflow_lint.report.rule_docs import rule_docs_for
 
@@ -30,10 +31,6 @@ def xml_text(text: str) -> str:
 def _line(entry: Entry) -> str:
     finding = entry.finding
     return f"{entry.path}:{finding.line}:{finding.col + 1}: {finding.text}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def document(results: Sequence[FileResult]) -> ET.Element:
@@ -54,7 +51,7 @@ def document(results: Sequence[FileResult]) -> ET.Element:
         listed = by_code[doc.code]
         if listed:
             failure = ET.SubElement(
-                case, "failure", {"message": _plural(len(listed), "finding"), "type": doc.code}
+                case, "failure", {"message": plural(len(listed), "finding"), "type": doc.code}
             )
             failure.text = xml_text("\n".join(_line(entry) for entry in listed) + "\n")
     return root

@@ -1,0 +1,7 @@
+"""Exit codes, and the error of a command used wrongly: what every command shares."""
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class UsageError(Exception):
+    """A command used wrongly (exit code 2); the message says how."""

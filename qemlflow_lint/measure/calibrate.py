@@ -1,0 +1,39 @@
+"""``calibrate``: which installed packages to time, and which of them are new heavy modules."""
+
+from __future__ import annotations
+
+import re
+from typing import List, Mapping, Sequence
+
+from qemlflow_lint.measure.importtime import Interpreter
+from qemlflow_lint.model.heavy import match_heavy
+
+#: Distributions ``calibrate`` never times: the installers, and this project itself.
+TOOLING_DISTRIBUTIONS: frozenset[str] = frozenset({"pip", "setuptools", "wheel", "qemlflow-lint"})
+
+
+def _normalised(distribution: str) -> str:
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def calibration_modules(interpreter: Interpreter) -> List[str]:
+    """The installed top-level packages worth timing: not the standard library, not
+    private (``_name``), not only installed by pip, setuptools, wheel or this project."""
+    chosen = []
+    for name, distributions in sorted(interpreter.packages.items()):
+        tooling = {_normalised(d) for d in distributions} <= TOOLING_DISTRIBUTIONS
+        if name.startswith("_") or not name.isidentifier() or name in interpreter.stdlib:
+            continue
+        if tooling or name == "qemlflow_lint":
+            continue
+        chosen.append(name)
+    return chosen
+
+
+def new_heavy_modules(
+    times_us: Mapping[str, float], threshold_us: float, heavy_modules: Sequence[str]
+) -> List[str]:
+    """The modules at or above the threshold that the heavy list does not cover yet,
+    slowest first."""
+    slow = sorted((name for name, us in times_us.items() if us >= threshold_us), key=lambda n: (-times_us[n], n))
+    return [name for name in slow if match_heavy(name, frozenset(heavy_modules)) is None]

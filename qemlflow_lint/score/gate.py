@@ -1,0 +1,46 @@
+"""The score's gates: ``--fail-under``, ``--no-regress`` and files that could not be analysed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
+
+from qemlflow_lint.score.compute import ScoreReport
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The verdict of ``--fail-under``, ``--no-regress`` and unparseable files."""
+
+    passed: bool
+    reasons: Tuple[str, ...]
+    fail_under: Optional[float] = None
+    recorded: Optional[float] = None
+
+    @property
+    def checked(self) -> bool:
+        """True when some gate was asked for (unparseable files always count)."""
+        return self.fail_under is not None or self.recorded is not None or not self.passed
+
+    def verdict(self, score: float) -> str:
+        """One line: PASS or FAIL and why."""
+        if not self.passed:
+            return "FAIL: " + "; ".join(self.reasons)
+        checks = []
+        if self.fail_under is not None:
+            checks.append(f"at least {self.fail_under:g} (--fail-under)")
+        if self.recorded is not None:
+            checks.append(f"not below the recorded {self.recorded:.1f} (--no-regress)")
+        return f"PASS: score {score:.1f} is " + " and ".join(checks)
+
+
+def gate_for(report: ScoreReport, fail_under: Optional[float], recorded: Optional[float]) -> Gate:
+    """Apply ``--fail-under``, ``--no-regress`` and the unparseable-files rule."""
+    reasons: List[str] = []
+    if report.unparseable:
+        reasons.append(f"{len(report.unparseable)} file(s) could not be analysed")
+    if fail_under is not None and report.score < fail_under:
+        reasons.append(f"score {report.score:.1f} is below {fail_under:g} (--fail-under)")
+    if recorded is not None and report.score < recorded:
+        reasons.append(f"score {report.score:.1f} is below the recorded {recorded:.1f} (--no-regress)")
+    return Gate(not reasons, tuple(reasons), fail_under, recorded)
