@@ -166,8 +166,6 @@ def ruff_toml(config: Settings) -> str:
 
 def ruff_table(config: Settings) -> str:
     """What ruff can and cannot check of each QF rule, as a Markdown table."""
-    from qemlflow_lint.rules.registry import all_rules  # the registry imports the rules
-
     symbols = {rule.code: rule.symbol for rule in all_rules()}
     rows = ["| QF rule | ruff rules | ruff checks | what differs |", "|---|---|---|---|"]
     for entry in EQUIVALENTS:

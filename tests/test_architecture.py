@@ -1,0 +1,60 @@
+"""The package's layers hold: import-linter's contracts pass, and no first-party import is
+deferred into a function or an ``if TYPE_CHECKING:`` block, where it could hide a cycle."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from frontends import REPO
+
+PACKAGE = REPO / "qemlflow_lint"
+
+
+def test_the_import_contracts_are_kept() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                               "sys.exit(lint_imports_command())", "--no-cache"],
+        cwd=str(REPO), capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Contracts: 3 kept, 0 broken." in done.stdout, done.stdout
+
+
+def _deferred_first_party_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    pending: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while pending:
+        node, deferred = pending.pop()
+        for child in ast.iter_child_nodes(node):
+            inside = deferred or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) or (
+                isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test)
+            )
+            if isinstance(child, (ast.Import, ast.ImportFrom)) and deferred:
+                names = [child.module or ""] if isinstance(child, ast.ImportFrom) else [a.name for a in child.names]
+                if any(name == "qemlflow_lint" or name.startswith("qemlflow_lint.") for name in names):
+                    found.append(f"{path.relative_to(REPO)}:{child.lineno}")
+            pending.append((child, inside))
+    return found
+
+
+def test_no_first_party_import_is_deferred() -> None:
+    found = [where for path in sorted(PACKAGE.rglob("*.py")) for where in _deferred_first_party_imports(path)]
+    assert found == []
+
+
+def test_the_deferral_check_sees_function_level_and_type_checking_imports(tmp_path: Path) -> None:
+    # The check above must be able to fail.
+    probe = REPO / "qemlflow_lint" / "_probe_for_the_test.py"
+    probe.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from qemlflow_lint.model import settings\n"
+        "def f():\n    import qemlflow_lint.rules\n",
+        encoding="utf-8",
+    )
+    try:
+        assert len(_deferred_first_party_imports(probe)) == 2
+    finally:
+        probe.unlink()
