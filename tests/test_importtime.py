@@ -504,3 +504,92 @@ def test_write_creates_a_missing_file_with_ordinary_permissions(tmp_path: Path) 
 def test_new_heavy_modules_skip_what_the_heavy_list_already_covers() -> None:
     times = {"torch.nn": 900_000.0, "slowdep": 150_000.0, "fastdep": 1_000.0, "edge": 100_000.0}
     assert new_heavy_modules(times, 100_000, ["torch"]) == ["slowdep", "edge"]
+
+
+# --- one reading of imports: QF001, QF101 and the blame agree, import calls included ----------
+
+CALLS_PROJECT = {
+    "pyproject.toml": (
+        "[tool.qemlflow-lint]\n"
+        'extend-heavy-modules = ["slowdep", "fastdep", "fakeheavy", "missingheavy"]\n'
+    ),
+    "calls/__init__.py": (
+        '"""Loads its dependencies with literal import calls."""\n'
+        "import importlib\n"
+        "\n"
+        'if importlib.import_module("slowdep"):\n'
+        "    READY = True\n"
+        "\n"
+        "from calls import extra\n"
+    ),
+    "calls/extra.py": (
+        '"""Loads a dependency in an augmented assignment."""\n'
+        "import importlib\n"
+        "\n"
+        "LOADED: list = []\n"
+        'LOADED += [importlib.import_module("fastdep")]\n'
+    ),
+    # A configured heavy module that lives in the project folder, next to the package.
+    "fakeheavy.py": f'"""A slow module of the project itself."""\nimport time\n\ntime.sleep({SLEEP})\n',
+    "local/__init__.py": (
+        '"""Uses the slow local module, and an optional dependency that is not installed."""\n'
+        "import fakeheavy\n"
+        "\n"
+        "try:\n"
+        "    import missingheavy\n"
+        "except ImportError:\n"
+        "    missingheavy = None\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def calls_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    root = tmp_path_factory.mktemp("calls")
+    _write(root / "site", THIRD_PARTY)
+    _write(root / "project", CALLS_PROJECT)
+    return Workspace(root / "site", root / "project")
+
+
+def test_check_reports_import_calls_as_qf001_and_follows_them_for_qf101(calls_workspace: Workspace) -> None:
+    with calls_workspace.entered():
+        code, out, _ = _main("check", ".", "--no-cache", "--select", "QF001,QF101")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("calls/__init__.py:4:4: QF001 heavy module 'slowdep' imported at module import time")
+    assert lines[1] == ("calls/__init__.py:7:1: QF101 importing calls pulls in fastdep at import time: "
+                        "calls/__init__.py:7 → calls/extra.py:5 → fastdep")
+    assert lines[2].startswith("calls/extra.py:5:12: QF001 heavy module 'fastdep' imported at module import time")
+    assert lines[3].startswith("local/__init__.py:2:1: QF001 heavy module 'fakeheavy' imported")
+    assert lines[4].startswith("local/__init__.py:5:5: QF001 heavy module 'missingheavy' imported at module import "
+                               "time; an optional dependency still imports eagerly")
+    assert len(lines) == 5
+
+
+def test_importtime_blames_the_lines_of_import_calls(calls_workspace: Workspace) -> None:
+    with calls_workspace.entered():
+        code, out, _ = _main("importtime", "calls", "--runs", "1", "--format", "json", "--no-cache")
+    assert code == 0
+    blamed = {a["module"]: a for a in json.loads(out)["attributions"]}
+    assert blamed["slowdep"]["statement"]["path"] == "calls/__init__.py"
+    assert blamed["slowdep"]["statement"]["line"] == 4
+    assert blamed["slowdep"]["cumulative_ms"] >= SLEEP * 1000 * 0.95
+    assert blamed["fastdep"]["statement"] == {
+        "path": "calls/extra.py", "line": 5, "text": 'LOADED += [importlib.import_module("fastdep")]', "note": None,
+    }
+
+
+def test_importtime_blames_heavy_modules_inside_the_project_and_says_when_an_import_failed(
+    calls_workspace: Workspace,
+) -> None:
+    with calls_workspace.entered():
+        code, out, _ = _main("importtime", "local", "--runs", "1", "--no-cache")
+    assert code == 0
+    assert "No heavy module" not in out
+    lines = out.splitlines()
+    fake = lines.index(next(line for line in lines if line.startswith("  fakeheavy: heavy (fakeheavy), ")))
+    assert lines[fake + 1] == "    local/__init__.py:2: import fakeheavy"
+    missing = next(line for line in lines if line.startswith("  missingheavy: "))
+    assert re.fullmatch(r"  missingheavy: heavy \(missingheavy\), its import failed \(tried and caught: "
+                        r"not installed\?\); the attempt took \d+\.\d ms", missing)
+    assert lines[lines.index(missing) + 1] == "    local/__init__.py:5: import missingheavy"

@@ -19,6 +19,12 @@ for modules that were already loaded, and keeps every entry without a parent as 
 modules loaded with ``importlib.import_module`` are not logged themselves, so what they
 import shows up as extra roots. A run's total is the sum of its roots' cumulative times.
 
+``importlib.import_module`` loads a module without an import line of its own (it bypasses
+the machinery that ``-X importtime`` instruments), so the children route it through
+``__import__``, which is logged: a module that a literal ``importlib.import_module("x")``
+call loads is measured and blamed like one an ``import`` statement loads, as QF001 and the
+import graph treat both.
+
 The child also prints the names of the modules still loaded after the import, so that an
 import that failed (``torch`` not installed, inside ``try/except ImportError``) is told apart
 from one that succeeded: the log has a line for both.
@@ -307,12 +313,26 @@ def is_module_name(name: str) -> bool:
     return bool(name) and all(part.isidentifier() for part in name.split("."))
 
 
+#: Run first in every child (measured or bare, so both pay the same): routes
+#: ``importlib.import_module`` of an absolute name through ``__import__``, which
+#: ``-X importtime`` logs.
+_LOG_IMPORT_CALLS = (
+    "import importlib as _qemlflow_lint_importlib, sys as _qemlflow_lint_sys\n"
+    "_qemlflow_lint_import_module = _qemlflow_lint_importlib.import_module\n"
+    "def _qemlflow_lint_logged(name, package=None):\n"
+    "    if name.startswith('.'):\n"
+    "        return _qemlflow_lint_import_module(name, package)\n"
+    "    __import__(name)\n"
+    "    return _qemlflow_lint_sys.modules[name]\n"
+    "_qemlflow_lint_importlib.import_module = _qemlflow_lint_logged\n"
+)
+#: The bare interpreter's program.
+_BARE = _LOG_IMPORT_CALLS + "pass"
 #: Starts the line on which a measured child lists the modules still loaded.
 _PRESENT_MARKER = "\x00qemlflow-lint loaded:"
 #: Appended to the measured import: lists ``sys.modules`` without importing anything.
 _REPORT_PRESENT = (
-    "\nimport sys as _qemlflow_lint_sys\n"
-    f"_qemlflow_lint_sys.stdout.write('\\n' + {_PRESENT_MARKER!r} + '\\t'.join(_qemlflow_lint_sys.modules) + '\\n')"
+    f"\n_qemlflow_lint_sys.stdout.write('\\n' + {_PRESENT_MARKER!r} + '\\t'.join(_qemlflow_lint_sys.modules) + '\\n')"
 )
 
 
@@ -343,7 +363,7 @@ def measure_baseline(
     for run in range(1, runs + 1):
         if progress is not None:
             progress(f"bare interpreter: run {run}/{runs}")
-        logs.append(_import_log(python, "pass", env, timeout))
+        logs.append(_import_log(python, _BARE, env, timeout))
     return tuple(logs)
 
 
@@ -365,7 +385,7 @@ def measure(
     """
     if not is_module_name(module):
         raise ImportFailure(f"{module!r} is not a module name")
-    code = f"import {module}"
+    code = f"{_LOG_IMPORT_CALLS}import {module}"
     if progress is not None:
         progress(f"{module}: warm-up run")
     warm_up = _run([python, "-c", code], env, timeout)
@@ -378,7 +398,7 @@ def measure(
         if progress is not None:
             progress(f"{module}: run {run}/{runs}")
         if baseline is None:
-            bare.append(_import_log(python, "pass", env, timeout))
+            bare.append(_import_log(python, _BARE, env, timeout))
         done = _run_logged(python, code + _REPORT_PRESENT, env, timeout)
         logs.append(parse_log(done.stderr))
         present.append(_present(done.stdout))
