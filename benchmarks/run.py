@@ -2,10 +2,14 @@
 """Measure qemlflow-lint against the parse floor, flake8, pylint and ruff, in one run.
 
 ``python benchmarks/run.py`` runs every tool side by side on the same files — a copy of the
-running interpreter's standard library and a smaller real package (``email`` + ``json``) —
-and prints a Markdown table (median wall time, ratio to the relevant reference, peak memory)
-followed by the project's speed targets, each marked PASS or FAIL.
-``python benchmarks/run.py --quick`` is a smoke run: the small package only, one repetition.
+running interpreter's standard library, the same without its tests and IDLE ("stdlib-lib"),
+and a smaller real package (``email`` + ``json``) — and prints a Markdown table (median wall
+time, ratio to the relevant reference, peak memory) followed by the project's speed targets,
+each marked PASS or FAIL. Every run also times one small module checked on its own (against
+the bare interpreter's start-up) and the import cost of the flake8 and pylint adapters
+(against their cost before the restructuring, commit 49b479c).
+``python benchmarks/run.py --quick`` is a smoke run: the small package (and the one-file and
+adapter-import rows), one repetition.
 
 flake8 runs every plugin installed next to it, so each flake8 configuration gets its own
 virtual environment under ``benchmarks/.venvs/`` (made on the first run with ``venv`` and pip,
@@ -17,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import compileall
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -25,6 +31,7 @@ import os
 import platform
 import re
 import shutil
+import site
 import statistics
 import subprocess
 import sys
@@ -33,7 +40,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_VENV_DIR = REPO / "benchmarks" / ".venvs"
@@ -48,6 +55,35 @@ SKIPPED_DIRS = frozenset({
     "buck-out", "__pypackages__", ".git", ".hg", ".svn", ".tox", ".nox", ".eggs",
 })
 SMALL_PACKAGES = ("email", "json")
+#: The "stdlib-lib" corpus is the standard library without its own tests and IDLE: the
+#: top-level folders ``LIBRARY_LEFT_OUT_TOP`` and every folder named in ``TEST_FOLDERS`` at
+#: any depth (``unittest/test``, ``lib2to3/tests``, ``ctypes/test``, …) are left out of it.
+LIBRARY_LEFT_OUT_TOP = frozenset({"test", "idlelib"})
+TEST_FOLDERS = frozenset({"test", "tests"})
+#: The small real module that the one-file rows check on its own (copied from the stdlib).
+ONE_FILE = "colorsys.py"
+#: Timed runs of every one-file and adapter-import row, after one untimed warm-up run,
+#: whatever ``--repeat`` says: they are short and noisy, so their median needs many runs.
+MANY_RUNS = 21
+
+#: Targets beyond those of the specification's section 5 (see ``evaluate``).
+COLD_VS_GC_FLOOR = 1.4  # cold ``--jobs 1`` over the gc-on parse floor, on stdlib-lib
+ONE_FILE_LIMIT = 0.060  # seconds of wall time for ``qemlflow-lint check FILE``
+
+#: The adapters' import cost before the restructuring: commit 49b479c, measured on 2026-11-29
+#: with this script's own method (``--adapter-root`` = a ``git worktree`` of 49b479c, compiled
+#: copy, on top of ``flake8.checker`` / ``pylint.lint``): three measurements of 21 timed imports
+#: each, interleaved with the same of c5d9e10; the median of the three medians (flake8 7.09,
+#: 7.32, 7.65 ms; pylint 10.08, 10.31, 10.48 ms). Machine: the README's (AMD EPYC, 2 cores,
+#: Linux, CPython 3.11.7, flake8 7.5.0, pylint 4.1.4). These are that machine's figures:
+#: elsewhere, measure the reference again the same way (benchmarks/README.md, "Adapter import cost").
+REFERENCE_COMMIT = "49b479c"
+FLAKE8_ADAPTER_REFERENCE_MS = 7.32
+PYLINT_ADAPTER_REFERENCE_MS = 10.31
+#: The adapter target allows for noise: at most reference + 1 ms or 1.15 × reference,
+#: whichever is larger.
+ADAPTER_SLACK_MS = 1.0
+ADAPTER_SLACK_RATIO = 1.15
 
 #: ruff's equivalents of QF001 (TID253), QF002 (ANN), QF003 (D1), QF004 (E722), QF005 (F403).
 RUFF_RULES = "TID253,ANN,D1,E722,F403"
@@ -68,6 +104,35 @@ LAUNCHER = (
     "sys.path[:] = [{repo!r}] + [p for p in sys.path if p and os.path.abspath(p) != here]; "
     "import runpy; runpy.run_module({module!r}, run_name='__main__', alter_sys=True)"
 )
+
+#: Imports ``module`` in a fresh interpreter with ``root`` first on ``sys.path`` (the
+#: working directory dropped, as in ``LAUNCHER``): the one-file rows' ``import qemlflow_lint.cli``.
+IMPORTER = (
+    "import os, sys; here = os.getcwd(); "
+    "sys.path[:] = [{root!r}] + [p for p in sys.path if p and os.path.abspath(p) != here]; "
+    "import {module}"
+)
+
+#: An adapter's import cost: in a fresh interpreter whose ``sys.path`` starts with ``root``,
+#: import what the host linter has already imported when it loads its plugins (``host``),
+#: then time ``import module`` with ``time.perf_counter``. Prints the seconds and the number
+#: of modules the import added; fails when ``module`` did not come from ``root``.
+IMPORT_COST = """\
+import os, sys, time
+root = os.path.realpath({root!r})
+here = os.getcwd()
+sys.path[:] = [root] + [p for p in sys.path if p and os.path.abspath(p) != here]
+import {host}
+before = len(sys.modules)
+start = time.perf_counter()
+import {module}
+seconds = time.perf_counter() - start
+added = len(sys.modules) - before
+path = os.path.realpath(sys.modules[{module!r}].__file__)
+if not path.startswith(os.path.join(root, "")):
+    sys.exit("{module} was imported from " + path + ", not from " + root)
+print(seconds, added)
+"""
 
 #: The parse floor: read every ``.py`` file below the working directory and ``ast.parse`` it.
 PARSE_FLOOR = """\
@@ -97,6 +162,9 @@ BUSY_LOAD = 0.25
 
 PYLINT_CHECKER = "qemlflow-lint"
 PYLINT_PLUGIN = "qemlflow_lint.pylint_plugin"
+#: The corpora that flake8 (and pylint: the small one only) run on. Not stdlib-lib: the
+#: comparisons with flake8 are made on the full standard library, as before.
+FLAKE8_CORPORA = frozenset({"stdlib", "small"})
 
 
 class BenchmarkError(Exception):
@@ -116,20 +184,31 @@ class Corpus:
     files: int
     lines: int
     left_out: Tuple[str, ...] = ()
+    #: Folders left out on purpose (stdlib-lib: the tests and IDLE), with their file counts.
+    excluded: Tuple[str, ...] = ()
 
 
-def _python_files(top: Path) -> Iterator[Path]:
+#: Says whether a folder (a path below the corpus source) is left out of a corpus.
+LeaveOut = Callable[[Path], bool]
+
+
+def _python_files(top: Path, leave_out: Optional[LeaveOut] = None) -> Iterator[Path]:
     for directory, subdirectories, names in os.walk(top):
-        subdirectories[:] = sorted(d for d in subdirectories if d not in SKIPPED_DIRS)
+        subdirectories[:] = sorted(
+            d for d in subdirectories
+            if d not in SKIPPED_DIRS and not (leave_out is not None and leave_out(Path(directory, d)))
+        )
         for name in sorted(names):
             if name.endswith(".py"):
                 yield Path(directory) / name
 
 
-def _left_out(top: Path) -> List[str]:
+def _left_out(top: Path, leave_out: Optional[LeaveOut] = None) -> List[str]:
     """The skipped folders directly or deeper below ``top`` that hold Python files."""
     found = []
     for directory, subdirectories, _ in os.walk(top):
+        if leave_out is not None:
+            subdirectories[:] = [d for d in subdirectories if not leave_out(Path(directory, d))]
         for name in sorted(subdirectories):
             if name in SKIPPED_DIRS and name != "__pycache__" and name != "site-packages":
                 count = sum(1 for _ in Path(directory, name).rglob("*.py"))
@@ -140,39 +219,89 @@ def _left_out(top: Path) -> List[str]:
     return found
 
 
-def copy_corpus(key: str, title: str, source: Path, parts: Sequence[str], destination: Path) -> Corpus:
+def _excluded(top: Path, source: Path, leave_out: LeaveOut) -> List[str]:
+    """The folders below ``top`` that ``leave_out`` removes, each with its ``.py`` files."""
+    found = []
+    for directory, subdirectories, _ in os.walk(top):
+        subdirectories.sort()
+        for name in list(subdirectories):
+            folder = Path(directory, name)
+            if name in SKIPPED_DIRS or leave_out(folder):
+                subdirectories.remove(name)
+            if name not in SKIPPED_DIRS and leave_out(folder):
+                count = sum(1 for _ in _python_files(folder))
+                found.append(f"{folder.relative_to(source).as_posix()}/ ({count} files)")
+    return sorted(found)
+
+
+def library_left_out(source: Path) -> LeaveOut:
+    """stdlib-lib's rule: the top-level ``test/`` and ``idlelib/`` folders, and every folder
+    named ``test`` or ``tests`` at any depth."""
+    def leave_out(folder: Path) -> bool:
+        top = folder.parent == source
+        return folder.name in TEST_FOLDERS or (top and folder.name in LIBRARY_LEFT_OUT_TOP)
+    return leave_out
+
+
+def _write_neutral_configuration(destination: Path) -> None:
+    # The nearest configuration for every front end of qemlflow-lint: the defaults, and no
+    # search above the corpus. flake8, pylint and ruff are pointed at their own settings.
+    (destination / "pyproject.toml").write_text(
+        "# Written by benchmarks/run.py: qemlflow-lint's defaults.\n[tool.qemlflow-lint]\n", encoding="utf-8"
+    )
+
+
+def copy_corpus(key: str, title: str, source: Path, parts: Sequence[str], destination: Path,
+                leave_out: Optional[LeaveOut] = None) -> Corpus:
     """Copy the ``.py`` files of ``parts`` of ``source`` (all of it when empty) to
-    ``destination``, keeping modification times, and add a neutral ``pyproject.toml``."""
+    ``destination``, keeping modification times, and add a neutral ``pyproject.toml``.
+    Folders for which ``leave_out`` is true are not copied (and are listed in ``excluded``)."""
     tops = [source / part for part in parts] if parts else [source]
     files = lines = 0
     left_out: List[str] = []
+    excluded: List[str] = []
     for top in tops:
         if not top.is_dir():
             raise BenchmarkError(f"{top.name} is not a package of this interpreter's standard library")
-        left_out.extend(_left_out(top))
-        for path in _python_files(top):
+        left_out.extend(_left_out(top, leave_out))
+        if leave_out is not None:
+            excluded.extend(_excluded(top, source, leave_out))
+        for path in _python_files(top, leave_out):
             target = destination / path.relative_to(source)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
             files += 1
             with open(target, "rb") as handle:
                 lines += sum(1 for _ in handle)
-    # The nearest configuration for every front end of qemlflow-lint: the defaults, and no
-    # search above the corpus. flake8, pylint and ruff are pointed at their own settings.
-    (destination / "pyproject.toml").write_text(
-        "# Written by benchmarks/run.py: qemlflow-lint's defaults.\n[tool.qemlflow-lint]\n", encoding="utf-8"
-    )
-    return Corpus(key, title, destination, files, lines, tuple(left_out))
+    destination.mkdir(parents=True, exist_ok=True)
+    _write_neutral_configuration(destination)
+    return Corpus(key, title, destination, files, lines, tuple(left_out), tuple(excluded))
+
+
+def copy_one_file(source: Path, name: str, destination: Path) -> Corpus:
+    """A folder with one small real module of ``source`` and the neutral configuration."""
+    if not (source / name).is_file():
+        raise BenchmarkError(f"{name} is not a module of this interpreter's standard library")
+    destination.mkdir(parents=True)
+    shutil.copy2(source / name, destination / name)
+    _write_neutral_configuration(destination)
+    with open(destination / name, "rb") as handle:
+        lines = sum(1 for _ in handle)
+    return Corpus("file", f"1 file: {name}", destination, 1, lines)
 
 
 def build_corpora(work: Path, quick: bool) -> List[Corpus]:
-    """The corpora for this run: the standard library (not with ``--quick``) and the small one."""
+    """The corpora for this run: the standard library and stdlib-lib (not with ``--quick``),
+    the small one, and the one-file folder (always last)."""
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     version = ".".join(map(str, sys.version_info[:2]))
     corpora = []
     if not quick:
         corpora.append(copy_corpus("stdlib", f"stdlib {version}", stdlib, (), work / "stdlib"))
+        corpora.append(copy_corpus("stdlib-lib", f"stdlib-lib {version}", stdlib, (), work / "stdlib-lib",
+                                   leave_out=library_left_out(stdlib)))
     corpora.append(copy_corpus("small", "+".join(SMALL_PACKAGES), stdlib, SMALL_PACKAGES, work / "small"))
+    corpora.append(copy_one_file(stdlib, ONE_FILE, work / "one-file"))
     return corpora
 
 
@@ -188,6 +317,8 @@ class Sample:
     returncode: int
     findings: int
     stderr: str
+    last_line: str = ""  # the last line of standard output
+    modules: Optional[int] = None  # import rows: the modules the timed import added
 
 
 @dataclass(frozen=True)
@@ -201,6 +332,11 @@ class Command:
     accept: Callable[[int], bool]
     reference: Optional[str] = None
     prepare: bool = False  # run once, untimed, before the first timed run (fills a cache)
+    runs: Optional[int] = None  # timed runs, instead of ``--repeat``
+    #: "wall": the process's wall time; "import": the import time the process prints.
+    kind: str = "wall"
+    #: How the table compares it with its reference: "ratio" or "difference" (in ms).
+    versus: str = "ratio"
 
 
 @dataclass
@@ -279,10 +415,22 @@ def execute(argv: Sequence[str], cwd: Path, scratch: Path, env: Mapping[str, str
             process.wait()
             seconds = time.perf_counter() - start
             peak = None
+    findings, last_line = 0, ""
     with open(out_path, encoding="utf-8", errors="replace") as handle:
-        findings = sum(1 for line in handle if FINDING_LINE.match(line))
+        for line in handle:
+            findings += bool(FINDING_LINE.match(line))
+            last_line = line.strip() or last_line
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
-    return Sample(seconds, peak, process.returncode or 0, findings, stderr)
+    return Sample(seconds, peak, process.returncode or 0, findings, stderr, last_line)
+
+
+def _reported(sample: Sample) -> Optional[Sample]:
+    """An import row's sample with the time and module count that the process printed."""
+    fields = sample.last_line.split()
+    try:
+        return dataclasses.replace(sample, seconds=float(fields[0]), modules=int(fields[1]))
+    except (IndexError, ValueError):
+        return None
 
 
 def _failure_text(sample: Sample) -> str:
@@ -292,10 +440,15 @@ def _failure_text(sample: Sample) -> str:
 
 
 def measure(commands: Sequence[Command], repeat: int, scratch: Path, env: Mapping[str, str]) -> List[Outcome]:
-    """Time every command ``repeat`` times, round-robin (so slow drifts of the machine
-    spread over all commands instead of favouring some)."""
+    """Time every command ``repeat`` times (or its own ``runs``), round-robin (so slow drifts
+    of the machine spread over all commands instead of favouring some). Rounds beyond
+    ``repeat`` run only the commands that ask for more runs."""
     outcomes = [Outcome(command) for command in commands]
-    total = repeat * len(commands)
+
+    def runs(outcome: Outcome) -> int:
+        return outcome.command.runs or repeat
+
+    total = sum(runs(outcome) for outcome in outcomes)
     done = 0
     for outcome in outcomes:
         if outcome.command.prepare:
@@ -303,8 +456,10 @@ def measure(commands: Sequence[Command], repeat: int, scratch: Path, env: Mappin
             sample = execute(outcome.command.argv, outcome.command.corpus.root, scratch, env)
             if not outcome.command.accept(sample.returncode):
                 outcome.failure = _failure_text(sample)
-    for round_number in range(repeat):
+    for round_number in range(max(map(runs, outcomes), default=0)):
         for outcome in outcomes:
+            if round_number >= runs(outcome):
+                continue
             done += 1
             if outcome.failure is not None:
                 continue
@@ -315,8 +470,15 @@ def measure(commands: Sequence[Command], repeat: int, scratch: Path, env: Mappin
                 _progress(f"[{done}/{total}] {command.corpus.key}: {command.label}: "
                           f"FAILED ({outcome.failure})")
                 continue
+            if command.kind == "import":
+                reported = _reported(sample)
+                if reported is None:
+                    outcome.failure = f"unexpected output {sample.last_line[:100]!r}"
+                    continue
+                sample = reported
             outcome.samples.append(sample)
-            _progress(f"[{done}/{total}] {command.corpus.key}: {command.label}: {sample.seconds:.2f} s")
+            shown = f"{sample.seconds * 1000:.1f} ms" if sample.seconds < 1 else f"{sample.seconds:.2f} s"
+            _progress(f"[{done}/{total}] {command.corpus.key}: {command.label}: {shown}")
     return outcomes
 
 
@@ -346,14 +508,35 @@ def probe(argv: Sequence[str], env: Mapping[str, str]) -> Tuple[bool, str]:
     return done.returncode == 0, text
 
 
-def launcher(module: str) -> Tuple[str, ...]:
-    """``python -c …`` running ``module`` as ``__main__`` with this checkout first on the path."""
-    return (sys.executable, "-c", LAUNCHER.format(repo=str(REPO), module=module))
+def compiled_copy(root: Path, destination: Path) -> Path:
+    """A copy of the ``qemlflow_lint`` package of ``root`` below ``destination``, with its
+    bytecode compiled (as pip does when it installs a package); returns ``destination``.
+
+    The rows that run this checkout's code run it from this copy, so that they never depend
+    on whether the checkout's ``__pycache__`` folders exist or may be written: with
+    ``PYTHONDONTWRITEBYTECODE`` set, Python would otherwise compile every module of the
+    package at every start, which no installed copy does. The copy is also a snapshot: edits
+    made to the checkout during the run do not mix into it.
+    """
+    package = root / "qemlflow_lint"
+    if not package.is_dir():
+        raise BenchmarkError(f"{root} has no qemlflow_lint package")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(package, destination / "qemlflow_lint", ignore=ignore)
+    # A module that does not compile is left to fail where it is imported, with its own message.
+    compileall.compile_dir(str(destination / "qemlflow_lint"), quiet=2)
+    return destination
 
 
-def find_qemlflow_lint(env: Mapping[str, str]) -> Tool | str:
-    """This checkout's CLI, or why it cannot run."""
-    argv = launcher("qemlflow_lint")
+def launcher(module: str, root: Path = REPO) -> Tuple[str, ...]:
+    """``python -c …`` running ``module`` as ``__main__`` with ``root`` (this checkout or its
+    compiled copy) first on the path."""
+    return (sys.executable, "-c", LAUNCHER.format(repo=str(root), module=module))
+
+
+def find_qemlflow_lint(env: Mapping[str, str], root: Path = REPO) -> Tool | str:
+    """This checkout's CLI (run from ``root``), or why it cannot run."""
+    argv = launcher("qemlflow_lint", root)
     ok, text = probe(argv + ("--version",), env)
     return Tool(argv, text) if ok else f"qemlflow-lint cannot run here ({text[:200]})"
 
@@ -369,9 +552,10 @@ def find_ruff(env: Mapping[str, str]) -> Tool | str:
     return "ruff is not installed (pip install ruff)"
 
 
-def find_pylint(env: Mapping[str, str]) -> Tool | str:
-    """pylint in this interpreter's environment."""
-    argv = launcher("pylint")
+def find_pylint(env: Mapping[str, str], root: Path = REPO) -> Tool | str:
+    """pylint in this interpreter's environment (with ``root`` first on the path, so that
+    ``--load-plugins`` loads this checkout's plugin)."""
+    argv = launcher("pylint", root)
     ok, text = probe(argv + ("--version",), env)
     if not ok:
         return "pylint is not installed in this environment (pip install pylint)"
@@ -380,19 +564,51 @@ def find_pylint(env: Mapping[str, str]) -> Tool | str:
 
 
 def heavy_modules() -> List[str]:
-    """The default heavy-module list, read from this checkout (without running its code)."""
-    source = (REPO / "qemlflow_lint" / "model" / "heavy.py").read_text(encoding="utf-8")
-    for node in ast.parse(source).body:
-        if (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.target, ast.Name)
-            and node.target.id == "DEFAULT_HEAVY_MODULES"
-            and node.value is not None
-        ):
-            value = ast.literal_eval(node.value)
-            if isinstance(value, dict):
-                return [str(name) for name in value]
-    raise BenchmarkError("DEFAULT_HEAVY_MODULES not found in qemlflow_lint/model/heavy.py")
+    """The default heavy-module list, read from this checkout (without running its code):
+    from ``qemlflow_lint/model/heavy.py``, or from whichever module of the package defines
+    ``DEFAULT_HEAVY_MODULES`` if it has moved."""
+    package = REPO / "qemlflow_lint"
+    usual = package / "model" / "heavy.py"
+    others = sorted(p for p in package.rglob("*.py") if p != usual and "__pycache__" not in p.parts)
+    for path in ([usual] if usual.is_file() else []) + others:
+        source = path.read_text(encoding="utf-8")
+        if "DEFAULT_HEAVY_MODULES" not in source:
+            continue
+        for node in ast.parse(source).body:
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and node.target.id == "DEFAULT_HEAVY_MODULES"
+                and node.value is not None
+            ):
+                value = ast.literal_eval(node.value)
+                if isinstance(value, dict):
+                    return [str(name) for name in value]
+    raise BenchmarkError("DEFAULT_HEAVY_MODULES (a dict literal) not found in the qemlflow_lint package")
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """A plugin adapter whose import cost is measured on top of what its host has imported."""
+
+    key: str
+    name: str
+    module: str
+    host: str  # imported first: what the host linter has loaded when it imports its plugins
+    reference_ms: float  # the import cost at REFERENCE_COMMIT
+
+
+ADAPTERS = (
+    Adapter("flake8-adapter", "flake8", "qemlflow_lint.flake8_plugin", "flake8.checker",
+            FLAKE8_ADAPTER_REFERENCE_MS),
+    Adapter("pylint-adapter", "pylint", "qemlflow_lint.pylint_plugin", "pylint.lint",
+            PYLINT_ADAPTER_REFERENCE_MS),
+)
+
+
+def adapter_limit_ms(reference_ms: float) -> float:
+    """The most an adapter's import may cost now: its reference plus the noise allowance."""
+    return max(reference_ms + ADAPTER_SLACK_MS, ADAPTER_SLACK_RATIO * reference_ms)
 
 
 # --------------------------------------------------------------------------- flake8 venvs
@@ -561,9 +777,11 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
     env = clean_environment()
     heavy = heavy_modules()
     configs = write_configs(work, heavy)
-    qf = find_qemlflow_lint(env)
+    _progress("copying this checkout's package and compiling its bytecode")
+    code = compiled_copy(REPO, work / "checkout")
+    qf = find_qemlflow_lint(env, code)
     ruff = find_ruff(env)
-    pylint: Tool | str = "skipped (--no-venvs)" if args.no_venvs else find_pylint(env)
+    pylint: Tool | str = "skipped (--no-venvs)" if args.no_venvs else find_pylint(env, code)
     flake8: Dict[str, Tool] = {}
     if args.no_venvs:
         result.notes.append("flake8 and pylint: skipped (--no-venvs)")
@@ -586,9 +804,36 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
 
     for corpus in corpora:
         def add(key: str, label: str, argv: Sequence[str], accept: Callable[[int], bool],
-                reference: Optional[str] = None, prepare: bool = False) -> None:
+                reference: Optional[str] = None, prepare: bool = False, **options: Any) -> None:
             result.commands.append(Command(f"{corpus.key}:{key}", label, corpus, tuple(argv), accept,
-                                           f"{corpus.key}:{reference}" if reference else None, prepare))
+                                           f"{corpus.key}:{reference}" if reference else None, prepare,
+                                           **options))
+
+        if corpus.key == "file":
+            # One small module checked on its own, as an editor or a pre-commit hook does;
+            # each row runs MANY_RUNS times after one untimed warm-up run (which, for the
+            # warm row, fills the default cache at the folder's root).
+            name = corpus.title.split(": ", 1)[1]
+            many: Dict[str, Any] = {"runs": MANY_RUNS, "prepare": True}
+            add("bare", "bare interpreter start-up: `python -c pass`", (sys.executable, "-c", "pass"),
+                accept_zero, **many)
+            add("bare-no-site", "the same without `site`: `python -S -c pass` (for reference)",
+                (sys.executable, "-S", "-c", "pass"), accept_zero, "bare", versus="difference", **many)
+            add("import-cli", '`python -c "import qemlflow_lint.cli"` (this checkout)',
+                (sys.executable, "-c", IMPORTER.format(root=str(code), module="qemlflow_lint.cli")),
+                accept_zero, "bare", versus="difference", **many)
+            if isinstance(qf, Tool):
+                add("qf-file-cold", f"qemlflow-lint check {name}, `--no-cache`",
+                    qf.argv + ("check", "--no-cache", name), accept_linter, "bare", versus="difference",
+                    **many)
+                add("qf-file-warm", f"qemlflow-lint check {name}, default cache warm",
+                    qf.argv + ("check", name), accept_linter, "bare", versus="difference", **many)
+            if isinstance(ruff, Tool):
+                add("ruff-file", f"ruff check {name} `--select {RUFF_RULES}` (no cache)",
+                    ruff.argv + ("check", "--no-cache", "--isolated", "--exit-zero", "--output-format",
+                                 "concise", "--select", RUFF_RULES, "--config", ruff_config, name),
+                    accept_zero, "qf-file-cold" if isinstance(qf, Tool) else None, **many)
+            continue
 
         floor = (sys.executable, "-c", PARSE_FLOOR)
         add("floor", "parse floor: read + `ast.parse`, 1 process, gc paused", floor + ("paused",),
@@ -609,6 +854,8 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
                 ruff.argv + ("check", "--no-cache", "--isolated", "--exit-zero", "--output-format", "concise",
                              "--select", RUFF_RULES, "--config", ruff_config, "."),
                 accept_zero, "qf-cold-n" if isinstance(qf, Tool) else None)
+        if corpus.key not in FLAKE8_CORPORA:
+            continue
         flake8_jobs = ("--jobs", str(cores))
         if "flake8" in flake8:
             add("flake8", f"flake8 (pycodestyle, pyflakes, mccabe), `--jobs {cores}`",
@@ -642,7 +889,34 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             add("pylint-qf-only", f"pylint, qemlflow-lint checker only (`{' '.join(only)}`)",
                 base + (f"--load-plugins={PYLINT_PLUGIN}",) + only + (".",),
                 accept_pylint, "pylint")
+    if args.adapter_root:
+        source = Path(args.adapter_root).resolve()
+        copy = compiled_copy(source, work / "adapter-root")
+        plan_adapter_imports(result, work, copy, env, f" (from {source})")
+    else:
+        plan_adapter_imports(result, work, code, env)
     return result
+
+
+def plan_adapter_imports(result: Plan, work: Path, root: Path, env: Mapping[str, str],
+                         origin: str = "") -> None:
+    """The adapter import rows: each adapter imported from ``root`` (a compiled copy) on top
+    of its host, in a fresh interpreter (the one running this script, which has flake8 and
+    pylint with the test extra) whose working directory is an empty folder."""
+    empty = work / "empty"
+    empty.mkdir(exist_ok=True)
+    folder = Corpus("imports", "—", empty, 0, 0)
+    for adapter in ADAPTERS:
+        ok, text = probe((sys.executable, "-c", f"import {adapter.host}"), env)
+        if not ok:
+            result.notes.append(f"the {adapter.name} adapter's import cost is not measured: this interpreter "
+                                f"cannot import {adapter.host} ({text[-200:]})")
+            continue
+        label = f"`import {adapter.module}`{origin}"
+        script = IMPORT_COST.format(root=str(root), host=adapter.host, module=adapter.module)
+        result.commands.append(Command(f"imports:{adapter.key}", label, folder,
+                                       (sys.executable, "-c", script), accept_zero, prepare=True,
+                                       runs=MANY_RUNS, kind="import"))
 
 
 # --------------------------------------------------------------------------- report
@@ -684,6 +958,8 @@ def render_table(outcomes: Sequence[Outcome]) -> List[str]:
     ]
     for outcome in outcomes:
         command = outcome.command
+        if command.kind != "wall":
+            continue
         corpus = f"{command.corpus.title}"
         if not outcome.ok:
             reason = outcome.failure or "not measured"
@@ -693,14 +969,16 @@ def render_table(outcomes: Sequence[Outcome]) -> List[str]:
         seconds = [sample.seconds for sample in outcome.samples]
         spread = f"{_seconds(min(seconds))}–{_seconds(max(seconds))}" if len(seconds) > 1 else "—"
         reference = by_key.get(command.reference) if command.reference else None
-        if reference is not None and reference.ok:
+        if reference is not None and reference.ok and command.versus == "difference":
+            versus = f"{(outcome.median - reference.median) * 1000:+.0f} ms vs {_short(reference.command)}"
+        elif reference is not None and reference.ok:
             versus = f"{outcome.median / reference.median:.2f} × {_short(reference.command)}"
         elif command.reference is None:
             versus = "reference"
         else:
             versus = "—"
         peak = outcome.peak_mib
-        is_floor = command.key.endswith(("floor", "floor-gc"))
+        is_floor = command.key.endswith((":floor", ":floor-gc", ":bare", ":bare-no-site", ":import-cli"))
         findings = "—" if is_floor else f"{outcome.samples[-1].findings:,}"
         lines.append(
             f"| {command.label} | {corpus} | {command.corpus.files:,} | {_seconds(outcome.median)} "
@@ -713,7 +991,34 @@ def render_table(outcomes: Sequence[Outcome]) -> List[str]:
 _SHORT_NAMES = {
     "floor": "parse floor", "qf-cold-1": "qemlflow-lint `--jobs 1`", "qf-cold-n": "qemlflow-lint cold",
     "ruff": "ruff", "flake8": "plain flake8", "pylint": "pylint",
+    "bare": "bare start-up", "qf-file-cold": "qemlflow-lint `--no-cache`",
 }
+
+
+def render_import_table(outcomes: Sequence[Outcome]) -> List[str]:
+    """The Markdown table of the adapter import rows (empty when there are none)."""
+    adapters = {adapter.key: adapter for adapter in ADAPTERS}
+    rows = [outcome for outcome in outcomes if outcome.command.kind == "import"]
+    if not rows:
+        return []
+    lines = [
+        "| adapter import (fresh interpreter, timed in-process) | on top of | median ms | min–max ms "
+        f"| runs | modules added | before the restructuring ({REFERENCE_COMMIT}) |",
+        "|---|---|--:|--:|--:|--:|--:|",
+    ]
+    for outcome in rows:
+        adapter = adapters[outcome.command.key.split(":", 1)[1]]
+        reference = f"{adapter.reference_ms:.2f} ms" if adapter.reference_ms > 0 else "not recorded"
+        if not outcome.ok:
+            lines.append(f"| {outcome.command.label} | `import {adapter.host}` | — | — | — | — "
+                         f"| failed: {outcome.failure or 'not measured'} |")
+            continue
+        times = [sample.seconds * 1000 for sample in outcome.samples]
+        modules = outcome.samples[-1].modules
+        lines.append(f"| {outcome.command.label} | `import {adapter.host}` | {outcome.median * 1000:.2f} "
+                     f"| {min(times):.2f}–{max(times):.2f} | {len(times)} "
+                     f"| {'—' if modules is None else modules} | {reference} |")
+    return lines
 
 
 def _short(command: Command) -> str:
@@ -781,6 +1086,39 @@ def evaluate(outcomes: Sequence[Outcome], large: str) -> List[Target]:
     known = [p for p in peaks if p is not None]
     add("CLI peak memory ≤ 150 MB per process", [max(known) if known else None],
         lambda p: p <= 150, lambda p: f"{p:.0f} MB (largest single process over the CLI runs)")
+
+    # The targets beyond section 5. The library corpus is stdlib-lib (the small corpus in a
+    # --quick run, where the figure is only indicative); the full stdlib's ratio is shown next to it.
+    library = "stdlib-lib" if "stdlib-lib:floor-gc" in by_key else large
+    titles = {o.command.corpus.key: o.command.corpus.title for o in outcomes}
+    full = ""
+    c2, g2 = on("qf-cold-1", "stdlib"), on("floor-gc", "stdlib")
+    if library != "stdlib" and c2 is not None and g2 is not None:
+        full = f"; full {titles['stdlib']}: {c2:.2f} s / {g2:.2f} s = {c2 / g2:.2f} ×"
+    add(f"cold `--jobs 1` ≤ {COLD_VS_GC_FLOOR} × the parse floor with the gc on (stdlib without tests)",
+        [on("qf-cold-1", library), on("floor-gc", library)],
+        lambda c, g: c <= COLD_VS_GC_FLOOR * g,
+        lambda c, g: f"{c:.2f} s = {c / g:.2f} × gc-on floor {g:.2f} s on {titles[library]}{full}")
+    bare = on("bare", "file")
+    limit = f"{ONE_FILE_LIMIT * 1000:.0f} ms"
+    for key, what in (("qf-file-cold", "`--no-cache`"), ("qf-file-warm", "default cache warm")):
+        add(f"`check FILE` of one small file ≤ {limit} wall, {what}", [on(key, "file"), bare],
+            lambda t, b: t <= ONE_FILE_LIMIT,
+            lambda t, b: f"{t * 1000:.0f} ms wall (median of {MANY_RUNS}); {(t - b) * 1000:.0f} ms above "
+                         f"the bare start-up of {b * 1000:.0f} ms")
+    for adapter in ADAPTERS:
+        text = (f"importing the {adapter.name} adapter costs no more than at {REFERENCE_COMMIT} "
+                f"(≤ reference + {ADAPTER_SLACK_MS:.0f} ms or × {ADAPTER_SLACK_RATIO}, whichever is larger)")
+        measured = by_key.get(f"imports:{adapter.key}")
+        if adapter.reference_ms <= 0:
+            targets.append(Target(text, "no reference recorded", None))
+            continue
+        ceiling = adapter_limit_ms(adapter.reference_ms)
+        add(text, [measured.median * 1000 if measured else None],
+            lambda m, c=ceiling: m <= c,
+            lambda m, c=ceiling, r=adapter.reference_ms, h=adapter.host:
+                f"{m:.2f} ms on top of `import {h}` (median of {MANY_RUNS}); {REFERENCE_COMMIT}: {r:.2f} ms, "
+                f"limit {c:.2f} ms")
     return targets
 
 
@@ -793,16 +1131,24 @@ def render_report(outcomes: Sequence[Outcome], targets: Sequence[Target], run_pl
     if run_plan.versions:
         lines.append("**Tools:** " + "; ".join(run_plan.versions) + ".")
     corpus_text = "; ".join(
-        f"{c.title}: {c.files:,} files, {c.lines:,} lines"
+        f"{c.title}: {c.files:,} file{'s' if c.files != 1 else ''}, {c.lines:,} lines"
+        + (f" (left out as the library's tests and IDE: {', '.join(c.excluded)})" if c.excluded else "")
         + (f" (left out, skipped by some tool by default: {', '.join(c.left_out)})" if c.left_out else "")
         for c in corpora
     )
     lines += [f"**Corpora:** {corpus_text}.", ""]
     lines += render_table(outcomes)
     lines.append("")
+    startup = start_up_note(outcomes)
+    if startup:
+        lines += [startup, ""]
+    imports = render_import_table(outcomes)
+    if imports:
+        lines += imports + [""]
     if quick:
-        lines += ["Targets from a `--quick` run: measured on the small corpus, where start-up dominates;",
-                  "only a full run on the standard library says whether they are met.", ""]
+        lines += ["Targets from a `--quick` run: the corpus targets are measured on the small corpus, where",
+                  "start-up dominates; only a full run on the standard library says whether they are met",
+                  "(the one-file and adapter-import targets are measured as in a full run).", ""]
     lines += ["| target | measured | result |", "|---|---|---|"]
     for target in targets:
         verdict = "SKIP" if target.passed is None else ("PASS" if target.passed else "FAIL")
@@ -827,6 +1173,25 @@ def render_report(outcomes: Sequence[Outcome], targets: Sequence[Target], run_pl
     if notes:
         lines += [""] + [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"
+
+
+def start_up_note(outcomes: Sequence[Outcome]) -> str:
+    """The paragraph under the table that explains the bare start-up figure, if measured."""
+    found = {o.command.key: o.median for o in outcomes if o.ok and o.command.corpus.key == "file"}
+    if "file:bare" not in found:
+        return ""
+    folders = [Path(p) for p in getattr(site, "getsitepackages", lambda: [])()]
+    pth = sorted({path.name for folder in folders if folder.is_dir() for path in folder.glob("*.pth")})
+    no_site = found.get("file:bare-no-site")
+    return (f"The bare start-up (`python -c pass`, the interpreter running this script, a fresh process) "
+            f"takes {found['file:bare'] * 1000:.0f} ms here"
+            + (f", {no_site * 1000:.0f} ms of it the interpreter itself (`python -S`)" if no_site else "")
+            + ": the rest is `site`, which sets up site-packages and runs the `import` lines of its "
+            f"`.pth` files ({len(pth)} here) "
+            "at every start. That cost is part of the wall time of every Python tool. The one-file "
+            "target is judged on wall time, as specified; the \"vs reference\" column shows each row's "
+            f"time above the bare start-up, the part the tool itself costs. Each one-file row is the "
+            f"median of {MANY_RUNS} runs, after one untimed warm-up run.")
 
 
 # --------------------------------------------------------------------------- main
@@ -854,6 +1219,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--venv-dir", default=str(DEFAULT_VENV_DIR), metavar="DIR",
                         help="where the flake8 virtual environments live (default: benchmarks/.venvs)")
     parser.add_argument("--check-targets", action="store_true", help="exit 1 when a target fails")
+    parser.add_argument("--adapter-root", metavar="DIR",
+                        help="import the adapters from DIR (a checkout, e.g. a git worktree of "
+                             f"{REFERENCE_COMMIT}) instead of this one: how their reference was measured")
     return parser
 
 
