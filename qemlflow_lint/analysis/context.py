@@ -7,8 +7,6 @@ a def, a class or an exempt block, and is shared by every statement inside it.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
 from qemlflow_lint.model.modules import is_main_file
@@ -22,20 +20,22 @@ def name_is_public(name: str) -> bool:
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
 
 
-@dataclass(frozen=True)
-class FileContext:
+class FileContext(NamedTuple):
     """One analysed file as the rules see it.
 
     ``path`` is the path as displayed (what the user or the host tool gave);
     ``all_names`` is the literal ``__all__`` of the module, or ``None`` when it has none
     (or one that cannot be read without running code). ``is_test`` is true for test files
-    (see :func:`qemlflow_lint.model.modules.is_test_path`).
+    (see :func:`qemlflow_lint.model.modules.is_test_path`). ``text`` is the whole source,
+    the ``lines`` joined. (A named tuple, like every value class editors import: cheap to
+    define.)
     """
 
     path: str
     module_name: str
     lines: Sequence[str]
     settings: Settings
+    text: str
     all_names: frozenset[str] | None = None
     is_test: bool = False
 
@@ -60,11 +60,6 @@ class FileContext:
         return all(
             not part.startswith("_") or part == "__main__" for part in self.module_name.split(".")
         )
-
-    @functools.cached_property
-    def text(self) -> str:
-        """The whole source text."""
-        return "".join(self.lines)
 
 
 class Scope(NamedTuple):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import bisect
 import sys
-from dataclasses import replace
 from typing import Callable, Dict, Iterator, List, Sequence, Tuple
 
 from qemlflow_lint.analysis.at_import import (
@@ -239,7 +238,7 @@ def _locate(finding: Finding, spans: Sequence[Tuple[int, int, str]], lines: Sequ
             break
         index -= 1
     source = normalise_source(lines[finding.line - 1]) if 0 < finding.line <= len(lines) else ""
-    return replace(finding, scope=scope, source=source)
+    return finding._replace(scope=scope, source=source)
 
 
 def _failure(path: str, error: SourceError) -> FileResult:
@@ -258,8 +257,9 @@ def file_context(
         module_name=module_name(path, is_package),
         lines=lines,
         settings=settings,
+        text="".join(lines),  # the lines' own newlines: offsets into it match the lines
         all_names=literal_all(tree),
-        is_test=is_test_path(path, settings.root),
+        is_test=is_test_path(path, settings.project_root),
     )
 
 
@@ -286,5 +286,5 @@ def analyse_source(
     kept = unsuppressed(findings, lines, tree) if noqa else findings
     return FileResult(
         path, tuple(kept), units, suppressed=len(findings) - len(kept), imports=tuple(imports),
-        module=file.module_name, test=file.is_test, project_path=relative_below(path, settings.root) or "",
+        module=file.module_name, test=file.is_test, project_path=relative_below(path, settings.project_root) or "",
     )

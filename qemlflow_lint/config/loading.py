@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import replace
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Sequence, Tuple
 
 from qemlflow_lint.config import toml
@@ -86,7 +85,9 @@ def with_values(settings: Settings, values: Mapping[str, object], origin: str) -
             else:
                 extra[key] = value
         origins[key] = origin
-    return replace(settings, **changes, rule_options=tuple(sorted(extra.items())), origins=tuple(sorted(origins.items())))
+    return settings._replace(
+        **changes, rule_options=tuple(sorted(extra.items())), origins=tuple(sorted(origins.items()))
+    )
 
 
 def _load_toml(path: str) -> Dict[str, Any]:

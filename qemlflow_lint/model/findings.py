@@ -3,7 +3,6 @@ import records the project's import graph is built from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Mapping, NamedTuple, Tuple
 
 #: The code of the pseudo-rule for a file that could not be read or parsed.
@@ -13,25 +12,25 @@ UNREADABLE_CODE = "QF000"
 WHOLE_MODULE = "<module>"
 
 
-@dataclass(frozen=True, order=True)
-class Finding:
+class Finding(NamedTuple):
     """One violation of a rule at a position in a file.
 
     ``line`` is 1-based and ``col`` 0-based, as in :mod:`ast`; front ends render them
     their own way (flake8 and the CLI print ``col + 1``). ``unit`` names the counted thing
     the finding belongs to (``"<module>"``, or a def's qualified name), so the score can
-    count distinct violating units.
+    count distinct violating units. Findings sort by position, then code. (The value
+    classes editors import are named tuples: cheap to define.)
     """
 
     line: int
     col: int
     code: str
-    message: str = field(compare=False)
-    unit: str = field(default="<module>", compare=False)
+    message: str
+    unit: str = "<module>"
     #: Qualified name of the innermost def or class around the finding ("" at module level).
-    scope: str = field(default="", compare=False)
+    scope: str = ""
     #: The finding's source line, whitespace-normalised.
-    source: str = field(default="", compare=False)
+    source: str = ""
 
     @property
     def text(self) -> str:
@@ -70,8 +69,7 @@ class RawImport(NamedTuple):
     optional: bool = False
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(NamedTuple):
     """Everything the engine learnt from one file.
 
     ``units`` maps each rule code to the number of units of that rule in the file (the

@@ -15,8 +15,7 @@ pattern is matched:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 
 class GlobError(ValueError):
@@ -55,9 +54,8 @@ def _translate(pattern: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True)
-class Glob:
-    """One compiled pattern."""
+class Glob(NamedTuple):
+    """One compiled pattern (a named tuple: cheap to define, and editors import this)."""
 
     pattern: str
     regex: re.Pattern[str]

@@ -10,7 +10,6 @@ documentation are all generated from these declarations.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from qemlflow_lint.model.globs import Glob
@@ -98,16 +97,17 @@ class PerFileIgnore(NamedTuple):
     codes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Which rules run, on which files, with which options.
 
     ``select``/``extend-select`` and ``ignore`` hold codes or code prefixes, matched as
     flake8 does: the more specific match wins, and ``ignore`` wins a tie. Path patterns and
     ``namespace-packages`` are anchored at ``root``, the project root: the folder of the
-    configuration file, or of the project that holds the file when there is none.
-    ``rule_options`` holds the values of the options rules declare (unset ones take the
-    rule's default). ``origins`` says where each value came from.
+    configuration file, or of the project that holds the file when there is none ("" for
+    the working directory). ``rule_options`` holds the values of the options rules declare
+    (unset ones take the rule's default). ``origins`` says where each value came from.
+    (A named tuple: editors import this module on every run, and named tuples are cheap
+    to define.)
     """
 
     select: tuple[str, ...] = DEFAULT_SELECT
@@ -126,9 +126,14 @@ class Settings:
     score_weights: Tuple[Tuple[str, float], ...] = ()
     #: ``[tool.qemlflow-lint.score] fail-under``: the lowest passing score, if any.
     fail_under: Optional[float] = None
-    root: str = field(default_factory=os.getcwd, compare=False)
-    file: Optional[str] = field(default=None, compare=False)
-    origins: Tuple[Tuple[str, str], ...] = field(default=(), compare=False)
+    root: str = ""
+    file: Optional[str] = None
+    origins: Tuple[Tuple[str, str], ...] = ()
+
+    @property
+    def project_root(self) -> str:
+        """The absolute project root (:attr:`root`, or the working directory)."""
+        return self.root or os.getcwd()
 
     @property
     def all_heavy_modules(self) -> tuple[str, ...]:
@@ -139,7 +144,7 @@ class Settings:
     @property
     def namespace_folders(self) -> tuple[str, ...]:
         """``namespace-packages`` as absolute folders."""
-        return tuple(os.path.normpath(os.path.join(self.root, folder)) for folder in self.namespace_packages)
+        return tuple(os.path.normpath(os.path.join(self.project_root, folder)) for folder in self.namespace_packages)
 
     def option(self, option: Option) -> Any:
         """The value of a rule's option: as configured, else its default."""
@@ -152,7 +157,7 @@ class Settings:
 
     def relative(self, path: str) -> str:
         """``path`` relative to ``root`` (``/``-separated); its name alone when outside."""
-        relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+        relative = os.path.relpath(os.path.abspath(path), self.project_root).replace(os.sep, "/")
         return os.path.basename(path) if relative.startswith("../") else relative
 
     def ignored_in(self, path: str) -> tuple[str, ...]:

@@ -16,18 +16,15 @@ chain from any module to the heavy module at its end.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections import deque
-from dataclasses import dataclass
-from typing import Deque, Dict, Iterable, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Deque, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Set, Tuple
 
 from qemlflow_lint.model.findings import FileResult, RawImport
 from qemlflow_lint.model.modules import is_main_file
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
     """One import-time import statement of a module, resolved."""
 
     line: int
@@ -41,8 +38,7 @@ class Statement:
     text: str
 
 
-@dataclass(frozen=True)
-class Module:
+class Module(NamedTuple):
     """A first-party module: its name, file and import-time imports."""
 
     name: str
@@ -51,7 +47,7 @@ class Module:
     #: True for test files (decided with the file's settings when it was analysed).
     test: bool = False
 
-    @functools.cached_property
+    @property
     def checked(self) -> bool:
         """Test files and ``__main__.py`` are scripts, not imported API: not reported."""
         return not (self.test or is_main_file(self.path))
@@ -76,9 +72,9 @@ def _prefixes(module: str) -> List[str]:
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-@dataclass(frozen=True)
-class ImportGraph:
-    """The project's first-party modules and their import-time edges."""
+class ImportGraph(NamedTuple):
+    """The project's first-party modules and their import-time edges (named tuples here:
+    the rules' base module imports this one, and editors import the rules)."""
 
     modules: Mapping[str, Module]
 

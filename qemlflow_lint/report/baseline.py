@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
@@ -171,7 +171,7 @@ def compare(
                 matched += 1
             else:
                 kept.append(finding)
-        new.append(replace(result, findings=tuple(kept)))
+        new.append(result._replace(findings=tuple(kept)))
     areas = [relative_path(area, base_dir) for area in covered]
 
     def looked_for(key: FindingKey) -> bool:

@@ -124,5 +124,5 @@ def default_cache_dir(resolver: ConfigResolver) -> str:
         settings = resolver.for_path(config_probe(os.curdir))
     except ConfigError:  # that configuration is not this run's to judge
         return os.path.join(os.getcwd(), CACHE_DIRNAME)
-    root = settings.root if settings.file is not None else os.getcwd()
+    root = settings.project_root if settings.file is not None else os.getcwd()
     return os.path.join(root, CACHE_DIRNAME)

@@ -8,7 +8,6 @@ join the file's result like any other, ``# noqa`` included.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Dict, List, Mapping, Sequence, Tuple
 
 from qemlflow_lint.analysis.engine import normalise_source
@@ -26,7 +25,7 @@ def project_graphs(results: Sequence[FileResult], configs: Mapping[str, Settings
     projects: Dict[str, List[FileResult]] = {}
     for result in results:
         if result.path in configs:
-            projects.setdefault(configs[result.path].root, []).append(result)
+            projects.setdefault(configs[result.path].project_root, []).append(result)
     return [ImportGraph.build(members) for _, members in sorted(projects.items())]
 
 
@@ -69,7 +68,7 @@ def apply_project_rules(
                 if noqa and comment_suppresses(finding.code, text):
                     suppressed += 1
                     continue
-                extra.append(replace(finding, source=normalise_source(text)))
-        updated.append(replace(result, findings=tuple(sorted([*result.findings, *extra])),
+                extra.append(finding._replace(source=normalise_source(text)))
+        updated.append(result._replace(findings=tuple(sorted([*result.findings, *extra])),
                                units=units, suppressed=suppressed))
     return updated

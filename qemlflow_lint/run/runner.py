@@ -140,7 +140,7 @@ class _Identities:
     def of(self, path: str, settings: Settings) -> str:
         """The identity of ``path`` (part of its cache key)."""
         name = module_name(path, self.packages.for_settings(settings))
-        return f"{os.path.abspath(path)}\0{name}\0{is_test_path(path, settings.root)}\0{settings.root}"
+        return f"{os.path.abspath(path)}\0{name}\0{is_test_path(path, settings.project_root)}\0{settings.project_root}"
 
 
 def _from_cache(
