@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from dataclasses import dataclass
-from typing import Iterator, List, Tuple
+from typing import Iterator, List, NamedTuple, Tuple
 
 #: Exception names whose handlers make a ``try`` an optional-dependency guard.
 IMPORT_ERRORS: frozenset[str] = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -95,8 +94,7 @@ def is_lazy_import(node: ast.Import | ast.ImportFrom) -> bool:
     return bool(getattr(node, "is_lazy", False))
 
 
-@dataclass(frozen=True)
-class LazyModules:
+class LazyModules(NamedTuple):
     """A literal module-level ``__lazy_modules__`` (PEP 810, Python 3.15+).
 
     Python checks it when an ``import`` statement runs, and only for statements that

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -36,8 +35,7 @@ def _postponed(tree: ast.Module) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class NameUsage:
+class NameUsage(NamedTuple):
     """The names a module reads at run time and the names its annotations mention."""
 
     runtime: frozenset[str]

@@ -55,8 +55,9 @@ COMMANDS: Dict[str, Command] = {
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
-    """The argument parser: every command is listed, and the one ``argv`` names gets its
-    arguments (its module is imported only then)."""
+    """The argument parser. When ``argv`` names a command, only that command is added,
+    with its arguments (its module is imported only then); otherwise every command is
+    listed, for ``--help`` and for the error that names the choices."""
     parser = argparse.ArgumentParser(
         prog="qemlflow-lint",
         description="Check Python code against the qemlflow philosophy rules (QF codes).",
@@ -66,6 +67,8 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     commands.required = True
     chosen = next((argument for argument in argv if not argument.startswith("-")), None)
     for name, command in COMMANDS.items():
+        if chosen in COMMANDS and name != chosen:
+            continue
         subparser = commands.add_parser(name, help=command.help)
         if name == chosen:
             module = importlib.import_module(f"{__name__}.{command.module}")

@@ -12,15 +12,14 @@ from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, 
 from qemlflow_lint.cli.common import add_input_options, analyse, write_summary_line
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS
 from qemlflow_lint.model.words import plural
-from qemlflow_lint.report.formats import RENDERERS
-from qemlflow_lint.report.formats.github import summary_markdown
+from qemlflow_lint.report.formats import FORMATS, RENDERERS, github_step_summary
 
 
 def configure(check: argparse.ArgumentParser) -> None:
     """The arguments of the ``check`` command."""
     add_input_options(check)
     add_baseline_option(check)
-    check.add_argument("--format", choices=tuple(RENDERERS), default="text",
+    check.add_argument("--format", choices=FORMATS, default="text",
                        help="text: flake8-style lines (default); json, sarif, github (workflow "
                             "annotations and $GITHUB_STEP_SUMMARY), gitlab (Code Quality), junit")
     check.set_defaults(run=run)
@@ -35,7 +34,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "text":
         write_summary_line(f"{plural(total, 'finding')} in {plural(len(results), 'file')}")
     elif args.format == "github":
-        append_step_summary(summary_markdown(results))
+        append_step_summary(github_step_summary(results))
     return EXIT_FINDINGS if total else EXIT_CLEAN
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, NamedTuple, Optional, Tuple
 
+from qemlflow_lint.model.digest import text_digest
 from qemlflow_lint.model.globs import Glob
 from qemlflow_lint.model.heavy import DEFAULT_HEAVY_MODULES
 
@@ -184,11 +185,9 @@ class Settings(NamedTuple):
 
     def fingerprint(self) -> str:
         """A short stable hash of every value that can change findings."""
-        import hashlib  # imported here: editors load this module on every keystroke
-        import json
+        import json  # imported here: editors load this module on every keystroke
 
-        payload = json.dumps(self.as_dict(), sort_keys=True)
-        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+        return text_digest(json.dumps(self.as_dict(), sort_keys=True), 8)
 
     def as_dict(self) -> Dict[str, Any]:
         """Every core key and every rule option set, as the configuration file spells it."""

@@ -27,8 +27,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.model.paths import posix_path
@@ -45,12 +44,11 @@ class BaselineError(Exception):
     """A baseline file that cannot be read or is not a baseline; the message is one line."""
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One recorded key and how many findings have it."""
 
     key: FindingKey
-    count: int
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count on purpose
 
 
 def _order(entry: Entry) -> tuple[str, str, str, str]:
@@ -59,8 +57,7 @@ def _order(entry: Entry) -> tuple[str, str, str, str]:
     return (key.path, key.code, key.scope, key.source)
 
 
-@dataclass(frozen=True)
-class Baseline:
+class Baseline(NamedTuple):
     """A multiset of finding keys, as sorted entries with a positive count each."""
 
     entries: tuple[Entry, ...] = ()
@@ -84,8 +81,7 @@ class Baseline:
         return sum(entry.count for entry in self.entries)
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):
     """Findings measured against a baseline.
 
     ``new`` holds every file's result with only the findings the baseline does not

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import Callable, List, Mapping, Optional, Sequence
+from types import MappingProxyType
+from typing import Callable, List, Mapping, NamedTuple, Optional, Sequence
 
 from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.config.loading import ConfigError, ConfigResolver, overrides_from
@@ -25,14 +25,16 @@ from qemlflow_lint.run.runner import Job, default_jobs, run_jobs
 
 #: What ``-`` among the paths stands for.
 STDIN = "-"
+#: The fewest files a run uses the result cache for: analysing one file costs less than
+#: opening the cache does (an editor, or pre-commit with one changed file).
+CACHE_THRESHOLD = 2
 
 
 def _read_stdin() -> bytes:
     return sys.stdin.buffer.read()
 
 
-@dataclass(frozen=True)
-class RunOptions:
+class RunOptions(NamedTuple):
     """How to find, configure and analyse the files of one run.
 
     ``overrides`` are configuration values (keys spelled as in ``[tool.qemlflow-lint]``)
@@ -42,7 +44,7 @@ class RunOptions:
     """
 
     config_file: Optional[str] = None
-    overrides: Mapping[str, object] = field(default_factory=dict)
+    overrides: Mapping[str, object] = MappingProxyType({})
     origin: str = "command line"
     use_gitignore: bool = True
     force_exclude: bool = False
@@ -58,14 +60,13 @@ class RunOptions:
         return ConfigResolver(self.config_file, [overrides_from(self.overrides, self.origin)])
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     """One run: the results in a stable order, the settings of the first path given (which
     also supply the score settings), and the settings each analysed file was checked with."""
 
     results: tuple[FileResult, ...]
     settings: Settings
-    settings_by_path: Mapping[str, Settings] = field(default_factory=dict)
+    settings_by_path: Mapping[str, Settings] = MappingProxyType({})
 
 
 def config_probe(path: str) -> str:
@@ -102,7 +103,8 @@ def analyse_paths(paths: Sequence[str], options: RunOptions = RunOptions()) -> A
                          force_exclude=options.force_exclude)
         jobs = [Job(path, resolver.for_path(path)) for path in found.files]
         by_path = {job.path: job.settings for job in jobs}
-        cache = ResultCache(options.cache_dir or default_cache_dir(resolver)) if options.use_cache else None
+        use_cache = options.use_cache and len(found.files) >= CACHE_THRESHOLD
+        cache = ResultCache(options.cache_dir or default_cache_dir(resolver)) if use_cache else None
         try:
             analysed = run_jobs(jobs, noqa=options.noqa, workers=options.jobs or default_jobs(), cache=cache)
             results.extend(apply_project_rules(analysed, by_path, noqa=options.noqa))

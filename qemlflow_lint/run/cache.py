@@ -20,7 +20,6 @@ itself with one warning. The number of entries is bounded.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sqlite3
@@ -29,6 +28,7 @@ import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from qemlflow_lint import __version__
+from qemlflow_lint.model.digest import digest, text_digest
 from qemlflow_lint.model.findings import FileResult, Finding, RawImport
 
 #: Default folder name, created at the project root.
@@ -63,7 +63,7 @@ def is_corruption(error: sqlite3.Error) -> bool:
 
 def digest_of(data: bytes) -> str:
     """The content digest of a file's bytes."""
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    return digest(data)
 
 
 def stamp_of(stat: os.stat_result) -> str:
@@ -83,14 +83,14 @@ def tool_fingerprint() -> str:
             if name.endswith(".py"):
                 stat = os.stat(os.path.join(directory, name))
                 parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+    return text_digest("\0".join(parts), 32)
 
 
 def result_key(digest: str, identity: str, settings: str) -> str:
     """The key of one file's result: content, where it is, and how it was analysed
     (``settings`` includes the configuration and :func:`tool_fingerprint`)."""
     text = "\0".join((digest, identity, settings))
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+    return text_digest(text, 32)
 
 
 def encode_result(result: FileResult) -> str:

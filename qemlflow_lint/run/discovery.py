@@ -14,25 +14,23 @@ is set.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, List, Sequence, Tuple
-
-from pathspec import GitIgnoreSpec
+from typing import Callable, Iterable, Iterator, List, NamedTuple, Sequence, Tuple
 
 from qemlflow_lint.model.paths import display_path
 
-#: Folders never walked into.
-DEFAULT_EXCLUDES: tuple[str, ...] = (
-    ".git/", ".hg/", ".svn/", ".bzr/", "CVS/", "__pycache__/", ".tox/", ".nox/", ".venv/",
-    "venv/", ".eggs/", "*.egg/", "*.egg-info/", "build/", "dist/", "_build/", "buck-out/",
-    "node_modules/", "site-packages/", "__pypackages__/", ".mypy_cache/", ".pytest_cache/",
-    ".ruff_cache/", ".direnv/", ".ipynb_checkpoints/", ".qemlflow-lint-cache/",
-)
+#: Folders never walked into, by name.
+DEFAULT_EXCLUDES: frozenset[str] = frozenset({
+    ".git", ".hg", ".svn", ".bzr", "CVS", "__pycache__", ".tox", ".nox", ".venv",
+    "venv", ".eggs", "build", "dist", "_build", "buck-out",
+    "node_modules", "site-packages", "__pypackages__", ".mypy_cache", ".pytest_cache",
+    ".ruff_cache", ".direnv", ".ipynb_checkpoints", ".qemlflow-lint-cache",
+})
+#: Folders never walked into, by the end of their name.
+DEFAULT_EXCLUDED_SUFFIXES: tuple[str, ...] = (".egg", ".egg-info")
 _VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 
-@dataclass(frozen=True)
-class Discovery:
+class Discovery(NamedTuple):
     """The files found, in order, the explicit paths that do not exist, and the paths
     that could not be listed (with the reason)."""
 
@@ -41,27 +39,45 @@ class Discovery:
     unreadable: tuple[tuple[str, str], ...] = ()
 
 
-def _gitignore(directory: str) -> GitIgnoreSpec | None:
+#: Says whether a path (relative to a rule's folder, ``/``-separated) is ignored; the second
+#: argument is true for a directory.
+Matcher = Callable[[str, bool], bool]
+
+def _default_excluded(relative: str, is_dir: bool) -> bool:
+    """True when the path is, or lies in, a folder excluded by default."""
+    parts = relative.split("/")
+    folders = parts if is_dir else parts[:-1]
+    return any(name in DEFAULT_EXCLUDES or name.endswith(DEFAULT_EXCLUDED_SUFFIXES) for name in folders)
+
+
+def _gitignore(directory: str) -> Matcher | None:
+    """The rules of the folder's ``.gitignore``, if it has one. pathspec reads them the way
+    git does; it is imported only when a ``.gitignore`` is found (it costs more to import
+    than checking a few files does)."""
     try:
         with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
-            return GitIgnoreSpec.from_lines(handle.read().splitlines())
+            lines = handle.read().splitlines()
     except OSError:
         return None
+    from pathspec import GitIgnoreSpec
+
+    spec = GitIgnoreSpec.from_lines(lines)
+    return lambda relative, is_dir: spec.match_file(relative + "/" if is_dir else relative)
 
 
 def _is_venv(directory: str) -> bool:
     return any(os.path.exists(os.path.join(directory, marker)) for marker in _VENV_MARKERS)
 
 
-Rules = List[Tuple[str, GitIgnoreSpec]]
+Rules = List[Tuple[str, Matcher]]
 
 
 def _ignored(path: str, is_dir: bool, rules: Rules) -> bool:
-    for base, spec in rules:
+    for base, matches in rules:
         relative = os.path.relpath(path, base).replace(os.sep, "/")
         if relative.startswith(".."):
             continue
-        if spec.match_file(relative + "/" if is_dir else relative):
+        if matches(relative, is_dir):
             return True
     return False
 
@@ -152,13 +168,12 @@ def discover(
     missing: list[str] = []
     problems: List[Tuple[str, str]] = []
     seen: set[str] = set()
-    exclude_spec = GitIgnoreSpec.from_lines(DEFAULT_EXCLUDES)
     for given in paths:
         root = display_path(given)
         if os.path.isdir(root):
             if _is_venv(root):
                 continue
-            rules = [(root, exclude_spec)]
+            rules: Rules = [(root, _default_excluded)]
             if use_gitignore:
                 rules.extend(_enclosing_gitignores(root))
             found: Iterable[str] = _walk(root, rules, use_gitignore, is_excluded, problems)
@@ -166,7 +181,7 @@ def discover(
             if is_excluded(root, False):
                 continue
             if force_exclude:
-                rules = [(os.curdir, exclude_spec)]
+                rules = [(os.curdir, _default_excluded)]
                 if use_gitignore:
                     rules.extend(_enclosing_gitignores(os.path.dirname(os.path.abspath(root))))
                     directory_spec = _gitignore(os.path.dirname(os.path.abspath(root)))

@@ -9,12 +9,9 @@ the run scanning objects that reference counting already frees).
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-import signal
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 from qemlflow_lint.analysis.source import decode, read_error
 from qemlflow_lint.model.findings import FileResult
@@ -27,8 +24,7 @@ from qemlflow_lint.run.file import analyse_source
 PARALLEL_THRESHOLD = 48
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     """One file to analyse, with the configuration that applies to it."""
 
     path: str
@@ -94,10 +90,16 @@ def _work(chunk: Tuple[Sequence[Tuple[str, int]], Sequence[Settings], bool]) -> 
 
 def _init_worker() -> None:
     # Ctrl-C is the parent's to handle: it stops the pool and reports once.
+    import signal  # only pool workers need it
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> Any:
+    """The process pool's context. multiprocessing is imported only when a pool is needed:
+    a run of a few files (an editor, pre-commit) never starts one."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 

@@ -1,31 +1,49 @@
 """Output formats of ``qemlflow-lint check``: each a pure function of the results.
 
-Every format module has ``render(results) -> str``; :data:`RENDERERS` maps the names
-that ``--format`` accepts to them. ``text`` is the flake8-style default; ``json``,
-``sarif``, ``github``, ``gitlab`` and ``junit`` are for CI (see each module).
+Every format module has ``render(results) -> str``; :data:`RENDERERS` maps the names that
+``--format`` accepts to them. ``text`` is the flake8-style default; ``json``, ``sarif``,
+``github``, ``gitlab`` and ``junit`` are for CI (see each module). A format's module is
+imported the first time it is asked for, so a plain ``check`` does not load XML or JSON.
 """
 
 from __future__ import annotations
 
-from types import MappingProxyType
-from typing import Callable, Mapping, Sequence
+import importlib
+from typing import Callable, Iterator, Mapping, Sequence
 
 from qemlflow_lint.model.findings import FileResult
-from qemlflow_lint.report.formats import github, gitlab, json, junit, sarif, text
 
 #: A format: the results of a run in, the whole output out.
 Renderer = Callable[[Sequence[FileResult]], str]
 
-#: Format name to renderer, in the order ``--help`` lists them.
-RENDERERS: Mapping[str, Renderer] = MappingProxyType(
-    {
-        "text": text.render,
-        "json": json.render,
-        "sarif": sarif.render,
-        "github": github.render,
-        "gitlab": gitlab.render,
-        "junit": junit.render,
-    }
-)
+#: The formats, in the order ``--help`` lists them (each the name of its module here).
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
-__all__ = ["RENDERERS", "Renderer"]
+
+class _Renderers(Mapping[str, Renderer]):
+    """Format name → renderer, importing each format's module on first use."""
+
+    def __getitem__(self, name: str) -> Renderer:
+        if name not in FORMATS:
+            raise KeyError(name)
+        render: Renderer = importlib.import_module(f"{__name__}.{name}").render
+        return render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FORMATS)
+
+    def __len__(self) -> int:
+        return len(FORMATS)
+
+
+#: Format name to renderer, in the order ``--help`` lists them.
+RENDERERS: Mapping[str, Renderer] = _Renderers()
+
+
+def github_step_summary(results: Sequence[FileResult]) -> str:
+    """The Markdown job summary of the ``github`` format (see its module)."""
+    summary: Callable[[Sequence[FileResult]], str] = importlib.import_module(f"{__name__}.github").summary_markdown
+    return summary(results)
+
+
+__all__ = ["FORMATS", "RENDERERS", "Renderer", "github_step_summary"]
