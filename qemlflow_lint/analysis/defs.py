@@ -8,8 +8,13 @@ from typing import Union
 AnyDef = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def decorator_names(node: AnyDef | ast.ClassDef) -> frozenset[str]:
     """The last dotted part of each decorator: ``@typing.overload`` → ``overload``."""
+    if not node.decorator_list:
+        return _NONE  # most defs: asked several times per def, so answered at once
     names = set()
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator

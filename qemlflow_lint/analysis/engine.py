@@ -1,7 +1,8 @@
 """The engine: parse once, walk once, every check hooked into the same walk.
 
-The walk visits statements (and ``except`` handlers and ``match`` cases) in source order
-without recursing into expressions, which keeps it close to the cost of parsing. Each
+The walk visits statements (and ``except`` handlers and ``match`` cases) without recursing
+into expressions, which keeps it close to the cost of parsing: the statements that run at
+import (module level, class bodies) in source order, function bodies in a plainer loop. Each
 block carries a :class:`~qemlflow_lint.analysis.context.Where` that says which scope it is
 in and whether it runs when the module is imported. The checks to run are passed in: this
 module knows no rule (``qemlflow_lint.run.file`` picks the enabled rules). Nothing here
@@ -13,7 +14,7 @@ from __future__ import annotations
 import ast
 import bisect
 import sys
-from typing import Callable, Dict, Iterator, List, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from qemlflow_lint.analysis.at_import import (
     TRY_TYPES,
@@ -22,7 +23,7 @@ from qemlflow_lint.analysis.at_import import (
     is_not_type_checking,
     is_type_checking,
 )
-from qemlflow_lint.analysis.context import FileContext, Where, def_is_public, module_where
+from qemlflow_lint.analysis.context import FileContext, Scope, Where, def_is_public, module_where
 from qemlflow_lint.analysis.imports import ImportCollector
 from qemlflow_lint.analysis.noqa import unsuppressed
 from qemlflow_lint.analysis.source import SourceError, parse, split_lines
@@ -90,11 +91,76 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
 Spans = List[Tuple[int, int, str]]
 
 
-def _def_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
-    assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-    scope = where.scope.child("function", node.name, False)
-    spans.append((node.lineno, node.end_lineno or node.lineno, scope.qualname))
-    return [(iter(node.body), Where(scope, at_import=False, in_function=True))]
+#: The statement lists inside each compound statement, for the walk of function bodies.
+_BODIES: Dict[type, Tuple[str, ...]] = {
+    ast.If: ("body", "orelse"),
+    ast.For: ("body", "orelse"),
+    ast.AsyncFor: ("body", "orelse"),
+    ast.While: ("body", "orelse"),
+    ast.With: ("body",),
+    ast.AsyncWith: ("body",),
+    ast.ExceptHandler: ("body",),
+    **{t: ("body", "handlers", "orelse", "finalbody") for t in TRY_TYPES},
+    **{t: ("cases",) for t in _MATCH_TYPES},
+    **{t: ("body",) for t in _MATCH_CASE_TYPES},
+}
+_FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+#: What :func:`_walk_function` does with a statement of a type (besides its hooks).
+_NESTED_DEF, _NESTED_CLASS, _BLOCK = 0, 1, 2
+#: ``(hooks or None, what to do, statement-list fields)`` by statement type.
+Actions = Dict[type, Tuple[Optional[List[Hook]], int, Tuple[str, ...]]]
+
+
+def _function_actions(hooks: Dict[type, List[Hook]]) -> Actions:
+    """The table :func:`_walk_function` looks every statement up in, once: a type that is
+    in no row (most statements: assignments, calls, returns) needs nothing at all."""
+    actions: Actions = {kind: (None, _BLOCK, fields) for kind, fields in _BODIES.items()}
+    for function_type in _FUNCTION_TYPES:
+        actions[function_type] = (None, _NESTED_DEF, ("body",))
+    actions[ast.ClassDef] = (None, _NESTED_CLASS, ("body",))
+    for node_type, found in hooks.items():
+        _, what, fields = actions.get(node_type, (None, -1, ()))
+        actions[node_type] = (found, what, fields)
+    return actions
+
+
+def _walk_function(node: ast.AST, where: Where, actions: Actions, spans: Spans) -> None:
+    """Walk a function body, calling the hooks that also apply inside functions.
+
+    Nothing in a function body runs at import and nothing there is public, so only a few
+    hooks apply (``except`` handlers); most statements of a project are here, so this walk
+    is a plain loop with one table lookup per statement (see :func:`_function_actions`):
+    it makes a :class:`Where` only for a block where a hook runs, and it visits statements
+    in no particular order (findings are sorted afterwards).
+    """
+    assert isinstance(node, _FUNCTION_TYPES)
+    qualname = where.scope.child("function", node.name, False).qualname
+    spans.append((node.lineno, node.end_lineno or node.lineno, qualname))
+    # (statements, qualified name of their scope, its kind, the Where once made)
+    pending: List[Tuple[List[Any], str, str, Optional[Where]]] = [(node.body, qualname, "function", None)]
+    find = actions.get
+    while pending:
+        statements, qualname, kind, inner = pending.pop()
+        for statement in statements:
+            action = find(statement.__class__)
+            if action is None:
+                continue
+            found, what, fields = action
+            if found is not None:
+                if inner is None:
+                    inner = Where(Scope(kind, qualname, False), False, False, True)
+                for hook in found:
+                    hook(statement, inner)
+            if what == _BLOCK:
+                for field in fields:
+                    pending.append((getattr(statement, field), qualname, kind, inner))
+            elif what >= 0:
+                separator = ".<locals>." if kind == "function" else "."
+                child = f"{qualname}{separator}{statement.name}"
+                spans.append((statement.lineno, statement.end_lineno or statement.lineno, child))
+                pending.append((statement.body, child, "class" if what == _NESTED_CLASS else "function", None))
 
 
 def _class_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
@@ -140,10 +206,9 @@ def _match_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) 
 BlockFinder = Callable[[ast.AST, Where, FileContext, Spans], List[Block]]
 
 #: The statements that contain others, and how to find their blocks with the
-#: :class:`Where` each block's statements run in. Every other statement is a leaf.
+#: :class:`Where` each block's statements run in. Every other statement is a leaf, and
+#: function bodies have a walk of their own (:func:`_walk_function`).
 _BLOCKS: Dict[type, BlockFinder] = {
-    ast.FunctionDef: _def_blocks,
-    ast.AsyncFunctionDef: _def_blocks,
     ast.ClassDef: _class_blocks,
     ast.If: _if_blocks,
     ast.For: _loop_blocks,
@@ -185,6 +250,7 @@ def analyse_tree(
                 in_functions.setdefault(node_type, []).append(hook)
 
     spans: Spans = []  # (first line, last line, qualname) of defs and classes
+    actions: Optional[Actions] = None
     stack: List[Block] = [(iter(tree.body), module_where(file))]
     while stack:
         nodes, where = stack[-1]
@@ -197,6 +263,11 @@ def analyse_tree(
         if hooks:
             for hook in hooks:
                 hook(node, where)
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            if actions is None:
+                actions = _function_actions(in_functions)
+            _walk_function(node, where, actions, spans)
+            continue
         blocks = _BLOCKS.get(kind)
         if blocks is not None:
             stack.extend(reversed(blocks(node, where, file, spans)))
@@ -209,6 +280,7 @@ def analyse_tree(
         instance.finish()
         findings.extend(instance.findings)
         units[instance.code] = instance.units
+    spans.sort(key=lambda span: span[0])  # function bodies are walked in no particular order
     located = [_locate(finding, spans, file.lines) for finding in findings]
     located.sort()
     return located, units, collector.imports
@@ -265,16 +337,17 @@ def file_context(
 
 def analyse_source(
     text: str | SourceError, path: str, settings: Settings, checks: Checks, *, noqa: bool = True,
-    is_package: Callable[[str], bool] = has_init_file,
+    is_package: Callable[[str], bool] = has_init_file, data: bytes | None = None,
 ) -> FileResult:
     """Parse and analyse source text shown as ``path`` (a file name or a display name).
 
     With ``noqa`` (the default), findings covered by a ``# noqa`` comment are dropped and
-    counted in :attr:`FileResult.suppressed`.
+    counted in :attr:`FileResult.suppressed`. ``data`` are the bytes ``text`` was decoded
+    from, when the file was read (see :func:`~qemlflow_lint.analysis.source.parse`).
     """
     if isinstance(text, SourceError):
         return _failure(path, text)
-    tree = parse(text, path)
+    tree = parse(text, path, data)
     if isinstance(tree, SourceError):
         return _failure(path, tree)
     lines = split_lines(text)

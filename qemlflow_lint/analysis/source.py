@@ -90,10 +90,14 @@ def read_source(path: str) -> str | SourceError:
     return decode(data)
 
 
-def parse(text: str, path: str) -> ast.Module | SourceError:
-    """Parse ``text`` once with :mod:`ast`, or say why that failed and where."""
+def parse(text: str, path: str, data: bytes | None = None) -> ast.Module | SourceError:
+    """Parse ``text`` once with :mod:`ast`, or say why that failed and where.
+
+    ``data``, the bytes ``text`` was decoded from, is parsed instead when given: the parser
+    reads UTF-8 (and coding declarations) itself, and skips encoding the text again.
+    """
     try:
-        return ast.parse(text, filename=path)
+        return ast.parse(text if data is None else data, filename=path)
     except SyntaxError as error:
         line = error.lineno or (_nul_line(text) if "\0" in text else 1)
         col = max((error.offset or 1) - 1, 0)

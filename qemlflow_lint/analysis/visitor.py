@@ -1,7 +1,8 @@
 """The protocol of everything that joins the engine's one walk.
 
 A :class:`Visitor` has ``visit_<NodeType>(node, where)`` hooks, which the engine calls for
-every statement (and ``except`` handler and ``match`` case) of that type, in source order.
+every statement (and ``except`` handler and ``match`` case) of that type: in source order
+outside functions, in no particular order inside them.
 A :class:`Check` is a visitor that reports findings and counts units (the score's
 denominator): the rules are checks. The engine knows only this protocol, never a rule.
 """
@@ -30,8 +31,9 @@ class Visitor:
     the file's import records."""
 
     #: ``(node type, method name, also inside functions)`` of every ``visit_<NodeType>``
-    #: hook, found once per class.
-    hooks: ClassVar[tuple[tuple[type[ast.AST], str, bool], ...]] = ()
+    #: hook, found once per class. :meth:`begin` may set it to ``()`` on the instance when
+    #: nothing in its file needs a look: the engine reads it after ``begin``.
+    hooks: tuple[tuple[type[ast.AST], str, bool], ...] = ()
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

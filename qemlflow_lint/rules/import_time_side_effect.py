@@ -39,9 +39,6 @@ SIDE_EFFECT_CALLS: Dict[str, str] = {
     "os.unsetenv": _PROCESS_ENV,
     "sys.setrecursionlimit": "changes the recursion limit of the whole process",
 }
-#: Every name that appears in a side effect this rule knows (before aliases).
-_TRIGGER_NAMES = ("print", "environ", "path", "putenv", "unsetenv", "filterwarnings", "simplefilter",
-                  "resetwarnings", "basicConfig", "disable", "captureWarnings", "setrecursionlimit")
 
 #: Objects whose assignment or item assignment is a side effect.
 SIDE_EFFECT_TARGETS: Dict[str, str] = {"sys.path": _SYS_PATH, "os.environ": _PROCESS_ENV}
@@ -59,6 +56,13 @@ def _unpacked(targets: Iterable[ast.expr]) -> Iterator[ast.expr]:
 
 
 _KNOWN = (*SIDE_EFFECT_CALLS, *SIDE_EFFECT_TARGETS)
+#: Between the parts of a dotted name, Python allows spaces, line breaks and parentheses.
+_DOT = r"[\s()\\]*\.[\s()\\]*"
+#: How the side effects this rule knows are spelled without an alias: their first two
+#: name parts (``sys.path``, ``warnings.filterwarnings``), or the name (``print``).
+_TRIGGERS = tuple(sorted({_DOT.join(map(re.escape, name.split(".")[:2])) for name in _KNOWN}))
+#: The modules whose functions or objects the side effects are (``print`` is a builtin).
+_MODULES = frozenset(name.partition(".")[0] for name in _KNOWN if "." in name)
 
 
 class ImportTimeSideEffect(Rule):
@@ -131,11 +135,18 @@ class ImportTimeSideEffect(Rule):
         self.restored_warnings: List[Tuple[int, int]] = []
         self._hot: Optional[Pattern[str]] = None
         self._starts: Optional[List[int]] = None
+        # Until the module imports sys, os, warnings or logging (the walk sees module-level
+        # imports before their uses), only ``print`` can be a side effect here.
+        self._live = "print" in self.file.text
+        if not self.checked:
+            self.hooks = ()
 
     @outside_functions
     def visit_Import(self, node: ast.Import, where: Where) -> None:
         """Remember ``import os as o``."""
         for alias in node.names:
+            if alias.name.partition(".")[0] in _MODULES:
+                self._live = True
             if alias.asname:
                 self._alias(alias.asname, alias.name)
 
@@ -143,6 +154,8 @@ class ImportTimeSideEffect(Rule):
     def visit_ImportFrom(self, node: ast.ImportFrom, where: Where) -> None:
         """Remember ``from os import environ``."""
         if node.module and not node.level:
+            if node.module.partition(".")[0] in _MODULES:
+                self._live = True
             for alias in node.names:
                 self._alias(alias.asname or alias.name, f"{node.module}.{alias.name}")
 
@@ -240,27 +253,39 @@ class ImportTimeSideEffect(Rule):
         if self._hot is None:
             relevant = {local for local, qualified in self.aliases.items()
                         if any(k == qualified or k.startswith(qualified + ".") for k in _KNOWN)}
-            self._hot = re.compile("|".join(map(re.escape, sorted(set(_TRIGGER_NAMES) | relevant))))
+            self._hot = re.compile("|".join([*_TRIGGERS, *map(re.escape, sorted(relevant))]))
         return self._hot
 
     def _may_change_the_world(self, node: ast.stmt) -> bool:
-        """False when the statement's text names nothing a side effect needs: then its
-        expressions need no walk (substring searches over its header lines, in C)."""
+        """False when the statement evaluates nothing of its own when it runs (a ``def``
+        without decorators or default values, a plain ``class``), or when its own lines name
+        nothing a side effect needs: then its expressions need no walk (a prefilter: any
+        occurrence, even inside a longer word, means "walk it"; searched in C)."""
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            return False  # a docstring
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            if all(isinstance(target, ast.Name) for target in node.targets):
+                return False  # ``NAME = 1``
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            arguments = node.args
+            if not (node.decorator_list or arguments.defaults or any(arguments.kw_defaults)):
+                return False
+        elif isinstance(node, ast.ClassDef) and not (node.decorator_list or node.bases or node.keywords):
+            return False
         if self._starts is None:
             self._starts = [0, *itertools.accumulate(map(len, self.file.lines))]
         decorators = getattr(node, "decorator_list", ())  # they come before the ``def`` line
-        first = min([node.lineno, *(d.lineno for d in decorators)])
+        first = min([node.lineno, *(d.lineno for d in decorators)]) if decorators else node.lineno
         last = getattr(node, "end_lineno", None) or node.lineno
         body = getattr(node, "body", None)
         if body:  # a block statement evaluates its header only; the body is visited itself
             last = max(node.lineno, body[0].lineno - 1)
         starts = self._starts
         begin, end = starts[min(first - 1, len(starts) - 1)], starts[min(last, len(starts) - 1)]
-        # a prefilter: any occurrence (even inside a longer word) means "walk it"
         return self._names().search(self.file.text, begin, end) is not None
 
     def _calls(self, node: ast.stmt, where: Where) -> None:
-        if not (self.checked and where.at_import and self._may_change_the_world(node)):
+        if not (self._live and where.at_import and self._may_change_the_world(node)):
             return
         for call in import_time_calls(node):
             name = self._qualified(call.func)
@@ -274,7 +299,7 @@ class ImportTimeSideEffect(Rule):
         )
 
     def _targets(self, node: ast.stmt, targets: Iterable[ast.expr], where: Where) -> None:
-        if not (self.checked and where.at_import and self._may_change_the_world(node)):
+        if not (self._live and where.at_import and self._may_change_the_world(node)):
             return
         for target in _unpacked(targets):
             # A bare name (``environ = {}`` or ``del path`` after ``from os import

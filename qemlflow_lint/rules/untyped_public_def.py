@@ -11,7 +11,7 @@ from qemlflow_lint.analysis.visitor import outside_functions
 from qemlflow_lint.rules.base import MORE, TEST_FILES, Rule, RuffEquivalent
 
 
-def missing_annotations(node: AnyDef, in_class: bool) -> list[str]:
+def missing_annotations(node: AnyDef, in_class: bool, decorators: frozenset[str] | None = None) -> list[str]:
     """Every unannotated parameter by name (``*args``, ``**kwargs`` marked) and ``return``.
 
     The first parameter of a method (``self``/``cls``) needs no annotation unless the
@@ -19,7 +19,9 @@ def missing_annotations(node: AnyDef, in_class: bool) -> list[str]:
     """
     arguments = node.args
     positional = [*arguments.posonlyargs, *arguments.args]
-    if in_class and positional and "staticmethod" not in decorator_names(node):
+    if decorators is None:
+        decorators = decorator_names(node)
+    if in_class and positional and "staticmethod" not in decorators:
         positional = positional[1:]
     missing = [a.arg for a in positional if a.annotation is None]
     if arguments.vararg is not None and arguments.vararg.annotation is None:
@@ -94,7 +96,7 @@ class UntypedPublicDef(Rule):
     def begin(self, tree: ast.Module) -> None:
         """Test files are not checked."""
         self.checked = not self.exempt
-        self.candidates: List[Tuple[AnyDef, Scope]] = []
+        self.candidates: List[Tuple[AnyDef, Scope, frozenset[str]]] = []
         self.no_type_check_classes: List[str] = []
 
     @outside_functions
@@ -115,8 +117,9 @@ class UntypedPublicDef(Rule):
 
     def _collect(self, node: AnyDef, where: Where) -> None:
         if self.checked and def_is_public(node.name, where.scope, self.file):
-            if "no_type_check" not in decorator_names(node) and not self._in_no_type_check_class(where):
-                self.candidates.append((node, where.scope))
+            decorators = decorator_names(node)
+            if "no_type_check" not in decorators and not self._in_no_type_check_class(where):
+                self.candidates.append((node, where.scope, decorators))
 
     def _in_no_type_check_class(self, where: Where) -> bool:
         """True inside a ``@no_type_check`` class or a class nested in one (the walk
@@ -132,16 +135,16 @@ class UntypedPublicDef(Rule):
         """Check every public def except ``@overload`` implementations."""
         overloaded = {
             (scope.qualname, node.name)
-            for node, scope in self.candidates
-            if "overload" in decorator_names(node)
+            for node, scope, decorators in self.candidates
+            if "overload" in decorators
         }
-        for node, scope in self.candidates:
-            is_stub = "overload" in decorator_names(node)
-            if not is_stub and (scope.qualname, node.name) in overloaded:
+        for node, scope, decorators in self.candidates:
+            is_stub = "overload" in decorators
+            if not is_stub and overloaded and (scope.qualname, node.name) in overloaded:
                 continue
             self.units += 1
             in_class = scope.kind == "class"
-            missing = missing_annotations(node, in_class)
+            missing = missing_annotations(node, in_class, decorators)
             if missing:
                 qualname = scope.child("function", node.name, True).qualname
                 kind = "method" if in_class else "function"

@@ -16,16 +16,17 @@ from qemlflow_lint.rules.registry import enabled_rules
 
 def analyse_source(
     text: str | SourceError, path: str, settings: Settings, *, noqa: bool = True,
-    is_package: Callable[[str], bool] = has_init_file,
+    is_package: Callable[[str], bool] = has_init_file, data: bytes | None = None,
 ) -> FileResult:
     """Parse and analyse source text shown as ``path`` (a file name or a display name).
 
     With ``noqa`` (the default), findings covered by a ``# noqa`` comment are dropped and
     counted in :attr:`FileResult.suppressed`. ``is_package`` says which folders are
-    packages (a run shares one cache of the answers).
+    packages (a run shares one cache of the answers); ``data`` are the bytes ``text`` was
+    decoded from, when the file was read.
     """
     return engine.analyse_source(text, path, settings, enabled_rules(settings, path), noqa=noqa,
-                                 is_package=is_package)
+                                 is_package=is_package, data=data)
 
 
 def analyse_path(path: str, settings: Settings, *, noqa: bool = True) -> FileResult:

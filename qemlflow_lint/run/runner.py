@@ -78,7 +78,8 @@ def analyse_file(path: str, settings: Settings, noqa: bool, packages: Optional[P
             data = handle.read()
     except OSError as error:
         return None, None, analyse_source(read_error(error), path, settings, noqa=noqa, is_package=folders)
-    return digest_of(data), stat, analyse_source(decode(data), path, settings, noqa=noqa, is_package=folders)
+    text = decode(data)
+    return digest_of(data), stat, analyse_source(text, path, settings, noqa=noqa, is_package=folders, data=data)
 
 
 def _work(chunk: Tuple[Sequence[Tuple[str, int]], Sequence[Settings], bool]) -> List[Outcome]:
