@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 
-from qemlflow_lint.report.rule_docs import explain_text, rule_table
+from frontends import REPO
+from qemlflow_lint.report.rule_docs import explain_text, rule_table, weights_table
+from qemlflow_lint.rules.base import MAIN_FILES, MORE, MOST, NONE, PACKAGE_INITS, PART, SAME, TEST_FILES, Rule
 from qemlflow_lint.rules.registry import all_rules, find_rule
-from qemlflow_lint.rules.base import Rule
+from qemlflow_lint.score.profile import DEFAULT_PROFILE
 
 RULES = all_rules()
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = REPO / "README.md"
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Options")
 
 
@@ -32,6 +35,13 @@ def test_rule_declaration_is_complete(rule: type[Rule]) -> None:
     assert int(rule.pylint_id[3:]) == (number if number < 100 else number - 50)
     assert rule.summary and not rule.summary.endswith(".")
     assert rule.unit in {"module", "public def", "public object", "except handler"}
+    # everything else about the rule is declared on it too
+    assert rule.weight > 0 and rule.weight_reason and not rule.weight_reason.endswith(".")
+    assert "{path}" in rule.fix
+    assert rule.ruff.coverage in {SAME, MOST, MORE, PART, NONE} and rule.ruff.differences
+    assert (rule.ruff.coverage == NONE) == (not rule.ruff.codes)
+    assert rule.exempt_files <= {TEST_FILES, MAIN_FILES, PACKAGE_INITS}
+    assert all(option.help and option.kind for option in rule.options)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.code)
@@ -52,7 +62,7 @@ def test_rules_are_found_by_code_and_symbol(rule: type[Rule]) -> None:
 
 def test_every_rule_module_declares_exactly_one_rule() -> None:
     modules = sorted(
-        p.stem for p in (Path(__file__).resolve().parent.parent / "qemlflow_lint" / "rules").glob("*.py")
+        p.stem for p in (REPO / "qemlflow_lint" / "rules").glob("*.py")
         if p.stem not in {"__init__", "base", "registry"}
     )
     assert sorted(rule.__module__.rsplit(".", 1)[-1] for rule in RULES) == modules
@@ -67,21 +77,35 @@ def test_readme_rule_table_is_generated_from_the_registry() -> None:
 
 
 def test_readme_weights_table_is_the_default_profile() -> None:
-    from qemlflow_lint.score.profile import DEFAULT_PROFILE
-
     readme = README.read_text(encoding="utf-8")
     table = re.search(r"<!-- weights-table:.*?-->\n(.*?)<!-- end weights-table -->", readme, re.S)
     assert table is not None, "README lost its weights-table markers"
-    reasons = dict(DEFAULT_PROFILE.reasons)
-    rows = ["| rule | weight | why |", "|---|--:|---|"]
-    rows += [f"| {code} | {weight:g} | {reasons[code]} |" for code, weight in DEFAULT_PROFILE.weights]
-    assert table.group(1) == "\n".join(rows) + "\n"
+    assert table.group(1) == weights_table()
     assert f"`{DEFAULT_PROFILE.name}` v{DEFAULT_PROFILE.version}" in readme
 
 
-def test_the_default_profile_weighs_and_explains_every_rule() -> None:
-    from qemlflow_lint.score.profile import DEFAULT_PROFILE
+def test_every_generated_block_of_the_readme_is_current() -> None:
+    done = subprocess.run([sys.executable, str(REPO / "docs" / "generate.py"), "--check"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
+
+#: The weights of each released version of the default profile: a weight may change only
+#: with a new version (adding a rule adds its weight to the current version).
+PROFILE_WEIGHTS = {
+    2: {"QF001": 3.0, "QF002": 2.0, "QF003": 1.0, "QF004": 2.0, "QF005": 1.0, "QF006": 2.0, "QF007": 2.0,
+        "QF008": 1.0, "QF101": 3.0, "QF102": 2.0},
+}
+
+
+def test_a_weight_changes_only_with_a_new_profile_version() -> None:
+    pinned = PROFILE_WEIGHTS.get(DEFAULT_PROFILE.version)
+    assert pinned is not None, f"record the weights of profile v{DEFAULT_PROFILE.version} in PROFILE_WEIGHTS"
+    weights = dict(DEFAULT_PROFILE.weights)
+    assert {code: weights[code] for code in pinned} == pinned
+
+
+def test_the_default_profile_weighs_and_explains_every_rule() -> None:
     assert [code for code, _ in DEFAULT_PROFILE.weights] == [rule.code for rule in RULES]
     assert [code for code, _ in DEFAULT_PROFILE.reasons] == [rule.code for rule in RULES]
     assert all(weight > 0 for _, weight in DEFAULT_PROFILE.weights)

@@ -82,12 +82,12 @@ CORE_OPTIONS: tuple[Option, ...] = (
     Option("ignore", "codes", (), "codes or prefixes to skip"),
     Option("per-file-ignores", "per-file-ignores", (),
            "codes skipped in the files a pattern matches, e.g. 'tests/*' = ['QF002']", "{}"),
-    Option("exclude", "globs", (), "files and folders never analysed (replaces the configured patterns)"),
+    Option("exclude", "globs", (), "files and folders never analysed"),
     Option("extend-exclude", "globs", (), "patterns added to exclude"),
     HEAVY_MODULES,
     EXTEND_HEAVY_MODULES,
     Option("namespace-packages", "folders", (),
-           "folders that are PEP 420 namespace packages (no __init__.py), with every folder below them"),
+           "folders that are PEP 420 namespace packages (no `__init__.py`), with every folder below them"),
 )
 
 

@@ -13,8 +13,10 @@ import textwrap
 from dataclasses import dataclass
 from typing import Iterable, Literal, Sequence
 
+from qemlflow_lint.config.loading import all_options, host_options
 from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.rules.registry import all_rules
+from qemlflow_lint.score.profile import default_profile
 from qemlflow_lint.rules.base import Rule
 
 #: How serious a finding is, in SARIF's words; each format maps it to its own scale.
@@ -152,3 +154,29 @@ def explain_text(rule: type[Rule]) -> str:
     options = [f"  {o.key} ({o.kind_text}, default {o.default_text}): {o.help}" for o in rule.options]
     tail = ["", "Configuration keys:", *options] if options else []
     return "\n".join([*header, doc, *tail]) + "\n"
+
+
+def weights_table() -> str:
+    """The Markdown table of the default scoring profile: each rule's weight and why."""
+    profile = default_profile()
+    reasons = dict(profile.reasons)
+    rows = ["| rule | weight | why |", "|---|--:|---|"]
+    rows += [f"| {code} | {weight:g} | {reasons[code]} |" for code, weight in profile.weights]
+    return "\n".join(rows) + "\n"
+
+
+def options_table() -> str:
+    """The Markdown table of every configuration key: its default, what it does, and the
+    option that sets it in the command line, flake8 and pylint."""
+    hosted = host_options()
+    rows = [
+        "| key | default | what it does | CLI | flake8 | pylint |",
+        "|---|---|---|---|---|---|",
+    ]
+    for option in all_options():
+        flake8 = f"`--qf-{option.key}`" if option.key in hosted else "—"
+        pylint = f"`qf-{option.key}`" if option.key in hosted else "—"
+        rows.append(
+            f"| `{option.key}` | {option.default_text} | {option.help} | `--{option.key}` | {flake8} | {pylint} |"
+        )
+    return "\n".join(rows) + "\n"

@@ -48,8 +48,17 @@ def find_rule(code_or_symbol: str) -> type[Rule] | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _selected(select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[type[Rule], ...]:
+    """The rules a selection enables (asked once per selection: every file asks)."""
+    chosen = Settings(select=select, extend_select=extend_select, ignore=ignore)
+    return tuple(rule for rule in all_rules() if chosen.is_enabled(rule.code))
+
+
 def enabled_rules(settings: Settings, path: str | None = None) -> tuple[type[Rule], ...]:
     """The rules that ``settings`` enables (for ``path``, with its per-file ignores)."""
-    enabled = tuple(rule for rule in all_rules() if settings.is_enabled(rule.code))
+    enabled = _selected(settings.select, settings.extend_select, settings.ignore)
     ignored = settings.ignored_in(path) if path is not None else ()
+    if not ignored:
+        return enabled
     return tuple(rule for rule in enabled if not any(rule.code.startswith(i) for i in ignored))

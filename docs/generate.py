@@ -1,0 +1,68 @@
+"""Regenerate the parts of the documentation that come from the code.
+
+The rule table, the scoring profile's weights and the configuration keys are declared once,
+on the rules and in the settings model; this script writes them into the marked blocks of
+``README.md`` (``<!-- name: ... -->`` … ``<!-- end name -->``). ``--check`` writes nothing
+and exits 1 when a block is stale; the test suite runs the same comparison.
+
+    python docs/generate.py          # rewrite the blocks
+    python docs/generate.py --check  # exit 1 if anything is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Callable, Dict
+
+from qemlflow_lint.report.rule_docs import options_table, rule_table, weights_table
+from qemlflow_lint.rules.registry import all_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+#: Each generated block of the README, by its marker name.
+BLOCKS: Dict[str, Callable[[], str]] = {
+    "rule-table": lambda: rule_table(all_rules()),
+    "weights-table": weights_table,
+    "options-table": options_table,
+}
+
+
+def block_pattern(name: str) -> "re.Pattern[str]":
+    """The marked block ``name``: its opening comment, its text, its closing comment."""
+    return re.compile(rf"(<!-- {re.escape(name)}:.*?-->\n)(.*?)(<!-- end {re.escape(name)} -->)", re.S)
+
+
+def regenerated(text: str) -> str:
+    """``text`` with every marked block replaced by what the code says now."""
+    for name, render in BLOCKS.items():
+        pattern = block_pattern(name)
+        if not pattern.search(text):
+            raise SystemExit(f"README.md has no <!-- {name}: ... --> block")
+        text = pattern.sub(lambda match: match.group(1) + render() + match.group(3), text)
+    return text
+
+
+def main() -> int:
+    """Rewrite the README's generated blocks, or with ``--check`` say whether they are stale."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a block is stale")
+    args = parser.parse_args()
+    text = README.read_text(encoding="utf-8")
+    fresh = regenerated(text)
+    if args.check:
+        if fresh != text:
+            print("README.md is stale: run `python docs/generate.py`", file=sys.stderr)
+            return 1
+        return 0
+    if fresh != text:
+        README.write_text(fresh, encoding="utf-8")
+        print("README.md updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
