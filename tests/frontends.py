@@ -13,7 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence, Union
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -47,6 +47,16 @@ class Reported:
     col: int
     code: str
     message: str = field(compare=False)
+
+
+def write_tree(root: Path, files: Mapping[str, Union[str, bytes]]) -> Path:
+    """Write ``files`` (a path below ``root`` → its text or bytes, byte for byte) and
+    return ``root``."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
 
 
 def _run(command: Sequence[str], stdin: Optional[str] = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:

@@ -12,11 +12,10 @@ import os
 import re
 import subprocess
 from pathlib import Path
-from typing import Mapping
 
 import pytest
 
-from frontends import cli_command
+from frontends import cli_command, write_tree
 from qemlflow_lint.report.baseline import (
     Baseline,
     BaselineError,
@@ -70,12 +69,6 @@ RECORDED = [
 ]
 
 
-def _write(root: Path, files: Mapping[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-
 
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
@@ -113,7 +106,7 @@ def _by_path(rows: list[tuple[str, str, str, str, int]]) -> list[tuple[str, str,
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The sample legacy project, also the working directory."""
     monkeypatch.chdir(tmp_path)
-    _write(tmp_path, PROJECT)
+    write_tree(tmp_path, PROJECT)
     return tmp_path
 
 
@@ -191,13 +184,13 @@ def test_a_fixed_finding_is_listed_as_no_longer_occurring_and_update_removes_it_
 
 
 def test_update_lowers_a_count_and_never_raises_it(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(project, {"twice.py": '"""Two."""\nimport torch\nimport torch\n'})
+    write_tree(project, {"twice.py": '"""Two."""\nimport torch\nimport torch\n'})
     assert _cli(capsys, "baseline", "-o", "b.json", "twice.py")[0] == 0
     assert _entries(project / "b.json") == [("QF001", "twice.py", "", "import torch", 2)]
-    _write(project, {"twice.py": '"""Two."""\nimport torch\n'})
+    write_tree(project, {"twice.py": '"""Two."""\nimport torch\n'})
     assert _cli(capsys, "baseline", "--update", "-o", "b.json", "twice.py")[0] == 0
     assert _entries(project / "b.json") == [("QF001", "twice.py", "", "import torch", 1)]
-    _write(project, {"twice.py": '"""Three."""\nimport torch\nimport torch\nimport torch\n'})
+    write_tree(project, {"twice.py": '"""Three."""\nimport torch\nimport torch\nimport torch\n'})
     assert _cli(capsys, "baseline", "--update", "-o", "b.json", "twice.py")[0] == 0
     assert _entries(project / "b.json") == [("QF001", "twice.py", "", "import torch", 1)]
 
@@ -323,7 +316,7 @@ def test_entries_of_a_deleted_file_no_longer_occur(
 def test_qf000_is_never_baselined_and_still_fails_check(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _write(project, {"broken.py": "def f(:\n"})
+    write_tree(project, {"broken.py": "def f(:\n"})
     code, rows, err = _cli(capsys, "baseline", "-o", "qf-baseline.json", ".")
     assert (code, rows) == (1, [("broken.py", 1, "QF000")])
     assert "1 file could not be read or parsed" in err
@@ -381,7 +374,7 @@ def test_a_bad_baseline_file_is_a_one_line_error(
 
 
 def test_a_bad_baseline_file_gives_no_traceback_subprocess(tmp_path: Path) -> None:
-    _write(tmp_path, {"mod.py": LEGACY, "bad.json": "\ufeff{not json", "binary.json": ""})
+    write_tree(tmp_path, {"mod.py": LEGACY, "bad.json": "\ufeff{not json", "binary.json": ""})
     (tmp_path / "binary.json").write_bytes(b"\xff\xfe\x00garbage")
     for name in ("bad.json", "binary.json", "missing.json", "."):
         done = _run(["check", "--baseline", name, "mod.py"], tmp_path)

@@ -13,11 +13,11 @@ import shutil
 import subprocess
 import sysconfig
 from pathlib import Path
-from typing import Mapping, Optional, Union
+from typing import Optional, Union
 
 import pytest
 
-from frontends import EVERY_RULE_SOURCE, cli_command
+from frontends import EVERY_RULE_SOURCE, cli_command, write_tree
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
 
@@ -29,15 +29,6 @@ QF001_TORCH = (
     "move the import into the functions that use it (or use `lazy import` on Python 3.15+)"
 )
 
-
-def _write(root: Path, files: Mapping[str, Union[str, bytes]]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 def _env(**changes: str) -> dict[str, str]:
@@ -79,7 +70,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_findings_are_flake8_style_lines_and_exit_1(tmp_path: Path) -> None:
-    _write(tmp_path, {"mod.py": "import os\nimport torch\ndef f(x): return x\n"})
+    write_tree(tmp_path, {"mod.py": "import os\nimport torch\ndef f(x): return x\n"})
     done = _run(["check", "--select", "QF001,QF002", "mod.py"], tmp_path)
     assert done.returncode == 1, done.stderr
     assert done.stdout.splitlines() == [
@@ -91,7 +82,7 @@ def test_findings_are_flake8_style_lines_and_exit_1(tmp_path: Path) -> None:
 
 def test_clean_code_prints_nothing_and_exits_0(tmp_path: Path) -> None:
     clean = '"""Identity."""\nimport os\n\n\ndef f(x: int) -> int:\n    """Return x."""\n    return x\n'
-    _write(tmp_path, {"mod.py": clean})
+    write_tree(tmp_path, {"mod.py": clean})
     done = _run(["check", "."], tmp_path)
     assert (done.returncode, done.stdout) == (0, ""), done.stderr
 
@@ -113,7 +104,7 @@ def test_clean_code_prints_nothing_and_exits_0(tmp_path: Path) -> None:
 def test_usage_errors_exit_2_with_a_message_and_no_traceback(
     tmp_path: Path, args: list[str], message: str
 ) -> None:
-    _write(tmp_path, {"mod.py": HEAVY})
+    write_tree(tmp_path, {"mod.py": HEAVY})
     done = _run(args, tmp_path)
     assert done.returncode == 2
     assert message in done.stderr
@@ -126,7 +117,7 @@ def test_usage_errors_exit_2_with_a_message_and_no_traceback(
 def test_directories_are_walked_in_sorted_order(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Created in reverse of the expected order, so file-system order cannot pass for sorting.
     for name in ["zeta/z.py", "pkg/inner/y.py", "pkg/x.py", "b.py", "a.py", "A.py"]:
-        _write(project, {name: HEAVY})
+        write_tree(project, {name: HEAVY})
     code, lines = _check(capsys, ".")
     assert code == 1
     assert [path for path, _, _ in _reported(lines)] == [
@@ -135,13 +126,13 @@ def test_directories_are_walked_in_sorted_order(project: Path, capsys: pytest.Ca
 
 
 def test_a_file_named_twice_is_checked_once(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(project, {"pkg/mod.py": HEAVY})
+    write_tree(project, {"pkg/mod.py": HEAVY})
     _, lines = _check(capsys, "pkg/mod.py", "pkg", "./pkg/mod.py")
     assert len(lines) == 1
 
 
 def test_gitignore_in_the_tree_is_honoured(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(project, {
+    write_tree(project, {
         ".gitignore": "generated/\n",
         "generated/schema.py": HEAVY,
         "src/.gitignore": "*_pb2.py\n",
@@ -153,7 +144,7 @@ def test_gitignore_in_the_tree_is_honoured(project: Path, capsys: pytest.Capture
 
 
 def test_no_gitignore_checks_gitignored_files_too(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(project, {".gitignore": "generated/\n", "generated/schema.py": HEAVY, "src/api.py": HEAVY})
+    write_tree(project, {".gitignore": "generated/\n", "generated/schema.py": HEAVY, "src/api.py": HEAVY})
     _, lines = _check(capsys, "--no-gitignore", ".")
     assert [path for path, _, _ in _reported(lines)] == ["generated/schema.py", "src/api.py"]
 
@@ -162,13 +153,13 @@ def test_gitignore_above_the_checked_folder_is_honoured_in_a_git_repository(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (project / ".git").mkdir()
-    _write(project, {".gitignore": "src/generated/\n", "src/generated/schema.py": HEAVY, "src/api.py": HEAVY})
+    write_tree(project, {".gitignore": "src/generated/\n", "src/generated/schema.py": HEAVY, "src/api.py": HEAVY})
     _, lines = _check(capsys, "src")
     assert [path for path, _, _ in _reported(lines)] == ["src/api.py"]
 
 
 def test_exclude_takes_gitignore_style_patterns(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(project, {
+    write_tree(project, {
         "legacy/old.py": HEAVY,
         "src/legacy_tools.py": HEAVY,
         "src/deep/model_old.py": HEAVY,
@@ -190,7 +181,7 @@ def test_exclude_takes_gitignore_style_patterns(project: Path, capsys: pytest.Ca
 def test_exclude_flags_replace_or_extend_the_configured_excludes(
     project: Path, capsys: pytest.CaptureFixture[str], options: list[str], checked: list[str]
 ) -> None:
-    _write(project, {
+    write_tree(project, {
         "pyproject.toml": '[tool.qemlflow-lint]\nexclude = ["legacy/"]\n',
         "legacy/old.py": HEAVY,
         "src/gen_old.py": HEAVY,
@@ -205,8 +196,8 @@ def test_default_excludes_and_virtual_environments_are_skipped(
 ) -> None:
     skipped = [".git/hooks/x.py", "build/lib/x.py", "__pycache__/x.py", ".tox/py/x.py", "dist/x.py",
                "node_modules/x.py", ".venv/x.py", "env/lib/x.py", "conda/lib/x.py"]
-    _write(project, {name: HEAVY for name in skipped})
-    _write(project, {"env/pyvenv.cfg": "home = /usr\n", "conda/conda-meta/history": "", "src/kept.py": HEAVY})
+    write_tree(project, {name: HEAVY for name in skipped})
+    write_tree(project, {"env/pyvenv.cfg": "home = /usr\n", "conda/conda-meta/history": "", "src/kept.py": HEAVY})
     _, lines = _check(capsys, ".")
     assert [path for path, _, _ in _reported(lines)] == ["src/kept.py"]
 
@@ -214,7 +205,7 @@ def test_default_excludes_and_virtual_environments_are_skipped(
 def test_files_named_explicitly_are_checked_even_in_default_excluded_folders_or_gitignored(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _write(project, {"build/gen.py": HEAVY, ".gitignore": "ignored.py\n", "ignored.py": HEAVY})
+    write_tree(project, {"build/gen.py": HEAVY, ".gitignore": "ignored.py\n", "ignored.py": HEAVY})
     _, lines = _check(capsys, "build/gen.py", "ignored.py")
     assert [path for path, _, _ in _reported(lines)] == ["build/gen.py", "ignored.py"]
 
@@ -230,7 +221,7 @@ def test_configured_excludes_apply_to_files_named_explicitly(
     project: Path, capsys: pytest.CaptureFixture[str], options: list[str]
 ) -> None:
     # As in flake8: pre-commit passes every changed file by name, and excludes must still hold.
-    _write(project, {
+    write_tree(project, {
         "qf.toml": '[tool.qemlflow-lint]\nexclude = ["legacy.py"]\n', "legacy.py": HEAVY, "kept.py": HEAVY,
     })
     _, lines = _check(capsys, *options, "legacy.py", "kept.py")
@@ -240,7 +231,7 @@ def test_configured_excludes_apply_to_files_named_explicitly(
 def test_force_exclude_applies_default_excludes_and_gitignore_to_named_files(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _write(project, {
+    write_tree(project, {
         "build/gen.py": HEAVY, "legacy.py": HEAVY, ".gitignore": "ignored.py\n", "ignored.py": HEAVY, "kept.py": HEAVY,
     })
     _, lines = _check(
@@ -250,7 +241,7 @@ def test_force_exclude_applies_default_excludes_and_gitignore_to_named_files(
 
 
 def test_walks_check_only_python_files(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(project, {"notes.txt": HEAVY, "script": HEAVY, "data.json": "{}", "mod.py": HEAVY})
+    write_tree(project, {"notes.txt": HEAVY, "script": HEAVY, "data.json": "{}", "mod.py": HEAVY})
     _, lines = _check(capsys, ".")
     assert [path for path, _, _ in _reported(lines)] == ["mod.py"]
 
@@ -300,7 +291,7 @@ def _all_but(code: str) -> list[str]:
 def test_select_and_ignore(
     project: Path, capsys: pytest.CaptureFixture[str], options: list[str], codes: list[str]
 ) -> None:
-    _write(project, {"mod.py": SELECTABLE})
+    write_tree(project, {"mod.py": SELECTABLE})
     exit_code, lines = _check(capsys, *options, "mod.py")
     assert sorted(code for _, _, code in _reported(lines)) == codes
     assert exit_code == (1 if codes else 0)
@@ -318,7 +309,7 @@ def test_select_and_ignore(
 def test_heavy_module_options(
     project: Path, capsys: pytest.CaptureFixture[str], options: list[str], lines: list[int]
 ) -> None:
-    _write(project, {"mod.py": "import torch\nimport numpy.linalg\n"})
+    write_tree(project, {"mod.py": "import torch\nimport numpy.linalg\n"})
     _, printed = _check(capsys, "--select", "QF001", *options, "mod.py")
     assert [line for _, line, _ in _reported(printed)] == lines
 
@@ -354,14 +345,14 @@ def test_heavy_module_options(
 def test_noqa_comments(
     project: Path, capsys: pytest.CaptureFixture[str], text: str, reported_lines: list[int]
 ) -> None:
-    _write(project, {"mod.py": text})
+    write_tree(project, {"mod.py": text})
     code, lines = _check(capsys, "--select", "QF001,QF002", "mod.py")
     assert [line for _, line, _ in _reported(lines)] == reported_lines
     assert code == (1 if reported_lines else 0)
 
 
 def test_disable_noqa_reports_suppressed_findings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _write(project, {"mod.py": "import torch  # noqa\nimport pandas  # noqa: QF001\n", "all.py": "# flake8: noqa\nimport torch\n"})
+    write_tree(project, {"mod.py": "import torch  # noqa\nimport pandas  # noqa: QF001\n", "all.py": "# flake8: noqa\nimport torch\n"})
     code, lines = _check(capsys, "--select", "QF001", "--disable-noqa", "mod.py", "all.py")
     assert _reported(lines) == [("mod.py", 1, "QF001"), ("mod.py", 2, "QF001"), ("all.py", 2, "QF001")]
     assert code == 1
@@ -384,7 +375,7 @@ BAD_FILES: dict[str, Union[str, bytes]] = {
 
 
 def test_bad_files_give_one_qf000_line_each_and_the_rest_is_still_checked(tmp_path: Path) -> None:
-    _write(tmp_path, BAD_FILES)
+    write_tree(tmp_path, BAD_FILES)
     done = _run(["check", ".", "missing.py"], tmp_path)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
@@ -415,7 +406,7 @@ def test_bad_files_give_one_qf000_line_each_and_the_rest_is_still_checked(tmp_pa
 @pytest.fixture
 def many_findings(tmp_path: Path) -> Path:
     """A module with far more output than a pipe buffer holds."""
-    _write(tmp_path, {"many.py": "".join(f"def f{i}(x): ...\n" for i in range(3000))})
+    write_tree(tmp_path, {"many.py": "".join(f"def f{i}(x): ...\n" for i in range(3000))})
     return tmp_path
 
 
@@ -434,7 +425,7 @@ def test_check_piped_into_head_stops_quietly(many_findings: Path) -> None:
 
 def test_check_into_an_already_closed_pipe_stops_quietly(tmp_path: Path) -> None:
     # Few lines, all still buffered when the command ends: the failure shows on the last flush.
-    _write(tmp_path, {"mod.py": HEAVY})
+    write_tree(tmp_path, {"mod.py": HEAVY})
     reader, writer = os.pipe()
     os.close(reader)
     try:
@@ -531,7 +522,7 @@ def test_python_m_and_the_console_script_behave_the_same(tmp_path: Path) -> None
     script = _console_script()
     if script is None:
         pytest.skip("the qemlflow-lint console script is not installed")
-    _write(tmp_path, {"mod.py": "import torch\ndef f(x): ...\n", "bad.py": "def f(:\n"})
+    write_tree(tmp_path, {"mod.py": "import torch\ndef f(x): ...\n", "bad.py": "def f(:\n"})
     args = ["check", "--select", "QF001,QF002", "."]
     module = _run(args, tmp_path)
     console = subprocess.run(

@@ -17,10 +17,9 @@ from typing import Any, Callable, Sequence
 
 import pytest
 
-from frontends import cli_command
+from frontends import cli_command, write_tree
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
-from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_source
 from qemlflow_lint.model.findings import FileResult, Finding
@@ -54,12 +53,6 @@ CLEAN = '"""Identity."""\n\n\ndef f(x: int) -> int:\n    """Return x."""\n    re
 def _result(text: str, path: str = "pkg/mod.py") -> FileResult:
     return analyse_source(text, path, Settings())
 
-
-def _write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
 
 
 @pytest.fixture
@@ -351,7 +344,7 @@ def test_every_format_reports_a_file_that_does_not_parse(format_name: str) -> No
 def test_check_format_prints_the_format_and_exits_1_with_findings(
     project: Path, capsys: pytest.CaptureFixture[str], format_name: str
 ) -> None:
-    _write(project, {"mod.py": HEAVY, "bad.py": SYNTAX_ERROR})
+    write_tree(project, {"mod.py": HEAVY, "bad.py": SYNTAX_ERROR})
     assert main(["check", "--format", format_name, "."]) == 1
     captured = capsys.readouterr()
     assert _qf000_rows(format_name, captured.out) == [("bad.py", 2)]
@@ -364,7 +357,7 @@ def test_check_format_prints_the_format_and_exits_1_with_findings(
 def test_check_format_exits_0_without_findings(
     project: Path, capsys: pytest.CaptureFixture[str], format_name: str
 ) -> None:
-    _write(project, {"mod.py": CLEAN})
+    write_tree(project, {"mod.py": CLEAN})
     assert main(["check", "--format", format_name, "."]) == 0
     assert capsys.readouterr().out == RENDERERS[format_name]([])
 
@@ -372,7 +365,7 @@ def test_check_format_exits_0_without_findings(
 def test_check_format_github_appends_the_step_summary(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _write(project, {"mod.py": HEAVY})
+    write_tree(project, {"mod.py": HEAVY})
     summary = project / "summary.md"
     summary.write_text("# earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
@@ -386,7 +379,7 @@ def test_check_format_github_appends_the_step_summary(
 def test_an_unwritable_step_summary_is_a_warning_not_a_failure(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _write(project, {"mod.py": CLEAN})
+    write_tree(project, {"mod.py": CLEAN})
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(project / "no-such-dir" / "summary.md"))
     assert main(["check", "--format", "github", "mod.py"]) == 0
     assert "cannot write the step summary" in capsys.readouterr().err
@@ -397,7 +390,7 @@ def test_only_the_github_format_writes_the_step_summary(
 ) -> None:
     summary = project / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    _write(project, {"mod.py": HEAVY})
+    write_tree(project, {"mod.py": HEAVY})
     assert main(["check", "--format", "json", "mod.py"]) == 1
     capsys.readouterr()
     assert not summary.exists()
@@ -410,7 +403,7 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_format_sarif_end_to_end(tmp_path: Path) -> None:
-    _write(tmp_path, {"pkg/mod.py": HEAVY, "pkg/ok.py": CLEAN})
+    write_tree(tmp_path, {"pkg/mod.py": HEAVY, "pkg/ok.py": CLEAN})
     done = _run(["check", "--format", "sarif", "pkg"], tmp_path)
     assert done.returncode == 1, done.stderr
     assert (done.stderr, "Traceback" in done.stdout) == ("", False)
@@ -420,7 +413,7 @@ def test_check_format_sarif_end_to_end(tmp_path: Path) -> None:
 
 
 def test_check_format_junit_end_to_end_without_findings(tmp_path: Path) -> None:
-    _write(tmp_path, {"ok.py": CLEAN})
+    write_tree(tmp_path, {"ok.py": CLEAN})
     done = _run(["check", "--format", "junit", "."], tmp_path)
     assert done.returncode == 0, done.stderr
     root = ET.fromstring(done.stdout.encode("utf-8"))

@@ -16,7 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontends import FRONT_ENDS, Reported
-from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_source
 

@@ -9,14 +9,13 @@ from textwrap import dedent
 
 import pytest
 
+from frontends import write_tree
+
 from qemlflow_lint.cli import main
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dedent(text), encoding="utf-8")
+    write_tree(root, {name: dedent(text) for name, text in files.items()})
 
 
 def _findings(capsys: pytest.CaptureFixture[str], *args: str) -> list[str]:

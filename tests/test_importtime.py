@@ -22,7 +22,7 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
-from frontends import cli_command
+from frontends import cli_command, write_tree
 from qemlflow_lint.cli import main
 from qemlflow_lint.cli.importtime import TerminalProgress
 from qemlflow_lint.config.pyproject import EditError, with_heavy_modules, write_heavy_modules
@@ -107,12 +107,6 @@ PROJECT = {
 }
 
 
-def _write(root: Path, files: Dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
 
 @dataclass(frozen=True)
 class Workspace:
@@ -133,8 +127,8 @@ class Workspace:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     root = tmp_path_factory.mktemp("importtime")
-    _write(root / "site", THIRD_PARTY)
-    _write(root / "project", PROJECT)
+    write_tree(root / "site", THIRD_PARTY)
+    write_tree(root / "project", PROJECT)
     return Workspace(root / "site", root / "project")
 
 
@@ -546,8 +540,8 @@ CALLS_PROJECT = {
 @pytest.fixture(scope="module")
 def calls_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     root = tmp_path_factory.mktemp("calls")
-    _write(root / "site", THIRD_PARTY)
-    _write(root / "project", CALLS_PROJECT)
+    write_tree(root / "site", THIRD_PARTY)
+    write_tree(root / "project", CALLS_PROJECT)
     return Workspace(root / "site", root / "project")
 
 

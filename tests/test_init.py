@@ -19,11 +19,11 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
-from frontends import REPO, cli_command
+from frontends import REPO, cli_command, write_tree
 from installable import build_wheelhouse
 from qemlflow_lint import __version__
 from qemlflow_lint.setup import files as setup_files
@@ -72,12 +72,6 @@ WRITTEN = (
 )
 
 
-def _write(root: Path, files: Mapping[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode())
-
 
 def _snapshot(root: Path) -> Dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
@@ -94,7 +88,7 @@ def sample(tmp_path: Path) -> Path:
     """A project with a commented pyproject.toml (and another tool's table), a tox.ini with
     a [testenv], and a package with one bad module."""
     project = tmp_path / "sample"
-    _write(project, SAMPLE)
+    write_tree(project, SAMPLE)
     return project
 
 
@@ -195,7 +189,7 @@ def test_dry_run_writes_nothing_and_prints_the_diff_that_init_applies(
 
 def test_the_workflow_is_replaced_only_with_force(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     own = "name: our own lint workflow\non: push\njobs: {}\n"
-    _write(sample, {".github/workflows/qemlflow-lint.yml": own})
+    write_tree(sample, {".github/workflows/qemlflow-lint.yml": own})
     code, out, _ = _init(capsys, sample)
     assert code == 0
     assert (sample / ".github/workflows/qemlflow-lint.yml").read_text(encoding="utf-8") == own
@@ -213,7 +207,7 @@ def test_existing_flake8_and_pylint_configuration_is_used_where_the_tools_read_i
     # CRLF line endings stay CRLF, and file modes stay as they were.
     setup_cfg = "[metadata]\r\nname = sample\r\n\r\n[flake8]\r\nmax-line-length = 100\r\n"
     pylintrc = "[MAIN]\njobs = 2\n\n[FORMAT]\nmax-line-length = 100\n"
-    _write(tmp_path, {"setup.cfg": setup_cfg, ".pylintrc": pylintrc, "pyproject.toml": PYPROJECT})
+    write_tree(tmp_path, {"setup.cfg": setup_cfg, ".pylintrc": pylintrc, "pyproject.toml": PYPROJECT})
     os.chmod(tmp_path / "setup.cfg", 0o640)
     code, out, _ = _init(capsys, tmp_path, "--fail-under", "90")
     assert code == 0
@@ -231,7 +225,7 @@ def test_what_init_cannot_merge_safely_is_left_and_said(tmp_path: Path, capsys: 
     # tox reads [tool.tox] (a new tox.ini would override it); [tool.pylint] defines main with a
     # dotted key, so a [tool.pylint.main] table would be invalid TOML.
     pyproject = '[tool.tox]\nenv_list = ["py"]\n\n[tool.pylint]\nmain.jobs = 2\n'
-    _write(tmp_path, {"pyproject.toml": pyproject})
+    write_tree(tmp_path, {"pyproject.toml": pyproject})
     code, out, _ = _init(capsys, tmp_path, "--fail-under", "50")
     assert code == 0
     assert not (tmp_path / "tox.ini").exists()
@@ -382,13 +376,13 @@ def test_written_tox_and_workflow_commands_run_as_written(sample: Path, capsys: 
     assert github.returncode == 0 and "PASS:" in github.stderr
     assert "::warning file=pkg/models.py,line=2,col=1,title=QF001" in github.stdout
 
-    _write(sample, {"pkg/extra.py": "import pandas\n"})  # the score drops below the gate
+    write_tree(sample, {"pkg/extra.py": "import pandas\n"})  # the score drops below the gate
     dropped = _run_all(sample)
     assert dropped["qemlflow-lint score"].returncode == 1 and "FAIL:" in dropped["qemlflow-lint score"].stdout
     assert dropped["qemlflow-lint score --format github ."].returncode == 1
 
     (sample / "pkg/extra.py").unlink()
-    _write(sample, {"pkg/models.py": GOOD_MODELS})
+    write_tree(sample, {"pkg/models.py": GOOD_MODELS})
     fixed = _run_all(sample)
     assert {command: run.returncode for command, run in fixed.items()} == dict.fromkeys(fixed, 0), {
         command: run.stdout + run.stderr for command, run in fixed.items()
@@ -422,7 +416,7 @@ def test_real_tox_lint_environment(sample: Path, tmp_path: Path, wheelhouse: Pat
     done = subprocess.run(command, cwd=sample, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "./pkg/models.py:2:1: QF001 heavy module 'torch'" in done.stdout
-    _write(sample, {"pkg/models.py": GOOD_MODELS})
+    write_tree(sample, {"pkg/models.py": GOOD_MODELS})
     done = subprocess.run(command, cwd=sample, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "PASS: score 100.0" in done.stdout + done.stderr
@@ -446,7 +440,7 @@ def test_real_pre_commit_with_the_written_configuration(sample: Path, tmp_path: 
     assert done.returncode == 1, done.stdout + done.stderr
     assert "pkg/models.py:2:1: QF001 heavy module 'torch'" in done.stdout
     assert re.search(r"qemlflow-lint score gate\.+Passed", done.stdout), done.stdout
-    _write(sample, {"pkg/models.py": GOOD_MODELS})
+    write_tree(sample, {"pkg/models.py": GOOD_MODELS})
     done = commit_and_run()
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"qemlflow-lint \(QF rules\)\.+Passed", done.stdout), done.stdout

@@ -13,7 +13,7 @@ from typing import Dict, List, Sequence, Tuple
 
 import pytest
 
-from frontends import cli_command
+from frontends import cli_command, write_tree
 
 PROJECT = {
     "pkg/__init__.py": '"""The package."""\nfrom pkg import a\n',
@@ -23,12 +23,6 @@ PROJECT = {
     "tests/helpers.py": "def helper(x):\n    return x\n",
 }
 
-
-def _write(root: Path, files: Dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -62,7 +56,7 @@ def _score(cwd: Path, paths: Sequence[str]) -> float:
 @pytest.fixture(params=["with-table", "without-pyproject"])
 def project(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     root = tmp_path / "work" / "code"
-    _write(root, PROJECT)
+    write_tree(root, PROJECT)
     if request.param == "with-table":
         (root / "pyproject.toml").write_text("[tool.qemlflow-lint]\n", encoding="utf-8")
     # Without any marker, a folder with `.git` stands for the project root.

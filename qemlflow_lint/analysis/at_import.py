@@ -28,6 +28,20 @@ TRY_TYPES: Tuple[type, ...] = tuple(
     t for t in (ast.Try, getattr(ast, "TryStar", None)) if isinstance(t, type)
 )
 
+#: The statements that evaluate expressions of their own when they run, which at module
+#: level is at import time: an expression statement or assignment, an ``if``/``while``
+#: test, a ``for`` iterable, a ``with`` context manager, a ``class``'s bases and
+#: decorators, a ``def``'s decorators and default values, ``assert``, ``raise``, ``del``
+#: and a ``match`` subject (their blocks are walked on their own; see
+#: :func:`import_time_calls` for which expressions count).
+EVALUATING_STATEMENTS: Tuple[type, ...] = tuple(
+    t for t in (
+        ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.If, ast.While, ast.For, ast.With,
+        ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assert, ast.Raise, ast.Delete,
+        getattr(ast, "Match", None),
+    ) if isinstance(t, type)
+)
+
 
 def dotted_name(node: ast.expr) -> str | None:
     """``a.b.c`` for a chain of names and attributes, else ``None``."""

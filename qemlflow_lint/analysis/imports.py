@@ -89,6 +89,7 @@ class ImportCollector(Visitor):
         ))
 
     def _calls(self, node: ast.stmt, where: Where) -> None:
+        """Record the literal import calls ``node`` makes when it runs."""
         # ``__lazy_modules__`` is not consulted: it applies to import statements only, and
         # an ``importlib.import_module`` / ``__import__`` call always imports eagerly.
         if not (self.scan_calls and where.at_import):
@@ -100,84 +101,9 @@ class ImportCollector(Visitor):
                 (module,) if heavy else (), (), where.optional_import,
             ))
 
-    # Every statement evaluates expressions of its own when it runs, and at module level
-    # that is at import time: an expression statement or assignment, an ``if``/``while``
-    # test, a ``for`` iterable, a ``with`` context manager, a ``class``'s bases and
-    # decorators, a ``def``'s decorators and default values, ``assert``, ``raise``, ``del``
-    # and a ``match`` subject. Their blocks are walked on their own.
-
     @outside_functions
-    def visit_Expr(self, node: ast.Expr, where: Where) -> None:
-        """``importlib.import_module("x")`` on its own."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_Assign(self, node: ast.Assign, where: Where) -> None:
-        """``x = importlib.import_module("x")``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_AnnAssign(self, node: ast.AnnAssign, where: Where) -> None:
-        """``x: ModuleType = importlib.import_module("x")``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_AugAssign(self, node: ast.AugAssign, where: Where) -> None:
-        """``modules += [importlib.import_module("x")]``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_If(self, node: ast.If, where: Where) -> None:
-        """``if importlib.import_module("x").cuda.is_available():``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_While(self, node: ast.While, where: Where) -> None:
-        """An import call in a ``while`` test."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_For(self, node: ast.For, where: Where) -> None:
-        """An import call in a ``for`` target or iterable."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_With(self, node: ast.With, where: Where) -> None:
-        """``with importlib.import_module("x").no_grad():``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
-        """``class Net(importlib.import_module("x").nn.Module):``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
-        """An import call in a decorator or a default value of a ``def``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
-        """Same as ``def``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_Assert(self, node: ast.Assert, where: Where) -> None:
-        """``assert importlib.import_module("x")``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_Raise(self, node: ast.Raise, where: Where) -> None:
-        """An import call in a ``raise`` expression."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_Delete(self, node: ast.Delete, where: Where) -> None:
-        """An import call in a ``del`` target (``del importlib.import_module("x").attr``)."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_Match(self, node: ast.AST, where: Where) -> None:
-        """An import call in a ``match`` subject (Python 3.10+)."""
-        assert isinstance(node, ast.stmt)
+    def visit_statement(self, node: ast.stmt, where: Where) -> None:
+        """Literal import calls in what a statement evaluates when it runs at import:
+        ``x = importlib.import_module("x")``, ``if importlib.import_module("x"):``, a
+        decorator or default value, ``+=``, ``assert`` …"""
         self._calls(node, where)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Callable, ClassVar, Sequence, TypeVar
 
+from qemlflow_lint.analysis.at_import import EVALUATING_STATEMENTS
 from qemlflow_lint.analysis.context import FileContext
 from qemlflow_lint.model.findings import WHOLE_MODULE, Finding, RawImport
 
@@ -28,7 +29,13 @@ def outside_functions(hook: HookMethod) -> HookMethod:
 
 class Visitor:
     """Anything that joins the engine's one walk: checks, and collectors of facts such as
-    the file's import records."""
+    the file's import records.
+
+    Besides ``visit_<NodeType>`` hooks, a visitor may define ``visit_statement``: it is
+    called for every statement that evaluates expressions of its own when it runs
+    (:data:`~qemlflow_lint.analysis.at_import.EVALUATING_STATEMENTS`), which is how the
+    import records and QF006 agree on what runs code at import time.
+    """
 
     #: ``(node type, method name, also inside functions)`` of every ``visit_<NodeType>``
     #: hook, found once per class. :meth:`begin` may set it to ``()`` on the instance when
@@ -43,6 +50,10 @@ class Visitor:
             if isinstance(node_type, type) and issubclass(node_type, ast.AST):
                 inside = not getattr(getattr(cls, name), "outside_functions", False)
                 found.append((node_type, name, inside))
+        statement_hook = getattr(cls, "visit_statement", None)
+        if statement_hook is not None:
+            inside = not getattr(statement_hook, "outside_functions", False)
+            found.extend((node_type, "visit_statement", inside) for node_type in EVALUATING_STATEMENTS)
         cls.hooks = tuple(found)
 
     def __init__(self, file: FileContext) -> None:

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, TextIO
+from typing import Dict, Mapping, TextIO
 
 from qemlflow_lint.cli.common import add_config_options, add_input_options, analyse, resolver_from
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError

@@ -58,7 +58,7 @@ class RawImport(NamedTuple):
     names: Tuple[str, ...]
     #: The configured heavy entry this import runs (per the file's settings), or "".
     heavy: str
-    #: The statement's first physical line, for ``# noqa`` comments and reports.
+    #: The statement's first physical line, for suppression comments and reports.
     text: str
     #: The heavy modules as QF001 names them: ``torch.nn`` for ``import torch.nn``.
     heavy_names: Tuple[str, ...] = ()

@@ -160,79 +160,41 @@ class ImportTimeSideEffect(Rule):
                 self._alias(alias.asname or alias.name, f"{node.module}.{alias.name}")
 
     @outside_functions
-    def visit_Expr(self, node: ast.Expr, where: Where) -> None:
-        """A call on its own: ``print("loaded")``."""
+    def visit_statement(self, node: ast.stmt, where: Where) -> None:
+        """Side-effect calls in what a statement evaluates when it runs at import:
+        ``print("loaded")``, a call in an ``if`` test, a ``with`` manager, a decorator …"""
         self._calls(node, where)
 
     @outside_functions
     def visit_Assign(self, node: ast.Assign, where: Where) -> None:
-        """``os.environ["X"] = "1"``, ``sys.path = [...]``, or a call on the right."""
+        """``os.environ["X"] = "1"``, ``sys.path = [...]``."""
         self._targets(node, node.targets, where)
-        self._calls(node, where)
 
     @outside_functions
     def visit_AugAssign(self, node: ast.AugAssign, where: Where) -> None:
         """``sys.path += [...]``."""
         self._targets(node, [node.target], where)
-        self._calls(node, where)
 
     @outside_functions
     def visit_AnnAssign(self, node: ast.AnnAssign, where: Where) -> None:
-        """``os.environ["X"]: str = "1"``, or a call on the right."""
+        """``os.environ["X"]: str = "1"``."""
         # An annotated assignment with a value assigns like ``=`` does; without one
         # (``x: int``) it only declares.
         if node.value is not None:
             self._targets(node, [node.target], where)
-        self._calls(node, where)
 
     @outside_functions
     def visit_Delete(self, node: ast.Delete, where: Where) -> None:
         """``del os.environ["X"]``."""
         self._targets(node, node.targets, where)
 
-    # A statement that opens a block also evaluates expressions of its own when it runs,
-    # and at module level that is at import time (the same statements QF001 looks at):
-    # an ``if``/``while`` test, a ``for`` iterable, a ``with`` context manager, a
-    # ``class``'s bases and decorators, a ``def``'s decorators and default values.
-
-    @outside_functions
-    def visit_If(self, node: ast.If, where: Where) -> None:
-        """``if print("checking"):``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_While(self, node: ast.While, where: Where) -> None:
-        """A call in a ``while`` test."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_For(self, node: ast.For, where: Where) -> None:
-        """A call in a ``for`` target or iterable."""
-        self._calls(node, where)
-
     @outside_functions
     def visit_With(self, node: ast.With, where: Where) -> None:
-        """A call in a ``with`` context manager; ``warnings.catch_warnings()`` blocks."""
-        self._calls(node, where)
+        """Remember ``with warnings.catch_warnings():`` blocks, which restore the filters."""
         for item in node.items:
             manager = item.context_expr
             if isinstance(manager, ast.Call) and self._qualified(manager.func) == "warnings.catch_warnings":
                 self.restored_warnings.append((node.lineno, getattr(node, "end_lineno", None) or node.lineno))
-
-    @outside_functions
-    def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:
-        """A call in a ``class``'s decorators, bases or keywords."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
-        """A call in a decorator or a default value of a ``def``."""
-        self._calls(node, where)
-
-    @outside_functions
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
-        """Same as ``def``."""
-        self._calls(node, where)
 
     def _qualified(self, node: ast.expr) -> str | None:
         name = dotted_name(node)
