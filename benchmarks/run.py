@@ -50,10 +50,26 @@ PROJECT_FILES = ("pyproject.toml", "README.md", "qemlflow_lint")
 #: Folder names that at least one tool skips by default when walking a tree (ruff and
 #: qemlflow-lint skip ``venv/``, ``build/``, …). They are left out of the corpus copy so
 #: that every tool sees exactly the same files.
-SKIPPED_DIRS = frozenset({
-    "__pycache__", "site-packages", "venv", ".venv", "build", "dist", "_build", "node_modules",
-    "buck-out", "__pypackages__", ".git", ".hg", ".svn", ".tox", ".nox", ".eggs",
-})
+SKIPPED_DIRS = frozenset(
+    {
+        "__pycache__",
+        "site-packages",
+        "venv",
+        ".venv",
+        "build",
+        "dist",
+        "_build",
+        "node_modules",
+        "buck-out",
+        "__pypackages__",
+        ".git",
+        ".hg",
+        ".svn",
+        ".tox",
+        ".nox",
+        ".eggs",
+    }
+)
 SMALL_PACKAGES = ("email", "json")
 #: The "stdlib-lib" corpus is the standard library without its own tests and IDLE: the
 #: top-level folders ``LIBRARY_LEFT_OUT_TOP`` and every folder named in ``TEST_FOLDERS`` at
@@ -195,7 +211,8 @@ LeaveOut = Callable[[Path], bool]
 def _python_files(top: Path, leave_out: Optional[LeaveOut] = None) -> Iterator[Path]:
     for directory, subdirectories, names in os.walk(top):
         subdirectories[:] = sorted(
-            d for d in subdirectories
+            d
+            for d in subdirectories
             if d not in SKIPPED_DIRS and not (leave_out is not None and leave_out(Path(directory, d)))
         )
         for name in sorted(names):
@@ -237,9 +254,11 @@ def _excluded(top: Path, source: Path, leave_out: LeaveOut) -> List[str]:
 def library_left_out(source: Path) -> LeaveOut:
     """stdlib-lib's rule: the top-level ``test/`` and ``idlelib/`` folders, and every folder
     named ``test`` or ``tests`` at any depth."""
+
     def leave_out(folder: Path) -> bool:
         top = folder.parent == source
         return folder.name in TEST_FOLDERS or (top and folder.name in LIBRARY_LEFT_OUT_TOP)
+
     return leave_out
 
 
@@ -251,8 +270,14 @@ def _write_neutral_configuration(destination: Path) -> None:
     )
 
 
-def copy_corpus(key: str, title: str, source: Path, parts: Sequence[str], destination: Path,
-                leave_out: Optional[LeaveOut] = None) -> Corpus:
+def copy_corpus(
+    key: str,
+    title: str,
+    source: Path,
+    parts: Sequence[str],
+    destination: Path,
+    leave_out: Optional[LeaveOut] = None,
+) -> Corpus:
     """Copy the ``.py`` files of ``parts`` of ``source`` (all of it when empty) to
     ``destination``, keeping modification times, and add a neutral ``pyproject.toml``.
     Folders for which ``leave_out`` is true are not copied (and are listed in ``excluded``)."""
@@ -298,8 +323,16 @@ def build_corpora(work: Path, quick: bool) -> List[Corpus]:
     corpora = []
     if not quick:
         corpora.append(copy_corpus("stdlib", f"stdlib {version}", stdlib, (), work / "stdlib"))
-        corpora.append(copy_corpus("stdlib-lib", f"stdlib-lib {version}", stdlib, (), work / "stdlib-lib",
-                                   leave_out=library_left_out(stdlib)))
+        corpora.append(
+            copy_corpus(
+                "stdlib-lib",
+                f"stdlib-lib {version}",
+                stdlib,
+                (),
+                work / "stdlib-lib",
+                leave_out=library_left_out(stdlib),
+            )
+        )
     corpora.append(copy_corpus("small", "+".join(SMALL_PACKAGES), stdlib, SMALL_PACKAGES, work / "small"))
     corpora.append(copy_one_file(stdlib, ONE_FILE, work / "one-file"))
     return corpora
@@ -404,8 +437,9 @@ def execute(argv: Sequence[str], cwd: Path, scratch: Path, env: Mapping[str, str
     out_path, err_path = scratch / "stdout.txt", scratch / "stderr.txt"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(list(argv), cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=out,
-                                   stderr=err, env=dict(env))
+        process = subprocess.Popen(
+            list(argv), cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=dict(env)
+        )
         if hasattr(os, "wait4"):
             _, status, usage = os.wait4(process.pid, 0)
             seconds = time.perf_counter() - start
@@ -467,8 +501,9 @@ def measure(commands: Sequence[Command], repeat: int, scratch: Path, env: Mappin
             sample = execute(command.argv, command.corpus.root, scratch, env)
             if not command.accept(sample.returncode):
                 outcome.failure = _failure_text(sample)
-                _progress(f"[{done}/{total}] {command.corpus.key}: {command.label}: "
-                          f"FAILED ({outcome.failure})")
+                _progress(
+                    f"[{done}/{total}] {command.corpus.key}: {command.label}: FAILED ({outcome.failure})"
+                )
                 continue
             if command.kind == "import":
                 reported = _reported(sample)
@@ -500,8 +535,9 @@ class Tool:
 def probe(argv: Sequence[str], env: Mapping[str, str]) -> Tuple[bool, str]:
     """Run a ``--version``-like command; (worked, its first output lines or the error)."""
     try:
-        done = subprocess.run(list(argv), capture_output=True, text=True, env=dict(env), timeout=120,
-                              cwd=tempfile.gettempdir())
+        done = subprocess.run(
+            list(argv), capture_output=True, text=True, env=dict(env), timeout=120, cwd=tempfile.gettempdir()
+        )
     except (OSError, subprocess.SubprocessError) as error:
         return False, str(error)
     text = " ".join((done.stdout or done.stderr).split())
@@ -599,10 +635,16 @@ class Adapter:
 
 
 ADAPTERS = (
-    Adapter("flake8-adapter", "flake8", "qemlflow_lint.flake8_plugin", "flake8.checker",
-            FLAKE8_ADAPTER_REFERENCE_MS),
-    Adapter("pylint-adapter", "pylint", "qemlflow_lint.pylint_plugin", "pylint.lint",
-            PYLINT_ADAPTER_REFERENCE_MS),
+    Adapter(
+        "flake8-adapter",
+        "flake8",
+        "qemlflow_lint.flake8_plugin",
+        "flake8.checker",
+        FLAKE8_ADAPTER_REFERENCE_MS,
+    ),
+    Adapter(
+        "pylint-adapter", "pylint", "qemlflow_lint.pylint_plugin", "pylint.lint", PYLINT_ADAPTER_REFERENCE_MS
+    ),
 )
 
 
@@ -627,8 +669,11 @@ class Flake8Setup:
 FLAKE8_SETUPS = (
     Flake8Setup("flake8", "flake8", ()),
     Flake8Setup("flake8-ann", "flake8 + flake8-annotations", ("flake8-annotations",)),
-    Flake8Setup("flake8-ann-tidy", "flake8 + flake8-annotations + flake8-tidy-imports",
-                ("flake8-annotations", "flake8-tidy-imports")),
+    Flake8Setup(
+        "flake8-ann-tidy",
+        "flake8 + flake8-annotations + flake8-tidy-imports",
+        ("flake8-annotations", "flake8-tidy-imports"),
+    ),
     Flake8Setup("flake8-qf", "flake8 + qemlflow-lint plugin", (), with_project=True),
 )
 STATE_FILE = "benchmark-state.json"
@@ -645,8 +690,11 @@ def project_fingerprint() -> str:
     digest = hashlib.sha256()
     for name in PROJECT_FILES:
         path = REPO / name
-        paths = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
-            if path.is_dir() else [path]
+        paths = (
+            sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+            if path.is_dir()
+            else [path]
+        )
         for item in paths:
             digest.update(str(item.relative_to(REPO)).encode())
             digest.update(item.read_bytes())
@@ -680,7 +728,8 @@ def _installed_version(venv: Path, distribution: str) -> str:
     python = _venv_bin(venv, "python")
     done = subprocess.run(
         [str(python), "-c", f"import importlib.metadata as m; print(m.version({distribution!r}))"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         raise BenchmarkError(f"{distribution} is not installed in {venv.name}")
@@ -797,17 +846,35 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
         # ``7.1.0 (mccabe: 0.7.0, …) CPython 3.12.1 on Linux``: keep the versions only.
         result.versions.append("flake8 " + flake8["flake8"].version.split(" CPython")[0])
     if "flake8-ann-tidy" in flake8:
-        plugins = re.findall(r"(flake8-annotations|flake8-tidy-imports): ([\w.]+)",
-                             flake8["flake8-ann-tidy"].version)
+        plugins = re.findall(
+            r"(flake8-annotations|flake8-tidy-imports): ([\w.]+)", flake8["flake8-ann-tidy"].version
+        )
         result.versions.extend(f"{n} {v}" for n, v in plugins)
     ruff_config = "lint.flake8-tidy-imports.banned-module-level-imports = " + json.dumps(list(heavy))
 
     for corpus in corpora:
-        def add(key: str, label: str, argv: Sequence[str], accept: Callable[[int], bool],
-                reference: Optional[str] = None, prepare: bool = False, **options: Any) -> None:
-            result.commands.append(Command(f"{corpus.key}:{key}", label, corpus, tuple(argv), accept,
-                                           f"{corpus.key}:{reference}" if reference else None, prepare,
-                                           **options))
+
+        def add(
+            key: str,
+            label: str,
+            argv: Sequence[str],
+            accept: Callable[[int], bool],
+            reference: Optional[str] = None,
+            prepare: bool = False,
+            **options: Any,
+        ) -> None:
+            result.commands.append(
+                Command(
+                    f"{corpus.key}:{key}",
+                    label,
+                    corpus,
+                    tuple(argv),
+                    accept,
+                    f"{corpus.key}:{reference}" if reference else None,
+                    prepare,
+                    **options,
+                )
+            )
 
         if corpus.key == "file":
             # One small module checked on its own, as an editor or a pre-commit hook does;
@@ -815,80 +882,199 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             # warm row, fills the default cache at the folder's root).
             name = corpus.title.split(": ", 1)[1]
             many: Dict[str, Any] = {"runs": MANY_RUNS, "prepare": True}
-            add("bare", "bare interpreter start-up: `python -c pass`", (sys.executable, "-c", "pass"),
-                accept_zero, **many)
-            add("bare-no-site", "the same without `site`: `python -S -c pass` (for reference)",
-                (sys.executable, "-S", "-c", "pass"), accept_zero, "bare", versus="difference", **many)
-            add("import-cli", '`python -c "import qemlflow_lint.cli"` (this checkout)',
+            add(
+                "bare",
+                "bare interpreter start-up: `python -c pass`",
+                (sys.executable, "-c", "pass"),
+                accept_zero,
+                **many,
+            )
+            add(
+                "bare-no-site",
+                "the same without `site`: `python -S -c pass` (for reference)",
+                (sys.executable, "-S", "-c", "pass"),
+                accept_zero,
+                "bare",
+                versus="difference",
+                **many,
+            )
+            add(
+                "import-cli",
+                '`python -c "import qemlflow_lint.cli"` (this checkout)',
                 (sys.executable, "-c", IMPORTER.format(root=str(code), module="qemlflow_lint.cli")),
-                accept_zero, "bare", versus="difference", **many)
+                accept_zero,
+                "bare",
+                versus="difference",
+                **many,
+            )
             if isinstance(qf, Tool):
-                add("qf-file-cold", f"qemlflow-lint check {name}, `--no-cache`",
-                    qf.argv + ("check", "--no-cache", name), accept_linter, "bare", versus="difference",
-                    **many)
-                add("qf-file-warm", f"qemlflow-lint check {name}, default cache warm",
-                    qf.argv + ("check", name), accept_linter, "bare", versus="difference", **many)
+                add(
+                    "qf-file-cold",
+                    f"qemlflow-lint check {name}, `--no-cache`",
+                    qf.argv + ("check", "--no-cache", name),
+                    accept_linter,
+                    "bare",
+                    versus="difference",
+                    **many,
+                )
+                add(
+                    "qf-file-warm",
+                    f"qemlflow-lint check {name}, default cache warm",
+                    qf.argv + ("check", name),
+                    accept_linter,
+                    "bare",
+                    versus="difference",
+                    **many,
+                )
             if isinstance(ruff, Tool):
-                add("ruff-file", f"ruff check {name} `--select {RUFF_RULES}` (no cache)",
-                    ruff.argv + ("check", "--no-cache", "--isolated", "--exit-zero", "--output-format",
-                                 "concise", "--select", RUFF_RULES, "--config", ruff_config, name),
-                    accept_zero, "qf-file-cold" if isinstance(qf, Tool) else None, **many)
+                add(
+                    "ruff-file",
+                    f"ruff check {name} `--select {RUFF_RULES}` (no cache)",
+                    ruff.argv
+                    + (
+                        "check",
+                        "--no-cache",
+                        "--isolated",
+                        "--exit-zero",
+                        "--output-format",
+                        "concise",
+                        "--select",
+                        RUFF_RULES,
+                        "--config",
+                        ruff_config,
+                        name,
+                    ),
+                    accept_zero,
+                    "qf-file-cold" if isinstance(qf, Tool) else None,
+                    **many,
+                )
             continue
 
         floor = (sys.executable, "-c", PARSE_FLOOR)
-        add("floor", "parse floor: read + `ast.parse`, 1 process, gc paused", floor + ("paused",),
-            accept_zero)
+        add(
+            "floor", "parse floor: read + `ast.parse`, 1 process, gc paused", floor + ("paused",), accept_zero
+        )
         add("floor-gc", "parse floor, gc on", floor + ("on",), accept_zero, "floor")
         if isinstance(qf, Tool):
             check = qf.argv + ("check",)
-            add("qf-cold-1", "qemlflow-lint check, cold, `--jobs 1 --no-cache`",
-                check + ("--jobs", "1", "--no-cache", "."), accept_linter, "floor")
-            add("qf-cold-n", f"qemlflow-lint check, cold, `--no-cache` (all {cores} cores)",
-                check + ("--no-cache", "."), accept_linter, "qf-cold-1")
+            add(
+                "qf-cold-1",
+                "qemlflow-lint check, cold, `--jobs 1 --no-cache`",
+                check + ("--jobs", "1", "--no-cache", "."),
+                accept_linter,
+                "floor",
+            )
+            add(
+                "qf-cold-n",
+                f"qemlflow-lint check, cold, `--no-cache` (all {cores} cores)",
+                check + ("--no-cache", "."),
+                accept_linter,
+                "qf-cold-1",
+            )
             cache_dir = work / f"cache-{corpus.key}"
-            add("qf-warm", f"qemlflow-lint check, warm cache (all {cores} cores)",
-                check + ("--cache-dir", str(cache_dir), "."), accept_linter,
-                "ruff" if isinstance(ruff, Tool) else "qf-cold-n", prepare=True)
+            add(
+                "qf-warm",
+                f"qemlflow-lint check, warm cache (all {cores} cores)",
+                check + ("--cache-dir", str(cache_dir), "."),
+                accept_linter,
+                "ruff" if isinstance(ruff, Tool) else "qf-cold-n",
+                prepare=True,
+            )
         if isinstance(ruff, Tool):
-            add("ruff", f"ruff check `--select {RUFF_RULES}` (no cache)",
-                ruff.argv + ("check", "--no-cache", "--isolated", "--exit-zero", "--output-format", "concise",
-                             "--select", RUFF_RULES, "--config", ruff_config, "."),
-                accept_zero, "qf-cold-n" if isinstance(qf, Tool) else None)
+            add(
+                "ruff",
+                f"ruff check `--select {RUFF_RULES}` (no cache)",
+                ruff.argv
+                + (
+                    "check",
+                    "--no-cache",
+                    "--isolated",
+                    "--exit-zero",
+                    "--output-format",
+                    "concise",
+                    "--select",
+                    RUFF_RULES,
+                    "--config",
+                    ruff_config,
+                    ".",
+                ),
+                accept_zero,
+                "qf-cold-n" if isinstance(qf, Tool) else None,
+            )
         if corpus.key not in FLAKE8_CORPORA:
             continue
         flake8_jobs = ("--jobs", str(cores))
         if "flake8" in flake8:
-            add("flake8", f"flake8 (pycodestyle, pyflakes, mccabe), `--jobs {cores}`",
+            add(
+                "flake8",
+                f"flake8 (pycodestyle, pyflakes, mccabe), `--jobs {cores}`",
                 flake8["flake8"].argv + ("--config", str(configs["flake8"])) + flake8_jobs + (".",),
-                accept_linter, "qf-cold-n" if isinstance(qf, Tool) else None)
+                accept_linter,
+                "qf-cold-n" if isinstance(qf, Tool) else None,
+            )
         plain = "flake8" if "flake8" in flake8 else None
         if "flake8-ann" in flake8:
-            add("flake8-ann", "flake8 + flake8-annotations",
+            add(
+                "flake8-ann",
+                "flake8 + flake8-annotations",
                 flake8["flake8-ann"].argv + ("--config", str(configs["flake8"])) + flake8_jobs + (".",),
-                accept_linter, plain)
+                accept_linter,
+                plain,
+            )
         if "flake8-ann-tidy" in flake8:
             tidy = flake8["flake8-ann-tidy"].argv + ("--config", str(configs["flake8-tidy"])) + flake8_jobs
-            add("flake8-ann-tidy", "flake8 + flake8-annotations + flake8-tidy-imports (heavy list banned)",
-                tidy + (".",), accept_linter, plain)
-            add("flake8-equivalent", f"flake8 + flake8-annotations + flake8-tidy-imports, "
+            add(
+                "flake8-ann-tidy",
+                "flake8 + flake8-annotations + flake8-tidy-imports (heavy list banned)",
+                tidy + (".",),
+                accept_linter,
+                plain,
+            )
+            add(
+                "flake8-equivalent",
+                f"flake8 + flake8-annotations + flake8-tidy-imports, "
                 f"`--select {FLAKE8_EQUIVALENT_SELECT}` (the equivalent rules)",
-                tidy + ("--select", FLAKE8_EQUIVALENT_SELECT, "."), accept_linter,
-                "qf-cold-n" if isinstance(qf, Tool) else None)
+                tidy + ("--select", FLAKE8_EQUIVALENT_SELECT, "."),
+                accept_linter,
+                "qf-cold-n" if isinstance(qf, Tool) else None,
+            )
         if "flake8-qf" in flake8:
-            add("flake8-qf", "flake8 + qemlflow-lint plugin",
+            add(
+                "flake8-qf",
+                "flake8 + qemlflow-lint plugin",
                 flake8["flake8-qf"].argv + ("--config", str(configs["flake8"])) + flake8_jobs + (".",),
-                accept_linter, plain)
+                accept_linter,
+                plain,
+            )
         if isinstance(pylint, Tool) and corpus.key == "small":
-            base = pylint.argv + (f"--rcfile={configs['pylintrc']}", "--persistent=n", "--jobs=1",
-                                  "--recursive=y")
-            add("pylint", "pylint, default checkers, `--jobs 1`", base + (".",), accept_pylint,
-                "qf-cold-1" if isinstance(qf, Tool) else None)
-            add("pylint-qf", "pylint + qemlflow-lint plugin, `--jobs 1`",
-                base + (f"--load-plugins={PYLINT_PLUGIN}", "."), accept_pylint, "pylint")
+            base = pylint.argv + (
+                f"--rcfile={configs['pylintrc']}",
+                "--persistent=n",
+                "--jobs=1",
+                "--recursive=y",
+            )
+            add(
+                "pylint",
+                "pylint, default checkers, `--jobs 1`",
+                base + (".",),
+                accept_pylint,
+                "qf-cold-1" if isinstance(qf, Tool) else None,
+            )
+            add(
+                "pylint-qf",
+                "pylint + qemlflow-lint plugin, `--jobs 1`",
+                base + (f"--load-plugins={PYLINT_PLUGIN}", "."),
+                accept_pylint,
+                "pylint",
+            )
             only = ("--disable=all", f"--enable={PYLINT_CHECKER}")
-            add("pylint-qf-only", f"pylint, qemlflow-lint checker only (`{' '.join(only)}`)",
+            add(
+                "pylint-qf-only",
+                f"pylint, qemlflow-lint checker only (`{' '.join(only)}`)",
                 base + (f"--load-plugins={PYLINT_PLUGIN}",) + only + (".",),
-                accept_pylint, "pylint")
+                accept_pylint,
+                "pylint",
+            )
     if args.adapter_root:
         source = Path(args.adapter_root).resolve()
         copy = compiled_copy(source, work / "adapter-root")
@@ -898,8 +1084,9 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
     return result
 
 
-def plan_adapter_imports(result: Plan, work: Path, root: Path, env: Mapping[str, str],
-                         origin: str = "") -> None:
+def plan_adapter_imports(
+    result: Plan, work: Path, root: Path, env: Mapping[str, str], origin: str = ""
+) -> None:
     """The adapter import rows: each adapter imported from ``root`` (a compiled copy) on top
     of its host, in a fresh interpreter (the one running this script, which has flake8 and
     pylint with the test extra) whose working directory is an empty folder."""
@@ -909,14 +1096,25 @@ def plan_adapter_imports(result: Plan, work: Path, root: Path, env: Mapping[str,
     for adapter in ADAPTERS:
         ok, text = probe((sys.executable, "-c", f"import {adapter.host}"), env)
         if not ok:
-            result.notes.append(f"the {adapter.name} adapter's import cost is not measured: this interpreter "
-                                f"cannot import {adapter.host} ({text[-200:]})")
+            result.notes.append(
+                f"the {adapter.name} adapter's import cost is not measured: this interpreter "
+                f"cannot import {adapter.host} ({text[-200:]})"
+            )
             continue
         label = f"`import {adapter.module}`{origin}"
         script = IMPORT_COST.format(root=str(root), host=adapter.host, module=adapter.module)
-        result.commands.append(Command(f"imports:{adapter.key}", label, folder,
-                                       (sys.executable, "-c", script), accept_zero, prepare=True,
-                                       runs=MANY_RUNS, kind="import"))
+        result.commands.append(
+            Command(
+                f"imports:{adapter.key}",
+                label,
+                folder,
+                (sys.executable, "-c", script),
+                accept_zero,
+                prepare=True,
+                runs=MANY_RUNS,
+                kind="import",
+            )
+        )
 
 
 # --------------------------------------------------------------------------- report
@@ -963,8 +1161,9 @@ def render_table(outcomes: Sequence[Outcome]) -> List[str]:
         corpus = f"{command.corpus.title}"
         if not outcome.ok:
             reason = outcome.failure or "not measured"
-            lines.append(f"| {command.label} | {corpus} | {command.corpus.files} | — | — "
-                         f"| failed: {reason} | — | — |")
+            lines.append(
+                f"| {command.label} | {corpus} | {command.corpus.files} | — | — | failed: {reason} | — | — |"
+            )
             continue
         seconds = [sample.seconds for sample in outcome.samples]
         spread = f"{_seconds(min(seconds))}–{_seconds(max(seconds))}" if len(seconds) > 1 else "—"
@@ -989,9 +1188,14 @@ def render_table(outcomes: Sequence[Outcome]) -> List[str]:
 
 
 _SHORT_NAMES = {
-    "floor": "parse floor", "qf-cold-1": "qemlflow-lint `--jobs 1`", "qf-cold-n": "qemlflow-lint cold",
-    "ruff": "ruff", "flake8": "plain flake8", "pylint": "pylint",
-    "bare": "bare start-up", "qf-file-cold": "qemlflow-lint `--no-cache`",
+    "floor": "parse floor",
+    "qf-cold-1": "qemlflow-lint `--jobs 1`",
+    "qf-cold-n": "qemlflow-lint cold",
+    "ruff": "ruff",
+    "flake8": "plain flake8",
+    "pylint": "pylint",
+    "bare": "bare start-up",
+    "qf-file-cold": "qemlflow-lint `--no-cache`",
 }
 
 
@@ -1010,14 +1214,18 @@ def render_import_table(outcomes: Sequence[Outcome]) -> List[str]:
         adapter = adapters[outcome.command.key.split(":", 1)[1]]
         reference = f"{adapter.reference_ms:.2f} ms" if adapter.reference_ms > 0 else "not recorded"
         if not outcome.ok:
-            lines.append(f"| {outcome.command.label} | `import {adapter.host}` | — | — | — | — "
-                         f"| failed: {outcome.failure or 'not measured'} |")
+            lines.append(
+                f"| {outcome.command.label} | `import {adapter.host}` | — | — | — | — "
+                f"| failed: {outcome.failure or 'not measured'} |"
+            )
             continue
         times = [sample.seconds * 1000 for sample in outcome.samples]
         modules = outcome.samples[-1].modules
-        lines.append(f"| {outcome.command.label} | `import {adapter.host}` | {outcome.median * 1000:.2f} "
-                     f"| {min(times):.2f}–{max(times):.2f} | {len(times)} "
-                     f"| {'—' if modules is None else modules} | {reference} |")
+        lines.append(
+            f"| {outcome.command.label} | `import {adapter.host}` | {outcome.median * 1000:.2f} "
+            f"| {min(times):.2f}–{max(times):.2f} | {len(times)} "
+            f"| {'—' if modules is None else modules} | {reference} |"
+        )
     return lines
 
 
@@ -1047,8 +1255,9 @@ def evaluate(outcomes: Sequence[Outcome], large: str) -> List[Target]:
 
     targets: List[Target] = []
 
-    def add(text: str, values: Sequence[Optional[float]], test: Callable[..., bool],
-            describe: Callable[..., str]) -> None:
+    def add(
+        text: str, values: Sequence[Optional[float]], test: Callable[..., bool], describe: Callable[..., str]
+    ) -> None:
         if any(v is None for v in values):
             targets.append(Target(text, "not measured", None))
         else:
@@ -1056,36 +1265,63 @@ def evaluate(outcomes: Sequence[Outcome], large: str) -> List[Target]:
 
     floor, floor_gc = on("floor"), on("floor-gc")
     cold1, cold_n, warm, ruff = on("qf-cold-1"), on("qf-cold-n"), on("qf-warm"), on("ruff")
-    add("cold `--jobs 1` ≤ 1.5 × the parse floor", [cold1, floor, floor_gc],
+    add(
+        "cold `--jobs 1` ≤ 1.5 × the parse floor",
+        [cold1, floor, floor_gc],
         lambda c, f, g: c <= 1.5 * f,
-        lambda c, f, g: f"{c:.2f} s = {c / f:.2f} × floor {f:.2f} s "
-                        f"(gc paused; {c / g:.2f} × the gc-on floor)")
-    add("cold on all cores ≥ 1.6 × faster than `--jobs 1`", [cold1, cold_n],
-        lambda a, b: a / b >= 1.6, lambda a, b: f"{a:.2f} s / {b:.2f} s = {a / b:.2f} ×")
-    add("warm ≤ ruff's cold run", [warm, ruff], lambda w, r: w <= r,
-        lambda w, r: f"warm {w:.3f} s, ruff {r:.3f} s ({w / r:.2f} ×)")
-    add("≥ 10 × faster than flake8 with the equivalent plugins (same cores)",
+        lambda c, f, g: (
+            f"{c:.2f} s = {c / f:.2f} × floor {f:.2f} s (gc paused; {c / g:.2f} × the gc-on floor)"
+        ),
+    )
+    add(
+        "cold on all cores ≥ 1.6 × faster than `--jobs 1`",
+        [cold1, cold_n],
+        lambda a, b: a / b >= 1.6,
+        lambda a, b: f"{a:.2f} s / {b:.2f} s = {a / b:.2f} ×",
+    )
+    add(
+        "warm ≤ ruff's cold run",
+        [warm, ruff],
+        lambda w, r: w <= r,
+        lambda w, r: f"warm {w:.3f} s, ruff {r:.3f} s ({w / r:.2f} ×)",
+    )
+    add(
+        "≥ 10 × faster than flake8 with the equivalent plugins (same cores)",
         [on("flake8-equivalent"), cold_n, on("flake8-ann-tidy")],
         lambda f, c, t: f / c >= 10,
-        lambda f, c, t: f"flake8 {f:.1f} s / qemlflow-lint {c:.2f} s = {f / c:.1f} × "
-                        f"({t / c:.1f} × with all flake8 output)")
+        lambda f, c, t: (
+            f"flake8 {f:.1f} s / qemlflow-lint {c:.2f} s = {f / c:.1f} × "
+            f"({t / c:.1f} × with all flake8 output)"
+        ),
+    )
     plain, ann, tidy, ours = on("flake8"), on("flake8-ann"), on("flake8-ann-tidy"), on("flake8-qf")
-    add("the flake8 plugin adds less time than flake8-annotations", [plain, ann, tidy, ours],
+    add(
+        "the flake8 plugin adds less time than flake8-annotations",
+        [plain, ann, tidy, ours],
         lambda p, a, t, o: o - p < a - p,
-        lambda p, a, t, o: f"ours {o - p:+.2f} s ({(o - p) / p:+.1%}{per_round('flake8-qf', 'flake8')}), "
-                           f"annotations {a - p:+.2f} s "
-                           f"({(a - p) / p:+.1%}{per_round('flake8-ann', 'flake8')}), "
-                           f"annotations + tidy-imports {t - p:+.2f} s ({(t - p) / p:+.1%})")
+        lambda p, a, t, o: (
+            f"ours {o - p:+.2f} s ({(o - p) / p:+.1%}{per_round('flake8-qf', 'flake8')}), "
+            f"annotations {a - p:+.2f} s "
+            f"({(a - p) / p:+.1%}{per_round('flake8-ann', 'flake8')}), "
+            f"annotations + tidy-imports {t - p:+.2f} s ({(t - p) / p:+.1%})"
+        ),
+    )
     pylint, pylint_qf = on("pylint", "small"), on("pylint-qf", "small")
-    add("the pylint plugin adds ≤ 10 % to pylint's time (small corpus)", [pylint, pylint_qf],
+    add(
+        "the pylint plugin adds ≤ 10 % to pylint's time (small corpus)",
+        [pylint, pylint_qf],
         lambda p, q: (q - p) / p <= 0.10,
-        lambda p, q: f"{p:.2f} s → {q:.2f} s: {(q - p) / p:+.1%}"
-                     f"{per_round('pylint-qf', 'pylint', 'small')}")
+        lambda p, q: f"{p:.2f} s → {q:.2f} s: {(q - p) / p:+.1%}{per_round('pylint-qf', 'pylint', 'small')}",
+    )
     cli_keys = [f"{large}:{key}" for key in ("qf-cold-1", "qf-cold-n", "qf-warm")]
     peaks = [by_key[key].peak_mib for key in cli_keys if key in by_key]
     known = [p for p in peaks if p is not None]
-    add("CLI peak memory ≤ 150 MB per process", [max(known) if known else None],
-        lambda p: p <= 150, lambda p: f"{p:.0f} MB (largest single process over the CLI runs)")
+    add(
+        "CLI peak memory ≤ 150 MB per process",
+        [max(known) if known else None],
+        lambda p: p <= 150,
+        lambda p: f"{p:.0f} MB (largest single process over the CLI runs)",
+    )
 
     # The targets beyond section 5. The library corpus is stdlib-lib (the small corpus in a
     # --quick run, where the figure is only indicative); the full stdlib's ratio is shown next to it.
@@ -1095,36 +1331,56 @@ def evaluate(outcomes: Sequence[Outcome], large: str) -> List[Target]:
     c2, g2 = on("qf-cold-1", "stdlib"), on("floor-gc", "stdlib")
     if library != "stdlib" and c2 is not None and g2 is not None:
         full = f"; full {titles['stdlib']}: {c2:.2f} s / {g2:.2f} s = {c2 / g2:.2f} ×"
-    add(f"cold `--jobs 1` ≤ {COLD_VS_GC_FLOOR} × the parse floor with the gc on (stdlib without tests)",
+    add(
+        f"cold `--jobs 1` ≤ {COLD_VS_GC_FLOOR} × the parse floor with the gc on (stdlib without tests)",
         [on("qf-cold-1", library), on("floor-gc", library)],
         lambda c, g: c <= COLD_VS_GC_FLOOR * g,
-        lambda c, g: f"{c:.2f} s = {c / g:.2f} × gc-on floor {g:.2f} s on {titles[library]}{full}")
+        lambda c, g: f"{c:.2f} s = {c / g:.2f} × gc-on floor {g:.2f} s on {titles[library]}{full}",
+    )
     bare = on("bare", "file")
     limit = f"{ONE_FILE_LIMIT * 1000:.0f} ms"
     for key, what in (("qf-file-cold", "`--no-cache`"), ("qf-file-warm", "default cache warm")):
-        add(f"`check FILE` of one small file ≤ {limit} wall, {what}", [on(key, "file"), bare],
+        add(
+            f"`check FILE` of one small file ≤ {limit} wall, {what}",
+            [on(key, "file"), bare],
             lambda t, b: t <= ONE_FILE_LIMIT,
-            lambda t, b: f"{t * 1000:.0f} ms wall (median of {MANY_RUNS}); {(t - b) * 1000:.0f} ms above "
-                         f"the bare start-up of {b * 1000:.0f} ms")
+            lambda t, b: (
+                f"{t * 1000:.0f} ms wall (median of {MANY_RUNS}); {(t - b) * 1000:.0f} ms above "
+                f"the bare start-up of {b * 1000:.0f} ms"
+            ),
+        )
     for adapter in ADAPTERS:
-        text = (f"importing the {adapter.name} adapter costs no more than at {REFERENCE_COMMIT} "
-                f"(≤ reference + {ADAPTER_SLACK_MS:.0f} ms or × {ADAPTER_SLACK_RATIO}, whichever is larger)")
+        text = (
+            f"importing the {adapter.name} adapter costs no more than at {REFERENCE_COMMIT} "
+            f"(≤ reference + {ADAPTER_SLACK_MS:.0f} ms or × {ADAPTER_SLACK_RATIO}, whichever is larger)"
+        )
         measured = by_key.get(f"imports:{adapter.key}")
         if adapter.reference_ms <= 0:
             targets.append(Target(text, "no reference recorded", None))
             continue
         ceiling = adapter_limit_ms(adapter.reference_ms)
-        add(text, [measured.median * 1000 if measured else None],
+        add(
+            text,
+            [measured.median * 1000 if measured else None],
             lambda m, c=ceiling: m <= c,
-            lambda m, c=ceiling, r=adapter.reference_ms, h=adapter.host:
+            lambda m, c=ceiling, r=adapter.reference_ms, h=adapter.host: (
                 f"{m:.2f} ms on top of `import {h}` (median of {MANY_RUNS}); {REFERENCE_COMMIT}: {r:.2f} ms, "
-                f"limit {c:.2f} ms")
+                f"limit {c:.2f} ms"
+            ),
+        )
     return targets
 
 
-def render_report(outcomes: Sequence[Outcome], targets: Sequence[Target], run_plan: Plan,
-                  corpora: Sequence[Corpus], cores: int, repeat: int, quick: bool,
-                  load: Optional[float]) -> str:
+def render_report(
+    outcomes: Sequence[Outcome],
+    targets: Sequence[Target],
+    run_plan: Plan,
+    corpora: Sequence[Corpus],
+    cores: int,
+    repeat: int,
+    quick: bool,
+    load: Optional[float],
+) -> str:
     """The whole Markdown report: machine, versions, table, targets, notes."""
     today = datetime.date.today().isoformat()
     lines = [f"**Machine:** {machine_line(cores)}. **Date:** {today}. **Repetitions:** {repeat} (median)."]
@@ -1146,30 +1402,39 @@ def render_report(outcomes: Sequence[Outcome], targets: Sequence[Target], run_pl
     if imports:
         lines += imports + [""]
     if quick:
-        lines += ["Targets from a `--quick` run: the corpus targets are measured on the small corpus, where",
-                  "start-up dominates; only a full run on the standard library says whether they are met",
-                  "(the one-file and adapter-import targets are measured as in a full run).", ""]
+        lines += [
+            "Targets from a `--quick` run: the corpus targets are measured on the small corpus, where",
+            "start-up dominates; only a full run on the standard library says whether they are met",
+            "(the one-file and adapter-import targets are measured as in a full run).",
+            "",
+        ]
     lines += ["| target | measured | result |", "|---|---|---|"]
     for target in targets:
         verdict = "SKIP" if target.passed is None else ("PASS" if target.passed else "FAIL")
         lines.append(f"| {target.text} | {target.measured} | **{verdict}** |")
     notes = list(run_plan.notes)
     if load is not None and load > BUSY_LOAD * cores:
-        notes.insert(0, f"the machine was busy when the run started (load average {load:.2f} on "
-                        f"{cores} cores): other work competes for the cores and the figures are "
-                        "noisier than on an idle machine")
+        notes.insert(
+            0,
+            f"the machine was busy when the run started (load average {load:.2f} on "
+            f"{cores} cores): other work competes for the cores and the figures are "
+            "noisier than on an idle machine",
+        )
     for outcome in outcomes:
         if outcome.ok and outcome.command.key.endswith(":qf-cold-1"):
             match = SUMMARY_LINE.search(outcome.samples[-1].stderr)
             if match and int(match.group(2)) != outcome.command.corpus.files:
                 corpus = outcome.command.corpus
-                notes.append(f"qemlflow-lint analysed {match.group(2)} files of {corpus.title}, "
-                             f"not {corpus.files}")
+                notes.append(
+                    f"qemlflow-lint analysed {match.group(2)} files of {corpus.title}, not {corpus.files}"
+                )
         if outcome.ok and outcome.command.key.endswith(":ruff"):
             skipped = len(re.findall(r"Failed to lint", outcome.samples[-1].stderr))
             if skipped:
-                notes.append(f"ruff could not read {skipped} file(s) of {outcome.command.corpus.title} "
-                             "(it reads UTF-8 only; these declare another encoding)")
+                notes.append(
+                    f"ruff could not read {skipped} file(s) of {outcome.command.corpus.title} "
+                    "(it reads UTF-8 only; these declare another encoding)"
+                )
     if notes:
         lines += [""] + [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"
@@ -1183,15 +1448,17 @@ def start_up_note(outcomes: Sequence[Outcome]) -> str:
     folders = [Path(p) for p in getattr(site, "getsitepackages", lambda: [])()]
     pth = sorted({path.name for folder in folders if folder.is_dir() for path in folder.glob("*.pth")})
     no_site = found.get("file:bare-no-site")
-    return (f"The bare start-up (`python -c pass`, the interpreter running this script, a fresh process) "
-            f"takes {found['file:bare'] * 1000:.0f} ms here"
-            + (f", {no_site * 1000:.0f} ms of it the interpreter itself (`python -S`)" if no_site else "")
-            + ": the rest is `site`, which sets up site-packages and runs the `import` lines of its "
-            f"`.pth` files ({len(pth)} here) "
-            "at every start. That cost is part of the wall time of every Python tool. The one-file "
-            "target is judged on wall time, as specified; the \"vs reference\" column shows each row's "
-            f"time above the bare start-up, the part the tool itself costs. Each one-file row is the "
-            f"median of {MANY_RUNS} runs, after one untimed warm-up run.")
+    return (
+        f"The bare start-up (`python -c pass`, the interpreter running this script, a fresh process) "
+        f"takes {found['file:bare'] * 1000:.0f} ms here"
+        + (f", {no_site * 1000:.0f} ms of it the interpreter itself (`python -S`)" if no_site else "")
+        + ": the rest is `site`, which sets up site-packages and runs the `import` lines of its "
+        f"`.pth` files ({len(pth)} here) "
+        "at every start. That cost is part of the wall time of every Python tool. The one-file "
+        'target is judged on wall time, as specified; the "vs reference" column shows each row\'s '
+        f"time above the bare start-up, the part the tool itself costs. Each one-file row is the "
+        f"median of {MANY_RUNS} runs, after one untimed warm-up run."
+    )
 
 
 # --------------------------------------------------------------------------- main
@@ -1209,19 +1476,35 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python benchmarks/run.py",
         description="Time qemlflow-lint against the parse floor, flake8, pylint and ruff on the same files.",
     )
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke run: the small corpus only, one repetition")
-    parser.add_argument("--no-venvs", action="store_true",
-                        help="skip the flake8 comparisons (which need virtual environments) and pylint")
-    parser.add_argument("--repeat", type=int, default=None, metavar="N",
-                        help="timed runs per command; the median is reported (default 3, --quick 1)")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: the small corpus only, one repetition"
+    )
+    parser.add_argument(
+        "--no-venvs",
+        action="store_true",
+        help="skip the flake8 comparisons (which need virtual environments) and pylint",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        metavar="N",
+        help="timed runs per command; the median is reported (default 3, --quick 1)",
+    )
     parser.add_argument("--markdown-out", metavar="FILE", help="also write the report to FILE")
-    parser.add_argument("--venv-dir", default=str(DEFAULT_VENV_DIR), metavar="DIR",
-                        help="where the flake8 virtual environments live (default: benchmarks/.venvs)")
+    parser.add_argument(
+        "--venv-dir",
+        default=str(DEFAULT_VENV_DIR),
+        metavar="DIR",
+        help="where the flake8 virtual environments live (default: benchmarks/.venvs)",
+    )
     parser.add_argument("--check-targets", action="store_true", help="exit 1 when a target fails")
-    parser.add_argument("--adapter-root", metavar="DIR",
-                        help="import the adapters from DIR (a checkout, e.g. a git worktree of "
-                             f"{REFERENCE_COMMIT}) instead of this one: how their reference was measured")
+    parser.add_argument(
+        "--adapter-root",
+        metavar="DIR",
+        help="import the adapters from DIR (a checkout, e.g. a git worktree of "
+        f"{REFERENCE_COMMIT}) instead of this one: how their reference was measured",
+    )
     return parser
 
 

@@ -40,20 +40,31 @@ class Flake8Plugin:
     def add_options(cls, manager: Any) -> None:
         """Register the ``--qf-…`` options (all readable from flake8 config files)."""
         manager.add_option(
-            "--qf-config", parse_from_config=True, default=None, metavar="FILE",
+            "--qf-config",
+            parse_from_config=True,
+            default=None,
+            metavar="FILE",
             help="qemlflow-lint: read [tool.qemlflow-lint] from FILE instead of the nearest pyproject.toml",
         )
         for option, codes in host_options().values():
-            kind: Dict[str, Any] = {"type": int} if option.kind == "positive-integer" else {"comma_separated_list": True}
+            kind: Dict[str, Any] = (
+                {"type": int} if option.kind == "positive-integer" else {"comma_separated_list": True}
+            )
             manager.add_option(
-                f"--qf-{option.key}", parse_from_config=True, default=None, **kind,
+                f"--qf-{option.key}",
+                parse_from_config=True,
+                default=None,
+                **kind,
                 help=f"qemlflow-lint: {option.help} ({', '.join(codes)}; default {option.default_text})",
             )
 
     @classmethod
     def parse_options(cls, options: Any) -> None:
         """Build this run's configuration resolver from flake8's options."""
-        values = {key: getattr(options, f"qf_{option.attribute}", None) for key, (option, _) in host_options().items()}
+        values = {
+            key: getattr(options, f"qf_{option.attribute}", None)
+            for key, (option, _) in host_options().items()
+        }
         cls.resolver = ConfigResolver(
             getattr(options, "qf_config", None),
             [overrides_from(values, "flake8 option")],

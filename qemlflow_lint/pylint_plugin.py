@@ -32,7 +32,6 @@ CONFIG_ERROR_ID = "F7700"
 CONFIG_ERROR_SYMBOL = "qemlflow-lint-config-error"
 
 
-
 def _message_table() -> Dict[str, Tuple[str, str, str]]:
     table = {
         rule.pylint_id: ("%s", rule.pylint_symbol, f"{rule.code}: {rule.summary}.")
@@ -40,7 +39,9 @@ def _message_table() -> Dict[str, Tuple[str, str, str]]:
         if not rule.project  # project rules need the whole project: CLI only
     }
     table[CONFIG_ERROR_ID] = (
-        "%s", CONFIG_ERROR_SYMBOL, "The qemlflow-lint configuration cannot be used.",
+        "%s",
+        CONFIG_ERROR_SYMBOL,
+        "The qemlflow-lint configuration cannot be used.",
     )
     return table
 
@@ -48,14 +49,27 @@ def _message_table() -> Dict[str, Tuple[str, str, str]]:
 def _options() -> Tuple[Tuple[str, Dict[str, Any]], ...]:
     """``qf-config`` and a ``qf-<key>`` option for every option the rules declare."""
     options: List[Tuple[str, Dict[str, Any]]] = [
-        ("qf-config", {"type": "string", "default": "", "metavar": "<file>",
-                       "help": "Read [tool.qemlflow-lint] from this file instead of the nearest pyproject.toml."}),
+        (
+            "qf-config",
+            {
+                "type": "string",
+                "default": "",
+                "metavar": "<file>",
+                "help": "Read [tool.qemlflow-lint] from this file instead of the nearest pyproject.toml.",
+            },
+        ),
     ]
     for option, codes in host_options().values():
-        described = f"{option.help[:1].upper()}{option.help[1:]} ({', '.join(codes)}; default {option.default_text})"
+        described = (
+            f"{option.help[:1].upper()}{option.help[1:]} ({', '.join(codes)}; default {option.default_text})"
+        )
         if option.kind == "positive-integer":
-            spec: Dict[str, Any] = {"type": "int", "default": 0, "metavar": "<int>",
-                                    "help": f"{described}; 0 keeps the configured value."}
+            spec: Dict[str, Any] = {
+                "type": "int",
+                "default": 0,
+                "metavar": "<int>",
+                "help": f"{described}; 0 keeps the configured value.",
+            }
         else:
             spec = {"type": "csv", "default": (), "metavar": "<values>", "help": f"{described}."}
         options.append((f"qf-{option.key}", spec))
@@ -93,7 +107,9 @@ class QemlflowChecker(BaseRawFileChecker):
         try:
             config = self.resolver.for_path(path)
         except ConfigError as error:
-            self.add_message(CONFIG_ERROR_SYMBOL, line=1, args=(f"{UNREADABLE_CODE} configuration error: {error}",))
+            self.add_message(
+                CONFIG_ERROR_SYMBOL, line=1, args=(f"{UNREADABLE_CODE} configuration error: {error}",)
+            )
             return
         if config.is_excluded(path):
             return

@@ -59,7 +59,9 @@ def write_tree(root: Path, files: Mapping[str, Union[str, bytes]]) -> Path:
     return root
 
 
-def _run(command: Sequence[str], stdin: Optional[str] = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def _run(
+    command: Sequence[str], stdin: Optional[str] = None, cwd: Path = REPO
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     return subprocess.run(
         list(command), input=stdin, capture_output=True, text=True, cwd=str(cwd), env=env, timeout=600
@@ -88,14 +90,18 @@ def cli_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "qemlflow_lint", *args]
 
 
-def run_cli(paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO) -> list[Reported]:
+def run_cli(
+    paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO
+) -> list[Reported]:
     """``qemlflow-lint check PATHS``."""
     done = _run(cli_command("check", *extra, *paths), stdin, cwd)
     assert done.returncode in (0, 1), done.stderr
     return _parse(done.stdout, 1)
 
 
-def run_flake8(paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO) -> list[Reported]:
+def run_flake8(
+    paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO
+) -> list[Reported]:
     """``flake8 --select QF PATHS`` with no user configuration."""
     command = [sys.executable, "-m", "flake8", "--isolated", "--select", "QF", *extra, *paths]
     done = _run(command, stdin, cwd)
@@ -103,13 +109,23 @@ def run_flake8(paths: Iterable[str], *extra: str, stdin: Optional[str] = None, c
     return _parse(done.stdout, 1)
 
 
-def run_pylint(paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO) -> list[Reported]:
+def run_pylint(
+    paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO
+) -> list[Reported]:
     """``pylint --load-plugins=qemlflow_lint.pylint_plugin`` with only our messages enabled."""
     command = [
-        sys.executable, "-m", "pylint", "--rcfile=/dev/null" if os.name != "nt" else "--rcfile=NUL",
-        "--load-plugins=qemlflow_lint.pylint_plugin", "--disable=all", f"--enable={PYLINT_SYMBOLS}",
-        "--msg-template={path}:{line}:{column}: {msg}", "--score=n", "--persistent=n",
-        *extra, *paths,
+        sys.executable,
+        "-m",
+        "pylint",
+        "--rcfile=/dev/null" if os.name != "nt" else "--rcfile=NUL",
+        "--load-plugins=qemlflow_lint.pylint_plugin",
+        "--disable=all",
+        f"--enable={PYLINT_SYMBOLS}",
+        "--msg-template={path}:{line}:{column}: {msg}",
+        "--score=n",
+        "--persistent=n",
+        *extra,
+        *paths,
     ]
     done = _run(command, stdin, cwd)
     assert done.returncode & 32 == 0 and done.returncode & 1 == 0, done.stdout + done.stderr

@@ -38,8 +38,18 @@ def build_wheelhouse(destination: Path) -> Path:
     so that tools can install it with ``PIP_NO_INDEX=1 PIP_FIND_LINKS=destination``. Building
     needs the package index once (for the build backend and the dependencies)."""
     source = copy_installable(destination.parent / f"{destination.name}-source")
-    command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--disable-pip-version-check",
-               "--wheel-dir", str(destination), f"{source}[flake8]", "setuptools"]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--wheel-dir",
+        str(destination),
+        f"{source}[flake8]",
+        "setuptools",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     return destination

@@ -32,8 +32,12 @@ class LanguageServer:
     def __init__(self, command: Sequence[str], cwd: Path, stderr_path: Path) -> None:
         self._stderr = stderr_path.open("wb")
         self.process = subprocess.Popen(
-            list(command), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-            cwd=str(cwd), env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+            list(command),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            cwd=str(cwd),
+            env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
         )
         self.stderr_path = stderr_path
         self._next_id = 0

@@ -82,9 +82,16 @@ def _write_project(root: Path, text: str = MODULE_TEXT) -> Path:
 def _pylint(cwd: Path, *args: str, stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
     """pylint with the plugin loaded and only our messages enabled, output left raw."""
     command = [
-        sys.executable, "-m", "pylint", "--rcfile=/dev/null" if os.name != "nt" else "--rcfile=NUL",
-        "--load-plugins=qemlflow_lint.pylint_plugin", "--disable=all", f"--enable={PYLINT_SYMBOLS}",
-        "--score=n", "--persistent=n", *args,
+        sys.executable,
+        "-m",
+        "pylint",
+        "--rcfile=/dev/null" if os.name != "nt" else "--rcfile=NUL",
+        "--load-plugins=qemlflow_lint.pylint_plugin",
+        "--disable=all",
+        f"--enable={PYLINT_SYMBOLS}",
+        "--score=n",
+        "--persistent=n",
+        *args,
     ]
     return subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=cwd, timeout=300)
 
@@ -132,7 +139,9 @@ def test_flake8_plugin_checks_the_stdin_text_not_the_file_on_disk(tmp_path: Path
 def test_flake8_stdin_display_name_decides_whether_it_is_a_test_file(tmp_path: Path) -> None:
     text = "import torch\ndef f(x): ...\n"
     select = ["--select", "QF001,QF002"]  # after the runner's `--select QF`, so it wins
-    in_tests = run_flake8(["-"], *select, "--stdin-display-name", "tests/test_mod.py", stdin=text, cwd=tmp_path)
+    in_tests = run_flake8(
+        ["-"], *select, "--stdin-display-name", "tests/test_mod.py", stdin=text, cwd=tmp_path
+    )
     in_package = run_flake8(["-"], *select, "--stdin-display-name", "pkg/mod.py", stdin=text, cwd=tmp_path)
     assert in_tests == []
     assert [r.code for r in in_package] == ["QF001", "QF002"]
@@ -172,8 +181,10 @@ def test_pylint_message_ids_use_prefix_77_and_texts_start_with_the_qf_code(tmp_p
 
 
 def test_pylint_honours_noqa_and_its_own_disable_comments(tmp_path: Path) -> None:
-    _write_project(tmp_path, textwrap.dedent(
-        """\
+    _write_project(
+        tmp_path,
+        textwrap.dedent(
+            """\
         import torch  # noqa: QF001
         import pandas  # pylint: disable=heavy-top-level-import
         import scipy  # noqa
@@ -182,7 +193,8 @@ def test_pylint_honours_noqa_and_its_own_disable_comments(tmp_path: Path) -> Non
         def g(x): ...
         from os.path import *  # pylint: disable=qf-wildcard-import
         """
-    ))
+        ),
+    )
     reported = run_pylint([MODULE], "--disable=undocumented-public-api", cwd=tmp_path)
     assert [(r.line, r.code) for r in reported] == [(4, "QF001"), (6, "QF002")]
 
@@ -232,7 +244,10 @@ def _modules_loaded_by(statements: str, cwd: Path) -> set[str]:
     """
     done = subprocess.run(
         [sys.executable, "-c", LOADED_BY.format(statements=statements)],
-        capture_output=True, text=True, cwd=cwd, timeout=300,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
     )
     assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
     return {name.split(".")[0] for name in json.loads(done.stderr)}
@@ -243,15 +258,18 @@ needs_stdlib_names = pytest.mark.skipif(sys.version_info < (3, 10), reason="sys.
 
 @needs_stdlib_names
 def test_flake8_plugin_loads_only_the_standard_library_while_running_every_rule(tmp_path: Path) -> None:
-    loaded = _modules_loaded_by(textwrap.dedent(
-        f"""\
+    loaded = _modules_loaded_by(
+        textwrap.dedent(
+            f"""\
         import ast
         from qemlflow_lint.flake8_plugin import Flake8Plugin
         text = {EVERY_RULE_TEXT!r}
         found = [r[2][:5] for r in Flake8Plugin(ast.parse(text), "pkg/mod.py", text.splitlines(True)).run()]
         assert found == {EVERY_RULE_CODES!r}, found
         """
-    ), tmp_path)
+        ),
+        tmp_path,
+    )
     assert "qemlflow_lint" in loaded
     assert sorted(loaded - set(sys.stdlib_module_names) - {"qemlflow_lint"}) == []
 
@@ -259,12 +277,15 @@ def test_flake8_plugin_loads_only_the_standard_library_while_running_every_rule(
 @needs_stdlib_names
 def test_pylint_plugin_loads_only_pylint_and_its_own_dependencies(tmp_path: Path) -> None:
     allowed = _modules_loaded_by("import pylint.checkers, pylint.lint", tmp_path)
-    loaded = _modules_loaded_by(textwrap.dedent(
-        f"""\
+    loaded = _modules_loaded_by(
+        textwrap.dedent(
+            f"""\
         from qemlflow_lint.pylint_plugin import QemlflowChecker
         codes = sorted(text[:5] for _, _, text in QemlflowChecker.msgs.values() if text.startswith("QF"))
         assert codes == {sorted(EVERY_RULE_CODES)!r}, codes
         """
-    ), tmp_path)
+        ),
+        tmp_path,
+    )
     assert {"qemlflow_lint", "pylint"} <= loaded
     assert sorted(loaded - allowed - set(sys.stdlib_module_names) - {"qemlflow_lint"}) == []

@@ -15,9 +15,16 @@ PACKAGE = REPO / "qemlflow_lint"
 
 def test_the_import_contracts_are_kept() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
-                               "sys.exit(lint_imports_command())", "--no-cache"],
-        cwd=str(REPO), capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())",
+            "--no-cache",
+        ],
+        cwd=str(REPO),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Contracts: 3 kept, 0 broken." in done.stdout, done.stdout
@@ -30,11 +37,17 @@ def _deferred_first_party_imports(path: Path) -> list[str]:
     while pending:
         node, deferred = pending.pop()
         for child in ast.iter_child_nodes(node):
-            inside = deferred or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) or (
-                isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test)
+            inside = (
+                deferred
+                or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+                or (isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test))
             )
             if isinstance(child, (ast.Import, ast.ImportFrom)) and deferred:
-                names = [child.module or ""] if isinstance(child, ast.ImportFrom) else [a.name for a in child.names]
+                names = (
+                    [child.module or ""]
+                    if isinstance(child, ast.ImportFrom)
+                    else [a.name for a in child.names]
+                )
                 if any(name == "qemlflow_lint" or name.startswith("qemlflow_lint.") for name in names):
                     found.append(f"{path.relative_to(REPO)}:{child.lineno}")
             pending.append((child, inside))

@@ -74,7 +74,9 @@ def test_the_corpus_covers_every_kind_of_bad_input(corpus: Path) -> None:
 
 
 def test_the_cli_reports_each_bad_file_clearly_and_analyses_the_rest(corpus: Path) -> None:
-    done = subprocess.run(cli_command("check", "--no-cache", "corpus"), cwd=corpus, capture_output=True, text=True)
+    done = subprocess.run(
+        cli_command("check", "--no-cache", "corpus"), cwd=corpus, capture_output=True, text=True
+    )
     assert done.returncode == 1, "QF000 fails the check (exit 1)"
     assert "Traceback" not in done.stderr
     found = _by_file(done.stdout)
@@ -87,14 +89,18 @@ def test_the_cli_reports_each_bad_file_clearly_and_analyses_the_rest(corpus: Pat
                 line.startswith(start) for line, start in zip(lines, expected)
             ), (name, lines)
     large = found["large.py"]
-    assert large[0].startswith("1:1: QF008 module has 100001 lines") and len(large) == 25_001  # + QF003 per def
+    assert (
+        large[0].startswith("1:1: QF008 module has 100001 lines") and len(large) == 25_001
+    )  # + QF003 per def
 
 
 def test_flake8_with_the_plugin_survives_the_corpus(corpus: Path) -> None:
     names = sorted(n for n in EXPECTED if n not in FLAKE8_OWN_CRASHES)
     done = subprocess.run(
         [sys.executable, "-m", "flake8", "--isolated", "--select", "E9,QF", *names],
-        cwd=corpus / "corpus", capture_output=True, text=True,
+        cwd=corpus / "corpus",
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     found = _by_file(done.stdout)
@@ -115,7 +121,9 @@ def test_flake8_with_the_plugin_survives_the_corpus(corpus: Path) -> None:
 def test_flake8_own_crash_is_not_ours(corpus: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "flake8", "--isolated", "--select", "QF", "deep_expression.py"],
-        cwd=corpus / "corpus", capture_output=True, text=True,
+        cwd=corpus / "corpus",
+        capture_output=True,
+        text=True,
     )
     if done.returncode in (0, 1):
         return  # a flake8 that copes: nothing to prove
@@ -125,9 +133,21 @@ def test_flake8_own_crash_is_not_ours(corpus: Path) -> None:
 def _pylint(corpus: Path, *plugin: str) -> str:
     names = sorted(n for n in EXPECTED)
     done = subprocess.run(
-        [sys.executable, "-m", "pylint", "--rcfile=/dev/null", "--persistent=n", "--score=n",
-         "--disable=all", "--enable=syntax-error,parse-error,astroid-error", *plugin, *names],
-        cwd=corpus / "corpus", capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            "--rcfile=/dev/null",
+            "--persistent=n",
+            "--score=n",
+            "--disable=all",
+            "--enable=syntax-error,parse-error,astroid-error",
+            *plugin,
+            *names,
+        ],
+        cwd=corpus / "corpus",
+        capture_output=True,
+        text=True,
     )
     assert done.returncode & 32 == 0, done.stderr
     # pylint names a crash report file with a timestamp: not part of the behaviour
@@ -141,7 +161,11 @@ def test_pylint_behaves_exactly_as_without_the_plugin(corpus: Path) -> None:
     theirs = [line for line in with_plugin.splitlines() if line not in ours and not line.startswith("*****")]
     assert theirs == [line for line in without.splitlines() if not line.startswith("*****")]
     assert sorted(Path(line.split(":")[0]).name for line in ours) == [
-        "bom.py", "cr_only.py", "cr_only.py", "crlf.py", "crlf.py",
+        "bom.py",
+        "cr_only.py",
+        "cr_only.py",
+        "crlf.py",
+        "crlf.py",
     ]
 
 
@@ -177,7 +201,9 @@ def test_a_file_removed_between_discovery_and_reading(
     ]
 
 
-def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unreadable_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(_project(tmp_path))
     real_open = open
 
@@ -192,8 +218,9 @@ def test_an_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cap
     assert lines[1] == "pkg/b.py:1:1: QF000 permission denied" and len(lines) == 3
 
 
-def test_a_directory_symlink_loop_ends_and_is_not_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_directory_symlink_loop_ends_and_is_not_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(_project(tmp_path))
     os.symlink("..", tmp_path / "pkg" / "loop")
     assert main(["check", "--select", "QF001", "--no-cache", "."]) == 1
@@ -242,8 +269,16 @@ def test_no_front_end_imports_or_runs_the_code_it_reads(tmp_path: Path) -> None:
         cli_command("check", "--no-cache", "."),
         cli_command("score", "--no-cache", "."),
         [sys.executable, "-m", "flake8", "--select", "QF", "."],
-        [sys.executable, "-m", "pylint", "--load-plugins=qemlflow_lint.pylint_plugin", "--disable=all",
-         "--enable=qemlflow-lint", "evil.py", "user.py"],
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            "--load-plugins=qemlflow_lint.pylint_plugin",
+            "--disable=all",
+            "--enable=qemlflow-lint",
+            "evil.py",
+            "user.py",
+        ],
     ]
     for command in commands:
         subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
@@ -252,7 +287,8 @@ def test_no_front_end_imports_or_runs_the_code_it_reads(tmp_path: Path) -> None:
 
 def test_configuration_is_data_never_code(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
-        "[tool.qemlflow-lint]\nheavy-modules = [\"__import__('os').system('touch MARKER')\"]\n", encoding="utf-8"
+        "[tool.qemlflow-lint]\nheavy-modules = [\"__import__('os').system('touch MARKER')\"]\n",
+        encoding="utf-8",
     )
     (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
     done = subprocess.run(cli_command("check", "."), cwd=tmp_path, capture_output=True, text=True)

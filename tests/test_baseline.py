@@ -69,7 +69,6 @@ RECORDED = [
 ]
 
 
-
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
@@ -168,8 +167,10 @@ def test_a_fixed_finding_is_listed_as_no_longer_occurring_and_update_removes_it_
 
     code, rows, err = _cli(capsys, "check", "--baseline", "qf-baseline.json", ".")
     assert code == 1 and [c for _, _, c in rows] == ["QF004"]
-    assert "1 baselined finding no longer occurs; run `qemlflow-lint baseline --update -o qf-baseline.json`" \
+    assert (
+        "1 baselined finding no longer occurs; run `qemlflow-lint baseline --update -o qf-baseline.json`"
         in err
+    )
     assert "  pkg/legacy.py: QF002 in load: def load(path):" in err.splitlines()
 
     code, rows, err = _cli(capsys, "baseline", "--update", "-o", "qf-baseline.json", ".")
@@ -225,7 +226,8 @@ def test_paths_are_relative_to_the_baseline_file_wherever_the_command_runs(
     os.chdir(project / "pkg")
     assert _cli(capsys, "baseline", "-o", "../qf-baseline.json", ".")[0] == 0
     assert {path for _, path, _, _, _ in _entries(project / "qf-baseline.json")} == {
-        "pkg/legacy.py", "pkg/undocumented.py",
+        "pkg/legacy.py",
+        "pkg/undocumented.py",
     }
     os.chdir(project)
     code, rows, err = _cli(capsys, "check", "--baseline", "qf-baseline.json", "pkg")
@@ -343,20 +345,34 @@ BAD_BASELINES = [
     pytest.param('{"tool": "qemlflow-lint", "version": 1, "findings": [', "not valid JSON", id="truncated"),
     pytest.param("[]", 'not a qemlflow-lint baseline (no "tool": "qemlflow-lint" header)', id="a-list"),
     pytest.param('{"version": 1, "findings": []}', "not a qemlflow-lint baseline", id="no-tool"),
-    pytest.param('{"tool": "qemlflow-lint", "version": 2, "findings": []}',
-                 "baseline format version 2 is not supported (this qemlflow-lint reads version 1",
-                 id="newer-version"),
-    pytest.param('{"tool": "qemlflow-lint", "version": true, "findings": []}',
-                 "baseline format version true is not supported", id="boolean-version"),
+    pytest.param(
+        '{"tool": "qemlflow-lint", "version": 2, "findings": []}',
+        "baseline format version 2 is not supported (this qemlflow-lint reads version 1",
+        id="newer-version",
+    ),
+    pytest.param(
+        '{"tool": "qemlflow-lint", "version": true, "findings": []}',
+        "baseline format version true is not supported",
+        id="boolean-version",
+    ),
     pytest.param('{"tool": "qemlflow-lint", "version": 1}', '"findings" must be a list', id="no-findings"),
-    pytest.param('{"tool": "qemlflow-lint", "version": 1, "findings": [3]}', "findings[0] must be an object",
-                 id="entry-not-an-object"),
-    pytest.param('{"tool": "qemlflow-lint", "version": 1, "findings": '
-                 '[{"code": "QF001", "path": "a.py", "scope": "", "count": 1}]}',
-                 'findings[0] needs a string "source"', id="entry-without-source"),
-    pytest.param('{"tool": "qemlflow-lint", "version": 1, "findings": '
-                 '[{"code": "QF001", "path": "a.py", "scope": "", "source": "x", "count": 0}]}',
-                 'findings[0] needs a positive integer "count"', id="zero-count"),
+    pytest.param(
+        '{"tool": "qemlflow-lint", "version": 1, "findings": [3]}',
+        "findings[0] must be an object",
+        id="entry-not-an-object",
+    ),
+    pytest.param(
+        '{"tool": "qemlflow-lint", "version": 1, "findings": '
+        '[{"code": "QF001", "path": "a.py", "scope": "", "count": 1}]}',
+        'findings[0] needs a string "source"',
+        id="entry-without-source",
+    ),
+    pytest.param(
+        '{"tool": "qemlflow-lint", "version": 1, "findings": '
+        '[{"code": "QF001", "path": "a.py", "scope": "", "source": "x", "count": 0}]}',
+        'findings[0] needs a positive integer "count"',
+        id="zero-count",
+    ),
     pytest.param("[" * 100000, "not valid JSON", id="nested-too-deeply"),
 ]
 
@@ -389,8 +405,10 @@ def test_a_bad_baseline_file_gives_no_traceback_subprocess(tmp_path: Path) -> No
 def _result(path: str, *findings: tuple[int, str, str, str]) -> FileResult:
     return FileResult(
         path,
-        tuple(Finding(line, 0, code, "message", scope=scope, source=source)
-              for line, code, scope, source in findings),
+        tuple(
+            Finding(line, 0, code, "message", scope=scope, source=source)
+            for line, code, scope, source in findings
+        ),
         {"QF001": 1, "QF004": 2},
     )
 

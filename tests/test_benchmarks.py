@@ -45,7 +45,10 @@ def _row(rows: list[str], start: str, stdout: str) -> list[str]:
 def test_quick_run_prints_the_table() -> None:
     done = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--no-venvs"],
-        capture_output=True, text=True, cwd=str(REPO), timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=str(REPO),
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -86,18 +89,36 @@ def test_library_corpus_leaves_out_tests_and_idle(tmp_path: Path) -> None:
     run = _load_run()
     source = tmp_path / "lib"
     for name in (
-        "os.py", "test/test_os.py", "idlelib/run.py", "idlelib/idle_test/test_run.py",
-        "unittest/case.py", "unittest/test/test_case.py", "lib2to3/tests/data/py2.py",
-        "pkg/idlelib/kept.py", "pkg/testing/kept.py", "pkg/test_kept.py", "venv/skipped.py",
+        "os.py",
+        "test/test_os.py",
+        "idlelib/run.py",
+        "idlelib/idle_test/test_run.py",
+        "unittest/case.py",
+        "unittest/test/test_case.py",
+        "lib2to3/tests/data/py2.py",
+        "pkg/idlelib/kept.py",
+        "pkg/testing/kept.py",
+        "pkg/test_kept.py",
+        "venv/skipped.py",
     ):
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         (source / name).write_text("x = 1\n", encoding="utf-8")
-    corpus = run.copy_corpus("stdlib-lib", "lib", source, (), tmp_path / "copy",
-                             leave_out=run.library_left_out(source))
+    corpus = run.copy_corpus(
+        "stdlib-lib", "lib", source, (), tmp_path / "copy", leave_out=run.library_left_out(source)
+    )
     copied = sorted(p.relative_to(corpus.root).as_posix() for p in corpus.root.rglob("*.py"))
-    assert copied == ["os.py", "pkg/idlelib/kept.py", "pkg/test_kept.py", "pkg/testing/kept.py",
-                      "unittest/case.py"]
+    assert copied == [
+        "os.py",
+        "pkg/idlelib/kept.py",
+        "pkg/test_kept.py",
+        "pkg/testing/kept.py",
+        "unittest/case.py",
+    ]
     assert corpus.files == 5
-    assert corpus.excluded == ("idlelib/ (2 files)", "lib2to3/tests/ (1 files)", "test/ (1 files)",
-                               "unittest/test/ (1 files)")
+    assert corpus.excluded == (
+        "idlelib/ (2 files)",
+        "lib2to3/tests/ (1 files)",
+        "test/ (1 files)",
+        "unittest/test/ (1 files)",
+    )
     assert corpus.left_out == ("venv/ (1 files)",)

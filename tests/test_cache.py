@@ -55,12 +55,18 @@ def analysed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return paths
 
 
-def test_the_cache_lives_at_the_project_root_and_is_ignored_by_git(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cache_lives_at_the_project_root_and_is_ignored_by_git(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _check(capsys)
     cache = project / ".qemlflow-lint-cache"
     assert (cache / "cache.sqlite3").is_file()
     assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
-    assert (cache / "CACHEDIR.TAG").read_text(encoding="utf-8").startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    assert (
+        (cache / "CACHEDIR.TAG")
+        .read_text(encoding="utf-8")
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
 
 
 def test_an_unchanged_file_is_not_analysed_again(
@@ -165,9 +171,13 @@ def test_no_cache_writes_nothing(project: Path, capsys: pytest.CaptureFixture[st
 def test_two_runs_sharing_one_cache_are_both_correct(tmp_path: Path) -> None:
     project = _project(tmp_path, files=120)
     command = cli_command("check", "pkg", "--jobs", "1")
-    expected = subprocess.run(cli_command("check", "pkg", "--no-cache"), cwd=project, capture_output=True, text=True)
-    runs = [subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(2)]
+    expected = subprocess.run(
+        cli_command("check", "pkg", "--no-cache"), cwd=project, capture_output=True, text=True
+    )
+    runs = [
+        subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
     for process in runs:
         out, err = process.communicate(timeout=120)
         assert process.returncode == 1, err
@@ -180,8 +190,12 @@ def test_jobs_never_change_the_output(tmp_path: Path) -> None:
     project = _project(tmp_path, files=2 * runner.PARALLEL_THRESHOLD)
     (project / "pkg" / "mod007.py").write_text("def broken(:\n", encoding="utf-8")
     outputs = {
-        jobs: subprocess.run(cli_command("check", "pkg", "--no-cache", "--jobs", jobs),
-                             cwd=project, capture_output=True, text=True).stdout
+        jobs: subprocess.run(
+            cli_command("check", "pkg", "--no-cache", "--jobs", jobs),
+            cwd=project,
+            capture_output=True,
+            text=True,
+        ).stdout
         for jobs in ("1", "2", "3")
     }
     assert outputs["1"].count("\n") == 2 * runner.PARALLEL_THRESHOLD
@@ -191,8 +205,12 @@ def test_jobs_never_change_the_output(tmp_path: Path) -> None:
 def test_score_does_not_depend_on_jobs(tmp_path: Path) -> None:
     project = _project(tmp_path, files=2 * runner.PARALLEL_THRESHOLD)
     scores = {
-        jobs: subprocess.run(cli_command("score", "pkg", "--no-cache", "--format", "json", "--jobs", jobs),
-                             cwd=project, capture_output=True, text=True).stdout
+        jobs: subprocess.run(
+            cli_command("score", "pkg", "--no-cache", "--format", "json", "--jobs", jobs),
+            cwd=project,
+            capture_output=True,
+            text=True,
+        ).stdout
         for jobs in ("1", "2")
     }
     assert scores["1"] == scores["2"] and '"score"' in scores["1"]
@@ -203,14 +221,21 @@ def test_an_interrupted_run_leaves_no_traceback_and_a_sound_cache(tmp_path: Path
     big = "".join(f"def f{i}(x):\n    return x\n\n\n" for i in range(400))
     for path in (project / "pkg").glob("mod*.py"):
         path.write_text('"""Big."""\n' + big, encoding="utf-8")
-    process = subprocess.Popen(cli_command("check", "pkg", "--jobs", "2"), cwd=project,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        cli_command("check", "pkg", "--jobs", "2"),
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(1.0)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
     if process.returncode == 130:
         assert "interrupted" in err
     assert "Traceback" not in err
-    done = subprocess.run(cli_command("check", "pkg", "--jobs", "2"), cwd=project, capture_output=True, text=True)
+    done = subprocess.run(
+        cli_command("check", "pkg", "--jobs", "2"), cwd=project, capture_output=True, text=True
+    )
     assert done.returncode == 1 and "warning" not in done.stderr and "Traceback" not in done.stderr
     assert done.stdout.count("QF002") == 600 * 400

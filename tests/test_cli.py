@@ -30,7 +30,6 @@ QF001_TORCH = (
 )
 
 
-
 def _env(**changes: str) -> dict[str, str]:
     # Standard output buffered as for any user: no PYTHONUNBUFFERED from the test runner.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
@@ -94,10 +93,12 @@ def test_clean_code_prints_nothing_and_exits_0(tmp_path: Path) -> None:
         pytest.param(["check", "--select", "XYZ", "."], "unknown rule code 'XYZ'", id="bad-select-code"),
         pytest.param(["check", "--ignore", "E501", "."], "unknown rule code 'E501'", id="bad-ignore-code"),
         pytest.param(["check", "--heavy-modules", "no-such", "."], "'no-such'", id="bad-module-name"),
-        pytest.param(["check", "--max-module-lines", "0", "."], "must be a positive integer",
-                     id="bad-max-module-lines"),
-        pytest.param(["check", "--config", "missing.toml", "."], "missing.toml: cannot read",
-                     id="missing-config-file"),
+        pytest.param(
+            ["check", "--max-module-lines", "0", "."], "must be a positive integer", id="bad-max-module-lines"
+        ),
+        pytest.param(
+            ["check", "--config", "missing.toml", "."], "missing.toml: cannot read", id="missing-config-file"
+        ),
         pytest.param([], "COMMAND", id="no-command"),
     ],
 )
@@ -121,7 +122,12 @@ def test_directories_are_walked_in_sorted_order(project: Path, capsys: pytest.Ca
     code, lines = _check(capsys, ".")
     assert code == 1
     assert [path for path, _, _ in _reported(lines)] == [
-        "A.py", "a.py", "b.py", "pkg/x.py", "pkg/inner/y.py", "zeta/z.py",
+        "A.py",
+        "a.py",
+        "b.py",
+        "pkg/x.py",
+        "pkg/inner/y.py",
+        "zeta/z.py",
     ]
 
 
@@ -132,13 +138,16 @@ def test_a_file_named_twice_is_checked_once(project: Path, capsys: pytest.Captur
 
 
 def test_gitignore_in_the_tree_is_honoured(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_tree(project, {
-        ".gitignore": "generated/\n",
-        "generated/schema.py": HEAVY,
-        "src/.gitignore": "*_pb2.py\n",
-        "src/api_pb2.py": HEAVY,
-        "src/api.py": HEAVY,
-    })
+    write_tree(
+        project,
+        {
+            ".gitignore": "generated/\n",
+            "generated/schema.py": HEAVY,
+            "src/.gitignore": "*_pb2.py\n",
+            "src/api_pb2.py": HEAVY,
+            "src/api.py": HEAVY,
+        },
+    )
     _, lines = _check(capsys, ".")
     assert [path for path, _, _ in _reported(lines)] == ["src/api.py"]
 
@@ -153,18 +162,23 @@ def test_gitignore_above_the_checked_folder_is_honoured_in_a_git_repository(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (project / ".git").mkdir()
-    write_tree(project, {".gitignore": "src/generated/\n", "src/generated/schema.py": HEAVY, "src/api.py": HEAVY})
+    write_tree(
+        project, {".gitignore": "src/generated/\n", "src/generated/schema.py": HEAVY, "src/api.py": HEAVY}
+    )
     _, lines = _check(capsys, "src")
     assert [path for path, _, _ in _reported(lines)] == ["src/api.py"]
 
 
 def test_exclude_takes_gitignore_style_patterns(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_tree(project, {
-        "legacy/old.py": HEAVY,
-        "src/legacy_tools.py": HEAVY,
-        "src/deep/model_old.py": HEAVY,
-        "src/model.py": HEAVY,
-    })
+    write_tree(
+        project,
+        {
+            "legacy/old.py": HEAVY,
+            "src/legacy_tools.py": HEAVY,
+            "src/deep/model_old.py": HEAVY,
+            "src/model.py": HEAVY,
+        },
+    )
     _, lines = _check(capsys, "--exclude", "legacy/,*_old.py", ".")
     assert [path for path, _, _ in _reported(lines)] == ["src/legacy_tools.py", "src/model.py"]
 
@@ -173,20 +187,26 @@ def test_exclude_takes_gitignore_style_patterns(project: Path, capsys: pytest.Ca
     ("options", "checked"),
     [
         pytest.param([], ["src/gen_old.py", "src/model.py"], id="exclude-in-pyproject"),
-        pytest.param(["--exclude", "*_old.py"], ["legacy/old.py", "src/model.py"],
-                     id="exclude-replaces-the-configured-patterns"),
+        pytest.param(
+            ["--exclude", "*_old.py"],
+            ["legacy/old.py", "src/model.py"],
+            id="exclude-replaces-the-configured-patterns",
+        ),
         pytest.param(["--extend-exclude", "*_old.py"], ["src/model.py"], id="extend-exclude-adds-to-them"),
     ],
 )
 def test_exclude_flags_replace_or_extend_the_configured_excludes(
     project: Path, capsys: pytest.CaptureFixture[str], options: list[str], checked: list[str]
 ) -> None:
-    write_tree(project, {
-        "pyproject.toml": '[tool.qemlflow-lint]\nexclude = ["legacy/"]\n',
-        "legacy/old.py": HEAVY,
-        "src/gen_old.py": HEAVY,
-        "src/model.py": HEAVY,
-    })
+    write_tree(
+        project,
+        {
+            "pyproject.toml": '[tool.qemlflow-lint]\nexclude = ["legacy/"]\n',
+            "legacy/old.py": HEAVY,
+            "src/gen_old.py": HEAVY,
+            "src/model.py": HEAVY,
+        },
+    )
     _, lines = _check(capsys, *options, ".")
     assert [path for path, _, _ in _reported(lines)] == checked
 
@@ -194,10 +214,21 @@ def test_exclude_flags_replace_or_extend_the_configured_excludes(
 def test_default_excludes_and_virtual_environments_are_skipped(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    skipped = [".git/hooks/x.py", "build/lib/x.py", "__pycache__/x.py", ".tox/py/x.py", "dist/x.py",
-               "node_modules/x.py", ".venv/x.py", "env/lib/x.py", "conda/lib/x.py"]
+    skipped = [
+        ".git/hooks/x.py",
+        "build/lib/x.py",
+        "__pycache__/x.py",
+        ".tox/py/x.py",
+        "dist/x.py",
+        "node_modules/x.py",
+        ".venv/x.py",
+        "env/lib/x.py",
+        "conda/lib/x.py",
+    ]
     write_tree(project, {name: HEAVY for name in skipped})
-    write_tree(project, {"env/pyvenv.cfg": "home = /usr\n", "conda/conda-meta/history": "", "src/kept.py": HEAVY})
+    write_tree(
+        project, {"env/pyvenv.cfg": "home = /usr\n", "conda/conda-meta/history": "", "src/kept.py": HEAVY}
+    )
     _, lines = _check(capsys, ".")
     assert [path for path, _, _ in _reported(lines)] == ["src/kept.py"]
 
@@ -221,9 +252,14 @@ def test_configured_excludes_apply_to_files_named_explicitly(
     project: Path, capsys: pytest.CaptureFixture[str], options: list[str]
 ) -> None:
     # As in flake8: pre-commit passes every changed file by name, and excludes must still hold.
-    write_tree(project, {
-        "qf.toml": '[tool.qemlflow-lint]\nexclude = ["legacy.py"]\n', "legacy.py": HEAVY, "kept.py": HEAVY,
-    })
+    write_tree(
+        project,
+        {
+            "qf.toml": '[tool.qemlflow-lint]\nexclude = ["legacy.py"]\n',
+            "legacy.py": HEAVY,
+            "kept.py": HEAVY,
+        },
+    )
     _, lines = _check(capsys, *options, "legacy.py", "kept.py")
     assert [path for path, _, _ in _reported(lines)] == ["kept.py"]
 
@@ -231,11 +267,25 @@ def test_configured_excludes_apply_to_files_named_explicitly(
 def test_force_exclude_applies_default_excludes_and_gitignore_to_named_files(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_tree(project, {
-        "build/gen.py": HEAVY, "legacy.py": HEAVY, ".gitignore": "ignored.py\n", "ignored.py": HEAVY, "kept.py": HEAVY,
-    })
+    write_tree(
+        project,
+        {
+            "build/gen.py": HEAVY,
+            "legacy.py": HEAVY,
+            ".gitignore": "ignored.py\n",
+            "ignored.py": HEAVY,
+            "kept.py": HEAVY,
+        },
+    )
     _, lines = _check(
-        capsys, "--force-exclude", "--exclude", "legacy.py", "build/gen.py", "legacy.py", "ignored.py", "kept.py"
+        capsys,
+        "--force-exclude",
+        "--exclude",
+        "legacy.py",
+        "build/gen.py",
+        "legacy.py",
+        "ignored.py",
+        "kept.py",
     )
     assert [path for path, _, _ in _reported(lines)] == ["kept.py"]
 
@@ -283,9 +333,13 @@ def _all_but(code: str) -> list[str]:
         pytest.param(["--ignore", "QF0"], [], id="ignore-by-prefix"),
         pytest.param(["--select", "QF001", "--ignore", "QF001"], [], id="ignore-wins-a-tie"),
         pytest.param(["--select", "QF001", "--ignore", "QF0"], ["QF001"], id="longer-select-prefix-wins"),
-        pytest.param(["--select", "QF", "--ignore", "QF002"], _all_but("QF002"), id="longer-ignore-prefix-wins"),
+        pytest.param(
+            ["--select", "QF", "--ignore", "QF002"], _all_but("QF002"), id="longer-ignore-prefix-wins"
+        ),
         pytest.param(["--select", "QF001,QF002"], ["QF001", "QF002"], id="comma-separated-list"),
-        pytest.param(["--select", "QF001", "--extend-select", "QF004"], ["QF001", "QF004"], id="extend-select-adds"),
+        pytest.param(
+            ["--select", "QF001", "--extend-select", "QF004"], ["QF001", "QF004"], id="extend-select-adds"
+        ),
     ],
 )
 def test_select_and_ignore(
@@ -328,15 +382,18 @@ def test_heavy_module_options(
         pytest.param("import torch  # noqa:QF002\n", [1], id="noqa-for-another-code-does-not-suppress"),
         pytest.param("import torch\nx = 1  # noqa\n", [1], id="noqa-covers-only-its-own-line"),
         pytest.param(
-            "from torch import nn, \\\n    optim  # noqa: QF001\n", [],
+            "from torch import nn, \\\n    optim  # noqa: QF001\n",
+            [],
             id="noqa-at-the-end-of-a-backslash-continued-statement-covers-its-first-line",
         ),
         pytest.param(
-            'def f(x): return """\n  text\n"""  # noqa: QF002\n', [],
+            'def f(x): return """\n  text\n"""  # noqa: QF002\n',
+            [],
             id="noqa-after-a-multi-line-string-covers-the-statement-start",
         ),
         pytest.param(
-            "from torch import (\n    nn,\n)  # noqa: QF001\n", [1],
+            "from torch import (\n    nn,\n)  # noqa: QF001\n",
+            [1],
             id="noqa-after-a-closing-bracket-covers-only-its-own-line-as-in-flake8",
         ),
         pytest.param("# flake8: noqa\nimport torch\ndef f(x): ...\n", [], id="file-level-flake8-noqa"),
@@ -352,7 +409,13 @@ def test_noqa_comments(
 
 
 def test_disable_noqa_reports_suppressed_findings(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_tree(project, {"mod.py": "import torch  # noqa\nimport pandas  # noqa: QF001\n", "all.py": "# flake8: noqa\nimport torch\n"})
+    write_tree(
+        project,
+        {
+            "mod.py": "import torch  # noqa\nimport pandas  # noqa: QF001\n",
+            "all.py": "# flake8: noqa\nimport torch\n",
+        },
+    )
     code, lines = _check(capsys, "--select", "QF001", "--disable-noqa", "mod.py", "all.py")
     assert _reported(lines) == [("mod.py", 1, "QF001"), ("mod.py", 2, "QF001"), ("all.py", 2, "QF001")]
     assert code == 1
@@ -413,8 +476,12 @@ def many_findings(tmp_path: Path) -> Path:
 def test_check_piped_into_head_stops_quietly(many_findings: Path) -> None:
     command = shlex.join(cli_command("check", "many.py"))
     done = subprocess.run(
-        ["bash", "-c", f"set +o pipefail; {command} | head -1; echo \"exit=${{PIPESTATUS[0]}}\""],
-        capture_output=True, text=True, cwd=many_findings, env=_env(), timeout=120,
+        ["bash", "-c", f'set +o pipefail; {command} | head -1; echo "exit=${{PIPESTATUS[0]}}"'],
+        capture_output=True,
+        text=True,
+        cwd=many_findings,
+        env=_env(),
+        timeout=120,
     )
     assert done.stdout.splitlines() == [
         "many.py:1:1: QF002 public function 'f0' is missing type annotations: x, return",
@@ -430,8 +497,13 @@ def test_check_into_an_already_closed_pipe_stops_quietly(tmp_path: Path) -> None
     os.close(reader)
     try:
         done = subprocess.run(
-            cli_command("check", "mod.py"), stdout=writer, stderr=subprocess.PIPE, text=True,
-            cwd=tmp_path, env=_env(), timeout=120,
+            cli_command("check", "mod.py"),
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            env=_env(),
+            timeout=120,
         )
     finally:
         os.close(writer)
@@ -473,7 +545,8 @@ def test_rules_as_markdown_is_a_table(capsys: pytest.CaptureFixture[str]) -> Non
     expected = [
         f"| {code} | `{symbol}` | "
         + ("CLI only" if pylint_id == "CLI-only" else pylint_id)
-        + (f" `{pylint_symbol}`" if pylint_symbol != symbol else "") + " |"
+        + (f" `{pylint_symbol}`" if pylint_symbol != symbol else "")
+        + " |"
         for code, (symbol, pylint_id, pylint_symbol) in RULES.items()
     ]
     assert [line[: len(start)] for line, start in zip(lines[2:], expected)] == expected
@@ -494,8 +567,10 @@ def test_explain_prints_the_rule_documentation(
     assert main(["explain", name]) == 0
     text = capsys.readouterr().out
     assert text.startswith(heading + "\n")
-    positions = [text.index(f"## {section}") for section in
-                 ("What it does", "Why is this bad?", "Example", "Use instead", "Options")]
+    positions = [
+        text.index(f"## {section}")
+        for section in ("What it does", "Why is this bad?", "Example", "Use instead", "Options")
+    ]
     assert positions == sorted(positions)
 
 
@@ -528,5 +603,9 @@ def test_python_m_and_the_console_script_behave_the_same(tmp_path: Path) -> None
     console = subprocess.run(
         [script, *args], capture_output=True, text=True, cwd=tmp_path, env=_env(), timeout=120
     )
-    assert (module.returncode, module.stdout, module.stderr) == (console.returncode, console.stdout, console.stderr)
+    assert (module.returncode, module.stdout, module.stderr) == (
+        console.returncode,
+        console.stdout,
+        console.stderr,
+    )
     assert module.returncode == 1 and len(module.stdout.splitlines()) == 3

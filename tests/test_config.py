@@ -149,8 +149,14 @@ def test_pylint_options_override_pyproject_for_pylint_only(tmp_path: Path) -> No
         """,
     )
     command = [
-        sys.executable, "-m", "pylint", "--load-plugins=qemlflow_lint.pylint_plugin",
-        "--disable=all", "--enable=qemlflow-lint", "--score=n", "pkg/mod.py",
+        sys.executable,
+        "-m",
+        "pylint",
+        "--load-plugins=qemlflow_lint.pylint_plugin",
+        "--disable=all",
+        "--enable=qemlflow-lint",
+        "--score=n",
+        "pkg/mod.py",
     ]
     done = subprocess.run(command, cwd=project, capture_output=True, text=True)
     assert "QF001 heavy module 'json'" in done.stdout and "'torch'" not in done.stdout, done.stdout
@@ -166,27 +172,40 @@ def test_cli_flags_override_pyproject(tmp_path: Path) -> None:
 def test_config_file_option_replaces_discovery_in_every_front_end(tmp_path: Path) -> None:
     project = _project(tmp_path, '[tool.qemlflow-lint]\nselect = ["QF001"]\n')
     (project / "lint.toml").write_text('[tool.qemlflow-lint]\nselect = ["QF002"]\n', encoding="utf-8")
-    options = {"cli": "--config=lint.toml", "flake8": "--qf-config=lint.toml", "pylint": "--qf-config=lint.toml"}
+    options = {
+        "cli": "--config=lint.toml",
+        "flake8": "--qf-config=lint.toml",
+        "pylint": "--qf-config=lint.toml",
+    }
     for name, run in FRONT_ENDS.items():
         rows: list[Reported] = run(["pkg/mod.py"], options[name], cwd=project)
         assert [(r.line, r.code) for r in rows] == [(6, "QF002")], name
 
 
 MISTAKES = [
-    pytest.param("heavy_modules = ['x']", "unknown key 'heavy_modules' — did you mean 'heavy-modules'?",
-                 id="unknown-key-with-suggestion"),
-    pytest.param("max-module-lines = 'many'", "'max-module-lines' must be a positive integer, got a string",
-                 id="wrong-type"),
+    pytest.param(
+        "heavy_modules = ['x']",
+        "unknown key 'heavy_modules' — did you mean 'heavy-modules'?",
+        id="unknown-key-with-suggestion",
+    ),
+    pytest.param(
+        "max-module-lines = 'many'",
+        "'max-module-lines' must be a positive integer, got a string",
+        id="wrong-type",
+    ),
     pytest.param("select = ['QF999']", "'select' has unknown rule code 'QF999'", id="unknown-rule-code"),
-    pytest.param("per-file-ignores = { '[abc' = ['QF001'] }", "'per-file-ignores' has a bad pattern",
-                 id="bad-glob"),
+    pytest.param(
+        "per-file-ignores = { '[abc' = ['QF001'] }", "'per-file-ignores' has a bad pattern", id="bad-glob"
+    ),
     pytest.param("select = 'QF001", "invalid TOML", id="invalid-toml"),
     pytest.param("exclude = [1, 2]", "'exclude' must be a list of strings, got a list", id="list-of-numbers"),
 ]
 
 
 @pytest.mark.parametrize(("line", "message"), MISTAKES)
-def test_configuration_mistakes_are_one_line_errors_in_the_cli(tmp_path: Path, line: str, message: str) -> None:
+def test_configuration_mistakes_are_one_line_errors_in_the_cli(
+    tmp_path: Path, line: str, message: str
+) -> None:
     project = _project(tmp_path, f"[tool.qemlflow-lint]\n{line}\n")
     done = subprocess.run(cli_command("check", "pkg"), cwd=project, capture_output=True, text=True)
     assert done.returncode == 2
@@ -197,16 +216,30 @@ def test_configuration_mistakes_are_one_line_errors_in_the_cli(tmp_path: Path, l
 
 
 @pytest.mark.parametrize(("line", "message"), MISTAKES[:2])
-def test_configuration_mistakes_fail_flake8_and_pylint_loudly(tmp_path: Path, line: str, message: str) -> None:
+def test_configuration_mistakes_fail_flake8_and_pylint_loudly(
+    tmp_path: Path, line: str, message: str
+) -> None:
     project = _project(tmp_path, f"[tool.qemlflow-lint]\n{line}\n")
     flake8 = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select", "QF", "pkg/mod.py"], cwd=project, capture_output=True, text=True
+        [sys.executable, "-m", "flake8", "--select", "QF", "pkg/mod.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     assert flake8.returncode == 1 and "QF000 configuration error: pyproject.toml" in flake8.stdout
     assert message in flake8.stdout
     pylint = subprocess.run(
-        [sys.executable, "-m", "pylint", "--load-plugins=qemlflow_lint.pylint_plugin", "--score=n", "pkg/mod.py"],
-        cwd=project, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pylint",
+            "--load-plugins=qemlflow_lint.pylint_plugin",
+            "--score=n",
+            "pkg/mod.py",
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     assert pylint.returncode & 1, "a fatal message makes pylint exit with bit 1 set"
     assert "F7700" in pylint.stdout and message in pylint.stdout
@@ -221,10 +254,14 @@ def test_config_command_shows_values_and_where_they_came_from(tmp_path: Path) ->
     lines = done.stdout.splitlines()
     assert lines[0].startswith("# configuration file:") and "pyproject.toml" in lines[0]
     assert 'select = ["QF001"]  # from pyproject.toml [tool.qemlflow-lint]' in lines
-    assert 'max-module-lines = 500  # from pyproject.toml [tool.qemlflow-lint]' in lines
+    assert "max-module-lines = 500  # from pyproject.toml [tool.qemlflow-lint]" in lines
     assert 'ignore = ["QF002"]  # from command line' in lines
     assert any(line.startswith("heavy-modules = [") and line.endswith("# from default") for line in lines)
-    as_json = subprocess.run(cli_command("config", "pkg", "--format", "json"), cwd=project,
-                             capture_output=True, text=True)
+    as_json = subprocess.run(
+        cli_command("config", "pkg", "--format", "json"), cwd=project, capture_output=True, text=True
+    )
     payload = json.loads(as_json.stdout)
-    assert payload["values"]["max-module-lines"] == {"value": 500, "from": "pyproject.toml [tool.qemlflow-lint]"}
+    assert payload["values"]["max-module-lines"] == {
+        "value": 500,
+        "from": "pyproject.toml [tool.qemlflow-lint]",
+    }

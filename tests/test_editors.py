@@ -63,7 +63,10 @@ EDITED_TEXT = textwrap.dedent(
 PYLINT_IDS = {"QF001": "W7701", "QF002": "C7702", "QF006": "W7706"}
 PYLINT_ARGS = ["--load-plugins=qemlflow_lint.pylint_plugin", "--disable=all", f"--enable={PYLINT_SYMBOLS}"]
 #: Every built-in pylsp linter, all off: each test turns on the one it is about.
-LINTERS_OFF = {name: {"enabled": False} for name in ("pycodestyle", "pyflakes", "mccabe", "pydocstyle", "pylint", "flake8")}
+LINTERS_OFF = {
+    name: {"enabled": False}
+    for name in ("pycodestyle", "pyflakes", "mccabe", "pydocstyle", "pylint", "flake8")
+}
 _QF_CODE = re.compile(r"\bQF\d{3}\b")
 
 
@@ -87,7 +90,10 @@ def project(tmp_path: Path) -> Path:
 
 def _expected(root: Path, text: str) -> List[Tuple[int, str, str]]:
     """``(0-based line, code, message)`` as the CLI reports ``text``."""
-    return [(r.line - 1, r.code, r.message) for r in run_cli(["-"], "--stdin-filename", MODULE, stdin=text, cwd=root)]
+    return [
+        (r.line - 1, r.code, r.message)
+        for r in run_cli(["-"], "--stdin-filename", MODULE, stdin=text, cwd=root)
+    ]
 
 
 @pytest.fixture
@@ -104,9 +110,14 @@ def pylsp(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
     """pylsp on stdio, initialised with ``project`` as its root; shut down after the test."""
     log = tmp_path_factory.mktemp("pylsp") / "stderr.log"
     with LanguageServer([sys.executable, "-m", "pylsp"], project, log) as server:
-        result = server.request("initialize", {
-            "processId": os.getpid(), "rootUri": project.as_uri(), "capabilities": {},
-        })
+        result = server.request(
+            "initialize",
+            {
+                "processId": os.getpid(),
+                "rootUri": project.as_uri(),
+                "capabilities": {},
+            },
+        )
         assert result["serverInfo"]["name"] == "pylsp"
         server.notify("initialized", {})
         yield server
@@ -121,17 +132,24 @@ def _configure(server: LanguageServer, **plugins: Dict[str, Any]) -> None:
 
 def _open(server: LanguageServer, root: Path) -> str:
     uri = (root / MODULE).as_uri()
-    server.notify("textDocument/didOpen", {
-        "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": SAVED_TEXT},
-    })
+    server.notify(
+        "textDocument/didOpen",
+        {
+            "textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": SAVED_TEXT},
+        },
+    )
     return uri
 
 
 def _edit(server: LanguageServer, uri: str) -> None:
     """Replace the whole buffer with EDITED_TEXT (version 2) without saving."""
-    server.notify("textDocument/didChange", {
-        "textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": EDITED_TEXT}],
-    })
+    server.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"text": EDITED_TEXT}],
+        },
+    )
 
 
 def _ours(diagnostics: List[Dict[str, Any]], text: str, source: str) -> List[Tuple[int, str, str]]:
@@ -265,7 +283,12 @@ def test_flake8_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: 
 @pytest.mark.parametrize("text, codes", [(CLEAN_TEXT, []), (DIRTY_TEXT, DIRTY_CODES)], ids=["clean", "dirty"])
 def test_pylint_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: List[str]) -> None:
     _write_package(tmp_path, text)
-    pylint = [_script("pylint"), "--rcfile=/dev/null" if os.name != "nt" else "--rcfile=NUL", "--persistent=n", *PYLINT_ARGS]
+    pylint = [
+        _script("pylint"),
+        "--rcfile=/dev/null" if os.name != "nt" else "--rcfile=NUL",
+        "--persistent=n",
+        *PYLINT_ARGS,
+    ]
 
     # pylsp's default: JSON from the saved file; one stray line and json.loads fails.
     as_json = _run(tmp_path, [*pylint, "-f", "json", MODULE])
@@ -306,8 +329,10 @@ def test_flake8_prefix_trap_and_its_fixes(tmp_path: Path, section: str) -> None:
 
 def test_pylint_import_outside_toplevel_conflicts_with_qf001_and_how_to_settle_it(tmp_path: Path) -> None:
     # QF001's fix, a function-level import, is what pylint's C0415 reports.
-    _write_package(tmp_path, textwrap.dedent(
-        '''\
+    _write_package(
+        tmp_path,
+        textwrap.dedent(
+            '''\
         """Fits the model."""
 
 
@@ -317,17 +342,28 @@ def test_pylint_import_outside_toplevel_conflicts_with_qf001_and_how_to_settle_i
             from torch import nn
             return nn.Linear(len(data), 1), torch
         '''
-    ))
-    pylint = [_script("pylint"), "--rcfile=/dev/null" if os.name != "nt" else "--rcfile=NUL", "--persistent=n",
-              "--score=n", "--load-plugins=qemlflow_lint.pylint_plugin", "--disable=all",
-              f"--enable={PYLINT_SYMBOLS},import-outside-toplevel", "--msg-template={line}:{msg_id}:{msg}"]
+        ),
+    )
+    pylint = [
+        _script("pylint"),
+        "--rcfile=/dev/null" if os.name != "nt" else "--rcfile=NUL",
+        "--persistent=n",
+        "--score=n",
+        "--load-plugins=qemlflow_lint.pylint_plugin",
+        "--disable=all",
+        f"--enable={PYLINT_SYMBOLS},import-outside-toplevel",
+        "--msg-template={line}:{msg_id}:{msg}",
+    ]
 
     def reported(*extra: str) -> List[str]:
         done = _run(tmp_path, [*pylint, *extra, MODULE])
         assert done.returncode & 32 == 0, done.stderr
         return [line for line in done.stdout.splitlines() if not line.startswith("*")]
 
-    assert reported() == ["6:C0415:Import outside toplevel (torch)", "7:C0415:Import outside toplevel (torch.nn)"]
+    assert reported() == [
+        "6:C0415:Import outside toplevel (torch)",
+        "7:C0415:Import outside toplevel (torch.nn)",
+    ]
     assert reported("--disable=import-outside-toplevel") == []
     # `allow-any-import-level` compares whole module names: a submodule needs its own entry.
     assert reported("--allow-any-import-level=torch") == ["7:C0415:Import outside toplevel (torch.nn)"]

@@ -48,7 +48,7 @@ def test_qf001_counts_one_unit_per_checked_module(path: str, units: int) -> None
     assert [f.code for f in result.findings if f.code == "QF001"] == ["QF001"] * units
 
 
-PUBLIC_DEFS = '''\
+PUBLIC_DEFS = """\
 from typing import no_type_check, overload
 
 def public(x): ...
@@ -71,7 +71,7 @@ def conv(x): return x
 @no_type_check
 def loose(x): ...
 async def fetch(url): ...
-'''
+"""
 
 
 def test_qf002_counts_every_public_def_but_not_overload_implementations() -> None:
@@ -178,7 +178,9 @@ def test_nesting_below_the_limits_is_analysed_normally() -> None:
         pytest.param(("QF",), ("QF002",), EVERY_RULE - {"QF002"}, id="ignore-by-code"),
         pytest.param(("QF",), ("QF0",), PROJECT_RULES, id="ignore-by-prefix"),
         pytest.param(("QF001",), ("QF0",), {"QF001"}, id="longer-select-beats-shorter-ignore"),
-        pytest.param(("QF0",), ("QF001",), PER_FILE_RULES - {"QF001"}, id="longer-ignore-beats-shorter-select"),
+        pytest.param(
+            ("QF0",), ("QF001",), PER_FILE_RULES - {"QF001"}, id="longer-ignore-beats-shorter-select"
+        ),
         pytest.param(("QF001",), ("QF001",), set(), id="ignore-wins-a-tie"),
         pytest.param((), (), set(), id="empty-select-runs-nothing"),
     ],
@@ -277,7 +279,9 @@ def test_module_name_for(package_tree: Path, relative: str, module: str) -> None
         pytest.param("torchvision", ["torch"], None, id="a-longer-name-is-not-a-submodule"),
         pytest.param("tor", ["torch"], None, id="a-shorter-name-is-not-the-module"),
         pytest.param("scipy.stats.norm", ["scipy", "scipy.stats"], "scipy.stats", id="longest-wins"),
-        pytest.param("scipy.stats.norm", ["scipy.stats", "scipy"], "scipy.stats", id="longest-wins-in-any-order"),
+        pytest.param(
+            "scipy.stats.norm", ["scipy.stats", "scipy"], "scipy.stats", id="longest-wins-in-any-order"
+        ),
         pytest.param("scipy.linalg", ["scipy.stats", "scipy"], "scipy", id="falls-back-to-the-parent"),
         pytest.param("numpy", [], None, id="empty-list"),
     ],

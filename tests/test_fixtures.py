@@ -56,7 +56,9 @@ def _per_file(rows: list[Reported]) -> list[Reported]:
 
 
 def test_front_ends_agree_on_line_column_and_code(reported: dict[str, list[Reported]]) -> None:
-    positions = {name: [(r.path, r.line, r.col, r.code) for r in _per_file(rows)] for name, rows in reported.items()}
+    positions = {
+        name: [(r.path, r.line, r.col, r.code) for r in _per_file(rows)] for name, rows in reported.items()
+    }
     assert positions["flake8"] == positions["cli"]
     assert positions["pylint"] == positions["cli"]
 

@@ -54,7 +54,6 @@ def _result(text: str, path: str = "pkg/mod.py") -> FileResult:
     return analyse_source(text, path, Settings())
 
 
-
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty project folder that is also the working directory."""
@@ -141,8 +140,11 @@ def _fingerprints(format_name: str, results: Sequence[FileResult]) -> list[tuple
     output = json.loads(RENDERERS[format_name](results))
     if format_name == "sarif":
         return [
-            (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
-             r["partialFingerprints"][sarif.FINGERPRINT_KEY])
+            (
+                r["ruleId"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                r["partialFingerprints"][sarif.FINGERPRINT_KEY],
+            )
             for r in output["runs"][0]["results"]
         ]
     if format_name == "gitlab":
@@ -203,13 +205,21 @@ def test_json_lists_findings_in_a_stable_order_with_one_based_columns() -> None:
     results = [_result(TWIN_HANDLERS), _result(HEAVY, "a.py")]
     rows = json.loads(json_format.render(results))
     assert [(r["path"], r["line"], r["column"], r["code"]) for r in rows] == [
-        ("pkg/mod.py", 8, 5, "QF004"), ("pkg/mod.py", 8, 5, "QF007"),
-        ("pkg/mod.py", 12, 5, "QF004"), ("pkg/mod.py", 12, 5, "QF007"),
+        ("pkg/mod.py", 8, 5, "QF004"),
+        ("pkg/mod.py", 8, 5, "QF007"),
+        ("pkg/mod.py", 12, 5, "QF004"),
+        ("pkg/mod.py", 12, 5, "QF007"),
         ("a.py", 2, 1, "QF001"),
     ]
     assert rows[0] == {
-        "path": "pkg/mod.py", "line": 8, "column": 5, "code": "QF004", "symbol": "bare-except",
-        "message": rows[0]["message"], "scope": "load", "fingerprint": rows[0]["fingerprint"],
+        "path": "pkg/mod.py",
+        "line": 8,
+        "column": 5,
+        "code": "QF004",
+        "symbol": "bare-except",
+        "message": rows[0]["message"],
+        "scope": "load",
+        "fingerprint": rows[0]["fingerprint"],
     }
     assert rows[0]["message"].startswith("bare `except:`")
     assert json_format.render([]) == "[]\n"
@@ -230,7 +240,10 @@ def test_github_annotations_escape_messages_and_properties() -> None:
 def test_github_annotation_levels() -> None:
     output = github.render([_result(HEAVY + "def f(x): ...\n"), _result(SYNTAX_ERROR, "bad.py")])
     assert [line.split(" ", 1)[0] for line in output.splitlines()] == [
-        "::warning", "::notice", "::notice", "::error",
+        "::warning",
+        "::notice",
+        "::notice",
+        "::error",
     ]
     assert output.splitlines()[-1] == (
         "::error file=bad.py,line=2,col=7,title=QF000 unreadable-file::syntax error: invalid syntax"
@@ -249,7 +262,7 @@ def test_github_summary_counts_findings_per_rule_and_lists_the_worst_files() -> 
     assert "**7 findings** in 2 of 3 files." in lines
     assert "| QF004 `bare-except` | 2 | 1 |" in lines
     assert "| QF001 `heavy-top-level-import` | 1 | 1 |" in lines
-    worst = lines[lines.index("### Files with the most findings"):]
+    worst = lines[lines.index("### Files with the most findings") :]
     assert worst[4:] == ["| `pkg/mod.py` | 4 |", "| `pkg/a\\|b.py` | 3 |"]
     assert github.summary_markdown([_result(CLEAN)]) == "## qemlflow-lint\n\nNo findings in 1 file.\n"
 
@@ -271,7 +284,9 @@ def test_junit_has_one_testcase_per_rule_failing_where_there_are_findings() -> N
     assert {case.get("classname") for case in cases} == {"qemlflow-lint"}
     failed = {case.get("name"): case.find("failure") for case in cases if case.find("failure") is not None}
     assert sorted(failed) == [
-        "QF001 heavy-top-level-import", "QF004 bare-except", "QF007 swallowed-exception",
+        "QF001 heavy-top-level-import",
+        "QF004 bare-except",
+        "QF007 swallowed-exception",
     ]
     qf004 = failed["QF004 bare-except"]
     assert qf004 is not None and qf004.get("message") == "2 findings"
@@ -305,17 +320,22 @@ def _qf000_rows(format_name: str, output: str) -> list[tuple[str, int]]:
         ],
         "json": lambda out: [(f["path"], f["line"]) for f in json.loads(out) if f["code"] == "QF000"],
         "sarif": lambda out: [
-            (r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-             r["locations"][0]["physicalLocation"]["region"]["startLine"])
-            for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "QF000" and r["level"] == "error"
+            (
+                r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            )
+            for r in json.loads(out)["runs"][0]["results"]
+            if r["ruleId"] == "QF000" and r["level"] == "error"
         ],
         "github": lambda out: [
             (line.split("file=")[1].split(",")[0], int(line.split("line=")[1].split(",")[0]))
-            for line in out.splitlines() if line.startswith("::error ") and "title=QF000 " in line
+            for line in out.splitlines()
+            if line.startswith("::error ") and "title=QF000 " in line
         ],
         "gitlab": lambda out: [
             (i["location"]["path"], i["location"]["lines"]["begin"])
-            for i in json.loads(out) if i["check_name"] == "QF000" and i["severity"] == "critical"
+            for i in json.loads(out)
+            if i["check_name"] == "QF000" and i["severity"] == "critical"
         ],
         "junit": lambda out: [
             (line.split(":")[0], int(line.split(":")[1]))

@@ -51,9 +51,12 @@ def test_every_front_end_agrees_on_generated_programs(sources: list[str]) -> Non
             name = f"case{index}.py"
             (root / name).write_text(source, encoding="utf-8")
             names.append(name)
-        reported = {front_end: _comparable(run(names, "--no-cache", cwd=root) if front_end == "cli"
-                                           else run(names, cwd=root))
-                    for front_end, run in FRONT_ENDS.items()}
+        reported = {
+            front_end: _comparable(
+                run(names, "--no-cache", cwd=root) if front_end == "cli" else run(names, cwd=root)
+            )
+            for front_end, run in FRONT_ENDS.items()
+        }
     cli = reported["cli"]
     for name in names:
         if any(code == "QF000" for _, _, code in cli.get(name, [])):
@@ -63,6 +66,8 @@ def test_every_front_end_agrees_on_generated_programs(sources: list[str]) -> Non
         assert reported["pylint"].get(name, []) == expected, name
 
 
-@pytest.mark.parametrize("source", ["", "\n", "#", "x = 1 + \\\n2\n", "pass", "x = (\n1)\n", "if 1:\n  pass\n"])
+@pytest.mark.parametrize(
+    "source", ["", "\n", "#", "x = 1 + \\\n2\n", "pass", "x = (\n1)\n", "if 1:\n  pass\n"]
+)
 def test_tiny_programs(source: str) -> None:
     assert analyse_source(source, "tiny.py", Settings()).ok

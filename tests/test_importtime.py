@@ -107,7 +107,6 @@ PROJECT = {
 }
 
 
-
 @dataclass(frozen=True)
 class Workspace:
     """The third-party folder (on PYTHONPATH) and the project folder (the working directory)."""
@@ -165,8 +164,9 @@ def test_check_reports_the_chains_and_the_cycle_but_not_deferred_imports(workspa
 def failed_budget(workspace: Workspace) -> Tuple[int, Dict[str, object], str]:
     """``importtime app --format json --budget 0.01``, run once for several tests."""
     with workspace.entered():
-        code, out, err = _main("importtime", "app", "--runs", "2", "--format", "json", "--budget", "0.01",
-                               "--no-cache")
+        code, out, err = _main(
+            "importtime", "app", "--runs", "2", "--format", "json", "--budget", "0.01", "--no-cache"
+        )
     return code, json.loads(out), err
 
 
@@ -185,14 +185,18 @@ def test_importtime_attributes_slowdep_to_the_line_that_imports_it(workspace: Wo
     assert attributions[0].startswith("Heavy modules and costly (≥ 50 ms) third-party modules")
     assert re.fullmatch(r"  slowdep: heavy \(slowdep\), \d+\.\d ms cumulative", attributions[1])
     assert attributions[2] == "    app/models.py:3: import slowdep"
-    assert re.fullmatch(r"    deferring that line would save up to \d+\.\d ms \(1 module first loaded through it\)",
-                        attributions[3])
+    assert re.fullmatch(
+        r"    deferring that line would save up to \d+\.\d ms \(1 module first loaded through it\)",
+        attributions[3],
+    )
     # fastdep is heavy too, but app imports it inside plugins.load(): no statement to point at
     assert re.fullmatch(r"  fastdep: heavy \(fastdep\), \d+\.\d ms cumulative", attributions[4])
     assert attributions[5] == (
         "    app/__init__.py (app): (not an import-time statement: imported inside a function?)"
     )
-    assert re.fullmatch(r"PASS: app imports in 0\.1\d\d s \(median\), within the 30 s budget", blocks[3].strip())
+    assert re.fullmatch(
+        r"PASS: app imports in 0\.1\d\d s \(median\), within the 30 s budget", blocks[3].strip()
+    )
 
 
 def test_importtime_json_and_a_failed_budget(failed_budget: Tuple[int, Dict[str, object], str]) -> None:
@@ -208,13 +212,25 @@ def test_importtime_json_and_a_failed_budget(failed_budget: Tuple[int, Dict[str,
     assert isinstance(report["baseline_ms"], float) and report["baseline_ms"] > 0
     top = report["top_modules"]
     assert isinstance(top, list) and top[0]["module"] == "slowdep"
-    assert {m["module"] for m in top} >= {"app", "app.core", "app.models", "app.plugins", "slowdep", "fastdep"}
+    assert {m["module"] for m in top} >= {
+        "app",
+        "app.core",
+        "app.models",
+        "app.plugins",
+        "slowdep",
+        "fastdep",
+    }
     attributions = report["attributions"]
     assert isinstance(attributions, list)
     slowdep = attributions[0]
     assert slowdep["module"] == "slowdep" and slowdep["heavy"] == "slowdep"
     assert slowdep["imported_by"] == "app.models" and slowdep["via"] == "slowdep"
-    assert slowdep["statement"] == {"path": "app/models.py", "line": 3, "text": "import slowdep", "note": None}
+    assert slowdep["statement"] == {
+        "path": "app/models.py",
+        "line": 3,
+        "text": "import slowdep",
+        "note": None,
+    }
     assert slowdep["modules_loaded_through_it"] == 1
     assert slowdep["saving_up_to_ms"] >= SLEEP * 1000 * 0.95
     assert [a["module"] for a in attributions] == ["slowdep", "fastdep"]
@@ -226,8 +242,14 @@ def test_importtime_json_and_a_failed_budget(failed_budget: Tuple[int, Dict[str,
 
 def test_a_module_that_fails_to_import_is_one_line_and_exit_2(workspace: Workspace) -> None:
     env = dict(os.environ, PYTHONPATH=str(workspace.site))
-    done = subprocess.run(cli_command("importtime", "no_such_module", "--runs", "1", "--no-cache"),
-                          cwd=str(workspace.project), env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        cli_command("importtime", "no_such_module", "--runs", "1", "--no-cache"),
+        cwd=str(workspace.project),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.splitlines() == [
         f"qemlflow-lint: error: cannot import no_such_module with {cli_command()[0]}: "
@@ -295,7 +317,9 @@ import time:       300 |        420 | json
 """
     (json_record,) = parse_log(log)
     assert [(r.name, r.cached, r.cumulative_us) for r in json_record.children] == [
-        ("sys", True, 0), ("json.scanner", False, 120), ("json.scanner", True, 0),
+        ("sys", True, 0),
+        ("json.scanner", False, 120),
+        ("json.scanner", True, 0),
     ]
     assert list(loaded((json_record,))) == ["json", "json.scanner"]
 
@@ -359,8 +383,9 @@ import time:         5 |  {slow_us + 815:9d} | pkg
 
 
 def test_medians_subtract_the_bare_interpreter_and_skip_start_up_modules() -> None:
-    measurement = Measurement("pkg", tuple(parse_log(_run(us)) for us in (100_000, 300_000, 200_000)),
-                              (parse_log(BARE),) * 3)
+    measurement = Measurement(
+        "pkg", tuple(parse_log(_run(us)) for us in (100_000, 300_000, 200_000)), (parse_log(BARE),) * 3
+    )
     assert measurement.baseline_us == 500
     assert measurement.net_us == (100_815, 300_815, 200_815)
     assert measurement.median_us == 200_815
@@ -382,7 +407,8 @@ def test_attribution_reports_the_outermost_module_below_the_nearest_first_party_
     # cheap third-party modules are reported only when heavy; costly ones without being heavy
     found = attribute(measurement, origins, heavy_modules=["tinydep"], costly_us=50_000)
     assert [(a.module, a.heavy, a.importer, a.via) for a in found] == [
-        ("seaborn", "", "pkg.plots", "seaborn"), ("tinydep", "tinydep", "pkg.util", "tinydep"),
+        ("seaborn", "", "pkg.plots", "seaborn"),
+        ("tinydep", "tinydep", "pkg.util", "tinydep"),
     ]
 
 
@@ -390,7 +416,12 @@ def test_a_heavy_module_behind_a_cheap_package_is_reached_through_that_package()
     measurement = Measurement("pkg", (parse_log(_run(1_000)),), (parse_log(BARE),))
     origins = Origins(stdlib=frozenset(), first_party=frozenset({"pkg", "pkg.plots", "pkg.util"}))
     (found,) = attribute(measurement, origins, heavy_modules=["scipy"], costly_us=50_000)
-    assert (found.module, found.importer, found.via, found.saving_us) == ("scipy", "pkg.plots", "seaborn", 1_080)
+    assert (found.module, found.importer, found.via, found.saving_us) == (
+        "scipy",
+        "pkg.plots",
+        "seaborn",
+        1_080,
+    )
     # without any first-party module above it, there is no importer to name
     outside = Origins(stdlib=frozenset(), first_party=frozenset())
     (found,) = attribute(measurement, outside, heavy_modules=["scipy"], costly_us=50_000)
@@ -398,7 +429,9 @@ def test_a_heavy_module_behind_a_cheap_package_is_reached_through_that_package()
 
 
 def test_child_environment_puts_the_project_first_and_drops_the_profiling_variable() -> None:
-    env = child_environment(["/p", "/p/src"], {"PYTHONPATH": f"/site{os.pathsep}/p", "PYTHONPROFILEIMPORTTIME": "1"})
+    env = child_environment(
+        ["/p", "/p/src"], {"PYTHONPATH": f"/site{os.pathsep}/p", "PYTHONPROFILEIMPORTTIME": "1"}
+    )
     assert env == {"PYTHONPATH": os.pathsep.join(["/p", "/p/src", "/site"])}
 
 
@@ -408,8 +441,17 @@ def test_child_environment_puts_the_project_first_and_drops_the_profiling_variab
 def _calibrate(workspace: Workspace, folder: Path, *extra: str) -> Tuple[int, str]:
     folder.mkdir(exist_ok=True)
     with workspace.entered(folder):
-        code, out, err = _main("calibrate", "slowdep", "fastdep", "no_such_module", "--runs", "1",
-                               "--threshold-ms", "100", *extra)
+        code, out, err = _main(
+            "calibrate",
+            "slowdep",
+            "fastdep",
+            "no_such_module",
+            "--runs",
+            "1",
+            "--threshold-ms",
+            "100",
+            *extra,
+        )
     assert err == ""
     return code, out
 
@@ -419,8 +461,10 @@ def test_calibrate_lists_the_slow_module_and_proposes_it(workspace: Workspace, t
     assert code == 0
     table, proposal = out.split("\n\n")
     rows = table.splitlines()
-    assert rows[0] == "Import time of 3 modules (median of 1 run each, start-up subtracted; " \
+    assert (
+        rows[0] == "Import time of 3 modules (median of 1 run each, start-up subtracted; "
         f"Python {'.'.join(map(str, __import__('sys').version_info[:3]))}):"
+    )
     assert re.fullmatch(r"\s+1[45]\d\.\d  slowdep", rows[2]) and rows[3].endswith("  fastdep")
     assert rows[4] == "     failed  no_such_module: ModuleNotFoundError: No module named 'no_such_module'"
     assert proposal.splitlines()[1:] == ["[tool.qemlflow-lint]", 'extend-heavy-modules = ["slowdep"]']
@@ -468,7 +512,9 @@ def test_calibrate_write_edits_pyproject_and_keeps_every_other_byte(
 
 def test_with_heavy_modules_edits_minimally_or_refuses() -> None:
     crlf = '[tool.qemlflow-lint]\r\nselect = [\r\n  "QF",\r\n]\r\n\r\n# next table\r\n[tool.x]\r\n'
-    assert with_heavy_modules(crlf, ["a"]) == crlf.replace(']\r\n\r\n', ']\r\nextend-heavy-modules = ["a"]\r\n\r\n')
+    assert with_heavy_modules(crlf, ["a"]) == crlf.replace(
+        "]\r\n\r\n", ']\r\nextend-heavy-modules = ["a"]\r\n\r\n'
+    )
     assert with_heavy_modules("", ["a"]) == '[tool.qemlflow-lint]\nextend-heavy-modules = ["a"]\n'
     no_newline = "[tool.qemlflow-lint]\nselect = ['QF']"
     assert with_heavy_modules(no_newline, ["a"]) == no_newline + '\nextend-heavy-modules = ["a"]\n'
@@ -504,8 +550,7 @@ def test_new_heavy_modules_skip_what_the_heavy_list_already_covers() -> None:
 
 CALLS_PROJECT = {
     "pyproject.toml": (
-        "[tool.qemlflow-lint]\n"
-        'extend-heavy-modules = ["slowdep", "fastdep", "fakeheavy", "missingheavy"]\n'
+        '[tool.qemlflow-lint]\nextend-heavy-modules = ["slowdep", "fastdep", "fakeheavy", "missingheavy"]\n'
     ),
     "calls/__init__.py": (
         '"""Loads its dependencies with literal import calls."""\n'
@@ -550,13 +595,21 @@ def test_check_reports_import_calls_as_qf001_and_follows_them_for_qf101(calls_wo
         code, out, _ = _main("check", ".", "--no-cache", "--select", "QF001,QF101")
     assert code == 1
     lines = out.splitlines()
-    assert lines[0].startswith("calls/__init__.py:4:4: QF001 heavy module 'slowdep' imported at module import time")
-    assert lines[1] == ("calls/__init__.py:7:1: QF101 importing calls pulls in fastdep at import time: "
-                        "calls/__init__.py:7 → calls/extra.py:5 → fastdep")
-    assert lines[2].startswith("calls/extra.py:5:12: QF001 heavy module 'fastdep' imported at module import time")
+    assert lines[0].startswith(
+        "calls/__init__.py:4:4: QF001 heavy module 'slowdep' imported at module import time"
+    )
+    assert lines[1] == (
+        "calls/__init__.py:7:1: QF101 importing calls pulls in fastdep at import time: "
+        "calls/__init__.py:7 → calls/extra.py:5 → fastdep"
+    )
+    assert lines[2].startswith(
+        "calls/extra.py:5:12: QF001 heavy module 'fastdep' imported at module import time"
+    )
     assert lines[3].startswith("local/__init__.py:2:1: QF001 heavy module 'fakeheavy' imported")
-    assert lines[4].startswith("local/__init__.py:5:5: QF001 heavy module 'missingheavy' imported at module import "
-                               "time; an optional dependency still imports eagerly")
+    assert lines[4].startswith(
+        "local/__init__.py:5:5: QF001 heavy module 'missingheavy' imported at module import "
+        "time; an optional dependency still imports eagerly"
+    )
     assert len(lines) == 5
 
 
@@ -569,7 +622,10 @@ def test_importtime_blames_the_lines_of_import_calls(calls_workspace: Workspace)
     assert blamed["slowdep"]["statement"]["line"] == 4
     assert blamed["slowdep"]["cumulative_ms"] >= SLEEP * 1000 * 0.95
     assert blamed["fastdep"]["statement"] == {
-        "path": "calls/extra.py", "line": 5, "text": 'LOADED += [importlib.import_module("fastdep")]', "note": None,
+        "path": "calls/extra.py",
+        "line": 5,
+        "text": 'LOADED += [importlib.import_module("fastdep")]',
+        "note": None,
     }
 
 
@@ -584,6 +640,9 @@ def test_importtime_blames_heavy_modules_inside_the_project_and_says_when_an_imp
     fake = lines.index(next(line for line in lines if line.startswith("  fakeheavy: heavy (fakeheavy), ")))
     assert lines[fake + 1] == "    local/__init__.py:2: import fakeheavy"
     missing = next(line for line in lines if line.startswith("  missingheavy: "))
-    assert re.fullmatch(r"  missingheavy: heavy \(missingheavy\), its import failed \(tried and caught: "
-                        r"not installed\?\); the attempt took \d+\.\d ms", missing)
+    assert re.fullmatch(
+        r"  missingheavy: heavy \(missingheavy\), its import failed \(tried and caught: "
+        r"not installed\?\); the attempt took \d+\.\d ms",
+        missing,
+    )
     assert lines[lines.index(missing) + 1] == "    local/__init__.py:5: import missingheavy"

@@ -55,7 +55,9 @@ env_list = py
 deps = pytest
 commands = pytest {posargs}
 """
-BAD_MODELS = '"""Models."""\nimport torch\n\n\ndef fit(data):\n    """Fit."""\n    return torch.tensor(data)\n'
+BAD_MODELS = (
+    '"""Models."""\nimport torch\n\n\ndef fit(data):\n    """Fit."""\n    return torch.tensor(data)\n'
+)
 GOOD_MODELS = (
     '"""Models."""\n\n\ndef fit(data: list[float]) -> object:\n    """Fit."""\n'
     "    import torch\n\n    return torch.tensor(data)\n"
@@ -68,9 +70,12 @@ SAMPLE = {
     "pkg/io.py": '"""Reading files."""\n\n\ndef read(path: str) -> str:\n    """The text."""\n    return path\n',
 }
 WRITTEN = (
-    "pyproject.toml", ".flake8", "tox.ini", ".pre-commit-config.yaml", ".github/workflows/qemlflow-lint.yml",
+    "pyproject.toml",
+    ".flake8",
+    "tox.ini",
+    ".pre-commit-config.yaml",
+    ".github/workflows/qemlflow-lint.yml",
 )
-
 
 
 def _snapshot(root: Path) -> Dict[str, bytes]:
@@ -120,7 +125,11 @@ def test_init_sets_every_tool_up_and_keeps_the_projects_text(
     tox = configparser.RawConfigParser()
     tox.read_string(tox_ini)
     assert dict(tox["testenv"]) == {"deps": "pytest", "commands": "pytest {posargs}"}
-    assert tox["testenv:lint"]["commands"].split("\n") == ["", "flake8 --select QF {posargs:.}", "qemlflow-lint score"]
+    assert tox["testenv:lint"]["commands"].split("\n") == [
+        "",
+        "flake8 --select QF {posargs:.}",
+        "qemlflow-lint score",
+    ]
     assert tox["testenv:lint"]["deps"].strip() == f"qemlflow-lint[flake8]=={__version__}"
 
     flake8 = configparser.RawConfigParser()
@@ -139,7 +148,9 @@ def test_pre_commit_entry_uses_the_published_hooks_definitions(
     config = yaml.safe_load((sample / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     (repo,) = config["repos"]
     assert repo["repo"] == "local"
-    published = {hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))}
+    published = {
+        hook["id"]: hook for hook in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    }
     for hook in repo["hooks"]:
         assert hook["additional_dependencies"] == [f"qemlflow-lint=={__version__}"]
         expected = {k: v for k, v in published[hook["id"]].items() if k != "description"}
@@ -180,8 +191,14 @@ def test_dry_run_writes_nothing_and_prints_the_diff_that_init_applies(
         pytest.skip("git applies the diff")
     patched = tmp_path / "patched"
     shutil.copytree(sample, patched)
-    done = subprocess.run(["git", "apply", "--unsafe-paths", "-"], input=diff, text=True, cwd=patched,
-                          capture_output=True, timeout=60)
+    done = subprocess.run(
+        ["git", "apply", "--unsafe-paths", "-"],
+        input=diff,
+        text=True,
+        cwd=patched,
+        capture_output=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     _init(capsys, sample, "--fail-under", "75")
     assert _snapshot(patched) == _snapshot(sample)
@@ -196,7 +213,9 @@ def test_the_workflow_is_replaced_only_with_force(sample: Path, capsys: pytest.C
     assert ".github/workflows/qemlflow-lint.yml: unchanged — left: the file differs" in out
     assert "--force replaces it" in out
     code, out, _ = _init(capsys, sample, "--force")
-    assert (sample / ".github/workflows/qemlflow-lint.yml").read_text(encoding="utf-8") == setup_files.workflow()
+    assert (sample / ".github/workflows/qemlflow-lint.yml").read_text(
+        encoding="utf-8"
+    ) == setup_files.workflow()
     assert ".github/workflows/qemlflow-lint.yml: updated — replaced the workflow (--force)" in out
 
 
@@ -216,12 +235,15 @@ def test_existing_flake8_and_pylint_configuration_is_used_where_the_tools_read_i
     assert (tmp_path / "setup.cfg").read_bytes() == (setup_cfg + "extend-select = QF\r\n").encode()
     assert (tmp_path / "setup.cfg").stat().st_mode & 0o777 == 0o640
     assert (tmp_path / ".pylintrc").read_text(encoding="utf-8") == pylintrc.replace(
-        "jobs = 2\n", "jobs = 2\nload-plugins = qemlflow_lint.pylint_plugin\n")
+        "jobs = 2\n", "jobs = 2\nload-plugins = qemlflow_lint.pylint_plugin\n"
+    )
     data = parse_toml((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))
     assert data is not None and "pylint" not in data["tool"]
 
 
-def test_what_init_cannot_merge_safely_is_left_and_said(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_what_init_cannot_merge_safely_is_left_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # tox reads [tool.tox] (a new tox.ini would override it); [tool.pylint] defines main with a
     # dotted key, so a [tool.pylint.main] table would be invalid TOML.
     pyproject = '[tool.tox]\nenv_list = ["py"]\n\n[tool.pylint]\nmain.jobs = 2\n'
@@ -254,47 +276,97 @@ def _gate(text: Optional[str]) -> Edit:
 
 
 MERGES: List[Any] = [
-    pytest.param(_flake8, "[metadata]\nname = x\n\n[flake8]\nmax-line-length = 100\n# about [other]\n\n[other]\nk = 1\n",
-                 "[metadata]\nname = x\n\n[flake8]\nmax-line-length = 100\nextend-select = QF\n# about [other]\n\n"
-                 "[other]\nk = 1\n", id="flake8-key-goes-after-the-sections-last-key"),
-    pytest.param(_flake8, "[flake8]\nextend-select = B950\n", "[flake8]\nextend-select = B950,QF\n",
-                 id="flake8-extend-select-gets-qf-appended"),
-    pytest.param(_flake8, "[flake8]\nextend_select = B, C4  \n", "[flake8]\nextend_select = B, C4, QF  \n",
-                 id="flake8-list-style-and-spelling-kept"),
+    pytest.param(
+        _flake8,
+        "[metadata]\nname = x\n\n[flake8]\nmax-line-length = 100\n# about [other]\n\n[other]\nk = 1\n",
+        "[metadata]\nname = x\n\n[flake8]\nmax-line-length = 100\nextend-select = QF\n# about [other]\n\n"
+        "[other]\nk = 1\n",
+        id="flake8-key-goes-after-the-sections-last-key",
+    ),
+    pytest.param(
+        _flake8,
+        "[flake8]\nextend-select = B950\n",
+        "[flake8]\nextend-select = B950,QF\n",
+        id="flake8-extend-select-gets-qf-appended",
+    ),
+    pytest.param(
+        _flake8,
+        "[flake8]\nextend_select = B, C4  \n",
+        "[flake8]\nextend_select = B, C4, QF  \n",
+        id="flake8-list-style-and-spelling-kept",
+    ),
     pytest.param(_flake8, "[flake8]\nselect = E,F,QF\n", None, id="flake8-select-with-qf-is-kept"),
-    pytest.param(_flake8, "[flake8]\nextend-select =\n    B\n    C4\n", None, id="flake8-multi-line-list-is-left"),
-    pytest.param(setup_files.add_pylint_plugin,
-                 '[tool.pylint.main]\nload-plugins = ["pylint.extensions.docparams"]  # docs\njobs = 0\n',
-                 '[tool.pylint.main]\nload-plugins = ["pylint.extensions.docparams", "qemlflow_lint.pylint_plugin"]'
-                 '  # docs\njobs = 0\n', id="pylint-one-line-list"),
-    pytest.param(setup_files.add_pylint_plugin,
-                 '[tool.pylint.main]\nload-plugins = [\n  "a.b",  # first\n  "c.d"\n]\n',
-                 '[tool.pylint.main]\nload-plugins = [\n  "a.b",  # first\n  "c.d",\n  "qemlflow_lint.pylint_plugin",\n]\n',
-                 id="pylint-multi-line-list-without-trailing-comma"),
-    pytest.param(setup_files.add_pylint_plugin, "[tool.pylint.main]\nload-plugins = []\n",
-                 '[tool.pylint.main]\nload-plugins = ["qemlflow_lint.pylint_plugin"]\n', id="pylint-empty-list"),
-    pytest.param(setup_files.add_pylint_plugin,
-                 "[tool.pylint.MASTER]\njobs = 2\n\n[tool.pylint.format]\nmax-line-length = 100\n",
-                 '[tool.pylint.MASTER]\njobs = 2\nload-plugins = ["qemlflow_lint.pylint_plugin"]\n\n'
-                 "[tool.pylint.format]\nmax-line-length = 100\n", id="pylint-master-table-gains-the-key"),
-    pytest.param(setup_files.add_pylint_plugin, '[tool.pylint.main]\nload-plugins = "a.b"\n', None,
-                 id="pylint-string-value-is-left"),
-    pytest.param(setup_files.add_pylint_plugin,
-                 '[tool.pylint.main]\nload-plugins = ["qemlflow_lint.pylint_plugin"]\n', None,
-                 id="pylint-plugin-already-loaded"),
-    pytest.param(_gate, '[tool.qemlflow-lint]\nignore = ["QF008"]\n\n[tool.other]\nx = 1\n',
-                 '[tool.qemlflow-lint]\nignore = ["QF008"]\n\n[tool.qemlflow-lint.score]\nfail-under = 80\n\n'
-                 "[tool.other]\nx = 1\n", id="qemlflow-table-gains-a-score-table"),
-    pytest.param(_gate, "[tool.qemlflow-lint.score]\nweights = { QF008 = 0 }\n",
-                 "[tool.qemlflow-lint.score]\nweights = { QF008 = 0 }\nfail-under = 80\n",
-                 id="score-table-gains-fail-under"),
+    pytest.param(
+        _flake8, "[flake8]\nextend-select =\n    B\n    C4\n", None, id="flake8-multi-line-list-is-left"
+    ),
+    pytest.param(
+        setup_files.add_pylint_plugin,
+        '[tool.pylint.main]\nload-plugins = ["pylint.extensions.docparams"]  # docs\njobs = 0\n',
+        '[tool.pylint.main]\nload-plugins = ["pylint.extensions.docparams", "qemlflow_lint.pylint_plugin"]'
+        "  # docs\njobs = 0\n",
+        id="pylint-one-line-list",
+    ),
+    pytest.param(
+        setup_files.add_pylint_plugin,
+        '[tool.pylint.main]\nload-plugins = [\n  "a.b",  # first\n  "c.d"\n]\n',
+        '[tool.pylint.main]\nload-plugins = [\n  "a.b",  # first\n  "c.d",\n  "qemlflow_lint.pylint_plugin",\n]\n',
+        id="pylint-multi-line-list-without-trailing-comma",
+    ),
+    pytest.param(
+        setup_files.add_pylint_plugin,
+        "[tool.pylint.main]\nload-plugins = []\n",
+        '[tool.pylint.main]\nload-plugins = ["qemlflow_lint.pylint_plugin"]\n',
+        id="pylint-empty-list",
+    ),
+    pytest.param(
+        setup_files.add_pylint_plugin,
+        "[tool.pylint.MASTER]\njobs = 2\n\n[tool.pylint.format]\nmax-line-length = 100\n",
+        '[tool.pylint.MASTER]\njobs = 2\nload-plugins = ["qemlflow_lint.pylint_plugin"]\n\n'
+        "[tool.pylint.format]\nmax-line-length = 100\n",
+        id="pylint-master-table-gains-the-key",
+    ),
+    pytest.param(
+        setup_files.add_pylint_plugin,
+        '[tool.pylint.main]\nload-plugins = "a.b"\n',
+        None,
+        id="pylint-string-value-is-left",
+    ),
+    pytest.param(
+        setup_files.add_pylint_plugin,
+        '[tool.pylint.main]\nload-plugins = ["qemlflow_lint.pylint_plugin"]\n',
+        None,
+        id="pylint-plugin-already-loaded",
+    ),
+    pytest.param(
+        _gate,
+        '[tool.qemlflow-lint]\nignore = ["QF008"]\n\n[tool.other]\nx = 1\n',
+        '[tool.qemlflow-lint]\nignore = ["QF008"]\n\n[tool.qemlflow-lint.score]\nfail-under = 80\n\n'
+        "[tool.other]\nx = 1\n",
+        id="qemlflow-table-gains-a-score-table",
+    ),
+    pytest.param(
+        _gate,
+        "[tool.qemlflow-lint.score]\nweights = { QF008 = 0 }\n",
+        "[tool.qemlflow-lint.score]\nweights = { QF008 = 0 }\nfail-under = 80\n",
+        id="score-table-gains-fail-under",
+    ),
     pytest.param(_gate, "[tool.qemlflow-lint.score]\nfail-under = 95.5\n", None, id="fail-under-already-set"),
-    pytest.param(_gate, "[tool.qemlflow-lint]\nscore = { weights = { QF008 = 0 } }\n", None,
-                 id="inline-score-table-is-left"),
+    pytest.param(
+        _gate,
+        "[tool.qemlflow-lint]\nscore = { weights = { QF008 = 0 } }\n",
+        None,
+        id="inline-score-table-is-left",
+    ),
     pytest.param(_gate, "[tool.qemlflow-lint\n", None, id="invalid-toml-is-left"),
-    pytest.param(setup_files.add_lint_environment, "[testenv:lint]\ncommands = ruff check .\n", None,
-                 id="tox-lint-environment-of-the-user-is-left"),
-    pytest.param(setup_files.add_pre_commit_hooks, "repos: []\n", None, id="pre-commit-flow-style-list-is-left"),
+    pytest.param(
+        setup_files.add_lint_environment,
+        "[testenv:lint]\ncommands = ruff check .\n",
+        None,
+        id="tox-lint-environment-of-the-user-is-left",
+    ),
+    pytest.param(
+        setup_files.add_pre_commit_hooks, "repos: []\n", None, id="pre-commit-flow-style-list-is-left"
+    ),
 ]
 
 
@@ -318,7 +390,10 @@ def test_pre_commit_item_is_appended_with_the_lists_own_indentation() -> None:
     assert result.text is not None and result.text.startswith(before[: before.index("\n# continuous")])
     assert result.text.endswith("\n# continuous integration\nci:\n    autofix_prs: false\n")
     config = yaml.safe_load(result.text)
-    assert [repo["repo"] for repo in config["repos"]] == ["https://github.com/pre-commit/pre-commit-hooks", "local"]
+    assert [repo["repo"] for repo in config["repos"]] == [
+        "https://github.com/pre-commit/pre-commit-hooks",
+        "local",
+    ]
     assert config["ci"] == {"autofix_prs": False}
     assert setup_files.add_pre_commit_hooks(result.text).text == result.text
 
@@ -341,8 +416,11 @@ def _written_commands(project: Path) -> List[str]:
     this environment has the tools)."""
     tox = configparser.RawConfigParser()
     tox.read_string((project / "tox.ini").read_text(encoding="utf-8"))
-    commands = [re.sub(r"\{posargs:([^}]*)\}", r"\1", line).strip()
-                for line in tox["testenv:lint"]["commands"].splitlines() if line.strip()]
+    commands = [
+        re.sub(r"\{posargs:([^}]*)\}", r"\1", line).strip()
+        for line in tox["testenv:lint"]["commands"].splitlines()
+        if line.strip()
+    ]
     workflow = yaml.safe_load((project / setup_files.WORKFLOW_PATH).read_text(encoding="utf-8"))
     runs = [step["run"] for step in workflow["jobs"]["qemlflow-lint"]["steps"] if "run" in step]
     return commands + [run for run in runs if "pip install" not in run]
@@ -351,17 +429,22 @@ def _written_commands(project: Path) -> List[str]:
 def _run_all(project: Path) -> Dict[str, subprocess.CompletedProcess[str]]:
     env = _tools_env()
     return {
-        command: subprocess.run(shlex.split(command), cwd=project, env=env, capture_output=True, text=True,
-                                timeout=300)
+        command: subprocess.run(
+            shlex.split(command), cwd=project, env=env, capture_output=True, text=True, timeout=300
+        )
         for command in _written_commands(project)
     }
 
 
-def test_written_tox_and_workflow_commands_run_as_written(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_written_tox_and_workflow_commands_run_as_written(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _init(capsys, sample)
     assert _written_commands(sample) == [
-        "flake8 --select QF .", "qemlflow-lint score",
-        "qemlflow-lint score --format github .", "flake8 --select QF .",
+        "flake8 --select QF .",
+        "qemlflow-lint score",
+        "qemlflow-lint score --format github .",
+        "flake8 --select QF .",
     ]
     done = _run_all(sample)
     flake8 = done["flake8 --select QF ."]
@@ -399,16 +482,27 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _offline_env(wheelhouse: Path, home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("GITHUB_", "PRE_COMMIT", "TOX_", "PIP_", "VIRTUAL_ENV", "GIT_"))}
-    env.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(wheelhouse), PRE_COMMIT_HOME=str(home / "pre-commit"),
-               PYTHONDONTWRITEBYTECODE="1", GIT_AUTHOR_NAME="tests", GIT_AUTHOR_EMAIL="tests@example.invalid",
-               GIT_COMMITTER_NAME="tests", GIT_COMMITTER_EMAIL="tests@example.invalid")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GITHUB_", "PRE_COMMIT", "TOX_", "PIP_", "VIRTUAL_ENV", "GIT_"))
+    }
+    env.update(
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(wheelhouse),
+        PRE_COMMIT_HOME=str(home / "pre-commit"),
+        PYTHONDONTWRITEBYTECODE="1",
+        GIT_AUTHOR_NAME="tests",
+        GIT_AUTHOR_EMAIL="tests@example.invalid",
+        GIT_COMMITTER_NAME="tests",
+        GIT_COMMITTER_EMAIL="tests@example.invalid",
+    )
     return env
 
 
-def test_real_tox_lint_environment(sample: Path, tmp_path: Path, wheelhouse: Path,
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_real_tox_lint_environment(
+    sample: Path, tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pytest.importorskip("tox", reason="runs the real tox")
     _init(capsys, sample)
     env = _offline_env(wheelhouse, tmp_path)
@@ -422,8 +516,9 @@ def test_real_tox_lint_environment(sample: Path, tmp_path: Path, wheelhouse: Pat
     assert "PASS: score 100.0" in done.stdout + done.stderr
 
 
-def test_real_pre_commit_with_the_written_configuration(sample: Path, tmp_path: Path, wheelhouse: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_real_pre_commit_with_the_written_configuration(
+    sample: Path, tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pytest.importorskip("pre_commit", reason="runs the real pre-commit")
     if shutil.which("git") is None:
         pytest.skip("pre-commit needs git")
@@ -431,10 +526,20 @@ def test_real_pre_commit_with_the_written_configuration(sample: Path, tmp_path: 
     env = _offline_env(wheelhouse, tmp_path)
 
     def commit_and_run() -> subprocess.CompletedProcess[str]:
-        for git in (["init", "--quiet"], ["add", "--all"], ["commit", "--quiet", "--no-verify", "-m", "sample"]):
+        for git in (
+            ["init", "--quiet"],
+            ["add", "--all"],
+            ["commit", "--quiet", "--no-verify", "-m", "sample"],
+        ):
             subprocess.run(["git", *git], cwd=sample, env=env, check=True, capture_output=True, timeout=60)
-        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
-                              cwd=sample, env=env, capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+            cwd=sample,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     done = commit_and_run()
     assert done.returncode == 1, done.stdout + done.stderr
@@ -447,8 +552,9 @@ def test_real_pre_commit_with_the_written_configuration(sample: Path, tmp_path: 
 
 
 def test_init_runs_as_a_command(sample: Path) -> None:
-    done = subprocess.run(cli_command("init", "--fail-under", "60"), cwd=sample, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        cli_command("init", "--fail-under", "60"), cwd=sample, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert "pyproject.toml: updated" in done.stdout
     assert "Next: `pre-commit install`" in done.stdout

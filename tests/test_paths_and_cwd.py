@@ -24,7 +24,6 @@ PROJECT = {
 }
 
 
-
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(cli_command(*args), cwd=str(cwd), capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
@@ -46,7 +45,9 @@ def _findings(cwd: Path, paths: Sequence[str]) -> List[Finding]:
 
 def _fingerprints(cwd: Path, paths: Sequence[str]) -> Dict[Tuple[str, int, str], str]:
     rows = json.loads(_run(cwd, "check", "--no-cache", "--format", "json", *paths).stdout)
-    return {(os.path.normpath(cwd / row["path"]), row["line"], row["code"]): row["fingerprint"] for row in rows}
+    return {
+        (os.path.normpath(cwd / row["path"]), row["line"], row["code"]): row["fingerprint"] for row in rows
+    }
 
 
 def _score(cwd: Path, paths: Sequence[str]) -> float:
@@ -68,7 +69,8 @@ def test_the_module_name_comes_from_the_packages_not_the_working_directory(proje
     for cwd, paths in ((project, ["."]), (project.parent, ["code"]), (project.parent.parent, ["work/code"])):
         qf101 = [f for f in _findings(cwd, paths) if f[3] == "QF101"]
         assert [(Path(f[0]).relative_to(project).as_posix(), f[1]) for f in qf101] == [
-            ("pkg/__init__.py", 2), ("pkg/a.py", 2),
+            ("pkg/__init__.py", 2),
+            ("pkg/a.py", 2),
         ], (cwd, qf101)
         assert qf101[0][4].startswith("importing pkg pulls in pandas at import time: ")
         assert qf101[1][4].startswith("importing pkg.a pulls in pandas at import time: ")

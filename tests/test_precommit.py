@@ -29,16 +29,22 @@ from installable import copy_installable
 pytest.importorskip("pre_commit", reason="pre-commit is in the test extra")
 
 GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "qemlflow-lint tests", "GIT_AUTHOR_EMAIL": "tests@example.invalid",
-    "GIT_COMMITTER_NAME": "qemlflow-lint tests", "GIT_COMMITTER_EMAIL": "tests@example.invalid",
+    "GIT_AUTHOR_NAME": "qemlflow-lint tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.invalid",
+    "GIT_COMMITTER_NAME": "qemlflow-lint tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.invalid",
 }
 FINDING = re.compile(r"^models\.py:\d+:\d+: QF\d{3} .+$", re.MULTILINE)
-BAD_MODELS = '"""Models."""\nimport torch\n\n\ndef fit(data):\n    """Fit."""\n    return torch.tensor(data)\n'
+BAD_MODELS = (
+    '"""Models."""\nimport torch\n\n\ndef fit(data):\n    """Fit."""\n    return torch.tensor(data)\n'
+)
 GOOD_MODELS = (
     '"""Models."""\n\n\ndef fit(data: list[float]) -> object:\n    """Fit."""\n'
     "    import torch\n\n    return torch.tensor(data)\n"
 )
-HELPERS = '"""Helpers."""\n\n\ndef double(value: int) -> int:\n    """Twice the value."""\n    return 2 * value\n'
+HELPERS = (
+    '"""Helpers."""\n\n\ndef double(value: int) -> int:\n    """Twice the value."""\n    return 2 * value\n'
+)
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -91,10 +97,21 @@ def sample(tmp_path: Path, pre_commit_home: Path) -> Path:
     return project
 
 
-def _try_repo(project: Path, hook_repo: Path, home: Path, hook: str,
-              extra: Optional[list[str]] = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), hook, "--all-files",
-               "--color", "never", *(extra or [])]
+def _try_repo(
+    project: Path, hook_repo: Path, home: Path, hook: str, extra: Optional[list[str]] = None
+) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        str(hook_repo),
+        hook,
+        "--all-files",
+        "--color",
+        "never",
+        *(extra or []),
+    ]
     return subprocess.run(command, cwd=project, env=_env(home), capture_output=True, text=True, timeout=600)
 
 
@@ -140,15 +157,22 @@ def test_score_hook_takes_the_gate_from_args_too(
 ) -> None:
     # A lower gate on the hook's own arguments (the command line wins over pyproject.toml):
     # the bad project scores well above 10.
-    rev = subprocess.run(["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True,
-                         check=True, timeout=60).stdout.strip()
+    rev = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=hook_repo, capture_output=True, text=True, check=True, timeout=60
+    ).stdout.strip()
     (sample / ".pre-commit-config.yaml").write_text(
         f"repos:\n- repo: {hook_repo}\n  rev: {rev}\n  hooks:\n"
         "  - id: qemlflow-lint-score\n    args: [--fail-under, '10']\n",
         encoding="utf-8",
     )
     _commit_all(sample, pre_commit_home, "pre-commit configuration")
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
-                          cwd=sample, env=_env(pre_commit_home), capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
+        cwd=sample,
+        env=_env(pre_commit_home),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"qemlflow-lint score gate\.+Passed", done.stdout), done.stdout

@@ -41,7 +41,9 @@ def _sample() -> list[str]:
     step = max(len(candidates) // SAMPLE_SIZE, 1)
     sample = candidates[::step][:SAMPLE_SIZE]
     # star imports are rare: add the modules that have one, so QF005 meets real code too
-    starred = [c for c in candidates if c not in sample and "import *" in (STDLIB / c).read_text("utf-8", "replace")]
+    starred = [
+        c for c in candidates if c not in sample and "import *" in (STDLIB / c).read_text("utf-8", "replace")
+    ]
     return sample + starred[:5]
 
 
@@ -75,4 +77,6 @@ def test_front_end_agrees_with_the_cli_finding_for_finding(
     other = [(r.path, r.line, r.col, r.code, r.message) for r in reported[front_end]]
     missing = sorted(set(cli) - set(other))[:10]
     extra = sorted(set(other) - set(cli))[:10]
-    assert cli == other, f"{front_end} differs from the CLI\nonly in cli: {missing}\nonly in {front_end}: {extra}"
+    assert cli == other, (
+        f"{front_end} differs from the CLI\nonly in cli: {missing}\nonly in {front_end}: {extra}"
+    )

@@ -62,7 +62,8 @@ def test_rules_are_found_by_code_and_symbol(rule: type[Rule]) -> None:
 
 def test_every_rule_module_declares_exactly_one_rule() -> None:
     modules = sorted(
-        p.stem for p in (REPO / "qemlflow_lint" / "rules").glob("*.py")
+        p.stem
+        for p in (REPO / "qemlflow_lint" / "rules").glob("*.py")
         if p.stem not in {"__init__", "base", "registry"}
     )
     assert sorted(rule.__module__.rsplit(".", 1)[-1] for rule in RULES) == modules
@@ -73,7 +74,9 @@ def test_readme_rule_table_is_generated_from_the_registry() -> None:
     readme = README.read_text(encoding="utf-8")
     table = re.search(r"<!-- rule-table:.*?-->\n(.*?)<!-- end rule-table -->", readme, re.S)
     assert table is not None, "README lost its rule-table markers"
-    assert table.group(1) == rule_table(RULES), "README rule table is stale: paste `qemlflow-lint rules --format markdown`"
+    assert table.group(1) == rule_table(RULES), (
+        "README rule table is stale: paste `qemlflow-lint rules --format markdown`"
+    )
 
 
 def test_readme_weights_table_is_the_default_profile() -> None:
@@ -85,16 +88,30 @@ def test_readme_weights_table_is_the_default_profile() -> None:
 
 
 def test_every_generated_block_of_the_readme_is_current() -> None:
-    done = subprocess.run([sys.executable, str(REPO / "docs" / "generate.py"), "--check"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "docs" / "generate.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
 
 
 #: The weights of each released version of the default profile: a weight may change only
 #: with a new version (adding a rule adds its weight to the current version).
 PROFILE_WEIGHTS = {
-    2: {"QF001": 3.0, "QF002": 2.0, "QF003": 1.0, "QF004": 2.0, "QF005": 1.0, "QF006": 2.0, "QF007": 2.0,
-        "QF008": 1.0, "QF101": 3.0, "QF102": 2.0},
+    2: {
+        "QF001": 3.0,
+        "QF002": 2.0,
+        "QF003": 1.0,
+        "QF004": 2.0,
+        "QF005": 1.0,
+        "QF006": 2.0,
+        "QF007": 2.0,
+        "QF008": 1.0,
+        "QF101": 3.0,
+        "QF102": 2.0,
+    },
 }
 
 

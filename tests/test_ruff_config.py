@@ -56,56 +56,136 @@ class Known(NamedTuple):
     reason: str
 
 
-NOT_TOP_LEVEL = "TID253 checks import statements at the top level of a module only, not in blocks or class bodies"
+NOT_TOP_LEVEL = (
+    "TID253 checks import statements at the top level of a module only, not in blocks or class bodies"
+)
 KNOWN: Tuple[Known, ...] = (
     # QF001 / TID253
     Known("QF001", QF_ONLY_SIDE, "qf001/module_level_blocks.py", ALL, NOT_TOP_LEVEL),
     Known("QF001", QF_ONLY_SIDE, "qf001/module_level_except_star.py", ALL, NOT_TOP_LEVEL),
     Known("QF001", QF_ONLY_SIDE, "qf001/module_level_match.py", ALL, NOT_TOP_LEVEL),
-    Known("QF001", QF_ONLY_SIDE, "qf001/optional_dependencies.py", ALL,
-          "`try: import torch / except ImportError:` is a block too: " + NOT_TOP_LEVEL),
-    Known("QF001", QF_ONLY_SIDE, "qf001/exempt_blocks.py", ALL,
-          "the branches QF001 does not exempt (else of TYPE_CHECKING, if not TYPE_CHECKING, else of a main "
-          "guard) are blocks: " + NOT_TOP_LEVEL),
-    Known("QF001", QF_ONLY_SIDE, "qf001/import_calls.py", ALL,
-          "TID253 looks at import statements, not at importlib.import_module/__import__ calls"),
-    Known("QF001", QF_ONLY_SIDE, "qf001/lazy_modules_list.py",
-          ("__lazy_modules__ applies to import statements, not to importlib.import_module calls",
-           "a listed module imported in a class body is always eager",
-           "a listed module imported in a try block is always eager"),
-          "an import call, a class body and a try block: TID253 sees none of them"),
-    Known("QF001", RUFF_ONLY_SIDE, "qf001/lazy_modules_list.py",
-          ("a from-import out of a listed module is lazy", "an import statement of a listed module is lazy"),
-          "TID253 does not know __lazy_modules__ (Python 3.15)"),
-    Known("QF001", RUFF_ONLY_SIDE, "qf001/lazy_import_keyword.py", ALL,
-          "TID253 reports PEP 810 `lazy` imports, which do not run at import (Python 3.15)"),
-    Known("QF001", RUFF_ONLY_SIDE, "qf001/torch/__init__.py", ALL, "TID253 checks the heavy package's own modules"),
-    Known("QF001", RUFF_ONLY_SIDE, "qf001/torch/helpers.py", ALL, "TID253 checks the heavy package's own modules"),
+    Known(
+        "QF001",
+        QF_ONLY_SIDE,
+        "qf001/optional_dependencies.py",
+        ALL,
+        "`try: import torch / except ImportError:` is a block too: " + NOT_TOP_LEVEL,
+    ),
+    Known(
+        "QF001",
+        QF_ONLY_SIDE,
+        "qf001/exempt_blocks.py",
+        ALL,
+        "the branches QF001 does not exempt (else of TYPE_CHECKING, if not TYPE_CHECKING, else of a main "
+        "guard) are blocks: " + NOT_TOP_LEVEL,
+    ),
+    Known(
+        "QF001",
+        QF_ONLY_SIDE,
+        "qf001/import_calls.py",
+        ALL,
+        "TID253 looks at import statements, not at importlib.import_module/__import__ calls",
+    ),
+    Known(
+        "QF001",
+        QF_ONLY_SIDE,
+        "qf001/lazy_modules_list.py",
+        (
+            "__lazy_modules__ applies to import statements, not to importlib.import_module calls",
+            "a listed module imported in a class body is always eager",
+            "a listed module imported in a try block is always eager",
+        ),
+        "an import call, a class body and a try block: TID253 sees none of them",
+    ),
+    Known(
+        "QF001",
+        RUFF_ONLY_SIDE,
+        "qf001/lazy_modules_list.py",
+        ("a from-import out of a listed module is lazy", "an import statement of a listed module is lazy"),
+        "TID253 does not know __lazy_modules__ (Python 3.15)",
+    ),
+    Known(
+        "QF001",
+        RUFF_ONLY_SIDE,
+        "qf001/lazy_import_keyword.py",
+        ALL,
+        "TID253 reports PEP 810 `lazy` imports, which do not run at import (Python 3.15)",
+    ),
+    Known(
+        "QF001",
+        RUFF_ONLY_SIDE,
+        "qf001/torch/__init__.py",
+        ALL,
+        "TID253 checks the heavy package's own modules",
+    ),
+    Known(
+        "QF001",
+        RUFF_ONLY_SIDE,
+        "qf001/torch/helpers.py",
+        ALL,
+        "TID253 checks the heavy package's own modules",
+    ),
     # QF002 / ANN
     Known("QF002", RUFF_ONLY_SIDE, "qf002/_internal/__init__.py", ALL, "ANN checks private packages"),
     Known("QF002", RUFF_ONLY_SIDE, "qf002/_internal/engine_room.py", ALL, "ANN checks private packages"),
     Known("QF002", RUFF_ONLY_SIDE, "qf002/_private_helpers.py", ALL, "ANN checks private modules"),
     Known("QF002", RUFF_ONLY_SIDE, "qf002/computed_all.py", ALL, "ANN001 checks private functions"),
-    Known("QF002", RUFF_ONLY_SIDE, "qf002/explicit_all.py", ALL, "ANN ignores __all__ and checks private names"),
-    Known("QF002", RUFF_ONLY_SIDE, "qf002/parameters_and_returns.py", ALL,
-          "ANN checks private functions and defs nested in functions"),
-    Known("QF002", RUFF_ONLY_SIDE, "qf002/methods.py", ALL,
-          "ANN checks private and nested methods and classes, and wants `-> None` on `__init__(self)`"),
-    Known("QF002", RUFF_ONLY_SIDE, "qf002/overloads_and_no_type_check.py", ALL, "ANN does not honour @no_type_check"),
+    Known(
+        "QF002", RUFF_ONLY_SIDE, "qf002/explicit_all.py", ALL, "ANN ignores __all__ and checks private names"
+    ),
+    Known(
+        "QF002",
+        RUFF_ONLY_SIDE,
+        "qf002/parameters_and_returns.py",
+        ALL,
+        "ANN checks private functions and defs nested in functions",
+    ),
+    Known(
+        "QF002",
+        RUFF_ONLY_SIDE,
+        "qf002/methods.py",
+        ALL,
+        "ANN checks private and nested methods and classes, and wants `-> None` on `__init__(self)`",
+    ),
+    Known(
+        "QF002",
+        RUFF_ONLY_SIDE,
+        "qf002/overloads_and_no_type_check.py",
+        ALL,
+        "ANN does not honour @no_type_check",
+    ),
     # QF003 / D1
-    Known("QF003", RUFF_ONLY_SIDE, "qf003/classes.py",
-          ("dunder methods are exempt (__call__, __eq__, __repr__, __hash__)",
-           "__new__, __init_subclass__ and __class_getitem__ are dunders too"),
-          "D102 wants docstrings on __call__ and __new__"),
+    Known(
+        "QF003",
+        RUFF_ONLY_SIDE,
+        "qf003/classes.py",
+        (
+            "dunder methods are exempt (__call__, __eq__, __repr__, __hash__)",
+            "__new__, __init_subclass__ and __class_getitem__ are dunders too",
+        ),
+        "D102 wants docstrings on __call__ and __new__",
+    ),
     Known("QF003", RUFF_ONLY_SIDE, "qf003/comments_only.py", ALL, "D100 reports files without statements"),
     Known("QF003", RUFF_ONLY_SIDE, "qf003/empty.py", ALL, "D100 reports empty files"),
-    Known("QF003", RUFF_ONLY_SIDE, "qf003/molecules/io/__init__.py", ALL, "D104 reports an empty __init__.py"),
+    Known(
+        "QF003", RUFF_ONLY_SIDE, "qf003/molecules/io/__init__.py", ALL, "D104 reports an empty __init__.py"
+    ),
     # QF004 / E722
-    Known("QF004", QF_ONLY_SIDE, "qf004/handlers.py", ("a bare except that re-raises is still reported",),
-          "E722 skips a bare except that re-raises"),
+    Known(
+        "QF004",
+        QF_ONLY_SIDE,
+        "qf004/handlers.py",
+        ("a bare except that re-raises is still reported",),
+        "E722 skips a bare except that re-raises",
+    ),
     # QF007 / S110, S112
-    Known("QF007", QF_ONLY_SIDE, "qf007/handler_bodies.py", ALL,
-          "S110/S112 want a body of only `pass` or only `continue`: not `...`, strings or several statements"),
+    Known(
+        "QF007",
+        QF_ONLY_SIDE,
+        "qf007/handler_bodies.py",
+        ALL,
+        "S110/S112 want a body of only `pass` or only `continue`: not `...`, strings or several statements",
+    ),
     Known("QF007", QF_ONLY_SIDE, "qf007/except_star.py", ALL, "S110 does not report a body of `...`"),
 )
 
@@ -182,23 +262,34 @@ def comparison(tmp_path_factory: pytest.TempPathFactory) -> Comparison:
         copy = root / folder.name
         shutil.copytree(folder, copy)
         for pyproject in sorted(copy.rglob("pyproject.toml")):
-            done = subprocess.run(cli_command("ruff-config", str(pyproject.parent)), capture_output=True,
-                                  text=True, timeout=120)
+            done = subprocess.run(
+                cli_command("ruff-config", str(pyproject.parent)), capture_output=True, text=True, timeout=120
+            )
             assert done.returncode == 0, done.stderr
             with open(pyproject, "a", encoding="utf-8") as handle:
                 handle.write("\n" + done.stdout)
             selected[str(pyproject.parent.relative_to(root))] = _selected(pyproject)
         too_new = {str(p.relative_to(root)) for p in copy.rglob("*.py") if _too_new(p)}
-        found = subprocess.run([RUFF, "check", "--no-cache", "--output-format", "json", "--exit-zero", "."],
-                               cwd=copy, capture_output=True, text=True, timeout=300)
+        found = subprocess.run(
+            [RUFF, "check", "--no-cache", "--output-format", "json", "--exit-zero", "."],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert found.returncode == 0, found.stderr
         for finding in json.loads(found.stdout):
             path = Path(finding["filename"])
             config = _nearest_pyproject(path)
             if finding["code"] in to_qf and finding["code"] in _selected(config):
                 ruff.add(key(str(path.relative_to(root)), finding["location"]["row"], to_qf[finding["code"]]))
-        checked = subprocess.run(cli_command("check", "--format", "json", "--no-cache", "."), cwd=copy,
-                                 capture_output=True, text=True, timeout=300)
+        checked = subprocess.run(
+            cli_command("check", "--format", "json", "--no-cache", "."),
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert checked.returncode in (0, 1), checked.stderr
         for finding in json.loads(checked.stdout):
             relative = f"{folder.name}/{finding['path']}"
@@ -220,8 +311,10 @@ def _noqa_only_for_qf(comparison: Comparison, key: Key) -> bool:
 def _differences(comparison: Comparison) -> Dict[Tuple[str, str, str], Set[str]]:
     """``(code, side, path)`` → the fixture cases that differ."""
     found: Dict[Tuple[str, str, str], Set[str]] = defaultdict(set)
-    for side, keys in ((RUFF_ONLY_SIDE, comparison.ruff - comparison.ours),
-                       (QF_ONLY_SIDE, comparison.ours - comparison.ruff)):
+    for side, keys in (
+        (RUFF_ONLY_SIDE, comparison.ruff - comparison.ours),
+        (QF_ONLY_SIDE, comparison.ours - comparison.ruff),
+    ):
         for key in keys:
             code, path, line = key
             if side == RUFF_ONLY_SIDE and _noqa_only_for_qf(comparison, key):
@@ -296,7 +389,9 @@ def test_the_configuration_is_toml_with_the_effective_heavy_list_and_ignores(
     ignores = lint["per-file-ignores"]
     assert ignores["__init__.py"] == ["F403"] and ignores["__main__.py"] == ["TID253", "PLC0415"]
     assert ignores["**/tests/**"] == ["TID253", "PLC0415", "ANN", "D1", "D419"]
-    assert ignores["scripts/*.py"][:3] == ["TID253", "PLC0415", "ANN001"] and "S112" in ignores["scripts/*.py"]
+    assert (
+        ignores["scripts/*.py"][:3] == ["TID253", "PLC0415", "ANN001"] and "S112" in ignores["scripts/*.py"]
+    )
 
 
 def test_rules_switched_off_leave_their_ruff_rules_out() -> None:

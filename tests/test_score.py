@@ -53,7 +53,9 @@ def _json_report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, d
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_golden_project_scores_exactly_the_hand_count(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_golden_project_scores_exactly_the_hand_count(
+    golden: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, report = _json_report(capsys, ".")
     assert code == 0
     rules = report["rules"]
@@ -63,7 +65,9 @@ def test_golden_project_scores_exactly_the_hand_count(golden: Path, capsys: pyte
     assert report["score"] == 77.3
     assert report["score_exact"] == pytest.approx(float(GOLDEN_EXACT))
     assert report["profile"] == {
-        "name": "qemlflow-philosophy", "version": 2, "weights": {c: float(w) for c, (_, _, w) in HAND_COUNT.items()},
+        "name": "qemlflow-philosophy",
+        "version": 2,
+        "weights": {c: float(w) for c, (_, _, w) in HAND_COUNT.items()},
     }
 
 
@@ -103,7 +107,9 @@ def test_fixing_a_file_regains_exactly_its_points(golden: Path, capsys: pytest.C
     assert after["score_exact"] == pytest.approx(before["score_exact"] + models_points)
 
 
-def test_json_carries_everything_needed_to_recompute_the_score(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_carries_everything_needed_to_recompute_the_score(
+    golden: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, report = _json_report(capsys, ".")
     weights = report["profile"]["weights"]
     files = report["files"]
@@ -116,8 +122,10 @@ def test_json_carries_everything_needed_to_recompute_the_score(golden: Path, cap
         total += w
         kept += w * (1 - Fraction(violating, units) if units else 1)
     assert round(float(100 * kept / total), 1) == report["score"]
-    assert report["tool"]["name"] == "qemlflow-lint" and report["config_hash"] == with_values(Settings(), 
-        {"max-module-lines": 40}, "x").fingerprint()
+    assert (
+        report["tool"]["name"] == "qemlflow-lint"
+        and report["config_hash"] == with_values(Settings(), {"max-module-lines": 40}, "x").fingerprint()
+    )
 
 
 def test_points_lost_per_file_add_up_exactly_to_100_minus_score_on_real_code() -> None:
@@ -129,7 +137,9 @@ def test_points_lost_per_file_add_up_exactly_to_100_minus_score_on_real_code() -
     assert sum(points for _, points in report.file_points()) == 100 - report.exact
     assert sum(rule.points_lost for rule in report.rules) == 100 - report.exact
     reordered = compute_score(list(reversed(results)), effective_weights(DEFAULT_PROFILE, {}))
-    assert reordered.exact == report.exact and reordered.losses == tuple(sorted(report.losses, key=lambda l: (l.code, l.path)))
+    assert reordered.exact == report.exact and reordered.losses == tuple(
+        sorted(report.losses, key=lambda l: (l.code, l.path))
+    )
 
 
 @pytest.mark.parametrize(
@@ -151,14 +161,20 @@ def test_score_only_prints_just_the_number(golden: Path, capsys: pytest.CaptureF
     assert capsys.readouterr().out == "77.3\n"
 
 
-def test_fail_under_and_weights_come_from_the_score_table(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fail_under_and_weights_come_from_the_score_table(
+    golden: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with open(golden / "pyproject.toml", "a", encoding="utf-8") as handle:
-        handle.write("\n[tool.qemlflow-lint.score]\nfail-under = 95\nweights = { QF001 = 0, QF004 = 0, QF007 = 0 }\n")
+        handle.write(
+            "\n[tool.qemlflow-lint.score]\nfail-under = 95\nweights = { QF001 = 0, QF004 = 0, QF007 = 0 }\n"
+        )
     code, report = _json_report(capsys, ".")
     assert code == 1 and report["gate"]["fail_under"] == 95
     assert set(report["rules"]) == {"QF002", "QF003", "QF005", "QF006", "QF008", "QF101", "QF102"}
     # 100 − 100·(2/4 + 1/7 + 2/3)/12
-    assert report["score"] == round(float(100 - 100 * (Fraction(1, 2) + Fraction(1, 7) + Fraction(2, 3)) / 12), 1)
+    assert report["score"] == round(
+        float(100 - 100 * (Fraction(1, 2) + Fraction(1, 7) + Fraction(2, 3)) / 12), 1
+    )
 
 
 def test_disabled_rules_drop_out_of_both_sums(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -168,7 +184,9 @@ def test_disabled_rules_drop_out_of_both_sums(golden: Path, capsys: pytest.Captu
     assert only_docs["score"] == round(100 * 6 / 7, 1)
 
 
-def test_unparseable_files_are_listed_and_fail_every_gate(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unparseable_files_are_listed_and_fail_every_gate(
+    golden: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (golden / "pkg" / "broken.py").write_text("def broken(:\n", encoding="utf-8")
     assert main(["score", ".", "--fail-under", "0"]) == 1
     out = capsys.readouterr().out
@@ -205,7 +223,9 @@ def test_markdown_report_is_a_job_summary(golden: Path, capsys: pytest.CaptureFi
     assert "| +5.3 | defer the heavy imports of pkg/models.py (QF001) |" in out
 
 
-def test_detailed_report_lists_every_finding_by_rule_and_file(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_detailed_report_lists_every_finding_by_rule_and_file(
+    golden: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     main(["score", ".", "--detailed-report"])
     out = capsys.readouterr().out
     assert "Findings by rule and file:\n  QF001\n    pkg/models.py\n      2:1 heavy module 'torch'" in out
@@ -213,7 +233,9 @@ def test_detailed_report_lists_every_finding_by_rule_and_file(golden: Path, caps
 
 
 def test_score_command_end_to_end(golden: Path) -> None:
-    done = subprocess.run(cli_command("score", "--score-only", "--fail-under", "80"), capture_output=True, text=True)
+    done = subprocess.run(
+        cli_command("score", "--score-only", "--fail-under", "80"), capture_output=True, text=True
+    )
     assert done.returncode == 1
     assert done.stdout == "77.3\n"
     assert "FAIL: score 77.3 is below 80 (--fail-under)" in done.stderr and "Traceback" not in done.stderr
@@ -224,7 +246,9 @@ def test_score_with_a_baseline_shows_the_full_score_and_the_new_findings(
 ) -> None:
     assert main(["baseline", ".", "-o", "baseline.json"]) == 0
     capsys.readouterr()
-    (golden / "pkg" / "extra.py").write_text('"""Extra."""\n\n\ndef more(x):\n    """More."""\n', encoding="utf-8")
+    (golden / "pkg" / "extra.py").write_text(
+        '"""Extra."""\n\n\ndef more(x):\n    """More."""\n', encoding="utf-8"
+    )
     assert main(["score", ".", "--baseline", "baseline.json"]) == 0
     out = capsys.readouterr().out
     assert "Compliance score: " in out and "New findings (not in the baseline): 1\n" in out

@@ -20,3 +20,13 @@ def test_mypy_strict_passes() -> None:
         [sys.executable, "-m", "mypy", "--no-incremental"], cwd=str(REPO), capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_code_is_formatted() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."],
+        cwd=str(REPO),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -14,11 +14,13 @@ from typing import Iterator, List, NamedTuple, Tuple
 #: Exception names whose handlers make a ``try`` an optional-dependency guard.
 IMPORT_ERRORS: frozenset[str] = frozenset({"ImportError", "ModuleNotFoundError"})
 
+
 def may_call_import_functions(text: str) -> bool:
     """False when ``text`` cannot hold a literal ``importlib.import_module(...)`` or
     ``__import__(...)`` call: such files need no expression walk to find them (two
     substring searches, much faster than a regular expression over the whole file)."""
     return "import_module" in text or "__import__" in text
+
 
 #: True where the running ``ast`` exposes PEP 810 lazy imports (Python 3.15+).
 SUPPORTS_LAZY_IMPORTS: bool = sys.version_info >= (3, 15)
@@ -35,11 +37,25 @@ TRY_TYPES: Tuple[type, ...] = tuple(
 #: and a ``match`` subject (their blocks are walked on their own; see
 #: :func:`import_time_calls` for which expressions count).
 EVALUATING_STATEMENTS: Tuple[type, ...] = tuple(
-    t for t in (
-        ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.If, ast.While, ast.For, ast.With,
-        ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.Assert, ast.Raise, ast.Delete,
+    t
+    for t in (
+        ast.Expr,
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.If,
+        ast.While,
+        ast.For,
+        ast.With,
+        ast.ClassDef,
+        ast.FunctionDef,
+        ast.AsyncFunctionDef,
+        ast.Assert,
+        ast.Raise,
+        ast.Delete,
         getattr(ast, "Match", None),
-    ) if isinstance(t, type)
+    )
+    if isinstance(t, type)
 )
 
 
@@ -62,20 +78,12 @@ def is_type_checking(test: ast.expr) -> bool:
 
 def is_not_type_checking(test: ast.expr) -> bool:
     """True for ``not TYPE_CHECKING``, whose ``else`` branch is the exempt one."""
-    return (
-        isinstance(test, ast.UnaryOp)
-        and isinstance(test.op, ast.Not)
-        and is_type_checking(test.operand)
-    )
+    return isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and is_type_checking(test.operand)
 
 
 def is_main_guard(test: ast.expr) -> bool:
     """True for ``__name__ == "__main__"`` (either operand order)."""
-    if not (
-        isinstance(test, ast.Compare)
-        and len(test.ops) == 1
-        and isinstance(test.ops[0], ast.Eq)
-    ):
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
         return False
     left, right = test.left, test.comparators[0]
     for name, value in ((left, right), (right, left)):
@@ -125,9 +133,7 @@ class LazyModules(NamedTuple):
     #: ``(line, column)`` of every import statement inside a module-level ``try`` block.
     in_try: frozenset[tuple[int, int]] = frozenset()
 
-    def makes_lazy(
-        self, module: str, statement: ast.Import | ast.ImportFrom, at_module_scope: bool
-    ) -> bool:
+    def makes_lazy(self, module: str, statement: ast.Import | ast.ImportFrom, at_module_scope: bool) -> bool:
         """True when ``__lazy_modules__`` makes this import of ``module`` lazy."""
         return (
             module in self.names
@@ -154,9 +160,7 @@ def lazy_modules(tree: ast.Module) -> LazyModules:
         if any(isinstance(t, ast.Name) and t.id == "__lazy_modules__" for t in targets):
             if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
                 names.update(
-                    e.value
-                    for e in value.elts
-                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
                 )
                 first_line = first_line or statement.lineno
     if not names:

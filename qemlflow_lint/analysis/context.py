@@ -57,9 +57,7 @@ class FileContext(NamedTuple):
     @property
     def module_public(self) -> bool:
         """False when a part of the module name other than ``__main__`` starts with ``_``."""
-        return all(
-            not part.startswith("_") or part == "__main__" for part in self.module_name.split(".")
-        )
+        return all(not part.startswith("_") or part == "__main__" for part in self.module_name.split("."))
 
 
 class Scope(NamedTuple):

@@ -36,9 +36,7 @@ from qemlflow_lint.model.settings import Settings
 Hook = Callable[[ast.AST, Where], None]
 
 # ``match`` (3.10+) exists only on newer Pythons.
-_MATCH_TYPES: Tuple[type, ...] = tuple(
-    t for t in (getattr(ast, "Match", None),) if isinstance(t, type)
-)
+_MATCH_TYPES: Tuple[type, ...] = tuple(t for t in (getattr(ast, "Match", None),) if isinstance(t, type))
 _MATCH_CASE_TYPES: Tuple[type, ...] = tuple(
     t for t in (getattr(ast, "match_case", None),) if isinstance(t, type)
 )
@@ -78,9 +76,7 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
             isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
         ):
             return None
-        literal = {
-            e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
-        }
+        literal = {e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
         if isinstance(statement, ast.Assign) or isinstance(statement, ast.AnnAssign):
             names = set(literal)
         else:
@@ -160,7 +156,9 @@ def _walk_function(node: ast.AST, where: Where, actions: Actions, spans: Spans) 
                 separator = ".<locals>." if kind == "function" else "."
                 child = f"{qualname}{separator}{statement.name}"
                 spans.append((statement.lineno, statement.end_lineno or statement.lineno, child))
-                pending.append((statement.body, child, "class" if what == _NESTED_CLASS else "function", None))
+                pending.append(
+                    (statement.body, child, "class" if what == _NESTED_CLASS else "function", None)
+                )
 
 
 def _class_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
@@ -319,7 +317,10 @@ def _failure(path: str, error: SourceError) -> FileResult:
 
 
 def file_context(
-    path: str, lines: Sequence[str], settings: Settings, tree: ast.Module,
+    path: str,
+    lines: Sequence[str],
+    settings: Settings,
+    tree: ast.Module,
     is_package: Callable[[str], bool] = has_init_file,
 ) -> FileContext:
     """The :class:`FileContext` of a parsed file shown as ``path``; ``is_package`` says
@@ -336,8 +337,14 @@ def file_context(
 
 
 def analyse_source(
-    text: str | SourceError, path: str, settings: Settings, checks: Checks, *, noqa: bool = True,
-    is_package: Callable[[str], bool] = has_init_file, data: bytes | None = None,
+    text: str | SourceError,
+    path: str,
+    settings: Settings,
+    checks: Checks,
+    *,
+    noqa: bool = True,
+    is_package: Callable[[str], bool] = has_init_file,
+    data: bytes | None = None,
 ) -> FileResult:
     """Parse and analyse source text shown as ``path`` (a file name or a display name).
 
@@ -358,6 +365,12 @@ def analyse_source(
         return _failure(path, SourceError("the code is nested too deeply to analyse"))
     kept = unsuppressed(findings, lines, tree) if noqa else findings
     return FileResult(
-        path, tuple(kept), units, suppressed=len(findings) - len(kept), imports=tuple(imports),
-        module=file.module_name, test=file.is_test, project_path=relative_below(path, settings.project_root) or "",
+        path,
+        tuple(kept),
+        units,
+        suppressed=len(findings) - len(kept),
+        imports=tuple(imports),
+        module=file.module_name,
+        test=file.is_test,
+        project_path=relative_below(path, settings.project_root) or "",
     )

@@ -55,10 +55,20 @@ class ImportCollector(Visitor):
                 continue
             heavy = match_heavy(alias.name, self.heavy) or ""
             bound = alias.asname or alias.name.split(".", 1)[0]
-            self.imports.append(RawImport(
-                node.lineno, node.col_offset, 0, alias.name, (), heavy, self._text(node.lineno),
-                (alias.name,) if heavy else (), (bound,) if heavy else (), where.optional_import,
-            ))
+            self.imports.append(
+                RawImport(
+                    node.lineno,
+                    node.col_offset,
+                    0,
+                    alias.name,
+                    (),
+                    heavy,
+                    self._text(node.lineno),
+                    (alias.name,) if heavy else (),
+                    (bound,) if heavy else (),
+                    where.optional_import,
+                )
+            )
 
     @outside_functions
     def visit_ImportFrom(self, node: ast.ImportFrom, where: Where) -> None:
@@ -67,7 +77,9 @@ class ImportCollector(Visitor):
         if not where.at_import or is_lazy_import(node):
             return
         module = node.module or ""
-        if not node.level and self.lazy.makes_lazy(module, node, at_module_scope=where.scope.kind == "module"):
+        if not node.level and self.lazy.makes_lazy(
+            module, node, at_module_scope=where.scope.kind == "module"
+        ):
             return
         heavy = ""
         names: List[str] = []
@@ -83,10 +95,20 @@ class ImportCollector(Visitor):
                     bound.append(alias.asname or alias.name)
             if whole:
                 names = [module]
-        self.imports.append(RawImport(
-            node.lineno, node.col_offset, node.level, module, tuple(alias.name for alias in node.names), heavy,
-            self._text(node.lineno), tuple(sorted(set(names))), tuple(bound), where.optional_import,
-        ))
+        self.imports.append(
+            RawImport(
+                node.lineno,
+                node.col_offset,
+                node.level,
+                module,
+                tuple(alias.name for alias in node.names),
+                heavy,
+                self._text(node.lineno),
+                tuple(sorted(set(names))),
+                tuple(bound),
+                where.optional_import,
+            )
+        )
 
     def _calls(self, node: ast.stmt, where: Where) -> None:
         """Record the literal import calls ``node`` makes when it runs."""
@@ -96,10 +118,20 @@ class ImportCollector(Visitor):
             return
         for call, module in literal_import_calls(node):
             heavy = match_heavy(module, self.heavy) or ""
-            self.imports.append(RawImport(
-                call.lineno, call.col_offset, 0, module, (), heavy, self._text(call.lineno),
-                (module,) if heavy else (), (), where.optional_import,
-            ))
+            self.imports.append(
+                RawImport(
+                    call.lineno,
+                    call.col_offset,
+                    0,
+                    module,
+                    (),
+                    heavy,
+                    self._text(call.lineno),
+                    (module,) if heavy else (),
+                    (),
+                    where.optional_import,
+                )
+            )
 
     @outside_functions
     def visit_statement(self, node: ast.stmt, where: Where) -> None:

@@ -84,11 +84,17 @@ class Check(Visitor):
 
     def report(self, node: ast.AST, message: str, unit: str = "<module>") -> None:
         """Record a finding at ``node``'s position."""
-        self.report_at(getattr(node, "lineno", 1), getattr(node, "col_offset", 0), message, unit,
-                       whole_module=isinstance(node, ast.Module))
+        self.report_at(
+            getattr(node, "lineno", 1),
+            getattr(node, "col_offset", 0),
+            message,
+            unit,
+            whole_module=isinstance(node, ast.Module),
+        )
 
-    def report_at(self, line: int, col: int, message: str, unit: str = "<module>", *,
-                  whole_module: bool = False) -> None:
+    def report_at(
+        self, line: int, col: int, message: str, unit: str = "<module>", *, whole_module: bool = False
+    ) -> None:
         """Record a finding at a line and a 0-based column."""
         source = WHOLE_MODULE if whole_module else ""
         self.findings.append(Finding(line, col, self.code, message, unit, source=source))

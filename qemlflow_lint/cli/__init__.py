@@ -32,25 +32,39 @@ class Command(NamedTuple):
 
 #: Every command, in the order ``--help`` lists them.
 COMMANDS: Dict[str, Command] = {
-    "check": Command("check", "configure",
-                     "report findings (flake8-style, or a CI format); exit 1 if any"),
+    "check": Command("check", "configure", "report findings (flake8-style, or a CI format); exit 1 if any"),
     "score": Command("score", "configure", "the 0-100 compliance score, with per-rule breakdown and gates"),
-    "baseline": Command("baseline", "configure",
-                        "record today's findings, so that `check --baseline FILE` reports only new ones"),
-    "importtime": Command("importtime", "configure_importtime",
-                          "measure a module's real import time and name the first-party lines that load "
-                          "heavy modules"),
-    "calibrate": Command("importtime", "configure_calibrate",
-                         "time the installed packages and propose the slow ones as extend-heavy-modules"),
-    "config": Command("info", "configure_config", "show the effective configuration and where each value came from"),
+    "baseline": Command(
+        "baseline",
+        "configure",
+        "record today's findings, so that `check --baseline FILE` reports only new ones",
+    ),
+    "importtime": Command(
+        "importtime",
+        "configure_importtime",
+        "measure a module's real import time and name the first-party lines that load heavy modules",
+    ),
+    "calibrate": Command(
+        "importtime",
+        "configure_calibrate",
+        "time the installed packages and propose the slow ones as extend-heavy-modules",
+    ),
+    "config": Command(
+        "info", "configure_config", "show the effective configuration and where each value came from"
+    ),
     "rules": Command("info", "configure_rules", "list every rule"),
     "explain": Command("info", "configure_explain", "show one rule's documentation"),
-    "init": Command("init", "configure",
-                    "set a project up: [tool.qemlflow-lint], flake8 and pylint settings, pre-commit hooks, "
-                    "a tox lint environment and a GitHub Actions workflow"),
-    "ruff-config": Command("ruff_config", "configure",
-                           "print the closest ruff configuration (TOML for pyproject.toml), or what ruff can and "
-                           "cannot check"),
+    "init": Command(
+        "init",
+        "configure",
+        "set a project up: [tool.qemlflow-lint], flake8 and pylint settings, pre-commit hooks, "
+        "a tox lint environment and a GitHub Actions workflow",
+    ),
+    "ruff-config": Command(
+        "ruff_config",
+        "configure",
+        "print the closest ruff configuration (TOML for pyproject.toml), or what ruff can and cannot check",
+    ),
 }
 
 

@@ -24,19 +24,30 @@ from qemlflow_lint.model.words import plural
 def configure(parser: argparse.ArgumentParser) -> None:
     """The arguments of the ``baseline`` command."""
     add_input_options(parser)
-    parser.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="the baseline file (paths in it are relative to its folder)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the baseline file (paths in it are relative to its folder)",
+    )
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--update", action="store_true",
-                      help="remove the findings of FILE that no longer occur; never add any")
+    mode.add_argument(
+        "--update",
+        action="store_true",
+        help="remove the findings of FILE that no longer occur; never add any",
+    )
     mode.add_argument("--force", action="store_true", help="record anew, replacing FILE")
     parser.set_defaults(run=run)
 
 
 def add_baseline_option(parser: argparse.ArgumentParser) -> None:
     """The ``--baseline FILE`` option of ``check``."""
-    parser.add_argument("--baseline", metavar="FILE",
-                        help="report only findings not recorded in FILE (see the baseline command)")
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not recorded in FILE (see the baseline command)",
+    )
 
 
 def _load(path: str) -> Baseline:

@@ -19,9 +19,13 @@ def configure(check: argparse.ArgumentParser) -> None:
     """The arguments of the ``check`` command."""
     add_input_options(check)
     add_baseline_option(check)
-    check.add_argument("--format", choices=FORMATS, default="text",
-                       help="text: flake8-style lines (default); json, sarif, github (workflow "
-                            "annotations and $GITHUB_STEP_SUMMARY), gitlab (Code Quality), junit")
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text: flake8-style lines (default); json, sarif, github (workflow "
+        "annotations and $GITHUB_STEP_SUMMARY), gitlab (Code Quality), junit",
+    )
     check.set_defaults(run=run)
 
 

@@ -19,42 +19,75 @@ __all__ = ["UsageError", "add_config_options", "add_input_options", "analyse", "
 
 
 def _metavar(kind: str) -> str:
-    return {"codes": "CODES", "per-file-ignores": "ENTRIES", "globs": "PATTERNS", "module-names": "MODULES",
-            "folders": "FOLDERS", "positive-integer": "N"}.get(kind, "VALUE")
+    return {
+        "codes": "CODES",
+        "per-file-ignores": "ENTRIES",
+        "globs": "PATTERNS",
+        "module-names": "MODULES",
+        "folders": "FOLDERS",
+        "positive-integer": "N",
+    }.get(kind, "VALUE")
 
 
 def add_config_options(parser: argparse.ArgumentParser) -> None:
     """Flags that override ``[tool.qemlflow-lint]`` for this run (comma-separated lists):
     one per configuration key, generated from the keys' declarations."""
     group = parser.add_argument_group(f"configuration (overrides {SECTION})")
-    group.add_argument("--config", metavar="FILE",
-                       help=f"read {SECTION} from FILE instead of the nearest pyproject.toml")
+    group.add_argument(
+        "--config", metavar="FILE", help=f"read {SECTION} from FILE instead of the nearest pyproject.toml"
+    )
     for option in all_options():
         help_text = option.help
         if option.kind == "per-file-ignores":
             help_text = "space-separated PATTERN:CODES entries, e.g. 'tests/*:QF002,QF003'"
-        group.add_argument(f"--{option.key}", metavar=_metavar(option.kind),
-                           help=f"{help_text} (default: {option.default_text})")
+        group.add_argument(
+            f"--{option.key}",
+            metavar=_metavar(option.kind),
+            help=f"{help_text} (default: {option.default_text})",
+        )
 
 
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     """The paths to analyse and how files are found."""
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files or directories (default: .); '-' reads standard input")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files or directories (default: .); '-' reads standard input",
+    )
     add_config_options(parser)
-    parser.add_argument("--no-gitignore", action="store_true",
-                        help="do not skip paths listed in .gitignore files")
-    parser.add_argument("--force-exclude", action="store_true",
-                        help="apply the default excludes and .gitignore to files named on the command line too")
-    parser.add_argument("--stdin-filename", metavar="NAME", default="stdin",
-                        help="the file name to report for '-' (decides module name and test-ness)")
-    parser.add_argument("--disable-noqa", action="store_true",
-                        help="report findings even on lines with '# noqa'")
+    parser.add_argument(
+        "--no-gitignore", action="store_true", help="do not skip paths listed in .gitignore files"
+    )
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the default excludes and .gitignore to files named on the command line too",
+    )
+    parser.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        default="stdin",
+        help="the file name to report for '-' (decides module name and test-ness)",
+    )
+    parser.add_argument(
+        "--disable-noqa", action="store_true", help="report findings even on lines with '# noqa'"
+    )
     speed = parser.add_argument_group("speed")
-    speed.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                       help=f"processes to analyse with (default: every core, here {default_jobs()})")
-    speed.add_argument("--cache-dir", metavar="DIR",
-                       help=f"where to keep the result cache (default: {CACHE_DIRNAME}/ at the project root)")
+    speed.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help=f"processes to analyse with (default: every core, here {default_jobs()})",
+    )
+    speed.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"where to keep the result cache (default: {CACHE_DIRNAME}/ at the project root)",
+    )
     speed.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
 
 

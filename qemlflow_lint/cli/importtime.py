@@ -69,57 +69,105 @@ def _milliseconds(value: str) -> float:
 
 
 def _add_interpreter_options(parser: argparse.ArgumentParser, runs: int, timeout: float) -> None:
-    parser.add_argument("--python", default=sys.executable, metavar="PYTHON",
-                        help="the interpreter to measure with (default: the one running qemlflow-lint)")
-    parser.add_argument("--runs", type=_positive_int, default=runs, metavar="N",
-                        help=f"fresh interpreters per module; the median is reported (default: {runs})")
-    parser.add_argument("--timeout", type=_seconds, default=timeout, metavar="SECONDS",
-                        help=f"give up on one import after this long (default: {timeout:g})")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        metavar="PYTHON",
+        help="the interpreter to measure with (default: the one running qemlflow-lint)",
+    )
+    parser.add_argument(
+        "--runs",
+        type=_positive_int,
+        default=runs,
+        metavar="N",
+        help=f"fresh interpreters per module; the median is reported (default: {runs})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=timeout,
+        metavar="SECONDS",
+        help=f"give up on one import after this long (default: {timeout:g})",
+    )
 
 
 def configure_importtime(importtime: argparse.ArgumentParser) -> None:
     """The arguments of the ``importtime`` command."""
     importtime.description = (
-            "Import MODULE in fresh interpreters with `python -X importtime` (after one untimed warm-up "
-            "run) and report the median time with the bare interpreter's start-up subtracted, the "
-            "costliest modules and, for every heavy or costly third-party module loaded, the first-party "
-            "import line that pulled it in. The project's folder and its src/ are put on PYTHONPATH. "
-            "PATHs are analysed like `check` does to know the first-party modules (default: .)."
+        "Import MODULE in fresh interpreters with `python -X importtime` (after one untimed warm-up "
+        "run) and report the median time with the bare interpreter's start-up subtracted, the "
+        "costliest modules and, for every heavy or costly third-party module loaded, the first-party "
+        "import line that pulled it in. The project's folder and its src/ are put on PYTHONPATH. "
+        "PATHs are analysed like `check` does to know the first-party modules (default: .)."
     )
     importtime.add_argument("module", metavar="MODULE", help="the module to import, e.g. mypkg or mypkg.cli")
     add_input_options(importtime)
     _add_interpreter_options(importtime, runs=5, timeout=120)
-    importtime.add_argument("--top", type=int, default=10, metavar="N",
-                            help="how many of the costliest modules to list (default: 10)")
-    importtime.add_argument("--sort", choices=("self", "cumulative"), default="self",
-                            help="order the costliest modules by their own time (default) or with their imports")
-    importtime.add_argument("--costly-ms", type=_milliseconds, default=50.0, metavar="MS",
-                            help="also trace third-party modules that take this long, heavy or not (default: 50)")
-    importtime.add_argument("--budget", type=_seconds, metavar="SECONDS",
-                            help="exit 1 when the median import time is over SECONDS; prints PASS: or FAIL:")
-    importtime.add_argument("--format", choices=("text", "json"), default="text",
-                            help="text (default) or json (runs, median, spread, baseline, modules, verdict)")
+    importtime.add_argument(
+        "--top",
+        type=int,
+        default=10,
+        metavar="N",
+        help="how many of the costliest modules to list (default: 10)",
+    )
+    importtime.add_argument(
+        "--sort",
+        choices=("self", "cumulative"),
+        default="self",
+        help="order the costliest modules by their own time (default) or with their imports",
+    )
+    importtime.add_argument(
+        "--costly-ms",
+        type=_milliseconds,
+        default=50.0,
+        metavar="MS",
+        help="also trace third-party modules that take this long, heavy or not (default: 50)",
+    )
+    importtime.add_argument(
+        "--budget",
+        type=_seconds,
+        metavar="SECONDS",
+        help="exit 1 when the median import time is over SECONDS; prints PASS: or FAIL:",
+    )
+    importtime.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text (default) or json (runs, median, spread, baseline, modules, verdict)",
+    )
     importtime.set_defaults(run=run_importtime)
 
 
 def configure_calibrate(calibrate: argparse.ArgumentParser) -> None:
     """The arguments of the ``calibrate`` command."""
     calibrate.description = (
-            "Import each installed third-party top-level package (or the MODULEs given) in fresh "
-            "interpreters and list them by median import time, start-up subtracted. Those at or above "
-            "--threshold-ms that the heavy list does not cover yet are printed as an extend-heavy-modules "
-            "setting, or added to pyproject.toml with --write. It is extend-heavy-modules, not "
-            "heavy-modules, so that the documented default list stays in force: heavy-modules would "
-            "replace it. Importing a package runs its code: calibrate in an environment you trust."
+        "Import each installed third-party top-level package (or the MODULEs given) in fresh "
+        "interpreters and list them by median import time, start-up subtracted. Those at or above "
+        "--threshold-ms that the heavy list does not cover yet are printed as an extend-heavy-modules "
+        "setting, or added to pyproject.toml with --write. It is extend-heavy-modules, not "
+        "heavy-modules, so that the documented default list stays in force: heavy-modules would "
+        "replace it. Importing a package runs its code: calibrate in an environment you trust."
     )
-    calibrate.add_argument("modules", nargs="*", metavar="MODULE",
-                           help="modules to time (default: every installed third-party top-level package)")
+    calibrate.add_argument(
+        "modules",
+        nargs="*",
+        metavar="MODULE",
+        help="modules to time (default: every installed third-party top-level package)",
+    )
     _add_interpreter_options(calibrate, runs=3, timeout=30)
-    calibrate.add_argument("--threshold-ms", type=_milliseconds, default=100.0, metavar="MS",
-                           help="propose modules that take at least this long (default: 100)")
-    calibrate.add_argument("--write", action="store_true",
-                           help="add them to extend-heavy-modules in [tool.qemlflow-lint] of the pyproject.toml "
-                                "that configures this folder (else the nearest one, else a new ./pyproject.toml)")
+    calibrate.add_argument(
+        "--threshold-ms",
+        type=_milliseconds,
+        default=100.0,
+        metavar="MS",
+        help="propose modules that take at least this long (default: 100)",
+    )
+    calibrate.add_argument(
+        "--write",
+        action="store_true",
+        help="add them to extend-heavy-modules in [tool.qemlflow-lint] of the pyproject.toml "
+        "that configures this folder (else the nearest one, else a new ./pyproject.toml)",
+    )
     add_config_options(calibrate)
     calibrate.set_defaults(run=run_calibrate)
 
@@ -202,8 +250,16 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     if args.sort == "cumulative":
         costs = sorted(costs, key=lambda cost: (-cost.cumulative_us, -cost.self_us, cost.name))
     attributions = attribute(measurement, origins, heavy, args.costly_ms * 1000)
-    report = importtime_report(measurement, interpreter, costs[: max(args.top, 0)], attributions, graphs,
-                               python=args.python, costly_ms=args.costly_ms, budget=args.budget)
+    report = importtime_report(
+        measurement,
+        interpreter,
+        costs[: max(args.top, 0)],
+        attributions,
+        graphs,
+        python=args.python,
+        costly_ms=args.costly_ms,
+        budget=args.budget,
+    )
     if args.format == "json":
         out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         if report["budget"] is not None:
@@ -249,8 +305,15 @@ def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
         baseline = measure_baseline(args.python, args.runs, env, args.timeout, progress.show)
         for number, module in enumerate(modules, 1):
             try:
-                measurement = measure(args.python, module, args.runs, env, args.timeout, baseline=baseline,
-                                      progress=progress.prefixed(f"{number}/{len(modules)} "))
+                measurement = measure(
+                    args.python,
+                    module,
+                    args.runs,
+                    env,
+                    args.timeout,
+                    baseline=baseline,
+                    progress=progress.prefixed(f"{number}/{len(modules)} "),
+                )
             except ImportFailure as error:
                 failed[module] = str(error)
                 continue
@@ -262,8 +325,10 @@ def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
     out.write(render_calibration(times, failed, args.runs, interpreter))
     additions = new_heavy_modules(times, args.threshold_ms * 1000, config.all_heavy_modules)
     if not additions:
-        out.write(f"\nNothing to add: no module at or above {args.threshold_ms:g} ms that the heavy list "
-                  "does not already cover.\n")
+        out.write(
+            f"\nNothing to add: no module at or above {args.threshold_ms:g} ms that the heavy list "
+            "does not already cover.\n"
+        )
         return EXIT_CLEAN
     if args.write:
         path = _target_pyproject(config)

@@ -17,8 +17,13 @@ from qemlflow_lint.run.api import config_probe
 
 def configure_config(config: argparse.ArgumentParser) -> None:
     """The arguments of the ``config`` command."""
-    config.add_argument("path", nargs="?", default=".", metavar="PATH",
-                        help="the file or directory whose configuration to show (default: .)")
+    config.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        metavar="PATH",
+        help="the file or directory whose configuration to show (default: .)",
+    )
     add_config_options(config)
     config.add_argument("--format", choices=("text", "json"), default="text")
     config.set_defaults(run=run_config)

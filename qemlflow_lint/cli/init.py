@@ -39,14 +39,22 @@ def _percentage(value: str) -> float:
 
 def configure(init: argparse.ArgumentParser) -> None:
     """The arguments of the ``init`` command."""
-    init.add_argument("path", nargs="?", default=".", metavar="DIR", help="the project's root folder (default: .)")
-    init.add_argument("--fail-under", type=_percentage, metavar="N",
-                      help="the score gate to write (default: today's score rounded down; "
-                           "a fail-under already configured is kept)")
-    init.add_argument("--dry-run", action="store_true",
-                      help="print the changes as a unified diff and write nothing")
-    init.add_argument("--force", action="store_true",
-                      help="replace a workflow file that differs from the one init writes")
+    init.add_argument(
+        "path", nargs="?", default=".", metavar="DIR", help="the project's root folder (default: .)"
+    )
+    init.add_argument(
+        "--fail-under",
+        type=_percentage,
+        metavar="N",
+        help="the score gate to write (default: today's score rounded down; "
+        "a fail-under already configured is kept)",
+    )
+    init.add_argument(
+        "--dry-run", action="store_true", help="print the changes as a unified diff and write nothing"
+    )
+    init.add_argument(
+        "--force", action="store_true", help="replace a workflow file that differs from the one init writes"
+    )
     init.set_defaults(run=run)
 
 

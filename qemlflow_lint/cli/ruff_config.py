@@ -14,12 +14,21 @@ from qemlflow_lint.run.api import config_probe
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The arguments of the ``ruff-config`` command."""
-    parser.add_argument("path", nargs="?", default=".", metavar="PATH",
-                        help="the file or folder whose configuration to translate (default: .)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        default=".",
+        metavar="PATH",
+        help="the file or folder whose configuration to translate (default: .)",
+    )
     add_config_options(parser)
-    parser.add_argument("--format", choices=("toml", "table"), default="toml",
-                        help="toml: [tool.ruff.lint] tables to paste into pyproject.toml (default); "
-                             "table: each QF rule, its ruff rules and what differs (Markdown)")
+    parser.add_argument(
+        "--format",
+        choices=("toml", "table"),
+        default="toml",
+        help="toml: [tool.ruff.lint] tables to paste into pyproject.toml (default); "
+        "table: each QF rule, its ruff rules and what differs (Markdown)",
+    )
     parser.set_defaults(run=run)
 
 

@@ -38,18 +38,32 @@ def _fail_under(value: str) -> float:
 def configure(score: argparse.ArgumentParser) -> None:
     """The arguments of the ``score`` command."""
     add_input_options(score)
-    score.add_argument("--fail-under", type=_fail_under, metavar="N",
-                       help="exit 1 when the score is below N (default: [tool.qemlflow-lint.score] fail-under)")
+    score.add_argument(
+        "--fail-under",
+        type=_fail_under,
+        metavar="N",
+        help="exit 1 when the score is below N (default: [tool.qemlflow-lint.score] fail-under)",
+    )
     score.add_argument("--score-only", action="store_true", help="print only the score, for shell scripts")
-    score.add_argument("--detailed-report", action="store_true",
-                       help="also list every file's points and every finding, grouped by rule and file")
-    score.add_argument("--format", choices=FORMATS, default="text",
-                       help="text (default), json (everything needed to recompute the score), markdown "
-                            "(a job summary); sarif, github, gitlab, junit print the findings for CI, "
-                            "and github appends the Markdown report to $GITHUB_STEP_SUMMARY")
+    score.add_argument(
+        "--detailed-report",
+        action="store_true",
+        help="also list every file's points and every finding, grouped by rule and file",
+    )
+    score.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json (everything needed to recompute the score), markdown "
+        "(a job summary); sarif, github, gitlab, junit print the findings for CI, "
+        "and github appends the Markdown report to $GITHUB_STEP_SUMMARY",
+    )
     score.add_argument("--top", type=int, default=10, metavar="N", help="how many best next fixes to show")
-    score.add_argument("--no-regress", metavar="FILE",
-                       help="exit 1 when the score is below the one recorded in FILE (see --record)")
+    score.add_argument(
+        "--no-regress",
+        metavar="FILE",
+        help="exit 1 when the score is below the one recorded in FILE (see --record)",
+    )
     score.add_argument("--record", metavar="FILE", help="write the score to FILE for a later --no-regress")
     add_baseline_option(score)
     score.set_defaults(run=run)
@@ -67,15 +81,21 @@ def _recorded_score(path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise UsageError(f"{path}: not a recorded score (no numeric 'score'; write one with --record)")
     if data.get("profile") != [DEFAULT_PROFILE.name, DEFAULT_PROFILE.version]:
-        print(f"qemlflow-lint: warning: {path} was recorded with another scoring profile "
-              f"({data.get('profile')}); the scores may not be comparable", file=sys.stderr)
+        print(
+            f"qemlflow-lint: warning: {path} was recorded with another scoring profile "
+            f"({data.get('profile')}); the scores may not be comparable",
+            file=sys.stderr,
+        )
     return float(value)
 
 
 def _record(path: str, report: ScoreReport, config: Settings) -> None:
     payload = {
-        "tool": "qemlflow-lint", "version": __version__, "score": report.score,
-        "profile": [report.profile.name, report.profile.version], "config_hash": config.fingerprint(),
+        "tool": "qemlflow-lint",
+        "version": __version__,
+        "score": report.score,
+        "profile": [report.profile.name, report.profile.version],
+        "config_hash": config.fingerprint(),
         "files": report.files,
     }
     write_text_atomic(path, json.dumps(payload, indent=2) + "\n")
@@ -101,8 +121,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if gate.checked:
             print(gate.verdict(report.score), file=sys.stderr)
     elif args.format == "json":
-        out.write(render_json(report, gate, analysis.results, config.fingerprint(),
-                              detailed=args.detailed_report, new_findings=new))
+        out.write(
+            render_json(
+                report,
+                gate,
+                analysis.results,
+                config.fingerprint(),
+                detailed=args.detailed_report,
+                new_findings=new,
+            )
+        )
     elif args.format == "markdown":
         out.write(render_markdown(report, gate, top=args.top, new_findings=new))
     elif args.format != "text":  # a CI format of the findings
@@ -111,8 +139,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             append_step_summary(render_markdown(report, gate, top=args.top, new_findings=new))
         print(gate.verdict(report.score) if gate.checked else f"score {report.score:.1f}", file=sys.stderr)
     else:
-        out.write(render_text(report, gate, top=args.top, detailed=args.detailed_report,
-                              results=analysis.results, new_findings=new))
+        out.write(
+            render_text(
+                report,
+                gate,
+                top=args.top,
+                detailed=args.detailed_report,
+                results=analysis.results,
+                new_findings=new,
+            )
+        )
     if args.record:
         _record(args.record, report, config)
     return EXIT_CLEAN if gate.passed else EXIT_FINDINGS

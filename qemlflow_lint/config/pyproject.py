@@ -105,7 +105,9 @@ def last_content_line(lines: Sequence[str], span: Span, comment: Union[str, Tupl
 def key_line(lines: Sequence[str], span: Span, names: Sequence[str]) -> Optional[int]:
     """The line in the table where one of ``names`` (any quoting) is assigned, if any."""
     pattern = re.compile(
-        r"^[ \t]*(?:" + "|".join(rf"{re.escape(n)}|\"{re.escape(n)}\"|'{re.escape(n)}'" for n in names) + r")[ \t]*="
+        r"^[ \t]*(?:"
+        + "|".join(rf"{re.escape(n)}|\"{re.escape(n)}\"|'{re.escape(n)}'" for n in names)
+        + r")[ \t]*="
     )
     for index in range(span.header + 1, span.end):
         if pattern.match(lines[index]) and is_complete("".join(lines[:index])):
@@ -266,10 +268,12 @@ def with_heavy_modules(text: str, additions: Sequence[str]) -> str:
             rest = rest.rstrip("\r\n")
             stop = _one_line_value_end(rest)
             if stop < 0:
-                raise EditError(f"line {line + 1}: its {EXTEND_HEAVY_MODULES} value spans several lines; "
-                                f"replace it by hand with `{wanted}`")
+                raise EditError(
+                    f"line {line + 1}: its {EXTEND_HEAVY_MODULES} value spans several lines; "
+                    f"replace it by hand with `{wanted}`"
+                )
             spaces = rest[: len(rest) - len(rest.lstrip())]
-            ending = lines[line][len(lead) + 1 + len(rest):]
+            ending = lines[line][len(lead) + 1 + len(rest) :]
             lines[line] = f"{lead}={spaces}{value}{rest[stop:]}{ending}"
             edited = "".join(lines)
     if not proves(edited, with_value(before, (*QEMLFLOW_TABLE, EXTEND_HEAVY_MODULES), modules)):

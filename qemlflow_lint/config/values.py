@@ -21,8 +21,14 @@ _CODE_PREFIX = re.compile(r"QF[0-9]{0,3}")
 
 def type_name(value: object) -> str:
     """How an error message names the type of a configuration value."""
-    return {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def unknown_key(key: str, origin: str, allowed: Iterable[str]) -> str:

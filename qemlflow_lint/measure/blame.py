@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Sequence, Tuple
 
-from qemlflow_lint.measure.importtime import ImportRecord, Measurement, loaded, loaded_count, module_costs, walk
+from qemlflow_lint.measure.importtime import (
+    ImportRecord,
+    Measurement,
+    loaded,
+    loaded_count,
+    module_costs,
+    walk,
+)
 from qemlflow_lint.model.heavy import match_heavy
 
 
@@ -87,9 +94,9 @@ def attribute(
         if first_loads.get(record.name) is not record or not flagged(record):
             continue
         importer_at = max((i for i, a in enumerate(ancestors) if a.name in origins.first_party), default=-1)
-        if any(flagged(a) for a in ancestors[max(importer_at, 0):]):
+        if any(flagged(a) for a in ancestors[max(importer_at, 0) :]):
             continue  # reported with the outer module, which brings this one in
-        between = ancestors[importer_at + 1:]
+        between = ancestors[importer_at + 1 :]
         via = (*between, record)[0]
         heavy = match_heavy(record.name, heavy_set) or ""
         inside = (match_heavy(r.name, heavy_set) for r, _ in walk(record.children) if not r.cached)

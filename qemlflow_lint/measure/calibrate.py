@@ -35,5 +35,7 @@ def new_heavy_modules(
 ) -> List[str]:
     """The modules at or above the threshold that the heavy list does not cover yet,
     slowest first."""
-    slow = sorted((name for name, us in times_us.items() if us >= threshold_us), key=lambda n: (-times_us[n], n))
+    slow = sorted(
+        (name for name, us in times_us.items() if us >= threshold_us), key=lambda n: (-times_us[n], n)
+    )
     return [name for name in slow if match_heavy(name, frozenset(heavy_modules)) is None]

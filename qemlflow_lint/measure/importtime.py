@@ -267,8 +267,14 @@ class Interpreter:
 def _run(command: Sequence[str], env: Mapping[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
-            list(command), env=dict(env), stdin=subprocess.DEVNULL, capture_output=True,
-            text=True, errors="replace", timeout=timeout, check=False,
+            list(command),
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=timeout,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         raise ImportFailure(f"timed out after {timeout:g} s") from None
@@ -331,12 +337,12 @@ _BARE = _LOG_IMPORT_CALLS + "pass"
 #: Starts the line on which a measured child lists the modules still loaded.
 _PRESENT_MARKER = "\x00qemlflow-lint loaded:"
 #: Appended to the measured import: lists ``sys.modules`` without importing anything.
-_REPORT_PRESENT = (
-    f"\n_qemlflow_lint_sys.stdout.write('\\n' + {_PRESENT_MARKER!r} + '\\t'.join(_qemlflow_lint_sys.modules) + '\\n')"
-)
+_REPORT_PRESENT = f"\n_qemlflow_lint_sys.stdout.write('\\n' + {_PRESENT_MARKER!r} + '\\t'.join(_qemlflow_lint_sys.modules) + '\\n')"
 
 
-def _run_logged(python: str, code: str, env: Mapping[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+def _run_logged(
+    python: str, code: str, env: Mapping[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
     done = _run([python, "-X", "importtime", "-c", code], env, timeout)
     if done.returncode != 0:
         raise ImportFailure(last_error_line(done.stderr) or f"exit status {done.returncode}")
@@ -351,7 +357,7 @@ def _present(stdout: str) -> frozenset[str]:
     """The module names a measured child listed after its import."""
     for line in reversed(stdout.splitlines()):
         if line.startswith(_PRESENT_MARKER):
-            return frozenset(line[len(_PRESENT_MARKER):].split("\t"))
+            return frozenset(line[len(_PRESENT_MARKER) :].split("\t"))
     return frozenset()
 
 
@@ -402,5 +408,6 @@ def measure(
         done = _run_logged(python, code + _REPORT_PRESENT, env, timeout)
         logs.append(parse_log(done.stderr))
         present.append(_present(done.stdout))
-    return Measurement(module, tuple(logs), tuple(bare) if baseline is None else baseline,
-                       tuple(p for p in present if p))
+    return Measurement(
+        module, tuple(logs), tuple(bare) if baseline is None else baseline, tuple(p for p in present if p)
+    )

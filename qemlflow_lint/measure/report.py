@@ -82,8 +82,12 @@ def importtime_report(
         "python": {"executable": python, "version": interpreter.version},
         "runs": len(measurement.runs),
         "median_ms": _ms(measurement.median_us),
-        "spread_ms": {"min": _ms(spread.low), "q1": _ms(spread.first_quartile),
-                      "q3": _ms(spread.third_quartile), "max": _ms(spread.high)},
+        "spread_ms": {
+            "min": _ms(spread.low),
+            "q1": _ms(spread.first_quartile),
+            "q3": _ms(spread.third_quartile),
+            "max": _ms(spread.high),
+        },
         "run_ms": [_ms(value) for value in measurement.net_us],
         "baseline_ms": _ms(measurement.baseline_us),
         "top_modules": [
@@ -106,7 +110,9 @@ def importtime_report(
             }
             for a in attributions
         ],
-        "budget": None if budget is None else budget_verdict(measurement.module, measurement.median_us, budget),
+        "budget": None
+        if budget is None
+        else budget_verdict(measurement.module, measurement.median_us, budget),
     }
 
 
@@ -114,8 +120,10 @@ def _describe(attribution: Mapping[str, Any]) -> str:
     """One attribution's headline: what it is and what it cost."""
     why = f"heavy ({attribution['heavy']})" if attribution["heavy"] else "costly"
     if attribution["failed"]:
-        return (f"  {attribution['module']}: {why}, its import failed (tried and caught: not installed?); "
-                f"the attempt took {attribution['cumulative_ms']:.1f} ms")
+        return (
+            f"  {attribution['module']}: {why}, its import failed (tried and caught: not installed?); "
+            f"the attempt took {attribution['cumulative_ms']:.1f} ms"
+        )
     extra = f"; brings in {', '.join(attribution['brings_in'])}" if attribution["brings_in"] else ""
     return f"  {attribution['module']}: {why}, {attribution['cumulative_ms']:.1f} ms cumulative{extra}"
 
@@ -132,16 +140,25 @@ def render_importtime_text(report: Mapping[str, Any]) -> str:
         f"Python {report['python']['version']} ({display_path(report['python']['executable'])})",
     ]
     if report["top_modules"]:
-        lines += ["", "Costliest modules (medians in ms; self = its own code, cumulative = with what it imported):",
-                  f"  {'self':>8}  {'cumulative':>10}  module"]
-        lines += [f"  {m['self_ms']:8.1f}  {m['cumulative_ms']:10.1f}  {m['module']}" for m in report["top_modules"]]
+        lines += [
+            "",
+            "Costliest modules (medians in ms; self = its own code, cumulative = with what it imported):",
+            f"  {'self':>8}  {'cumulative':>10}  module",
+        ]
+        lines += [
+            f"  {m['self_ms']:8.1f}  {m['cumulative_ms']:10.1f}  {m['module']}" for m in report["top_modules"]
+        ]
     lines.append("")
     attributions = report["attributions"]
     if not attributions:
-        lines.append(f"No heavy module and no costly (≥ {report['costly_ms']:g} ms) third-party module was loaded.")
+        lines.append(
+            f"No heavy module and no costly (≥ {report['costly_ms']:g} ms) third-party module was loaded."
+        )
     else:
-        lines.append(f"Heavy modules and costly (≥ {report['costly_ms']:g} ms) third-party modules, "
-                     "and the first-party line that pulled each in:")
+        lines.append(
+            f"Heavy modules and costly (≥ {report['costly_ms']:g} ms) third-party modules, "
+            "and the first-party line that pulled each in:"
+        )
     for a in attributions:
         lines.append(_describe(a))
         statement = a["statement"]
@@ -150,8 +167,10 @@ def render_importtime_text(report: Mapping[str, Any]) -> str:
             lines.append(f"    {statement['path']}:{statement['line']}: {statement['text']}{via}")
             if not a["failed"]:
                 count = a["modules_loaded_through_it"]
-                lines.append(f"    deferring that line would save up to {a['saving_up_to_ms']:.1f} ms "
-                             f"({plural(count, 'module')} first loaded through it)")
+                lines.append(
+                    f"    deferring that line would save up to {a['saving_up_to_ms']:.1f} ms "
+                    f"({plural(count, 'module')} first loaded through it)"
+                )
         elif statement["path"] is not None:
             lines.append(f"    {statement['path']} ({a['imported_by']}): {statement['note']}")
         else:
@@ -161,12 +180,15 @@ def render_importtime_text(report: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_calibration(times: Mapping[str, float], failed: Mapping[str, str], runs: int,
-                       interpreter: Interpreter) -> str:
+def render_calibration(
+    times: Mapping[str, float], failed: Mapping[str, str], runs: int, interpreter: Interpreter
+) -> str:
     """The table of ``calibrate``: slowest first, then the modules that failed."""
-    lines = [f"Import time of {plural(len(times) + len(failed), 'module')} (median of {plural(runs, 'run')} "
-             f"each, start-up subtracted; Python {interpreter.version}):",
-             f"  {'ms':>9}  module"]
+    lines = [
+        f"Import time of {plural(len(times) + len(failed), 'module')} (median of {plural(runs, 'run')} "
+        f"each, start-up subtracted; Python {interpreter.version}):",
+        f"  {'ms':>9}  module",
+    ]
     for module in sorted(times, key=lambda name: (-times[name], name)):
         lines.append(f"  {times[module] / 1000:9.1f}  {module}")
     for module in sorted(failed):

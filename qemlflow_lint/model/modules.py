@@ -44,7 +44,8 @@ class PackageFolders:
         known = self._known.get(directory)
         if known is None:
             known = has_init_file(directory) or any(
-                directory == folder or directory.startswith(folder + os.sep) for folder in self.namespace_packages
+                directory == folder or directory.startswith(folder + os.sep)
+                for folder in self.namespace_packages
             )
             self._known[directory] = known
         return known

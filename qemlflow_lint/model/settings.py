@@ -69,7 +69,9 @@ class Option(NamedTuple):
 
 
 HEAVY_MODULES = Option(
-    "heavy-modules", "module-names", tuple(DEFAULT_HEAVY_MODULES),
+    "heavy-modules",
+    "module-names",
+    tuple(DEFAULT_HEAVY_MODULES),
     "modules whose import-time import is reported (replaces the default)",
     "the documented default list",
 )
@@ -80,14 +82,23 @@ CORE_OPTIONS: tuple[Option, ...] = (
     Option("select", "codes", DEFAULT_SELECT, "codes or prefixes to run"),
     Option("extend-select", "codes", (), "codes or prefixes added to select"),
     Option("ignore", "codes", (), "codes or prefixes to skip"),
-    Option("per-file-ignores", "per-file-ignores", (),
-           "codes skipped in the files a pattern matches, e.g. 'tests/*' = ['QF002']", "{}"),
+    Option(
+        "per-file-ignores",
+        "per-file-ignores",
+        (),
+        "codes skipped in the files a pattern matches, e.g. 'tests/*' = ['QF002']",
+        "{}",
+    ),
     Option("exclude", "globs", (), "files and folders never analysed"),
     Option("extend-exclude", "globs", (), "patterns added to exclude"),
     HEAVY_MODULES,
     EXTEND_HEAVY_MODULES,
-    Option("namespace-packages", "folders", (),
-           "folders that are PEP 420 namespace packages (no `__init__.py`), with every folder below them"),
+    Option(
+        "namespace-packages",
+        "folders",
+        (),
+        "folders that are PEP 420 namespace packages (no `__init__.py`), with every folder below them",
+    ),
 )
 
 
@@ -145,7 +156,9 @@ class Settings(NamedTuple):
     @property
     def namespace_folders(self) -> tuple[str, ...]:
         """``namespace-packages`` as absolute folders."""
-        return tuple(os.path.normpath(os.path.join(self.project_root, folder)) for folder in self.namespace_packages)
+        return tuple(
+            os.path.normpath(os.path.join(self.project_root, folder)) for folder in self.namespace_packages
+        )
 
     def option(self, option: Option) -> Any:
         """The value of a rule's option: as configured, else its default."""

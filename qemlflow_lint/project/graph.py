@@ -213,4 +213,3 @@ class ImportGraph(NamedTuple):
             path.append(node)
             node = previous.get(node)
         return [start, *reversed(path)]
-

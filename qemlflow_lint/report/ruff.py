@@ -20,8 +20,18 @@ from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.base import MAIN_FILES, MORE, MOST, NONE, PACKAGE_INITS, PART, SAME, TEST_FILES
 from qemlflow_lint.rules.registry import all_rules
 
-__all__ = ["EQUIVALENTS", "MORE", "MOST", "NONE", "PART", "RUFF_ONLY", "SAME", "equivalent", "ruff_table",
-           "ruff_toml"]
+__all__ = [
+    "EQUIVALENTS",
+    "MORE",
+    "MOST",
+    "NONE",
+    "PART",
+    "RUFF_ONLY",
+    "SAME",
+    "equivalent",
+    "ruff_table",
+    "ruff_toml",
+]
 
 
 class RuffEquivalent(NamedTuple):
@@ -35,7 +45,8 @@ class RuffEquivalent(NamedTuple):
 
 #: Every QF rule's closest ruff rules, in code order.
 EQUIVALENTS: Tuple[RuffEquivalent, ...] = tuple(
-    RuffEquivalent(rule.code, rule.ruff.codes, rule.ruff.coverage, rule.ruff.differences) for rule in all_rules()
+    RuffEquivalent(rule.code, rule.ruff.codes, rule.ruff.coverage, rule.ruff.differences)
+    for rule in all_rules()
 )
 
 #: ruff rules that the configuration adds with no QF counterpart: the QF rule they go with,
@@ -50,8 +61,10 @@ NOQA_NOTE = (
 )
 
 #: File patterns (ruff globs) of the test files that rules exempting test files skip.
-RUFF_TEST_FILE_PATTERNS = (*TEST_FILE_PATTERNS, *(f"**/{name}/**" for name in sorted(TEST_DIRECTORY_NAMES,
-                                                                                          reverse=True)))
+RUFF_TEST_FILE_PATTERNS = (
+    *TEST_FILE_PATTERNS,
+    *(f"**/{name}/**" for name in sorted(TEST_DIRECTORY_NAMES, reverse=True)),
+)
 #: Per-file ignores name these rule families by prefix, to stay short.
 _IGNORE_PREFIXES = ("ANN", "D1")
 
@@ -131,8 +144,11 @@ def ruff_toml(config: Settings) -> str:
     for entry in EQUIVALENTS:
         if config.is_enabled(entry.code):
             lines.extend(f"    {json.dumps(code)},  # {entry.code}" for code in entry.ruff)
-            lines.extend(f"    {json.dumps(extra)},  # ruff only, with {entry.code} (see the table)"
-                         for extra, (paired, _) in RUFF_ONLY.items() if paired == entry.code)
+            lines.extend(
+                f"    {json.dumps(extra)},  # ruff only, with {entry.code} (see the table)"
+                for extra, (paired, _) in RUFF_ONLY.items()
+                if paired == entry.code
+            )
     lines.append("]")
     codes = ruff_codes(config, every)
     if "TID253" in codes:
@@ -171,10 +187,14 @@ def ruff_table(config: Settings) -> str:
     for entry in EQUIVALENTS:
         enabled = "" if config.is_enabled(entry.code) else " (not selected)"
         ruff = ", ".join(entry.ruff) or "—"
-        rows.append(f"| {entry.code} `{symbols.get(entry.code, '')}`{enabled} | {ruff} | {entry.coverage} "
-                    f"| {entry.differences} |")
+        rows.append(
+            f"| {entry.code} `{symbols.get(entry.code, '')}`{enabled} | {ruff} | {entry.coverage} "
+            f"| {entry.differences} |"
+        )
     for extra, (paired, why) in RUFF_ONLY.items():
         rows.append(f"| — (with {paired}) | {extra} | ruff only | {why} |")
-    legend = ("ruff checks: same = the same findings; most = all but the cases named; more = all of them "
-              "and more (ruff is stricter); part = some of them; none = nothing like it.")
+    legend = (
+        "ruff checks: same = the same findings; most = all but the cases named; more = all of them "
+        "and more (ruff is stricter); part = some of them; none = nothing like it."
+    )
     return "\n".join(rows) + "\n\n" + legend + "\n" + NOQA_NOTE + "\n"

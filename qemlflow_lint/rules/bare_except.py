@@ -58,6 +58,9 @@ class BareExcept(Rule):
         """Every handler is a unit; an untyped one is a finding."""
         self.units += 1
         if node.type is None:
-            self.report(node, "bare `except:` also catches KeyboardInterrupt and SystemExit; "
-                        "name the exceptions you expect (or `except Exception:`)",
-                        unit=f"except:{node.lineno}:{node.col_offset}")
+            self.report(
+                node,
+                "bare `except:` also catches KeyboardInterrupt and SystemExit; "
+                "name the exceptions you expect (or `except Exception:`)",
+                unit=f"except:{node.lineno}:{node.col_offset}",
+            )

@@ -66,7 +66,8 @@ class HeavyTopLevelImport(Rule):
     exempt_files = frozenset({TEST_FILES, MAIN_FILES})
     options = (HEAVY_MODULES, EXTEND_HEAVY_MODULES)
     ruff = RuffEquivalent(
-        ("TID253",), PART,
+        ("TID253",),
+        PART,
         "TID253 reports the heavy modules in import statements at the top level of a module only. It "
         "misses imports in module-level if/elif/else, try/except/else/finally (`try: import torch / "
         "except ImportError:` included), with, for, while and match blocks and in class bodies - also "
@@ -74,12 +75,14 @@ class HeavyTopLevelImport(Rule):
         "the `else` of a main guard - and literal `importlib.import_module(...)`/`__import__(...)` "
         "calls. It reports what QF001 exempts: the heavy package's own modules, and PEP 810 `lazy` "
         "imports and modules listed in `__lazy_modules__` (Python 3.15).",
-        companions=((
-            "PLC0415",
-            "imports inside functions, except of the TID253-banned (heavy) modules: ruff's pairing with "
-            "TID253, which keeps light imports at the top. Stricter than QF, which never reports a "
-            "deferred import; leave it out if you defer light imports too.",
-        ),),
+        companions=(
+            (
+                "PLC0415",
+                "imports inside functions, except of the TID253-banned (heavy) modules: ruff's pairing with "
+                "TID253, which keeps light imports at the top. Stricter than QF, which never reports a "
+                "deferred import; leave it out if you defer light imports too.",
+            ),
+        ),
     )
 
     def begin(self, tree: ast.Module) -> None:
@@ -116,7 +119,9 @@ class HeavyTopLevelImport(Rule):
             usage = self._name_usage()
             if not any(usage.at_runtime(name) for name in bound):
                 if any(usage.in_annotations(name) for name in bound):
-                    future = "" if usage.postponed_annotations else " with `from __future__ import annotations`"
+                    future = (
+                        "" if usage.postponed_annotations else " with `from __future__ import annotations`"
+                    )
                     return f"only annotations use it: import it under `if TYPE_CHECKING:`{future}"
                 if self.file.is_package_init or self._exported(bound):
                     return (

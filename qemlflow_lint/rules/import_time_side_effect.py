@@ -120,7 +120,8 @@ class ImportTimeSideEffect(Rule):
     headline = "Import-time side effects: {v} of {o} modules"
     exempt_files = frozenset({TEST_FILES, MAIN_FILES})
     ruff = RuffEquivalent(
-        (), NONE,
+        (),
+        NONE,
         "No ruff rule reports module-level side effects (print, warning filters, logging "
         "configuration, sys.path or os.environ changes); T201 reports every print, anywhere.",
     )
@@ -213,8 +214,11 @@ class ImportTimeSideEffect(Rule):
         """Names a side effect needs (a listed function or object, or an import alias of
         one); gathered again only when such an alias appears."""
         if self._hot is None:
-            relevant = {local for local, qualified in self.aliases.items()
-                        if any(k == qualified or k.startswith(qualified + ".") for k in _KNOWN)}
+            relevant = {
+                local
+                for local, qualified in self.aliases.items()
+                if any(k == qualified or k.startswith(qualified + ".") for k in _KNOWN)
+            }
             self._hot = re.compile("|".join([*_TRIGGERS, *map(re.escape, sorted(relevant))]))
         return self._hot
 
@@ -278,5 +282,8 @@ class ImportTimeSideEffect(Rule):
                 self._report(target, f"{verb} `{name}`", SIDE_EFFECT_TARGETS[name])
 
     def _report(self, node: ast.AST, what: str, effect: str) -> None:
-        self.report(node, f"{what} at import time {effect}; move it into a function "
-                    "the program calls (main(), a setup function)")
+        self.report(
+            node,
+            f"{what} at import time {effect}; move it into a function "
+            "the program calls (main(), a setup function)",
+        )

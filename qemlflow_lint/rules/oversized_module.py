@@ -8,7 +8,9 @@ from qemlflow_lint.model.settings import Option
 from qemlflow_lint.rules.base import NONE, Rule, RuffEquivalent
 
 #: The one option of QF008.
-MAX_MODULE_LINES = Option("max-module-lines", "positive-integer", 1000, "the most physical lines a module may have")
+MAX_MODULE_LINES = Option(
+    "max-module-lines", "positive-integer", 1000, "the most physical lines a module may have"
+)
 
 
 class OversizedModule(Rule):
@@ -57,5 +59,7 @@ class OversizedModule(Rule):
         limit: int = self.option(MAX_MODULE_LINES)
         count = len(self.file.lines)
         if count > limit:
-            self.report(tree, f"module has {count} lines, more than the limit of {limit}; "
-                        "split it into focused modules")
+            self.report(
+                tree,
+                f"module has {count} lines, more than the limit of {limit}; split it into focused modules",
+            )

@@ -49,7 +49,9 @@ def find_rule(code_or_symbol: str) -> type[Rule] | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _selected(select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...]) -> tuple[type[Rule], ...]:
+def _selected(
+    select: tuple[str, ...], extend_select: tuple[str, ...], ignore: tuple[str, ...]
+) -> tuple[type[Rule], ...]:
     """The rules a selection enables (asked once per selection: every file asks)."""
     chosen = Settings(select=select, extend_select=extend_select, ignore=ignore)
     return tuple(rule for rule in all_rules() if chosen.is_enabled(rule.code))

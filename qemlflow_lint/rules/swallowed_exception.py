@@ -64,7 +64,8 @@ class SwallowedException(Rule):
     fix = "handle or log the exceptions of {n} {units} in {path}"
     headline = "Swallowed exceptions: {v} of {o} except handlers"
     ruff = RuffEquivalent(
-        ("S110", "S112"), PART,
+        ("S110", "S112"),
+        PART,
         "S110/S112 (with check-typed-exception) report a handler whose body is only `pass` or only "
         "`continue`; a body of `...` or string literals, or of several do-nothing statements "
         "(`pass` then `continue`), is not reported.",
@@ -75,6 +76,9 @@ class SwallowedException(Rule):
         self.units += 1
         if all(_does_nothing(statement) for statement in node.body):
             caught = "every exception" if node.type is None else f"`{ast.unparse(node.type)}`"
-            self.report(node, f"{caught} is swallowed: the handler does nothing; "
-                        "handle, log or re-raise it (or use contextlib.suppress to say it is intended)",
-                        unit=f"except:{node.lineno}:{node.col_offset}")
+            self.report(
+                node,
+                f"{caught} is swallowed: the handler does nothing; "
+                "handle, log or re-raise it (or use contextlib.suppress to say it is intended)",
+                unit=f"except:{node.lineno}:{node.col_offset}",
+            )

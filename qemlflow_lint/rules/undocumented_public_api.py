@@ -73,7 +73,8 @@ class UndocumentedPublicApi(Rule):
     headline = "Documentation coverage: {p} of {o} public objects documented"
     exempt_files = frozenset({TEST_FILES})
     ruff = RuffEquivalent(
-        ("D100", "D101", "D102", "D103", "D104", "D106", "D419"), MORE,
+        ("D100", "D101", "D102", "D103", "D104", "D106", "D419"),
+        MORE,
         "D102 also wants docstrings on `__call__` and `__new__` (QF003 exempts every dunder), and "
         "D100/D104 report empty and comment-only files, an empty `__init__.py` included (QF003 skips "
         "files with no statements). Both follow a literal `__all__`, exempt `@overload` stubs and "

@@ -84,7 +84,8 @@ class UntypedPublicDef(Rule):
     headline = "Missing type hints: {v} of {o} public functions"
     exempt_files = frozenset({TEST_FILES})
     ruff = RuffEquivalent(
-        ("ANN001", "ANN002", "ANN003", "ANN201", "ANN204", "ANN205", "ANN206"), MORE,
+        ("ANN001", "ANN002", "ANN003", "ANN201", "ANN204", "ANN205", "ANN206"),
+        MORE,
         "ANN reports each missing annotation at its parameter (QF002: one finding per def, at the def) "
         "and also checks what QF002 treats as private: underscore names, defs in private modules and "
         "packages, names left out of a literal `__all__`, defs nested in functions or in private "
@@ -127,9 +128,7 @@ class UntypedPublicDef(Rule):
         if where.scope.kind != "class":
             return False
         qualname = where.scope.qualname
-        return any(
-            qualname == name or qualname.startswith(name + ".") for name in self.no_type_check_classes
-        )
+        return any(qualname == name or qualname.startswith(name + ".") for name in self.no_type_check_classes)
 
     def finish(self) -> None:
         """Check every public def except ``@overload`` implementations."""

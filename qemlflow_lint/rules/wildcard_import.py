@@ -60,5 +60,6 @@ class WildcardImport(Rule):
         """A star import."""
         if self.checked and any(alias.name == "*" for alias in node.names):
             source = "." * node.level + (node.module or "")
-            self.report(node, f"`from {source} import *` hides where names come from; "
-                        "import the names you use")
+            self.report(
+                node, f"`from {source} import *` hides where names come from; import the names you use"
+            )

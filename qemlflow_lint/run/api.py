@@ -99,8 +99,9 @@ def analyse_paths(paths: Sequence[str], options: RunOptions = RunOptions()) -> A
         def is_excluded(path: str, is_dir: bool) -> bool:
             return resolver.for_path(config_probe(path) if is_dir else path).is_excluded(path, is_dir)
 
-        found = discover(files, is_excluded, use_gitignore=options.use_gitignore,
-                         force_exclude=options.force_exclude)
+        found = discover(
+            files, is_excluded, use_gitignore=options.use_gitignore, force_exclude=options.force_exclude
+        )
         jobs = [Job(path, resolver.for_path(path)) for path in found.files]
         by_path = {job.path: job.settings for job in jobs}
         use_cache = options.use_cache and len(found.files) >= CACHE_THRESHOLD
@@ -115,7 +116,9 @@ def analyse_paths(paths: Sequence[str], options: RunOptions = RunOptions()) -> A
             analyse_source(SourceError("no such file or directory"), missing, Settings())
             for missing in found.missing
         )
-        results.extend(analyse_source(SourceError(reason), path, Settings()) for path, reason in found.unreadable)
+        results.extend(
+            analyse_source(SourceError(reason), path, Settings()) for path, reason in found.unreadable
+        )
     return Analysis(tuple(results), run_settings, by_path)
 
 

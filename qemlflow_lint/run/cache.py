@@ -98,8 +98,16 @@ def encode_result(result: FileResult) -> str:
     findings = [[f.line, f.col, f.code, f.message, f.unit, f.scope, f.source] for f in result.findings]
     imports = [list(raw) for raw in result.imports]
     return json.dumps(
-        [findings, dict(result.units), result.error, result.suppressed, imports, result.module, result.test,
-         result.project_path],
+        [
+            findings,
+            dict(result.units),
+            result.error,
+            result.suppressed,
+            imports,
+            result.module,
+            result.test,
+            result.project_path,
+        ],
         separators=(",", ":"),
     )
 
@@ -109,13 +117,19 @@ def decode_result(path: str, payload: str) -> FileResult:
     findings, units, error, suppressed, imports, module, test, project_path = json.loads(payload)
     return FileResult(
         path,
-        tuple(Finding(line, col, code, message, unit, scope, source)
-              for line, col, code, message, unit, scope, source in findings),
+        tuple(
+            Finding(line, col, code, message, unit, scope, source)
+            for line, col, code, message, unit, scope, source in findings
+        ),
         units,
         error,
         suppressed,
-        tuple(RawImport(line, col, level, name, tuple(names), heavy, text, tuple(heavy_names), tuple(bound), optional)
-              for line, col, level, name, names, heavy, text, heavy_names, bound, optional in imports),
+        tuple(
+            RawImport(
+                line, col, level, name, tuple(names), heavy, text, tuple(heavy_names), tuple(bound), optional
+            )
+            for line, col, level, name, names, heavy, text, heavy_names, bound, optional in imports
+        ),
         module,
         test,
         project_path,
@@ -171,8 +185,10 @@ class ResultCache:
             with open(marker, "w", encoding="utf-8") as handle:
                 handle.write("# Created by qemlflow-lint: nothing here belongs in version control.\n*\n")
             with open(os.path.join(self.directory, "CACHEDIR.TAG"), "w", encoding="utf-8") as handle:
-                handle.write("Signature: 8a477f597d28d172789f06886806bc55\n"
-                             "# This folder is a cache made by qemlflow-lint.\n")
+                handle.write(
+                    "Signature: 8a477f597d28d172789f06886806bc55\n"
+                    "# This folder is a cache made by qemlflow-lint.\n"
+                )
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.database, timeout=30, isolation_level=None)
@@ -224,8 +240,10 @@ class ResultCache:
         if self.connection is None:
             return [None] * len(files)
         try:
-            stamps = self._fetch("SELECT path, stamp, digest FROM files WHERE path IN ({})",
-                                 [os.path.abspath(path) for path, _ in files])
+            stamps = self._fetch(
+                "SELECT path, stamp, digest FROM files WHERE path IN ({})",
+                [os.path.abspath(path) for path, _ in files],
+            )
         except sqlite3.Error as error:
             self._failed(error)
             return [None] * len(files)
@@ -240,7 +258,9 @@ class ResultCache:
         if self.connection is None:
             return [None] * len(wanted)
         try:
-            payloads = self._fetch("SELECT key, payload FROM results WHERE key IN ({})", [k for k, _ in wanted])
+            payloads = self._fetch(
+                "SELECT key, payload FROM results WHERE key IN ({})", [k for k, _ in wanted]
+            )
         except sqlite3.Error as error:
             self._failed(error)
             return [None] * len(wanted)
@@ -301,7 +321,9 @@ class ResultCache:
         try:
             with self.connection:
                 self.connection.execute("BEGIN IMMEDIATE")
-                self.connection.executemany("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in keys])
+                self.connection.executemany(
+                    "UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in keys]
+                )
         except sqlite3.Error as error:
             self._failed(error)
 

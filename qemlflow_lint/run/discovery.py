@@ -19,12 +19,34 @@ from typing import Callable, Iterable, Iterator, List, NamedTuple, Sequence, Tup
 from qemlflow_lint.model.paths import display_path
 
 #: Folders never walked into, by name.
-DEFAULT_EXCLUDES: frozenset[str] = frozenset({
-    ".git", ".hg", ".svn", ".bzr", "CVS", "__pycache__", ".tox", ".nox", ".venv",
-    "venv", ".eggs", "build", "dist", "_build", "buck-out",
-    "node_modules", "site-packages", "__pypackages__", ".mypy_cache", ".pytest_cache",
-    ".ruff_cache", ".direnv", ".ipynb_checkpoints", ".qemlflow-lint-cache",
-})
+DEFAULT_EXCLUDES: frozenset[str] = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        "CVS",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".venv",
+        "venv",
+        ".eggs",
+        "build",
+        "dist",
+        "_build",
+        "buck-out",
+        "node_modules",
+        "site-packages",
+        "__pypackages__",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".direnv",
+        ".ipynb_checkpoints",
+        ".qemlflow-lint-cache",
+    }
+)
 #: Folders never walked into, by the end of their name.
 DEFAULT_EXCLUDED_SUFFIXES: tuple[str, ...] = (".egg", ".egg-info")
 _VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
@@ -42,6 +64,7 @@ class Discovery(NamedTuple):
 #: Says whether a path (relative to a rule's folder, ``/``-separated) is ignored; the second
 #: argument is true for a directory.
 Matcher = Callable[[str, bool], bool]
+
 
 def _default_excluded(relative: str, is_dir: bool) -> bool:
     """True when the path is, or lies in, a folder excluded by default."""

@@ -15,8 +15,13 @@ from qemlflow_lint.rules.registry import enabled_rules
 
 
 def analyse_source(
-    text: str | SourceError, path: str, settings: Settings, *, noqa: bool = True,
-    is_package: Callable[[str], bool] = has_init_file, data: bytes | None = None,
+    text: str | SourceError,
+    path: str,
+    settings: Settings,
+    *,
+    noqa: bool = True,
+    is_package: Callable[[str], bool] = has_init_file,
+    data: bytes | None = None,
 ) -> FileResult:
     """Parse and analyse source text shown as ``path`` (a file name or a display name).
 
@@ -25,8 +30,9 @@ def analyse_source(
     packages (a run shares one cache of the answers); ``data`` are the bytes ``text`` was
     decoded from, when the file was read.
     """
-    return engine.analyse_source(text, path, settings, enabled_rules(settings, path), noqa=noqa,
-                                 is_package=is_package, data=data)
+    return engine.analyse_source(
+        text, path, settings, enabled_rules(settings, path), noqa=noqa, is_package=is_package, data=data
+    )
 
 
 def analyse_path(path: str, settings: Settings, *, noqa: bool = True) -> FileResult:

@@ -69,6 +69,9 @@ def apply_project_rules(
                     suppressed += 1
                     continue
                 extra.append(finding._replace(source=normalise_source(text)))
-        updated.append(result._replace(findings=tuple(sorted([*result.findings, *extra])),
-                               units=units, suppressed=suppressed))
+        updated.append(
+            result._replace(
+                findings=tuple(sorted([*result.findings, *extra])), units=units, suppressed=suppressed
+            )
+        )
     return updated

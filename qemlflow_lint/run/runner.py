@@ -79,7 +79,11 @@ def analyse_file(path: str, settings: Settings, noqa: bool, packages: Optional[P
     except OSError as error:
         return None, None, analyse_source(read_error(error), path, settings, noqa=noqa, is_package=folders)
     text = decode(data)
-    return digest_of(data), stat, analyse_source(text, path, settings, noqa=noqa, is_package=folders, data=data)
+    return (
+        digest_of(data),
+        stat,
+        analyse_source(text, path, settings, noqa=noqa, is_package=folders, data=data),
+    )
 
 
 def _work(chunk: Tuple[Sequence[Tuple[str, int]], Sequence[Settings], bool]) -> List[Outcome]:
@@ -147,7 +151,10 @@ class _Identities:
 
 
 def _from_cache(
-    jobs: Sequence[Job], cache: ResultCache, settings: Dict[int, str], results: List[Optional[FileResult]],
+    jobs: Sequence[Job],
+    cache: ResultCache,
+    settings: Dict[int, str],
+    results: List[Optional[FileResult]],
     identities: _Identities,
 ) -> List[int]:
     """Fill ``results`` from the cache; return the indices of the jobs still to analyse.
@@ -172,7 +179,9 @@ def _from_cache(
                 pending.append(index)
                 continue
         job = jobs[index]
-        wanted.append((index, result_key(digest, identities.of(job.path, job.settings), settings[id(job.settings)])))
+        wanted.append(
+            (index, result_key(digest, identities.of(job.path, job.settings), settings[id(job.settings)]))
+        )
     found = cache.results([(key, jobs[index].path) for index, key in wanted])
     hits = []
     for (index, key), result in zip(wanted, found):
@@ -208,7 +217,16 @@ def run_jobs(
         results[index] = result
         if cache is not None and digest is not None and stat is not None:
             job = jobs[index]
-            stored.append((job.path, identities.of(job.path, job.settings), settings[id(job.settings)], stat, digest, result))
+            stored.append(
+                (
+                    job.path,
+                    identities.of(job.path, job.settings),
+                    settings[id(job.settings)],
+                    stat,
+                    digest,
+                    result,
+                )
+            )
     if cache is not None:
         cache.store(stored)
     return [result for result in results if result is not None]

@@ -130,9 +130,7 @@ def compute_score(
     profile: ScoreProfile = DEFAULT_PROFILE,
 ) -> ScoreReport:
     """The score of ``results`` (the files of one run, in any order)."""
-    in_score = sorted(
-        {code for result in results for code in result.units if weights.get(code, 0) > 0}
-    )
+    in_score = sorted({code for result in results for code in result.units if weights.get(code, 0) > 0})
     units: Dict[str, int] = defaultdict(int)
     violating: Dict[Tuple[str, str], Set[str]] = defaultdict(set)  # (code, path) → units
     for result in results:
@@ -153,15 +151,23 @@ def compute_score(
             if loss_code != code or not units[code]:
                 continue
             rule_violating += len(bad)
-            losses.append(FileLoss(path, code, len(bad), units[code], share * Fraction(len(bad), units[code])))
+            losses.append(
+                FileLoss(path, code, len(bad), units[code], share * Fraction(len(bad), units[code]))
+            )
         rule_class = find_rule(code)
         points = share * (Fraction(rule_violating, units[code]) if units[code] else Fraction(0))
-        rules.append(RuleScore(
-            code, rule_class.symbol if rule_class else code, rule_class.unit if rule_class else "unit",
-            units[code], rule_violating, weights[code], points,
-        ))
+        rules.append(
+            RuleScore(
+                code,
+                rule_class.symbol if rule_class else code,
+                rule_class.unit if rule_class else "unit",
+                units[code],
+                rule_violating,
+                weights[code],
+                points,
+            )
+        )
         kept += share - points
     exact = kept if total_weight else Fraction(100)
     unparseable = tuple(sorted((r.path, r.error or "") for r in results if not r.ok))
     return ScoreReport(exact, profile, tuple(rules), tuple(losses), len(results), unparseable)
-

@@ -12,6 +12,7 @@ from qemlflow_lint.rules.registry import find_rule
 from qemlflow_lint.score.compute import ScoreReport, apportion_tenths, round_tenths
 from qemlflow_lint.score.gate import Gate
 
+
 def percent(value: Fraction) -> str:
     """``0.873`` → ``87.3%``."""
     return f"{round_tenths(value * 100) / 10:.1f}%"
@@ -42,8 +43,13 @@ def ledger(report: ScoreReport) -> List[Tuple[str, str]]:
 
 
 def render_text(
-    report: ScoreReport, gate: Gate, *, top: int = 10, detailed: bool = False,
-    results: Sequence[FileResult] = (), new_findings: Optional[int] = None,
+    report: ScoreReport,
+    gate: Gate,
+    *,
+    top: int = 10,
+    detailed: bool = False,
+    results: Sequence[FileResult] = (),
+    new_findings: Optional[int] = None,
 ) -> str:
     """The human report: score, per-rule table, headlines, where points went, best fixes."""
     out = [
@@ -52,7 +58,10 @@ def render_text(
     ]
     if new_findings is not None:
         out.append(f"New findings (not in the baseline): {new_findings}")
-    out += ["", f"{'rule':<6} {'symbol':<24} {'units':>6} {'violating':>9} {'coverage':>8} {'weight':>6} {'lost':>5}"]
+    out += [
+        "",
+        f"{'rule':<6} {'symbol':<24} {'units':>6} {'violating':>9} {'coverage':>8} {'weight':>6} {'lost':>5}",
+    ]
     for rule in report.rules:
         out.append(
             f"{rule.code:<6} {rule.symbol:<24} {rule.units:>6} {rule.violating:>9} "
@@ -103,7 +112,11 @@ def render_markdown(
         out.append(f"New findings (not in the baseline): **{new_findings}**.")
     if gate.checked:
         out += ["", f"**{gate.verdict(report.score)}**"]
-    out += ["", "| rule | symbol | units | violating | coverage | weight | points lost |", "|---|---|--:|--:|--:|--:|--:|"]
+    out += [
+        "",
+        "| rule | symbol | units | violating | coverage | weight | points lost |",
+        "|---|---|--:|--:|--:|--:|--:|",
+    ]
     for rule in report.rules:
         out.append(
             f"| {rule.code} | `{rule.symbol}` | {rule.units} | {rule.violating} | "
@@ -127,8 +140,13 @@ def _md(text: str) -> str:
 
 
 def report_dict(
-    report: ScoreReport, gate: Gate, results: Sequence[FileResult], config_hash: str,
-    *, detailed: bool = False, new_findings: Optional[int] = None,
+    report: ScoreReport,
+    gate: Gate,
+    results: Sequence[FileResult],
+    config_hash: str,
+    *,
+    detailed: bool = False,
+    new_findings: Optional[int] = None,
 ) -> Dict[str, Any]:
     """Everything needed to recompute the score later, as JSON-ready data."""
     files: Dict[str, Dict[str, Any]] = {}
@@ -138,7 +156,9 @@ def report_dict(
             violating.setdefault(finding.code, set()).add(finding.unit)
         files[result.path] = {
             "units": dict(sorted(result.units.items())),
-            "violating": {code: len(units) for code, units in sorted(violating.items()) if code in result.units},
+            "violating": {
+                code: len(units) for code, units in sorted(violating.items()) if code in result.units
+            },
         }
     for path, lost in report.file_points():
         files[path]["points_lost"] = float(lost)
@@ -155,9 +175,13 @@ def report_dict(
         "files_analysed": report.files,
         "rules": {
             rule.code: {
-                "symbol": rule.symbol, "unit": rule.unit, "units": rule.units,
-                "violating": rule.violating, "coverage": float(rule.coverage),
-                "weight": rule.weight, "points_lost": float(rule.points_lost),
+                "symbol": rule.symbol,
+                "unit": rule.unit,
+                "units": rule.units,
+                "violating": rule.violating,
+                "coverage": float(rule.coverage),
+                "weight": rule.weight,
+                "points_lost": float(rule.points_lost),
             }
             for rule in report.rules
         },
@@ -167,15 +191,20 @@ def report_dict(
             {"path": f.path, "code": f.code, "count": f.count, "points": float(f.points), "text": f.text}
             for f in report.best_fixes()
         ],
-        "gate": {"passed": gate.passed, "reasons": list(gate.reasons), "fail_under": gate.fail_under,
-                 "recorded": gate.recorded},
+        "gate": {
+            "passed": gate.passed,
+            "reasons": list(gate.reasons),
+            "fail_under": gate.fail_under,
+            "recorded": gate.recorded,
+        },
     }
     if new_findings is not None:
         payload["new_findings"] = new_findings
     if detailed:
         payload["findings"] = [
             {"path": r.path, "line": f.line, "column": f.col + 1, "code": f.code, "message": f.message}
-            for r in results for f in r.findings
+            for r in results
+            for f in r.findings
         ]
     return payload
 

@@ -70,7 +70,9 @@ def _inserted_after(text: str, line_index: int, new_lines: str) -> str:
 # --- TOML ------------------------------------------------------------------------------
 
 
-def _checked_toml(before: Optional[str], after: str, keys: Sequence[str], value: Any, what: str) -> Tuple[bool, str]:
+def _checked_toml(
+    before: Optional[str], after: str, keys: Sequence[str], value: Any, what: str
+) -> Tuple[bool, str]:
     """True when ``after`` parses to ``before``'s document with ``keys`` set to ``value``;
     else false, and a note asking the user to do ``what`` by hand."""
     old = toml.parse(before or "")
@@ -117,13 +119,23 @@ def add_qemlflow_table(text: Optional[str], fail_under: float) -> Edit:
         after = pyproject.appended(text, qemlflow_table(fail_under))
         table = toml.parse(qemlflow_table(fail_under))
         assert table is not None
-        ok, why = _checked_toml(text, after, ("tool", "qemlflow-lint"), table["tool"]["qemlflow-lint"],
-                                f"add [tool.qemlflow-lint] with [tool.qemlflow-lint.score] fail-under = "
-                                f"{_format_number(fail_under)}")
+        ok, why = _checked_toml(
+            text,
+            after,
+            ("tool", "qemlflow-lint"),
+            table["tool"]["qemlflow-lint"],
+            f"add [tool.qemlflow-lint] with [tool.qemlflow-lint.score] fail-under = "
+            f"{_format_number(fail_under)}",
+        )
         if not ok:
             return _unchanged(text, left=why)
-        return Edit(after, ("added [tool.qemlflow-lint]", f"added [tool.qemlflow-lint.score] fail-under = "
-                                                          f"{_format_number(fail_under)}"))
+        return Edit(
+            after,
+            (
+                "added [tool.qemlflow-lint]",
+                f"added [tool.qemlflow-lint.score] fail-under = {_format_number(fail_under)}",
+            ),
+        )
     if not isinstance(section, dict):
         return _unchanged(text, left="tool.qemlflow-lint is not a table; nothing was added")
     kept = "[tool.qemlflow-lint] already there"
@@ -137,18 +149,29 @@ def add_qemlflow_table(text: Optional[str], fail_under: float) -> Edit:
     if score is None:
         parent = tables.get(("tool", "qemlflow-lint"))
         block = f"\n[tool.qemlflow-lint.score]\n{line}"
-        after = (_inserted_after(text, last_content_line(lines, parent), block) if parent is not None
-                 else pyproject.appended(text, block.lstrip("\n")))
+        after = (
+            _inserted_after(text, last_content_line(lines, parent), block)
+            if parent is not None
+            else pyproject.appended(text, block.lstrip("\n"))
+        )
         done = f"added [tool.qemlflow-lint.score] fail-under = {_format_number(fail_under)}"
     else:
         span = tables.get(("tool", "qemlflow-lint", "score"))
         if span is None:
-            return _unchanged(text, kept=kept, left="[tool.qemlflow-lint] has an inline 'score' table: "
-                                                    f"add {line.strip()} to it by hand")
+            return _unchanged(
+                text,
+                kept=kept,
+                left=f"[tool.qemlflow-lint] has an inline 'score' table: add {line.strip()} to it by hand",
+            )
         after = _inserted_after(text, last_content_line(lines, span), line)
         done = f"added fail-under = {_format_number(fail_under)} to [tool.qemlflow-lint.score]"
-    ok, why = _checked_toml(text, after, ("tool", "qemlflow-lint", "score", "fail-under"), fail_under,
-                            f"add {line.strip()} to [tool.qemlflow-lint.score]")
+    ok, why = _checked_toml(
+        text,
+        after,
+        ("tool", "qemlflow-lint", "score", "fail-under"),
+        fail_under,
+        f"add {line.strip()} to [tool.qemlflow-lint.score]",
+    )
     return Edit(after, (done,), (kept,)) if ok else _unchanged(text, kept=kept, left=why)
 
 
@@ -201,8 +224,13 @@ def add_pylint_plugin(text: Optional[str]) -> Edit:
         return Edit(after, (done,)) if ok else _unchanged(text, left=why)
     block = f"[tool.pylint.main]\nload-plugins = [{item}]\n"
     after = pyproject.appended(text, block)
-    ok, why = _checked_toml(text, after, ("tool", "pylint", "main", "load-plugins"), [PYLINT_PLUGIN],
-                            f"add load-plugins = [{item}] to [tool.pylint.main]")
+    ok, why = _checked_toml(
+        text,
+        after,
+        ("tool", "pylint", "main", "load-plugins"),
+        [PYLINT_PLUGIN],
+        f"add load-plugins = [{item}] to [tool.pylint.main]",
+    )
     return Edit(after, ("added [tool.pylint.main] load-plugins",)) if ok else _unchanged(text, left=why)
 
 
@@ -213,8 +241,11 @@ _INI_HEADER = re.compile(r"^\[(?P<name>[^\]\n]+)\][ \t]*(?:[#;].*)?$")
 
 def _ini_sections(text: str) -> Dict[str, Span]:
     lines = _lines(text)
-    headers = [(index, match["name"].strip()) for index, line in enumerate(lines)
-               if (match := _INI_HEADER.match(line))]
+    headers = [
+        (index, match["name"].strip())
+        for index, line in enumerate(lines)
+        if (match := _INI_HEADER.match(line))
+    ]
     spans: Dict[str, Span] = {}
     for number, (index, name) in enumerate(headers):
         end = headers[number + 1][0] if number + 1 < len(headers) else len(lines)
@@ -252,8 +283,13 @@ def _list_items(value: str) -> List[str]:
     return [item for item in re.split(r"[,\s]+", value) if item]
 
 
-def add_to_ini_list(text: Optional[str], section: str, keys: Sequence[str], item: str,
-                    covered: Callable[[str, str], bool] = lambda key, value: False) -> Edit:
+def add_to_ini_list(
+    text: Optional[str],
+    section: str,
+    keys: Sequence[str],
+    item: str,
+    covered: Callable[[str, str], bool] = lambda key, value: False,
+) -> Edit:
     """``item`` in the comma-separated list ``keys[0]`` of ``[section]``.
 
     The first of ``keys`` present in the section (other spellings of one key) gets the item
@@ -264,13 +300,17 @@ def add_to_ini_list(text: Optional[str], section: str, keys: Sequence[str], item
     where = f"[{section}]"
     data = parse_ini(text or "") if text else {}
     if data is None:
-        return _unchanged(text, left=f"the file does not parse as INI: add {keys[0]} = {item} to {where} by hand")
+        return _unchanged(
+            text, left=f"the file does not parse as INI: add {keys[0]} = {item} to {where} by hand"
+        )
     values = data.get(section)
     if values is None:
         after = pyproject.appended(text, f"{where}\n{keys[0]} = {item}\n")
         ok = _checked_ini(text, after, section, keys[0], item)
         done = f"added {where} with {keys[0]} = {item}"
-        return Edit(after, (done,)) if ok else _unchanged(text, left=f"add {where} {keys[0]} = {item} by hand")
+        return (
+            Edit(after, (done,)) if ok else _unchanged(text, left=f"add {where} {keys[0]} = {item} by hand")
+        )
     for key, value in values.items():
         if covered(key, value):
             return _unchanged(text, kept=f"{where} {key} already has {item}")
@@ -284,18 +324,23 @@ def add_to_ini_list(text: Optional[str], section: str, keys: Sequence[str], item
         after = _inserted_after(text, last_content_line(lines, span, ("#", ";")), f"{keys[0]} = {item}\n")
         ok = _checked_ini(text, after, section, keys[0], item)
         done = f"added {keys[0]} = {item} to {where}"
-        return Edit(after, (done,)) if ok else _unchanged(text, left=f"add {keys[0]} = {item} to {where} by hand")
+        return (
+            Edit(after, (done,))
+            if ok
+            else _unchanged(text, left=f"add {keys[0]} = {item} to {where} by hand")
+        )
     value = values[present]
     if item in _list_items(value):
         return _unchanged(text, kept=f"{where} {present} already has {item}")
     pattern = re.compile(rf"^{re.escape(present)}[ \t]*[=:]", re.IGNORECASE)
     line = next((i for i in range(span.header + 1, span.end) if pattern.match(lines[i])), None)
     if line is None or "\n" in value.strip() or not value.strip() or re.search(r"[#;]", value):
-        return _unchanged(text, left=f"{where} {present} spans several lines or has a comment: "
-                                     f"add {item} to it by hand")
+        return _unchanged(
+            text, left=f"{where} {present} spans several lines or has a comment: add {item} to it by hand"
+        )
     content = lines[line].rstrip()
     separator = ", " if ", " in value else ","
-    lines[line] = content + separator + item + lines[line][len(content):]
+    lines[line] = content + separator + item + lines[line][len(content) :]
     after = "\n".join(lines)
     ok = _checked_ini(text, after, section, present, value + separator + item)
     done = f"added {item} to {where} {present}"
@@ -305,9 +350,14 @@ def add_to_ini_list(text: Optional[str], section: str, keys: Sequence[str], item
 def add_flake8_select(text: Optional[str]) -> Edit:
     """The ``[flake8]`` section selecting the QF codes (``extend-select = QF``)."""
     return add_to_ini_list(
-        text, "flake8", ("extend-select", "extend_select"), "QF",
-        covered=lambda key, value: key in ("select", "extend-select", "extend_select")
-        and any(code.startswith("QF") for code in _list_items(value)),
+        text,
+        "flake8",
+        ("extend-select", "extend_select"),
+        "QF",
+        covered=lambda key, value: (
+            key in ("select", "extend-select", "extend_select")
+            and any(code.startswith("QF") for code in _list_items(value))
+        ),
     )
 
 
@@ -338,8 +388,11 @@ def add_lint_environment(text: Optional[str]) -> Edit:
     if existing is not None:
         if "qemlflow-lint" in existing.get("commands", "") or "--select QF" in existing.get("commands", ""):
             return _unchanged(text, kept="[testenv:lint] already runs qemlflow-lint")
-        return _unchanged(text, left="[testenv:lint] exists and was left as it is: add `flake8 --select QF .` "
-                                     "and `qemlflow-lint score` to its commands")
+        return _unchanged(
+            text,
+            left="[testenv:lint] exists and was left as it is: add `flake8 --select QF .` "
+            "and `qemlflow-lint score` to its commands",
+        )
     after = pyproject.appended(text, lint_environment())
     new = parse_ini(after)
     expected = parse_ini(lint_environment())
@@ -367,14 +420,14 @@ def pre_commit_repo(indent: str = "  ") -> str:
         "      name: qemlflow-lint (QF rules)\n"
         "      entry: qemlflow-lint check\n"
         "      language: python\n"
-        f"      additional_dependencies: [\"{REQUIREMENT}\"]\n"
+        f'      additional_dependencies: ["{REQUIREMENT}"]\n'
         "      types: [python]\n"
         "      require_serial: true\n"
         "    - id: qemlflow-lint-score\n"
         "      name: qemlflow-lint score gate\n"
         "      entry: qemlflow-lint score\n"
         "      language: python\n"
-        f"      additional_dependencies: [\"{REQUIREMENT}\"]\n"
+        f'      additional_dependencies: ["{REQUIREMENT}"]\n'
         "      files: '(\\.pyi?|(^|/)pyproject\\.toml)$'\n"
         "      pass_filenames: false\n"
         "      require_serial: true\n"
@@ -394,12 +447,17 @@ def add_pre_commit_hooks(text: Optional[str]) -> Edit:
         return Edit(header + pre_commit_repo(), ("added the qemlflow-lint hooks",))
     present = sorted({match["id"] for match in _HOOK_ID.finditer(text)} & set(HOOK_IDS))
     if present:
-        return _unchanged(text, kept=f"already has the hook{'s' if len(present) > 1 else ''} {', '.join(present)}")
+        return _unchanged(
+            text, kept=f"already has the hook{'s' if len(present) > 1 else ''} {', '.join(present)}"
+        )
     lines = _lines(text)
     start = next((index for index, line in enumerate(lines) if _REPOS.match(line)), None)
     if start is None:
-        return _unchanged(text, left="no block-style top-level `repos:` list: add the entry that "
-                                     "`qemlflow-lint init --dry-run` shows by hand")
+        return _unchanged(
+            text,
+            left="no block-style top-level `repos:` list: add the entry that "
+            "`qemlflow-lint init --dry-run` shows by hand",
+        )
     last, indent = start, None
     for index in range(start + 1, len(lines)):
         line = lines[index]
@@ -441,7 +499,7 @@ def workflow() -> str:
         "        with:\n"
         '          python-version: "3.x"\n'
         "      - name: Install qemlflow-lint and flake8\n"
-        f"        run: python -m pip install \"{REQUIREMENT_FLAKE8}\"\n"
+        f'        run: python -m pip install "{REQUIREMENT_FLAKE8}"\n'
         "      - name: Score gate, findings as annotations\n"
         "        run: qemlflow-lint score --format github .\n"
         "      - name: QF rules through flake8\n"

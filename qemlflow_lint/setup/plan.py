@@ -98,8 +98,10 @@ def _pylint_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit
             return name, _ini_plugin_step(_ini_section(text, ("MAIN", "MASTER", "main", "master")))
     for name in PYLINTRC_TOML_FILES:
         if project.text(name) is not None:
-            return name, _by_hand(f"pylint reads {name}: add load-plugins = [\"{setup_files.PYLINT_PLUGIN}\"] "
-                                  "to its [tool.pylint.main] table by hand")
+            return name, _by_hand(
+                f'pylint reads {name}: add load-plugins = ["{setup_files.PYLINT_PLUGIN}"] '
+                "to its [tool.pylint.main] table by hand"
+            )
     pyproject = toml.parse(project.text("pyproject.toml") or "") or {}
     if "pylint" not in pyproject.get("tool", {}):
         for name in ("setup.cfg", "tox.ini"):
@@ -113,7 +115,9 @@ def _pylint_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit
 
 def _ini_plugin_step(section: str) -> Callable[[Optional[str]], Edit]:
     def step(text: Optional[str]) -> Edit:
-        return setup_files.add_to_ini_list(text, section, ("load-plugins", "load_plugins"), setup_files.PYLINT_PLUGIN)
+        return setup_files.add_to_ini_list(
+            text, section, ("load-plugins", "load_plugins"), setup_files.PYLINT_PLUGIN
+        )
 
     return step
 
@@ -146,24 +150,35 @@ def _tox_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
     if project.text("tox.ini") is None:
         pyproject = toml.parse(project.text("pyproject.toml") or "") or {}
         elsewhere = (
-            "tox.toml" if project.text("tox.toml") is not None
-            else "pyproject.toml" if isinstance(pyproject.get("tool"), dict) and "tox" in pyproject["tool"]
-            else "setup.cfg" if setup_files.has_ini_section(project.text("setup.cfg"), ["tox:tox"])
+            "tox.toml"
+            if project.text("tox.toml") is not None
+            else "pyproject.toml"
+            if isinstance(pyproject.get("tool"), dict) and "tox" in pyproject["tool"]
+            else "setup.cfg"
+            if setup_files.has_ini_section(project.text("setup.cfg"), ["tox:tox"])
             else None
         )
         if elsewhere is not None:
-            return elsewhere, _by_hand(f"tox reads {elsewhere}: add a `lint` environment that runs "
-                                       "`flake8 --select QF .` and `qemlflow-lint score` by hand")
+            return elsewhere, _by_hand(
+                f"tox reads {elsewhere}: add a `lint` environment that runs "
+                "`flake8 --select QF .` and `qemlflow-lint score` by hand"
+            )
     return "tox.ini", setup_files.add_lint_environment
 
 
 def _has_gate(pyproject: Optional[str]) -> bool:
     data = toml.parse(pyproject or "") or {}
     section = data.get("tool", {}).get("qemlflow-lint", {})
-    return isinstance(section, dict) and isinstance(section.get("score"), dict) and "fail-under" in section["score"]
+    return (
+        isinstance(section, dict)
+        and isinstance(section.get("score"), dict)
+        and "fail-under" in section["score"]
+    )
 
 
-def plan(root: str, fail_under: Optional[float], force: bool, score: Callable[[str], float]) -> List[FilePlan]:
+def plan(
+    root: str, fail_under: Optional[float], force: bool, score: Callable[[str], float]
+) -> List[FilePlan]:
     """What init would do to each file of the project in ``root``, in a stable order.
 
     Without ``fail_under`` and a gate already configured, the gate starts at ``score(root)``
@@ -230,5 +245,3 @@ def unified_diff(plan: FilePlan) -> str:
     for line in difflib.unified_diff(before, after, source, f"b/{plan.path}"):
         lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(lines)
-
-

@@ -42,7 +42,9 @@ RENDERERS: Mapping[str, Renderer] = _Renderers()
 
 def github_step_summary(results: Sequence[FileResult]) -> str:
     """The Markdown job summary of the ``github`` format (see its module)."""
-    summary: Callable[[Sequence[FileResult]], str] = importlib.import_module(f"{__name__}.github").summary_markdown
+    summary: Callable[[Sequence[FileResult]], str] = importlib.import_module(
+        f"{__name__}.github"
+    ).summary_markdown
     return summary(results)
 
 

@@ -39,9 +39,7 @@ def document(results: Sequence[FileResult]) -> ET.Element:
     by_code: defaultdict[str, list[Entry]] = defaultdict(list)
     for entry in found:
         by_code[entry.finding.code].append(entry)
-    docs = [
-        doc for doc in rule_docs_for(by_code) if doc.code != UNREADABLE_CODE or by_code[UNREADABLE_CODE]
-    ]
+    docs = [doc for doc in rule_docs_for(by_code) if doc.code != UNREADABLE_CODE or by_code[UNREADABLE_CODE]]
     failures = sum(1 for doc in docs if by_code[doc.code])
     counts = {"tests": str(len(docs)), "failures": str(failures), "errors": "0"}
     root = ET.Element("testsuites", {"name": SUITE, **counts})
