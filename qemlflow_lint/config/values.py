@@ -74,6 +74,22 @@ def _module_names(raw: object, label: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _names(raw: object, label: str) -> tuple[str, ...]:
+    names = strings(raw, label)
+    for name in names:
+        if not all(part.isidentifier() for part in name.split(".")):
+            raise ConfigError(f"{label} has '{name}', which is not a dotted name")
+    return tuple(names)
+
+
+def _boolean(raw: object, label: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.strip().lower() in ("true", "false", "yes", "no", "1", "0", "on", "off"):
+        return raw.strip().lower() in ("true", "yes", "1", "on")
+    raise ConfigError(f"{label} must be true or false, got {type_name(raw)} {raw!r}")
+
+
 def _globs(raw: object, label: str) -> tuple[Glob, ...]:
     try:
         return tuple(Glob.compile(pattern) for pattern in strings(raw, label))
@@ -128,8 +144,10 @@ READERS: Dict[str, Reader] = {
     "per-file-ignores": _per_file_ignores,
     "globs": _globs,
     "module-names": _module_names,
+    "names": _names,
     "folders": _folders,
     "positive-integer": _positive_integer,
+    "boolean": _boolean,
 }
 
 #: The keys of ``[tool.qemlflow-lint.score]``.

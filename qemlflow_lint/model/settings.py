@@ -30,6 +30,8 @@ KIND_DESCRIPTIONS = {
     "module-names": "list of module names",
     "folders": "list of folders",
     "positive-integer": "positive integer",
+    "names": "list of dotted names",
+    "boolean": "true or false",
 }
 
 
@@ -37,8 +39,8 @@ class Option(NamedTuple):
     """One configuration key: its name, the kind of value it takes, its default and help.
 
     ``kind`` names how a value is read and validated (see :mod:`qemlflow_lint.config.values`):
-    ``codes``, ``per-file-ignores``, ``globs``, ``module-names``, ``folders`` or
-    ``positive-integer``. ``shown_default`` is how the documentation writes the default
+    ``codes``, ``per-file-ignores``, ``globs``, ``module-names``, ``names``, ``folders``,
+    ``positive-integer`` or ``boolean``. ``shown_default`` is how the documentation writes the default
     when the value itself is too long to print.
     """
 

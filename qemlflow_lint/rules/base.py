@@ -77,6 +77,9 @@ class Rule(Check):
     exempt_files: ClassVar[frozenset[str]] = frozenset()
     #: The closest ruff rules.
     ruff: ClassVar[RuffEquivalent] = RuffEquivalent((), NONE, "ruff has no rule like it.")
+    #: Codes of other linters whose ``# noqa`` on the reported line also silences this rule
+    #: (``E722`` for QF004): teams keep the suppressions they already have.
+    noqa_aliases: ClassVar[Tuple[str, ...]] = ()
     #: The configuration keys the rule reads, with their defaults.
     options: ClassVar[tuple[Option, ...]] = ()
     version_added: ClassVar[str] = "0.1.0"
