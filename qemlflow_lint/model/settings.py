@@ -78,6 +78,20 @@ HEAVY_MODULES = Option(
     "the documented default list",
 )
 EXTEND_HEAVY_MODULES = Option("extend-heavy-modules", "module-names", (), "modules added to the heavy list")
+ALLOWED_HEAVY_MODULES = Option(
+    "allowed-heavy-modules",
+    "module-names",
+    (),
+    "heavy modules this project imports at import time on purpose (a pandas extension and pandas): "
+    "not reported here, still heavy for importtime and everyone else",
+)
+NOQA_EQUIVALENTS = Option(
+    "noqa-equivalents",
+    "boolean",
+    True,
+    "a `# noqa` naming another linter's equivalent code (E722, F403, S110, S112, TID253) also "
+    "silences the QF rule it matches",
+)
 
 #: The keys every front end shares, in the order ``qemlflow-lint config`` shows them.
 CORE_OPTIONS: tuple[Option, ...] = (
@@ -95,6 +109,8 @@ CORE_OPTIONS: tuple[Option, ...] = (
     Option("extend-exclude", "globs", (), "patterns added to exclude"),
     HEAVY_MODULES,
     EXTEND_HEAVY_MODULES,
+    ALLOWED_HEAVY_MODULES,
+    NOQA_EQUIVALENTS,
     Option(
         "namespace-packages",
         "folders",
@@ -132,6 +148,8 @@ class Settings(NamedTuple):
     extend_exclude: tuple[Glob, ...] = ()
     heavy_modules: tuple[str, ...] = tuple(DEFAULT_HEAVY_MODULES)
     extend_heavy_modules: tuple[str, ...] = ()
+    allowed_heavy_modules: tuple[str, ...] = ()
+    noqa_equivalents: bool = True
     #: Namespace package folders as written (relative to ``root`` or absolute).
     namespace_packages: tuple[str, ...] = ()
     #: ``(key, value)`` of every rule option set explicitly, sorted by key.
@@ -215,6 +233,8 @@ class Settings(NamedTuple):
             "extend-exclude": [g.pattern for g in self.extend_exclude],
             "heavy-modules": list(self.heavy_modules),
             "extend-heavy-modules": list(self.extend_heavy_modules),
+            "allowed-heavy-modules": list(self.allowed_heavy_modules),
+            "noqa-equivalents": self.noqa_equivalents,
             "namespace-packages": list(self.namespace_packages),
             **{key: list(value) if isinstance(value, tuple) else value for key, value in self.rule_options},
             "score": {"weights": dict(self.score_weights), "fail-under": self.fail_under},
