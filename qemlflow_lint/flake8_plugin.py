@@ -1,8 +1,11 @@
 """The flake8 plugin (entry point ``QF``): ``flake8 --select QF``.
 
 It takes flake8's own parsed ``tree`` and ``lines`` and never opens the file, so unsaved
-editor buffers sent on stdin are checked as they are. ``# noqa`` is left to flake8. Only
-the standard library and this package are imported: editors load it on every keystroke.
+editor buffers sent on stdin are checked as they are. ``# noqa`` is left to flake8, which
+applies it for the reported code only: the plugin itself drops a finding whose line has a
+``# noqa`` naming another linter's equivalent code (``# noqa: E722`` for QF004; the
+``noqa-equivalents`` setting, unless flake8 runs with ``--disable-noqa``). Only the
+standard library and this package are imported: editors load it on every keystroke.
 
 Configuration: ``[tool.qemlflow-lint]`` in the nearest ``pyproject.toml``, overridden for
 flake8 by the ``--qf-…`` options (also read from ``setup.cfg``, ``tox.ini``, ``.flake8``).
@@ -15,9 +18,12 @@ import ast
 from typing import Any, ClassVar, Dict, Iterator, Sequence, Tuple
 
 from qemlflow_lint import __version__
+from qemlflow_lint.analysis.engine import noqa_aliases
+from qemlflow_lint.analysis.noqa import unsuppressed
 from qemlflow_lint.config.errors import ConfigError
 from qemlflow_lint.config.loading import ConfigResolver, host_options, overrides_from
 from qemlflow_lint.model.findings import UNREADABLE_CODE
+from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.file import analyse_parsed
 
 Flake8Result = Tuple[int, int, str, Any]
@@ -30,6 +36,8 @@ class Flake8Plugin:
     version = __version__
     #: Set by :meth:`parse_options` once per flake8 run (flake8's plugin protocol).
     resolver: ClassVar[ConfigResolver] = ConfigResolver()
+    #: flake8's ``--disable-noqa``: then no ``# noqa`` applies, other linters' codes included.
+    disable_noqa: ClassVar[bool] = False
 
     def __init__(self, tree: ast.AST, filename: str, lines: Sequence[str]) -> None:
         self.tree = tree
@@ -69,6 +77,7 @@ class Flake8Plugin:
             getattr(options, "qf_config", None),
             [overrides_from(values, "flake8 option")],
         )
+        cls.disable_noqa = bool(getattr(options, "disable_noqa", False))
 
     def run(self) -> Iterator[Flake8Result]:
         """Yield ``(line, column, "QFnnn message", type)`` for every finding."""
@@ -86,5 +95,10 @@ class Flake8Plugin:
             findings = analyse_parsed(self.tree, self.filename, self.lines, config)
         except RecursionError:  # flake8 reports code this deep itself; never crash its run
             return
+        if findings and not self.disable_noqa:
+            # flake8 applies ``# noqa`` for QF codes; other linters' codes are ours to apply.
+            aliases = noqa_aliases(all_rules(), config)
+            if aliases:
+                findings = unsuppressed(findings, self.lines, self.tree, aliases, aliases_only=True)
         for finding in findings:
             yield finding.line, finding.col, finding.text, type(self)

@@ -3,7 +3,9 @@
 A raw-file checker: it reads the module's source from pylint (also for ``--from-stdin``),
 runs the engine once and reports each finding with ``add_message``. Message ids use the
 checker prefix 77 and every message text starts with its QF code. ``# noqa`` comments are
-honoured here exactly as flake8 honours them; ``# pylint: disable=<symbol>`` is pylint's.
+honoured here exactly as flake8 honours them, and so are other linters' equivalent codes
+(``# noqa: E722`` for QF004; the ``noqa-equivalents`` setting), as in the command line and
+the flake8 plugin; ``# pylint: disable=<symbol>`` is pylint's.
 
 Configuration: ``[tool.qemlflow-lint]`` in the nearest ``pyproject.toml``, overridden for
 pylint by the ``qf-…`` options (``[tool.pylint.qemlflow-lint]``, an rcfile, or the

@@ -9,6 +9,11 @@ comment means the same in every front end:
   multi-line string covers all of those lines (as in flake8, a line break inside brackets
   ends the range: a comment after a closing bracket covers only its own line);
 - a line that is only ``# flake8: noqa`` skips the whole file.
+
+A check may name the codes of other linters that report the same thing (its aliases:
+``E722`` for QF004); with them, ``# noqa: E722`` suppresses the QF004 finding too, matched
+by the same rules as the check's own code. This layer knows no rule: the caller passes the
+table of aliases by code (an empty table when ``noqa-equivalents`` is off).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import ast
 import bisect
 import re
 import tokenize
-from typing import Iterable, List, Sequence, Tuple
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from qemlflow_lint.model.findings import Finding
 
@@ -31,16 +36,44 @@ def file_is_skipped(lines: Sequence[str]) -> bool:
     return any(FILE_NOQA_COMMENT.match(line) for line in lines)
 
 
-def comment_suppresses(code: str, text: str) -> bool:
-    """True when a ``# noqa`` comment in ``text`` covers ``code``."""
+#: The codes of other linters whose ``# noqa`` also suppresses a check's findings, by the
+#: check's code.
+Aliases = Mapping[str, Sequence[str]]
+NO_ALIASES: Aliases = {}
+
+
+def listed_codes(text: str) -> Optional[Tuple[str, ...]]:
+    """The codes a ``# noqa`` comment in ``text`` lists: ``None`` without a comment, ``()``
+    for a ``# noqa`` that lists none (it covers every code)."""
     match = NOQA_COMMENT.search(text)
     if match is None:
-        return False
+        return None
     listed = match.group("codes")
     if listed is None:
-        return True
-    codes = tuple(part.strip() for part in _CODE_SEPARATOR.split(listed) if part.strip())
+        return ()
+    return tuple(part.strip() for part in _CODE_SEPARATOR.split(listed) if part.strip())
+
+
+def _covers(codes: Tuple[str, ...], code: str) -> bool:
+    """True when a list of ``# noqa`` codes covers ``code`` (itself, or a prefix of it)."""
     return code in codes or code.startswith(codes)
+
+
+def comment_suppresses(code: str, text: str, aliases: Sequence[str] = ()) -> bool:
+    """True when a ``# noqa`` comment in ``text`` covers ``code`` or one of its
+    ``aliases`` (the codes of other linters for the same finding)."""
+    codes = listed_codes(text)
+    if codes is None:
+        return False
+    return not codes or _covers(codes, code) or any(_covers(codes, alias) for alias in aliases)
+
+
+def names_alias(text: str, aliases: Sequence[str]) -> bool:
+    """True when a ``# noqa`` comment in ``text`` lists codes and covers one of
+    ``aliases``: what a host that applies ``# noqa`` itself, for the reported code only
+    (flake8), leaves to the plugin."""
+    codes = listed_codes(text)
+    return codes is not None and any(_covers(codes, alias) for alias in aliases)
 
 
 def _statement_text(lines: Sequence[str], offset: int = 0) -> dict[int, str]:
@@ -100,20 +133,42 @@ def _statements_near(findings: Sequence[Finding], lines: Sequence[str], tree: as
     return mapping
 
 
-def unsuppressed(findings: Iterable[Finding], lines: Sequence[str], tree: ast.Module) -> list[Finding]:
+def unsuppressed(
+    findings: Iterable[Finding],
+    lines: Sequence[str],
+    tree: ast.Module,
+    aliases: Aliases = NO_ALIASES,
+    *,
+    aliases_only: bool = False,
+) -> list[Finding]:
     """The findings that no ``# noqa`` comment covers (QF000 is never suppressed); the
-    parsed ``tree`` tells which statements need tokenizing."""
+    parsed ``tree`` tells which statements need tokenizing. ``aliases`` are the other
+    linters' codes that also suppress each check's findings.
+
+    With ``aliases_only``, only a comment that names an alias suppresses a finding: the
+    rest (a bare ``# noqa``, the finding's own code, ``# flake8: noqa``) is left to a host
+    that applies ``# noqa`` itself.
+    """
     findings = list(findings)
-    if not findings or "noqa" not in "".join(lines).lower():
+    candidates = [f for f in findings if f.code in aliases] if aliases_only else findings
+    if not candidates or "noqa" not in "".join(lines).lower():
         return findings
-    if file_is_skipped(lines):
+    if not aliases_only and file_is_skipped(lines):
         return [f for f in findings if f.code == "QF000"]
-    statements = _statements_near(findings, lines, tree)
+    statements = _statements_near(candidates, lines, tree)
     kept = []
     for finding in findings:
+        also = aliases.get(finding.code, ())
+        if finding.code == "QF000" or (aliases_only and not also):
+            kept.append(finding)
+            continue
         text = statements.get(finding.line)
         if text is None and 0 < finding.line <= len(lines):
             text = lines[finding.line - 1]
-        if finding.code == "QF000" or not comment_suppresses(finding.code, text or ""):
+        if aliases_only:
+            suppressed = names_alias(text or "", also)
+        else:
+            suppressed = comment_suppresses(finding.code, text or "", also)
+        if not suppressed:
             kept.append(finding)
     return kept

@@ -23,7 +23,12 @@ class SwallowedException(Rule):
 
     ## What it does
     Reports an ``except`` clause whose body only contains ``pass``, ``...``, ``continue``
-    or string literals (a comment-like docstring counts as doing nothing).
+    or string literals (a comment-like docstring counts as doing nothing), unless its
+    ``try`` statement has an ``else`` block: the handler then chooses which code runs
+    next (``try: import rdkit / except ImportError: pass / else: register(rdkit)``, or a
+    test that expects an error and fails in the ``else``), which ``contextlib.suppress``
+    cannot say. A handler that passes in a ``try`` without ``else`` is reported, in tests
+    too: ``try: f(bad) / except TypeError: pass`` is a test that can never fail.
 
     ## Why is this bad?
     The error disappears without a trace: the program goes on in a state nobody checked,
@@ -37,6 +42,13 @@ class SwallowedException(Rule):
         except OSError:
             continue
     ```
+    ```python
+    def test_rejects_bad_smiles():
+        try:
+            parse_smiles("C1CC")
+        except ValueError:
+            pass
+    ```
 
     ## Use instead
     ```python
@@ -47,10 +59,26 @@ class SwallowedException(Rule):
             logger.warning("skipping %s: %s", path, error)
     ```
     When ignoring really is right, say so with ``contextlib.suppress(OSError)``, which
-    states the intent and the exact exception.
+    states the intent and the exact exception. A test says what it expects, and fails
+    without it:
+    ```python
+    def test_rejects_bad_smiles():
+        with pytest.raises(ValueError):
+            parse_smiles("C1CC")
+    ```
+    A handler that only selects a branch is fine as it is:
+    ```python
+    try:
+        import rdkit
+    except ImportError:
+        pass
+    else:
+        register(rdkit)
+    ```
 
     ## Options
-    None.
+    ``noqa-equivalents`` (default true): ``# noqa: S110`` or ``# noqa: S112`` (the
+    equivalent flake8-bandit and ruff codes) on the reported line also silences QF007.
     """
 
     code = "QF007"
@@ -68,17 +96,28 @@ class SwallowedException(Rule):
         PART,
         "S110/S112 (with check-typed-exception) report a handler whose body is only `pass` or only "
         "`continue`; a body of `...` or string literals, or of several do-nothing statements "
-        "(`pass` then `continue`), is not reported.",
+        "(`pass` then `continue`), is not reported. They also report a handler of a `try` with an "
+        "`else` block, which QF007 leaves alone.",
     )
+    noqa_aliases = ("S110", "S112")
 
-    def visit_ExceptHandler(self, node: ast.ExceptHandler, where: Where) -> None:
-        """Every handler is a unit; one that does nothing is a finding."""
-        self.units += 1
-        if all(_does_nothing(statement) for statement in node.body):
-            caught = "every exception" if node.type is None else f"`{ast.unparse(node.type)}`"
-            self.report(
-                node,
-                f"{caught} is swallowed: the handler does nothing; "
-                "handle, log or re-raise it (or use contextlib.suppress to say it is intended)",
-                unit=f"except:{node.lineno}:{node.col_offset}",
-            )
+    def visit_Try(self, node: ast.Try, where: Where) -> None:
+        """Every handler is a unit; one that does nothing is a finding, unless the ``try``
+        has an ``else`` block (then the handler selects a branch)."""
+        for handler in node.handlers:
+            self.units += 1
+            if not node.orelse and all(_does_nothing(statement) for statement in handler.body):
+                self._report(handler)
+
+    # ``try/except*`` (Python 3.11+) has the same fields; the hook is skipped where ``ast``
+    # has no ``TryStar``.
+    visit_TryStar = visit_Try
+
+    def _report(self, handler: ast.ExceptHandler) -> None:
+        caught = "every exception" if handler.type is None else f"`{ast.unparse(handler.type)}`"
+        self.report(
+            handler,
+            f"{caught} is swallowed: the handler does nothing; "
+            "handle, log or re-raise it (or use contextlib.suppress to say it is intended)",
+            unit=f"except:{handler.lineno}:{handler.col_offset}",
+        )

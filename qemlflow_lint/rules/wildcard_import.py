@@ -31,7 +31,8 @@ class WildcardImport(Rule):
     ```
 
     ## Options
-    None.
+    ``noqa-equivalents`` (default true): ``# noqa: F403`` (the equivalent pyflakes and ruff
+    code) on the reported line also silences QF005.
     """
 
     code = "QF005"
@@ -47,6 +48,7 @@ class WildcardImport(Rule):
     ruff = RuffEquivalent(
         ("F403",), SAME, "None, with `__init__.py` exempt through the per-file ignore; both check test files."
     )
+    noqa_aliases = ("F403",)
     # pylint has its own "wildcard-import" message, and pylint symbols are global.
     pylint_symbol = "qf-wildcard-import"
     pylint_id = "W7705"
