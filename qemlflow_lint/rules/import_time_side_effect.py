@@ -10,11 +10,12 @@ from typing import Dict, Iterable, Iterator, List, Optional, Pattern, Tuple
 from qemlflow_lint.analysis.context import Where
 from qemlflow_lint.analysis.at_import import dotted_name, import_time_calls
 from qemlflow_lint.analysis.visitor import outside_functions
-from qemlflow_lint.rules.base import MAIN_FILES, NONE, TEST_FILES, Rule, RuffEquivalent
+from qemlflow_lint.rules.base import MAIN_FILES, NONE, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
 
 _PROCESS_ENV = "changes the environment of the whole process and of every subprocess it starts"
 _SYS_PATH = "changes sys.path, where every later import in the process is looked up"
 _WARNINGS = "changes the warning filters of every program that imports this module"
+_ROOT_LOGGER = "configures the root logger of every program that imports this module"
 
 #: Calls that change the world, by qualified name, and what they change for whom.
 SIDE_EFFECT_CALLS: Dict[str, str] = {
@@ -22,9 +23,12 @@ SIDE_EFFECT_CALLS: Dict[str, str] = {
     "warnings.filterwarnings": _WARNINGS,
     "warnings.simplefilter": _WARNINGS,
     "warnings.resetwarnings": _WARNINGS,
-    "logging.basicConfig": "configures the root logger of every program that imports this module",
+    "logging.basicConfig": _ROOT_LOGGER,
     "logging.disable": "silences logging for every program that imports this module",
     "logging.captureWarnings": "reroutes warnings for every program that imports this module",
+    "logging.root.addHandler": _ROOT_LOGGER,
+    "logging.root.removeHandler": _ROOT_LOGGER,
+    "logging.root.setLevel": _ROOT_LOGGER,
     "sys.path.insert": _SYS_PATH,
     "sys.path.append": _SYS_PATH,
     "sys.path.extend": _SYS_PATH,
@@ -37,11 +41,43 @@ SIDE_EFFECT_CALLS: Dict[str, str] = {
     "os.environ.clear": _PROCESS_ENV,
     "os.putenv": _PROCESS_ENV,
     "os.unsetenv": _PROCESS_ENV,
+    "os.chdir": "changes the working directory, against which the whole process resolves relative paths",
     "sys.setrecursionlimit": "changes the recursion limit of the whole process",
+    "matplotlib.use": "selects the matplotlib backend of every program that imports this module",
+    "random.seed": "reseeds the global random generator of every program that imports this module",
+    "numpy.random.seed": "reseeds numpy's global random generator of every program that imports this module",
+    "numpy.seterr": "changes numpy's floating-point error handling in every program that imports this module",
+    "locale.setlocale": "changes the locale of the whole process (number and date formats, string collation)",
+    "socket.setdefaulttimeout": "changes the timeout of every new socket in the whole process",
+    "signal.signal": "replaces a signal handler of the whole process",
 }
 
 #: Objects whose assignment or item assignment is a side effect.
-SIDE_EFFECT_TARGETS: Dict[str, str] = {"sys.path": _SYS_PATH, "os.environ": _PROCESS_ENV}
+SIDE_EFFECT_TARGETS: Dict[str, str] = {
+    "sys.path": _SYS_PATH,
+    "os.environ": _PROCESS_ENV,
+    "sys.stdout": "replaces the standard output of every program that imports this module",
+    "sys.stderr": "replaces the standard error of every program that imports this module",
+    "sys.excepthook": "replaces how every program that imports this module reports uncaught exceptions",
+}
+
+#: ``logging.getLogger()`` (also ``getLogger("")`` and ``getLogger(None)``) is the root
+#: logger, and these of its methods configure it: ``logging.getLogger().setLevel(...)``.
+#: A named logger (``getLogger(__name__)``) is the library's own and may be configured.
+GET_LOGGER = "logging.getLogger"
+ROOT_LOGGER_METHODS = frozenset({"addHandler", "removeHandler", "setLevel"})
+
+
+def _is_root_logger(call: ast.Call) -> bool:
+    """True for the arguments of ``getLogger()``, ``getLogger("")``, ``getLogger(None)``
+    and ``getLogger(name=None)``: the root logger (any other argument names a logger)."""
+    arguments = [*call.args, *(k.value for k in call.keywords if k.arg == "name")]
+    if len(arguments) != len(call.args) + len(call.keywords):
+        return False  # ``**kwargs`` or an unknown keyword
+    if not arguments:
+        return True
+    only = arguments[0]
+    return len(arguments) == 1 and isinstance(only, ast.Constant) and only.value in ("", None)
 
 
 def _unpacked(targets: Iterable[ast.expr]) -> Iterator[ast.expr]:
@@ -55,7 +91,8 @@ def _unpacked(targets: Iterable[ast.expr]) -> Iterator[ast.expr]:
             yield target
 
 
-_KNOWN = (*SIDE_EFFECT_CALLS, *SIDE_EFFECT_TARGETS)
+#: Every name a side effect needs: the calls, the targets and ``logging.getLogger``.
+_KNOWN = (*SIDE_EFFECT_CALLS, *SIDE_EFFECT_TARGETS, GET_LOGGER)
 #: Between the parts of a dotted name, Python allows spaces, line breaks and parentheses.
 _DOT = r"[\s()\\]*\.[\s()\\]*"
 #: How the side effects this rule knows are spelled without an alias: their first two
@@ -72,18 +109,26 @@ class ImportTimeSideEffect(Rule):
     Reports, where code runs when the module is imported (the same definition as QF001),
     ``print(...)``, changes to the warning filters (``warnings.filterwarnings``,
     ``simplefilter``, ``resetwarnings``), ``logging.basicConfig`` (and
-    ``logging.disable``/``captureWarnings``), ``sys.path`` changes (``insert``, ``append``,
-    ``extend``, assignment, item assignment), ``os.environ`` changes (item assignment,
-    ``update``, ``setdefault``, ``pop``, ``del``, ``os.putenv``) and
-    ``sys.setrecursionlimit``. Import aliases are followed (``from os import environ``).
-    Warning-filter changes inside ``with warnings.catch_warnings():`` are not reported:
-    the block restores the filters on exit.
+    ``logging.disable``/``captureWarnings``), configuring the root logger
+    (``addHandler``, ``removeHandler`` or ``setLevel`` on ``logging.getLogger()``,
+    ``getLogger("")``, ``getLogger(None)`` or ``logging.root``; a named logger such as
+    ``logging.getLogger(__name__)`` is the module's own and is not reported), ``sys.path``
+    changes (``insert``, ``append``, ``extend``, assignment, item assignment),
+    ``os.environ`` changes (item assignment, ``update``, ``setdefault``, ``pop``, ``del``,
+    ``os.putenv``), ``os.chdir``, assigning ``sys.stdout``, ``sys.stderr`` or
+    ``sys.excepthook``, ``sys.setrecursionlimit``, ``matplotlib.use``, reseeding the shared
+    random generators (``random.seed``, ``numpy.random.seed``), ``numpy.seterr``,
+    ``locale.setlocale``, ``socket.setdefaulttimeout`` and ``signal.signal``. Import
+    aliases are followed (``from os import environ``, ``import numpy as np``); variables
+    are not (``root = logging.getLogger()``). Warning-filter changes inside
+    ``with warnings.catch_warnings():`` are not reported: the block restores the filters
+    on exit.
 
     ## Why is this bad?
     Importing a library must not change the program that imports it: output appears in
     other people's tools, their logging and warning configuration is overwritten, and
-    ``sys.path`` or environment changes alter which code and settings the whole process
-    uses, depending on import order.
+    ``sys.path``, environment, working directory, locale, random seed or signal handler
+    changes alter how the whole process behaves, depending on import order.
 
     ## Example
     ```python
@@ -118,12 +163,13 @@ class ImportTimeSideEffect(Rule):
     weight_reason = "import-time side effects change other people's programs"
     fix = "move the import-time side effects of {path} into functions"
     headline = "Import-time side effects: {v} of {o} modules"
-    exempt_files = frozenset({TEST_FILES, MAIN_FILES})
+    exempt_files = frozenset({TEST_FILES, MAIN_FILES, SCRIPTS})
     ruff = RuffEquivalent(
         (),
         NONE,
         "No ruff rule reports module-level side effects (print, warning filters, logging "
-        "configuration, sys.path or os.environ changes); T201 reports every print, anywhere.",
+        "configuration, sys.path, os.environ or other process-wide changes); T201 reports every "
+        "print, anywhere.",
     )
 
     def begin(self, tree: ast.Module) -> None:
@@ -136,8 +182,8 @@ class ImportTimeSideEffect(Rule):
         self.restored_warnings: List[Tuple[int, int]] = []
         self._hot: Optional[Pattern[str]] = None
         self._starts: Optional[List[int]] = None
-        # Until the module imports sys, os, warnings or logging (the walk sees module-level
-        # imports before their uses), only ``print`` can be a side effect here.
+        # Until the module imports one of ``_MODULES`` (sys, os, logging, numpy …; the walk
+        # sees module-level imports before their uses), only ``print`` can be a side effect.
         self._live = "print" in self.file.text
         if not self.checked:
             self.hooks = ()
@@ -211,15 +257,20 @@ class ImportTimeSideEffect(Rule):
             self._hot = None  # a new spelling of a side effect: look for it too
 
     def _names(self) -> Pattern[str]:
-        """Names a side effect needs (a listed function or object, or an import alias of
-        one); gathered again only when such an alias appears."""
+        """How the side effects can be spelled here: the triggers, and each import alias of
+        a listed name with the part that follows it (``np.random`` after ``import numpy as
+        np``, ``environ`` after ``from os import environ``); gathered again only when such
+        an alias appears."""
         if self._hot is None:
-            relevant = {
-                local
-                for local, qualified in self.aliases.items()
-                if any(k == qualified or k.startswith(qualified + ".") for k in _KNOWN)
-            }
-            self._hot = re.compile("|".join([*_TRIGGERS, *map(re.escape, sorted(relevant))]))
+            spellings: set[str] = set()
+            for local, qualified in self.aliases.items():
+                for known in _KNOWN:
+                    if known == qualified:
+                        spellings.add(re.escape(local))
+                    elif known.startswith(qualified + "."):
+                        following = known[len(qualified) + 1 :].partition(".")[0]
+                        spellings.add(_DOT.join([re.escape(local), re.escape(following)]))
+            self._hot = re.compile("|".join([*_TRIGGERS, *sorted(spellings)]))
         return self._hot
 
     def _may_change_the_world(self, node: ast.stmt) -> bool:
@@ -257,6 +308,24 @@ class ImportTimeSideEffect(Rule):
             name = self._qualified(call.func)
             if name in SIDE_EFFECT_CALLS and not self._restored(name, call):
                 self._report(call, f"`{name}()`", SIDE_EFFECT_CALLS[name])
+            elif name is None:
+                method = self._root_logger_method(call.func)
+                if method is not None:
+                    self._report(call, f"`{GET_LOGGER}().{method}()`", _ROOT_LOGGER)
+
+    def _root_logger_method(self, function: ast.expr) -> str | None:
+        """``setLevel`` for ``logging.getLogger().setLevel`` (and the other root-logger
+        methods): a method of the value of a call, which :func:`dotted_name` does not follow."""
+        if not (isinstance(function, ast.Attribute) and function.attr in ROOT_LOGGER_METHODS):
+            return None
+        logger = function.value
+        if (
+            isinstance(logger, ast.Call)
+            and _is_root_logger(logger)
+            and self._qualified(logger.func) == GET_LOGGER
+        ):
+            return function.attr
+        return None
 
     def _restored(self, name: str, call: ast.Call) -> bool:
         """True for a warning-filter change that ``catch_warnings()`` undoes on exit."""

@@ -4,15 +4,53 @@ from __future__ import annotations
 
 import ast
 
+from qemlflow_lint.analysis.at_import import dotted_name
 from qemlflow_lint.analysis.context import Where, def_is_public
 from qemlflow_lint.analysis.defs import AnyDef, decorator_names, is_dunder
 from qemlflow_lint.analysis.visitor import outside_functions
-from qemlflow_lint.rules.base import MORE, TEST_FILES, Rule, RuffEquivalent
+from qemlflow_lint.model.settings import Option
+from qemlflow_lint.rules.base import MORE, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
 
 #: Decorators whose function is documented elsewhere: overload stubs (by the
 #: implementation), overrides (by the overridden method), property setters and deleters
 #: (by the property's getter).
 _EXEMPT_DECORATORS = frozenset({"overload", "override", "setter", "deleter"})
+
+#: Decorators that copy the docstring of the function they are given: ``@functools.wraps(f)``.
+_COPYING_DECORATORS = frozenset({"wraps"})
+
+#: The one option of QF003.
+IGNORE_DECORATORS = Option(
+    "ignore-decorators", "names", (), "decorators that set a docstring: defs they decorate are not reported"
+)
+
+
+def _suffixes(name: str) -> list[str]:
+    """``a.b.c`` → ``["a.b.c", "b.c", "c"]``: the name and every shorter dotted ending."""
+    parts = name.split(".")
+    return [".".join(parts[index:]) for index in range(len(parts))]
+
+
+def _sets_docstring(decorator: ast.expr) -> bool:
+    """True for ``@functools.wraps(f)`` (``@wraps(f)``) and for a decorator call with an
+    argument that mentions ``__doc__``: ``@set_doc(math.ldexp.__doc__)``."""
+    if not isinstance(decorator, ast.Call):
+        return False
+    name = dotted_name(decorator.func)
+    if name is not None and name.rpartition(".")[2] in _COPYING_DECORATORS:
+        return True
+    return _mentions_doc(decorator)
+
+
+def _mentions_doc(call: ast.Call) -> bool:
+    """True when an argument of the call mentions ``__doc__``: ``@doc_from(other.__doc__)``."""
+    for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
+        for node in ast.walk(argument):
+            if isinstance(node, ast.Attribute) and node.attr == "__doc__":
+                return True
+            if isinstance(node, ast.Name) and node.id == "__doc__":
+                return True
+    return False
 
 
 def _docstring_state(node: ast.Module | ast.ClassDef | AnyDef) -> str | None:
@@ -36,7 +74,10 @@ class UndocumentedPublicApi(Rule):
     functions such as PEP 562 ``__getattr__``), ``@overload``
     stubs, ``@override`` methods (their documentation is the overridden method's),
     property setters and deleters (the getter documents the property), test files and
-    empty files are exempt.
+    empty files are exempt. So are functions and methods whose decorators set their
+    docstring: ``@functools.wraps(f)`` (or ``@wraps(f)``), a decorator call with an
+    argument that mentions ``__doc__`` (``@doc_from(other.__doc__)``), and the decorators
+    listed in ``ignore-decorators``.
 
     ## Why is this bad?
     Docstrings are the documentation users read in their editor and in generated API
@@ -58,7 +99,12 @@ class UndocumentedPublicApi(Rule):
     ```
 
     ## Options
-    None.
+    ``ignore-decorators`` (list of dotted names, default none): decorators that set the
+    docstring of the functions they decorate, like the pydocstyle and ruff option of that
+    name. Imports are not followed, so a name matches a decorator (called or not) when one
+    of the two ends the other at a dot: ``mylib.docs.copy_doc`` matches
+    ``@mylib.docs.copy_doc``, ``@docs.copy_doc`` and ``@copy_doc``, and ``copy_doc``
+    matches all three.
     """
 
     code = "QF003"
@@ -71,20 +117,27 @@ class UndocumentedPublicApi(Rule):
     weight_reason = "documentation matters, but a missing docstring breaks nothing"
     fix = "document {n} {units} in {path}"
     headline = "Documentation coverage: {p} of {o} public objects documented"
-    exempt_files = frozenset({TEST_FILES})
+    exempt_files = frozenset({TEST_FILES, SCRIPTS})
+    options = (IGNORE_DECORATORS,)
     ruff = RuffEquivalent(
         ("D100", "D101", "D102", "D103", "D104", "D106", "D419"),
         MORE,
         "D102 also wants docstrings on `__call__` and `__new__` (QF003 exempts every dunder), and "
         "D100/D104 report empty and comment-only files, an empty `__init__.py` included (QF003 skips "
         "files with no statements). Both follow a literal `__all__`, exempt `@overload` stubs and "
-        "report empty docstrings (D419).",
+        "report empty docstrings (D419). D102/D103 also report defs whose decorator sets the docstring "
+        "(`@functools.wraps(f)`, an argument mentioning `__doc__`, QF003's `ignore-decorators`): ruff "
+        "exempts only the decorators of its own `lint.pydocstyle.ignore-decorators`.",
     )
 
     def begin(self, tree: ast.Module) -> None:
         """The module itself is the first public object."""
         file = self.file
         self.checked = not self.exempt and bool(tree.body)
+        #: ``ignore-decorators`` and every dotted ending of its names, read at the first
+        #: decorated def.
+        self._ignored: frozenset[str] | None = None
+        self._ignored_endings: frozenset[str] = frozenset()
         if self.checked and file.module_public:
             self._check(tree, tree, "module", file.module_name)
 
@@ -111,10 +164,31 @@ class UndocumentedPublicApi(Rule):
         in_class = where.scope.kind == "class"
         if is_dunder(node.name):
             return
-        if _EXEMPT_DECORATORS & decorator_names(node):
+        names = decorator_names(node)
+        if _EXEMPT_DECORATORS & names or (node.decorator_list and self._docstring_set_by_decorator(node)):
             return
         qualname = where.scope.child("function", node.name, True).qualname
         self._check(node, node, "method" if in_class else "function", qualname)
+
+    def _docstring_set_by_decorator(self, node: AnyDef) -> bool:
+        """True when a decorator sets the docstring: ``@functools.wraps(f)``, a decorator
+        call with an argument that mentions ``__doc__``, or one of ``ignore-decorators``."""
+        if self._ignored is None:
+            configured: tuple[str, ...] = self.option(IGNORE_DECORATORS)
+            self._ignored = frozenset(configured)
+            self._ignored_endings = frozenset(ending for name in configured for ending in _suffixes(name))
+        ignored, endings = self._ignored, self._ignored_endings
+        for decorator in node.decorator_list:
+            if _sets_docstring(decorator):
+                return True
+            if ignored:
+                # A configured name matches when either ends the other at a dot (imports
+                # are not followed): ``a.docs.copy`` matches ``@a.docs.copy``, ``@docs.copy``
+                # and ``@copy``, and ``copy`` matches all three.
+                name = dotted_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+                if name is not None and (name in endings or not ignored.isdisjoint(_suffixes(name))):
+                    return True
+        return False
 
     def _check(self, node: ast.Module | ast.ClassDef | AnyDef, at: ast.AST, kind: str, qualname: str) -> None:
         self.units += 1
