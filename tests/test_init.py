@@ -6,6 +6,12 @@ The written tox ``lint`` commands and the workflow's ``run:`` commands are parse
 files and run as written with this environment's flake8 and qemlflow-lint. The real
 ``tox -e lint`` and ``pre-commit run`` also run, installing this checkout from a wheelhouse
 built once per module (building needs the package index; the tools then run offline).
+
+``init --install-from`` is proven end to end: a sample project in a fresh git repository is
+set up to install qemlflow-lint from a copy of this checkout (a relative path, a git URL, a
+wheel), committed and cloned, and in the clone the generated tox environment, the generated
+pre-commit hooks and the workflow's steps run for real, with a wheelhouse that lacks
+qemlflow-lint itself: whatever installs it got it from the source given.
 """
 
 from __future__ import annotations
@@ -24,13 +30,21 @@ from typing import Any, Callable, Dict, List, Optional
 import pytest
 
 from frontends import REPO, cli_command, write_tree
-from installable import build_wheelhouse
+from installable import (
+    build_wheelhouse,
+    commit_all,
+    committed_snapshot,
+    copy_installable,
+    git,
+    without_this_project,
+)
 from qemlflow_lint import __version__
 from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.cli import main
 from qemlflow_lint.cli.init import todays_score
 from qemlflow_lint.config.toml import parse as parse_toml
 from qemlflow_lint.setup.files import Edit
+from qemlflow_lint.setup.source import INDEX, SourceError, parse_source
 
 yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit, in the test extra")
 
@@ -264,6 +278,235 @@ def test_a_bad_project_root_is_a_usage_error(tmp_path: Path, capsys: pytest.Capt
     assert code == 2 and "not a folder" in err
 
 
+# --- where the generated files install qemlflow-lint from (--install-from) -----------------------
+
+
+def _installed_from(project: Path) -> Dict[str, Any]:
+    """What each generated file installs: tox's ``deps`` line, the pre-commit hooks'
+    ``additional_dependencies`` and the workflow's ``pip install`` argument (as the shell
+    splits it)."""
+    tox = configparser.RawConfigParser()
+    tox.read_string((project / "tox.ini").read_text(encoding="utf-8"))
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    workflow = yaml.safe_load((project / setup_files.WORKFLOW_PATH).read_text(encoding="utf-8"))
+    (install,) = [
+        step["run"]
+        for step in workflow["jobs"]["qemlflow-lint"]["steps"]
+        if "pip install" in step.get("run", "")
+    ]
+    command = shlex.split(install)
+    assert command[:4] == ["python", "-m", "pip", "install"] and len(command) == 5, install
+    return {
+        "tox": tox["testenv:lint"]["deps"].strip(),
+        "pre-commit": [hook["additional_dependencies"] for repo in config["repos"] for hook in repo["hooks"]],
+        "workflow": command[4],
+    }
+
+
+WHEEL = f"qemlflow_lint-{__version__}-py3-none-any.whl"
+SOURCES: List[Any] = [
+    pytest.param(
+        None,
+        f"qemlflow-lint[flake8]=={__version__}",
+        f"qemlflow-lint=={__version__}",
+        f"qemlflow-lint[flake8]=={__version__}",
+        id="default-the-package-index",
+    ),
+    pytest.param(
+        "qemlflow-lint[pylint]>=0.1",
+        "qemlflow-lint[pylint,flake8]>=0.1",
+        "qemlflow-lint[pylint]>=0.1",
+        "qemlflow-lint[pylint,flake8]>=0.1",
+        id="requirement",
+    ),
+    pytest.param(
+        "git+https://github.com/org/qemlflow-lint@v0.1.0",
+        "qemlflow-lint[flake8] @ git+https://github.com/org/qemlflow-lint@v0.1.0",
+        "qemlflow-lint @ git+https://github.com/org/qemlflow-lint@v0.1.0",
+        "qemlflow-lint[flake8] @ git+https://github.com/org/qemlflow-lint@v0.1.0",
+        id="git-url",
+    ),
+    pytest.param(
+        "../qemlflow-lint",
+        "../qemlflow-lint[flake8]",
+        "{tmp}/qemlflow-lint",  # pre-commit installs from its own folder: absolute
+        "../qemlflow-lint[flake8]",
+        id="checkout-outside-the-project",
+    ),
+    pytest.param(
+        f"wheels/{WHEEL}",
+        f"wheels/{WHEEL}[flake8]",
+        f"{{tmp}}/sample/wheels/{WHEEL}",
+        f"wheels/{WHEEL}[flake8]",
+        id="wheel-inside-the-project",
+    ),
+]
+
+
+@pytest.mark.parametrize(("given", "tox", "pre_commit", "workflow"), SOURCES)
+def test_install_from_names_one_source_in_every_generated_file(
+    sample: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    given: Optional[str],
+    tox: str,
+    pre_commit: str,
+    workflow: str,
+) -> None:
+    write_tree(tmp_path, {"qemlflow-lint/pyproject.toml": "[project]\nname = 'qemlflow-lint'\n"})
+    write_tree(sample, {f"wheels/{WHEEL}": b"a wheel"})
+    monkeypatch.chdir(sample)  # a path is given from the working directory, the project root
+    code, out, _ = _init(capsys, Path("."), *(["--install-from", given] if given else []))
+    assert code == 0, out
+    pre_commit = pre_commit.format(tmp=tmp_path)
+    assert _installed_from(sample) == {"tox": tox, "pre-commit": [[pre_commit]] * 2, "workflow": workflow}
+    notes = {line.split(":")[0]: line for line in out.splitlines()}
+    if given is None:
+        assert "installing" not in out
+    else:
+        assert f"tox.ini: updated — added [testenv:lint]; installing {tox}" in out
+        assert f"installing {pre_commit}" in notes[".pre-commit-config.yaml"]
+        assert f"installing {workflow}" in notes[setup_files.WORKFLOW_PATH]
+    outside = given == "../qemlflow-lint"
+    assert ("left: CI's checkout has no ../qemlflow-lint" in notes[setup_files.WORKFLOW_PATH]) == outside
+    code, again, _ = _init(capsys, Path("."), *(["--install-from", given] if given else []))
+    assert code == 0 and all(": unchanged" in line for line in again.splitlines()), again
+
+
+def test_a_relative_path_is_written_from_the_project_root(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given from the folder above the project (the working directory), written as tox and CI
+    # read it: from the project root.
+    write_tree(tmp_path, {"tools/qemlflow-lint/pyproject.toml": "[project]\nname = 'qemlflow-lint'\n"})
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _init(
+        capsys, Path("sample"), "--install-from", "tools/qemlflow-lint", "--fail-under", "50"
+    )
+    assert code == 0, out
+    assert _installed_from(sample) == {
+        "tox": "../tools/qemlflow-lint[flake8]",
+        "pre-commit": [[str(tmp_path / "tools/qemlflow-lint")]] * 2,
+        "workflow": "../tools/qemlflow-lint[flake8]",
+    }
+
+
+def test_a_new_source_for_files_already_set_up_is_left_to_the_user_and_said(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _init(capsys, sample)
+    before = _snapshot(sample)
+    url = "git+https://github.com/org/qemlflow-lint@v0.1.0"
+    code, out, _ = _init(capsys, sample, "--install-from", url)
+    assert code == 0 and _snapshot(sample) == before
+    assert (
+        f"left: [testenv:lint] was left as it is: make its deps install qemlflow-lint[flake8] @ {url}" in out
+    )
+    assert "left: the hooks were left as they are: make their additional_dependencies install " in out
+    assert "left: the file differs from the workflow init writes; --force replaces it" in out
+    code, out, _ = _init(capsys, sample, "--install-from", url, "--force")
+    assert _installed_from(sample)["workflow"] == f"qemlflow-lint[flake8] @ {url}"
+
+
+def test_parse_source_reads_what_pip_reads(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"project/lint/pyproject.toml": "", "dist/" + WHEEL: b""})
+    root = str(tmp_path / "project")
+    # A folder in the project root is written as a path pip does not take for a name.
+    checkout = parse_source("lint", root, cwd=root)
+    assert (checkout.kind, checkout.text, checkout.absolute) == (
+        "path",
+        "./lint",
+        str(tmp_path / "project/lint"),
+    )
+    assert checkout.requirement(flake8=True) == "./lint[flake8]" and checkout.in_checkout
+    wheel = parse_source(str(tmp_path / "dist" / WHEEL), root, cwd=root)
+    assert wheel.text == wheel.absolute == str(tmp_path / "dist" / WHEEL) and not wheel.in_checkout
+    named = parse_source("QEMLFLOW_lint @ git+https://example.invalid/x.git", root, cwd=root)
+    assert named.kind == "requirement"
+    assert named.requirement(flake8=True) == "QEMLFLOW_lint[flake8] @ git+https://example.invalid/x.git"
+    assert parse_source(None, root) == INDEX and INDEX.requirement() == f"qemlflow-lint=={__version__}"
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        pytest.param("./missing", "./missing: no such file or folder", id="missing-path"),
+        pytest.param("v0.1.0", "v0.1.0: expected a requirement of qemlflow-lint", id="a-bare-tag"),
+        pytest.param("flake8>=5", "flake8>=5: expected a requirement of qemlflow-lint", id="another-package"),
+        pytest.param("pkg", "pkg: not a project folder to install from", id="a-folder-without-a-project"),
+        pytest.param("tox.ini", "tox.ini: not a wheel or a source archive", id="a-file-that-is-no-archive"),
+        pytest.param(
+            "git+https://x.invalid/a b",
+            "git+https://x.invalid/a b: a URL here has no spaces",
+            id="a-url-with-a-space",
+        ),
+    ],
+)
+def test_a_source_that_names_nothing_installable_is_a_usage_error(
+    sample: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    given: str,
+    message: str,
+) -> None:
+    before = _snapshot(sample)
+    monkeypatch.chdir(sample)
+    code, _, err = _init(capsys, Path("."), "--install-from", given)
+    assert code == 2 and f"--install-from {message}" in err, err
+    assert _snapshot(sample) == before
+
+
+def test_a_path_with_characters_the_files_would_need_quoted_is_refused(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"my lint/pyproject.toml": ""})
+    with pytest.raises(SourceError, match="without spaces, quotes"):
+        parse_source("my lint", str(tmp_path), cwd=str(tmp_path))
+
+
+def test_tox_reads_the_requirement_that_pip_gets(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # tox reads `#` as a comment and `{...}` as a substitution anywhere on a line: init escapes
+    # them, and tox's own reading of the deps gives the requirement back.
+    pytest.importorskip("tox", reason="reads the written tox.ini")
+    url = "git+https://github.com/org/qemlflow-lint@v0.1.0#subdirectory=lint"
+    _init(capsys, sample, "--install-from", url, "--fail-under", "50")
+    escaped = url.replace("#", "\\#")
+    assert _installed_from(sample)["tox"] == f"qemlflow-lint[flake8] @ {escaped}"
+    done = subprocess.run(
+        [sys.executable, "-m", "tox", "config", "-e", "lint", "-k", "deps"],
+        cwd=sample,
+        env=_tools_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"deps = qemlflow-lint[flake8] @ {url}\n" in done.stdout, done.stdout
+
+
+# --- flake8's configuration in pyproject.toml (the Flake8-pyproject plugin) -------------------------
+
+
+def test_a_tool_flake8_table_gets_qf_and_no_flake8_file_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # With [tool.flake8], Flake8-pyproject makes flake8 read pyproject.toml and nothing else:
+    # a .flake8 (or setup.cfg's [flake8]) would be ignored.
+    pyproject = PYPROJECT + "\n[tool.flake8]\nmax-line-length = 100  # as black\n"
+    setup_cfg = "[flake8]\nmax-line-length = 79\n"
+    write_tree(tmp_path, {"pyproject.toml": pyproject, "setup.cfg": setup_cfg})
+    code, out, _ = _init(capsys, tmp_path, "--fail-under", "50")
+    assert code == 0
+    assert 'added extend-select = ["QF"] to [tool.flake8]' in out
+    assert not (tmp_path / ".flake8").exists()
+    assert (tmp_path / "setup.cfg").read_text(encoding="utf-8") == setup_cfg
+    written = (tmp_path / "pyproject.toml").read_text(encoding="utf-8")
+    assert written.startswith(pyproject.replace("# as black\n", '# as black\nextend-select = ["QF"]\n'))
+    data = parse_toml(written)
+    assert data is not None and data["tool"]["flake8"] == {"max-line-length": 100, "extend-select": ["QF"]}
+    code, again, _ = _init(capsys, tmp_path)
+    assert "[tool.flake8] extend-select already has QF" in again and ": updated" not in again
+
+
 # --- the text edits, case by case --------------------------------------------------------------
 
 
@@ -273,6 +516,10 @@ def _flake8(text: Optional[str]) -> Edit:
 
 def _gate(text: Optional[str]) -> Edit:
     return setup_files.add_qemlflow_table(text, 80)
+
+
+def _flake8_toml(text: Optional[str]) -> Edit:
+    return setup_files.add_flake8_toml_select(text)
 
 
 MERGES: List[Any] = [
@@ -298,6 +545,38 @@ MERGES: List[Any] = [
     pytest.param(_flake8, "[flake8]\nselect = E,F,QF\n", None, id="flake8-select-with-qf-is-kept"),
     pytest.param(
         _flake8, "[flake8]\nextend-select =\n    B\n    C4\n", None, id="flake8-multi-line-list-is-left"
+    ),
+    pytest.param(
+        _flake8_toml,
+        "[tool.flake8]\nmax-line-length = 100  # wide\n# about [tool.other]\n\n[tool.other]\nx = 1\n",
+        '[tool.flake8]\nmax-line-length = 100  # wide\nextend-select = ["QF"]\n# about [tool.other]\n\n'
+        "[tool.other]\nx = 1\n",
+        id="flake8-toml-key-goes-after-the-tables-last-key",
+    ),
+    pytest.param(
+        _flake8_toml,
+        "[tool.flake8]\nextend-select = ['B950']\n",
+        "[tool.flake8]\nextend-select = ['B950', \"QF\"]\n",
+        id="flake8-toml-list-gets-qf-appended",
+    ),
+    pytest.param(
+        _flake8_toml,
+        '[tool.flake8]\nextend_select = [\n    "B",\n    "C4",\n]\n',
+        '[tool.flake8]\nextend_select = [\n    "B",\n    "C4",\n    "QF",\n]\n',
+        id="flake8-toml-multi-line-list-and-spelling-kept",
+    ),
+    pytest.param(
+        _flake8_toml, '[tool.flake8]\nselect = ["E", "QF"]\n', None, id="flake8-toml-select-with-qf"
+    ),
+    pytest.param(_flake8_toml, '[tool.flake8]\nselect = "E,Q"\n', None, id="flake8-toml-select-covering-qf"),
+    pytest.param(
+        _flake8_toml, '[tool.flake8]\nextend-select = "B950"\n', None, id="flake8-toml-string-value-is-left"
+    ),
+    pytest.param(
+        _flake8_toml,
+        "[tool]\nflake8 = { max-line-length = 100 }\n",
+        None,
+        id="flake8-toml-inline-table-is-left",
     ),
     pytest.param(
         setup_files.add_pylint_plugin,
@@ -481,7 +760,7 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_wheelhouse(tmp_path_factory.mktemp("wheels") / "wheelhouse")
 
 
-def _offline_env(wheelhouse: Path, home: Path) -> dict[str, str]:
+def _offline_env(wheelhouse: Path, home: Path) -> Dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -526,12 +805,7 @@ def test_real_pre_commit_with_the_written_configuration(
     env = _offline_env(wheelhouse, tmp_path)
 
     def commit_and_run() -> subprocess.CompletedProcess[str]:
-        for git in (
-            ["init", "--quiet"],
-            ["add", "--all"],
-            ["commit", "--quiet", "--no-verify", "-m", "sample"],
-        ):
-            subprocess.run(["git", *git], cwd=sample, env=env, check=True, capture_output=True, timeout=60)
+        commit_all(sample, "sample", env=env)
         return subprocess.run(
             [sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never"],
             cwd=sample,
@@ -558,3 +832,103 @@ def test_init_runs_as_a_command(sample: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "pyproject.toml: updated" in done.stdout
     assert "Next: `pre-commit install`" in done.stdout
+
+
+# --- init --install-from, proven in a fresh clone with the real tools ------------------------------
+
+
+@pytest.fixture(scope="module")
+def dependency_wheels(wheelhouse: Path) -> Path:
+    """The wheelhouse without qemlflow-lint: what installs it gets it from the source given."""
+    wheels = without_this_project(wheelhouse, wheelhouse.parent / "dependencies")
+    assert not list(wheels.glob("qemlflow_lint-*")) and list(wheels.glob("flake8-*.whl"))
+    return wheels
+
+
+def _source_for(kind: str, base: Path, wheelhouse: Path) -> str:
+    """A copy of this checkout as ``--install-from`` names it, given from the project root."""
+    if kind == "relative-checkout":
+        copy_installable(base / "qemlflow-lint")
+        return "../qemlflow-lint"
+    if kind == "git-url":
+        snapshot = committed_snapshot(base / "qemlflow-lint-repository", tag=f"v{__version__}")
+        return f"git+{snapshot.as_uri()}@v{__version__}"
+    (wheel,) = wheelhouse.glob("qemlflow_lint-*.whl")
+    return str(shutil.copy2(wheel, base))
+
+
+def _run_in(clone: Path, env: Dict[str, str], *command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(command), cwd=clone, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("kind", ["relative-checkout", "git-url", "wheel"])
+def test_install_from_works_in_a_fresh_clone_with_the_real_tools(
+    tmp_path: Path, wheelhouse: Path, dependency_wheels: Path, kind: str
+) -> None:
+    pytest.importorskip("tox", reason="runs the real tox")
+    pytest.importorskip("pre_commit", reason="runs the real pre-commit")
+    pytest.importorskip("virtualenv", reason="the workflow's steps run in a fresh environment")
+    if shutil.which("git") is None or shutil.which("bash") is None:
+        pytest.skip("needs git and bash")
+    # The sample project's own repository, set up by the init command as a user runs it.
+    project = write_tree(tmp_path / "sample", SAMPLE)
+    commit_all(project, "the sample project")
+    source = _source_for(kind, tmp_path, wheelhouse)
+    done = subprocess.run(
+        cli_command("init", "--install-from", source),
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    gate = math.floor(todays_score(str(project)))
+    commit_all(project, "qemlflow-lint init")
+    # A sibling folder, so that the relative path reaches the same checkout from the clone.
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", str(project), str(clone))
+    env = _offline_env(dependency_wheels, tmp_path)
+
+    # tox -e lint: the QF rules through flake8 fail on the bad module; fixed, the gate passes.
+    tox = [sys.executable, "-m", "tox", "-e", "lint", "--workdir", str(tmp_path / "tox")]
+    done = _run_in(clone, env, *tox)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "./pkg/models.py:2:1: QF001 heavy module 'torch'" in done.stdout, done.stdout
+    write_tree(clone, {"pkg/models.py": GOOD_MODELS})
+    done = _run_in(clone, env, *tox)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"PASS: score 100.0 is at least {gate} (fail-under in pyproject.toml)" in done.stdout, done.stdout
+    git(clone, "checkout", "--quiet", "--", "pkg/models.py")
+
+    # The pre-commit hooks, on the committed files.
+    done = _run_in(clone, env, sys.executable, "-m", "pre_commit", "run", "--all-files", "--color", "never")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "pkg/models.py:2:1: QF001 heavy module 'torch'" in done.stdout, done.stdout
+    assert re.search(r"qemlflow-lint score gate\.+Passed", done.stdout), done.stdout
+
+    # The workflow's steps, as GitHub runs them (bash -e, from the checkout's root), in a fresh
+    # environment whose `python` is first on PATH.
+    venv = tmp_path / "ci"
+    subprocess.run(
+        [sys.executable, "-m", "virtualenv", "--quiet", str(venv)], env=env, check=True, timeout=300
+    )
+    summary = tmp_path / "step-summary.md"
+    ci_env = dict(env, PATH=str(venv / "bin") + os.pathsep + env["PATH"], GITHUB_STEP_SUMMARY=str(summary))
+    workflow = yaml.safe_load((clone / setup_files.WORKFLOW_PATH).read_text(encoding="utf-8"))
+    runs = {
+        step["name"]: _run_in(clone, ci_env, "bash", "-e", "-c", step["run"])
+        for step in workflow["jobs"]["qemlflow-lint"]["steps"]
+        if "run" in step
+    }
+    assert {name: run.returncode for name, run in runs.items()} == {
+        "Install qemlflow-lint and flake8": 0,
+        "Score gate, findings as annotations": 0,
+        "QF rules through flake8": 1,
+    }, {name: run.stdout + run.stderr for name, run in runs.items()}
+    assert (venv / "bin" / "qemlflow-lint").exists()
+    assert (
+        "::warning file=pkg/models.py,line=2,col=1,title=QF001"
+        in runs["Score gate, findings as annotations"].stdout
+    )
+    assert summary.read_text(encoding="utf-8").startswith("## Compliance score: ")
+    assert "./pkg/models.py:2:1: QF001 heavy module 'torch'" in runs["QF rules through flake8"].stdout

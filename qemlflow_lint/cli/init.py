@@ -1,9 +1,12 @@
 """``qemlflow-lint init``: set an existing project up in one command.
 
 Writes, in the project's root folder: ``[tool.qemlflow-lint]`` with a score gate in
-``pyproject.toml``; ``extend-select = QF`` in the ``[flake8]`` section flake8 reads (or a new
-``.flake8``); pylint's ``load-plugins`` in the configuration pylint reads; a tox ``lint``
-environment; the pre-commit hooks; and a GitHub Actions workflow. Existing files are edited
+``pyproject.toml``; ``extend-select = QF`` in the flake8 configuration (``pyproject.toml``'s
+``[tool.flake8]`` when there is one, for the Flake8-pyproject plugin; else the ``[flake8]``
+section flake8 reads, or a new ``.flake8``); pylint's ``load-plugins`` in the configuration
+pylint reads; a tox ``lint`` environment; the pre-commit hooks; and a GitHub Actions workflow.
+The last three install qemlflow-lint from the package index, or from ``--install-from``
+(a requirement, a URL, or a path to a checkout or a wheel). Existing files are edited
 at the text level (see :mod:`qemlflow_lint.setup.files`), so their content and comments stay
 as they were; a value the user already set is kept and reported; the workflow, the one file
 init writes whole, is only replaced with ``--force``. A second run changes nothing.
@@ -19,6 +22,7 @@ import os
 import sys
 from typing import TextIO
 
+from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
 from qemlflow_lint.run.api import RunOptions, analyse_paths
@@ -55,6 +59,14 @@ def configure(init: argparse.ArgumentParser) -> None:
     init.add_argument(
         "--force", action="store_true", help="replace a workflow file that differs from the one init writes"
     )
+    init.add_argument(
+        "--install-from",
+        metavar="SOURCE",
+        help="where the tox environment, the pre-commit hooks and the workflow install qemlflow-lint "
+        "from: a pip requirement ('qemlflow-lint>=0.1'), a URL "
+        "('git+https://github.com/ORG/qemlflow-lint@v0.1.0') or a path to a checkout or a wheel "
+        f"(default: qemlflow-lint=={__version__} from the package index)",
+    )
     init.set_defaults(run=run)
 
 
@@ -81,7 +93,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path}: not a folder (init sets up the project whose root folder it is)")
     try:
-        plans = plan(args.path, args.fail_under, args.force, todays_score)
+        plans = plan(args.path, args.fail_under, args.force, todays_score, args.install_from)
     except SetupError as error:
         raise UsageError(str(error)) from None
     if args.dry_run:

@@ -13,6 +13,7 @@ from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, 
 from qemlflow_lint.cli.check import append_step_summary
 from qemlflow_lint.cli.common import add_input_options, analyse
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.report.formats import RENDERERS
 from qemlflow_lint.score.compute import ScoreReport, compute_score
@@ -114,8 +115,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if baseline is not None:
         shown = without_baselined(args, baseline, analysis.results)
         new = sum(len(result.findings) for result in shown)
-    fail_under = args.fail_under if args.fail_under is not None else config.fail_under
-    gate = gate_for(report, fail_under, recorded)
+    fail_under, fail_under_source = args.fail_under, "--fail-under"
+    if fail_under is None and config.fail_under is not None:
+        fail_under = config.fail_under
+        fail_under_source = f"fail-under in {display_path(config.file)}" if config.file else "fail-under"
+    gate = gate_for(report, fail_under, recorded, fail_under_source)
     if args.score_only:
         out.write(f"{report.score:.1f}\n")
         if gate.checked:

@@ -1,4 +1,5 @@
-"""The score's gates: ``--fail-under``, ``--no-regress`` and files that could not be analysed."""
+"""The score's gates: ``--fail-under`` (or ``fail-under`` in the configuration file),
+``--no-regress`` and files that could not be analysed."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ class Gate:
     reasons: Tuple[str, ...]
     fail_under: Optional[float] = None
     recorded: Optional[float] = None
+    #: Where ``fail_under`` came from, as the verdict names it: ``--fail-under``, or
+    #: ``fail-under in pyproject.toml`` (the configuration file's path as shown to the user).
+    fail_under_source: str = "--fail-under"
 
     @property
     def checked(self) -> bool:
@@ -28,19 +32,25 @@ class Gate:
             return "FAIL: " + "; ".join(self.reasons)
         checks = []
         if self.fail_under is not None:
-            checks.append(f"at least {self.fail_under:g} (--fail-under)")
+            checks.append(f"at least {self.fail_under:g} ({self.fail_under_source})")
         if self.recorded is not None:
             checks.append(f"not below the recorded {self.recorded:.1f} (--no-regress)")
         return f"PASS: score {score:.1f} is " + " and ".join(checks)
 
 
-def gate_for(report: ScoreReport, fail_under: Optional[float], recorded: Optional[float]) -> Gate:
-    """Apply ``--fail-under``, ``--no-regress`` and the unparseable-files rule."""
+def gate_for(
+    report: ScoreReport,
+    fail_under: Optional[float],
+    recorded: Optional[float],
+    fail_under_source: str = "--fail-under",
+) -> Gate:
+    """Apply ``--fail-under``, ``--no-regress`` and the unparseable-files rule;
+    ``fail_under_source`` names where the ``fail_under`` gate came from in the verdict."""
     reasons: List[str] = []
     if report.unparseable:
         reasons.append(f"{len(report.unparseable)} file(s) could not be analysed")
     if fail_under is not None and report.score < fail_under:
-        reasons.append(f"score {report.score:.1f} is below {fail_under:g} (--fail-under)")
+        reasons.append(f"score {report.score:.1f} is below {fail_under:g} ({fail_under_source})")
     if recorded is not None and report.score < recorded:
         reasons.append(f"score {report.score:.1f} is below the recorded {recorded:.1f} (--no-regress)")
-    return Gate(not reasons, tuple(reasons), fail_under, recorded)
+    return Gate(not reasons, tuple(reasons), fail_under, recorded, fail_under_source)

@@ -15,19 +15,22 @@ Texts use ``\\n`` line endings; the caller converts files with other line ending
 from __future__ import annotations
 
 import configparser
+import json
 import re
+import shlex
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from qemlflow_lint import __version__
 from qemlflow_lint.config import pyproject, toml
 from qemlflow_lint.config.pyproject import Span, last_content_line
+from qemlflow_lint.setup.source import INDEX, InstallSource
 
 #: The pylint plugin module, as ``load-plugins`` names it.
 PYLINT_PLUGIN = "qemlflow_lint.pylint_plugin"
-#: The distribution that pre-commit, tox and CI install, pinned to the running version.
-REQUIREMENT = f"qemlflow-lint=={__version__}"
+#: The distribution that pre-commit, tox and CI install by default, pinned to the running
+#: version (``init --install-from`` names another source).
+REQUIREMENT = INDEX.requirement()
 #: The same, with flake8 (for the tox environment and the workflow, which run flake8 too).
-REQUIREMENT_FLAKE8 = f"qemlflow-lint[flake8]=={__version__}"
+REQUIREMENT_FLAKE8 = INDEX.requirement(flake8=True)
 #: Where the GitHub Actions workflow goes.
 WORKFLOW_PATH = ".github/workflows/qemlflow-lint.yml"
 #: The ids of the hooks in ``.pre-commit-hooks.yaml``.
@@ -175,9 +178,61 @@ def add_qemlflow_table(text: Optional[str], fail_under: float) -> Edit:
     return Edit(after, (done,), (kept,)) if ok else _unchanged(text, kept=kept, left=why)
 
 
+def _toml_list_item(
+    text: Optional[str],
+    table: Tuple[str, ...],
+    keys: Sequence[str],
+    item: str,
+    covered: Callable[[str, Any], bool],
+    verb: str = "has",
+) -> Edit:
+    """``item`` in the list ``keys[0]`` (or another spelling of it, ``keys[1:]``) of the
+    existing TOML table ``table``: appended to the list, or the key added after the table's
+    last entry. ``covered(key, value)`` says whether a key of the table already covers the
+    item. A value that is not a list, or a table written as an inline table or with dotted
+    keys, is left to the user; so is every edit that would change more than that."""
+    where = "[" + ".".join(table) + "]"
+    quoted = json.dumps(item)
+    data = toml.parse(text or "")
+    section = pyproject.dig(data, table) if data is not None else None
+    if text is None or not isinstance(section, dict):
+        return _unchanged(text, left=f"add {keys[0]} = [{quoted}] to {where} by hand")
+    for key, value in section.items():
+        if covered(key, value):
+            return _unchanged(text, kept=f"{where} {key} already {verb} {item}")
+    span = pyproject.table_spans(text).get(table)
+    lines = pyproject.split_lines(text)
+    present = next((key for key in keys if key in section), None)
+    if present is None:
+        if span is None:
+            return _unchanged(text, left=f"add {keys[0]} = [{quoted}] to {where} by hand")
+        after = _inserted_after(text, last_content_line(lines, span), f"{keys[0]} = [{quoted}]\n")
+        done = f"added {keys[0]} = [{quoted}] to {where}"
+        path, value = (*table, keys[0]), [item]
+    else:
+        current = section[present]
+        line = pyproject.key_line(lines, span, [present]) if span is not None else None
+        if not isinstance(current, list) or line is None:
+            return _unchanged(text, left=f"{where} {present} is not a list here: add {quoted} to it by hand")
+        offset = sum(len(x) for x in lines[:line])
+        bracket = text.find("[", offset + text[offset:].index("="))
+        inserted = pyproject.array_insertion(text, bracket, quoted)
+        if inserted is None:
+            return _unchanged(text, left=f"{where} {present}: add {quoted} to it by hand")
+        after, done = inserted, f"added {quoted} to {where} {present}"
+        path, value = (*table, present), [*current, item]
+    ok, why = _checked_toml(text, after, path, value, f"add {quoted} to {where} {keys[0]}")
+    return Edit(after, (done,)) if ok else _unchanged(text, left=why)
+
+
 #: pylint reads its main options from either table name.
 _PYLINT_MAIN = ("main", "MAIN", "master", "MASTER")
 _LOAD_PLUGINS = ("load-plugins", "load_plugins")
+
+
+def _loads_the_plugin(key: str, value: Any) -> bool:
+    names = value if isinstance(value, list) else re.split(r"[,\s]+", str(value))
+    return key in _LOAD_PLUGINS and PYLINT_PLUGIN in names
 
 
 def add_pylint_plugin(text: Optional[str]) -> Edit:
@@ -190,38 +245,16 @@ def add_pylint_plugin(text: Optional[str]) -> Edit:
     pylint = pyproject.dig(data, ("tool", "pylint"))
     pylint = pylint if isinstance(pylint, dict) else {}
     tables = pyproject.table_spans(text or "")
-    lines = pyproject.split_lines(text or "")
-    item = f'"{PYLINT_PLUGIN}"'
     for name in _PYLINT_MAIN:
         main = pylint.get(name)
         if not isinstance(main, dict):
             continue
-        where = f"[tool.pylint.{name}]"
-        key = next((k for k in _LOAD_PLUGINS if k in main), None)
-        span = tables.get(("tool", "pylint", name))
-        if key is None:
-            if span is None:
-                continue
-            after = _inserted_after(text or "", last_content_line(lines, span), f"load-plugins = [{item}]\n")
-            done = f"added load-plugins = [{item}] to {where}"
-            keys, value = ("tool", "pylint", name, "load-plugins"), [PYLINT_PLUGIN]
-        else:
-            plugins = main[key]
-            names = plugins if isinstance(plugins, list) else re.split(r"[,\s]+", str(plugins))
-            if PYLINT_PLUGIN in names:
-                return _unchanged(text, kept=f"{where} {key} already loads {PYLINT_PLUGIN}")
-            line = pyproject.key_line(lines, span, [key]) if span is not None else None
-            if not isinstance(plugins, list) or line is None:
-                return _unchanged(text, left=f"{where} {key} is not a list here: add {item} to it by hand")
-            offset = sum(len(x) for x in lines[:line])
-            bracket = (text or "").find("[", offset + (text or "")[offset:].index("="))
-            inserted = pyproject.array_insertion(text or "", bracket, item)
-            if inserted is None:
-                return _unchanged(text, left=f"{where} {key}: add {item} to it by hand")
-            after, done = inserted, f"added {item} to {where} {key}"
-            keys, value = ("tool", "pylint", name, key), [*plugins, PYLINT_PLUGIN]
-        ok, why = _checked_toml(text, after, keys, value, f"add {item} to {where} load-plugins")
-        return Edit(after, (done,)) if ok else _unchanged(text, left=why)
+        if not any(key in main for key in _LOAD_PLUGINS) and ("tool", "pylint", name) not in tables:
+            continue  # a table of dotted keys: another spelling may have a table to edit
+        return _toml_list_item(
+            text, ("tool", "pylint", name), _LOAD_PLUGINS, PYLINT_PLUGIN, _loads_the_plugin, "loads"
+        )
+    item = json.dumps(PYLINT_PLUGIN)
     block = f"[tool.pylint.main]\nload-plugins = [{item}]\n"
     after = pyproject.appended(text, block)
     ok, why = _checked_toml(
@@ -232,6 +265,27 @@ def add_pylint_plugin(text: Optional[str]) -> Edit:
         f"add load-plugins = [{item}] to [tool.pylint.main]",
     )
     return Edit(after, ("added [tool.pylint.main] load-plugins",)) if ok else _unchanged(text, left=why)
+
+
+#: flake8's option names that select codes, in its spellings.
+_FLAKE8_SELECTS = ("select", "extend-select", "extend_select")
+
+
+def _selects_qf(key: str, value: Any) -> bool:
+    """True when the flake8 option ``key`` = ``value`` already selects the QF codes: a code
+    prefix that QF starts with (``Q``), or QF codes themselves."""
+    items = value if isinstance(value, list) else _list_items(str(value))
+    return key in _FLAKE8_SELECTS and any(
+        isinstance(code, str) and code and ("QF".startswith(code) or code.startswith("QF")) for code in items
+    )
+
+
+def add_flake8_toml_select(text: Optional[str]) -> Edit:
+    """``pyproject.toml``'s ``[tool.flake8]`` table (the Flake8-pyproject plugin reads it,
+    instead of flake8's own files) selecting the QF codes: ``extend-select = ["QF"]``, or QF
+    appended to an existing ``extend-select`` list. A ``select`` or ``extend-select`` that
+    already covers QF is kept."""
+    return _toml_list_item(text, ("tool", "flake8"), _FLAKE8_SELECTS[1:], "QF", _selects_qf)
 
 
 # --- INI (setup.cfg, tox.ini, .flake8, pylintrc) ------------------------------------------
@@ -354,14 +408,18 @@ def add_flake8_select(text: Optional[str]) -> Edit:
         "flake8",
         ("extend-select", "extend_select"),
         "QF",
-        covered=lambda key, value: (
-            key in ("select", "extend-select", "extend_select")
-            and any(code.startswith("QF") for code in _list_items(value))
-        ),
+        covered=_selects_qf,
     )
 
 
-def lint_environment() -> str:
+def tox_requirement(source: InstallSource = INDEX) -> str:
+    """The ``deps`` line of the lint environment: the source with the ``flake8`` extra, with
+    the characters tox reads as comments and substitutions escaped. tox resolves a relative
+    path from ``tox.ini``'s folder, the project root."""
+    return re.sub(r"([#{}])", r"\\\1", source.requirement(flake8=True))
+
+
+def lint_environment(source: InstallSource = INDEX) -> str:
     """The tox ``[testenv:lint]`` section: the QF rules through flake8, then the score gate
     (``[tool.qemlflow-lint.score] fail-under``)."""
     return (
@@ -369,49 +427,73 @@ def lint_environment() -> str:
         "description = the QF rules through flake8, and the qemlflow-lint score gate\n"
         "skip_install = true\n"
         "deps =\n"
-        f"    {REQUIREMENT_FLAKE8}\n"
+        f"    {tox_requirement(source)}\n"
         "commands =\n"
         "    flake8 --select QF {posargs:.}\n"
         "    qemlflow-lint score\n"
     )
 
 
-def add_lint_environment(text: Optional[str]) -> Edit:
+def _installing(source: InstallSource, requirement: str, why: str = "") -> Tuple[str, ...]:
+    """The note that says where a generated file installs qemlflow-lint from (none for the
+    default)."""
+    return () if source.kind == "index" else (f"installing {requirement}{why}",)
+
+
+def add_lint_environment(text: Optional[str], source: InstallSource = INDEX) -> Edit:
     """``tox.ini`` with a ``[testenv:lint]`` environment (a new ``tox.ini`` gets ``[tox]``
     too). An existing ``lint`` environment is left as it is."""
+    installing = _installing(source, source.requirement(flake8=True))
     if text is None:
-        return Edit("[tox]\nenv_list = lint\n\n" + lint_environment(), ("added [tox] and [testenv:lint]",))
+        return Edit(
+            "[tox]\nenv_list = lint\n\n" + lint_environment(source),
+            ("added [tox] and [testenv:lint]", *installing),
+        )
     data = parse_ini(text)
     if data is None:
         return _unchanged(text, left="tox.ini does not parse as INI: add [testenv:lint] by hand")
     existing = data.get("testenv:lint")
     if existing is not None:
         if "qemlflow-lint" in existing.get("commands", "") or "--select QF" in existing.get("commands", ""):
-            return _unchanged(text, kept="[testenv:lint] already runs qemlflow-lint")
+            elsewhere = source.kind != "index" and tox_requirement(source) not in existing.get("deps", "")
+            return _unchanged(
+                text,
+                kept="[testenv:lint] already runs qemlflow-lint",
+                left=f"[testenv:lint] was left as it is: make its deps install {tox_requirement(source)}"
+                if elsewhere
+                else "",
+            )
         return _unchanged(
             text,
             left="[testenv:lint] exists and was left as it is: add `flake8 --select QF .` "
             "and `qemlflow-lint score` to its commands",
         )
-    after = pyproject.appended(text, lint_environment())
+    after = pyproject.appended(text, lint_environment(source))
     new = parse_ini(after)
-    expected = parse_ini(lint_environment())
+    expected = parse_ini(lint_environment(source))
     assert expected is not None
     if new != {**data, **expected}:
         return _unchanged(text, left="add [testenv:lint] by hand (the edit would change more than intended)")
-    return Edit(after, ("added [testenv:lint]",))
+    return Edit(after, ("added [testenv:lint]", *installing))
 
 
 # --- pre-commit and GitHub Actions (YAML) ----------------------------------------------------
 
 
-def pre_commit_repo(indent: str = "  ") -> str:
+def pre_commit_requirement(source: InstallSource = INDEX) -> str:
+    """The hooks' ``additional_dependencies`` item: pre-commit runs pip in an environment
+    folder of its own, so a path is absolute there."""
+    return source.requirement(absolute=True)
+
+
+def pre_commit_repo(indent: str = "  ", source: InstallSource = INDEX) -> str:
     """The ``repos:`` item with the qemlflow-lint hooks, each line starting with ``indent``.
 
-    A ``local`` repository with ``language: python``: pre-commit installs the pinned
-    release from the package index into an environment of its own, so it needs no git URL
-    and runs the same version as CI and tox.
+    A ``local`` repository with ``language: python``: pre-commit installs qemlflow-lint (by
+    default the pinned release from the package index) into an environment of its own, so it
+    needs no hook repository and runs the same version as CI and tox.
     """
+    dependency = json.dumps(pre_commit_requirement(source))  # a YAML double-quoted string
     body = (
         "# qemlflow-lint: the QF rules on the committed files, and the score gate\n"
         "- repo: local\n"
@@ -420,14 +502,14 @@ def pre_commit_repo(indent: str = "  ") -> str:
         "      name: qemlflow-lint (QF rules)\n"
         "      entry: qemlflow-lint check\n"
         "      language: python\n"
-        f'      additional_dependencies: ["{REQUIREMENT}"]\n'
+        f"      additional_dependencies: [{dependency}]\n"
         "      types: [python]\n"
         "      require_serial: true\n"
         "    - id: qemlflow-lint-score\n"
         "      name: qemlflow-lint score gate\n"
         "      entry: qemlflow-lint score\n"
         "      language: python\n"
-        f'      additional_dependencies: ["{REQUIREMENT}"]\n'
+        f"      additional_dependencies: [{dependency}]\n"
         "      files: '(\\.pyi?|(^|/)pyproject\\.toml)$'\n"
         "      pass_filenames: false\n"
         "      require_serial: true\n"
@@ -439,16 +521,31 @@ _HOOK_ID = re.compile(r"^[ \t-]*id:[ \t]*[\"']?(?P<id>[\w.-]+)[\"']?[ \t]*(?:#.*
 _REPOS = re.compile(r"^repos:[ \t]*(?:#.*)?$")
 
 
-def add_pre_commit_hooks(text: Optional[str]) -> Edit:
+def _pre_commit_installing(source: InstallSource) -> Tuple[str, ...]:
+    absolute = source.kind == "path" and source.text != source.absolute
+    why = " (absolute: pre-commit installs it from a folder of its own)" if absolute else ""
+    return _installing(source, pre_commit_requirement(source), why)
+
+
+def add_pre_commit_hooks(text: Optional[str], source: InstallSource = INDEX) -> Edit:
     """``.pre-commit-config.yaml`` with the qemlflow-lint hooks: a new file, or the item
     appended to the top-level block ``repos:`` list (with that list's indentation)."""
     if text is None:
         header = "# pre-commit (https://pre-commit.com): run `pre-commit install` once.\nrepos:\n"
-        return Edit(header + pre_commit_repo(), ("added the qemlflow-lint hooks",))
+        return Edit(
+            header + pre_commit_repo(source=source),
+            ("added the qemlflow-lint hooks", *_pre_commit_installing(source)),
+        )
     present = sorted({match["id"] for match in _HOOK_ID.finditer(text)} & set(HOOK_IDS))
     if present:
+        requirement = pre_commit_requirement(source)
+        elsewhere = source.kind != "index" and requirement not in text and json.dumps(requirement) not in text
         return _unchanged(
-            text, kept=f"already has the hook{'s' if len(present) > 1 else ''} {', '.join(present)}"
+            text,
+            kept=f"already has the hook{'s' if len(present) > 1 else ''} {', '.join(present)}",
+            left=f"the hooks were left as they are: make their additional_dependencies install {requirement}"
+            if elsewhere
+            else "",
         )
     lines = _lines(text)
     start = next((index for index, line in enumerate(lines) if _REPOS.match(line)), None)
@@ -471,11 +568,37 @@ def add_pre_commit_hooks(text: Optional[str]) -> Edit:
         last = index
     if indent is None and last != start:
         return _unchanged(text, left="the `repos:` list has an unusual layout: add the entry by hand")
-    after = _inserted_after(text, last, pre_commit_repo(indent if indent is not None else "  "))
-    return Edit(after, ("added the qemlflow-lint hooks to repos",))
+    after = _inserted_after(text, last, pre_commit_repo(indent if indent is not None else "  ", source))
+    return Edit(after, ("added the qemlflow-lint hooks to repos", *_pre_commit_installing(source)))
 
 
-def workflow() -> str:
+def _shell_word(word: str) -> str:
+    """``word`` as one shell word: in double quotes unless it has a character they do not
+    protect."""
+    return f'"{word}"' if not re.search(r'["$`\\!]', word) else shlex.quote(word)
+
+
+def _yaml_scalar(value: str) -> str:
+    """``value`` as a YAML scalar: plain when YAML reads it back unchanged, else
+    double-quoted (a JSON string is a valid YAML double-quoted scalar)."""
+    plain = (
+        value.isprintable()
+        and value == value.strip()
+        and value[:1] not in "-?:,[]{}#&*!|>'\"%@`"
+        and ": " not in value
+        and " #" not in value
+        and not value.endswith(":")
+    )
+    return value if plain else json.dumps(value)
+
+
+def workflow_install(source: InstallSource = INDEX) -> str:
+    """The workflow's install command: qemlflow-lint and flake8, from ``source``. CI runs it
+    in the checkout's root, so a relative path stays as written."""
+    return f"python -m pip install {_shell_word(source.requirement(flake8=True))}"
+
+
+def workflow(source: InstallSource = INDEX) -> str:
     """The GitHub Actions workflow: the score gate with the findings as annotations on the
     changed lines (and a job summary), then the QF rules through flake8."""
     return (
@@ -499,7 +622,7 @@ def workflow() -> str:
         "        with:\n"
         '          python-version: "3.x"\n'
         "      - name: Install qemlflow-lint and flake8\n"
-        f'        run: python -m pip install "{REQUIREMENT_FLAKE8}"\n'
+        f"        run: {_yaml_scalar(workflow_install(source))}\n"
         "      - name: Score gate, findings as annotations\n"
         "        run: qemlflow-lint score --format github .\n"
         "      - name: QF rules through flake8\n"

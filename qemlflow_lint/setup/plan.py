@@ -3,11 +3,14 @@ written.
 
 :func:`plan` reads the project's files once and runs the text edits of
 :mod:`qemlflow_lint.setup.files` on them, choosing the file each tool actually reads: the
-first of ``setup.cfg``, ``tox.ini`` and ``.flake8`` with a ``[flake8]`` section (else a new
-``.flake8``), and pylint's own rc file, the ``[tool.pylint]`` tables of ``pyproject.toml`` or
-the ``[pylint.*]`` sections of ``setup.cfg``/``tox.ini``, in pylint's order. The result says,
-per file, the text before and after and what was done, kept or left to the user;
-:func:`describe` and :func:`unified_diff` render it.
+``[tool.flake8]`` table of ``pyproject.toml`` (which the Flake8-pyproject plugin reads
+instead of flake8's own files), else the first of ``setup.cfg``, ``tox.ini`` and ``.flake8``
+with a ``[flake8]`` section (else a new ``.flake8``); and pylint's own rc file, the
+``[tool.pylint]`` tables of ``pyproject.toml`` or the ``[pylint.*]`` sections of
+``setup.cfg``/``tox.ini``, in pylint's order. The result says, per file, the text before and
+after and what was done, kept or left to the user; :func:`describe` and :func:`unified_diff`
+render it. The tox environment, the pre-commit hooks and the workflow install qemlflow-lint
+from one source (:mod:`qemlflow_lint.setup.source`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 from qemlflow_lint.config import toml
 from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.setup.files import Edit
+from qemlflow_lint.setup.source import InstallSource, SourceError, parse_source
 
 
 class SetupError(Exception):
@@ -78,11 +82,15 @@ class _Project:
         return self.read(name)[0]
 
 
-def _flake8_file(project: _Project) -> str:
+def _flake8_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
+    """The file flake8 reads its configuration from, and the edit that selects QF there."""
+    tool = (toml.parse(project.text("pyproject.toml") or "") or {}).get("tool")
+    if isinstance(tool, dict) and "flake8" in tool:
+        return "pyproject.toml", setup_files.add_flake8_toml_select
     for name in FLAKE8_FILES:
         if setup_files.has_ini_section(project.text(name), ["flake8"]):
-            return name
-    return ".flake8"
+            return name, setup_files.add_flake8_select
+    return ".flake8", setup_files.add_flake8_select
 
 
 def _ini_section(text: Optional[str], candidates: Sequence[str]) -> str:
@@ -129,22 +137,31 @@ def _by_hand(note: str) -> Callable[[Optional[str]], Edit]:
     return step
 
 
-def _workflow_step(force: bool) -> Callable[[Optional[str]], Edit]:
-    wanted = setup_files.workflow()
+def _workflow_step(force: bool, source: InstallSource) -> Callable[[Optional[str]], Edit]:
+    wanted = setup_files.workflow(source)
+    installing = () if source.kind == "index" else (f"installing {source.requirement(flake8=True)}",)
+    unreachable = (
+        ()
+        if source.in_checkout
+        else (
+            f"CI's checkout has no {source.text}: make the workflow's install step name a source "
+            "that CI can reach",
+        )
+    )
 
     def step(text: Optional[str]) -> Edit:
         if text is None:
-            return Edit(wanted, ("added the workflow",))
+            return Edit(wanted, ("added the workflow", *installing), left=unreachable)
         if text == wanted:
-            return Edit(text, kept=("the workflow is up to date",))
+            return Edit(text, kept=("the workflow is up to date",), left=unreachable)
         if force:
-            return Edit(wanted, ("replaced the workflow (--force)",))
+            return Edit(wanted, ("replaced the workflow (--force)", *installing), left=unreachable)
         return Edit(text, left=("the file differs from the workflow init writes; --force replaces it",))
 
     return step
 
 
-def _tox_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
+def _tox_step(project: _Project, source: InstallSource) -> Tuple[str, Callable[[Optional[str]], Edit]]:
     """``tox.ini``, unless tox reads its configuration from another file (which a new
     ``tox.ini`` would override): then the lint environment is left to the user."""
     if project.text("tox.ini") is None:
@@ -160,10 +177,11 @@ def _tox_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
         )
         if elsewhere is not None:
             return elsewhere, _by_hand(
-                f"tox reads {elsewhere}: add a `lint` environment that runs "
+                f"tox reads {elsewhere}: add a `lint` environment that installs "
+                f"{source.requirement(flake8=True)} and runs "
                 "`flake8 --select QF .` and `qemlflow-lint score` by hand"
             )
-    return "tox.ini", setup_files.add_lint_environment
+    return "tox.ini", lambda text: setup_files.add_lint_environment(text, source)
 
 
 def _has_gate(pyproject: Optional[str]) -> bool:
@@ -177,13 +195,24 @@ def _has_gate(pyproject: Optional[str]) -> bool:
 
 
 def plan(
-    root: str, fail_under: Optional[float], force: bool, score: Callable[[str], float]
+    root: str,
+    fail_under: Optional[float],
+    force: bool,
+    score: Callable[[str], float],
+    install_from: Optional[str] = None,
 ) -> List[FilePlan]:
     """What init would do to each file of the project in ``root``, in a stable order.
 
     Without ``fail_under`` and a gate already configured, the gate starts at ``score(root)``
-    (today's score) rounded down; ``force`` replaces a workflow that differs.
+    (today's score) rounded down; ``force`` replaces a workflow that differs;
+    ``install_from`` is the source the tox environment, the pre-commit hooks and the workflow
+    install qemlflow-lint from (see :func:`~qemlflow_lint.setup.source.parse_source`; by
+    default the running version from the package index).
     """
+    try:
+        source = parse_source(install_from, root)
+    except SourceError as error:
+        raise SetupError(f"--install-from {error}") from None
     project = _Project(root)
     gate_note = ""
     if fail_under is None and not _has_gate(project.text("pyproject.toml")):
@@ -198,11 +227,11 @@ def plan(
 
     steps: List[Tuple[str, Callable[[Optional[str]], Edit]]] = [
         ("pyproject.toml", qemlflow_table),
-        (_flake8_file(project), setup_files.add_flake8_select),
+        _flake8_step(project),
         _pylint_step(project),
-        _tox_step(project),
-        (".pre-commit-config.yaml", setup_files.add_pre_commit_hooks),
-        (setup_files.WORKFLOW_PATH, _workflow_step(force)),
+        _tox_step(project, source),
+        (".pre-commit-config.yaml", lambda text: setup_files.add_pre_commit_hooks(text, source)),
+        (setup_files.WORKFLOW_PATH, _workflow_step(force, source)),
     ]
     order: List[str] = []
     edits: Dict[str, Edit] = {}

@@ -1,0 +1,163 @@
+"""Where the files ``qemlflow-lint init`` writes install qemlflow-lint from
+(``init --install-from``).
+
+By default the tox environment, the pre-commit hooks and the workflow install the running
+version from the package index (``qemlflow-lint==VERSION``). ``--install-from`` takes instead
+a pip requirement naming qemlflow-lint (``qemlflow-lint>=0.1``, ``qemlflow-lint @ URL``), a URL
+pip installs from (``git+https://github.com/ORG/qemlflow-lint@v0.1.0``), or a path to a
+checkout, a wheel or a source archive. Every generated file then names the same source, with
+the ``flake8`` extra where flake8 runs too.
+
+A path is interpreted from the working directory, like any path on the command line, and
+written relative to the project root when it was given relative (tox resolves it from
+``tox.ini``'s folder, and CI runs from the checkout's root); pre-commit installs its hooks'
+dependencies from a folder of its own, so it gets the absolute path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import NamedTuple, Optional
+
+from qemlflow_lint import __version__
+
+#: The distribution's name, and the same normalised as pip compares names.
+DISTRIBUTION = "qemlflow-lint"
+#: What a path must end with when it is a file: a wheel or a source archive.
+ARCHIVES = (".whl", ".tar.gz", ".zip")
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_URL = re.compile(_SCHEME.pattern + r"\S+$")
+_REQUIREMENT = re.compile(
+    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)"
+    r"(?:[ \t]*\[(?P<extras>[^\[\]]*)\])?(?P<space>[ \t]*)(?P<rest>.*)$"
+)
+#: The characters a path may have: each tool reads it without quoting or escapes.
+_PATH_CHARACTERS = re.compile(r"^[\w./:+@=,~%-]+$")
+
+
+class SourceError(ValueError):
+    """An ``--install-from`` value that names no installable qemlflow-lint; the message says
+    why."""
+
+
+class InstallSource(NamedTuple):
+    """Where qemlflow-lint is installed from, and how each generated file names it."""
+
+    #: ``index``, ``requirement``, ``url`` or ``path``.
+    kind: str
+    #: The requirement (``index``, ``requirement``), the URL, or the path as written in the
+    #: files: relative to the project root (``/``-separated) or absolute, as it was given.
+    text: str
+    #: A path's absolute form (pre-commit's), else empty.
+    absolute: str = ""
+
+    def requirement(self, flake8: bool = False, absolute: bool = False) -> str:
+        """What pip installs: with the ``flake8`` extra when ``flake8``; a path absolute when
+        ``absolute``."""
+        if self.kind == "path":
+            path = self.absolute if absolute else self.text
+            return f"{path}[flake8]" if flake8 else path
+        if self.kind == "url":
+            return f"{DISTRIBUTION}{'[flake8]' if flake8 else ''} @ {self.text}"
+        return with_flake8_extra(self.text) if flake8 else self.text
+
+    @property
+    def in_checkout(self) -> bool:
+        """False for a path that a checkout of the project does not have (an absolute path or
+        one outside the project root): CI cannot install from it."""
+        return self.kind != "path" or not (os.path.isabs(self.text) or self.text.startswith("../"))
+
+
+#: The default: the running version from the package index.
+INDEX = InstallSource("index", f"{DISTRIBUTION}=={__version__}")
+
+
+def normalised_name(name: str) -> str:
+    """A distribution name as pip compares it (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def with_flake8_extra(requirement: str) -> str:
+    """``requirement`` (one naming qemlflow-lint) with ``flake8`` among its extras."""
+    match = _REQUIREMENT.match(requirement)
+    assert match is not None, requirement
+    extras = [extra.strip() for extra in (match["extras"] or "").split(",") if extra.strip()]
+    if "flake8" not in (normalised_name(extra) for extra in extras):
+        extras.append("flake8")
+    return f"{match['name']}[{','.join(extras)}]{match['space']}{match['rest']}"
+
+
+def _requirement(given: str) -> Optional[InstallSource]:
+    match = _REQUIREMENT.match(given)
+    if match is None or normalised_name(match["name"]) != DISTRIBUTION:
+        return None
+    rest = match["rest"].strip()
+    if rest.startswith("@"):
+        if not _URL.match(rest[1:].strip().split(";")[0].strip()):
+            return None
+    elif rest and rest[0] not in "<>=!~;(":
+        return None
+    return InstallSource("requirement", given)
+
+
+def _looks_like_a_path(given: str) -> bool:
+    return (
+        given.startswith((".", "~", os.sep, "/"))
+        or "/" in given
+        or os.sep in given
+        or given.endswith(ARCHIVES)
+    )
+
+
+def _path(given: str, root: str, cwd: str) -> InstallSource:
+    expanded = os.path.expanduser(given)
+    absolute = os.path.normpath(os.path.join(cwd, expanded))
+    if os.path.isdir(absolute):
+        if not any(os.path.isfile(os.path.join(absolute, name)) for name in ("pyproject.toml", "setup.py")):
+            raise SourceError(
+                f"{given}: not a project folder to install from (no pyproject.toml or setup.py)"
+            )
+    elif not absolute.endswith(ARCHIVES):
+        raise SourceError(f"{given}: not a wheel or a source archive ({', '.join(ARCHIVES)})")
+    if os.path.isabs(expanded):
+        written = absolute
+    else:
+        written = os.path.relpath(absolute, os.path.abspath(root)).replace(os.sep, "/")
+        if "/" not in written:
+            written = "./" + written  # pip reads a bare name as a distribution's
+    if not _PATH_CHARACTERS.match(written):
+        raise SourceError(
+            f"{given}: init writes this path into tox.ini, YAML and a shell command unquoted; "
+            "use a path without spaces, quotes or other special characters"
+        )
+    return InstallSource("path", written, absolute)
+
+
+def parse_source(given: Optional[str], root: str, cwd: Optional[str] = None) -> InstallSource:
+    """The source that ``--install-from given`` names for the project in ``root``
+    (:data:`INDEX` when ``given`` is ``None``); a relative path is read from ``cwd`` (the
+    working directory). A value that names nothing installable is a :class:`SourceError`."""
+    if given is None:
+        return INDEX
+    given = given.strip()
+    if not given or not given.isprintable():
+        raise SourceError(f"{given!r}: expected a pip requirement, a URL or a path")
+    cwd = cwd if cwd is not None else os.getcwd()
+    if _SCHEME.match(given):
+        if not _URL.match(given) or "\\" in given:
+            raise SourceError(f"{given}: a URL here has no spaces or backslashes")
+        return InstallSource("url", given)
+    if os.path.exists(os.path.join(cwd, os.path.expanduser(given))):
+        return _path(given, root, cwd)
+    source = _requirement(given)
+    if source is None and _looks_like_a_path(given):
+        raise SourceError(f"{given}: no such file or folder")
+    if source is None or "\\" in given:
+        raise SourceError(
+            f"{given}: expected a requirement of {DISTRIBUTION} (such as '{DISTRIBUTION}>=0.1'), "
+            f"a URL (such as 'git+https://github.com/ORG/{DISTRIBUTION}@v{__version__}') "
+            "or a path to a checkout or a wheel"
+        )
+    return source
