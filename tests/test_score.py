@@ -4,6 +4,7 @@ code, and the gates CI relies on."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sysconfig
@@ -18,7 +19,9 @@ from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_path
 from qemlflow_lint.score.compute import compute_score
+from qemlflow_lint.score.gate import gate_for
 from qemlflow_lint.score.profile import DEFAULT_PROFILE, effective_weights
+from qemlflow_lint.score.render import render_markdown
 
 GOLDEN = FIXTURES / "projects" / "golden"
 
@@ -142,6 +145,18 @@ def test_points_lost_per_file_add_up_exactly_to_100_minus_score_on_real_code() -
     )
 
 
+def test_markdown_ledger_rows_add_up_to_100_minus_score_with_the_rest_in_one_row() -> None:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    results = [analyse_path(str(p), Settings()) for p in sorted((stdlib / "email").rglob("*.py"))[:30]]
+    report = compute_score(results, effective_weights(DEFAULT_PROFILE, {}))
+    markdown = render_markdown(report, gate_for(report, None, None), top=5)
+    section = markdown.split("### Points lost by file (")[1].split("\n\n###")[0]
+    heading, table = section.split("\n\n")
+    rows = [row.strip("| ").split(" | ") for row in table.splitlines()[2:]]
+    assert len(rows) == 6 and re.fullmatch(r"\.\.\. \d+ more files", rows[-1][1])
+    assert sum(round(float(lost) * 10) for lost, _ in rows) == round(float(heading.split()[0]) * 10)
+
+
 @pytest.mark.parametrize(
     ("threshold", "code", "verdict"),
     [
@@ -170,11 +185,46 @@ def test_fail_under_and_weights_come_from_the_score_table(
         )
     code, report = _json_report(capsys, ".")
     assert code == 1 and report["gate"]["fail_under"] == 95
+    assert report["gate"]["reasons"] == [
+        f"score {report['score']} is below 95 (fail-under in pyproject.toml)"
+    ]
     assert set(report["rules"]) == {"QF002", "QF003", "QF005", "QF006", "QF008", "QF101", "QF102"}
     # 100 − 100·(2/4 + 1/7 + 2/3)/12
     assert report["score"] == round(
         float(100 - 100 * (Fraction(1, 2) + Fraction(1, 7) + Fraction(2, 3)) / 12), 1
     )
+
+
+@pytest.mark.parametrize(
+    ("where", "args", "verdict"),
+    [
+        pytest.param(
+            ".", ["."], "FAIL: score 77.3 is below 80 (fail-under in pyproject.toml)", id="configured"
+        ),
+        pytest.param(
+            "..",
+            ["golden"],
+            "FAIL: score 77.3 is below 80 (fail-under in golden/pyproject.toml)",
+            id="configured-shown-from-the-working-directory",
+        ),
+        pytest.param(
+            ".", [".", "--fail-under", "70"], "PASS: score 77.3 is at least 70 (--fail-under)", id="flag-wins"
+        ),
+    ],
+)
+def test_the_verdict_names_where_the_gate_came_from(
+    golden: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    args: list[str],
+    verdict: str,
+) -> None:
+    with open(golden / "pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write("\n[tool.qemlflow-lint.score]\nfail-under = 80\n")
+    monkeypatch.chdir(golden / where)
+    main(["score", *args, "--score-only"])
+    assert capsys.readouterr().err.strip() == verdict
 
 
 def test_disabled_rules_drop_out_of_both_sums(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -221,6 +271,17 @@ def test_markdown_report_is_a_job_summary(golden: Path, capsys: pytest.CaptureFi
     assert "| QF001 | `heavy-top-level-import` | 3 | 1 | 66.7% | 3 | 5.3 |" in out
     assert "**PASS: score 77.3 is at least 60 (--fail-under)**" in out
     assert "| +5.3 | defer the heavy imports of pkg/models.py (QF001) |" in out
+    # the ledger of the text report, as a table whose column adds up to 100 − score
+    assert (
+        "### Points lost by file (22.7 in all)\n\n| points lost | file |\n|--:|---|\n"
+        "| 14.0 | `pkg/io.py` |\n| 8.7 | `pkg/models.py` |\n\n### Best next fixes\n"
+    ) in out
+
+
+def test_markdown_ledger_is_limited_by_top(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", ".", "--format", "markdown", "--top", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "| 14.0 | `pkg/io.py` |\n| 8.7 | ... 1 more file |\n" in out
 
 
 def test_detailed_report_lists_every_finding_by_rule_and_file(

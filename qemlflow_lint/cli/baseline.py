@@ -1,9 +1,9 @@
 """``qemlflow-lint baseline`` and ``check --baseline``: adopting the rules on legacy code.
 
-``baseline -o FILE`` records today's findings; ``check --baseline FILE`` then reports only
-the findings that are not recorded. ``baseline --update`` removes what was fixed and never
-adds anything, and an existing file is only replaced on request (``--force``): a baseline
-never grows silently.
+``baseline`` records today's findings in ``.qemlflow-baseline.json`` (or ``-o FILE``);
+``check --baseline FILE`` then reports only the findings that are not recorded.
+``baseline --update`` removes what was fixed and never adds anything, and an existing file
+is only replaced on request (``--force``): a baseline never grows silently.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from qemlflow_lint.model.findings import WHOLE_MODULE, FileResult
 from qemlflow_lint.model.paths import posix_path
 from qemlflow_lint.model.words import plural
 
+#: The file ``baseline`` writes without ``-o``: in the working directory.
+DEFAULT_BASELINE = ".qemlflow-baseline.json"
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The arguments of the ``baseline`` command."""
@@ -27,9 +30,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o",
         "--output",
-        required=True,
+        default=DEFAULT_BASELINE,
         metavar="FILE",
-        help="the baseline file (paths in it are relative to its folder)",
+        help=f"the baseline file (default: {DEFAULT_BASELINE} in the working directory; "
+        "paths in it are relative to its folder)",
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument(
@@ -46,7 +50,8 @@ def add_baseline_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--baseline",
         metavar="FILE",
-        help="report only findings not recorded in FILE (see the baseline command)",
+        help=f"report only findings not recorded in FILE (see the baseline command, which writes "
+        f"{DEFAULT_BASELINE} by default)",
     )
 
 
@@ -84,17 +89,23 @@ def _shown(entry: Entry, base_dir: str) -> str:
 
 
 def without_baselined(
-    args: argparse.Namespace, baseline: Optional[Baseline], results: tuple[FileResult, ...]
+    args: argparse.Namespace,
+    baseline: Optional[Baseline],
+    results: tuple[FileResult, ...],
+    *,
+    quiet: bool = False,
 ) -> tuple[FileResult, ...]:
     """``results`` without the findings ``baseline`` accounts for (unchanged without one).
 
     Tells the user, on standard error, how many findings the baseline matched and which
-    recorded ones no longer occur, with the command that removes them.
+    recorded ones no longer occur, with the command that removes them (unless ``quiet``).
     """
     if baseline is None:
         return results
     base_dir = _base_dir(args.baseline)
     comparison = compare(baseline, results, base_dir, _covered(args))
+    if quiet:
+        return comparison.new
     if comparison.vanished:
         fixed = sum(entry.count for entry in comparison.vanished)
         write_summary_line(

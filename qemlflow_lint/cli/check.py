@@ -1,18 +1,30 @@
 """``qemlflow-lint check``: every finding, one line each (or in a CI format, see
-:mod:`qemlflow_lint.report.formats`); exit 1 when there is any."""
+:mod:`qemlflow_lint.report.formats`); exit 1 when there is any.
+
+``--statistics`` prints one line per rule code instead of the findings (as ``ruff check
+--statistics`` does), ``--quiet`` keeps standard error for errors and warnings, and
+``--exit-zero`` exits 0 whatever was found (a usage or configuration error still exits 2).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from typing import TextIO
+from collections import Counter
+from typing import Any, Dict, List, Sequence, TextIO
 
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
 from qemlflow_lint.cli.common import add_input_options, analyse, write_summary_line
-from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.formats import FORMATS, RENDERERS, github_step_summary
+from qemlflow_lint.report.rule_docs import docs_by_code
+
+#: The formats ``--statistics`` can print in.
+STATISTICS_FORMATS = ("text", "json")
 
 
 def configure(check: argparse.ArgumentParser) -> None:
@@ -26,20 +38,72 @@ def configure(check: argparse.ArgumentParser) -> None:
         help="text: flake8-style lines (default); json, sarif, github (workflow "
         "annotations and $GITHUB_STEP_SUMMARY), gitlab (Code Quality), junit",
     )
+    output = check.add_argument_group("output and exit code")
+    output.add_argument(
+        "--statistics",
+        action="store_true",
+        help="instead of the findings, print how many there are of each rule, most frequent first "
+        "(with --format text or json)",
+    )
+    output.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the findings: no summary lines on standard error (errors and warnings still show)",
+    )
+    output.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when there are findings or unreadable files "
+        "(a usage or configuration error still exits 2)",
+    )
     check.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Analyse, print the findings in the chosen format (for text, also say how many)."""
+    """Analyse, print the findings (or their statistics) in the chosen format; for text,
+    also say how many on standard error unless ``--quiet``."""
+    if args.statistics and args.format not in STATISTICS_FORMATS:
+        raise UsageError(f"--statistics prints {' or '.join(STATISTICS_FORMATS)}, not --format {args.format}")
     baseline = requested_baseline(args)
-    results = without_baselined(args, baseline, analyse(args).results)
-    out.write(RENDERERS[args.format](results))
+    results = without_baselined(args, baseline, analyse(args).results, quiet=args.quiet)
+    if args.statistics:
+        out.write(render_statistics(results, args.format))
+    else:
+        out.write(RENDERERS[args.format](results))
     total = sum(len(result.findings) for result in results)
-    if args.format == "text":
+    if args.format == "text" and not args.quiet:
         write_summary_line(f"{plural(total, 'finding')} in {plural(len(results), 'file')}")
     elif args.format == "github":
         append_step_summary(github_step_summary(results))
-    return EXIT_FINDINGS if total else EXIT_CLEAN
+    return EXIT_FINDINGS if total and not args.exit_zero else EXIT_CLEAN
+
+
+def statistics(results: Sequence[FileResult]) -> List[Dict[str, Any]]:
+    """One entry per rule code found: ``count``, ``code``, ``symbol`` and ``summary``,
+    most frequent first (then by code)."""
+    counts = Counter(finding.code for result in results for finding in result.findings)
+    docs = docs_by_code(counts)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        {"count": count, "code": code, "symbol": docs[code].symbol, "summary": docs[code].summary}
+        for code, count in ordered
+    ]
+
+
+def render_statistics(results: Sequence[FileResult], format_name: str) -> str:
+    """:func:`statistics` as aligned text lines (``count  code  symbol  summary``) or JSON."""
+    rows = statistics(results)
+    if format_name == "json":
+        return json.dumps(rows, indent=2) + "\n"
+    if not rows:
+        return ""
+    count_width = max(len(str(row["count"])) for row in rows)
+    symbol_width = max(len(row["symbol"]) for row in rows)
+    return "".join(
+        f"{row['count']:>{count_width}}  {row['code']}  {row['symbol']:<{symbol_width}}  {row['summary']}\n"
+        for row in rows
+    )
 
 
 def append_step_summary(markdown: str) -> None:

@@ -68,6 +68,16 @@ def _milliseconds(value: str) -> float:
     return number
 
 
+def _percent(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number <= 100:
+        raise argparse.ArgumentTypeError(f"expected a percentage above 0 and at most 100, got {value!r}")
+    return number
+
+
 def _add_interpreter_options(parser: argparse.ArgumentParser, runs: int, timeout: float) -> None:
     parser.add_argument(
         "--python",
@@ -97,7 +107,9 @@ def configure_importtime(importtime: argparse.ArgumentParser) -> None:
         "Import MODULE in fresh interpreters with `python -X importtime` (after one untimed warm-up "
         "run) and report the median time with the bare interpreter's start-up subtracted, the "
         "costliest modules and, for every heavy or costly third-party module loaded, the first-party "
-        "import line that pulled it in. The project's folder and its src/ are put on PYTHONPATH. "
+        "import line that pulled it in (and, for an import that only tests whether the module is "
+        "installed, the importlib.util.find_spec check to use instead). The project's folder and "
+        "its src/ are put on PYTHONPATH. "
         "PATHs are analysed like `check` does to know the first-party modules (default: .)."
     )
     importtime.add_argument("module", metavar="MODULE", help="the module to import, e.g. mypkg or mypkg.cli")
@@ -122,6 +134,14 @@ def configure_importtime(importtime: argparse.ArgumentParser) -> None:
         default=50.0,
         metavar="MS",
         help="also trace third-party modules that take this long, heavy or not (default: 50)",
+    )
+    importtime.add_argument(
+        "--costly-share",
+        type=_percent,
+        default=25.0,
+        metavar="PERCENT",
+        help="also trace third-party modules that take at least this share of the import time, "
+        "heavy or not, however few milliseconds that is (default: 25)",
     )
     importtime.add_argument(
         "--budget",
@@ -249,7 +269,7 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     costs = module_costs(measurement)
     if args.sort == "cumulative":
         costs = sorted(costs, key=lambda cost: (-cost.cumulative_us, -cost.self_us, cost.name))
-    attributions = attribute(measurement, origins, heavy, args.costly_ms * 1000)
+    attributions = attribute(measurement, origins, heavy, args.costly_ms * 1000, args.costly_share / 100)
     report = importtime_report(
         measurement,
         interpreter,
@@ -258,6 +278,7 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
         graphs,
         python=args.python,
         costly_ms=args.costly_ms,
+        costly_share=args.costly_share,
         budget=args.budget,
     )
     if args.format == "json":

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from typing import Any, Dict, Mapping, Optional, Sequence
 
-from qemlflow_lint.measure.blame import Attribution
+from qemlflow_lint.measure.blame import Attribution, only_checks_availability, parse_file
 from qemlflow_lint.measure.importtime import Interpreter, Measurement, ModuleCost
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.words import plural
@@ -49,6 +50,33 @@ def _statement(graphs: Mapping[str, ImportGraph], attribution: Attribution, modu
     return {"path": path, "line": statement.line, "text": statement.text.strip(), "note": None}
 
 
+def _availability_check(
+    graphs: Mapping[str, ImportGraph], attribution: Attribution, trees: Dict[str, Optional[ast.Module]]
+) -> Optional[Dict[str, str]]:
+    """For an import that only tests whether the module is installed: the module to ask
+    ``importlib.util.find_spec`` about (its top-level package: finding a submodule would
+    import the package) and the expression to use instead; None otherwise.
+
+    ``trees`` caches the importers' parsed files across attributions.
+    """
+    if not attribution.importer:
+        return None
+    graph = graphs[attribution.importer]
+    statement = graph.statement_importing(attribution.importer, attribution.via)
+    if statement is None:
+        return None
+    path = graph.modules[attribution.importer].path
+    if path not in trees:
+        trees[path] = parse_file(path)
+    tree = trees[path]
+    if tree is None or not only_checks_availability(
+        tree, statement, attribution.via, attribution.importer, graph
+    ):
+        return None
+    top = attribution.via.partition(".")[0]
+    return {"module": top, "use_instead": f'importlib.util.find_spec("{top}") is not None'}
+
+
 def _ms(microseconds: float) -> float:
     return round(microseconds / 1000, 3)
 
@@ -73,10 +101,13 @@ def importtime_report(
     *,
     python: str,
     costly_ms: float,
+    costly_share: float,
     budget: Optional[float],
 ) -> Dict[str, Any]:
-    """Everything ``importtime`` found, as JSON-ready data (milliseconds throughout)."""
+    """Everything ``importtime`` found, as JSON-ready data (milliseconds throughout;
+    ``costly_share`` in percent)."""
     spread = measurement.spread
+    trees: Dict[str, Optional[ast.Module]] = {}
     return {
         "module": measurement.module,
         "python": {"executable": python, "version": interpreter.version},
@@ -91,22 +122,31 @@ def importtime_report(
         "run_ms": [_ms(value) for value in measurement.net_us],
         "baseline_ms": _ms(measurement.baseline_us),
         "top_modules": [
-            {"module": cost.name, "self_ms": _ms(cost.self_us), "cumulative_ms": _ms(cost.cumulative_us)}
+            {
+                "module": cost.name,
+                "self_ms": _ms(cost.self_us),
+                "cumulative_ms": _ms(cost.cumulative_us),
+                "failed": measurement.failed(cost.name),
+            }
             for cost in costs
         ],
         "costly_ms": costly_ms,
+        "costly_share_percent": costly_share,
         "attributions": [
             {
                 "module": a.module,
                 "heavy": a.heavy or None,
                 "failed": a.failed,
                 "cumulative_ms": _ms(a.cumulative_us),
+                "share_percent": round(a.share * 100, 1),
+                "large_share": a.large_share,
                 "brings_in": list(a.brings_in),
                 "imported_by": a.importer or None,
                 "via": a.via,
                 "statement": _statement(graphs, a, measurement.module),
                 "saving_up_to_ms": _ms(a.saving_us),
                 "modules_loaded_through_it": a.saving_modules,
+                "availability_check": _availability_check(graphs, a, trees),
             }
             for a in attributions
         ],
@@ -118,7 +158,12 @@ def importtime_report(
 
 def _describe(attribution: Mapping[str, Any]) -> str:
     """One attribution's headline: what it is and what it cost."""
-    why = f"heavy ({attribution['heavy']})" if attribution["heavy"] else "costly"
+    if attribution["heavy"]:
+        why = f"heavy ({attribution['heavy']})"
+    elif attribution["large_share"]:
+        why = f"costly ({attribution['share_percent']:.0f}% of the import)"
+    else:
+        why = "costly"
     if attribution["failed"]:
         return (
             f"  {attribution['module']}: {why}, its import failed (tried and caught: not installed?); "
@@ -146,17 +191,18 @@ def render_importtime_text(report: Mapping[str, Any]) -> str:
             f"  {'self':>8}  {'cumulative':>10}  module",
         ]
         lines += [
-            f"  {m['self_ms']:8.1f}  {m['cumulative_ms']:10.1f}  {m['module']}" for m in report["top_modules"]
+            f"  {m['self_ms']:8.1f}  {m['cumulative_ms']:10.1f}  {m['module']}"
+            + ("  (its import failed)" if m["failed"] else "")
+            for m in report["top_modules"]
         ]
     lines.append("")
     attributions = report["attributions"]
+    costly = f"≥ {report['costly_ms']:g} ms or ≥ {report['costly_share_percent']:g}% of the import"
     if not attributions:
-        lines.append(
-            f"No heavy module and no costly (≥ {report['costly_ms']:g} ms) third-party module was loaded."
-        )
+        lines.append(f"No heavy module and no costly ({costly}) third-party module was loaded.")
     else:
         lines.append(
-            f"Heavy modules and costly (≥ {report['costly_ms']:g} ms) third-party modules, "
+            f"Heavy modules and costly ({costly}) third-party modules, "
             "and the first-party line that pulled each in:"
         )
     for a in attributions:
@@ -170,6 +216,12 @@ def render_importtime_text(report: Mapping[str, Any]) -> str:
                 lines.append(
                     f"    deferring that line would save up to {a['saving_up_to_ms']:.1f} ms "
                     f"({plural(count, 'module')} first loaded through it)"
+                )
+            check = a["availability_check"]
+            if check is not None:
+                lines.append(
+                    f"    it only tests whether {check['module']} is installed: "
+                    f"`{check['use_instead']}` tells without importing it"
                 )
         elif statement["path"] is not None:
             lines.append(f"    {statement['path']} ({a['imported_by']}): {statement['note']}")
