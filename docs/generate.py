@@ -2,8 +2,11 @@
 
 The rule table, the scoring profile's weights and the configuration keys are declared once,
 on the rules and in the settings model; this script writes them into the marked blocks of
-``README.md`` (``<!-- name: ... -->`` … ``<!-- end name -->``). ``--check`` writes nothing
-and exits 1 when a block is stale; the test suite runs the same comparison.
+``README.md`` (``<!-- name: ... -->`` … ``<!-- end name -->``). Sample outputs are made by
+running the commands: a ``<!-- command: FOLDER $ qemlflow-lint ARGS -->`` line before a
+``console`` code block gets the command's real output, run in ``FOLDER`` (relative to the
+repository). ``--check`` writes nothing and exits 1 when anything is stale; the test suite
+runs the same comparison.
 
     python docs/generate.py          # rewrite the blocks
     python docs/generate.py --check  # exit 1 if anything is stale
@@ -13,11 +16,15 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
+import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, Dict
+from typing import Callable, Dict, List
 
+from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.report.rule_docs import options_table, rule_table, weights_table
+from qemlflow_lint.report.ruff import ruff_table
 from qemlflow_lint.rules.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,6 +35,7 @@ BLOCKS: Dict[str, Callable[[], str]] = {
     "rule-table": lambda: rule_table(all_rules()),
     "weights-table": weights_table,
     "options-table": options_table,
+    "ruff-table": lambda: ruff_table(Settings()),
 }
 
 
@@ -36,8 +44,37 @@ def block_pattern(name: str) -> "re.Pattern[str]":
     return re.compile(rf"(<!-- {re.escape(name)}:.*?-->\n)(.*?)(<!-- end {re.escape(name)} -->)", re.S)
 
 
+#: A sample output: the command line, then its ``console`` block.
+COMMAND_BLOCK = re.compile(
+    r"(<!-- command: (?P<folder>[^$]*?) \$ (?P<command>qemlflow-lint [^>]*?) -->\n```console\n)(.*?)(```)",
+    re.S,
+)
+#: Commands that would write a result cache into the sample project: run without it.
+_CACHING = ("check", "score", "baseline")
+
+
+def command_output(folder: str, command: str) -> str:
+    """What ``command`` prints in ``folder``: the command line, standard output, then
+    standard error, as a terminal shows them."""
+    words = shlex.split(command)[1:]
+    hidden: List[str] = ["--no-cache"] if words and words[0] in _CACHING else []
+    done = subprocess.run(
+        [sys.executable, "-m", "qemlflow_lint", *words[:1], *hidden, *words[1:]],
+        cwd=str(ROOT / folder),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if "Traceback" in done.stderr:
+        raise SystemExit(f"{command} (in {folder}) crashed:\n{done.stderr}")
+    return f"$ {command}\n{done.stdout}{done.stderr}"
+
+
 def regenerated(text: str) -> str:
     """``text`` with every marked block replaced by what the code says now."""
+    text = COMMAND_BLOCK.sub(
+        lambda m: m.group(1) + command_output(m["folder"].strip(), m["command"].strip()) + m.group(5), text
+    )
     for name, render in BLOCKS.items():
         pattern = block_pattern(name)
         if not pattern.search(text):

@@ -58,6 +58,8 @@ FLAKE8_DECODES_ANYWAY = {"undecodable.py", "wrong_coding.py"}
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("bad")
     make_corpus.write_corpus(root / "corpus")
+    # The corpus folder is the project: its modules are library code (at the project root).
+    (root / "corpus" / "pyproject.toml").write_text("[tool.qemlflow-lint]\n", encoding="utf-8")
     return root
 
 
@@ -174,6 +176,7 @@ def test_pylint_behaves_exactly_as_without_the_plugin(corpus: Path) -> None:
 
 def _project(tmp_path: Path) -> Path:
     (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("", encoding="utf-8")
     for name in ("a", "b", "c"):
         (tmp_path / "pkg" / f"{name}.py").write_text("import torch\n", encoding="utf-8")
     return tmp_path
@@ -186,7 +189,7 @@ def test_a_file_removed_between_discovery_and_reading(
     original = runner.run_jobs
 
     def remove_then_run(jobs: list[runner.Job], **kwargs: object) -> list[object]:
-        os.remove(jobs[1].path)
+        os.remove(next(job.path for job in jobs if job.path.endswith("b.py")))
         return original(jobs, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr("qemlflow_lint.run.api.run_jobs", remove_then_run)

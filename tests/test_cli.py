@@ -24,6 +24,9 @@ from qemlflow_lint.cli import main
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.+)$")
 #: A module with one finding when every rule runs: QF001 on line 2.
 HEAVY = '"""Loads the model."""\nimport torch\n'
+#: A package's ``__init__.py`` with no finding: folders that are not packages hold scripts,
+#: which the rules about importers (QF001 …) do not check.
+PACKAGE = '"""A package."""\n'
 QF001_TORCH = (
     "QF001 heavy module 'torch' imported at module import time; "
     "move the import into the functions that use it (or use `lazy import` on Python 3.15+)"
@@ -117,8 +120,10 @@ def test_usage_errors_exit_2_with_a_message_and_no_traceback(
 
 def test_directories_are_walked_in_sorted_order(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Created in reverse of the expected order, so file-system order cannot pass for sorting.
+    # (The folders are packages: files in a folder that is not are scripts, which QF001 skips.)
     for name in ["zeta/z.py", "pkg/inner/y.py", "pkg/x.py", "b.py", "a.py", "A.py"]:
         write_tree(project, {name: HEAVY})
+    write_tree(project, {"zeta/__init__.py": "", "pkg/__init__.py": "", "pkg/inner/__init__.py": ""})
     code, lines = _check(capsys, ".")
     assert code == 1
     assert [path for path, _, _ in _reported(lines)] == [
@@ -132,7 +137,7 @@ def test_directories_are_walked_in_sorted_order(project: Path, capsys: pytest.Ca
 
 
 def test_a_file_named_twice_is_checked_once(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_tree(project, {"pkg/mod.py": HEAVY})
+    write_tree(project, {"pkg/__init__.py": PACKAGE, "pkg/mod.py": HEAVY})
     _, lines = _check(capsys, "pkg/mod.py", "pkg", "./pkg/mod.py")
     assert len(lines) == 1
 
@@ -153,7 +158,15 @@ def test_gitignore_in_the_tree_is_honoured(project: Path, capsys: pytest.Capture
 
 
 def test_no_gitignore_checks_gitignored_files_too(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_tree(project, {".gitignore": "generated/\n", "generated/schema.py": HEAVY, "src/api.py": HEAVY})
+    write_tree(
+        project,
+        {
+            ".gitignore": "generated/\n",
+            "generated/__init__.py": PACKAGE,
+            "generated/schema.py": HEAVY,
+            "src/api.py": HEAVY,
+        },
+    )
     _, lines = _check(capsys, "--no-gitignore", ".")
     assert [path for path, _, _ in _reported(lines)] == ["generated/schema.py", "src/api.py"]
 
@@ -202,6 +215,7 @@ def test_exclude_flags_replace_or_extend_the_configured_excludes(
         project,
         {
             "pyproject.toml": '[tool.qemlflow-lint]\nexclude = ["legacy/"]\n',
+            "legacy/__init__.py": PACKAGE,
             "legacy/old.py": HEAVY,
             "src/gen_old.py": HEAVY,
             "src/model.py": HEAVY,
@@ -236,7 +250,15 @@ def test_default_excludes_and_virtual_environments_are_skipped(
 def test_files_named_explicitly_are_checked_even_in_default_excluded_folders_or_gitignored(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_tree(project, {"build/gen.py": HEAVY, ".gitignore": "ignored.py\n", "ignored.py": HEAVY})
+    write_tree(
+        project,
+        {
+            "build/__init__.py": PACKAGE,
+            "build/gen.py": HEAVY,
+            ".gitignore": "ignored.py\n",
+            "ignored.py": HEAVY,
+        },
+    )
     _, lines = _check(capsys, "build/gen.py", "ignored.py")
     assert [path for path, _, _ in _reported(lines)] == ["build/gen.py", "ignored.py"]
 

@@ -102,10 +102,12 @@ def test_the_nearest_pyproject_with_the_table_wins(tmp_path: Path) -> None:
         select = ["QF001"]
         """,
         {
+            "pkg/__init__.py": '"""A package."""\n',
             "pkg/mod.py": SOURCE,
             "sub/pyproject.toml": '[tool.qemlflow-lint]\nselect = ["QF002"]\n',
             "sub/mod.py": SOURCE,
             "other/pyproject.toml": "[project]\nname = 'no-table-here'\n",
+            "other/__init__.py": '"""A package."""\n',
             "other/mod.py": SOURCE,
         },
     )

@@ -126,7 +126,7 @@ def test_sarif_describes_every_rule_and_points_each_result_at_its_rule() -> None
 
 
 def test_sarif_uris_are_percent_encoded_posix_paths_and_absolute_paths_stay_absolute(tmp_path: Path) -> None:
-    absolute = tmp_path / "abs.py"
+    absolute = tmp_path / "not-made" / "abs.py"  # a folder that does not exist: judged as library code
     log = json.loads(sarif.render([_result(HEAVY, "pkg\\sub dir\\m%.py"), _result(HEAVY, str(absolute))]))
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"]]
     assert uris == [{"uri": "pkg/sub%20dir/m%25.py", "uriBaseId": "%SRCROOT%"}, {"uri": absolute.as_uri()}]
@@ -423,7 +423,7 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_format_sarif_end_to_end(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"pkg/mod.py": HEAVY, "pkg/ok.py": CLEAN})
+    write_tree(tmp_path, {"pkg/__init__.py": CLEAN, "pkg/mod.py": HEAVY, "pkg/ok.py": CLEAN})
     done = _run(["check", "--format", "sarif", "pkg"], tmp_path)
     assert done.returncode == 1, done.stderr
     assert (done.stderr, "Traceback" in done.stdout) == ("", False)

@@ -10,7 +10,18 @@ import pytest
 
 from frontends import REPO
 from qemlflow_lint.report.rule_docs import explain_text, rule_table, weights_table
-from qemlflow_lint.rules.base import MAIN_FILES, MORE, MOST, NONE, PACKAGE_INITS, PART, SAME, TEST_FILES, Rule
+from qemlflow_lint.rules.base import (
+    MAIN_FILES,
+    MORE,
+    MOST,
+    NONE,
+    PACKAGE_INITS,
+    PART,
+    SAME,
+    SCRIPTS,
+    TEST_FILES,
+    Rule,
+)
 from qemlflow_lint.rules.registry import all_rules, find_rule
 from qemlflow_lint.score.profile import DEFAULT_PROFILE
 
@@ -40,7 +51,7 @@ def test_rule_declaration_is_complete(rule: type[Rule]) -> None:
     assert "{path}" in rule.fix
     assert rule.ruff.coverage in {SAME, MOST, MORE, PART, NONE} and rule.ruff.differences
     assert (rule.ruff.coverage == NONE) == (not rule.ruff.codes)
-    assert rule.exempt_files <= {TEST_FILES, MAIN_FILES, PACKAGE_INITS}
+    assert rule.exempt_files <= {TEST_FILES, MAIN_FILES, PACKAGE_INITS, SCRIPTS}
     assert all(option.help and option.kind for option in rule.options)
 
 

@@ -56,6 +56,7 @@ class Known(NamedTuple):
     reason: str
 
 
+TRY_ELSE = "S110/S112 also report a do-nothing handler of a `try` with an `else`, which selects a branch"
 NOT_TOP_LEVEL = (
     "TID253 checks import statements at the top level of a module only, not in blocks or class bodies"
 )
@@ -150,6 +151,13 @@ KNOWN: Tuple[Known, ...] = (
     Known(
         "QF002",
         RUFF_ONLY_SIDE,
+        "qf002/aliased_all.py",
+        ALL,
+        "ANN checks names that are neither listed in __all__ nor named by a listed alias",
+    ),
+    Known(
+        "QF002",
+        RUFF_ONLY_SIDE,
         "qf002/overloads_and_no_type_check.py",
         ALL,
         "ANN does not honour @no_type_check",
@@ -170,13 +178,35 @@ KNOWN: Tuple[Known, ...] = (
     Known(
         "QF003", RUFF_ONLY_SIDE, "qf003/molecules/io/__init__.py", ALL, "D104 reports an empty __init__.py"
     ),
+    Known(
+        "QF003",
+        RUFF_ONLY_SIDE,
+        "qf003/decorators_setting_docstrings.py",
+        ALL,
+        "D102/D103 report defs whose decorator sets the docstring (functools.wraps, an argument mentioning __doc__)",
+    ),
+    Known(
+        "QF003",
+        RUFF_ONLY_SIDE,
+        "qf003/ignore_decorators/configured_decorators.py",
+        ALL,
+        "ruff-config does not export ignore-decorators to lint.pydocstyle.ignore-decorators",
+    ),
     # QF004 / E722
     Known(
         "QF004",
-        QF_ONLY_SIDE,
-        "qf004/handlers.py",
-        ("a bare except that re-raises is still reported",),
-        "E722 skips a bare except that re-raises",
+        RUFF_ONLY_SIDE,
+        "qf004/reraise.py",
+        ALL,
+        "E722 skips a bare except only when its body re-raises at the top level; QF004 also when the `raise` "
+        "is inside a block of the handler",
+    ),
+    Known(
+        "QF004",
+        RUFF_ONLY_SIDE,
+        "qf004/module_level_match.py",
+        ALL,
+        "E722 does not look for the re-raise inside a `match` case of the handler",
     ),
     # QF007 / S110, S112
     Known(
@@ -187,6 +217,15 @@ KNOWN: Tuple[Known, ...] = (
         "S110/S112 want a body of only `pass` or only `continue`: not `...`, strings or several statements",
     ),
     Known("QF007", QF_ONLY_SIDE, "qf007/except_star.py", ALL, "S110 does not report a body of `...`"),
+    *(
+        Known("QF007", RUFF_ONLY_SIDE, path, ALL, TRY_ELSE)
+        for path in (
+            "qf004/together_with_qf007/bare_except_pass.py",
+            "qf007/except_star.py",
+            "qf007/test_swallowed_in_tests.py",
+            "qf007/try_else.py",
+        )
+    ),
 )
 
 _CASE = re.compile(r"#\s*case:\s*(?P<name>.+?)\s*(?:#.*)?$")
@@ -308,6 +347,16 @@ def _noqa_only_for_qf(comparison: Comparison, key: Key) -> bool:
     return bool(re.search(r"#\s*noqa:\s*[^#]*\bQF\d{3}", text))
 
 
+def _noqa_only_for_ruff(comparison: Comparison, key: Key) -> bool:
+    """True when the line carries ``# noqa`` with the rule's ruff code, which qemlflow-lint
+    honours too unless the fixture folder turns ``noqa-equivalents`` off."""
+    code, path, line = key
+    text = comparison.lines[path][line - 1] if line <= len(comparison.lines[path]) else ""
+    ruff_codes = equivalent(code).ruff
+    listed = re.search(r"#\s*noqa:\s*([^#]*)", text)
+    return bool(listed) and any(ruff_code in listed.group(1) for ruff_code in ruff_codes)
+
+
 def _differences(comparison: Comparison) -> Dict[Tuple[str, str, str], Set[str]]:
     """``(code, side, path)`` → the fixture cases that differ."""
     found: Dict[Tuple[str, str, str], Set[str]] = defaultdict(set)
@@ -318,6 +367,8 @@ def _differences(comparison: Comparison) -> Dict[Tuple[str, str, str], Set[str]]
         for key in keys:
             code, path, line = key
             if side == RUFF_ONLY_SIDE and _noqa_only_for_qf(comparison, key):
+                continue
+            if side == QF_ONLY_SIDE and _noqa_only_for_ruff(comparison, key):
                 continue
             found[(code, side, path)].add(_case(comparison.lines[path], line))
     return found

@@ -38,6 +38,9 @@ class FileContext(NamedTuple):
     text: str
     all_names: frozenset[str] | None = None
     is_test: bool = False
+    #: True for scripts: examples, docs, ``setup.py``, loose files nothing imports (see
+    #: :func:`qemlflow_lint.model.modules.is_library_file`); test files are not scripts.
+    is_script: bool = False
 
     @property
     def filename(self) -> str:

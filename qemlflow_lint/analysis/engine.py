@@ -25,11 +25,11 @@ from qemlflow_lint.analysis.at_import import (
 )
 from qemlflow_lint.analysis.context import FileContext, Scope, Where, def_is_public, module_where
 from qemlflow_lint.analysis.imports import ImportCollector
-from qemlflow_lint.analysis.noqa import unsuppressed
+from qemlflow_lint.analysis.noqa import NO_ALIASES, Aliases, unsuppressed
 from qemlflow_lint.analysis.source import SourceError, parse, split_lines
 from qemlflow_lint.analysis.visitor import Check, Visitor
 from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult, Finding, RawImport
-from qemlflow_lint.model.modules import has_init_file, is_test_path, module_name
+from qemlflow_lint.model.modules import has_init_file, is_library_file, is_test_path, module_name
 from qemlflow_lint.model.paths import relative_below
 from qemlflow_lint.model.settings import Settings
 
@@ -81,7 +81,30 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
             names = set(literal)
         else:
             names = (names or set()) | literal
-    return None if names is None else frozenset(names)
+    return None if names is None else frozenset(names) | _aliased(tree, names)
+
+
+def _aliased(tree: ast.Module, exported: set[str]) -> frozenset[str]:
+    """The module-level names an exported name is an alias of: with ``UFloat =
+    AffineScalarFunc`` and ``"UFloat"`` in ``__all__``, the class behind the alias is the
+    public API (its methods are what users call), so it counts as listed too."""
+    aliases = {
+        statement.targets[0].id: statement.value.id
+        for statement in tree.body
+        if isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and isinstance(statement.value, ast.Name)
+    }
+    public: set[str] = set()
+    pending = [name for name in exported if name in aliases]
+    while pending:
+        target = aliases[pending.pop()]
+        if target not in public and target not in exported:
+            public.add(target)
+            if target in aliases:
+                pending.append(target)
+    return frozenset(public)
 
 
 Spans = List[Tuple[int, int, str]]
@@ -325,15 +348,33 @@ def file_context(
 ) -> FileContext:
     """The :class:`FileContext` of a parsed file shown as ``path``; ``is_package`` says
     which folders are packages (a run shares one cache of the answers)."""
+    name = module_name(path, is_package)
+    root = settings.project_root
+    is_test = is_test_path(path, root)
     return FileContext(
         path=path,
-        module_name=module_name(path, is_package),
+        module_name=name,
         lines=lines,
         settings=settings,
         text="".join(lines),  # the lines' own newlines: offsets into it match the lines
         all_names=literal_all(tree),
-        is_test=is_test_path(path, settings.project_root),
+        is_test=is_test,
+        is_script=not is_test and not is_library_file(path, name, root, settings.packages),
     )
+
+
+def noqa_aliases(checks: Checks, settings: Settings) -> Aliases:
+    """The other linters' codes whose ``# noqa`` also suppresses each check's findings
+    (a check's ``noqa_aliases``), by the check's code; none when the ``noqa-equivalents``
+    setting is off."""
+    if not settings.noqa_equivalents:
+        return NO_ALIASES
+    table: Dict[str, Tuple[str, ...]] = {}
+    for check in checks:
+        also = tuple(getattr(check, "noqa_aliases", ()))
+        if also:
+            table[check.code] = also
+    return table
 
 
 def analyse_source(
@@ -348,8 +389,9 @@ def analyse_source(
 ) -> FileResult:
     """Parse and analyse source text shown as ``path`` (a file name or a display name).
 
-    With ``noqa`` (the default), findings covered by a ``# noqa`` comment are dropped and
-    counted in :attr:`FileResult.suppressed`. ``data`` are the bytes ``text`` was decoded
+    With ``noqa`` (the default), findings covered by a ``# noqa`` comment (naming their
+    code, or one of their check's :func:`noqa_aliases`) are dropped and counted in
+    :attr:`FileResult.suppressed`. ``data`` are the bytes ``text`` was decoded
     from, when the file was read (see :func:`~qemlflow_lint.analysis.source.parse`).
     """
     if isinstance(text, SourceError):
@@ -363,7 +405,7 @@ def analyse_source(
         findings, units, imports = analyse_tree(tree, file, checks)
     except RecursionError:
         return _failure(path, SourceError("the code is nested too deeply to analyse"))
-    kept = unsuppressed(findings, lines, tree) if noqa else findings
+    kept = unsuppressed(findings, lines, tree, noqa_aliases(checks, settings)) if noqa else findings
     return FileResult(
         path,
         tuple(kept),
@@ -372,5 +414,6 @@ def analyse_source(
         imports=tuple(imports),
         module=file.module_name,
         test=file.is_test,
+        library=not (file.is_test or file.is_script),
         project_path=relative_below(path, settings.project_root) or "",
     )

@@ -35,10 +35,19 @@ class ImportCollector(Visitor):
         file = self.file
         self.imports: List[RawImport] = []
         self.heavy = heavy_set_for(file.module_name, file.settings.all_heavy_modules)
+        self.allowed = frozenset(file.settings.allowed_heavy_modules)
         self.lazy = lazy_modules(tree)
         # Only literal import_module/__import__ calls matter here: skip the expression
         # walk in the (almost all) files that never mention them.
         self.scan_calls = may_call_import_functions(file.text)
+
+    def _heavy(self, module: str) -> str | None:
+        """The heavy entry ``module`` matches, unless the project allows it
+        (``allowed-heavy-modules``: a pandas extension imports pandas on purpose)."""
+        entry = match_heavy(module, self.heavy)
+        if entry is None or (self.allowed and match_heavy(module, self.allowed)):
+            return None
+        return entry
 
     def _text(self, line: int) -> str:
         lines = self.file.lines
@@ -53,7 +62,7 @@ class ImportCollector(Visitor):
         for alias in node.names:
             if self.lazy.makes_lazy(alias.name, node, at_module_scope=at_module):
                 continue
-            heavy = match_heavy(alias.name, self.heavy) or ""
+            heavy = self._heavy(alias.name) or ""
             bound = alias.asname or alias.name.split(".", 1)[0]
             self.imports.append(
                 RawImport(
@@ -85,10 +94,10 @@ class ImportCollector(Visitor):
         names: List[str] = []
         bound: List[str] = []
         if not node.level and module:
-            whole = match_heavy(module, self.heavy)
+            whole = self._heavy(module)
             for alias in node.names:
                 full = f"{module}.{alias.name}"
-                entry = whole or match_heavy(full, self.heavy)
+                entry = whole or self._heavy(full)
                 if entry:
                     heavy = heavy or entry
                     names.append(module if alias.name == "*" else full)
@@ -117,7 +126,7 @@ class ImportCollector(Visitor):
         if not (self.scan_calls and where.at_import):
             return
         for call, module in literal_import_calls(node):
-            heavy = match_heavy(module, self.heavy) or ""
+            heavy = self._heavy(module) or ""
             self.imports.append(
                 RawImport(
                     call.lineno,

@@ -90,6 +90,8 @@ class FileResult(NamedTuple):
     module: str = ""
     #: True for test files: not imported API, so the project rules do not report them.
     test: bool = False
+    #: True for library code (not a test file, not a script): what the score counts.
+    library: bool = True
     #: The path relative to the project root, ``/``-separated: the part of a finding's
     #: fingerprint that must not depend on the working directory. "" when unknown.
     project_path: str = ""

@@ -91,3 +91,40 @@ def is_test_path(path: str, root: str) -> bool:
     if relative is None:
         return False
     return any(part in TEST_DIRECTORY_NAMES for part in relative.split("/")[:-1])
+
+
+#: Top-level package names that hold a project's examples, documentation, benchmarks or
+#: tooling rather than its library (when ``packages`` does not say which are library).
+NON_LIBRARY_PACKAGES: frozenset[str] = frozenset(
+    {"examples", "example", "docs", "doc", "benchmarks", "benchmark", "scripts", "tutorials", "notebooks"}
+)
+#: Files at a project's root that are run, never imported.
+SCRIPT_FILE_NAMES: frozenset[str] = frozenset(
+    {"setup.py", "noxfile.py", "fabfile.py", "manage.py", "dodo.py"}
+)
+
+
+def is_library_file(path: str, module: str, root: str, packages: Sequence[str] = ()) -> bool:
+    """True for importable library code; false for scripts: examples, documentation,
+    ``setup.py``, benchmarks, loose files that nothing imports.
+
+    With ``packages`` (the project's importable top-level packages and modules), a file is
+    library code when its module belongs to one of them. Without, every package counts
+    (a folder with ``__init__.py``, or a configured namespace package) except the
+    conventional homes of examples, docs and benchmarks, and a module outside any package
+    counts when it sits where imports start: the project root or its ``src/`` folder. A
+    file whose folder does not exist (standard input, an editor's new buffer) counts: there
+    is nothing to tell otherwise. Whether it is a test file is a separate question
+    (:func:`is_test_path`).
+    """
+    top = module.partition(".")[0]
+    if packages:
+        return top in packages
+    if top in NON_LIBRARY_PACKAGES:
+        return False
+    directory, name = os.path.split(os.path.abspath(path))
+    if "." in module or name == "__init__.py":
+        return True
+    if name in SCRIPT_FILE_NAMES:
+        return False
+    return directory in (root, os.path.join(root, "src")) or not os.path.isdir(directory)

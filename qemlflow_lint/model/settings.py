@@ -85,6 +85,14 @@ ALLOWED_HEAVY_MODULES = Option(
     "heavy modules this project imports at import time on purpose (a pandas extension and pandas): "
     "not reported here, still heavy for importtime and everyone else",
 )
+PACKAGES = Option(
+    "packages",
+    "module-names",
+    (),
+    "the project's importable top-level packages and modules: only their code is library code, "
+    "which the rules about importers check and the score counts (examples, docs and scripts are not)",
+    "every package found, and the modules at the project root and in src/",
+)
 NOQA_EQUIVALENTS = Option(
     "noqa-equivalents",
     "boolean",
@@ -110,6 +118,7 @@ CORE_OPTIONS: tuple[Option, ...] = (
     HEAVY_MODULES,
     EXTEND_HEAVY_MODULES,
     ALLOWED_HEAVY_MODULES,
+    PACKAGES,
     NOQA_EQUIVALENTS,
     Option(
         "namespace-packages",
@@ -149,6 +158,7 @@ class Settings(NamedTuple):
     heavy_modules: tuple[str, ...] = tuple(DEFAULT_HEAVY_MODULES)
     extend_heavy_modules: tuple[str, ...] = ()
     allowed_heavy_modules: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()
     noqa_equivalents: bool = True
     #: Namespace package folders as written (relative to ``root`` or absolute).
     namespace_packages: tuple[str, ...] = ()
@@ -234,6 +244,7 @@ class Settings(NamedTuple):
             "heavy-modules": list(self.heavy_modules),
             "extend-heavy-modules": list(self.extend_heavy_modules),
             "allowed-heavy-modules": list(self.allowed_heavy_modules),
+            "packages": list(self.packages),
             "noqa-equivalents": self.noqa_equivalents,
             "namespace-packages": list(self.namespace_packages),
             **{key: list(value) if isinstance(value, tuple) else value for key, value in self.rule_options},

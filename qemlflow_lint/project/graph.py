@@ -36,6 +36,10 @@ class Statement(NamedTuple):
     #: The heavy module it imports, or "".
     heavy: str
     text: str
+    #: ``(package, names)`` when it is ``from package import names`` with ``package`` an
+    #: enclosing package of the importing module and some of the names not modules: names
+    #: the package's ``__init__.py`` must have bound already when this module runs.
+    from_own_package: Tuple[str, Tuple[str, ...]] = ("", ())
 
 
 class Module(NamedTuple):
@@ -44,13 +48,15 @@ class Module(NamedTuple):
     name: str
     path: str
     statements: Tuple[Statement, ...]
-    #: True for test files (decided with the file's settings when it was analysed).
-    test: bool = False
+    #: True for library code: not a test file, not a script (decided with the file's
+    #: settings when it was analysed).
+    library: bool = True
 
     @property
     def checked(self) -> bool:
-        """Test files and ``__main__.py`` are scripts, not imported API: not reported."""
-        return not (self.test or is_main_file(self.path))
+        """Only library code is imported API: test files, scripts and ``__main__.py`` are
+        nodes of the graph but not reported."""
+        return self.library and not is_main_file(self.path)
 
 
 def _package_of(name: str, path: str) -> str:
@@ -100,9 +106,13 @@ class ImportGraph(NamedTuple):
                 candidates += [f"{absolute}.{n}" for n in raw.names if n != "*"]
                 runs = tuple(dict.fromkeys(candidates))
                 targets = tuple(c for c in runs if c in named and c not in ancestors)
-                statements.append(Statement(raw.line, raw.col, targets, runs, raw.heavy, raw.text))
+                own: Tuple[str, Tuple[str, ...]] = ("", ())
+                if raw.names and absolute in ancestors and absolute != name:
+                    bound = tuple(n for n in raw.names if f"{absolute}.{n}" not in named)
+                    own = (absolute, bound) if bound else own
+                statements.append(Statement(raw.line, raw.col, targets, runs, raw.heavy, raw.text, own))
             ordered = tuple(sorted(statements, key=lambda s: (s.line, s.col)))
-            modules[name] = Module(name, result.path, ordered, result.test)
+            modules[name] = Module(name, result.path, ordered, result.library)
         return cls(modules)
 
     def edges(self, name: str) -> Iterator[Tuple[Statement, str]]:
@@ -121,7 +131,10 @@ class ImportGraph(NamedTuple):
 
     def heavy_chain(self, start: str) -> Optional[List[Tuple[str, Statement]]]:
         """The shortest chain of ``(module, statement)`` hops from ``start`` through at
-        least one other first-party module to a statement that imports a heavy module."""
+        least one other first-party module to a statement that imports a heavy module that
+        ``start`` does not import itself (that import is reported where it is written:
+        counting it again through a chain would charge the module twice)."""
+        own = {statement.heavy for statement in self.modules[start].statements if statement.heavy}
         previous: Dict[str, Tuple[str, Statement]] = {}
         queue: Deque[str] = deque()
         for statement, target in self.edges(start):
@@ -130,7 +143,9 @@ class ImportGraph(NamedTuple):
                 queue.append(target)
         while queue:
             current = queue.popleft()
-            heavy = next((s for s in self.modules[current].statements if s.heavy), None)
+            heavy = next(
+                (s for s in self.modules[current].statements if s.heavy and s.heavy not in own), None
+            )
             if heavy is not None:
                 chain = [(current, heavy)]
                 node = current
@@ -142,6 +157,26 @@ class ImportGraph(NamedTuple):
             for statement, target in self.edges(current):
                 if target != start and target not in previous:
                     previous[target] = (current, statement)
+                    queue.append(target)
+        return None
+
+    def path(self, start: str, end: str) -> Optional[List[str]]:
+        """The shortest chain of import-time imports from module ``start`` to ``end``
+        (both included), or ``None`` when importing ``start`` never imports ``end``."""
+        previous: Dict[str, Optional[str]] = {start: None}
+        queue: Deque[str] = deque([start])
+        while queue:
+            current = queue.popleft()
+            if current == end:
+                chain: List[str] = []
+                node: Optional[str] = current
+                while node is not None:
+                    chain.append(node)
+                    node = previous[node]
+                return list(reversed(chain))
+            for _, target in self.edges(current):
+                if target not in previous:
+                    previous[target] = current
                     queue.append(target)
         return None
 

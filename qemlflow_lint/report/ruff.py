@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Dict, List, NamedTuple, Sequence, Tuple
 
+from qemlflow_lint.model.heavy import match_heavy
 from qemlflow_lint.model.modules import TEST_DIRECTORY_NAMES, TEST_FILE_PATTERNS
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.base import MAIN_FILES, MORE, MOST, NONE, PACKAGE_INITS, PART, SAME, TEST_FILES
@@ -56,8 +57,8 @@ RUFF_ONLY: Dict[str, Tuple[str, str]] = {
 }
 #: True of every rule: qemlflow-lint's ``# noqa: QF…`` comments do not silence ruff.
 NOQA_NOTE = (
-    "`# noqa: QF004` silences qemlflow-lint only: ruff needs its own code on the line "
-    "(`# noqa: QF004, E722`) or a bare `# noqa`."
+    "`# noqa: E722` (ruff's code) silences both tools: qemlflow-lint honours the equivalent codes "
+    "unless `noqa-equivalents` is off. `# noqa: QF004` silences qemlflow-lint only."
 )
 
 #: File patterns (ruff globs) of the test files that rules exempting test files skip.
@@ -71,6 +72,12 @@ _IGNORE_PREFIXES = ("ANN", "D1")
 
 def _exempting(kind: str) -> List[str]:
     return [rule.code for rule in all_rules() if kind in rule.exempt_files]
+
+
+def _banned(config: Settings) -> List[str]:
+    """The heavy modules ruff should ban: the heavy list without the allowed ones."""
+    allowed = frozenset(config.allowed_heavy_modules)
+    return [name for name in config.all_heavy_modules if not match_heavy(name, allowed)]
 
 
 def equivalent(code: str) -> RuffEquivalent:
@@ -157,7 +164,7 @@ def ruff_toml(config: Settings) -> str:
             "[tool.ruff.lint.flake8-tidy-imports]",
             "# The heavy modules of QF001. ruff's PLC0415 (imports outside the top level) allows",
             "# these very modules inside functions: TID253's list is PLC0415's allow-list.",
-            f"banned-module-level-imports = {_toml_list(config.all_heavy_modules)}",
+            f"banned-module-level-imports = {_toml_list(_banned(config))}",
         ]
     if any(code.startswith("ANN") for code in codes):
         lines += [

@@ -145,10 +145,16 @@ def rule_table(rules: Sequence[type[Rule]]) -> str:
 def explain_text(rule: type[Rule]) -> str:
     """The full documentation of one rule, as ``explain`` prints it."""
     doc = textwrap.dedent("    " + (rule.__doc__ or "").strip())
+    # A project rule needs the whole project: pylint and flake8, which see one file at a
+    # time, have no message for it.
+    pylint = (
+        "none (a project rule: the command line reports it)"
+        if rule.project
+        else (f"{rule.pylint_id} ({rule.pylint_symbol})")
+    )
     header = [
         f"{rule.code} {rule.symbol}",
-        f"category: {rule.category} · counts: {rule.unit} · pylint: {rule.pylint_id} "
-        f"({rule.pylint_symbol}) · since {rule.version_added}",
+        f"category: {rule.category} · counts: {rule.unit} · pylint: {pylint} · since {rule.version_added}",
         "",
     ]
     options = [f"  {o.key} ({o.kind_text}, default {o.default_text}): {o.help}" for o in rule.options]

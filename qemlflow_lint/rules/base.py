@@ -32,8 +32,10 @@ from qemlflow_lint.project.graph import ImportGraph
 #: of them; nothing.
 SAME, MOST, MORE, PART, NONE = "same", "most", "more", "part", "none"
 
-#: The kinds of file a rule may exempt (:attr:`Rule.exempt_files`).
-TEST_FILES, MAIN_FILES, PACKAGE_INITS = "test files", "__main__.py", "__init__.py"
+#: The kinds of file a rule may exempt (:attr:`Rule.exempt_files`): scripts are the files
+#: that are not importable library code (examples, docs, ``setup.py``; see
+#: :func:`qemlflow_lint.model.modules.is_library_file`).
+TEST_FILES, MAIN_FILES, PACKAGE_INITS, SCRIPTS = "test files", "__main__.py", "__init__.py", "scripts"
 
 
 class RuffEquivalent(NamedTuple):
@@ -108,6 +110,7 @@ class Rule(Check):
             (TEST_FILES in self.exempt_files and file.is_test)
             or (MAIN_FILES in self.exempt_files and file.is_main)
             or (PACKAGE_INITS in self.exempt_files and file.is_package_init)
+            or (SCRIPTS in self.exempt_files and file.is_script)
         )
 
     def option(self, option: Option) -> Any:

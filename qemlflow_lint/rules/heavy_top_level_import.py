@@ -8,7 +8,7 @@ from typing import Dict, List, Sequence, Tuple
 from qemlflow_lint.analysis.names import NameUsage
 from qemlflow_lint.model.findings import RawImport
 from qemlflow_lint.model.settings import EXTEND_HEAVY_MODULES, HEAVY_MODULES
-from qemlflow_lint.rules.base import MAIN_FILES, PART, TEST_FILES, Rule, RuffEquivalent
+from qemlflow_lint.rules.base import MAIN_FILES, PART, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
 
 
 class HeavyTopLevelImport(Rule):
@@ -51,6 +51,8 @@ class HeavyTopLevelImport(Rule):
     ## Options
     ``heavy-modules`` replaces the default list; ``extend-heavy-modules`` adds to it.
     Test files, ``__main__.py`` and the modules of the heavy package itself are not checked.
+    ``noqa-equivalents`` (default true): ``# noqa: TID253`` (the equivalent
+    flake8-tidy-imports and ruff code) on the reported line also silences QF001.
     """
 
     code = "QF001"
@@ -63,8 +65,9 @@ class HeavyTopLevelImport(Rule):
     weight_reason = "import time is the first goal: one heavy import costs every user seconds"
     fix = "defer the heavy imports of {path}"
     headline = "Import violations: {v} of {o} modules import heavy modules at import time"
-    exempt_files = frozenset({TEST_FILES, MAIN_FILES})
+    exempt_files = frozenset({TEST_FILES, MAIN_FILES, SCRIPTS})
     options = (HEAVY_MODULES, EXTEND_HEAVY_MODULES)
+    noqa_aliases = ("TID253",)
     ruff = RuffEquivalent(
         ("TID253",),
         PART,

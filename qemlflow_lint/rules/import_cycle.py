@@ -19,6 +19,14 @@ class ImportCycle(Rule):
     into the cycle, with the cycle spelled out: ``import cycle at import time: pkg.a →
     pkg.b → pkg.a``.
 
+    It also reports the cycle through a package's own ``__init__.py`` whose success
+    depends on the order of statements: a submodule does ``from pkg import Name`` (or
+    ``from . import Name``) for a name that is not a module, while importing ``pkg`` runs
+    ``pkg/__init__.py``, which imports that submodule. It works only while ``__init__.py``
+    binds ``Name`` before the line that imports the submodule; moving one line gives
+    ``ImportError: cannot import name``. Importing the package itself (``import pkg``) or
+    its submodules (``from . import sibling``) is not reported: Python handles those.
+
     This is a project rule: only ``qemlflow-lint check`` and ``score`` report it.
 
     ## Why is this bad?
@@ -36,10 +44,22 @@ class ImportCycle(Rule):
     from pkg.a import CONSTANT
     ```
 
+    ```python
+    # pkg/__init__.py
+    from pkg.minimizer import Minimizer
+    from pkg.model import Model
+
+    # pkg/model.py
+    from pkg import Minimizer  # works only because __init__.py imports it first
+    ```
+
     ## Use instead
     ```python
     # pkg/constants.py holds CONSTANT; pkg/a.py and pkg/b.py both import it
     from pkg.constants import CONSTANT
+
+    # pkg/model.py: import the name from the module that defines it
+    from pkg.minimizer import Minimizer
     ```
 
     ## Options
@@ -70,4 +90,28 @@ class ImportCycle(Rule):
                 cycle = " → ".join(graph.shortest_cycle(name, first, component))
                 message = f"import cycle at import time: {cycle}"
                 found[name] = [Finding(statement.line, statement.col, cls.code, message)]
-        return found
+        for name, module in sorted(graph.modules.items()):
+            if module.checked:
+                found.setdefault(name, []).extend(cls._through_own_package(graph, name))
+        return {name: findings for name, findings in found.items() if findings}
+
+    @classmethod
+    def _through_own_package(cls, graph: ImportGraph, name: str) -> List[Finding]:
+        """``from pkg import Name`` in a submodule that importing ``pkg`` runs itself."""
+        findings = []
+        for statement in graph.modules[name].statements:
+            package, names = statement.from_own_package
+            if not package or package not in graph.modules:
+                continue
+            chain = graph.path(package, name)
+            if chain is None:
+                continue
+            listed = ", ".join(names)
+            path = graph.modules[package].path.replace("\\", "/")
+            message = (
+                f"import cycle through {path}: {name} imports {listed} from {package}, whose import "
+                f"runs {' → '.join(chain)}; it works only while {path} binds {listed} before that "
+                f"import (import from the module that defines it)"
+            )
+            findings.append(Finding(statement.line, statement.col, cls.code, message))
+        return findings

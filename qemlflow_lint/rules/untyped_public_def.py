@@ -8,14 +8,15 @@ from typing import List, Tuple
 from qemlflow_lint.analysis.context import Scope, Where, def_is_public
 from qemlflow_lint.analysis.defs import AnyDef, decorator_names
 from qemlflow_lint.analysis.visitor import outside_functions
-from qemlflow_lint.rules.base import MORE, TEST_FILES, Rule, RuffEquivalent
+from qemlflow_lint.rules.base import MORE, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
 
 
 def missing_annotations(node: AnyDef, in_class: bool, decorators: frozenset[str] | None = None) -> list[str]:
     """Every unannotated parameter by name (``*args``, ``**kwargs`` marked) and ``return``.
 
     The first parameter of a method (``self``/``cls``) needs no annotation unless the
-    method is a ``@staticmethod``; ``__init__`` needs no return annotation.
+    method is a ``@staticmethod``; ``__init__`` needs no return annotation when it takes
+    parameters (mypy counts ``def __init__(self):`` untyped without ``-> None``).
     """
     arguments = node.args
     positional = [*arguments.posonlyargs, *arguments.args]
@@ -29,7 +30,10 @@ def missing_annotations(node: AnyDef, in_class: bool, decorators: frozenset[str]
     missing.extend(a.arg for a in arguments.kwonlyargs if a.annotation is None)
     if arguments.kwarg is not None and arguments.kwarg.annotation is None:
         missing.append(f"**{arguments.kwarg.arg}")
-    if node.returns is None and node.name != "__init__":
+    # ``__init__`` needs no ``-> None`` once it has a parameter to annotate, as mypy sees it;
+    # with none (``def __init__(self):``) mypy counts it untyped without one.
+    takes_nothing = not (positional or arguments.vararg or arguments.kwonlyargs or arguments.kwarg)
+    if node.returns is None and (node.name != "__init__" or takes_nothing):
         missing.append("return")
     return missing
 
@@ -43,13 +47,15 @@ class UntypedPublicDef(Rule):
     A def is public when its name has no leading underscore (dunders such as ``__call__``
     are public), every enclosing class is public, it is not nested in a function, its
     module is public (no module path part starting with ``_``), and, when the module has
-    a literal ``__all__``, a module-level name is listed in it.
+    a literal ``__all__``, a module-level name is listed in it — or is what a listed alias
+    names (``UFloat = AffineScalarFunc`` with ``"UFloat"`` listed makes the class public).
 
     The first parameter of a method (``self``/``cls``) is exempt unless the method is a
-    ``@staticmethod``; ``__init__`` needs no return annotation. ``@overload``
+    ``@staticmethod``; ``__init__`` needs no return annotation when it takes parameters,
+    as mypy sees it (``def __init__(self):`` needs ``-> None``). ``@overload``
     implementations (the stubs are checked instead), ``@no_type_check`` functions (and
-    everything defined in a ``@no_type_check`` class, as :mod:`typing` applies it) and
-    test files are exempt.
+    everything defined in a ``@no_type_check`` class, as :mod:`typing` applies it), test
+    files and scripts are exempt.
 
     ## Why is this bad?
     A public function is an API. Without annotations, type checkers treat its callers'
@@ -82,16 +88,16 @@ class UntypedPublicDef(Rule):
     weight_reason = "a typed public API is checked by tools on every call site"
     fix = "annotate {n} {units} in {path}"
     headline = "Missing type hints: {v} of {o} public functions"
-    exempt_files = frozenset({TEST_FILES})
+    exempt_files = frozenset({TEST_FILES, SCRIPTS})
     ruff = RuffEquivalent(
         ("ANN001", "ANN002", "ANN003", "ANN201", "ANN204", "ANN205", "ANN206"),
         MORE,
         "ANN reports each missing annotation at its parameter (QF002: one finding per def, at the def) "
         "and also checks what QF002 treats as private: underscore names, defs in private modules and "
         "packages, names left out of a literal `__all__`, defs nested in functions or in private "
-        "classes. It checks `@no_type_check` functions and classes, and `__init__(self)` without "
-        "`-> None` (mypy-init-return needs one typed parameter). Both check `@overload` stubs and skip "
-        "the implementation.",
+        "classes. It checks `@no_type_check` functions and classes, and asks for `-> None` on an "
+        "`__init__` whose parameters are all unannotated (QF002 names the parameters then). Both check "
+        "`@overload` stubs and skip the implementation.",
     )
 
     def begin(self, tree: ast.Module) -> None:

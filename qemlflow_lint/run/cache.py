@@ -34,7 +34,7 @@ from qemlflow_lint.model.findings import FileResult, Finding, RawImport
 #: Default folder name, created at the project root.
 CACHE_DIRNAME = ".qemlflow-lint-cache"
 DATABASE = "cache.sqlite3"
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: The most result entries kept (least recently used go first).
 MAX_ENTRIES = 50_000
 #: Files modified this recently are re-read even when their stat information matches.
@@ -106,6 +106,7 @@ def encode_result(result: FileResult) -> str:
             imports,
             result.module,
             result.test,
+            result.library,
             result.project_path,
         ],
         separators=(",", ":"),
@@ -114,7 +115,7 @@ def encode_result(result: FileResult) -> str:
 
 def decode_result(path: str, payload: str) -> FileResult:
     """The inverse of :func:`encode_result`, for the file shown as ``path``."""
-    findings, units, error, suppressed, imports, module, test, project_path = json.loads(payload)
+    findings, units, error, suppressed, imports, module, test, library, project_path = json.loads(payload)
     return FileResult(
         path,
         tuple(
@@ -132,6 +133,7 @@ def decode_result(path: str, payload: str) -> FileResult:
         ),
         module,
         test,
+        library,
         project_path,
     )
 

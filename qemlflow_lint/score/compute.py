@@ -129,7 +129,14 @@ def compute_score(
     weights: Mapping[str, float],
     profile: ScoreProfile = DEFAULT_PROFILE,
 ) -> ScoreReport:
-    """The score of ``results`` (the files of one run, in any order)."""
+    """The score of ``results`` (the files of one run, in any order).
+
+    Only library code counts: test files and scripts (examples, docs, ``setup.py``) are
+    checked by the rules about their own code, but the score is the library's, so that it
+    is the same at a repository's root as for its package alone. Files that could not be
+    analysed are always listed.
+    """
+    results = [result for result in results if result.library or not result.ok]
     in_score = sorted({code for result in results for code in result.units if weights.get(code, 0) > 0})
     units: Dict[str, int] = defaultdict(int)
     violating: Dict[Tuple[str, str], Set[str]] = defaultdict(set)  # (code, path) → units

@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from qemlflow_lint import __version__
 from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.words import plural
 from qemlflow_lint.rules.registry import find_rule
 from qemlflow_lint.score.compute import ScoreReport, apportion_tenths, round_tenths
 from qemlflow_lint.score.gate import Gate
@@ -125,6 +126,7 @@ def render_markdown(
     lines = headlines(report)
     if lines:
         out += ["", *[f"- {line}" for line in lines]]
+    out += _ledger_markdown(report, top)
     fixes = report.best_fixes(top)
     if fixes:
         out += ["", "### Best next fixes", "", "| gain | fix |", "|--:|---|"]
@@ -139,6 +141,34 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _md_code(text: str) -> str:
+    """``text`` as an inline code span in a table cell (where ``|`` still needs its escape)."""
+    escaped = text.replace("|", "\\|")
+    return f"`` {escaped} ``" if "`" in text else f"`{escaped}`"
+
+
+def _ledger_markdown(report: ScoreReport, top: int) -> List[str]:
+    """The "Points lost by file" table: the first ``top`` files of :func:`ledger`, then one
+    row for the rest, so that the column still adds up to 100 − score."""
+    places = ledger(report)
+    if not places:
+        return []
+    shown = places[: max(top, 0)]
+    out = [
+        "",
+        f"### Points lost by file ({points(100 - report.exact)} in all)",
+        "",
+        "| points lost | file |",
+        "|--:|---|",
+    ]
+    out += [f"| {lost} | {_md_code(path)} |" for path, lost in shown]
+    rest = places[len(shown) :]
+    if rest:
+        tenths = sum(round(float(lost) * 10) for _, lost in rest)
+        out.append(f"| {tenths / 10:.1f} | ... {plural(len(rest), 'more file')} |")
+    return out
+
+
 def report_dict(
     report: ScoreReport,
     gate: Gate,
@@ -150,7 +180,8 @@ def report_dict(
 ) -> Dict[str, Any]:
     """Everything needed to recompute the score later, as JSON-ready data."""
     files: Dict[str, Dict[str, Any]] = {}
-    for result in sorted(results, key=lambda r: r.path):
+    scored = [r for r in results if r.library or not r.ok]  # the score is the library's
+    for result in sorted(scored, key=lambda r: r.path):
         violating: Dict[str, set[str]] = {}
         for finding in result.findings:
             violating.setdefault(finding.code, set()).add(finding.unit)
