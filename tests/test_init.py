@@ -130,7 +130,11 @@ def test_init_sets_every_tool_up_and_keeps_the_projects_text(
     assert data is not None
     assert data["project"] == {"name": "sample", "version": "1.0"}
     assert data["tool"]["black"] == {"line-length": 100}
-    assert data["tool"]["qemlflow-lint"] == {"select": ["QF"], "score": {"fail-under": gate}}
+    assert data["tool"]["qemlflow-lint"] == {
+        "select": ["QF"],
+        "packages": ["pkg"],
+        "score": {"fail-under": gate},
+    }
     assert data["tool"]["pylint"] == {"main": {"load-plugins": ["qemlflow_lint.pylint_plugin"]}}
     assert "# extend-heavy-modules = " in pyproject
 

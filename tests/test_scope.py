@@ -80,3 +80,12 @@ def test_packages_names_the_library_explicitly(repository: Path) -> None:
     rows = json.loads(_run(repository, "check", "--no-cache", "--format", "json", ".").stdout)
     assert "loose.py" not in {row["path"] for row in rows}
     assert _score(repository, ".")["score"] == _score(repository, "chemkit")["score"]
+
+
+def test_init_writes_the_packages_it_finds(repository: Path) -> None:
+    write_tree(
+        repository, {"src/extras/__init__.py": '"""Extras."""\n', "standalone.py": '"""A module."""\n'}
+    )
+    _run(repository, "init", ".", "--fail-under", "50")
+    text = (repository / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'packages = ["chemkit", "extras", "standalone"]' in text  # not docs, examples, tests, setup.py

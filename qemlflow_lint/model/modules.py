@@ -93,10 +93,30 @@ def is_test_path(path: str, root: str) -> bool:
     return any(part in TEST_DIRECTORY_NAMES for part in relative.split("/")[:-1])
 
 
-#: Top-level package names that hold a project's examples, documentation, benchmarks or
-#: tooling rather than its library (when ``packages`` does not say which are library).
+#: Folder names that hold a project's examples, documentation, benchmarks, tooling or
+#: vendored third-party code rather than its library (when ``packages`` does not say which
+#: are library): a file with one of them in its path below the project root is not library
+#: code, nor is a top-level package of one of these names.
 NON_LIBRARY_PACKAGES: frozenset[str] = frozenset(
-    {"examples", "example", "docs", "doc", "benchmarks", "benchmark", "scripts", "tutorials", "notebooks"}
+    {
+        "examples",
+        "example",
+        "docs",
+        "doc",
+        "benchmarks",
+        "benchmark",
+        "scripts",
+        "tutorials",
+        "notebooks",
+        "subprojects",
+        "vendor",
+        "vendored",
+        "_vendor",
+        "third_party",
+        "thirdparty",
+        "extern",
+        "externals",
+    }
 )
 #: Files at a project's root that are run, never imported.
 SCRIPT_FILE_NAMES: frozenset[str] = frozenset(
@@ -112,7 +132,8 @@ def is_library_file(path: str, module: str, root: str, packages: Sequence[str] =
     library code when its module belongs to one of them. Without, every package counts
     (a folder with ``__init__.py``, or a configured namespace package) except the
     conventional homes of examples, docs and benchmarks, and a module outside any package
-    counts when it sits where imports start: the project root or its ``src/`` folder. A
+    counts when it sits where imports start: the project root or its ``src/`` folder. Files
+    below a folder of examples, docs, benchmarks or vendored code never count. A
     file whose folder does not exist (standard input, an editor's new buffer) counts: there
     is nothing to tell otherwise. Whether it is a test file is a separate question
     (:func:`is_test_path`).
@@ -122,9 +143,43 @@ def is_library_file(path: str, module: str, root: str, packages: Sequence[str] =
         return top in packages
     if top in NON_LIBRARY_PACKAGES:
         return False
+    below = relative_below(path, root)
+    if below is not None and any(part in NON_LIBRARY_PACKAGES for part in below.split("/")[:-1]):
+        return False  # examples/…, docs/…, subprojects/…: not the library, packages or not
     directory, name = os.path.split(os.path.abspath(path))
     if "." in module or name == "__init__.py":
         return True
     if name in SCRIPT_FILE_NAMES:
         return False
     return directory in (root, os.path.join(root, "src")) or not os.path.isdir(directory)
+
+
+def _sorted_entries(folder: str) -> list[os.DirEntry[str]]:
+    """The entries of ``folder`` by name; none when it is missing or unreadable."""
+    try:
+        return sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return []
+
+
+def find_packages(root: str) -> tuple[str, ...]:
+    """The importable top-level packages and modules of the project in ``root``: what
+    ``init`` writes as ``packages`` (the same choice :func:`is_library_file` makes without
+    it): the packages and modules at the root and in ``src/``, but not tests, examples,
+    docs, benchmarks, hidden or build folders, nor scripts such as ``setup.py``."""
+    found: set[str] = set()
+    for folder in (root, os.path.join(root, "src")):
+        for entry in _sorted_entries(folder):
+            name, stem = entry.name, entry.name[:-3]
+            if entry.is_dir() and has_init_file(entry.path) and name.isidentifier():
+                if name not in NON_LIBRARY_PACKAGES and name not in TEST_DIRECTORY_NAMES:
+                    found.add(name)
+            elif (
+                entry.is_file()
+                and name.endswith(".py")
+                and stem.isidentifier()
+                and name not in SCRIPT_FILE_NAMES
+            ):
+                if not any(fnmatchcase(name, pattern) for pattern in TEST_FILE_PATTERNS):
+                    found.add(stem)
+    return tuple(sorted(found))

@@ -40,6 +40,8 @@ class Statement(NamedTuple):
     #: enclosing package of the importing module and some of the names not modules: names
     #: the package's ``__init__.py`` must have bound already when this module runs.
     from_own_package: Tuple[str, Tuple[str, ...]] = ("", ())
+    #: True inside a ``try`` that catches ``ImportError``: an optional import.
+    optional: bool = False
 
 
 class Module(NamedTuple):
@@ -51,6 +53,8 @@ class Module(NamedTuple):
     #: True for library code: not a test file, not a script (decided with the file's
     #: settings when it was analysed).
     library: bool = True
+    #: The names its ``from … import names`` statements bind at import time.
+    imported_names: frozenset[str] = frozenset()
 
     @property
     def checked(self) -> bool:
@@ -110,9 +114,12 @@ class ImportGraph(NamedTuple):
                 if raw.names and absolute in ancestors and absolute != name:
                     bound = tuple(n for n in raw.names if f"{absolute}.{n}" not in named)
                     own = (absolute, bound) if bound else own
-                statements.append(Statement(raw.line, raw.col, targets, runs, raw.heavy, raw.text, own))
+                statements.append(
+                    Statement(raw.line, raw.col, targets, runs, raw.heavy, raw.text, own, raw.optional)
+                )
             ordered = tuple(sorted(statements, key=lambda s: (s.line, s.col)))
-            modules[name] = Module(name, result.path, ordered, result.library)
+            imported = frozenset(n for raw in result.imports for n in raw.names if n != "*")
+            modules[name] = Module(name, result.path, ordered, result.library, imported)
         return cls(modules)
 
     def edges(self, name: str) -> Iterator[Tuple[Statement, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Dict, List
 
 from qemlflow_lint.model.findings import Finding
@@ -101,7 +102,14 @@ class ImportCycle(Rule):
         findings = []
         for statement in graph.modules[name].statements:
             package, names = statement.from_own_package
-            if not package or package not in graph.modules:
+            if not package or package not in graph.modules or statement.optional:
+                continue  # an optional import names a module that may be missing, not a name
+            # Only names the package's __init__.py imports explicitly: a name it does not bind
+            # is a submodule (perhaps a compiled one), which Python imports in any order.
+            bound = graph.modules[package].imported_names
+            folder = os.path.dirname(graph.modules[package].path)
+            names = tuple(n for n in names if n in bound and not _module_beside(folder, n))
+            if not names:
                 continue
             chain = graph.path(package, name)
             if chain is None:
@@ -115,3 +123,24 @@ class ImportCycle(Rule):
             )
             findings.append(Finding(statement.line, statement.col, cls.code, message))
         return findings
+
+
+#: Files that make a name importable as a module though the graph has no Python source for
+#: it: compiled extensions and their sources, stubs.
+_MODULE_SUFFIXES = (".py", ".pyi", ".pyx", ".pxd", ".c", ".cpp", ".so", ".pyd")
+
+
+def _module_beside(folder: str, name: str) -> bool:
+    """True when ``folder`` holds a module or package called ``name`` that is not Python
+    source the graph knows: a compiled extension (``_vq.pyx``, ``_vq.cpython-311.so``), a
+    stub, or a folder."""
+    if os.path.isdir(os.path.join(folder, name)):
+        return True
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return False
+    return any(
+        entry.startswith(name + ".") and entry.endswith(_MODULE_SUFFIXES) and entry.split(".", 1)[0] == name
+        for entry in entries
+    )

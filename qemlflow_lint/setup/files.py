@@ -90,13 +90,26 @@ def _format_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-def qemlflow_table(fail_under: float) -> str:
-    """The ``[tool.qemlflow-lint]`` and ``[tool.qemlflow-lint.score]`` tables init writes."""
+def _packages_lines(packages: Sequence[str]) -> str:
+    if not packages:
+        return ""
+    listed = ", ".join(f'"{name}"' for name in packages)
+    return (
+        "# The library: the rules about importers and the score look at these packages and\n"
+        "# modules only; examples, docs and scripts get the rules about their own code.\n"
+        f"packages = [{listed}]\n"
+    )
+
+
+def qemlflow_table(fail_under: float, packages: Sequence[str] = ()) -> str:
+    """The ``[tool.qemlflow-lint]`` and ``[tool.qemlflow-lint.score]`` tables init writes,
+    with the project's importable ``packages`` (found by init) when there are any."""
     return (
         "[tool.qemlflow-lint]\n"
         "# `qemlflow-lint config` shows every effective value and where it came from.\n"
         'select = ["QF"]\n'
-        "# QF001 reports heavy modules (torch, tensorflow, pandas, scipy, ...: the default list)\n"
+        + _packages_lines(packages)
+        + "# QF001 reports heavy modules (torch, tensorflow, pandas, scipy, ...: the default list)\n"
         "# imported when a module is imported. extend-heavy-modules adds your own heavy\n"
         "# modules to that list; heavy-modules replaces it.\n"
         '# extend-heavy-modules = ["mypackage.big_tables"]\n'
@@ -107,20 +120,20 @@ def qemlflow_table(fail_under: float) -> str:
     )
 
 
-def add_qemlflow_table(text: Optional[str], fail_under: float) -> Edit:
+def add_qemlflow_table(text: Optional[str], fail_under: float, packages: Sequence[str] = ()) -> Edit:
     """``pyproject.toml`` with ``[tool.qemlflow-lint]`` and a score gate.
 
     A missing table is appended with ``select``, a note on the heavy modules and
-    ``[tool.qemlflow-lint.score] fail-under``; in an existing table only a missing
-    ``fail-under`` is added.
+    ``[tool.qemlflow-lint.score] fail-under``, and ``packages`` (the library) when init
+    found any; in an existing table only a missing ``fail-under`` is added.
     """
     data = toml.parse(text or "")
     if data is None:
         return _unchanged(text, left="pyproject.toml is not valid TOML; nothing was added")
     section = pyproject.dig(data, ("tool", "qemlflow-lint"))
     if section is None:
-        after = pyproject.appended(text, qemlflow_table(fail_under))
-        table = toml.parse(qemlflow_table(fail_under))
+        after = pyproject.appended(text, qemlflow_table(fail_under, packages))
+        table = toml.parse(qemlflow_table(fail_under, packages))
         assert table is not None
         ok, why = _checked_toml(
             text,
@@ -132,10 +145,11 @@ def add_qemlflow_table(text: Optional[str], fail_under: float) -> Edit:
         )
         if not ok:
             return _unchanged(text, left=why)
+        listed = f" with packages = {list(packages)}" if packages else ""
         return Edit(
             after,
             (
-                "added [tool.qemlflow-lint]",
+                f"added [tool.qemlflow-lint]{listed}",
                 f"added [tool.qemlflow-lint.score] fail-under = {_format_number(fail_under)}",
             ),
         )

@@ -20,6 +20,7 @@ import os
 from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 from qemlflow_lint.config import toml
+from qemlflow_lint.model.modules import find_packages
 from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.setup.files import Edit
 from qemlflow_lint.setup.source import InstallSource, SourceError, parse_source
@@ -221,8 +222,10 @@ def plan(
         gate_note = f"the gate starts at today's score, {today:.1f}, rounded down"
     gate = 100.0 if fail_under is None else fail_under
 
+    packages = find_packages(root)
+
     def qemlflow_table(text: Optional[str]) -> Edit:
-        edit = setup_files.add_qemlflow_table(text, gate)
+        edit = setup_files.add_qemlflow_table(text, gate, packages)
         return edit._replace(done=edit.done + ((gate_note,) if gate_note and edit.done else ()))
 
     steps: List[Tuple[str, Callable[[Optional[str]], Edit]]] = [
