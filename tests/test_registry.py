@@ -23,7 +23,7 @@ from qemlflow_lint.rules.base import (
     Rule,
 )
 from qemlflow_lint.rules.registry import all_rules, find_rule
-from qemlflow_lint.score.profile import DEFAULT_PROFILE
+from qemlflow_lint.score.profile import default_profile
 
 RULES = all_rules()
 README = REPO / "README.md"
@@ -95,7 +95,7 @@ def test_readme_weights_table_is_the_default_profile() -> None:
     table = re.search(r"<!-- weights-table:.*?-->\n(.*?)<!-- end weights-table -->", readme, re.S)
     assert table is not None, "README lost its weights-table markers"
     assert table.group(1) == weights_table()
-    assert f"`{DEFAULT_PROFILE.name}` v{DEFAULT_PROFILE.version}" in readme
+    assert f"`{default_profile().name}` v{default_profile().version}" in readme
 
 
 def test_every_generated_block_of_the_readme_is_current() -> None:
@@ -127,13 +127,15 @@ PROFILE_WEIGHTS = {
 
 
 def test_a_weight_changes_only_with_a_new_profile_version() -> None:
-    pinned = PROFILE_WEIGHTS.get(DEFAULT_PROFILE.version)
-    assert pinned is not None, f"record the weights of profile v{DEFAULT_PROFILE.version} in PROFILE_WEIGHTS"
-    weights = dict(DEFAULT_PROFILE.weights)
+    pinned = PROFILE_WEIGHTS.get(default_profile().version)
+    assert pinned is not None, (
+        f"record the weights of profile v{default_profile().version} in PROFILE_WEIGHTS"
+    )
+    weights = dict(default_profile().weights)
     assert {code: weights[code] for code in pinned} == pinned
 
 
 def test_the_default_profile_weighs_and_explains_every_rule() -> None:
-    assert [code for code, _ in DEFAULT_PROFILE.weights] == [rule.code for rule in RULES]
-    assert [code for code, _ in DEFAULT_PROFILE.reasons] == [rule.code for rule in RULES]
-    assert all(weight > 0 for _, weight in DEFAULT_PROFILE.weights)
+    assert [code for code, _ in default_profile().weights] == [rule.code for rule in RULES]
+    assert [code for code, _ in default_profile().reasons] == [rule.code for rule in RULES]
+    assert all(weight > 0 for _, weight in default_profile().weights)

@@ -20,7 +20,7 @@ from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_path
 from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.gate import gate_for
-from qemlflow_lint.score.profile import DEFAULT_PROFILE, effective_weights
+from qemlflow_lint.score.profile import default_profile, effective_weights
 from qemlflow_lint.score.render import render_markdown
 
 GOLDEN = FIXTURES / "projects" / "golden"
@@ -135,11 +135,11 @@ def test_points_lost_per_file_add_up_exactly_to_100_minus_score_on_real_code() -
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     files = sorted(p for p in (stdlib / "email").rglob("*.py"))[:40] + sorted((stdlib / "json").glob("*.py"))
     results = [analyse_path(str(p), Settings()) for p in files]
-    report = compute_score(results, effective_weights(DEFAULT_PROFILE, {}))
+    report = compute_score(results, effective_weights(default_profile(), {}))
     assert report.exact < 100, "the sample should lose points"
     assert sum(points for _, points in report.file_points()) == 100 - report.exact
     assert sum(rule.points_lost for rule in report.rules) == 100 - report.exact
-    reordered = compute_score(list(reversed(results)), effective_weights(DEFAULT_PROFILE, {}))
+    reordered = compute_score(list(reversed(results)), effective_weights(default_profile(), {}))
     assert reordered.exact == report.exact and reordered.losses == tuple(
         sorted(report.losses, key=lambda l: (l.code, l.path))
     )
@@ -148,7 +148,7 @@ def test_points_lost_per_file_add_up_exactly_to_100_minus_score_on_real_code() -
 def test_markdown_ledger_rows_add_up_to_100_minus_score_with_the_rest_in_one_row() -> None:
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     results = [analyse_path(str(p), Settings()) for p in sorted((stdlib / "email").rglob("*.py"))[:30]]
-    report = compute_score(results, effective_weights(DEFAULT_PROFILE, {}))
+    report = compute_score(results, effective_weights(default_profile(), {}))
     markdown = render_markdown(report, gate_for(report, None, None), top=5)
     section = markdown.split("### Points lost by file (")[1].split("\n\n###")[0]
     heading, table = section.split("\n\n")

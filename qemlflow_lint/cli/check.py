@@ -21,6 +21,7 @@ from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.formats import FORMATS, RENDERERS, github_step_summary
+from qemlflow_lint.report.rule_docs import docs_by_code
 
 #: The formats ``--statistics`` can print in.
 STATISTICS_FORMATS = ("text", "json")
@@ -81,8 +82,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 def statistics(results: Sequence[FileResult]) -> List[Dict[str, Any]]:
     """One entry per rule code found: ``count``, ``code``, ``symbol`` and ``summary``,
     most frequent first (then by code)."""
-    from qemlflow_lint.report.rule_docs import docs_by_code  # only --statistics needs the docs
-
     counts = Counter(finding.code for result in results for finding in result.findings)
     docs = docs_by_code(counts)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))

@@ -27,7 +27,7 @@ from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
 from qemlflow_lint.run.api import RunOptions, analyse_paths
 from qemlflow_lint.score.compute import compute_score
-from qemlflow_lint.score.profile import DEFAULT_PROFILE, effective_weights
+from qemlflow_lint.score.profile import default_profile, effective_weights
 from qemlflow_lint.setup.plan import FilePlan, SetupError, describe, plan, unified_diff
 
 
@@ -73,7 +73,7 @@ def configure(init: argparse.ArgumentParser) -> None:
 def todays_score(root: str) -> float:
     """The project's compliance score now, as ``qemlflow-lint score DIR`` computes it."""
     analysis = analyse_paths([root], RunOptions(use_cache=False))  # init writes nothing but its files
-    weights = effective_weights(DEFAULT_PROFILE, dict(analysis.settings.score_weights))
+    weights = effective_weights(default_profile(), dict(analysis.settings.score_weights))
     return compute_score(analysis.results, weights).score
 
 

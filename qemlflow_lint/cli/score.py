@@ -18,7 +18,7 @@ from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.report.formats import RENDERERS
 from qemlflow_lint.score.compute import ScoreReport, compute_score
 from qemlflow_lint.score.gate import gate_for
-from qemlflow_lint.score.profile import DEFAULT_PROFILE, effective_weights
+from qemlflow_lint.score.profile import default_profile, effective_weights
 from qemlflow_lint.score.render import render_json, render_markdown, render_text
 
 #: The score's own formats; the CI formats of ``check`` print the findings instead, and the
@@ -81,7 +81,7 @@ def _recorded_score(path: str) -> float:
     value = data.get("score") if isinstance(data, dict) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise UsageError(f"{path}: not a recorded score (no numeric 'score'; write one with --record)")
-    if data.get("profile") != [DEFAULT_PROFILE.name, DEFAULT_PROFILE.version]:
+    if data.get("profile") != [default_profile().name, default_profile().version]:
         print(
             f"qemlflow-lint: warning: {path} was recorded with another scoring profile "
             f"({data.get('profile')}); the scores may not be comparable",
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     baseline = requested_baseline(args)
     analysis = analyse(args)
     config = analysis.settings
-    weights = effective_weights(DEFAULT_PROFILE, dict(config.score_weights))
+    weights = effective_weights(default_profile(), dict(config.score_weights))
     report = compute_score(analysis.results, weights)  # the full score, baseline or not
     new: Optional[int] = None
     shown = analysis.results

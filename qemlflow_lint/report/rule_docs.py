@@ -10,8 +10,7 @@ rules are notes, and QF000, a file that could not be analysed at all, is an erro
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
-from typing import Iterable, Literal, Sequence
+from typing import Iterable, Literal, NamedTuple, Sequence
 
 from qemlflow_lint.config.loading import all_options, host_options
 from qemlflow_lint.model.findings import UNREADABLE_CODE
@@ -38,8 +37,7 @@ unreadable file fails ``check`` and the score's gate.
 Fix the syntax or encoding error that the message names, or exclude the file."""
 
 
-@dataclass(frozen=True)
-class RuleDoc:
+class RuleDoc(NamedTuple):
     """One rule as reports describe it."""
 
     code: str

@@ -21,7 +21,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.rules.registry import find_rule
-from qemlflow_lint.score.profile import DEFAULT_PROFILE, ScoreProfile
+from qemlflow_lint.score.profile import ScoreProfile, default_profile
 
 
 @dataclass(frozen=True)
@@ -127,14 +127,14 @@ def _exact(weight: float) -> Fraction:
 def compute_score(
     results: Sequence[FileResult],
     weights: Mapping[str, float],
-    profile: ScoreProfile = DEFAULT_PROFILE,
+    profile: ScoreProfile | None = None,
 ) -> ScoreReport:
     """The score of ``results`` (the files of one run, in any order).
 
     Only library code counts: test files and scripts (examples, docs, ``setup.py``) are
     checked by the rules about their own code, but the score is the library's, so that it
     is the same at a repository's root as for its package alone. Files that could not be
-    analysed are always listed.
+    analysed are always listed. ``profile`` defaults to the named default profile.
     """
     results = [result for result in results if result.library or not result.ok]
     in_score = sorted({code for result in results for code in result.units if weights.get(code, 0) > 0})
@@ -177,4 +177,5 @@ def compute_score(
         kept += share - points
     exact = kept if total_weight else Fraction(100)
     unparseable = tuple(sorted((r.path, r.error or "") for r in results if not r.ok))
-    return ScoreReport(exact, profile, tuple(rules), tuple(losses), len(results), unparseable)
+    chosen = profile if profile is not None else default_profile()
+    return ScoreReport(exact, chosen, tuple(rules), tuple(losses), len(results), unparseable)

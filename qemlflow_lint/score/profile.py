@@ -9,8 +9,7 @@ weights of each version).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
-from typing import Dict, Mapping, Tuple
+from typing import Dict, Mapping, NamedTuple, Tuple
 
 from qemlflow_lint.rules.registry import all_rules
 
@@ -21,8 +20,7 @@ PROFILE_NAME = "qemlflow-philosophy"
 PROFILE_VERSION = 2
 
 
-@dataclass(frozen=True)
-class ScoreProfile:
+class ScoreProfile(NamedTuple):
     """A named, versioned set of default weights. A change of any weight is a new version."""
 
     name: str
@@ -46,9 +44,6 @@ def default_profile() -> ScoreProfile:
         weights=tuple((rule.code, rule.weight) for rule in rules),
         reasons=tuple((rule.code, rule.weight_reason) for rule in rules),
     )
-
-
-DEFAULT_PROFILE = default_profile()
 
 
 def effective_weights(profile: ScoreProfile, overrides: Mapping[str, float]) -> Dict[str, float]:
