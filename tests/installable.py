@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Dict, Optional, Sequence
 
-from frontends import REPO
+from tests.frontends import REPO
 
 #: What ``pip install`` of the project needs.
 INSTALLABLE = ("qemlflow_lint", "pyproject.toml", "README.md")

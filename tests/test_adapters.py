@@ -17,7 +17,7 @@ from typing import Optional
 
 import pytest
 
-from frontends import EVERY_RULE_SOURCE, PYLINT_SYMBOLS, Reported, run_cli, run_flake8, run_pylint
+from tests.frontends import EVERY_RULE_SOURCE, PYLINT_SYMBOLS, Reported, run_cli, run_flake8, run_pylint
 
 MODULE = "pkg/mod.py"
 MODULE_TEXT = textwrap.dedent(

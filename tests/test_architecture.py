@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from frontends import REPO
+from tests.frontends import REPO
 
 PACKAGE = REPO / "qemlflow_lint"
 
@@ -71,3 +71,12 @@ def test_the_deferral_check_sees_function_level_and_type_checking_imports(tmp_pa
         assert len(_deferred_first_party_imports(probe)) == 2
     finally:
         probe.unlink()
+
+
+def test_the_tests_mirror_the_package() -> None:
+    # A test folder is named after the subpackage it tests, so a newcomer finds both.
+    test_folders = {path.parent.name for path in (REPO / "tests").glob("*/test_*.py")}
+    subpackages = {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
+    assert test_folders, "the tests are grouped in folders"
+    assert test_folders <= subpackages, sorted(test_folders - subpackages)
+    assert not list((REPO / "tests").glob("**/conftest.py")), "no sys.path set-up: tests is a package"

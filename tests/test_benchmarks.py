@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from frontends import REPO
+from tests.frontends import REPO
 
 #: The rows every run has, whatever else is installed: the parse floor and the CLI's three.
 ALWAYS_MEASURED = (

@@ -30,8 +30,8 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
-from frontends import EVERY_RULE_SOURCE, PYLINT_SYMBOLS, run_cli
-from lsp_client import LanguageServer
+from tests.frontends import EVERY_RULE_SOURCE, PYLINT_SYMBOLS, run_cli
+from tests.lsp_client import LanguageServer
 
 MODULE = "pkg/mod.py"
 #: Saved on disk and opened: QF001 on line 2, QF002 on line 5 (1-based).

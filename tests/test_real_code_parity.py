@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from frontends import FRONT_ENDS, Reported
+from tests.frontends import FRONT_ENDS, Reported
 from qemlflow_lint.rules.registry import all_rules
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])

@@ -21,8 +21,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from frontends import REPO
-from installable import copy_installable
+from tests.frontends import REPO
+from tests.installable import copy_installable
 from qemlflow_lint import __version__
 
 yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit, in the test extra")

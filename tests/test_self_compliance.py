@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from frontends import FRONT_ENDS, REPO
+from tests.frontends import FRONT_ENDS, REPO
 
 
 @pytest.mark.parametrize("front_end", sorted(FRONT_ENDS))

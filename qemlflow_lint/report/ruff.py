@@ -6,7 +6,7 @@ with ruff's own. Each rule declares its closest ruff rules (:attr:`Rule.ruff
 of it or nothing, and what differs. :data:`EQUIVALENTS` gathers them; :func:`ruff_toml`
 renders the ``[tool.ruff.lint]`` tables for a configuration (the rules it enables, its
 heavy-module list and its per-file ignores) and :func:`ruff_table` the comparison.
-``tests/test_ruff_config.py`` runs ruff with that configuration on the fixtures and holds
+``tests/report/test_ruff.py`` runs ruff with that configuration on the fixtures and holds
 the differences to exactly the ones declared.
 """
 

@@ -13,7 +13,7 @@ from typing import Dict, List, Sequence, Tuple
 
 import pytest
 
-from frontends import cli_command, write_tree
+from tests.frontends import cli_command, write_tree
 
 PROJECT = {
     "pkg/__init__.py": '"""The package."""\nfrom pkg import a\n',

@@ -29,8 +29,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 
-from frontends import REPO, cli_command, write_tree
-from installable import (
+from tests.frontends import REPO, cli_command, write_tree
+from tests.installable import (
     build_wheelhouse,
     commit_all,
     committed_snapshot,

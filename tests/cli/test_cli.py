@@ -17,7 +17,7 @@ from typing import Optional, Union
 
 import pytest
 
-from frontends import EVERY_RULE_SOURCE, cli_command, write_tree
+from tests.frontends import EVERY_RULE_SOURCE, cli_command, write_tree
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
 

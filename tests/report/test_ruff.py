@@ -30,7 +30,7 @@ from typing import Dict, List, NamedTuple, Set, Tuple, Union
 
 import pytest
 
-from frontends import FIXTURES, cli_command, expected_in
+from tests.frontends import FIXTURES, cli_command, expected_in
 from qemlflow_lint.cli import main
 from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.model.settings import Settings

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from frontends import FIXTURES, cli_command
+from tests.frontends import FIXTURES, cli_command
 from qemlflow_lint.run import runner
 from qemlflow_lint.cli import main
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frontends import FRONT_ENDS, Reported
+from tests.frontends import FRONT_ENDS, Reported
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_source
 

@@ -9,7 +9,7 @@ from textwrap import dedent
 
 import pytest
 
-from frontends import write_tree
+from tests.frontends import write_tree
 
 from qemlflow_lint.cli import main
 

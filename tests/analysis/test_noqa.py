@@ -10,7 +10,7 @@ from typing import Callable, List, Set, Tuple
 
 import pytest
 
-from frontends import FRONT_ENDS, Reported, run_cli, run_flake8, write_tree
+from tests.frontends import FRONT_ENDS, Reported, run_cli, run_flake8, write_tree
 from qemlflow_lint.analysis.engine import noqa_aliases
 from qemlflow_lint.analysis.noqa import comment_suppresses, names_alias, unsuppressed
 from qemlflow_lint.model.findings import Finding

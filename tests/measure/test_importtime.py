@@ -25,7 +25,7 @@ from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
-from frontends import cli_command, write_tree
+from tests.frontends import cli_command, write_tree
 from qemlflow_lint.cli import main
 from qemlflow_lint.cli.importtime import TerminalProgress
 from qemlflow_lint.config.pyproject import EditError, with_heavy_modules, write_heavy_modules

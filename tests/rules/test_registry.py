@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from frontends import REPO
+from tests.frontends import REPO
 from qemlflow_lint.report.rule_docs import explain_text, rule_table, weights_table
 from qemlflow_lint.rules.base import (
     MAIN_FILES,

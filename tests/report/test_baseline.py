@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from frontends import cli_command, write_tree
+from tests.frontends import cli_command, write_tree
 from qemlflow_lint.report.baseline import (
     Baseline,
     BaselineError,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from frontends import FRONT_ENDS, REPO, Reported, case_name, expected_in, fixture_files
+from tests.frontends import FRONT_ENDS, REPO, Reported, case_name, expected_in, fixture_files
 from qemlflow_lint.rules.registry import all_rules
 
 FILES = fixture_files()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from frontends import FIXTURES, cli_command
+from tests.frontends import FIXTURES, cli_command
 from qemlflow_lint.cli import main
 from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.model.settings import Settings

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from frontends import cli_command
+from tests.frontends import cli_command
 from qemlflow_lint.run import runner
 from qemlflow_lint.cli import main
 

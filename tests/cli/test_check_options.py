@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from frontends import cli_command, write_tree
+from tests.frontends import cli_command, write_tree
 from qemlflow_lint.cli import main
 
 #: QF001 twice (torch, pandas), QF004 once, with QF001 and QF004 selected.

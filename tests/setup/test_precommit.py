@@ -24,7 +24,7 @@ from typing import Optional
 
 import pytest
 
-from installable import GIT_IDENTITY, committed_snapshot
+from tests.installable import GIT_IDENTITY, committed_snapshot
 
 pytest.importorskip("pre_commit", reason="pre-commit is in the test extra")
 

@@ -11,7 +11,7 @@ from textwrap import dedent
 
 import pytest
 
-from frontends import FRONT_ENDS, Reported, cli_command
+from tests.frontends import FRONT_ENDS, Reported, cli_command
 
 SOURCE = dedent(
     '''\

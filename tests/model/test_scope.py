@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from frontends import cli_command, write_tree
+from tests.frontends import cli_command, write_tree
 
 REPOSITORY = {
     "pyproject.toml": "[project]\nname = 'chemkit'\n",

@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 import pytest
 
-from frontends import cli_command, write_tree
+from tests.frontends import cli_command, write_tree
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
 from qemlflow_lint.model.settings import Settings
