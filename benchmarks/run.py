@@ -38,9 +38,10 @@ import sys
 import sysconfig
 import tempfile
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_VENV_DIR = REPO / "benchmarks" / ".venvs"
@@ -199,16 +200,16 @@ class Corpus:
     root: Path
     files: int
     lines: int
-    left_out: Tuple[str, ...] = ()
+    left_out: tuple[str, ...] = ()
     #: Folders left out on purpose (stdlib-lib: the tests and IDLE), with their file counts.
-    excluded: Tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
 
 
 #: Says whether a folder (a path below the corpus source) is left out of a corpus.
 LeaveOut = Callable[[Path], bool]
 
 
-def _python_files(top: Path, leave_out: Optional[LeaveOut] = None) -> Iterator[Path]:
+def _python_files(top: Path, leave_out: LeaveOut | None = None) -> Iterator[Path]:
     for directory, subdirectories, names in os.walk(top):
         subdirectories[:] = sorted(
             d
@@ -220,7 +221,7 @@ def _python_files(top: Path, leave_out: Optional[LeaveOut] = None) -> Iterator[P
                 yield Path(directory) / name
 
 
-def _left_out(top: Path, leave_out: Optional[LeaveOut] = None) -> List[str]:
+def _left_out(top: Path, leave_out: LeaveOut | None = None) -> list[str]:
     """The skipped folders directly or deeper below ``top`` that hold Python files."""
     found = []
     for directory, subdirectories, _ in os.walk(top):
@@ -236,7 +237,7 @@ def _left_out(top: Path, leave_out: Optional[LeaveOut] = None) -> List[str]:
     return found
 
 
-def _excluded(top: Path, source: Path, leave_out: LeaveOut) -> List[str]:
+def _excluded(top: Path, source: Path, leave_out: LeaveOut) -> list[str]:
     """The folders below ``top`` that ``leave_out`` removes, each with its ``.py`` files."""
     found = []
     for directory, subdirectories, _ in os.walk(top):
@@ -276,15 +277,15 @@ def copy_corpus(
     source: Path,
     parts: Sequence[str],
     destination: Path,
-    leave_out: Optional[LeaveOut] = None,
+    leave_out: LeaveOut | None = None,
 ) -> Corpus:
     """Copy the ``.py`` files of ``parts`` of ``source`` (all of it when empty) to
     ``destination``, keeping modification times, and add a neutral ``pyproject.toml``.
     Folders for which ``leave_out`` is true are not copied (and are listed in ``excluded``)."""
     tops = [source / part for part in parts] if parts else [source]
     files = lines = 0
-    left_out: List[str] = []
-    excluded: List[str] = []
+    left_out: list[str] = []
+    excluded: list[str] = []
     for top in tops:
         if not top.is_dir():
             raise BenchmarkError(f"{top.name} is not a package of this interpreter's standard library")
@@ -315,7 +316,7 @@ def copy_one_file(source: Path, name: str, destination: Path) -> Corpus:
     return Corpus("file", f"1 file: {name}", destination, 1, lines)
 
 
-def build_corpora(work: Path, quick: bool) -> List[Corpus]:
+def build_corpora(work: Path, quick: bool) -> list[Corpus]:
     """The corpora for this run: the standard library and stdlib-lib (not with ``--quick``),
     the small one, and the one-file folder (always last)."""
     stdlib = Path(sysconfig.get_paths()["stdlib"])
@@ -346,12 +347,12 @@ class Sample:
     """One timed run of one command."""
 
     seconds: float
-    peak_kib: Optional[int]
+    peak_kib: int | None
     returncode: int
     findings: int
     stderr: str
     last_line: str = ""  # the last line of standard output
-    modules: Optional[int] = None  # import rows: the modules the timed import added
+    modules: int | None = None  # import rows: the modules the timed import added
 
 
 @dataclass(frozen=True)
@@ -361,11 +362,11 @@ class Command:
     key: str
     label: str
     corpus: Corpus
-    argv: Tuple[str, ...]
+    argv: tuple[str, ...]
     accept: Callable[[int], bool]
-    reference: Optional[str] = None
+    reference: str | None = None
     prepare: bool = False  # run once, untimed, before the first timed run (fills a cache)
-    runs: Optional[int] = None  # timed runs, instead of ``--repeat``
+    runs: int | None = None  # timed runs, instead of ``--repeat``
     #: "wall": the process's wall time; "import": the import time the process prints.
     kind: str = "wall"
     #: How the table compares it with its reference: "ratio" or "difference" (in ms).
@@ -377,8 +378,8 @@ class Outcome:
     """Every sample of a command, or why it could not be measured."""
 
     command: Command
-    samples: List[Sample] = field(default_factory=list)
-    failure: Optional[str] = None
+    samples: list[Sample] = field(default_factory=list)
+    failure: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -391,7 +392,7 @@ class Outcome:
         return statistics.median(sample.seconds for sample in self.samples)
 
     @property
-    def peak_mib(self) -> Optional[float]:
+    def peak_mib(self) -> float | None:
         """The largest single process's peak resident memory over all samples, in MiB."""
         peaks = [sample.peak_kib for sample in self.samples if sample.peak_kib is not None]
         return max(peaks) / 1024 if peaks else None
@@ -412,7 +413,7 @@ def accept_pylint(code: int) -> bool:
     return 0 <= code < 64 and not code & (1 | 32)
 
 
-def clean_environment() -> Dict[str, str]:
+def clean_environment() -> dict[str, str]:
     """The environment for every tool: this one without ``PYTHONPATH``/``PYTHONHOME``
     (each tool's own installation decides what it imports) and without colour."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "FORCE_COLOR")}
@@ -420,7 +421,7 @@ def clean_environment() -> Dict[str, str]:
     return env
 
 
-def _peak_kib(usage: object) -> Optional[int]:
+def _peak_kib(usage: object) -> int | None:
     peak = getattr(usage, "ru_maxrss", None)
     if not isinstance(peak, int) or peak <= 0:
         return None
@@ -458,7 +459,7 @@ def execute(argv: Sequence[str], cwd: Path, scratch: Path, env: Mapping[str, str
     return Sample(seconds, peak, process.returncode or 0, findings, stderr, last_line)
 
 
-def _reported(sample: Sample) -> Optional[Sample]:
+def _reported(sample: Sample) -> Sample | None:
     """An import row's sample with the time and module count that the process printed."""
     fields = sample.last_line.split()
     try:
@@ -473,7 +474,7 @@ def _failure_text(sample: Sample) -> str:
     return f"exit code {sample.returncode}: {tail}"
 
 
-def measure(commands: Sequence[Command], repeat: int, scratch: Path, env: Mapping[str, str]) -> List[Outcome]:
+def measure(commands: Sequence[Command], repeat: int, scratch: Path, env: Mapping[str, str]) -> list[Outcome]:
     """Time every command ``repeat`` times (or its own ``runs``), round-robin (so slow drifts
     of the machine spread over all commands instead of favouring some). Rounds beyond
     ``repeat`` run only the commands that ask for more runs."""
@@ -528,11 +529,11 @@ def _progress(text: str) -> None:
 class Tool:
     """A tool found on this machine: how to start it and its version line."""
 
-    argv: Tuple[str, ...]
+    argv: tuple[str, ...]
     version: str
 
 
-def probe(argv: Sequence[str], env: Mapping[str, str]) -> Tuple[bool, str]:
+def probe(argv: Sequence[str], env: Mapping[str, str]) -> tuple[bool, str]:
     """Run a ``--version``-like command; (worked, its first output lines or the error)."""
     try:
         done = subprocess.run(
@@ -564,7 +565,7 @@ def compiled_copy(root: Path, destination: Path) -> Path:
     return destination
 
 
-def launcher(module: str, root: Path = REPO) -> Tuple[str, ...]:
+def launcher(module: str, root: Path = REPO) -> tuple[str, ...]:
     """``python -c …`` running ``module`` as ``__main__`` with ``root`` (this checkout or its
     compiled copy) first on the path."""
     return (sys.executable, "-c", LAUNCHER.format(repo=str(root), module=module))
@@ -573,7 +574,7 @@ def launcher(module: str, root: Path = REPO) -> Tuple[str, ...]:
 def find_qemlflow_lint(env: Mapping[str, str], root: Path = REPO) -> Tool | str:
     """This checkout's CLI (run from ``root``), or why it cannot run."""
     argv = launcher("qemlflow_lint", root)
-    ok, text = probe(argv + ("--version",), env)
+    ok, text = probe((*argv, "--version"), env)
     return Tool(argv, text) if ok else f"qemlflow-lint cannot run here ({text[:200]})"
 
 
@@ -592,14 +593,14 @@ def find_pylint(env: Mapping[str, str], root: Path = REPO) -> Tool | str:
     """pylint in this interpreter's environment (with ``root`` first on the path, so that
     ``--load-plugins`` loads this checkout's plugin)."""
     argv = launcher("pylint", root)
-    ok, text = probe(argv + ("--version",), env)
+    ok, text = probe((*argv, "--version"), env)
     if not ok:
         return "pylint is not installed in this environment (pip install pylint)"
     versions = re.findall(r"(pylint|astroid) (\S+)", text)
     return Tool(argv, ", ".join(f"{name} {version}" for name, version in versions) or text)
 
 
-def heavy_modules() -> List[str]:
+def heavy_modules() -> list[str]:
     """The default heavy-module list, read from this checkout (without running its code):
     from ``qemlflow_lint/model/heavy.py``, or from whichever module of the package defines
     ``DEFAULT_HEAVY_MODULES`` if it has moved."""
@@ -662,7 +663,7 @@ class Flake8Setup:
 
     name: str
     label: str
-    plugins: Tuple[str, ...]
+    plugins: tuple[str, ...]
     with_project: bool = False
 
 
@@ -736,7 +737,7 @@ def _installed_version(venv: Path, distribution: str) -> str:
     return done.stdout.strip()
 
 
-def ensure_venv(setup: Flake8Setup, root: Path, flake8_pin: Optional[str], work: Path) -> Path:
+def ensure_venv(setup: Flake8Setup, root: Path, flake8_pin: str | None, work: Path) -> Path:
     """Create or update the virtual environment for ``setup``; returns its flake8."""
     venv = root / setup.name
     state_path = venv / STATE_FILE
@@ -768,11 +769,11 @@ def ensure_venv(setup: Flake8Setup, root: Path, flake8_pin: Optional[str], work:
     return _venv_bin(venv, "flake8")
 
 
-def prepare_flake8(root: Path, work: Path) -> Tuple[Dict[str, Tool], List[str]]:
+def prepare_flake8(root: Path, work: Path) -> tuple[dict[str, Tool], list[str]]:
     """Every flake8 virtual environment that could be made, and notes for those that could not."""
-    tools: Dict[str, Tool] = {}
-    notes: List[str] = []
-    pin: Optional[str] = None
+    tools: dict[str, Tool] = {}
+    notes: list[str] = []
+    pin: str | None = None
     env = clean_environment()
     for setup in FLAKE8_SETUPS:
         try:
@@ -800,12 +801,12 @@ def prepare_flake8(root: Path, work: Path) -> Tuple[Dict[str, Tool], List[str]]:
 class Plan:
     """The commands to time and what was left out, with the tool versions found."""
 
-    commands: List[Command] = field(default_factory=list)
-    notes: List[str] = field(default_factory=list)
-    versions: List[str] = field(default_factory=list)
+    commands: list[Command] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    versions: list[str] = field(default_factory=list)
 
 
-def write_configs(work: Path, heavy: Sequence[str]) -> Dict[str, Path]:
+def write_configs(work: Path, heavy: Sequence[str]) -> dict[str, Path]:
     """flake8 and pylint settings files (so no user or project configuration is read)."""
     banned = "\n".join(f"    {module}.* = heavy module, import it where it is used" for module in heavy)
     files = {
@@ -831,7 +832,7 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
     qf = find_qemlflow_lint(env, code)
     ruff = find_ruff(env)
     pylint: Tool | str = "skipped (--no-venvs)" if args.no_venvs else find_pylint(env, code)
-    flake8: Dict[str, Tool] = {}
+    flake8: dict[str, Tool] = {}
     if args.no_venvs:
         result.notes.append("flake8 and pylint: skipped (--no-venvs)")
     else:
@@ -859,8 +860,10 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             label: str,
             argv: Sequence[str],
             accept: Callable[[int], bool],
-            reference: Optional[str] = None,
+            reference: str | None = None,
             prepare: bool = False,
+            *,
+            corpus: Corpus = corpus,
             **options: Any,
         ) -> None:
             result.commands.append(
@@ -881,7 +884,7 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             # each row runs MANY_RUNS times after one untimed warm-up run (which, for the
             # warm row, fills the default cache at the folder's root).
             name = corpus.title.split(": ", 1)[1]
-            many: Dict[str, Any] = {"runs": MANY_RUNS, "prepare": True}
+            many: dict[str, Any] = {"runs": MANY_RUNS, "prepare": True}
             add(
                 "bare",
                 "bare interpreter start-up: `python -c pass`",
@@ -911,7 +914,7 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
                 add(
                     "qf-file-cold",
                     f"qemlflow-lint check {name}, `--no-cache`",
-                    qf.argv + ("check", "--no-cache", name),
+                    (*qf.argv, "check", "--no-cache", name),
                     accept_linter,
                     "bare",
                     versus="difference",
@@ -920,7 +923,7 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
                 add(
                     "qf-file-warm",
                     f"qemlflow-lint check {name}, default cache warm",
-                    qf.argv + ("check", name),
+                    (*qf.argv, "check", name),
                     accept_linter,
                     "bare",
                     versus="difference",
@@ -930,8 +933,8 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
                 add(
                     "ruff-file",
                     f"ruff check {name} `--select {RUFF_RULES}` (no cache)",
-                    ruff.argv
-                    + (
+                    (
+                        *ruff.argv,
                         "check",
                         "--no-cache",
                         "--isolated",
@@ -951,23 +954,21 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             continue
 
         floor = (sys.executable, "-c", PARSE_FLOOR)
-        add(
-            "floor", "parse floor: read + `ast.parse`, 1 process, gc paused", floor + ("paused",), accept_zero
-        )
-        add("floor-gc", "parse floor, gc on", floor + ("on",), accept_zero, "floor")
+        add("floor", "parse floor: read + `ast.parse`, 1 process, gc paused", (*floor, "paused"), accept_zero)
+        add("floor-gc", "parse floor, gc on", (*floor, "on"), accept_zero, "floor")
         if isinstance(qf, Tool):
-            check = qf.argv + ("check",)
+            check = (*qf.argv, "check")
             add(
                 "qf-cold-1",
                 "qemlflow-lint check, cold, `--jobs 1 --no-cache`",
-                check + ("--jobs", "1", "--no-cache", "."),
+                (*check, "--jobs", "1", "--no-cache", "."),
                 accept_linter,
                 "floor",
             )
             add(
                 "qf-cold-n",
                 f"qemlflow-lint check, cold, `--no-cache` (all {cores} cores)",
-                check + ("--no-cache", "."),
+                (*check, "--no-cache", "."),
                 accept_linter,
                 "qf-cold-1",
             )
@@ -975,7 +976,7 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             add(
                 "qf-warm",
                 f"qemlflow-lint check, warm cache (all {cores} cores)",
-                check + ("--cache-dir", str(cache_dir), "."),
+                (*check, "--cache-dir", str(cache_dir), "."),
                 accept_linter,
                 "ruff" if isinstance(ruff, Tool) else "qf-cold-n",
                 prepare=True,
@@ -984,8 +985,8 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             add(
                 "ruff",
                 f"ruff check `--select {RUFF_RULES}` (no cache)",
-                ruff.argv
-                + (
+                (
+                    *ruff.argv,
                     "check",
                     "--no-cache",
                     "--isolated",
@@ -1008,7 +1009,7 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             add(
                 "flake8",
                 f"flake8 (pycodestyle, pyflakes, mccabe), `--jobs {cores}`",
-                flake8["flake8"].argv + ("--config", str(configs["flake8"])) + flake8_jobs + (".",),
+                (*flake8["flake8"].argv, "--config", str(configs["flake8"]), *flake8_jobs, "."),
                 accept_linter,
                 "qf-cold-n" if isinstance(qf, Tool) else None,
             )
@@ -1017,16 +1018,16 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             add(
                 "flake8-ann",
                 "flake8 + flake8-annotations",
-                flake8["flake8-ann"].argv + ("--config", str(configs["flake8"])) + flake8_jobs + (".",),
+                (*flake8["flake8-ann"].argv, "--config", str(configs["flake8"]), *flake8_jobs, "."),
                 accept_linter,
                 plain,
             )
         if "flake8-ann-tidy" in flake8:
-            tidy = flake8["flake8-ann-tidy"].argv + ("--config", str(configs["flake8-tidy"])) + flake8_jobs
+            tidy = (*flake8["flake8-ann-tidy"].argv, "--config", str(configs["flake8-tidy"]), *flake8_jobs)
             add(
                 "flake8-ann-tidy",
                 "flake8 + flake8-annotations + flake8-tidy-imports (heavy list banned)",
-                tidy + (".",),
+                (*tidy, "."),
                 accept_linter,
                 plain,
             )
@@ -1034,7 +1035,7 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
                 "flake8-equivalent",
                 f"flake8 + flake8-annotations + flake8-tidy-imports, "
                 f"`--select {FLAKE8_EQUIVALENT_SELECT}` (the equivalent rules)",
-                tidy + ("--select", FLAKE8_EQUIVALENT_SELECT, "."),
+                (*tidy, "--select", FLAKE8_EQUIVALENT_SELECT, "."),
                 accept_linter,
                 "qf-cold-n" if isinstance(qf, Tool) else None,
             )
@@ -1042,12 +1043,13 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             add(
                 "flake8-qf",
                 "flake8 + qemlflow-lint plugin",
-                flake8["flake8-qf"].argv + ("--config", str(configs["flake8"])) + flake8_jobs + (".",),
+                (*flake8["flake8-qf"].argv, "--config", str(configs["flake8"]), *flake8_jobs, "."),
                 accept_linter,
                 plain,
             )
         if isinstance(pylint, Tool) and corpus.key == "small":
-            base = pylint.argv + (
+            base = (
+                *pylint.argv,
                 f"--rcfile={configs['pylintrc']}",
                 "--persistent=n",
                 "--jobs=1",
@@ -1056,14 +1058,14 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             add(
                 "pylint",
                 "pylint, default checkers, `--jobs 1`",
-                base + (".",),
+                (*base, "."),
                 accept_pylint,
                 "qf-cold-1" if isinstance(qf, Tool) else None,
             )
             add(
                 "pylint-qf",
                 "pylint + qemlflow-lint plugin, `--jobs 1`",
-                base + (f"--load-plugins={PYLINT_PLUGIN}", "."),
+                (*base, f"--load-plugins={PYLINT_PLUGIN}", "."),
                 accept_pylint,
                 "pylint",
             )
@@ -1071,7 +1073,7 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
             add(
                 "pylint-qf-only",
                 f"pylint, qemlflow-lint checker only (`{' '.join(only)}`)",
-                base + (f"--load-plugins={PYLINT_PLUGIN}",) + only + (".",),
+                (*base, f"--load-plugins={PYLINT_PLUGIN}", *only, "."),
                 accept_pylint,
                 "pylint",
             )
@@ -1126,7 +1128,7 @@ class Target:
 
     text: str
     measured: str
-    passed: Optional[bool]
+    passed: bool | None
 
 
 def _seconds(value: float) -> str:
@@ -1136,17 +1138,17 @@ def _seconds(value: float) -> str:
 def machine_line(cores: int) -> str:
     """CPU model, cores, operating system and Python."""
     model = platform.processor() or platform.machine()
-    with contextlib.suppress(OSError):  # no /proc/cpuinfo: keep what platform says
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                if line.lower().startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
+    # No /proc/cpuinfo: keep what platform says.
+    with contextlib.suppress(OSError), open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            if line.lower().startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
     python = f"{platform.python_implementation()} {platform.python_version()}"
     return f"{model or 'unknown CPU'}, {cores} cores, {platform.system()}, {python}"
 
 
-def render_table(outcomes: Sequence[Outcome]) -> List[str]:
+def render_table(outcomes: Sequence[Outcome]) -> list[str]:
     """The Markdown table of every measured command."""
     by_key = {outcome.command.key: outcome for outcome in outcomes}
     lines = [
@@ -1199,7 +1201,7 @@ _SHORT_NAMES = {
 }
 
 
-def render_import_table(outcomes: Sequence[Outcome]) -> List[str]:
+def render_import_table(outcomes: Sequence[Outcome]) -> list[str]:
     """The Markdown table of the adapter import rows (empty when there are none)."""
     adapters = {adapter.key: adapter for adapter in ADAPTERS}
     rows = [outcome for outcome in outcomes if outcome.command.kind == "import"]
@@ -1233,15 +1235,15 @@ def _short(command: Command) -> str:
     return _SHORT_NAMES.get(command.key.split(":", 1)[1], command.label)
 
 
-def evaluate(outcomes: Sequence[Outcome], large: str) -> List[Target]:
+def evaluate(outcomes: Sequence[Outcome], large: str) -> list[Target]:
     """The project's speed targets, measured on the ``large`` corpus (pylint: the small one)."""
     by_key = {o.command.key: o for o in outcomes if o.ok}
 
-    def get(key: str) -> Optional[float]:
+    def get(key: str) -> float | None:
         found = by_key.get(key)
         return found.median if found else None
 
-    def on(key: str, corpus: str = large) -> Optional[float]:
+    def on(key: str, corpus: str = large) -> float | None:
         return get(f"{corpus}:{key}")
 
     def per_round(with_key: str, without_key: str, corpus: str = large) -> str:
@@ -1253,10 +1255,10 @@ def evaluate(outcomes: Sequence[Outcome], large: str) -> List[Target]:
         shares = [x.seconds / y.seconds - 1 for x, y in zip(a.samples, b.samples)]
         return " [per round: " + ", ".join(f"{share:+.1%}" for share in shares) + "]"
 
-    targets: List[Target] = []
+    targets: list[Target] = []
 
     def add(
-        text: str, values: Sequence[Optional[float]], test: Callable[..., bool], describe: Callable[..., str]
+        text: str, values: Sequence[float | None], test: Callable[..., bool], describe: Callable[..., str]
     ) -> None:
         if any(v is None for v in values):
             targets.append(Target(text, "not measured", None))
@@ -1379,7 +1381,7 @@ def render_report(
     cores: int,
     repeat: int,
     quick: bool,
-    load: Optional[float],
+    load: float | None,
 ) -> str:
     """The whole Markdown report: machine, versions, table, targets, notes."""
     today = datetime.date.today().isoformat()
@@ -1400,7 +1402,7 @@ def render_report(
         lines += [startup, ""]
     imports = render_import_table(outcomes)
     if imports:
-        lines += imports + [""]
+        lines += [*imports, ""]
     if quick:
         lines += [
             "Targets from a `--quick` run: the corpus targets are measured on the small corpus, where",
@@ -1508,7 +1510,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; 0 when it ran (1 with ``--check-targets`` and a failed target)."""
     args = build_parser().parse_args(argv)
     repeat = args.repeat if args.repeat is not None else (1 if args.quick else 3)

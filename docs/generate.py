@@ -20,18 +20,18 @@ import shlex
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable
 
 from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.report.rule_docs import options_table, rule_table, weights_table
 from qemlflow_lint.report.ruff import ruff_table
+from qemlflow_lint.report.rule_docs import options_table, rule_table, weights_table
 from qemlflow_lint.rules.registry import all_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 
 #: Each generated block of the README, by its marker name.
-BLOCKS: Dict[str, Callable[[], str]] = {
+BLOCKS: dict[str, Callable[[], str]] = {
     "rule-table": lambda: rule_table(all_rules()),
     "weights-table": weights_table,
     "options-table": options_table,
@@ -39,7 +39,7 @@ BLOCKS: Dict[str, Callable[[], str]] = {
 }
 
 
-def block_pattern(name: str) -> "re.Pattern[str]":
+def block_pattern(name: str) -> re.Pattern[str]:
     """The marked block ``name``: its opening comment, its text, its closing comment."""
     return re.compile(rf"(<!-- {re.escape(name)}:.*?-->\n)(.*?)(<!-- end {re.escape(name)} -->)", re.S)
 
@@ -57,7 +57,7 @@ def command_output(folder: str, command: str) -> str:
     """What ``command`` prints in ``folder``: the command line, standard output, then
     standard error, as a terminal shows them."""
     words = shlex.split(command)[1:]
-    hidden: List[str] = ["--no-cache"] if words and words[0] in _CACHING else []
+    hidden: list[str] = ["--no-cache"] if words and words[0] in _CACHING else []
     done = subprocess.run(
         [sys.executable, "-m", "qemlflow_lint", *words[:1], *hidden, *words[1:]],
         cwd=str(ROOT / folder),
@@ -79,7 +79,7 @@ def regenerated(text: str) -> str:
         pattern = block_pattern(name)
         if not pattern.search(text):
             raise SystemExit(f"README.md has no <!-- {name}: ... --> block")
-        text = pattern.sub(lambda match: match.group(1) + render() + match.group(3), text)
+        text = pattern.sub(lambda match, render=render: match.group(1) + render() + match.group(3), text)
     return text
 
 

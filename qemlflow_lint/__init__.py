@@ -5,6 +5,8 @@ The rules run through flake8 (``flake8 --select QF``), pylint
 This module stays import-light on purpose: editors import the adapters on every keystroke.
 """
 
+from __future__ import annotations
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -15,7 +15,8 @@ flake8's own ``select``/``ignore``/``per-file-ignores`` then filter what the plu
 from __future__ import annotations
 
 import ast
-from typing import Any, ClassVar, Dict, Iterator, Sequence, Tuple
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar
 
 from qemlflow_lint import __version__
 from qemlflow_lint.analysis.engine import noqa_aliases
@@ -26,7 +27,7 @@ from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.file import analyse_parsed
 
-Flake8Result = Tuple[int, int, str, Any]
+Flake8Result = tuple[int, int, str, Any]
 
 
 class Flake8Plugin:
@@ -55,7 +56,7 @@ class Flake8Plugin:
             help="qemlflow-lint: read [tool.qemlflow-lint] from FILE instead of the nearest pyproject.toml",
         )
         for option, codes in host_options().values():
-            kind: Dict[str, Any] = (
+            kind: dict[str, Any] = (
                 {"type": int} if option.kind == "positive-integer" else {"comma_separated_list": True}
             )
             manager.add_option(

@@ -15,7 +15,7 @@ command line). A configuration error is reported as the fatal message
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any
 
 from pylint.checkers import BaseRawFileChecker
 
@@ -34,7 +34,7 @@ CONFIG_ERROR_ID = "F7700"
 CONFIG_ERROR_SYMBOL = "qemlflow-lint-config-error"
 
 
-def _message_table() -> Dict[str, Tuple[str, str, str]]:
+def _message_table() -> dict[str, tuple[str, str, str]]:
     table = {
         rule.pylint_id: ("%s", rule.pylint_symbol, f"{rule.code}: {rule.summary}.")
         for rule in all_rules()
@@ -48,9 +48,9 @@ def _message_table() -> Dict[str, Tuple[str, str, str]]:
     return table
 
 
-def _options() -> Tuple[Tuple[str, Dict[str, Any]], ...]:
+def _options() -> tuple[tuple[str, dict[str, Any]], ...]:
     """``qf-config`` and a ``qf-<key>`` option for every option the rules declare."""
-    options: List[Tuple[str, Dict[str, Any]]] = [
+    options: list[tuple[str, dict[str, Any]]] = [
         (
             "qf-config",
             {
@@ -66,7 +66,7 @@ def _options() -> Tuple[Tuple[str, Dict[str, Any]], ...]:
             f"{option.help[:1].upper()}{option.help[1:]} ({', '.join(codes)}; default {option.default_text})"
         )
         if option.kind == "positive-integer":
-            spec: Dict[str, Any] = {
+            spec: dict[str, Any] = {
                 "type": "int",
                 "default": 0,
                 "metavar": "<int>",
@@ -92,11 +92,11 @@ class QemlflowChecker(BaseRawFileChecker):
     def open(self) -> None:
         """Build this run's configuration resolver from pylint's options."""
         config: Any = self.linter.config
-        values: Dict[str, object] = {}
+        values: dict[str, object] = {}
         for key, (option, _) in host_options().items():
             value = getattr(config, f"qf_{option.attribute}", None)
             values[key] = list(value) if isinstance(value, (list, tuple)) else (value or None)
-        config_file: Optional[str] = getattr(config, "qf_config", "") or None
+        config_file: str | None = getattr(config, "qf_config", "") or None
         self.resolver = ConfigResolver(config_file, [overrides_from(values, "pylint option")])
 
     def process_module(self, node: nodes.Module) -> None:

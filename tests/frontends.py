@@ -11,9 +11,9 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Sequence, Union
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -49,7 +49,7 @@ class Reported:
     message: str = field(compare=False)
 
 
-def write_tree(root: Path, files: Mapping[str, Union[str, bytes]]) -> Path:
+def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write ``files`` (a path below ``root`` → its text or bytes, byte for byte) and
     return ``root``."""
     for name, content in files.items():
@@ -60,7 +60,7 @@ def write_tree(root: Path, files: Mapping[str, Union[str, bytes]]) -> Path:
 
 
 def _run(
-    command: Sequence[str], stdin: Optional[str] = None, cwd: Path = REPO
+    command: Sequence[str], stdin: str | None = None, cwd: Path = REPO
 ) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     return subprocess.run(
@@ -90,9 +90,7 @@ def cli_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "qemlflow_lint", *args]
 
 
-def run_cli(
-    paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO
-) -> list[Reported]:
+def run_cli(paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Path = REPO) -> list[Reported]:
     """``qemlflow-lint check PATHS``."""
     done = _run(cli_command("check", *extra, *paths), stdin, cwd)
     assert done.returncode in (0, 1), done.stderr
@@ -100,7 +98,7 @@ def run_cli(
 
 
 def run_flake8(
-    paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO
+    paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Path = REPO
 ) -> list[Reported]:
     """``flake8 --select QF PATHS`` with no user configuration."""
     command = [sys.executable, "-m", "flake8", "--isolated", "--select", "QF", *extra, *paths]
@@ -110,7 +108,7 @@ def run_flake8(
 
 
 def run_pylint(
-    paths: Iterable[str], *extra: str, stdin: Optional[str] = None, cwd: Path = REPO
+    paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Path = REPO
 ) -> list[Reported]:
     """``pylint --load-plugins=qemlflow_lint.pylint_plugin`` with only our messages enabled."""
     command = [

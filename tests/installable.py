@@ -14,8 +14,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, Optional, Sequence
 
 from tests.frontends import REPO
 
@@ -64,7 +64,7 @@ def build_wheelhouse(destination: Path) -> Path:
     return destination
 
 
-def git_env(base: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+def git_env(base: dict[str, str] | None = None) -> dict[str, str]:
     """``base`` (default: this process's environment) without the variables that point git
     elsewhere, with the tests' identity."""
     env = {k: v for k, v in (os.environ if base is None else base).items() if not k.startswith("GIT_")}
@@ -72,7 +72,7 @@ def git_env(base: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     return env
 
 
-def git(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> str:
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run ``git ARGS`` in ``cwd`` and return its output; a failure fails the test."""
     done = subprocess.run(
         ["git", *args], cwd=cwd, env=git_env(env), capture_output=True, text=True, timeout=120
@@ -81,7 +81,7 @@ def git(cwd: Path, *args: str, env: Optional[Dict[str, str]] = None) -> str:
     return done.stdout
 
 
-def commit_all(cwd: Path, message: str, env: Optional[Dict[str, str]] = None) -> None:
+def commit_all(cwd: Path, message: str, env: dict[str, str] | None = None) -> None:
     """Commit everything in the git repository ``cwd`` (a new one if it is none yet)."""
     if not (cwd / ".git").exists():
         git(cwd, "init", "--quiet", env=env)
@@ -89,7 +89,7 @@ def commit_all(cwd: Path, message: str, env: Optional[Dict[str, str]] = None) ->
     git(cwd, "commit", "--quiet", "--no-verify", "-m", message, env=env)
 
 
-def committed_snapshot(destination: Path, extra: Sequence[str] = (), tag: Optional[str] = None) -> Path:
+def committed_snapshot(destination: Path, extra: Sequence[str] = (), tag: str | None = None) -> Path:
     """A git repository at ``destination`` whose one commit (tagged ``tag``) holds the
     installable files (and ``extra`` ones) of the working tree."""
     copy_installable(destination, extra)

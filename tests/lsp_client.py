@@ -12,11 +12,12 @@ import os
 import queue
 import subprocess
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Callable, Dict, List, Optional, Sequence, Type
+from typing import IO, Any, Callable
 
-Message = Dict[str, Any]
+Message = dict[str, Any]
 
 #: Seconds to wait for any one answer or notification before the test fails.
 TIMEOUT = 20.0
@@ -41,8 +42,8 @@ class LanguageServer:
         )
         self.stderr_path = stderr_path
         self._next_id = 0
-        self._inbox: queue.Queue[Optional[Message]] = queue.Queue()
-        self._pending: List[Message] = []  # notifications read while waiting for something else
+        self._inbox: queue.Queue[Message | None] = queue.Queue()
+        self._pending: list[Message] = []  # notifications read while waiting for something else
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -53,7 +54,7 @@ class LanguageServer:
         stream: IO[bytes] = self.process.stdout  # type: ignore[assignment]
         try:
             while True:
-                headers: Dict[str, str] = {}
+                headers: dict[str, str] = {}
                 while True:
                     line = stream.readline()
                     if not line:
@@ -90,7 +91,7 @@ class LanguageServer:
 
     # --- JSON-RPC --------------------------------------------------------------------------
 
-    def request(self, method: str, params: Optional[Message] = None, timeout: float = TIMEOUT) -> Any:
+    def request(self, method: str, params: Message | None = None, timeout: float = TIMEOUT) -> Any:
         """Send a request and return its result, keeping notifications that arrive meanwhile."""
         self._next_id += 1
         request_id = self._next_id
@@ -104,7 +105,7 @@ class LanguageServer:
             if "method" in message and "id" not in message:
                 self._pending.append(message)
 
-    def notify(self, method: str, params: Optional[Message] = None) -> None:
+    def notify(self, method: str, params: Message | None = None) -> None:
         """Send a notification (no answer expected)."""
         self._send({"method": method, "params": params})
 
@@ -117,14 +118,14 @@ class LanguageServer:
                     return message.get("params") or {}
             self._pending.append(self._receive(timeout))
 
-    def diagnostics(self, uri: str, version: int, timeout: float = TIMEOUT) -> List[Message]:
+    def diagnostics(self, uri: str, version: int, timeout: float = TIMEOUT) -> list[Message]:
         """The diagnostics the server publishes for ``uri`` at document ``version``."""
         params = self.wait_for(
             "textDocument/publishDiagnostics",
             lambda p: p.get("uri") == uri and p.get("version") == version,
             timeout,
         )
-        diagnostics: List[Message] = params["diagnostics"]
+        diagnostics: list[Message] = params["diagnostics"]
         return diagnostics
 
     # --- life cycle ------------------------------------------------------------------------
@@ -157,6 +158,6 @@ class LanguageServer:
         return self
 
     def __exit__(
-        self, kind: Optional[Type[BaseException]], error: Optional[BaseException], tb: Optional[TracebackType]
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
@@ -79,7 +78,7 @@ def _write_project(root: Path, text: str = MODULE_TEXT) -> Path:
     return root
 
 
-def _pylint(cwd: Path, *args: str, stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+def _pylint(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """pylint with the plugin loaded and only our messages enabled, output left raw."""
     command = [
         sys.executable,

@@ -25,8 +25,9 @@ import subprocess
 import sys
 import sysconfig
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any
 
 import pytest
 
@@ -88,7 +89,7 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _expected(root: Path, text: str) -> List[Tuple[int, str, str]]:
+def _expected(root: Path, text: str) -> list[tuple[int, str, str]]:
     """``(0-based line, code, message)`` as the CLI reports ``text``."""
     return [
         (r.line - 1, r.code, r.message)
@@ -97,7 +98,7 @@ def _expected(root: Path, text: str) -> List[Tuple[int, str, str]]:
 
 
 @pytest.fixture
-def expected(project: Path) -> Dict[str, List[Tuple[int, str, str]]]:
+def expected(project: Path) -> dict[str, list[tuple[int, str, str]]]:
     """What the CLI reports for the saved and for the edited text."""
     found = {"saved": _expected(project, SAVED_TEXT), "edited": _expected(project, EDITED_TEXT)}
     assert [(line, code) for line, code, _ in found["saved"]] == [(1, "QF001"), (4, "QF002")]
@@ -125,7 +126,7 @@ def pylsp(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[L
         assert server.shutdown() == 0, server.stderr()
 
 
-def _configure(server: LanguageServer, **plugins: Dict[str, Any]) -> None:
+def _configure(server: LanguageServer, **plugins: dict[str, Any]) -> None:
     settings = {"pylsp": {"plugins": dict(LINTERS_OFF, **plugins)}}
     server.notify("workspace/didChangeConfiguration", {"settings": settings})
 
@@ -152,7 +153,7 @@ def _edit(server: LanguageServer, uri: str) -> None:
     )
 
 
-def _ours(diagnostics: List[Dict[str, Any]], text: str, source: str) -> List[Tuple[int, str, str]]:
+def _ours(diagnostics: list[dict[str, Any]], text: str, source: str) -> list[tuple[int, str, str]]:
     """``(line, QF code, message)`` per diagnostic, after checking it is a valid LSP diagnostic."""
     lines = text.splitlines()
     seen = []
@@ -167,14 +168,14 @@ def _ours(diagnostics: List[Dict[str, Any]], text: str, source: str) -> List[Tup
     return sorted(seen)
 
 
-def _matches(seen: List[Tuple[int, str, str]], expected: List[Tuple[int, str, str]]) -> bool:
+def _matches(seen: list[tuple[int, str, str]], expected: list[tuple[int, str, str]]) -> bool:
     """Same lines and codes, and each diagnostic carries our message text after the code."""
     return [(line, code) for line, code, _ in seen] == [(line, code) for line, code, _ in expected] and all(
         f"{code} {message}" in shown for (_, _, shown), (_, code, message) in zip(seen, expected)
     )
 
 
-def _pylint_ids(diagnostics: List[Dict[str, Any]]) -> List[Tuple[int, str]]:
+def _pylint_ids(diagnostics: list[dict[str, Any]]) -> list[tuple[int, str]]:
     return sorted((d["range"]["start"]["line"], d["code"]) for d in diagnostics)
 
 
@@ -193,7 +194,7 @@ FLAKE8_SET_UPS = {
 
 @pytest.mark.parametrize("set_up", FLAKE8_SET_UPS)
 def test_pylsp_flake8_shows_our_codes_and_follows_the_unsaved_buffer(
-    pylsp: LanguageServer, project: Path, expected: Dict[str, List[Tuple[int, str, str]]], set_up: str
+    pylsp: LanguageServer, project: Path, expected: dict[str, list[tuple[int, str, str]]], set_up: str
 ) -> None:
     settings, config_file = FLAKE8_SET_UPS[set_up]
     if config_file:
@@ -216,7 +217,7 @@ def test_pylsp_flake8_shows_our_codes_and_follows_the_unsaved_buffer(
 
 
 def test_pylsp_pylint_lints_the_saved_file_and_keeps_old_diagnostics_while_unsaved(
-    pylsp: LanguageServer, project: Path, expected: Dict[str, List[Tuple[int, str, str]]]
+    pylsp: LanguageServer, project: Path, expected: dict[str, list[tuple[int, str, str]]]
 ) -> None:
     # pylsp's default: `pylint -f json FILE` on open and on save, never on the unsaved buffer.
     _configure(pylsp, pylint={"enabled": True, "args": PYLINT_ARGS})
@@ -237,7 +238,7 @@ def test_pylsp_pylint_lints_the_saved_file_and_keeps_old_diagnostics_while_unsav
 
 
 def test_pylsp_pylint_with_an_executable_follows_the_unsaved_buffer(
-    pylsp: LanguageServer, project: Path, expected: Dict[str, List[Tuple[int, str, str]]]
+    pylsp: LanguageServer, project: Path, expected: dict[str, list[tuple[int, str, str]]]
 ) -> None:
     # With `executable` set pylsp runs `pylint ARGS --from-stdin FILE` on every change.
     _configure(pylsp, pylint={"enabled": True, "args": PYLINT_ARGS, "executable": _script("pylint")})
@@ -265,12 +266,12 @@ PYLINT_REPORT = re.compile(r"^pkg/mod\.py:[1-9]\d*:\d+: [CW]77\d\d: (QF\d{3}) \S
 PYLINT_HEADER = re.compile(r"^\*{13} Module pkg\.mod$")
 
 
-def _run(root: Path, command: List[str], stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+def _run(root: Path, command: list[str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=root, timeout=120)
 
 
 @pytest.mark.parametrize("text, codes", [(CLEAN_TEXT, []), (DIRTY_TEXT, DIRTY_CODES)], ids=["clean", "dirty"])
-def test_flake8_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: List[str]) -> None:
+def test_flake8_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: list[str]) -> None:
     # Exactly how pylsp and the VS Code extension call it: the buffer on stdin.
     command = [_script("flake8"), "--isolated", "--select=QF", "-", "--stdin-display-name", MODULE]
     done = _run(tmp_path, command, stdin=text)
@@ -281,7 +282,7 @@ def test_flake8_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: 
 
 
 @pytest.mark.parametrize("text, codes", [(CLEAN_TEXT, []), (DIRTY_TEXT, DIRTY_CODES)], ids=["clean", "dirty"])
-def test_pylint_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: List[str]) -> None:
+def test_pylint_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: list[str]) -> None:
     _write_package(tmp_path, text)
     pylint = [
         _script("pylint"),
@@ -355,7 +356,7 @@ def test_pylint_import_outside_toplevel_conflicts_with_qf001_and_how_to_settle_i
         "--msg-template={line}:{msg_id}:{msg}",
     ]
 
-    def reported(*extra: str) -> List[str]:
+    def reported(*extra: str) -> list[str]:
         done = _run(tmp_path, [*pylint, *extra, MODULE])
         assert done.returncode & 32 == 0, done.stderr
         return [line for line in done.stdout.splitlines() if not line.startswith("*")]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import FRONT_ENDS, Reported
 from qemlflow_lint.rules.registry import all_rules
+from tests.frontends import FRONT_ENDS, Reported
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SAMPLE_SIZE = 160

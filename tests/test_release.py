@@ -17,13 +17,13 @@ import sys
 import tarfile
 import zipfile
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 
+from qemlflow_lint import __version__
 from tests.frontends import REPO
 from tests.installable import copy_installable
-from qemlflow_lint import __version__
 
 yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit, in the test extra")
 
@@ -34,29 +34,29 @@ WHEEL = f"qemlflow_lint-{__version__}-py3-none-any.whl"
 
 
 @pytest.fixture(scope="module")
-def workflow() -> Dict[str, Any]:
+def workflow() -> dict[str, Any]:
     data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
 
-def _triggers(workflow: Dict[str, Any]) -> Dict[str, Any]:
+def _triggers(workflow: dict[str, Any]) -> dict[str, Any]:
     # YAML 1.1, which PyYAML reads, takes the key `on` for the boolean true; GitHub does not.
     triggers = workflow.get("on", workflow.get(True))
     assert isinstance(triggers, dict)
     return triggers
 
 
-def _uses(steps: List[Dict[str, Any]], action: str) -> Dict[str, Any]:
+def _uses(steps: list[dict[str, Any]], action: str) -> dict[str, Any]:
     (step,) = [step for step in steps if step.get("uses", "").split("@")[0] == action]
     return step
 
 
-def _runs(job: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+def _runs(job: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {step["name"]: step for step in job["steps"] if "run" in step}
 
 
-def test_it_runs_on_a_published_release_and_by_hand(workflow: Dict[str, Any]) -> None:
+def test_it_runs_on_a_published_release_and_by_hand(workflow: dict[str, Any]) -> None:
     triggers = _triggers(workflow)
     assert set(triggers) == {"release", "workflow_dispatch"}
     assert triggers["release"] == {"types": ["published"]}
@@ -66,7 +66,7 @@ def test_it_runs_on_a_published_release_and_by_hand(workflow: Dict[str, Any]) ->
     assert workflow["jobs"]["publish"]["if"] == "github.event_name == 'release' || inputs.publish"
 
 
-def test_the_build_job_builds_checks_and_uploads_the_distributions(workflow: Dict[str, Any]) -> None:
+def test_the_build_job_builds_checks_and_uploads_the_distributions(workflow: dict[str, Any]) -> None:
     assert workflow["permissions"] == {"contents": "read"}  # every job's default: read only
     build = workflow["jobs"]["build"]
     assert "permissions" not in build and "environment" not in build
@@ -83,7 +83,7 @@ def test_the_build_job_builds_checks_and_uploads_the_distributions(workflow: Dic
     assert steps[-1] is upload  # after every check
 
 
-def test_the_publish_job_uses_trusted_publishing_after_the_build(workflow: Dict[str, Any]) -> None:
+def test_the_publish_job_uses_trusted_publishing_after_the_build(workflow: dict[str, Any]) -> None:
     publish = workflow["jobs"]["publish"]
     assert publish["needs"] in ("build", ["build"])
     assert publish["permissions"] == {"id-token": "write"}
@@ -96,7 +96,7 @@ def test_the_publish_job_uses_trusted_publishing_after_the_build(workflow: Dict[
     assert "secrets." not in WORKFLOW.read_text(encoding="utf-8")
 
 
-def _bash_env() -> Dict[str, str]:
+def _bash_env() -> dict[str, str]:
     if shutil.which("bash") is None:
         pytest.skip("the workflow's steps run with bash")
     bin_dir = str(Path(sys.executable).parent)
@@ -108,7 +108,7 @@ def _bash_env() -> Dict[str, str]:
 
 
 def _bash(
-    script: str, cwd: Path, env: Dict[str, str], timeout: int = 600
+    script: str, cwd: Path, env: dict[str, str], timeout: int = 600
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["bash", "-e", "-c", script], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
@@ -116,7 +116,7 @@ def _bash(
 
 
 def test_the_build_steps_make_distributions_that_twine_check_accepts(
-    workflow: Dict[str, Any], tmp_path: Path
+    workflow: dict[str, Any], tmp_path: Path
 ) -> None:
     pytest.importorskip("build", reason="build is in the test extra")
     pytest.importorskip("twine", reason="twine is in the test extra")

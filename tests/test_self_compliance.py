@@ -30,3 +30,16 @@ def test_the_code_is_formatted() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_code_passes_ruff_check() -> None:
+    # The package, the tests, the benchmarks and the docs generator, with the rules the
+    # pyproject.toml selects (pycodestyle, pyflakes, isort, pyupgrade, bugbear, …).
+    done = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."],
+        cwd=str(REPO),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "All checks passed!" in done.stdout

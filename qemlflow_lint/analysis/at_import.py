@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ast
 import sys
-from typing import Iterator, List, NamedTuple, Tuple
+from collections.abc import Iterator
+from typing import NamedTuple
 
 #: Exception names whose handlers make a ``try`` an optional-dependency guard.
 IMPORT_ERRORS: frozenset[str] = frozenset({"ImportError", "ModuleNotFoundError"})
@@ -26,7 +27,7 @@ def may_call_import_functions(text: str) -> bool:
 SUPPORTS_LAZY_IMPORTS: bool = sys.version_info >= (3, 15)
 
 #: ``try`` statements: ``try/except*`` (3.11+) exists only on newer Pythons.
-TRY_TYPES: Tuple[type, ...] = tuple(
+TRY_TYPES: tuple[type, ...] = tuple(
     t for t in (ast.Try, getattr(ast, "TryStar", None)) if isinstance(t, type)
 )
 
@@ -36,7 +37,7 @@ TRY_TYPES: Tuple[type, ...] = tuple(
 #: decorators, a ``def``'s decorators and default values, ``assert``, ``raise``, ``del``
 #: and a ``match`` subject (their blocks are walked on their own; see
 #: :func:`import_time_calls` for which expressions count).
-EVALUATING_STATEMENTS: Tuple[type, ...] = tuple(
+EVALUATING_STATEMENTS: tuple[type, ...] = tuple(
     t
     for t in (
         ast.Expr,
@@ -157,12 +158,13 @@ def lazy_modules(tree: ast.Module) -> LazyModules:
         else:
             continue
         value = statement.value
-        if any(isinstance(t, ast.Name) and t.id == "__lazy_modules__" for t in targets):
-            if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
-                names.update(
-                    e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
-                )
-                first_line = first_line or statement.lineno
+        if isinstance(value, (ast.List, ast.Tuple, ast.Set)) and any(
+            isinstance(t, ast.Name) and t.id == "__lazy_modules__" for t in targets
+        ):
+            names.update(
+                e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            )
+            first_line = first_line or statement.lineno
     if not names:
         return LazyModules()
     return LazyModules(frozenset(names), first_line, _imports_in_try_blocks(tree))
@@ -174,7 +176,7 @@ def _imports_in_try_blocks(tree: ast.Module) -> frozenset[tuple[int, int]]:
     Class and function bodies are not entered: their imports are never lazy anyway.
     """
     found: set[tuple[int, int]] = set()
-    pending: List[Tuple[List[ast.stmt], bool]] = [(tree.body, False)]
+    pending: list[tuple[list[ast.stmt], bool]] = [(tree.body, False)]
     while pending:
         body, in_try = pending.pop()
         for statement in body:

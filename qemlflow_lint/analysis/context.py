@@ -7,7 +7,8 @@ a def, a class or an exempt block, and is shared by every statement inside it.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from qemlflow_lint.model.modules import is_main_file
 from qemlflow_lint.model.settings import Settings

@@ -14,7 +14,8 @@ from __future__ import annotations
 import ast
 import bisect
 import sys
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from collections.abc import Iterator, Sequence
+from typing import Any, Callable, Optional
 
 from qemlflow_lint.analysis.at_import import (
     TRY_TYPES,
@@ -36,11 +37,11 @@ from qemlflow_lint.model.settings import Settings
 Hook = Callable[[ast.AST, Where], None]
 
 # ``match`` (3.10+) exists only on newer Pythons.
-_MATCH_TYPES: Tuple[type, ...] = tuple(t for t in (getattr(ast, "Match", None),) if isinstance(t, type))
-_MATCH_CASE_TYPES: Tuple[type, ...] = tuple(
+_MATCH_TYPES: tuple[type, ...] = tuple(t for t in (getattr(ast, "Match", None),) if isinstance(t, type))
+_MATCH_CASE_TYPES: tuple[type, ...] = tuple(
     t for t in (getattr(ast, "match_case", None),) if isinstance(t, type)
 )
-Block = Tuple[Iterator[ast.AST], Where]
+Block = tuple[Iterator[ast.AST], Where]
 
 
 def literal_all(tree: ast.Module) -> frozenset[str] | None:
@@ -77,7 +78,7 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
         ):
             return None
         literal = {e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
-        if isinstance(statement, ast.Assign) or isinstance(statement, ast.AnnAssign):
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
             names = set(literal)
         else:
             names = (names or set()) | literal
@@ -107,11 +108,11 @@ def _aliased(tree: ast.Module, exported: set[str]) -> frozenset[str]:
     return frozenset(public)
 
 
-Spans = List[Tuple[int, int, str]]
+Spans = list[tuple[int, int, str]]
 
 
 #: The statement lists inside each compound statement, for the walk of function bodies.
-_BODIES: Dict[type, Tuple[str, ...]] = {
+_BODIES: dict[type, tuple[str, ...]] = {
     ast.If: ("body", "orelse"),
     ast.For: ("body", "orelse"),
     ast.AsyncFor: ("body", "orelse"),
@@ -129,10 +130,10 @@ _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 #: What :func:`_walk_function` does with a statement of a type (besides its hooks).
 _NESTED_DEF, _NESTED_CLASS, _BLOCK = 0, 1, 2
 #: ``(hooks or None, what to do, statement-list fields)`` by statement type.
-Actions = Dict[type, Tuple[Optional[List[Hook]], int, Tuple[str, ...]]]
+Actions = dict[type, tuple[Optional[list[Hook]], int, tuple[str, ...]]]
 
 
-def _function_actions(hooks: Dict[type, List[Hook]]) -> Actions:
+def _function_actions(hooks: dict[type, list[Hook]]) -> Actions:
     """The table :func:`_walk_function` looks every statement up in, once: a type that is
     in no row (most statements: assignments, calls, returns) needs nothing at all."""
     actions: Actions = {kind: (None, _BLOCK, fields) for kind, fields in _BODIES.items()}
@@ -158,7 +159,7 @@ def _walk_function(node: ast.AST, where: Where, actions: Actions, spans: Spans) 
     qualname = where.scope.child("function", node.name, False).qualname
     spans.append((node.lineno, node.end_lineno or node.lineno, qualname))
     # (statements, qualified name of their scope, its kind, the Where once made)
-    pending: List[Tuple[List[Any], str, str, Optional[Where]]] = [(node.body, qualname, "function", None)]
+    pending: list[tuple[list[Any], str, str, Where | None]] = [(node.body, qualname, "function", None)]
     find = actions.get
     while pending:
         statements, qualname, kind, inner = pending.pop()
@@ -184,14 +185,14 @@ def _walk_function(node: ast.AST, where: Where, actions: Actions, spans: Spans) 
                 )
 
 
-def _class_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+def _class_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> list[Block]:
     assert isinstance(node, ast.ClassDef)
     scope = where.scope.child("class", node.name, def_is_public(node.name, where.scope, file))
     spans.append((node.lineno, node.end_lineno or node.lineno, scope.qualname))
     return [(iter(node.body), where._replace(scope=scope))]
 
 
-def _if_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+def _if_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> list[Block]:
     assert isinstance(node, ast.If)
     body_where = orelse_where = where
     if is_type_checking(node.test) or is_main_guard(node.test):
@@ -201,7 +202,7 @@ def _if_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> 
     return [(iter(node.body), body_where), (iter(node.orelse), orelse_where)]
 
 
-def _try_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+def _try_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> list[Block]:
     handlers: list[ast.ExceptHandler] = getattr(node, "handlers")
     guarded = where._replace(optional_import=True) if catches_import_error(handlers) else where
     return [
@@ -212,24 +213,24 @@ def _try_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) ->
     ]
 
 
-def _loop_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+def _loop_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> list[Block]:
     return [(iter(getattr(node, "body")), where), (iter(getattr(node, "orelse")), where)]
 
 
-def _body_block(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+def _body_block(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> list[Block]:
     return [(iter(getattr(node, "body")), where)]
 
 
-def _match_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> List[Block]:
+def _match_blocks(node: ast.AST, where: Where, file: FileContext, spans: Spans) -> list[Block]:
     return [(iter(getattr(node, "cases")), where)]
 
 
-BlockFinder = Callable[[ast.AST, Where, FileContext, Spans], List[Block]]
+BlockFinder = Callable[[ast.AST, Where, FileContext, Spans], list[Block]]
 
 #: The statements that contain others, and how to find their blocks with the
 #: :class:`Where` each block's statements run in. Every other statement is a leaf, and
 #: function bodies have a walk of their own (:func:`_walk_function`).
-_BLOCKS: Dict[type, BlockFinder] = {
+_BLOCKS: dict[type, BlockFinder] = {
     ast.ClassDef: _class_blocks,
     ast.If: _if_blocks,
     ast.For: _loop_blocks,
@@ -259,9 +260,9 @@ def analyse_tree(
     """
     collector = ImportCollector(file)
     instances = [check(file) for check in checks if not check.project]
-    everywhere: Dict[type, List[Hook]] = {}
-    in_functions: Dict[type, List[Hook]] = {}
-    visitors: List[Visitor] = [collector, *instances]
+    everywhere: dict[type, list[Hook]] = {}
+    in_functions: dict[type, list[Hook]] = {}
+    visitors: list[Visitor] = [collector, *instances]
     for visitor in visitors:
         visitor.begin(tree)
         for node_type, name, inside in visitor.hooks:
@@ -271,8 +272,8 @@ def analyse_tree(
                 in_functions.setdefault(node_type, []).append(hook)
 
     spans: Spans = []  # (first line, last line, qualname) of defs and classes
-    actions: Optional[Actions] = None
-    stack: List[Block] = [(iter(tree.body), module_where(file))]
+    actions: Actions | None = None
+    stack: list[Block] = [(iter(tree.body), module_where(file))]
     while stack:
         nodes, where = stack[-1]
         node = next(nodes, None)
@@ -312,7 +313,7 @@ def normalise_source(line: str) -> str:
     return " ".join(line.split())
 
 
-def _locate(finding: Finding, spans: Sequence[Tuple[int, int, str]], lines: Sequence[str]) -> Finding:
+def _locate(finding: Finding, spans: Sequence[tuple[int, int, str]], lines: Sequence[str]) -> Finding:
     """Fill in the finding's enclosing qualified name and normalised source line: the
     identity that survives lines moving (baselines, fingerprints).
 
@@ -325,7 +326,7 @@ def _locate(finding: Finding, spans: Sequence[Tuple[int, int, str]], lines: Sequ
     scope = ""
     index = bisect.bisect_right(spans, (finding.line, sys.maxsize, "")) - 1
     while index >= 0:
-        first, last, qualname = spans[index]
+        _first, last, qualname = spans[index]
         if last >= finding.line:
             scope = qualname
             break
@@ -369,7 +370,7 @@ def noqa_aliases(checks: Checks, settings: Settings) -> Aliases:
     setting is off."""
     if not settings.noqa_equivalents:
         return NO_ALIASES
-    table: Dict[str, Tuple[str, ...]] = {}
+    table: dict[str, tuple[str, ...]] = {}
     for check in checks:
         also = tuple(getattr(check, "noqa_aliases", ()))
         if also:

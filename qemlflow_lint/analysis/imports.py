@@ -13,7 +13,6 @@ targets are first-party is the graph's job (:mod:`qemlflow_lint.project.graph`).
 from __future__ import annotations
 
 import ast
-from typing import List
 
 from qemlflow_lint.analysis.at_import import (
     is_lazy_import,
@@ -33,7 +32,7 @@ class ImportCollector(Visitor):
     def begin(self, tree: ast.Module) -> None:
         """Prepare the heavy list (without the file's own package) and PEP 810 state."""
         file = self.file
-        self.imports: List[RawImport] = []
+        self.imports: list[RawImport] = []
         self.heavy = heavy_set_for(file.module_name, file.settings.all_heavy_modules)
         self.allowed = frozenset(file.settings.allowed_heavy_modules)
         self.lazy = lazy_modules(tree)
@@ -91,8 +90,8 @@ class ImportCollector(Visitor):
         ):
             return
         heavy = ""
-        names: List[str] = []
-        bound: List[str] = []
+        names: list[str] = []
+        bound: list[str] = []
         if not node.level and module:
             whole = self._heavy(module)
             for alias in node.names:

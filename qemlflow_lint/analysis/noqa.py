@@ -22,7 +22,7 @@ import ast
 import bisect
 import re
 import tokenize
-from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Iterable, Mapping, Sequence
 
 from qemlflow_lint.model.findings import Finding
 
@@ -42,7 +42,7 @@ Aliases = Mapping[str, Sequence[str]]
 NO_ALIASES: Aliases = {}
 
 
-def listed_codes(text: str) -> Optional[Tuple[str, ...]]:
+def listed_codes(text: str) -> tuple[str, ...] | None:
     """The codes a ``# noqa`` comment in ``text`` lists: ``None`` without a comment, ``()``
     for a ``# noqa`` that lists none (it covers every code)."""
     match = NOQA_COMMENT.search(text)
@@ -54,7 +54,7 @@ def listed_codes(text: str) -> Optional[Tuple[str, ...]]:
     return tuple(part.strip() for part in _CODE_SEPARATOR.split(listed) if part.strip())
 
 
-def _covers(codes: Tuple[str, ...], code: str) -> bool:
+def _covers(codes: tuple[str, ...], code: str) -> bool:
     """True when a list of ``# noqa`` codes covers ``code`` (itself, or a prefix of it)."""
     return code in codes or code.startswith(codes)
 
@@ -100,7 +100,7 @@ def _statement_text(lines: Sequence[str], offset: int = 0) -> dict[int, str]:
     return mapping
 
 
-def _top_level_spans(tree: ast.Module) -> List[Tuple[int, int]]:
+def _top_level_spans(tree: ast.Module) -> list[tuple[int, int]]:
     """``(first, last)`` lines of each module-level statement, decorators included."""
     spans = []
     for statement in tree.body:

@@ -10,7 +10,8 @@ denominator): the rules are checks. The engine knows only this protocol, never a
 from __future__ import annotations
 
 import ast
-from typing import Callable, ClassVar, Sequence, TypeVar
+from collections.abc import Sequence
+from typing import Callable, ClassVar, TypeVar
 
 from qemlflow_lint.analysis.at_import import EVALUATING_STATEMENTS
 from qemlflow_lint.analysis.context import FileContext

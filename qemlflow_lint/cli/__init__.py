@@ -13,7 +13,8 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Callable, Dict, NamedTuple, Optional, Sequence, TextIO
+from collections.abc import Sequence
+from typing import Callable, NamedTuple, TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.cli.exits import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
@@ -31,7 +32,7 @@ class Command(NamedTuple):
 
 
 #: Every command, in the order ``--help`` lists them.
-COMMANDS: Dict[str, Command] = {
+COMMANDS: dict[str, Command] = {
     "check": Command("check", "configure", "report findings (flake8-style, or a CI format); exit 1 if any"),
     "score": Command("score", "configure", "the 0-100 compliance score, with per-rule breakdown and gates"),
     "baseline": Command(
@@ -90,7 +91,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(arguments).parse_args(arguments)
@@ -117,7 +118,7 @@ def entry_point() -> None:
     """Console-script entry: exit with :func:`main`'s code, never a traceback."""
     try:
         code = main()
-    except Exception as error:  # noqa: BLE001 - last line of defence for users
+    except Exception as error:
         print(
             f"qemlflow-lint: internal error: {type(error).__name__}: {error} "
             "(please report this with the command you ran)",

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Optional, Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.report.baseline import Baseline, BaselineError, Entry, compare, dumps, load, record, shrink
 from qemlflow_lint.cli.common import add_input_options, analyse, unparseable, write_summary_line
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.model.findings import WHOLE_MODULE, FileResult
 from qemlflow_lint.model.paths import posix_path
 from qemlflow_lint.model.words import plural
+from qemlflow_lint.report.baseline import Baseline, BaselineError, Entry, compare, dumps, load, record, shrink
 
 #: The file ``baseline`` writes without ``-o``: in the working directory.
 DEFAULT_BASELINE = ".qemlflow-baseline.json"
@@ -72,10 +73,10 @@ def _covered(args: argparse.Namespace) -> list[str]:
     return [path for path in paths if path != "-"]
 
 
-def requested_baseline(args: argparse.Namespace) -> Optional[Baseline]:
+def requested_baseline(args: argparse.Namespace) -> Baseline | None:
     """The baseline named by ``--baseline``, read before any analysis so that a bad file
     fails at once (a usage error), or None without the option."""
-    path: Optional[str] = args.baseline
+    path: str | None = args.baseline
     return None if path is None else _load(path)
 
 
@@ -90,7 +91,7 @@ def _shown(entry: Entry, base_dir: str) -> str:
 
 def without_baselined(
     args: argparse.Namespace,
-    baseline: Optional[Baseline],
+    baseline: Baseline | None,
     results: tuple[FileResult, ...],
     *,
     quiet: bool = False,

@@ -13,7 +13,8 @@ import json
 import os
 import sys
 from collections import Counter
-from typing import Any, Dict, List, Sequence, TextIO
+from collections.abc import Sequence
+from typing import Any, TextIO
 
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
 from qemlflow_lint.cli.common import add_input_options, analyse, write_summary_line
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if total and not args.exit_zero else EXIT_CLEAN
 
 
-def statistics(results: Sequence[FileResult]) -> List[Dict[str, Any]]:
+def statistics(results: Sequence[FileResult]) -> list[dict[str, Any]]:
     """One entry per rule code found: ``count``, ``code``, ``symbol`` and ``summary``,
     most frequent first (then by code)."""
     counts = Counter(finding.code for result in results for finding in result.findings)

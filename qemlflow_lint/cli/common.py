@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Dict, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from qemlflow_lint.cli.exits import UsageError
 from qemlflow_lint.config.loading import ConfigResolver, all_options, overrides_from
@@ -97,7 +98,7 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
-def config_flags(args: argparse.Namespace) -> Dict[str, Any]:
+def config_flags(args: argparse.Namespace) -> dict[str, Any]:
     """The configuration flags given on the command line, keyed as in the configuration."""
     return {option.key: getattr(args, option.attribute, None) for option in all_options()}
 

@@ -1,5 +1,7 @@
 """Exit codes, and the error of a command used wrongly: what every command shares."""
 
+from __future__ import annotations
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 

@@ -8,8 +8,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Dict, Mapping, TextIO
+from typing import TextIO
 
 from qemlflow_lint.cli.common import add_config_options, add_input_options, analyse, resolver_from
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
@@ -224,7 +225,7 @@ class TerminalProgress:
         return lambda message: self.show(f"{prefix}{message}")
 
 
-def _environment() -> Dict[str, str]:
+def _environment() -> dict[str, str]:
     return child_environment(import_roots(os.getcwd()), os.environ)
 
 
@@ -241,7 +242,7 @@ def _here(args: argparse.Namespace) -> Settings:
     return resolver_from(args).for_path(config_probe(os.curdir))
 
 
-def first_party_graphs(args: argparse.Namespace) -> Dict[str, ImportGraph]:
+def first_party_graphs(args: argparse.Namespace) -> dict[str, ImportGraph]:
     """Each first-party module of the analysed paths, with its project's import graph
     (one graph per project, as ``check`` builds them)."""
     analysis = analyse(args)
@@ -318,8 +319,8 @@ def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
             raise UsageError(f"{module!r} is not a module name")
     env = _environment()
     progress = TerminalProgress(sys.stderr)
-    times: Dict[str, float] = {}
-    failed: Dict[str, str] = {}
+    times: dict[str, float] = {}
+    failed: dict[str, str] = {}
     interpreter = _interpreter(args, env, packages=not args.modules)
     modules = list(dict.fromkeys(args.modules)) or calibration_modules(interpreter)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Optional, TextIO
+from typing import TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     config = analysis.settings
     weights = effective_weights(default_profile(), dict(config.score_weights))
     report = compute_score(analysis.results, weights)  # the full score, baseline or not
-    new: Optional[int] = None
+    new: int | None = None
     shown = analysis.results
     if baseline is not None:
         shown = without_baselined(args, baseline, analysis.results)

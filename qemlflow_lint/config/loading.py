@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Sequence, Tuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Callable
 
 from qemlflow_lint.config import toml
 from qemlflow_lint.config.errors import ConfigError
@@ -35,10 +36,10 @@ PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 __all__ = ["ConfigError", "ConfigResolver", "all_options", "load_config_file", "with_values"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def all_options() -> tuple[Option, ...]:
     """Every configuration key: the shared ones, then each rule's own, each key once."""
-    found: Dict[str, Option] = {option.key: option for option in CORE_OPTIONS}
+    found: dict[str, Option] = {option.key: option for option in CORE_OPTIONS}
     for rule in all_rules():
         for option in rule.options:
             found.setdefault(option.key, option)
@@ -51,11 +52,11 @@ def rule_options() -> tuple[Option, ...]:
     return tuple(option for option in all_options() if option.key not in core)
 
 
-def host_options() -> Dict[str, Tuple[Option, Tuple[str, ...]]]:
+def host_options() -> dict[str, tuple[Option, tuple[str, ...]]]:
     """The options the rules declare, each with the codes of the rules that read it: the
     ones the host tools (flake8, pylint) expose as ``qf-`` options. ``select`` and
     ``ignore`` are the host's own business."""
-    found: Dict[str, Tuple[Option, Tuple[str, ...]]] = {}
+    found: dict[str, tuple[Option, tuple[str, ...]]] = {}
     for rule in all_rules():
         for option in rule.options:
             known, codes = found.get(option.key, (option, ()))
@@ -69,7 +70,7 @@ def with_values(settings: Settings, values: Mapping[str, object], origin: str) -
     names the source in error messages and in :meth:`Settings.origin`."""
     options = {option.key: option for option in all_options()}
     core = {option.key for option in CORE_OPTIONS}
-    changes: Dict[str, Any] = {}
+    changes: dict[str, Any] = {}
     extra = dict(settings.rule_options)
     origins = dict(settings.origins)
     for key, raw in values.items():
@@ -90,7 +91,7 @@ def with_values(settings: Settings, values: Mapping[str, object], origin: str) -
     )
 
 
-def _load_toml(path: str) -> Dict[str, Any]:
+def _load_toml(path: str) -> dict[str, Any]:
     try:
         return toml.load_file(path)
     except OSError as error:
@@ -101,13 +102,13 @@ def _load_toml(path: str) -> Dict[str, Any]:
         raise ConfigError(f"{display_path(path)}: invalid TOML: {error}") from None
 
 
-def _section(data: Mapping[str, Any]) -> Optional[Mapping[str, Any]]:
+def _section(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
     tool = data.get("tool")
     section = tool.get("qemlflow-lint") if isinstance(tool, dict) else None
     return section if section is None or isinstance(section, dict) else {"": section}
 
 
-def load_config_file(path: str, required: bool = True) -> Optional[Settings]:
+def load_config_file(path: str, required: bool = True) -> Settings | None:
     """The settings in ``path``'s ``[tool.qemlflow-lint]`` table.
 
     Returns ``None`` when the file has no such table and ``required`` is false.
@@ -128,7 +129,7 @@ def has_table(path: str) -> bool:
     return _section(_load_toml(path)) is not None
 
 
-def find_config_file(start: str, has_table: Callable[[str], bool] = has_table) -> Optional[str]:
+def find_config_file(start: str, has_table: Callable[[str], bool] = has_table) -> str | None:
     """The nearest ``pyproject.toml`` with a ``[tool.qemlflow-lint]`` table at or above
     ``start`` (a file or a directory), or ``None``."""
     directory = os.path.abspath(start)
@@ -157,7 +158,7 @@ def project_root(directory: str) -> str:
         current = parent
 
 
-Overrides = Sequence[Tuple[Mapping[str, object], str]]
+Overrides = Sequence[tuple[Mapping[str, object], str]]
 
 
 class ConfigResolver:
@@ -167,19 +168,19 @@ class ConfigResolver:
     configuration in order: the host tool's options, then command-line flags.
     """
 
-    def __init__(self, config_file: Optional[str] = None, overrides: Overrides = ()) -> None:
+    def __init__(self, config_file: str | None = None, overrides: Overrides = ()) -> None:
         self.config_file = config_file
         self.overrides = tuple(overrides)
-        self._by_directory: Dict[str, Settings] = {}
-        self._by_source: Dict[Tuple[Optional[str], str], Settings] = {}
-        self._tables: Dict[str, bool] = {}
+        self._by_directory: dict[str, Settings] = {}
+        self._by_source: dict[tuple[str | None, str], Settings] = {}
+        self._tables: dict[str, bool] = {}
 
     def _has_table(self, path: str) -> bool:
         if path not in self._tables:
             self._tables[path] = has_table(path)
         return self._tables[path]
 
-    def _finish(self, file: Optional[str], directory: str) -> Settings:
+    def _finish(self, file: str | None, directory: str) -> Settings:
         # Without a configuration file, the project root found from the file's folder
         # anchors test folders and patterns, so the answer never depends on the working
         # directory.
@@ -201,7 +202,7 @@ class ConfigResolver:
         return self._by_directory[directory]
 
 
-def overrides_from(values: Mapping[str, object], origin: str) -> Tuple[Mapping[str, object], str]:
+def overrides_from(values: Mapping[str, object], origin: str) -> tuple[Mapping[str, object], str]:
     """An override entry from options, keeping only those the user actually set."""
     return {key: value for key, value in values.items() if value not in (None, [], ())}, origin
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.config import toml
@@ -40,7 +41,7 @@ class Span(NamedTuple):
     end: int
 
 
-def split_lines(text: str) -> List[str]:
+def split_lines(text: str) -> list[str]:
     """The lines of ``text`` with their line endings, split at ``\\n`` only (TOML and INI
     keep form feeds and other separators inside a line)."""
     return re.findall(r"[^\n]*\n|[^\n]+$", text)
@@ -52,9 +53,9 @@ def is_complete(text: str) -> bool:
     return toml.parse(text) is not None
 
 
-def key_parts(dotted: str) -> Optional[Tuple[str, ...]]:
+def key_parts(dotted: str) -> tuple[str, ...] | None:
     """``tool."qemlflow-lint".score`` → ``("tool", "qemlflow-lint", "score")``."""
-    parts: List[str] = []
+    parts: list[str] = []
     rest = dotted.strip()
     while True:
         if rest[:1] in ('"', "'"):
@@ -76,16 +77,16 @@ def key_parts(dotted: str) -> Optional[Tuple[str, ...]]:
         rest = rest[1:].lstrip()
 
 
-def table_spans(text: str) -> Dict[Tuple[str, ...], Span]:
+def table_spans(text: str) -> dict[tuple[str, ...], Span]:
     """Every ``[table]`` header's key and span. Arrays of tables end a span but are not
     returned; a header-like line inside a multi-line value is not a header."""
     lines = split_lines(text)
-    headers: List[Tuple[int, Optional[Tuple[str, ...]]]] = []
+    headers: list[tuple[int, tuple[str, ...] | None]] = []
     for index, line in enumerate(lines):
         match = _HEADER.match(line)
         if match and is_complete("".join(lines[:index])):
             headers.append((index, None if match["array"] else key_parts(match["name"])))
-    spans: Dict[Tuple[str, ...], Span] = {}
+    spans: dict[tuple[str, ...], Span] = {}
     for number, (index, key) in enumerate(headers):
         end = headers[number + 1][0] if number + 1 < len(headers) else len(lines)
         if key is not None:
@@ -93,7 +94,7 @@ def table_spans(text: str) -> Dict[Tuple[str, ...], Span]:
     return spans
 
 
-def last_content_line(lines: Sequence[str], span: Span, comment: Union[str, Tuple[str, ...]] = "#") -> int:
+def last_content_line(lines: Sequence[str], span: Span, comment: str | tuple[str, ...] = "#") -> int:
     """The last line of a table that is neither blank nor a comment (or its header)."""
     for index in range(span.end - 1, span.header, -1):
         stripped = lines[index].strip()
@@ -102,7 +103,7 @@ def last_content_line(lines: Sequence[str], span: Span, comment: Union[str, Tupl
     return span.header
 
 
-def key_line(lines: Sequence[str], span: Span, names: Sequence[str]) -> Optional[int]:
+def key_line(lines: Sequence[str], span: Span, names: Sequence[str]) -> int | None:
     """The line in the table where one of ``names`` (any quoting) is assigned, if any."""
     pattern = re.compile(
         r"^[ \t]*(?:"
@@ -125,9 +126,9 @@ def dig(data: Mapping[str, Any], keys: Sequence[str]) -> Any:
     return value
 
 
-def with_value(data: Mapping[str, Any], keys: Sequence[str], value: Any) -> Dict[str, Any]:
+def with_value(data: Mapping[str, Any], keys: Sequence[str], value: Any) -> dict[str, Any]:
     """A deep copy of ``data`` with ``keys`` (a path of tables) set to ``value``."""
-    changed: Dict[str, Any] = copy.deepcopy(dict(data))
+    changed: dict[str, Any] = copy.deepcopy(dict(data))
     table = changed
     for key in keys[:-1]:
         table = table.setdefault(key, {})
@@ -154,7 +155,7 @@ def inserted_after(lines: Sequence[str], index: int, block: str, newline: str = 
     return "".join(lines[: index + 1]) + block + "".join(lines[index + 1 :])
 
 
-def appended(text: Optional[str], block: str, newline: str = "\n") -> str:
+def appended(text: str | None, block: str, newline: str = "\n") -> str:
     """``block`` appended to ``text`` after one blank line."""
     if not text:
         return block
@@ -175,7 +176,7 @@ def _string_end(text: str, index: int, delimiter: str) -> int:
     return -1
 
 
-def array_insertion(text: str, start: int, item: str) -> Optional[str]:
+def array_insertion(text: str, start: int, item: str) -> str | None:
     """``text`` with ``item`` appended to the TOML array whose ``[`` is at ``start``: on the
     closing line when the array ends inline, else as a new line before the closing ``]``."""
     depth, position, last = 0, start, start  # last: the last character that is not space
@@ -221,7 +222,7 @@ def _one_line_value_end(rest: str) -> int:
     return -1
 
 
-def _configured_heavy_modules(data: Mapping[str, Any]) -> List[str]:
+def _configured_heavy_modules(data: Mapping[str, Any]) -> list[str]:
     value = dig(data, (*QEMLFLOW_TABLE, EXTEND_HEAVY_MODULES))
     if value is None:
         return []

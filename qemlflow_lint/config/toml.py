@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
-from typing import Any, Dict, Optional
+from typing import Any
 
 
 class TOMLDecodeError(ValueError):
@@ -23,17 +23,17 @@ def _parser() -> ModuleType:
     return tomllib
 
 
-def loads(text: str) -> Dict[str, Any]:
+def loads(text: str) -> dict[str, Any]:
     """The document in ``text``; raises :class:`TOMLDecodeError` when it is not valid TOML."""
     parser = _parser()
     try:
-        document: Dict[str, Any] = parser.loads(text)
+        document: dict[str, Any] = parser.loads(text)
     except parser.TOMLDecodeError as error:
         raise TOMLDecodeError(str(error)) from None
     return document
 
 
-def parse(text: str) -> Optional[Dict[str, Any]]:
+def parse(text: str) -> dict[str, Any] | None:
     """The document in ``text``, or ``None`` when it is not valid TOML."""
     try:
         return loads(text)
@@ -41,7 +41,7 @@ def parse(text: str) -> Optional[Dict[str, Any]]:
         return None
 
 
-def load_file(path: str) -> Dict[str, Any]:
+def load_file(path: str) -> dict[str, Any]:
     """The document in the file at ``path``; raises ``OSError``, ``UnicodeDecodeError`` or
     :class:`TOMLDecodeError`."""
     with open(path, "rb") as handle:

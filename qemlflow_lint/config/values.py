@@ -9,7 +9,8 @@ flake8, pylint or command-line option) into the typed value of the settings, or 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, Iterable, Tuple
+from collections.abc import Iterable
+from typing import Any, Callable
 
 from qemlflow_lint.config.errors import ConfigError
 from qemlflow_lint.model.globs import Glob, GlobError
@@ -118,7 +119,7 @@ def _positive_integer(raw: object, label: str) -> int:
 
 def _per_file_ignores(raw: object, label: str) -> tuple[PerFileIgnore, ...]:
     if isinstance(raw, str):  # "pattern:CODES pattern:CODES", as flake8 writes it
-        table: Dict[str, object] = {}
+        table: dict[str, object] = {}
         for entry in raw.split():
             pattern, sep, codes = entry.rpartition(":")
             if not sep or not pattern:
@@ -139,7 +140,7 @@ def _per_file_ignores(raw: object, label: str) -> tuple[PerFileIgnore, ...]:
 
 Reader = Callable[[object, str], Any]
 #: The reader of each kind of option.
-READERS: Dict[str, Reader] = {
+READERS: dict[str, Reader] = {
     "codes": _codes,
     "per-file-ignores": _per_file_ignores,
     "globs": _globs,
@@ -154,12 +155,12 @@ READERS: Dict[str, Reader] = {
 SCORE_KEYS = ("fail-under", "weights")
 
 
-def score_table(raw: object, label: str) -> Dict[str, Any]:
+def score_table(raw: object, label: str) -> dict[str, Any]:
     """``[tool.qemlflow-lint.score]``: ``weights = {QF001 = 3, ...}`` and ``fail-under``, as
     settings fields."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{label} must be a table, got {type_name(raw)} {raw!r}")
-    changes: Dict[str, Any] = {}
+    changes: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "fail-under":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
@@ -172,7 +173,7 @@ def score_table(raw: object, label: str) -> Dict[str, Any]:
     return changes
 
 
-def _weights(raw: object, label: str) -> Tuple[Tuple[str, float], ...]:
+def _weights(raw: object, label: str) -> tuple[tuple[str, float], ...]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{label} must be a table of rule code = weight, got {type_name(raw)} {raw!r}")
     known = {rule.code for rule in all_rules()}

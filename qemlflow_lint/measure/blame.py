@@ -13,8 +13,8 @@ checks whether a module is installed (its name never used) from one that uses it
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence, Tuple
 
 from qemlflow_lint.analysis.at_import import TRY_TYPES, catches_import_error
 from qemlflow_lint.analysis.names import NameUsage
@@ -50,7 +50,7 @@ class Attribution:
     #: How many modules were first loaded through ``via`` (itself included).
     saving_modules: int
     #: Heavy entries loaded underneath it, other than its own.
-    brings_in: Tuple[str, ...] = ()
+    brings_in: tuple[str, ...] = ()
     #: True when its import failed (it was tried, caught, and is not loaded).
     failed: bool = False
     #: Its median cumulative time as a share of the median import time (0 to 1).
@@ -82,8 +82,8 @@ def attribute(
     origins: Origins,
     heavy_modules: Sequence[str],
     costly_us: float,
-    costly_share: Optional[float] = None,
-) -> List[Attribution]:
+    costly_share: float | None = None,
+) -> list[Attribution]:
     """The heavy modules (wherever they live) and costly third-party modules the import
     loaded or tried to load, each with the nearest first-party module above it in the log.
 
@@ -115,7 +115,7 @@ def attribute(
         return origins.is_third_party(record.name) and (cost.cumulative_us >= costly_us or large(record.name))
 
     first_loads = loaded(measurement.runs[0])
-    found: List[Attribution] = []
+    found: list[Attribution] = []
     for record, ancestors in walk(measurement.runs[0]):
         if first_loads.get(record.name) is not record or not flagged(record):
             continue
@@ -159,7 +159,7 @@ def _at(statement: ast.stmt, line: int, col: int) -> bool:
     return False
 
 
-def _guarded(tree: ast.Module, line: int, col: int) -> Optional[ast.stmt]:
+def _guarded(tree: ast.Module, line: int, col: int) -> ast.stmt | None:
     """The statement of the import at ``line:col`` when it runs in the body of a ``try``
     that catches ``ImportError``, else None."""
     for node in ast.walk(tree):
@@ -171,7 +171,7 @@ def _guarded(tree: ast.Module, line: int, col: int) -> Optional[ast.stmt]:
     return None
 
 
-def _bound(statement: ast.stmt, top: str) -> Optional[Tuple[str, ...]]:
+def _bound(statement: ast.stmt, top: str) -> tuple[str, ...] | None:
     """The names the import of ``top`` binds, or None when they cannot be told (``*``,
     a relative import, an assignment to something other than plain names)."""
     if isinstance(statement, ast.Import):
@@ -235,7 +235,7 @@ def only_checks_availability(
     return not any(_used(tree, usage, name, importer, graph) for name in names)
 
 
-def parse_file(path: str) -> Optional[ast.Module]:
+def parse_file(path: str) -> ast.Module | None:
     """The parsed file at ``path``, or None when it cannot be read or parsed (any more)."""
     text = read_source(path)
     if isinstance(text, SourceError):

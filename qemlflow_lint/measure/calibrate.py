@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import List, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from qemlflow_lint.measure.importtime import Interpreter
 from qemlflow_lint.model.heavy import match_heavy
@@ -16,7 +16,7 @@ def _normalised(distribution: str) -> str:
     return re.sub(r"[-_.]+", "-", distribution).lower()
 
 
-def calibration_modules(interpreter: Interpreter) -> List[str]:
+def calibration_modules(interpreter: Interpreter) -> list[str]:
     """The installed top-level packages worth timing: not the standard library, not
     private (``_name``), not only installed by pip, setuptools, wheel or this project."""
     chosen = []
@@ -32,7 +32,7 @@ def calibration_modules(interpreter: Interpreter) -> List[str]:
 
 def new_heavy_modules(
     times_us: Mapping[str, float], threshold_us: float, heavy_modules: Sequence[str]
-) -> List[str]:
+) -> list[str]:
     """The modules at or above the threshold that the heavy list does not cover yet,
     slowest first."""
     slow = sorted(

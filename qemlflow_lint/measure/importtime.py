@@ -42,8 +42,9 @@ import os
 import re
 import statistics
 import subprocess
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable
 
 #: One import line; ``search`` rather than ``match``, since the program's own output
 #: without a final newline can run into it. The indent is one space plus two per level.
@@ -65,21 +66,21 @@ class ImportRecord:
     #: True for ``-X importtime=2``'s ``cached`` rows: already loaded, nothing ran.
     cached: bool = False
     #: The imports that ran while this one did, in the order they finished.
-    children: Tuple[ImportRecord, ...] = ()
+    children: tuple[ImportRecord, ...] = ()
 
 
-Log = Tuple[ImportRecord, ...]
+Log = tuple[ImportRecord, ...]
 
 
 def parse_log(text: str) -> Log:
     """The roots of an ``-X importtime`` log (see the module docstring), in log order."""
-    pending: List[Tuple[int, ImportRecord]] = []  # (level, record) not yet claimed by a parent
+    pending: list[tuple[int, ImportRecord]] = []  # (level, record) not yet claimed by a parent
     for line in text.splitlines():
         match = _IMPORT_LINE.search(line)
         if match is None:
             continue
         level = max(0, len(match["indent"]) - 1) // 2
-        children: List[ImportRecord] = []
+        children: list[ImportRecord] = []
         while pending and pending[-1][0] > level:
             children.append(pending.pop()[1])
         cached = match["self"] == "cached" or match["cumulative"] == "cached"
@@ -99,9 +100,9 @@ def is_log_line(line: str) -> bool:
     return bool(_IMPORT_LINE.search(line)) or line.startswith("import time: self")
 
 
-def walk(roots: Log) -> Iterator[Tuple[ImportRecord, Tuple[ImportRecord, ...]]]:
+def walk(roots: Log) -> Iterator[tuple[ImportRecord, tuple[ImportRecord, ...]]]:
     """Every record with its ancestors (outermost first), parents before children."""
-    stack: List[Tuple[ImportRecord, Tuple[ImportRecord, ...]]] = [(r, ()) for r in reversed(roots)]
+    stack: list[tuple[ImportRecord, tuple[ImportRecord, ...]]] = [(r, ()) for r in reversed(roots)]
     while stack:
         record, ancestors = stack.pop()
         yield record, ancestors
@@ -114,9 +115,9 @@ def total_us(roots: Log) -> int:
     return sum(root.cumulative_us for root in roots)
 
 
-def loaded(roots: Log) -> Dict[str, ImportRecord]:
+def loaded(roots: Log) -> dict[str, ImportRecord]:
     """The first record of every module that was loaded (not a ``cached`` row)."""
-    found: Dict[str, ImportRecord] = {}
+    found: dict[str, ImportRecord] = {}
     for record, _ in walk(roots):
         if not record.cached:
             found.setdefault(record.name, record)
@@ -150,11 +151,11 @@ class Measurement:
     """The parsed logs of ``import MODULE`` and of the bare interpreter, run by run."""
 
     module: str
-    runs: Tuple[Log, ...]
-    baseline_runs: Tuple[Log, ...]
+    runs: tuple[Log, ...]
+    baseline_runs: tuple[Log, ...]
     #: The modules still loaded after each run's import (empty when not known): a logged
     #: module missing here failed to import.
-    present: Tuple[frozenset[str], ...] = ()
+    present: tuple[frozenset[str], ...] = ()
 
     def failed(self, name: str) -> bool:
         """True when every run that reported what stayed loaded lacks ``name``: its import
@@ -167,7 +168,7 @@ class Measurement:
         return float(statistics.median(total_us(run) for run in self.baseline_runs))
 
     @property
-    def net_us(self) -> Tuple[float, ...]:
+    def net_us(self) -> tuple[float, ...]:
         """Each run's total minus :attr:`baseline_us` (never below zero)."""
         baseline = self.baseline_us
         return tuple(max(0.0, total_us(run) - baseline) for run in self.runs)
@@ -197,10 +198,10 @@ class ModuleCost:
     cumulative_us: float
 
 
-def module_costs(measurement: Measurement) -> List[ModuleCost]:
+def module_costs(measurement: Measurement) -> list[ModuleCost]:
     """Every module the import loaded beyond start-up, costliest own time first."""
-    selfs: Dict[str, List[int]] = {}
-    cumulatives: Dict[str, List[int]] = {}
+    selfs: dict[str, list[int]] = {}
+    cumulatives: dict[str, list[int]] = {}
     startup = measurement.startup_modules
     for run in measurement.runs:
         for name, record in loaded(run).items():
@@ -261,7 +262,7 @@ class Interpreter:
     version: str
     stdlib: frozenset[str]
     #: Top-level import name → distributions that install it (only when asked for).
-    packages: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    packages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _run(command: Sequence[str], env: Mapping[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
@@ -294,7 +295,7 @@ def probe(python: str, env: Mapping[str, str], *, packages: bool = False, timeou
     try:
         if done.returncode != 0:
             raise ValueError(last_error_line(done.stderr) or f"exit status {done.returncode}")
-        info: Dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        info: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError) as error:
         raise ImportFailure(f"it does not answer like a Python interpreter ({error})") from None
     return Interpreter(
@@ -305,7 +306,7 @@ def probe(python: str, env: Mapping[str, str], *, packages: bool = False, timeou
     )
 
 
-def child_environment(roots: Sequence[str], base: Mapping[str, str]) -> Dict[str, str]:
+def child_environment(roots: Sequence[str], base: Mapping[str, str]) -> dict[str, str]:
     """``base`` with ``roots`` put first on ``PYTHONPATH``, so that a checkout's modules
     import without being installed, and without a profiling variable of its own."""
     env = {key: value for key, value in base.items() if key != "PYTHONPROFILEIMPORTTIME"}
@@ -362,8 +363,8 @@ def _present(stdout: str) -> frozenset[str]:
 
 
 def measure_baseline(
-    python: str, runs: int, env: Mapping[str, str], timeout: float, progress: Optional[Progress] = None
-) -> Tuple[Log, ...]:
+    python: str, runs: int, env: Mapping[str, str], timeout: float, progress: Progress | None = None
+) -> tuple[Log, ...]:
     """The logs of ``runs`` bare interpreters (``-c pass``)."""
     logs = []
     for run in range(1, runs + 1):
@@ -380,8 +381,8 @@ def measure(
     env: Mapping[str, str],
     timeout: float,
     *,
-    baseline: Optional[Tuple[Log, ...]] = None,
-    progress: Optional[Progress] = None,
+    baseline: tuple[Log, ...] | None = None,
+    progress: Progress | None = None,
 ) -> Measurement:
     """Import ``module`` in ``runs`` fresh interpreters, after one untimed warm-up run
     (which also compiles the bytecode caches, so that no run pays for that).
@@ -397,9 +398,9 @@ def measure(
     warm_up = _run([python, "-c", code], env, timeout)
     if warm_up.returncode != 0:
         raise ImportFailure(last_error_line(warm_up.stderr) or f"exit status {warm_up.returncode}")
-    logs: List[Log] = []
-    bare: List[Log] = []
-    present: List[frozenset[str]] = []
+    logs: list[Log] = []
+    bare: list[Log] = []
+    present: list[frozenset[str]] = []
     for run in range(1, runs + 1):
         if progress is not None:
             progress(f"{module}: run {run}/{runs}")

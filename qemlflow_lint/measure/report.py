@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 import os
-from typing import Any, Dict, Mapping, Optional, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from qemlflow_lint.measure.blame import Attribution, only_checks_availability, parse_file
 from qemlflow_lint.measure.importtime import Interpreter, Measurement, ModuleCost
@@ -27,17 +28,17 @@ def import_roots(folder: str) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def graphs_by_module(graphs: Sequence[ImportGraph]) -> Dict[str, ImportGraph]:
+def graphs_by_module(graphs: Sequence[ImportGraph]) -> dict[str, ImportGraph]:
     """Each first-party module with the import graph of its project (the first project
     that has a module of that name wins)."""
-    found: Dict[str, ImportGraph] = {}
+    found: dict[str, ImportGraph] = {}
     for graph in graphs:
         for name in graph.modules:
             found.setdefault(name, graph)
     return found
 
 
-def _statement(graphs: Mapping[str, ImportGraph], attribution: Attribution, module: str) -> Dict[str, Any]:
+def _statement(graphs: Mapping[str, ImportGraph], attribution: Attribution, module: str) -> dict[str, Any]:
     """Where the attribution's importer imports it: ``path``, ``line``, ``text``, or a note."""
     if not attribution.importer:
         note = _MEASURED.format(module=module) if attribution.via == module else _NO_IMPORTER
@@ -51,8 +52,8 @@ def _statement(graphs: Mapping[str, ImportGraph], attribution: Attribution, modu
 
 
 def _availability_check(
-    graphs: Mapping[str, ImportGraph], attribution: Attribution, trees: Dict[str, Optional[ast.Module]]
-) -> Optional[Dict[str, str]]:
+    graphs: Mapping[str, ImportGraph], attribution: Attribution, trees: dict[str, ast.Module | None]
+) -> dict[str, str] | None:
     """For an import that only tests whether the module is installed: the module to ask
     ``importlib.util.find_spec`` about (its top-level package: finding a submodule would
     import the package) and the expression to use instead; None otherwise.
@@ -81,7 +82,7 @@ def _ms(microseconds: float) -> float:
     return round(microseconds / 1000, 3)
 
 
-def budget_verdict(module: str, median_us: float, budget: float) -> Dict[str, Any]:
+def budget_verdict(module: str, median_us: float, budget: float) -> dict[str, Any]:
     """The ``--budget`` gate: whether the median import time is within ``budget`` seconds."""
     seconds = median_us / 1e6
     passed = seconds <= budget
@@ -102,12 +103,12 @@ def importtime_report(
     python: str,
     costly_ms: float,
     costly_share: float,
-    budget: Optional[float],
-) -> Dict[str, Any]:
+    budget: float | None,
+) -> dict[str, Any]:
     """Everything ``importtime`` found, as JSON-ready data (milliseconds throughout;
     ``costly_share`` in percent)."""
     spread = measurement.spread
-    trees: Dict[str, Optional[ast.Module]] = {}
+    trees: dict[str, ast.Module | None] = {}
     return {
         "module": measurement.module,
         "python": {"executable": python, "version": interpreter.version},

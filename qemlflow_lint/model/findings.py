@@ -3,7 +3,8 @@ import records the project's import graph is built from."""
 
 from __future__ import annotations
 
-from typing import Mapping, NamedTuple, Tuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 #: The code of the pseudo-rule for a file that could not be read or parsed.
 UNREADABLE_CODE = "QF000"
@@ -55,16 +56,16 @@ class RawImport(NamedTuple):
     #: ``a.b`` in ``import a.b`` and ``from a.b import x``; "" in ``from . import x``.
     module: str
     #: The names of ``from … import names``; empty for ``import a.b`` and calls.
-    names: Tuple[str, ...]
+    names: tuple[str, ...]
     #: The configured heavy entry this import runs (per the file's settings), or "".
     heavy: str
     #: The statement's first physical line, for suppression comments and reports.
     text: str
     #: The heavy modules as QF001 names them: ``torch.nn`` for ``import torch.nn``.
-    heavy_names: Tuple[str, ...] = ()
+    heavy_names: tuple[str, ...] = ()
     #: The names it binds in the module for its heavy modules (``np`` for ``import numpy
     #: as np``); empty for import calls, whose result the record does not follow.
-    bound: Tuple[str, ...] = ()
+    bound: tuple[str, ...] = ()
     #: True inside a ``try`` whose handlers catch ``ImportError``: an optional dependency.
     optional: bool = False
 
@@ -85,7 +86,7 @@ class FileResult(NamedTuple):
     error: str | None = None
     suppressed: int = 0
     #: The file's import-time imports; the import graph is built from them.
-    imports: Tuple[RawImport, ...] = ()
+    imports: tuple[RawImport, ...] = ()
     #: The dotted module name (see :mod:`qemlflow_lint.model.modules`); "" when unknown.
     module: str = ""
     #: True for test files: not imported API, so the project rules do not report them.

@@ -15,7 +15,8 @@ pattern is matched:
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 
 class GlobError(ValueError):

@@ -6,7 +6,8 @@ An entry matches the module itself and all of its submodules: ``torch`` matches
 
 from __future__ import annotations
 
-from typing import AbstractSet, FrozenSet, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 
 #: Default heavy modules and the reason each one is listed. The figures are typical cold
 #: import times on a laptop-class machine; they vary, the order of magnitude does not.
@@ -73,7 +74,7 @@ def match_heavy(module: str, heavy_modules: AbstractSet[str]) -> str | None:
             return None
 
 
-def heavy_set_for(module_name: str, heavy_modules: Iterable[str]) -> FrozenSet[str]:
+def heavy_set_for(module_name: str, heavy_modules: Iterable[str]) -> frozenset[str]:
     """The heavy entries that apply in ``module_name``: all, except the package it is
     part of (torch's own modules may import torch)."""
     entries = frozenset(heavy_modules)

@@ -12,8 +12,9 @@ name of an unsaved editor buffer is known too.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
-from typing import Callable, Dict, Sequence
+from typing import Callable
 
 from qemlflow_lint.model.paths import relative_below
 
@@ -37,7 +38,7 @@ class PackageFolders:
 
     def __init__(self, namespace_packages: Sequence[str] = ()) -> None:
         self.namespace_packages = tuple(os.path.normpath(path) for path in namespace_packages)
-        self._known: Dict[str, bool] = {}
+        self._known: dict[str, bool] = {}
 
     def __call__(self, directory: str) -> bool:
         """True when ``directory`` is a package."""
@@ -171,15 +172,20 @@ def find_packages(root: str) -> tuple[str, ...]:
     for folder in (root, os.path.join(root, "src")):
         for entry in _sorted_entries(folder):
             name, stem = entry.name, entry.name[:-3]
-            if entry.is_dir() and has_init_file(entry.path) and name.isidentifier():
-                if name not in NON_LIBRARY_PACKAGES and name not in TEST_DIRECTORY_NAMES:
+            if entry.is_dir():
+                if (
+                    has_init_file(entry.path)
+                    and name.isidentifier()
+                    and name not in NON_LIBRARY_PACKAGES
+                    and name not in TEST_DIRECTORY_NAMES
+                ):
                     found.add(name)
             elif (
                 entry.is_file()
                 and name.endswith(".py")
                 and stem.isidentifier()
                 and name not in SCRIPT_FILE_NAMES
+                and not any(fnmatchcase(name, pattern) for pattern in TEST_FILE_PATTERNS)
             ):
-                if not any(fnmatchcase(name, pattern) for pattern in TEST_FILE_PATTERNS):
-                    found.add(stem)
+                found.add(stem)
     return tuple(sorted(found))

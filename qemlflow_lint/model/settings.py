@@ -10,7 +10,7 @@ documentation are all generated from these declarations.
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, NamedTuple, Optional, Tuple
+from typing import Any, NamedTuple
 
 from qemlflow_lint.model.digest import text_digest
 from qemlflow_lint.model.globs import Glob
@@ -163,14 +163,14 @@ class Settings(NamedTuple):
     #: Namespace package folders as written (relative to ``root`` or absolute).
     namespace_packages: tuple[str, ...] = ()
     #: ``(key, value)`` of every rule option set explicitly, sorted by key.
-    rule_options: Tuple[Tuple[str, Any], ...] = ()
+    rule_options: tuple[tuple[str, Any], ...] = ()
     #: ``[tool.qemlflow-lint.score]``: weights replacing the profile's, per rule code.
-    score_weights: Tuple[Tuple[str, float], ...] = ()
+    score_weights: tuple[tuple[str, float], ...] = ()
     #: ``[tool.qemlflow-lint.score] fail-under``: the lowest passing score, if any.
-    fail_under: Optional[float] = None
+    fail_under: float | None = None
     root: str = ""
-    file: Optional[str] = None
-    origins: Tuple[Tuple[str, str], ...] = ()
+    file: str | None = None
+    origins: tuple[tuple[str, str], ...] = ()
 
     @property
     def project_root(self) -> str:
@@ -232,7 +232,7 @@ class Settings(NamedTuple):
 
         return text_digest(json.dumps(self.as_dict(), sort_keys=True), 8)
 
-    def as_dict(self) -> Dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """Every core key and every rule option set, as the configuration file spells it."""
         return {
             "select": list(self.select),

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from typing import Deque, Dict, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Set, Tuple
+from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
 
 from qemlflow_lint.model.findings import FileResult, RawImport
 from qemlflow_lint.model.modules import is_main_file
@@ -30,16 +31,16 @@ class Statement(NamedTuple):
     line: int
     col: int
     #: First-party modules it runs, in order.
-    targets: Tuple[str, ...]
+    targets: tuple[str, ...]
     #: Every module it may run, first-party or not (absolute names, parents first).
-    runs: Tuple[str, ...]
+    runs: tuple[str, ...]
     #: The heavy module it imports, or "".
     heavy: str
     text: str
     #: ``(package, names)`` when it is ``from package import names`` with ``package`` an
     #: enclosing package of the importing module and some of the names not modules: names
     #: the package's ``__init__.py`` must have bound already when this module runs.
-    from_own_package: Tuple[str, Tuple[str, ...]] = ("", ())
+    from_own_package: tuple[str, tuple[str, ...]] = ("", ())
     #: True inside a ``try`` that catches ``ImportError``: an optional import.
     optional: bool = False
 
@@ -49,7 +50,7 @@ class Module(NamedTuple):
 
     name: str
     path: str
-    statements: Tuple[Statement, ...]
+    statements: tuple[Statement, ...]
     #: True for library code: not a test file, not a script (decided with the file's
     #: settings when it was analysed).
     library: bool = True
@@ -67,7 +68,7 @@ def _package_of(name: str, path: str) -> str:
     return name if os.path.basename(path) == "__init__.py" else name.rpartition(".")[0]
 
 
-def _resolve(raw: RawImport, name: str, path: str) -> Optional[str]:
+def _resolve(raw: RawImport, name: str, path: str) -> str | None:
     if not raw.level:
         return raw.module
     parts = _package_of(name, path).split(".") if _package_of(name, path) else []
@@ -77,7 +78,7 @@ def _resolve(raw: RawImport, name: str, path: str) -> Optional[str]:
     return ".".join([*base, raw.module] if raw.module else base) or None
 
 
-def _prefixes(module: str) -> List[str]:
+def _prefixes(module: str) -> list[str]:
     parts = module.split(".")
     return [".".join(parts[: i + 1]) for i in range(len(parts))]
 
@@ -92,11 +93,11 @@ class ImportGraph(NamedTuple):
     def build(cls, results: Iterable[FileResult]) -> ImportGraph:
         """The graph of the analysed files of one project (each module once: the first
         file of a name wins, as the first folder on ``sys.path`` would)."""
-        named: Dict[str, FileResult] = {}
+        named: dict[str, FileResult] = {}
         for result in results:
             if result.ok and result.module:
                 named.setdefault(result.module, result)
-        modules: Dict[str, Module] = {}
+        modules: dict[str, Module] = {}
         for name, result in named.items():
             ancestors = set(_prefixes(name)[:-1]) | {name}
             if os.path.basename(result.path) == "__init__.py":
@@ -110,7 +111,7 @@ class ImportGraph(NamedTuple):
                 candidates += [f"{absolute}.{n}" for n in raw.names if n != "*"]
                 runs = tuple(dict.fromkeys(candidates))
                 targets = tuple(c for c in runs if c in named and c not in ancestors)
-                own: Tuple[str, Tuple[str, ...]] = ("", ())
+                own: tuple[str, tuple[str, ...]] = ("", ())
                 if raw.names and absolute in ancestors and absolute != name:
                     bound = tuple(n for n in raw.names if f"{absolute}.{n}" not in named)
                     own = (absolute, bound) if bound else own
@@ -122,13 +123,13 @@ class ImportGraph(NamedTuple):
             modules[name] = Module(name, result.path, ordered, result.library, imported)
         return cls(modules)
 
-    def edges(self, name: str) -> Iterator[Tuple[Statement, str]]:
+    def edges(self, name: str) -> Iterator[tuple[Statement, str]]:
         """``(statement, target)`` for every first-party module ``name`` imports."""
         for statement in self.modules[name].statements:
             for target in statement.targets:
                 yield statement, target
 
-    def statement_importing(self, name: str, target: str) -> Optional[Statement]:
+    def statement_importing(self, name: str, target: str) -> Statement | None:
         """The first import-time statement of module ``name`` that runs ``target``
         (first-party or not), or None when no statement does (e.g. it runs in a function)."""
         module = self.modules.get(name)
@@ -136,14 +137,14 @@ class ImportGraph(NamedTuple):
             return None
         return next((s for s in module.statements if target in s.runs), None)
 
-    def heavy_chain(self, start: str) -> Optional[List[Tuple[str, Statement]]]:
+    def heavy_chain(self, start: str) -> list[tuple[str, Statement]] | None:
         """The shortest chain of ``(module, statement)`` hops from ``start`` through at
         least one other first-party module to a statement that imports a heavy module that
         ``start`` does not import itself (that import is reported where it is written:
         counting it again through a chain would charge the module twice)."""
         own = {statement.heavy for statement in self.modules[start].statements if statement.heavy}
-        previous: Dict[str, Tuple[str, Statement]] = {}
-        queue: Deque[str] = deque()
+        previous: dict[str, tuple[str, Statement]] = {}
+        queue: deque[str] = deque()
         for statement, target in self.edges(start):
             if target != start and target not in previous:
                 previous[target] = (start, statement)
@@ -167,16 +168,16 @@ class ImportGraph(NamedTuple):
                     queue.append(target)
         return None
 
-    def path(self, start: str, end: str) -> Optional[List[str]]:
+    def path(self, start: str, end: str) -> list[str] | None:
         """The shortest chain of import-time imports from module ``start`` to ``end``
         (both included), or ``None`` when importing ``start`` never imports ``end``."""
-        previous: Dict[str, Optional[str]] = {start: None}
-        queue: Deque[str] = deque([start])
+        previous: dict[str, str | None] = {start: None}
+        queue: deque[str] = deque([start])
         while queue:
             current = queue.popleft()
             if current == end:
-                chain: List[str] = []
-                node: Optional[str] = current
+                chain: list[str] = []
+                node: str | None = current
                 while node is not None:
                     chain.append(node)
                     node = previous[node]
@@ -187,19 +188,19 @@ class ImportGraph(NamedTuple):
                     queue.append(target)
         return None
 
-    def cycles(self) -> List[Set[str]]:
+    def cycles(self) -> list[set[str]]:
         """The strongly connected components with a cycle (two or more modules, or one
         that imports itself), found with an iterative Tarjan walk in name order."""
-        index: Dict[str, int] = {}
-        low: Dict[str, int] = {}
-        on_stack: Set[str] = set()
-        stack: List[str] = []
-        found: List[Set[str]] = []
+        index: dict[str, int] = {}
+        low: dict[str, int] = {}
+        on_stack: set[str] = set()
+        stack: list[str] = []
+        found: list[set[str]] = []
         counter = 0
         for root in sorted(self.modules):
             if root in index:
                 continue
-            work: List[Tuple[str, Iterator[Tuple[Statement, str]]]] = [(root, self.edges(root))]
+            work: list[tuple[str, Iterator[tuple[Statement, str]]]] = [(root, self.edges(root))]
             index[root] = low[root] = counter
             counter += 1
             stack.append(root)
@@ -237,10 +238,10 @@ class ImportGraph(NamedTuple):
                         found.append(component)
         return found
 
-    def shortest_cycle(self, start: str, first: str, within: Set[str]) -> List[str]:
+    def shortest_cycle(self, start: str, first: str, within: set[str]) -> list[str]:
         """The shortest cycle ``start → first → … → start`` inside a component."""
-        previous: Dict[str, Optional[str]] = {first: None}
-        queue: Deque[str] = deque([first])
+        previous: dict[str, str | None] = {first: None}
+        queue: deque[str] = deque([first])
         while queue:
             current = queue.popleft()
             if current == start:
@@ -249,8 +250,8 @@ class ImportGraph(NamedTuple):
                 if target in within and target not in previous:
                     previous[target] = current
                     queue.append(target)
-        path: List[str] = []
-        node: Optional[str] = start
+        path: list[str] = []
+        node: str | None = start
         while node is not None:
             path.append(node)
             node = previous.get(node)

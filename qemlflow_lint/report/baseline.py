@@ -27,7 +27,8 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from typing import Any, Iterable, Mapping, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.model.paths import posix_path

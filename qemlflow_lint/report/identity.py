@@ -11,7 +11,8 @@ into a stable fingerprint.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Iterator, NamedTuple, Tuple
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.paths import posix_path
@@ -31,7 +32,7 @@ def finding_key(path: str, finding: Finding) -> FindingKey:
     return FindingKey(finding.code, posix_path(path), finding.scope, finding.source)
 
 
-def keyed_findings(results: Iterable[FileResult]) -> Iterator[Tuple[FileResult, Finding, FindingKey, int]]:
+def keyed_findings(results: Iterable[FileResult]) -> Iterator[tuple[FileResult, Finding, FindingKey, int]]:
     """Every finding with its key and occurrence index (0 for the first of its key)."""
     for result in results:
         seen: Counter[FindingKey] = Counter()

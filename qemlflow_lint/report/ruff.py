@@ -13,7 +13,8 @@ the differences to exactly the ones declared.
 from __future__ import annotations
 
 import json
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from qemlflow_lint.model.heavy import match_heavy
 from qemlflow_lint.model.modules import TEST_DIRECTORY_NAMES, TEST_FILE_PATTERNS
@@ -39,20 +40,20 @@ class RuffEquivalent(NamedTuple):
     """The ruff rules that approximate one QF rule, and how well."""
 
     code: str
-    ruff: Tuple[str, ...]
+    ruff: tuple[str, ...]
     coverage: str
     differences: str
 
 
 #: Every QF rule's closest ruff rules, in code order.
-EQUIVALENTS: Tuple[RuffEquivalent, ...] = tuple(
+EQUIVALENTS: tuple[RuffEquivalent, ...] = tuple(
     RuffEquivalent(rule.code, rule.ruff.codes, rule.ruff.coverage, rule.ruff.differences)
     for rule in all_rules()
 )
 
 #: ruff rules that the configuration adds with no QF counterpart: the QF rule they go with,
 #: and why.
-RUFF_ONLY: Dict[str, Tuple[str, str]] = {
+RUFF_ONLY: dict[str, tuple[str, str]] = {
     companion: (rule.code, why) for rule in all_rules() for companion, why in rule.ruff.companions
 }
 #: True of every rule: qemlflow-lint's ``# noqa: QF…`` comments do not silence ruff.
@@ -70,11 +71,11 @@ RUFF_TEST_FILE_PATTERNS = (
 _IGNORE_PREFIXES = ("ANN", "D1")
 
 
-def _exempting(kind: str) -> List[str]:
+def _exempting(kind: str) -> list[str]:
     return [rule.code for rule in all_rules() if kind in rule.exempt_files]
 
 
-def _banned(config: Settings) -> List[str]:
+def _banned(config: Settings) -> list[str]:
     """The heavy modules ruff should ban: the heavy list without the allowed ones."""
     allowed = frozenset(config.allowed_heavy_modules)
     return [name for name in config.all_heavy_modules if not match_heavy(name, allowed)]
@@ -85,9 +86,9 @@ def equivalent(code: str) -> RuffEquivalent:
     return next(entry for entry in EQUIVALENTS if entry.code == code)
 
 
-def ruff_codes(config: Settings, codes: Sequence[str]) -> List[str]:
+def ruff_codes(config: Settings, codes: Sequence[str]) -> list[str]:
     """The ruff rules (ruff-only companions included) for the enabled ``codes``."""
-    found: List[str] = []
+    found: list[str] = []
     for entry in EQUIVALENTS:
         if entry.code in codes and config.is_enabled(entry.code):
             found.extend(entry.ruff)
@@ -105,9 +106,9 @@ def _inline_list(items: Sequence[str]) -> str:
     return "[" + ", ".join(json.dumps(item) for item in items) + "]"
 
 
-def _compact(codes: Sequence[str]) -> List[str]:
+def _compact(codes: Sequence[str]) -> list[str]:
     """``codes`` with the annotation and docstring rules as their prefixes (``ANN``, ``D1``)."""
-    compact: List[str] = []
+    compact: list[str] = []
     for code in codes:
         code = next((prefix for prefix in _IGNORE_PREFIXES if code.startswith(prefix)), code)
         if code not in compact:
@@ -115,11 +116,11 @@ def _compact(codes: Sequence[str]) -> List[str]:
     return compact
 
 
-def per_file_ignores(config: Settings) -> Dict[str, List[str]]:
+def per_file_ignores(config: Settings) -> dict[str, list[str]]:
     """ruff's per-file ignores: the files the QF rules skip, then the configuration's own
     ``per-file-ignores`` translated to ruff codes."""
     every = [entry.code for entry in EQUIVALENTS]
-    ignores: Dict[str, List[str]] = {}
+    ignores: dict[str, list[str]] = {}
     for pattern, kind in (("__init__.py", PACKAGE_INITS), ("__main__.py", MAIN_FILES)):
         if ruff_codes(config, _exempting(kind)):
             ignores[pattern] = ruff_codes(config, _exempting(kind))

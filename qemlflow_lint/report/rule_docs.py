@@ -10,13 +10,14 @@ rules are notes, and QF000, a file that could not be analysed at all, is an erro
 from __future__ import annotations
 
 import textwrap
-from typing import Iterable, Literal, NamedTuple, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Literal, NamedTuple
 
 from qemlflow_lint.config.loading import all_options, host_options
 from qemlflow_lint.model.findings import UNREADABLE_CODE
+from qemlflow_lint.rules.base import Rule
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.score.profile import default_profile
-from qemlflow_lint.rules.base import Rule
 
 #: How serious a finding is, in SARIF's words; each format maps it to its own scale.
 Level = Literal["error", "warning", "note"]

@@ -5,15 +5,17 @@ from __future__ import annotations
 import ast
 
 from qemlflow_lint.analysis.context import Where
-from qemlflow_lint.rules.base import MORE, Rule, RuffEquivalent
+from qemlflow_lint.rules.base import MORE, RuffEquivalent, Rule
 
 #: A ``raise`` in a nested function runs later, if ever, and a nested class is a scope of
 #: its own: neither is the handler re-raising.
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 #: The nodes that hold statements: statements, ``except`` handlers and ``match`` cases
 #: (``match``, 3.10+, exists only on newer Pythons).
-_BLOCKS: tuple[type, ...] = (ast.stmt, ast.excepthandler) + tuple(
-    t for t in (getattr(ast, "match_case", None),) if isinstance(t, type)
+_BLOCKS: tuple[type, ...] = (
+    ast.stmt,
+    ast.excepthandler,
+    *tuple(t for t in (getattr(ast, "match_case", None),) if isinstance(t, type)),
 )
 
 

@@ -19,7 +19,7 @@ the whole project's import graph.
 from __future__ import annotations
 
 import ast
-from typing import Any, ClassVar, Dict, List, NamedTuple, Tuple
+from typing import Any, ClassVar, NamedTuple
 
 from qemlflow_lint.analysis.visitor import Check
 from qemlflow_lint.model.findings import Finding
@@ -45,10 +45,10 @@ class RuffEquivalent(NamedTuple):
     no QF counterpart of their own, each with why.
     """
 
-    codes: Tuple[str, ...]
+    codes: tuple[str, ...]
     coverage: str
     differences: str
-    companions: Tuple[Tuple[str, str], ...] = ()
+    companions: tuple[tuple[str, str], ...] = ()
 
 
 class Rule(Check):
@@ -81,7 +81,7 @@ class Rule(Check):
     ruff: ClassVar[RuffEquivalent] = RuffEquivalent((), NONE, "ruff has no rule like it.")
     #: Codes of other linters whose ``# noqa`` on the reported line also silences this rule
     #: (``E722`` for QF004): teams keep the suppressions they already have.
-    noqa_aliases: ClassVar[Tuple[str, ...]] = ()
+    noqa_aliases: ClassVar[tuple[str, ...]] = ()
     #: The configuration keys the rule reads, with their defaults.
     options: ClassVar[tuple[Option, ...]] = ()
     version_added: ClassVar[str] = "0.1.0"
@@ -92,7 +92,7 @@ class Rule(Check):
             cls.pylint_symbol = cls.symbol
 
     @classmethod
-    def check(cls, graph: ImportGraph) -> Dict[str, List[Finding]]:
+    def check(cls, graph: ImportGraph) -> dict[str, list[Finding]]:
         """Project rules override this: their findings by module name, from the whole
         project's import graph (per-file rules report from the walk instead)."""
         return {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Dict, List, Sequence, Tuple
+from collections.abc import Sequence
 
 from qemlflow_lint.analysis.names import NameUsage
 from qemlflow_lint.model.findings import RawImport
@@ -99,7 +99,7 @@ class HeavyTopLevelImport(Rule):
         at import time: one finding per statement, naming all its heavy modules."""
         if self.exempt:
             return
-        statements: Dict[Tuple[int, int], List[RawImport]] = {}
+        statements: dict[tuple[int, int], list[RawImport]] = {}
         for record in imports:
             if record.heavy_names:
                 statements.setdefault((record.line, record.col), []).append(record)
@@ -111,7 +111,7 @@ class HeavyTopLevelImport(Rule):
             fix = self._fix(records[0].optional, bound)
             self.report_at(line, col, f"{noun} {quoted} imported at module import time; {fix}")
 
-    def _fix(self, optional: bool, bound: List[str]) -> str:
+    def _fix(self, optional: bool, bound: list[str]) -> str:
         """The fix that fits how the import is used."""
         if optional:
             return (
@@ -133,7 +133,7 @@ class HeavyTopLevelImport(Rule):
                     )
         return "move the import into the functions that use it (or use `lazy import` on Python 3.15+)"
 
-    def _exported(self, bound: List[str]) -> bool:
+    def _exported(self, bound: list[str]) -> bool:
         names = self.file.all_names
         return names is not None and any(name in names for name in bound)
 

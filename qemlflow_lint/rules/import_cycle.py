@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from typing import Dict, List
 
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.project.graph import ImportGraph
-from qemlflow_lint.rules.base import NONE, Rule, RuffEquivalent
+from qemlflow_lint.rules.base import NONE, RuffEquivalent, Rule
 
 
 class ImportCycle(Rule):
@@ -80,9 +79,9 @@ class ImportCycle(Rule):
     project = True
 
     @classmethod
-    def check(cls, graph: ImportGraph) -> Dict[str, List[Finding]]:
+    def check(cls, graph: ImportGraph) -> dict[str, list[Finding]]:
         """Findings by module name: one per checked member of every cycle."""
-        found: Dict[str, List[Finding]] = {}
+        found: dict[str, list[Finding]] = {}
         for component in graph.cycles():
             for name in sorted(component):
                 if not graph.modules[name].checked:
@@ -97,7 +96,7 @@ class ImportCycle(Rule):
         return {name: findings for name, findings in found.items() if findings}
 
     @classmethod
-    def _through_own_package(cls, graph: ImportGraph, name: str) -> List[Finding]:
+    def _through_own_package(cls, graph: ImportGraph, name: str) -> list[Finding]:
         """``from pkg import Name`` in a submodule that importing ``pkg`` runs itself."""
         findings = []
         for statement in graph.modules[name].statements:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 import itertools
 import re
-from typing import Dict, Iterable, Iterator, List, Optional, Pattern, Tuple
+from collections.abc import Iterable, Iterator
+from re import Pattern
 
-from qemlflow_lint.analysis.context import Where
 from qemlflow_lint.analysis.at_import import dotted_name, import_time_calls
+from qemlflow_lint.analysis.context import Where
 from qemlflow_lint.analysis.visitor import outside_functions
 from qemlflow_lint.rules.base import MAIN_FILES, NONE, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
 
@@ -18,7 +19,7 @@ _WARNINGS = "changes the warning filters of every program that imports this modu
 _ROOT_LOGGER = "configures the root logger of every program that imports this module"
 
 #: Calls that change the world, by qualified name, and what they change for whom.
-SIDE_EFFECT_CALLS: Dict[str, str] = {
+SIDE_EFFECT_CALLS: dict[str, str] = {
     "print": "writes to the standard output of every program that imports this module",
     "warnings.filterwarnings": _WARNINGS,
     "warnings.simplefilter": _WARNINGS,
@@ -53,7 +54,7 @@ SIDE_EFFECT_CALLS: Dict[str, str] = {
 }
 
 #: Objects whose assignment or item assignment is a side effect.
-SIDE_EFFECT_TARGETS: Dict[str, str] = {
+SIDE_EFFECT_TARGETS: dict[str, str] = {
     "sys.path": _SYS_PATH,
     "os.environ": _PROCESS_ENV,
     "sys.stdout": "replaces the standard output of every program that imports this module",
@@ -176,12 +177,12 @@ class ImportTimeSideEffect(Rule):
         """One unit per module (test files and ``__main__.py`` are scripts: not checked)."""
         self.checked = not self.exempt
         self.units = 1 if self.checked else 0
-        self.aliases: Dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
         #: ``(first, last)`` lines of ``with warnings.catch_warnings():`` blocks, which
         #: restore the warning filters on exit.
-        self.restored_warnings: List[Tuple[int, int]] = []
-        self._hot: Optional[Pattern[str]] = None
-        self._starts: Optional[List[int]] = None
+        self.restored_warnings: list[tuple[int, int]] = []
+        self._hot: Pattern[str] | None = None
+        self._starts: list[int] | None = None
         # Until the module imports one of ``_MODULES`` (sys, os, logging, numpy …; the walk
         # sees module-level imports before their uses), only ``print`` can be a side effect.
         self._live = "print" in self.file.text
@@ -280,9 +281,12 @@ class ImportTimeSideEffect(Rule):
         occurrence, even inside a longer word, means "walk it"; searched in C)."""
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return False  # a docstring
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
-            if all(isinstance(target, ast.Name) for target in node.targets):
-                return False  # ``NAME = 1``
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and all(isinstance(target, ast.Name) for target in node.targets)
+        ):
+            return False  # ``NAME = 1``
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             arguments = node.args
             if not (node.decorator_list or arguments.defaults or any(arguments.kw_defaults)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from qemlflow_lint.model.settings import Option
-from qemlflow_lint.rules.base import NONE, Rule, RuffEquivalent
+from qemlflow_lint.rules.base import NONE, RuffEquivalent, Rule
 
 #: The one option of QF008.
 MAX_MODULE_LINES = Option(

@@ -20,7 +20,7 @@ from qemlflow_lint.rules.base import Rule
 _NOT_RULES = frozenset({"base", "registry"})
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule, ordered by code."""
     found: list[type[Rule]] = []

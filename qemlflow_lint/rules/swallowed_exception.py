@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from qemlflow_lint.analysis.context import Where
-from qemlflow_lint.rules.base import PART, Rule, RuffEquivalent
+from qemlflow_lint.rules.base import PART, RuffEquivalent, Rule
 
 
 def _does_nothing(statement: ast.stmt) -> bool:

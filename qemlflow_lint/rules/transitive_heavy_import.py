@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Dict, List
-
 from qemlflow_lint.model.findings import Finding
-from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.model.settings import EXTEND_HEAVY_MODULES, HEAVY_MODULES
-from qemlflow_lint.rules.base import NONE, Rule, RuffEquivalent
+from qemlflow_lint.project.graph import ImportGraph
+from qemlflow_lint.rules.base import NONE, RuffEquivalent, Rule
 
 
 class TransitiveHeavyImport(Rule):
@@ -63,9 +61,9 @@ class TransitiveHeavyImport(Rule):
     project = True
 
     @classmethod
-    def check(cls, graph: ImportGraph) -> Dict[str, List[Finding]]:
+    def check(cls, graph: ImportGraph) -> dict[str, list[Finding]]:
         """Findings by module name: the shortest heavy chain of every checked module."""
-        found: Dict[str, List[Finding]] = {}
+        found: dict[str, list[Finding]] = {}
         for name in sorted(graph.modules):
             module = graph.modules[name]
             if not module.checked:

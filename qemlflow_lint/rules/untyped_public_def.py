@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-from typing import List, Tuple
 
 from qemlflow_lint.analysis.context import Scope, Where, def_is_public
 from qemlflow_lint.analysis.defs import AnyDef, decorator_names
@@ -103,8 +102,8 @@ class UntypedPublicDef(Rule):
     def begin(self, tree: ast.Module) -> None:
         """Test files are not checked."""
         self.checked = not self.exempt
-        self.candidates: List[Tuple[AnyDef, Scope, frozenset[str]]] = []
-        self.no_type_check_classes: List[str] = []
+        self.candidates: list[tuple[AnyDef, Scope, frozenset[str]]] = []
+        self.no_type_check_classes: list[str] = []
 
     @outside_functions
     def visit_ClassDef(self, node: ast.ClassDef, where: Where) -> None:

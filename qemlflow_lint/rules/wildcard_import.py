@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from qemlflow_lint.analysis.context import Where
-from qemlflow_lint.rules.base import PACKAGE_INITS, SAME, Rule, RuffEquivalent
+from qemlflow_lint.rules.base import PACKAGE_INITS, SAME, RuffEquivalent, Rule
 
 
 class WildcardImport(Rule):

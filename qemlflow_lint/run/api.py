@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Callable, List, Mapping, NamedTuple, Optional, Sequence
+from typing import Callable, NamedTuple
 
 from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.config.loading import ConfigError, ConfigResolver, overrides_from
@@ -43,16 +44,16 @@ class RunOptions(NamedTuple):
     ``.qemlflow-lint-cache/`` at the project root.
     """
 
-    config_file: Optional[str] = None
+    config_file: str | None = None
     overrides: Mapping[str, object] = MappingProxyType({})
     origin: str = "command line"
     use_gitignore: bool = True
     force_exclude: bool = False
     stdin_filename: str = "stdin"
     noqa: bool = True
-    jobs: Optional[int] = None
+    jobs: int | None = None
     use_cache: bool = True
-    cache_dir: Optional[str] = None
+    cache_dir: str | None = None
     read_stdin: Callable[[], bytes] = _read_stdin
 
     def resolver(self) -> ConfigResolver:
@@ -83,7 +84,7 @@ def analyse_paths(paths: Sequence[str], options: RunOptions = RunOptions()) -> A
     """
     paths = list(paths) or [os.curdir]
     resolver = options.resolver()
-    results: List[FileResult] = []
+    results: list[FileResult] = []
     files = [p for p in paths if p != STDIN]
     run_settings = resolver.for_path(config_probe(files[0] if files else options.stdin_filename))
     for path in files[1:]:

@@ -25,7 +25,8 @@ import os
 import sqlite3
 import sys
 import time
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from qemlflow_lint import __version__
 from qemlflow_lint.model.digest import digest, text_digest
@@ -144,7 +145,7 @@ class ResultCache:
     def __init__(self, directory: str) -> None:
         self.directory = directory
         self.database = os.path.join(directory, DATABASE)
-        self.connection: Optional[sqlite3.Connection] = None
+        self.connection: sqlite3.Connection | None = None
         self._open()
 
     def _open(self) -> None:
@@ -236,7 +237,7 @@ class ResultCache:
         else:
             warn(f"the cache {self.database} failed ({error}); this run goes on without it")
 
-    def known_digests(self, files: Sequence[Tuple[str, os.stat_result]]) -> List[Optional[str]]:
+    def known_digests(self, files: Sequence[tuple[str, os.stat_result]]) -> list[str | None]:
         """For each ``(path, stat)``: the remembered content digest when the file's stat
         information is unchanged since it was remembered, else None."""
         if self.connection is None:
@@ -249,13 +250,13 @@ class ResultCache:
         except sqlite3.Error as error:
             self._failed(error)
             return [None] * len(files)
-        digests: List[Optional[str]] = []
+        digests: list[str | None] = []
         for path, stat in files:
             known = stamps.get(os.path.abspath(path))
             digests.append(known[1] if known and known[0] == stamp_of(stat) else None)
         return digests
 
-    def results(self, wanted: Sequence[Tuple[str, str]]) -> List[Optional[FileResult]]:
+    def results(self, wanted: Sequence[tuple[str, str]]) -> list[FileResult | None]:
         """For each ``(key, path)``: the cached result, or None."""
         if self.connection is None:
             return [None] * len(wanted)
@@ -266,7 +267,7 @@ class ResultCache:
         except sqlite3.Error as error:
             self._failed(error)
             return [None] * len(wanted)
-        found: List[Optional[FileResult]] = []
+        found: list[FileResult | None] = []
         for key, path in wanted:
             payload = payloads.get(key)
             try:
@@ -275,16 +276,16 @@ class ResultCache:
                 found.append(None)  # a damaged entry is analysed again and overwritten
         return found
 
-    def _fetch(self, query: str, values: Sequence[str]) -> Dict[str, Tuple[Any, ...]]:
+    def _fetch(self, query: str, values: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         assert self.connection is not None
-        rows: Dict[str, Tuple[Any, ...]] = {}
+        rows: dict[str, tuple[Any, ...]] = {}
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
             cursor = self.connection.execute(query.format(",".join("?" * len(chunk))), chunk)
             rows.update((row[0], tuple(row[1:])) for row in cursor)
         return rows
 
-    def store(self, entries: Iterable[Tuple[str, str, str, os.stat_result, str, FileResult]]) -> None:
+    def store(self, entries: Iterable[tuple[str, str, str, os.stat_result, str, FileResult]]) -> None:
         """Remember ``(path, identity, settings, stat, digest, result)`` for each analysed
         file, in one transaction, then keep the cache within its bound."""
         if self.connection is None:
@@ -292,10 +293,10 @@ class ResultCache:
         now = time.time()
         results = []
         files = []
-        for path, identity, settings, stat, digest, result in entries:
-            results.append((result_key(digest, identity, settings), encode_result(result), now))
+        for path, identity, settings, stat, content_digest, result in entries:
+            results.append((result_key(content_digest, identity, settings), encode_result(result), now))
             if now - stat.st_mtime > RACY_SECONDS:
-                files.append((os.path.abspath(path), stamp_of(stat), digest))
+                files.append((os.path.abspath(path), stamp_of(stat), content_digest))
         try:
             with self.connection:
                 self.connection.execute("BEGIN IMMEDIATE")

@@ -14,7 +14,8 @@ is set.
 from __future__ import annotations
 
 import os
-from typing import Callable, Iterable, Iterator, List, NamedTuple, Sequence, Tuple
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Callable, NamedTuple
 
 from qemlflow_lint.model.paths import display_path
 
@@ -92,7 +93,7 @@ def _is_venv(directory: str) -> bool:
     return any(os.path.exists(os.path.join(directory, marker)) for marker in _VENV_MARKERS)
 
 
-Rules = List[Tuple[str, Matcher]]
+Rules = list[tuple[str, Matcher]]
 
 
 def _ignored(path: str, is_dir: bool, rules: Rules) -> bool:
@@ -139,7 +140,7 @@ def _inside(path: str, boundary: str) -> bool:
 
 
 def _walk(
-    root: str, rules: Rules, use_gitignore: bool, is_excluded: Excluded, problems: List[Tuple[str, str]]
+    root: str, rules: Rules, use_gitignore: bool, is_excluded: Excluded, problems: list[tuple[str, str]]
 ) -> Iterator[str]:
     boundary = os.path.realpath(root)
     pending = [(root, rules)]
@@ -189,7 +190,7 @@ def discover(
     """Every Python file under ``paths``, each once, in a stable order."""
     files: list[str] = []
     missing: list[str] = []
-    problems: List[Tuple[str, str]] = []
+    problems: list[tuple[str, str]] = []
     seen: set[str] = set()
     for given in paths:
         root = display_path(given)

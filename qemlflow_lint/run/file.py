@@ -4,7 +4,8 @@ adapters call, and what the runner calls for every file of a tree."""
 from __future__ import annotations
 
 import ast
-from typing import Callable, List, Sequence
+from collections.abc import Sequence
+from typing import Callable
 
 from qemlflow_lint.analysis import engine
 from qemlflow_lint.analysis.source import SourceError, read_source
@@ -40,7 +41,7 @@ def analyse_path(path: str, settings: Settings, *, noqa: bool = True) -> FileRes
     return analyse_source(read_source(path), path, settings, noqa=noqa)
 
 
-def analyse_parsed(tree: ast.Module, path: str, lines: Sequence[str], settings: Settings) -> List[Finding]:
+def analyse_parsed(tree: ast.Module, path: str, lines: Sequence[str], settings: Settings) -> list[Finding]:
     """The findings of a file the host tool already parsed (flake8 hands over its tree and
     lines), without applying ``# noqa`` (the host does)."""
     file = engine.file_context(path, lines, settings, tree)

@@ -8,7 +8,7 @@ join the file's result like any other, ``# noqa`` included.
 
 from __future__ import annotations
 
-from typing import Dict, List, Mapping, Sequence, Tuple
+from collections.abc import Mapping, Sequence
 
 from qemlflow_lint.analysis.engine import normalise_source
 from qemlflow_lint.analysis.noqa import comment_suppresses
@@ -18,11 +18,11 @@ from qemlflow_lint.project.graph import ImportGraph, Module
 from qemlflow_lint.rules.registry import all_rules
 
 
-def project_graphs(results: Sequence[FileResult], configs: Mapping[str, Settings]) -> List[ImportGraph]:
+def project_graphs(results: Sequence[FileResult], configs: Mapping[str, Settings]) -> list[ImportGraph]:
     """One import graph per project (the root of the settings that apply), in root order:
     a module of one project never resolves an import of another, even when both sit in
     one tree. Results without settings (standard input, unreadable files) take no part."""
-    projects: Dict[str, List[FileResult]] = {}
+    projects: dict[str, list[FileResult]] = {}
     for result in results:
         if result.path in configs:
             projects.setdefault(configs[result.path].project_root, []).append(result)
@@ -31,7 +31,7 @@ def project_graphs(results: Sequence[FileResult], configs: Mapping[str, Settings
 
 def apply_project_rules(
     results: Sequence[FileResult], configs: Mapping[str, Settings], *, noqa: bool = True
-) -> List[FileResult]:
+) -> list[FileResult]:
     """``results`` with the findings and units of every enabled project rule added.
 
     ``configs`` maps each result's path to its settings; results without one (standard
@@ -44,8 +44,8 @@ def apply_project_rules(
     }
     if not any(enabled.values()):
         return list(results)
-    by_path: Dict[str, Module] = {}
-    found: Dict[Tuple[str, str], List[Finding]] = {}
+    by_path: dict[str, Module] = {}
+    found: dict[tuple[str, str], list[Finding]] = {}
     for graph in project_graphs(results, configs):
         by_path.update((module.path, module) for module in graph.modules.values())
         for rule in rules:
@@ -58,7 +58,7 @@ def apply_project_rules(
             updated.append(result)
             continue
         units = dict(result.units)
-        extra: List[Finding] = []
+        extra: list[Finding] = []
         suppressed = result.suppressed
         texts = {(s.line, s.col): s.text for s in module.statements}
         for rule in enabled.get(result.path, []):

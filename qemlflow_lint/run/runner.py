@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, NamedTuple, Optional
 
 from qemlflow_lint.analysis.source import decode, read_error
 from qemlflow_lint.model.findings import FileResult
@@ -33,7 +34,7 @@ class Job(NamedTuple):
 
 #: What a worker sends back: the content digest (None when unreadable), the stat taken
 #: before reading, and the result.
-Outcome = Tuple[Optional[str], Optional[os.stat_result], FileResult]
+Outcome = tuple[Optional[str], Optional[os.stat_result], FileResult]
 
 
 def default_jobs() -> int:
@@ -59,7 +60,7 @@ class Packages:
     of it in a worker): each folder is asked once whether it is a package."""
 
     def __init__(self) -> None:
-        self._by_namespaces: Dict[Tuple[str, ...], PackageFolders] = {}
+        self._by_namespaces: dict[tuple[str, ...], PackageFolders] = {}
 
     def for_settings(self, settings: Settings) -> PackageFolders:
         """The package folders as ``settings`` see them."""
@@ -69,11 +70,11 @@ class Packages:
         return self._by_namespaces[key]
 
 
-def analyse_file(path: str, settings: Settings, noqa: bool, packages: Optional[Packages] = None) -> Outcome:
+def analyse_file(path: str, settings: Settings, noqa: bool, packages: Packages | None = None) -> Outcome:
     """Stat, read, digest and analyse one file; never raises for bad input."""
     folders = (packages or Packages()).for_settings(settings)
     try:
-        stat: Optional[os.stat_result] = os.stat(path)
+        stat: os.stat_result | None = os.stat(path)
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
@@ -86,7 +87,7 @@ def analyse_file(path: str, settings: Settings, noqa: bool, packages: Optional[P
     )
 
 
-def _work(chunk: Tuple[Sequence[Tuple[str, int]], Sequence[Settings], bool]) -> List[Outcome]:
+def _work(chunk: tuple[Sequence[tuple[str, int]], Sequence[Settings], bool]) -> list[Outcome]:
     files, configs, noqa = chunk
     packages = Packages()
     with paused_gc():
@@ -109,13 +110,13 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 
 
-def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> List[Outcome]:
+def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> list[Outcome]:
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
         packages = Packages()
         with paused_gc():
             return [analyse_file(job.path, job.settings, noqa, packages) for job in jobs]
-    configs: List[Settings] = []
-    index_of: Dict[int, int] = {}
+    configs: list[Settings] = []
+    index_of: dict[int, int] = {}
     files = []
     for job in jobs:
         if id(job.settings) not in index_of:
@@ -153,23 +154,23 @@ class _Identities:
 def _from_cache(
     jobs: Sequence[Job],
     cache: ResultCache,
-    settings: Dict[int, str],
-    results: List[Optional[FileResult]],
+    settings: dict[int, str],
+    results: list[FileResult | None],
     identities: _Identities,
-) -> List[int]:
+) -> list[int]:
     """Fill ``results`` from the cache; return the indices of the jobs still to analyse.
 
     A file whose stat information is unchanged uses its remembered digest; any other file
     is read and hashed (cheap next to parsing) and looked up by that digest."""
-    stats: List[Tuple[int, os.stat_result]] = []
-    pending: List[int] = []
+    stats: list[tuple[int, os.stat_result]] = []
+    pending: list[int] = []
     for index, job in enumerate(jobs):
         try:
             stats.append((index, os.stat(job.path)))
         except OSError:
             pending.append(index)  # analysing it reports why it cannot be read
     known = cache.known_digests([(jobs[i].path, stat) for i, stat in stats])
-    wanted: List[Tuple[int, str]] = []
+    wanted: list[tuple[int, str]] = []
     for (index, _), digest in zip(stats, known):
         if digest is None:
             try:
@@ -195,17 +196,17 @@ def _from_cache(
 
 
 def run_jobs(
-    jobs: Sequence[Job], *, noqa: bool = True, workers: int = 1, cache: Optional[ResultCache] = None
-) -> List[FileResult]:
+    jobs: Sequence[Job], *, noqa: bool = True, workers: int = 1, cache: ResultCache | None = None
+) -> list[FileResult]:
     """Every job's result, in job order: from the cache when the file is unchanged,
     otherwise analysed (on ``workers`` processes) and stored in the cache."""
-    settings: Dict[int, str] = {}
+    settings: dict[int, str] = {}
     tool = tool_fingerprint() if cache is not None else ""
     for job in jobs:
         if id(job.settings) not in settings:
             settings[id(job.settings)] = f"{job.settings.fingerprint()}\0noqa={noqa}\0{tool}"
-    results: List[Optional[FileResult]] = [None] * len(jobs)
-    pending: List[int] = []
+    results: list[FileResult | None] = [None] * len(jobs)
+    pending: list[int] = []
     identities = _Identities()
     if cache is not None:
         pending = _from_cache(jobs, cache, settings, results, identities)

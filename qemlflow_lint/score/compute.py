@@ -15,9 +15,9 @@ weight 0, and rules no analysed file enables, are not part of the score.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.rules.registry import find_rule
@@ -70,28 +70,28 @@ class ScoreReport:
 
     exact: Fraction
     profile: ScoreProfile
-    rules: Tuple[RuleScore, ...]
-    losses: Tuple[FileLoss, ...]
+    rules: tuple[RuleScore, ...]
+    losses: tuple[FileLoss, ...]
     files: int
-    unparseable: Tuple[Tuple[str, str], ...]
+    unparseable: tuple[tuple[str, str], ...]
 
     @property
     def score(self) -> float:
         """The score, rounded to one decimal (half up, so 99.95 is 100.0)."""
         return float(round_tenths(self.exact)) / 10
 
-    def rule(self, code: str) -> Optional[RuleScore]:
+    def rule(self, code: str) -> RuleScore | None:
         """The part of one rule, if it is in the score."""
         return next((r for r in self.rules if r.code == code), None)
 
-    def file_points(self) -> List[Tuple[str, Fraction]]:
+    def file_points(self) -> list[tuple[str, Fraction]]:
         """Points lost per file, most first (ties by path)."""
-        totals: Dict[str, Fraction] = defaultdict(Fraction)
+        totals: dict[str, Fraction] = defaultdict(Fraction)
         for loss in self.losses:
             totals[loss.path] += loss.points
         return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
-    def best_fixes(self, limit: Optional[int] = None) -> List[Fix]:
+    def best_fixes(self, limit: int | None = None) -> list[Fix]:
         """The (file, rule) repairs that regain the most points, most first."""
         fixes = []
         for loss in self.losses:
@@ -108,7 +108,7 @@ def round_tenths(value: Fraction) -> int:
     return int(scaled + Fraction(1, 2)) if scaled >= 0 else -int(-scaled + Fraction(1, 2))
 
 
-def apportion_tenths(parts: Sequence[Fraction], total_tenths: int) -> List[int]:
+def apportion_tenths(parts: Sequence[Fraction], total_tenths: int) -> list[int]:
     """Round ``parts`` to tenths so that they add up to ``total_tenths`` exactly
     (largest remainder), for ledgers whose rounded lines must sum to the rounded total."""
     floors = [int(part * 10) for part in parts]
@@ -138,8 +138,8 @@ def compute_score(
     """
     results = [result for result in results if result.library or not result.ok]
     in_score = sorted({code for result in results for code in result.units if weights.get(code, 0) > 0})
-    units: Dict[str, int] = defaultdict(int)
-    violating: Dict[Tuple[str, str], Set[str]] = defaultdict(set)  # (code, path) → units
+    units: dict[str, int] = defaultdict(int)
+    violating: dict[tuple[str, str], set[str]] = defaultdict(set)  # (code, path) → units
     for result in results:
         for code, count in result.units.items():
             units[code] += count
@@ -147,8 +147,8 @@ def compute_score(
             if finding.code != UNREADABLE_CODE:
                 violating[(finding.code, result.path)].add(finding.unit)
     total_weight: Fraction = sum((_exact(weights[code]) for code in in_score), Fraction(0))
-    rules: List[RuleScore] = []
-    losses: List[FileLoss] = []
+    rules: list[RuleScore] = []
+    losses: list[FileLoss] = []
     kept = Fraction(0)
     for code in in_score:
         weight = _exact(weights[code])

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
 
 from qemlflow_lint.score.compute import ScoreReport
 
@@ -14,9 +13,9 @@ class Gate:
     """The verdict of ``--fail-under``, ``--no-regress`` and unparseable files."""
 
     passed: bool
-    reasons: Tuple[str, ...]
-    fail_under: Optional[float] = None
-    recorded: Optional[float] = None
+    reasons: tuple[str, ...]
+    fail_under: float | None = None
+    recorded: float | None = None
     #: Where ``fail_under`` came from, as the verdict names it: ``--fail-under``, or
     #: ``fail-under in pyproject.toml`` (the configuration file's path as shown to the user).
     fail_under_source: str = "--fail-under"
@@ -40,13 +39,13 @@ class Gate:
 
 def gate_for(
     report: ScoreReport,
-    fail_under: Optional[float],
-    recorded: Optional[float],
+    fail_under: float | None,
+    recorded: float | None,
     fail_under_source: str = "--fail-under",
 ) -> Gate:
     """Apply ``--fail-under``, ``--no-regress`` and the unparseable-files rule;
     ``fail_under_source`` names where the ``fail_under`` gate came from in the verdict."""
-    reasons: List[str] = []
+    reasons: list[str] = []
     if report.unparseable:
         reasons.append(f"{len(report.unparseable)} file(s) could not be analysed")
     if fail_under is not None and report.score < fail_under:

@@ -9,7 +9,8 @@ weights of each version).
 from __future__ import annotations
 
 import functools
-from typing import Dict, Mapping, NamedTuple, Tuple
+from collections.abc import Mapping
+from typing import NamedTuple
 
 from qemlflow_lint.rules.registry import all_rules
 
@@ -25,16 +26,16 @@ class ScoreProfile(NamedTuple):
 
     name: str
     version: int
-    weights: Tuple[Tuple[str, float], ...]
+    weights: tuple[tuple[str, float], ...]
     #: Why each rule weighs what it does.
-    reasons: Tuple[Tuple[str, str], ...]
+    reasons: tuple[tuple[str, str], ...]
 
     def weight(self, code: str) -> float:
         """The profile's weight of a rule (1 for a rule the profile predates)."""
         return dict(self.weights).get(code, 1.0)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def default_profile() -> ScoreProfile:
     """The default profile, from the weights the rules declare."""
     rules = all_rules()
@@ -46,7 +47,7 @@ def default_profile() -> ScoreProfile:
     )
 
 
-def effective_weights(profile: ScoreProfile, overrides: Mapping[str, float]) -> Dict[str, float]:
+def effective_weights(profile: ScoreProfile, overrides: Mapping[str, float]) -> dict[str, float]:
     """The profile's weights with the configured ones replacing them."""
     weights = {rule.code: profile.weight(rule.code) for rule in all_rules()}
     weights.update(overrides)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from qemlflow_lint import __version__
 from qemlflow_lint.model.findings import FileResult
@@ -24,7 +25,7 @@ def points(value: Fraction) -> str:
     return f"{round_tenths(value) / 10:.1f}"
 
 
-def headlines(report: ScoreReport) -> List[str]:
+def headlines(report: ScoreReport) -> list[str]:
     """The headline counts of the rules in the score."""
     lines = []
     for rule in report.rules:
@@ -35,7 +36,7 @@ def headlines(report: ScoreReport) -> List[str]:
     return lines
 
 
-def ledger(report: ScoreReport) -> List[Tuple[str, str]]:
+def ledger(report: ScoreReport) -> list[tuple[str, str]]:
     """(path, points) per file, rounded so that the lines add up to 100 − score exactly."""
     files = report.file_points()
     lost_tenths = 1000 - round_tenths(report.exact)
@@ -50,7 +51,7 @@ def render_text(
     top: int = 10,
     detailed: bool = False,
     results: Sequence[FileResult] = (),
-    new_findings: Optional[int] = None,
+    new_findings: int | None = None,
 ) -> str:
     """The human report: score, per-rule table, headlines, where points went, best fixes."""
     out = [
@@ -88,8 +89,8 @@ def render_text(
     return "\n".join(out) + "\n"
 
 
-def _findings_by_rule(results: Sequence[FileResult]) -> List[str]:
-    grouped: Dict[str, Dict[str, List[str]]] = {}
+def _findings_by_rule(results: Sequence[FileResult]) -> list[str]:
+    grouped: dict[str, dict[str, list[str]]] = {}
     for result in results:
         for finding in result.findings:
             grouped.setdefault(finding.code, {}).setdefault(result.path, []).append(
@@ -104,7 +105,7 @@ def _findings_by_rule(results: Sequence[FileResult]) -> List[str]:
 
 
 def render_markdown(
-    report: ScoreReport, gate: Gate, *, top: int = 10, new_findings: Optional[int] = None
+    report: ScoreReport, gate: Gate, *, top: int = 10, new_findings: int | None = None
 ) -> str:
     """The report as Markdown (a CI job summary or a pull-request comment)."""
     out = [f"## Compliance score: {report.score:.1f}/100", ""]
@@ -147,7 +148,7 @@ def _md_code(text: str) -> str:
     return f"`` {escaped} ``" if "`" in text else f"`{escaped}`"
 
 
-def _ledger_markdown(report: ScoreReport, top: int) -> List[str]:
+def _ledger_markdown(report: ScoreReport, top: int) -> list[str]:
     """The "Points lost by file" table: the first ``top`` files of :func:`ledger`, then one
     row for the rest, so that the column still adds up to 100 − score."""
     places = ledger(report)
@@ -176,13 +177,13 @@ def report_dict(
     config_hash: str,
     *,
     detailed: bool = False,
-    new_findings: Optional[int] = None,
-) -> Dict[str, Any]:
+    new_findings: int | None = None,
+) -> dict[str, Any]:
     """Everything needed to recompute the score later, as JSON-ready data."""
-    files: Dict[str, Dict[str, Any]] = {}
+    files: dict[str, dict[str, Any]] = {}
     scored = [r for r in results if r.library or not r.ok]  # the score is the library's
     for result in sorted(scored, key=lambda r: r.path):
-        violating: Dict[str, set[str]] = {}
+        violating: dict[str, set[str]] = {}
         for finding in result.findings:
             violating.setdefault(finding.code, set()).add(finding.unit)
         files[result.path] = {
@@ -193,7 +194,7 @@ def report_dict(
         }
     for path, lost in report.file_points():
         files[path]["points_lost"] = float(lost)
-    payload: Dict[str, Any] = {
+    payload: dict[str, Any] = {
         "tool": {"name": "qemlflow-lint", "version": __version__},
         "profile": {
             "name": report.profile.name,

@@ -18,7 +18,8 @@ import configparser
 import json
 import re
 import shlex
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Any, Callable, NamedTuple
 
 from qemlflow_lint.config import pyproject, toml
 from qemlflow_lint.config.pyproject import Span, last_content_line
@@ -41,25 +42,25 @@ class Edit(NamedTuple):
     """The result of editing one file: its new text and a note per change considered."""
 
     #: The new text (``None``: the file does not exist and is not created).
-    text: Optional[str]
+    text: str | None
     #: What this edit added, e.g. ``added [tool.qemlflow-lint]``.
-    done: Tuple[str, ...] = ()
+    done: tuple[str, ...] = ()
     #: What was already set up.
-    kept: Tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
     #: What the user has to do by hand, and why.
-    left: Tuple[str, ...] = ()
+    left: tuple[str, ...] = ()
 
-    def then(self, step: Callable[[Optional[str]], Edit]) -> Edit:
+    def then(self, step: Callable[[str | None], Edit]) -> Edit:
         """This edit followed by ``step`` on its text, with the notes of both."""
         after = step(self.text)
         return Edit(after.text, self.done + after.done, self.kept + after.kept, self.left + after.left)
 
 
-def _unchanged(text: Optional[str], *, kept: str = "", left: str = "") -> Edit:
+def _unchanged(text: str | None, *, kept: str = "", left: str = "") -> Edit:
     return Edit(text, (), (kept,) if kept else (), (left,) if left else ())
 
 
-def _lines(text: str) -> List[str]:
+def _lines(text: str) -> list[str]:
     """``text`` split at ``\n`` only, without line endings (``str.splitlines`` also splits at
     form feeds and other characters that INI and YAML files keep inside a line)."""
     return text.split("\n")
@@ -74,8 +75,8 @@ def _inserted_after(text: str, line_index: int, new_lines: str) -> str:
 
 
 def _checked_toml(
-    before: Optional[str], after: str, keys: Sequence[str], value: Any, what: str
-) -> Tuple[bool, str]:
+    before: str | None, after: str, keys: Sequence[str], value: Any, what: str
+) -> tuple[bool, str]:
     """True when ``after`` parses to ``before``'s document with ``keys`` set to ``value``;
     else false, and a note asking the user to do ``what`` by hand."""
     old = toml.parse(before or "")
@@ -120,7 +121,7 @@ def qemlflow_table(fail_under: float, packages: Sequence[str] = ()) -> str:
     )
 
 
-def add_qemlflow_table(text: Optional[str], fail_under: float, packages: Sequence[str] = ()) -> Edit:
+def add_qemlflow_table(text: str | None, fail_under: float, packages: Sequence[str] = ()) -> Edit:
     """``pyproject.toml`` with ``[tool.qemlflow-lint]`` and a score gate.
 
     A missing table is appended with ``select``, a note on the heavy modules and
@@ -193,8 +194,8 @@ def add_qemlflow_table(text: Optional[str], fail_under: float, packages: Sequenc
 
 
 def _toml_list_item(
-    text: Optional[str],
-    table: Tuple[str, ...],
+    text: str | None,
+    table: tuple[str, ...],
     keys: Sequence[str],
     item: str,
     covered: Callable[[str, Any], bool],
@@ -249,7 +250,7 @@ def _loads_the_plugin(key: str, value: Any) -> bool:
     return key in _LOAD_PLUGINS and PYLINT_PLUGIN in names
 
 
-def add_pylint_plugin(text: Optional[str]) -> Edit:
+def add_pylint_plugin(text: str | None) -> Edit:
     """``pyproject.toml`` whose pylint configuration loads the qemlflow-lint plugin:
     appended to an existing ``load-plugins`` list, added to an existing
     ``[tool.pylint.main]`` (or ``MASTER``) table, or a new ``[tool.pylint.main]``."""
@@ -294,7 +295,7 @@ def _selects_qf(key: str, value: Any) -> bool:
     )
 
 
-def add_flake8_toml_select(text: Optional[str]) -> Edit:
+def add_flake8_toml_select(text: str | None) -> Edit:
     """``pyproject.toml``'s ``[tool.flake8]`` table (the Flake8-pyproject plugin reads it,
     instead of flake8's own files) selecting the QF codes: ``extend-select = ["QF"]``, or QF
     appended to an existing ``extend-select`` list. A ``select`` or ``extend-select`` that
@@ -307,21 +308,21 @@ def add_flake8_toml_select(text: Optional[str]) -> Edit:
 _INI_HEADER = re.compile(r"^\[(?P<name>[^\]\n]+)\][ \t]*(?:[#;].*)?$")
 
 
-def _ini_sections(text: str) -> Dict[str, Span]:
+def _ini_sections(text: str) -> dict[str, Span]:
     lines = _lines(text)
     headers = [
         (index, match["name"].strip())
         for index, line in enumerate(lines)
         if (match := _INI_HEADER.match(line))
     ]
-    spans: Dict[str, Span] = {}
+    spans: dict[str, Span] = {}
     for number, (index, name) in enumerate(headers):
         end = headers[number + 1][0] if number + 1 < len(headers) else len(lines)
         spans.setdefault(name, Span(index, end))
     return spans
 
 
-def parse_ini(text: str) -> Optional[Dict[str, Dict[str, str]]]:
+def parse_ini(text: str) -> dict[str, dict[str, str]] | None:
     """The sections and raw values of an INI file as flake8, tox and pylint read it, or
     ``None`` when it does not parse."""
     parser = configparser.RawConfigParser(strict=False, allow_no_value=True)
@@ -332,13 +333,13 @@ def parse_ini(text: str) -> Optional[Dict[str, Dict[str, str]]]:
     return {name: {key: value or "" for key, value in parser.items(name)} for name in parser.sections()}
 
 
-def has_ini_section(text: Optional[str], names: Sequence[str]) -> bool:
+def has_ini_section(text: str | None, names: Sequence[str]) -> bool:
     """True when the INI text has one of the sections ``names``."""
     data = parse_ini(text or "") if text else None
     return data is not None and any(name in data for name in names)
 
 
-def _checked_ini(before: Optional[str], after: str, section: str, key: str, value: str) -> bool:
+def _checked_ini(before: str | None, after: str, section: str, key: str, value: str) -> bool:
     old = parse_ini(before or "")
     new = parse_ini(after)
     if old is None or new is None:
@@ -347,12 +348,12 @@ def _checked_ini(before: Optional[str], after: str, section: str, key: str, valu
     return new == old
 
 
-def _list_items(value: str) -> List[str]:
+def _list_items(value: str) -> list[str]:
     return [item for item in re.split(r"[,\s]+", value) if item]
 
 
 def add_to_ini_list(
-    text: Optional[str],
+    text: str | None,
     section: str,
     keys: Sequence[str],
     item: str,
@@ -415,7 +416,7 @@ def add_to_ini_list(
     return Edit(after, (done,)) if ok else _unchanged(text, left=f"add {item} to {where} {present} by hand")
 
 
-def add_flake8_select(text: Optional[str]) -> Edit:
+def add_flake8_select(text: str | None) -> Edit:
     """The ``[flake8]`` section selecting the QF codes (``extend-select = QF``)."""
     return add_to_ini_list(
         text,
@@ -448,13 +449,13 @@ def lint_environment(source: InstallSource = INDEX) -> str:
     )
 
 
-def _installing(source: InstallSource, requirement: str, why: str = "") -> Tuple[str, ...]:
+def _installing(source: InstallSource, requirement: str, why: str = "") -> tuple[str, ...]:
     """The note that says where a generated file installs qemlflow-lint from (none for the
     default)."""
     return () if source.kind == "index" else (f"installing {requirement}{why}",)
 
 
-def add_lint_environment(text: Optional[str], source: InstallSource = INDEX) -> Edit:
+def add_lint_environment(text: str | None, source: InstallSource = INDEX) -> Edit:
     """``tox.ini`` with a ``[testenv:lint]`` environment (a new ``tox.ini`` gets ``[tox]``
     too). An existing ``lint`` environment is left as it is."""
     installing = _installing(source, source.requirement(flake8=True))
@@ -535,13 +536,13 @@ _HOOK_ID = re.compile(r"^[ \t-]*id:[ \t]*[\"']?(?P<id>[\w.-]+)[\"']?[ \t]*(?:#.*
 _REPOS = re.compile(r"^repos:[ \t]*(?:#.*)?$")
 
 
-def _pre_commit_installing(source: InstallSource) -> Tuple[str, ...]:
+def _pre_commit_installing(source: InstallSource) -> tuple[str, ...]:
     absolute = source.kind == "path" and source.text != source.absolute
     why = " (absolute: pre-commit installs it from a folder of its own)" if absolute else ""
     return _installing(source, pre_commit_requirement(source), why)
 
 
-def add_pre_commit_hooks(text: Optional[str], source: InstallSource = INDEX) -> Edit:
+def add_pre_commit_hooks(text: str | None, source: InstallSource = INDEX) -> Edit:
     """``.pre-commit-config.yaml`` with the qemlflow-lint hooks: a new file, or the item
     appended to the top-level block ``repos:`` list (with that list's indentation)."""
     if text is None:

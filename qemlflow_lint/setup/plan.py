@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from collections.abc import Sequence
+from typing import Callable, NamedTuple
 
 from qemlflow_lint.config import toml
 from qemlflow_lint.model.modules import find_packages
@@ -41,7 +42,7 @@ class FilePlan(NamedTuple):
     """What init does to one file: its text before and after, and the notes of the edits."""
 
     path: str
-    before: Optional[str]
+    before: str | None
     edit: Edit
     newline: str = "\n"
 
@@ -56,9 +57,9 @@ class _Project:
 
     def __init__(self, root: str) -> None:
         self.root = root
-        self._texts: Dict[str, Tuple[Optional[str], str]] = {}
+        self._texts: dict[str, tuple[str | None, str]] = {}
 
-    def read(self, name: str) -> Tuple[Optional[str], str]:
+    def read(self, name: str) -> tuple[str | None, str]:
         """The text of ``name`` and its line ending."""
         if name not in self._texts:
             path = os.path.join(self.root, name)
@@ -78,12 +79,12 @@ class _Project:
                 self._texts[name] = (text.replace("\r\n", "\n") if crlf else text, "\r\n" if crlf else "\n")
         return self._texts[name]
 
-    def text(self, name: str) -> Optional[str]:
+    def text(self, name: str) -> str | None:
         """The text of ``name``, or ``None``."""
         return self.read(name)[0]
 
 
-def _flake8_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
+def _flake8_step(project: _Project) -> tuple[str, Callable[[str | None], Edit]]:
     """The file flake8 reads its configuration from, and the edit that selects QF there."""
     tool = (toml.parse(project.text("pyproject.toml") or "") or {}).get("tool")
     if isinstance(tool, dict) and "flake8" in tool:
@@ -94,12 +95,12 @@ def _flake8_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit
     return ".flake8", setup_files.add_flake8_select
 
 
-def _ini_section(text: Optional[str], candidates: Sequence[str]) -> str:
+def _ini_section(text: str | None, candidates: Sequence[str]) -> str:
     data = setup_files.parse_ini(text or "") or {}
     return next((name for name in candidates if name in data), candidates[0])
 
 
-def _pylint_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit]]:
+def _pylint_step(project: _Project) -> tuple[str, Callable[[str | None], Edit]]:
     """The file pylint reads its configuration from, and the edit that loads the plugin."""
     for name in PYLINTRC_FILES:
         text = project.text(name)
@@ -122,8 +123,8 @@ def _pylint_step(project: _Project) -> Tuple[str, Callable[[Optional[str]], Edit
     return "pyproject.toml", setup_files.add_pylint_plugin
 
 
-def _ini_plugin_step(section: str) -> Callable[[Optional[str]], Edit]:
-    def step(text: Optional[str]) -> Edit:
+def _ini_plugin_step(section: str) -> Callable[[str | None], Edit]:
+    def step(text: str | None) -> Edit:
         return setup_files.add_to_ini_list(
             text, section, ("load-plugins", "load_plugins"), setup_files.PYLINT_PLUGIN
         )
@@ -131,14 +132,14 @@ def _ini_plugin_step(section: str) -> Callable[[Optional[str]], Edit]:
     return step
 
 
-def _by_hand(note: str) -> Callable[[Optional[str]], Edit]:
-    def step(text: Optional[str]) -> Edit:
+def _by_hand(note: str) -> Callable[[str | None], Edit]:
+    def step(text: str | None) -> Edit:
         return Edit(text, left=(note,))
 
     return step
 
 
-def _workflow_step(force: bool, source: InstallSource) -> Callable[[Optional[str]], Edit]:
+def _workflow_step(force: bool, source: InstallSource) -> Callable[[str | None], Edit]:
     wanted = setup_files.workflow(source)
     installing = () if source.kind == "index" else (f"installing {source.requirement(flake8=True)}",)
     unreachable = (
@@ -150,7 +151,7 @@ def _workflow_step(force: bool, source: InstallSource) -> Callable[[Optional[str
         )
     )
 
-    def step(text: Optional[str]) -> Edit:
+    def step(text: str | None) -> Edit:
         if text is None:
             return Edit(wanted, ("added the workflow", *installing), left=unreachable)
         if text == wanted:
@@ -162,7 +163,7 @@ def _workflow_step(force: bool, source: InstallSource) -> Callable[[Optional[str
     return step
 
 
-def _tox_step(project: _Project, source: InstallSource) -> Tuple[str, Callable[[Optional[str]], Edit]]:
+def _tox_step(project: _Project, source: InstallSource) -> tuple[str, Callable[[str | None], Edit]]:
     """``tox.ini``, unless tox reads its configuration from another file (which a new
     ``tox.ini`` would override): then the lint environment is left to the user."""
     if project.text("tox.ini") is None:
@@ -185,7 +186,7 @@ def _tox_step(project: _Project, source: InstallSource) -> Tuple[str, Callable[[
     return "tox.ini", lambda text: setup_files.add_lint_environment(text, source)
 
 
-def _has_gate(pyproject: Optional[str]) -> bool:
+def _has_gate(pyproject: str | None) -> bool:
     data = toml.parse(pyproject or "") or {}
     section = data.get("tool", {}).get("qemlflow-lint", {})
     return (
@@ -197,11 +198,11 @@ def _has_gate(pyproject: Optional[str]) -> bool:
 
 def plan(
     root: str,
-    fail_under: Optional[float],
+    fail_under: float | None,
     force: bool,
     score: Callable[[str], float],
-    install_from: Optional[str] = None,
-) -> List[FilePlan]:
+    install_from: str | None = None,
+) -> list[FilePlan]:
     """What init would do to each file of the project in ``root``, in a stable order.
 
     Without ``fail_under`` and a gate already configured, the gate starts at ``score(root)``
@@ -224,11 +225,11 @@ def plan(
 
     packages = find_packages(root)
 
-    def qemlflow_table(text: Optional[str]) -> Edit:
+    def qemlflow_table(text: str | None) -> Edit:
         edit = setup_files.add_qemlflow_table(text, gate, packages)
         return edit._replace(done=edit.done + ((gate_note,) if gate_note and edit.done else ()))
 
-    steps: List[Tuple[str, Callable[[Optional[str]], Edit]]] = [
+    steps: list[tuple[str, Callable[[str | None], Edit]]] = [
         ("pyproject.toml", qemlflow_table),
         _flake8_step(project),
         _pylint_step(project),
@@ -236,8 +237,8 @@ def plan(
         (".pre-commit-config.yaml", lambda text: setup_files.add_pre_commit_hooks(text, source)),
         (setup_files.WORKFLOW_PATH, _workflow_step(force, source)),
     ]
-    order: List[str] = []
-    edits: Dict[str, Edit] = {}
+    order: list[str] = []
+    edits: dict[str, Edit] = {}
     for name, step in steps:
         if name not in edits:
             order.append(name)
@@ -258,7 +259,7 @@ def describe(plan: FilePlan, dry_run: bool) -> str:
     return f"{plan.path}: {status}" + (f" — {'; '.join(notes)}" if notes else "")
 
 
-def _diff_lines(text: str) -> List[str]:
+def _diff_lines(text: str) -> list[str]:
     """The lines of ``text`` with their ``\n`` (only ``\n`` ends a line, as for git)."""
     lines = [line + "\n" for line in text.split("\n")]
     lines[-1] = lines[-1][:-1]

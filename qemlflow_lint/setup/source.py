@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import NamedTuple, Optional
+from typing import NamedTuple
 
 from qemlflow_lint import __version__
 
@@ -89,7 +89,7 @@ def with_flake8_extra(requirement: str) -> str:
     return f"{match['name']}[{','.join(extras)}]{match['space']}{match['rest']}"
 
 
-def _requirement(given: str) -> Optional[InstallSource]:
+def _requirement(given: str) -> InstallSource | None:
     match = _REQUIREMENT.match(given)
     if match is None or normalised_name(match["name"]) != DISTRIBUTION:
         return None
@@ -135,7 +135,7 @@ def _path(given: str, root: str, cwd: str) -> InstallSource:
     return InstallSource("path", written, absolute)
 
 
-def parse_source(given: Optional[str], root: str, cwd: Optional[str] = None) -> InstallSource:
+def parse_source(given: str | None, root: str, cwd: str | None = None) -> InstallSource:
     """The source that ``--install-from given`` names for the project in ``root``
     (:data:`INDEX` when ``given`` is ``None``); a relative path is read from ``cwd`` (the
     working directory). A value that names nothing installable is a :class:`SourceError`."""

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
+from qemlflow_lint.analysis.engine import literal_all
 from qemlflow_lint.config.errors import ConfigError
 from qemlflow_lint.config.loading import with_values
-from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.analysis.engine import literal_all
-from qemlflow_lint.model.modules import module_name as module_name_for
-from qemlflow_lint.run.file import analyse_source
 from qemlflow_lint.model.heavy import match_heavy
+from qemlflow_lint.model.modules import module_name as module_name_for
+from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import enabled_rules
+from qemlflow_lint.run.file import analyse_source
 
 HEAVY_MODULE = "import torch\n"
 PER_FILE_RULES = {"QF001", "QF002", "QF003", "QF004", "QF005", "QF006", "QF007", "QF008"}
@@ -24,7 +23,7 @@ PROJECT_RULES = {"QF101", "QF102"}
 EVERY_RULE = PER_FILE_RULES | PROJECT_RULES
 
 
-def _codes(text: str, path: str = "pkg/mod.py", config: Optional[Settings] = None) -> list[str]:
+def _codes(text: str, path: str = "pkg/mod.py", config: Settings | None = None) -> list[str]:
     return [f.code for f in analyse_source(text, path, config or Settings()).findings]
 
 
@@ -240,7 +239,7 @@ def test_heavy_module_overrides_replace_or_extend_the_list() -> None:
         pytest.param("def f():\n    __all__ = ['a']", None, id="not-at-module-level"),
     ],
 )
-def test_literal_all(text: str, names: Optional[set[str]]) -> None:
+def test_literal_all(text: str, names: set[str] | None) -> None:
     found = literal_all(ast.parse(text))
     assert found == (None if names is None else frozenset(names))
 
@@ -286,5 +285,5 @@ def test_module_name_for(package_tree: Path, relative: str, module: str) -> None
         pytest.param("numpy", [], None, id="empty-list"),
     ],
 )
-def test_match_heavy(module: str, entries: list[str], matched: Optional[str]) -> None:
+def test_match_heavy(module: str, entries: list[str], matched: str | None) -> None:
     assert match_heavy(module, frozenset(entries)) == matched

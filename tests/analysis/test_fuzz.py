@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.frontends import FRONT_ENDS, Reported
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_source
+from tests.frontends import FRONT_ENDS, Reported
 
 EXAMPLES = int(os.environ.get("QEMLFLOW_FUZZ_EXAMPLES", "40"))
 #: Programs from the grammar (odd but valid) and from libcst's node types (realistic).

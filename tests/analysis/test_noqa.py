@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Callable, List, Set, Tuple
+from typing import Callable
 
 import pytest
 
-from tests.frontends import FRONT_ENDS, Reported, run_cli, run_flake8, write_tree
 from qemlflow_lint.analysis.engine import noqa_aliases
 from qemlflow_lint.analysis.noqa import comment_suppresses, names_alias, unsuppressed
 from qemlflow_lint.model.findings import Finding
@@ -20,6 +19,7 @@ from qemlflow_lint.rules.heavy_top_level_import import HeavyTopLevelImport
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.rules.swallowed_exception import SwallowedException
 from qemlflow_lint.rules.wildcard_import import WildcardImport
+from tests.frontends import FRONT_ENDS, Reported, run_cli, run_flake8, write_tree
 
 #: A module with findings of every rule that has equivalents; the comment on each line
 #: decides whether its finding is suppressed.
@@ -90,7 +90,7 @@ def _project(root: Path, equivalents: str | None) -> Path:
     )
 
 
-def _found(rows: List[Reported]) -> Set[Tuple[int, str]]:
+def _found(rows: list[Reported]) -> set[tuple[int, str]]:
     return {(row.line, row.code) for row in rows}
 
 
@@ -118,7 +118,7 @@ def test_the_command_line_flag_turns_it_off(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("run", [run_cli, run_flake8], ids=["cli", "flake8"])
-def test_disable_noqa_reports_everything(tmp_path: Path, run: Callable[..., List[Reported]]) -> None:
+def test_disable_noqa_reports_everything(tmp_path: Path, run: Callable[..., list[Reported]]) -> None:
     project = _project(tmp_path, None)
     assert _found(run(["model.py"], "--disable-noqa", cwd=project)) == EVERY_FINDING
 
@@ -187,7 +187,7 @@ def test_names_alias_is_what_flake8_leaves_to_the_plugin(comment: str, named: bo
     assert names_alias(f"except:  {comment}\n", ("E722",)) is named
 
 
-def _findings(source: str, *codes: Tuple[int, str]) -> Tuple[List[str], ast.Module, List[Finding]]:
+def _findings(source: str, *codes: tuple[int, str]) -> tuple[list[str], ast.Module, list[Finding]]:
     lines = source.splitlines(keepends=True)
     return lines, ast.parse(source), [Finding(line, 0, code, "message") for line, code in codes]
 

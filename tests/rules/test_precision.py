@@ -4,7 +4,7 @@ docstring and ``ignore-decorators``, in-process (the fixtures cover every front 
 from __future__ import annotations
 
 import ast
-from typing import Iterator, List
+from collections.abc import Iterator
 
 import pytest
 
@@ -18,14 +18,14 @@ QF003 = Settings(select=("QF003",))
 QF006 = Settings(select=("QF006",))
 
 
-def _lines(text: str, settings: Settings, path: str = "pkg/mod.py") -> List[int]:
+def _lines(text: str, settings: Settings, path: str = "pkg/mod.py") -> list[int]:
     return sorted(f.line for f in analyse_source(text, path, settings).findings)
 
 
 @pytest.fixture
-def walked(monkeypatch: pytest.MonkeyPatch) -> List[int]:
+def walked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The lines of the statements whose calls QF006 walks (after its prefilters)."""
-    lines: List[int] = []
+    lines: list[int] = []
     original = import_time_side_effect.import_time_calls
 
     def counting(statement: ast.stmt) -> Iterator[ast.Call]:
@@ -39,13 +39,13 @@ def walked(monkeypatch: pytest.MonkeyPatch) -> List[int]:
 # --- QF006 -------------------------------------------------------------------------------
 
 
-def test_a_module_that_imports_none_of_the_modules_is_not_walked(walked: List[int]) -> None:
+def test_a_module_that_imports_none_of_the_modules_is_not_walked(walked: list[int]) -> None:
     text = "import json\n\nseed(1)\nuse('Agg')\njson.random.seed(2)\nvalue = json.dumps({})\n"
     assert _lines(text, QF006) == []
     assert walked == []
 
 
-def test_only_statements_that_spell_a_side_effect_are_walked(walked: List[int]) -> None:
+def test_only_statements_that_spell_a_side_effect_are_walked(walked: list[int]) -> None:
     text = (
         "import numpy as np\n"  # 1
         "values = np.zeros(3)\n"  # 2: np alone is not enough
@@ -59,7 +59,7 @@ def test_only_statements_that_spell_a_side_effect_are_walked(walked: List[int]) 
     assert walked == [5, 6, 7]
 
 
-def test_a_name_imported_from_a_module_is_spelled_alone(walked: List[int]) -> None:
+def test_a_name_imported_from_a_module_is_spelled_alone(walked: list[int]) -> None:
     text = "from numpy.random import seed\nx = 1 + 2\nseed(0)\n"
     assert _lines(text, QF006) == [3]
     assert walked == [3]

@@ -8,7 +8,6 @@ import sys
 
 import pytest
 
-from tests.frontends import REPO
 from qemlflow_lint.report.rule_docs import explain_text, rule_table, weights_table
 from qemlflow_lint.rules.base import (
     MAIN_FILES,
@@ -24,6 +23,7 @@ from qemlflow_lint.rules.base import (
 )
 from qemlflow_lint.rules.registry import all_rules, find_rule
 from qemlflow_lint.score.profile import default_profile
+from tests.frontends import REPO
 
 RULES = all_rules()
 README = REPO / "README.md"

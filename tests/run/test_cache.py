@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import cli_command
-from qemlflow_lint.run import runner
 from qemlflow_lint.cli import main
+from qemlflow_lint.run import runner
+from tests.frontends import cli_command
 
 UNTYPED = '"""A module."""\n\n\ndef f(x):\n    """Doc."""\n    return x\n'
 TYPED = '"""A module."""\n\n\ndef f(x: int) -> int:\n    """Doc."""\n    return x\n'

@@ -8,8 +8,8 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
 
 import pytest
 
@@ -30,10 +30,10 @@ def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-Finding = Tuple[str, int, int, str, str]
+Finding = tuple[str, int, int, str, str]
 
 
-def _findings(cwd: Path, paths: Sequence[str]) -> List[Finding]:
+def _findings(cwd: Path, paths: Sequence[str]) -> list[Finding]:
     """(absolute path, line, column, code, message with its paths made absolute)."""
     rows = json.loads(_run(cwd, "check", "--no-cache", "--format", "json", *paths).stdout)
     found = []
@@ -43,7 +43,7 @@ def _findings(cwd: Path, paths: Sequence[str]) -> List[Finding]:
     return sorted(found)
 
 
-def _fingerprints(cwd: Path, paths: Sequence[str]) -> Dict[Tuple[str, int, str], str]:
+def _fingerprints(cwd: Path, paths: Sequence[str]) -> dict[tuple[str, int, str], str]:
     rows = json.loads(_run(cwd, "check", "--no-cache", "--format", "json", *paths).stdout)
     return {
         (os.path.normpath(cwd / row["path"]), row["line"], row["code"]): row["fingerprint"] for row in rows

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import FIXTURES, cli_command
 from qemlflow_lint.cli import main
 from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.model.settings import Settings
@@ -22,6 +21,7 @@ from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.gate import gate_for
 from qemlflow_lint.score.profile import default_profile, effective_weights
 from qemlflow_lint.score.render import render_markdown
+from tests.frontends import FIXTURES, cli_command
 
 GOLDEN = FIXTURES / "projects" / "golden"
 
@@ -64,7 +64,7 @@ def test_golden_project_scores_exactly_the_hand_count(
     rules = report["rules"]
     assert isinstance(rules, dict)
     assert {c: (r["units"], r["violating"], r["weight"]) for c, r in rules.items()} == HAND_COUNT
-    assert GOLDEN_EXACT == Fraction(30850, 399) and round(float(GOLDEN_EXACT), 4) == 77.3183
+    assert Fraction(30850, 399) == GOLDEN_EXACT and round(float(GOLDEN_EXACT), 4) == 77.3183
     assert report["score"] == 77.3
     assert report["score_exact"] == pytest.approx(float(GOLDEN_EXACT))
     assert report["profile"] == {
@@ -141,7 +141,7 @@ def test_points_lost_per_file_add_up_exactly_to_100_minus_score_on_real_code() -
     assert sum(rule.points_lost for rule in report.rules) == 100 - report.exact
     reordered = compute_score(list(reversed(results)), effective_weights(default_profile(), {}))
     assert reordered.exact == report.exact and reordered.losses == tuple(
-        sorted(report.losses, key=lambda l: (l.code, l.path))
+        sorted(report.losses, key=lambda loss: (loss.code, loss.path))
     )
 
 

@@ -25,10 +25,17 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable
 
 import pytest
 
+from qemlflow_lint import __version__
+from qemlflow_lint.cli import main
+from qemlflow_lint.cli.init import todays_score
+from qemlflow_lint.config.toml import parse as parse_toml
+from qemlflow_lint.setup import files as setup_files
+from qemlflow_lint.setup.files import Edit
+from qemlflow_lint.setup.source import INDEX, SourceError, parse_source
 from tests.frontends import REPO, cli_command, write_tree
 from tests.installable import (
     build_wheelhouse,
@@ -38,13 +45,6 @@ from tests.installable import (
     git,
     without_this_project,
 )
-from qemlflow_lint import __version__
-from qemlflow_lint.setup import files as setup_files
-from qemlflow_lint.cli import main
-from qemlflow_lint.cli.init import todays_score
-from qemlflow_lint.config.toml import parse as parse_toml
-from qemlflow_lint.setup.files import Edit
-from qemlflow_lint.setup.source import INDEX, SourceError, parse_source
 
 yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit, in the test extra")
 
@@ -92,7 +92,7 @@ WRITTEN = (
 )
 
 
-def _snapshot(root: Path) -> Dict[str, bytes]:
+def _snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
@@ -285,7 +285,7 @@ def test_a_bad_project_root_is_a_usage_error(tmp_path: Path, capsys: pytest.Capt
 # --- where the generated files install qemlflow-lint from (--install-from) -----------------------
 
 
-def _installed_from(project: Path) -> Dict[str, Any]:
+def _installed_from(project: Path) -> dict[str, Any]:
     """What each generated file installs: tox's ``deps`` line, the pre-commit hooks'
     ``additional_dependencies`` and the workflow's ``pip install`` argument (as the shell
     splits it)."""
@@ -308,7 +308,7 @@ def _installed_from(project: Path) -> Dict[str, Any]:
 
 
 WHEEL = f"qemlflow_lint-{__version__}-py3-none-any.whl"
-SOURCES: List[Any] = [
+SOURCES: list[Any] = [
     pytest.param(
         None,
         f"qemlflow-lint[flake8]=={__version__}",
@@ -353,7 +353,7 @@ def test_install_from_names_one_source_in_every_generated_file(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    given: Optional[str],
+    given: str | None,
     tox: str,
     pre_commit: str,
     workflow: str,
@@ -514,19 +514,19 @@ def test_a_tool_flake8_table_gets_qf_and_no_flake8_file_is_written(
 # --- the text edits, case by case --------------------------------------------------------------
 
 
-def _flake8(text: Optional[str]) -> Edit:
+def _flake8(text: str | None) -> Edit:
     return setup_files.add_flake8_select(text)
 
 
-def _gate(text: Optional[str]) -> Edit:
+def _gate(text: str | None) -> Edit:
     return setup_files.add_qemlflow_table(text, 80)
 
 
-def _flake8_toml(text: Optional[str]) -> Edit:
+def _flake8_toml(text: str | None) -> Edit:
     return setup_files.add_flake8_toml_select(text)
 
 
-MERGES: List[Any] = [
+MERGES: list[Any] = [
     pytest.param(
         _flake8,
         "[metadata]\nname = x\n\n[flake8]\nmax-line-length = 100\n# about [other]\n\n[other]\nk = 1\n",
@@ -654,7 +654,7 @@ MERGES: List[Any] = [
 
 
 @pytest.mark.parametrize(("edit", "before", "after"), MERGES)
-def test_text_edits(edit: Callable[[Optional[str]], Edit], before: str, after: Optional[str]) -> None:
+def test_text_edits(edit: Callable[[str | None], Edit], before: str, after: str | None) -> None:
     result = edit(before)
     assert result.text == (before if after is None else after)
     if after is None:
@@ -693,7 +693,7 @@ def _tools_env() -> dict[str, str]:
     return env
 
 
-def _written_commands(project: Path) -> List[str]:
+def _written_commands(project: Path) -> list[str]:
     """The tox lint environment's commands and the workflow's ``run:`` commands, as written
     (tox's ``{posargs:DEFAULT}`` gets its default; the workflow's install step is skipped:
     this environment has the tools)."""
@@ -709,7 +709,7 @@ def _written_commands(project: Path) -> List[str]:
     return commands + [run for run in runs if "pip install" not in run]
 
 
-def _run_all(project: Path) -> Dict[str, subprocess.CompletedProcess[str]]:
+def _run_all(project: Path) -> dict[str, subprocess.CompletedProcess[str]]:
     env = _tools_env()
     return {
         command: subprocess.run(
@@ -764,7 +764,7 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_wheelhouse(tmp_path_factory.mktemp("wheels") / "wheelhouse")
 
 
-def _offline_env(wheelhouse: Path, home: Path) -> Dict[str, str]:
+def _offline_env(wheelhouse: Path, home: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -861,7 +861,7 @@ def _source_for(kind: str, base: Path, wheelhouse: Path) -> str:
     return str(shutil.copy2(wheel, base))
 
 
-def _run_in(clone: Path, env: Dict[str, str], *command: str) -> subprocess.CompletedProcess[str]:
+def _run_in(clone: Path, env: dict[str, str], *command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(list(command), cwd=clone, env=env, capture_output=True, text=True, timeout=600)
 
 

@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
 
 import pytest
 
@@ -89,7 +88,7 @@ def sample(tmp_path: Path, pre_commit_home: Path) -> Path:
 
 
 def _try_repo(
-    project: Path, hook_repo: Path, home: Path, hook: str, extra: Optional[list[str]] = None
+    project: Path, hook_repo: Path, home: Path, hook: str, extra: list[str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     command = [
         sys.executable,

@@ -9,15 +9,19 @@ imported the first time it is asked for, so a plain ``check`` does not load XML 
 from __future__ import annotations
 
 import importlib
-from typing import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Callable
 
 from qemlflow_lint.model.findings import FileResult
 
 #: A format: the results of a run in, the whole output out.
 Renderer = Callable[[Sequence[FileResult]], str]
 
-#: The formats, in the order ``--help`` lists them (each the name of its module here).
+#: The formats, in the order ``--help`` lists them.
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+
+#: Each format's module here: its name, except where that would shadow the standard library.
+_MODULES = {name: name for name in FORMATS} | {"json": "json_format"}
 
 
 class _Renderers(Mapping[str, Renderer]):
@@ -26,7 +30,7 @@ class _Renderers(Mapping[str, Renderer]):
     def __getitem__(self, name: str) -> Renderer:
         if name not in FORMATS:
             raise KeyError(name)
-        render: Renderer = importlib.import_module(f"{__name__}.{name}").render
+        render: Renderer = importlib.import_module(f"{__name__}.{_MODULES[name]}").render
         return render
 
     def __iter__(self) -> Iterator[str]:

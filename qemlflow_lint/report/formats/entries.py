@@ -10,7 +10,8 @@ tells apart two identical findings in one function.
 from __future__ import annotations
 
 from collections import Counter
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.paths import posix_path

@@ -10,8 +10,8 @@ additionally ``:`` and ``,`` in the properties, as escapes, so they are escaped.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Mapping, Sequence
 
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.words import plural

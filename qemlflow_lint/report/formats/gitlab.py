@@ -11,8 +11,9 @@ and its occurrence index. Severities: ``critical`` for QF000 (nothing could be c
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.report.formats.entries import entries

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.model.words import plural

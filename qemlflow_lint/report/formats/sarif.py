@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import os.path
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from qemlflow_lint import __version__

@@ -10,7 +10,8 @@ are ordered by line, column and code.
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.report.formats.entries import entries
