@@ -63,7 +63,7 @@ def test_front_end_reports_exactly_the_snapshots(front_end: str, reported: dict[
 
 
 def test_inline_markers_name_the_snapshot_findings() -> None:
-    mismatches = []
+    mismatches: list[str] = []
     for fixture in ALL_FILES:
         marked = Counter((line, code) for _, line, code in expected_in(fixture))
         snapshot = Counter((row.line, row.code) for row in read_snapshot(fixture))
