@@ -305,7 +305,7 @@ def test_pylint_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: 
     assert sorted(match[1] for match in reports if match) == codes
 
 
-# --- the configuration traps the README documents ------------------------------------------------
+# --- the configuration traps docs/editors.md documents -------------------------------------------
 
 #: A `[flake8]` section → whether QF findings are still reported. flake8 picks the longest
 #: matching prefix, so another plugin's `Q` (flake8-quotes uses Q000–Q003) also covers `QF`.

@@ -27,6 +27,7 @@ from tests.frontends import REPO
 
 RULES = all_rules()
 README = REPO / "README.md"
+SCORE_PAGE = REPO / "docs" / "score.md"
 SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Options")
 
 
@@ -90,15 +91,15 @@ def test_readme_rule_table_is_generated_from_the_registry() -> None:
     )
 
 
-def test_readme_weights_table_is_the_default_profile() -> None:
-    readme = README.read_text(encoding="utf-8")
-    table = re.search(r"<!-- weights-table:.*?-->\n(.*?)<!-- end weights-table -->", readme, re.S)
-    assert table is not None, "README lost its weights-table markers"
+def test_score_page_weights_table_is_the_default_profile() -> None:
+    page = SCORE_PAGE.read_text(encoding="utf-8")
+    table = re.search(r"<!-- weights-table:.*?-->\n(.*?)<!-- end weights-table -->", page, re.S)
+    assert table is not None, "docs/score.md lost its weights-table markers"
     assert table.group(1) == weights_table()
-    assert f"`{default_profile().name}` v{default_profile().version}" in readme
+    assert f"`{default_profile().name}` v{default_profile().version}" in page
 
 
-def test_every_generated_block_of_the_readme_is_current() -> None:
+def test_every_generated_block_and_page_of_the_docs_is_current() -> None:
     done = subprocess.run(
         [sys.executable, str(REPO / "docs" / "generate.py"), "--check"],
         capture_output=True,

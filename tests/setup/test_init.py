@@ -176,10 +176,10 @@ def test_pre_commit_entry_uses_the_published_hooks_definitions(
     assert [hook["id"] for hook in repo["hooks"]] == list(setup_files.HOOK_IDS)
 
 
-def test_readme_shows_the_pre_commit_entry_that_init_writes() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```yaml\n(repos:\n  - repo: local\n.*?)```", readme, re.DOTALL)
-    assert block, "the README's pre-commit section has no `repo: local` example"
+def test_docs_show_the_pre_commit_entry_that_init_writes() -> None:
+    page = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(repos:\n  - repo: local\n.*?)```", page, re.DOTALL)
+    assert block, "the pre-commit section of docs/ci.md has no `repo: local` example"
     shown = re.sub(r"qemlflow-lint==[^\"]+", "qemlflow-lint==VERSION", block[1])
     written = "repos:\n" + setup_files.pre_commit_repo().replace(__version__, "VERSION")
     assert yaml.safe_load(shown) == yaml.safe_load(written)
