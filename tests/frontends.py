@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,51 @@ def _parse(stdout: str, col_base: int) -> list[Reported]:
     return sorted(rows)
 
 
+#: What a crash looks like in a front end's output: a Python traceback (whoever raised),
+#: flake8's report of a plugin that raised (``--jobs``) or of its own failure, and pylint's
+#: report of a checker that raised (pylint goes on, so only these lines tell).
+CRASH_SIGNS = (
+    "Traceback (most recent call last)",
+    "failed during execution",
+    "There was a critical error during execution",
+    "Fatal error while checking",
+    "Exception on node",
+)
+#: Any message line (``path:line:col: ...``), ours or the host tool's.
+_MESSAGE = re.compile(r"^.+:\d+:\d+: ", re.MULTILINE)
+
+
+def crash_in(output: str) -> str | None:
+    """The first line of ``output`` that shows a crash, or None when there is none."""
+    return next((line for line in output.splitlines() if any(sign in line for sign in CRASH_SIGNS)), None)
+
+
+def check_finished(
+    tool: str, done: subprocess.CompletedProcess[str], findings_exit: Callable[[int], bool]
+) -> None:
+    """Fail unless ``tool`` ran to its end: nothing in its output shows a crash, it exits 0
+    when it printed no message, and ``findings_exit(code)`` holds when it printed some."""
+    crash = crash_in(done.stderr) or crash_in(done.stdout)
+    assert crash is None, f"{tool} crashed ({crash})\n{done.stdout}{done.stderr}"
+    if _MESSAGE.search(done.stdout):
+        assert findings_exit(done.returncode), f"{tool} exited {done.returncode}\n{done.stdout}{done.stderr}"
+    else:
+        assert done.returncode == 0, (
+            f"{tool} exited {done.returncode} without a message\n{done.stdout}{done.stderr}"
+        )
+
+
+def _exit_for_findings(extra: Sequence[str]) -> Callable[[int], bool]:
+    """flake8 and the CLI exit 1 when they report something, 0 with ``--exit-zero``."""
+    expected = 0 if "--exit-zero" in extra else 1
+    return lambda code: code == expected
+
+
+def _pylint_exit_for_findings(code: int) -> bool:
+    """pylint's exit code is a bit field: some message category, never fatal (1) or usage (32)."""
+    return code != 0 and not code & (1 | 32)
+
+
 def cli_command(*args: str) -> list[str]:
     """The CLI invoked through the running interpreter."""
     return [sys.executable, "-m", "qemlflow_lint", *args]
@@ -93,7 +138,7 @@ def cli_command(*args: str) -> list[str]:
 def run_cli(paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Path = REPO) -> list[Reported]:
     """``qemlflow-lint check PATHS``."""
     done = _run(cli_command("check", *extra, *paths), stdin, cwd)
-    assert done.returncode in (0, 1), done.stderr
+    check_finished("qemlflow-lint", done, _exit_for_findings(extra))
     return _parse(done.stdout, 1)
 
 
@@ -103,7 +148,7 @@ def run_flake8(
     """``flake8 --select QF PATHS`` with no user configuration."""
     command = [sys.executable, "-m", "flake8", "--isolated", "--select", "QF", *extra, *paths]
     done = _run(command, stdin, cwd)
-    assert done.returncode in (0, 1), done.stderr
+    check_finished("flake8", done, _exit_for_findings(extra))
     return _parse(done.stdout, 1)
 
 
@@ -126,7 +171,7 @@ def run_pylint(
         *paths,
     ]
     done = _run(command, stdin, cwd)
-    assert done.returncode & 32 == 0 and done.returncode & 1 == 0, done.stdout + done.stderr
+    check_finished("pylint", done, _pylint_exit_for_findings)
     return _parse(done.stdout, 0)
 
 
