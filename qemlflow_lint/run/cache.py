@@ -7,9 +7,12 @@ and the Python version — so an edit, an upgrade or a configuration change can 
 stale findings.
 
 To make an unchanged tree cost little more than listing it, the cache also remembers each
-file's ``(size, mtime, inode)`` and content digest, and trusts the digest while those are
-unchanged — except for files modified in the last two seconds, which are always read
-again (the "racy" window of coarse file-system clocks).
+file's ``(size, mtime, inode, ctime)`` and content digest, and trusts the digest while those
+are unchanged — except for files modified in the last two seconds, which are never
+remembered so (the "racy" window of coarse file-system clocks: an edit within the same tick
+would keep the stamp). A file is remembered whenever it is read and out of that window,
+whether its result was analysed or found in the cache, so that a file first checked right
+after it was saved (an editor, pre-commit) is read only once more.
 
 Safety: SQLite transactions make an interrupted run leave the cache as it was; WAL mode
 and a busy timeout let two runs share it; a database that is unreadable, truncated or
@@ -70,6 +73,16 @@ def digest_of(data: bytes) -> str:
 def stamp_of(stat: os.stat_result) -> str:
     """What must not change for a remembered digest to be trusted."""
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
+
+
+def _stamps(files: Iterable[tuple[str, os.stat_result, str]], now: float) -> list[tuple[str, str, str]]:
+    """``files`` rows (absolute path, stamp, digest) for each ``(path, stat, digest)`` whose
+    modification time is older than the racy window (the stat taken before the file was read)."""
+    return [
+        (os.path.abspath(path), stamp_of(stat), content_digest)
+        for path, stat, content_digest in files
+        if now - stat.st_mtime > RACY_SECONDS
+    ]
 
 
 def tool_fingerprint() -> str:
@@ -292,11 +305,11 @@ class ResultCache:
             return
         now = time.time()
         results = []
-        files = []
+        read = []
         for path, identity, settings, stat, content_digest, result in entries:
             results.append((result_key(content_digest, identity, settings), encode_result(result), now))
-            if now - stat.st_mtime > RACY_SECONDS:
-                files.append((os.path.abspath(path), stamp_of(stat), content_digest))
+            read.append((path, stat, content_digest))
+        files = _stamps(read, now)
         try:
             with self.connection:
                 self.connection.execute("BEGIN IMMEDIATE")
@@ -316,17 +329,23 @@ class ResultCache:
                     (count - limit,),
                 )
 
-    def touch(self, keys: Sequence[str]) -> None:
-        """Mark cached results as used by this run (so the bound removes others first)."""
-        if self.connection is None or not keys:
-            return
+    def touch(self, keys: Sequence[str], read: Sequence[tuple[str, os.stat_result, str]] = ()) -> None:
+        """Mark cached results as used by this run (so the bound removes others first) and,
+        in the same transaction, remember the stamp of each ``(path, stat, digest)`` that
+        was read to find its result, so that the next run need not read it."""
         now = time.time()
+        files = _stamps(read, now)
+        if self.connection is None or not (keys or files):
+            return
         try:
             with self.connection:
                 self.connection.execute("BEGIN IMMEDIATE")
                 self.connection.executemany(
                     "UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in keys]
                 )
+                self.connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", files)
+                if files:
+                    self._bound(MAX_ENTRIES)
         except sqlite3.Error as error:
             self._failed(error)
 

@@ -171,7 +171,8 @@ def _from_cache(
             pending.append(index)  # analysing it reports why it cannot be read
     known = cache.known_digests([(jobs[i].path, stat) for i, stat in stats])
     wanted: list[tuple[int, str]] = []
-    for (index, _), digest in zip(stats, known):
+    read: dict[int, tuple[str, os.stat_result, str]] = {}
+    for (index, stat), digest in zip(stats, known):
         if digest is None:
             try:
                 with open(jobs[index].path, "rb") as handle:
@@ -179,19 +180,23 @@ def _from_cache(
             except OSError:
                 pending.append(index)
                 continue
+            read[index] = (jobs[index].path, stat, digest)
         job = jobs[index]
         wanted.append(
             (index, result_key(digest, identities.of(job.path, job.settings), settings[id(job.settings)]))
         )
     found = cache.results([(key, jobs[index].path) for index, key in wanted])
     hits = []
+    stamps = []
     for (index, key), result in zip(wanted, found):
         if result is None:
             pending.append(index)
         else:
             results[index] = result
             hits.append(key)
-    cache.touch(hits)
+            if index in read:  # read to find its result: remember its stamp for the next run
+                stamps.append(read[index])
+    cache.touch(hits, stamps)
     return sorted(pending)
 
 

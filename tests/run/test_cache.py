@@ -7,13 +7,16 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from qemlflow_lint.cli import main
 from qemlflow_lint.run import runner
+from qemlflow_lint.run.cache import RACY_SECONDS
 from tests.frontends import cli_command
 
 UNTYPED = '"""A module."""\n\n\ndef f(x):\n    """Doc."""\n    return x\n'
@@ -69,6 +72,49 @@ def test_the_cache_lives_at_the_project_root_and_is_ignored_by_git(
     )
 
 
+#: Where the "open" audit hook reports the files opened in this process, while a test listens
+#: (audit hooks cannot be removed, so one hook is added once and reports to whoever listens).
+_LISTENERS: list[list[str]] = []
+
+
+def _report_opened(event: str, args: tuple[object, ...]) -> None:
+    if event == "open" and _LISTENERS and isinstance(args[0], (str, bytes, os.PathLike)):
+        _LISTENERS[-1].append(os.path.abspath(os.fsdecode(args[0])))
+
+
+_HOOK_ADDED: list[bool] = []
+
+
+@pytest.fixture()
+def opened(project: Path) -> Iterator[list[str]]:
+    """The project's source files that this process opens, by any means (``open``,
+    ``os.open``, ``Path.read_bytes`` ...), in the order it opens them."""
+    if not _HOOK_ADDED:
+        sys.addaudithook(_report_opened)
+        _HOOK_ADDED.append(True)
+    paths: list[str] = []
+    _LISTENERS.append(paths)
+    try:
+        yield paths
+    finally:
+        _LISTENERS.remove(paths)
+
+
+def _sources(paths: list[str], project: Path) -> list[str]:
+    """The ``.py`` files of the project among ``paths``, relative to it."""
+    below = str(project / "pkg") + os.sep
+    return [
+        os.path.relpath(path, project) for path in paths if path.startswith(below) and path.endswith(".py")
+    ]
+
+
+def _set_mtime(project: Path, seconds_from_now: float) -> None:
+    """Give every module of the package this modification time (its change time is now)."""
+    when = time.time() + seconds_from_now
+    for path in (project / "pkg").glob("*.py"):
+        os.utime(path, (when, when))
+
+
 def test_an_unchanged_file_is_not_analysed_again(
     project: Path, capsys: pytest.CaptureFixture[str], analysed: list[str]
 ) -> None:
@@ -95,6 +141,64 @@ def test_an_edit_is_analysed_and_shows_new_findings(
     assert len(after) == 2
 
 
+def test_an_unchanged_tree_older_than_the_racy_window_is_not_even_read(
+    project: Path, capsys: pytest.CaptureFixture[str], analysed: list[str], opened: list[str]
+) -> None:
+    _set_mtime(project, -3600)
+    first = _check(capsys)
+    assert len(analysed) == 4 and len(set(_sources(opened, project))) == 4
+    analysed.clear()
+    opened.clear()
+    second = _check(capsys)
+    assert second[:2] == first[:2]
+    assert analysed == [] and _sources(opened, project) == []  # the stat information sufficed
+
+
+def test_a_same_size_edit_that_keeps_the_mtime_is_read_and_analysed_again(
+    project: Path, capsys: pytest.CaptureFixture[str], analysed: list[str], opened: list[str]
+) -> None:
+    _set_mtime(project, -3600)
+    _, before, _ = _check(capsys)
+    target = project / "pkg" / "mod001.py"
+    stat = target.stat()
+    edited = UNTYPED.replace("def f(", "def g(")
+    assert len(edited) == len(UNTYPED)
+    target.write_text(edited, encoding="utf-8")
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (target.stat().st_size, target.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+    analysed.clear()
+    opened.clear()
+    _, after, _ = _check(capsys)
+    assert analysed == [os.path.join("pkg", "mod001.py")]
+    assert set(_sources(opened, project)) == {os.path.join("pkg", "mod001.py")}
+    renamed = "pkg/mod001.py:4:1: QF002 public function 'f'"
+    assert renamed in "\n".join(before)
+    assert after == [
+        line.replace("function 'f'", "function 'g'") if "mod001" in line else line for line in before
+    ]
+
+
+def test_a_file_first_checked_while_fresh_is_not_read_once_it_is_older(
+    project: Path, capsys: pytest.CaptureFixture[str], analysed: list[str], opened: list[str]
+) -> None:
+    # saved "now" as far as the cache can tell (a clock a little ahead counts too): an edit
+    # within the same clock tick would not change the stat, so the file is read every run
+    _set_mtime(project, RACY_SECONDS * 10)
+    first = _check(capsys)
+    opened.clear()
+    assert _check(capsys)[:2] == first[:2] and len(set(_sources(opened, project))) == 4
+    # later, the same files are out of the racy window: read once more (a cache hit) ...
+    _set_mtime(project, -3600)
+    analysed.clear()
+    opened.clear()
+    assert _check(capsys)[:2] == first[:2]
+    assert analysed == [] and len(set(_sources(opened, project))) == 4
+    # ... and from then on, not read at all
+    opened.clear()
+    assert _check(capsys)[:2] == first[:2]
+    assert analysed == [] and _sources(opened, project) == []
+
+
 def test_a_configuration_change_reanalyses_everything(
     project: Path, capsys: pytest.CaptureFixture[str], analysed: list[str]
 ) -> None:
@@ -115,15 +219,24 @@ def test_flags_that_change_findings_are_part_of_the_key(
 
 
 @pytest.mark.parametrize(
-    "damage",
+    ("damage", "reason"),
     [
-        pytest.param(lambda db: db.write_bytes(b"this is not a database" * 100), id="garbage"),
-        pytest.param(lambda db: db.write_bytes(db.read_bytes()[:1500]), id="truncated"),
-        pytest.param(lambda db: db.write_bytes(b""), id="empty"),
+        pytest.param(
+            lambda db: db.write_bytes(b"this is not a database" * 100),
+            "file is not a database",
+            id="garbage",
+        ),
+        pytest.param(
+            lambda db: db.write_bytes(db.read_bytes()[:1500]),
+            "database disk image is malformed",
+            id="truncated",
+        ),
+        # SQLite makes a new database as an empty file: nothing to warn about, it is filled
+        pytest.param(lambda db: db.write_bytes(b""), None, id="empty"),
     ],
 )
 def test_a_damaged_cache_is_rebuilt_with_one_warning(
-    project: Path, capsys: pytest.CaptureFixture[str], damage: object
+    project: Path, capsys: pytest.CaptureFixture[str], damage: object, reason: str | None
 ) -> None:
     _, before, _ = _check(capsys)
     database = project / ".qemlflow-lint-cache" / "cache.sqlite3"
@@ -132,8 +245,11 @@ def test_a_damaged_cache_is_rebuilt_with_one_warning(
     damage(database)  # type: ignore[operator]
     code, after, err = _check(capsys)
     assert after == before and code == 1
-    warnings = [line for line in err.splitlines() if "warning" in line]
-    assert len(warnings) <= 1 and "Traceback" not in err
+    expected = [f"qemlflow-lint: warning: the cache {database} was unreadable ({reason}); it is rebuilt"]
+    if reason is None:
+        expected = []
+    assert [line for line in err.splitlines() if "warning" in line] == expected, err
+    assert "Traceback" not in err
     with sqlite3.connect(database) as connection:  # a sound database again
         assert connection.execute("PRAGMA quick_check").fetchone() == ("ok",)
     assert _check(capsys)[1] == before
