@@ -17,7 +17,7 @@ from qemlflow_lint.cli import main
 from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_path
-from qemlflow_lint.score.compute import compute_score
+from qemlflow_lint.score.compute import apportion_tenths, compute_score, round_tenths
 from qemlflow_lint.score.gate import gate_for
 from qemlflow_lint.score.profile import default_profile, effective_weights
 from qemlflow_lint.score.render import render_markdown
@@ -326,3 +326,44 @@ def test_ci_formats_print_findings_and_the_gate_decides_the_exit_code(
     assert len(sarif["runs"][0]["results"]) == 6  # the findings listed in HAND_COUNT
     assert "FAIL: score 77.3 is below 90 (--fail-under)" in captured.err
     assert main(["score", ".", "--format", "junit", "--fail-under", "50"]) == 0
+
+
+# --- rounding to tenths (what every report shows) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "tenths"),
+    [
+        pytest.param(Fraction("99.95"), 1000, id="99.95-shows-as-100.0"),
+        pytest.param(Fraction("99.949999"), 999, id="just-below-half-rounds-down"),
+        pytest.param(Fraction("0.05"), 1, id="half-a-tenth-rounds-up"),
+        pytest.param(Fraction("0.15"), 2, id="0.15-exactly-not-the-binary-float-below-it"),
+        pytest.param(Fraction(200, 3), 667, id="two-thirds-of-100"),
+        pytest.param(Fraction(0), 0, id="zero"),
+        pytest.param(Fraction("-0.05"), -1, id="a-drop-of-half-a-tenth-shows-as-minus-0.1"),
+        pytest.param(Fraction("-0.04"), 0, id="a-smaller-drop-shows-as-0.0"),
+    ],
+)
+def test_round_tenths_rounds_half_up_exactly(value: Fraction, tenths: int) -> None:
+    assert round_tenths(value) == tenths
+
+
+@pytest.mark.parametrize(
+    ("parts", "total", "tenths"),
+    [
+        # 1.0 point lost in three equal parts: 0.4 + 0.3 + 0.3, the first in order gets the spare tenth
+        pytest.param([Fraction(1, 3)] * 3, 10, [4, 3, 3], id="three-thirds-over-ten-tenths"),
+        pytest.param(
+            [Fraction("0.26"), Fraction("0.34"), Fraction("0.40")], 10, [3, 3, 4], id="largest-remainder-wins"
+        ),
+        pytest.param([Fraction("0.5"), Fraction("0.25")], 7, [5, 2], id="floors-already-add-up"),
+        pytest.param([Fraction("0.04"), Fraction("0.01")], 0, [0, 0], id="less-than-a-tenth-in-all"),
+        pytest.param([Fraction(2, 3), Fraction(1, 3)], 10, [7, 3], id="two-thirds-and-one-third"),
+    ],
+)
+def test_apportion_tenths_adds_up_to_the_rounded_total(
+    parts: list[Fraction], total: int, tenths: list[int]
+) -> None:
+    assert apportion_tenths(parts, total) == tenths
+    assert sum(tenths) == total
+    assert all(abs(part * 10 - share) < 1 for part, share in zip(parts, tenths))
