@@ -23,7 +23,9 @@ def may_call_import_functions(text: str) -> bool:
     return "import_module" in text or "__import__" in text
 
 
-#: True where the running ``ast`` exposes PEP 810 lazy imports (Python 3.15+).
+#: True where the running Python honours PEP 810 lazy imports (3.15+): its ``ast`` marks a
+#: ``lazy import`` with ``is_lazy`` (``Import(alias* names, int? is_lazy)`` in
+#: ``Parser/Python.asdl``), and its import statements consult ``__lazy_modules__``.
 SUPPORTS_LAZY_IMPORTS: bool = sys.version_info >= (3, 15)
 
 #: ``try`` statements: ``try/except*`` (3.11+) exists only on newer Pythons.
@@ -113,8 +115,10 @@ def catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
 
 
 def is_lazy_import(node: ast.Import | ast.ImportFrom) -> bool:
-    """True for a PEP 810 ``lazy import`` (only the running Python's ``ast`` can tell)."""
-    return bool(getattr(node, "is_lazy", False))
+    """True for a PEP 810 ``lazy import`` / ``lazy from``: the running Python's ``ast`` sets
+    ``is_lazy`` to 1 on them (0, or None on a node built without it, for an eager import;
+    absent before 3.15, where no source can hold one)."""
+    return bool(getattr(node, "is_lazy", 0))
 
 
 class LazyModules(NamedTuple):
@@ -122,10 +126,11 @@ class LazyModules(NamedTuple):
 
     Python checks it when an ``import`` statement runs, and only for statements that
     could be written ``lazy``: an import is made lazy only when it runs after the
-    assignment, at module scope (not in a class body or a function) and outside any
-    ``try``/``except``/``finally`` block. ``importlib.import_module`` and ``__import__``
-    calls are never affected. ``import a.b`` is lazy only when ``a.b`` itself is listed;
-    ``from a import b`` when ``a`` is.
+    assignment, at module scope (not in a class body or a function), outside any
+    ``try``/``except``/``finally`` block and not as ``from a import *``.
+    ``importlib.import_module`` and ``__import__`` calls are never affected.
+    ``import a.b`` is lazy only when ``a.b`` itself is listed; ``from a import b`` when
+    ``a`` is.
     """
 
     names: frozenset[str] = frozenset()
@@ -141,6 +146,7 @@ class LazyModules(NamedTuple):
             and at_module_scope
             and statement.lineno > self.line
             and (statement.lineno, statement.col_offset) not in self.in_try
+            and not any(alias.name == "*" for alias in statement.names)
         )
 
 
