@@ -104,10 +104,10 @@ def catches_import_error(handlers: list[ast.ExceptHandler]) -> bool:
     """True when one of the handlers catches ``ImportError`` or ``ModuleNotFoundError``."""
     for handler in handlers:
         kinds = handler.type
+        if kinds is None:  # a bare ``except:``
+            continue
         candidates = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
         for candidate in candidates:
-            if candidate is None:
-                continue
             name = dotted_name(candidate)
             if name is not None and name.rsplit(".", 1)[-1] in IMPORT_ERRORS:
                 return True
