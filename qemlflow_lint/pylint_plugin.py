@@ -126,5 +126,11 @@ class QemlflowChecker(BaseRawFileChecker):
 
 
 def register(linter: PyLinter) -> None:
-    """Register the checker with pylint (called by ``--load-plugins``)."""
-    linter.register_checker(QemlflowChecker(linter))
+    """Register the checker with pylint (called by ``--load-plugins``), once per linter.
+
+    With ``--jobs`` above 1, pylint 3.0 to 4.0 hand each worker a copy of the linter that
+    already holds this checker and then call ``register`` again on it: a second checker
+    would report every finding twice. pylint 4.1 removes the copy first, so it gets one.
+    """
+    if not any(isinstance(checker, QemlflowChecker) for checker in linter.get_checkers()):
+        linter.register_checker(QemlflowChecker(linter))

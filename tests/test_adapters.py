@@ -16,7 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import EVERY_RULE_SOURCE, PYLINT_SYMBOLS, Reported, run_cli, run_flake8, run_pylint
+from qemlflow_lint.rules.registry import all_rules
+from tests.frontends import (
+    EVERY_RULE_SOURCE,
+    PYLINT_SYMBOLS,
+    REPO,
+    Reported,
+    fixture_files,
+    run_cli,
+    run_flake8,
+    run_pylint,
+)
 
 MODULE = "pkg/mod.py"
 MODULE_TEXT = textwrap.dedent(
@@ -223,6 +233,32 @@ def test_plugins_print_nothing_on_clean_code(tmp_path: Path, tool: str) -> None:
     else:
         done = _pylint(tmp_path, MODULE)
     assert (done.returncode, done.stdout) == (0, ""), done.stderr
+
+
+# --- parallel runs -----------------------------------------------------------------------------
+
+#: Every fixture this Python can parse, as the front ends print its path (run from the checkout).
+FIXTURE_PATHS = [os.path.relpath(path, REPO) for path in fixture_files()]
+#: Project rules need the whole project: only the CLI reports them.
+PROJECT_CODES = {rule.code for rule in all_rules() if rule.project}
+
+
+@pytest.fixture(scope="module")
+def fixtures_through_the_cli() -> list[tuple[str, int, int, str, str]]:
+    """The CLI's findings on every fixture, project rules left out."""
+    return [row for row in _rows(run_cli(FIXTURE_PATHS, "--no-cache")) if row[3] not in PROJECT_CODES]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("tool", ["flake8", "pylint"])
+def test_plugins_report_every_fixture_once_in_one_process_or_two(
+    tool: str, jobs: int, fixtures_through_the_cli: list[tuple[str, int, int, str, str]]
+) -> None:
+    # Both tools give each worker a copy of what the main process set up (the options read,
+    # the plugins loaded): the plugin must neither lose its configuration there nor report
+    # twice (pylint 3.0-4.0 call a plugin's register() again in each worker).
+    runner = run_flake8 if tool == "flake8" else run_pylint
+    assert _rows(runner(FIXTURE_PATHS, "--jobs", str(jobs))) == fixtures_through_the_cli
 
 
 # --- import cost ---------------------------------------------------------------------------------
