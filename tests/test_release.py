@@ -24,8 +24,9 @@ import pytest
 from qemlflow_lint import __version__
 from tests.frontends import REPO
 from tests.installable import copy_installable
+from tests.tools import missing, needs_module, needs_program
 
-yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit, in the test extra")
+yaml = needs_module("yaml", "PyYAML comes with pre-commit, in the test extra")
 
 WORKFLOW = REPO / ".github" / "workflows" / "release.yml"
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish@release/v1"
@@ -97,11 +98,10 @@ def test_the_publish_job_uses_trusted_publishing_after_the_build(workflow: dict[
 
 
 def _bash_env() -> dict[str, str]:
-    if shutil.which("bash") is None:
-        pytest.skip("the workflow's steps run with bash")
+    needs_program("bash", "the workflow's steps run with bash")
     bin_dir = str(Path(sys.executable).parent)
     if shutil.which("python", path=bin_dir) is None:
-        pytest.skip("no `python` command next to this interpreter")
+        missing("no `python` command next to this interpreter")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "VIRTUAL_ENV"))}
     env.update(PATH=bin_dir + os.pathsep + env.get("PATH", ""), PYTHONDONTWRITEBYTECODE="1")
     return env
@@ -118,8 +118,8 @@ def _bash(
 def test_the_build_steps_make_distributions_that_twine_check_accepts(
     workflow: dict[str, Any], tmp_path: Path
 ) -> None:
-    pytest.importorskip("build", reason="build is in the test extra")
-    pytest.importorskip("twine", reason="twine is in the test extra")
+    needs_module("build", "build is in the test extra")
+    needs_module("twine", "twine is in the test extra")
     checkout = copy_installable(tmp_path / "checkout")
     env = _bash_env()
     runs = _runs(workflow["jobs"]["build"])

@@ -9,9 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import shutil
 import subprocess
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ import pytest
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
 from tests.frontends import EVERY_RULE_SOURCE, cli_command, write_tree
+from tests.tools import needs_program
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.+)$")
 #: A module with one finding when every rule runs: QF001 on line 2.
@@ -609,15 +608,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"qemlflow-lint {__version__}"
 
 
-def _console_script() -> str | None:
-    scripts = Path(sysconfig.get_path("scripts")) / "qemlflow-lint"
-    return str(scripts) if scripts.exists() else shutil.which("qemlflow-lint")
-
-
 def test_python_m_and_the_console_script_behave_the_same(tmp_path: Path) -> None:
-    script = _console_script()
-    if script is None:
-        pytest.skip("the qemlflow-lint console script is not installed")
+    script = needs_program("qemlflow-lint", "the console script comes with installing the project")
     write_tree(tmp_path, {"mod.py": "import torch\ndef f(x): ...\n", "bad.py": "def f(:\n"})
     args = ["check", "--select", "QF001,QF002", "."]
     module = _run(args, tmp_path)

@@ -37,9 +37,7 @@ from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.report.ruff import EQUIVALENTS, MORE, NONE, RUFF_ONLY, SAME, equivalent, ruff_toml
 from qemlflow_lint.rules.registry import all_rules
 from tests.frontends import FIXTURES, cli_command, expected_in
-
-RUFF = shutil.which("ruff")
-needs_ruff = pytest.mark.skipif(RUFF is None, reason="ruff is in the test extra")
+from tests.tools import ruff_command
 
 RUFF_ONLY_SIDE, QF_ONLY_SIDE = "ruff only", "QF only"
 #: Every differing case of the file.
@@ -284,7 +282,7 @@ class Comparison(NamedTuple):
 @pytest.fixture(scope="module")
 def comparison(tmp_path_factory: pytest.TempPathFactory) -> Comparison:
     """Both tools on a copy of every rule folder, each configured as a user would."""
-    assert RUFF is not None
+    run_ruff = ruff_command()  # skips without ruff; fails in CI
     root = tmp_path_factory.mktemp("fixtures")
     to_qf = {code: entry.code for entry in EQUIVALENTS for code in entry.ruff}
     ruff: set[Key] = set()
@@ -310,7 +308,7 @@ def comparison(tmp_path_factory: pytest.TempPathFactory) -> Comparison:
             selected[str(pyproject.parent.relative_to(root))] = _selected(pyproject)
         too_new = {str(p.relative_to(root)) for p in copy.rglob("*.py") if _too_new(p)}
         found = subprocess.run(
-            [RUFF, "check", "--no-cache", "--output-format", "json", "--exit-zero", "."],
+            [*run_ruff, "check", "--no-cache", "--output-format", "json", "--exit-zero", "."],
             cwd=copy,
             capture_output=True,
             text=True,
@@ -377,7 +375,6 @@ def _differences(comparison: Comparison) -> dict[tuple[str, str, str], set[str]]
 COMPARED = [entry.code for entry in EQUIVALENTS if entry.coverage != NONE]
 
 
-@needs_ruff
 @pytest.mark.parametrize("code", COMPARED)
 def test_ruff_agrees_except_for_the_known_differences(comparison: Comparison, code: str) -> None:
     agreed = {key for key in comparison.ruff & comparison.ours if key[0] == code}
@@ -403,7 +400,6 @@ def test_the_known_differences_match_the_tables_claims(code: str) -> None:
         assert QF_ONLY_SIDE in sides
 
 
-@needs_ruff
 def test_rules_ruff_cannot_check_get_no_ruff_rule(comparison: Comparison) -> None:
     for code in (entry.code for entry in EQUIVALENTS if entry.coverage == NONE):
         folder = code.lower()

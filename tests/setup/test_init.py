@@ -44,8 +44,9 @@ from tests.installable import (
     git,
     without_this_project,
 )
+from tests.tools import missing, needs_module, needs_program
 
-yaml = pytest.importorskip("yaml", reason="PyYAML comes with pre-commit, in the test extra")
+yaml = needs_module("yaml", "PyYAML comes with pre-commit, in the test extra")
 
 PYPROJECT = """\
 # The sample project's metadata.
@@ -209,8 +210,7 @@ def test_dry_run_writes_nothing_and_prints_the_diff_that_init_applies(
     assert _snapshot(sample) == before
     assert "pyproject.toml: would update — " in err and ".flake8: would create — " in err
     assert "+fail-under = 75\n" in diff and "--- /dev/null\n+++ b/.flake8\n" in diff
-    if shutil.which("git") is None:
-        pytest.skip("git applies the diff")
+    needs_program("git", "git applies the diff")
     patched = tmp_path / "patched"
     shutil.copytree(sample, patched)
     done = subprocess.run(
@@ -474,7 +474,7 @@ def test_a_path_with_characters_the_files_would_need_quoted_is_refused(tmp_path:
 def test_tox_reads_the_requirement_that_pip_gets(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # tox reads `#` as a comment and `{...}` as a substitution anywhere on a line: init escapes
     # them, and tox's own reading of the deps gives the requirement back.
-    pytest.importorskip("tox", reason="reads the written tox.ini")
+    needs_module("tox", "it reads the written tox.ini")
     url = "git+https://github.com/org/qemlflow-lint@v0.1.0#subdirectory=lint"
     _init(capsys, sample, "--install-from", url, "--fail-under", "50")
     escaped = url.replace("#", "\\#")
@@ -691,7 +691,7 @@ def test_pre_commit_item_is_appended_with_the_lists_own_indentation() -> None:
 def _tools_env() -> dict[str, str]:
     bin_dir = str(Path(sys.executable).parent)
     if shutil.which("qemlflow-lint", path=bin_dir) is None or shutil.which("flake8", path=bin_dir) is None:
-        pytest.skip("the qemlflow-lint and flake8 commands are not installed next to this interpreter")
+        missing("the qemlflow-lint and flake8 commands are not installed next to this interpreter")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "PRE_COMMIT", "TOX_"))}
     env.update(PATH=bin_dir + os.pathsep + env.get("PATH", ""), PYTHONDONTWRITEBYTECODE="1")
     return env
@@ -790,7 +790,7 @@ def _offline_env(wheelhouse: Path, home: Path) -> dict[str, str]:
 def test_real_tox_lint_environment(
     sample: Path, tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("tox", reason="runs the real tox")
+    needs_module("tox", "runs the real tox")
     _init(capsys, sample)
     env = _offline_env(wheelhouse, tmp_path)
     command = [sys.executable, "-m", "tox", "-e", "lint", "--workdir", str(tmp_path / "tox")]
@@ -806,9 +806,8 @@ def test_real_tox_lint_environment(
 def test_real_pre_commit_with_the_written_configuration(
     sample: Path, tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("pre_commit", reason="runs the real pre-commit")
-    if shutil.which("git") is None:
-        pytest.skip("pre-commit needs git")
+    needs_module("pre_commit", "runs the real pre-commit")
+    needs_program("git", "pre-commit needs git")
     _init(capsys, sample)
     env = _offline_env(wheelhouse, tmp_path)
 
@@ -873,11 +872,11 @@ def _run_in(clone: Path, env: dict[str, str], *command: str) -> subprocess.Compl
 def test_install_from_works_in_a_fresh_clone_with_the_real_tools(
     tmp_path: Path, wheelhouse: Path, dependency_wheels: Path, kind: str
 ) -> None:
-    pytest.importorskip("tox", reason="runs the real tox")
-    pytest.importorskip("pre_commit", reason="runs the real pre-commit")
-    pytest.importorskip("virtualenv", reason="the workflow's steps run in a fresh environment")
-    if shutil.which("git") is None or shutil.which("bash") is None:
-        pytest.skip("needs git and bash")
+    needs_module("tox", "runs the real tox")
+    needs_module("pre_commit", "runs the real pre-commit")
+    needs_module("virtualenv", "the workflow's steps run in a fresh environment")
+    needs_program("git", "the sample project is a git repository, cloned")
+    needs_program("bash", "the workflow's steps run with bash")
     # The sample project's own repository, set up by the init command as a user runs it.
     project = write_tree(tmp_path / "sample", SAMPLE)
     commit_all(project, "the sample project")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from tests.installable import GIT_IDENTITY, committed_snapshot
+from tests.tools import needs_module, needs_program
 
-pytest.importorskip("pre_commit", reason="pre-commit is in the test extra")
+needs_module("pre_commit", "pre-commit is in the test extra")
 
 FINDING = re.compile(r"^models\.py:\d+:\d+: QF\d{3} .+$", re.MULTILINE)
 BAD_MODELS = (
@@ -64,8 +64,7 @@ def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory, pre_commit_home: Path) -> Path:
     """A git repository holding this checkout's working-tree state of the hook files."""
-    if shutil.which("git") is None:
-        pytest.skip("pre-commit needs git")
+    needs_program("git", "pre-commit needs git")
     return committed_snapshot(tmp_path_factory.mktemp("hook-repo"), extra=[".pre-commit-hooks.yaml"])
 
 
