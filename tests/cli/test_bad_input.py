@@ -21,6 +21,15 @@ make_corpus = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_corpus)
 
 NEW_SYNTAX = sys.version_info >= (3, 12)
+#: Python 3.10's parser knows `match` and names what is wrong in a syntax error ("expected ':'",
+#: "'[' was never closed") where 3.9's says "invalid syntax" or points at the end of the file.
+NEW_PARSER = sys.version_info >= (3, 10)
+#: From 3.11 the parser gives up on a 100,000-term sum (deep_expression.py); 3.9 and 3.10 parse it.
+PARSER_DEPTH_LIMIT = sys.version_info >= (3, 11)
+#: From 3.11.4 a NUL byte is a SyntaxError; before, compile() raised ValueError.
+NUL_IS_A_SYNTAX_ERROR = sys.version_info >= (3, 11, 4)
+#: From 3.12, tokenize rejects a lone CR as a line ending (Python's parser still accepts it).
+TOKENIZE_REJECTS_LONE_CR = sys.version_info >= (3, 12)
 #: What the CLI prints for each file of the corpus (large.py aside: checked by count).
 #: ``None`` means "no finding": the file is valid and clean.
 EXPECTED = {
@@ -28,7 +37,11 @@ EXPECTED = {
     "cr_only.py": ["2:1: QF001 heavy module 'torch'", "5:1: QF002 public function 'f'"],
     "crlf.py": ["2:1: QF001 heavy module 'torch'", "5:1: QF002 public function 'f'"],
     "deep_blocks.py": ["101:1: QF000 IndentationError: too many levels of indentation"],
-    "deep_expression.py": ["1:1: QF000 the code is nested too deeply for Python's parser"],
+    "deep_expression.py": [
+        "1:1: QF000 the code is nested too deeply for Python's parser"
+        if PARSER_DEPTH_LIMIT
+        else "1:1: QF003 public module 'deep_expression'"
+    ],
     "deep_parentheses.py": ["1:205: QF000 syntax error: too many nested parentheses"],
     "empty.py": None,
     "fstring_nesting.py": None if NEW_SYNTAX else ["5:14: QF000 syntax error: f-string: expecting '}'"],
@@ -37,18 +50,40 @@ EXPECTED = {
     "nul_byte.py": ["2:1: QF000 syntax error: source code"],
     "only_comments.py": None,
     "pep695_generics.py": None if NEW_SYNTAX else ["4:6: QF000 syntax error: invalid syntax"],
-    "soft_keywords.py": None,
+    "soft_keywords.py": None if NEW_PARSER else ["9:11: QF000 syntax error: invalid syntax"],
     "syntax_bad_indent.py": ["2:1: QF000 IndentationError: expected an indented block"],
-    "syntax_missing_colon.py": ["1:13: QF000 syntax error: expected ':'"],
-    "syntax_python2_print.py": ["1:1: QF000 syntax error: Missing parentheses in call to 'print'"],
+    "syntax_missing_colon.py": [
+        "1:13: QF000 syntax error: expected ':'" if NEW_PARSER else "1:13: QF000 syntax error: invalid syntax"
+    ],
+    "syntax_python2_print.py": [
+        f"1:{1 if NEW_PARSER else 7}: QF000 syntax error: Missing parentheses in call to 'print'"
+    ],
     "syntax_tabs_and_spaces.py": ["3:1: QF000 TabError: inconsistent use of tabs and spaces"],
-    "syntax_unclosed_bracket.py": ["2:10: QF000 syntax error: '[' was never closed"],
+    "syntax_unclosed_bracket.py": [
+        "2:10: QF000 syntax error: '[' was never closed"
+        if NEW_PARSER
+        else "2:16: QF000 syntax error: unexpected EOF while parsing"
+    ],
     "undecodable.py": ["2:9: QF000 cannot decode byte 0xff as utf-8 (invalid start byte)"],
     "wrong_coding.py": ["1:1: QF000 bad encoding declaration: unknown encoding: latin-17"],
 }
-#: flake8 itself cannot parse these (its own ``ast.parse`` overflows), with or without
-#: any plugin: they are checked separately.
-FLAKE8_OWN_CRASHES = {"deep_expression.py"}
+#: flake8 itself fails on these, with or without any plugin, and says so as below (checked
+#: separately): from 3.11 its own ``ast.parse`` overflows on the 100,000-term sum, which 3.9
+#: and 3.10 parse but then flake8's pyflakes overflows walking it; before 3.11.4 its
+#: ``ast.parse`` raises ValueError on a NUL byte, which flake8 does not catch.
+_FLAKE8_PARSER = r'flake8[/\\]processor\.py", line \d+, in build_ast(?s:.*)\n'
+FLAKE8_OWN_CRASHES = {
+    "deep_expression.py": (
+        _FLAKE8_PARSER + "RecursionError: "
+        if PARSER_DEPTH_LIMIT
+        else r'deep_expression\.py: "pyflakes\[F\]" failed during execution due to RecursionError'
+    ),
+    **(
+        {}
+        if NUL_IS_A_SYNTAX_ERROR
+        else {"nul_byte.py": _FLAKE8_PARSER + "ValueError: source code string cannot contain null bytes"}
+    ),
+}
 #: flake8 falls back to Latin-1 for a file it cannot decode (bad bytes or an unknown
 #: coding line) and analyses that text: a valid module, so no E999 there.
 FLAKE8_DECODES_ANYWAY = {"undecodable.py", "wrong_coding.py"}
@@ -120,19 +155,18 @@ def test_flake8_with_the_plugin_survives_the_corpus(corpus: Path) -> None:
             assert codes == [e.split(" ")[1] for e in expected], name
 
 
-def test_flake8_own_crash_is_not_ours(corpus: Path) -> None:
+@pytest.mark.parametrize("name", sorted(FLAKE8_OWN_CRASHES))
+def test_flake8_own_crash_is_not_ours(corpus: Path, name: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--select", "QF", "deep_expression.py"],
+        [sys.executable, "-m", "flake8", "--isolated", "--select", "QF", name],
         cwd=corpus / "corpus",
         capture_output=True,
         text=True,
     )
-    assert "qemlflow_lint" not in done.stderr, done.stderr
-    if crash_in(done.stderr) is None:  # a flake8 whose parser copes: it ran our plugin to the end
-        assert done.returncode in (0, 1), done.stderr
-    else:  # flake8's own ast.parse gives up before any plugin runs
-        assert re.search(r'flake8[/\\]processor\.py", line \d+, in build_ast', done.stderr), done.stderr
-        assert done.returncode == 1 and done.stdout == "", done.stdout
+    output = done.stdout + done.stderr
+    assert "qemlflow_lint" not in output and not re.search(r":\d+:\d+: QF", output), output
+    assert re.search(FLAKE8_OWN_CRASHES[name], output), output
+    assert done.returncode == 1
 
 
 def _pylint(corpus: Path, *plugin: str) -> str:
@@ -159,16 +193,21 @@ def _pylint(corpus: Path, *plugin: str) -> str:
     return re.sub(r"There is a pre-filled template.*?\.txt'\.", "", done.stdout)
 
 
+@pytest.mark.slow
 def test_pylint_behaves_exactly_as_without_the_plugin(corpus: Path) -> None:
     without = _pylint(corpus)
     with_plugin = _pylint(corpus, "--load-plugins=qemlflow_lint.pylint_plugin", "--enable=qemlflow-lint")
     ours = [line for line in with_plugin.splitlines() if ": W77" in line or ": C77" in line]
     theirs = [line for line in with_plugin.splitlines() if line not in ours and not line.startswith("*****")]
     assert theirs == [line for line in without.splitlines() if not line.startswith("*****")]
+    # pylint tokenizes a module before any checker runs: from 3.12 it reports cr_only.py as
+    # its own syntax error and never hands it to the plugin. The CLI and flake8, which read it
+    # with Python's parser, still report its findings.
+    rejected = "cr_only.py:1:32: E0001: invalid non-printable character U+000D (syntax-error)"
+    assert (rejected in without.splitlines()) == TOKENIZE_REJECTS_LONE_CR
     assert sorted(Path(line.split(":")[0]).name for line in ours) == [
         "bom.py",
-        "cr_only.py",
-        "cr_only.py",
+        *([] if TOKENIZE_REJECTS_LONE_CR else ["cr_only.py", "cr_only.py"]),
         "crlf.py",
         "crlf.py",
     ]
