@@ -249,6 +249,7 @@ def fixtures_through_the_cli() -> list[tuple[str, int, int, str, str]]:
     return [row for row in _rows(run_cli(FIXTURE_PATHS, "--no-cache")) if row[3] not in PROJECT_CODES]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize("tool", ["flake8", "pylint"])
 def test_plugins_report_every_fixture_once_in_one_process_or_two(

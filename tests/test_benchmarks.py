@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from tests.frontends import REPO
 
 #: The rows every run has, whatever else is installed: the parse floor and the CLI's three.
@@ -42,6 +44,7 @@ def _row(rows: list[str], start: str, stdout: str) -> list[str]:
     return [cell.strip() for cell in row.split("|")]
 
 
+@pytest.mark.slow
 def test_quick_run_prints_the_table() -> None:
     done = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "run.py"), "--quick", "--no-venvs"],

@@ -192,6 +192,7 @@ FLAKE8_SET_UPS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("set_up", FLAKE8_SET_UPS)
 def test_pylsp_flake8_shows_our_codes_and_follows_the_unsaved_buffer(
     pylsp: LanguageServer, project: Path, expected: dict[str, list[tuple[int, str, str]]], set_up: str
@@ -216,6 +217,7 @@ def test_pylsp_flake8_shows_our_codes_and_follows_the_unsaved_buffer(
 # --- pylint --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pylsp_pylint_lints_the_saved_file_and_keeps_old_diagnostics_while_unsaved(
     pylsp: LanguageServer, project: Path, expected: dict[str, list[tuple[int, str, str]]]
 ) -> None:
@@ -237,6 +239,7 @@ def test_pylsp_pylint_lints_the_saved_file_and_keeps_old_diagnostics_while_unsav
     assert _pylint_ids(saved) == [(1, PYLINT_IDS["QF001"]), (3, PYLINT_IDS["QF006"])]
 
 
+@pytest.mark.slow
 def test_pylsp_pylint_with_an_executable_follows_the_unsaved_buffer(
     pylsp: LanguageServer, project: Path, expected: dict[str, list[tuple[int, str, str]]]
 ) -> None:
@@ -281,6 +284,7 @@ def test_flake8_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: 
     assert sorted(match[1] for match in reports if match) == codes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text, codes", [(CLEAN_TEXT, []), (DIRTY_TEXT, DIRTY_CODES)], ids=["clean", "dirty"])
 def test_pylint_stdout_holds_only_the_reports(tmp_path: Path, text: str, codes: list[str]) -> None:
     _write_package(tmp_path, text)
@@ -328,6 +332,7 @@ def test_flake8_prefix_trap_and_its_fixes(tmp_path: Path, section: str) -> None:
     assert ("QF001" in done.stdout) is FLAKE8_CONFIGS[section], done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_pylint_import_outside_toplevel_conflicts_with_qf001_and_how_to_settle_it(tmp_path: Path) -> None:
     # QF001's fix, a function-level import, is what pylint's C0415 reports.
     _write_package(

@@ -23,6 +23,9 @@ import pytest
 from qemlflow_lint.rules.registry import all_rules
 from tests.frontends import FRONT_ENDS, Reported
 
+#: flake8 and pylint over some 180 files of the standard library take a while.
+pytestmark = pytest.mark.slow
+
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SAMPLE_SIZE = 160
 CONFIG = Path(__file__).resolve().parent / "real_code.toml"

@@ -115,6 +115,7 @@ def _bash(
     )
 
 
+@pytest.mark.slow
 def test_the_build_steps_make_distributions_that_twine_check_accepts(
     workflow: dict[str, Any], tmp_path: Path
 ) -> None:

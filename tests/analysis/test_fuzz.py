@@ -31,6 +31,7 @@ PROGRAMS = st.one_of(hypothesmith.from_grammar(), hypothesmith.from_node())
 FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
 
+@pytest.mark.slow
 @settings(FUZZ, max_examples=EXAMPLES)
 @given(source=PROGRAMS)
 def test_the_engine_never_raises(source: str) -> None:
@@ -78,6 +79,7 @@ def test_the_triggers_cover_every_per_file_rule() -> None:
         assert code in {f.code for f in analyse_source(trigger, "pkg/trigger.py", Settings()).findings}
 
 
+@pytest.mark.slow
 def test_every_front_end_agrees_on_generated_programs() -> None:
     found: Counter[str] = Counter()
     compared: list[str] = []

@@ -191,6 +191,7 @@ def failed_budget(workspace: Workspace) -> tuple[int, dict[str, object], str]:
     return code, json.loads(out), err
 
 
+@pytest.mark.slow
 def test_importtime_attributes_slowdep_to_the_line_that_imports_it(workspace: Workspace) -> None:
     with workspace.entered():
         code, out, err = _main("importtime", "app", "--runs", RUNS, "--budget", "30", "--no-cache")
@@ -225,6 +226,7 @@ def test_importtime_attributes_slowdep_to_the_line_that_imports_it(workspace: Wo
     assert verdict is not None and abs(float(verdict[1]) * 1000 - float(median[1])) < 1
 
 
+@pytest.mark.slow
 def test_importtime_json_and_a_failed_budget(failed_budget: tuple[int, dict[str, object], str]) -> None:
     code, report, err = failed_budget
     assert code == 1
@@ -268,6 +270,7 @@ def test_importtime_json_and_a_failed_budget(failed_budget: tuple[int, dict[str,
     assert err == budget["verdict"] + "\n"
 
 
+@pytest.mark.slow
 def test_a_module_that_fails_to_import_is_one_line_and_exit_2(workspace: Workspace) -> None:
     env = dict(os.environ, PYTHONPATH=str(workspace.site))
     done = subprocess.run(
@@ -566,6 +569,7 @@ def _calibrate(workspace: Workspace, folder: Path, *extra: str) -> tuple[int, st
     return code, out
 
 
+@pytest.mark.slow
 def test_calibrate_lists_the_slow_module_and_proposes_it(workspace: Workspace, tmp_path: Path) -> None:
     code, out = _calibrate(workspace, tmp_path / "plain")
     assert code == 0
@@ -590,6 +594,7 @@ PYPROJECT_HEAD = '[project]\nname = "demo"  # keep this comment\n\n'
 PYPROJECT_TAIL = '\n[tool.other]\nkey = "value"\n'
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("before", "after"),
     [
@@ -728,6 +733,7 @@ def test_check_reports_import_calls_as_qf001_and_follows_them_for_qf101(calls_wo
     assert len(lines) == 5
 
 
+@pytest.mark.slow
 def test_importtime_blames_the_lines_of_import_calls(calls_workspace: Workspace) -> None:
     with calls_workspace.entered():
         code, out, _ = _main("importtime", "calls", "--runs", "1", "--format", "json", "--no-cache")
@@ -744,6 +750,7 @@ def test_importtime_blames_the_lines_of_import_calls(calls_workspace: Workspace)
     }
 
 
+@pytest.mark.slow
 def test_importtime_blames_heavy_modules_inside_the_project_and_says_when_an_import_failed(
     calls_workspace: Workspace,
 ) -> None:
@@ -763,6 +770,7 @@ def test_importtime_blames_heavy_modules_inside_the_project_and_says_when_an_imp
     assert lines[lines.index(missing) + 1] == "    local/__init__.py:5: import missingheavy"
 
 
+@pytest.mark.slow
 def test_importtime_json_says_a_failed_import_failed(calls_workspace: Workspace) -> None:
     with calls_workspace.entered():
         code, out, _ = _main("importtime", "local", "--runs", "1", "--format", "json", "--no-cache")
@@ -824,6 +832,7 @@ def optional_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return Workspace(root / "site", root / "project")
 
 
+@pytest.mark.slow
 def test_importtime_suggests_find_spec_for_an_import_that_only_tests_availability(
     optional_workspace: Workspace,
 ) -> None:
@@ -850,6 +859,7 @@ def test_importtime_suggests_find_spec_for_an_import_that_only_tests_availabilit
     assert sum("find_spec" in line for line in lines) == 1  # useddep is used: no suggestion
 
 
+@pytest.mark.slow
 def test_importtime_blames_a_module_that_takes_a_large_share_of_the_import(
     optional_workspace: Workspace,
 ) -> None:

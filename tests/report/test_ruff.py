@@ -375,6 +375,7 @@ def _differences(comparison: Comparison) -> dict[tuple[str, str, str], set[str]]
 COMPARED = [entry.code for entry in EQUIVALENTS if entry.coverage != NONE]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", COMPARED)
 def test_ruff_agrees_except_for_the_known_differences(comparison: Comparison, code: str) -> None:
     agreed = {key for key in comparison.ruff & comparison.ours if key[0] == code}
@@ -400,6 +401,7 @@ def test_the_known_differences_match_the_tables_claims(code: str) -> None:
         assert QF_ONLY_SIDE in sides
 
 
+@pytest.mark.slow
 def test_rules_ruff_cannot_check_get_no_ruff_rule(comparison: Comparison) -> None:
     for code in (entry.code for entry in EQUIVALENTS if entry.coverage == NONE):
         folder = code.lower()

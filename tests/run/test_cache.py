@@ -332,6 +332,7 @@ def test_score_does_not_depend_on_jobs(tmp_path: Path) -> None:
     assert scores["1"] == scores["2"] and '"score"' in scores["1"]
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_leaves_no_traceback_and_a_sound_cache(tmp_path: Path) -> None:
     project = _project(tmp_path, files=600)
     big = "".join(f"def f{i}(x):\n    return x\n\n\n" for i in range(400))

@@ -76,6 +76,7 @@ def test_the_module_name_comes_from_the_packages_not_the_working_directory(proje
         assert qf101[1][4].startswith("importing pkg.a pulls in pandas at import time: ")
 
 
+@pytest.mark.slow
 def test_findings_scores_and_fingerprints_do_not_depend_on_how_or_where_from(project: Path) -> None:
     runs = [
         (project, ["."]),

@@ -471,6 +471,7 @@ def test_a_path_with_characters_the_files_would_need_quoted_is_refused(tmp_path:
         parse_source("my lint", str(tmp_path), cwd=str(tmp_path))
 
 
+@pytest.mark.slow
 def test_tox_reads_the_requirement_that_pip_gets(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # tox reads `#` as a comment and `{...}` as a substitution anywhere on a line: init escapes
     # them, and tox's own reading of the deps gives the requirement back.
@@ -723,6 +724,7 @@ def _run_all(project: Path) -> dict[str, subprocess.CompletedProcess[str]]:
     }
 
 
+@pytest.mark.slow
 def test_written_tox_and_workflow_commands_run_as_written(
     sample: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -787,6 +789,7 @@ def _offline_env(wheelhouse: Path, home: Path) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_real_tox_lint_environment(
     sample: Path, tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -803,6 +806,7 @@ def test_real_tox_lint_environment(
     assert "PASS: score 100.0" in done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_real_pre_commit_with_the_written_configuration(
     sample: Path, tmp_path: Path, wheelhouse: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -868,6 +872,7 @@ def _run_in(clone: Path, env: dict[str, str], *command: str) -> subprocess.Compl
     return subprocess.run(list(command), cwd=clone, env=env, capture_output=True, text=True, timeout=600)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["relative-checkout", "git-url", "wheel"])
 def test_install_from_works_in_a_fresh_clone_with_the_real_tools(
     tmp_path: Path, wheelhouse: Path, dependency_wheels: Path, kind: str

@@ -26,6 +26,8 @@ from tests.installable import GIT_IDENTITY, committed_snapshot
 from tests.tools import needs_module, needs_program
 
 needs_module("pre_commit", "pre-commit is in the test extra")
+#: Every test here runs pre-commit, which installs the hooks into an environment of its own.
+pytestmark = pytest.mark.slow
 
 FINDING = re.compile(r"^models\.py:\d+:\d+: QF\d{3} .+$", re.MULTILINE)
 BAD_MODELS = (
