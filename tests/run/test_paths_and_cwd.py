@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import cli_command, write_tree
+from tests.frontends import cli_command, crash_in, write_tree
 
 PROJECT = {
     "pkg/__init__.py": '"""The package."""\nfrom pkg import a\n',
@@ -26,7 +26,7 @@ PROJECT = {
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(cli_command(*args), cwd=str(cwd), capture_output=True, text=True, timeout=120)
-    assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+    assert done.returncode in (0, 1) and crash_in(done.stderr) is None, done.stderr
     return done
 
 
