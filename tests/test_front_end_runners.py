@@ -55,7 +55,10 @@ PYLINT_FINDS_THE_STAND_IN = ("--init-hook=import sys; sys.path.insert(0, '.')",)
 
 
 @pytest.mark.parametrize("front_end", sorted(FRONT_ENDS))
-def test_a_crashing_front_end_fails_the_runner(front_end: str, tmp_path: Path) -> None:
+def test_a_crashing_front_end_fails_the_runner(
+    front_end: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYLINTHOME", str(tmp_path / "pylint-home"))  # its crash report goes there
     write_tree(tmp_path, BROKEN_BUILD)
     run: Callable[..., list[Reported]] = FRONT_ENDS[front_end]
     extra = PYLINT_FINDS_THE_STAND_IN if front_end == "pylint" else ()
