@@ -7,6 +7,6 @@ This module stays import-light on purpose: editors import the adapters on every 
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]

@@ -18,6 +18,7 @@ from types import ModuleType
 
 import pytest
 
+from qemlflow_lint import __version__
 from qemlflow_lint.report.rule_docs import RuleDoc, rule_docs
 from tests.frontends import REPO
 
@@ -53,6 +54,23 @@ def test_readme_links_lead_to_files_of_the_repository() -> None:
     assert targets
     missing = [t for t in targets if not (REPO / t).is_file()]
     assert not missing, f"README links to missing files: {missing}"
+
+
+#: A release heading of CHANGELOG.md: ``## [1.2.3] - 2026-11-29``.
+RELEASE = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})$", re.MULTILINE)
+#: The sections Keep a Changelog allows under a release.
+SECTIONS = {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+def test_the_changelog_names_the_version_the_package_reports() -> None:
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    releases = RELEASE.findall(text)
+    assert releases, "CHANGELOG.md has no release heading"
+    assert releases[0][0] == __version__, "the newest release in CHANGELOG.md is not __version__"
+    assert [date for _, date in releases] == sorted((date for _, date in releases), reverse=True)
+    assert text.index("## [Unreleased]") < text.index(f"## [{releases[0][0]}]")
+    unknown = set(re.findall(r"^### (.+)$", text, re.MULTILINE)) - SECTIONS
+    assert not unknown, f"CHANGELOG.md sections Keep a Changelog does not know: {unknown}"
 
 
 @pytest.mark.parametrize("doc", rule_docs(), ids=lambda doc: doc.code)
