@@ -1,0 +1,66 @@
+"""What a fixer takes and gives back: the file as the analysis saw it, the fixes it made,
+and the findings it left with the reason.
+
+ruff's convention: a *safe* fix keeps what the code does, and applies by default; an
+*unsafe* fix may change behaviour a caller could notice (what an exception handler catches,
+when an import's side effects run) and applies only with ``--unsafe-fixes``.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+import libcst as cst
+
+from qemlflow_lint.model.findings import Finding
+from qemlflow_lint.model.fixes import SAFE, UNSAFE
+
+__all__ = ["NEEDS_UNSAFE", "SAFE", "UNSAFE", "Applied", "FixSource", "FixerResult", "Left"]
+
+#: Why an unsafe fix was not applied: the reason every fixer gives for it.
+NEEDS_UNSAFE = "needs --unsafe-fixes"
+
+
+class FixSource(NamedTuple):
+    """One file to fix: its text, its ``ast``, and its findings of the rule being fixed
+    (unsuppressed: a ``# noqa`` line is never touched).
+
+    ``target_version`` is the oldest Python the code must run on (``--target-version``,
+    or ``requires-python``); ``None`` when unknown.
+    """
+
+    path: str
+    text: str
+    tree: ast.Module
+    findings: tuple[Finding, ...]
+    is_package_init: bool = False
+    target_version: tuple[int, int] | None = None
+
+
+class Applied(NamedTuple):
+    """A finding a fixer fixed, how (``what``: "moved into 2 functions"), and whether
+    the fix was safe or unsafe."""
+
+    finding: Finding
+    applicability: str
+    what: str
+    #: False when the finding stays, smaller (a def that still has parameters to annotate).
+    complete: bool = True
+
+
+class Left(NamedTuple):
+    """A finding a fixer left alone, and why, in a short phrase that groups well
+    ("used at module level", "re-exported through `__all__`")."""
+
+    finding: Finding
+    reason: str
+
+
+class FixerResult(NamedTuple):
+    """What one fixer did to one file: the rewritten libcst module (the same object when
+    it changed nothing), the findings it fixed and the ones it left."""
+
+    module: cst.Module
+    applied: tuple[Applied, ...] = ()
+    left: tuple[Left, ...] = ()
