@@ -55,6 +55,11 @@ COMMANDS: dict[str, Command] = {
     ),
     "rules": Command("info", "configure_rules", "list every rule"),
     "explain": Command("info", "configure_explain", "show one rule's documentation"),
+    "fix": Command(
+        "fix",
+        "configure",
+        "apply the automatic fixes (safe ones by default), proven before writing; say what was left and why",
+    ),
     "init": Command(
         "init",
         "configure",

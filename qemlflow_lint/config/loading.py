@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Callable
 
@@ -217,3 +218,25 @@ def describe(settings: Settings) -> Iterable[tuple[str, object, str]]:
     for key, value in values.items():
         yield key, list(value) if isinstance(value, tuple) else value, settings.origin(key)
     yield "score", score, settings.origin("score")
+
+
+#: The lowest version a ``requires-python`` specifier admits: ``>=3.10``, ``~=3.9``, ``==3.11.*``.
+_LOWEST_PYTHON = re.compile(r"(?:>=|~=|==)\s*3\.(\d+)")
+
+
+def requires_python(directory: str) -> tuple[int, int] | None:
+    """The oldest Python the project at or above ``directory`` declares (``[project]
+    requires-python`` in the nearest ``pyproject.toml``), or ``None`` when it says none.
+    An unreadable or invalid file says none: the configuration's own errors are reported
+    where the configuration is read."""
+    candidate = os.path.join(project_root(directory), CONFIG_FILENAME)
+    try:
+        data = toml.load_file(candidate)
+    except (OSError, toml.TOMLDecodeError, UnicodeDecodeError):
+        return None
+    project = data.get("project")
+    specifier = project.get("requires-python") if isinstance(project, dict) else None
+    if not isinstance(specifier, str):
+        return None
+    minors = [int(minor) for minor in _LOWEST_PYTHON.findall(specifier)]
+    return (3, min(minors)) if minors else None

@@ -14,7 +14,8 @@ from typing import Callable, NamedTuple
 
 import libcst as cst
 
-from qemlflow_lint.fix import annotations, bare_except, heavy_imports
+from qemlflow_lint.fix import annotations as type_annotations
+from qemlflow_lint.fix import bare_except, heavy_imports
 from qemlflow_lint.fix.model import Applied, FixerResult, FixSource, Left
 from qemlflow_lint.fix.verify import proof_failure
 from qemlflow_lint.model.findings import Finding
@@ -26,7 +27,7 @@ Fixer = Callable[[FixSource, cst.Module, bool], FixerResult]
 #: The fixers, in the order they run (see the module docstring).
 FIX_ORDER: tuple[tuple[str, Fixer], ...] = (
     (bare_except.CODE, bare_except.fix),
-    (annotations.CODE, annotations.fix),
+    (type_annotations.CODE, type_annotations.fix),
     (heavy_imports.CODE, heavy_imports.fix),
 )
 #: The codes ``fix`` can fix.
@@ -103,11 +104,11 @@ def fix_text(text: str, path: str, settings: Settings, options: FixOptions = Fix
 
     def refix(again: str) -> str:
         findings = _findings(again, path, settings)
-        return again if isinstance(findings, str) else _run_fixers(again, path, findings, settings, options)[0]
+        return (
+            again if isinstance(findings, str) else _run_fixers(again, path, findings, settings, options)[0]
+        )
 
-    failure = proof_failure(
-        text, fixed, path, before, lambda t: _findings(t, path, settings), applied, refix
-    )
+    failure = proof_failure(text, fixed, path, before, lambda t: _findings(t, path, settings), applied, refix)
     if failure:
         every = tuple(Left(fix.finding, "the fix failed its proof") for fix in applied) + tuple(left)
         return FileFix(path, text, text, (), every, refused=failure)

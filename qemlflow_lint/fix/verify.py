@@ -22,7 +22,11 @@ from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.words import plural
 
 #: The pyflakes messages that mean a name has no binding.
-_UNDEFINED = (pyflakes_messages.UndefinedName, pyflakes_messages.UndefinedLocal, pyflakes_messages.UndefinedExport)
+_UNDEFINED = (
+    pyflakes_messages.UndefinedName,
+    pyflakes_messages.UndefinedLocal,
+    pyflakes_messages.UndefinedExport,
+)
 
 
 class _Collector:
@@ -59,7 +63,9 @@ def compile_error(text: str, path: str) -> str | None:
     return None
 
 
-def new_findings(before: Sequence[Finding], after: Sequence[Finding], applied: Sequence[Applied]) -> list[str]:
+def new_findings(
+    before: Sequence[Finding], after: Sequence[Finding], applied: Sequence[Applied]
+) -> list[str]:
     """What the fixed file reports that it should not: per rule, more findings than were
     left. Returns one phrase per rule ("1 more QF008")."""
     expected = Counter(finding.code for finding in before)

@@ -12,7 +12,7 @@ import gc
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NamedTuple, Optional
+from typing import Any, Callable, NamedTuple, Optional, TypeVar
 
 from qemlflow_lint.analysis.source import decode, read_error
 from qemlflow_lint.model.findings import FileResult
@@ -20,6 +20,9 @@ from qemlflow_lint.model.modules import PackageFolders, is_test_path, module_nam
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.cache import ResultCache, digest_of, result_key, tool_fingerprint
 from qemlflow_lint.run.file import analyse_source
+
+Chunk = TypeVar("Chunk")
+Result = TypeVar("Result")
 
 #: Below this many files to analyse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -110,6 +113,28 @@ def _context() -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else methods[0])
 
 
+def map_in_processes(
+    work: Callable[[Chunk], list[Result]], chunks: Sequence[Chunk], workers: int
+) -> list[Result]:
+    """``work`` applied to every chunk in a pool of ``workers`` processes, the results in
+    the chunks' order, concatenated. Ctrl-C stops the pool (the workers ignore it)."""
+    pool = _context().Pool(processes=workers, initializer=_init_worker)
+    try:
+        results = [result for part in pool.imap(work, chunks) for result in part]
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    pool.close()
+    pool.join()
+    return results
+
+
+def chunk_size(count: int, workers: int) -> int:
+    """How many items a worker takes at a time: about four chunks per worker, at most 64."""
+    return max(1, min(64, count // (workers * 4)))
+
+
 def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> list[Outcome]:
     if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
         packages = Packages()
@@ -123,18 +148,9 @@ def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> list[Outcome]
             index_of[id(job.settings)] = len(configs)
             configs.append(job.settings)
         files.append((job.path, index_of[id(job.settings)]))
-    size = max(1, min(64, len(files) // (workers * 4)))
+    size = chunk_size(len(files), workers)
     chunks = [(files[i : i + size], configs, noqa) for i in range(0, len(files), size)]
-    pool = _context().Pool(processes=workers, initializer=_init_worker)
-    try:
-        outcomes = [outcome for part in pool.imap(_work, chunks) for outcome in part]
-    except BaseException:
-        pool.terminate()
-        pool.join()
-        raise
-    pool.close()
-    pool.join()
-    return outcomes
+    return map_in_processes(_work, chunks, workers)
 
 
 class _Identities:

@@ -169,3 +169,19 @@ def test_score_hook_takes_the_gate_from_args_too(
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert re.search(r"qemlflow-lint score gate\.+Passed", done.stdout), done.stdout
+
+
+def test_fix_hook_fails_when_it_changed_a_file_and_passes_on_the_fixed_tree(
+    sample: Path, hook_repo: Path, pre_commit_home: Path
+) -> None:
+    done = _try_repo(sample, hook_repo, pre_commit_home, "qemlflow-lint-fix")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "models.py:2:1: QF001 fixed (safe): moved into 1 function" in done.stdout, done.stdout
+    fixed = (sample / "models.py").read_text(encoding="utf-8")
+    assert fixed == '"""Models."""\n\n\ndef fit(data):\n    """Fit."""\n    import torch\n    return torch.tensor(data)\n'
+    assert (sample / "helpers.py").read_text(encoding="utf-8") == HELPERS
+
+    _commit_all(sample, pre_commit_home, "the hook's fix")
+    done = _try_repo(sample, hook_repo, pre_commit_home, "qemlflow-lint-fix")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"qemlflow-lint fix\.+Passed", done.stdout), done.stdout

@@ -1,0 +1,121 @@
+"""``qemlflow-lint fix``: apply the automatic fixes, safe ones by default, and say what
+was left and why.
+
+``--diff`` prints a unified diff and ``--check`` the fixes that would be made; neither
+writes anything, and both exit 1 when something would change. ``fix -`` reads a buffer on
+standard input and prints it fixed (the whole buffer, changed or not), for editors.
+``--exit-non-zero-on-fix`` exits 1 when a file was changed (the pre-commit hook uses it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from typing import TextIO
+
+from qemlflow_lint.analysis.source import SourceError, decode
+from qemlflow_lint.cli.common import add_input_options, resolver_from, run_options, write_summary_line
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from qemlflow_lint.config.loading import requires_python
+from qemlflow_lint.fix.apply import FIXABLE, FixOptions, fix_text
+from qemlflow_lint.fix.files import FixRun, fix_paths
+from qemlflow_lint.fix.summary import finding_lines, summary, unified_diff
+from qemlflow_lint.run.api import STDIN
+
+#: ``py39`` … ``py315``.
+_TARGET = re.compile(r"py3(\d{1,2})")
+
+
+def configure(fix: argparse.ArgumentParser) -> None:
+    """The arguments of the ``fix`` command."""
+    add_input_options(fix)
+    mode = fix.add_argument_group("what to fix").add_mutually_exclusive_group()
+    mode.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the changes as a unified diff; write nothing (exit 1 if any)",
+    )
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="print the fixes that would be made; write nothing (exit 1 if any)",
+    )
+    fix.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply the fixes that may change behaviour a caller could notice (see `explain CODE`)",
+    )
+    fix.add_argument(
+        "--target-version",
+        metavar="VERSION",
+        type=_target_version,
+        help="the oldest Python the code must run on, e.g. py39 or py315 "
+        "(default: the project's requires-python); py315 allows `lazy import`",
+    )
+    fix.add_argument(
+        "--exit-non-zero-on-fix",
+        action="store_true",
+        help="exit 1 when a file was changed (pre-commit hooks fail on changes)",
+    )
+    fix.set_defaults(run=run)
+
+
+def _target_version(value: str) -> tuple[int, int]:
+    match = _TARGET.fullmatch(value)
+    if not match:
+        raise argparse.ArgumentTypeError(f"expected a version such as py39 or py315, got {value!r}")
+    return (3, int(match.group(1)))
+
+
+def _options(args: argparse.Namespace, where: str) -> FixOptions:
+    resolver = resolver_from(args)
+    settings = resolver.for_path(where)
+    codes = frozenset(code for code in FIXABLE if settings.is_enabled_for(code, where))
+    target = args.target_version or requires_python(os.path.dirname(os.path.abspath(where)) or os.curdir)
+    return FixOptions(unsafe=args.unsafe_fixes, codes=codes, target_version=target)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Fix the files (or the buffer on standard input) and report."""
+    paths: list[str] = args.paths
+    if STDIN in paths:
+        if len(paths) > 1:
+            raise UsageError("fix - reads one buffer from standard input: name no other path")
+        return _run_stdin(args, out)
+    options = _options(args, paths[0] if os.path.isdir(paths[0]) else os.path.dirname(paths[0]) or os.curdir)
+    dry_run = args.diff or args.check
+    result = fix_paths(paths, run_options(args), options, write=not dry_run)
+    if args.diff:
+        out.write(unified_diff(result.files))
+    else:
+        out.write(finding_lines(result.files))
+    write_summary_line(summary(result, dry_run=dry_run).rstrip("\n"))
+    return _exit_code(args, result)
+
+
+def _exit_code(args: argparse.Namespace, result: FixRun) -> int:
+    changed = any(file.changed for file in result.files)
+    if (args.diff or args.check or args.exit_non_zero_on_fix) and changed:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _run_stdin(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the buffer fixed (unchanged when nothing applies, or it cannot be parsed);
+    the summary goes to standard error."""
+    name = args.stdin_filename
+    options = _options(args, name)
+    data = sys.stdin.buffer.read()
+    text = decode(data)
+    settings = resolver_from(args).for_path(name)
+    if isinstance(text, SourceError) or settings.is_excluded(name):
+        out.flush()
+        sys.stdout.buffer.write(data)
+        return EXIT_CLEAN
+    fixed = fix_text(text, name, settings, options)
+    result = FixRun((fixed,))
+    out.write(unified_diff(result.files) if args.diff else fixed.fixed)
+    write_summary_line(summary(result, dry_run=True).rstrip("\n"))
+    return _exit_code(args, result)

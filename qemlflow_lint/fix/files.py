@@ -1,0 +1,170 @@
+"""Fixing the files under some paths: analyse them as ``check`` does, fix only the files
+with a fixable finding (the only ones libcst parses), on every core, and write each fixed
+file atomically unless it changed on disk since it was read.
+
+Configuration, excludes and ``# noqa`` are exactly ``check``'s: the analysis is
+:func:`~qemlflow_lint.run.api.analyse_paths`. When QF001 fixes remove heavy imports, the
+project's import graph is rebuilt from the fixed texts, and the QF101 chains that no
+longer exist are reported with the fixes.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import tokenize
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
+from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
+from qemlflow_lint.run.file import analyse_source
+from qemlflow_lint.run.project_rules import apply_project_rules
+from qemlflow_lint.run.runner import chunk_size, default_jobs, map_in_processes, paused_gc
+
+#: Fewer files than this are fixed in this process: libcst is slow, but a pool is slower
+#: to start than a handful of files take.
+PARALLEL_THRESHOLD = 8
+#: The QF101 code (fixes do not depend on the rule modules).
+TRANSITIVE = "QF101"
+
+
+class Unwritten(NamedTuple):
+    """A fixed file that was not written, and why."""
+
+    path: str
+    reason: str
+
+
+class FixRun(NamedTuple):
+    """Everything ``fix`` did: one :class:`FileFix` per file that had a fixable finding,
+    the QF101 findings (path, message) that the fixes make disappear, the files written
+    and those that could not be."""
+
+    files: tuple[FileFix, ...]
+    chains_gone: tuple[tuple[str, str], ...] = ()
+    written: tuple[str, ...] = ()
+    unwritten: tuple[Unwritten, ...] = ()
+    #: The files that could not be read or parsed (their QF000 findings).
+    unreadable: tuple[FileResult, ...] = ()
+
+
+def _wants_fixing(result: FileResult, options: FixOptions) -> bool:
+    return result.ok and any(
+        finding.code in FIXABLE and (options.codes is None or finding.code in options.codes)
+        for finding in result.findings
+    )
+
+
+def read_for_fixing(path: str) -> tuple[bytes, str] | str:
+    """The bytes of ``path`` and their text, or why ``fix`` must not rewrite it: only
+    UTF-8 files (with or without a BOM) are written back."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return f"cannot read it ({error.strerror or error})"
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as error:
+        return f"bad encoding declaration ({error})"
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return f"it is encoded in {encoding}, and fix writes UTF-8 only"
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        return data, data[len(codecs.BOM_UTF8) if bom else 0 :].decode("utf-8")
+    except UnicodeDecodeError as error:
+        return f"it is not valid UTF-8 ({error.reason})"
+
+
+def _fix_one(path: str, settings: Settings, options: FixOptions) -> tuple[FileFix, bytes]:
+    read = read_for_fixing(path)
+    if isinstance(read, str):
+        return FileFix(path, "", "", refused=read), b""
+    data, text = read
+    return fix_text(text, path, settings, options), data
+
+
+Task = tuple[str, Settings, FixOptions]
+
+
+def _work(chunk: Sequence[Task]) -> list[tuple[FileFix, bytes]]:
+    with paused_gc():
+        return [_fix_one(*task) for task in chunk]
+
+
+def _fix_all(tasks: Sequence[Task], workers: int) -> list[tuple[FileFix, bytes]]:
+    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+        return _work(tasks)
+    size = max(1, chunk_size(len(tasks), workers) // 4)  # files to fix are few and slow
+    return map_in_processes(_work, [tasks[i : i + size] for i in range(0, len(tasks), size)], workers)
+
+
+def chains_that_disappear(analysis: Analysis, fixes: Sequence[FileFix], noqa: bool) -> list[tuple[str, str]]:
+    """The QF101 findings (path, message) that the fixed texts no longer have, once the
+    import graph is rebuilt from them."""
+    changed = {fix.path: fix for fix in fixes if fix.changed}
+    if not changed or not any(f.code == TRANSITIVE for r in analysis.results for f in r.findings):
+        return []
+    configs = analysis.settings_by_path
+
+    def per_file(result: FileResult) -> FileResult:
+        """The result without project findings (they are recomputed), from the fixed text."""
+        if result.path in changed:
+            settings = configs[result.path]
+            result = analyse_source(changed[result.path].fixed, result.path, settings, noqa=noqa)
+        findings = tuple(f for f in result.findings if f.code != TRANSITIVE)
+        return result._replace(findings=findings)
+
+    before = {(r.path, f.message) for r in analysis.results for f in r.findings if f.code == TRANSITIVE}
+    rebuilt = apply_project_rules([per_file(r) for r in analysis.results], configs, noqa=noqa)
+    after = {(r.path, f.message) for r in rebuilt for f in r.findings if f.code == TRANSITIVE}
+    return sorted(before - after)
+
+
+def _write(fix: FileFix, data: bytes) -> str | None:
+    """Write one fixed file; why not, when it changed on disk since it was read."""
+    try:
+        with open(fix.path, "rb") as handle:
+            if handle.read() != data:
+                return "it changed on disk while it was being fixed"
+        bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""
+        write_text_atomic(fix.path, bom + fix.fixed)
+    except OSError as error:
+        return f"cannot write it ({error.strerror or error})"
+    return None
+
+
+def fix_paths(
+    paths: Sequence[str],
+    run: RunOptions,
+    options: FixOptions,
+    *,
+    write: bool,
+    analysis: Analysis | None = None,
+) -> FixRun:
+    """Fix the files under ``paths``; write them when ``write`` (else it is a dry run)."""
+    analysis = analysis or analyse_paths(paths, run)
+    tasks = [
+        (result.path, analysis.settings_by_path[result.path], options)
+        for result in analysis.results
+        if result.path in analysis.settings_by_path and _wants_fixing(result, options)
+    ]
+    fixed = _fix_all(tasks, run.jobs or default_jobs())
+    fixes = tuple(fix for fix, _ in fixed)
+    written: list[str] = []
+    unwritten: list[Unwritten] = []
+    if write:
+        for fix, data in fixed:
+            if fix.changed:
+                reason = _write(fix, data)
+                if reason is None:
+                    written.append(fix.path)
+                else:
+                    unwritten.append(Unwritten(fix.path, reason))
+    unreadable = tuple(result for result in analysis.results if not result.ok)
+    chains = tuple(chains_that_disappear(analysis, fixes, run.noqa))
+    return FixRun(fixes, chains, tuple(written), tuple(unwritten), unreadable)

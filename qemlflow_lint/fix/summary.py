@@ -1,0 +1,86 @@
+"""What ``fix`` tells the user: one line per fixed or left finding, and a summary that
+groups what was left by its reason ("left 12: used at module level (5), …")."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from qemlflow_lint.fix.apply import FileFix
+from qemlflow_lint.fix.files import FixRun
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE
+from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.model.words import plural
+
+
+def finding_lines(fixes: Iterable[FileFix]) -> str:
+    """``path:line:col: CODE fixed (safe): what`` and ``… CODE left: why`` lines, by
+    file and position."""
+    lines = []
+    for fix in fixes:
+        path = display_path(fix.path)
+        rows = [(a.finding, f"fixed ({a.applicability}): {a.what}") for a in fix.applied]
+        rows += [(left.finding, f"left: {left.reason}") for left in fix.left]
+        for finding, text in sorted(rows, key=lambda row: (row[0].line, row[0].col, row[0].code)):
+            lines.append(f"{path}:{finding.line}:{finding.col + 1}: {finding.code} {text}\n")
+    return "".join(lines)
+
+
+def unified_diff(fixes: Iterable[FileFix]) -> str:
+    """The changes as one unified diff, file by file (``a/``/``b/`` paths, as git shows)."""
+    parts: list[str] = []
+    for fix in fixes:
+        if fix.changed:
+            path = display_path(fix.path).replace("\\", "/")
+            parts.extend(
+                difflib.unified_diff(
+                    fix.original.splitlines(keepends=True),
+                    fix.fixed.splitlines(keepends=True),
+                    f"a/{path}",
+                    f"b/{path}",
+                )
+            )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in parts
+    )
+
+
+def _grouped(reasons: Sequence[str]) -> str:
+    counts = Counter(reasons)
+    return ", ".join(
+        f"{reason} ({count})" for reason, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
+    )
+
+
+def summary(run: FixRun, *, dry_run: bool) -> str:
+    """The lines for standard error: what was (or would be) fixed, what was left and why,
+    grouped by rule and reason, the files not written or whose fix failed its proof, and
+    the QF101 chains that disappear."""
+    applied = [fix for file in run.files for fix in file.applied]
+    changed = [file for file in run.files if file.changed]
+    verb = "Would fix" if dry_run else "Fixed"
+    safe = sum(1 for fix in applied if fix.applicability == SAFE)
+    lines = [
+        f"{verb} {plural(len(applied), 'finding')} in {plural(len(changed), 'file')}"
+        + (f" ({safe} safe, {len(applied) - safe} unsafe)." if applied else ".")
+    ]
+    left = [left for file in run.files for left in file.left]
+    if left:
+        lines.append(f"Left {len(left)}:")
+        for code in sorted({item.finding.code for item in left}):
+            reasons = [item.reason for item in left if item.finding.code == code]
+            lines.append(f"  {code} ({len(reasons)}): {_grouped(reasons)}")
+    hidden = sum(1 for item in left if item.reason.startswith(NEEDS_UNSAFE))
+    if hidden:
+        lines.append(f"{plural(hidden, 'more fix', 'more fixes')} available with --unsafe-fixes.")
+    for file in run.files:
+        if file.refused:
+            lines.append(f"Not fixed: {display_path(file.path)}: {file.refused}")
+    lines.extend(f"Not written: {display_path(u.path)}: {u.reason}" for u in run.unwritten)
+    if run.unreadable:
+        lines.append(f"Skipped {plural(len(run.unreadable), 'file')} that cannot be parsed (QF000).")
+    if run.chains_gone:
+        lines.append(f"QF101 chains that disappear ({len(run.chains_gone)}):")
+        lines.extend(f"  {display_path(path)}: {message}" for path, message in run.chains_gone)
+    return "".join(line + "\n" for line in lines)
