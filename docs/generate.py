@@ -40,6 +40,7 @@ from qemlflow_lint.report.rule_docs import (
     UNREADABLE,
     RuleDoc,
     describe,
+    fix_lines,
     options_table,
     rule_table,
     weights_table,
@@ -73,7 +74,7 @@ def linked_rule_table() -> str:
     pages = {rule.code: rule_page_name(describe(rule)) for rule in all_rules()}
     rows = rule_table(all_rules()).splitlines()
     unreadable = (
-        f"| [{UNREADABLE.code}]({rule_page_name(UNREADABLE)}) | `{UNREADABLE.symbol}` | — | — | "
+        f"| [{UNREADABLE.code}]({rule_page_name(UNREADABLE)}) | `{UNREADABLE.symbol}` | — | — | — | "
         f"{UNREADABLE.summary} (not counted: it fails every gate) |"
     )
     linked = [re.sub(r"^\| (QF\d+) \|", lambda m: f"| [{m[1]}]({pages[m[1]]}) |", row) for row in rows[2:]]
@@ -146,6 +147,12 @@ def rule_page(rule: type[Rule]) -> str:
         lines += ["", "## Configuration keys", ""]
         lines += [f"- `{o.key}` ({o.kind_text}; default: {o.default_text}): {o.help}." for o in rule.options]
         lines += ["", "See [Configuration](../configuration.md) for where they are set."]
+    lines += ["", "## Automatic fix", ""]
+    if rule.fixes:
+        lines += ["`qemlflow-lint fix` applies the safe fixes; `--unsafe-fixes` adds the unsafe ones:", ""]
+    lines += fix_lines(rule)
+    if rule.fixes:
+        lines += ["", "See [Fixing](../fix.md) for how each fix is proven before a file is written."]
     ruff = rule.ruff
     closest = ""
     if ruff.codes:

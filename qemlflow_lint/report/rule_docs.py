@@ -15,6 +15,7 @@ from typing import Literal, NamedTuple
 
 from qemlflow_lint.config.loading import all_options, host_options
 from qemlflow_lint.model.findings import UNREADABLE_CODE
+from qemlflow_lint.model.fixes import SAFE, UNSAFE
 from qemlflow_lint.rules.base import Rule
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.score.profile import default_profile
@@ -132,13 +133,29 @@ def docs_by_code(codes: Iterable[str]) -> dict[str, RuleDoc]:
 
 def rule_table(rules: Sequence[type[Rule]]) -> str:
     """The Markdown rule table of ``rules --format markdown`` and the README."""
-    rows = ["| code | symbol | pylint | unit | what it reports |", "|---|---|---|---|---|"]
+    rows = ["| code | symbol | pylint | unit | fix | what it reports |", "|---|---|---|---|---|---|"]
     for r in rules:
         pylint = r.pylint_id if r.pylint_symbol == r.symbol else f"{r.pylint_id} `{r.pylint_symbol}`"
         if r.project:
             pylint = "CLI only"
-        rows.append(f"| {r.code} | `{r.symbol}` | {pylint} | {r.unit} | {r.summary} |")
+        rows.append(
+            f"| {r.code} | `{r.symbol}` | {pylint} | {r.unit} | {fix_availability(r)} | {r.summary} |"
+        )
     return "\n".join(rows) + "\n"
+
+
+def fix_availability(rule: type[Rule]) -> str:
+    """How ``fix`` handles the rule, in one word: ``safe``, ``unsafe``, ``safe, unsafe`` or ``—``."""
+    kinds = [kind for kind in (SAFE, UNSAFE) if any(fix.applicability == kind for fix in rule.fixes)]
+    return ", ".join(kinds) or "—"
+
+
+def fix_lines(rule: type[Rule]) -> list[str]:
+    """What ``fix`` does about the rule: one line per fix with its applicability, or why
+    there is none."""
+    if not rule.fixes:
+        return [f"No automatic fix: {rule.no_fix}"]
+    return [f"- {fix.applicability}: {fix.description}" for fix in rule.fixes]
 
 
 def explain_text(rule: type[Rule]) -> str:
@@ -158,7 +175,12 @@ def explain_text(rule: type[Rule]) -> str:
     ]
     options = [f"  {o.key} ({o.kind_text}, default {o.default_text}): {o.help}" for o in rule.options]
     tail = ["", "Configuration keys:", *options] if options else []
-    return "\n".join([*header, doc, *tail]) + "\n"
+    if rule.fixes:
+        heading = "Automatic fix (qemlflow-lint fix; the unsafe ones with --unsafe-fixes):"
+        fixes = ["", heading, *(f"  {line}" for line in fix_lines(rule))]
+    else:
+        fixes = ["", *fix_lines(rule)]
+    return "\n".join([*header, doc, *tail, *fixes]) + "\n"
 
 
 def weights_table() -> str:

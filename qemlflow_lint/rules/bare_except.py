@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from qemlflow_lint.analysis.context import Where
+from qemlflow_lint.model.fixes import UNSAFE, AutoFix
 from qemlflow_lint.rules.base import MORE, RuffEquivalent, Rule
 
 #: A ``raise`` in a nested function runs later, if ever, and a nested class is a scope of
@@ -98,6 +99,9 @@ class BareExcept(Rule):
     # pylint has its own "bare-except" message, and pylint symbols are global.
     pylint_symbol = "qf-bare-except"
     pylint_id = "W7704"
+    fixes = (
+        AutoFix("`except:` becomes `except Exception:`, which no longer catches KeyboardInterrupt", UNSAFE),
+    )
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, where: Where) -> None:
         """Every handler is a unit; an untyped one that does not re-raise is a finding."""

@@ -23,6 +23,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from qemlflow_lint.analysis.visitor import Check
 from qemlflow_lint.model.findings import Finding
+from qemlflow_lint.model.fixes import AutoFix
 from qemlflow_lint.model.settings import Option
 from qemlflow_lint.model.words import noun_for
 from qemlflow_lint.project.graph import ImportGraph
@@ -85,6 +86,10 @@ class Rule(Check):
     #: The configuration keys the rule reads, with their defaults.
     options: ClassVar[tuple[Option, ...]] = ()
     version_added: ClassVar[str] = "0.1.0"
+    #: What ``qemlflow-lint fix`` does about the rule's findings, safe fixes first.
+    fixes: ClassVar[tuple[AutoFix, ...]] = ()
+    #: Why the rule has no automatic fix (shown instead when :attr:`fixes` is empty).
+    no_fix: ClassVar[str] = "only the author can decide how to change the code."
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

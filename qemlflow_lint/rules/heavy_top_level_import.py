@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from qemlflow_lint.analysis.names import NameUsage
 from qemlflow_lint.model.findings import RawImport
+from qemlflow_lint.model.fixes import SAFE, UNSAFE, AutoFix
 from qemlflow_lint.model.settings import EXTEND_HEAVY_MODULES, HEAVY_MODULES
 from qemlflow_lint.rules.base import MAIN_FILES, PART, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
 
@@ -61,6 +62,26 @@ class HeavyTopLevelImport(Rule):
     summary = "import of a heavy module that runs when the module is imported"
     unit = "module"
     pylint_id = "W7701"
+    fixes = (
+        AutoFix(
+            "moves the import into the functions that use it, splitting a `from` import by function", SAFE
+        ),
+        AutoFix("moves an import that only postponed annotations use under `if TYPE_CHECKING:`", SAFE),
+        AutoFix("adds `lazy` (PEP 810) when the target version is Python 3.15 or newer", SAFE),
+        AutoFix(
+            "adds `from __future__ import annotations` first, when annotations evaluated at runtime use the name",
+            UNSAFE,
+        ),
+        AutoFix(
+            "loads the re-exports of an `__init__.py` on first access, with a PEP 562 `__getattr__`", UNSAFE
+        ),
+        AutoFix(
+            "defers a `try: import … except ImportError:` optional dependency; its availability flag "
+            "uses `importlib.util.find_spec`",
+            UNSAFE,
+        ),
+        AutoFix("removes an unused heavy import (importing it may have side effects)", UNSAFE),
+    )
     weight = 3.0
     weight_reason = "import time is the first goal: one heavy import costs every user seconds"
     fix = "defer the heavy imports of {path}"

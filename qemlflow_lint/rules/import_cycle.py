@@ -72,6 +72,7 @@ class ImportCycle(Rule):
     summary = "first-party modules that import each other at import time"
     unit = "module"
     pylint_id = "W7752"
+    no_fix = "breaking a cycle is a design decision (move the shared code, or import inside a function)."
     weight = 2.0
     weight_reason = "import cycles break on reordering and block deferring any of their modules"
     fix = "break the import cycle through {path}"

@@ -160,6 +160,7 @@ class ImportTimeSideEffect(Rule):
     summary = "module-level `print`, warning-filter, logging, `sys.path` or `os.environ` change"
     unit = "module"
     pylint_id = "W7706"
+    no_fix = "moving a side effect changes when it happens: only the author can choose where it belongs."
     weight = 2.0
     weight_reason = "import-time side effects change other people's programs"
     fix = "move the import-time side effects of {path} into functions"

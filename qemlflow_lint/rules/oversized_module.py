@@ -46,6 +46,7 @@ class OversizedModule(Rule):
     summary = "module longer than `max-module-lines` lines (default 1000)"
     unit = "module"
     pylint_id = "C7708"
+    no_fix = "splitting a module is a design decision."
     weight = 1.0
     weight_reason = "size is a smell, not a defect"
     fix = "split {path}"

@@ -87,6 +87,7 @@ class SwallowedException(Rule):
     summary = "`except` whose body only passes (`pass`, `...`, `continue`)"
     unit = "except handler"
     pylint_id = "W7707"
+    no_fix = "only the author knows which errors a handler should let through, log or re-raise."
     weight = 2.0
     weight_reason = "a swallowed exception hides failures until they surface elsewhere"
     fix = "handle or log the exceptions of {n} {units} in {path}"

@@ -53,6 +53,7 @@ class TransitiveHeavyImport(Rule):
     summary = "module that pulls in a heavy module through other first-party modules"
     unit = "module"
     pylint_id = "W7751"
+    no_fix = "fix the QF001 findings along the chain: `fix` names the chains each of its fixes removes."
     weight = 3.0
     weight_reason = "a heavy import reached through your own modules costs every importer"
     fix = "cut the import chain from {path} to its heavy module"

@@ -113,6 +113,7 @@ class UndocumentedPublicApi(Rule):
     summary = "public module, class, function or method without a docstring"
     unit = "public object"
     pylint_id = "C7703"
+    no_fix = "a docstring says what only the author knows."
     weight = 1.0
     weight_reason = "documentation matters, but a missing docstring breaks nothing"
     fix = "document {n} {units} in {path}"

@@ -7,6 +7,7 @@ import ast
 from qemlflow_lint.analysis.context import Scope, Where, def_is_public
 from qemlflow_lint.analysis.defs import AnyDef, decorator_names
 from qemlflow_lint.analysis.visitor import outside_functions
+from qemlflow_lint.model.fixes import SAFE, UNSAFE, AutoFix
 from qemlflow_lint.rules.base import MORE, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
 
 
@@ -83,6 +84,21 @@ class UntypedPublicDef(Rule):
     summary = "public function or method without complete type annotations"
     unit = "public def"
     pylint_id = "C7702"
+    fixes = (
+        AutoFix(
+            "adds `-> None` where no value is returned, a literal scalar return type, and dunder return types",
+            SAFE,
+        ),
+        AutoFix(
+            "annotates parameters from their literal defaults (`flag=False` becomes `flag: bool = False`) and "
+            "adds `-> None` to a body that only raises",
+            UNSAFE,
+        ),
+        AutoFix(
+            "with `--infer`: complete signatures from mypy's suggestions (`dmypy suggest`) without `Any`",
+            UNSAFE,
+        ),
+    )
     weight = 2.0
     weight_reason = "a typed public API is checked by tools on every call site"
     fix = "annotate {n} {units} in {path}"

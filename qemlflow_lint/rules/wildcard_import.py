@@ -52,6 +52,7 @@ class WildcardImport(Rule):
     # pylint has its own "wildcard-import" message, and pylint symbols are global.
     pylint_symbol = "qf-wildcard-import"
     pylint_id = "W7705"
+    no_fix = "naming what a `*` import uses needs the other module's names (ruff's F403 has no fix either)."
 
     def begin(self, tree: ast.Module) -> None:
         """Every module but ``__init__.py`` is a unit."""
