@@ -142,6 +142,17 @@ def run_cli(paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Pa
     return _parse(done.stdout, 1)
 
 
+def run_fix(
+    paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Path = REPO
+) -> subprocess.CompletedProcess[str]:
+    """``qemlflow-lint fix PATHS``, which must not crash; its exit code is the caller's to check."""
+    done = _run(cli_command("fix", *extra, *paths), stdin, cwd)
+    crash = crash_in(done.stderr) or crash_in(done.stdout)
+    assert crash is None, f"qemlflow-lint fix crashed ({crash})\n{done.stdout}{done.stderr}"
+    assert done.returncode in (0, 1), f"qemlflow-lint fix exited {done.returncode}\n{done.stderr}"
+    return done
+
+
 def run_flake8(
     paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Path = REPO
 ) -> list[Reported]:
@@ -179,7 +190,7 @@ FRONT_ENDS = {"cli": run_cli, "flake8": run_flake8, "pylint": run_pylint}
 
 
 #: Folders of ``fixtures/`` that hold no rule fixtures: hostile input and whole projects.
-NOT_RULE_FIXTURES = ("bad", "projects")
+NOT_RULE_FIXTURES = ("bad", "projects", "fix")
 
 
 def fixture_files(*, too_new: bool = False) -> list[Path]:
