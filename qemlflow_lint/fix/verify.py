@@ -10,6 +10,7 @@ left untouched, with the reason.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from typing import Callable
@@ -57,7 +58,10 @@ def undefined_names(text: str, path: str) -> Counter[str]:
 def compile_error(text: str, path: str) -> str | None:
     """Why ``text`` does not compile, or ``None`` when it does."""
     try:
-        compile(ast.parse(text, path), path, "exec", dont_inherit=True)
+        with warnings.catch_warnings():
+            # The compiler's warnings ('"is" with a literal') are about code fix did not write.
+            warnings.simplefilter("ignore")
+            compile(ast.parse(text, path), path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:
         return f"{type(error).__name__}: {error}"
     return None
