@@ -1,34 +1,38 @@
-"""Fixing one file's text: run each fixer on one libcst tree, then prove the result.
+"""Fixing one file's text: every fixer plans its edits from the ``ast``, then one libcst
+pass makes them all, and the result is proven.
 
-The fixers run in :data:`FIX_ORDER`: the QF004 and QF002 fixes edit within lines, so the
-positions of the analysis still hold when QF001's fix, the one that moves statements, runs
-last. The result is verified (:mod:`~qemlflow_lint.fix.verify`) before it is returned as
-fixed; a file that fails keeps its text, and every finding in it is left with the reason.
+The plans are keyed by the ``ast`` nodes of the original text (:mod:`~qemlflow_lint.fix.edit`),
+so no fix moves another's target, and libcst parses only the files where some fixer has an
+edit to make (a file whose findings are all left costs only the ``ast`` analysis). The
+result is verified (:mod:`~qemlflow_lint.fix.verify`) before it is returned as fixed; a file
+that fails keeps its text, and every finding in it is left with the reason.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Sequence
-from typing import Callable, NamedTuple
+import os
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any, Callable, NamedTuple
 
 import libcst as cst
 
 from qemlflow_lint.fix import annotations as type_annotations
 from qemlflow_lint.fix import bare_except, heavy_imports
-from qemlflow_lint.fix.model import Applied, FixerResult, FixSource, Left
+from qemlflow_lint.fix.edit import Edit, SharedLine, rewrite
+from qemlflow_lint.fix.model import Applied, FixerResult, FixSource, InferredSignature, Left, Plan
 from qemlflow_lint.fix.verify import proof_failure
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_source
 
-Fixer = Callable[[FixSource, cst.Module, bool], FixerResult]
+LegacyFixer = Callable[[FixSource, cst.Module, bool], FixerResult]
 
-#: The fixers, in the order they run (see the module docstring).
-FIX_ORDER: tuple[tuple[str, Fixer], ...] = (
-    (bare_except.CODE, bare_except.fix),
-    (type_annotations.CODE, type_annotations.fix),
-    (heavy_imports.CODE, heavy_imports.fix),
+#: The fixer of each fixable rule: a module with ``plan(source, unsafe) -> Plan``.
+FIX_ORDER: tuple[tuple[str, Any], ...] = (
+    (bare_except.CODE, bare_except),
+    (type_annotations.CODE, type_annotations),
+    (heavy_imports.CODE, heavy_imports),
 )
 #: The codes ``fix`` can fix.
 FIXABLE = frozenset(code for code, _ in FIX_ORDER)
@@ -36,11 +40,13 @@ FIXABLE = frozenset(code for code, _ in FIX_ORDER)
 
 class FixOptions(NamedTuple):
     """What to fix: unsafe fixes too or not, which codes (``None``: every fixable one),
-    and the oldest Python the code must run on (``None``: unknown)."""
+    the oldest Python the code must run on (``None``: unknown), and mypy's suggestions
+    (``fix --infer``: :func:`~qemlflow_lint.fix.infer.infer_signatures`, by absolute path)."""
 
     unsafe: bool = False
     codes: Collection[str] | None = None
     target_version: tuple[int, int] | None = None
+    inferred: Mapping[str, Mapping[str, InferredSignature]] | None = None
 
 
 class FileFix(NamedTuple):
@@ -68,23 +74,41 @@ def _findings(text: str, path: str, settings: Settings) -> Sequence[Finding] | s
 def _run_fixers(
     text: str, path: str, findings: Sequence[Finding], settings: Settings, options: FixOptions
 ) -> tuple[str, list[Applied], list[Left]]:
-    """Apply every fixer once; the text unchanged when no finding is fixable."""
+    """Plan every fixer's edits from the ``ast``; only when there is an edit, parse the text
+    with libcst and make them all in one pass. The text comes back unchanged when nothing
+    is fixable."""
     wanted = [f for f in findings if f.code in FIXABLE and (options.codes is None or f.code in options.codes)]
     if not wanted:
         return text, [], []
     tree = ast.parse(text, path)
-    module = cst.parse_module(text)
     is_init = path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
+    inferred = options.inferred.get(os.path.abspath(path)) if options.inferred else None
+    edits: dict[ast.AST, list[Edit]] = {}
     applied: list[Applied] = []
     left: list[Left] = []
+    unplanned: list[tuple[FixSource, LegacyFixer]] = []
     for code, fixer in FIX_ORDER:
         mine = tuple(f for f in wanted if f.code == code)
-        if mine:
-            source = FixSource(path, text, tree, mine, is_init, options.target_version)
-            result = fixer(source, module, options.unsafe)
-            module = result.module
-            applied.extend(result.applied)
-            left.extend(result.left)
+        if not mine:
+            continue
+        source = FixSource(path, text, tree, mine, is_init, options.target_version, inferred)
+        planner = getattr(fixer, "plan", None)
+        if planner is None:
+            unplanned.append((source, fixer.fix))
+            continue
+        plan: Plan = planner(source, options.unsafe)
+        for node, node_edits in plan.edits.items():
+            edits.setdefault(node, []).extend(node_edits)
+        applied.extend(plan.applied)
+        left.extend(plan.left)
+    if not edits and not unplanned:
+        return text, applied, left
+    module = rewrite(cst.parse_module(text), tree, edits)
+    for source, fix in unplanned:
+        result = fix(source, module, options.unsafe)
+        module = result.module
+        applied.extend(result.applied)
+        left.extend(result.left)
     return (module.code if applied else text), applied, left
 
 
@@ -99,6 +123,8 @@ def fix_text(text: str, path: str, settings: Settings, options: FixOptions = Fix
     except cst.ParserSyntaxError as error:
         reason = f"libcst cannot parse it ({str(error).splitlines()[0]})"
         return FileFix(path, text, text, refused=reason)
+    except SharedLine as error:
+        return FileFix(path, text, text, refused=f"a fix would split a line of several statements ({error})")
     if fixed == text:
         return FileFix(path, text, text, (), tuple(left))
 

@@ -6,49 +6,40 @@ and ``GeneratorExit``, which is the point, but a caller could notice.
 
 from __future__ import annotations
 
-import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+import ast
 
-from qemlflow_lint.fix.model import NEEDS_UNSAFE, UNSAFE, Applied, FixerResult, FixSource, Left
+import libcst as cst
+
+from qemlflow_lint.fix.edit import Edit, Replacement
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, UNSAFE, Applied, FixSource, Left, Plan
 
 CODE = "QF004"
 
 
-class _CatchException(cst.CSTTransformer):
-    """Names ``Exception`` in the bare handlers that start at the given positions."""
-
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, positions: set[tuple[int, int]]) -> None:
-        super().__init__()
-        self.positions = positions
-        self.done: set[tuple[int, int]] = set()
-
-    def leave_ExceptHandler(
-        self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
-    ) -> cst.ExceptHandler:
-        """Add ``Exception`` to a handler that was reported."""
-        start = self.get_metadata(PositionProvider, original_node).start
-        where = (start.line, start.column)
-        if original_node.type is not None or where not in self.positions:
-            return updated_node
-        self.done.add(where)
-        return updated_node.with_changes(
-            type=cst.Name("Exception"), whitespace_after_except=cst.SimpleWhitespace(" ")
-        )
+def _catch_exception(node: cst.CSTNode) -> Replacement:
+    handler = node if isinstance(node, cst.ExceptHandler) else None
+    if handler is None or handler.type is not None:
+        return node
+    return handler.with_changes(type=cst.Name("Exception"), whitespace_after_except=cst.SimpleWhitespace(" "))
 
 
-def fix(source: FixSource, module: cst.Module, unsafe: bool) -> FixerResult:
+def plan(source: FixSource, unsafe: bool) -> Plan:
     """Name ``Exception`` in every reported bare ``except:`` (with ``unsafe``)."""
     if not unsafe:
-        return FixerResult(module, left=tuple(Left(finding, NEEDS_UNSAFE) for finding in source.findings))
-    transformer = _CatchException({(finding.line, finding.col) for finding in source.findings})
-    fixed = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+        return Plan({}, left=tuple(Left(finding, NEEDS_UNSAFE) for finding in source.findings))
+    handlers = {
+        (node.lineno, node.col_offset): node
+        for node in ast.walk(source.tree)
+        if isinstance(node, ast.ExceptHandler) and node.type is None
+    }
+    edits: dict[ast.AST, list[Edit]] = {}
     applied = []
     left = []
     for finding in source.findings:
-        if (finding.line, finding.col) in transformer.done:
-            applied.append(Applied(finding, UNSAFE, "now catches Exception"))
-        else:
+        handler = handlers.get((finding.line, finding.col))
+        if handler is None:
             left.append(Left(finding, "the handler was not found"))
-    return FixerResult(fixed, tuple(applied), tuple(left))
+            continue
+        edits[handler] = [_catch_exception]
+        applied.append(Applied(finding, UNSAFE, "now catches Exception"))
+    return Plan(edits, tuple(applied), tuple(left))

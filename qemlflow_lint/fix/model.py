@@ -9,17 +9,40 @@ when an import's side effects run) and applies only with ``--unsafe-fixes``.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import libcst as cst
 
+from qemlflow_lint.fix.edit import Edit
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.fixes import SAFE, UNSAFE
 
-__all__ = ["NEEDS_UNSAFE", "SAFE", "UNSAFE", "Applied", "FixSource", "FixerResult", "Left"]
+__all__ = [
+    "NEEDS_UNSAFE",
+    "SAFE",
+    "UNSAFE",
+    "Applied",
+    "FixSource",
+    "FixerResult",
+    "InferredSignature",
+    "Left",
+    "Plan",
+]
 
 #: Why an unsafe fix was not applied: the reason every fixer gives for it.
 NEEDS_UNSAFE = "needs --unsafe-fixes"
+
+
+class InferredSignature(NamedTuple):
+    """mypy's suggestion for one def's missing annotations (``fix --infer``), as the module
+    can spell them: each missing parameter's type by the name QF002 gives it (``x``,
+    ``*args``, ``**kwargs``) and the return type ("" when the return is annotated), or
+    why the suggestion was refused (``refused``; then nothing else is set)."""
+
+    params: tuple[tuple[str, str], ...] = ()
+    returns: str = ""
+    refused: str = ""
 
 
 class FixSource(NamedTuple):
@@ -27,7 +50,9 @@ class FixSource(NamedTuple):
     (unsuppressed: a ``# noqa`` line is never touched).
 
     ``target_version`` is the oldest Python the code must run on (``--target-version``,
-    or ``requires-python``); ``None`` when unknown.
+    or ``requires-python``); ``None`` when unknown. ``inferred`` holds mypy's suggestions
+    (``fix --infer``) by the qualified name of the def (its finding's unit, less the line:
+    names survive the lines QF001's fix moves); ``None`` without ``--infer``.
     """
 
     path: str
@@ -36,6 +61,7 @@ class FixSource(NamedTuple):
     findings: tuple[Finding, ...]
     is_package_init: bool = False
     target_version: tuple[int, int] | None = None
+    inferred: Mapping[str, InferredSignature] | None = None
 
 
 class Applied(NamedTuple):
@@ -62,5 +88,15 @@ class FixerResult(NamedTuple):
     it changed nothing), the findings it fixed and the ones it left."""
 
     module: cst.Module
+    applied: tuple[Applied, ...] = ()
+    left: tuple[Left, ...] = ()
+
+
+class Plan(NamedTuple):
+    """What a fixer decided for one file, from its ``ast`` alone: the edits to make (by the
+    ``ast`` node they apply to, see :mod:`~qemlflow_lint.fix.edit`), the findings they fix
+    and the findings left. libcst parses the file only when some plan has an edit."""
+
+    edits: Mapping[ast.AST, Sequence[Edit]]
     applied: tuple[Applied, ...] = ()
     left: tuple[Left, ...] = ()

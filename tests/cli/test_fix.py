@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable
 
 import libcst as cst
@@ -19,7 +20,7 @@ from qemlflow_lint.cli import main
 from qemlflow_lint.fix import apply as fix_apply
 from qemlflow_lint.fix import files as fix_files
 from qemlflow_lint.fix.apply import FixOptions, fix_text
-from qemlflow_lint.fix.model import UNSAFE, Applied, FixerResult, FixSource
+from qemlflow_lint.fix.model import UNSAFE, Applied, FixSource, Plan
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.api import RunOptions
 from tests.frontends import cli_command, run_fix, write_tree
@@ -158,14 +159,14 @@ def test_a_file_changed_while_it_was_fixed_is_not_written(
     assert module.read_text(encoding="utf-8") == BARE + "# edited in an editor\n"
 
 
-def _fixer(rewrite: Callable[[str], str], complete: bool = True) -> fix_apply.Fixer:
+def _fixer(rewrite: Callable[[str], str], complete: bool = True) -> SimpleNamespace:
     """A fixer that claims to fix every finding, and rewrites the text with ``rewrite``."""
 
-    def fix(source: FixSource, module: cst.Module, unsafe: bool) -> FixerResult:
+    def plan(source: FixSource, unsafe: bool) -> Plan:
         applied = tuple(Applied(f, UNSAFE, "rewrote", complete) for f in source.findings)
-        return FixerResult(cst.parse_module(rewrite(source.text)), applied)
+        return Plan({source.tree: [lambda module: cst.parse_module(rewrite(source.text))]}, applied)
 
-    return fix
+    return SimpleNamespace(plan=plan)
 
 
 TWO_BARE = BARE + "\n\ndef cleanup():\n    try:\n        pass\n    except:\n        pass\n"
@@ -194,7 +195,7 @@ TWO_BARE = BARE + "\n\ndef cleanup():\n    try:\n        pass\n    except:\n    
     ],
 )
 def test_a_fix_that_fails_its_proof_leaves_the_file_and_says_why(
-    monkeypatch: pytest.MonkeyPatch, fixer: fix_apply.Fixer, reason: str
+    monkeypatch: pytest.MonkeyPatch, fixer: SimpleNamespace, reason: str
 ) -> None:
     monkeypatch.setattr(fix_apply, "FIX_ORDER", (("QF004", fixer),))
     text = TWO_BARE.replace("return open(path).read()", "return load(path)")

@@ -1,0 +1,223 @@
+"""Editing a libcst tree at the statements the ``ast`` analysis chose, without a full visit.
+
+The fixers decide with the ``ast`` (fast) and must then change the matching libcst nodes.
+libcst's position metadata would find them, but computing it costs a full code generation
+and a full visit of the tree, several times the parse itself. The two trees have the same
+statements in the same order, though: a module's or block's statements are libcst
+statements one to one, except that the small statements of one line (``a = 1; b = 2``)
+share one :class:`libcst.SimpleStatementLine`. :func:`rewrite` walks both trees side by
+side, descending only into the blocks that hold a statement to edit, and rebuilds just the
+nodes on the way.
+
+An edit is a function of the libcst node an ``ast`` node stands for:
+
+- an ``ast.Module`` edit receives the :class:`libcst.Module` (after every other edit) and
+  returns a module;
+- a compound statement (``def``, ``class``, ``if``, ``try`` …) edit receives the statement
+  and returns the statements that replace it (none removes it);
+- a small statement (``import``, an assignment …) edit receives it and returns the small
+  statements that replace it on its line, or the whole statements that replace its line
+  (only when it is alone on it: :class:`SharedLine` otherwise);
+- an ``ast.ExceptHandler`` edit receives the :class:`libcst.ExceptHandler` and returns one.
+
+Edits of a node run after the edits inside it, so a ``def`` edit sees its updated body.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping, Sequence
+from typing import Callable, Union, cast
+
+import libcst as cst
+
+#: What an edit may return for a statement (see the module docstring).
+Replacement = Union[cst.CSTNode, Sequence[cst.BaseStatement], Sequence[cst.BaseSmallStatement]]
+Edit = Callable[[cst.CSTNode], Replacement]
+#: Edits by the ``ast`` node they apply to, each list applied in order.
+Edits = Mapping[ast.AST, Sequence[Edit]]
+
+
+class SharedLine(ValueError):
+    """A statement that shares its line with others was to be replaced by whole statements."""
+
+
+class _Rewriter:
+    def __init__(self, edits: Edits) -> None:
+        self.edits = edits
+        self.wanted: set[int] = set()
+
+    def mark(self, node: ast.AST) -> bool:
+        """Note every node that is, or holds, an edited node; True when ``node`` does."""
+        found = node in self.edits
+        for child in _child_statements(node):
+            found = self.mark(child) or found
+        if found:
+            self.wanted.add(id(node))
+        return found
+
+    def apply(self, node: ast.AST, current: cst.CSTNode) -> cst.CSTNode:
+        for edit in self.edits.get(node, ()):
+            current = cast(cst.CSTNode, edit(current))
+        return current
+
+    def body(
+        self, statements: Sequence[ast.stmt], body: Sequence[cst.BaseStatement]
+    ) -> list[cst.BaseStatement]:
+        """The rebuilt statements of one block."""
+        rebuilt: list[cst.BaseStatement] = []
+        index = 0
+        for statement in body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                count = len(statement.body)
+                mine = statements[index : index + count]
+                index += count
+                rebuilt.extend(self.line(mine, statement))
+            else:
+                rebuilt.extend(self.compound(statements[index], statement))
+                index += 1
+        return rebuilt
+
+    def line(self, statements: Sequence[ast.stmt], line: cst.SimpleStatementLine) -> list[cst.BaseStatement]:
+        if not any(id(s) in self.wanted for s in statements):
+            return [line]
+        small: list[cst.BaseSmallStatement] = []
+        for statement, node in zip(statements, line.body):
+            if statement not in self.edits:
+                small.append(node)
+                continue
+            result = self._replacement(statement, node)
+            if all(isinstance(item, cst.BaseSmallStatement) for item in result):
+                small.extend(cast("list[cst.BaseSmallStatement]", result))
+            elif len(statements) == 1:
+                return self._keep_leading_lines(line, cast("list[cst.BaseStatement]", result))
+            else:
+                raise SharedLine(f"line {statement.lineno} holds more than one statement")
+        if not small:
+            return []
+        # The last statement of a line has no semicolon; a removed one may have had it.
+        last = small[-1]
+        if isinstance(last.semicolon, cst.Semicolon):
+            small[-1] = last.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return [line.with_changes(body=small)]
+
+    @staticmethod
+    def _keep_leading_lines(
+        line: cst.SimpleStatementLine, result: list[cst.BaseStatement]
+    ) -> list[cst.BaseStatement]:
+        """The comments and blank lines above a replaced line stay above what replaces it."""
+        if result and line.leading_lines and not _leading_lines(result[0]):
+            result[0] = result[0].with_changes(leading_lines=line.leading_lines)
+        return result
+
+    def _replacement(self, statement: ast.AST, node: cst.CSTNode) -> list[cst.CSTNode]:
+        current: cst.CSTNode | Sequence[cst.CSTNode] = node
+        for edit in self.edits[statement]:
+            if not isinstance(current, cst.CSTNode):
+                raise ValueError("only the last edit of a statement may replace it by several")
+            current = edit(current)
+        return [current] if isinstance(current, cst.CSTNode) else list(current)
+
+    def compound(self, statement: ast.stmt, node: cst.BaseStatement) -> list[cst.BaseStatement]:
+        if id(statement) not in self.wanted:
+            return [node]
+        node = self.children(statement, node)
+        if statement not in self.edits:
+            return [node]
+        return cast("list[cst.BaseStatement]", self._replacement(statement, node))
+
+    def block(self, statements: Sequence[ast.stmt], block: cst.BaseSuite) -> cst.BaseSuite:
+        if not any(id(s) in self.wanted for s in statements):
+            return block
+        if isinstance(block, cst.SimpleStatementSuite):
+            line = cst.SimpleStatementLine(body=block.body)
+            rebuilt = self.line(statements, line)
+            if len(rebuilt) == 1 and isinstance(rebuilt[0], cst.SimpleStatementLine):
+                return block.with_changes(body=rebuilt[0].body)
+            raise SharedLine(f"line {statements[0].lineno} holds a whole block")
+        indented = cast(cst.IndentedBlock, block)
+        return indented.with_changes(body=self.body(statements, indented.body))
+
+    def children(self, statement: ast.stmt, node: cst.BaseStatement) -> cst.BaseStatement:
+        """``node`` with the blocks inside it rebuilt."""
+        if isinstance(
+            statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.With, ast.AsyncWith)
+        ):
+            return node.with_changes(body=self.block(statement.body, cast(cst.FunctionDef, node).body))
+        if isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
+            loop = cast(cst.For, node)
+            return loop.with_changes(
+                body=self.block(statement.body, loop.body), orelse=self.orelse(statement.orelse, loop.orelse)
+            )
+        if isinstance(statement, ast.If):
+            branch = cast(cst.If, node)
+            orelse: cst.If | cst.Else | None
+            if isinstance(branch.orelse, cst.If):
+                orelse = cast(cst.If, self.children(statement.orelse[0], branch.orelse))
+            else:
+                orelse = self.orelse(statement.orelse, branch.orelse)
+            return branch.with_changes(body=self.block(statement.body, branch.body), orelse=orelse)
+        if isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+            return self.try_statement(cast(ast.Try, statement), cast(cst.Try, node))
+        if isinstance(statement, ast.Match):
+            match = cast(cst.Match, node)
+            cases = [
+                case.with_changes(body=self.block(ast_case.body, case.body))
+                for ast_case, case in zip(statement.cases, match.cases)
+            ]
+            return match.with_changes(cases=cases)
+        return node
+
+    def orelse(self, statements: Sequence[ast.stmt], node: cst.Else | None) -> cst.Else | None:
+        if node is None or not statements:
+            return node
+        return node.with_changes(body=self.block(statements, node.body))
+
+    def try_statement(self, statement: ast.Try, node: cst.Try) -> cst.Try:
+        handlers = []
+        for ast_handler, handler in zip(statement.handlers, node.handlers):
+            if id(ast_handler) in self.wanted:
+                handler = handler.with_changes(body=self.block(ast_handler.body, handler.body))
+                handler = cast(cst.ExceptHandler, self.apply(ast_handler, handler))
+            handlers.append(handler)
+        finalbody = node.finalbody
+        if finalbody is not None and statement.finalbody:
+            finalbody = finalbody.with_changes(body=self.block(statement.finalbody, finalbody.body))
+        return node.with_changes(
+            body=self.block(statement.body, node.body),
+            handlers=handlers,
+            orelse=self.orelse(statement.orelse, node.orelse),
+            finalbody=finalbody,
+        )
+
+
+def _leading_lines(statement: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    return cast(Sequence[cst.EmptyLine], getattr(statement, "leading_lines", ()))
+
+
+def _child_statements(node: ast.AST) -> list[ast.AST]:
+    """The statements and handlers directly inside ``node``'s blocks."""
+    children: list[ast.AST] = []
+    for field in ("body", "handlers", "orelse", "finalbody", "cases"):
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            children.extend(value)
+    return children
+
+
+def rewrite(module: cst.Module, tree: ast.Module, edits: Edits) -> cst.Module:
+    """``module`` with every edit applied to the node that matches its ``ast`` node in
+    ``tree`` (the ``ast`` of the same text). Raises :class:`SharedLine` when an edit would
+    replace a line that other statements share."""
+    if not edits:
+        return module
+    rewriter = _Rewriter(edits)
+    rewriter.mark(tree)
+    if any(id(s) in rewriter.wanted for s in tree.body):
+        module = module.with_changes(body=rewriter.body(tree.body, module.body))
+    return cast(cst.Module, rewriter.apply(tree, module))
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """The source code of one node, as it would be written in an empty module."""
+    return cst.Module(body=[]).code_for_node(node)

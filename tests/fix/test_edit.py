@@ -1,0 +1,116 @@
+"""Edits at the statements the ``ast`` chose, made without libcst's position metadata: every
+kind of block is reached, everything else keeps its bytes, and a line of several statements
+is never split."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Callable
+
+import libcst as cst
+import pytest
+
+from qemlflow_lint.fix.edit import Replacement, SharedLine, code_of, rewrite
+
+
+def _rename_imports(source: str, change: Callable[[cst.CSTNode], Replacement]) -> str:
+    """``source`` with ``change`` applied to every ``import`` statement."""
+    tree = ast.parse(source)
+    edits = {node: [change] for node in ast.walk(tree) if isinstance(node, ast.Import)}
+    return rewrite(cst.parse_module(source), tree, edits).code
+
+
+def _to_z(node: cst.CSTNode) -> Replacement:
+    return node.with_changes(names=[cst.ImportAlias(cst.Name("z"))])
+
+
+EVERY_BLOCK = """\
+# a comment
+if a:  # after the test
+    import x
+elif b:
+    import x
+else:
+    import x
+for i in c:
+    import x
+else:
+    import x
+while d:
+    import x
+with e as f:  # the with
+    import x
+try:
+    import x
+except E:
+    import x
+else:
+    import x
+finally:
+    import x
+class K:
+    import x
+    def m(self):
+        '''Doc.'''
+        import x
+async def g():
+    async with h:
+        import x
+    async for j in k:
+        import x
+if l: import x
+"""
+
+
+def test_every_kind_of_block_is_reached_and_the_rest_keeps_its_bytes() -> None:
+    assert _rename_imports(EVERY_BLOCK, _to_z) == EVERY_BLOCK.replace("import x", "import z")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="except* needs Python 3.11")
+def test_except_star_and_match_blocks_are_reached() -> None:
+    source = "try:\n    import x\nexcept* E:\n    import x\nmatch v:\n    case 1:\n        import x\n"
+    assert _rename_imports(source, _to_z) == source.replace("import x", "import z")
+
+
+def test_removing_a_statement_keeps_its_neighbours_on_their_line() -> None:
+    source = "a = 1; import x; b = 2\nimport y; import x\nimport x\n"
+    assert _rename_imports(source, lambda node: []) == "a = 1; b = 2\n"
+
+
+def test_a_line_of_several_statements_is_never_replaced_by_a_block() -> None:
+    block = cst.parse_statement("if T:\n    import x\n")
+    with pytest.raises(SharedLine, match="line 1 holds more than one statement"):
+        _rename_imports("a = 1; import x\n", lambda node: [block])
+
+
+def test_a_replaced_line_keeps_the_comments_above_it() -> None:
+    block = cst.parse_statement("if T:\n    import x\n")
+    source = "a = 1\n\n# why x is here\nimport x  # trailing\n"
+    assert _rename_imports(source, lambda node: [block]) == "a = 1\n\n# why x is here\nif T:\n    import x\n"
+
+
+def test_edits_inside_a_node_run_before_the_edit_of_the_node() -> None:
+    source = "def f():\n    try:\n        pass\n    except:\n        pass\n"
+    tree = ast.parse(source)
+    function = tree.body[0]
+    handler = next(node for node in ast.walk(tree) if isinstance(node, ast.ExceptHandler))
+    seen: list[str] = []
+
+    def name_exception(node: cst.CSTNode) -> Replacement:
+        return node.with_changes(
+            type=cst.Name("Exception"), whitespace_after_except=cst.SimpleWhitespace(" ")
+        )
+
+    def remember(node: cst.CSTNode) -> Replacement:
+        seen.append(code_of(node))
+        return node
+
+    rewritten = rewrite(cst.parse_module(source), tree, {handler: [name_exception], function: [remember]})
+    assert rewritten.code == source.replace("except:", "except Exception:")
+    assert seen == [source.replace("except:", "except Exception:")]
+
+
+def test_no_edit_gives_back_the_same_module() -> None:
+    module = cst.parse_module("import x\n")
+    assert rewrite(module, ast.parse("import x\n"), {}) is module
