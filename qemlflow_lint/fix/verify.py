@@ -105,7 +105,11 @@ def proof_failure(
     extra = new_findings(before, after, applied)
     if extra:
         return f"the fixed code would have {', '.join(extra)}"
-    newly_undefined = undefined_names(fixed, path) - undefined_names(original, path)
+    undefined_after = undefined_names(fixed, path)
+    # Most fixed files have no undefined name at all: then the original needs no analysis.
+    newly_undefined = (
+        undefined_after - undefined_names(original, path) if undefined_after else undefined_after
+    )
     if newly_undefined:
         names = ", ".join(f"'{name}'" for name in sorted(newly_undefined))
         return f"the fixed code would leave {names} undefined"
