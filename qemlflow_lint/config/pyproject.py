@@ -77,21 +77,60 @@ def key_parts(dotted: str) -> tuple[str, ...] | None:
         rest = rest[1:].lstrip()
 
 
-def table_spans(text: str) -> dict[tuple[str, ...], Span]:
-    """Every ``[table]`` header's key and span. Arrays of tables end a span but are not
-    returned; a header-like line inside a multi-line value is not a header."""
+class _Header(NamedTuple):
+    """A ``[table]`` or ``[[array.of.tables]]`` header line: its index and its key
+    (``None`` when the key uses escapes this module does not decode)."""
+
+    line: int
+    key: tuple[str, ...] | None
+    array: bool
+
+
+def _headers(text: str) -> list[_Header]:
+    """Every table and array-of-tables header, in order; a header-like line inside a
+    multi-line value is not a header."""
     lines = split_lines(text)
-    headers: list[tuple[int, tuple[str, ...] | None]] = []
+    found: list[_Header] = []
     for index, line in enumerate(lines):
         match = _HEADER.match(line)
         if match and is_complete("".join(lines[:index])):
-            headers.append((index, None if match["array"] else key_parts(match["name"])))
+            found.append(_Header(index, key_parts(match["name"]), bool(match["array"])))
+    return found
+
+
+def _spans(text: str) -> list[tuple[_Header, Span]]:
+    """Each header with its span: up to the next header of any kind."""
+    found = _headers(text)
+    count = len(split_lines(text))
+    return [
+        (header, Span(header.line, found[number + 1].line if number + 1 < len(found) else count))
+        for number, header in enumerate(found)
+    ]
+
+
+def table_spans(text: str) -> dict[tuple[str, ...], Span]:
+    """Every ``[table]`` header's key and span. Arrays of tables end a span but are not
+    returned; a header-like line inside a multi-line value is not a header."""
     spans: dict[tuple[str, ...], Span] = {}
-    for number, (index, key) in enumerate(headers):
-        end = headers[number + 1][0] if number + 1 < len(headers) else len(lines)
-        if key is not None:
-            spans.setdefault(key, Span(index, end))
+    for header, span in _spans(text):
+        if header.key is not None and not header.array:
+            spans.setdefault(header.key, span)
     return spans
+
+
+def array_table_spans(text: str, key: Sequence[str]) -> list[Span]:
+    """The spans of the ``[[key]]`` headers, one per element of that array of tables, in
+    order."""
+    return [span for header, span in _spans(text) if header.array and header.key == tuple(key)]
+
+
+def spans_below(text: str, key: Sequence[str]) -> list[Span]:
+    """The spans of every header, table or array of tables, whose key is ``key`` or starts
+    with it, in order (``("tool", "mypy")``: ``[tool.mypy]``, ``[[tool.mypy.overrides]]``)."""
+    size = len(key)
+    return [
+        span for header, span in _spans(text) if header.key is not None and header.key[:size] == tuple(key)
+    ]
 
 
 def last_content_line(lines: Sequence[str], span: Span, comment: str | tuple[str, ...] = "#") -> int:
