@@ -308,7 +308,9 @@ def add_flake8_toml_select(text: str | None) -> Edit:
 _INI_HEADER = re.compile(r"^\[(?P<name>[^\]\n]+)\][ \t]*(?:[#;].*)?$")
 
 
-def _ini_sections(text: str) -> dict[str, Span]:
+def ini_sections(text: str) -> dict[str, Span]:
+    """Each section's header line and the index after its last line (the first, when a
+    name repeats)."""
     lines = _lines(text)
     headers = [
         (index, match["name"].strip())
@@ -331,6 +333,24 @@ def parse_ini(text: str) -> dict[str, dict[str, str]] | None:
     except configparser.Error:
         return None
     return {name: {key: value or "" for key, value in parser.items(name)} for name in parser.sections()}
+
+
+def ini_problem(text: str) -> str | None:
+    """What makes the INI text unreadable to a strict reader (mypy's: a repeated section or
+    key is an error there), on one line with its line number; ``None`` when it reads."""
+    try:
+        configparser.RawConfigParser().read_string(text)
+    except configparser.Error as error:
+        errors = getattr(error, "errors", None)  # ParsingError: (line number, line) pairs
+        line = errors[0][0] if errors else getattr(error, "lineno", None)
+        if isinstance(error, configparser.MissingSectionHeaderError):
+            what = "a line before the first [section] header"
+        elif isinstance(error, configparser.ParsingError):
+            what = "a line that is neither a [section] header nor a key = value"
+        else:
+            what = str(error).split("\n")[0].split(": ", 1)[-1]
+        return f"line {line}: {what}" if line else what
+    return None
 
 
 def has_ini_section(text: str | None, names: Sequence[str]) -> bool:
@@ -386,7 +406,7 @@ def add_to_ini_list(
     present = next((key for key in keys if key in values), None)
     assert text is not None
     lines = _lines(text)
-    span = _ini_sections(text).get(section)
+    span = ini_sections(text).get(section)
     if span is None:
         return _unchanged(text, left=f"add {keys[0]} = {item} to {where} by hand")
     if present is None:
