@@ -11,7 +11,10 @@ at the text level (see :mod:`qemlflow_lint.setup.files`), so their content and c
 as they were; a value the user already set is kept and reported; the workflow, the one file
 init writes whole, is only replaced with ``--force``. A second run changes nothing.
 ``--dry-run`` prints the changes as a unified diff (which ``git apply`` takes) and writes
-nothing. The planning lives in :mod:`qemlflow_lint.setup.plan`.
+nothing. ``--typing`` adds the typing ratchet: mypy's ``disallow_untyped_defs`` and
+``disallow_incomplete_defs`` for every package whose public defs are all annotated (QF002),
+in the file mypy reads; a rerun adds the packages that got there and removes none. The
+planning lives in :mod:`qemlflow_lint.setup.plan`.
 """
 
 from __future__ import annotations
@@ -20,15 +23,18 @@ import argparse
 import math
 import os
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
-from qemlflow_lint.run.api import RunOptions, analyse_paths
+from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.profile import default_profile, effective_weights
 from qemlflow_lint.setup.plan import FilePlan, SetupError, describe, plan, unified_diff
+from qemlflow_lint.setup.ratchet import describe_ratchet
 
 
 def _percentage(value: str) -> float:
@@ -67,14 +73,46 @@ def configure(init: argparse.ArgumentParser) -> None:
         "('git+https://github.com/ORG/qemlflow-lint@v0.1.0') or a path to a checkout or a wheel "
         f"(default: qemlflow-lint=={__version__} from the package index)",
     )
+    init.add_argument(
+        "--typing",
+        action="store_true",
+        help="also turn mypy's disallow_untyped_defs and disallow_incomplete_defs on for every "
+        "package whose public defs are all annotated (QF002 at 100 %%), in the file mypy reads; "
+        "a rerun adds the packages that got there and removes none",
+    )
     init.set_defaults(run=run)
+
+
+def _analyse(root: str) -> Analysis:
+    return analyse_paths([root], RunOptions(use_cache=False))  # init writes nothing but its files
+
+
+def _score_of(analysis: Analysis) -> float:
+    weights = effective_weights(default_profile(), dict(analysis.settings.score_weights))
+    return compute_score(analysis.results, weights).score
 
 
 def todays_score(root: str) -> float:
     """The project's compliance score now, as ``qemlflow-lint score DIR`` computes it."""
-    analysis = analyse_paths([root], RunOptions(use_cache=False))  # init writes nothing but its files
-    weights = effective_weights(default_profile(), dict(analysis.settings.score_weights))
-    return compute_score(analysis.results, weights).score
+    return _score_of(_analyse(root))
+
+
+class _OneAnalysis:
+    """The project analysed once, on first use: the gate and the typing ratchet share it."""
+
+    def __init__(self) -> None:
+        self._analysis: Analysis | None = None
+
+    def __call__(self, root: str) -> Analysis:
+        if self._analysis is None:
+            self._analysis = _analyse(root)
+        return self._analysis
+
+    def score(self, root: str) -> float:
+        return _score_of(self(root))
+
+    def results(self, root: str) -> Sequence[FileResult]:
+        return self(root).results
 
 
 def _write(root: str, plan: FilePlan) -> None:
@@ -92,19 +130,36 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     happened to each file."""
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path}: not a folder (init sets up the project whose root folder it is)")
+    analysis = _OneAnalysis()
     try:
-        plans = plan(args.path, args.fail_under, args.force, todays_score, args.install_from)
+        planned = plan(
+            args.path,
+            args.fail_under,
+            args.force,
+            analysis.score,
+            args.install_from,
+            analysis.results if args.typing else None,
+        )
     except SetupError as error:
         raise UsageError(str(error)) from None
+    ratchet = describe_ratchet(planned.ratchet, args.dry_run) if planned.ratchet is not None else []
     if args.dry_run:
-        for file_plan in plans:
+        for file_plan in planned.files:
             out.write(unified_diff(file_plan))
             print(describe(file_plan, dry_run=True), file=sys.stderr)
+        for line in ratchet:
+            print(line, file=sys.stderr)
         return EXIT_CLEAN
-    for file_plan in plans:
+    for file_plan in planned.files:
         if file_plan.changed:
             _write(args.path, file_plan)
         out.write(describe(file_plan, dry_run=False) + "\n")
-    if any(p.path == ".pre-commit-config.yaml" and p.changed for p in plans):
+    out.writelines(line + "\n" for line in ratchet)
+    if any(p.path == ".pre-commit-config.yaml" and p.changed for p in planned.files):
         out.write("Next: `pre-commit install` runs the hooks on every commit.\n")
+    if planned.ratchet is not None and planned.ratchet.added:
+        out.write(
+            "Next: run mypy. It checks every def of the packages added, private and nested ones "
+            "too, which QF002 does not count.\n"
+        )
     return EXIT_CLEAN

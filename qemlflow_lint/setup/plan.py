@@ -10,7 +10,9 @@ with a ``[flake8]`` section (else a new ``.flake8``); and pylint's own rc file, 
 ``setup.cfg``/``tox.ini``, in pylint's order. The result says, per file, the text before and
 after and what was done, kept or left to the user; :func:`describe` and :func:`unified_diff`
 render it. The tox environment, the pre-commit hooks and the workflow install qemlflow-lint
-from one source (:mod:`qemlflow_lint.setup.source`).
+from one source (:mod:`qemlflow_lint.setup.source`). With the project's analysed files,
+the plan also edits the file mypy reads (:mod:`qemlflow_lint.setup.mypy_config`) for the
+typing ratchet (:mod:`qemlflow_lint.setup.ratchet`), after init's other edits of that file.
 """
 
 from __future__ import annotations
@@ -21,9 +23,12 @@ from collections.abc import Sequence
 from typing import Callable, NamedTuple
 
 from qemlflow_lint.config import toml
+from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.modules import find_packages
 from qemlflow_lint.setup import files as setup_files
+from qemlflow_lint.setup import mypy_config
 from qemlflow_lint.setup.files import Edit
+from qemlflow_lint.setup.ratchet import Ratchet, package_coverage, patterns_to_add, ratchet_report
 from qemlflow_lint.setup.source import InstallSource, SourceError, parse_source
 
 
@@ -50,6 +55,14 @@ class FilePlan(NamedTuple):
     def changed(self) -> bool:
         """True when the file is created or its text changes."""
         return self.edit.text is not None and self.edit.text != self.before
+
+
+class Plan(NamedTuple):
+    """Everything init would do: each file's plan, in a stable order, and the typing
+    ratchet's report (``None`` without ``--typing``)."""
+
+    files: tuple[FilePlan, ...]
+    ratchet: Ratchet | None = None
 
 
 class _Project:
@@ -196,26 +209,60 @@ def _has_gate(pyproject: str | None) -> bool:
     )
 
 
+class _RatchetStep(NamedTuple):
+    """The typing ratchet's part of the plan."""
+
+    #: The file mypy reads its configuration from.
+    file: str
+    #: The edit that adds the fully typed packages to it.
+    edit: Callable[[str | None], Edit]
+    #: What an edited text of the file does for each package.
+    report: Callable[[str | None], Ratchet]
+
+
+def _ratchet_step(project: _Project, analysed: Callable[[str], Sequence[FileResult]]) -> _RatchetStep:
+    """The ratchet's file, edit and report. A mypy configuration that does not parse is a
+    :class:`SetupError`, raised before the project is analysed."""
+    try:
+        name = mypy_config.config_file(project.text)
+        before = mypy_config.read_config(name, project.text(name))
+    except mypy_config.MypyConfigError as error:
+        raise SetupError(f"{error}; init --typing wrote nothing") from None
+    coverage = package_coverage(analysed(project.root), project.root)
+    patterns = patterns_to_add(coverage, before)
+
+    def step(text: str | None) -> Edit:
+        return mypy_config.add_ratchet(name, text, patterns)
+
+    def report(text: str | None) -> Ratchet:
+        return ratchet_report(coverage, before, mypy_config.read_config(name, text))
+
+    return _RatchetStep(name, step, report)
+
+
 def plan(
     root: str,
     fail_under: float | None,
     force: bool,
     score: Callable[[str], float],
     install_from: str | None = None,
-) -> list[FilePlan]:
+    analysed: Callable[[str], Sequence[FileResult]] | None = None,
+) -> Plan:
     """What init would do to each file of the project in ``root``, in a stable order.
 
     Without ``fail_under`` and a gate already configured, the gate starts at ``score(root)``
     (today's score) rounded down; ``force`` replaces a workflow that differs;
     ``install_from`` is the source the tox environment, the pre-commit hooks and the workflow
     install qemlflow-lint from (see :func:`~qemlflow_lint.setup.source.parse_source`; by
-    default the running version from the package index).
+    default the running version from the package index). With ``analysed`` (the project's
+    analysed files), the plan adds the typing ratchet to mypy's configuration.
     """
     try:
         source = parse_source(install_from, root)
     except SourceError as error:
         raise SetupError(f"--install-from {error}") from None
     project = _Project(root)
+    ratchet = _ratchet_step(project, analysed) if analysed is not None else None
     gate_note = ""
     if fail_under is None and not _has_gate(project.text("pyproject.toml")):
         today = score(root)
@@ -237,6 +284,8 @@ def plan(
         (".pre-commit-config.yaml", lambda text: setup_files.add_pre_commit_hooks(text, source)),
         (setup_files.WORKFLOW_PATH, _workflow_step(force, source)),
     ]
+    if ratchet is not None:
+        steps.append((ratchet.file, ratchet.edit))
     order: list[str] = []
     edits: dict[str, Edit] = {}
     for name, step in steps:
@@ -244,7 +293,8 @@ def plan(
             order.append(name)
             edits[name] = Edit(project.text(name))
         edits[name] = edits[name].then(step)
-    return [FilePlan(name, project.text(name), edits[name], project.read(name)[1]) for name in order]
+    files = tuple(FilePlan(name, project.text(name), edits[name], project.read(name)[1]) for name in order)
+    return Plan(files, ratchet.report(edits[ratchet.file].text) if ratchet is not None else None)
 
 
 def describe(plan: FilePlan, dry_run: bool) -> str:
