@@ -1,0 +1,575 @@
+"""QF002's fix, case by case: what each kind of def gets, safe and unsafe, and why the rest
+is left. Each table holds named cases (as flake8-annotations keeps its edge cases): the
+source, the text after ``fix`` and after ``fix --unsafe-fixes``, and the reasons left."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from typing import NamedTuple
+
+import pytest
+
+from qemlflow_lint.fix import annotations, return_types, scopes
+from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource, Left
+from qemlflow_lint.fix.scopes import ModuleNames, def_sites, spelling
+from qemlflow_lint.model.findings import Finding
+from qemlflow_lint.model.settings import Settings
+
+#: A library module (public, not a test file), so QF002 reports its public defs.
+PATH = "pkg/models.py"
+SAME = "<same>"
+NONE_LEFT: tuple[str, ...] = ()
+
+PARAMS = annotations.NO_LITERAL_DEFAULT
+
+
+class Case(NamedTuple):
+    """A source; the text after the safe and the unsafe fix; the reasons left by each."""
+
+    name: str
+    source: str
+    safe: str
+    unsafe: str = SAME
+    left: tuple[str, ...] = NONE_LEFT
+    left_unsafe: tuple[str, ...] | str = SAME
+
+
+def fix(source: str, unsafe: bool, target: tuple[int, int] | None = None) -> FileFix:
+    """Fix QF002 alone in ``source``."""
+    return fix_text(
+        source, PATH, Settings(), FixOptions(unsafe=unsafe, codes={"QF002"}, target_version=target)
+    )
+
+
+def code(text: str) -> str:
+    """A dedented snippet."""
+    return textwrap.dedent(text).lstrip("\n")
+
+
+RETURNS = [
+    Case(
+        "no_return_value_gets_none",
+        code("def f(x):\n    print(x)\n"),
+        code("def f(x) -> None:\n    print(x)\n"),
+        left=(PARAMS,),
+        left_unsafe=(PARAMS,),
+    ),
+    Case(
+        "bare_return_and_return_none_are_none",
+        code("def f():\n    if f:\n        return\n    return None\n"),
+        code("def f() -> None:\n    if f:\n        return\n    return None\n"),
+    ),
+    Case(
+        "return_of_a_name_is_unknown",
+        code("def f():\n    return f\n"),
+        code("def f():\n    return f\n"),
+        left=(return_types.UNKNOWN_VALUE,),
+    ),
+    Case("literal_int", code("def f():\n    return 3\n"), code("def f() -> int:\n    return 3\n")),
+    Case(
+        "negative_literal", code("def f():\n    return -1.5\n"), code("def f() -> float:\n    return -1.5\n")
+    ),
+    Case("literal_bool", code("def f():\n    return False\n"), code("def f() -> bool:\n    return False\n")),
+    Case("literal_bytes", code("def f():\n    return b'x'\n"), code("def f() -> bytes:\n    return b'x'\n")),
+    Case(
+        "f_string_is_str",
+        code("def f():\n    return f'{f}'\n"),
+        code("def f() -> str:\n    return f'{f}'\n"),
+    ),
+    Case(
+        "literals_of_two_types",
+        code("def f():\n    if f:\n        return 1\n    return 'a'\n"),
+        code("def f():\n    if f:\n        return 1\n    return 'a'\n"),
+        left=(return_types.MIXED_LITERALS,),
+    ),
+    Case(
+        "literal_that_may_fall_off_the_end",
+        code("def f():\n    if f:\n        return 1\n"),
+        code("def f():\n    if f:\n        return 1\n"),
+        left=(return_types.MAY_RETURN_NONE,),
+    ),
+    Case(
+        "literal_and_bare_return",
+        code("def f():\n    if f:\n        return\n    return 1\n"),
+        code("def f():\n    if f:\n        return\n    return 1\n"),
+        left=(return_types.MAY_RETURN_NONE,),
+    ),
+    Case(
+        "if_else_both_return",
+        code("def f():\n    if f:\n        return 1\n    else:\n        return 2\n"),
+        code("def f() -> int:\n    if f:\n        return 1\n    else:\n        return 2\n"),
+    ),
+    Case(
+        "ends_with_raise",
+        code("def f():\n    if f:\n        return 'a'\n    raise ValueError\n"),
+        code("def f() -> str:\n    if f:\n        return 'a'\n    raise ValueError\n"),
+    ),
+    Case(
+        "while_true_without_break",
+        code("def f():\n    while True:\n        if f:\n            return 1\n"),
+        code("def f() -> int:\n    while True:\n        if f:\n            return 1\n"),
+    ),
+    Case(
+        "while_true_with_break_may_fall_off",
+        code("def f():\n    while True:\n        if f:\n            break\n        return 1\n"),
+        code("def f():\n    while True:\n        if f:\n            break\n        return 1\n"),
+        left=(return_types.MAY_RETURN_NONE,),
+    ),
+    Case(
+        "try_whose_body_and_handlers_return",
+        code("def f():\n    try:\n        return 1\n    except OSError:\n        return 0\n"),
+        code("def f() -> int:\n    try:\n        return 1\n    except OSError:\n        return 0\n"),
+    ),
+    Case(
+        "with_block_may_swallow_and_fall_off",
+        code("def f():\n    with f:\n        return 1\n"),
+        code("def f():\n    with f:\n        return 1\n"),
+        left=(return_types.MAY_RETURN_NONE,),
+    ),
+    Case(
+        "nested_def_returns_do_not_count",
+        code("def f():\n    def g():\n        return g\n    g()\n"),
+        code("def f() -> None:\n    def g():\n        return g\n    g()\n"),
+    ),
+    Case(
+        "lambda_does_not_count",
+        code("def f():\n    g = lambda: 1\n    g()\n"),
+        code("def f() -> None:\n    g = lambda: 1\n    g()\n"),
+    ),
+    Case(
+        "nested_class_does_not_count",
+        code("def f():\n    class C:\n        def m(self):\n            yield 1\n    return None\n"),
+        code("def f() -> None:\n    class C:\n        def m(self):\n            yield 1\n    return None\n"),
+    ),
+    Case(
+        "generator",
+        code("def f():\n    yield 1\n"),
+        code("def f():\n    yield 1\n"),
+        left=(return_types.GENERATOR,),
+    ),
+    Case(
+        "yield_in_a_nested_default_is_ours",
+        code("def f():\n    def g(x=(yield)):\n        pass\n"),
+        code("def f():\n    def g(x=(yield)):\n        pass\n"),
+        left=(return_types.GENERATOR,),
+    ),
+    Case(
+        "async_def",
+        code("async def f():\n    await f()\n"),
+        code("async def f() -> None:\n    await f()\n"),
+    ),
+    Case(
+        "async_literal",
+        code("async def f():\n    return 'done'\n"),
+        code("async def f() -> str:\n    return 'done'\n"),
+    ),
+    Case(
+        "async_generator",
+        code("async def f():\n    yield 1\n"),
+        code("async def f():\n    yield 1\n"),
+        left=(return_types.GENERATOR,),
+    ),
+    Case(
+        "stub_with_ellipsis_is_abstract_style",
+        code("def f():\n    ...\n"),
+        code("def f():\n    ...\n"),
+        code("def f() -> None:\n    ...\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "docstring_and_pass_stub",
+        code('def f():\n    """Override me."""\n    pass\n'),
+        code('def f():\n    """Override me."""\n    pass\n'),
+        code('def f() -> None:\n    """Override me."""\n    pass\n'),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "body_that_only_raises",
+        code("def f():\n    raise NotImplementedError\n"),
+        code("def f():\n    raise NotImplementedError\n"),
+        code("def f() -> None:\n    raise NotImplementedError\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "one_line_stub",
+        code("def f(): pass\n"),
+        code("def f(): pass\n"),
+        code("def f() -> None: pass\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+]
+
+DUNDERS = [
+    Case(
+        "init_without_parameters",
+        code("class C:\n    def __init__(self):\n        pass\n"),
+        code("class C:\n    def __init__(self) -> None:\n        pass\n"),
+    ),
+    Case(
+        "init_with_parameters_needs_no_return",
+        code("class C:\n    def __init__(self, size=3):\n        self.size = size\n"),
+        code("class C:\n    def __init__(self, size=3):\n        self.size = size\n"),
+        code("class C:\n    def __init__(self, size: int = 3):\n        self.size = size\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "len_is_int_whatever_it_returns",
+        code("class C:\n    def __len__(self):\n        return self.n\n"),
+        code("class C:\n    def __len__(self) -> int:\n        return self.n\n"),
+    ),
+    Case(
+        "repr_bool_and_contains",
+        code(
+            "class C:\n    def __repr__(self):\n        return self.r\n"
+            "    def __bool__(self):\n        raise TypeError\n"
+            "    def __contains__(self, item: object):\n        return item in self.r\n"
+        ),
+        code(
+            "class C:\n    def __repr__(self) -> str:\n        return self.r\n"
+            "    def __bool__(self) -> bool:\n        raise TypeError\n"
+            "    def __contains__(self, item: object) -> bool:\n        return item in self.r\n"
+        ),
+    ),
+    Case(
+        "setitem_stub_is_none_even_abstract",
+        code("class C:\n    def __setitem__(self, key: str, value: int):\n        ...\n"),
+        code("class C:\n    def __setitem__(self, key: str, value: int) -> None:\n        ...\n"),
+    ),
+    Case(
+        "exit_returning_only_false",
+        code("class C:\n    def __exit__(self, *exc: object):\n        return False\n"),
+        code("class C:\n    def __exit__(self, *exc: object):\n        return False\n"),
+        left=(return_types.EXIT_FALSE,),
+    ),
+    Case(
+        "iter_generator_is_left",
+        code("class C:\n    def __iter__(self):\n        yield 1\n"),
+        code("class C:\n    def __iter__(self):\n        yield 1\n"),
+        left=(return_types.GENERATOR,),
+    ),
+]
+
+DECORATORS = [
+    Case(
+        "overload_stubs_are_left",
+        code(
+            "from typing import overload\n@overload\ndef f(x: int): ...\n@overload\ndef f(x: str): ...\n"
+            "def f(x):\n    return x\n"
+        ),
+        code(
+            "from typing import overload\n@overload\ndef f(x: int): ...\n@overload\ndef f(x: str): ...\n"
+            "def f(x):\n    return x\n"
+        ),
+        left=(annotations.OVERLOAD_STUB, annotations.OVERLOAD_STUB),
+    ),
+    Case(
+        "no_type_check_is_not_reported",
+        code("from typing import no_type_check\n@no_type_check\ndef f(x=1):\n    pass\n"),
+        code("from typing import no_type_check\n@no_type_check\ndef f(x=1):\n    pass\n"),
+    ),
+    Case(
+        "property_getter_and_setter",
+        code(
+            "class C:\n    @property\n    def v(self):\n        self.log()\n"
+            "    @v.setter\n    def v(self, value: int):\n        self.x = value\n"
+        ),
+        code(
+            "class C:\n    @property\n    def v(self) -> None:\n        self.log()\n"
+            "    @v.setter\n    def v(self, value: int) -> None:\n        self.x = value\n"
+        ),
+    ),
+    Case(
+        "abstract_style_property_is_left",
+        code("class C:\n    @property\n    def v(self):\n        raise NotImplementedError\n"),
+        code("class C:\n    @property\n    def v(self):\n        raise NotImplementedError\n"),
+        left=(annotations.ABSTRACT_PROPERTY,),
+    ),
+    Case(
+        "staticmethod_first_parameter_counts",
+        code("class C:\n    @staticmethod\n    def f(n=2):\n        return 1\n"),
+        code("class C:\n    @staticmethod\n    def f(n=2) -> int:\n        return 1\n"),
+        code("class C:\n    @staticmethod\n    def f(n: int = 2) -> int:\n        return 1\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "classmethod_cls_is_exempt",
+        code("class C:\n    @classmethod\n    def f(cls, name='x'):\n        cls.n = name\n"),
+        code("class C:\n    @classmethod\n    def f(cls, name='x') -> None:\n        cls.n = name\n"),
+        code("class C:\n    @classmethod\n    def f(cls, name: str = 'x') -> None:\n        cls.n = name\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "abstractmethod_is_abstract_style",
+        code("import abc\nclass C:\n    @abc.abstractmethod\n    def f(self):\n        self.log()\n"),
+        code("import abc\nclass C:\n    @abc.abstractmethod\n    def f(self):\n        self.log()\n"),
+        code("import abc\nclass C:\n    @abc.abstractmethod\n    def f(self) -> None:\n        self.log()\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "protocol_method_literal_is_unsafe",
+        code("from typing import Protocol\nclass P(Protocol):\n    def f(self):\n        return 0\n"),
+        code("from typing import Protocol\nclass P(Protocol):\n    def f(self):\n        return 0\n"),
+        code("from typing import Protocol\nclass P(Protocol):\n    def f(self) -> int:\n        return 0\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "unknown_decorator_may_read_annotations",
+        code("@app.route('/')\ndef index():\n    app.log()\n"),
+        code("@app.route('/')\ndef index():\n    app.log()\n"),
+        code("@app.route('/')\ndef index() -> None:\n    app.log()\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "inert_decorators_keep_it_safe",
+        code("import functools\n@functools.lru_cache(maxsize=None)\ndef f():\n    return 1\n"),
+        code("import functools\n@functools.lru_cache(maxsize=None)\ndef f() -> int:\n    return 1\n"),
+    ),
+]
+
+PARAMETERS = [
+    Case(
+        "literal_defaults_of_each_type",
+        code("def f(flag=False, n=0, x=-1.5, s='a', b=b'', t=f'{1}') -> None:\n    pass\n"),
+        code("def f(flag=False, n=0, x=-1.5, s='a', b=b'', t=f'{1}') -> None:\n    pass\n"),
+        code(
+            "def f(flag: bool = False, n: int = 0, x: float = -1.5, s: str = 'a', b: bytes = b'', "
+            "t: str = f'{1}') -> None:\n    pass\n"
+        ),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "none_and_computed_defaults_are_left",
+        code("def f(a=None, b=1 + 1, c=(1,)) -> None:\n    pass\n"),
+        code("def f(a=None, b=1 + 1, c=(1,)) -> None:\n    pass\n"),
+        left=(PARAMS,),
+    ),
+    Case(
+        "args_and_kwargs_are_left",
+        code("def f(*args, n=1, **kwargs) -> None:\n    pass\n"),
+        code("def f(*args, n=1, **kwargs) -> None:\n    pass\n"),
+        code("def f(*args, n: int = 1, **kwargs) -> None:\n    pass\n"),
+        left=(PARAMS,),
+        left_unsafe=(PARAMS,),
+    ),
+    Case(
+        "positional_only_and_keyword_only",
+        code("def f(a=1, /, b='x', *, c=True) -> None:\n    pass\n"),
+        code("def f(a=1, /, b='x', *, c=True) -> None:\n    pass\n"),
+        code("def f(a: int = 1, /, b: str = 'x', *, c: bool = True) -> None:\n    pass\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "spaced_equals_kept",
+        code("def f(n = 1) -> None:\n    pass\n"),
+        code("def f(n = 1) -> None:\n    pass\n"),
+        code("def f(n: int = 1) -> None:\n    pass\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "parameter_named_like_a_builtin",
+        code("def f(bytes=b'') -> None:\n    pass\n"),
+        code("def f(bytes=b'') -> None:\n    pass\n"),
+        code("def f(bytes: bytes = b'') -> None:\n    pass\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+]
+
+NAMES = [
+    Case(
+        "builtin_rebound_by_a_method",
+        code("class C:\n    def int(self) -> None:\n        pass\n    def f(self):\n        return 1\n"),
+        code("class C:\n    def int(self) -> None:\n        pass\n    def f(self):\n        return 1\n"),
+        left=(scopes.REBOUND,),
+    ),
+    Case(
+        "builtin_rebound_in_the_module",
+        code("from numpy import float\ndef f():\n    return 1.0\n"),
+        code("from numpy import float\ndef f():\n    return 1.0\n"),
+        left=(scopes.REBOUND,),
+    ),
+    Case(
+        "from_builtins_import_is_the_builtin",
+        code("from builtins import str\ndef f():\n    return 'a'\n"),
+        code("from builtins import str\ndef f() -> str:\n    return 'a'\n"),
+    ),
+    Case(
+        "star_import_may_rebind_but_none_is_none",
+        code("from os.path import *\ndef f():\n    return 'a'\ndef g():\n    print()\n"),
+        code("from os.path import *\ndef f():\n    return 'a'\ndef g() -> None:\n    print()\n"),
+        left=(scopes.REBOUND,),
+    ),
+]
+
+LAYOUT = [
+    Case(
+        "multi_line_signature_with_comments",
+        code(
+            """
+            def f(
+                a,  # the input
+                b=2,  # the step
+                # a comment line
+            ):  # trailing
+                print(a, b)
+            """
+        ),
+        code(
+            """
+            def f(
+                a,  # the input
+                b=2,  # the step
+                # a comment line
+            ) -> None:  # trailing
+                print(a, b)
+            """
+        ),
+        code(
+            """
+            def f(
+                a,  # the input
+                b: int = 2,  # the step
+                # a comment line
+            ) -> None:  # trailing
+                print(a, b)
+            """
+        ),
+        left=(PARAMS,),
+        left_unsafe=(PARAMS,),
+    ),
+    Case(
+        "default_on_its_own_line",
+        code("def f(n=\n      1) -> None:\n    pass\n"),
+        code("def f(n=\n      1) -> None:\n    pass\n"),
+        code("def f(n: int =\n      1) -> None:\n    pass\n"),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "crlf_line_endings",
+        "def f(x=1):\r\n    print(x)\r\n",
+        "def f(x=1) -> None:\r\n    print(x)\r\n",
+        "def f(x: int = 1) -> None:\r\n    print(x)\r\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "tab_indented_method",
+        "class C:\n\tdef f(self):\n\t\treturn 1\n",
+        "class C:\n\tdef f(self) -> int:\n\t\treturn 1\n",
+    ),
+    Case(
+        "type_comment_types_it_already",
+        code("def f(a, b):\n    # type: (int, str) -> None\n    print(a, b)\n"),
+        code("def f(a, b):\n    # type: (int, str) -> None\n    print(a, b)\n"),
+        left=(annotations.TYPE_COMMENT,),
+    ),
+    Case(
+        "noqa_line_is_not_touched",
+        code("def f():  # noqa: QF002\n    pass\ndef g():\n    print()\n"),
+        code("def f():  # noqa: QF002\n    pass\ndef g() -> None:\n    print()\n"),
+    ),
+    Case(
+        "private_and_nested_defs_are_not_reported",
+        code("def _f():\n    pass\ndef g() -> None:\n    def h():\n        pass\n"),
+        code("def _f():\n    pass\ndef g() -> None:\n    def h():\n        pass\n"),
+    ),
+]
+
+TABLES = {"returns": RETURNS, "dunders": DUNDERS, "decorators": DECORATORS, "parameters": PARAMETERS}
+TABLES.update({"names": NAMES, "layout": LAYOUT})
+ALL = [pytest.param(case, id=f"{table}-{case.name}") for table, cases in TABLES.items() for case in cases]
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_the_safe_fix(case: Case) -> None:
+    result = fix(case.source, unsafe=False)
+    assert not result.refused
+    assert result.fixed == case.safe
+    assert [left.reason for left in result.left] == list(case.left)
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_the_unsafe_fix(case: Case) -> None:
+    result = fix(case.source, unsafe=True)
+    assert not result.refused
+    assert result.fixed == (case.safe if case.unsafe == SAME else case.unsafe)
+    expected = case.left if case.left_unsafe == SAME else case.left_unsafe
+    assert [left.reason for left in result.left] == list(expected)
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_a_fixed_file_compiles_keeps_its_lines_and_a_second_fix_changes_nothing(case: Case) -> None:
+    for unsafe in (False, True):
+        fixed = fix(case.source, unsafe).fixed
+        compile(fixed, PATH, "exec", dont_inherit=True)
+        assert fixed.count("\n") == case.source.count("\n")
+        assert fix(fixed, unsafe).fixed == fixed
+
+
+def test_what_each_fix_says() -> None:
+    source = code(
+        """
+        def one(flag=False):
+            pass
+        def two(a=1, b='x'):
+            print(a)
+        def three():
+            return 'x'
+        """
+    )
+    result = fix(source, unsafe=True)
+    assert [(a.what, a.applicability, a.complete) for a in result.applied] == [
+        ("added -> None; annotated flag: bool", "unsafe", True),
+        ("added -> None; annotated 2 parameters", "unsafe", True),
+        ("added -> str", "safe", True),
+    ]
+    safe = fix(source, unsafe=False)
+    assert [(a.what, a.applicability, a.complete) for a in safe.applied] == [
+        ("added -> None", "safe", False),
+        ("added -> str", "safe", True),
+    ]
+
+
+def test_a_partial_fix_is_both_applied_and_left() -> None:
+    result = fix(code("def f(x):\n    print(x)\n"), unsafe=False)
+    assert [(a.what, a.complete) for a in result.applied] == [("added -> None", False)]
+    assert [left.reason for left in result.left] == [PARAMS]
+    assert result.applied[0].finding == result.left[0].finding
+
+
+def test_a_type_defined_later_is_quoted_unless_annotations_are_postponed() -> None:
+    # mypy's suggestions name such types; the code alone writes builtins only.
+    source = code("def f():\n    pass\nclass Box:\n    pass\n")
+    tree = ast.parse(source)
+    site = def_sites(tree)[1]
+    assert spelling("Box", site, ModuleNames.of(tree), (3, 9)).text == '"Box"'
+    assert spelling("int | None", site, ModuleNames.of(tree), (3, 9)).text == '"int | None"'
+    assert spelling("int | None", site, ModuleNames.of(tree), (3, 10)).text == "int | None"
+    assert spelling("Missing", site, ModuleNames.of(tree), (3, 9)).problem == scopes.NOT_IMPORTED
+    postponed = ast.parse("from __future__ import annotations\n" + source)
+    site = def_sites(postponed)[2]
+    assert spelling("Box", site, ModuleNames.of(postponed), (3, 9)).text == "Box"
+
+
+def test_findings_the_fixer_cannot_place_are_left() -> None:
+    text = "x = 1\n"
+    stray = Finding(1, 0, "QF002", "public function 'f' is missing type annotations: return", "f:1")
+    plan = annotations.plan(FixSource(PATH, text, ast.parse(text), (stray,)), unsafe=True)
+    assert plan.left == (Left(stray, annotations.NOT_FOUND),)
+    assert plan.edits == {}
