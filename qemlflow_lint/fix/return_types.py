@@ -25,6 +25,7 @@ from typing import NamedTuple
 
 from qemlflow_lint.analysis.at_import import TRY_TYPES
 from qemlflow_lint.analysis.defs import AnyDef
+from qemlflow_lint.fix.scopes import BLOCK_PARTS
 from qemlflow_lint.model.fixes import SAFE, UNSAFE
 
 #: Dunders whose return type the interpreter checks (or, for ``__contains__``, converts to).
@@ -148,11 +149,7 @@ def _breaks(body: Sequence[ast.stmt]) -> bool:
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             stack.extend(node.orelse)
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            stack.extend(
-                child
-                for child in ast.iter_child_nodes(node)
-                if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case))
-            )
+            stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, BLOCK_PARTS))
     return False
 
 

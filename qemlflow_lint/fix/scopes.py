@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import builtins
 from collections.abc import Iterator, Mapping
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from qemlflow_lint.analysis.defs import AnyDef
 
@@ -21,8 +21,17 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 #: A star import may bind any name: this stands for all of them.
 ANY_NAME = "*"
 
-_Scope = Union[AnyDef, ast.ClassDef, ast.Lambda]
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+def _ast_types(*names: str) -> tuple[type, ...]:
+    """The ``ast`` classes of these names that the running Python has (``match``: 3.10+)."""
+    return tuple(t for t in (getattr(ast, name, None) for name in names) if isinstance(t, type))
+
+
+#: The nodes that hold statements: statements, ``except`` handlers and ``match`` cases.
+BLOCK_PARTS: tuple[type, ...] = (ast.stmt, ast.excepthandler, *_ast_types("match_case"))
+#: The nodes that bind the name in their ``name`` field.
+_NAMED = (ast.ExceptHandler, *_ast_types("MatchAs", "MatchStar"))
+_MAPPING_PATTERNS = _ast_types("MatchMapping")
 
 
 class DefSite(NamedTuple):
@@ -53,7 +62,7 @@ def def_sites(tree: ast.Module) -> dict[int, DefSite]:
                 sites[child.lineno] = DefSite(child, classes)
             elif isinstance(child, ast.ClassDef):
                 stack.append((child, (*classes, child)))
-            elif isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+            elif isinstance(child, BLOCK_PARTS):
                 stack.append((child, classes))
     return sites
 
@@ -77,10 +86,10 @@ def _bound_by(statement: ast.stmt) -> Iterator[str]:
                     yield alias.asname or (ANY_NAME if alias.name == "*" else alias.name.split(".")[0])
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             yield node.id
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            yield node.name
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            yield node.rest
+        elif isinstance(node, _NAMED) and getattr(node, "name", None):
+            yield getattr(node, "name")
+        elif isinstance(node, _MAPPING_PATTERNS) and getattr(node, "rest", None):
+            yield getattr(node, "rest")
         stack.extend(ast.iter_child_nodes(node))
 
 
