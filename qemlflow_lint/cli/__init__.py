@@ -64,7 +64,7 @@ COMMANDS: dict[str, Command] = {
         "init",
         "configure",
         "set a project up: [tool.qemlflow-lint], flake8 and pylint settings, pre-commit hooks, "
-        "a tox lint environment and a GitHub Actions workflow",
+        "a tox lint environment and a GitHub Actions workflow; --typing adds the mypy ratchet",
     ),
     "ruff-config": Command(
         "ruff_config",
