@@ -1,0 +1,116 @@
+"""``fix --unsafe-fixes`` on the running interpreter's whole standard library: the largest
+real code every machine has, with every Python construct, legacy encodings and files that
+do not parse on purpose.
+
+The dry run (``--diff``) must finish without a traceback and with its summary; the writing
+run must leave every file it did not change byte for byte, and every file it changed must
+still compile.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import warnings
+from pathlib import Path
+
+import pytest
+
+from tests.frontends import cli_command, crash_in
+
+#: What is not the standard library's own code.
+LEFT_OUT = frozenset({"site-packages", "dist-packages", "__pycache__"})
+#: ``Would fix 12 findings in 3 files (…).`` / ``Fixed …``: the first line of the summary.
+SUMMARY = re.compile(r"^(Would fix|Fixed) (\d+) findings? in (\d+) files?\b", re.MULTILINE)
+#: A line of a unified diff.
+DIFF_LINE = re.compile(r"^(--- a/|\+\+\+ b/|@@ |[ +\-\\]|$)")
+#: The files a unified diff changes.
+DIFF_FILE = re.compile(r"^\+\+\+ b/(.+)$", re.MULTILINE)
+
+
+def copy_stdlib(destination: Path) -> dict[str, bytes]:
+    """Copy the standard library's ``.py`` files to ``destination`` with a neutral
+    configuration (the defaults; nothing above the copy is read); their bytes by path."""
+    source = Path(sysconfig.get_paths()["stdlib"])
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        return [
+            name
+            for name in names
+            if name in LEFT_OUT
+            or (not name.endswith(".py") and not os.path.isdir(os.path.join(folder, name)))
+        ]
+
+    shutil.copytree(source, destination, ignore=ignore)
+    (destination / "pyproject.toml").write_text("[tool.qemlflow-lint]\n", encoding="utf-8")
+    return files_below(destination)
+
+
+def files_below(root: Path) -> dict[str, bytes]:
+    """Every ``.py`` file below ``root``, by its path relative to it, with its bytes."""
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in root.rglob("*.py")}
+
+
+def fix(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``qemlflow-lint fix ARGS .`` in ``root``, exactly as a user runs it."""
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        cli_command("fix", *args, "."),
+        capture_output=True,
+        text=True,
+        cwd=str(root),
+        env=env,
+        timeout=3600,
+    )
+
+
+def does_not_compile(data: bytes, path: str) -> str | None:
+    """Why ``data`` does not compile (its warnings ignored), or None."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(data, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as error:
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+@pytest.mark.slow
+def test_fix_on_the_standard_library_changes_only_what_it_says_and_keeps_it_compiling(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / f"stdlib{sys.version_info[0]}{sys.version_info[1]}"
+    original = copy_stdlib(root)
+
+    dry = fix(root, "--diff", "--unsafe-fixes", "--no-cache")
+    # Standard output is the diff, whose lines quote the library (tracebacks in strings
+    # included): a crash can only show on standard error, or as a line that is no diff's.
+    crash = crash_in(dry.stderr) or next(
+        (line for line in dry.stdout.split("\n") if not DIFF_LINE.match(line)), None
+    )
+    assert crash is None, f"fix --diff crashed ({crash})\n{dry.stderr[-3000:]}"
+    assert dry.returncode in (0, 1), dry.stderr[-3000:]
+    summary = SUMMARY.search(dry.stderr)
+    assert summary and summary.group(1) == "Would fix", dry.stderr[-3000:]
+    would_change = set(DIFF_FILE.findall(dry.stdout))
+    assert dry.returncode == (1 if would_change else 0)
+    assert len(would_change) == int(summary.group(3)), dry.stderr[-3000:]
+    assert files_below(root) == original, "fix --diff wrote to the files"
+
+    written = fix(root, "--unsafe-fixes", "--no-cache")
+    crash = crash_in(written.stderr) or crash_in(written.stdout)
+    assert crash is None, f"fix crashed ({crash})\n{written.stderr[-3000:]}"
+    assert written.returncode == 0, written.stderr[-3000:]
+    summary = SUMMARY.search(written.stderr)
+    assert summary and summary.group(1) == "Fixed", written.stderr[-3000:]
+    after = files_below(root)
+    assert after.keys() == original.keys()
+    changed = {path for path in original if after[path] != original[path]}
+    # The writing run changes exactly the files the dry run showed, and nothing else.
+    assert changed == would_change
+    broken = {path: does_not_compile(after[path], path) for path in sorted(changed)}
+    assert not {path: why for path, why in broken.items() if why}, broken
