@@ -7,7 +7,9 @@ and a smaller real package (``email`` + ``json``) — and prints a Markdown tabl
 time, ratio to the relevant reference, peak memory) followed by the project's speed targets,
 each marked PASS or FAIL. Every run also times one small module checked on its own (against
 the bare interpreter's start-up) and the import cost of the flake8 and pylint adapters
-(against their cost before the restructuring, commit 49b479c).
+(against their cost before the restructuring, commit 49b479c), and ``fix``'s dry run
+(``fix --diff --unsafe-fixes``) against the cold check on each corpus; ``--corpus DIR`` adds
+a library's own code (where the ``fix`` target is judged).
 ``python benchmarks/run.py --quick`` is a smoke run: the small package (and the one-file and
 adapter-import rows), one repetition.
 
@@ -86,6 +88,7 @@ MANY_RUNS = 21
 #: Targets beyond those of the specification's section 5 (see ``evaluate``).
 COLD_VS_GC_FLOOR = 1.4  # cold ``--jobs 1`` over the gc-on parse floor, on stdlib-lib
 ONE_FILE_LIMIT = 0.060  # seconds of wall time for ``qemlflow-lint check FILE``
+FIX_VS_COLD = 10.0  # ``fix --diff --unsafe-fixes`` over the cold check, on a library's code
 
 #: The adapters' import cost before the restructuring: commit 49b479c, measured on 2026-11-29
 #: with this script's own method (``--adapter-root`` = a ``git worktree`` of 49b479c, compiled
@@ -111,6 +114,8 @@ FLAKE8_EQUIVALENT_SELECT = "ANN,I25,E722,F403"
 FINDING_LINE = re.compile(r"^[^\s:][^:]*:\d+:\d+: ")
 #: qemlflow-lint's summary on standard error: ``N findings in M files``.
 SUMMARY_LINE = re.compile(r"(\d+) findings? in (\d+) files?")
+#: The first line of ``fix``'s summary in a dry run: ``Would fix N findings in M files``.
+FIX_SUMMARY_LINE = re.compile(r"Would fix (\d+) findings? in (\d+) files?")
 
 #: Runs a module of this checkout in a fresh interpreter whose working directory is the
 #: corpus. ``python -c`` and ``-m`` would put the working directory first on ``sys.path``,
@@ -316,9 +321,9 @@ def copy_one_file(source: Path, name: str, destination: Path) -> Corpus:
     return Corpus("file", f"1 file: {name}", destination, 1, lines)
 
 
-def build_corpora(work: Path, quick: bool) -> list[Corpus]:
+def build_corpora(work: Path, quick: bool, folders: Sequence[Path] = ()) -> list[Corpus]:
     """The corpora for this run: the standard library and stdlib-lib (not with ``--quick``),
-    the small one, and the one-file folder (always last)."""
+    the small one, a copy of each folder of ``--corpus``, and the one-file folder (always last)."""
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     version = ".".join(map(str, sys.version_info[:2]))
     corpora = []
@@ -335,6 +340,11 @@ def build_corpora(work: Path, quick: bool) -> list[Corpus]:
             )
         )
     corpora.append(copy_corpus("small", "+".join(SMALL_PACKAGES), stdlib, SMALL_PACKAGES, work / "small"))
+    for number, folder in enumerate(folders, 1):
+        if not folder.is_dir():
+            raise BenchmarkError(f"--corpus {folder}: not a folder")
+        # The folder's name only: a machine path never goes into the report.
+        corpora.append(copy_corpus(f"folder-{number}", folder.name, folder, (), work / f"folder-{number}"))
     corpora.append(copy_one_file(stdlib, ONE_FILE, work / "one-file"))
     return corpora
 
@@ -981,6 +991,13 @@ def plan(corpora: Sequence[Corpus], args: argparse.Namespace, work: Path, cores:
                 "ruff" if isinstance(ruff, Tool) else "qf-cold-n",
                 prepare=True,
             )
+            add(
+                "qf-fix",
+                f"qemlflow-lint fix `--diff --unsafe-fixes --no-cache` (dry run, all {cores} cores)",
+                (*qf.argv, "fix", "--diff", "--unsafe-fixes", "--no-cache", "."),
+                accept_linter,
+                "qf-cold-n",
+            )
         if isinstance(ruff, Tool):
             add(
                 "ruff",
@@ -1181,6 +1198,9 @@ def render_table(outcomes: Sequence[Outcome]) -> list[str]:
         peak = outcome.peak_mib
         is_floor = command.key.endswith((":floor", ":floor-gc", ":bare", ":bare-no-site", ":import-cli"))
         findings = "—" if is_floor else f"{outcome.samples[-1].findings:,}"
+        if command.key.endswith(":qf-fix"):
+            fixes = FIX_SUMMARY_LINE.search(outcome.samples[-1].stderr)
+            findings = f"{int(fixes.group(1)):,} fixes in {int(fixes.group(2)):,} files" if fixes else "—"
         lines.append(
             f"| {command.label} | {corpus} | {command.corpus.files:,} | {_seconds(outcome.median)} "
             f"| {spread} "
@@ -1339,6 +1359,33 @@ def evaluate(outcomes: Sequence[Outcome], large: str) -> list[Target]:
         lambda c, g: c <= COLD_VS_GC_FLOOR * g,
         lambda c, g: f"{c:.2f} s = {c / g:.2f} × gc-on floor {g:.2f} s on {titles[library]}{full}",
     )
+    # fix's dry run against the cold check on the same corpus. It is judged on the --corpus
+    # folders (a library's code, where the issue measures it), else on the large corpus; the
+    # other corpora's ratios follow for information (the standard library is the unflattering
+    # yardstick: thousands of QF002 findings, most of them left).
+    fix_corpora = [
+        corpus
+        for corpus in titles
+        if on("qf-fix", corpus) is not None and on("qf-cold-n", corpus) is not None
+    ]
+    judged = [corpus for corpus in fix_corpora if corpus.startswith("folder-")] or [large]
+
+    def fix_ratio(corpus: str) -> str:
+        fix_s, cold_s = on("qf-fix", corpus), on("qf-cold-n", corpus)
+        return f"{titles[corpus]}: {fix_s:.2f} s / {cold_s:.2f} s = {fix_s / cold_s:.1f} ×"
+
+    others = [fix_ratio(corpus) for corpus in fix_corpora if corpus not in judged]
+    for corpus in judged:
+        add(
+            f"`fix --diff --unsafe-fixes` ≤ {FIX_VS_COLD:g} × the cold check (all cores, no cache), "
+            f"{titles.get(corpus, corpus)}",
+            [on("qf-fix", corpus), on("qf-cold-n", corpus)],
+            lambda f, c: f <= FIX_VS_COLD * c,
+            lambda f, c, corpus=corpus: (
+                f"{f:.2f} s = {f / c:.1f} × cold {c:.2f} s"
+                + (f" (for information: {'; '.join(others)})" if others else "")
+            ),
+        )
     bare = on("bare", "file")
     limit = f"{ONE_FILE_LIMIT * 1000:.0f} ms"
     for key, what in (("qf-file-cold", "`--no-cache`"), ("qf-file-warm", "default cache warm")):
@@ -1500,6 +1547,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="where the flake8 virtual environments live (default: benchmarks/.venvs)",
     )
+    parser.add_argument(
+        "--corpus",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also run the qemlflow-lint and ruff rows on a copy of DIR's .py files, e.g. a library's "
+        "src/ (repeatable); the fix target is judged there",
+    )
     parser.add_argument("--check-targets", action="store_true", help="exit 1 when a target fails")
     parser.add_argument(
         "--adapter-root",
@@ -1522,7 +1577,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="qemlflow-bench-"))
     try:
         _progress("copying the corpora")
-        corpora = build_corpora(work, args.quick)
+        corpora = build_corpora(work, args.quick, [Path(folder) for folder in args.corpus])
         run_plan = plan(corpora, args, work, cores)
         scratch = work / "scratch"
         scratch.mkdir()

@@ -18,6 +18,7 @@ ALWAYS_MEASURED = (
     "| qemlflow-lint check, cold, `--jobs 1 --no-cache`",
     "| qemlflow-lint check, cold, `--no-cache`",
     "| qemlflow-lint check, warm cache",
+    "| qemlflow-lint fix `--diff --unsafe-fixes --no-cache` (dry run",
 )
 #: The one-file rows: one small module checked on its own, next to the bare start-up.
 ONE_FILE_ROWS = (
@@ -29,6 +30,7 @@ ONE_FILE_ROWS = (
 #: Targets that a quick run measures as a full run does (never SKIP when the CLI runs).
 MEASURED_TARGETS = (
     "| cold `--jobs 1` ≤ 1.4 × the parse floor with the gc on",
+    "| `fix --diff --unsafe-fixes` ≤ 10 × the cold check (all cores, no cache), email+json",
     "| `check FILE` of one small file ≤ 60 ms wall, `--no-cache`",
     "| `check FILE` of one small file ≤ 60 ms wall, default cache warm",
 )
@@ -125,3 +127,21 @@ def test_library_corpus_leaves_out_tests_and_idle(tmp_path: Path) -> None:
         "unittest/test/ (1 files)",
     )
     assert corpus.left_out == ("venv/ (1 files)",)
+
+
+def test_a_folder_of_the_command_line_is_a_corpus_named_by_its_folder_alone(tmp_path: Path) -> None:
+    run = _load_run()
+    library = tmp_path / "machine" / "specific" / "mylib"
+    for name in ("mylib/__init__.py", "mylib/models.py", "mylib/__pycache__/models.py", "README.md"):
+        (library / name).parent.mkdir(parents=True, exist_ok=True)
+        (library / name).write_text("x = 1\n", encoding="utf-8")
+    corpora = run.build_corpora(tmp_path / "work", True, [library])
+    folder = next(corpus for corpus in corpora if corpus.key.startswith("folder-"))
+    assert folder.title == "mylib" and folder.files == 2
+    assert sorted(p.relative_to(folder.root).as_posix() for p in folder.root.rglob("*.py")) == [
+        "mylib/__init__.py",
+        "mylib/models.py",
+    ]
+    assert corpora[-1].key == "file"  # the one-file folder stays last
+    with pytest.raises(run.BenchmarkError):
+        run.build_corpora(tmp_path / "work2", True, [tmp_path / "missing"])
