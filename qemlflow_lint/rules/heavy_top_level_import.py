@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 
 from qemlflow_lint.analysis.names import NameUsage
@@ -10,6 +11,16 @@ from qemlflow_lint.model.findings import RawImport
 from qemlflow_lint.model.fixes import SAFE, UNSAFE, AutoFix
 from qemlflow_lint.model.settings import EXTEND_HEAVY_MODULES, HEAVY_MODULES
 from qemlflow_lint.rules.base import MAIN_FILES, PART, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
+
+#: What follows the quoted module names in a message (see :func:`reported_modules`).
+_IMPORTED_AT = " imported at module import time; "
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def reported_modules(message: str) -> tuple[str, ...]:
+    """The heavy modules a QF001 message names (``'torch.nn'`` for ``import torch.nn``), in
+    its order: ``fix`` reads them back to tell a statement's heavy names from its light ones."""
+    return tuple(_QUOTED.findall(message.split(_IMPORTED_AT, 1)[0]))
 
 
 class HeavyTopLevelImport(Rule):
@@ -130,7 +141,7 @@ class HeavyTopLevelImport(Rule):
             quoted = ", ".join(f"'{m}'" for m in modules)
             noun = "heavy modules" if len(modules) > 1 else "heavy module"
             fix = self._fix(records[0].optional, bound)
-            self.report_at(line, col, f"{noun} {quoted} imported at module import time; {fix}")
+            self.report_at(line, col, f"{noun} {quoted}{_IMPORTED_AT}{fix}")
 
     def _fix(self, optional: bool, bound: list[str]) -> str:
         """The fix that fits how the import is used."""
