@@ -141,6 +141,7 @@ def _needs_quotes(expression: ast.expr, oldest: tuple[int, int]) -> bool:
 
 #: Why a type cannot be written where the def is.
 REBOUND = "a builtin type name is rebound here"
+STAR_IMPORT = "a star import may rebind a builtin type name"
 NOT_IMPORTED = "names a type the module does not import"
 
 
@@ -162,8 +163,10 @@ def spelling(annotation: str, site: DefSite, names: ModuleNames, oldest: tuple[i
         if not isinstance(node, ast.Name):
             continue
         if node.id in BUILTIN_NAMES:
-            if node.id in shadowing or node.id in names.bound or ANY_NAME in names.bound:
+            if node.id in shadowing or node.id in names.bound:
                 return Spelling(problem=REBOUND)
+            if ANY_NAME in names.bound:
+                return Spelling(problem=STAR_IMPORT)
             continue
         line = names.bound.get(node.id)
         if line is None or node.id in shadowing:

@@ -412,7 +412,7 @@ NAMES = [
         "star_import_may_rebind_but_none_is_none",
         code("from os.path import *\ndef f():\n    return 'a'\ndef g():\n    print()\n"),
         code("from os.path import *\ndef f():\n    return 'a'\ndef g() -> None:\n    print()\n"),
-        left=(scopes.REBOUND,),
+        left=(scopes.STAR_IMPORT,),
     ),
 ]
 
