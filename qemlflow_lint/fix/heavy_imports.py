@@ -1,14 +1,47 @@
-"""Placeholder while the fixer is written."""
+"""QF001's fix: a heavy import moves to where it is needed, or stops running at import.
+
+The ``ast`` decides what is safe (:mod:`~qemlflow_lint.fix.import_plans`, from where each
+name is used: :mod:`~qemlflow_lint.fix.import_uses`); libcst writes it
+(:mod:`~qemlflow_lint.fix.import_edits`). By how the module uses the imported names:
+
+- only inside functions or methods: into each function that uses them (safe);
+- only in annotations that are never evaluated: under ``if TYPE_CHECKING:`` (safe);
+- in annotations evaluated at runtime too: the same, after adding
+  ``from __future__ import annotations`` (unsafe);
+- re-exported by an ``__init__.py``: loaded on first access by a PEP 562 ``__getattr__``
+  (unsafe);
+- in a ``try: import x / except ImportError: x = None`` block: deferred, the availability
+  flag set through ``importlib.util.find_spec`` (unsafe);
+- not at all: removed (unsafe: importing may have side effects);
+- with Python 3.15 or newer as the target, and nothing at import time reading them:
+  ``lazy import`` (safe).
+
+Everything else is left, with the reason. The fix runs last among the fixers: the others
+edit within lines, so the positions of the analysis still hold.
+"""
 
 from __future__ import annotations
 
 import libcst as cst
 
-from qemlflow_lint.fix.model import FixerResult, FixSource, Left
+from qemlflow_lint.fix.import_edits import apply_edits
+from qemlflow_lint.fix.import_plans import module_facts, plan_fixes
+from qemlflow_lint.fix.model import SAFE, UNSAFE, Applied, FixerResult, FixSource
 
 CODE = "QF001"
 
 
 def fix(source: FixSource, module: cst.Module, unsafe: bool) -> FixerResult:
-    """Leave everything."""
-    return FixerResult(module, left=tuple(Left(finding, "no automatic fix yet") for finding in source.findings))
+    """Fix every reported heavy import that can be fixed (unsafe fixes too with ``unsafe``)."""
+    facts = module_facts(source.tree, source.is_package_init, source.target_version, source.text)
+    plans, left = plan_fixes(facts, source.findings, unsafe)
+    order = {finding: index for index, finding in enumerate(source.findings)}
+    left.sort(key=lambda item: order[item.finding])
+    if not plans:
+        return FixerResult(module, left=tuple(left))
+    fixed = apply_edits(module, plans, source.text, source.tree, source.target_version)
+    applied = sorted(
+        (Applied(plan.finding, UNSAFE if plan.unsafe else SAFE, plan.what) for plan in plans),
+        key=lambda item: order[item.finding],
+    )
+    return FixerResult(fixed, tuple(applied), tuple(left))

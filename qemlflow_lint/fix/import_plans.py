@@ -1,0 +1,608 @@
+"""What QF001's fix does with each reported import statement, decided from the ``ast``.
+
+Each finding (one import statement, possibly with several heavy names) gets a
+:class:`StatementPlan`, or is left with a reason a maintainer can act on. A statement is
+fixed only when every heavy name it binds can be handled; its light names stay at module
+level. The decisions, in order:
+
+1. where the statement is: a literal ``importlib.import_module(...)``, a star import, an
+   import in a class body or a conditional block are left;
+2. ``lazy import`` (PEP 810) when the target is Python 3.15 or newer and nothing at import
+   time reads the names;
+3. for each heavy name (see :mod:`~qemlflow_lint.fix.import_uses`): into the functions that
+   read it, under ``if TYPE_CHECKING:`` for the annotations, a PEP 562 ``__getattr__`` for a
+   package's re-exports, or removed when nothing reads it;
+4. across statements: a name bound by another module-level statement stays (unless all its
+   bindings are fixed together: ``import scipy`` and ``import scipy.stats``), and the imports
+   of one ``try: … except ImportError:`` block move together or not at all.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
+
+import libcst as cst
+
+from qemlflow_lint.analysis import at_import
+from qemlflow_lint.analysis.at_import import catches_import_error, dotted_name
+from qemlflow_lint.analysis.engine import literal_all
+from qemlflow_lint.analysis.noqa import comment_suppresses
+from qemlflow_lint.fix.import_uses import (
+    READ_DYNAMICALLY,
+    USED_AT_MODULE_LEVEL,
+    USED_IN_CLASS_BODY,
+    USED_IN_DECORATOR,
+    USED_IN_DEFAULT,
+    USED_IN_DOCTEST,
+    USED_IN_FINALIZER,
+    FunctionNode,
+    ImportNode,
+    NameUses,
+    bound_name,
+    locals_calls,
+    name_uses,
+)
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, Left
+from qemlflow_lint.fix.optional_imports import (
+    TRY_KEEPS_IMPORT,
+    OptionalBlock,
+    late_places,
+    optional_block,
+)
+from qemlflow_lint.model.findings import Finding
+from qemlflow_lint.model.words import plural
+from qemlflow_lint.rules.heavy_top_level_import import reported_modules
+
+# The reasons a finding is left (stable phrases: the summary groups by them).
+IMPORT_CALL = "imported through importlib.import_module"
+DUNDER_IMPORT_CALL = "imported through __import__"
+STAR_IMPORT = "star import"
+IN_CLASS_BODY = "imported in a class body"
+IN_CONDITIONAL_BLOCK = "imported in a conditional block"
+IN_TRY_BLOCK = "imported in a `try` block"
+REBOUND_AT_MODULE_LEVEL = "rebound at module level"
+EXPORTED_THROUGH_ALL = "re-exported through `__all__`"
+COMPUTED_ALL = "`__all__` is computed"
+HAS_GETATTR = "the module already defines `__getattr__`"
+SUBMODULE_REEXPORT = "re-exports a package through `import a.b`"
+ANNOTATIONS_READ_AT_RUNTIME = "annotations are read at runtime"
+#: A class-body annotation mentions the name, and the class has a base class (or a
+#: decorator) that may resolve its annotations when it is created, as pydantic does.
+BASE_MAY_READ_ANNOTATIONS = "a base class may read the annotations"
+LAZY_NEEDS_PYTHON = "`lazy import` needs Python 3.15 to verify"
+LAZY_NEEDS_LIBCST = "`lazy import` needs libcst 1.9 or newer"
+NONE_TESTED = "a function tests it against None"
+NOT_FOUND = "the import statement was not found"
+PACKAGE_STAYS = "another import of its package stays"
+
+# What makes a plan unsafe (shown after NEEDS_UNSAFE when it is not applied).
+UNSAFE_REMOVE = "removes an unused import"
+UNSAFE_EXPORT = "loads re-exports on first access"
+UNSAFE_FUTURE = "adds `from __future__ import annotations`"
+UNSAFE_OPTIONAL = "defers an optional import"
+
+#: Modules whose use means annotations are read when the code runs: a name they need
+#: must stay importable. (Dataclasses, ``NamedTuple`` and ``TypedDict`` cope with
+#: annotations they do not evaluate: they only look for ``ClassVar``/``InitVar`` by name.)
+ANNOTATION_READER_MODULES = frozenset(
+    {
+        "pydantic",
+        "pydantic_settings",
+        "attr",
+        "attrs",
+        "cattrs",
+        "typer",
+        "fastapi",
+        "beartype",
+        "typeguard",
+        "jaxtyping",
+        "msgspec",
+        "strawberry",
+        "sqlmodel",
+        "sqlalchemy",
+        "marshmallow_dataclass",
+        "dataclasses_json",
+        "dacite",
+        "jsonargparse",
+        "tyro",
+        "simple_parsing",
+        "omegaconf",
+        "hydra",
+        "cyclopts",
+    }
+)
+#: Names whose use reads annotations: ``typing.get_type_hints``, ``inspect.get_annotations``,
+#: ``functools.singledispatch`` (``register`` dispatches on an annotation).
+ANNOTATION_READER_NAMES = frozenset(
+    {"get_type_hints", "get_annotations", "__annotations__", "singledispatch", "singledispatchmethod"}
+)
+
+
+class HeavyName(NamedTuple):
+    """One heavy name of a statement and where it goes."""
+
+    alias: ast.alias
+    #: The name it binds (``np`` for ``import numpy as np``, ``scipy`` for ``import scipy.stats``).
+    name: str
+    #: The outermost defs that import it at their top.
+    functions: tuple[FunctionNode, ...] = ()
+    #: Imported under ``if TYPE_CHECKING:`` too (annotations, or a PEP 562 re-export).
+    type_checking: bool = False
+    #: Loaded on first access by the module's ``__getattr__`` (PEP 562).
+    exported: bool = False
+    #: For an optional dependency, and in a def that calls ``locals()``: the statements
+    #: it is imported right before in each def, rather than at the top of the def (see
+    #: :func:`~qemlflow_lint.fix.optional_imports.late_places`).
+    places: tuple[tuple[FunctionNode, tuple[ast.stmt, ...]], ...] = ()
+
+    @property
+    def removed(self) -> bool:
+        """True when nothing needs it: the import goes."""
+        return not (self.functions or self.type_checking or self.exported)
+
+
+class StatementPlan(NamedTuple):
+    """How one reported import statement is fixed."""
+
+    finding: Finding
+    statement: ImportNode
+    heavy: tuple[HeavyName, ...]
+    #: The names of a ``from`` (or ``import a, b``) statement that stay at module level.
+    light: tuple[ast.alias, ...] = ()
+    lazy: bool = False
+    optional: OptionalBlock | None = None
+    #: ``from __future__ import annotations`` must be added first.
+    future: bool = False
+    #: What makes it unsafe ("" when it is safe).
+    unsafe: str = ""
+
+    @property
+    def functions(self) -> tuple[FunctionNode, ...]:
+        """Every def the statement's names move into, once each."""
+        seen: dict[int, FunctionNode] = {}
+        for heavy in self.heavy:
+            for function in heavy.functions:
+                seen.setdefault(id(function), function)
+        return tuple(seen.values())
+
+    @property
+    def what(self) -> str:
+        """What the fix does, for the user ("moved into 2 functions")."""
+        if self.lazy:
+            return "made lazy"
+        parts = []
+        functions = len(self.functions)
+        typing = any(h.type_checking and not h.exported for h in self.heavy)
+        if functions and typing:
+            parts.append(f"moved into {plural(functions, 'function')} and under `if TYPE_CHECKING:`")
+        elif functions:
+            parts.append(f"moved into {plural(functions, 'function')}")
+        elif typing:
+            parts.append("moved under `if TYPE_CHECKING:`")
+        if any(h.exported for h in self.heavy):
+            parts.append("loaded on first access (PEP 562)")
+        removed = [h.name for h in self.heavy if h.removed]
+        if removed and len(removed) == len(self.heavy):
+            parts.append("removed (unused)")
+        elif removed:
+            parts.append("removed unused " + ", ".join(f"`{name}`" for name in removed))
+        if self.future:
+            parts.append("added `from __future__ import annotations`")
+        if self.optional is not None and self.optional.flags:
+            flags = ", ".join(self.optional.flags)
+            parts.append(f"{flags} uses importlib.util.find_spec")
+        return "; ".join(parts)
+
+
+class ModuleFacts(NamedTuple):
+    """What the decisions need to know about the whole module."""
+
+    tree: ast.Module
+    is_package_init: bool
+    target_version: tuple[int, int] | None
+    postponed: bool
+    reads_annotations: bool
+    all_names: frozenset[str] | None
+    computed_all: bool
+    defines_getattr: bool
+    #: The source lines (for their suppression comments).
+    lines: tuple[str, ...] = ()
+
+
+def _postponed_by_future(tree: ast.Module) -> bool:
+    return any(
+        isinstance(statement, ast.ImportFrom)
+        and statement.module == "__future__"
+        and any(alias.name == "annotations" for alias in statement.names)
+        for statement in tree.body
+    )
+
+
+def _module_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Every statement that runs at module level: nested blocks, not defs or classes."""
+    pending = list(tree.body)
+    while pending:
+        statement = pending.pop()
+        yield statement
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for child in getattr(statement, field, []):
+                if isinstance(child, ast.stmt):
+                    pending.append(child)
+                else:
+                    pending.extend(getattr(child, "body", []))
+
+
+def _reads_annotations(tree: ast.Module) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(a.name.split(".", 1)[0] in ANNOTATION_READER_MODULES for a in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom):
+            if node.module and not node.level and node.module.split(".", 1)[0] in ANNOTATION_READER_MODULES:
+                return True
+            if any(a.name in ANNOTATION_READER_NAMES for a in node.names):
+                return True
+        elif (isinstance(node, ast.Name) and node.id in ANNOTATION_READER_NAMES) or (
+            isinstance(node, ast.Attribute) and node.attr in ANNOTATION_READER_NAMES
+        ):
+            return True
+    return False
+
+
+def module_facts(
+    tree: ast.Module, is_package_init: bool, target_version: tuple[int, int] | None, text: str = ""
+) -> ModuleFacts:
+    """Collect the module-wide facts once (``text``: the source, for ``# noqa`` comments)."""
+    # From Python 3.14 (PEP 649) annotations are evaluated only when something reads them.
+    deferred = target_version is not None and target_version >= (3, 14)
+    statements = list(_module_level_statements(tree))
+    assigns_all = any(
+        isinstance(t, ast.Name) and t.id == "__all__"
+        for s in statements
+        if isinstance(s, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+        for t in (s.targets if isinstance(s, ast.Assign) else [s.target])
+    )
+    names = literal_all(tree)
+    return ModuleFacts(
+        tree,
+        is_package_init,
+        target_version,
+        deferred or _postponed_by_future(tree),
+        _reads_annotations(tree),
+        names,
+        assigns_all and names is None,
+        any(
+            isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == "__getattr__"
+            for s in statements
+        )
+        or any(
+            isinstance(t, ast.Name) and t.id == "__getattr__"
+            for s in statements
+            if isinstance(s, ast.Assign)
+            for t in s.targets
+        ),
+        tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")),
+    )
+
+
+# -- where the statement is --------------------------------------------------------------
+
+
+class _Located(NamedTuple):
+    node: ast.AST
+    #: The enclosing nodes, outermost first (the module excluded).
+    parents: tuple[ast.AST, ...]
+
+
+def _locate(tree: ast.Module) -> dict[tuple[int, int], _Located]:
+    """Every import statement and call outside functions, by its position."""
+    found: dict[tuple[int, int], _Located] = {}
+    pending: list[tuple[ast.AST, tuple[ast.AST, ...]]] = [(s, ()) for s in tree.body]
+    while pending:
+        node, parents = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Call)):
+            found.setdefault((node.lineno, node.col_offset), _Located(node, parents))
+        pending.extend((child, (*parents, node)) for child in ast.iter_child_nodes(node))
+    return found
+
+
+def _where_reason(located: _Located, tree: ast.Module) -> str | None:
+    """Why an import at this place cannot be fixed (``None``: module level or an optional block)."""
+    parents = [p for p in located.parents if isinstance(p, ast.stmt)]
+    if any(isinstance(p, ast.ClassDef) for p in parents):
+        return IN_CLASS_BODY
+    if not parents:
+        return None
+    if len(parents) == 1 and isinstance(parents[0], at_import.TRY_TYPES):
+        block = parents[0]
+        if located.node in getattr(block, "body") and block in tree.body:
+            if isinstance(block, ast.Try) and catches_import_error(block.handlers):
+                return None
+            return IN_TRY_BLOCK
+    return IN_CONDITIONAL_BLOCK
+
+
+def _heavy_aliases(statement: ImportNode, modules: Sequence[str]) -> list[ast.alias]:
+    if isinstance(statement, ast.Import):
+        return [alias for alias in statement.names if alias.name in modules]
+    module = statement.module or ""
+    return [alias for alias in statement.names if module in modules or f"{module}.{alias.name}" in modules]
+
+
+# -- the decisions -----------------------------------------------------------------------
+
+
+class _Decider:
+    """The decisions of one module's findings (see the module docstring)."""
+
+    def __init__(self, facts: ModuleFacts, findings: Sequence[Finding], unsafe: bool) -> None:
+        self.facts = facts
+        self.findings = findings
+        self.unsafe = unsafe
+        self.located = _locate(facts.tree)
+        self.statements: dict[int, tuple[Finding, ImportNode, list[ast.alias]]] = {}
+        self.blocks: dict[int, OptionalBlock | str] = {}
+        self.uses: dict[str, NameUses] = {}
+
+    def decide(self) -> tuple[list[StatementPlan], list[Left]]:
+        left: list[Left] = []
+        for finding in self.findings:
+            reason = self._statement(finding)
+            if reason:
+                left.append(Left(finding, reason))
+        names = {
+            bound_name(alias, statement)
+            for _, statement, heavy in self.statements.values()
+            for alias in heavy
+        }
+        self.uses = name_uses(self.facts.tree, names, self.facts.postponed)
+        finding_ids = set(self.statements)
+        plans: list[StatementPlan] = []
+        for finding, statement, heavy in self.statements.values():
+            decided = self._plan(finding, statement, heavy, finding_ids)
+            if isinstance(decided, str):
+                left.append(Left(finding, decided))
+            else:
+                plans.append(decided)
+        # What other statements keep at module level first, so that a statement that
+        # could never be fixed says why, rather than that it needs --unsafe-fixes.
+        suppressed = self._suppressed_packages()
+        plans, more = _together(plans, left, self.uses, suppressed)
+        left += more
+        if not self.unsafe:
+            left += [Left(p.finding, f"{NEEDS_UNSAFE} ({p.unsafe})") for p in plans if p.unsafe]
+            plans, more = _together([p for p in plans if not p.unsafe], left, self.uses, suppressed)
+            left += more
+        return plans, left
+
+    def _suppressed_packages(self) -> set[str]:
+        """The top-level packages of the import statements a ``# noqa`` keeps at module level."""
+        packages: set[str] = set()
+        lines = self.facts.lines
+        for (line, _col), located in self.located.items():
+            node = located.node
+            relative = isinstance(node, ast.ImportFrom) and node.level > 0
+            if not isinstance(node, (ast.Import, ast.ImportFrom)) or relative or not 0 < line <= len(lines):
+                continue
+            if comment_suppresses("QF001", lines[line - 1], ("TID253",)):
+                modules = (
+                    [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                )
+                packages.update(module.split(".", 1)[0] for module in modules)
+        return packages
+
+    def _statement(self, finding: Finding) -> str | None:
+        """Find the finding's statement and check where it is; ``None`` when it may be fixed."""
+        located = self.located.get((finding.line, finding.col))
+        if located is None:
+            return NOT_FOUND
+        node = located.node
+        if isinstance(node, ast.Call):
+            return DUNDER_IMPORT_CALL if dotted_name(node.func) == "__import__" else IMPORT_CALL
+        assert isinstance(node, (ast.Import, ast.ImportFrom))
+        if any(alias.name == "*" for alias in node.names):
+            return STAR_IMPORT
+        reason = _where_reason(located, self.facts.tree)
+        if reason:
+            return reason
+        heavy = _heavy_aliases(node, reported_modules(finding.message))
+        if not heavy:
+            return NOT_FOUND
+        self.statements[id(node)] = (finding, node, heavy)
+        return None
+
+    def _block_of(self, statement: ImportNode, finding_ids: set[int]) -> OptionalBlock | str | None:
+        for block in self.facts.tree.body:
+            if isinstance(block, ast.Try) and statement in block.body:
+                if id(block) not in self.blocks:
+                    self.blocks[id(block)] = optional_block(block, finding_ids)
+                return self.blocks[id(block)]
+        return None
+
+    def _lazy(self, statement: ImportNode, heavy: list[ast.alias]) -> str | bool:
+        """``True`` when ``lazy`` fixes it, a reason when it would but cannot be proven,
+        ``False`` when it does not apply."""
+        target = self.facts.target_version
+        if target is None or target < (3, 15) or statement not in self.facts.tree.body:
+            return False
+        at_import = {USED_AT_MODULE_LEVEL, USED_IN_CLASS_BODY, USED_IN_DECORATOR, USED_IN_DEFAULT}
+        at_import |= {USED_IN_DOCTEST, READ_DYNAMICALLY, USED_IN_FINALIZER}
+        for alias in heavy:
+            uses = self.uses[bound_name(alias, statement)]
+            if uses.blockers & at_import or uses.runtime_annotations:
+                return False
+        if not at_import_supports_lazy():
+            return LAZY_NEEDS_PYTHON
+        if not libcst_supports_lazy():
+            return LAZY_NEEDS_LIBCST
+        return True
+
+    def _plan(
+        self, finding: Finding, statement: ImportNode, heavy: list[ast.alias], finding_ids: set[int]
+    ) -> StatementPlan | str:
+        light = tuple(alias for alias in statement.names if alias not in heavy)
+        lazy = self._lazy(statement, heavy)
+        if isinstance(lazy, str):
+            return lazy
+        if lazy:
+            return StatementPlan(
+                finding, statement, tuple(HeavyName(a, bound_name(a, statement)) for a in heavy), lazy=True
+            )
+        block = self._block_of(statement, finding_ids)
+        if isinstance(block, str):
+            return block
+        facts = self.facts
+        names: list[HeavyName] = []
+        future = False
+        unsafe = UNSAFE_OPTIONAL if block is not None else ""
+        for alias in heavy:
+            name = bound_name(alias, statement)
+            uses = self.uses[name]
+            if uses.blocker:
+                return uses.blocker
+            if block is not None and uses.none_tested:
+                return NONE_TESTED
+            listed = facts.all_names is not None and name in facts.all_names
+            if listed and (not facts.is_package_init or block is not None):
+                return EXPORTED_THROUGH_ALL
+            if facts.computed_all:
+                return COMPUTED_ALL
+            exported = facts.is_package_init and block is None and (listed or uses.unused)
+            if exported:
+                if facts.defines_getattr:
+                    return HAS_GETATTR
+                if isinstance(statement, ast.Import) and not alias.asname and "." in alias.name:
+                    return SUBMODULE_REEXPORT
+                unsafe = unsafe or UNSAFE_EXPORT
+            annotations = uses.typing or uses.runtime_annotations
+            if annotations and facts.reads_annotations:
+                return ANNOTATIONS_READ_AT_RUNTIME
+            if uses.annotation_read:
+                return BASE_MAY_READ_ANNOTATIONS
+            if uses.runtime_annotations:
+                future = True
+                unsafe = unsafe or UNSAFE_FUTURE
+            if uses.unused and not exported:
+                unsafe = unsafe or UNSAFE_REMOVE
+            places = late_places(uses, block.flags) if block is not None else _after_locals(uses)
+            if places is None:
+                return READ_DYNAMICALLY
+            names.append(HeavyName(alias, name, uses.functions, annotations or exported, exported, places))
+        return StatementPlan(
+            finding,
+            statement,
+            tuple(names),
+            light,
+            False,
+            block if block is not None else None,
+            future,
+            unsafe,
+        )
+
+
+def _after_locals(uses: NameUses) -> tuple[tuple[FunctionNode, tuple[ast.stmt, ...]], ...] | None:
+    """Where the defs that call ``locals()`` or ``vars()`` import the name: late, after
+    every such call (``settings = dict(locals())`` records the same names); ``None`` when a
+    call comes after the first statement that needs the name."""
+    readers = [f for f in uses.functions if locals_calls(f)]
+    places = late_places(uses, (), readers)
+    for function, statements in places:
+        first = min((s.lineno for s in statements), default=0)
+        if any(call.lineno >= first for call in locals_calls(function)):
+            return None
+    return places
+
+
+def at_import_supports_lazy() -> bool:
+    """True when the running Python parses ``lazy import`` (read when asked, so tests can
+    patch :data:`~qemlflow_lint.analysis.at_import.SUPPORTS_LAZY_IMPORTS`)."""
+    return at_import.SUPPORTS_LAZY_IMPORTS
+
+
+def libcst_supports_lazy() -> bool:
+    """True when the installed libcst has PEP 810 nodes (libcst 1.9 and newer)."""
+    return hasattr(cst, "LazyImport") and hasattr(cst, "LazyImportFrom")
+
+
+def _allowed_binding(plan: StatementPlan, name: str, node: ast.AST, fixed: dict[int, StatementPlan]) -> bool:
+    """True when ``node``, a module-level binding of ``name``, goes with ``plan``: the
+    statement itself, a fallback of its optional block, an import of the same block, or
+    another fixed ``import name.sub`` when ``plan``'s is one too."""
+    if node is plan.statement:
+        return True
+    block = plan.optional
+    if block is not None and (id(node) in block.fallbacks or node in block.imports):
+        return id(node) in fixed or id(node) in block.fallbacks
+    other = fixed.get(id(node))
+    if other is None or other.lazy or not isinstance(node, ast.Import):
+        return False
+    return _plain(plan.statement, name) and _plain(node, name)
+
+
+def _plain(statement: ImportNode, name: str) -> bool:
+    """True when every alias binding ``name`` is a plain ``import name`` / ``import name.sub``."""
+    if not isinstance(statement, ast.Import):
+        return False
+    binding = [a for a in statement.names if bound_name(a, statement) == name]
+    return bool(binding) and all(not a.asname for a in binding)
+
+
+def _packages(finding: Finding) -> set[str]:
+    """The top-level packages of the heavy modules a finding names."""
+    return {module.split(".", 1)[0] for module in reported_modules(finding.message)}
+
+
+def _together(
+    plans: list[StatementPlan], left: list[Left], uses: dict[str, NameUses], suppressed: set[str]
+) -> tuple[list[StatementPlan], list[Left]]:
+    """Leave, until nothing changes, the plans whose names another binding keeps at module
+    level, the optional blocks not every import of which can move, and the statements
+    whose package another import still loads at import time (``suppressed``: the packages
+    of the ``# noqa`` ones): moving ``from torch import Tensor`` gains nothing while
+    ``import torch`` stays."""
+    more: list[Left] = []
+    while True:
+        fixed = {id(plan.statement): plan for plan in plans}
+        staying = set(suppressed)
+        for item in [*left, *more]:
+            staying |= _packages(item.finding)
+        keep: list[StatementPlan] = []
+        for plan in plans:
+            reason = _together_reason(plan, fixed, uses)
+            if reason is None and _packages(plan.finding) & staying:
+                reason = PACKAGE_STAYS
+            if reason:
+                more.append(Left(plan.finding, reason))
+            else:
+                keep.append(plan)
+        if len(keep) == len(plans):
+            return plans, more
+        plans = keep
+
+
+def _together_reason(
+    plan: StatementPlan, fixed: dict[int, StatementPlan], uses: dict[str, NameUses]
+) -> str | None:
+    if plan.optional is not None and any(id(s) not in fixed for s in plan.optional.imports):
+        return TRY_KEEPS_IMPORT
+    if plan.lazy:
+        return None
+    for heavy in plan.heavy:
+        for _top, node in uses[heavy.name].bindings:
+            if not _allowed_binding(plan, heavy.name, node, fixed):
+                return REBOUND_AT_MODULE_LEVEL
+    return None
+
+
+def plan_fixes(
+    facts: ModuleFacts, findings: Sequence[Finding], unsafe: bool
+) -> tuple[list[StatementPlan], list[Left]]:
+    """The plans of the findings that can be fixed (with ``unsafe``: unsafe ones too) and
+    the findings left, with their reasons."""
+    return _Decider(facts, findings, unsafe).decide()

@@ -1,0 +1,1587 @@
+"""QF001's fix, case by case, as flake8-annotations names its edge cases: each case is a
+source, what ``fix`` reports for each finding (fixed how, or left why) and the exact text
+it writes, through :func:`~qemlflow_lint.fix.apply.fix_text`. Every result has so passed
+the proof (it compiles, analyses without new findings, leaves no name undefined, and a
+second fix changes nothing); the tests check the last two again, for each case.
+
+``SAFE`` cases are fixed the same with and without ``--unsafe-fixes``; ``UNSAFE`` cases
+only with it (and say so without it); ``LEFT`` cases are never changed, and each reason a
+fix is refused has one. The module is ``pkg/mod.py`` unless a case says otherwise.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from textwrap import dedent
+from typing import NamedTuple
+from unittest import mock
+
+import libcst as cst
+import pytest
+from pyflakes import api as pyflakes_api
+from pyflakes import reporter as pyflakes_reporter
+
+from qemlflow_lint.fix import heavy_imports, import_plans, import_uses, optional_imports
+from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.run.file import analyse_source
+from tests.frontends import run_cli
+
+MODULE = "pkg/mod.py"
+
+
+class Fixed(NamedTuple):
+    """A safe fix: the same result with and without ``--unsafe-fixes``."""
+
+    name: str
+    source: str
+    report: tuple[str, ...]
+    fixed: str
+    path: str = MODULE
+    heavy: tuple[str, ...] = ()
+
+
+class Unsafe(NamedTuple):
+    """A case with an unsafe fix: what ``fix`` does without ``--unsafe-fixes`` (``None``:
+    nothing), and with it."""
+
+    name: str
+    source: str
+    safe_report: tuple[str, ...]
+    safe_fixed: str | None
+    report: tuple[str, ...]
+    fixed: str
+    path: str = MODULE
+    heavy: tuple[str, ...] = ()
+
+
+class Left(NamedTuple):
+    """A case ``fix`` leaves as it is in both modes, and why."""
+
+    name: str
+    source: str
+    report: tuple[str, ...]
+    path: str = MODULE
+    heavy: tuple[str, ...] = ()
+
+
+def fix(source: str, unsafe: bool, path: str = MODULE, heavy: tuple[str, ...] = ()) -> FileFix:
+    """QF001's fix of ``source`` (only QF001: the other fixers' work is theirs to test)."""
+    settings = Settings(heavy_modules=heavy) if heavy else Settings()
+    return fix_text(source, path, settings, FixOptions(unsafe=unsafe, codes={"QF001"}))
+
+
+def report(result: FileFix) -> tuple[str, ...]:
+    """``line: fixed (safe): what`` / ``line: left: why`` for each QF001 finding, by line."""
+    assert not result.refused, result.refused
+    rows = [(a.finding.line, f"fixed ({a.applicability}): {a.what}") for a in result.applied]
+    rows += [(left.finding.line, f"left: {left.reason}") for left in result.left]
+    return tuple(f"{line}: {text}" for line, text in sorted(rows) if text)
+
+
+SAFE = [
+    Fixed(
+        "function_only",
+        dedent(
+            '''\
+            """Model fitting."""
+
+            import os
+
+            import torch
+
+
+            def train(model):
+                """Compile the model."""
+                return torch.compile(model), os.sep
+            '''
+        ),
+        ("5: fixed (safe): moved into 1 function",),
+        dedent(
+            '''\
+            """Model fitting."""
+
+            import os
+
+
+            def train(model):
+                """Compile the model."""
+                import torch
+
+                return torch.compile(model), os.sep
+            '''
+        ),
+    ),
+    Fixed(
+        "from_import_split_by_function",
+        dedent(
+            """\
+            from scipy import linalg as la, stats
+
+
+            def norm(x):
+                return stats.norm(x)
+
+
+            def invert(x):
+                return la.inv(x)
+
+
+            def both(x):
+                return la.inv(stats.zscore(x))
+            """
+        ),
+        ("1: fixed (safe): moved into 3 functions",),
+        dedent(
+            """\
+            def norm(x):
+                from scipy import stats
+
+                return stats.norm(x)
+
+
+            def invert(x):
+                from scipy import linalg as la
+
+                return la.inv(x)
+
+
+            def both(x):
+                from scipy import linalg as la, stats
+
+                return la.inv(stats.zscore(x))
+            """
+        ),
+    ),
+    Fixed(
+        "light_names_stay",
+        dedent(
+            """\
+            import os, torch
+            from scipy import constants, stats
+
+
+            def f(x):
+                return torch.tensor(x), stats.norm(x), constants.pi, os.sep
+            """
+        ),
+        ("1: fixed (safe): moved into 1 function", "2: fixed (safe): moved into 1 function"),
+        dedent(
+            """\
+            import os
+            from scipy import constants
+
+
+            def f(x):
+                import torch
+                from scipy import stats
+
+                return torch.tensor(x), stats.norm(x), constants.pi, os.sep
+            """
+        ),
+        heavy=("torch", "scipy.stats"),
+    ),
+    Fixed(
+        "nested_def_imports_in_outermost",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            class Loader:
+                def load(self, path):
+                    def read():
+                        return pd.read_csv(path)
+
+                    return read()
+            """
+        ),
+        ("1: fixed (safe): moved into 1 function",),
+        dedent(
+            """\
+            class Loader:
+                def load(self, path):
+                    import pandas as pd
+
+                    def read():
+                        return pd.read_csv(path)
+
+                    return read()
+            """
+        ),
+    ),
+    Fixed(
+        "local_binding_is_not_a_use",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            def frame(x):
+                return pd.DataFrame(x)
+
+
+            def shadow(pd):
+                return pd
+
+
+            def assigned():
+                pd = 3
+                return pd
+
+
+            def comprehension(rows):
+                return [pd for pd in rows]
+            """
+        ),
+        ("1: fixed (safe): moved into 1 function",),
+        dedent(
+            """\
+            def frame(x):
+                import pandas as pd
+
+                return pd.DataFrame(x)
+
+
+            def shadow(pd):
+                return pd
+
+
+            def assigned():
+                pd = 3
+                return pd
+
+
+            def comprehension(rows):
+                return [pd for pd in rows]
+            """
+        ),
+    ),
+    Fixed(
+        "one_line_body",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            def frame(x): return pd.DataFrame(x)
+            """
+        ),
+        ("1: fixed (safe): moved into 1 function",),
+        dedent(
+            """\
+            def frame(x):
+                import pandas as pd
+
+                return pd.DataFrame(x)
+            """
+        ),
+    ),
+    Fixed(
+        "comments",
+        dedent(
+            """\
+            import os
+
+            # pandas: for the frames
+            import pandas as pd  # type: ignore[import-untyped]
+
+
+            def frame(x):
+                # a frame
+                return pd.DataFrame(x)
+            """
+        ),
+        ("4: fixed (safe): moved into 1 function",),
+        dedent(
+            """\
+            import os
+
+            # pandas: for the frames
+
+
+            def frame(x):
+                import pandas as pd  # type: ignore[import-untyped]
+
+                # a frame
+                return pd.DataFrame(x)
+            """
+        ),
+    ),
+    Fixed(
+        "same_package_imports_move_together",
+        dedent(
+            """\
+            import scipy
+            import scipy.stats
+
+
+            def norm():
+                return scipy.stats.norm()
+            """
+        ),
+        ("1: fixed (safe): moved into 1 function", "2: fixed (safe): moved into 1 function"),
+        dedent(
+            """\
+            def norm():
+                import scipy
+                import scipy.stats
+
+                return scipy.stats.norm()
+            """
+        ),
+    ),
+    Fixed(
+        "async_and_nested_class",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            async def fetch(url):
+                class Frame(pd.DataFrame):
+                    pass
+
+                return Frame()
+            """
+        ),
+        ("1: fixed (safe): moved into 1 function",),
+        dedent(
+            """\
+            async def fetch(url):
+                import pandas as pd
+
+                class Frame(pd.DataFrame):
+                    pass
+
+                return Frame()
+            """
+        ),
+    ),
+    Fixed(
+        "postponed_annotations_only",
+        dedent(
+            '''\
+            """Types."""
+
+            from __future__ import annotations
+
+            import os
+            from typing import Any
+
+            import pandas as pd
+
+
+            def rows(frame: pd.DataFrame) -> list[Any]:
+                return list(frame.itertuples()), os.sep
+            '''
+        ),
+        ("8: fixed (safe): moved under `if TYPE_CHECKING:`",),
+        dedent(
+            '''\
+            """Types."""
+
+            from __future__ import annotations
+
+            import os
+            from typing import TYPE_CHECKING, Any
+
+            if TYPE_CHECKING:
+                import pandas as pd
+
+
+            def rows(frame: pd.DataFrame) -> list[Any]:
+                return list(frame.itertuples()), os.sep
+            '''
+        ),
+    ),
+    Fixed(
+        "string_annotations_only",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            def rows(frame: "pd.DataFrame") -> int:
+                count: pd.Series = frame.count()
+                return len(count)
+            """
+        ),
+        ("1: fixed (safe): moved under `if TYPE_CHECKING:`",),
+        dedent(
+            """\
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                import pandas as pd
+
+
+            def rows(frame: "pd.DataFrame") -> int:
+                count: pd.Series = frame.count()
+                return len(count)
+            """
+        ),
+    ),
+    Fixed(
+        "existing_type_checking_block",
+        dedent(
+            """\
+            from __future__ import annotations
+
+            import typing
+
+            import pandas as pd
+
+            if typing.TYPE_CHECKING:
+                import numpy as np
+
+
+            def rows(frame: pd.DataFrame, array: np.ndarray) -> None:
+                pass
+            """
+        ),
+        ("5: fixed (safe): moved under `if TYPE_CHECKING:`",),
+        dedent(
+            """\
+            from __future__ import annotations
+
+            import typing
+
+            if typing.TYPE_CHECKING:
+                import numpy as np
+                import pandas as pd
+
+
+            def rows(frame: pd.DataFrame, array: np.ndarray) -> None:
+                pass
+            """
+        ),
+    ),
+    Fixed(
+        "functions_and_annotations",
+        dedent(
+            """\
+            from __future__ import annotations
+
+            from torch import Tensor, nn
+
+
+            def layer(x: Tensor) -> Tensor:
+                return nn.Linear(3, 3)(x)
+            """
+        ),
+        ("3: fixed (safe): moved into 1 function and under `if TYPE_CHECKING:`",),
+        dedent(
+            """\
+            from __future__ import annotations
+
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from torch import Tensor
+
+
+            def layer(x: Tensor) -> Tensor:
+                from torch import nn
+
+                return nn.Linear(3, 3)(x)
+            """
+        ),
+    ),
+    Fixed(
+        "dataclass_annotations_are_not_read",
+        dedent(
+            """\
+            from __future__ import annotations
+
+            import dataclasses
+
+            from rdkit import Chem
+
+
+            @dataclasses.dataclass(frozen=True)
+            class Measurement:
+                molecule: Chem
+            """
+        ),
+        ("5: fixed (safe): moved under `if TYPE_CHECKING:`",),
+        dedent(
+            """\
+            from __future__ import annotations
+
+            import dataclasses
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                from rdkit import Chem
+
+
+            @dataclasses.dataclass(frozen=True)
+            class Measurement:
+                molecule: Chem
+            """
+        ),
+    ),
+    Fixed(
+        "locals_recorded_before_the_import",
+        dedent(
+            '''\
+            import json
+
+            import torch
+
+
+            def train(alpha=0.1, epochs=3):
+                """Train, and return the settings."""
+                settings = dict(locals())
+                model = torch.nn.Linear(1, 1)
+                return json.dumps(settings), model
+            '''
+        ),
+        ("3: fixed (safe): moved into 1 function",),
+        dedent(
+            '''\
+            import json
+
+
+            def train(alpha=0.1, epochs=3):
+                """Train, and return the settings."""
+                settings = dict(locals())
+                import torch
+
+                model = torch.nn.Linear(1, 1)
+                return json.dumps(settings), model
+            '''
+        ),
+    ),
+]
+
+
+UNSAFE = [
+    Unsafe(
+        "runtime_annotations_need_future",
+        dedent(
+            '''\
+            """Docstring."""
+            # a comment under the docstring
+
+            from __future__ import division
+
+            import pandas as pd
+
+
+            def rows(frame: pd.DataFrame) -> int:
+                return len(frame)
+            '''
+        ),
+        ("6: left: needs --unsafe-fixes (adds `from __future__ import annotations`)",),
+        None,
+        ("6: fixed (unsafe): moved under `if TYPE_CHECKING:`; added `from __future__ import annotations`",),
+        dedent(
+            '''\
+            """Docstring."""
+            # a comment under the docstring
+
+            from __future__ import division, annotations
+
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                import pandas as pd
+
+
+            def rows(frame: pd.DataFrame) -> int:
+                return len(frame)
+            '''
+        ),
+    ),
+    Unsafe(
+        "runtime_annotations_no_future_yet",
+        dedent(
+            '''\
+            """Docstring."""
+
+            import pandas as pd
+
+
+            class Table:
+                frame: pd.DataFrame
+            '''
+        ),
+        ("3: left: needs --unsafe-fixes (adds `from __future__ import annotations`)",),
+        None,
+        ("3: fixed (unsafe): moved under `if TYPE_CHECKING:`; added `from __future__ import annotations`",),
+        dedent(
+            '''\
+            """Docstring."""
+
+            from __future__ import annotations
+
+            from typing import TYPE_CHECKING
+
+            if TYPE_CHECKING:
+                import pandas as pd
+
+
+            class Table:
+                frame: pd.DataFrame
+            '''
+        ),
+    ),
+    Unsafe(
+        "init_reexports",
+        dedent(
+            '''\
+            """A package."""
+
+            # The heavy array type, re-exported.
+            from heavyml import Array
+            import heavyml.chem as chem
+            import pandas as pd
+
+            from .core import thing
+
+            __all__ = ["Array", "chem", "thing", "load"]
+
+
+            def load(path: str) -> "pd.DataFrame":
+                """Load a table."""
+                return pd.read_csv(path)
+            '''
+        ),
+        (
+            "4: left: needs --unsafe-fixes (loads re-exports on first access)",
+            "5: left: needs --unsafe-fixes (loads re-exports on first access)",
+            "6: fixed (safe): moved into 1 function and under `if TYPE_CHECKING:`",
+        ),
+        dedent(
+            '''\
+            """A package."""
+
+            from typing import TYPE_CHECKING
+
+            # The heavy array type, re-exported.
+            from heavyml import Array
+            import heavyml.chem as chem
+
+            from .core import thing
+
+            if TYPE_CHECKING:
+                import pandas as pd
+
+            __all__ = ["Array", "chem", "thing", "load"]
+
+
+            def load(path: str) -> "pd.DataFrame":
+                """Load a table."""
+                import pandas as pd
+
+                return pd.read_csv(path)
+            '''
+        ),
+        (
+            "4: fixed (unsafe): loaded on first access (PEP 562)",
+            "5: fixed (unsafe): loaded on first access (PEP 562)",
+            "6: fixed (safe): moved into 1 function and under `if TYPE_CHECKING:`",
+        ),
+        dedent(
+            '''\
+            """A package."""
+
+            import importlib
+            from typing import TYPE_CHECKING
+
+            from .core import thing
+
+            if TYPE_CHECKING:
+                # The heavy array type, re-exported.
+                from heavyml import Array
+                import heavyml.chem as chem
+                import pandas as pd
+
+            __all__ = ["Array", "chem", "thing", "load"]
+
+
+            def load(path: str) -> "pd.DataFrame":
+                """Load a table."""
+                import pandas as pd
+
+                return pd.read_csv(path)
+
+
+            #: The heavy names this module loads on first access (PEP 562): name -> (module, attribute).
+            _LAZY_IMPORTS = {
+                "Array": ("heavyml", "Array"),
+                "chem": ("heavyml.chem", ""),
+            }
+
+
+            def __getattr__(name: str) -> object:
+                """Import a heavy name on first access (PEP 562), then keep it as a module global."""
+                if name not in _LAZY_IMPORTS:
+                    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+                module_name, attribute = _LAZY_IMPORTS[name]
+                value: object = importlib.import_module(module_name)
+                if attribute:
+                    try:
+                        value = getattr(value, attribute)
+                    except AttributeError:
+                        value = importlib.import_module(f"{module_name}.{attribute}")
+                globals()[name] = value
+                return value
+
+
+            def __dir__() -> list[str]:
+                """The module's names, the ones loaded on first access included."""
+                return sorted(set(globals()) | set(_LAZY_IMPORTS))
+            '''
+        ),
+        path="pkg/__init__.py",
+        heavy=("heavyml", "pandas"),
+    ),
+    Unsafe(
+        "optional_dependency",
+        dedent(
+            '''\
+            """Optional rdkit."""
+
+            try:
+                from rdkit import Chem
+                from rdkit.Chem import AllChem
+                HAS_RDKIT = True
+            except ImportError:
+                Chem = AllChem = None
+                HAS_RDKIT = False
+
+
+            def smiles(text):
+                if not HAS_RDKIT:
+                    raise ImportError("smiles needs rdkit")
+                return Chem.MolFromSmiles(text)
+
+
+            def weight(mol):
+                if HAS_RDKIT:
+                    return AllChem.CalcExactMolWt(mol)
+                return 0.0
+            '''
+        ),
+        (
+            "4: left: needs --unsafe-fixes (defers an optional import)",
+            "5: left: needs --unsafe-fixes (defers an optional import)",
+        ),
+        None,
+        (
+            "4: fixed (unsafe): moved into 1 function; HAS_RDKIT uses importlib.util.find_spec",
+            "5: fixed (unsafe): moved into 1 function; HAS_RDKIT uses importlib.util.find_spec",
+        ),
+        dedent(
+            '''\
+            """Optional rdkit."""
+
+            import importlib.util
+
+            HAS_RDKIT = importlib.util.find_spec("rdkit") is not None
+
+
+            def smiles(text):
+                if not HAS_RDKIT:
+                    raise ImportError("smiles needs rdkit")
+                from rdkit import Chem
+
+                return Chem.MolFromSmiles(text)
+
+
+            def weight(mol):
+                if HAS_RDKIT:
+                    from rdkit.Chem import AllChem
+
+                    return AllChem.CalcExactMolWt(mol)
+                return 0.0
+            '''
+        ),
+    ),
+    Unsafe(
+        "unused",
+        dedent(
+            """\
+            import os
+
+            import pandas as pd
+            from torch import nn, optim
+
+
+            def layer():
+                return nn.Linear(1, 1), os.sep
+            """
+        ),
+        (
+            "3: left: needs --unsafe-fixes (removes an unused import)",
+            "4: left: needs --unsafe-fixes (removes an unused import)",
+        ),
+        None,
+        (
+            "3: fixed (unsafe): removed (unused)",
+            "4: fixed (unsafe): moved into 1 function; removed unused `optim`",
+        ),
+        dedent(
+            """\
+            import os
+
+
+            def layer():
+                from torch import nn
+
+                return nn.Linear(1, 1), os.sep
+            """
+        ),
+    ),
+    Unsafe(
+        "try_else_flag",
+        dedent(
+            """\
+            try:
+                import torch
+            except ImportError:
+                HAS_TORCH = False
+            else:
+                HAS_TORCH = True
+            """
+        ),
+        ("2: left: needs --unsafe-fixes (defers an optional import)",),
+        None,
+        ("2: fixed (unsafe): removed (unused); HAS_TORCH uses importlib.util.find_spec",),
+        dedent(
+            """\
+            import importlib.util
+
+            HAS_TORCH = importlib.util.find_spec("torch") is not None
+            """
+        ),
+    ),
+    Unsafe(
+        "optional_dependency_checked_first",
+        dedent(
+            '''\
+            try:
+                import torch
+            except ImportError:
+                HAS_TORCH = False
+            else:
+                HAS_TORCH = True
+
+
+            def _require_torch():
+                if not HAS_TORCH:
+                    raise RuntimeError("pip install torch")
+
+
+            def zeros(n):
+                """Zeros, with torch."""
+                _require_torch()
+                return torch.zeros(n)
+
+
+            def ones(n):
+                if not HAS_TORCH:
+                    return [1.0] * n
+                else:
+                    return torch.ones(n)
+
+
+            def total(values):
+                if HAS_TORCH: return torch.tensor(values).sum()
+                return sum(values)
+            '''
+        ),
+        ("2: left: needs --unsafe-fixes (defers an optional import)",),
+        None,
+        ("2: fixed (unsafe): moved into 3 functions; HAS_TORCH uses importlib.util.find_spec",),
+        dedent(
+            '''\
+            import importlib.util
+
+            HAS_TORCH = importlib.util.find_spec("torch") is not None
+
+
+            def _require_torch():
+                if not HAS_TORCH:
+                    raise RuntimeError("pip install torch")
+
+
+            def zeros(n):
+                """Zeros, with torch."""
+                _require_torch()
+                import torch
+
+                return torch.zeros(n)
+
+
+            def ones(n):
+                if not HAS_TORCH:
+                    return [1.0] * n
+                else:
+                    import torch
+
+                    return torch.ones(n)
+
+
+            def total(values):
+                if HAS_TORCH:
+                    import torch
+
+                    return torch.tensor(values).sum()
+                return sum(values)
+            '''
+        ),
+    ),
+]
+
+
+LEFT = [
+    Left(
+        "used_at_module_level",
+        dedent(
+            """\
+            import pandas as pd
+
+            EMPTY = pd.DataFrame()
+            """
+        ),
+        ("1: left: used at module level",),
+    ),
+    Left(
+        "used_in_a_class_body",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            class Table:
+                kind = pd.DataFrame
+            """
+        ),
+        ("1: left: used in a class body",),
+    ),
+    Left(
+        "used_in_a_decorator",
+        dedent(
+            """\
+            import numba
+
+
+            @numba.njit
+            def total(values):
+                return sum(values)
+            """
+        ),
+        ("1: left: used in a decorator",),
+    ),
+    Left(
+        "used_in_a_default_value",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            def fill(frame, value=pd.NA):
+                return frame.fillna(value)
+            """
+        ),
+        ("1: left: used in a default value",),
+    ),
+    Left(
+        "used_in_a_module_level_lambda",
+        dedent(
+            """\
+            import pandas as pd
+
+            empty = lambda: pd.DataFrame()
+            """
+        ),
+        ("1: left: used in a module-level lambda",),
+    ),
+    Left(
+        "rebound_with_global",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            def reset():
+                global pd
+                pd = None
+            """
+        ),
+        ("1: left: rebound with `global`",),
+    ),
+    Left(
+        "rebound_at_module_level",
+        dedent(
+            """\
+            import pandas as pd
+
+            if True:
+                pd = None
+
+
+            def frame():
+                return pd.DataFrame()
+            """
+        ),
+        ("1: left: rebound at module level",),
+    ),
+    Left(
+        "used_in_a_doctest",
+        dedent(
+            '''\
+            import pandas as pd
+
+
+            def frame():
+                """An empty frame.
+
+                >>> frame().equals(pd.DataFrame())
+                True
+                """
+                return pd.DataFrame()
+            '''
+        ),
+        ("1: left: used in a doctest",),
+    ),
+    Left(
+        "names_read_dynamically",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            def frame():
+                return globals()["pd"].DataFrame()
+            """
+        ),
+        ("1: left: names read dynamically (`globals()`, `locals()`, `eval`, `exec`)",),
+    ),
+    Left(
+        "imported_in_a_conditional_block",
+        dedent(
+            """\
+            import sys
+
+            if sys.platform != "win32":
+                import pandas as pd
+
+
+            def frame():
+                return pd.DataFrame()
+            """
+        ),
+        ("4: left: imported in a conditional block",),
+    ),
+    Left(
+        "imported_in_a_class_body",
+        dedent(
+            """\
+            class Table:
+                import pandas as pd
+
+                def frame(self):
+                    return self.pd.DataFrame()
+            """
+        ),
+        ("2: left: imported in a class body",),
+    ),
+    Left(
+        "imported_in_a_try_block",
+        dedent(
+            """\
+            try:
+                import pandas as pd
+            except Exception:
+                raise SystemExit("no pandas")
+
+
+            def frame():
+                return pd.DataFrame()
+            """
+        ),
+        ("2: left: imported in a `try` block",),
+    ),
+    Left(
+        "imported_through_import_module",
+        dedent(
+            """\
+            import importlib
+
+            pd = importlib.import_module("pandas")
+            torch = __import__("torch")
+            """
+        ),
+        ("3: left: imported through importlib.import_module", "4: left: imported through __import__"),
+    ),
+    Left(
+        "star_import",
+        dedent(
+            """\
+            from pandas import *  # noqa: F403
+            """
+        ),
+        ("1: left: star import",),
+    ),
+    Left(
+        "re_exported_through_all",
+        dedent(
+            """\
+            import pandas as pd
+
+            __all__ = ["pd", "frame"]
+
+
+            def frame():
+                return pd.DataFrame()
+            """
+        ),
+        ("1: left: re-exported through `__all__`",),
+    ),
+    Left(
+        "computed_all",
+        dedent(
+            """\
+            import pandas as pd
+
+            __all__ = [name for name in dir() if not name.startswith("_")]
+
+
+            def frame():
+                return pd.DataFrame()
+            """
+        ),
+        ("1: left: `__all__` is computed",),
+    ),
+    Left(
+        "annotations_read_at_runtime",
+        dedent(
+            """\
+            from __future__ import annotations
+
+            import typing
+
+            import pandas as pd
+
+
+            def frame(rows: pd.Series) -> pd.DataFrame:
+                return rows.to_frame()
+
+
+            HINTS = typing.get_type_hints(frame)
+            """
+        ),
+        ("5: left: annotations are read at runtime",),
+    ),
+    Left(
+        "package_already_defines_getattr",
+        dedent(
+            """\
+            import torch
+
+
+            def __getattr__(name: str) -> object:
+                raise AttributeError(name)
+            """
+        ),
+        ("1: left: the module already defines `__getattr__`",),
+        path="pkg/__init__.py",
+    ),
+    Left(
+        "package_re_exports_through_a_submodule",
+        dedent(
+            """\
+            import torch.nn
+            """
+        ),
+        ("1: left: re-exports a package through `import a.b`",),
+        path="pkg/__init__.py",
+    ),
+    Left(
+        "handler_does_more",
+        dedent(
+            """\
+            try:
+                import torch
+            except ImportError:
+                torch = None
+                print("torch is missing")
+
+
+            def zeros():
+                return torch.zeros(1)
+            """
+        ),
+        ("2: left: the handler does more than set fallbacks",),
+    ),
+    Left(
+        "try_does_more",
+        dedent(
+            """\
+            try:
+                import torch
+                torch.set_num_threads(1)
+            except ImportError:
+                torch = None
+
+
+            def zeros():
+                return torch.zeros(1)
+            """
+        ),
+        ("2: left: the `try` block does more than import and set flags",),
+    ),
+    Left(
+        "try_with_finally",
+        dedent(
+            """\
+            try:
+                import torch
+            except ImportError:
+                torch = None
+            finally:
+                pass
+
+
+            def zeros():
+                return torch.zeros(1)
+            """
+        ),
+        ("2: left: the `try` has a `finally` block",),
+    ),
+    Left(
+        "try_keeps_an_import",
+        dedent(
+            """\
+            try:
+                import torch
+                import yaml
+            except ImportError:
+                torch = yaml = None
+
+
+            def zeros():
+                return torch.zeros(1), yaml
+            """
+        ),
+        ("2: left: its `try` block has an import that stays",),
+    ),
+    Left(
+        "tested_against_none",
+        dedent(
+            """\
+            try:
+                import torch
+            except ImportError:
+                torch = None
+
+
+            def zeros():
+                if torch is None:
+                    raise ImportError("zeros needs torch")
+                return torch.zeros(1)
+            """
+        ),
+        ("2: left: a function tests it against None",),
+    ),
+    Left(
+        "another_import_of_the_package_stays",
+        dedent(
+            """\
+            import torch
+            from torch import nn
+
+            DEVICE = torch.device("cpu")
+
+
+            def layer():
+                return nn.Linear(1, 1)
+            """
+        ),
+        ("1: left: used at module level", "2: left: another import of its package stays"),
+    ),
+    Left(
+        "used_in_a_finalizer",
+        dedent(
+            """\
+            import atexit
+
+            import torch
+
+
+            class Cache:
+                def __del__(self):
+                    torch.cuda.empty_cache()
+
+
+            @atexit.register
+            def release():
+                torch.cuda.empty_cache()
+            """
+        ),
+        ("3: left: used in a finalizer (`__del__`, `atexit`)",),
+    ),
+    Left(
+        "annotations_resolved_by_a_base_class",
+        dedent(
+            """\
+            from __future__ import annotations
+
+            from rdkit import Chem
+
+            from .models import Model
+
+
+            class Measurement(Model):
+                molecule: Chem
+            """
+        ),
+        ("3: left: a base class may read the annotations",),
+    ),
+    Left(
+        "locals_recorded_after_the_use",
+        dedent(
+            """\
+            import torch
+
+
+            def train(alpha=0.1):
+                model = torch.nn.Linear(1, 1)
+                return model, vars()
+            """
+        ),
+        ("1: left: names read dynamically (`globals()`, `locals()`, `eval`, `exec`)",),
+    ),
+]
+
+
+def _ids(cases: list[Fixed] | list[Unsafe] | list[Left]) -> list[str]:
+    return [case.name for case in cases]
+
+
+@pytest.mark.parametrize("case", SAFE, ids=_ids(SAFE))
+def test_a_safe_fix_is_made_with_and_without_unsafe_fixes(case: Fixed) -> None:
+    for unsafe in (False, True):
+        result = fix(case.source, unsafe, case.path, case.heavy)
+        assert report(result) == case.report
+        assert result.fixed == case.fixed
+
+
+@pytest.mark.parametrize("case", UNSAFE, ids=_ids(UNSAFE))
+def test_an_unsafe_fix_is_made_only_with_unsafe_fixes(case: Unsafe) -> None:
+    safe = fix(case.source, False, case.path, case.heavy)
+    assert report(safe) == case.safe_report
+    assert safe.fixed == (case.source if case.safe_fixed is None else case.safe_fixed)
+    assert any(NEEDS_UNSAFE in line for line in case.safe_report)
+    unsafe = fix(case.source, True, case.path, case.heavy)
+    assert report(unsafe) == case.report
+    assert unsafe.fixed == case.fixed
+
+
+@pytest.mark.parametrize("case", LEFT, ids=_ids(LEFT))
+def test_a_finding_that_cannot_be_fixed_is_left_with_its_reason(case: Left) -> None:
+    for unsafe in (False, True):
+        result = fix(case.source, unsafe, case.path, case.heavy)
+        assert report(result) == case.report
+        assert not result.changed
+
+
+def _reasons(module: object) -> set[str]:
+    names = [n for n in dir(module) if n.isupper() and not n.startswith("_")]
+    values = [getattr(module, n) for n in names]
+    return {
+        v
+        for v in values
+        if isinstance(v, str)
+        and (" " in v)
+        and not v.startswith(("needs", "adds", "removes", "loads", "defers"))
+    }
+
+
+def test_every_reason_to_leave_a_finding_has_a_case() -> None:
+    reasons = _reasons(import_plans) | _reasons(import_uses) | _reasons(optional_imports)
+    # The lazy-import reasons need patching (see the tests below); NOT_FOUND cannot happen
+    # for a finding of the same text.
+    elsewhere = {import_plans.LAZY_NEEDS_PYTHON, import_plans.LAZY_NEEDS_LIBCST, import_plans.NOT_FOUND}
+    shown = {
+        line.split(": left: ", 1)[1]
+        for case in [*LEFT, *UNSAFE]
+        for line in case.report
+        if ": left: " in line
+    }
+    assert reasons - elsewhere - shown == set()
+
+
+ALL = [(case.name, case.source, case.path, case.heavy) for case in [*SAFE, *UNSAFE, *LEFT]]
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+@pytest.mark.parametrize(("name", "source", "path", "heavy"), ALL, ids=[case[0] for case in ALL])
+def test_the_result_compiles_and_a_second_fix_changes_nothing(
+    name: str, source: str, path: str, heavy: tuple[str, ...], unsafe: bool
+) -> None:
+    fixed = fix(source, unsafe, path, heavy).fixed
+    compile(fixed, path, "exec", dont_inherit=True)
+    again = fix(fixed, unsafe, path, heavy)
+    assert not again.changed, again.fixed
+
+
+def test_line_endings_and_indentation_are_kept() -> None:
+    source = (
+        "import pandas as pd\r\n\r\n\r\nclass Table:\r\n\tdef frame(self):\r\n\t\treturn pd.DataFrame()\r\n"
+    )
+    result = fix(source, False)
+    assert report(result) == ("1: fixed (safe): moved into 1 function",)
+    assert result.fixed == (
+        "class Table:\r\n\tdef frame(self):\r\n\t\timport pandas as pd\r\n\r\n\t\treturn pd.DataFrame()\r\n"
+    )
+
+
+def test_a_module_whose_imports_all_go_keeps_its_header_comment() -> None:
+    source = "# Copyright the authors.\n\nimport pandas as pd\n\n\ndef frame():\n    return pd.DataFrame()\n"
+    assert fix(source, False).fixed == (
+        "# Copyright the authors.\n\ndef frame():\n    import pandas as pd\n\n    return pd.DataFrame()\n"
+    )
+
+
+# -- PEP 562: the generated code obeys the project's rules -----------------------------------
+
+PACKAGE = dedent(
+    '''\
+    """Heavy types, re-exported."""
+
+    from pandas import DataFrame as Frame
+    from torch import Tensor
+
+    __all__ = ["Frame", "Tensor"]
+    '''
+)
+
+
+def test_the_package_getattr_passes_the_projects_rules_and_pyflakes(tmp_path: Path) -> None:
+    result = fix(PACKAGE, True, "pkg/__init__.py")
+    assert report(result) == (
+        "3: fixed (unsafe): loaded on first access (PEP 562)",
+        "4: fixed (unsafe): loaded on first access (PEP 562)",
+    )
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text(result.fixed, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.qemlflow-lint]\n", encoding="utf-8")
+    assert run_cli(["pkg/__init__.py"], cwd=tmp_path) == []
+    messages: list[str] = []
+
+    class Collect(pyflakes_reporter.Reporter):
+        def __init__(self) -> None:
+            super().__init__(None, None)
+
+        def flake(self, message: object) -> None:
+            messages.append(str(message))
+
+        def syntaxError(self, *args: object) -> None:
+            messages.append(f"syntax error {args}")
+
+    pyflakes_api.check(result.fixed, "pkg/__init__.py", Collect())
+    assert messages == []
+
+
+def test_the_package_getattr_loads_a_name_once_on_first_access(tmp_path: Path) -> None:
+    """Run the generated code: ``json`` stands in for the heavy package."""
+    source = '"""Re-exports."""\n\nfrom json import JSONDecoder as Decoder\nimport json.decoder as decoder\n\n__all__ = ["Decoder", "decoder"]\n'
+    result = fix(source, True, "pkg/__init__.py", heavy=("json",))
+    assert report(result)[0].endswith("loaded on first access (PEP 562)")
+    namespace: dict[str, object] = {"__name__": "pkg"}
+    exec(compile(result.fixed, "pkg/__init__.py", "exec"), namespace)
+    assert "Decoder" not in namespace
+    getattr_ = namespace["__getattr__"]
+    assert callable(getattr_)
+    import json.decoder
+
+    assert getattr_("Decoder") is json.JSONDecoder
+    assert namespace["Decoder"] is json.JSONDecoder
+    assert getattr_("decoder") is json.decoder
+    with pytest.raises(AttributeError, match="has no attribute 'missing'"):
+        getattr_("missing")
+    dir_ = namespace["__dir__"]
+    assert callable(dir_)
+    assert {"Decoder", "decoder"} <= set(dir_())
+
+
+# -- PEP 810: lazy imports --------------------------------------------------------------------
+
+LAZY = dedent(
+    """\
+    import os
+    import torch, pandas as pd; from scipy import (linalg,
+        stats)  # the statement's comment
+    import sklearn
+
+    MODEL = sklearn.base.clone
+    try:
+        import torchvision
+    except ImportError:
+        torchvision = None
+
+
+    def f():
+        return torch, pd, linalg, stats, torchvision
+    """
+)
+
+
+def fix_for_python_315(source: str) -> tuple[str, tuple[str, ...]]:
+    """The QF001 fixer itself, with Python 3.15 as the target: on an older Python the
+    result cannot pass the proof (it does not compile), so the fixer is called directly."""
+    findings = tuple(f for f in analyse_source(source, MODULE, Settings()).findings if f.code == "QF001")
+    fix_source = FixSource(MODULE, source, ast.parse(source), findings, False, (3, 15))
+    result = heavy_imports.fix(fix_source, cst.parse_module(source), False)
+    rows = [(a.finding.line, f"fixed ({a.applicability}): {a.what}") for a in result.applied]
+    rows += [(left.finding.line, f"left: {left.reason}") for left in result.left]
+    return result.module.code, tuple(f"{line}: {text}" for line, text in sorted(rows))
+
+
+def test_lazy_imports_are_written_when_the_running_python_can_verify_them() -> None:
+    with mock.patch("qemlflow_lint.analysis.at_import.SUPPORTS_LAZY_IMPORTS", True):
+        code, rows = fix_for_python_315(LAZY)
+    assert rows == (
+        "2: fixed (safe): made lazy",
+        "2: fixed (safe): made lazy",
+        "4: left: used at module level",
+        "8: left: needs --unsafe-fixes (defers an optional import)",
+    )
+    assert code == LAZY.replace(
+        "import torch, pandas as pd; from scipy import (linalg,",
+        "lazy import torch, pandas as pd; lazy from scipy import (linalg,",
+    )
+
+
+def test_lazy_imports_are_left_when_the_running_python_cannot_verify_them() -> None:
+    with mock.patch("qemlflow_lint.analysis.at_import.SUPPORTS_LAZY_IMPORTS", False):
+        code, rows = fix_for_python_315(LAZY)
+    assert code == LAZY
+    assert rows[:2] == ("2: left: `lazy import` needs Python 3.15 to verify",) * 2
+
+
+def test_without_lazy_imports_the_target_decides_nothing_else() -> None:
+    """The fix of ``fix_text`` with Python 3.15 as the target, on this Python: left."""
+    options = FixOptions(codes={"QF001"}, target_version=(3, 15))
+    with mock.patch("qemlflow_lint.analysis.at_import.SUPPORTS_LAZY_IMPORTS", False):
+        result = fix_text(LAZY, MODULE, Settings(), options)
+    assert not result.changed
+    assert [left.reason for left in result.left][:2] == ["`lazy import` needs Python 3.15 to verify"] * 2
+
+
+def test_lazy_imports_are_left_when_libcst_cannot_write_them() -> None:
+    lazy_python = mock.patch("qemlflow_lint.analysis.at_import.SUPPORTS_LAZY_IMPORTS", True)
+    old_libcst = mock.patch("qemlflow_lint.fix.import_plans.libcst_supports_lazy", return_value=False)
+    with lazy_python, old_libcst:
+        code, rows = fix_for_python_315(LAZY)
+    assert code == LAZY
+    assert rows[:2] == ("2: left: `lazy import` needs libcst 1.9 or newer",) * 2
