@@ -178,7 +178,10 @@ def test_fix_hook_fails_when_it_changed_a_file_and_passes_on_the_fixed_tree(
     assert done.returncode == 1, done.stdout + done.stderr
     assert "models.py:2:1: QF001 fixed (safe): moved into 1 function" in done.stdout, done.stdout
     fixed = (sample / "models.py").read_text(encoding="utf-8")
-    assert fixed == '"""Models."""\n\n\ndef fit(data):\n    """Fit."""\n    import torch\n    return torch.tensor(data)\n'
+    assert (
+        fixed
+        == '"""Models."""\n\n\ndef fit(data):\n    """Fit."""\n    import torch\n    return torch.tensor(data)\n'
+    )
     assert (sample / "helpers.py").read_text(encoding="utf-8") == HELPERS
 
     _commit_all(sample, pre_commit_home, "the hook's fix")
