@@ -20,6 +20,7 @@ level. The decisions, in order:
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -76,6 +77,10 @@ LAZY_NEEDS_LIBCST = "`lazy import` needs libcst 1.9 or newer"
 NONE_TESTED = "a function tests it against None"
 NOT_FOUND = "the import statement was not found"
 PACKAGE_STAYS = "another import of its package stays"
+#: TorchScript compiles a function from its source: it rejects an ``import`` in the body and
+#: resolves annotations in the module's globals, so torch stays where it is in modules that
+#: mention it (``torch.jit``, ``jit.script``, "TorchScript").
+TORCHSCRIPT = "TorchScript may compile its functions"
 
 # What makes a plan unsafe (shown after NEEDS_UNSAFE when it is not applied).
 UNSAFE_REMOVE = "removes an unused import"
@@ -209,6 +214,8 @@ class ModuleFacts(NamedTuple):
     defines_getattr: bool
     #: The source lines (for their suppression comments).
     lines: tuple[str, ...] = ()
+    #: The module mentions TorchScript (see :data:`TORCHSCRIPT`).
+    torchscript: bool = False
 
 
 def _postponed_by_future(tree: ast.Module) -> bool:
@@ -286,7 +293,11 @@ def module_facts(
             for t in s.targets
         ),
         tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")),
+        _TORCHSCRIPT.search(text) is not None,
     )
+
+
+_TORCHSCRIPT = re.compile(r"torch\.jit|jit\.script|torchscript", re.IGNORECASE)
 
 
 # -- where the statement is --------------------------------------------------------------
@@ -454,6 +465,8 @@ class _Decider:
             return StatementPlan(
                 finding, statement, tuple(HeavyName(a, bound_name(a, statement)) for a in heavy), lazy=True
             )
+        if self.facts.torchscript and "torch" in _packages(finding):
+            return TORCHSCRIPT
         block = self._block_of(statement, finding_ids)
         if isinstance(block, str):
             return block

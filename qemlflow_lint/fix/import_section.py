@@ -562,15 +562,30 @@ def _leading_lines(node: cst.BaseStatement) -> list[cst.EmptyLine]:
 
 
 def _drop_aliases(node: cst.BaseSmallStatement, drop: frozenset[int]) -> cst.BaseSmallStatement | None:
-    """An import without the names at ``drop`` (``None`` when none is left)."""
+    """An import without the names at ``drop`` (``None`` when none is left). In a
+    parenthesized list, the last name left keeps its comma and comment, and the list ends
+    as it did (``,\n)``)."""
     if not isinstance(node, _IMPORTS) or isinstance(node.names, cst.ImportStar):
         return node
-    kept = [alias for index, alias in enumerate(node.names) if index not in drop]
+    names = list(node.names)
+    kept = [alias for index, alias in enumerate(names) if index not in drop]
     if not kept:
         return None
-    parenthesized = isinstance(node, cst.ImportFrom) and node.lpar is not None
-    if not parenthesized or len(kept) == 1:
-        kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    last = kept[-1]
+    if not (isinstance(node, cst.ImportFrom) and node.lpar is not None):
+        kept[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    elif len(names) - 1 in drop:
+        end, own = names[-1].comma, last.comma
+        if not isinstance(end, cst.Comma) or not isinstance(own, cst.Comma):
+            kept[-1] = last.with_changes(comma=end)
+        elif isinstance(own.whitespace_after, cst.ParenthesizedWhitespace) and isinstance(
+            end.whitespace_after, cst.ParenthesizedWhitespace
+        ):
+            ending = end.whitespace_after
+            spacing = own.whitespace_after.with_changes(indent=ending.indent, last_line=ending.last_line)
+            kept[-1] = last.with_changes(comma=own.with_changes(whitespace_after=spacing))
+        else:
+            kept[-1] = last.with_changes(comma=end)
     return node.with_changes(names=kept)
 
 

@@ -556,6 +556,45 @@ SAFE = [
             '''
         ),
     ),
+    Fixed(
+        "parenthesized_from_import_keeps_light_names",
+        dedent(
+            """\
+            from scipy import (
+                constants,  # physical constants
+                stats,
+            )
+            import os; import torch
+
+
+            def f(x):
+                return stats.norm(x), torch.zeros(1), os.sep
+
+
+            PI = constants.pi
+            """
+        ),
+        ("1: fixed (safe): moved into 1 function", "5: fixed (safe): moved into 1 function"),
+        dedent(
+            """\
+            from scipy import (
+                constants,  # physical constants
+            )
+            import os
+
+
+            def f(x):
+                from scipy import stats
+                import torch
+
+                return stats.norm(x), torch.zeros(1), os.sep
+
+
+            PI = constants.pi
+            """
+        ),
+        heavy=("torch", "scipy.stats"),
+    ),
 ]
 
 
@@ -1358,6 +1397,38 @@ LEFT = [
             """
         ),
         ("1: left: names read dynamically (`globals()`, `locals()`, `eval`, `exec`)",),
+    ),
+    Left(
+        "used_under_the_main_guard",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            def frame():
+                return pd.DataFrame()
+
+
+            if __name__ == "__main__":
+                print(pd.__version__)
+            """
+        ),
+        ("1: left: used at module level",),
+    ),
+    Left(
+        "torchscript_compiles_its_functions",
+        dedent(
+            '''\
+            """Operations that layers call, so torch.jit.script compiles them too."""
+
+            import torch
+
+
+            def double(x: torch.Tensor) -> torch.Tensor:
+                return torch.mul(x, 2)
+            '''
+        ),
+        ("3: left: TorchScript may compile its functions",),
     ),
 ]
 
