@@ -76,7 +76,27 @@ LAZY_NEEDS_PYTHON = "`lazy import` needs Python 3.15 to verify"
 LAZY_NEEDS_LIBCST = "`lazy import` needs libcst 1.9 or newer"
 NONE_TESTED = "a function tests it against None"
 NOT_FOUND = "the import statement was not found"
-PACKAGE_STAYS = "another import of its package stays"
+PACKAGE_STAYS = "a heavy import that stays loads it anyway"
+#: A heavy package that stays at module level loads these others when it is imported (as
+#: the default heavy list says): moving ``import torch`` gains nothing while ``lightning``
+#: stays. Only what the packages import unconditionally.
+LOADS_TOO: dict[str, frozenset[str]] = {
+    "torchvision": frozenset({"torch"}),
+    "torch_geometric": frozenset({"torch"}),
+    "dgl": frozenset({"torch"}),
+    "lightning": frozenset({"torch"}),
+    "pytorch_lightning": frozenset({"torch"}),
+    "flax": frozenset({"jax", "jaxlib"}),
+    "jax": frozenset({"jaxlib"}),
+    "datasets": frozenset({"pandas", "pyarrow"}),
+    "seaborn": frozenset({"matplotlib", "pandas", "scipy"}),
+    "statsmodels": frozenset({"scipy", "pandas"}),
+    "sklearn": frozenset({"scipy"}),
+    "mdtraj": frozenset({"scipy"}),
+    "pymatgen": frozenset({"scipy"}),
+    "pennylane": frozenset({"scipy"}),
+    "cirq": frozenset({"sympy", "scipy", "pandas"}),
+}
 #: TorchScript compiles a function from its source: it rejects an ``import`` in the body and
 #: resolves annotations in the module's globals, so torch stays where it is in modules that
 #: mention it (``torch.jit``, ``jit.script``, "TorchScript").
@@ -571,6 +591,18 @@ def _packages(finding: Finding) -> set[str]:
     return {module.split(".", 1)[0] for module in reported_modules(finding.message)}
 
 
+def _with_what_they_load(packages: set[str]) -> set[str]:
+    """``packages`` and every heavy package they load (see :data:`LOADS_TOO`)."""
+    found = set(packages)
+    pending = list(packages)
+    while pending:
+        for loaded in LOADS_TOO.get(pending.pop(), frozenset()):
+            if loaded not in found:
+                found.add(loaded)
+                pending.append(loaded)
+    return found
+
+
 def _together(
     plans: list[StatementPlan], left: list[Left], uses: dict[str, NameUses], suppressed: set[str]
 ) -> tuple[list[StatementPlan], list[Left]]:
@@ -578,13 +610,14 @@ def _together(
     level, the optional blocks not every import of which can move, and the statements
     whose package another import still loads at import time (``suppressed``: the packages
     of the ``# noqa`` ones): moving ``from torch import Tensor`` gains nothing while
-    ``import torch`` stays."""
+    ``import torch`` (or ``import lightning``) stays."""
     more: list[Left] = []
     while True:
         fixed = {id(plan.statement): plan for plan in plans}
         staying = set(suppressed)
         for item in [*left, *more]:
             staying |= _packages(item.finding)
+        staying = _with_what_they_load(staying)
         keep: list[StatementPlan] = []
         for plan in plans:
             reason = _together_reason(plan, fixed, uses)

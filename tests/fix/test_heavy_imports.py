@@ -1344,7 +1344,7 @@ LEFT = [
                 return nn.Linear(1, 1)
             """
         ),
-        ("1: left: used at module level", "2: left: another import of its package stays"),
+        ("1: left: used at module level", "2: left: a heavy import that stays loads it anyway"),
     ),
     Left(
         "used_in_a_finalizer",
@@ -1429,6 +1429,21 @@ LEFT = [
             '''
         ),
         ("3: left: TorchScript may compile its functions",),
+    ),
+    Left(
+        "a_heavy_import_that_stays_loads_it",
+        dedent(
+            """\
+            import lightning
+            import torch
+
+
+            class Model(lightning.LightningModule):
+                def forward(self, x):
+                    return torch.relu(x)
+            """
+        ),
+        ("1: left: used at module level", "2: left: a heavy import that stays loads it anyway"),
     ),
 ]
 
@@ -1592,17 +1607,17 @@ LAZY = dedent(
     import os
     import torch, pandas as pd; from scipy import (linalg,
         stats)  # the statement's comment
-    import sklearn
+    import polars
 
-    MODEL = sklearn.base.clone
+    SCHEMA = polars.Schema
     try:
-        import torchvision
+        import rdkit
     except ImportError:
-        torchvision = None
+        rdkit = None
 
 
     def f():
-        return torch, pd, linalg, stats, torchvision
+        return torch, pd, linalg, stats, rdkit
     """
 )
 
