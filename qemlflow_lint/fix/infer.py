@@ -4,10 +4,11 @@ engine, ``dmypy suggest``, which reads the def's body and its call sites.
 :func:`infer_signatures` runs before the fixers: it starts mypy's daemon with the running
 interpreter (``python -m mypy.dmypy``; its status file, log and cache in a temporary
 folder, the daemon always stopped), type-checks the files, asks for each def a QF002
-finding names (``dmypy suggest --json --no-errors PATH:LINE``) and keeps the types of the
+finding names (``dmypy suggest --json PATH:LINE``) and keeps the types of the
 annotations that are missing, rewritten in the module's own names (``pkg.mod.Box`` in
 ``pkg/mod.py`` becomes ``Box``, ``Tuple`` becomes ``tuple``). A suggestion that would
-write ``Any`` is refused, with the reason. Whether the module can spell the types is the
+write ``Any``, or a bare ``object`` (what mypy joins unrelated types to, as uninformative
+as ``Any`` and an error at every use), is refused, with the reason. Whether the module can spell the types is the
 fixer's question (:mod:`~qemlflow_lint.fix.annotations`); every inferred annotation is an
 unsafe fix. mypy is not a dependency of qemlflow-lint: without it, :class:`InferError`.
 """
@@ -38,6 +39,7 @@ MYPY_MISSING = "--infer needs mypy in the environment qemlflow-lint runs in (pip
 HAS_ANY = "mypy's suggestion has Any"
 NO_SUGGESTION = "mypy has no suggestion"
 MISFIT = "mypy's suggestion does not fit the signature"
+JUST_OBJECT = "mypy's suggestion is just object"
 #: mypy's names of the builtin generics, as an annotation spells them since Python 3.9.
 _BUILTIN_GENERICS = {
     "Tuple": "tuple",
@@ -115,6 +117,8 @@ def signature_from(suggestion: Mapping[str, object], site: DefSite, module: str)
         text = module_spelling(types[item], module)
         if text is None:
             return InferredSignature(refused=HAS_ANY if "Any" in types[item] else MISFIT)
+        if text == "object":  # what mypy joins unrelated types to: no more telling than Any
+            return InferredSignature(refused=JUST_OBJECT)
         spelled[item] = text
     result = spelled.pop("return", "")
     return InferredSignature(tuple(spelled.items()), result)
@@ -152,7 +156,7 @@ class _Daemon:
 
     def suggest(self, path: str, line: int) -> Mapping[str, object] | None:
         """mypy's suggestion for the def at ``path:line``, or ``None``."""
-        done = self.run("suggest", "--json", "--no-errors", f"{path}:{line}")
+        done = self.run("suggest", "--json", f"{path}:{line}")
         try:
             entries = json.loads(done.stdout) if done.returncode == 0 else None
         except ValueError:

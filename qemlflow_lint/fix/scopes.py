@@ -142,7 +142,7 @@ def _needs_quotes(expression: ast.expr, oldest: tuple[int, int]) -> bool:
 #: Why a type cannot be written where the def is.
 REBOUND = "a builtin type name is rebound here"
 STAR_IMPORT = "a star import may rebind a builtin type name"
-NOT_IMPORTED = "names a type the module does not import"
+NOT_IMPORTED = "mypy's suggestion names a type the module does not import"
 
 
 class Spelling(NamedTuple):

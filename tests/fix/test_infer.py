@@ -225,3 +225,9 @@ def test_a_suggestion_that_does_not_fit_the_signature_is_refused() -> None:
     assert infer.signature_from(suggestion, site, "m") == InferredSignature(refused=infer.MISFIT)
     fitting = {"signature": {"arg_types": ["int", "Any"], "return_type": "None"}}
     assert infer.signature_from(fitting, site, "m") == InferredSignature(refused=infer.HAS_ANY)
+    anything = {"signature": {"arg_types": ["int", "object"], "return_type": "None"}}
+    assert infer.signature_from(anything, site, "m") == InferredSignature(refused=infer.JUST_OBJECT)
+    typed = {"signature": {"arg_types": ["int", "list[object]"], "return_type": "None"}}
+    assert infer.signature_from(typed, site, "m") == InferredSignature(
+        (("a", "int"), ("b", "list[object]")), "None"
+    )
