@@ -151,7 +151,7 @@ def _static(site: DefSite, item: str, context: _Context, defaults: Mapping[str, 
     return edit if _decorators_are_inert(node) else edit._replace(applicability=UNSAFE)
 
 
-def decisions(
+def _decisions(
     site: DefSite, missing: Sequence[str], context: _Context, inferred: Mapping[str, str], refused: str
 ) -> dict[str, Decision]:
     """Each missing annotation's edit, or why there is none: a safe edit from the code
@@ -239,7 +239,7 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
         inferred = dict(suggestion.params) if suggestion else {}
         if suggestion and suggestion.returns:
             inferred[RETURN] = suggestion.returns
-        chosen = decisions(site, missing, context, inferred, suggestion.refused if suggestion else "")
+        chosen = _decisions(site, missing, context, inferred, suggestion.refused if suggestion else "")
         written, done, rest = _outcome(finding, chosen, unsafe)
         if written:
             edits[node] = [_annotate({item: choice.text for item, choice in written.items()})]
