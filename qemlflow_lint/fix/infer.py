@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from qemlflow_lint.analysis.source import SourceError, read_source
 from qemlflow_lint.fix.model import InferredSignature
 from qemlflow_lint.fix.scopes import DefSite, def_sites
-from qemlflow_lint.fix.signatures import parameter_names
+from qemlflow_lint.fix.signatures import RETURN, parameter_names
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.modules import module_name
 from qemlflow_lint.rules.untyped_public_def import missing_annotations
@@ -111,7 +111,7 @@ def signature_from(suggestion: Mapping[str, object], site: DefSite, module: str)
     names = parameter_names(site.node, site.in_class)
     if not isinstance(arg_types, list) or not isinstance(returns, str) or len(arg_types) != len(names):
         return InferredSignature(refused=MISFIT)
-    types = {**dict(zip(names, map(str, arg_types))), "return": returns}
+    types = {**dict(zip(names, map(str, arg_types))), RETURN: returns}
     spelled: dict[str, str] = {}
     for item in missing_annotations(site.node, site.in_class):
         text = module_spelling(types[item], module)
@@ -120,7 +120,7 @@ def signature_from(suggestion: Mapping[str, object], site: DefSite, module: str)
         if text == "object":  # what mypy joins unrelated types to: no more telling than Any
             return InferredSignature(refused=JUST_OBJECT)
         spelled[item] = text
-    result = spelled.pop("return", "")
+    result = spelled.pop(RETURN, "")
     return InferredSignature(tuple(spelled.items()), result)
 
 
