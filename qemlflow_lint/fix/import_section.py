@@ -406,14 +406,17 @@ class ModuleBody:
         """Add ``name`` to an existing ``from typing import …`` line before statement
         ``limit``; False when there is none."""
         for index, original, updated in self.small_statements():
+            key = self.key(original)
             if (
                 index < limit
+                and key not in self.edits.drops
+                and key not in self.edits.lazy
                 and isinstance(updated, cst.ImportFrom)
                 and not updated.relative
                 and not isinstance(updated.names, cst.ImportStar)
                 and code_of(updated.module or _EMPTY) == "typing"
             ):
-                self.changed[self.key(original)] = _with_name(updated, name)
+                self.changed[key] = _with_name(updated, name)
                 return True
         return False
 
