@@ -4,7 +4,7 @@ installed (a stand-in module) and not installed (importing it fails, as for a us
 the optional extra) — and each call must give the same result, or raise the same kind of
 error, in both versions.
 
-Each case also requires that the fix applied: a fixer that stopped fixing would otherwise
+Each case of ``CASES`` also requires that the fix applied: a fixer that stopped fixing would otherwise
 pass unnoticed. Cases marked ``xfail(strict=True)`` are known fixer bugs, with their minimal
 reproduction: when the fixer is corrected, they pass and the marker must go.
 """
@@ -68,16 +68,21 @@ def outcomes(text: str, case: Case, installed: bool) -> list[Any]:
     or the type of the exception raised (importing included)."""
     results: list[Any] = []
     with world(installed):
-        module = types.ModuleType(case.path.replace("/", ".").removesuffix(".py"))
+        name = case.path.replace("/", ".").removesuffix(".py").removesuffix(".__init__")
+        module = types.ModuleType(name)
+        sys.modules[name] = module  # as an import does: typing.get_type_hints looks it up there
         try:
             exec(compile(text, case.path, "exec"), module.__dict__)
         except Exception as error:
             return [f"import raised {type(error).__name__}"]
-        for call in case.calls:
-            try:
-                results.append(eval(call, {"module": module}))
-            except Exception as error:
-                results.append(f"raised {type(error).__name__}")
+        else:
+            for call in case.calls:
+                try:
+                    results.append(eval(call, {"module": module}))
+                except Exception as error:
+                    results.append(f"raised {type(error).__name__}")
+        finally:
+            del sys.modules[name]
     return results
 
 
@@ -178,13 +183,9 @@ VALIDATED_MODEL = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fixer bug: a safe fix moves an import that class-body annotations use under "
-    "`if TYPE_CHECKING:`, and a base class that resolves them at class creation (pydantic) "
-    "raises NameError when the module is imported",
-)
 def test_a_model_whose_base_class_resolves_annotations_still_imports() -> None:
+    """Class-body annotations that a base class resolves when the subclass is made (pydantic):
+    the import they use must stay importable at runtime, or the module raises NameError."""
     models = types.ModuleType(MODELS)
     exec(
         "import typing\nclass Model:\n"
