@@ -43,7 +43,8 @@ class Case(NamedTuple):
 def _stand_in() -> types.ModuleType:
     module = types.ModuleType(HEAVY)
     module.__spec__ = importlib.machinery.ModuleSpec(HEAVY, None, is_package=True)  # as if installed
-    module.Chem = types.SimpleNamespace(atoms=lambda smiles: len(smiles))
+    # A class, as rdkit.Chem is to type checkers: Python 3.9's get_type_hints wants a callable.
+    module.Chem = type("Chem", (), {"atoms": staticmethod(lambda smiles: len(smiles))})
     module.version = "1.0"
     module.__path__ = []  # a package, so that ``from rdkit import Chem`` resolves an attribute
     return module
