@@ -13,6 +13,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Mapping
 from typing import TextIO
 
 from qemlflow_lint.analysis.source import SourceError, decode
@@ -21,9 +22,14 @@ from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.config.loading import requires_python
 from qemlflow_lint.fix.apply import FIXABLE, FixOptions, fix_text
 from qemlflow_lint.fix.files import FixRun, fix_paths
+from qemlflow_lint.fix.infer import InferError, infer_signatures
+from qemlflow_lint.fix.model import InferredSignature
 from qemlflow_lint.fix.summary import finding_lines, summary, unified_diff
-from qemlflow_lint.run.api import STDIN
+from qemlflow_lint.model.words import plural
+from qemlflow_lint.run.api import STDIN, Analysis, analyse_paths
 
+#: The rule ``--infer`` completes.
+QF002 = "QF002"
 #: ``py39`` … ``py315``.
 _TARGET = re.compile(r"py3(\d{1,2})")
 
@@ -55,6 +61,12 @@ def configure(fix: argparse.ArgumentParser) -> None:
         "(default: the project's requires-python); py315 allows `lazy import`",
     )
     fix.add_argument(
+        "--infer",
+        action="store_true",
+        help="QF002: complete signatures from mypy's suggestions (dmypy suggest; needs mypy), "
+        "never with Any; unsafe, so it implies --unsafe-fixes",
+    )
+    fix.add_argument(
         "--exit-non-zero-on-fix",
         action="store_true",
         help="exit 1 when a file was changed (pre-commit hooks fail on changes)",
@@ -74,7 +86,7 @@ def _options(args: argparse.Namespace, where: str) -> FixOptions:
     settings = resolver.for_path(where)
     codes = frozenset(code for code in FIXABLE if settings.is_enabled_for(code, where))
     target = args.target_version or requires_python(os.path.dirname(os.path.abspath(where)) or os.curdir)
-    return FixOptions(unsafe=args.unsafe_fixes, codes=codes, target_version=target)
+    return FixOptions(unsafe=args.unsafe_fixes or args.infer, codes=codes, target_version=target)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -83,16 +95,42 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if STDIN in paths:
         if len(paths) > 1:
             raise UsageError("fix - reads one buffer from standard input: name no other path")
+        if args.infer:
+            raise UsageError("--infer asks mypy about files on disk: it does not read standard input")
         return _run_stdin(args, out)
     options = _options(args, paths[0] if os.path.isdir(paths[0]) else os.path.dirname(paths[0]) or os.curdir)
     dry_run = args.diff or args.check
-    result = fix_paths(paths, run_options(args), options, write=not dry_run)
+    run = run_options(args)
+    analysis = analyse_paths(paths, run)
+    if args.infer:
+        options = options._replace(inferred=_inferred(analysis, paths, options))
+    result = fix_paths(paths, run, options, write=not dry_run, analysis=analysis)
     if args.diff:
         out.write(unified_diff(result.files))
     else:
         out.write(finding_lines(result.files))
     write_summary_line(summary(result, dry_run=dry_run).rstrip("\n"))
     return _exit_code(args, result)
+
+
+def _inferred(
+    analysis: Analysis, paths: list[str], options: FixOptions
+) -> Mapping[str, Mapping[str, InferredSignature]]:
+    """mypy's suggestions for the defs QF002 reports (when QF002 is fixed at all)."""
+    if options.codes is not None and QF002 not in options.codes:
+        return {}
+    targets = {
+        result.path: [finding for finding in result.findings if finding.code == QF002]
+        for result in analysis.results
+        if result.ok
+    }
+    write_summary_line(
+        f"asking mypy for {plural(sum(map(len, targets.values())), 'signature')} (dmypy suggest)"
+    )
+    try:
+        return infer_signatures(targets, paths, cwd=os.getcwd())
+    except InferError as error:
+        raise UsageError(str(error)) from None
 
 
 def _exit_code(args: argparse.Namespace, result: FixRun) -> int:

@@ -136,6 +136,9 @@ def fix_text(text: str, path: str, settings: Settings, options: FixOptions = Fix
 
     failure = proof_failure(text, fixed, path, before, lambda t: _findings(t, path, settings), applied, refix)
     if failure:
-        every = tuple(Left(fix.finding, "the fix failed its proof") for fix in applied) + tuple(left)
+        # A partly fixed finding is both applied and left: list it once.
+        partly = {fix.finding for fix in applied}
+        every = tuple(Left(fix.finding, "the fix failed its proof") for fix in applied)
+        every += tuple(item for item in left if item.finding not in partly)
         return FileFix(path, text, text, (), every, refused=failure)
     return FileFix(path, text, fixed, tuple(applied), tuple(left))

@@ -86,12 +86,14 @@ class UntypedPublicDef(Rule):
     pylint_id = "C7702"
     fixes = (
         AutoFix(
-            "adds `-> None` where no value is returned, a literal scalar return type, and dunder return types",
+            "adds `-> None` where no value is returned, a literal scalar return type (`bool`, `int`, "
+            "`float`, `str`, `bytes`) and the conventional dunder return types",
             SAFE,
         ),
         AutoFix(
-            "annotates parameters from their literal defaults (`flag=False` becomes `flag: bool = False`) and "
-            "adds `-> None` to a body that only raises",
+            "annotates parameters from their literal defaults (`flag=False` becomes `flag: bool = False`); "
+            "adds `-> None` to stubs, bodies that only raise, and `@abstractmethod` and `Protocol` methods; "
+            "every fix on a def whose decorators may read annotations at run time",
             UNSAFE,
         ),
         AutoFix(

@@ -215,3 +215,30 @@ def test_check_never_imports_libcst_or_pyflakes(project: Path) -> None:
         [sys.executable, "-c", probe], cwd=project, capture_output=True, text=True, timeout=60
     )
     assert done.stdout.splitlines()[-1] == "[] 1", done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_infer_completes_a_signature_from_its_callers_through_mypy(tmp_path: Path) -> None:
+    module = '"""M."""\n\n\ndef double(x):\n    """Twice."""\n    return x * 2\n\n\ndef use() -> int:\n    """Use."""\n    return double(3)\n'
+    write_tree(
+        tmp_path,
+        {"pyproject.toml": '[project]\nname = "x"\n', "pkg/__init__.py": PACKAGE, "pkg/m.py": module},
+    )
+    done = run_fix(["pkg", "--infer"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "asking mypy for 1 signature (dmypy suggest)" in done.stderr
+    assert "pkg/m.py:4:1: QF002 fixed (unsafe): " in done.stdout
+    assert (tmp_path / "pkg/m.py").read_text(encoding="utf-8") == module.replace(
+        "def double(x):", "def double(x: int) -> int:"
+    )
+
+
+def test_infer_does_not_read_standard_input(project: Path) -> None:
+    done = subprocess.run(
+        cli_command("fix", "-", "--infer"), cwd=project, input="", capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert (
+        done.stderr
+        == "qemlflow-lint: error: --infer asks mypy about files on disk: it does not read standard input\n"
+    )
