@@ -42,8 +42,8 @@ def copy_sample(destination: Path) -> Path:
 def sample_environment(root: Path) -> dict[str, str]:
     """The environment in which the copy at ``root`` runs: its stand-in dependencies first on
     ``PYTHONPATH``, as if installed, and no bytecode written into the copy."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
-    env["PYTHONPATH"] = str(root / VENDOR)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root / VENDOR), env.get("PYTHONPATH")]))
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 
