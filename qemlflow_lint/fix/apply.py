@@ -13,20 +13,18 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
 
 import libcst as cst
 
 from qemlflow_lint.fix import annotations as type_annotations
 from qemlflow_lint.fix import bare_except, heavy_imports
 from qemlflow_lint.fix.edit import Edit, SharedLine, rewrite
-from qemlflow_lint.fix.model import Applied, FixerResult, FixSource, InferredSignature, Left, Plan
+from qemlflow_lint.fix.model import Applied, FixSource, InferredSignature, Left, Plan
 from qemlflow_lint.fix.verify import proof_failure
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_source
-
-LegacyFixer = Callable[[FixSource, cst.Module, bool], FixerResult]
 
 #: The fixer of each fixable rule: a module with ``plan(source, unsafe) -> Plan``.
 FIX_ORDER: tuple[tuple[str, Any], ...] = (
@@ -86,30 +84,19 @@ def _run_fixers(
     edits: dict[ast.AST, list[Edit]] = {}
     applied: list[Applied] = []
     left: list[Left] = []
-    unplanned: list[tuple[FixSource, LegacyFixer]] = []
     for code, fixer in FIX_ORDER:
         mine = tuple(f for f in wanted if f.code == code)
         if not mine:
             continue
         source = FixSource(path, text, tree, mine, is_init, options.target_version, inferred)
-        planner = getattr(fixer, "plan", None)
-        if planner is None:
-            unplanned.append((source, fixer.fix))
-            continue
-        plan: Plan = planner(source, options.unsafe)
+        plan: Plan = fixer.plan(source, options.unsafe)
         for node, node_edits in plan.edits.items():
             edits.setdefault(node, []).extend(node_edits)
         applied.extend(plan.applied)
         left.extend(plan.left)
-    if not edits and not unplanned:
+    if not edits:
         return text, applied, left
-    module = rewrite(cst.parse_module(text), tree, edits)
-    for source, fix in unplanned:
-        result = fix(source, module, options.unsafe)
-        module = result.module
-        applied.extend(result.applied)
-        left.extend(result.left)
-    return (module.code if applied else text), applied, left
+    return rewrite(cst.parse_module(text), tree, edits).code, applied, left
 
 
 def fix_text(text: str, path: str, settings: Settings, options: FixOptions = FixOptions()) -> FileFix:
@@ -130,9 +117,12 @@ def fix_text(text: str, path: str, settings: Settings, options: FixOptions = Fix
 
     def refix(again: str) -> str:
         findings = _findings(again, path, settings)
-        return (
-            again if isinstance(findings, str) else _run_fixers(again, path, findings, settings, options)[0]
-        )
+        if isinstance(findings, str):
+            return again
+        try:
+            return _run_fixers(again, path, findings, settings, options)[0]
+        except (cst.ParserSyntaxError, SharedLine) as error:
+            return f"{again}\n# not stable: {error}"  # differs from ``again``: the proof says why
 
     failure = proof_failure(text, fixed, path, before, lambda t: _findings(t, path, settings), applied, refix)
     if failure:

@@ -16,32 +16,40 @@ name is used: :mod:`~qemlflow_lint.fix.import_uses`); libcst writes it
 - with Python 3.15 or newer as the target, and nothing at import time reading them:
   ``lazy import`` (safe).
 
-Everything else is left, with the reason. The fix runs last among the fixers: the others
-edit within lines, so the positions of the analysis still hold.
+Everything else is left, with the reason. libcst parses the module only when some import
+is to be fixed.
 """
 
 from __future__ import annotations
 
+from typing import cast
+
 import libcst as cst
 
+from qemlflow_lint.fix.edit import Replacement
 from qemlflow_lint.fix.import_edits import apply_edits
 from qemlflow_lint.fix.import_plans import module_facts, plan_fixes
-from qemlflow_lint.fix.model import SAFE, UNSAFE, Applied, FixerResult, FixSource
+from qemlflow_lint.fix.model import SAFE, UNSAFE, Applied, FixSource, Plan
 
 CODE = "QF001"
 
 
-def fix(source: FixSource, module: cst.Module, unsafe: bool) -> FixerResult:
-    """Fix every reported heavy import that can be fixed (unsafe fixes too with ``unsafe``)."""
+def plan(source: FixSource, unsafe: bool) -> Plan:
+    """Plan the fix of every reported heavy import that can be fixed (unsafe fixes too
+    with ``unsafe``). The edit is made on the whole module, after the other fixers' edits,
+    which stay within lines: the positions of the analysis still hold."""
     facts = module_facts(source.tree, source.is_package_init, source.target_version, source.text)
     plans, left = plan_fixes(facts, source.findings, unsafe)
     order = {finding: index for index, finding in enumerate(source.findings)}
     left.sort(key=lambda item: order[item.finding])
     if not plans:
-        return FixerResult(module, left=tuple(left))
-    fixed = apply_edits(module, plans, source.text, source.tree, source.target_version)
+        return Plan({}, left=tuple(left))
+
+    def edit(module: cst.CSTNode) -> Replacement:
+        return apply_edits(cast(cst.Module, module), plans, source.text, source.tree, source.target_version)
+
     applied = sorted(
         (Applied(plan.finding, UNSAFE if plan.unsafe else SAFE, plan.what) for plan in plans),
         key=lambda item: order[item.finding],
     )
-    return FixerResult(fixed, tuple(applied), tuple(left))
+    return Plan({source.tree: [edit]}, tuple(applied), tuple(left))

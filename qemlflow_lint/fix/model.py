@@ -12,8 +12,6 @@ import ast
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-import libcst as cst
-
 from qemlflow_lint.fix.edit import Edit
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.fixes import SAFE, UNSAFE
@@ -24,7 +22,6 @@ __all__ = [
     "UNSAFE",
     "Applied",
     "FixSource",
-    "FixerResult",
     "InferredSignature",
     "Left",
     "Plan",
@@ -81,15 +78,6 @@ class Left(NamedTuple):
 
     finding: Finding
     reason: str
-
-
-class FixerResult(NamedTuple):
-    """What one fixer did to one file: the rewritten libcst module (the same object when
-    it changed nothing), the findings it fixed and the ones it left."""
-
-    module: cst.Module
-    applied: tuple[Applied, ...] = ()
-    left: tuple[Left, ...] = ()
 
 
 class Plan(NamedTuple):

@@ -24,6 +24,7 @@ from pyflakes import reporter as pyflakes_reporter
 
 from qemlflow_lint.fix import heavy_imports, import_plans, import_uses, optional_imports
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
+from qemlflow_lint.fix.edit import rewrite
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_source
@@ -1627,10 +1628,11 @@ def fix_for_python_315(source: str) -> tuple[str, tuple[str, ...]]:
     result cannot pass the proof (it does not compile), so the fixer is called directly."""
     findings = tuple(f for f in analyse_source(source, MODULE, Settings()).findings if f.code == "QF001")
     fix_source = FixSource(MODULE, source, ast.parse(source), findings, False, (3, 15))
-    result = heavy_imports.fix(fix_source, cst.parse_module(source), False)
-    rows = [(a.finding.line, f"fixed ({a.applicability}): {a.what}") for a in result.applied]
-    rows += [(left.finding.line, f"left: {left.reason}") for left in result.left]
-    return result.module.code, tuple(f"{line}: {text}" for line, text in sorted(rows))
+    plan = heavy_imports.plan(fix_source, False)
+    rows = [(a.finding.line, f"fixed ({a.applicability}): {a.what}") for a in plan.applied]
+    rows += [(left.finding.line, f"left: {left.reason}") for left in plan.left]
+    code = rewrite(cst.parse_module(source), fix_source.tree, plan.edits).code
+    return code, tuple(f"{line}: {text}" for line, text in sorted(rows))
 
 
 def test_lazy_imports_are_written_when_the_running_python_can_verify_them() -> None:
