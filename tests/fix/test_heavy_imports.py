@@ -1635,6 +1635,7 @@ def fix_for_python_315(source: str) -> tuple[str, tuple[str, ...]]:
     return code, tuple(f"{line}: {text}" for line, text in sorted(rows))
 
 
+@pytest.mark.skipif(not hasattr(cst, "LazyImport"), reason="libcst writes `lazy import` from 1.9")
 def test_lazy_imports_are_written_when_the_running_python_can_verify_them() -> None:
     with mock.patch("qemlflow_lint.analysis.at_import.SUPPORTS_LAZY_IMPORTS", True):
         code, rows = fix_for_python_315(LAZY)
@@ -1648,6 +1649,14 @@ def test_lazy_imports_are_written_when_the_running_python_can_verify_them() -> N
         "import torch, pandas as pd; from scipy import (linalg,",
         "lazy import torch, pandas as pd; lazy from scipy import (linalg,",
     )
+
+
+@pytest.mark.skipif(hasattr(cst, "LazyImport"), reason="this libcst writes `lazy import`")
+def test_lazy_imports_are_left_with_a_libcst_that_cannot_write_them() -> None:
+    with mock.patch("qemlflow_lint.analysis.at_import.SUPPORTS_LAZY_IMPORTS", True):
+        code, rows = fix_for_python_315(LAZY)
+    assert code == LAZY
+    assert rows[:2] == ("2: left: `lazy import` needs libcst 1.9 or newer",) * 2
 
 
 def test_lazy_imports_are_left_when_the_running_python_cannot_verify_them() -> None:
