@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.diff:
         out.write(unified_diff(result.files))
     else:
-        out.write(finding_lines(result.files))
+        out.write(finding_lines(result.files, result.chains_gone))
     write_summary_line(summary(result, dry_run=dry_run).rstrip("\n"))
     return _exit_code(args, result)
 

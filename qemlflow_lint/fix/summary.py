@@ -9,22 +9,46 @@ from collections.abc import Iterable, Sequence
 
 from qemlflow_lint.fix.apply import FileFix
 from qemlflow_lint.fix.files import FixRun
-from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE, Applied
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.words import plural
 
+#: The separator of a QF101 message's hops (``a.py:3 → b.py:5 → torch``).
+_HOP = " → "
 
-def finding_lines(fixes: Iterable[FileFix]) -> str:
+
+def chains_by_fix(chains: Iterable[tuple[str, str]]) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """The QF101 findings ``(path, message)`` that disappear, by the statement whose fix cut
+    them: the chain's last hop before the heavy module (``path``, ``line``)."""
+    cut: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for path, message in chains:
+        hops = message.rsplit(": ", 1)[-1].split(_HOP)
+        where, _, line = hops[-2].rpartition(":") if len(hops) > 1 else ("", "", "")
+        if line.isdigit():
+            cut.setdefault((where, int(line)), []).append((path, message))
+    return cut
+
+
+def finding_lines(fixes: Iterable[FileFix], chains: Iterable[tuple[str, str]] = ()) -> str:
     """``path:line:col: CODE fixed (safe): what`` and ``… CODE left: why`` lines, by
-    file and position."""
+    file and position; a QF001 fix names the QF101 ``chains`` it removes."""
+    removed = chains_by_fix(chains)
     lines = []
     for fix in fixes:
         path = display_path(fix.path)
-        rows = [(a.finding, f"fixed ({a.applicability}): {a.what}") for a in fix.applied]
+        rows = [
+            (a.finding, f"fixed ({a.applicability}): {a.what}{_removes(removed, fix.path, a)}")
+            for a in fix.applied
+        ]
         rows += [(left.finding, f"left: {left.reason}") for left in fix.left]
         for finding, text in sorted(rows, key=lambda row: (row[0].line, row[0].col, row[0].code)):
             lines.append(f"{path}:{finding.line}:{finding.col + 1}: {finding.code} {text}\n")
     return "".join(lines)
+
+
+def _removes(removed: dict[tuple[str, int], list[tuple[str, str]]], path: str, fix: Applied) -> str:
+    count = len(removed.get((path, fix.finding.line), ())) if fix.finding.code == "QF001" else 0
+    return f"; removes {plural(count, 'QF101 chain')}" if count else ""
 
 
 def unified_diff(fixes: Iterable[FileFix]) -> str:
@@ -82,5 +106,7 @@ def summary(run: FixRun, *, dry_run: bool) -> str:
         lines.append(f"Skipped {plural(len(run.unreadable), 'file')} that cannot be parsed (QF000).")
     if run.chains_gone:
         lines.append(f"QF101 chains that disappear ({len(run.chains_gone)}):")
-        lines.extend(f"  {display_path(path)}: {message}" for path, message in run.chains_gone)
+        for (where, line), chains in sorted(chains_by_fix(run.chains_gone).items()):
+            lines.append(f"  with the fix of {display_path(where)}:{line}:")
+            lines.extend(f"    {display_path(path)}: {message}" for path, message in chains)
     return "".join(line + "\n" for line in lines)

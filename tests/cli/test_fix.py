@@ -242,3 +242,27 @@ def test_infer_does_not_read_standard_input(project: Path) -> None:
         done.stderr
         == "qemlflow-lint: error: --infer asks mypy about files on disk: it does not read standard input\n"
     )
+
+
+def test_each_qf001_fix_names_the_qf101_chains_it_removes(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.qemlflow-lint]\nselect = ["QF001", "QF101"]\n',
+            "pkg/__init__.py": '"""P."""\nfrom pkg import api\n',
+            "pkg/api.py": '"""A."""\nfrom pkg import model\n',
+            "pkg/model.py": '"""M."""\nimport torch\n\n\ndef fit():\n    """F."""\n    return torch.ones(1)\n',
+        },
+    )
+    done = run_fix(["pkg", "--check"], cwd=tmp_path)
+    assert done.returncode == 1
+    assert (
+        done.stdout == "pkg/model.py:2:1: QF001 fixed (safe): moved into 1 function; removes 2 QF101 chains\n"
+    )
+    assert done.stderr.splitlines()[-4:] == [
+        "QF101 chains that disappear (2):",
+        "  with the fix of pkg/model.py:2:",
+        "    pkg/__init__.py: importing pkg pulls in torch at import time: "
+        "pkg/__init__.py:2 → pkg/api.py:2 → pkg/model.py:2 → torch",
+        "    pkg/api.py: importing pkg.api pulls in torch at import time: pkg/api.py:2 → pkg/model.py:2 → torch",
+    ]
