@@ -1,0 +1,62 @@
+"""``graph --format json``: the nodes, the edges, the QF101 chains and the QF102 cycles.
+
+::
+
+    {"format": "qemlflow-lint-graph", "version": 1, "module": null, "heavy_only": false,
+     "nodes": [{"name", "path", "kind", "heavy", "in_cycle", "on_heavy_chain"}, ...],
+     "edges": [{"source", "target", "line", "kind", "on_heavy_chain", "in_cycle"}, ...],
+     "chains": [{"module", "heavy", "hops": [{"module", "path", "line"}, ...]}, ...],
+     "cycles": [{"kind", "modules", "cycle"}, ...]}
+
+``path`` is relative to the project root (``null`` for a module that is not first-party);
+``line`` is the first line of the edge's source that makes the import. Node ``kind`` is
+``library``, ``script`` (a test, a script, ``__main__.py``) or ``third-party``; edge ``kind``
+is ``first-party``, ``heavy`` or ``own-package`` (a submodule's ``from package import Name``
+that closes a cycle through the package's ``__init__.py``). ``version`` changes only when
+the shape does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from qemlflow_lint.report.graph.view import GraphView
+
+#: The version of the JSON shape.
+VERSION = 1
+
+
+def as_data(view: GraphView) -> dict[str, Any]:
+    """The view as JSON-ready data, keys in a fixed order."""
+    return {
+        "format": "qemlflow-lint-graph",
+        "version": VERSION,
+        "module": view.module or None,
+        "heavy_only": view.heavy_only,
+        "nodes": [
+            {
+                "name": node.name,
+                "path": node.path or None,
+                "kind": node.kind,
+                "heavy": node.heavy,
+                "in_cycle": node.in_cycle,
+                "on_heavy_chain": node.on_heavy_chain,
+            }
+            for node in view.nodes
+        ],
+        "edges": [edge._asdict() for edge in view.edges],
+        "chains": [
+            {"module": chain.module, "heavy": chain.heavy, "hops": [hop._asdict() for hop in chain.hops]}
+            for chain in view.chains
+        ],
+        "cycles": [
+            {"kind": cycle.kind, "modules": list(cycle.modules), "cycle": list(cycle.cycle)}
+            for cycle in view.cycles
+        ],
+    }
+
+
+def render(view: GraphView) -> str:
+    """The view as indented JSON, one trailing newline."""
+    return json.dumps(as_data(view), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,345 @@
+"""What ``qemlflow-lint graph`` draws: the part of the import graph asked for, with the
+chains QF101 reported and the cycles QF102 reported.
+
+The graph is the one the project rules ran on (:func:`~qemlflow_lint.run.project_rules.project_graphs`
+over the same analysis), so configuration, excludes and the library scope are those of
+``check``. A chain or a cycle is marked only where its finding reached the results: a rule
+switched off, a ``per-file-ignores`` entry or a ``# noqa`` comment hides it here as in ``check``.
+
+Which modules are shown:
+
+- by default, the library modules (what the rules report on: not tests, scripts or
+  ``__main__.py``) and every module they import at import time;
+- with ``everything``, every analysed module;
+- with ``module``, that module and what it imports at import time, transitively;
+- with ``heavy_only``, of those, the modules from which a heavy module is reached, and the
+  heavy modules.
+
+Paths are relative to the project root, ``/``-separated, and every list is sorted, so the
+output is the same from any working directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+from qemlflow_lint.model.findings import FileResult, Finding
+from qemlflow_lint.model.paths import posix_path
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.project.graph import ImportGraph, Module
+from qemlflow_lint.run.project_rules import project_graphs
+
+#: Edge kinds: an import of a first-party module, of a heavy module, and the ``from pkg
+#: import Name`` of a submodule whose package's ``__init__.py`` imports it (QF102).
+FIRST_PARTY, HEAVY, OWN_PACKAGE = "first-party", "heavy", "own-package"
+#: Node kinds.
+LIBRARY, SCRIPT, THIRD_PARTY = "library", "script", "third-party"
+#: Cycle kinds: modules that import each other, and a package whose ``__init__.py`` runs a
+#: submodule that imports a name from the package.
+IMPORT_CYCLE = "import"
+
+_CHAIN_CODE, _CYCLE_CODE = "QF101", "QF102"
+
+
+class Node(NamedTuple):
+    """A module drawn: first-party (with its path) or a heavy module the project imports."""
+
+    name: str
+    #: The file below the project root; "" for a module that is not first-party.
+    path: str
+    #: :data:`LIBRARY`, :data:`SCRIPT` (tests, scripts, ``__main__.py``) or :data:`THIRD_PARTY`.
+    kind: str
+    heavy: bool
+    in_cycle: bool
+    on_heavy_chain: bool
+
+
+class Edge(NamedTuple):
+    """``source`` imports ``target`` at import time, first on ``line`` of ``source``."""
+
+    source: str
+    target: str
+    line: int
+    #: :data:`FIRST_PARTY`, :data:`HEAVY` or :data:`OWN_PACKAGE`.
+    kind: str
+    on_heavy_chain: bool
+    in_cycle: bool
+
+
+class Hop(NamedTuple):
+    """One step of a heavy chain: ``module`` (in ``path``) imports the next on ``line``."""
+
+    module: str
+    path: str
+    line: int
+
+
+class Chain(NamedTuple):
+    """The shortest heavy chain QF101 reported for ``module``."""
+
+    module: str
+    heavy: str
+    hops: tuple[Hop, ...]
+
+
+class Cycle(NamedTuple):
+    """An import cycle QF102 reported: its modules (sorted) and one way round it."""
+
+    #: :data:`IMPORT_CYCLE` or :data:`OWN_PACKAGE`.
+    kind: str
+    modules: tuple[str, ...]
+    #: The modules in import order, the first one repeated at the end.
+    cycle: tuple[str, ...]
+
+
+class GraphView(NamedTuple):
+    """Everything a graph format draws, sorted."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    chains: tuple[Chain, ...]
+    cycles: tuple[Cycle, ...]
+    #: The module ``--module`` asked for, or "".
+    module: str = ""
+    heavy_only: bool = False
+
+
+class UnknownModule(Exception):
+    """``--module`` names no module of the graph; the message lists the closest names."""
+
+
+def _reported(results: Iterable[FileResult]) -> dict[tuple[str, str], list[Finding]]:
+    """The project rules' findings that reached the results, by (path, code)."""
+    found: dict[tuple[str, str], list[Finding]] = {}
+    for result in results:
+        for finding in result.findings:
+            if finding.code in (_CHAIN_CODE, _CYCLE_CODE):
+                found.setdefault((result.path, finding.code), []).append(finding)
+    return found
+
+
+class _Project(NamedTuple):
+    """The merged graphs and what the rules reported on them."""
+
+    modules: dict[str, Module]
+    paths: dict[str, str]
+    chains: dict[str, Chain]
+    cycles: list[Cycle]
+    #: Own-package cycles' closing edges: (submodule, package) → line.
+    closing: dict[tuple[str, str], int]
+
+
+def _chain(graph: ImportGraph, name: str, paths: Mapping[str, str]) -> Chain | None:
+    chain = graph.heavy_chain(name)
+    if chain is None:
+        return None
+    hops = tuple(Hop(module, paths[module], statement.line) for module, statement in chain)
+    return Chain(name, chain[-1][1].heavy, hops)
+
+
+def _entry(graph: ImportGraph, name: str, component: set[str]) -> tuple[int, int]:
+    """Where QF102 reports ``name``'s plain cycle: its first import into its component."""
+    statement = next(s for s, t in graph.edges(name) if t in component)
+    return (statement.line, statement.col)
+
+
+def _positions(
+    graph: ImportGraph, name: str, reported: Mapping[tuple[str, str], list[Finding]]
+) -> list[tuple[int, int]]:
+    return [(f.line, f.col) for f in reported.get((graph.modules[name].path, _CYCLE_CODE), [])]
+
+
+def _cycles(graph: ImportGraph, reported: Mapping[tuple[str, str], list[Finding]]) -> list[tuple[Cycle, int]]:
+    """The cycles QF102 reported, each with the line of its closing ``from package import
+    …`` (0 for a plain cycle).
+
+    A plain cycle (a strongly connected component) counts when QF102's finding on one of
+    its members reached the results, at the member's first import into the cycle. A cycle
+    through a package's ``__init__.py`` counts when QF102 reported the submodule's
+    ``from package import …``: one finding more at that statement than the plain cycle
+    accounts for (``# noqa`` and ``per-file-ignores`` hide both findings of a line alike).
+    """
+    found: list[tuple[Cycle, int]] = []
+    entries: dict[str, tuple[int, int]] = {}
+    for component in graph.cycles():
+        members = {name: _entry(graph, name, component) for name in component if graph.modules[name].checked}
+        entries.update(members)
+        if any(members[name] in _positions(graph, name, reported) for name in members):
+            start = min(component)
+            first = next(t for _, t in graph.edges(start) if t in component)
+            way = graph.shortest_cycle(start, first, component)
+            found.append((Cycle(IMPORT_CYCLE, tuple(sorted(component)), tuple(way)), 0))
+    for name, module in sorted(graph.modules.items()):
+        positions = _positions(graph, name, reported)
+        for statement in module.statements if positions else ():
+            package = statement.from_own_package[0]
+            position = (statement.line, statement.col)
+            if not package or positions.count(position) <= (entries.get(name) == position):
+                continue
+            runs = graph.path(package, name)
+            if runs is not None:
+                found.append((Cycle(OWN_PACKAGE, tuple(sorted(runs)), (*runs, package)), statement.line))
+    return found
+
+
+def _project(results: Sequence[FileResult], configs: Mapping[str, Settings]) -> _Project:
+    """The project graphs merged by module name (the first project of a name wins, as for
+    ``importtime``), with the chains and cycles the rules reported."""
+    reported = _reported(results)
+    project_paths = {result.path: result.project_path or posix_path(result.path) for result in results}
+    modules: dict[str, Module] = {}
+    chains: dict[str, Chain] = {}
+    cycles: list[Cycle] = []
+    closing: dict[tuple[str, str], int] = {}
+    for graph in project_graphs(results, configs):
+        own = {name: m for name, m in graph.modules.items() if name not in modules}
+        modules.update(own)
+        paths = {name: project_paths[m.path] for name, m in graph.modules.items()}
+        for name, module in own.items():
+            chain = _chain(graph, name, paths) if (module.path, _CHAIN_CODE) in reported else None
+            if chain is not None:
+                chains[name] = chain
+        for cycle, line in _cycles(graph, reported):
+            if set(cycle.modules) <= set(own):
+                cycles.append(cycle)
+                if line:
+                    closing.setdefault((cycle.cycle[-2], cycle.cycle[-1]), line)
+    paths = {name: project_paths[module.path] for name, module in modules.items()}
+    return _Project(modules, paths, chains, sorted(set(cycles)), closing)
+
+
+def _imports(project: _Project, name: str) -> dict[str, tuple[int, str]]:
+    """What module ``name`` imports at import time: target → (first line, edge kind)."""
+    found: dict[str, tuple[int, str]] = {}
+    for statement in project.modules[name].statements:
+        for target in statement.targets:
+            found.setdefault(target, (statement.line, FIRST_PARTY))
+        if statement.heavy:
+            kind = FIRST_PARTY if statement.heavy in project.modules else HEAVY
+            found.setdefault(statement.heavy, (statement.line, kind))
+    return found
+
+
+#: What each first-party module imports at import time: target → (first line, edge kind).
+_Imports = Mapping[str, Mapping[str, tuple[int, str]]]
+
+
+def _reachable(imports: Mapping[str, Iterable[str]], starts: Iterable[str]) -> set[str]:
+    """``starts`` and every module they lead to."""
+    seen = set(starts)
+    queue = deque(sorted(seen))
+    while queue:
+        for target in imports.get(queue.popleft(), {}):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen
+
+
+def _reaching_heavy(imports: _Imports, heavy: set[str]) -> set[str]:
+    """The modules from which a heavy module is reached, and the heavy modules."""
+    importers: dict[str, set[str]] = {}
+    for source, targets in imports.items():
+        for target in targets:
+            importers.setdefault(target, set()).add(source)
+    return _reachable(importers, heavy)
+
+
+def unknown_module_message(name: str, known: Iterable[str]) -> str:
+    """One line: ``name`` is not a module of the graph, and the closest names that are."""
+    names = sorted(known)
+    close = difflib.get_close_matches(name, names, n=5, cutoff=0.6)
+    if close:
+        return f"no first-party module {name!r} in the graph; did you mean {', '.join(close)}?"
+    if not names:
+        return f"no first-party module {name!r}: the graph has no modules"
+    listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+    return f"no first-party module {name!r} in the graph (its modules: {listed})"
+
+
+def _shown(project: _Project, imports: _Imports, module: str, everything: bool) -> set[str]:
+    """The modules the options ask for, before ``heavy_only``."""
+    if module:
+        if module not in project.modules:
+            raise UnknownModule(unknown_module_message(module, project.modules))
+        return _reachable(imports, [module])
+    starts = [name for name, m in project.modules.items() if everything or m.checked]
+    return _reachable(imports, starts)
+
+
+def graph_view(
+    results: Sequence[FileResult],
+    configs: Mapping[str, Settings],
+    *,
+    module: str = "",
+    heavy_only: bool = False,
+    everything: bool = False,
+) -> GraphView:
+    """The view of one analysis (``configs``: each analysed file's settings, as
+    :class:`~qemlflow_lint.run.api.Analysis` holds them) that the options ask for.
+
+    Raises :class:`UnknownModule` when ``module`` is not a module of the graph.
+    """
+    project = _project(results, configs)
+    imports = {name: _imports(project, name) for name in project.modules}
+    shown = _shown(project, imports, module, everything)
+    heavy = {s.heavy for m in project.modules.values() for s in m.statements if s.heavy} & shown
+    if heavy_only:
+        shown &= _reaching_heavy({name: imports[name] for name in shown if name in imports}, heavy)
+    chains = [chain for name, chain in sorted(project.chains.items()) if name in shown]
+    cycles = [cycle for cycle in project.cycles if set(cycle.modules) <= shown]
+    return _assemble(project, imports, (shown, heavy), chains, cycles)._replace(
+        module=module, heavy_only=heavy_only
+    )
+
+
+def _assemble(
+    project: _Project,
+    imports: _Imports,
+    nodes: tuple[set[str], set[str]],
+    chains: list[Chain],
+    cycles: list[Cycle],
+) -> GraphView:
+    """The nodes and edges among ``nodes`` (the shown modules, and which of them are
+    heavy), marked with the chains and cycles."""
+    shown, heavy = nodes
+    chain_edges = set()
+    for chain in chains:
+        names = [hop.module for hop in chain.hops] + [chain.heavy]
+        chain_edges |= set(zip(names, names[1:]))
+    cycle_edges = set()
+    for cycle in cycles:
+        if cycle.kind == IMPORT_CYCLE:
+            members = set(cycle.modules)
+            cycle_edges |= {(s, t) for s in members for t in imports[s] if t in members}
+        else:
+            cycle_edges |= set(zip(cycle.cycle, cycle.cycle[1:]))
+    in_cycle = {name for cycle in cycles for name in cycle.modules}
+    on_chain = {name for edge in chain_edges for name in edge}
+    edges = [
+        Edge(source, target, line, kind, (source, target) in chain_edges, (source, target) in cycle_edges)
+        for source in shown
+        if source in imports
+        for target, (line, kind) in imports[source].items()
+        if target in shown
+    ]
+    edges += [
+        Edge(source, target, line, OWN_PACKAGE, False, True)
+        for (source, target), line in project.closing.items()
+        if (source, target) in cycle_edges and target not in imports[source]
+    ]
+    drawn = []
+    for name in shown:
+        first_party = project.modules.get(name)
+        kind = THIRD_PARTY if first_party is None else LIBRARY if first_party.checked else SCRIPT
+        path = "" if first_party is None else project.paths[name]
+        drawn.append(Node(name, path, kind, name in heavy, name in in_cycle, name in on_chain))
+    return GraphView(
+        tuple(sorted(drawn)),
+        tuple(sorted(edges, key=lambda e: (e.source, e.target))),
+        tuple(chains),
+        tuple(cycles),
+    )
