@@ -50,6 +50,12 @@ COMMANDS: dict[str, Command] = {
         "configure_calibrate",
         "time the installed packages and propose the slow ones as extend-heavy-modules",
     ),
+    "graph": Command(
+        "graph",
+        "configure",
+        "the first-party import graph at import time (DOT, Mermaid or JSON), heavy modules, "
+        "QF101 chains and QF102 cycles marked",
+    ),
     "config": Command(
         "info", "configure_config", "show the effective configuration and where each value came from"
     ),

@@ -1,0 +1,111 @@
+"""``qemlflow-lint graph``: the first-party import graph at import time, as Graphviz DOT, a
+Mermaid flowchart or JSON (see :mod:`qemlflow_lint.report.graph`).
+
+The graph is the one ``check`` runs QF101 and QF102 on, from the same analysis: the same
+configuration, excludes and library scope. Exit 0 when the graph was written, an empty one
+included (a tree without Python files: a note on standard error says so); 2 for a usage
+error: a path that does not exist, standard input, an unknown ``--module``, an output file
+that cannot be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from typing import TextIO
+
+from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.cli.common import add_input_options, analyse, unparseable, write_summary_line
+from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
+from qemlflow_lint.model.words import plural
+from qemlflow_lint.report.graph import GRAPH_FORMATS, render_graph
+from qemlflow_lint.report.graph.view import THIRD_PARTY, GraphView, UnknownModule, graph_view
+from qemlflow_lint.run.api import STDIN
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """The arguments of the ``graph`` command."""
+    add_input_options(parser)
+    shown = parser.add_argument_group("what the graph shows")
+    shown.add_argument(
+        "--format",
+        choices=GRAPH_FORMATS,
+        default="dot",
+        help="dot: Graphviz (default; `dot -Tsvg`), mermaid: a flowchart for Markdown, json: "
+        "nodes, edges, chains and cycles",
+    )
+    shown.add_argument(
+        "--heavy-only",
+        action="store_true",
+        help="only the modules from which a heavy module is reached at import time, and the heavy modules",
+    )
+    shown.add_argument(
+        "--module",
+        metavar="MODULE",
+        default="",
+        help="only MODULE and what it imports at import time, transitively (MODULE marked)",
+    )
+    shown.add_argument(
+        "--all-modules",
+        action="store_true",
+        help="tests, scripts and __main__.py too (by default: library modules and what they import)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the graph to FILE (atomically) instead of standard output",
+    )
+    parser.set_defaults(run=run)
+
+
+def _check_paths(paths: Sequence[str]) -> None:
+    if STDIN in paths:
+        raise UsageError("graph reads files: standard input ('-') has no place in a project's import graph")
+    missing = [path for path in paths if not os.path.lexists(path)]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file or directory")
+
+
+def summary(view: GraphView) -> str:
+    """One line: how many modules, heavy modules, chains and cycles the graph shows."""
+    first_party = sum(node.kind != THIRD_PARTY for node in view.nodes)
+    heavy = sum(node.heavy for node in view.nodes)
+    return (
+        f"{plural(first_party, 'module')}, {plural(heavy, 'heavy module')}, "
+        f"{plural(len(view.chains), 'heavy chain')}, {plural(len(view.cycles), 'import cycle')}"
+    )
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Analyse, build the view the options ask for, write it."""
+    _check_paths(args.paths)
+    analysis = analyse(args)
+    for result in unparseable(analysis.results):
+        reason = result.findings[0].message if result.findings else result.error
+        write_summary_line(f"qemlflow-lint: warning: {result.path} is not in the graph: {reason}")
+    try:
+        view = graph_view(
+            analysis.results,
+            analysis.settings_by_path,
+            module=args.module,
+            heavy_only=args.heavy_only,
+            everything=args.all_modules,
+        )
+    except UnknownModule as error:
+        raise UsageError(str(error)) from None
+    if not view.nodes:
+        found = "no Python files" if not analysis.results else "no library modules"
+        hint = "" if not analysis.results or args.all_modules else " (--all-modules adds tests and scripts)"
+        write_summary_line(f"qemlflow-lint: {found} under {' '.join(args.paths)}: the graph is empty{hint}")
+    text = render_graph(view, args.format)
+    if args.output is None:
+        out.write(text)
+        return EXIT_CLEAN
+    try:
+        write_text_atomic(args.output, text)
+    except OSError as error:
+        raise UsageError(f"{args.output}: cannot write the graph: {error.strerror or error}") from None
+    write_summary_line(f"wrote {args.output}: {summary(view)}")
+    return EXIT_CLEAN
