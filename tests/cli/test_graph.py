@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from qemlflow_lint.cli import main
-from tests.frontends import FIXTURES, cli_command, write_tree
+from tests.frontends import FIXTURES, REPO, cli_command, write_tree
 from tests.report.test_graph import CYCLES, mermaid_problems
 from tests.tools import needs_program
 
@@ -212,3 +212,14 @@ def test_the_command_writes_the_same_bytes_from_any_working_directory(cycles: Pa
         assert (done.returncode, done.stderr) == (0, "")
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_the_drawn_sample_in_the_docs_is_the_generated_one() -> None:
+    # docs/generate.py rewrites the console block from the command; the mermaid block that
+    # the site draws is its copy, kept equal here.
+    page = (REPO / "docs" / "graph.md").read_text(encoding="utf-8")
+    command = "$ qemlflow-lint graph --format mermaid .\n"
+    generated = page.split("```console\n" + command, 1)[1].split("```\n", 1)[0]
+    drawn = page.split("```mermaid\n", 1)[1].split("```\n", 1)[0]
+    assert drawn == generated, "copy the generated sample of docs/graph.md into its mermaid block"
+    assert mermaid_problems(drawn) == []
