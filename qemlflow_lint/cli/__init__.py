@@ -35,6 +35,11 @@ class Command(NamedTuple):
 COMMANDS: dict[str, Command] = {
     "check": Command("check", "configure", "report findings (flake8-style, or a CI format); exit 1 if any"),
     "score": Command("score", "configure", "the 0-100 compliance score, with per-rule breakdown and gates"),
+    "report": Command(
+        "report",
+        "configure",
+        "write the score, its ledger, trend and import time as one self-contained HTML file",
+    ),
     "baseline": Command(
         "baseline",
         "configure",

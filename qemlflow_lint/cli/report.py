@@ -1,0 +1,215 @@
+"""``qemlflow-lint report --html OUT``: the score, its ledger, the trend, import time and the
+heavy import chains as one self-contained HTML file (see :mod:`qemlflow_lint.report.html`).
+
+The gate is ``score``'s: ``--fail-under`` (or ``fail-under`` in the configuration) and files
+that could not be analysed. The file is written in any case, atomically; the exit code is 1
+when the gate fails, as with ``score``, and 2 when the file cannot be written or an input
+cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from typing import Any, TextIO
+
+from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.cli.common import add_input_options, analyse
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from qemlflow_lint.cli.importtime import TerminalProgress
+from qemlflow_lint.history.model import Trend
+from qemlflow_lint.measure.blame import Origins, attribute
+from qemlflow_lint.measure.importtime import (
+    ImportFailure,
+    child_environment,
+    is_module_name,
+    measure,
+    module_costs,
+    probe,
+)
+from qemlflow_lint.measure.report import graphs_by_module, import_roots, importtime_report
+from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.report.html.inputs import ImportTimePanel, InputError, importtime_panel, trend_from_json
+from qemlflow_lint.report.html.page import build_page
+from qemlflow_lint.report.html.render import render_html
+from qemlflow_lint.run.api import Analysis
+from qemlflow_lint.run.project_rules import project_graphs
+from qemlflow_lint.score.compute import compute_score
+from qemlflow_lint.score.gate import gate_for
+from qemlflow_lint.score.profile import default_profile, effective_weights
+
+#: Where the score's history is read from. ``trend`` is being written beside this command:
+#: until its store has ``load_trend``, the report simply has no trend panel.
+HISTORY_STORE = "qemlflow_lint.history.store"
+#: What ``--measure`` counts as costly, as ``importtime`` does by default.
+COSTLY_MS, COSTLY_SHARE = 50.0, 25.0
+
+
+def _fail_under(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return int(value)
+
+
+def configure(report: argparse.ArgumentParser) -> None:
+    """The arguments of the ``report`` command."""
+    report.description = (
+        "Write one self-contained HTML file (it requests nothing from the network): the score and "
+        "its gate, coverage by rule, where the points went, the best next fixes, the score's "
+        "history when there is one, import time and the heavy import chains. Exit 1 when the gate "
+        "fails (the file is written anyway), 2 when it cannot be written."
+    )
+    report.add_argument("--html", required=True, metavar="OUT", help="the HTML file to write")
+    add_input_options(report)
+    report.add_argument(
+        "--fail-under",
+        type=_fail_under,
+        metavar="N",
+        help="the gate: exit 1 when the score is below N (default: [tool.qemlflow-lint.score] fail-under)",
+    )
+    report.add_argument("--top", type=_positive_int, default=10, metavar="N", help="best next fixes to show")
+    report.add_argument(
+        "--trend-json",
+        metavar="FILE",
+        help="draw the trend from FILE (`trend --format json`) instead of the stored history",
+    )
+    timing = report.add_mutually_exclusive_group()
+    timing.add_argument(
+        "--importtime", metavar="FILE", help="show FILE, written by `importtime MODULE --format json`"
+    )
+    timing.add_argument(
+        "--measure",
+        metavar="MODULE",
+        help="measure MODULE's import time now, as `importtime MODULE` does (runs its code)",
+    )
+    report.add_argument(
+        "--runs", type=_positive_int, default=5, metavar="N", help="fresh interpreters for --measure"
+    )
+    report.set_defaults(run=run)
+
+
+def _read_json(path: str, what: str) -> Any:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the {what}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise UsageError(f"{path}: not a {what} (invalid JSON: {error})") from None
+
+
+def stored_trend(project_root: str) -> Trend | None:
+    """The score's history stored for the project at ``project_root``, if there is one."""
+    try:
+        load = importlib.import_module(HISTORY_STORE).load_trend
+    except (ImportError, AttributeError):
+        return None
+    trend = load(project_root)
+    return trend if isinstance(trend, Trend) and trend.points else None
+
+
+def _trend(args: argparse.Namespace, analysis: Analysis) -> Trend | None:
+    if args.trend_json is None:
+        settings = analysis.settings
+        return stored_trend(settings.project_root if settings.file is not None else os.getcwd())
+    try:
+        return trend_from_json(_read_json(args.trend_json, "trend"))
+    except InputError as error:
+        raise UsageError(f"{args.trend_json}: not a trend: {error}") from None
+
+
+def measured_importtime(module: str, runs: int, analysis: Analysis) -> dict[str, Any]:
+    """``importtime MODULE --format json``'s data, measured now with this interpreter; the
+    first-party modules and the heavy list are those of ``analysis``."""
+    if not is_module_name(module):
+        raise UsageError(f"{module!r} is not a module name (expected something like pkg or pkg.sub)")
+    graphs = graphs_by_module(project_graphs(analysis.results, analysis.settings_by_path))
+    env = child_environment(import_roots(os.getcwd()), os.environ)
+    progress = TerminalProgress(sys.stderr)
+    try:
+        interpreter = probe(sys.executable, env)
+        measurement = measure(sys.executable, module, runs, env, 120.0, progress=progress.show)
+    except ImportFailure as error:
+        raise UsageError(f"cannot import {module}: {error}") from None
+    finally:
+        progress.clear()
+    packages = frozenset(name.partition(".")[0] for name in graphs if "." in name)
+    origins = Origins(interpreter.stdlib, frozenset(graphs), packages)
+    heavy = analysis.settings.all_heavy_modules
+    attributions = attribute(measurement, origins, heavy, COSTLY_MS * 1000, COSTLY_SHARE / 100)
+    return importtime_report(
+        measurement,
+        interpreter,
+        module_costs(measurement)[:10],
+        attributions,
+        graphs,
+        python=sys.executable,
+        costly_ms=COSTLY_MS,
+        costly_share=COSTLY_SHARE,
+        budget=None,
+    )
+
+
+def _importtime(args: argparse.Namespace, analysis: Analysis) -> ImportTimePanel | None:
+    if args.measure is not None:
+        return importtime_panel(measured_importtime(args.measure, args.runs, analysis))
+    if args.importtime is None:
+        return None
+    try:
+        return importtime_panel(_read_json(args.importtime, "importtime result"))
+    except InputError as error:
+        raise UsageError(f"{args.importtime}: not an importtime result: {error}") from None
+
+
+def _check_writable(path: str) -> None:
+    """Fail before the analysis (and any measuring) when ``path`` cannot be written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise UsageError(f"{path}: cannot write the report: it is a directory")
+    if not os.path.isdir(folder):
+        raise UsageError(f"{path}: cannot write the report: no directory {display_path(folder)}")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Analyse, score, gather the trend and import time, write the page; exit 1 when the
+    gate fails."""
+    _check_writable(args.html)
+    analysis = analyse(args)
+    config = analysis.settings
+    report = compute_score(analysis.results, effective_weights(default_profile(), dict(config.score_weights)))
+    fail_under, source = args.fail_under, "--fail-under"
+    if fail_under is None and config.fail_under is not None:
+        fail_under = config.fail_under
+        source = f"fail-under in {display_path(config.file)}" if config.file else "fail-under"
+    gate = gate_for(report, fail_under, None, source)
+    page = build_page(
+        report,
+        gate,
+        analysis.results,
+        title=f"{os.path.basename(config.project_root) or 'project'}: qemlflow-lint report",
+        config_hash=config.fingerprint(),
+        top=args.top,
+        trend=_trend(args, analysis),
+        importtime=_importtime(args, analysis),
+    )
+    try:
+        write_text_atomic(args.html, render_html(page))
+    except OSError as error:
+        raise UsageError(f"{args.html}: cannot write the report: {error.strerror or error}") from None
+    print(f"qemlflow-lint: wrote {args.html} (score {report.score:.1f}/100)", file=sys.stderr)
+    if gate.checked:
+        print(gate.verdict(report.score), file=sys.stderr)
+    return EXIT_CLEAN if gate.passed else EXIT_FINDINGS

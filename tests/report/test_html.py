@@ -1,0 +1,353 @@
+"""``report --html``: the page's content, its escaping, its inputs and its exit codes, without
+a browser (``test_html_browser.py`` opens the page in Chromium)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+import shutil
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from qemlflow_lint.cli import main
+from qemlflow_lint.cli import report as report_command
+from qemlflow_lint.history.model import CommitScore, Trend
+from qemlflow_lint.report.html.charts import trend_chart
+from qemlflow_lint.report.html.inputs import InputError, importtime_panel, trend_from_json
+from tests.frontends import FIXTURES
+from tests.report.html_samples import (
+    HOSTILE,
+    HOSTILE_AUTHOR,
+    HOSTILE_FILE,
+    HOSTILE_SUBJECT,
+    hostile_project,
+    hostile_trend,
+    importtime_data,
+    plain,
+    trend_json,
+)
+
+GOLDEN = FIXTURES / "projects" / "golden"
+
+
+@pytest.fixture()
+def golden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    project = tmp_path / "golden"
+    shutil.copytree(GOLDEN, project)
+    monkeypatch.chdir(project)
+    return project
+
+
+@pytest.fixture()
+def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    project = hostile_project(tmp_path / "demo")
+    monkeypatch.chdir(project)
+    return project
+
+
+def _report(*args: str) -> tuple[int, str]:
+    """Run ``report --html out.html ARGS`` in the working directory; the code and the page."""
+    code = main(["report", "--html", "out.html", "--no-cache", *args])
+    page = Path("out.html")
+    return code, page.read_text(encoding="utf-8") if page.exists() else ""
+
+
+def _score_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    capsys.readouterr()
+    main(["score", "--format", "json", "--no-cache", *args])
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def _write_json(path: Path, data: Any) -> str:
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+# The numbers: the same as `score` gives
+
+
+def test_the_page_shows_the_numbers_of_score(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, page = _report()
+    expected = _score_json(capsys)
+    assert code == 0
+    assert re.search(rf'data-testid="score">{expected["score"]:.1f}<', page)
+    for rule_code, rule in expected["rules"].items():
+        row = re.search(rf'<li class="bar-row" data-rule="{rule_code}" data-coverage="([^"]+)">', page)
+        assert row is not None, rule_code
+        assert float(row[1]) == rule["coverage"]
+    ledger = {
+        (path, rule_code, float(points))
+        for path, rule_code, points in re.findall(
+            r'<tr data-path="([^"]+)" data-rule="(QF\d+)" [^>]*data-points="([^"]+)"', page
+        )
+    }
+    assert ledger == {(fix["path"], fix["code"], fix["points"]) for fix in expected["best_next_fixes"]}
+    assert 'data-testid="lost">22.7<' in page  # 100 − 77.3
+
+
+def test_the_ledger_rows_add_up_to_the_points_lost(golden: Path) -> None:
+    _, page = _report()
+    shown = [float(points) for points in re.findall(r'class="number points"[^>]*>([0-9.]+)<', page)]
+    assert len(shown) == 6
+    assert round(sum(shown), 1) == 22.7
+
+
+def test_the_gate_is_the_one_of_score(golden: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, page = _report("--fail-under", "80")
+    assert code == 1, "a failed gate exits 1, as score does; the page is written anyway"
+    assert "FAIL: score 77.3 is below 80 (--fail-under)" in page
+    assert "FAIL: score 77.3 is below 80 (--fail-under)" in capsys.readouterr().err
+    code, page = _report("--fail-under", "70")
+    assert code == 0
+    assert "PASS: score 77.3 is at least 70 (--fail-under)" in page
+
+
+def test_the_configured_fail_under_is_the_gate(golden: Path) -> None:
+    with open("pyproject.toml", "a", encoding="utf-8") as handle:
+        handle.write("\n[tool.qemlflow-lint.score]\nfail-under = 90\n")
+    code, page = _report()
+    assert code == 1
+    assert "FAIL: score 77.3 is below 90 (fail-under in pyproject.toml)" in page
+
+
+def test_without_a_gate_the_page_says_how_to_set_one(golden: Path) -> None:
+    _, page = _report()
+    assert "No gate is set" in page
+
+
+# Escaping: nothing from the code or the history is markup
+
+
+def test_a_hostile_file_name_is_text_everywhere(hostile: Path) -> None:
+    _, page = _report()
+    assert HOSTILE not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.py" in page
+    assert page.count("<img") == 0
+    # in the ledger's data attributes too, where the script reads it
+    assert f'data-path="{html.escape(HOSTILE_FILE)}"' in page
+
+
+def test_hostile_commit_texts_and_module_names_are_text(hostile: Path, tmp_path: Path) -> None:
+    trend = _write_json(tmp_path / "trend.json", trend_json(hostile_trend()))
+    timing = _write_json(tmp_path / "importtime.json", importtime_data())
+    _, page = _report("--trend-json", trend, "--importtime", timing)
+    for text in (HOSTILE, HOSTILE_SUBJECT, HOSTILE_AUTHOR):
+        assert text not in page
+    assert "add sympy &lt;/script&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in page
+    assert "Mallory &lt;img src=y onerror=alert(2)&gt;" in page
+    assert page.count("<script") == 1 and page.count("</script>") == 1
+    assert page.count("<img") == 0
+
+
+def test_only_the_page_s_own_script_may_run(golden: Path) -> None:
+    _, page = _report()
+    script = re.search(r"<script>(.*)</script>", page, re.S)
+    assert script is not None
+    digest = base64.b64encode(hashlib.sha256(script[1].encode("utf-8")).digest()).decode()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert policy is not None
+    assert f"script-src 'sha256-{digest}'" in html.unescape(policy[1])
+    assert "default-src 'none'" in html.unescape(policy[1])
+
+
+class _References(HTMLParser):
+    """Every attribute that could make a browser fetch something."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [
+            (tag, name)
+            for name, _ in attrs
+            if name in {"src", "href", "srcset", "xlink:href", "action", "data", "poster"}
+        ]
+        if tag in {"link", "iframe", "object", "embed", "img", "base"}:
+            self.found.append((tag, ""))
+
+
+def test_the_page_refers_to_nothing_outside_itself(hostile: Path, tmp_path: Path) -> None:
+    trend = _write_json(tmp_path / "trend.json", trend_json(hostile_trend()))
+    timing = _write_json(tmp_path / "importtime.json", importtime_data())
+    _, page = _report("--trend-json", trend, "--importtime", timing)
+    references = _References()
+    references.feed(page)
+    assert references.found == []
+    assert not re.search(r"url\(|@import|@font-face|https?://(?!www\.w3\.org/2000/svg)", page)
+
+
+# The panels
+
+
+def test_an_empty_project_says_there_is_nothing_to_score(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, page = _report()
+    assert code == 0
+    assert 'data-testid="empty"' in page
+    assert "No Python file of library code was found" in page
+    assert 'id="ledger"' not in page and 'id="rules"' not in page
+
+
+def test_without_history_there_is_no_trend_panel(golden: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report_command, "HISTORY_STORE", "qemlflow_lint.history.no_such_store")
+    _, page = _report()
+    assert 'id="trend"' not in page
+
+
+def test_the_stored_history_is_drawn_when_there_is_one(golden: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+
+    def load_trend(project_root: str) -> Trend:
+        asked.append(project_root)
+        return hostile_trend()
+
+    store = ModuleType("stand_in_history_store")
+    store.load_trend = load_trend  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, store.__name__, store)
+    monkeypatch.setattr(report_command, "HISTORY_STORE", store.__name__)
+    _, page = _report()
+    assert asked == [str(golden)], "the history of the project the configuration belongs to"
+    assert 'id="trend"' in page
+
+
+def test_a_store_without_load_trend_means_no_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(report_command, "HISTORY_STORE", "qemlflow_lint.history.model")
+    assert report_command.stored_trend(".") is None
+
+
+def test_the_trend_marks_its_drops_and_breaks_at_unscored_commits() -> None:
+    chart = trend_chart(hostile_trend(), fail_under=85)
+    assert chart is not None
+    assert [dot.drop for dot in chart.dots] == [False, True, False]
+    assert len(chart.lines) == 2, "the commit without a Python file breaks the line"
+    assert chart.gate_y is not None and chart.top < chart.gate_y < chart.bottom
+    # the axis starts at a multiple of ten at least 5 below the lowest score (80.7)
+    assert [label for _, label in chart.ticks] == ["100", "85", "70"]
+
+
+def test_a_history_without_scores_has_no_chart() -> None:
+    unscored = Trend((CommitScore("a" * 40, "2026-01-01", "Ann", "docs", None, {}),))
+    assert trend_chart(unscored) is None
+
+
+def test_the_import_time_panel_and_the_heavy_chains(hostile: Path, tmp_path: Path) -> None:
+    timing = _write_json(tmp_path / "importtime.json", importtime_data())
+    _, page = _report("--importtime", timing)
+    assert "chemtools: 198.1 ms to import (median of 5 runs; min–max 183.6–240.8 ms)" in page
+    assert "chemtools/symbolic.py:3</span>: <code>import sympy</code>" in page
+    assert "deferring that line would save up to 196.5 ms (527 modules first loaded through it)" in page
+    assert "FAIL: chemtools imports in 0.198 s" in page
+    assert (
+        "<li>chemtools/__init__.py:3</li><li>chemtools/api.py:3</li><li>chemtools/symbolic.py:3</li><li>sympy</li>"
+        in page
+    )
+
+
+# Inputs read from files
+
+
+def test_a_trend_reads_as_objects_or_as_lists() -> None:
+    trend = hostile_trend()
+    assert trend_from_json(trend_json(trend)) == trend
+    assert trend_from_json({"points": plain(trend.points), "drops": plain(trend.drops)}) == trend
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ([], "expected a JSON object with a 'points' list"),
+        ({"points": [{"commit": "a"}]}, "points[0].date: missing or not a string"),
+        (
+            {"points": [{"commit": "a", "date": "d", "author": "x", "subject": "s", "score": "high"}]},
+            "points[0].score",
+        ),
+        (
+            {"points": [], "drops": [{"commit": "a", "before": 1, "after": 0, "rules": [["QF001"]]}]},
+            "drops[0].rules",
+        ),
+    ],
+    ids=["not-an-object", "missing-field", "score-not-a-number", "short-rule-row"],
+)
+def test_a_malformed_trend_names_the_field(data: Any, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        trend_from_json(data)
+
+
+def test_a_malformed_importtime_result_names_the_field() -> None:
+    with pytest.raises(InputError, match=re.escape("median_ms: missing or not a number")):
+        importtime_panel({"module": "x", "top_modules": [], "attributions": []})
+
+
+@pytest.mark.parametrize("option", ["--trend-json", "--importtime"])
+@pytest.mark.parametrize("content", ["{not json", '{"points": 3}'], ids=["invalid-json", "wrong-shape"])
+def test_a_bad_input_file_is_a_one_line_error(
+    golden: Path, capsys: pytest.CaptureFixture[str], option: str, content: str
+) -> None:
+    Path("input.json").write_text(content, encoding="utf-8")
+    code, page = _report(option, "input.json")
+    error = capsys.readouterr().err
+    assert code == 2
+    assert error.startswith("qemlflow-lint: error: input.json: ") and error.count("\n") == 1
+    assert page == "", "nothing is written"
+
+
+# Writing the file
+
+
+def test_an_unwritable_output_is_a_one_line_error_and_no_file(
+    golden: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", "--html", "missing/out.html", "--no-cache"]) == 2
+    error = capsys.readouterr().err
+    assert error == "qemlflow-lint: error: missing/out.html: cannot write the report: no directory missing\n"
+    Path("folder").mkdir()
+    assert main(["report", "--html", "folder", "--no-cache"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+    assert list(Path("folder").iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_old_file(
+    golden: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Path("out.html").write_text("old", encoding="utf-8")
+
+    def refuse(path: str, text: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(report_command, "write_text_atomic", refuse)
+    assert main(["report", "--html", "out.html", "--no-cache"]) == 2
+    assert (
+        capsys.readouterr().err
+        == "qemlflow-lint: error: out.html: cannot write the report: Permission denied\n"
+    )
+    assert Path("out.html").read_text(encoding="utf-8") == "old"
+
+
+def test_the_page_is_replaced_whole(golden: Path) -> None:
+    Path("out.html").write_text("old", encoding="utf-8")
+    _, page = _report()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert sorted(path.name for path in golden.iterdir() if path.name.startswith(".tmp-")) == []
+
+
+@pytest.mark.slow
+def test_measure_times_the_import_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "quick").mkdir()
+    (tmp_path / "quick" / "__init__.py").write_text('"""Imports json."""\nimport json\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, page = _report("--measure", "quick", "--runs", "1")
+    assert code == 0
+    assert re.search(r"quick: \d+\.\d ms to import \(median of 1 run;", page)
+    assert main(["report", "--html", "out.html", "--measure", "not_there", "--runs", "1"]) == 2
