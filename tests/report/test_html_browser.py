@@ -1,0 +1,216 @@
+"""The HTML report in a real headless Chromium: it loads without an error or a single
+request, shows the numbers ``score --format json`` gives, keeps hostile names as text, its
+ledger sorts and filters, it fits a phone and prints without its controls.
+
+The report is written once per module by the command line, as a user writes it, for a
+project with a hostile file name, a hostile history and an import-time result.
+Screenshots at 1280 and 375 px are saved in ``$QEMLFLOW_LINT_ARTIFACTS`` (else pytest's
+temporary folder): the test prints where.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+from tests.browser import artifacts_folder, launched_chromium, open_page
+from tests.report.html_samples import (
+    HOSTILE_AUTHOR,
+    HOSTILE_FILE,
+    HOSTILE_SUBJECT,
+    hostile_project,
+    hostile_trend,
+    importtime_data,
+    trend_json,
+)
+
+pytestmark = pytest.mark.slow
+
+#: The gate of both runs: the project scores below it, so the verdict is a failure.
+FAIL_UNDER = "85"
+
+
+class Written(NamedTuple):
+    """The report, and ``score --format json`` on the same project."""
+
+    page: Path
+    score: dict[str, Any]
+
+
+def _run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "qemlflow_lint", *args, "--no-cache", "--fail-under", FAIL_UNDER],
+        cwd=str(project),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    folder = tmp_path_factory.mktemp("html-report")
+    project = hostile_project(folder / "demo")
+    (folder / "trend.json").write_text(json.dumps(trend_json(hostile_trend())), encoding="utf-8")
+    (folder / "importtime.json").write_text(json.dumps(importtime_data()), encoding="utf-8")
+    page = folder / "report.html"
+    done = _run(
+        project,
+        "report",
+        "--html",
+        str(page),
+        "--trend-json",
+        str(folder / "trend.json"),
+        "--importtime",
+        str(folder / "importtime.json"),
+    )
+    assert done.returncode == 1, done.stderr  # the gate fails; the page is written anyway
+    scored = _run(project, "score", "--format", "json")
+    assert scored.returncode == 1, scored.stderr
+    return Written(page, json.loads(scored.stdout))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with launched_chromium() as launched:
+        yield launched
+
+
+def _tenths(value: float) -> str:
+    """``value`` to one decimal, half up, as the report rounds the exact fraction behind it."""
+    return str(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _ledger(page: Any) -> list[dict[str, str]]:
+    """The ledger's visible rows, in their order on the page."""
+    rows: list[dict[str, str]] = page.eval_on_selector_all(
+        "#ledger tbody tr",
+        """rows => rows.filter(row => !row.hidden).map(row => ({
+            path: row.dataset.path, rule: row.dataset.rule, exact: row.dataset.points,
+            shown: row.querySelector('.points').textContent, file: row.cells[0].textContent}))""",
+    )
+    return rows
+
+
+def test_the_page_loads_without_errors_or_requests(written: Written, browser: Any) -> None:
+    with open_page(browser, written.page) as (page, log):
+        assert page.title().startswith("demo: qemlflow-lint report")
+        assert page.is_visible("#ledger-controls"), "the page's own script ran (the policy allows it)"
+    assert log.problems == []
+    assert log.requests == [], "the report requests nothing: no font, image, script or style"
+
+
+def test_the_numbers_are_those_of_score_json(written: Written, browser: Any) -> None:
+    expected = written.score
+    with open_page(browser, written.page) as (page, _):
+        assert page.text_content("[data-testid=score]") == f"{expected['score']:.1f}"
+        assert (
+            page.text_content("[data-testid=verdict]")
+            == f"FAIL: score {expected['score']:.1f} is below 85 (--fail-under)"
+        )
+        for code, rule in expected["rules"].items():
+            row = page.locator(f"#rules [data-rule={code}]")
+            assert float(row.get_attribute("data-coverage")) == rule["coverage"]
+            assert row.locator(".coverage").text_content() == _tenths(rule["coverage"] * 100) + "%"
+            assert row.locator(".weight").text_content() == f"{rule['weight']:g}"
+            assert row.locator(".lost").text_content() == _tenths(rule["points_lost"])
+        ledger = _ledger(page)
+        lost = page.text_content("[data-testid=lost]")
+    fixes = {(fix["path"], fix["code"]): fix["points"] for fix in expected["best_next_fixes"]}
+    assert {(row["path"], row["rule"]) for row in ledger} == set(fixes)
+    for row in ledger:
+        exact = fixes[(row["path"], row["rule"])]
+        assert float(row["exact"]) == exact
+        assert abs(float(row["shown"]) - exact) < 0.1, "rounded so that the rows add up to the total"
+    assert lost == f"{100 - expected['score']:.1f}"
+    assert f"{sum(float(row['shown']) for row in ledger):.1f}" == lost
+
+
+def test_hostile_names_are_visible_text_that_runs_nothing(written: Written, browser: Any) -> None:
+    with open_page(browser, written.page) as (page, log):
+        assert page.locator("img").count() == 0, "no element was made from a name"
+        cell = page.locator("#ledger td.path", has_text=HOSTILE_FILE).first
+        assert cell.text_content() == HOSTILE_FILE
+        assert cell.is_visible()
+        drop = page.locator("#trend .drop .commit-label")
+        assert HOSTILE_SUBJECT in drop.text_content() and HOSTILE_AUTHOR in drop.text_content()
+        assert drop.is_visible()
+        assert page.locator("script").count() == 1
+        page.hover("#trend circle.dropped")  # a tooltip is text too
+    assert log.dialogs == [], "no alert fired"
+    assert log.problems == []
+
+
+def test_the_ledger_sorts_and_filters(written: Written, browser: Any) -> None:
+    files = written.score["files"]
+    with open_page(browser, written.page) as (page, _):
+        rows = _ledger(page)
+        points = [float(row["exact"]) for row in rows]
+        assert points == sorted(points, reverse=True), "most points first"
+
+        page.click("#ledger th[data-sort=path] button")
+        paths = [row["path"] for row in _ledger(page)]
+        assert paths == sorted(paths)
+        assert page.get_attribute("#ledger th[data-sort=path]", "aria-sort") == "ascending"
+        page.click("#ledger th[data-sort=path] button")
+        assert [row["path"] for row in _ledger(page)] == sorted(paths, reverse=True)
+
+        page.fill("#ledger-file", "api.py")
+        shown = _ledger(page)
+        assert shown and {row["path"] for row in shown} == {"chemtools/api.py"}
+        status = page.text_content("#ledger-status")
+        total = float(status.rsplit(", ", 1)[1].split()[0])
+        assert status.startswith(f"{len(shown)} of {len(rows)} rows shown")
+        assert abs(total - files["chemtools/api.py"]["points_lost"]) < 0.051
+
+        page.fill("#ledger-file", "")
+        page.select_option("#ledger-rule", "QF101")
+        shown = _ledger(page)
+        assert shown and {row["rule"] for row in shown} == {"QF101"}
+        assert len(shown) == written.score["rules"]["QF101"]["violating"]
+
+        page.fill("#ledger-file", "no such file")
+        assert _ledger(page) == []
+
+
+def test_without_javascript_the_ledger_is_complete(written: Written, browser: Any) -> None:
+    with open_page(browser, written.page, javascript=False) as (page, _):
+        assert len(_ledger(page)) == len(written.score["best_next_fixes"])
+        assert not page.is_visible("#ledger-controls"), "controls that would do nothing stay hidden"
+
+
+def test_it_fits_a_phone_and_a_desktop(written: Written, browser: Any, tmp_path: Path) -> None:
+    folder = artifacts_folder(tmp_path)
+    for width in (1280, 375):
+        with open_page(browser, written.page, width=width, height=800) as (page, log):
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow == 0, f"the page scrolls sideways at {width} px"
+            scroller = page.evaluate(
+                "(() => { const box = document.querySelector('.table-scroll');"
+                " return box.getBoundingClientRect().right <= document.documentElement.clientWidth; })()"
+            )
+            assert scroller, "the ledger scrolls inside its own container"
+            page.screenshot(path=str(folder / f"report-{width}px.png"), full_page=True)
+        assert log.problems == []
+    print(f"screenshots of the HTML report: {folder}")
+
+
+def test_it_prints_every_row_without_its_controls(written: Written, browser: Any) -> None:
+    with open_page(browser, written.page) as (page, _):
+        page.fill("#ledger-file", "api.py")
+        page.emulate_media(media="print")
+        assert not page.is_visible("#ledger-controls")
+        visible = page.eval_on_selector_all(
+            "#ledger tbody tr", "rows => rows.filter(row => row.getBoundingClientRect().height > 0).length"
+        )
+        assert visible == len(written.score["best_next_fixes"]), "a printed report has the whole ledger"
+        assert page.pdf()[:4] == b"%PDF"
