@@ -17,7 +17,7 @@ import sys
 from typing import Any, TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.cli.common import add_input_options, analyse
+from qemlflow_lint.cli.common import add_input_options, analyse, resolver_from
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.cli.importtime import TerminalProgress
 from qemlflow_lint.history.model import Trend
@@ -35,7 +35,7 @@ from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.report.html.inputs import ImportTimePanel, InputError, importtime_panel, trend_from_json
 from qemlflow_lint.report.html.page import build_page
 from qemlflow_lint.report.html.render import render_html
-from qemlflow_lint.run.api import Analysis
+from qemlflow_lint.run.api import Analysis, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
 from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.gate import gate_for
@@ -121,10 +121,10 @@ def stored_trend(project_root: str) -> Trend | None:
     return trend if isinstance(trend, Trend) and trend.points else None
 
 
-def _trend(args: argparse.Namespace, analysis: Analysis) -> Trend | None:
+def _trend(args: argparse.Namespace) -> Trend | None:
     if args.trend_json is None:
-        settings = analysis.settings
-        return stored_trend(settings.project_root if settings.file is not None else os.getcwd())
+        # Where `trend` keeps it: the project root of the cache folder, as `trend` finds it.
+        return stored_trend(os.path.dirname(default_cache_dir(resolver_from(args))))
     try:
         return trend_from_json(_read_json(args.trend_json, "trend"))
     except InputError as error:
@@ -202,7 +202,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         title=f"{os.path.basename(config.project_root) or 'project'}: qemlflow-lint report",
         config_hash=config.fingerprint(),
         top=args.top,
-        trend=_trend(args, analysis),
+        trend=_trend(args),
         importtime=_importtime(args, analysis),
     )
     try:
