@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Callable, Union, cast
 
 import libcst as cst
+from libcst.metadata import CodePosition, CodeRange
 
 #: What an edit may return for a statement (see the module docstring).
 Replacement = Union[cst.CSTNode, Sequence[cst.BaseStatement], Sequence[cst.BaseSmallStatement]]
@@ -221,3 +222,87 @@ def rewrite(module: cst.Module, tree: ast.Module, edits: Edits) -> cst.Module:
 def code_of(node: cst.CSTNode) -> str:
     """The source code of one node, as it would be written in an empty module."""
     return cst.Module(body=[]).code_for_node(node)
+
+
+def _pair_suite(
+    statements: Sequence[ast.stmt], suite: cst.BaseSuite, out: dict[cst.CSTNode, ast.AST]
+) -> None:
+    if isinstance(suite, cst.SimpleStatementSuite):
+        out.update(zip(suite.body, statements))
+    else:
+        _pair_block(statements, cast(cst.IndentedBlock, suite).body, out)
+
+
+def _pair_block(
+    statements: Sequence[ast.stmt], body: Sequence[cst.BaseStatement], out: dict[cst.CSTNode, ast.AST]
+) -> None:
+    index = 0
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            out[statement] = statements[index]
+            for small in statement.body:
+                out[small] = statements[index]
+                index += 1
+        else:
+            out[statement] = statements[index]
+            _pair_children(statements[index], statement, out)
+            index += 1
+
+
+def _pair_else(
+    statements: Sequence[ast.stmt], node: cst.Else | None, out: dict[cst.CSTNode, ast.AST]
+) -> None:
+    if node is not None and statements:
+        _pair_suite(statements, node.body, out)
+
+
+def _pair_children(statement: ast.stmt, node: cst.BaseStatement, out: dict[cst.CSTNode, ast.AST]) -> None:
+    """Pair the statements inside ``node``'s blocks (see :class:`_Rewriter.children`)."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        definition = cast(cst.FunctionDef, node)
+        out[definition.name] = statement
+        _pair_suite(statement.body, definition.body, out)
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        _pair_suite(statement.body, cast(cst.With, node).body, out)
+    elif isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
+        loop = cast(cst.For, node)
+        _pair_suite(statement.body, loop.body, out)
+        _pair_else(statement.orelse, loop.orelse, out)
+    elif isinstance(statement, ast.If):
+        branch = cast(cst.If, node)
+        _pair_suite(statement.body, branch.body, out)
+        if isinstance(branch.orelse, cst.If):
+            out[branch.orelse] = statement.orelse[0]
+            _pair_children(statement.orelse[0], branch.orelse, out)
+        else:
+            _pair_else(statement.orelse, branch.orelse, out)
+    elif isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+        attempt, tried = cast(cst.Try, node), cast(ast.Try, statement)
+        _pair_suite(tried.body, attempt.body, out)
+        for ast_handler, handler in zip(tried.handlers, attempt.handlers):
+            out[handler] = ast_handler
+            _pair_suite(ast_handler.body, handler.body, out)
+        _pair_else(tried.orelse, attempt.orelse, out)
+        if attempt.finalbody is not None and tried.finalbody:
+            _pair_suite(tried.finalbody, attempt.finalbody.body, out)
+    elif isinstance(statement, ast.Match):
+        for ast_case, case in zip(statement.cases, cast(cst.Match, node).cases):
+            _pair_suite(ast_case.body, case.body, out)
+
+
+def statement_positions(module: cst.Module, tree: ast.Module, text: str) -> dict[cst.CSTNode, CodeRange]:
+    """Where each statement (and handler, and def or class name) of ``module`` starts, as
+    libcst's position metadata would say (line, character column), taken from its twin in
+    ``tree``, the ``ast`` of the same statements: without the code generation and the
+    full visit that computing the metadata costs. (A decorated def starts at its ``def``.)"""
+    twins: dict[cst.CSTNode, ast.AST] = {}
+    _pair_block(tree.body, module.body, twins)
+    lines = text.splitlines()
+    positions = {}
+    for node, twin in twins.items():
+        line, offset = getattr(twin, "lineno", 1), getattr(twin, "col_offset", 0)
+        source = lines[line - 1] if 0 < line <= len(lines) else ""
+        column = len(source.encode("utf-8")[:offset].decode("utf-8", "replace"))
+        start = CodePosition(line, column)
+        positions[node] = CodeRange(start, start)
+    return positions

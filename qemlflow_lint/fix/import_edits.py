@@ -19,8 +19,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+from libcst.metadata import CodeRange
 
+from qemlflow_lint.fix.edit import statement_positions
 from qemlflow_lint.fix.import_plans import StatementPlan
 from qemlflow_lint.fix.import_section import (
     Body,
@@ -294,6 +295,5 @@ def apply_edits(
 ) -> cst.Module:
     """``module`` with ``plans`` carried out (``text`` and ``tree``: the analysed source)."""
     edits = collect_edits(plans, text)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    return wrapper.module.visit(_Transformer(edits, positions, tree, target_version))
+    positions = statement_positions(module, tree, text)
+    return module.visit(_Transformer(edits, positions, tree, target_version))
