@@ -49,7 +49,8 @@ class NameUsage(NamedTuple):
         in_annotation: set[int] = set()
         annotation_names: set[str] = set()
         runtime_names: set[str] = set()
-        for node in ast.walk(tree):
+        nodes = list(ast.walk(tree))  # walked once: reading a list twice costs less
+        for node in nodes:
             for root in _annotation_roots(node):
                 for part in ast.walk(root):
                     in_annotation.add(id(part))
@@ -57,7 +58,7 @@ class NameUsage(NamedTuple):
                         annotation_names.add(part.id)
                     elif isinstance(part, ast.Constant) and isinstance(part.value, str):
                         annotation_names.update(_IDENTIFIER.findall(part.value))
-        for node in ast.walk(tree):
+        for node in nodes:
             if (
                 isinstance(node, ast.Name)
                 and not isinstance(node.ctx, ast.Store)

@@ -102,7 +102,15 @@ def _run_fixers(
 def fix_text(text: str, path: str, settings: Settings, options: FixOptions = FixOptions()) -> FileFix:
     """Fix the findings of ``text`` (shown as ``path``) that ``options`` ask for, and prove
     the result; never raises for bad input (a file that cannot be parsed is left)."""
-    before = _findings(text, path, settings)
+    analysed: dict[str, Sequence[Finding] | str] = {}
+
+    def findings_of(code: str) -> Sequence[Finding] | str:
+        """The findings of a text, analysed once (the proof and its second fix share them)."""
+        if code not in analysed:
+            analysed[code] = _findings(code, path, settings)
+        return analysed[code]
+
+    before = findings_of(text)
     if isinstance(before, str):
         return FileFix(path, text, text, refused=f"it cannot be parsed ({before})")
     try:
@@ -116,7 +124,7 @@ def fix_text(text: str, path: str, settings: Settings, options: FixOptions = Fix
         return FileFix(path, text, text, (), tuple(left))
 
     def refix(again: str) -> str:
-        findings = _findings(again, path, settings)
+        findings = findings_of(again)
         if isinstance(findings, str):
             return again
         try:
@@ -124,7 +132,7 @@ def fix_text(text: str, path: str, settings: Settings, options: FixOptions = Fix
         except (cst.ParserSyntaxError, SharedLine) as error:
             return f"{again}\n# not stable: {error}"  # differs from ``again``: the proof says why
 
-    failure = proof_failure(text, fixed, path, before, lambda t: _findings(t, path, settings), applied, refix)
+    failure = proof_failure(text, fixed, path, before, findings_of, applied, refix)
     if failure:
         # A partly fixed finding is both applied and left: list it once.
         partly = {fix.finding for fix in applied}

@@ -12,6 +12,7 @@ import libcst as cst
 
 from qemlflow_lint.fix.edit import Edit, Replacement
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, UNSAFE, Applied, FixSource, Left, Plan
+from qemlflow_lint.fix.nodes import every_node
 
 CODE = "QF004"
 
@@ -29,7 +30,7 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
         return Plan({}, left=tuple(Left(finding, NEEDS_UNSAFE) for finding in source.findings))
     handlers = {
         (node.lineno, node.col_offset): node
-        for node in ast.walk(source.tree)
+        for node in every_node(source.tree)
         if isinstance(node, ast.ExceptHandler) and node.type is None
     }
     edits: dict[ast.AST, list[Edit]] = {}

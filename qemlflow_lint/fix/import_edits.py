@@ -171,6 +171,20 @@ def _insert(
     return statements
 
 
+#: The nodes the edits are made in, or inside: statements, their blocks and branches.
+_STATEMENT_LEVEL = (
+    cst.Module,
+    cst.BaseCompoundStatement,
+    cst.SimpleStatementLine,
+    cst.BaseSuite,
+    cst.Else,
+    cst.Finally,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.MatchCase,
+)
+
+
 class _Transformer(cst.CSTTransformer):
     """Writes :class:`Edits` into a module."""
 
@@ -188,6 +202,13 @@ class _Transformer(cst.CSTTransformer):
         self.target_version = target_version
         #: The trailing comment of each moved import line, by the statement's position.
         self.comments: dict[Key, str] = {}
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Descend only through statements and their blocks: every edit is made there, and
+        expressions, most of a module's nodes, need no visit."""
+        if not isinstance(node, _STATEMENT_LEVEL):
+            return False
+        return super().on_visit(node)
 
     def key(self, node: cst.CSTNode) -> Key:
         """A node's position, as :func:`collect_edits` keys it."""

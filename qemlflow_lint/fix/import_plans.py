@@ -46,6 +46,7 @@ from qemlflow_lint.fix.import_uses import (
     name_uses,
 )
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, Left
+from qemlflow_lint.fix.nodes import every_node
 from qemlflow_lint.fix.optional_imports import (
     TRY_KEEPS_IMPORT,
     OptionalBlock,
@@ -264,7 +265,7 @@ def _module_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
 
 
 def _reads_annotations(tree: ast.Module) -> bool:
-    for node in ast.walk(tree):
+    for node in every_node(tree):
         if isinstance(node, ast.Import):
             if any(a.name.split(".", 1)[0] in ANNOTATION_READER_MODULES for a in node.names):
                 return True

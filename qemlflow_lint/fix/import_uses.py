@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.at_import import dotted_name, is_type_checking
+from qemlflow_lint.fix.nodes import every_node
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 ImportNode = Union[ast.Import, ast.ImportFrom]
@@ -487,7 +488,7 @@ def _tested_names(tree: ast.Module) -> frozenset[int]:
     """The name reads that test a value against ``None`` or for its truth:
     ``x is None``, ``x == None``, ``if x:``, ``not x``, ``x or y``."""
     tested: set[int] = set()
-    for node in ast.walk(tree):
+    for node in every_node(tree):
         if isinstance(node, ast.Compare):
             operands = [node.left, *node.comparators]
             if any(isinstance(o, ast.Constant) and o.value is None for o in operands):
@@ -508,7 +509,7 @@ def _doctest_names(tree: ast.Module, names: frozenset[str]) -> frozenset[str]:
     runs the examples of each docstring with a copy of the module's globals."""
     found: set[str] = set()
     parser = doctest.DocTestParser()
-    for node in ast.walk(tree):
+    for node in every_node(tree):
         if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         docstring = ast.get_docstring(node, clean=False)
@@ -549,7 +550,7 @@ def _finalizer_names(tree: ast.Module) -> frozenset[str]:
     """The names of the defs that may run at interpreter shutdown: ``__del__``, and what
     ``atexit.register`` (as a call or a decorator) or ``weakref.finalize`` is given."""
     names = {"__del__"}
-    for node in ast.walk(tree):
+    for node in every_node(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
             if any(_callee(d) == "register" for d in decorators):
@@ -591,7 +592,7 @@ def locals_calls(function: FunctionNode) -> list[ast.Call]:
 def _reads_names_dynamically(tree: ast.Module) -> bool:
     return any(
         isinstance(node, ast.Name) and node.id in _DYNAMIC_READERS and isinstance(node.ctx, ast.Load)
-        for node in ast.walk(tree)
+        for node in every_node(tree)
     )
 
 

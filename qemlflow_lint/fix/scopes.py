@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.defs import AnyDef
+from qemlflow_lint.fix.nodes import every_node
 
 #: Every name the builtins module has.
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -108,7 +109,7 @@ class ModuleNames(NamedTuple):
             end = statement.end_lineno or statement.lineno
             for name in _bound_by(statement):
                 bound[name] = min(bound.get(name, end), end)
-        for node in ast.walk(tree):
+        for node in every_node(tree):
             if isinstance(node, ast.Global):
                 for name in node.names:
                     bound[name] = min(bound.get(name, node.lineno), node.lineno)
