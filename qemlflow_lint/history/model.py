@@ -8,7 +8,10 @@ are plain named tuples of numbers and strings, so the store keeps them as JSON.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
+
+_NO_UNITS: Mapping[str, tuple[int, int]] = MappingProxyType({})
 
 
 class CommitScore(NamedTuple):
@@ -29,6 +32,13 @@ class CommitScore(NamedTuple):
     files: int = 0
     #: Files that could not be parsed (QF000): counted as the score counts them.
     unparseable: int = 0
+    #: Each rule's units and violating units (Oᵣ and Vᵣ), as ``score --format json`` has them.
+    units: Mapping[str, tuple[int, int]] = _NO_UNITS
+    #: The fingerprint of the commit's settings (``config_hash`` of ``score --format json``):
+    #: a change says the yardstick moved.
+    config_hash: str = ""
+    #: Why the commit has no score although it has files (its configuration is wrong), or "".
+    error: str = ""
 
 
 class Drop(NamedTuple):
@@ -43,6 +53,8 @@ class Drop(NamedTuple):
     after: float
     rules: tuple[tuple[str, float], ...] = ()
     files: tuple[tuple[str, float], ...] = ()
+    #: The same points by file and rule: ``(path, code, points more than before)``.
+    losses: tuple[tuple[str, str, float], ...] = ()
 
 
 class Trend(NamedTuple):
@@ -50,3 +62,10 @@ class Trend(NamedTuple):
 
     points: tuple[CommitScore, ...]
     drops: tuple[Drop, ...] = ()
+    #: The paths scored (from the top of the repository; ``.`` for all of it).
+    paths: tuple[str, ...] = ()
+    #: Whose configuration scored the commits: ``"each commit's own configuration"``, or
+    #: ``"the configuration of HEAD (1a2b3c4d5e)"`` for ``--config-from HEAD``.
+    config: str = ""
+    #: The fall in points that counts as a drop (``--drop``).
+    threshold: float = 0.5

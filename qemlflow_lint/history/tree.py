@@ -1,0 +1,134 @@
+"""A commit's tree as a listing of files, read from git's tree objects.
+
+Only what a score of the given paths can depend on is listed: every file under the paths,
+and the files directly inside each folder above them (``pyproject.toml``, ``.gitignore``,
+``__init__.py``, the project markers). Trees are read through the one ``cat-file`` process
+and remembered by object id, so a folder that did not change between two commits is read
+once (most of a tree, in most commits).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import NamedTuple
+
+from qemlflow_lint.history.git import HistoryError, ObjectReader
+
+#: Git's file modes: a folder, a symbolic link, a submodule (whose files are another history).
+TREE_MODE, SYMLINK_MODE, SUBMODULE_MODE = "40000", "120000", "160000"
+
+
+class Entry(NamedTuple):
+    """A file of a tree: its git mode and its blob id."""
+
+    mode: str
+    oid: str
+
+
+class Tree(NamedTuple):
+    """The files of one commit that a score can depend on, by ``/``-separated path from the
+    repository's top; and each folder's entries (``""`` is the top), names sorted."""
+
+    files: Mapping[str, Entry]
+    folders: Mapping[str, tuple[str, ...]]
+
+    def is_folder(self, path: str) -> bool:
+        """True when ``path`` is a folder of the tree (the top is ``""``)."""
+        return path in self.folders
+
+    def has_file(self, folder: str, name: str) -> bool:
+        """True when ``folder`` holds a file (or a folder) called ``name``."""
+        return join(folder, name) in self.files or join(folder, name) in self.folders
+
+
+EMPTY_TREE = Tree(MappingProxyType({}), MappingProxyType({"": ()}))
+
+
+def join(folder: str, name: str) -> str:
+    """``folder/name`` in tree paths (the top folder is ``""``)."""
+    return f"{folder}/{name}" if folder else name
+
+
+def parent(path: str) -> str:
+    """The folder holding ``path`` (``""`` for the top's own entries)."""
+    return path.rpartition("/")[0]
+
+
+def _within(path: str, prefix: str) -> bool:
+    return not prefix or path == prefix or path.startswith(prefix + "/")
+
+
+def _parse(content: bytes, oid_size: int) -> list[tuple[str, str, str]]:
+    """The entries of a tree object: ``(mode, name, oid)``."""
+    entries = []
+    position = 0
+    while position < len(content):
+        space = content.index(b" ", position)
+        nul = content.index(b"\0", space)
+        mode = content[position:space].decode("ascii")
+        name = content[space + 1 : nul].decode("utf-8", "surrogateescape")
+        oid = content[nul + 1 : nul + 1 + oid_size].hex()
+        entries.append((mode, name, oid))
+        position = nul + 1 + oid_size
+    return entries
+
+
+class TreeReader:
+    """Lists the trees of many commits for the same ``prefixes`` (tree paths; ``""`` is
+    the whole tree), sharing what they have in common."""
+
+    def __init__(self, objects: ObjectReader, prefixes: Sequence[str]) -> None:
+        self.objects = objects
+        self.prefixes = tuple(prefixes) or ("",)
+        self._parsed: dict[str, list[tuple[str, str, str]]] = {}
+        self._listed: dict[tuple[str, str], tuple[tuple[tuple[str, Entry], ...], tuple[str, ...]]] = {}
+
+    def _entries(self, oid: str) -> list[tuple[str, str, str]]:
+        if oid not in self._parsed:
+            kind, content = self.objects.read(oid)
+            if kind != "tree":
+                raise HistoryError(f"{oid} is a {kind}, not a tree")
+            self._parsed[oid] = _parse(content, len(oid) // 2)
+        return self._parsed[oid]
+
+    def _inside(self, folder: str) -> bool:
+        return any(_within(folder, prefix) for prefix in self.prefixes)
+
+    def _above(self, folder: str) -> bool:
+        return any(prefix != folder and _within(prefix, folder) for prefix in self.prefixes)
+
+    def _list(self, oid: str, folder: str) -> tuple[tuple[tuple[str, Entry], ...], tuple[str, ...]]:
+        """``(files, folders)`` below the tree ``oid`` found at ``folder``."""
+        key = (oid, folder)
+        if key in self._listed:
+            return self._listed[key]  # a folder no commit changed since: listed once
+        inside = self._inside(folder)
+        files: list[tuple[str, Entry]] = []
+        folders = [folder]
+        for mode, name, child in self._entries(oid):
+            path = join(folder, name)
+            if mode == TREE_MODE:
+                if inside or self._inside(path) or self._above(path):
+                    below, below_folders = self._list(child, path)
+                    files.extend(below)
+                    folders.extend(below_folders)
+            elif mode != SUBMODULE_MODE and (inside or self._inside(path) or self._above(folder)):
+                files.append((path, Entry(mode, child)))
+        listed = (tuple(files), tuple(folders))
+        if folder:  # a root tree is new in nearly every commit: not worth remembering
+            self._listed[key] = listed
+        return listed
+
+    def read(self, tree_oid: str) -> Tree:
+        """The listing of the tree ``tree_oid`` (a commit's root tree)."""
+        files, folders = self._list(tree_oid, "")
+        names: dict[str, list[str]] = {folder: [] for folder in folders}
+        for folder in folders[1:]:
+            names[parent(folder)].append(folder.rpartition("/")[2])
+        for path, _ in files:
+            names[parent(path)].append(path.rpartition("/")[2])
+        return Tree(
+            MappingProxyType(dict(files)),
+            MappingProxyType({folder: tuple(sorted(entries)) for folder, entries in names.items()}),
+        )
