@@ -40,6 +40,11 @@ COMMANDS: dict[str, Command] = {
         "configure",
         "write the score, its ledger, trend and import time as one self-contained HTML file",
     ),
+    "trend": Command(
+        "trend",
+        "configure",
+        "the score over the git history (no checkout): a table, a sparkline and the drops explained",
+    ),
     "baseline": Command(
         "baseline",
         "configure",

@@ -1,0 +1,189 @@
+"""``qemlflow-lint trend``: the score over the git history, without touching the working tree,
+the index or HEAD; drops flagged with the commit, files and rules responsible.
+
+What is wrong with the request (no git, not a repository, a shallow clone, a bad revision,
+an output that cannot be written) is one line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.cli.common import add_config_options, config_flags, resolver_from
+from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
+from qemlflow_lint.config.loading import overrides_from
+from qemlflow_lint.history.git import HistoryError
+from qemlflow_lint.history.render import RENDERERS
+from qemlflow_lint.history.trend import TrendOptions, TrendRun, run_trend
+from qemlflow_lint.run.api import default_cache_dir
+from qemlflow_lint.run.cache import CACHE_DIRNAME
+from qemlflow_lint.run.runner import default_jobs
+
+#: How many commits are scored when neither ``--max-commits`` nor ``--rev-range`` says.
+DEFAULT_MAX_COMMITS = 50
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
+    return int(value)
+
+
+def _points(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"expected a number of points from 0 to 100, got {value!r}")
+    return number
+
+
+def configure(trend: argparse.ArgumentParser) -> None:
+    """The arguments of the ``trend`` command."""
+    trend.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files or directories to score (default: .)"
+    )
+    history = trend.add_argument_group("which commits")
+    history.add_argument(
+        "--max-commits",
+        type=_positive,
+        metavar="N",
+        help=f"the N most recent commits (default: {DEFAULT_MAX_COMMITS}; all of --rev-range when it is given)",
+    )
+    history.add_argument(
+        "--rev-range", metavar="A..B", help="the commits of a range (or those before a revision)"
+    )
+    history.add_argument(
+        "--first-parent", action="store_true", help="follow only the first parent of merges (the main line)"
+    )
+    history.add_argument(
+        "--config-from",
+        metavar="REV",
+        help="score every commit with REV's [tool.qemlflow-lint] (one yardstick, e.g. HEAD); "
+        "default: each commit's own configuration",
+    )
+    output = trend.add_argument_group("output")
+    output.add_argument(
+        "--drop",
+        type=_points,
+        default=0.5,
+        metavar="POINTS",
+        help="flag a fall of at least POINTS (default: 0.5); a rule's coverage falling is always flagged",
+    )
+    output.add_argument(
+        "--format",
+        choices=sorted(RENDERERS),
+        default="text",
+        help="text (default): a table, a sparkline and the drops; json: everything (what report --html "
+        "reads); csv: one row per commit; markdown: a job summary",
+    )
+    output.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    add_config_options(trend)
+    trend.add_argument(
+        "--no-gitignore", action="store_true", help="do not skip paths listed in .gitignore files"
+    )
+    trend.add_argument(
+        "--disable-noqa", action="store_true", help="count findings on lines with '# noqa' too"
+    )
+    speed = trend.add_argument_group("speed")
+    speed.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        metavar="N",
+        help=f"processes to analyse with (default: every core, here {default_jobs()})",
+    )
+    speed.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help=f"where to keep the history store and the result cache (default: {CACHE_DIRNAME}/ at the project root)",
+    )
+    speed.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the history store or the result cache"
+    )
+    trend.set_defaults(run=run)
+
+
+class _Progress:
+    """``\\r``-updated progress on standard error when it is a terminal; nothing otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        isatty = getattr(stream, "isatty", None)
+        self.enabled = bool(isatty and isatty())
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.enabled:
+            self.stream.write(f"\r\x1b[Kscoring commits: {done}/{total}")
+            self.stream.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def options_from(args: argparse.Namespace) -> TrendOptions:
+    """The trend the command line asks for."""
+    limit = args.max_commits
+    if limit is None and args.rev_range is None:
+        limit = DEFAULT_MAX_COMMITS
+    return TrendOptions(
+        cache_dir=args.cache_dir or default_cache_dir(resolver_from(args)),
+        paths=tuple(args.paths),
+        revisions=args.rev_range,
+        max_commits=limit,
+        first_parent=args.first_parent,
+        threshold=args.drop,
+        config_from=args.config_from,
+        config_file=args.config,
+        overrides=(overrides_from(config_flags(args), "command line"),),
+        noqa=not args.disable_noqa,
+        use_gitignore=not args.no_gitignore,
+        jobs=args.jobs,
+        use_cache=not args.no_cache,
+    )
+
+
+def _summary(done: TrendRun) -> str:
+    total = done.scored + done.stored
+    return (
+        f"trend: {total} commit(s): {done.scored} scored now ({done.analysed} file(s) analysed), "
+        f"{done.stored} from the store"
+    )
+
+
+def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
+    try:
+        if args.output:
+            write_text_atomic(args.output, text)
+        else:
+            out.write(text)
+            out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        target = args.output or "standard output"
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Score the history, print it in the chosen format; exit 0 (drops are reported, not a gate)."""
+    if args.config_from is not None and args.config is not None:
+        raise UsageError("--config and --config-from both name the configuration: give one")
+    progress = _Progress(sys.stderr)
+    try:
+        done = run_trend(options_from(args)._replace(progress=progress))
+    except HistoryError as error:
+        raise UsageError(str(error)) from None
+    finally:
+        progress.clear()
+    _write(RENDERERS[args.format](done.trend), args, out)
+    print(_summary(done), file=sys.stderr)
+    return EXIT_CLEAN

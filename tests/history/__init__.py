@@ -1,0 +1,1 @@
+"""Tests of `qemlflow_lint.history`."""

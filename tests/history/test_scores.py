@@ -1,0 +1,135 @@
+"""``trend`` scores each commit exactly as ``score`` scores a clean checkout of it: at HEAD,
+at older commits (in a scratch worktree), for a folder, from a subfolder, and with one
+configuration (``--config-from``) for every commit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.history.gitrepo import GitRepo
+from tests.history.projects import assert_same_score, build, checkout, run, score_json, trend_json
+
+
+@pytest.fixture()
+def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[GitRepo, list[str]]:
+    """The project's history, with a symbolic link added last; the working directory is
+    the repository."""
+    repo = GitRepo(tmp_path / "repo")
+    commits = build(repo)
+    os.symlink("kernel.py", repo.root / "chem" / "alias.py")
+    commits.append(repo.commit("Link an alias of the kernel"))
+    monkeypatch.chdir(repo.root)
+    return repo, commits
+
+
+def test_every_commit_scores_as_score_does_on_its_clean_checkout(
+    history: tuple[GitRepo, list[str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo, commits = history
+    trend = trend_json(capsys, "--cache-dir", str(tmp_path / "cache"))
+    points = trend["points"]
+    assert [point["commit"] for point in points] == commits
+    for number, point in enumerate(points):
+        monkeypatch.chdir(checkout(repo, point["commit"], tmp_path / f"worktree{number}"))
+        assert_same_score(point, score_json(capsys))
+    # What the history has: the QF000 file counts, the configuration changed.
+    assert [point["unparseable"] for point in points] == [0, 1, 1, 1, 1, 1]
+    assert points[1]["config_hash"] == points[0]["config_hash"] != points[2]["config_hash"]
+
+
+def test_head_equals_score_on_a_clean_checkout_when_the_working_tree_is_dirty(
+    history: tuple[GitRepo, list[str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo, commits = history
+    repo.write({"chem/io.py": "import torch\nprint(1)\n", "chem/new.py": "def f(x): pass\n"})
+    head = trend_json(capsys, "--max-commits", "1", "--no-cache")["points"]
+    assert [point["commit"] for point in head] == [commits[-1]]
+    monkeypatch.chdir(checkout(repo, "HEAD", tmp_path / "clean"))
+    assert_same_score(head[0], score_json(capsys))
+
+
+def test_a_folder_and_a_subfolder_score_as_score_does_there(
+    history: tuple[GitRepo, list[str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo, commits = history
+    folder = trend_json(capsys, "chem", "--no-cache")["points"]
+    monkeypatch.chdir(repo.root / "chem")
+    inside = trend_json(capsys, ".", "--no-cache")["points"]
+    assert folder == inside
+    clean = checkout(repo, commits[2], tmp_path / "old")
+    monkeypatch.chdir(clean)
+    assert_same_score(folder[2], score_json(capsys, "chem"))
+    monkeypatch.chdir(clean / "chem")
+    assert_same_score(folder[2], score_json(capsys, "."), below="chem/")
+
+
+def test_config_from_head_scores_every_commit_with_heads_configuration(
+    history: tuple[GitRepo, list[str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo, commits = history
+    own = trend_json(capsys, "--no-cache")
+    yardstick = trend_json(capsys, "--no-cache", "--config-from", "HEAD")
+    assert own["config"] == "each commit's own configuration"
+    assert yardstick["config"].startswith("the configuration of HEAD (")
+    # The first commits weigh documentation as the profile does; HEAD weighs it more.
+    assert own["points"][0]["score"] != yardstick["points"][0]["score"]
+    assert own["points"][-1] == yardstick["points"][-1]
+    assert len({point["config_hash"] for point in yardstick["points"]}) == 1
+    clean = checkout(repo, commits[0], tmp_path / "first")
+    for name in ("pyproject.toml", "sub/pyproject.toml"):
+        (clean / name).write_bytes((repo.root / name).read_bytes())
+    monkeypatch.chdir(clean)
+    assert_same_score(yardstick["points"][0], score_json(capsys))
+
+
+def test_a_commit_whose_configuration_is_wrong_is_listed_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("Start", {"pyproject.toml": "[tool.qemlflow-lint]\n", "m.py": '"""M."""\n'})
+    repo.commit("Break the configuration", {"pyproject.toml": "[tool.qemlflow-lint]\nselect = 3\n"})
+    repo.commit("Mend it", {"pyproject.toml": "[tool.qemlflow-lint]\n"})
+    monkeypatch.chdir(repo.root)
+    points = trend_json(capsys, "--no-cache")["points"]
+    assert [point["score"] for point in points] == [100.0, None, 100.0]
+    assert points[1]["error"].startswith("pyproject.toml [tool.qemlflow-lint]: 'select'")
+    code, out, err = run(capsys, "trend", "--no-cache")
+    assert code == 0, err
+    assert "Not scored (1):" in out and "'select'" in out
+    # A yardstick that is wrong itself is the user's mistake: exit 2, one line.
+    code, out, err = run(capsys, "trend", "--no-cache", "--config-from", "HEAD~1")
+    assert (code, out) == (2, "")
+    assert err.startswith("qemlflow-lint: error: pyproject.toml [tool.qemlflow-lint]: 'select'")
+    assert len(err.splitlines()) == 1
+
+
+def test_commits_without_python_files_have_no_score(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("Only a README", {"README.md": "# Project\n"})
+    repo.commit("Some code", {"pkg/__init__.py": '"""Pkg."""\n'})
+    repo.commit("Code gone", {"pkg/__init__.py": None})
+    monkeypatch.chdir(repo.root)
+    points = trend_json(capsys, "--no-cache")["points"]
+    assert [(point["score"], point["files"]) for point in points] == [(None, 0), (100.0, 1), (None, 0)]
+    code, out, _ = run(capsys, "trend", "--no-cache")
+    assert code == 0
+    last = next(line for line in out.splitlines() if line.startswith(repo.head()[:10]))
+    assert last.split()[-1] == "—"
+    assert "\n·▄·\n" in out  # one score: the middle bar; no score: a dot
