@@ -98,6 +98,10 @@ LOADS_TOO: dict[str, frozenset[str]] = {
     "pennylane": frozenset({"scipy"}),
     "cirq": frozenset({"sympy", "scipy", "pandas"}),
 }
+#: Packages whose ``__init__`` imports (nearly) all of their submodules: while any of their
+#: modules stays at module level, deferring another gains nothing. Others load their
+#: subpackages lazily or not at all (``import scipy.special`` leaves ``scipy.linalg`` unloaded).
+EAGER_PACKAGES = frozenset({"torch", "tensorflow", "keras", "jax", "pandas", "numpy", "sympy", "polars"})
 #: TorchScript compiles a function from its source: it rejects an ``import`` in the body and
 #: resolves annotations in the module's globals, so torch stays where it is in modules that
 #: mention it (``torch.jit``, ``jit.script``, "TorchScript").
@@ -414,7 +418,7 @@ class _Decider:
         return plans, left
 
     def _suppressed_packages(self) -> set[str]:
-        """The top-level packages of the import statements a ``# noqa`` keeps at module level."""
+        """The modules of the import statements a ``# noqa`` keeps at module level."""
         packages: set[str] = set()
         lines = self.facts.lines
         for (line, _col), located in self.located.items():
@@ -426,7 +430,7 @@ class _Decider:
                 modules = (
                     [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 )
-                packages.update(module.split(".", 1)[0] for module in modules)
+                packages.update(modules)
         return packages
 
     def _statement(self, finding: Finding) -> str | None:
@@ -486,7 +490,7 @@ class _Decider:
             return StatementPlan(
                 finding, statement, tuple(HeavyName(a, bound_name(a, statement)) for a in heavy), lazy=True
             )
-        if self.facts.torchscript and "torch" in _packages(finding):
+        if self.facts.torchscript and any(m.split(".", 1)[0] == "torch" for m in _modules(finding)):
             return TORCHSCRIPT
         block = self._block_of(statement, finding_ids)
         if isinstance(block, str):
@@ -587,21 +591,35 @@ def _plain(statement: ImportNode, name: str) -> bool:
     return bool(binding) and all(not a.asname for a in binding)
 
 
-def _packages(finding: Finding) -> set[str]:
-    """The top-level packages of the heavy modules a finding names."""
-    return {module.split(".", 1)[0] for module in reported_modules(finding.message)}
+def _modules(finding: Finding) -> set[str]:
+    """The heavy modules a finding names (``scipy.linalg``, ``torch``)."""
+    return set(reported_modules(finding.message))
 
 
-def _with_what_they_load(packages: set[str]) -> set[str]:
-    """``packages`` and every heavy package they load (see :data:`LOADS_TOO`)."""
-    found = set(packages)
-    pending = list(packages)
+def _with_what_they_load(modules: set[str]) -> set[str]:
+    """``modules`` and every heavy package they load (see :data:`LOADS_TOO`)."""
+    found = set(modules)
+    pending = [module.split(".", 1)[0] for module in modules]
     while pending:
         for loaded in LOADS_TOO.get(pending.pop(), frozenset()):
             if loaded not in found:
                 found.add(loaded)
                 pending.append(loaded)
     return found
+
+
+def _loaded_anyway(module: str, staying: set[str]) -> bool:
+    """True when importing the ``staying`` modules already loads ``module``: it is one of
+    them or a package of one (``import scipy.special`` loads ``scipy``), or its package
+    imports all of itself eagerly (:data:`EAGER_PACKAGES`: ``import torch.nn`` loads
+    ``torch.optim``). ``import scipy.special`` does not load ``scipy.linalg``."""
+    top = module.split(".", 1)[0]
+    return any(
+        other == module
+        or other.startswith(module + ".")
+        or (top in EAGER_PACKAGES and other.split(".", 1)[0] == top)
+        for other in staying
+    )
 
 
 def _together(
@@ -617,12 +635,12 @@ def _together(
         fixed = {id(plan.statement): plan for plan in plans}
         staying = set(suppressed)
         for item in [*left, *more]:
-            staying |= _packages(item.finding)
+            staying |= _modules(item.finding)
         staying = _with_what_they_load(staying)
         keep: list[StatementPlan] = []
         for plan in plans:
             reason = _together_reason(plan, fixed, uses)
-            if reason is None and _packages(plan.finding) & staying:
+            if reason is None and any(_loaded_anyway(module, staying) for module in _modules(plan.finding)):
                 reason = PACKAGE_STAYS
             if reason:
                 more.append(Left(plan.finding, reason))

@@ -84,6 +84,41 @@ def report(result: FileFix) -> tuple[str, ...]:
 
 SAFE = [
     Fixed(
+        "a_sibling_subpackage_that_stays_does_not_load_it",
+        dedent(
+            """\
+            import scipy.special
+            from scipy.linalg import LinAlgError
+
+            ERF = scipy.special.erf
+
+
+            def invert(matrix):
+                try:
+                    return matrix.inverse()
+                except LinAlgError:
+                    return None
+            """
+        ),
+        ("1: left: used at module level", "2: fixed (safe): moved into 1 function"),
+        dedent(
+            """\
+            import scipy.special
+
+            ERF = scipy.special.erf
+
+
+            def invert(matrix):
+                from scipy.linalg import LinAlgError
+
+                try:
+                    return matrix.inverse()
+                except LinAlgError:
+                    return None
+            """
+        ),
+    ),
+    Fixed(
         "function_only",
         dedent(
             '''\
@@ -1430,6 +1465,22 @@ LEFT = [
             '''
         ),
         ("3: left: TorchScript may compile its functions",),
+    ),
+    Left(
+        "an_eager_package_loads_all_its_modules",
+        dedent(
+            """\
+            import torch.nn as tnn
+            import torch.optim as optim
+
+            LAYER = tnn.Linear
+
+
+            def step(params):
+                return optim.SGD(params, lr=0.1)
+            """
+        ),
+        ("1: left: used at module level", "2: left: a heavy import that stays loads it anyway"),
     ),
     Left(
         "a_heavy_import_that_stays_loads_it",
