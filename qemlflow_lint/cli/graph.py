@@ -78,6 +78,20 @@ def summary(view: GraphView) -> str:
     )
 
 
+def _why_empty(args: argparse.Namespace, analysed: bool) -> str:
+    """One line on why the graph has no node: no files, no module that reaches a heavy one,
+    or only tests and scripts."""
+    under = " ".join(args.paths)
+    if not analysed:
+        return f"no Python files under {under}: the graph is empty"
+    if args.heavy_only:
+        if args.module:
+            return f"{args.module} imports no heavy module at import time, not even through others: the graph is empty"
+        return f"no module under {under} imports a heavy module at import time: the graph is empty"
+    hint = "" if args.all_modules else " (--all-modules adds tests and scripts)"
+    return f"no library modules under {under}: the graph is empty{hint}"
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Analyse, build the view the options ask for, write it."""
     _check_paths(args.paths)
@@ -96,9 +110,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     except UnknownModule as error:
         raise UsageError(str(error)) from None
     if not view.nodes:
-        found = "no Python files" if not analysis.results else "no library modules"
-        hint = "" if not analysis.results or args.all_modules else " (--all-modules adds tests and scripts)"
-        write_summary_line(f"qemlflow-lint: {found} under {' '.join(args.paths)}: the graph is empty{hint}")
+        write_summary_line(f"qemlflow-lint: {_why_empty(args, bool(analysis.results))}")
     text = render_graph(view, args.format)
     if args.output is None:
         out.write(text)

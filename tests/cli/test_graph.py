@@ -223,3 +223,17 @@ def test_the_drawn_sample_in_the_docs_is_the_generated_one() -> None:
     drawn = page.split("```mermaid\n", 1)[1].split("```\n", 1)[0]
     assert drawn == generated, "copy the generated sample of docs/graph.md into its mermaid block"
     assert mermaid_problems(drawn) == []
+
+
+def test_heavy_only_without_a_heavy_import_says_so(cycles: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _graph(capsys, "--heavy-only", "--module", "pkg.minimizer")
+    assert (code, err) == (
+        0,
+        "qemlflow-lint: pkg.minimizer imports no heavy module at import time, not even through others: "
+        "the graph is empty\n",
+    )
+    code, _, err = _graph(capsys, "--heavy-only", "--heavy-modules", "numpy")
+    assert (code, err) == (
+        0,
+        "qemlflow-lint: no module under . imports a heavy module at import time: the graph is empty\n",
+    )
