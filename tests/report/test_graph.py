@@ -281,15 +281,44 @@ def test_module_keeps_what_it_imports_and_marks_it(cycles: Path) -> None:
         "  linkStyle 1,3 stroke:#e69138,stroke-width:3px\n"
         "  linkStyle 0,2 stroke:#7030a0\n"
     )
-    dot = _render(cycles, "dot", module="pkg.model")
-    assert '"pkg.model" [label="pkg.model\\npkg/model.py", tooltip="pkg/model.py", ' in dot
-    assert 'peripheries="2"' in dot.split('"pkg.model" [', 1)[1].split("\n", 1)[0]
-    data = json.loads(_render(cycles, "json", module="pkg.model"))
-    assert data["module"] == "pkg.model"
-    assert [node["name"] for node in data["nodes"]] == ["pkg.a", "pkg.b", "pkg.model", "torch"]
+    purple = 'color="#7030a0", penwidth="2"'
+    assert _render(cycles, "dot", module="pkg.model") == LEGEND + (
+        '  "pkg.model" [label="pkg.model\\npkg/model.py", tooltip="pkg/model.py", fillcolor="#fce5cd", '
+        'color="#e69138", peripheries="2"];\n'
+        '  "torch" [label="torch", tooltip="torch", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
+        '  subgraph "cluster_cycle_1" {\n'
+        '    label="import cycle (QF102)"; style="dashed"; color="#7030a0"; fontcolor="#7030a0";\n'
+        f'    "pkg.a" [label="pkg.a\\npkg/a.py", tooltip="pkg/a.py", fillcolor="#fce5cd", {purple}];\n'
+        f'    "pkg.b" [label="pkg.b\\npkg/b.py", tooltip="pkg/b.py", {purple}];\n'
+        "  }\n"
+        '  "pkg.a" -> "pkg.b" [tooltip="pkg/a.py:2", color="#7030a0", style="dashed"];\n'
+        '  "pkg.a" -> "torch" [tooltip="pkg/a.py:3", color="#e69138", penwidth="2.5"];\n'
+        '  "pkg.b" -> "pkg.a" [tooltip="pkg/b.py:2", color="#7030a0", style="dashed"];\n'
+        '  "pkg.model" -> "pkg.a" [tooltip="pkg/model.py:3", color="#e69138", penwidth="2.5"];\n'
+        "}\n"
+    )
+    model, a = ("pkg.model", "pkg/model.py", 3), ("pkg.a", "pkg/a.py", 3)
     # The cycle through pkg/__init__.py is not drawn: importing pkg.model alone never runs pkg's.
-    assert [cycle["kind"] for cycle in data["cycles"]] == ["import"]
-    assert [chain["module"] for chain in data["chains"]] == ["pkg.model"]
+    assert json.loads(_render(cycles, "json", module="pkg.model")) == {
+        "format": "qemlflow-lint-graph",
+        "version": 1,
+        "module": "pkg.model",
+        "heavy_only": False,
+        "nodes": [
+            _node("pkg.a", "pkg/a.py", chain=True, cycle=True),
+            _node("pkg.b", "pkg/b.py", cycle=True),
+            _node("pkg.model", "pkg/model.py", chain=True),
+            _node("torch", None, chain=True),
+        ],
+        "edges": [
+            _edge("pkg.a", "pkg.b", 2, "first-party", False, True),
+            _edge("pkg.a", "torch", 3, "heavy", True, False),
+            _edge("pkg.b", "pkg.a", 2, "first-party", False, True),
+            _edge("pkg.model", "pkg.a", 3, "first-party", True, False),
+        ],
+        "chains": [{"module": "pkg.model", "heavy": "torch", "hops": _hops(model, a)}],
+        "cycles": [{"kind": "import", "modules": ["pkg.a", "pkg.b"], "cycle": ["pkg.a", "pkg.b", "pkg.a"]}],
+    }
 
 
 def test_heavy_only_keeps_the_modules_that_reach_a_heavy_module(cycles: Path) -> None:
