@@ -13,6 +13,7 @@ from qemlflow_lint.history.places import Places
 from qemlflow_lint.history.snapshot import Snapshot
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.run.project_rules import apply_project_rules
+from qemlflow_lint.run.runner import paused_gc
 from qemlflow_lint.score.compute import ScoreReport, compute_score
 from qemlflow_lint.score.profile import default_profile, effective_weights
 
@@ -57,3 +58,37 @@ def failed_commit(commit: Commit, reason: str) -> CommitScore:
     and the reason."""
     empty: Mapping[str, float] = MappingProxyType({})
     return CommitScore(commit.id, commit.date, commit.author, commit.subject, None, empty, error=reason)
+
+
+#: A commit to score in a worker: its snapshot and the keys of its files' results, in order.
+Job = tuple[Snapshot, tuple[str, ...]]
+#: What a worker is sent: commits to score, the results they need by key, the top of the
+#: stand-in place and whether suppression comments apply.
+Chunk = tuple[Sequence[Job], Mapping[str, FileResult], str, bool]
+_NO_COMMIT = Commit("", "", "", "", "")
+
+
+def score_jobs(chunk: Chunk) -> list[CommitScore]:
+    """The points of a chunk's commits (without their commit's id, date, author and
+    subject: the caller adds them); what the process pool runs. Their mappings are plain
+    dicts, which a pool can send back (see :func:`frozen`)."""
+    jobs, results, top, noqa = chunk
+    places = Places(top)
+    with paused_gc():
+        points = [
+            commit_score(
+                _NO_COMMIT,
+                score_snapshot(found, [results[key] for key in keys], noqa=noqa),
+                places,
+                found.settings.fingerprint(),
+            )
+            for found, keys in jobs
+        ]
+    return [point._replace(coverage=dict(point.coverage), units=dict(point.units)) for point in points]
+
+
+def frozen(point: CommitScore) -> CommitScore:
+    """``point`` with read-only mappings again, after :func:`score_jobs`."""
+    return point._replace(
+        coverage=MappingProxyType(dict(point.coverage)), units=MappingProxyType(dict(point.units))
+    )

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from qemlflow_lint.history import analyse, batch
+from qemlflow_lint.run import runner
 from tests.history.gitrepo import GitRepo
 from tests.history.projects import assert_same_score, build, checkout, run, score_json, trend_json
 
@@ -133,3 +136,28 @@ def test_commits_without_python_files_have_no_score(
     last = next(line for line in out.splitlines() if line.startswith(repo.head()[:10]))
     assert last.split()[-1] == "—"
     assert "\n·▄·\n" in out  # one score: the middle bar; no score: a dot
+
+
+def test_every_core_gives_the_same_trend_as_one(
+    history: tuple[GitRepo, list[str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The pools start from a few files and commits here, so that this small history takes them.
+    monkeypatch.setattr(analyse, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(batch, "PARALLEL_RESULTS", 2)
+    pools: list[str] = []
+    for module in (analyse, batch):
+
+        def counting(work: Any, chunks: Any, workers: int, name: str = module.__name__) -> Any:
+            pools.append(name.rpartition(".")[2])
+            return runner.map_in_processes(work, chunks, workers)
+
+        monkeypatch.setattr(module, "map_in_processes", counting)
+    one = trend_json(capsys, "--jobs", "1", "--cache-dir", str(tmp_path / "one"))
+    assert pools == []
+    every = trend_json(capsys, "--jobs", "2", "--cache-dir", str(tmp_path / "two"))
+    assert pools == ["analyse", "batch"]
+    assert every == one
+    assert len(one["points"]) == 6
