@@ -9,6 +9,7 @@ once (most of a tree, in most commits).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import NamedTuple
@@ -59,8 +60,14 @@ def _within(path: str, prefix: str) -> bool:
     return not prefix or path == prefix or path.startswith(prefix + "/")
 
 
+#: Names no checkout writes (git refuses them): a tree crafted with one must not lead a path
+#: out of the stand-in folder.
+_REFUSED = frozenset({"", ".", "..", ".git"})
+
+
 def _parse(content: bytes, oid_size: int) -> list[tuple[str, str, str]]:
-    """The entries of a tree object: ``(mode, name, oid)``."""
+    """The entries of a tree object: ``(mode, name, oid)``, without the names a checkout
+    refuses."""
     entries = []
     position = 0
     while position < len(content):
@@ -69,7 +76,8 @@ def _parse(content: bytes, oid_size: int) -> list[tuple[str, str, str]]:
         mode = content[position:space].decode("ascii")
         name = content[space + 1 : nul].decode("utf-8", "surrogateescape")
         oid = content[nul + 1 : nul + 1 + oid_size].hex()
-        entries.append((mode, name, oid))
+        if name.lower() not in _REFUSED and "/" not in name and (os.sep == "/" or os.sep not in name):
+            entries.append((mode, name, oid))
         position = nul + 1 + oid_size
     return entries
 
