@@ -10,7 +10,6 @@ cannot be read.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -21,6 +20,7 @@ from qemlflow_lint.cli.common import add_input_options, analyse, resolver_from
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.cli.importtime import TerminalProgress
 from qemlflow_lint.history.model import Trend
+from qemlflow_lint.history.store import load_trend
 from qemlflow_lint.measure.blame import Origins, attribute
 from qemlflow_lint.measure.importtime import (
     ImportFailure,
@@ -41,9 +41,6 @@ from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.gate import gate_for
 from qemlflow_lint.score.profile import default_profile, effective_weights
 
-#: Where the score's history is read from. ``trend`` is being written beside this command:
-#: until its store has ``load_trend``, the report simply has no trend panel.
-HISTORY_STORE = "qemlflow_lint.history.store"
 #: What ``--measure`` counts as costly, as ``importtime`` does by default.
 COSTLY_MS, COSTLY_SHARE = 50.0, 25.0
 
@@ -113,12 +110,8 @@ def _read_json(path: str, what: str) -> Any:
 
 def stored_trend(project_root: str) -> Trend | None:
     """The score's history stored for the project at ``project_root``, if there is one."""
-    try:
-        load = importlib.import_module(HISTORY_STORE).load_trend
-    except (ImportError, AttributeError):
-        return None
-    trend = load(project_root)
-    return trend if isinstance(trend, Trend) and trend.points else None
+    trend = load_trend(project_root)
+    return trend if trend is not None and trend.points else None
 
 
 def _trend(args: argparse.Namespace) -> Trend | None:

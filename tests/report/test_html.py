@@ -9,10 +9,8 @@ import html
 import json
 import re
 import shutil
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -23,6 +21,7 @@ from qemlflow_lint.history.model import CommitScore, Trend
 from qemlflow_lint.report.html.charts import trend_chart
 from qemlflow_lint.report.html.inputs import InputError, importtime_panel, trend_from_json
 from tests.frontends import FIXTURES
+from tests.history.gitrepo import GitRepo
 from tests.report.html_samples import (
     HOSTILE,
     HOSTILE_AUTHOR,
@@ -201,7 +200,7 @@ def test_an_empty_project_says_there_is_nothing_to_score(
 
 
 def test_without_history_there_is_no_trend_panel(golden: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_command, "HISTORY_STORE", "qemlflow_lint.history.no_such_store")
+    monkeypatch.setattr(report_command, "load_trend", lambda project_root: None)
     _, page = _report()
     assert 'id="trend"' not in page
 
@@ -213,18 +212,10 @@ def test_the_stored_history_is_drawn_when_there_is_one(golden: Path, monkeypatch
         asked.append(project_root)
         return hostile_trend()
 
-    store = ModuleType("stand_in_history_store")
-    store.load_trend = load_trend  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, store.__name__, store)
-    monkeypatch.setattr(report_command, "HISTORY_STORE", store.__name__)
+    monkeypatch.setattr(report_command, "load_trend", load_trend)
     _, page = _report()
     assert asked == [str(golden)], "the history of the project the configuration belongs to"
     assert 'id="trend"' in page
-
-
-def test_a_store_without_load_trend_means_no_history(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(report_command, "HISTORY_STORE", "qemlflow_lint.history.model")
-    assert report_command.stored_trend(".") is None
 
 
 def test_the_trend_marks_its_drops_and_breaks_at_unscored_commits() -> None:
@@ -351,3 +342,31 @@ def test_measure_times_the_import_now(tmp_path: Path, monkeypatch: pytest.Monkey
     assert code == 0
     assert re.search(r"quick: \d+\.\d ms to import \(median of 1 run;", page)
     assert main(["report", "--html", "out.html", "--measure", "not_there", "--runs", "1"]) == 2
+
+
+@pytest.mark.slow
+def test_the_history_trend_stored_is_the_one_the_page_draws(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``trend`` then ``report --html`` in one real repository: the page draws what ``trend``
+    stored, every commit's score included, with the drop the second commit made."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit(
+        "typed",
+        {
+            "pyproject.toml": '[project]\nname = "lab"\n',
+            "lab/__init__.py": '"""Lab."""\n',
+            "lab/core.py": '"""Core."""\n\n\ndef one() -> int:\n    """One."""\n    return 1\n',
+        },
+    )
+    repo.commit("untyped", {"lab/core.py": '"""Core."""\n\n\ndef one():\n    """One."""\n    return 1\n'})
+    monkeypatch.chdir(repo.root)
+    assert main(["trend", "--format", "json", "-o", str(tmp_path / "trend.json")]) == 0
+    stored = json.loads((tmp_path / "trend.json").read_text(encoding="utf-8"))
+    scores = [point["score"] for point in stored["points"]]
+    assert len(scores) == 2 and scores[0] > scores[1]
+    assert main(["report", "--html", str(tmp_path / "page.html")]) in (0, 1)
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert 'id="trend"' in page
+    for score in scores:
+        assert f"{score:.1f}" in page
