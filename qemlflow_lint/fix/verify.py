@@ -9,7 +9,6 @@ left untouched, with the reason.
 
 from __future__ import annotations
 
-import ast
 import warnings
 from collections import Counter
 from collections.abc import Sequence
@@ -61,7 +60,7 @@ def compile_error(text: str, path: str) -> str | None:
         with warnings.catch_warnings():
             # The compiler's warnings ('"is" with a literal') are about code fix did not write.
             warnings.simplefilter("ignore")
-            compile(ast.parse(text, path), path, "exec", dont_inherit=True)
+            compile(text, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:
         return f"{type(error).__name__}: {error}"
     return None
