@@ -180,7 +180,7 @@ def test_fix_hook_fails_when_it_changed_a_file_and_passes_on_the_fixed_tree(
     fixed = (sample / "models.py").read_text(encoding="utf-8")
     assert (
         fixed
-        == '"""Models."""\n\n\ndef fit(data):\n    """Fit."""\n    import torch\n    return torch.tensor(data)\n'
+        == '"""Models."""\n\n\ndef fit(data):\n    """Fit."""\n    import torch\n\n    return torch.tensor(data)\n'
     )
     assert (sample / "helpers.py").read_text(encoding="utf-8") == HELPERS
 
