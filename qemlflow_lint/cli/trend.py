@@ -8,6 +8,7 @@ an output that cannot be written) is one line and exit code 2.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TextIO
 
@@ -169,6 +170,11 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
     except BrokenPipeError:
         raise
     except OSError as error:
+        if not args.output:
+            # Nothing more can reach standard output: keep Python's flush at exit from
+            # failing again (and turning exit 2 into 120).
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
         target = args.output or "standard output"
         raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
 

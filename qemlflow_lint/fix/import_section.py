@@ -18,7 +18,11 @@ ones the fix adds, each where a maintainer (and isort) would put it.
 from __future__ import annotations
 
 import ast
+import functools
+import os
+import pkgutil
 import sys
+import sysconfig
 from collections.abc import Callable, Sequence
 from typing import NamedTuple, Union
 
@@ -31,11 +35,19 @@ Key = tuple[int, int]
 Leading = Sequence[cst.EmptyLine]
 Body = Union[cst.IndentedBlock, cst.SimpleStatementSuite]
 
-#: Standard-library modules, to place the imports the fix adds among them.
-_STDLIB: frozenset[str] = frozenset(
-    getattr(sys, "stdlib_module_names", ())
-    or {"abc", "collections", "functools", "importlib", "itertools", "os", "re", "sys", "typing", "warnings"}
-)
+
+@functools.cache
+def _stdlib() -> frozenset[str]:
+    """The standard library's top-level modules, to place the imports the fix adds among
+    them (listed by Python from 3.10; read from its folders before)."""
+    names = getattr(sys, "stdlib_module_names", None)
+    if names is None:  # Python < 3.10
+        paths = sysconfig.get_paths()
+        folders = {paths["stdlib"], paths["platstdlib"], os.path.join(paths["platstdlib"], "lib-dynload")}
+        names = set(sys.builtin_module_names) | {m.name for m in pkgutil.iter_modules(sorted(folders))}
+    return frozenset(names)
+
+
 _IMPORTS = (cst.Import, cst.ImportFrom)
 _EMPTY = cst.Module([])
 
@@ -158,7 +170,7 @@ def _is_future(statement: cst.CSTNode) -> bool:
 
 def _is_stdlib_import(statement: cst.CSTNode) -> bool:
     found = _module_of(statement)
-    return found is not None and not _is_future(statement) and found[1].split(".", 1)[0] in _STDLIB
+    return found is not None and not _is_future(statement) and found[1].split(".", 1)[0] in _stdlib()
 
 
 def _alias_name(alias: cst.ImportAlias) -> str:
