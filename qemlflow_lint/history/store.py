@@ -19,12 +19,13 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from qemlflow_lint.history.encode import point_dict, point_from, trend_dict, trend_from
 from qemlflow_lint.history.model import CommitScore, Trend
-from qemlflow_lint.run.cache import CACHE_DIRNAME, is_corruption, warn
+from qemlflow_lint.run.cache import CACHE_DIRNAME
+from qemlflow_lint.run.database import CacheDatabase, warn
 
 DATABASE = "history.sqlite3"
 SCHEMA_VERSION = "2"
@@ -41,97 +42,17 @@ _SCHEMA = (
 )
 
 
-@contextlib.contextmanager
-def _lock(directory: str) -> Iterator[None]:
-    """Serialise opening and rebuilding between runs (as the result cache does)."""
-    with open(os.path.join(directory, "history.lock"), "a+b") as handle:
-        try:
-            import fcntl
-        except ImportError:  # Windows: SQLite's own locking still applies
-            yield
-            return
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _prepare(directory: str) -> None:
-    os.makedirs(directory, exist_ok=True)
-    marker = os.path.join(directory, ".gitignore")
-    if not os.path.exists(marker):
-        with open(marker, "w", encoding="utf-8") as handle:
-            handle.write("# Created by qemlflow-lint: nothing here belongs in version control.\n*\n")
-
-
-def _connect(database: str) -> sqlite3.Connection:
-    connection = sqlite3.connect(database, timeout=30, isolation_level=None)
-    try:
-        connection.execute("PRAGMA busy_timeout = 30000")
-        if connection.execute("PRAGMA journal_mode = WAL").fetchone() is None:
-            raise sqlite3.DatabaseError("no journal mode")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        check = connection.execute("PRAGMA quick_check").fetchone()
-        if check is None or check[0] != "ok":
-            raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
-        for statement in _SCHEMA:
-            connection.execute(statement)
-        row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-        if row is None or row[0] != SCHEMA_VERSION:
-            with connection:
-                connection.execute("BEGIN IMMEDIATE")
-                connection.execute("DROP TABLE scores")
-                connection.execute("DROP TABLE trends")
-                for statement in _SCHEMA[1:]:
-                    connection.execute(statement)
-                connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
-def _delete(database: str) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(database + suffix)
-
-
-class TrendStore:
+class TrendStore(CacheDatabase):
     """One run's connection to the store in ``directory`` (see the module docstring)."""
 
-    def __init__(self, directory: str) -> None:
-        self.directory = directory
-        self.database = os.path.join(directory, DATABASE)
-        self.connection: sqlite3.Connection | None = None
-        try:
-            _prepare(directory)
-            with _lock(directory):
-                try:
-                    self.connection = _connect(self.database)
-                except sqlite3.DatabaseError as error:
-                    if not is_corruption(error):
-                        raise
-                    warn(f"the history store {self.database} was damaged ({error}); it is rebuilt")
-                    _delete(self.database)
-                    self.connection = _connect(self.database)
-        except (sqlite3.Error, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            warn(f"cannot use the history store in {directory} ({reason}); every commit is scored afresh")
-            self.connection = None
-
-    def _failed(self, error: sqlite3.Error) -> None:
-        if self.connection is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.connection.close()
-        self.connection = None
-        if isinstance(error, sqlite3.DatabaseError) and is_corruption(error):
-            warn(f"the history store {self.database} is damaged ({error}); it will be rebuilt next run")
-            with contextlib.suppress(OSError), _lock(self.directory):
-                _delete(self.database)
-        else:
-            warn(f"the history store {self.database} failed ({error}); this run goes on without it")
+    DATABASE = DATABASE
+    LOCK = "history.lock"
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
+    RESET = ("DROP TABLE scores", "DROP TABLE trends", *_SCHEMA[1:])
+    LABEL = "the history store"
+    DAMAGED = "was damaged"
+    WITHOUT = "every commit is scored afresh"
 
     def scores(self, commits: Sequence[str], config: str, tool: str) -> dict[str, CommitScore]:
         """The stored scores of ``commits`` under ``config`` and ``tool``, by commit id."""

@@ -28,12 +28,13 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from qemlflow_lint import __version__
 from qemlflow_lint.model.digest import digest, text_digest
 from qemlflow_lint.model.findings import FileResult, Finding, RawImport
+from qemlflow_lint.run.database import CacheDatabase
 
 #: Default folder name, created at the project root.
 CACHE_DIRNAME = ".qemlflow-lint-cache"
@@ -49,20 +50,6 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, payload TEXT NOT NULL, used REAL NOT NULL)",
     "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, digest TEXT NOT NULL)",
 )
-
-
-def warn(message: str) -> None:
-    """One warning line on standard error; the run goes on."""
-    print(f"qemlflow-lint: warning: {message}", file=sys.stderr)
-
-
-_CORRUPTION = ("not a database", "malformed", "file is encrypted", "corrupt")
-
-
-def is_corruption(error: sqlite3.Error) -> bool:
-    """True when the database file itself is damaged (as opposed to busy or unwritable)."""
-    name = getattr(error, "sqlite_errorname", "")
-    return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or any(word in str(error) for word in _CORRUPTION)
 
 
 def digest_of(data: bytes) -> str:
@@ -152,103 +139,15 @@ def decode_result(path: str, payload: str) -> FileResult:
     )
 
 
-class ResultCache:
+class ResultCache(CacheDatabase):
     """One run's connection to the cache database (see the module docstring)."""
 
-    def __init__(self, directory: str) -> None:
-        self.directory = directory
-        self.database = os.path.join(directory, DATABASE)
-        self.connection: sqlite3.Connection | None = None
-        self._open()
-
-    def _open(self) -> None:
-        try:
-            self._prepare_directory()
-            with self._setup_lock():
-                try:
-                    self.connection = self._connect()
-                except sqlite3.DatabaseError as error:
-                    if not is_corruption(error):
-                        raise
-                    warn(f"the cache {self.database} was unreadable ({error}); it is rebuilt")
-                    self._delete_database()
-                    self.connection = self._connect()
-        except (sqlite3.Error, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            warn(f"cannot use the cache in {self.directory} ({reason}); running without it")
-            self.connection = None
-
-    @contextlib.contextmanager
-    def _setup_lock(self) -> Iterator[None]:
-        """Serialise opening (and rebuilding) between runs that share the cache, so one
-        run never deletes a database another is setting up."""
-        with open(os.path.join(self.directory, "lock"), "a+b") as handle:
-            try:
-                import fcntl
-            except ImportError:  # no advisory locks here (Windows): SQLite's own locking still applies
-                yield
-                return
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-    def _prepare_directory(self) -> None:
-        os.makedirs(self.directory, exist_ok=True)
-        marker = os.path.join(self.directory, ".gitignore")
-        if not os.path.exists(marker):
-            with open(marker, "w", encoding="utf-8") as handle:
-                handle.write("# Created by qemlflow-lint: nothing here belongs in version control.\n*\n")
-            with open(os.path.join(self.directory, "CACHEDIR.TAG"), "w", encoding="utf-8") as handle:
-                handle.write(
-                    "Signature: 8a477f597d28d172789f06886806bc55\n"
-                    "# This folder is a cache made by qemlflow-lint.\n"
-                )
-
-    def _connect(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.database, timeout=30, isolation_level=None)
-        try:
-            connection.execute("PRAGMA busy_timeout = 30000")
-            mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()
-            if mode is None:
-                raise sqlite3.DatabaseError("no journal mode")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            check = connection.execute("PRAGMA quick_check").fetchone()
-            if check is None or check[0] != "ok":
-                raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
-            for statement in _SCHEMA:
-                connection.execute(statement)
-            row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-            if row is None or row[0] != SCHEMA_VERSION:
-                with connection:
-                    connection.execute("BEGIN IMMEDIATE")
-                    connection.execute("DELETE FROM results")
-                    connection.execute("DELETE FROM files")
-                    connection.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-        except BaseException:
-            connection.close()
-            raise
-        return connection
-
-    def _delete_database(self) -> None:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.database + suffix)
-
-    def _failed(self, error: Exception) -> None:
-        """A database error in the middle of a run: stop using the cache for this run
-        (and remove it when it is damaged, so the next run rebuilds it)."""
-        if self.connection is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.connection.close()
-        self.connection = None
-        if isinstance(error, sqlite3.DatabaseError) and is_corruption(error):
-            warn(f"the cache {self.database} is damaged ({error}); it will be rebuilt next run")
-            with contextlib.suppress(OSError), self._setup_lock():
-                self._delete_database()
-        else:
-            warn(f"the cache {self.database} failed ({error}); this run goes on without it")
+    DATABASE = DATABASE
+    LOCK = "lock"
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
+    RESET = ("DELETE FROM results", "DELETE FROM files")
+    LABEL = "the cache"
 
     def known_digests(self, files: Sequence[tuple[str, os.stat_result]]) -> list[str | None]:
         """For each ``(path, stat)``: the remembered content digest when the file's stat

@@ -1,0 +1,143 @@
+"""A SQLite database in the cache folder, shared by the runs that use it: the result cache
+and the history store are both one.
+
+Opening and rebuilding are serialised between runs by an advisory lock, so one run never
+deletes a database another is setting up; WAL mode and a busy timeout let runs share it; a
+database that is unreadable, truncated or garbage is deleted and rebuilt with one warning;
+one that cannot be used at all is one warning, and the run goes on without it. A schema of
+another version is reset in one transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from typing import ClassVar
+
+_CORRUPTION = ("not a database", "malformed", "file is encrypted", "corrupt")
+
+
+def warn(message: str) -> None:
+    """One warning line on standard error; the run goes on."""
+    print(f"qemlflow-lint: warning: {message}", file=sys.stderr)
+
+
+def is_corruption(error: sqlite3.Error) -> bool:
+    """True when the database file itself is damaged (as opposed to busy or unwritable)."""
+    name = getattr(error, "sqlite_errorname", "")
+    return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or any(word in str(error) for word in _CORRUPTION)
+
+
+def prepare_cache_directory(directory: str) -> None:
+    """Create the cache folder, marked as a cache that version control ignores."""
+    os.makedirs(directory, exist_ok=True)
+    marker = os.path.join(directory, ".gitignore")
+    if not os.path.exists(marker):
+        with open(marker, "w", encoding="utf-8") as handle:
+            handle.write("# Created by qemlflow-lint: nothing here belongs in version control.\n*\n")
+        with open(os.path.join(directory, "CACHEDIR.TAG"), "w", encoding="utf-8") as handle:
+            handle.write(
+                "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by qemlflow-lint.\n"
+            )
+
+
+class CacheDatabase:
+    """One run's connection to a database in a cache folder; ``connection`` is ``None``
+    when it cannot be used. Subclasses declare the file, its schema and their words."""
+
+    #: The database's file name in the folder, and its lock file's.
+    DATABASE: ClassVar[str]
+    LOCK: ClassVar[str]
+    #: ``CREATE TABLE IF NOT EXISTS`` statements, the ``meta`` table first.
+    SCHEMA: ClassVar[Sequence[str]]
+    SCHEMA_VERSION: ClassVar[str]
+    #: What turns a database of another schema version into this one (in a transaction).
+    RESET: ClassVar[Sequence[str]]
+    #: How warnings name it ("the cache"), say it was found damaged when opened, and say
+    #: what a run does without it.
+    LABEL: ClassVar[str]
+    DAMAGED: ClassVar[str] = "was unreadable"
+    WITHOUT: ClassVar[str] = "running without it"
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+        self.database = os.path.join(directory, self.DATABASE)
+        self.connection: sqlite3.Connection | None = None
+        try:
+            prepare_cache_directory(directory)
+            with self._lock():
+                try:
+                    self.connection = self._connect()
+                except sqlite3.DatabaseError as error:
+                    if not is_corruption(error):
+                        raise
+                    warn(f"{self.LABEL} {self.database} {self.DAMAGED} ({error}); it is rebuilt")
+                    self._delete()
+                    self.connection = self._connect()
+        except (sqlite3.Error, OSError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            warn(f"cannot use {self.LABEL} in {directory} ({reason}); {self.WITHOUT}")
+            self.connection = None
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Serialise opening (and rebuilding) between runs that share the database."""
+        with open(os.path.join(self.directory, self.LOCK), "a+b") as handle:
+            try:
+                import fcntl
+            except ImportError:  # no advisory locks here (Windows): SQLite's own locking still applies
+                yield
+                return
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _connect(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.database, timeout=30, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout = 30000")
+            if connection.execute("PRAGMA journal_mode = WAL").fetchone() is None:
+                raise sqlite3.DatabaseError("no journal mode")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            check = connection.execute("PRAGMA quick_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
+            for statement in self.SCHEMA:
+                connection.execute(statement)
+            row = connection.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+            if row is None or row[0] != self.SCHEMA_VERSION:
+                with connection:
+                    connection.execute("BEGIN IMMEDIATE")
+                    for statement in self.RESET:
+                        connection.execute(statement)
+                    connection.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (self.SCHEMA_VERSION,)
+                    )
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _delete(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.database + suffix)
+
+    def _failed(self, error: Exception) -> None:
+        """A database error in the middle of a run: stop using it for this run (and remove
+        it when it is damaged, so the next run rebuilds it)."""
+        if self.connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.close()
+        self.connection = None
+        if isinstance(error, sqlite3.DatabaseError) and is_corruption(error):
+            warn(f"{self.LABEL} {self.database} is damaged ({error}); it will be rebuilt next run")
+            with contextlib.suppress(OSError), self._lock():
+                self._delete()
+        else:
+            warn(f"{self.LABEL} {self.database} failed ({error}); this run goes on without it")
