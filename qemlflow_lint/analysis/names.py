@@ -27,7 +27,8 @@ def _annotation_roots(node: ast.AST) -> Iterator[ast.expr]:
         yield node.annotation
 
 
-def _postponed(tree: ast.Module) -> bool:
+def postpones_annotations(tree: ast.Module) -> bool:
+    """True under ``from __future__ import annotations``: no annotation is evaluated."""
     return any(
         isinstance(statement, ast.ImportFrom)
         and statement.module == "__future__"
@@ -65,7 +66,7 @@ class NameUsage(NamedTuple):
                 and id(node) not in in_annotation
             ):
                 runtime_names.add(node.id)
-        return cls(frozenset(runtime_names), frozenset(annotation_names), _postponed(tree))
+        return cls(frozenset(runtime_names), frozenset(annotation_names), postpones_annotations(tree))
 
     def at_runtime(self, name: str) -> bool:
         """True when ``name`` is read outside annotations."""

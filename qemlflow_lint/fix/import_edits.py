@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import libcst as cst
 from libcst.metadata import CodeRange
@@ -38,6 +38,8 @@ from qemlflow_lint.fix.import_section import (
 )
 from qemlflow_lint.fix.import_uses import ImportNode
 from qemlflow_lint.fix.lazy_exports import Export
+
+Branch = TypeVar("Branch", cst.If, cst.Else)
 
 
 class Edits(NamedTuple):
@@ -258,23 +260,23 @@ class _Transformer(cst.CSTTransformer):
         assert isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite))
         return updated_node.with_changes(body=lines_into(body, self._lines(found)))
 
-    def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.If:
-        """A one-line ``if HAS_X: …`` whose statement needs an optional import becomes a block."""
-        found = self._suite_lines(original_node.body)
+    def _one_line_branch(self, original: Branch, updated: Branch) -> Branch:
+        """A one-line branch (``if HAS_X: …``, ``else: …``) whose statement needs an
+        optional import becomes a block."""
+        found = self._suite_lines(original.body)
         if not found:
-            return updated_node
-        body = updated_node.body
+            return updated
+        body = updated.body
         assert isinstance(body, cst.SimpleStatementSuite)
-        return updated_node.with_changes(body=lines_into(body, self._lines(found)))
+        return updated.with_changes(body=lines_into(body, self._lines(found)))
+
+    def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.If:
+        """See :meth:`_one_line_branch`."""
+        return self._one_line_branch(original_node, updated_node)
 
     def leave_Else(self, original_node: cst.Else, updated_node: cst.Else) -> cst.Else:
-        """A one-line ``else: …`` whose statement needs an optional import becomes a block."""
-        found = self._suite_lines(original_node.body)
-        if not found:
-            return updated_node
-        body = updated_node.body
-        assert isinstance(body, cst.SimpleStatementSuite)
-        return updated_node.with_changes(body=lines_into(body, self._lines(found)))
+        """See :meth:`_one_line_branch`."""
+        return self._one_line_branch(original_node, updated_node)
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock

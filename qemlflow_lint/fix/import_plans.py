@@ -29,6 +29,7 @@ import libcst as cst
 from qemlflow_lint.analysis import at_import
 from qemlflow_lint.analysis.at_import import catches_import_error, dotted_name
 from qemlflow_lint.analysis.engine import literal_all
+from qemlflow_lint.analysis.names import postpones_annotations
 from qemlflow_lint.analysis.noqa import comment_suppresses
 from qemlflow_lint.fix.import_uses import (
     READ_DYNAMICALLY,
@@ -243,15 +244,6 @@ class ModuleFacts(NamedTuple):
     torchscript: bool = False
 
 
-def _postponed_by_future(tree: ast.Module) -> bool:
-    return any(
-        isinstance(statement, ast.ImportFrom)
-        and statement.module == "__future__"
-        and any(alias.name == "annotations" for alias in statement.names)
-        for statement in tree.body
-    )
-
-
 def _module_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
     """Every statement that runs at module level: nested blocks, not defs or classes."""
     pending = list(tree.body)
@@ -303,7 +295,7 @@ def module_facts(
         tree,
         is_package_init,
         target_version,
-        deferred or _postponed_by_future(tree),
+        deferred or postpones_annotations(tree),
         _reads_annotations(tree),
         names,
         assigns_all and names is None,

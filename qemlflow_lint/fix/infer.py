@@ -25,6 +25,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from qemlflow_lint.analysis.at_import import dotted_name
 from qemlflow_lint.analysis.source import SourceError, read_source
 from qemlflow_lint.fix.model import InferredSignature
 from qemlflow_lint.fix.scopes import DefSite, def_sites
@@ -59,15 +60,6 @@ class InferError(Exception):
     """``--infer`` cannot run: mypy is missing, or its daemon failed (one line saying why)."""
 
 
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        head = _dotted(node.value)
-        return None if head is None else f"{head}.{node.attr}"
-    return None
-
-
 class _ModuleSpelling(ast.NodeTransformer):
     """mypy's fully qualified names as the module itself names them."""
 
@@ -75,7 +67,7 @@ class _ModuleSpelling(ast.NodeTransformer):
         self.prefixes = (f"{module}.", "builtins.")
 
     def _shortened(self, node: ast.expr) -> ast.expr:
-        dotted = _dotted(node)
+        dotted = dotted_name(node)
         for prefix in self.prefixes:
             if dotted and dotted.startswith(prefix):
                 return ast.parse(dotted[len(prefix) :], mode="eval").body

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.defs import AnyDef
+from qemlflow_lint.analysis.names import postpones_annotations
 from qemlflow_lint.fix.nodes import every_node
 
 #: Every name the builtins module has.
@@ -113,13 +114,7 @@ class ModuleNames(NamedTuple):
             if isinstance(node, ast.Global):
                 for name in node.names:
                     bound[name] = min(bound.get(name, node.lineno), node.lineno)
-        postponed = any(
-            isinstance(statement, ast.ImportFrom)
-            and statement.module == "__future__"
-            and any(alias.name == "annotations" for alias in statement.names)
-            for statement in tree.body
-        )
-        return cls(bound, postponed)
+        return cls(bound, postpones_annotations(tree))
 
 
 def class_names(node: ast.ClassDef) -> frozenset[str]:
