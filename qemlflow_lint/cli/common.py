@@ -16,7 +16,16 @@ from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.run.cache import CACHE_DIRNAME
 from qemlflow_lint.run.runner import default_jobs
 
-__all__ = ["UsageError", "add_config_options", "add_input_options", "analyse", "resolver_from", "run_options"]
+__all__ = [
+    "UsageError",
+    "add_config_options",
+    "add_input_options",
+    "analyse",
+    "positive_int",
+    "resolver_from",
+    "run_options",
+    "score_points",
+]
 
 
 def _metavar(kind: str) -> str:
@@ -79,7 +88,7 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     speed.add_argument(
         "--jobs",
         "-j",
-        type=_jobs,
+        type=positive_int,
         default=None,
         metavar="N",
         help=f"processes to analyse with (default: every core, here {default_jobs()})",
@@ -92,10 +101,22 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     speed.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
 
 
-def _jobs(value: str) -> int:
+def positive_int(value: str) -> int:
+    """An argparse type: a whole number of at least 1 (``--jobs``, ``--runs``, ``--top`` …)."""
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number of processes, got {value!r}")
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
     return int(value)
+
+
+def score_points(value: str) -> float:
+    """An argparse type: a number of score points from 0 to 100 (``--fail-under``, ``--drop``)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 100:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
+    return number
 
 
 def config_flags(args: argparse.Namespace) -> dict[str, Any]:

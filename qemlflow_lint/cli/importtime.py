@@ -8,11 +8,17 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, NamedTuple, TextIO
 
-from qemlflow_lint.cli.common import add_config_options, add_input_options, analyse, resolver_from
+from qemlflow_lint.cli.common import (
+    add_config_options,
+    add_input_options,
+    analyse,
+    positive_int,
+    resolver_from,
+)
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.config.loading import CONFIG_FILENAME
 from qemlflow_lint.config.pyproject import EditError, toml_list, write_heavy_modules
@@ -41,12 +47,6 @@ from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.run.api import config_probe
 from qemlflow_lint.run.project_rules import project_graphs
-
-
-def _positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
-    return int(value)
 
 
 def _seconds(value: str) -> float:
@@ -88,7 +88,7 @@ def _add_interpreter_options(parser: argparse.ArgumentParser, runs: int, timeout
     )
     parser.add_argument(
         "--runs",
-        type=_positive_int,
+        type=positive_int,
         default=runs,
         metavar="N",
         help=f"fresh interpreters per module; the median is reported (default: {runs})",
@@ -249,6 +249,63 @@ def first_party_graphs(args: argparse.Namespace) -> dict[str, ImportGraph]:
     return graphs_by_module(project_graphs(analysis.results, analysis.settings_by_path))
 
 
+class Measuring(NamedTuple):
+    """How to measure: the interpreter (and what it said about itself), its environment,
+    how many fresh runs, and how long each may take."""
+
+    python: str
+    interpreter: Interpreter
+    env: Mapping[str, str]
+    runs: int
+    timeout: float
+
+
+class Costly(NamedTuple):
+    """What counts as costly: milliseconds, or a share of the import time in percent."""
+
+    ms: float
+    share: float
+
+
+def measured_report(
+    how: Measuring,
+    module: str,
+    graphs: Mapping[str, ImportGraph],
+    heavy: Sequence[str],
+    costly: Costly,
+    *,
+    top: int = 10,
+    cumulative: bool = False,
+    budget: float | None = None,
+) -> dict[str, Any]:
+    """Measure ``module``'s import and blame the first-party lines: ``importtime --format
+    json``'s data (``report --measure`` shows the same)."""
+    progress = TerminalProgress(sys.stderr)
+    try:
+        measurement = measure(how.python, module, how.runs, how.env, how.timeout, progress=progress.show)
+    except ImportFailure as error:
+        raise UsageError(f"cannot import {module} with {how.python}: {error}") from None
+    finally:
+        progress.clear()
+    packages = frozenset(name.partition(".")[0] for name in graphs if "." in name)
+    origins = Origins(how.interpreter.stdlib, frozenset(graphs), packages)
+    costs = module_costs(measurement)
+    if cumulative:
+        costs = sorted(costs, key=lambda cost: (-cost.cumulative_us, -cost.self_us, cost.name))
+    attributions = attribute(measurement, origins, heavy, costly.ms * 1000, costly.share / 100)
+    return importtime_report(
+        measurement,
+        how.interpreter,
+        costs[: max(top, 0)],
+        attributions,
+        graphs,
+        python=how.python,
+        costly_ms=costly.ms,
+        costly_share=costly.share,
+        budget=budget,
+    )
+
+
 def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     """Measure, attribute, report; exit 1 when over the budget."""
     module = args.module
@@ -257,29 +314,14 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     heavy = _here(args).all_heavy_modules
     graphs = first_party_graphs(args)  # configuration mistakes show before any measuring
     env = _environment()
-    progress = TerminalProgress(sys.stderr)
-    interpreter = _interpreter(args, env)
-    try:
-        measurement = measure(args.python, module, args.runs, env, args.timeout, progress=progress.show)
-    except ImportFailure as error:
-        raise UsageError(f"cannot import {module} with {args.python}: {error}") from None
-    finally:
-        progress.clear()
-    packages = frozenset(name.partition(".")[0] for name in graphs if "." in name)
-    origins = Origins(interpreter.stdlib, frozenset(graphs), packages)
-    costs = module_costs(measurement)
-    if args.sort == "cumulative":
-        costs = sorted(costs, key=lambda cost: (-cost.cumulative_us, -cost.self_us, cost.name))
-    attributions = attribute(measurement, origins, heavy, args.costly_ms * 1000, args.costly_share / 100)
-    report = importtime_report(
-        measurement,
-        interpreter,
-        costs[: max(args.top, 0)],
-        attributions,
+    report = measured_report(
+        Measuring(args.python, _interpreter(args, env), env, args.runs, args.timeout),
+        module,
         graphs,
-        python=args.python,
-        costly_ms=args.costly_ms,
-        costly_share=args.costly_share,
+        heavy,
+        Costly(args.costly_ms, args.costly_share),
+        top=args.top,
+        cumulative=args.sort == "cumulative",
         budget=args.budget,
     )
     if args.format == "json":

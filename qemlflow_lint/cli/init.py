@@ -32,7 +32,7 @@ from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.score.compute import compute_score
-from qemlflow_lint.score.profile import default_profile, effective_weights
+from qemlflow_lint.score.profile import configured_weights
 from qemlflow_lint.setup.plan import FilePlan, SetupError, describe, plan, unified_diff
 from qemlflow_lint.setup.ratchet import describe_ratchet
 
@@ -88,7 +88,7 @@ def _analyse(root: str) -> Analysis:
 
 
 def _score_of(analysis: Analysis) -> float:
-    weights = effective_weights(default_profile(), dict(analysis.settings.score_weights))
+    weights = configured_weights(analysis.settings)
     return compute_score(analysis.results, weights).score
 
 

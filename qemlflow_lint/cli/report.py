@@ -16,21 +16,18 @@ import sys
 from typing import Any, TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.cli.common import add_input_options, analyse, resolver_from
+from qemlflow_lint.cli.common import add_input_options, analyse, positive_int, resolver_from, score_points
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from qemlflow_lint.cli.importtime import TerminalProgress
+from qemlflow_lint.cli.importtime import Costly, Measuring, measured_report
 from qemlflow_lint.history.model import Trend
 from qemlflow_lint.history.store import load_trend
-from qemlflow_lint.measure.blame import Origins, attribute
 from qemlflow_lint.measure.importtime import (
     ImportFailure,
     child_environment,
     is_module_name,
-    measure,
-    module_costs,
     probe,
 )
-from qemlflow_lint.measure.report import graphs_by_module, import_roots, importtime_report
+from qemlflow_lint.measure.report import graphs_by_module, import_roots
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.report.html.inputs import ImportTimePanel, InputError, importtime_panel, trend_from_json
 from qemlflow_lint.report.html.page import build_page
@@ -38,27 +35,13 @@ from qemlflow_lint.report.html.render import render_html
 from qemlflow_lint.run.api import Analysis, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
 from qemlflow_lint.score.compute import compute_score
-from qemlflow_lint.score.gate import gate_for
-from qemlflow_lint.score.profile import default_profile, effective_weights
+from qemlflow_lint.score.gate import configured_fail_under, gate_for
+from qemlflow_lint.score.profile import configured_weights
 
 #: What ``--measure`` counts as costly, as ``importtime`` does by default.
 COSTLY_MS, COSTLY_SHARE = 50.0, 25.0
-
-
-def _fail_under(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 <= number <= 100:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
-    return number
-
-
-def _positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
-    return int(value)
+#: How long one measured import may take.
+MEASURE_SECONDS = 120.0
 
 
 def configure(report: argparse.ArgumentParser) -> None:
@@ -73,11 +56,11 @@ def configure(report: argparse.ArgumentParser) -> None:
     add_input_options(report)
     report.add_argument(
         "--fail-under",
-        type=_fail_under,
+        type=score_points,
         metavar="N",
         help="the gate: exit 1 when the score is below N (default: [tool.qemlflow-lint.score] fail-under)",
     )
-    report.add_argument("--top", type=_positive_int, default=10, metavar="N", help="best next fixes to show")
+    report.add_argument("--top", type=positive_int, default=10, metavar="N", help="best next fixes to show")
     report.add_argument(
         "--trend-json",
         metavar="FILE",
@@ -93,7 +76,7 @@ def configure(report: argparse.ArgumentParser) -> None:
         help="measure MODULE's import time now, as `importtime MODULE` does (runs its code)",
     )
     report.add_argument(
-        "--runs", type=_positive_int, default=5, metavar="N", help="fresh interpreters for --measure"
+        "--runs", type=positive_int, default=5, metavar="N", help="fresh interpreters for --measure"
     )
     report.set_defaults(run=run)
 
@@ -131,28 +114,13 @@ def measured_importtime(module: str, runs: int, analysis: Analysis) -> dict[str,
         raise UsageError(f"{module!r} is not a module name (expected something like pkg or pkg.sub)")
     graphs = graphs_by_module(project_graphs(analysis.results, analysis.settings_by_path))
     env = child_environment(import_roots(os.getcwd()), os.environ)
-    progress = TerminalProgress(sys.stderr)
     try:
         interpreter = probe(sys.executable, env)
-        measurement = measure(sys.executable, module, runs, env, 120.0, progress=progress.show)
     except ImportFailure as error:
-        raise UsageError(f"cannot import {module}: {error}") from None
-    finally:
-        progress.clear()
-    packages = frozenset(name.partition(".")[0] for name in graphs if "." in name)
-    origins = Origins(interpreter.stdlib, frozenset(graphs), packages)
-    heavy = analysis.settings.all_heavy_modules
-    attributions = attribute(measurement, origins, heavy, COSTLY_MS * 1000, COSTLY_SHARE / 100)
-    return importtime_report(
-        measurement,
-        interpreter,
-        module_costs(measurement)[:10],
-        attributions,
-        graphs,
-        python=sys.executable,
-        costly_ms=COSTLY_MS,
-        costly_share=COSTLY_SHARE,
-        budget=None,
+        raise UsageError(f"cannot run {sys.executable}: {error}") from None
+    how = Measuring(sys.executable, interpreter, env, runs, MEASURE_SECONDS)
+    return measured_report(
+        how, module, graphs, analysis.settings.all_heavy_modules, Costly(COSTLY_MS, COSTLY_SHARE)
     )
 
 
@@ -182,11 +150,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     _check_writable(args.html)
     analysis = analyse(args)
     config = analysis.settings
-    report = compute_score(analysis.results, effective_weights(default_profile(), dict(config.score_weights)))
-    fail_under, source = args.fail_under, "--fail-under"
-    if fail_under is None and config.fail_under is not None:
-        fail_under = config.fail_under
-        source = f"fail-under in {display_path(config.file)}" if config.file else "fail-under"
+    report = compute_score(analysis.results, configured_weights(config))
+    fail_under, source = configured_fail_under(args.fail_under, config)
     gate = gate_for(report, fail_under, None, source)
     page = build_page(
         report,

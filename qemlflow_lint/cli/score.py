@@ -11,14 +11,13 @@ from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
 from qemlflow_lint.cli.check import append_step_summary
-from qemlflow_lint.cli.common import add_input_options, analyse
+from qemlflow_lint.cli.common import add_input_options, analyse, score_points
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.report.formats import RENDERERS
 from qemlflow_lint.score.compute import ScoreReport, compute_score
-from qemlflow_lint.score.gate import gate_for
-from qemlflow_lint.score.profile import default_profile, effective_weights
+from qemlflow_lint.score.gate import configured_fail_under, gate_for
+from qemlflow_lint.score.profile import configured_weights, default_profile
 from qemlflow_lint.score.render import render_json, render_markdown, render_text
 
 #: The score's own formats; the CI formats of ``check`` print the findings instead, and the
@@ -26,22 +25,12 @@ from qemlflow_lint.score.render import render_json, render_markdown, render_text
 FORMATS = ("text", "json", "markdown", "sarif", "github", "gitlab", "junit")
 
 
-def _fail_under(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}") from None
-    if not 0 <= number <= 100:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
-    return number
-
-
 def configure(score: argparse.ArgumentParser) -> None:
     """The arguments of the ``score`` command."""
     add_input_options(score)
     score.add_argument(
         "--fail-under",
-        type=_fail_under,
+        type=score_points,
         metavar="N",
         help="exit 1 when the score is below N (default: [tool.qemlflow-lint.score] fail-under)",
     )
@@ -108,17 +97,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     baseline = requested_baseline(args)
     analysis = analyse(args)
     config = analysis.settings
-    weights = effective_weights(default_profile(), dict(config.score_weights))
+    weights = configured_weights(config)
     report = compute_score(analysis.results, weights)  # the full score, baseline or not
     new: int | None = None
     shown = analysis.results
     if baseline is not None:
         shown = without_baselined(args, baseline, analysis.results)
         new = sum(len(result.findings) for result in shown)
-    fail_under, fail_under_source = args.fail_under, "--fail-under"
-    if fail_under is None and config.fail_under is not None:
-        fail_under = config.fail_under
-        fail_under_source = f"fail-under in {display_path(config.file)}" if config.file else "fail-under"
+    fail_under, fail_under_source = configured_fail_under(args.fail_under, config)
     gate = gate_for(report, fail_under, recorded, fail_under_source)
     if args.score_only:
         out.write(f"{report.score:.1f}\n")

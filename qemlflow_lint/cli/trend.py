@@ -13,7 +13,13 @@ import sys
 from typing import TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.cli.common import add_config_options, config_flags, resolver_from
+from qemlflow_lint.cli.common import (
+    add_config_options,
+    config_flags,
+    positive_int,
+    resolver_from,
+    score_points,
+)
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
 from qemlflow_lint.config.loading import overrides_from
 from qemlflow_lint.history.git import HistoryError
@@ -27,22 +33,6 @@ from qemlflow_lint.run.runner import default_jobs
 DEFAULT_MAX_COMMITS = 50
 
 
-def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {value!r}")
-    return int(value)
-
-
-def _points(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 <= number <= 100:
-        raise argparse.ArgumentTypeError(f"expected a number of points from 0 to 100, got {value!r}")
-    return number
-
-
 def configure(trend: argparse.ArgumentParser) -> None:
     """The arguments of the ``trend`` command."""
     trend.add_argument(
@@ -51,7 +41,7 @@ def configure(trend: argparse.ArgumentParser) -> None:
     history = trend.add_argument_group("which commits")
     history.add_argument(
         "--max-commits",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help=f"the N most recent commits (default: {DEFAULT_MAX_COMMITS}; all of --rev-range when it is given)",
     )
@@ -70,7 +60,7 @@ def configure(trend: argparse.ArgumentParser) -> None:
     output = trend.add_argument_group("output")
     output.add_argument(
         "--drop",
-        type=_points,
+        type=score_points,
         default=0.5,
         metavar="POINTS",
         help="flag a fall of at least POINTS (default: 0.5); a rule's coverage falling is always flagged",
@@ -94,7 +84,7 @@ def configure(trend: argparse.ArgumentParser) -> None:
     speed.add_argument(
         "--jobs",
         "-j",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help=f"processes to analyse with (default: every core, here {default_jobs()})",
     )

@@ -15,7 +15,7 @@ from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.run.project_rules import apply_project_rules
 from qemlflow_lint.run.runner import paused_gc
 from qemlflow_lint.score.compute import ScoreReport, compute_score
-from qemlflow_lint.score.profile import default_profile, effective_weights
+from qemlflow_lint.score.profile import configured_weights
 
 #: Decimals kept of the points and percentages the history stores (the score itself has one).
 PRECISION = 4
@@ -26,7 +26,7 @@ def score_snapshot(snapshot: Snapshot, results: Sequence[FileResult], *, noqa: b
     in the snapshot's order."""
     configs = {source.place: source.settings for source in snapshot.sources}
     complete = apply_project_rules(results, configs, noqa=noqa)
-    weights = effective_weights(default_profile(), dict(snapshot.settings.score_weights))
+    weights = configured_weights(snapshot.settings)
     return compute_score(complete, weights)
 
 

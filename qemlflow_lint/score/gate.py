@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.score.compute import ScoreReport
 
 
@@ -53,3 +55,11 @@ def gate_for(
     if recorded is not None and report.score < recorded:
         reasons.append(f"score {report.score:.1f} is below the recorded {recorded:.1f} (--no-regress)")
     return Gate(not reasons, tuple(reasons), fail_under, recorded, fail_under_source)
+
+
+def configured_fail_under(flag: float | None, config: Settings) -> tuple[float | None, str]:
+    """The ``fail_under`` gate and how its verdict names it: ``--fail-under`` when given,
+    else the configuration file's ``fail-under``."""
+    if flag is not None or config.fail_under is None:
+        return flag, "--fail-under"
+    return config.fail_under, f"fail-under in {display_path(config.file)}" if config.file else "fail-under"

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Mapping
 from typing import NamedTuple
 
+from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import all_rules
 
 #: The default profile's name and version. Weights follow the team's philosophy: import
@@ -52,3 +53,8 @@ def effective_weights(profile: ScoreProfile, overrides: Mapping[str, float]) -> 
     weights = {rule.code: profile.weight(rule.code) for rule in all_rules()}
     weights.update(overrides)
     return weights
+
+
+def configured_weights(config: Settings) -> dict[str, float]:
+    """The default profile's weights with those of ``[tool.qemlflow-lint.score]``."""
+    return effective_weights(default_profile(), dict(config.score_weights))
