@@ -84,6 +84,12 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--disable-noqa", action="store_true", help="report findings even on lines with '# noqa'"
     )
+    add_speed_options(parser)
+
+
+def add_speed_options(parser: argparse.ArgumentParser, stored: str = "the result cache") -> None:
+    """``--jobs``, ``--cache-dir`` and ``--no-cache``; ``stored`` names what the cache folder
+    keeps for this command."""
     speed = parser.add_argument_group("speed")
     speed.add_argument(
         "--jobs",
@@ -96,9 +102,9 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     speed.add_argument(
         "--cache-dir",
         metavar="DIR",
-        help=f"where to keep the result cache (default: {CACHE_DIRNAME}/ at the project root)",
+        help=f"where to keep {stored} (default: {CACHE_DIRNAME}/ at the project root)",
     )
-    speed.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    speed.add_argument("--no-cache", action="store_true", help=f"neither read nor write {stored}")
 
 
 def positive_int(value: str) -> int:

@@ -15,6 +15,7 @@ from typing import TextIO
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import (
     add_config_options,
+    add_speed_options,
     config_flags,
     positive_int,
     resolver_from,
@@ -26,8 +27,6 @@ from qemlflow_lint.history.git import HistoryError
 from qemlflow_lint.history.render import RENDERERS
 from qemlflow_lint.history.trend import TrendOptions, TrendRun, run_trend
 from qemlflow_lint.run.api import default_cache_dir
-from qemlflow_lint.run.cache import CACHE_DIRNAME
-from qemlflow_lint.run.runner import default_jobs
 
 #: How many commits are scored when neither ``--max-commits`` nor ``--rev-range`` says.
 DEFAULT_MAX_COMMITS = 50
@@ -80,22 +79,7 @@ def configure(trend: argparse.ArgumentParser) -> None:
     trend.add_argument(
         "--disable-noqa", action="store_true", help="count findings on lines with '# noqa' too"
     )
-    speed = trend.add_argument_group("speed")
-    speed.add_argument(
-        "--jobs",
-        "-j",
-        type=positive_int,
-        metavar="N",
-        help=f"processes to analyse with (default: every core, here {default_jobs()})",
-    )
-    speed.add_argument(
-        "--cache-dir",
-        metavar="DIR",
-        help=f"where to keep the history store and the result cache (default: {CACHE_DIRNAME}/ at the project root)",
-    )
-    speed.add_argument(
-        "--no-cache", action="store_true", help="neither read nor write the history store or the result cache"
-    )
+    add_speed_options(trend, "the history store and the result cache")
     trend.set_defaults(run=run)
 
 
