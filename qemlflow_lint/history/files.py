@@ -16,14 +16,8 @@ from collections.abc import Iterator, Sequence
 from typing import Callable, NamedTuple
 
 from qemlflow_lint.history.tree import SYMLINK_MODE, Entry, Tree, join, parent
-from qemlflow_lint.run.discovery import DEFAULT_EXCLUDED_SUFFIXES, DEFAULT_EXCLUDES
+from qemlflow_lint.run.discovery import VENV_MARKERS, Excluded, Matcher, Rules, default_excluded
 
-#: Says whether a path relative to a rule's folder is ignored; the second argument is true
-#: for a folder.
-Matcher = Callable[[str, bool], bool]
-Rules = list[tuple[str, Matcher]]
-#: ``(tree path, is_dir)`` → True when the configuration excludes the path.
-Excluded = Callable[[str, bool], bool]
 #: How many symbolic links a path may go through before it counts as a loop.
 _MAX_LINKS = 8
 
@@ -33,12 +27,6 @@ class Found(NamedTuple):
 
     path: str
     entry: Entry
-
-
-def _default_excluded(relative: str, is_dir: bool) -> bool:
-    parts = relative.split("/")
-    folders = parts if is_dir else parts[:-1]
-    return any(name in DEFAULT_EXCLUDES or name.endswith(DEFAULT_EXCLUDED_SUFFIXES) for name in folders)
 
 
 def _ignored(path: str, is_dir: bool, rules: Rules) -> bool:
@@ -73,7 +61,7 @@ class TreeWalk:
         return self.gitignore(entry.oid)
 
     def _is_venv(self, folder: str) -> bool:
-        return self.tree.has_file(folder, "pyvenv.cfg") or self.tree.has_file(folder, "conda-meta")
+        return any(self.tree.has_file(folder, marker) for marker in VENV_MARKERS)
 
     def resolve(self, path: str) -> Found | None:
         """The regular file ``path`` stands for, through its symbolic links; None when it
@@ -140,7 +128,7 @@ class TreeWalk:
             if self.tree.is_folder(root):
                 if self._is_venv(root):
                     continue
-                rules: Rules = [(root, _default_excluded)]
+                rules: Rules = [(root, default_excluded)]
                 if self.gitignore is not None:
                     rules.extend(self._enclosing(root))
                 paths: Sequence[str] = list(self._walk(root, rules))

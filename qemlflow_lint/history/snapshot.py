@@ -14,11 +14,12 @@ from typing import NamedTuple
 
 from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.history.config import Overrides, TreeConfig
-from qemlflow_lint.history.files import Matcher, TreeWalk
+from qemlflow_lint.history.files import TreeWalk
 from qemlflow_lint.history.git import ObjectReader
 from qemlflow_lint.history.places import Places
 from qemlflow_lint.history.tree import Tree, parent
 from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.run.discovery import Matcher, gitignore_matcher
 
 
 class Source(NamedTuple):
@@ -59,13 +60,7 @@ class Blobs:
     def gitignore(self, oid: str) -> Matcher:
         """The rules of a ``.gitignore`` blob, read as git reads them."""
         if oid not in self._matchers:
-            from pathspec import GitIgnoreSpec  # as discovery: only when a .gitignore is found
-
-            lines = self.read(oid).decode("utf-8", "replace").splitlines()
-            spec = GitIgnoreSpec.from_lines(lines)
-            self._matchers[oid] = lambda relative, is_dir: spec.match_file(
-                relative + "/" if is_dir else relative
-            )
+            self._matchers[oid] = gitignore_matcher(self.read(oid).decode("utf-8", "replace").splitlines())
         return self._matchers[oid]
 
 

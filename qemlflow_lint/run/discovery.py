@@ -50,7 +50,8 @@ DEFAULT_EXCLUDES: frozenset[str] = frozenset(
 )
 #: Folders never walked into, by the end of their name.
 DEFAULT_EXCLUDED_SUFFIXES: tuple[str, ...] = (".egg", ".egg-info")
-_VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
+#: What marks a folder as a virtual environment.
+VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
 
 class Discovery(NamedTuple):
@@ -67,7 +68,7 @@ class Discovery(NamedTuple):
 Matcher = Callable[[str, bool], bool]
 
 
-def _default_excluded(relative: str, is_dir: bool) -> bool:
+def default_excluded(relative: str, is_dir: bool) -> bool:
     """True when the path is, or lies in, a folder excluded by default."""
     parts = relative.split("/")
     folders = parts if is_dir else parts[:-1]
@@ -75,14 +76,19 @@ def _default_excluded(relative: str, is_dir: bool) -> bool:
 
 
 def _gitignore(directory: str) -> Matcher | None:
-    """The rules of the folder's ``.gitignore``, if it has one. pathspec reads them the way
-    git does; it is imported only when a ``.gitignore`` is found (it costs more to import
-    than checking a few files does)."""
+    """The rules of the folder's ``.gitignore``, if it has one."""
     try:
         with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
             lines = handle.read().splitlines()
     except OSError:
         return None
+    return gitignore_matcher(lines)
+
+
+def gitignore_matcher(lines: Sequence[str]) -> Matcher:
+    """The rules of a ``.gitignore`` file's lines, read as git reads them (pathspec is
+    imported only when a ``.gitignore`` is found: it costs more to import than checking a
+    few files does)."""
     from pathspec import GitIgnoreSpec
 
     spec = GitIgnoreSpec.from_lines(lines)
@@ -90,7 +96,7 @@ def _gitignore(directory: str) -> Matcher | None:
 
 
 def _is_venv(directory: str) -> bool:
-    return any(os.path.exists(os.path.join(directory, marker)) for marker in _VENV_MARKERS)
+    return any(os.path.exists(os.path.join(directory, marker)) for marker in VENV_MARKERS)
 
 
 Rules = list[tuple[str, Matcher]]
@@ -197,7 +203,7 @@ def discover(
         if os.path.isdir(root):
             if _is_venv(root):
                 continue
-            rules: Rules = [(root, _default_excluded)]
+            rules: Rules = [(root, default_excluded)]
             if use_gitignore:
                 rules.extend(_enclosing_gitignores(root))
             found: Iterable[str] = _walk(root, rules, use_gitignore, is_excluded, problems)
@@ -205,7 +211,7 @@ def discover(
             if is_excluded(root, False):
                 continue
             if force_exclude:
-                rules = [(os.curdir, _default_excluded)]
+                rules = [(os.curdir, default_excluded)]
                 if use_gitignore:
                     rules.extend(_enclosing_gitignores(os.path.dirname(os.path.abspath(root))))
                     directory_spec = _gitignore(os.path.dirname(os.path.abspath(root)))
