@@ -20,10 +20,12 @@ import libcst as cst
 from qemlflow_lint.fix import annotations as type_annotations
 from qemlflow_lint.fix import bare_except, heavy_imports
 from qemlflow_lint.fix.edit import Edit, SharedLine, rewrite
-from qemlflow_lint.fix.model import Applied, FixSource, InferredSignature, Left, Plan
+from qemlflow_lint.fix.model import Applied, Choice, FixSource, InferredSignature, Left, ModulePlan, Plan
+from qemlflow_lint.fix.project_plan import plan_project
 from qemlflow_lint.fix.verify import proof_failure
-from qemlflow_lint.model.findings import Finding
+from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.run.file import analyse_source
 
 #: The fixer of each fixable rule: a module with ``plan(source, unsafe) -> Plan``.
@@ -45,6 +47,11 @@ class FixOptions(NamedTuple):
     codes: Collection[str] | None = None
     target_version: tuple[int, int] | None = None
     inferred: Mapping[str, Mapping[str, InferredSignature]] | None = None
+    #: QF001: fix every finding that can be fixed, whether or not it takes a heavy module
+    #: out of an entry point's import (``--per-finding``).
+    per_finding: bool = False
+    #: QF001: modules whose import the plan protects besides the top-level packages.
+    entry_points: tuple[str, ...] = ()
 
 
 class FileFix(NamedTuple):
@@ -64,19 +71,29 @@ class FileFix(NamedTuple):
         return self.fixed != self.original
 
 
-def _findings(text: str, path: str, settings: Settings) -> Sequence[Finding] | str:
+def _analysed(text: str, path: str, settings: Settings) -> FileResult | str:
     result = analyse_source(text, path, settings)
-    return result.findings if result.ok else (result.error or "it cannot be parsed")
+    return result if result.ok else (result.error or "it cannot be parsed")
+
+
+def _fixes_imports(options: FixOptions) -> bool:
+    return options.codes is None or heavy_imports.CODE in options.codes
 
 
 def _run_fixers(
-    text: str, path: str, findings: Sequence[Finding], settings: Settings, options: FixOptions
+    text: str,
+    path: str,
+    findings: Sequence[Finding],
+    settings: Settings,
+    options: FixOptions,
+    project: ModulePlan | None,
 ) -> tuple[str, list[Applied], list[Left]]:
     """Plan every fixer's edits from the ``ast``; only when there is an edit, parse the text
     with libcst and make them all in one pass. The text comes back unchanged when nothing
-    is fixable."""
+    is fixable. ``project``: QF001's project-wide plan of the module."""
     wanted = [f for f in findings if f.code in FIXABLE and (options.codes is None or f.code in options.codes)]
-    if not wanted:
+    defers = project is not None and project.choice is not None and bool(project.choice.chosen)
+    if not wanted and not defers:
         return text, [], []
     tree = ast.parse(text, path)
     is_init = path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
@@ -86,9 +103,9 @@ def _run_fixers(
     left: list[Left] = []
     for code, fixer in FIX_ORDER:
         mine = tuple(f for f in wanted if f.code == code)
-        if not mine:
+        if not mine and not (code == heavy_imports.CODE and defers):
             continue
-        source = FixSource(path, text, tree, mine, is_init, options.target_version, inferred)
+        source = FixSource(path, text, tree, mine, is_init, options.target_version, inferred, project)
         plan: Plan = fixer.plan(source, options.unsafe)
         for node, node_edits in plan.edits.items():
             edits.setdefault(node, []).extend(node_edits)
@@ -99,22 +116,54 @@ def _run_fixers(
     return rewrite(cst.parse_module(text), tree, edits).code, applied, left
 
 
-def fix_text(text: str, path: str, settings: Settings, options: FixOptions = FixOptions()) -> FileFix:
-    """Fix the findings of ``text`` (shown as ``path``) that ``options`` ask for, and prove
-    the result; never raises for bad input (a file that cannot be parsed is left)."""
-    analysed: dict[str, Sequence[Finding] | str] = {}
+def _one_module_plan(result: FileResult, text: str, settings: Settings, options: FixOptions) -> ModulePlan | None:
+    """QF001's plan for a text on its own: a project of one module, its own entry point."""
+    graph = ImportGraph.build([result])
+    plan = plan_project(
+        [result],
+        {result.path: settings},
+        lambda _path: text,
+        unsafe=options.unsafe,
+        target=options.target_version,
+        graphs=[graph],
+    )
+    return plan.modules.get(result.path)
 
-    def findings_of(code: str) -> Sequence[Finding] | str:
-        """The findings of a text, analysed once (the proof and its second fix share them)."""
+
+def fix_text(
+    text: str,
+    path: str,
+    settings: Settings,
+    options: FixOptions = FixOptions(),
+    project: ModulePlan | None = None,
+) -> FileFix:
+    """Fix the findings of ``text`` (shown as ``path``) that ``options`` ask for, and prove
+    the result; never raises for bad input (a file that cannot be parsed is left).
+
+    ``project`` is QF001's project-wide plan for the module (see
+    :mod:`~qemlflow_lint.fix.project_plan`); without one, the text is planned as a project of
+    its own, unless ``options.per_finding``.
+    """
+    analysed: dict[str, FileResult | str] = {}
+
+    def result_of(code: str) -> FileResult | str:
+        """The analysis of a text, done once (the proof and its second fix share them)."""
         if code not in analysed:
-            analysed[code] = _findings(code, path, settings)
+            analysed[code] = _analysed(code, path, settings)
         return analysed[code]
 
-    before = findings_of(text)
-    if isinstance(before, str):
-        return FileFix(path, text, text, refused=f"it cannot be parsed ({before})")
+    def findings_of(code: str) -> Sequence[Finding] | str:
+        result = result_of(code)
+        return result if isinstance(result, str) else result.findings
+
+    first = result_of(text)
+    if isinstance(first, str):
+        return FileFix(path, text, text, refused=f"it cannot be parsed ({first})")
+    before = first.findings
+    if project is None and not options.per_finding and _fixes_imports(options):
+        project = _one_module_plan(first, text, settings, options)
     try:
-        fixed, applied, left = _run_fixers(text, path, before, settings, options)
+        fixed, applied, left = _run_fixers(text, path, before, settings, options, project)
     except cst.ParserSyntaxError as error:
         reason = f"libcst cannot parse it ({str(error).splitlines()[0]})"
         return FileFix(path, text, text, refused=reason)
@@ -123,12 +172,15 @@ def fix_text(text: str, path: str, settings: Settings, options: FixOptions = Fix
     if fixed == text:
         return FileFix(path, text, text, (), tuple(left))
 
+    # Fixing the result again defers nothing more: the statements the plan chose have moved.
+    settled = project._replace(choice=Choice(frozenset(), {})) if project is not None else None
+
     def refix(again: str) -> str:
         findings = findings_of(again)
         if isinstance(findings, str):
             return again
         try:
-            return _run_fixers(again, path, findings, settings, options)[0]
+            return _run_fixers(again, path, findings, settings, options, settled)[0]
         except (cst.ParserSyntaxError, SharedLine) as error:
             return f"{again}\n# not stable: {error}"  # differs from ``again``: the proof says why
 

@@ -14,15 +14,18 @@ import codecs
 import io
 import tokenize
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import NamedTuple, Union
 
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
+from qemlflow_lint.fix.closure import EntryOutcome
+from qemlflow_lint.fix.model import ModulePlan
+from qemlflow_lint.fix.project_plan import QF001, ProjectPlan, plan_project
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.run.file import analyse_source
-from qemlflow_lint.run.project_rules import apply_project_rules
+from qemlflow_lint.run.project_rules import apply_project_rules, project_graphs
 from qemlflow_lint.run.runner import chunk_size, default_jobs, map_in_processes, paused_gc
 
 #: Fewer files than this are fixed in this process: libcst is slow, but a pool is slower
@@ -50,6 +53,8 @@ class FixRun(NamedTuple):
     unwritten: tuple[Unwritten, ...] = ()
     #: The files that could not be read or parsed (their QF000 findings).
     unreadable: tuple[FileResult, ...] = ()
+    #: What each entry point loads before and after QF001's fixes.
+    outcomes: tuple[EntryOutcome, ...] = ()
 
 
 def _wants_fixing(result: FileResult, options: FixOptions) -> bool:
@@ -80,15 +85,17 @@ def read_for_fixing(path: str) -> tuple[bytes, str] | str:
         return f"it is not valid UTF-8 ({error.reason})"
 
 
-def _fix_one(path: str, settings: Settings, options: FixOptions) -> tuple[FileFix, bytes]:
+def _fix_one(
+    path: str, settings: Settings, options: FixOptions, project: ModulePlan | None
+) -> tuple[FileFix, bytes]:
     read = read_for_fixing(path)
     if isinstance(read, str):
         return FileFix(path, "", "", refused=read), b""
     data, text = read
-    return fix_text(text, path, settings, options), data
+    return fix_text(text, path, settings, options, project), data
 
 
-Task = tuple[str, Settings, FixOptions]
+Task = tuple[str, Settings, FixOptions, Union[ModulePlan, None]]
 
 
 def _work(chunk: Sequence[Task]) -> list[tuple[FileFix, bytes]]:
@@ -138,6 +145,31 @@ def _write(fix: FileFix, data: bytes) -> str | None:
     return None
 
 
+def _read_text(path: str) -> str | None:
+    read = read_for_fixing(path)
+    return None if isinstance(read, str) else read[1]
+
+
+def plan_imports(analysis: Analysis, options: FixOptions) -> ProjectPlan | None:
+    """QF001's project-wide plan (``None`` when QF001 is not fixed, or with ``per_finding``)."""
+    if options.per_finding or (options.codes is not None and QF001 not in options.codes):
+        return None
+    configs = analysis.settings_by_path
+    return plan_project(
+        analysis.results,
+        configs,
+        _read_text,
+        unsafe=options.unsafe,
+        target=options.target_version,
+        named_entries=options.entry_points,
+        graphs=project_graphs(analysis.results, configs),
+    )
+
+
+def _defers(plan: ModulePlan | None) -> bool:
+    return plan is not None and plan.choice is not None and bool(plan.choice.chosen)
+
+
 def fix_paths(
     paths: Sequence[str],
     run: RunOptions,
@@ -148,10 +180,13 @@ def fix_paths(
 ) -> FixRun:
     """Fix the files under ``paths``; write them when ``write`` (else it is a dry run)."""
     analysis = analysis or analyse_paths(paths, run)
-    tasks = [
-        (result.path, analysis.settings_by_path[result.path], options)
+    project = plan_imports(analysis, options)
+    modules = project.modules if project is not None else {}
+    tasks: list[Task] = [
+        (result.path, analysis.settings_by_path[result.path], options, modules.get(result.path))
         for result in analysis.results
-        if result.path in analysis.settings_by_path and _wants_fixing(result, options)
+        if result.path in analysis.settings_by_path
+        and (_wants_fixing(result, options) or _defers(modules.get(result.path)))
     ]
     fixed = _fix_all(tasks, run.jobs or default_jobs())
     fixes = tuple(fix for fix, _ in fixed)
@@ -167,4 +202,5 @@ def fix_paths(
                     unwritten.append(Unwritten(fix.path, reason))
     unreadable = tuple(result for result in analysis.results if not result.ok)
     chains = tuple(chains_that_disappear(analysis, fixes, run.noqa))
-    return FixRun(fixes, chains, tuple(written), tuple(unwritten), unreadable)
+    outcomes = project.outcomes if project is not None else ()
+    return FixRun(fixes, chains, tuple(written), tuple(unwritten), unreadable, outcomes)

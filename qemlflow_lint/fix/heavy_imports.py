@@ -28,7 +28,7 @@ import libcst as cst
 
 from qemlflow_lint.fix.edit import Replacement
 from qemlflow_lint.fix.import_edits import apply_edits
-from qemlflow_lint.fix.import_plans import module_facts, plan_fixes
+from qemlflow_lint.fix.import_plans import first_party_targets, module_facts, plan_fixes, qf001_targets
 from qemlflow_lint.fix.model import SAFE, UNSAFE, Applied, FixSource, Plan
 
 CODE = "QF001"
@@ -38,9 +38,28 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
     """Plan the fix of every reported heavy import that can be fixed (unsafe fixes too
     with ``unsafe``). The edit is made on the whole module, after the other fixers' edits,
     which stay within lines: the positions of the analysis still hold."""
-    facts = module_facts(source.tree, source.is_package_init, source.target_version, source.text)
-    plans, left = plan_fixes(facts, source.findings, unsafe)
-    order = {finding: index for index, finding in enumerate(source.findings)}
+    project = source.project
+    targets = qf001_targets(source.findings)
+    if project is None:
+        facts = module_facts(source.tree, source.is_package_init, source.target_version, source.text)
+        plans, left = plan_fixes(facts, targets, unsafe)
+    else:
+        facts = module_facts(
+            source.tree,
+            source.is_package_init,
+            source.target_version,
+            source.text,
+            project.package,
+            project.first_party,
+        )
+        targets += first_party_targets(
+            source.tree, project.first_party_imports, project.module, project.package, project.reaches_heavy
+        )
+        plans, left = plan_fixes(facts, targets, unsafe, project.choice)
+        # A first-party import is not a finding: it is shown when it is deferred, and the
+        # ones that stay are told in the entry points' outcome.
+        left = [item for item in left if item.finding.code == CODE]
+    order = {target.finding: index for index, target in enumerate(targets)}
     left.sort(key=lambda item: order[item.finding])
     if not plans:
         return Plan({}, left=tuple(left))

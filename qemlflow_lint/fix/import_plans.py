@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 import libcst as cst
@@ -46,7 +46,7 @@ from qemlflow_lint.fix.import_uses import (
     locals_calls,
     name_uses,
 )
-from qemlflow_lint.fix.model import NEEDS_UNSAFE, Left
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, Choice, Left
 from qemlflow_lint.fix.nodes import every_node
 from qemlflow_lint.fix.optional_imports import (
     TRY_KEEPS_IMPORT,
@@ -57,6 +57,9 @@ from qemlflow_lint.fix.optional_imports import (
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.rules.heavy_top_level_import import reported_modules
+
+#: The code a deferred first-party import is shown under: it cuts a QF101 chain.
+FIRST_PARTY_CODE = "QF101"
 
 # The reasons a finding is left (stable phrases: the summary groups by them).
 IMPORT_CALL = "imported through importlib.import_module"
@@ -79,6 +82,8 @@ LAZY_NEEDS_LIBCST = "`lazy import` needs libcst 1.9 or newer"
 NONE_TESTED = "a function tests it against None"
 NOT_FOUND = "the import statement was not found"
 PACKAGE_STAYS = "a heavy import that stays loads it anyway"
+#: The project-wide plan did not choose the statement, and gave no more precise reason.
+NOT_NEEDED = "deferring it would not take a heavy module out of an entry point's import"
 #: A heavy package that stays at module level loads these others when it is imported (as
 #: the default heavy list says): moving ``import torch`` gains nothing while ``lightning``
 #: stays. Only what the packages import unconditionally.
@@ -91,6 +96,11 @@ LOADS_TOO: dict[str, frozenset[str]] = {
     "flax": frozenset({"jax", "jaxlib"}),
     "jax": frozenset({"jaxlib"}),
     "datasets": frozenset({"pandas", "pyarrow"}),
+    "pandas": frozenset({"numpy"}),
+    "scipy": frozenset({"numpy"}),
+    "matplotlib": frozenset({"numpy"}),
+    "numba": frozenset({"numpy"}),
+    "pyarrow": frozenset({"numpy"}),
     "seaborn": frozenset({"matplotlib", "pandas", "scipy"}),
     "statsmodels": frozenset({"scipy", "pandas"}),
     "sklearn": frozenset({"scipy"}),
@@ -113,6 +123,7 @@ UNSAFE_REMOVE = "removes an unused import"
 UNSAFE_EXPORT = "loads re-exports on first access"
 UNSAFE_FUTURE = "adds `from __future__ import annotations`"
 UNSAFE_OPTIONAL = "defers an optional import"
+UNSAFE_FIRST_PARTY = "defers one of the project's modules: its import-time code runs on first use"
 
 #: Modules whose use means annotations are read when the code runs: a name they need
 #: must stay importable. (Dataclasses, ``NamedTuple`` and ``TypedDict`` cope with
@@ -151,6 +162,16 @@ ANNOTATION_READER_NAMES = frozenset(
 )
 
 
+class Target(NamedTuple):
+    """An import statement to defer, by the finding at its position: the modules whose
+    names it defers (absolute names), and whether they are the project's own modules (an
+    edge of a QF101 chain) rather than heavy ones (QF001)."""
+
+    finding: Finding
+    modules: tuple[str, ...]
+    first_party: bool = False
+
+
 class HeavyName(NamedTuple):
     """One heavy name of a statement and where it goes."""
 
@@ -167,6 +188,9 @@ class HeavyName(NamedTuple):
     #: it is imported right before in each def, rather than at the top of the def (see
     #: :func:`~qemlflow_lint.fix.optional_imports.late_places`).
     places: tuple[tuple[FunctionNode, tuple[ast.stmt, ...]], ...] = ()
+    #: For a re-export of one of the project's submodules: the module to import for it, as
+    #: the statement spells it (``.core`` for ``from . import core``); "" otherwise.
+    submodule: str = ""
 
     @property
     def removed(self) -> bool:
@@ -242,6 +266,10 @@ class ModuleFacts(NamedTuple):
     lines: tuple[str, ...] = ()
     #: The module mentions TorchScript (see :data:`TORCHSCRIPT`).
     torchscript: bool = False
+    #: The package relative imports start from ("" for a top-level module, or unknown).
+    package: str = ""
+    #: The project's module names (to tell a re-exported submodule from a name).
+    first_party: frozenset[str] = frozenset()
 
 
 def _module_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
@@ -278,9 +306,16 @@ def _reads_annotations(tree: ast.Module) -> bool:
 
 
 def module_facts(
-    tree: ast.Module, is_package_init: bool, target_version: tuple[int, int] | None, text: str = ""
+    tree: ast.Module,
+    is_package_init: bool,
+    target_version: tuple[int, int] | None,
+    text: str = "",
+    package: str = "",
+    first_party: frozenset[str] = frozenset(),
 ) -> ModuleFacts:
-    """Collect the module-wide facts once (``text``: the source, for ``# noqa`` comments)."""
+    """Collect the module-wide facts once (``text``: the source, for ``# noqa`` comments;
+    ``package``: the package relative imports start from; ``first_party``: the project's
+    module names)."""
     # From Python 3.14 (PEP 649) annotations are evaluated only when something reads them.
     deferred = target_version is not None and target_version >= (3, 14)
     statements = list(_module_level_statements(tree))
@@ -311,6 +346,8 @@ def module_facts(
         ),
         tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")),
         _TORCHSCRIPT.search(text) is not None,
+        package,
+        first_party,
     )
 
 
@@ -356,11 +393,37 @@ def _where_reason(located: _Located, tree: ast.Module) -> str | None:
     return IN_CONDITIONAL_BLOCK
 
 
-def _heavy_aliases(statement: ImportNode, modules: Sequence[str]) -> list[ast.alias]:
+def absolute_module(statement: ast.ImportFrom, package: str) -> str:
+    """The module a ``from`` statement imports from, absolute (``pkg.core`` for
+    ``from .core import x`` in package ``pkg``); "" when it leaves the top-level package."""
+    if not statement.level:
+        return statement.module or ""
+    parts = package.split(".") if package else []
+    if statement.level - 1 > len(parts):
+        return ""
+    base = parts[: len(parts) - (statement.level - 1)]
+    return ".".join([*base, statement.module] if statement.module else base)
+
+
+def _heavy_aliases(statement: ImportNode, modules: Sequence[str], package: str) -> list[ast.alias]:
     if isinstance(statement, ast.Import):
         return [alias for alias in statement.names if alias.name in modules]
-    module = statement.module or ""
+    module = absolute_module(statement, package)
+    if not module:
+        return []
     return [alias for alias in statement.names if module in modules or f"{module}.{alias.name}" in modules]
+
+
+def _submodule(statement: ImportNode, alias: ast.alias, facts: ModuleFacts) -> str:
+    """The project's submodule a ``from`` alias binds, spelt as the statement spells its
+    module (``.core``, ``pkg.core``); "" when the alias is a name, not a module."""
+    if not isinstance(statement, ast.ImportFrom):
+        return ""
+    absolute = absolute_module(statement, facts.package)
+    if not absolute or f"{absolute}.{alias.name}" not in facts.first_party:
+        return ""
+    written = "." * statement.level + (statement.module or "")
+    return f"{written}{'' if written.endswith('.') else '.'}{alias.name}"
 
 
 # -- the decisions -----------------------------------------------------------------------
@@ -369,10 +432,15 @@ def _heavy_aliases(statement: ImportNode, modules: Sequence[str]) -> list[ast.al
 class _Decider:
     """The decisions of one module's findings (see the module docstring)."""
 
-    def __init__(self, facts: ModuleFacts, findings: Sequence[Finding], unsafe: bool) -> None:
+    def __init__(
+        self, facts: ModuleFacts, targets: Sequence[Target], unsafe: bool, choice: Choice | None
+    ) -> None:
         self.facts = facts
-        self.findings = findings
+        self.targets = targets
+        self.modules = {target.finding: target.modules for target in targets}
+        self.first_party = {target.finding for target in targets if target.first_party}
         self.unsafe = unsafe
+        self.choice = choice
         self.located = _locate(facts.tree)
         self.statements: dict[int, tuple[Finding, ImportNode, list[ast.alias]]] = {}
         self.blocks: dict[int, OptionalBlock | str] = {}
@@ -380,10 +448,10 @@ class _Decider:
 
     def decide(self) -> tuple[list[StatementPlan], list[Left]]:
         left: list[Left] = []
-        for finding in self.findings:
-            reason = self._statement(finding)
+        for target in self.targets:
+            reason = self._statement(target)
             if reason:
-                left.append(Left(finding, reason))
+                left.append(Left(target.finding, reason))
         names = {
             bound_name(alias, statement)
             for _, statement, heavy in self.statements.values()
@@ -401,11 +469,23 @@ class _Decider:
         # What other statements keep at module level first, so that a statement that
         # could never be fixed says why, rather than that it needs --unsafe-fixes.
         suppressed = self._suppressed_packages()
-        plans, more = _together(plans, left, self.uses, suppressed)
+        modules = self.modules
+        plans, more = _together(plans, left, self.uses, suppressed, modules)
         left += more
         if not self.unsafe:
             left += [Left(p.finding, f"{NEEDS_UNSAFE} ({p.unsafe})") for p in plans if p.unsafe]
-            plans, more = _together([p for p in plans if not p.unsafe], left, self.uses, suppressed)
+            plans, more = _together([p for p in plans if not p.unsafe], left, self.uses, suppressed, modules)
+            left += more
+        choice = self.choice
+        if choice is not None:
+            where = {id(p): (p.finding.line, p.finding.col) for p in plans}
+            left += [
+                Left(p.finding, choice.reasons.get(where[id(p)], NOT_NEEDED))
+                for p in plans
+                if where[id(p)] not in choice.chosen
+            ]
+            plans = [p for p in plans if where[id(p)] in choice.chosen]
+            plans, more = _together(plans, left, self.uses, suppressed, modules)
             left += more
         return plans, left
 
@@ -425,8 +505,9 @@ class _Decider:
                 packages.update(modules)
         return packages
 
-    def _statement(self, finding: Finding) -> str | None:
-        """Find the finding's statement and check where it is; ``None`` when it may be fixed."""
+    def _statement(self, target: Target) -> str | None:
+        """Find the target's statement and check where it is; ``None`` when it may be fixed."""
+        finding = target.finding
         located = self.located.get((finding.line, finding.col))
         if located is None:
             return NOT_FOUND
@@ -439,7 +520,7 @@ class _Decider:
         reason = _where_reason(located, self.facts.tree)
         if reason:
             return reason
-        heavy = _heavy_aliases(node, reported_modules(finding.message))
+        heavy = _heavy_aliases(node, target.modules, self.facts.package)
         if not heavy:
             return NOT_FOUND
         self.statements[id(node)] = (finding, node, heavy)
@@ -482,7 +563,7 @@ class _Decider:
             return StatementPlan(
                 finding, statement, tuple(HeavyName(a, bound_name(a, statement)) for a in heavy), lazy=True
             )
-        if self.facts.torchscript and any(m.split(".", 1)[0] == "torch" for m in _modules(finding)):
+        if self.facts.torchscript and any(m.split(".", 1)[0] == "torch" for m in self.modules[finding]):
             return TORCHSCRIPT
         block = self._block_of(statement, finding_ids)
         if isinstance(block, str):
@@ -491,6 +572,8 @@ class _Decider:
         names: list[HeavyName] = []
         future = False
         unsafe = UNSAFE_OPTIONAL if block is not None else ""
+        if finding in self.first_party:
+            unsafe = unsafe or UNSAFE_FIRST_PARTY
         for alias in heavy:
             name = bound_name(alias, statement)
             uses = self.uses[name]
@@ -523,7 +606,10 @@ class _Decider:
             places = late_places(uses, block.flags) if block is not None else _after_locals(uses)
             if places is None:
                 return READ_DYNAMICALLY
-            names.append(HeavyName(alias, name, uses.functions, annotations or exported, exported, places))
+            submodule = _submodule(statement, alias, facts)
+            names.append(
+                HeavyName(alias, name, uses.functions, annotations or exported, exported, places, submodule)
+            )
         return StatementPlan(
             finding,
             statement,
@@ -583,9 +669,47 @@ def _plain(statement: ImportNode, name: str) -> bool:
     return bool(binding) and all(not a.asname for a in binding)
 
 
-def _modules(finding: Finding) -> set[str]:
-    """The heavy modules a finding names (``scipy.linalg``, ``torch``)."""
-    return set(reported_modules(finding.message))
+def first_party_targets(
+    tree: ast.Module, positions: Collection[tuple[int, int]], module: str, package: str, heavy: Collection[str]
+) -> list[Target]:
+    """The import statements of one module (the ones at ``positions``) that run a project
+    module whose import loads a heavy module (``heavy``), each with the modules whose names
+    it must defer: a ``from`` statement's whole module when that (or a package above it) is
+    one, else the submodules it binds that are (``from . import core``); an ``import a.b``
+    alias when ``a`` or ``a.b`` is. The module's own packages never count: Python has
+    already run them."""
+    own = set(_parents(module)) | ({package} if package else set())
+    targets: list[Target] = []
+    for node in every_node(tree):
+        if not isinstance(node, (ast.Import, ast.ImportFrom)) or (node.lineno, node.col_offset) not in positions:
+            continue
+        modules: list[str] = []
+        if isinstance(node, ast.Import):
+            modules = [
+                a.name for a in node.names if any(p in heavy and p not in own for p in _parents(a.name))
+            ]
+        else:
+            absolute = absolute_module(node, package)
+            if absolute and any(p in heavy and p not in own for p in _parents(absolute)):
+                modules = [absolute]
+            elif absolute:
+                modules = [f"{absolute}.{a.name}" for a in node.names if f"{absolute}.{a.name}" in heavy]
+        if modules:
+            names = ", ".join(modules)
+            message = f"imports {names}, which loads a heavy module at import time"
+            finding = Finding(node.lineno, node.col_offset, FIRST_PARTY_CODE, message)
+            targets.append(Target(finding, tuple(modules), first_party=True))
+    return targets
+
+
+def _parents(name: str) -> list[str]:
+    parts = name.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def qf001_targets(findings: Sequence[Finding]) -> list[Target]:
+    """The targets of QF001 findings: the heavy modules each names (``scipy.linalg``, ``torch``)."""
+    return [Target(finding, reported_modules(finding.message)) for finding in findings]
 
 
 def _with_what_they_load(modules: set[str]) -> set[str]:
@@ -615,7 +739,11 @@ def _loaded_anyway(module: str, staying: set[str]) -> bool:
 
 
 def _together(
-    plans: list[StatementPlan], left: list[Left], uses: dict[str, NameUses], suppressed: set[str]
+    plans: list[StatementPlan],
+    left: list[Left],
+    uses: dict[str, NameUses],
+    suppressed: set[str],
+    modules: Mapping[Finding, Sequence[str]],
 ) -> tuple[list[StatementPlan], list[Left]]:
     """Leave, until nothing changes, the plans whose names another binding keeps at module
     level, the optional blocks not every import of which can move, and the statements
@@ -627,12 +755,12 @@ def _together(
         fixed = {id(plan.statement): plan for plan in plans}
         staying = set(suppressed)
         for item in [*left, *more]:
-            staying |= _modules(item.finding)
+            staying.update(modules.get(item.finding, ()))
         staying = _with_what_they_load(staying)
         keep: list[StatementPlan] = []
         for plan in plans:
             reason = _together_reason(plan, fixed, uses)
-            if reason is None and any(_loaded_anyway(module, staying) for module in _modules(plan.finding)):
+            if reason is None and any(_loaded_anyway(module, staying) for module in modules[plan.finding]):
                 reason = PACKAGE_STAYS
             if reason:
                 more.append(Left(plan.finding, reason))
@@ -658,8 +786,9 @@ def _together_reason(
 
 
 def plan_fixes(
-    facts: ModuleFacts, findings: Sequence[Finding], unsafe: bool
+    facts: ModuleFacts, targets: Sequence[Target], unsafe: bool, choice: Choice | None = None
 ) -> tuple[list[StatementPlan], list[Left]]:
-    """The plans of the findings that can be fixed (with ``unsafe``: unsafe ones too) and
-    the findings left, with their reasons."""
-    return _Decider(facts, findings, unsafe).decide()
+    """The plans of the targets that can be deferred (with ``unsafe``: unsafe ones too) and
+    the findings left, with their reasons. With a ``choice``, only the statements it chose
+    are deferred; the others are left with the reason it gives."""
+    return _Decider(facts, targets, unsafe, choice).decide()

@@ -21,9 +21,11 @@ __all__ = [
     "SAFE",
     "UNSAFE",
     "Applied",
+    "Choice",
     "FixSource",
     "InferredSignature",
     "Left",
+    "ModulePlan",
     "Plan",
 ]
 
@@ -40,6 +42,29 @@ class InferredSignature(NamedTuple):
     params: tuple[tuple[str, str], ...] = ()
     returns: str = ""
     refused: str = ""
+
+
+class Choice(NamedTuple):
+    """The project-wide decision for one module's import statements (see
+    :mod:`~qemlflow_lint.fix.closure`): the positions (line, column) of the statements to
+    defer, and why each other one stays."""
+
+    chosen: frozenset[tuple[int, int]]
+    reasons: Mapping[tuple[int, int], str]
+
+
+class ModulePlan(NamedTuple):
+    """What QF001's fix knows of one module from the whole project: its name, the package
+    its relative imports start from, every module of the project, the ones whose import
+    loads a heavy module, the positions of its statements that import those, and the
+    project-wide choice (``None`` while the candidates are being collected)."""
+
+    module: str
+    package: str
+    first_party: frozenset[str]
+    reaches_heavy: frozenset[str]
+    first_party_imports: frozenset[tuple[int, int]]
+    choice: Choice | None = None
 
 
 class FixSource(NamedTuple):
@@ -59,6 +84,8 @@ class FixSource(NamedTuple):
     is_package_init: bool = False
     target_version: tuple[int, int] | None = None
     inferred: Mapping[str, InferredSignature] | None = None
+    #: QF001's project-wide plan for this module; ``None`` to fix each finding on its own.
+    project: ModulePlan | None = None
 
 
 class Applied(NamedTuple):

@@ -43,6 +43,8 @@ class Statement(NamedTuple):
     from_own_package: tuple[str, tuple[str, ...]] = ("", ())
     #: True inside a ``try`` that catches ``ImportError``: an optional import.
     optional: bool = False
+    #: The heavy modules it imports as QF001 names them (``scipy.linalg``, ``torch.nn``).
+    heavy_names: tuple[str, ...] = ()
 
 
 class Module(NamedTuple):
@@ -116,7 +118,9 @@ class ImportGraph(NamedTuple):
                     bound = tuple(n for n in raw.names if f"{absolute}.{n}" not in named)
                     own = (absolute, bound) if bound else own
                 statements.append(
-                    Statement(raw.line, raw.col, targets, runs, raw.heavy, raw.text, own, raw.optional)
+                    Statement(
+                        raw.line, raw.col, targets, runs, raw.heavy, raw.text, own, raw.optional, raw.heavy_names
+                    )
                 )
             ordered = tuple(sorted(statements, key=lambda s: (s.line, s.col)))
             imported = frozenset(n for raw in result.imports for n in raw.names if n != "*")
