@@ -21,7 +21,7 @@ from qemlflow_lint.cli.common import add_input_options, resolver_from, run_optio
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.config.loading import requires_python
 from qemlflow_lint.fix.apply import FIXABLE, FixOptions, fix_text
-from qemlflow_lint.fix.files import FixRun, fix_paths
+from qemlflow_lint.fix.files import FixRun, fix_paths, one_file_run
 from qemlflow_lint.fix.infer import InferError, infer_signatures
 from qemlflow_lint.fix.model import InferredSignature
 from qemlflow_lint.fix.summary import finding_lines, summary, unified_diff
@@ -67,6 +67,21 @@ def configure(fix: argparse.ArgumentParser) -> None:
         "never with Any; unsafe, so it implies --unsafe-fixes",
     )
     fix.add_argument(
+        "--entry-point",
+        metavar="MODULE",
+        action="append",
+        default=[],
+        dest="entry_points",
+        help="QF001: a module whose import must lose its heavy modules too, besides the "
+        "top-level packages (repeat it; e.g. pkg.io)",
+    )
+    fix.add_argument(
+        "--per-finding",
+        action="store_true",
+        help="QF001: fix every finding that can be fixed, even when the heavy module stays "
+        "in every entry point's import (by default only the deferrals that take it out)",
+    )
+    fix.add_argument(
         "--exit-non-zero-on-fix",
         action="store_true",
         help="exit 1 when a file was changed (pre-commit hooks fail on changes)",
@@ -86,7 +101,13 @@ def _options(args: argparse.Namespace, where: str) -> FixOptions:
     settings = resolver.for_path(where)
     codes = frozenset(code for code in FIXABLE if settings.is_enabled_for(code, where))
     target = args.target_version or requires_python(os.path.dirname(os.path.abspath(where)) or os.curdir)
-    return FixOptions(unsafe=args.unsafe_fixes or args.infer, codes=codes, target_version=target)
+    return FixOptions(
+        unsafe=args.unsafe_fixes or args.infer,
+        codes=codes,
+        target_version=target,
+        per_finding=args.per_finding,
+        entry_points=tuple(args.entry_points),
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -153,7 +174,7 @@ def _run_stdin(args: argparse.Namespace, out: TextIO) -> int:
         sys.stdout.buffer.write(data)
         return EXIT_CLEAN
     fixed = fix_text(text, name, settings, options)
-    result = FixRun((fixed,))
+    result = one_file_run(fixed, settings, options)
     out.write(unified_diff(result.files) if args.diff else fixed.fixed)
     write_summary_line(summary(result, dry_run=True).rstrip("\n"))
     return _exit_code(args, result)

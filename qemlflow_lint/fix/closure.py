@@ -29,8 +29,6 @@ from qemlflow_lint.project.graph import ImportGraph
 #: One thing a statement loads: (importing module, line, column, what) where ``what`` is a
 #: heavy module (``"pandas"``, ``"scipy.linalg"``) or a first-party module (``"pkg.core"``).
 EdgeKey = tuple[str, int, int, str]
-#: How many blockers of one heavy module an outcome keeps.
-BLOCKERS_KEPT = 3
 
 
 class Candidate(NamedTuple):
@@ -67,7 +65,7 @@ class EntryOutcome(NamedTuple):
     before: tuple[str, ...]
     #: The heavy modules it still loads afterwards, sorted.
     after: tuple[str, ...]
-    #: Why each heavy module of ``after`` stays (a few statements for each, in source order).
+    #: Why each heavy module of ``after`` stays: the statements that load it and cannot move.
     blockers: tuple[Blocker, ...] = ()
 
     @property

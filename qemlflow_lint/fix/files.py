@@ -13,14 +13,16 @@ from __future__ import annotations
 import codecs
 import io
 import tokenize
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple, Union
 
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
-from qemlflow_lint.fix.closure import EntryOutcome
-from qemlflow_lint.fix.model import ModulePlan
-from qemlflow_lint.fix.project_plan import QF001, ProjectPlan, plan_project
+from qemlflow_lint.fix.closure import Closures, EntryOutcome
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, ModulePlan
+from qemlflow_lint.fix.project_plan import QF001, ProjectPlan, loads_too, plan_project, whole_package
+from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
@@ -55,6 +57,10 @@ class FixRun(NamedTuple):
     unreadable: tuple[FileResult, ...] = ()
     #: What each entry point loads before and after QF001's fixes.
     outcomes: tuple[EntryOutcome, ...] = ()
+    #: The findings the fixed texts no longer have, on a re-check of the whole project.
+    fixed: int = 0
+    #: How many more fixes ``--unsafe-fixes`` would make (0 when it is on).
+    more_unsafe: int = 0
 
 
 def _wants_fixing(result: FileResult, options: FixOptions) -> bool:
@@ -110,26 +116,64 @@ def _fix_all(tasks: Sequence[Task], workers: int) -> list[tuple[FileFix, bytes]]
     return map_in_processes(_work, [tasks[i : i + size] for i in range(0, len(tasks), size)], workers)
 
 
-def chains_that_disappear(analysis: Analysis, fixes: Sequence[FileFix], noqa: bool) -> list[tuple[str, str]]:
-    """The QF101 findings (path, message) that the fixed texts no longer have, once the
-    import graph is rebuilt from them."""
+def _project_codes() -> frozenset[str]:
+    return frozenset(rule.code for rule in all_rules() if rule.project)
+
+
+def recheck(analysis: Analysis, fixes: Sequence[FileFix], noqa: bool) -> list[FileResult]:
+    """Every result as it is once the fixed texts replace the files, the project rules
+    (QF101, QF102) recomputed on the import graph rebuilt from them."""
     changed = {fix.path: fix for fix in fixes if fix.changed}
-    if not changed or not any(f.code == TRANSITIVE for r in analysis.results for f in r.findings):
-        return []
+    if not changed:
+        return list(analysis.results)
     configs = analysis.settings_by_path
+    project = _project_codes()
 
     def per_file(result: FileResult) -> FileResult:
         """The result without project findings (they are recomputed), from the fixed text."""
         if result.path in changed:
             settings = configs[result.path]
             result = analyse_source(changed[result.path].fixed, result.path, settings, noqa=noqa)
-        findings = tuple(f for f in result.findings if f.code != TRANSITIVE)
+        findings = tuple(f for f in result.findings if f.code not in project)
         return result._replace(findings=findings)
 
-    before = {(r.path, f.message) for r in analysis.results for f in r.findings if f.code == TRANSITIVE}
-    rebuilt = apply_project_rules([per_file(r) for r in analysis.results], configs, noqa=noqa)
-    after = {(r.path, f.message) for r in rebuilt for f in r.findings if f.code == TRANSITIVE}
-    return sorted(before - after)
+    return apply_project_rules([per_file(r) for r in analysis.results], configs, noqa=noqa)
+
+
+def chains_that_disappear(before: Sequence[FileResult], after: Sequence[FileResult]) -> list[tuple[str, str]]:
+    """The QF101 findings (path, message) of the modules that have none once fixed: a module
+    that still pulls in a heavy module, through another chain, keeps its finding."""
+    still = {r.path for r in after for f in r.findings if f.code == TRANSITIVE}
+    return sorted((r.path, f.message) for r in before for f in r.findings if f.code == TRANSITIVE and r.path not in still)
+
+
+def findings_gone(before: Sequence[FileResult], after: Sequence[FileResult], codes: Collection[str]) -> int:
+    """How many findings of ``codes`` the fixed texts no longer have: per file and rule,
+    the findings before less the findings after (never below zero)."""
+    counts = Counter((r.path, f.code) for r in after for f in r.findings if f.code in codes)
+    gone = Counter((r.path, f.code) for r in before for f in r.findings if f.code in codes)
+    gone.subtract(counts)
+    return sum(count for count in gone.values() if count > 0)
+
+
+def outcomes_after(planned: Sequence[EntryOutcome], results: Sequence[FileResult], configs: Mapping[str, Settings]) -> tuple[EntryOutcome, ...]:
+    """The planned outcomes with what each entry point loads once the fixed texts replace
+    the files (a file whose fix failed its proof keeps its imports)."""
+    if not planned:
+        return ()
+    graphs = project_graphs(results, configs)
+    found = []
+    for outcome in planned:
+        graph = next((g for g in graphs if outcome.entry in g.modules), None)
+        if graph is None:
+            found.append(outcome)
+            continue
+        heavy = {h for m in graph.modules.values() if m.path in configs for h in configs[m.path].all_heavy_modules}
+        after = Closures(graph, loads_too(heavy), whole_package).heavy(outcome.entry, ())
+        staying = tuple(sorted(after))
+        blockers = outcome.blockers if staying == outcome.after else tuple(b for b in outcome.blockers if b.heavy in after)
+        found.append(outcome._replace(after=staying, blockers=blockers))
+    return tuple(found)
 
 
 def _write(fix: FileFix, data: bytes) -> str | None:
@@ -201,6 +245,46 @@ def fix_paths(
                 else:
                     unwritten.append(Unwritten(fix.path, reason))
     unreadable = tuple(result for result in analysis.results if not result.ok)
-    chains = tuple(chains_that_disappear(analysis, fixes, run.noqa))
-    outcomes = project.outcomes if project is not None else ()
-    return FixRun(fixes, chains, tuple(written), tuple(unwritten), unreadable, outcomes)
+    after = recheck(analysis, fixes, run.noqa)
+    chains = tuple(chains_that_disappear(analysis.results, after))
+    codes = (set(FIXABLE) if options.codes is None else set(options.codes)) | {TRANSITIVE}
+    gone = findings_gone(analysis.results, after, codes)
+    outcomes = outcomes_after(project.outcomes, after, analysis.settings_by_path) if project else ()
+    more = _more_with_unsafe(analysis, options, fixes, project)
+    return FixRun(fixes, chains, tuple(written), tuple(unwritten), unreadable, outcomes, gone, more)
+
+
+def one_file_run(fix: FileFix, settings: Settings, options: FixOptions) -> FixRun:
+    """The run of one text fixed on its own (standard input), its findings re-checked."""
+    if fix.refused:
+        return FixRun((fix,))
+    before = analyse_source(fix.original, fix.path, settings)
+    after = analyse_source(fix.fixed, fix.path, settings) if fix.changed else before
+    codes = set(FIXABLE) if options.codes is None else set(options.codes)
+    hidden = sum(1 for left in fix.left if left.reason.startswith(NEEDS_UNSAFE))
+    return FixRun((fix,), fixed=findings_gone([before], [after], codes), more_unsafe=0 if options.unsafe else hidden)
+
+
+def _more_with_unsafe(
+    analysis: Analysis, options: FixOptions, fixes: Sequence[FileFix], project: ProjectPlan | None
+) -> int:
+    """How many more fixes ``--unsafe-fixes`` would make: the unsafe fixes of QF002 and
+    QF004 left, and the import statements the unsafe plan defers beyond the safe one's."""
+    if options.unsafe:
+        return 0
+    more = sum(
+        1
+        for fix in fixes
+        for left in fix.left
+        if left.reason.startswith(NEEDS_UNSAFE) and left.finding.code != QF001
+    )
+    if project is None:
+        return more + sum(1 for fix in fixes for left in fix.left if left.reason.startswith(NEEDS_UNSAFE) and left.finding.code == QF001)
+    unsafe = plan_imports(analysis, options._replace(unsafe=True))
+    if unsafe is None:
+        return more
+
+    def chosen(plan: ProjectPlan) -> int:
+        return sum(len(module.choice.chosen) for module in plan.modules.values() if module.choice is not None)
+
+    return more + max(0, chosen(unsafe) - chosen(project))

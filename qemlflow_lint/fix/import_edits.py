@@ -59,18 +59,30 @@ def _char_column(lines: Sequence[str], line: int, col: int) -> int:
     return len(lines[line - 1].encode("utf-8")[:col].decode("utf-8", "replace"))
 
 
-def import_code(statement: ImportNode, aliases: Iterable[ast.alias]) -> list[str]:
+#: The line length an added import keeps to when the project sets none (black's).
+DEFAULT_LINE_LENGTH = 88
+
+
+def import_code(statement: ImportNode, aliases: Iterable[ast.alias], indent: int = 0, width: int = 0) -> list[str]:
     """The import statements that bind ``aliases`` as ``statement`` does: one ``import``
-    per module, one ``from`` for all the names."""
+    per module, one ``from`` for all the names, in parentheses with one name per line (as
+    black writes it) when it would not fit in ``width`` columns at ``indent``."""
     texts = [alias.name + (f" as {alias.asname}" if alias.asname else "") for alias in aliases]
     if isinstance(statement, ast.Import):
         return [f"import {text}" for text in texts]
     module = "." * statement.level + (statement.module or "")
-    return [f"from {module} import {', '.join(texts)}"] if texts else []
+    if not texts:
+        return []
+    line = f"from {module} import {', '.join(texts)}"
+    if width and indent + len(line) > width:
+        names = "".join(f"    {text},\n" for text in texts)
+        return [f"from {module} import (\n{names})"]
+    return [line]
 
 
-def collect_edits(plans: Sequence[StatementPlan], text: str) -> Edits:
-    """The edits that carry out ``plans``, at libcst's positions."""
+def collect_edits(plans: Sequence[StatementPlan], text: str, width: int = DEFAULT_LINE_LENGTH) -> Edits:
+    """The edits that carry out ``plans``, at libcst's positions; the import lines added fit
+    in ``width`` columns where they can."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     def key(node: ast.stmt) -> Key:
@@ -102,7 +114,8 @@ def collect_edits(plans: Sequence[StatementPlan], text: str) -> Edits:
                 for place in places or (function,):
                     targets.setdefault(key(place), (place, []))[1].append(name.alias)
             for place, aliases in targets.values():
-                for index, code in enumerate(import_code(statement, aliases)):
+                indent = function.col_offset + 4 if place is function else place.col_offset
+                for index, code in enumerate(import_code(statement, aliases, indent, width)):
                     line = ImportLine((statement.lineno, statement.col_offset, index), code, origin)
                     if place is function:
                         functions.setdefault((function.lineno, function.name), []).append(line)
@@ -115,9 +128,9 @@ def collect_edits(plans: Sequence[StatementPlan], text: str) -> Edits:
             and all(h.type_checking and not h.functions for h in plan.heavy)
         ):
             whole_moves.add(origin)
-        for index, code in enumerate(import_code(statement, typing)):
+        for index, code in enumerate(import_code(statement, typing, 4, width)):
             type_checking.append(ImportLine((statement.lineno, statement.col_offset, index), code, origin))
-        exports.extend(Export.of(statement, h.alias, h.name) for h in plan.heavy if h.exported)
+        exports.extend(Export.of(statement, h.alias, h.name, h.submodule) for h in plan.heavy if h.exported)
         block = plan.optional
         if block is not None:
             found = " and ".join(f'importlib.util.find_spec("{p}") is not None' for p in block.packages)
@@ -315,8 +328,10 @@ def apply_edits(
     text: str,
     tree: ast.Module,
     target_version: tuple[int, int] | None,
+    width: int = DEFAULT_LINE_LENGTH,
 ) -> cst.Module:
-    """``module`` with ``plans`` carried out (``text`` and ``tree``: the analysed source)."""
-    edits = collect_edits(plans, text)
+    """``module`` with ``plans`` carried out (``text`` and ``tree``: the analysed source;
+    ``width``: the project's line length)."""
+    edits = collect_edits(plans, text, width)
     positions = statement_positions(module, tree, text)
     return module.visit(_Transformer(edits, positions, tree, target_version))

@@ -29,26 +29,31 @@ class Export(NamedTuple):
     attribute: str
 
     @classmethod
-    def of(cls, statement: ast.Import | ast.ImportFrom, alias: ast.alias, name: str) -> Export:
+    def of(cls, statement: ast.Import | ast.ImportFrom, alias: ast.alias, name: str, submodule: str = "") -> Export:
         """The export of one alias of an import statement (``import a.b`` without ``as``
-        binds a package through its submodule: the planner leaves those)."""
+        binds a package through its submodule: the planner leaves those). ``submodule``:
+        the module the alias binds, when it is one of the project's (``.core`` for ``from .
+        import core``): it is imported itself, never looked up on the package, whose own
+        ``__getattr__`` is the one being written."""
+        if submodule:
+            return cls(name, submodule, "")
         if isinstance(statement, ast.Import):
             return cls(name, alias.name, "")
-        return cls(name, statement.module or "", alias.name)
+        return cls(name, "." * statement.level + (statement.module or ""), alias.name)
 
 
 _GETATTR = '''
 def __getattr__(name: str) -> object:
-    """Import a heavy name on first access (PEP 562), then keep it as a module global."""
+    """Import a name on first access (PEP 562), then keep it as a module global."""
     if name not in {table}:
         raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
     module_name, attribute = {table}[name]
-    value: object = importlib.import_module(module_name)
+    value: object = importlib.import_module(module_name{package})
     if attribute:
         try:
             value = getattr(value, attribute)
         except AttributeError:
-            value = importlib.import_module(f"{{module_name}}.{{attribute}}")
+            value = importlib.import_module(f"{{module_name}}.{{attribute}}"{package})
     globals()[name] = value
     return value
 '''
@@ -67,10 +72,12 @@ def export_code(
     ``old_python``: the code must run on Python 3.8, where ``list[str]`` in a signature fails."""
     rows = "".join(f'    "{e.name}": ("{e.module}", "{e.attribute}"),\n' for e in exports)
     table = (
-        "#: The heavy names this module loads on first access (PEP 562): name -> (module, attribute).\n"
+        "#: The names this module loads on first access (PEP 562): name -> (module, attribute).\n"
         f"{TABLE} = {{\n{rows}}}\n"
     )
-    parts = [table, _GETATTR.format(table=TABLE)]
+    # A relative module (``.core``) is imported from the package the module is.
+    package = ", __name__" if any(e.module.startswith(".") for e in exports) else ""
+    parts = [table, _GETATTR.format(table=TABLE, package=package)]
     if with_dir:
         parts.append(_DIR.format(table=TABLE, returns='"list[str]"' if old_python else "list[str]"))
     statements: list[cst.BaseStatement] = []

@@ -23,7 +23,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.fix.closure import (
-    BLOCKERS_KEPT,
     Blocker,
     Candidate,
     Closures,
@@ -233,7 +232,7 @@ class _Planner:
         staying = selection.staying[entry]
         blockers: list[Blocker] = []
         for heavy in sorted(staying):
-            blockers += self.blockers(heavy, staying[heavy], movable)[:BLOCKERS_KEPT]
+            blockers += self.blockers(heavy, staying[heavy], movable)
         return EntryOutcome(
             entry,
             import_root(self.graph, entry),

@@ -9,7 +9,9 @@ from collections.abc import Iterable, Sequence
 
 from qemlflow_lint.fix.apply import FileFix
 from qemlflow_lint.fix.files import FixRun
-from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE, Applied
+from qemlflow_lint.fix.closure import EntryOutcome
+from qemlflow_lint.fix.model import SAFE, Applied, Left
+from qemlflow_lint.fix.project_plan import STAYS_ANYWAY
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.words import plural
 
@@ -77,17 +79,47 @@ def _grouped(reasons: Sequence[str]) -> str:
     )
 
 
+def outcome_lines(outcomes: Sequence[EntryOutcome], left: Sequence[Left]) -> list[str]:
+    """What each entry point's import loads no longer, and what keeps the heavy modules
+    that stay: ``import pkg: pandas, scipy no longer loaded``, ``numpy stays in `import
+    pkg`: pkg/tools.py:10 (used at module level) and 2 more; deferring the other 195 imports
+    would save nothing``."""
+    lines: list[str] = []
+    for outcome in outcomes:
+        if not outcome.before:
+            continue
+        if outcome.gone:
+            lines.append(f"import {outcome.entry}: {', '.join(outcome.gone)} no longer loaded.")
+        for heavy in outcome.after:
+            blockers = [b for b in outcome.blockers if b.heavy == heavy]
+            reason = STAYS_ANYWAY.format(heavy=heavy, entry=outcome.entry)
+            idle = sum(1 for item in left if item.reason == reason)
+            where = ", ".join(f"{display_path(b.path)}:{b.line} ({b.reason})" for b in blockers[:1])
+            more = f" and {len(blockers) - 1} more" if len(blockers) > 1 else ""
+            text = f"{heavy} stays in `import {outcome.entry}`"
+            text += f": {where}{more}" if where else ""
+            if idle:
+                text += f"; deferring the other {plural(idle, 'import')} would save nothing"
+            lines.append(text + ".")
+    return lines
+
+
 def summary(run: FixRun, *, dry_run: bool) -> str:
     """The lines for standard error: what was (or would be) fixed, what was left and why,
     grouped by rule and reason, the files not written or whose fix failed its proof, and
     the QF101 chains that disappear."""
-    applied = [fix for file in run.files for fix in file.applied]
+    applied = [fix for file in run.files for fix in file.applied if file.changed]
     changed = [file for file in run.files if file.changed]
     verb = "Would fix" if dry_run else "Fixed"
     safe = sum(1 for fix in applied if fix.applicability == SAFE)
+    split = f"{safe} safe, {len(applied) - safe} unsafe"
+    # Fixes and findings differ when a fix leaves its finding smaller, or one fix removes
+    # several findings (a QF001 fix takes QF101 chains with it).
+    fixes = f" ({split})" if len(applied) == run.fixed else f" ({plural(len(applied), 'fix', 'fixes')}: {split})"
     lines = [
-        f"{verb} {plural(len(applied), 'finding')} in {plural(len(changed), 'file')}"
-        + (f" ({safe} safe, {len(applied) - safe} unsafe)." if applied else ".")
+        f"{verb} {plural(run.fixed, 'finding')} in {plural(len(changed), 'file')}"
+        + (fixes if applied else "")
+        + "."
     ]
     left = [left for file in run.files for left in file.left]
     if left:
@@ -95,15 +127,15 @@ def summary(run: FixRun, *, dry_run: bool) -> str:
         for code in sorted({item.finding.code for item in left}):
             reasons = [item.reason for item in left if item.finding.code == code]
             lines.append(f"  {code} ({len(reasons)}): {_grouped(reasons)}")
-    hidden = sum(1 for item in left if item.reason.startswith(NEEDS_UNSAFE))
-    if hidden:
-        lines.append(f"{plural(hidden, 'more fix', 'more fixes')} available with --unsafe-fixes.")
+    if run.more_unsafe:
+        lines.append(f"{plural(run.more_unsafe, 'more fix', 'more fixes')} available with --unsafe-fixes.")
     for file in run.files:
         if file.refused:
             lines.append(f"Not fixed: {display_path(file.path)}: {file.refused}")
     lines.extend(f"Not written: {display_path(u.path)}: {u.reason}" for u in run.unwritten)
     if run.unreadable:
         lines.append(f"Skipped {plural(len(run.unreadable), 'file')} that cannot be parsed (QF000).")
+    lines.extend(outcome_lines(run.outcomes, left))
     if run.chains_gone:
         lines.append(f"QF101 chains that disappear ({len(run.chains_gone)}):")
         for (where, line), chains in sorted(chains_by_fix(run.chains_gone).items()):

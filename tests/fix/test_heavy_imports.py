@@ -786,7 +786,7 @@ UNSAFE = [
                 return pd.read_csv(path)
 
 
-            #: The heavy names this module loads on first access (PEP 562): name -> (module, attribute).
+            #: The names this module loads on first access (PEP 562): name -> (module, attribute).
             _LAZY_IMPORTS = {
                 "Array": ("heavyml", "Array"),
                 "chem": ("heavyml.chem", ""),
@@ -794,7 +794,7 @@ UNSAFE = [
 
 
             def __getattr__(name: str) -> object:
-                """Import a heavy name on first access (PEP 562), then keep it as a module global."""
+                """Import a name on first access (PEP 562), then keep it as a module global."""
                 if name not in _LAZY_IMPORTS:
                     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
                 module_name, attribute = _LAZY_IMPORTS[name]
