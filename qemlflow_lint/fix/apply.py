@@ -116,7 +116,9 @@ def _run_fixers(
     return rewrite(cst.parse_module(text), tree, edits).code, applied, left
 
 
-def _one_module_plan(result: FileResult, text: str, settings: Settings, options: FixOptions) -> ModulePlan | None:
+def _one_module_plan(
+    result: FileResult, text: str, settings: Settings, options: FixOptions
+) -> ModulePlan | None:
     """QF001's plan for a text on its own: a project of one module, its own entry point."""
     graph = ImportGraph.build([result])
     plan = plan_project(

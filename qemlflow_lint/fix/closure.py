@@ -171,9 +171,7 @@ class Selection(NamedTuple):
     closure: Mapping[str, frozenset[str]]
 
 
-def select(
-    closures: Closures, entries: Sequence[str], candidates: Iterable[Candidate]
-) -> Selection:
+def select(closures: Closures, entries: Sequence[str], candidates: Iterable[Candidate]) -> Selection:
     """The candidates some entry point needs to lose a heavy module (see the module docstring)."""
     every = sorted(candidates, key=lambda c: (c.rank, c.module, -c.line, -c.col))
     cut: set[EdgeKey] = {edge for candidate in every for edge in candidate.edges}

@@ -22,9 +22,9 @@ from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
 from qemlflow_lint.fix.closure import Closures, EntryOutcome
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, ModulePlan
 from qemlflow_lint.fix.project_plan import QF001, ProjectPlan, loads_too, plan_project, whole_package
-from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.run.file import analyse_source
 from qemlflow_lint.run.project_rules import apply_project_rules, project_graphs
@@ -144,7 +144,12 @@ def chains_that_disappear(before: Sequence[FileResult], after: Sequence[FileResu
     """The QF101 findings (path, message) of the modules that have none once fixed: a module
     that still pulls in a heavy module, through another chain, keeps its finding."""
     still = {r.path for r in after for f in r.findings if f.code == TRANSITIVE}
-    return sorted((r.path, f.message) for r in before for f in r.findings if f.code == TRANSITIVE and r.path not in still)
+    return sorted(
+        (r.path, f.message)
+        for r in before
+        for f in r.findings
+        if f.code == TRANSITIVE and r.path not in still
+    )
 
 
 def findings_gone(before: Sequence[FileResult], after: Sequence[FileResult], codes: Collection[str]) -> int:
@@ -156,7 +161,9 @@ def findings_gone(before: Sequence[FileResult], after: Sequence[FileResult], cod
     return sum(count for count in gone.values() if count > 0)
 
 
-def outcomes_after(planned: Sequence[EntryOutcome], results: Sequence[FileResult], configs: Mapping[str, Settings]) -> tuple[EntryOutcome, ...]:
+def outcomes_after(
+    planned: Sequence[EntryOutcome], results: Sequence[FileResult], configs: Mapping[str, Settings]
+) -> tuple[EntryOutcome, ...]:
     """The planned outcomes with what each entry point loads once the fixed texts replace
     the files (a file whose fix failed its proof keeps its imports)."""
     if not planned:
@@ -168,10 +175,16 @@ def outcomes_after(planned: Sequence[EntryOutcome], results: Sequence[FileResult
         if graph is None:
             found.append(outcome)
             continue
-        heavy = {h for m in graph.modules.values() if m.path in configs for h in configs[m.path].all_heavy_modules}
+        heavy = {
+            h for m in graph.modules.values() if m.path in configs for h in configs[m.path].all_heavy_modules
+        }
         after = Closures(graph, loads_too(heavy), whole_package).heavy(outcome.entry, ())
         staying = tuple(sorted(after))
-        blockers = outcome.blockers if staying == outcome.after else tuple(b for b in outcome.blockers if b.heavy in after)
+        blockers = (
+            outcome.blockers
+            if staying == outcome.after
+            else tuple(b for b in outcome.blockers if b.heavy in after)
+        )
         found.append(outcome._replace(after=staying, blockers=blockers))
     return tuple(found)
 
@@ -262,7 +275,9 @@ def one_file_run(fix: FileFix, settings: Settings, options: FixOptions) -> FixRu
     after = analyse_source(fix.fixed, fix.path, settings) if fix.changed else before
     codes = set(FIXABLE) if options.codes is None else set(options.codes)
     hidden = sum(1 for left in fix.left if left.reason.startswith(NEEDS_UNSAFE))
-    return FixRun((fix,), fixed=findings_gone([before], [after], codes), more_unsafe=0 if options.unsafe else hidden)
+    return FixRun(
+        (fix,), fixed=findings_gone([before], [after], codes), more_unsafe=0 if options.unsafe else hidden
+    )
 
 
 def _more_with_unsafe(
@@ -279,7 +294,12 @@ def _more_with_unsafe(
         if left.reason.startswith(NEEDS_UNSAFE) and left.finding.code != QF001
     )
     if project is None:
-        return more + sum(1 for fix in fixes for left in fix.left if left.reason.startswith(NEEDS_UNSAFE) and left.finding.code == QF001)
+        return more + sum(
+            1
+            for fix in fixes
+            for left in fix.left
+            if left.reason.startswith(NEEDS_UNSAFE) and left.finding.code == QF001
+        )
     unsafe = plan_imports(analysis, options._replace(unsafe=True))
     if unsafe is None:
         return more

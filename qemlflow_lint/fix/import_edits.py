@@ -63,7 +63,9 @@ def _char_column(lines: Sequence[str], line: int, col: int) -> int:
 DEFAULT_LINE_LENGTH = 88
 
 
-def import_code(statement: ImportNode, aliases: Iterable[ast.alias], indent: int = 0, width: int = 0) -> list[str]:
+def import_code(
+    statement: ImportNode, aliases: Iterable[ast.alias], indent: int = 0, width: int = 0
+) -> list[str]:
     """The import statements that bind ``aliases`` as ``statement`` does: one ``import``
     per module, one ``from`` for all the names, in parentheses with one name per line (as
     black writes it) when it would not fit in ``width`` columns at ``indent``."""

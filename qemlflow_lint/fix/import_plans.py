@@ -670,7 +670,11 @@ def _plain(statement: ImportNode, name: str) -> bool:
 
 
 def first_party_targets(
-    tree: ast.Module, positions: Collection[tuple[int, int]], module: str, package: str, heavy: Collection[str]
+    tree: ast.Module,
+    positions: Collection[tuple[int, int]],
+    module: str,
+    package: str,
+    heavy: Collection[str],
 ) -> list[Target]:
     """The import statements of one module (the ones at ``positions``) that run a project
     module whose import loads a heavy module (``heavy``), each with the modules whose names
@@ -681,7 +685,10 @@ def first_party_targets(
     own = set(_parents(module)) | ({package} if package else set())
     targets: list[Target] = []
     for node in every_node(tree):
-        if not isinstance(node, (ast.Import, ast.ImportFrom)) or (node.lineno, node.col_offset) not in positions:
+        if (
+            not isinstance(node, (ast.Import, ast.ImportFrom))
+            or (node.lineno, node.col_offset) not in positions
+        ):
             continue
         modules: list[str] = []
         if isinstance(node, ast.Import):

@@ -29,7 +29,7 @@ from typing import NamedTuple, Union
 import libcst as cst
 
 from qemlflow_lint.analysis.at_import import is_type_checking
-from qemlflow_lint.fix.lazy_exports import Export, export_code
+from qemlflow_lint.fix.lazy_exports import Export, export_code, star_names
 
 Key = tuple[int, int]
 Leading = Sequence[cst.EmptyLine]
@@ -500,7 +500,8 @@ class ModuleBody:
                 s.name for s in self.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
             }
             old_python = self.target_version is not None and self.target_version < (3, 9)
-            for statement in export_code(edits.exports, "__dir__" not in defined, old_python):
+            star = star_names(self.tree)
+            for statement in export_code(edits.exports, "__dir__" not in defined, old_python, star):
                 self.insert(len(self.body), statement)
 
     # -- the rebuild --

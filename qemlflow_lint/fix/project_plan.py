@@ -56,7 +56,7 @@ NOT_IMPORTED = "no entry point imports this module at import time"
 #: Why a deferrable statement stays while its heavy module stays (``{heavy}``, ``{entry}``).
 STAYS_ANYWAY = "saves nothing: {heavy} stays in `import {entry}`"
 #: A blocker the plan knows no reason for (a ``# noqa`` line, an ignored rule, a test file).
-NOT_REPORTED = "not reported as QF001 (ignored, or `# noqa`)"
+NOT_REPORTED = "not reported as QF001 (an ignored rule, or a noqa comment)"
 #: The order in which :func:`~qemlflow_lint.fix.closure.select` tries to do without a
 #: candidate: the project's own imports first, then unsafe deferrals, then safe ones.
 _RANK_FIRST_PARTY, _RANK_UNSAFE, _RANK_SAFE = 0, 1, 2
@@ -148,7 +148,9 @@ def decide(
     is_init = os.path.basename(path) == "__init__.py"
     facts = module_facts(tree, is_init, target, text, plan.package, plan.first_party)
     targets = qf001_targets([f for f in result.findings if f.code == QF001])
-    targets += first_party_targets(tree, plan.first_party_imports, plan.module, plan.package, plan.reaches_heavy)
+    targets += first_party_targets(
+        tree, plan.first_party_imports, plan.module, plan.package, plan.reaches_heavy
+    )
     plans, left = plan_fixes(facts, targets, unsafe)
     return Decided(path, plan, tuple(plans), tuple(left))
 
@@ -201,7 +203,9 @@ class _Planner:
                 found.append(Candidate(item.plan.module, finding.line, finding.col, edges, rank))
         return found
 
-    def blockers(self, heavy: str, edges: Sequence[EdgeKey], movable: set[tuple[str, int, int]]) -> list[Blocker]:
+    def blockers(
+        self, heavy: str, edges: Sequence[EdgeKey], movable: set[tuple[str, int, int]]
+    ) -> list[Blocker]:
         found = []
         for module, line, col, _ in edges:
             if (module, line, col) in movable:
@@ -241,13 +245,15 @@ class _Planner:
             tuple(blockers),
         )
 
-    def drop_reason(self, module: str, plan: StatementPlan, selection: Selection, entries: Sequence[str]) -> str:
+    def drop_reason(
+        self, module: str, plan: StatementPlan, selection: Selection, entries: Sequence[str]
+    ) -> str:
         """Why a statement the per-file planner could defer stays."""
         runs = [entry for entry in entries if module in selection.closure[entry]]
         if not runs:
             return NOT_IMPORTED
         edges = _cut_edges(self.closures, self.by_module[module].plan, plan)
-        cut_now = set()  # the edges still cut: only the kept candidates'
+        cut_now: set[EdgeKey] = set()  # the edges still cut: only the kept candidates'
         for candidate in selection.kept:
             cut_now |= candidate.edges
         loads: set[str] = set()
@@ -277,7 +283,9 @@ def plan_project(
     modules: dict[str, ModulePlan] = {}
     outcomes: list[EntryOutcome] = []
     for graph in graphs:
-        heavy = {h for m in graph.modules.values() if m.path in configs for h in configs[m.path].all_heavy_modules}
+        heavy = {
+            h for m in graph.modules.values() if m.path in configs for h in configs[m.path].all_heavy_modules
+        }
         closures = Closures(graph, loads_too(heavy), whole_package)
         plans = module_plans(graph, closures)
         decided: list[Decided] = []

@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from qemlflow_lint.fix.apply import FileFix
-from qemlflow_lint.fix.files import FixRun
 from qemlflow_lint.fix.closure import EntryOutcome
+from qemlflow_lint.fix.files import FixRun
 from qemlflow_lint.fix.model import SAFE, Applied, Left
 from qemlflow_lint.fix.project_plan import STAYS_ANYWAY
 from qemlflow_lint.model.paths import display_path
@@ -79,6 +79,21 @@ def _grouped(reasons: Sequence[str]) -> str:
     )
 
 
+def packages(gone: Sequence[str], staying: Sequence[str]) -> list[str]:
+    """Heavy modules as a reader wants them: ``scipy`` rather than its eight submodules when
+    none of scipy stays, the submodules when some of it does."""
+    by_package: dict[str, list[str]] = {}
+    for name in gone:
+        by_package.setdefault(name.split(".", 1)[0], []).append(name)
+    shown: list[str] = []
+    for package, names in sorted(by_package.items()):
+        if any(other == package or other.startswith(package + ".") for other in staying):
+            shown.extend(sorted(names))
+        else:
+            shown.append(package)
+    return shown
+
+
 def outcome_lines(outcomes: Sequence[EntryOutcome], left: Sequence[Left]) -> list[str]:
     """What each entry point's import loads no longer, and what keeps the heavy modules
     that stay: ``import pkg: pandas, scipy no longer loaded``, ``numpy stays in `import
@@ -89,7 +104,9 @@ def outcome_lines(outcomes: Sequence[EntryOutcome], left: Sequence[Left]) -> lis
         if not outcome.before:
             continue
         if outcome.gone:
-            lines.append(f"import {outcome.entry}: {', '.join(outcome.gone)} no longer loaded.")
+            lines.append(
+                f"import {outcome.entry}: {', '.join(packages(outcome.gone, outcome.after))} no longer loaded."
+            )
         for heavy in outcome.after:
             blockers = [b for b in outcome.blockers if b.heavy == heavy]
             reason = STAYS_ANYWAY.format(heavy=heavy, entry=outcome.entry)
@@ -115,7 +132,9 @@ def summary(run: FixRun, *, dry_run: bool) -> str:
     split = f"{safe} safe, {len(applied) - safe} unsafe"
     # Fixes and findings differ when a fix leaves its finding smaller, or one fix removes
     # several findings (a QF001 fix takes QF101 chains with it).
-    fixes = f" ({split})" if len(applied) == run.fixed else f" ({plural(len(applied), 'fix', 'fixes')}: {split})"
+    fixes = (
+        f" ({split})" if len(applied) == run.fixed else f" ({plural(len(applied), 'fix', 'fixes')}: {split})"
+    )
     lines = [
         f"{verb} {plural(run.fixed, 'finding')} in {plural(len(changed), 'file')}"
         + (fixes if applied else "")

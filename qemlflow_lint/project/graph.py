@@ -119,7 +119,15 @@ class ImportGraph(NamedTuple):
                     own = (absolute, bound) if bound else own
                 statements.append(
                     Statement(
-                        raw.line, raw.col, targets, runs, raw.heavy, raw.text, own, raw.optional, raw.heavy_names
+                        raw.line,
+                        raw.col,
+                        targets,
+                        runs,
+                        raw.heavy,
+                        raw.text,
+                        own,
+                        raw.optional,
+                        raw.heavy_names,
                     )
                 )
             ordered = tuple(sorted(statements, key=lambda s: (s.line, s.col)))
