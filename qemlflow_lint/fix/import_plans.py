@@ -623,16 +623,12 @@ class _Decider:
 
 
 def _after_locals(uses: NameUses) -> tuple[tuple[FunctionNode, tuple[ast.stmt, ...]], ...] | None:
-    """Where the defs that call ``locals()`` or ``vars()`` import the name: late, after
-    every such call (``settings = dict(locals())`` records the same names); ``None`` when a
-    call comes after the first statement that needs the name."""
-    readers = [f for f in uses.functions if locals_calls(f)]
-    places = late_places(uses, (), readers)
-    for function, statements in places:
-        first = min((s.lineno for s in statements), default=0)
-        if any(call.lineno >= first for call in locals_calls(function)):
-            return None
-    return places
+    """``None`` when a def that reads the name calls ``locals()`` or ``vars()``: an import at
+    its top would add the name to what they return, and one further down is an import in
+    the middle of the body. Otherwise no late places: each def imports it at its top."""
+    if any(locals_calls(function) for function in uses.functions):
+        return None
+    return ()
 
 
 def at_import_supports_lazy() -> bool:

@@ -12,6 +12,7 @@ branches its flag guards, so the def's own availability checks and fallbacks sti
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -117,36 +118,84 @@ def _flag_test(test: ast.expr, flags: Sequence[str]) -> bool | None:
     return True if isinstance(test, ast.Name) and test.id in flags else None
 
 
+#: A call that stops a def when a dependency is missing (``_require_rdkit()``, ``check_installed("x")``).
+_GUARD_CALL = re.compile(r"require|check|ensure|assert", re.IGNORECASE)
+
+
+def _is_docstring(statement: ast.stmt) -> bool:
+    return (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and isinstance(statement.value.value, str)
+    )
+
+
+def _stops(body: Sequence[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Return, ast.Raise))
+
+
+def _is_guard(statement: ast.stmt, reads: set[int], flags: Sequence[str]) -> bool:
+    """A statement that returns or raises when the dependency is missing, and does not read
+    it: ``if not HAS_X: raise …``, ``if x is None: return``, ``_require_x()``."""
+    if any(id(node) in reads for node in ast.walk(statement)):
+        return False
+    if isinstance(statement, ast.If) and not statement.orelse and _stops(statement.body):
+        test = statement.test
+        none_test = (
+            isinstance(test, ast.Compare)
+            and isinstance(test.ops[0], ast.Is)
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value is None
+        )
+        return _flag_test(test, flags) is False or none_test
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+        func = statement.value.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        return bool(_GUARD_CALL.search(name))
+    return False
+
+
+def _top(statements: Sequence[ast.stmt], reads: set[int], flags: Sequence[str]) -> int:
+    """Where a block's imports go: after its docstring and the guards that open it."""
+    index = 1 if statements and _is_docstring(statements[0]) else 0
+    while index < len(statements) - 1 and _is_guard(statements[index], reads, flags):
+        index += 1
+    return index
+
+
 def _place(statements: Sequence[ast.stmt], reads: set[int], flags: Sequence[str]) -> list[ast.stmt]:
-    """The statements of a block to import the name before: the first that reads it, or,
-    when every statement that reads it is an ``if`` on a flag that reads it only in the
-    branch where the dependency is there, the places within those branches."""
-    reading = [s for s in statements if any(id(node) in reads for node in ast.walk(s))]
+    """The statements of a def's body to import the name before: the first after its
+    docstring and its opening guards; or, when every statement that reads the name is an
+    ``if`` on a flag that reads it only in the branch where the dependency is there, the
+    first statement of each such branch. Never a statement in the middle of a block."""
+    start = _top(statements, reads, flags)
+    body = statements[start:]
+    reading = [s for s in body if any(id(node) in reads for node in ast.walk(s))]
     if not reading:
         return []
-    branches: list[list[ast.stmt]] = []
+    branches: list[ast.stmt] = []
     for statement in reading:
         test = _flag_test(statement.test, flags) if isinstance(statement, ast.If) else None
         if test is None:
-            return [reading[0]]
+            return [body[0]]
         assert isinstance(statement, ast.If)
         inside, outside = (statement.body, statement.orelse) if test else (statement.orelse, statement.body)
         if any(id(node) in reads for node in ast.walk(statement.test)) or any(
             id(node) in reads for s in outside for node in ast.walk(s)
         ):
-            return [reading[0]]
-        branches.append(inside)
-    return [place for branch in branches for place in _place(branch, reads, flags)]
+            return [body[0]]
+        branches.append(inside[_top(inside, reads, flags)])
+    return branches
 
 
 def late_places(
     uses: NameUses, flags: Sequence[str], functions: Sequence[FunctionNode] | None = None
 ) -> tuple[tuple[FunctionNode, tuple[ast.stmt, ...]], ...]:
-    """Where each def (of ``functions``, by default all that read the name) imports it:
-    right before the first statement that reads it, so that the def's own checks run
-    first (``if not HAS_X: return``, ``_require_x()``), and inside the branches its flag
-    guards (``if HAS_X:``, the ``else`` of ``if not HAS_X:``), so that the fallback still
-    runs without it."""
+    """Where each def (of ``functions``, by default all that read the name) imports it: at
+    the top of its body, after its docstring and the guards that open it (``if not HAS_X:
+    return``, ``_require_x()``), so that they still run first; or at the top of the branches
+    its flag guards (``if HAS_X:``, the ``else`` of ``if not HAS_X:``), so that the fallback
+    still runs without it."""
     found = []
     for function in uses.functions if functions is None else functions:
         reads = {id(read) for outer, read in uses.reads if outer is function}

@@ -561,38 +561,6 @@ SAFE = [
         ),
     ),
     Fixed(
-        "locals_recorded_before_the_import",
-        dedent(
-            '''\
-            import json
-
-            import torch
-
-
-            def train(alpha=0.1, epochs=3):
-                """Train, and return the settings."""
-                settings = dict(locals())
-                model = torch.nn.Linear(1, 1)
-                return json.dumps(settings), model
-            '''
-        ),
-        ("3: fixed (safe): moved into 1 function",),
-        dedent(
-            '''\
-            import json
-
-
-            def train(alpha=0.1, epochs=3):
-                """Train, and return the settings."""
-                settings = dict(locals())
-                import torch
-
-                model = torch.nn.Linear(1, 1)
-                return json.dumps(settings), model
-            '''
-        ),
-    ),
-    Fixed(
         "parenthesized_from_import_keeps_light_names",
         dedent(
             """\
@@ -937,6 +905,37 @@ UNSAFE = [
         ),
     ),
     Unsafe(
+        # The import goes at the top of the def, never between its statements.
+        "optional_dependency_read_after_other_statements",
+        dedent(
+            '''\
+            try:
+                import scipy.optimize as opt
+            except ImportError:
+                opt = None
+
+
+            def solve(c0, stoich):
+                """Solve for the limit."""
+                limits = c0 / stoich
+                return opt.brentq(lambda x: x - limits, 0, 1)
+            '''
+        ),
+        ("2: left: needs --unsafe-fixes (defers an optional import)",),
+        None,
+        ("2: fixed (unsafe): moved into 1 function",),
+        dedent(
+            '''\
+            def solve(c0, stoich):
+                """Solve for the limit."""
+                import scipy.optimize as opt
+
+                limits = c0 / stoich
+                return opt.brentq(lambda x: x - limits, 0, 1)
+            '''
+        ),
+    ),
+    Unsafe(
         "optional_dependency_checked_first",
         dedent(
             '''\
@@ -1016,6 +1015,26 @@ UNSAFE = [
 
 
 LEFT = [
+    Left(
+        # An import at the top of the def would show in `locals()`, and one after the call
+        # would sit in the middle of the body: the import stays.
+        "locals_recorded_before_the_import",
+        dedent(
+            '''\
+            import json
+
+            import torch
+
+
+            def train(alpha=0.1, epochs=3):
+                """Train, and return the settings."""
+                settings = dict(locals())
+                model = torch.nn.Linear(1, 1)
+                return json.dumps(settings), model
+            '''
+        ),
+        ("3: left: names read dynamically (`globals()`, `locals()`, `eval`, `exec`)",),
+    ),
     Left(
         "used_at_module_level",
         dedent(
