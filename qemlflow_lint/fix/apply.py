@@ -64,6 +64,8 @@ class FileFix(NamedTuple):
     applied: tuple[Applied, ...] = ()
     left: tuple[Left, ...] = ()
     refused: str = ""
+    #: The analysis of the fixed text, done by its proof (``None`` when unchanged).
+    checked: FileResult | None = None
 
     @property
     def changed(self) -> bool:
@@ -121,7 +123,7 @@ def _one_module_plan(
 ) -> ModulePlan | None:
     """QF001's plan for a text on its own: a project of one module, its own entry point."""
     graph = ImportGraph.build([result])
-    plan = plan_project(
+    plan, _ = plan_project(
         [result],
         {result.path: settings},
         lambda _path: text,
@@ -138,15 +140,19 @@ def fix_text(
     settings: Settings,
     options: FixOptions = FixOptions(),
     project: ModulePlan | None = None,
+    analysed_as: FileResult | None = None,
 ) -> FileFix:
     """Fix the findings of ``text`` (shown as ``path``) that ``options`` ask for, and prove
     the result; never raises for bad input (a file that cannot be parsed is left).
 
     ``project`` is QF001's project-wide plan for the module (see
     :mod:`~qemlflow_lint.fix.project_plan`); without one, the text is planned as a project of
-    its own, unless ``options.per_finding``.
+    its own, unless ``options.per_finding``. ``analysed_as``: the text's analysis when the
+    caller has one (the project's findings aside), so that it is not analysed twice.
     """
     analysed: dict[str, FileResult | str] = {}
+    if analysed_as is not None and analysed_as.ok:
+        analysed[text] = analysed_as
 
     def result_of(code: str) -> FileResult | str:
         """The analysis of a text, done once (the proof and its second fix share them)."""
@@ -162,7 +168,8 @@ def fix_text(
     if isinstance(first, str):
         return FileFix(path, text, text, refused=f"it cannot be parsed ({first})")
     before = first.findings
-    if project is None and not options.per_finding and _fixes_imports(options):
+    wants_plan = any(f.code == heavy_imports.CODE for f in before)
+    if project is None and wants_plan and not options.per_finding and _fixes_imports(options):
         project = _one_module_plan(first, text, settings, options)
     try:
         fixed, applied, left = _run_fixers(text, path, before, settings, options, project)
@@ -193,4 +200,12 @@ def fix_text(
         every = tuple(Left(fix.finding, "the fix failed its proof") for fix in applied)
         every += tuple(item for item in left if item.finding not in partly)
         return FileFix(path, text, text, (), every, refused=failure)
-    return FileFix(path, text, fixed, tuple(applied), tuple(left))
+    checked = analysed.get(fixed)
+    return FileFix(
+        path,
+        text,
+        fixed,
+        tuple(applied),
+        tuple(left),
+        checked=checked if isinstance(checked, FileResult) else None,
+    )

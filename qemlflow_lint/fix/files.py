@@ -92,16 +92,20 @@ def read_for_fixing(path: str) -> tuple[bytes, str] | str:
 
 
 def _fix_one(
-    path: str, settings: Settings, options: FixOptions, project: ModulePlan | None
+    path: str,
+    settings: Settings,
+    options: FixOptions,
+    project: ModulePlan | None,
+    analysed: FileResult | None,
 ) -> tuple[FileFix, bytes]:
     read = read_for_fixing(path)
     if isinstance(read, str):
         return FileFix(path, "", "", refused=read), b""
     data, text = read
-    return fix_text(text, path, settings, options, project), data
+    return fix_text(text, path, settings, options, project, analysed), data
 
 
-Task = tuple[str, Settings, FixOptions, Union[ModulePlan, None]]
+Task = tuple[str, Settings, FixOptions, Union[ModulePlan, None], Union[FileResult, None]]
 
 
 def _work(chunk: Sequence[Task]) -> list[tuple[FileFix, bytes]]:
@@ -132,8 +136,9 @@ def recheck(analysis: Analysis, fixes: Sequence[FileFix], noqa: bool) -> list[Fi
     def per_file(result: FileResult) -> FileResult:
         """The result without project findings (they are recomputed), from the fixed text."""
         if result.path in changed:
-            settings = configs[result.path]
-            result = analyse_source(changed[result.path].fixed, result.path, settings, noqa=noqa)
+            fix = changed[result.path]
+            checked = fix.checked if noqa and fix.checked is not None else None
+            result = checked or analyse_source(fix.fixed, result.path, configs[result.path], noqa=noqa)
         findings = tuple(f for f in result.findings if f.code not in project)
         return result._replace(findings=findings)
 
@@ -207,8 +212,11 @@ def _read_text(path: str) -> str | None:
     return None if isinstance(read, str) else read[1]
 
 
-def plan_imports(analysis: Analysis, options: FixOptions) -> ProjectPlan | None:
-    """QF001's project-wide plan (``None`` when QF001 is not fixed, or with ``per_finding``)."""
+def plan_imports(
+    analysis: Analysis, options: FixOptions, jobs: int = 1
+) -> tuple[ProjectPlan, ProjectPlan] | None:
+    """QF001's project-wide plan, and the unsafe mode's (``None`` when QF001 is not fixed, or
+    with ``per_finding``)."""
     if options.per_finding or (options.codes is not None and QF001 not in options.codes):
         return None
     configs = analysis.settings_by_path
@@ -220,6 +228,7 @@ def plan_imports(analysis: Analysis, options: FixOptions) -> ProjectPlan | None:
         target=options.target_version,
         named_entries=options.entry_points,
         graphs=project_graphs(analysis.results, configs),
+        jobs=jobs,
     )
 
 
@@ -237,15 +246,26 @@ def fix_paths(
 ) -> FixRun:
     """Fix the files under ``paths``; write them when ``write`` (else it is a dry run)."""
     analysis = analysis or analyse_paths(paths, run)
-    project = plan_imports(analysis, options)
+    jobs = run.jobs or default_jobs()
+    plans = plan_imports(analysis, options, jobs)
+    project, unsafe_plan = plans if plans is not None else (None, None)
     modules = project.modules if project is not None else {}
+    project_codes = _project_codes()
+
+    def own(result: FileResult) -> FileResult | None:
+        """The file's analysis without the project rules' findings, when it is ``fix``'s own
+        (with ``# noqa`` honoured, as the proof analyses)."""
+        if not run.noqa:
+            return None
+        return result._replace(findings=tuple(f for f in result.findings if f.code not in project_codes))
+
     tasks: list[Task] = [
-        (result.path, analysis.settings_by_path[result.path], options, modules.get(result.path))
+        (result.path, analysis.settings_by_path[result.path], options, modules.get(result.path), own(result))
         for result in analysis.results
         if result.path in analysis.settings_by_path
         and (_wants_fixing(result, options) or _defers(modules.get(result.path)))
     ]
-    fixed = _fix_all(tasks, run.jobs or default_jobs())
+    fixed = _fix_all(tasks, jobs)
     fixes = tuple(fix for fix, _ in fixed)
     written: list[str] = []
     unwritten: list[Unwritten] = []
@@ -263,7 +283,7 @@ def fix_paths(
     codes = (set(FIXABLE) if options.codes is None else set(options.codes)) | {TRANSITIVE}
     gone = findings_gone(analysis.results, after, codes)
     outcomes = outcomes_after(project.outcomes, after, analysis.settings_by_path) if project else ()
-    more = _more_with_unsafe(analysis, options, fixes, project)
+    more = _more_with_unsafe(options, fixes, project, unsafe_plan)
     return FixRun(fixes, chains, tuple(written), tuple(unwritten), unreadable, outcomes, gone, more)
 
 
@@ -281,7 +301,7 @@ def one_file_run(fix: FileFix, settings: Settings, options: FixOptions) -> FixRu
 
 
 def _more_with_unsafe(
-    analysis: Analysis, options: FixOptions, fixes: Sequence[FileFix], project: ProjectPlan | None
+    options: FixOptions, fixes: Sequence[FileFix], project: ProjectPlan | None, unsafe: ProjectPlan | None
 ) -> int:
     """How many more fixes ``--unsafe-fixes`` would make: the unsafe fixes of QF002 and
     QF004 left, and the import statements the unsafe plan defers beyond the safe one's."""
@@ -293,16 +313,13 @@ def _more_with_unsafe(
         for left in fix.left
         if left.reason.startswith(NEEDS_UNSAFE) and left.finding.code != QF001
     )
-    if project is None:
+    if project is None or unsafe is None:
         return more + sum(
             1
             for fix in fixes
             for left in fix.left
             if left.reason.startswith(NEEDS_UNSAFE) and left.finding.code == QF001
         )
-    unsafe = plan_imports(analysis, options._replace(unsafe=True))
-    if unsafe is None:
-        return more
 
     def chosen(plan: ProjectPlan) -> int:
         return sum(len(module.choice.chosen) for module in plan.modules.values() if module.choice is not None)

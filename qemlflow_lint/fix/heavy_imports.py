@@ -28,8 +28,14 @@ import libcst as cst
 
 from qemlflow_lint.fix.edit import Replacement
 from qemlflow_lint.fix.import_edits import apply_edits
-from qemlflow_lint.fix.import_plans import first_party_targets, module_facts, plan_fixes, qf001_targets
-from qemlflow_lint.fix.model import SAFE, UNSAFE, Applied, FixSource, Plan
+from qemlflow_lint.fix.import_plans import (
+    NOT_NEEDED,
+    first_party_targets,
+    module_facts,
+    plan_fixes,
+    qf001_targets,
+)
+from qemlflow_lint.fix.model import SAFE, UNSAFE, Applied, FixSource, Left, Plan
 
 CODE = "QF001"
 
@@ -39,6 +45,12 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
     with ``unsafe``). The edit is made on the whole module, after the other fixers' edits,
     which stay within lines: the positions of the analysis still hold."""
     project = source.project
+    if project is not None and project.choice is not None and not project.choice.chosen:
+        # Nothing to defer here: every finding keeps the reason the project-wide plan gave.
+        reasons = project.choice.reasons
+        return Plan(
+            {}, left=tuple(Left(f, reasons.get((f.line, f.col), NOT_NEEDED)) for f in source.findings)
+        )
     targets = qf001_targets(source.findings)
     if project is None:
         facts = module_facts(source.tree, source.is_package_init, source.target_version, source.text)

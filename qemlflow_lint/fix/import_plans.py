@@ -445,6 +445,8 @@ class _Decider:
         self.statements: dict[int, tuple[Finding, ImportNode, list[ast.alias]]] = {}
         self.blocks: dict[int, OptionalBlock | str] = {}
         self.uses: dict[str, NameUses] = {}
+        #: What the unsafe mode decides, kept on the way to the safe mode's decisions.
+        self.unsafe_result: tuple[list[StatementPlan], list[Left]] = ([], [])
 
     def decide(self) -> tuple[list[StatementPlan], list[Left]]:
         left: list[Left] = []
@@ -472,6 +474,7 @@ class _Decider:
         modules = self.modules
         plans, more = _together(plans, left, self.uses, suppressed, modules)
         left += more
+        self.unsafe_result = (list(plans), list(left))
         if not self.unsafe:
             left += [Left(p.finding, f"{NEEDS_UNSAFE} ({p.unsafe})") for p in plans if p.unsafe]
             plans, more = _together([p for p in plans if not p.unsafe], left, self.uses, suppressed, modules)
@@ -786,6 +789,16 @@ def _together_reason(
             if not _allowed_binding(plan, heavy.name, node, fixed):
                 return REBOUND_AT_MODULE_LEVEL
     return None
+
+
+def plan_fixes_both(
+    facts: ModuleFacts, targets: Sequence[Target]
+) -> tuple[tuple[list[StatementPlan], list[Left]], tuple[list[StatementPlan], list[Left]]]:
+    """The plans and the findings left in the safe mode, then in the unsafe mode, from one
+    look at the module."""
+    decider = _Decider(facts, targets, False, None)
+    safe = decider.decide()
+    return safe, decider.unsafe_result
 
 
 def plan_fixes(

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, Union
 
 from qemlflow_lint.fix.closure import (
     Blocker,
@@ -40,14 +40,15 @@ from qemlflow_lint.fix.import_plans import (
     absolute_module,
     first_party_targets,
     module_facts,
-    plan_fixes,
+    plan_fixes_both,
     qf001_targets,
 )
 from qemlflow_lint.fix.model import Choice, Left, ModulePlan
-from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.heavy import match_heavy
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.graph import ImportGraph
+from qemlflow_lint.run.runner import chunk_size, map_in_processes, paused_gc
 
 #: The rule whose findings the plan fixes.
 QF001 = "QF001"
@@ -60,15 +61,6 @@ NOT_REPORTED = "not reported as QF001 (an ignored rule, or a noqa comment)"
 #: The order in which :func:`~qemlflow_lint.fix.closure.select` tries to do without a
 #: candidate: the project's own imports first, then unsafe deferrals, then safe ones.
 _RANK_FIRST_PARTY, _RANK_UNSAFE, _RANK_SAFE = 0, 1, 2
-
-
-class Decided(NamedTuple):
-    """The per-file planner's answer for one module, before the project-wide choice."""
-
-    path: str
-    plan: ModulePlan
-    plans: tuple[StatementPlan, ...]
-    left: tuple[Left, ...]
 
 
 class ProjectPlan(NamedTuple):
@@ -136,40 +128,110 @@ def module_plans(graph: ImportGraph, closures: Closures) -> dict[str, ModulePlan
     return plans
 
 
+class Deferrable(NamedTuple):
+    """A statement the per-file planner can defer, in the few facts the project-wide choice
+    needs (plain data: it comes back from a worker process)."""
+
+    line: int
+    col: int
+    #: It imports one of the project's modules (an edge of a QF101 chain), not a heavy one.
+    first_party: bool
+    unsafe: bool
+    #: When some of its names stay: for ``import a.b, c``, the modules the names that stay
+    #: still run; for ``from pkg import core, light``, the submodules the moved names are.
+    #: ``None`` when the whole statement goes.
+    kept: frozenset[str] | None = None
+    moved: frozenset[str] | None = None
+
+
+class Decisions(NamedTuple):
+    """One mode's decisions for one module: what can be deferred, and why the rest stays."""
+
+    deferrable: tuple[Deferrable, ...]
+    #: (line, column, code, reason) of every statement left.
+    left: tuple[tuple[int, int, str, str], ...]
+
+
+class Decided(NamedTuple):
+    """The per-file planner's answers for one module, in the safe and the unsafe mode."""
+
+    path: str
+    plan: ModulePlan
+    safe: Decisions
+    unsafe: Decisions
+
+
+def _deferrable(plan: StatementPlan, package: str) -> Deferrable:
+    first_party = plan.finding.code != QF001
+    line, col, unsafe = plan.finding.line, plan.finding.col, bool(plan.unsafe)
+    if not plan.light:
+        return Deferrable(line, col, first_party, unsafe)
+    statement = plan.statement
+    if isinstance(statement, ast.Import):
+        kept = frozenset(parent for alias in plan.light for parent in _parents(alias.name))
+        return Deferrable(line, col, first_party, unsafe, kept=kept)
+    absolute = absolute_module(statement, package)
+    moved = frozenset(f"{absolute}.{heavy.alias.name}" for heavy in plan.heavy)
+    return Deferrable(line, col, first_party, unsafe, moved=moved)
+
+
+def _decisions(plans: Sequence[StatementPlan], left: Sequence[Left], package: str) -> Decisions:
+    return Decisions(
+        tuple(_deferrable(plan, package) for plan in plans),
+        tuple((item.finding.line, item.finding.col, item.finding.code, item.reason) for item in left),
+    )
+
+
 def decide(
-    path: str, text: str, result: FileResult, plan: ModulePlan, unsafe: bool, target: tuple[int, int] | None
+    path: str, text: str, findings: Sequence[Finding], plan: ModulePlan, target: tuple[int, int] | None
 ) -> Decided | None:
-    """What the per-file planner could defer in one module, and why it leaves the rest
-    (``None`` when the text no longer parses)."""
+    """What the per-file planner could defer in one module, and why it leaves the rest, in
+    both modes (``None`` when the text no longer parses)."""
     try:
         tree = ast.parse(text, path)
     except (SyntaxError, ValueError):
         return None
     is_init = os.path.basename(path) == "__init__.py"
     facts = module_facts(tree, is_init, target, text, plan.package, plan.first_party)
-    targets = qf001_targets([f for f in result.findings if f.code == QF001])
+    targets = qf001_targets([f for f in findings if f.code == QF001])
     targets += first_party_targets(
         tree, plan.first_party_imports, plan.module, plan.package, plan.reaches_heavy
     )
-    plans, left = plan_fixes(facts, targets, unsafe)
-    return Decided(path, plan, tuple(plans), tuple(left))
+    safe, unsafe = plan_fixes_both(facts, targets)
+    return Decided(path, plan, _decisions(*safe, plan.package), _decisions(*unsafe, plan.package))
 
 
-def _cut_edges(closures: Closures, module: ModulePlan, plan: StatementPlan) -> frozenset[EdgeKey]:
-    """The edges of the graph that deferring ``plan``'s statement cuts: all of the
-    statement's, unless some of its names stay (``import a.b, c`` keeps running ``c``;
-    ``from pkg import core, light`` keeps running ``pkg``: only ``pkg.core`` is cut)."""
-    line, col = plan.finding.line, plan.finding.col
-    here = [edge for edge in closures.edges.get(module.module, ()) if edge[1:3] == (line, col)]
-    if not plan.light:
-        return frozenset(here)
-    statement = plan.statement
-    if isinstance(statement, ast.Import):
-        kept = {parent for alias in plan.light for parent in _parents(alias.name)}
-        return frozenset(edge for edge in here if edge[3] not in kept)
-    absolute = absolute_module(statement, module.package)
-    moved = {f"{absolute}.{heavy.alias.name}" for heavy in plan.heavy}
-    return frozenset(edge for edge in here if not closures.is_first_party(edge[3]) or edge[3] in moved)
+#: One module to decide: its path, text, QF001 findings, plan and target Python.
+Task = tuple[str, str, tuple[Finding, ...], ModulePlan, Union[tuple[int, int], None]]
+#: Fewer modules than this are decided in this process (a pool costs more to start).
+PARALLEL_THRESHOLD = 8
+
+
+def _decide_all(tasks: Sequence[Task]) -> list[Decided | None]:
+    with paused_gc():
+        return [decide(*task) for task in tasks]
+
+
+def _decide_everywhere(tasks: Sequence[Task], jobs: int) -> list[Decided]:
+    if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+        found = _decide_all(tasks)
+    else:
+        size = max(1, chunk_size(len(tasks), jobs))
+        found = map_in_processes(_decide_all, [tasks[i : i + size] for i in range(0, len(tasks), size)], jobs)
+    return [item for item in found if item is not None]
+
+
+def _cut_edges(closures: Closures, module: str, item: Deferrable) -> frozenset[EdgeKey]:
+    """The edges of the graph that deferring a statement cuts: all of the statement's,
+    unless some of its names stay (``import a.b, c`` keeps running ``c``; ``from pkg import
+    core, light`` keeps running ``pkg``: only ``pkg.core`` is cut)."""
+    here = [edge for edge in closures.edges.get(module, ()) if edge[1:3] == (item.line, item.col)]
+    if item.kept is not None:
+        return frozenset(edge for edge in here if edge[3] not in item.kept)
+    if item.moved is not None:
+        moved = item.moved
+        return frozenset(edge for edge in here if not closures.is_first_party(edge[3]) or edge[3] in moved)
+    return frozenset(here)
 
 
 def _parents(name: str) -> list[str]:
@@ -178,29 +240,33 @@ def _parents(name: str) -> list[str]:
 
 
 class _Planner:
-    """The choice over one project (see the module docstring)."""
+    """The choice over one project in one mode (see the module docstring)."""
 
-    def __init__(self, graph: ImportGraph, closures: Closures, decided: Sequence[Decided]) -> None:
+    def __init__(
+        self, graph: ImportGraph, closures: Closures, decided: Sequence[Decided], unsafe: bool
+    ) -> None:
         self.graph = graph
         self.closures = closures
         self.decided = decided
-        self.by_module = {d.plan.module: d for d in decided}
+        self.mode = {d.path: d.unsafe if unsafe else d.safe for d in decided}
         self.reasons: dict[tuple[str, int, int], str] = {}
         for item in decided:
-            for left in item.left:
-                self.reasons.setdefault((item.plan.module, left.finding.line, left.finding.col), left.reason)
+            for line, col, _code, reason in self.mode[item.path].left:
+                self.reasons.setdefault((item.plan.module, line, col), reason)
 
     def candidates(self) -> list[Candidate]:
         found = []
         for item in self.decided:
-            for plan in item.plans:
-                edges = _cut_edges(self.closures, item.plan, plan)
+            module = item.plan.module
+            for deferrable in self.mode[item.path].deferrable:
+                edges = _cut_edges(self.closures, module, deferrable)
                 if not edges:
                     continue
-                first_party = plan.finding.code != QF001
-                rank = _RANK_FIRST_PARTY if first_party else _RANK_UNSAFE if plan.unsafe else _RANK_SAFE
-                finding = plan.finding
-                found.append(Candidate(item.plan.module, finding.line, finding.col, edges, rank))
+                if deferrable.first_party:
+                    rank = _RANK_FIRST_PARTY
+                else:
+                    rank = _RANK_UNSAFE if deferrable.unsafe else _RANK_SAFE
+                found.append(Candidate(module, deferrable.line, deferrable.col, edges, rank))
         return found
 
     def blockers(
@@ -220,15 +286,21 @@ class _Planner:
         kept = {(c.module, c.line, c.col) for c in selection.kept}
         movable = {(c.module, c.line, c.col) for c in candidates}
         outcomes = [self.outcome(entry, selection, movable) for entry in entries]
+        cut: set[EdgeKey] = {edge for candidate in selection.kept for edge in candidate.edges}
         choices: dict[str, Choice] = {}
         for item in self.decided:
             module = item.plan.module
+            decisions = self.mode[item.path]
             chosen = frozenset((line, col) for m, line, col in kept if m == module)
             reasons = {
-                (p.finding.line, p.finding.col): self.drop_reason(module, p, selection, entries)
-                for p in item.plans
-                if (p.finding.line, p.finding.col) not in chosen
+                (d.line, d.col): self.drop_reason(module, d, selection, entries, cut)
+                for d in decisions.deferrable
+                if (d.line, d.col) not in chosen
             }
+            # The reasons of the findings the per-file planner left: a module with nothing
+            # chosen is then fixed without planning its imports again.
+            for line, col, _code, reason in decisions.left:
+                reasons.setdefault((line, col), reason)
             choices[item.path] = Choice(chosen, reasons)
         return choices, outcomes
 
@@ -246,19 +318,15 @@ class _Planner:
         )
 
     def drop_reason(
-        self, module: str, plan: StatementPlan, selection: Selection, entries: Sequence[str]
+        self, module: str, item: Deferrable, selection: Selection, entries: Sequence[str], cut: set[EdgeKey]
     ) -> str:
         """Why a statement the per-file planner could defer stays."""
         runs = [entry for entry in entries if module in selection.closure[entry]]
         if not runs:
             return NOT_IMPORTED
-        edges = _cut_edges(self.closures, self.by_module[module].plan, plan)
-        cut_now: set[EdgeKey] = set()  # the edges still cut: only the kept candidates'
-        for candidate in selection.kept:
-            cut_now |= candidate.edges
         loads: set[str] = set()
-        for edge in edges:
-            loads |= self.closures.loaded_by(edge, cut_now)
+        for edge in _cut_edges(self.closures, module, item):
+            loads |= self.closures.loaded_by(edge, cut)
         for entry in runs:
             for heavy in sorted(loads):
                 if loaded(heavy, selection.staying[entry]):
@@ -275,34 +343,45 @@ def plan_project(
     target: tuple[int, int] | None,
     named_entries: Sequence[str] = (),
     graphs: Sequence[ImportGraph],
-) -> ProjectPlan:
+    jobs: int = 1,
+) -> tuple[ProjectPlan, ProjectPlan]:
     """The plan of QF001's fix over every project of ``results`` (one import graph each,
-    ``graphs``): the modules' choices and the entry points' outcomes. ``read`` gives a
-    file's text (``None`` when it cannot be read)."""
+    ``graphs``): the modules' choices and the entry points' outcomes, in the mode asked for
+    (``unsafe``) and in the unsafe mode (the same plan when ``unsafe``). ``read`` gives a
+    file's text (``None`` when it cannot be read); ``jobs``: the processes to decide in."""
     by_path = {result.path: result for result in results}
-    modules: dict[str, ModulePlan] = {}
-    outcomes: list[EntryOutcome] = []
+    projects: list[tuple[ImportGraph, Closures, list[str]]] = []
+    tasks: list[Task] = []
     for graph in graphs:
         heavy = {
             h for m in graph.modules.values() if m.path in configs for h in configs[m.path].all_heavy_modules
         }
         closures = Closures(graph, loads_too(heavy), whole_package)
-        plans = module_plans(graph, closures)
-        decided: list[Decided] = []
-        for path, plan in plans.items():
+        projects.append((graph, closures, entry_points(graph, named_entries)))
+        for path, plan in module_plans(graph, closures).items():
             result = by_path.get(path)
             if result is None or not result.ok:
                 continue
-            wanted = plan.first_party_imports or any(f.code == QF001 for f in result.findings)
-            text = read(path) if wanted else None
-            if text is None:
+            findings = tuple(f for f in result.findings if f.code == QF001)
+            if not (plan.first_party_imports or findings):
                 continue
-            found = decide(path, text, result, plan, unsafe, target)
-            if found is not None:
-                decided.append(found)
-        entries = entry_points(graph, named_entries)
-        choices, entry_outcomes = _Planner(graph, closures, decided).choose(entries)
-        outcomes += entry_outcomes
-        for item in decided:
-            modules[item.path] = item.plan._replace(choice=choices[item.path])
-    return ProjectPlan(modules, tuple(outcomes))
+            text = read(path)
+            if text is not None:
+                tasks.append((path, text, findings, plan, target))
+    decided = _decide_everywhere(tasks, jobs)
+    plans = []
+    for mode in sorted({unsafe, True}):
+        modules: dict[str, ModulePlan] = {}
+        outcomes: list[EntryOutcome] = []
+        for graph, closures, entries in projects:
+            mine = [
+                d
+                for d in decided
+                if d.plan.module in graph.modules and graph.modules[d.plan.module].path == d.path
+            ]
+            choices, entry_outcomes = _Planner(graph, closures, mine, mode).choose(entries)
+            outcomes += entry_outcomes
+            for item in mine:
+                modules[item.path] = item.plan._replace(choice=choices[item.path])
+        plans.append(ProjectPlan(modules, tuple(outcomes)))
+    return plans[0], plans[-1]

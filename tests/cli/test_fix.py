@@ -144,8 +144,8 @@ def test_a_file_changed_while_it_was_fixed_is_not_written(
     module = project / "pkg/io.py"
     real = fix_files._fix_one
 
-    def edited_meanwhile(path: str, settings: Settings, options: FixOptions, project: object) -> object:
-        result = real(path, settings, options, project)
+    def edited_meanwhile(path: str, settings: Settings, options: FixOptions, *plan: object) -> object:
+        result = real(path, settings, options, *plan)
         module.write_text(BARE + "# edited in an editor\n", encoding="utf-8")
         return result
 
