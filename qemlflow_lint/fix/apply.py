@@ -19,7 +19,7 @@ import libcst as cst
 
 from qemlflow_lint.fix import annotations as type_annotations
 from qemlflow_lint.fix import bare_except, heavy_imports
-from qemlflow_lint.fix.edit import Edit, SharedLine, rewrite
+from qemlflow_lint.fix.edit import Edit, SharedLine, rewrite_text
 from qemlflow_lint.fix.model import Applied, Choice, FixSource, InferredSignature, Left, ModulePlan, Plan
 from qemlflow_lint.fix.project_plan import plan_project
 from qemlflow_lint.fix.verify import proof_failure
@@ -115,7 +115,7 @@ def _run_fixers(
         left.extend(plan.left)
     if not edits:
         return text, applied, left
-    return rewrite(cst.parse_module(text), tree, edits).code, applied, left
+    return rewrite_text(text, tree, edits), applied, left
 
 
 def _one_module_plan(

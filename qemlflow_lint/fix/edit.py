@@ -26,6 +26,7 @@ Edits of a node run after the edits inside it, so a ``def`` edit sees its update
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping, Sequence
 from typing import Callable, Union, cast
 
@@ -217,6 +218,66 @@ def rewrite(module: cst.Module, tree: ast.Module, edits: Edits) -> cst.Module:
     if any(id(s) in rewriter.wanted for s in tree.body):
         module = module.with_changes(body=rewriter.body(tree.body, module.body))
     return cast(cst.Module, rewriter.apply(tree, module))
+
+
+#: A line ending, as the tokenizer counts lines (``ast`` line numbers count these).
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def physical_lines(text: str) -> list[str]:
+    """The lines of ``text`` with their endings, split where Python's tokenizer splits them
+    (``str.splitlines`` also splits at form feeds and other separators Python does not)."""
+    lines: list[str] = []
+    start = 0
+    for match in _LINE_END.finditer(text):
+        lines.append(text[start : match.end()])
+        start = match.end()
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
+
+
+def _first_line(statement: ast.stmt) -> int:
+    decorators = getattr(statement, "decorator_list", [])
+    return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+
+
+def _segments(tree: ast.Module, wanted: set[int]) -> list[tuple[int, int, ast.stmt]] | None:
+    """The line ranges of the top-level statements that hold an edit, or ``None`` when one
+    of them shares a line with another statement."""
+    body = tree.body
+    found = []
+    for index, statement in enumerate(body):
+        if id(statement) not in wanted:
+            continue
+        first, last = _first_line(statement), statement.end_lineno or statement.lineno
+        previous = body[index - 1].end_lineno or 0 if index else 0
+        following = _first_line(body[index + 1]) if index + 1 < len(body) else last + 1
+        if statement.col_offset or previous >= first or following <= last:
+            return None
+        found.append((first, last, statement))
+    return found
+
+
+def rewrite_text(text: str, tree: ast.Module, edits: Edits) -> str:
+    """``text`` with every edit applied (see :func:`rewrite`). When no edit is the module's
+    own, libcst parses and writes only the top-level statements that hold an edit, each on
+    its own: the rest of the text is copied as it is, and large modules with a few edited
+    defs cost a fraction of a whole parse."""
+    if not edits:
+        return text
+    rewriter = _Rewriter(edits)
+    rewriter.mark(tree)
+    segments = None if tree in edits else _segments(tree, rewriter.wanted)
+    if segments is None:
+        return rewrite(cst.parse_module(text), tree, edits).code
+    lines = physical_lines(text)
+    for first, last, statement in reversed(segments):
+        segment = "".join(lines[first - 1 : last])
+        alone = ast.Module(body=[statement], type_ignores=[])
+        code = rewrite(cst.parse_module(segment), alone, edits).code
+        lines[first - 1 : last] = [code]
+    return "".join(lines)
 
 
 def code_of(node: cst.CSTNode) -> str:
