@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from qemlflow_lint.config import toml
 from qemlflow_lint.config.errors import ConfigError
-from qemlflow_lint.config.values import READERS, score_table, unknown_key
+from qemlflow_lint.config.values import READERS, fix_table, score_table, unknown_key
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import CORE_OPTIONS, SECTION, Option, Settings
 from qemlflow_lint.rules.registry import all_rules
@@ -77,10 +77,12 @@ def with_values(settings: Settings, values: Mapping[str, object], origin: str) -
     for key, raw in values.items():
         if key == "score":
             changes.update(score_table(raw, f"{origin}: 'score'"))
+        elif key == "fix":
+            changes.update(fix_table(raw, f"{origin}: 'fix'"))
         else:
             option = options.get(key)
             if option is None:
-                raise ConfigError(unknown_key(key, origin, [*options, "score"]))
+                raise ConfigError(unknown_key(key, origin, [*options, "fix", "score"]))
             value = READERS[option.kind](raw, f"{origin}: '{key}'")
             if key in core:
                 changes[option.attribute] = value
@@ -213,10 +215,12 @@ def describe(settings: Settings) -> Iterable[tuple[str, object, str]]:
     for ``qemlflow-lint config``."""
     values = settings.as_dict()
     score = values.pop("score")
+    fix = values.pop("fix")
     for option in rule_options():
         values.setdefault(option.key, settings.option(option))
     for key, value in values.items():
         yield key, list(value) if isinstance(value, tuple) else value, settings.origin(key)
+    yield "fix", fix, settings.origin("fix")
     yield "score", score, settings.origin("score")
 
 

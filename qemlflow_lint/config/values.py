@@ -151,6 +151,32 @@ READERS: dict[str, Reader] = {
     "boolean": _boolean,
 }
 
+#: The keys of ``[tool.qemlflow-lint.fix]``.
+FIX_KEYS = ("entry-points",)
+#: A module name, or a pattern of them (``pkg.io``, ``pkg.*``).
+_MODULE_PATTERN = re.compile(r"[A-Za-z_*?][A-Za-z0-9_*?]*(\.[A-Za-z_*?][A-Za-z0-9_*?]*)*")
+
+
+def fix_table(raw: object, label: str) -> dict[str, Any]:
+    """``[tool.qemlflow-lint.fix]``: ``entry-points = ["pkg.io", "pkg.*"]``, the modules (or
+    patterns of module names) whose import QF001's fix protects besides the top-level
+    packages, as settings fields."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{label} must be a table, got {type_name(raw)} {raw!r}")
+    changes: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key != "entry-points":
+            raise ConfigError(unknown_key(key, f"{label} table", FIX_KEYS))
+        if not isinstance(value, list) or not all(
+            isinstance(v, str) and _MODULE_PATTERN.fullmatch(v) for v in value
+        ):
+            raise ConfigError(
+                f"{label}: 'entry-points' must be a list of module names or patterns (pkg.io, pkg.*), got {value!r}"
+            )
+        changes["fix_entry_points"] = tuple(value)
+    return changes
+
+
 #: The keys of ``[tool.qemlflow-lint.score]``.
 SCORE_KEYS = ("fail-under", "weights")
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 import os
+from fnmatch import fnmatchcase
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple, Union
 
@@ -91,13 +92,22 @@ def whole_package(name: str) -> str:
 
 def entry_points(graph: ImportGraph, named: Iterable[str] = ()) -> list[str]:
     """The modules whose import the plan protects: every library module whose package is
-    not part of the project (its top-level packages and modules), and the ``named`` ones."""
+    not part of the project (its top-level packages and modules), and the public library
+    modules ``named`` (a name, or a pattern: ``pkg.*`` is every public module of ``pkg``)."""
     found = [
         name
         for name, module in graph.modules.items()
         if module.checked and name.rpartition(".")[0] not in graph.modules
     ]
-    found += [name for name in named if name in graph.modules]
+    patterns = list(named)
+    found += [
+        name
+        for name, module in graph.modules.items()
+        if module.checked
+        and not any(part.startswith("_") for part in name.split("."))
+        and any(fnmatchcase(name, pattern) for pattern in patterns)
+    ]
+    found += [name for name in patterns if name in graph.modules]
     return sorted(dict.fromkeys(found))
 
 
@@ -357,7 +367,10 @@ def plan_project(
             h for m in graph.modules.values() if m.path in configs for h in configs[m.path].all_heavy_modules
         }
         closures = Closures(graph, loads_too(heavy), whole_package)
-        projects.append((graph, closures, entry_points(graph, named_entries)))
+        configured = {
+            e for m in graph.modules.values() if m.path in configs for e in configs[m.path].fix_entry_points
+        }
+        projects.append((graph, closures, entry_points(graph, [*named_entries, *sorted(configured)])))
         for path, plan in module_plans(graph, closures).items():
             result = by_path.get(path)
             if result is None or not result.ok:

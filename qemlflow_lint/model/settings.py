@@ -168,6 +168,9 @@ class Settings(NamedTuple):
     score_weights: tuple[tuple[str, float], ...] = ()
     #: ``[tool.qemlflow-lint.score] fail-under``: the lowest passing score, if any.
     fail_under: float | None = None
+    #: ``[tool.qemlflow-lint.fix] entry-points``: modules (or patterns) whose import QF001's
+    #: fix protects besides the top-level packages.
+    fix_entry_points: tuple[str, ...] = ()
     root: str = ""
     file: str | None = None
     origins: tuple[tuple[str, str], ...] = ()
@@ -248,6 +251,7 @@ class Settings(NamedTuple):
             "noqa-equivalents": self.noqa_equivalents,
             "namespace-packages": list(self.namespace_packages),
             **{key: list(value) if isinstance(value, tuple) else value for key, value in self.rule_options},
+            "fix": {"entry-points": list(self.fix_entry_points)},
             "score": {"weights": dict(self.score_weights), "fail-under": self.fail_under},
         }
 

@@ -201,6 +201,12 @@ MISTAKES = [
     ),
     pytest.param("select = 'QF001", "invalid TOML", id="invalid-toml"),
     pytest.param("exclude = [1, 2]", "'exclude' must be a list of strings, got a list", id="list-of-numbers"),
+    pytest.param(
+        "fix = { entry-points = 'pkg' }",
+        "'fix': 'entry-points' must be a list of module names or patterns (pkg.io, pkg.*), got 'pkg'",
+        id="fix-entry-points-not-a-list",
+    ),
+    pytest.param("fix = { entry = ['pkg'] }", "unknown key 'entry'", id="fix-unknown-key"),
 ]
 
 

@@ -208,6 +208,20 @@ def test_an_entry_point_makes_its_own_closure_count(tmp_path: Path, monkeypatch:
     _own_tests(root)
 
 
+def test_the_configured_entry_points_count_like_the_command_line_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = dict(
+        EAGER, **{"pyproject.toml": CONFIG + '\n[tool.qemlflow-lint.fix]\nentry-points = ["pkg.*"]\n'}
+    )
+    root = _project(tmp_path, files)
+    run = _fix(root, monkeypatch, write=True, unsafe=True)
+    assert [o.entry for o in run.outcomes] == ["pkg", "pkg.algebra", "pkg.plots"]
+    assert sorted(os.path.basename(f.path) for f in run.files if f.changed) == ["__init__.py", "plots.py"]
+    assert not _loads(root, "pkg.plots")
+    _own_tests(root)
+
+
 def test_a_first_party_import_moves_into_the_functions_when_that_cuts_the_chain(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
