@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import ast
 import os
-from fnmatch import fnmatchcase
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from fnmatch import fnmatchcase
 from typing import NamedTuple, Union
 
 from qemlflow_lint.fix.closure import (
