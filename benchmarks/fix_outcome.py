@@ -158,11 +158,19 @@ class ImportFigures:
     runs_ms: list[float]
     modules: int
     heavy: list[str]  # heavy-list entries with a module loaded (in any run)
+    #: CPU time (user + system) of each whole process less the median of a bare interpreter's
+    #: (``python -c pass``): less sensitive than wall time to other work on the machine.
+    cpu_ms: list[float] = field(default_factory=list)
 
     @property
     def median_ms(self) -> float:
         """The median of the runs."""
         return statistics.median(self.runs_ms)
+
+    @property
+    def median_cpu_ms(self) -> float | None:
+        """The median CPU time of the import, when the platform reports it."""
+        return statistics.median(self.cpu_ms) if self.cpu_ms else None
 
 
 @dataclass
@@ -592,32 +600,72 @@ def probe_api(
     return ApiProbe(data["modules"], data["versions"])
 
 
-def measure_import(
-    venv: Path, tree: Path, module: str, heavy: Sequence[str], runs: int, log: Path
-) -> ImportFigures:
-    """``import module`` in ``runs`` fresh interpreters, after one untimed warm-up run."""
+def cpu_run(argv: Sequence[str | Path], cwd: Path, env: Mapping[str, str]) -> tuple[int, str, float | None]:
+    """Run ``argv``; its exit code, standard error, and the CPU seconds it used (``os.wait4``;
+    None where there is none)."""
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(
+            [str(part) for part in argv], cwd=str(cwd), env=dict(env), stdout=subprocess.DEVNULL, stderr=err
+        )
+        if hasattr(os, "wait4"):
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            cpu: float | None = usage.ru_utime + usage.ru_stime
+        else:
+            process.wait()
+            cpu = None
+        err.seek(0)
+        return process.returncode, err.read().decode(errors="replace"), cpu
+
+
+def measure_imports(
+    venv: Path, trees: Sequence[Path], module: str, heavy: Sequence[str], runs: int
+) -> list[ImportFigures]:
+    """``import module`` from each of ``trees`` in ``runs`` fresh interpreters each, after one
+    untimed warm-up round. The rounds go round-robin over the trees (and a bare interpreter,
+    whose CPU time is subtracted), so that a change in the machine's load during the
+    measurement weighs on every mode alike; the median run's output is kept in each tree's
+    folder as ``importtime.txt``."""
     python = _bin(venv, "python")
-    where = run([python, "-c", f"import {module}; print({module}.__file__)"], tree, clean_environment(tree))
-    if where.returncode != 0:
-        raise BenchmarkError(f"import {module} failed: {_last_line(where)}")
-    if not Path(where.stdout.strip()).resolve().is_relative_to(tree.resolve()):
-        raise BenchmarkError(f"import {module} loaded {where.stdout.strip()}, not the copy under test")
-    samples: list[ImportSample] = []
-    texts: list[str] = []
+    for tree in trees:
+        where = run(
+            [python, "-c", f"import {module}; print({module}.__file__)"], tree, clean_environment(tree)
+        )
+        if where.returncode != 0:
+            raise BenchmarkError(f"import {module} failed in {tree.parent.name}: {_last_line(where)}")
+        if not Path(where.stdout.strip()).resolve().is_relative_to(tree.resolve()):
+            raise BenchmarkError(f"import {module} loaded {where.stdout.strip()}, not the copy under test")
+    samples: list[list[tuple[ImportSample, str, float | None]]] = [[] for _ in trees]
+    bare: list[float] = []
     for number in range(runs + 1):
-        done = run([python, "-X", "importtime", "-c", f"import {module}"], tree, clean_environment(tree))
-        if done.returncode != 0:
-            raise BenchmarkError(f"import {module} failed: {_last_line(done)}")
-        if number:  # the first run is the warm-up
-            samples.append(parse_importtime(done.stderr, module))
-            texts.append(done.stderr)
-    log.write_text(texts[len(texts) // 2], encoding="utf-8")
-    loaded = sorted({name for sample in samples for name in sample.modules})
-    return ImportFigures(
-        [sample.cumulative_ms for sample in samples],
-        max(len(sample.modules) for sample in samples),
-        heavy_loaded(loaded, heavy),
-    )
+        for index, tree in enumerate(trees):
+            argv = [python, "-X", "importtime", "-c", f"import {module}"]
+            code, stderr, cpu = cpu_run(argv, tree, clean_environment(tree))
+            if code != 0:
+                raise BenchmarkError(f"import {module} failed: {stderr.strip().splitlines()[-1:]}")
+            if number:  # the first round is the warm-up
+                samples[index].append((parse_importtime(stderr, module), stderr, cpu))
+        _, _, cpu = cpu_run([python, "-X", "importtime", "-c", "pass"], trees[0], clean_environment(trees[0]))
+        if number and cpu is not None:
+            bare.append(cpu)
+    floor = statistics.median(bare) if bare else None
+    figures = []
+    for tree, taken in zip(trees, samples):
+        ordered = sorted(taken, key=lambda item: item[0].cumulative_ms)
+        (tree.parent / "importtime.txt").write_text(ordered[len(ordered) // 2][1], encoding="utf-8")
+        loaded = sorted({name for sample, _, _ in taken for name in sample.modules})
+        cpus = [cpu for _, _, cpu in taken if cpu is not None]
+        figures.append(
+            ImportFigures(
+                [sample.cumulative_ms for sample, _, _ in taken],
+                max(len(sample.modules) for sample, _, _ in taken),
+                heavy_loaded(loaded, heavy),
+                [(cpu - floor) * 1000.0 for cpu in cpus]
+                if floor is not None and len(cpus) == len(taken)
+                else [],
+            )
+        )
+    return figures
 
 
 def run_tests(venv: Path, tree: Path, library: Library, report: Path, timeout: float) -> SuiteRun:
@@ -683,10 +731,50 @@ class LibraryReport:
     comparisons: dict[str, Comparison]
 
 
+@dataclass
+class Prepared:
+    """One mode's copy of the source, fixed (or not), before it is measured."""
+
+    mode: Mode
+    tree: Path
+    findings: dict[str, int] | None
+    fix_summary: str = ""
+    fix_exit: int | None = None
+    fix_seconds: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare(
+    mode: Mode, library: Library, venv: Path, source: Path, home: Path, args: argparse.Namespace
+) -> Prepared:
+    """A fresh copy of ``source`` for ``mode``, fixed as the mode says, its findings counted and
+    its bytecode compiled (as an installation would have it)."""
+    runs_dir = home / "runs" / mode.key
+    shutil.rmtree(runs_dir, ignore_errors=True)
+    runs_dir.mkdir(parents=True)
+    tree = runs_dir / source.name
+    shutil.copytree(source, tree, ignore=shutil.ignore_patterns("__pycache__"))
+    prepared = Prepared(mode, tree, None)
+    if mode.fix_args is not None:
+        _progress(f"{library.key}: {mode.label}")
+        extra = [arg for option in args.fix_arg for arg in shlex.split(option)]
+        argv = [_bin(venv, "qemlflow-lint"), "fix", *mode.fix_args, *extra, "--no-cache", library.package_dir]
+        start = time.perf_counter()
+        done = run(argv, tree, log=runs_dir / "fix.log", timeout=args.test_timeout)
+        prepared.fix_seconds = time.perf_counter() - start
+        prepared.fix_exit, prepared.fix_summary = done.returncode, fix_summary(done.stderr)
+        if done.returncode not in (0, 1):
+            prepared.notes.append(f"fix exited {done.returncode}: {_last_line(done)}")
+    prepared.findings = count_findings(venv, tree, library, runs_dir / "check.log")
+    run([_bin(venv, "python"), "-m", "compileall", "-q", library.package_dir], tree)
+    return prepared
+
+
 def measure_library(
     library: Library, args: argparse.Namespace, work: Path, tool_source: Path
 ) -> LibraryReport:
-    """Download, install, then every mode on a fresh copy of the source."""
+    """Download and install; prepare every mode on a fresh copy of the source; time the imports
+    of all modes together; then import every module and run the tests of each mode."""
     sdist = download(library, work / "downloads")
     name, version = _sdist_name(library.requirement)
     home = work / f"{name}-{version}"
@@ -695,66 +783,38 @@ def measure_library(
     venv = ensure_venv(library, home, sdist, tool_source, args.python)
     tool = run([_bin(venv, "qemlflow-lint"), "--version"], home).stdout.strip()
     python = run([_bin(venv, "python"), "-c", "import platform; print(platform.python_version())"], home)
-    config = run([_bin(venv, "qemlflow-lint"), "ruff-config"], source)
-    heavy = parse_heavy_list(config.stdout)
+    heavy = parse_heavy_list(run([_bin(venv, "qemlflow-lint"), "ruff-config"], source).stdout)
     modules = module_names(source, library.package_dir, library.module)
-    extra = tuple(arg for option in args.fix_arg for arg in shlex.split(option))
+    modes = [prepare(mode, library, venv, source, home, args) for mode in MODES if mode.key in args.modes]
+    _progress(f"{library.key}: timing import {library.module} ({args.runs} rounds over {len(modes)} modes)")
+    timings = measure_imports(venv, [p.tree for p in modes], library.module, heavy, args.runs)
     results: list[ModeResult] = []
     comparisons: dict[str, Comparison] = {}
-    for mode in (m for m in MODES if m.key in args.modes):
-        runs_dir = home / "runs" / mode.key
-        shutil.rmtree(runs_dir, ignore_errors=True)
-        runs_dir.mkdir(parents=True)
-        tree = runs_dir / source.name
-        shutil.copytree(source, tree, ignore=shutil.ignore_patterns("__pycache__"))
-        result_notes: list[str] = []
-        summary, fix_exit, fix_seconds = "", None, None
-        if mode.fix_args is not None:
-            _progress(f"{library.key}: {mode.label}")
-            argv = [
-                _bin(venv, "qemlflow-lint"),
-                "fix",
-                *mode.fix_args,
-                *extra,
-                "--no-cache",
-                library.package_dir,
-            ]
-            start = time.perf_counter()
-            done = run(argv, tree, log=runs_dir / "fix.log", timeout=args.test_timeout)
-            fix_seconds = time.perf_counter() - start
-            fix_exit, summary = done.returncode, fix_summary(done.stderr)
-            if done.returncode not in (0, 1):
-                result_notes.append(f"fix exited {done.returncode}: {_last_line(done)}")
-        findings = count_findings(venv, tree, library, runs_dir / "check.log")
-        run([_bin(venv, "python"), "-m", "compileall", "-q", library.package_dir], tree)  # as pip would
-        _progress(f"{library.key} [{mode.key}]: timing import {library.module} ({args.runs} runs)")
-        importing = measure_import(venv, tree, library.module, heavy, args.runs, runs_dir / "importtime.txt")
+    for prepared, importing in zip(modes, timings):
+        mode, tree = prepared.mode, prepared.tree
         base = results[0] if results else None
         expect = {}
         if base is not None:
-            expect = {
-                module: sorted(probe.get("names", {}))  # type: ignore[arg-type]
-                for module, probe in base.api.modules.items()
-            }
+            expect = {module: sorted(probe.get("names", {})) for module, probe in base.api.modules.items()}  # type: ignore[arg-type]
         _progress(f"{library.key} [{mode.key}]: importing every module")
-        api = probe_api(venv, tree, modules, expect, heavy, runs_dir / "modules.log")
+        api = probe_api(venv, tree, modules, expect, heavy, tree.parent / "modules.log")
         test_runs: list[SuiteRun] = []
         rounds = args.baseline_test_runs if mode.fix_args is None else 1
         for number in range(rounds):
             _progress(f"{library.key} [{mode.key}]: running its tests ({number + 1} of {rounds})")
-            report = runs_dir / f"tests-{number + 1}.xml"
+            report = tree.parent / f"tests-{number + 1}.xml"
             test_runs.append(run_tests(venv, tree, library, report, args.test_timeout))
         result = ModeResult(
             mode,
             importing,
             test_runs,
-            findings,
+            prepared.findings,
             api,
-            fix_summary=summary,
-            fix_exit=fix_exit,
-            fix_seconds=fix_seconds,
+            fix_summary=prepared.fix_summary,
+            fix_exit=prepared.fix_exit,
+            fix_seconds=prepared.fix_seconds,
             files_changed=changed_files(source, tree),
-            notes=result_notes,
+            notes=prepared.notes,
         )
         results.append(result)
         if base is not None:
@@ -777,6 +837,13 @@ def _cell_findings(findings: Mapping[str, int] | None, base: Mapping[str, int] |
     return ", ".join(parts)
 
 
+def _cell_cpu(figures: ImportFigures, base: ImportFigures) -> str:
+    cpu, base_cpu = figures.median_cpu_ms, base.median_cpu_ms
+    if cpu is None or base_cpu is None:
+        return "—"
+    return f"{cpu:,.0f} ({base_cpu / cpu:.2f} ×)" if cpu > 0 else f"{cpu:,.0f}"
+
+
 def _cell_tests(runs: Sequence[SuiteRun]) -> str:
     first = runs[0]
     text = f"{first.count('passed'):,} / {first.count('failed', 'error'):,} / {first.count('skipped', 'xfailed'):,}"
@@ -795,10 +862,11 @@ def render_library(report: LibraryReport, runs: int, baseline_rounds: int) -> tu
         f"{' '.join(library.test_paths)}` ({', '.join(library.test_requirements)}); Python {report.python}; "
         f"{report.tool}; heavy packages its modules load: {versions or 'none'}.",
         "",
-        f"| mode | `import {library.module}` median ms (min–max) | × faster | modules | heavy modules loaded "
+        f"| mode | `import {library.module}` median ms (min–max) | × faster | CPU ms (× faster) "
+        "| modules | heavy modules loaded "
         "| tests passed / failed / skipped | tests changed | modules broken / own names lost "
         "| findings | .py files changed |",
-        "|---|--:|--:|--:|---|--:|--:|--:|---|--:|",
+        "|---|--:|--:|--:|--:|---|--:|--:|--:|---|--:|",
     ]
     whole = True
     targets: list[str] = []
@@ -814,7 +882,8 @@ def render_library(report: LibraryReport, runs: int, baseline_rounds: int) -> tu
             whole = whole and comparison.whole
         lines.append(
             f"| {result.mode.label} | {figures.median_ms:,.0f} ({min(figures.runs_ms):,.0f}–"
-            f"{max(figures.runs_ms):,.0f}) | {faster:.2f} × | {figures.modules:,} | "
+            f"{max(figures.runs_ms):,.0f}) | {faster:.2f} × | {_cell_cpu(figures, base.importing)} | "
+            f"{figures.modules:,} | "
             f"{', '.join(figures.heavy) or 'none'} | {_cell_tests(result.tests)} | {changed} | {broken} | "
             f"{_cell_findings(result.findings, base.findings if result is not base else None)} | "
             f"{result.files_changed:,} |"
@@ -852,8 +921,9 @@ def _details(report: LibraryReport, runs: int, baseline_rounds: int) -> list[str
     flaky = sorted(flaky_tests([run.outcomes for run in base.tests]))
     lines = [
         f"- Import: the cumulative time of `{report.library.module}`'s own line in `python -X importtime "
-        f'-c "import {report.library.module}"`, median of {runs} fresh interpreters after a warm-up; '
-        "modules: the rows of that import (the package included).",
+        f'-c "import {report.library.module}"`, median of {runs} fresh interpreters after a warm-up '
+        "round, the modes taking turns; CPU: the process's user + system time less a bare "
+        "interpreter's (median); modules: the rows of that import (the package included).",
         f"- Tests of the untouched source: {', '.join(f'{run.seconds:.0f} s' for run in base.tests)} "
         f"({baseline_rounds} run(s)); "
         + (f"{len(flaky)} flaky (left out of the comparison):" if flaky else "none flaky."),
