@@ -6,8 +6,9 @@ suite), and for each mode — the untouched source, ``fix``, ``fix --unsafe-fixe
 fresh copy of the source, this script:
 
 - runs ``qemlflow-lint fix`` on the library's package (not in the untouched mode);
-- measures ``import PKG`` with ``python -X importtime`` in fresh interpreters (the median of
-  the package's cumulative time, the modules it loads, the heavy modules among them);
+- measures ``import PKG`` with ``python -X importtime`` in fresh interpreters, the modes taking
+  turns (the median of the package's cumulative time, and of the processes' CPU time; the
+  modules it loads, the heavy modules among them);
 - imports every module of the package and reads every public name, to see that nothing a
   caller reads is gone;
 - runs the library's own tests with a JUnit XML report, and compares each test's outcome
