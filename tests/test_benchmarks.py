@@ -10,6 +10,7 @@ from types import ModuleType
 
 import pytest
 
+from qemlflow_lint.model.heavy import DEFAULT_HEAVY_MODULES
 from tests.frontends import REPO
 
 #: The rows every run has, whatever else is installed: the parse floor and the CLI's three.
@@ -145,3 +146,163 @@ def test_a_folder_of_the_command_line_is_a_corpus_named_by_its_folder_alone(tmp_
     assert corpora[-1].key == "file"  # the one-file folder stays last
     with pytest.raises(run.BenchmarkError):
         run.build_corpora(tmp_path / "work2", True, [tmp_path / "missing"])
+
+
+# `fix_outcome.py` downloads real libraries and runs their test suites: minutes and the package
+# index, so no test runs it whole. These pin the parts that decide its verdicts, offline.
+
+
+def _load_fix_outcome() -> ModuleType:
+    path = REPO / "benchmarks" / "fix_outcome.py"
+    spec = importlib.util.spec_from_file_location("benchmarks_fix_outcome", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    return module
+
+
+#: `python -X importtime -c "import mylib"` output: start-up rows, then mylib's subtree, in which
+#: each import follows the imports it caused, two spaces deeper a level.
+IMPORTTIME = """\
+import time: self [us] | cumulative | imported package
+import time:       148 |        148 |   _io
+import time:       370 |        886 | _frozen_importlib_external
+import time:      2000 |       3000 | site
+import time:       500 |        500 |       numpy.core
+import time:       900 |       1400 |     numpy
+import time:      4000 |      90000 |       scipy.linalg
+import time:       100 |      95000 |     scipy
+import time:       300 |      97000 |   mylib.core
+import time:        80 |        120 |   mylib.util
+import time:       200 |     100500 | mylib
+"""
+
+
+def test_importtime_takes_the_package_line_and_the_modules_its_import_loaded() -> None:
+    bench = _load_fix_outcome()
+    sample = bench.parse_importtime(IMPORTTIME, "mylib")
+    assert sample.cumulative_ms == 100.5
+    assert sample.modules == (
+        "numpy.core",
+        "numpy",
+        "scipy.linalg",
+        "scipy",
+        "mylib.core",
+        "mylib.util",
+        "mylib",
+    )
+    assert bench.heavy_loaded(sample.modules, ["scipy", "pandas", "numpy.core", "sympy"]) == [
+        "numpy.core",
+        "scipy",
+    ]
+    with pytest.raises(bench.BenchmarkError):
+        bench.parse_importtime(IMPORTTIME, "mylib.core")  # not a top-level import of the run
+
+
+JUNIT = """\
+<?xml version="1.0" encoding="utf-8"?>
+<testsuites><testsuite name="pytest" tests="7">
+<testcase classname="tests.test_a" name="test_passes" time="0.1"/>
+<testcase classname="tests.test_a" name="test_fails" time="0.1"><failure message="boom">x</failure></testcase>
+<testcase classname="tests.test_a" name="test_skipped" time="0"><skipped type="pytest.skip" message="no"/></testcase>
+<testcase classname="tests.test_a" name="test_xfail" time="0"><skipped type="pytest.xfail" message=""/></testcase>
+<testcase classname="tests.test_a.TestC" name="test_p[1-2]" time="0.1"/>
+<testcase classname="tests.test_a.TestC" name="test_p[1-2]" time="0"><error message="teardown">e</error></testcase>
+<testcase classname="tests.test_b" name="test_flaky" time="0.1"/>
+</testsuite></testsuites>
+"""
+
+
+def test_each_test_id_keeps_its_outcome_and_a_changed_one_is_listed() -> None:
+    bench = _load_fix_outcome()
+    before = bench.read_junit(JUNIT)
+    assert before == {
+        "tests.test_a::test_passes": "passed",
+        "tests.test_a::test_fails": "failed",
+        "tests.test_a::test_skipped": "skipped",
+        "tests.test_a::test_xfail": "xfailed",
+        "tests.test_a.TestC::test_p[1-2]": "passed",
+        "tests.test_a.TestC::test_p[1-2] #2": "error",  # the teardown error of the same test
+        "tests.test_b::test_flaky": "passed",
+    }
+    again = {**before, "tests.test_b::test_flaky": "failed"}
+    flaky = bench.flaky_tests([before, again])
+    assert flaky == {"tests.test_b::test_flaky"}
+    after = {**again, "tests.test_a::test_passes": "failed", "tests.test_new::test_x": "passed"}
+    del after["tests.test_a::test_skipped"]
+    assert bench.changed_tests(before, after, flaky) == [
+        ("tests.test_a::test_passes", "passed", "failed"),
+        ("tests.test_a::test_skipped", "skipped", "absent"),
+        ("tests.test_new::test_x", "absent", "passed"),
+    ]
+
+
+def test_a_lost_name_of_the_library_breaks_it_and_a_deferred_import_does_not() -> None:
+    bench = _load_fix_outcome()
+
+    def result(key: str, modules: dict[str, dict[str, object]], outcome: str) -> object:
+        figures = bench.ImportFigures([10.0], 5, [])
+        tests = [bench.SuiteRun({"t::a": outcome}, 0, 1.0)]
+        return bench.ModeResult(bench.Mode(key, key, None), figures, tests, None, bench.ApiProbe(modules, {}))
+
+    base = result(
+        "none",
+        {
+            "mylib": {"names": {"core": "mylib.core", "Model": "mylib.core", "np": "numpy"}},
+            "mylib.core": {"names": {"Model": "mylib.core", "sp": "scipy", "e": ""}},
+            "mylib.plot": {"names": {"plt": "matplotlib.pyplot"}},
+            "mylib.optional": {"error": "ModuleNotFoundError: No module named 'bokeh'"},
+        },
+        "passed",
+    )
+    kept = result(
+        "safe",
+        {
+            "mylib": {"names": {"core": "mylib.core", "Model": "mylib.core", "np": "!AttributeError: np"}},
+            "mylib.core": {"names": {"Model": "mylib.core", "sp": "!AttributeError: sp", "e": ""}},
+            "mylib.plot": {"names": {}},
+            "mylib.optional": {"error": "ModuleNotFoundError: No module named 'bokeh'"},
+        },
+        "passed",
+    )
+    comparison = bench.compare(base, kept, "mylib")
+    assert comparison.whole
+    assert comparison.imported_names_gone == 3  # np, sp, plt: deferred imports, as intended
+    broken = result(
+        "unsafe",
+        {
+            "mylib": {"names": {"core": "mylib.core", "Model": "!AttributeError: Model", "np": "numpy"}},
+            "mylib.core": {"names": {"Model": "mylib.core", "sp": "scipy", "e": ""}},
+            "mylib.plot": {"error": "NameError: name 'plt' is not defined"},
+        },
+        "failed",
+    )
+    comparison = bench.compare(base, broken, "mylib")
+    assert not comparison.whole
+    assert comparison.changed_tests == [("t::a", "passed", "failed")]
+    assert comparison.broken_modules == [("mylib.plot", "NameError: name 'plt' is not defined")]
+    assert comparison.own_names_lost == [("mylib.Model", "AttributeError: Model")]
+
+
+@pytest.mark.slow
+def test_the_heavy_list_is_read_from_ruff_config() -> None:
+    bench = _load_fix_outcome()
+    done = subprocess.run(
+        [sys.executable, "-m", "qemlflow_lint", "ruff-config"],
+        capture_output=True,
+        text=True,
+        cwd=str(REPO),
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert bench.parse_heavy_list(done.stdout) == list(DEFAULT_HEAVY_MODULES)
+
+
+def test_a_mode_that_does_not_exist_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    bench = _load_fix_outcome()
+    assert bench.main(["--modes", "none,fast"]) == 2
+    assert capsys.readouterr().err.strip() == "fix_outcome.py: error: unknown mode(s) fast"
