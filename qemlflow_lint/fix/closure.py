@@ -35,7 +35,9 @@ class Candidate(NamedTuple):
     """A statement the per-file planner can defer, and the edges deferring it cuts.
 
     ``rank`` orders the attempts to do without it (lower first): a cut that another can
-    replace is dropped before the one that replaces it.
+    replace is dropped before the one that replaces it. ``lazy`` holds the names a package
+    then loads on first access (PEP 562), each with what loading it imports: a statement
+    elsewhere that imports such a name at import time (``from pkg import name``) still runs it.
     """
 
     module: str
@@ -43,6 +45,31 @@ class Candidate(NamedTuple):
     col: int
     edges: frozenset[EdgeKey]
     rank: int = 0
+    lazy: frozenset[tuple[str, str]] = frozenset()
+
+
+class Cut(NamedTuple):
+    """The edges some candidates cut, and the names each package loads on first access."""
+
+    edges: frozenset[EdgeKey] = frozenset()
+    #: Package -> name -> the modules (first-party or heavy) asking for the name imports.
+    lazy: Mapping[str, Mapping[str, frozenset[str]]] = {}
+
+    @classmethod
+    def of(cls, candidates: Iterable[Candidate]) -> Cut:
+        """The cut the ``candidates`` make together."""
+        edges: set[EdgeKey] = set()
+        lazy: dict[str, dict[str, set[str]]] = {}
+        for candidate in candidates:
+            edges |= candidate.edges
+            for name, target in candidate.lazy:
+                lazy.setdefault(candidate.module, {}).setdefault(name, set()).add(target)
+        frozen = {m: {n: frozenset(t) for n, t in names.items()} for m, names in lazy.items()}
+        return cls(frozenset(edges), frozen)
+
+
+#: Nothing cut.
+NO_CUT = Cut()
 
 
 class Blocker(NamedTuple):
@@ -97,40 +124,65 @@ class Closures:
         self.graph = graph
         self.loads_too = loads_too
         self.edges: dict[str, list[EdgeKey]] = {}
+        #: The names a ``from package import …`` edge asks its package for.
+        self.names: dict[EdgeKey, frozenset[str]] = {}
         for name, module in graph.modules.items():
             found: list[EdgeKey] = []
             for statement in module.statements:
                 for heavy in statement.heavy_names or ((statement.heavy,) if statement.heavy else ()):
                     found.append((name, statement.line, statement.col, whole(heavy)))
-                found.extend((name, statement.line, statement.col, t) for t in statement.targets)
+                for target in statement.targets:
+                    edge = (name, statement.line, statement.col, target)
+                    found.append(edge)
+                    # ``from target import a, b`` asks the package for these names.
+                    asked = {r.rpartition(".")[2] for r in statement.runs if r.rpartition(".")[0] == target}
+                    if asked:
+                        self.names[edge] = frozenset(asked)
             self.edges[name] = list(dict.fromkeys(found))
 
     def is_first_party(self, what: str) -> bool:
         """True when an edge's target is a module of the graph (else it is a heavy module)."""
         return what in self.graph.modules
 
-    def modules(self, entry: str, cut: Collection[EdgeKey]) -> set[str]:
-        """The modules ``import entry`` runs, its enclosing packages first."""
+    def _walk(self, entry: str, cut: Cut) -> tuple[set[str], dict[str, list[EdgeKey]]]:
+        """The modules ``import entry`` runs, and the heavy modules their uncut edges load
+        directly, each with those edges. A name a package loads on first access is loaded
+        by every statement that imports it from the package (``from pkg import name``)."""
+        modules = self.graph.modules
         seen: set[str] = set()
-        queue = deque(p for p in _parents(entry) if p in self.graph.modules)
+        heavy: dict[str, list[EdgeKey]] = {}
+        queue = deque(p for p in _parents(entry) if p in modules)
         seen.update(queue)
+
+        def reach(what: str, edge: EdgeKey) -> None:
+            if what not in modules:
+                heavy.setdefault(what, []).append(edge)
+            elif what not in seen:
+                seen.add(what)
+                queue.append(what)
+
         while queue:
             for edge in self.edges[queue.popleft()]:
+                if edge in cut.edges:
+                    continue
                 what = edge[3]
-                if what in self.graph.modules and what not in seen and edge not in cut:
-                    seen.add(what)
-                    queue.append(what)
-        return seen
+                reach(what, edge)
+                lazy = cut.lazy.get(what)
+                if lazy:
+                    for name in self.names.get(edge, ()):
+                        for target in lazy.get(name, ()):
+                            reach(target, edge)
+        return seen, heavy
 
-    def heavy(self, entry: str, cut: Collection[EdgeKey]) -> dict[str, list[EdgeKey]]:
+    def modules(self, entry: str, cut: Cut = NO_CUT) -> set[str]:
+        """The modules ``import entry`` runs, its enclosing packages first."""
+        return self._walk(entry, cut)[0]
+
+    def heavy(self, entry: str, cut: Cut = NO_CUT) -> dict[str, list[EdgeKey]]:
         """The heavy modules ``import entry`` loads, each with the uncut edges that load it
         (directly, or by loading another heavy module that loads it)."""
-        direct: dict[str, list[EdgeKey]] = {}
-        for name in sorted(self.modules(entry, cut)):
-            for edge in self.edges[name]:
-                if edge not in cut and edge[3] not in self.graph.modules:
-                    direct.setdefault(edge[3], []).append(edge)
-        found = {heavy: list(edges) for heavy, edges in direct.items()}
+        direct = self._walk(entry, cut)[1]
+        found = {heavy: sorted(edges) for heavy, edges in direct.items()}
         pending = list(direct)
         while pending:
             heavy = pending.pop()
@@ -140,7 +192,7 @@ class Closures:
                     pending.append(other)
         return found
 
-    def loaded_by(self, edge: EdgeKey, cut: Collection[EdgeKey]) -> set[str]:
+    def loaded_by(self, edge: EdgeKey, cut: Cut) -> set[str]:
         """The heavy modules one edge loads, through the first-party modules it runs."""
         what = edge[3]
         if what not in self.graph.modules:
@@ -169,25 +221,26 @@ class Selection(NamedTuple):
     before: Mapping[str, frozenset[str]]
     #: Entry point -> the modules it runs afterwards.
     closure: Mapping[str, frozenset[str]]
+    #: What the kept candidates cut.
+    cut: Cut = NO_CUT
 
 
 def select(closures: Closures, entries: Sequence[str], candidates: Iterable[Candidate]) -> Selection:
     """The candidates some entry point needs to lose a heavy module (see the module docstring)."""
     every = sorted(candidates, key=lambda c: (c.rank, c.module, -c.line, -c.col))
-    cut: set[EdgeKey] = {edge for candidate in every for edge in candidate.edges}
-    before = {entry: frozenset(closures.heavy(entry, ())) for entry in entries}
+    active = list(every)
+    cut = Cut.of(active)
+    before = {entry: frozenset(closures.heavy(entry)) for entry in entries}
     leaving = {entry: gone(before[entry], closures.heavy(entry, cut)) for entry in entries}
     runs = {entry: closures.modules(entry, cut) for entry in entries}
-    kept: list[Candidate] = []
     for candidate in every:
-        trial = cut - candidate.edges
+        others = [c for c in active if c is not candidate]
+        trial = Cut.of(others)
         affected = [e for e in entries if leaving[e] and candidate.module in runs[e]]
         if all(not (leaving[e] - gone(leaving[e], closures.heavy(e, trial))) for e in affected):
-            cut = trial
+            active, cut = others, trial
             for entry in affected:
                 runs[entry] = closures.modules(entry, cut)
-        else:
-            kept.append(candidate)
     staying = {entry: closures.heavy(entry, cut) for entry in entries}
     closure = {entry: frozenset(closures.modules(entry, cut)) for entry in entries}
-    return Selection(tuple(kept), staying, before, closure)
+    return Selection(tuple(active), staying, before, closure, cut)

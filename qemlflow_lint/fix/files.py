@@ -183,7 +183,7 @@ def outcomes_after(
         heavy = {
             h for m in graph.modules.values() if m.path in configs for h in configs[m.path].all_heavy_modules
         }
-        after = Closures(graph, loads_too(heavy), whole_package).heavy(outcome.entry, ())
+        after = Closures(graph, loads_too(heavy), whole_package).heavy(outcome.entry)
         staying = tuple(sorted(after))
         blockers = (
             outcome.blockers

@@ -77,7 +77,14 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
         return Plan({}, left=tuple(left))
 
     def edit(module: cst.CSTNode) -> Replacement:
-        return apply_edits(cast(cst.Module, module), plans, source.text, source.tree, source.target_version)
+        return apply_edits(
+            cast(cst.Module, module),
+            plans,
+            source.text,
+            source.tree,
+            source.target_version,
+            package_init=source.is_package_init,
+        )
 
     applied = sorted(
         (Applied(plan.finding, UNSAFE if plan.unsafe else SAFE, plan.what) for plan in plans),

@@ -82,7 +82,9 @@ def import_code(
     return [line]
 
 
-def collect_edits(plans: Sequence[StatementPlan], text: str, width: int = DEFAULT_LINE_LENGTH) -> Edits:
+def collect_edits(
+    plans: Sequence[StatementPlan], text: str, width: int = DEFAULT_LINE_LENGTH, package_init: bool = False
+) -> Edits:
     """The edits that carry out ``plans``, at libcst's positions; the import lines added fit
     in ``width`` columns where they can."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -146,6 +148,7 @@ def collect_edits(plans: Sequence[StatementPlan], text: str, width: int = DEFAUL
         any(plan.future for plan in plans),
         any(plan.optional is not None and plan.optional.flags for plan in plans),
         frozenset(whole_moves),
+        package_init,
     )
     return Edits(
         module,
@@ -331,9 +334,10 @@ def apply_edits(
     tree: ast.Module,
     target_version: tuple[int, int] | None,
     width: int = DEFAULT_LINE_LENGTH,
+    package_init: bool = False,
 ) -> cst.Module:
     """``module`` with ``plans`` carried out (``text`` and ``tree``: the analysed source;
-    ``width``: the project's line length)."""
-    edits = collect_edits(plans, text, width)
+    ``width``: the project's line length; ``package_init``: it is a package's ``__init__.py``)."""
+    edits = collect_edits(plans, text, width, package_init)
     positions = statement_positions(module, tree, text)
     return module.visit(_Transformer(edits, positions, tree, target_version))

@@ -585,11 +585,18 @@ class _Decider:
             if block is not None and uses.none_tested:
                 return NONE_TESTED
             listed = facts.all_names is not None and name in facts.all_names
-            if listed and (not facts.is_package_init or block is not None):
+            # A public name imported from the project's own module is part of this module's
+            # API (``pkg.chemistry.Expr``): it stays readable, loaded on first access.
+            own_api = (
+                finding in self.first_party
+                and not name.startswith("_")
+                and (facts.all_names is None or listed)
+            )
+            if listed and not own_api and (not facts.is_package_init or block is not None):
                 return EXPORTED_THROUGH_ALL
             if facts.computed_all:
                 return COMPUTED_ALL
-            exported = facts.is_package_init and block is None and (listed or uses.unused)
+            exported = block is None and ((facts.is_package_init and (listed or uses.unused)) or own_api)
             if exported:
                 if facts.defines_getattr:
                     return HAS_GETATTR

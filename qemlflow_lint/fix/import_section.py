@@ -81,6 +81,9 @@ class ModuleEdits(NamedTuple):
     #: Import statements that move whole under ``if TYPE_CHECKING:``: the comment lines
     #: right above them go with them.
     whole_moves: frozenset[Key] = frozenset()
+    #: The module is a package's ``__init__.py``: without ``__all__``, it gets one, so that
+    #: ``from package import *`` keeps giving the names it loads on first access.
+    package_init: bool = False
 
 
 # -- small libcst helpers ------------------------------------------------------------------
@@ -500,7 +503,7 @@ class ModuleBody:
                 s.name for s in self.tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
             }
             old_python = self.target_version is not None and self.target_version < (3, 9)
-            star = star_names(self.tree)
+            star = star_names(self.tree) if edits.package_init else None
             for statement in export_code(edits.exports, "__dir__" not in defined, old_python, star):
                 self.insert(len(self.body), statement)
 

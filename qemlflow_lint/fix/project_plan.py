@@ -127,7 +127,7 @@ def _package_of(name: str, path: str) -> str:
 
 def module_plans(graph: ImportGraph, closures: Closures) -> dict[str, ModulePlan]:
     """Every module's :class:`ModulePlan` without a choice, by path."""
-    reach = frozenset(name for name in graph.modules if closures.heavy(name, ()))
+    reach = frozenset(name for name in graph.modules if closures.heavy(name))
     every = frozenset(graph.modules)
     plans: dict[str, ModulePlan] = {}
     for name, module in graph.modules.items():
@@ -152,6 +152,9 @@ class Deferrable(NamedTuple):
     #: ``None`` when the whole statement goes.
     kept: frozenset[str] | None = None
     moved: frozenset[str] | None = None
+    #: The names a package's ``__getattr__`` then loads on first access, each with the
+    #: module (first-party or heavy) loading it imports.
+    exports: tuple[tuple[str, str], ...] = ()
 
 
 class Decisions(NamedTuple):
@@ -171,18 +174,34 @@ class Decided(NamedTuple):
     unsafe: Decisions
 
 
+def _exports(plan: StatementPlan, package: str) -> tuple[tuple[str, str], ...]:
+    """The names ``plan`` loads on first access, each with the module loading it imports."""
+    statement = plan.statement
+    found = []
+    for heavy in plan.heavy:
+        if not heavy.exported:
+            continue
+        if isinstance(statement, ast.Import):
+            found.append((heavy.name, heavy.alias.name))
+            continue
+        absolute = absolute_module(statement, package)
+        found.append((heavy.name, f"{absolute}.{heavy.alias.name}" if heavy.submodule else absolute))
+    return tuple(found)
+
+
 def _deferrable(plan: StatementPlan, package: str) -> Deferrable:
     first_party = plan.finding.code != QF001
     line, col, unsafe = plan.finding.line, plan.finding.col, bool(plan.unsafe)
+    exports = _exports(plan, package)
     if not plan.light:
-        return Deferrable(line, col, first_party, unsafe)
+        return Deferrable(line, col, first_party, unsafe, exports=exports)
     statement = plan.statement
     if isinstance(statement, ast.Import):
         kept = frozenset(parent for alias in plan.light for parent in _parents(alias.name))
-        return Deferrable(line, col, first_party, unsafe, kept=kept)
+        return Deferrable(line, col, first_party, unsafe, kept=kept, exports=exports)
     absolute = absolute_module(statement, package)
     moved = frozenset(f"{absolute}.{heavy.alias.name}" for heavy in plan.heavy)
-    return Deferrable(line, col, first_party, unsafe, moved=moved)
+    return Deferrable(line, col, first_party, unsafe, moved=moved, exports=exports)
 
 
 def _decisions(plans: Sequence[StatementPlan], left: Sequence[Left], package: str) -> Decisions:
@@ -276,7 +295,11 @@ class _Planner:
                     rank = _RANK_FIRST_PARTY
                 else:
                     rank = _RANK_UNSAFE if deferrable.unsafe else _RANK_SAFE
-                found.append(Candidate(module, deferrable.line, deferrable.col, edges, rank))
+                lazy = frozenset(
+                    (name, target if self.closures.is_first_party(target) else whole_package(target))
+                    for name, target in deferrable.exports
+                )
+                found.append(Candidate(module, deferrable.line, deferrable.col, edges, rank, lazy))
         return found
 
     def blockers(
@@ -296,14 +319,13 @@ class _Planner:
         kept = {(c.module, c.line, c.col) for c in selection.kept}
         movable = {(c.module, c.line, c.col) for c in candidates}
         outcomes = [self.outcome(entry, selection, movable) for entry in entries]
-        cut: set[EdgeKey] = {edge for candidate in selection.kept for edge in candidate.edges}
         choices: dict[str, Choice] = {}
         for item in self.decided:
             module = item.plan.module
             decisions = self.mode[item.path]
             chosen = frozenset((line, col) for m, line, col in kept if m == module)
             reasons = {
-                (d.line, d.col): self.drop_reason(module, d, selection, entries, cut)
+                (d.line, d.col): self.drop_reason(module, d, selection, entries)
                 for d in decisions.deferrable
                 if (d.line, d.col) not in chosen
             }
@@ -327,16 +349,14 @@ class _Planner:
             tuple(blockers),
         )
 
-    def drop_reason(
-        self, module: str, item: Deferrable, selection: Selection, entries: Sequence[str], cut: set[EdgeKey]
-    ) -> str:
+    def drop_reason(self, module: str, item: Deferrable, selection: Selection, entries: Sequence[str]) -> str:
         """Why a statement the per-file planner could defer stays."""
         runs = [entry for entry in entries if module in selection.closure[entry]]
         if not runs:
             return NOT_IMPORTED
         loads: set[str] = set()
         for edge in _cut_edges(self.closures, module, item):
-            loads |= self.closures.loaded_by(edge, cut)
+            loads |= self.closures.loaded_by(edge, selection.cut)
         for entry in runs:
             for heavy in sorted(loads):
                 if loaded(heavy, selection.staying[entry]):

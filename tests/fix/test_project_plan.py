@@ -232,9 +232,14 @@ def test_a_first_party_import_moves_into_the_functions_when_that_cuts_the_chain(
     run = _fix(root, monkeypatch, write=True, unsafe=True, entry_points=("pkg.api",))
     (api,) = [f for f in run.files if f.changed]
     assert os.path.basename(api.path) == "api.py"
-    assert [(a.finding.code, a.what) for a in api.applied] == [("QF101", "moved into 1 function")]
+    assert [(a.finding.code, a.what) for a in api.applied] == [
+        ("QF101", "moved into 1 function; loaded on first access (PEP 562)")
+    ]
     assert not _loads(root, "pkg.api")
     _own_tests(root)
+    # The name it imported is still part of its API, loaded when first asked for.
+    done = _python(root, "import sys, pkg.api; print(pkg.api.compute(2), 'slowdep' in sys.modules)")
+    assert done.stdout.split() == ["6", "True"], done.stderr
 
 
 def test_without_a_gain_nothing_is_deferred_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
