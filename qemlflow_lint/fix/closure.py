@@ -34,8 +34,8 @@ EdgeKey = tuple[str, int, int, str]
 class Candidate(NamedTuple):
     """A statement the per-file planner can defer, and the edges deferring it cuts.
 
-    ``rank`` orders the attempts to do without it (lower first): a cut that another can
-    replace is dropped before the one that replaces it. ``lazy`` holds the names a package
+    ``rank`` orders the attempts to do without it (lower first, then the deepest modules
+    first): a cut that another can replace is dropped before the one that replaces it. ``lazy`` holds the names a package
     then loads on first access (PEP 562), each with what loading it imports: a statement
     elsewhere that imports such a name at import time (``from pkg import name``) still runs it.
     """
@@ -227,7 +227,10 @@ class Selection(NamedTuple):
 
 def select(closures: Closures, entries: Sequence[str], candidates: Iterable[Candidate]) -> Selection:
     """The candidates some entry point needs to lose a heavy module (see the module docstring)."""
-    every = sorted(candidates, key=lambda c: (c.rank, c.module, -c.line, -c.col))
+    # Within a rank, the deepest modules' candidates go first: a package made lazy near the
+    # entry point saves more than a cut deep down the chain (everything below it, heavy or
+    # not, stops loading), so it is the one kept when either would do.
+    every = sorted(candidates, key=lambda c: (c.rank, -c.module.count("."), c.module, -c.line, -c.col))
     active = list(every)
     cut = Cut.of(active)
     before = {entry: frozenset(closures.heavy(entry)) for entry in entries}

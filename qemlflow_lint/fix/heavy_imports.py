@@ -84,6 +84,8 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
             source.tree,
             source.target_version,
             package_init=source.is_package_init,
+            submodules=sorted(project.choice.submodules) if project and project.choice else (),
+            lazy_submodules=sorted(project.choice.lazy_submodules) if project and project.choice else (),
         )
 
     applied = sorted(

@@ -83,7 +83,12 @@ def import_code(
 
 
 def collect_edits(
-    plans: Sequence[StatementPlan], text: str, width: int = DEFAULT_LINE_LENGTH, package_init: bool = False
+    plans: Sequence[StatementPlan],
+    text: str,
+    width: int = DEFAULT_LINE_LENGTH,
+    package_init: bool = False,
+    submodules: Sequence[str] = (),
+    lazy_submodules: Sequence[str] = (),
 ) -> Edits:
     """The edits that carry out ``plans``, at libcst's positions; the import lines added fit
     in ``width`` columns where they can."""
@@ -149,6 +154,8 @@ def collect_edits(
         any(plan.optional is not None and plan.optional.flags for plan in plans),
         frozenset(whole_moves),
         package_init,
+        tuple(submodules) if exports else (),
+        tuple(lazy_submodules) if exports else (),
     )
     return Edits(
         module,
@@ -335,9 +342,11 @@ def apply_edits(
     target_version: tuple[int, int] | None,
     width: int = DEFAULT_LINE_LENGTH,
     package_init: bool = False,
+    submodules: Sequence[str] = (),
+    lazy_submodules: Sequence[str] = (),
 ) -> cst.Module:
     """``module`` with ``plans`` carried out (``text`` and ``tree``: the analysed source;
     ``width``: the project's line length; ``package_init``: it is a package's ``__init__.py``)."""
-    edits = collect_edits(plans, text, width, package_init)
+    edits = collect_edits(plans, text, width, package_init, submodules, lazy_submodules)
     positions = statement_positions(module, tree, text)
     return module.visit(_Transformer(edits, positions, tree, target_version))

@@ -84,6 +84,10 @@ class ModuleEdits(NamedTuple):
     #: The module is a package's ``__init__.py``: without ``__all__``, it gets one, so that
     #: ``from package import *`` keeps giving the names it loads on first access.
     package_init: bool = False
+    #: A lazy package's submodules that were attributes of it before, and the ones it now
+    #: loads on first access (see :attr:`~qemlflow_lint.fix.model.Choice.submodules`).
+    submodules: tuple[str, ...] = ()
+    lazy_submodules: tuple[str, ...] = ()
 
 
 # -- small libcst helpers ------------------------------------------------------------------
@@ -504,7 +508,14 @@ class ModuleBody:
             }
             old_python = self.target_version is not None and self.target_version < (3, 9)
             star = star_names(self.tree) if edits.package_init else None
-            for statement in export_code(edits.exports, "__dir__" not in defined, old_python, star):
+            if star is not None:
+                star = tuple(sorted({*star, *edits.submodules}))
+            bound = {export.name for export in edits.exports}
+            exports = [
+                *edits.exports,
+                *(Export(n, f".{n}", "") for n in edits.lazy_submodules if n not in bound),
+            ]
+            for statement in export_code(exports, "__dir__" not in defined, old_python, star):
                 self.insert(len(self.body), statement)
 
     # -- the rebuild --

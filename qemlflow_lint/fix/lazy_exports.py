@@ -69,48 +69,57 @@ def __dir__() -> {returns}:
 '''
 
 
-def _bound_at_module_level(tree: ast.Module) -> list[str]:
-    """The names the module's statements bind when it is imported (``if TYPE_CHECKING:``
-    blocks and the ``__main__`` guard aside), in order."""
-    names: list[str] = []
-    pending: list[ast.stmt] = list(tree.body)
-    while pending:
-        statement = pending.pop(0)
-        if isinstance(statement, ast.If) and (
-            is_type_checking(statement.test) or is_main_guard(statement.test)
-        ):
-            pending[:0] = statement.orelse
-            continue
-        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.append(statement.name)
-            continue
-        if isinstance(statement, (ast.Import, ast.ImportFrom)):
-            names += [
+def _bound(statements: Sequence[ast.stmt]) -> set[str]:
+    """The names ``statements`` certainly bind when they run: a name bound in one branch of
+    an ``if`` or ``try`` only counts when every branch binds it; ``del`` unbinds."""
+    names: set[str] = set()
+    for statement in statements:
+        if isinstance(statement, ast.If):
+            if is_type_checking(statement.test) or is_main_guard(statement.test):
+                names |= _bound(statement.orelse) if statement.orelse else set()
+                continue
+            names |= _bound(statement.body) & _bound(statement.orelse)
+        elif isinstance(statement, ast.Try) or type(statement).__name__ == "TryStar":
+            tried = _bound(getattr(statement, "body")) | _bound(getattr(statement, "orelse"))
+            for handler in getattr(statement, "handlers"):
+                tried &= _bound(handler.body)
+            names |= tried | _bound(getattr(statement, "finalbody"))
+        elif isinstance(statement, (ast.With, ast.AsyncWith)):
+            names |= _bound(statement.body)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(statement.name)
+        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+            names |= {
                 a.asname or (a.name.split(".", 1)[0] if isinstance(statement, ast.Import) else a.name)
                 for a in statement.names
                 if a.name != "*"
-            ]
-            continue
-        for node in ast.walk(statement):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.append(node.id)
-        nested = [
-            child
-            for field in ("body", "orelse", "finalbody", "handlers")
-            for child in getattr(statement, field, [])
-            if isinstance(statement, (ast.If, ast.Try, ast.With, ast.For, ast.While))
-        ]
-        pending[:0] = [s for c in nested for s in ([c] if isinstance(c, ast.stmt) else c.body)]
+            }
+        elif isinstance(statement, ast.Delete):
+            names -= {target.id for target in statement.targets if isinstance(target, ast.Name)}
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if not (isinstance(statement, ast.AnnAssign) and statement.value is None):
+                names |= {
+                    node.id
+                    for target in targets
+                    for node in ast.walk(target)
+                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+                }
     return names
 
 
 def star_names(tree: ast.Module) -> tuple[str, ...] | None:
     """What ``from package import *`` gives, for a module that does not say (no ``__all__``):
-    every public name it binds when imported, sorted; ``None`` when it has ``__all__``."""
-    bound = _bound_at_module_level(tree)
-    if "__all__" in bound:
+    every public name it certainly binds when imported, sorted; ``None`` when it has
+    ``__all__``."""
+    if any(
+        isinstance(node, ast.Name) and node.id == "__all__" and isinstance(node.ctx, ast.Store)
+        for statement in tree.body
+        for node in ast.walk(statement)
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+    ):
         return None
-    return tuple(sorted({name for name in bound if not name.startswith("_")}))
+    return tuple(sorted(name for name in _bound(tree.body) if not name.startswith("_")))
 
 
 def export_code(
@@ -134,7 +143,7 @@ def export_code(
             f"__all__ = [\n{listed}]\n"
         )
     # A relative module (``.core``) is imported from the package the module is.
-    package = ", __name__" if any(e.module.startswith(".") for e in exports) else ""
+    package = ", __package__" if any(e.module.startswith(".") for e in exports) else ""
     parts += [table, _GETATTR.format(table=TABLE, package=package)]
     if with_dir:
         parts.append(_DIR.format(table=TABLE, returns='"list[str]"' if old_python else "list[str]"))

@@ -51,6 +51,12 @@ class Choice(NamedTuple):
 
     chosen: frozenset[tuple[int, int]]
     reasons: Mapping[tuple[int, int], str]
+    #: For a package made lazy: the submodules importing it loaded. Each was an attribute of
+    #: the package (every submodule imported becomes one), so ``from package import *``
+    #: still gives them ...
+    submodules: frozenset[str] = frozenset()
+    #: ... and the ones it no longer loads are loaded on first access.
+    lazy_submodules: frozenset[str] = frozenset()
 
 
 class ModulePlan(NamedTuple):

@@ -333,8 +333,20 @@ class _Planner:
             # chosen is then fixed without planning its imports again.
             for line, col, _code, reason in decisions.left:
                 reasons.setdefault((line, col), reason)
-            choices[item.path] = Choice(chosen, reasons)
+            submodules = self.loaded_submodules(module) if chosen else frozenset()
+            after = self.closures.modules(module, selection.cut) if submodules else set()
+            lazy = frozenset(name for name in submodules if f"{module}.{name}" not in after)
+            choices[item.path] = Choice(chosen, reasons, submodules, lazy)
         return choices, outcomes
+
+    def loaded_submodules(self, module: str) -> frozenset[str]:
+        """The names of a package's submodules that importing it loads before the plan: each
+        is an attribute of the package, and ``from package import *`` gives it."""
+        if os.path.basename(self.graph.modules[module].path) != "__init__.py":
+            return frozenset()
+        return frozenset(
+            m.rpartition(".")[2] for m in self.closures.modules(module) if m.rpartition(".")[0] == module
+        )
 
     def outcome(self, entry: str, selection: Selection, movable: set[tuple[str, int, int]]) -> EntryOutcome:
         staying = selection.staying[entry]
