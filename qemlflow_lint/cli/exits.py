@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+#: A file the command had to write was not written: the code of a usage error, as when
+#: ``report``, ``trend`` or ``init`` cannot write their output.
+EXIT_NOT_WRITTEN = EXIT_USAGE
 
 
 class UsageError(Exception):

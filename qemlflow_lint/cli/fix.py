@@ -3,8 +3,9 @@ was left and why.
 
 ``--diff`` prints a unified diff and ``--check`` the fixes that would be made; neither
 writes anything, and both exit 1 when something would change. ``fix -`` reads a buffer on
-standard input and prints it fixed (the whole buffer, changed or not), for editors.
-``--exit-non-zero-on-fix`` exits 1 when a file was changed (the pre-commit hook uses it).
+standard input and prints it fixed (the whole buffer, changed or not, in its own encoding),
+for editors. ``--exit-non-zero-on-fix`` exits 1 when a file was changed (the pre-commit
+hook uses it). A fixed file that could not be written makes ``fix`` exit 2.
 """
 
 from __future__ import annotations
@@ -16,12 +17,11 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
-from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.cli.common import add_input_options, resolver_from, run_options, write_summary_line
-from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_WRITTEN, UsageError
 from qemlflow_lint.config.loading import requires_python
-from qemlflow_lint.fix.apply import FIXABLE, FixOptions, fix_text
-from qemlflow_lint.fix.files import FixRun, fix_paths, one_file_run
+from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions
+from qemlflow_lint.fix.files import Fixed, FixRun, decode_for_fixing, fix_paths, fix_source, one_file_run
 from qemlflow_lint.fix.infer import InferError, infer_signatures
 from qemlflow_lint.fix.model import InferredSignature
 from qemlflow_lint.fix.summary import finding_lines, summary, unified_diff
@@ -155,6 +155,8 @@ def _inferred(
 
 
 def _exit_code(args: argparse.Namespace, result: FixRun) -> int:
+    if result.unwritten:
+        return EXIT_NOT_WRITTEN
     changed = any(file.changed for file in result.files)
     if (args.diff or args.check or args.exit_non_zero_on_fix) and changed:
         return EXIT_FINDINGS
@@ -162,19 +164,40 @@ def _exit_code(args: argparse.Namespace, result: FixRun) -> int:
 
 
 def _run_stdin(args: argparse.Namespace, out: TextIO) -> int:
-    """Print the buffer fixed (unchanged when nothing applies, or it cannot be parsed);
-    the summary goes to standard error."""
+    """Print the buffer fixed, in the encoding it declares (its BOM kept); unchanged when
+    nothing applies, or it cannot be parsed or its fix encoded. The summary goes to
+    standard error."""
     name = args.stdin_filename
     options = _options(args, name)
     data = sys.stdin.buffer.read()
-    text = decode(data)
     settings = resolver_from(args).for_path(name)
-    if isinstance(text, SourceError) or settings.is_excluded(name):
-        out.flush()
-        sys.stdout.buffer.write(data)
-        return EXIT_CLEAN
-    fixed = fix_text(text, name, settings, options)
-    result = one_file_run(fixed, settings, options)
-    out.write(unified_diff(result.files) if args.diff else fixed.fixed)
+    if settings.is_excluded(name):
+        return _print_bytes(out, data)
+    source = decode_for_fixing(data)
+    if isinstance(source, str):
+        fixed = Fixed(FileFix(name, "", "", refused=source), data, data)
+    else:
+        fixed = fix_source(source, name, settings, options)
+    result = one_file_run(fixed.fix, settings, options)
+    printed = EXIT_CLEAN
+    if args.diff:
+        out.write(unified_diff(result.files))
+    else:
+        printed = _print_bytes(out, fixed.after)
     write_summary_line(summary(result, dry_run=True).rstrip("\n"))
-    return _exit_code(args, result)
+    return printed or _exit_code(args, result)
+
+
+def _print_bytes(out: TextIO, data: bytes) -> int:
+    """Write ``data`` to standard output byte for byte; the exit code: clean, or not
+    written (said on standard error)."""
+    try:
+        out.flush()
+        out.buffer.write(data)
+        out.buffer.flush()
+    except BrokenPipeError:
+        raise  # the reader went away: the command stops quietly
+    except OSError as error:
+        write_summary_line(f"Not written: standard output: {error.strerror or error}")
+        return EXIT_NOT_WRITTEN
+    return EXIT_CLEAN

@@ -207,6 +207,18 @@ def _child_statements(node: ast.AST) -> list[ast.AST]:
     return children
 
 
+def parse_module(text: str) -> cst.Module:
+    """The libcst module of ``text``, whose code is ``text`` again byte for byte.
+
+    libcst takes a final lone ``\\r`` (old Mac line endings) for no line ending at all, and
+    its code generation would drop it: the module is told it has its trailing newline.
+    """
+    module = cst.parse_module(text)
+    if text.endswith("\r") and not module.has_trailing_newline:
+        module = module.with_changes(has_trailing_newline=True)
+    return module
+
+
 def rewrite(module: cst.Module, tree: ast.Module, edits: Edits) -> cst.Module:
     """``module`` with every edit applied to the node that matches its ``ast`` node in
     ``tree`` (the ``ast`` of the same text). Raises :class:`SharedLine` when an edit would
@@ -270,12 +282,12 @@ def rewrite_text(text: str, tree: ast.Module, edits: Edits) -> str:
     rewriter.mark(tree)
     segments = None if tree in edits else _segments(tree, rewriter.wanted)
     if segments is None:
-        return rewrite(cst.parse_module(text), tree, edits).code
+        return rewrite(parse_module(text), tree, edits).code
     lines = physical_lines(text)
     for first, last, statement in reversed(segments):
         segment = "".join(lines[first - 1 : last])
         alone = ast.Module(body=[statement], type_ignores=[])
-        code = rewrite(cst.parse_module(segment), alone, edits).code
+        code = rewrite(parse_module(segment), alone, edits).code
         lines[first - 1 : last] = [code]
     return "".join(lines)
 

@@ -2,6 +2,11 @@
 with a fixable finding (the only ones libcst parses), on every core, and write each fixed
 file atomically unless it changed on disk since it was read.
 
+A fixed file is written in the encoding it was read in (its BOM kept), through a symbolic
+link to its target when that target is inside the project, and never when it is
+read-only. A file that could not be written keeps its text, and its fixes are counted as
+left, not fixed.
+
 Configuration, excludes and ``# noqa`` are exactly ``check``'s: the analysis is
 :func:`~qemlflow_lint.run.api.analyse_paths`. When QF001 fixes remove heavy imports, the
 project's import graph is rebuilt from the fixed texts, and the QF101 chains that no
@@ -10,19 +15,22 @@ longer exist are reported with the fixes.
 
 from __future__ import annotations
 
-import codecs
 import io
+import os
+import stat
 import tokenize
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from typing import NamedTuple, Union
 
-from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.analysis.source import SourceError, decode
+from qemlflow_lint.atomic import replace_file_atomic
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
 from qemlflow_lint.fix.closure import Closures, EntryOutcome
-from qemlflow_lint.fix.model import NEEDS_UNSAFE, ModulePlan
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, Left, ModulePlan
 from qemlflow_lint.fix.project_plan import QF001, ProjectPlan, loads_too, plan_project, whole_package
 from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.paths import display_path, relative_below
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
@@ -70,25 +78,97 @@ def _wants_fixing(result: FileResult, options: FixOptions) -> bool:
     )
 
 
-def read_for_fixing(path: str) -> tuple[bytes, str] | str:
-    """The bytes of ``path`` and their text, or why ``fix`` must not rewrite it: only
-    UTF-8 files (with or without a BOM) are written back."""
+class Source(NamedTuple):
+    """A file's bytes as read, their text, and the codec that turns a fixed text back into
+    bytes: ``utf-8-sig`` when they start with a BOM (written again), else the PEP 263
+    declaration's, else ``utf-8``."""
+
+    data: bytes
+    text: str
+    encoding: str
+
+
+class Fixed(NamedTuple):
+    """One file's fix with its bytes: as they were read (``before``) and as the fix would
+    write them (``after``, in the file's own encoding; ``before`` when nothing changes)."""
+
+    fix: FileFix
+    before: bytes = b""
+    after: bytes = b""
+
+
+#: Why a finding whose fix was made stays in the file: the fixed text could not be written.
+NOT_WRITTEN = "the fixed file was not written"
+#: Why a finding whose fix was made stays in the file: its encoding lacks a character.
+NOT_ENCODABLE = "the fixed text cannot be encoded in the file's encoding"
+#: Why a file was not written though nothing failed: someone edited it meanwhile.
+CHANGED_MEANWHILE = "it changed on disk while it was being fixed"
+
+
+def _codec_name(encoding: str) -> str:
+    return "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
+
+
+def decode_for_fixing(data: bytes) -> Source | str:
+    """The text of ``data`` and the encoding to write it back in, or why ``fix`` must not
+    rewrite it. The text is the one Python reads (a BOM, then a PEP 263 declaration, then
+    UTF-8), and it must encode back to exactly ``data``, so that the bytes outside the
+    fixes stay as they are."""
+    text = decode(data)
+    if isinstance(text, SourceError):
+        return f"{text.reason} (line {text.line})"
+    # Where the text could be decoded, the encoding can be found.
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    try:
+        same = text.encode(encoding) == data
+    except UnicodeError:  # a codec that cannot encode what it decoded
+        same = False
+    if not same:
+        return f"its bytes would not be the same once decoded and encoded again in {encoding}"
+    return Source(data, text, encoding)
+
+
+def read_for_fixing(path: str) -> Source | str:
+    """The bytes of ``path``, their text and encoding (:func:`decode_for_fixing`), or why
+    ``fix`` must not rewrite it."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
         return f"cannot read it ({error.strerror or error})"
+    return decode_for_fixing(data)
+
+
+def withdrawn(fix: FileFix, reason: str, *, refused: str = "") -> FileFix:
+    """``fix`` undone: the file keeps its text, and each finding it fixed is left for
+    ``reason`` (the whole file ``refused``, when given, says why in detail)."""
+    partly = {applied.finding for applied in fix.applied}
+    left = tuple(Left(applied.finding, reason) for applied in fix.applied)
+    left += tuple(item for item in fix.left if item.finding not in partly)
+    return FileFix(fix.path, fix.original, fix.original, (), left, refused or fix.refused)
+
+
+def fix_source(
+    source: Source,
+    path: str,
+    settings: Settings,
+    options: FixOptions,
+    project: ModulePlan | None = None,
+    analysed: FileResult | None = None,
+) -> Fixed:
+    """Fix the text of ``source`` (shown as ``path``; ``project`` and ``analysed`` as
+    :func:`~qemlflow_lint.fix.apply.fix_text` takes them) and encode the result in its
+    encoding. A fixed text with a character that encoding lacks is not a fix: the file
+    keeps its bytes, and the refusal names the character."""
+    fix = fix_text(source.text, path, settings, options, project, analysed)
+    if not fix.changed:
+        return Fixed(fix, source.data, source.data)
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as error:
-        return f"bad encoding declaration ({error})"
-    if encoding not in ("utf-8", "utf-8-sig"):
-        return f"it is encoded in {encoding}, and fix writes UTF-8 only"
-    bom = data.startswith(codecs.BOM_UTF8)
-    try:
-        return data, data[len(codecs.BOM_UTF8) if bom else 0 :].decode("utf-8")
-    except UnicodeDecodeError as error:
-        return f"it is not valid UTF-8 ({error.reason})"
+        return Fixed(fix, source.data, fix.fixed.encode(source.encoding))
+    except UnicodeEncodeError as error:
+        character = error.object[error.start : error.end]
+        why = f"the fixed text has {character!r}, which {_codec_name(source.encoding)} cannot encode"
+        return Fixed(withdrawn(fix, NOT_ENCODABLE, refused=why), source.data, source.data)
 
 
 def _fix_one(
@@ -97,23 +177,22 @@ def _fix_one(
     options: FixOptions,
     project: ModulePlan | None,
     analysed: FileResult | None,
-) -> tuple[FileFix, bytes]:
-    read = read_for_fixing(path)
-    if isinstance(read, str):
-        return FileFix(path, "", "", refused=read), b""
-    data, text = read
-    return fix_text(text, path, settings, options, project, analysed), data
+) -> Fixed:
+    source = read_for_fixing(path)
+    if isinstance(source, str):
+        return Fixed(FileFix(path, "", "", refused=source))
+    return fix_source(source, path, settings, options, project, analysed)
 
 
 Task = tuple[str, Settings, FixOptions, Union[ModulePlan, None], Union[FileResult, None]]
 
 
-def _work(chunk: Sequence[Task]) -> list[tuple[FileFix, bytes]]:
+def _work(chunk: Sequence[Task]) -> list[Fixed]:
     with paused_gc():
         return [_fix_one(*task) for task in chunk]
 
 
-def _fix_all(tasks: Sequence[Task], workers: int) -> list[tuple[FileFix, bytes]]:
+def _fix_all(tasks: Sequence[Task], workers: int) -> list[Fixed]:
     if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return _work(tasks)
     size = max(1, chunk_size(len(tasks), workers) // 4)  # files to fix are few and slow
@@ -194,22 +273,68 @@ def outcomes_after(
     return tuple(found)
 
 
-def _write(fix: FileFix, data: bytes) -> str | None:
-    """Write one fixed file; why not, when it changed on disk since it was read."""
+def _project_folder(path: str, settings: Settings, given: Sequence[str]) -> str:
+    """The folder a fixed file must stay in: the configuration's, else the given path
+    (or the given file's folder) that holds ``path``."""
+    if settings.file is not None:
+        return settings.project_root
+    absolute = os.path.abspath(path)
+    for root in map(os.path.abspath, given):
+        if relative_below(absolute, root) is not None:
+            return root if os.path.isdir(root) else os.path.dirname(root)
+    return os.path.dirname(absolute)
+
+
+def _write(item: Fixed, folder: str) -> str | None:
+    """Write one fixed file, through a symbolic link to its target; why not, when it is
+    not written."""
+    path = item.fix.path
+    target = os.path.realpath(path)
+    if relative_below(target, os.path.realpath(folder)) is None:
+        what = "it is a symbolic link to" if os.path.islink(path) else "a symbolic link on its path leads to"
+        return f"{what} {display_path(target)}, outside the project ({os.path.abspath(folder)})"
     try:
-        with open(fix.path, "rb") as handle:
-            if handle.read() != data:
-                return "it changed on disk while it was being fixed"
-        bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""
-        write_text_atomic(fix.path, bom + fix.fixed)
+        if not os.stat(target).st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+            return "it is read-only"
+        if not replace_file_atomic(target, item.after, expected=item.before):
+            return CHANGED_MEANWHILE
+    except FileNotFoundError:
+        return "it was removed while it was being fixed"
     except OSError as error:
-        return f"cannot write it ({error.strerror or error})"
+        reason = error.strerror or str(error)
+        if error.filename == os.path.dirname(target):
+            return f"cannot create a temporary file in its folder ({reason})"
+        return f"cannot write it ({reason})"
     return None
+
+
+def write_fixes(
+    fixed: Sequence[Fixed], settings_by_path: Mapping[str, Settings], given: Sequence[str]
+) -> tuple[tuple[FileFix, ...], list[str], list[Unwritten]]:
+    """Write every changed file; returns the fixes as they now stand (a file that was not
+    written keeps its text, and the findings it would have fixed are left), the files
+    written and those that were not, with why. ``given`` are the paths ``fix`` was
+    pointed at: without a configuration, a file must stay below them."""
+    fixes: list[FileFix] = []
+    written: list[str] = []
+    unwritten: list[Unwritten] = []
+    for item in fixed:
+        fix = item.fix
+        if fix.changed:
+            folder = _project_folder(fix.path, settings_by_path[fix.path], given)
+            reason = _write(item, folder)
+            if reason is None:
+                written.append(fix.path)
+            else:
+                unwritten.append(Unwritten(fix.path, reason))
+                fix = withdrawn(fix, NOT_WRITTEN)
+        fixes.append(fix)
+    return tuple(fixes), written, unwritten
 
 
 def _read_text(path: str) -> str | None:
     read = read_for_fixing(path)
-    return None if isinstance(read, str) else read[1]
+    return None if isinstance(read, str) else read.text
 
 
 def plan_imports(
@@ -266,17 +391,11 @@ def fix_paths(
         and (_wants_fixing(result, options) or _defers(modules.get(result.path)))
     ]
     fixed = _fix_all(tasks, jobs)
-    fixes = tuple(fix for fix, _ in fixed)
+    fixes = tuple(item.fix for item in fixed)
     written: list[str] = []
     unwritten: list[Unwritten] = []
     if write:
-        for fix, data in fixed:
-            if fix.changed:
-                reason = _write(fix, data)
-                if reason is None:
-                    written.append(fix.path)
-                else:
-                    unwritten.append(Unwritten(fix.path, reason))
+        fixes, written, unwritten = write_fixes(fixed, analysis.settings_by_path, paths)
     unreadable = tuple(result for result in analysis.results if not result.ok)
     after = recheck(analysis, fixes, run.noqa)
     chains = tuple(chains_that_disappear(analysis.results, after))

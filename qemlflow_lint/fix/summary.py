@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from qemlflow_lint.fix.apply import FileFix
 from qemlflow_lint.fix.closure import EntryOutcome
+from qemlflow_lint.fix.edit import physical_lines
 from qemlflow_lint.fix.files import FixRun
 from qemlflow_lint.fix.model import SAFE, Applied, Left
 from qemlflow_lint.fix.project_plan import STAYS_ANYWAY
@@ -61,15 +62,20 @@ def unified_diff(fixes: Iterable[FileFix]) -> str:
             path = display_path(fix.path).replace("\\", "/")
             parts.extend(
                 difflib.unified_diff(
-                    fix.original.splitlines(keepends=True),
-                    fix.fixed.splitlines(keepends=True),
-                    f"a/{path}",
-                    f"b/{path}",
+                    physical_lines(fix.original), physical_lines(fix.fixed), f"a/{path}", f"b/{path}"
                 )
             )
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in parts
-    )
+    return "".join(_diff_line(line) for line in parts)
+
+
+def _diff_line(line: str) -> str:
+    """One line of the diff, ended by ``\\n`` as a diff's lines are: a line ended by a
+    lone ``\\r`` keeps it, and a last line without an ending is marked as such."""
+    if line.endswith("\n"):
+        return line
+    if line.endswith("\r"):
+        return line + "\n"
+    return line + "\n\\ No newline at end of file\n"
 
 
 def _grouped(reasons: Sequence[str]) -> str:
