@@ -19,7 +19,8 @@ from typing import TextIO
 from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.cli.common import add_input_options, resolver_from, run_options, write_summary_line
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from qemlflow_lint.config.loading import requires_python
+from qemlflow_lint.config.line_length import line_length
+from qemlflow_lint.config.loading import project_root, requires_python
 from qemlflow_lint.fix.apply import FIXABLE, FixOptions, fix_text
 from qemlflow_lint.fix.files import FixRun, fix_paths
 from qemlflow_lint.fix.infer import InferError, infer_signatures
@@ -86,7 +87,13 @@ def _options(args: argparse.Namespace, where: str) -> FixOptions:
     settings = resolver.for_path(where)
     codes = frozenset(code for code in FIXABLE if settings.is_enabled_for(code, where))
     target = args.target_version or requires_python(os.path.dirname(os.path.abspath(where)) or os.curdir)
-    return FixOptions(unsafe=args.unsafe_fixes or args.infer, codes=codes, target_version=target)
+    folder = where if os.path.isdir(where) else os.path.dirname(os.path.abspath(where))
+    return FixOptions(
+        unsafe=args.unsafe_fixes or args.infer,
+        codes=codes,
+        target_version=target,
+        line_length=line_length(project_root(folder)),
+    )
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
