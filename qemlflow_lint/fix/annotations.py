@@ -51,7 +51,7 @@ from typing import NamedTuple, Union
 
 import libcst as cst
 
-from qemlflow_lint.analysis.defs import decorator_names
+from qemlflow_lint.analysis.defs import AnyDef, decorator_names
 from qemlflow_lint.fix.docstring_types import NONE, NOTHING, Documented, Ref, documented, names_in, render
 from qemlflow_lint.fix.docstring_types import Union as TypeUnion
 from qemlflow_lint.fix.edit import Edit as CstEdit
@@ -232,7 +232,9 @@ def _spelled(union: TypeUnion, site: DefSite, context: _Context) -> Decision:
 
 
 def _declared_abstract(site: DefSite) -> bool:
-    return "abstractmethod" in decorator_names(site.node) or (site.in_class and _is_protocol(site.classes[-1]))
+    return "abstractmethod" in decorator_names(site.node) or (
+        site.in_class and _is_protocol(site.classes[-1])
+    )
 
 
 def _static(site: DefSite, item: str, context: _Context, defaults: Mapping[str, ast.expr]) -> Decision:
@@ -278,7 +280,9 @@ def _documented_param(
         return unknown_words(found.words)
     union = found.union
     names = {ref.name for ref in union}
-    if (item.startswith("**") and "dict" in names) or (item[:1] == "*" and item[:2] != "**" and names & {"tuple", "list"}):
+    if (item.startswith("**") and "dict" in names) or (
+        item[:1] == "*" and item[:2] != "**" and names & {"tuple", "list"}
+    ):
         return STAR_COLLECTION
     default = defaults.get(item)
     if default is not None:
@@ -328,7 +332,9 @@ def _decisions(
     chosen: dict[str, Decision] = {}
     for item in missing:
         static = _static(site, item, context, defaults)
-        documented_type = None if _certain(site, item, static) else _documented(site, item, context, defaults, doc)
+        documented_type = (
+            None if _certain(site, item, static) else _documented(site, item, context, defaults, doc)
+        )
         decision: Decision = static
         if documented_type is not None:
             decision = documented_type
@@ -415,7 +421,7 @@ class _Lines:
             }
         return self._defs
 
-    def _indent(self, node: ast.AST) -> tuple[str, int]:
+    def _indent(self, node: ast.stmt) -> tuple[str, int]:
         line = self.lines[node.lineno - 1] if node.lineno <= len(self.lines) else ""
         column = len(line.encode("utf-8")[: getattr(node, "col_offset", 0)].decode("utf-8", "replace"))
         return line[:column], column
@@ -476,7 +482,9 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
     sites = def_sites(tree)
     names = ModuleNames.of(tree)
     bindings = module_bindings(tree, module_name(source.path), source.is_package_init)
-    context = _Context(names, source.target_version or (3, 9), TypeNames(bindings, names), _classes(tree), _constants(tree))
+    context = _Context(
+        names, source.target_version or (3, 9), TypeNames(bindings, names), _classes(tree), _constants(tree)
+    )
     lines = source.text.splitlines() if "type:" in source.text else []
     measure = _Lines(source, source.line_length) if source.line_length else None
     edits: dict[ast.AST, list[CstEdit]] = {}
@@ -522,8 +530,8 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
     return Plan(edits, tuple(applied), tuple(left))
 
 
-def _has_docs(node: ast.AST, owner: ast.ClassDef | None) -> bool:
+def _has_docs(node: AnyDef, owner: ast.ClassDef | None) -> bool:
     """True when the def, or for ``__init__`` its class, has a docstring to read."""
-    if ast.get_docstring(node, clean=False):  # type: ignore[arg-type]
+    if ast.get_docstring(node, clean=False):
         return True
-    return getattr(node, "name", "") == "__init__" and owner is not None and bool(ast.get_docstring(owner))
+    return node.name == "__init__" and owner is not None and bool(ast.get_docstring(owner, clean=False))

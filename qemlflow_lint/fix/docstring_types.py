@@ -348,12 +348,16 @@ def documented(node: AnyDef, owner: ast.ClassDef | None, resolve: Resolver) -> D
     if node.name == "__init__" and owner is not None and not params:
         params = _documented_params(_parsed(ast.get_docstring(owner)), items)
     returns = tuple(DocType(text, union_of(text, resolve)) for text in _documented_returns(parsed) if text)
-    return Documented({item: DocType(text, union_of(text, resolve)) for item, text in params.items()}, returns)
+    return Documented(
+        {item: DocType(text, union_of(text, resolve)) for item, text in params.items()}, returns
+    )
 
 
 #: The literal kinds each type accepts (a default, or a literal returned), by qualified name.
 ACCEPTS: Mapping[str, frozenset[str]] = {
-    "object": frozenset({"bool", "int", "float", "complex", "str", "bytes", "None", "tuple", "list", "dict", "set"}),
+    "object": frozenset(
+        {"bool", "int", "float", "complex", "str", "bytes", "None", "tuple", "list", "dict", "set"}
+    ),
     "complex": frozenset({"bool", "int", "float", "complex"}),
     "float": frozenset({"bool", "int", "float"}),
     "int": frozenset({"bool", "int"}),

@@ -227,9 +227,13 @@ def value_kind(node: ast.expr | None, constants: Mapping[str, str] | None = None
         return "None"
     if type(node) in _DISPLAYS:
         return _DISPLAYS[type(node)]
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        if node.value.id in _FLOAT_MODULES and node.attr in _FLOAT_CONSTANTS:
-            return "float"
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in _FLOAT_MODULES
+        and node.attr in _FLOAT_CONSTANTS
+    ):
+        return "float"
     if isinstance(node, ast.Name) and constants:
         return constants.get(node.id)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -254,12 +258,16 @@ def display_fits(node: ast.expr, ref: Ref, constants: Mapping[str, str] | None =
         if len(ref.args) != 2 or any(key is None for key in node.keys):
             return False
         pairs = [(key, value) for key, value in zip(node.keys, node.values) if key is not None]
-        return all(_item_fits(k, ref.args[0], constants) and _item_fits(v, ref.args[1], constants) for k, v in pairs)
+        return all(
+            _item_fits(k, ref.args[0], constants) and _item_fits(v, ref.args[1], constants) for k, v in pairs
+        )
     items = getattr(node, "elts", [])
     if any(isinstance(item, ast.Starred) for item in items):
         return False
     if ref.name == "tuple" and not (len(ref.args) == 2 and ref.args[1].name == "..."):
-        return len(items) == len(ref.args) and all(_item_fits(i, a, constants) for i, a in zip(items, ref.args))
+        return len(items) == len(ref.args) and all(
+            _item_fits(i, a, constants) for i, a in zip(items, ref.args)
+        )
     return all(_item_fits(item, ref.args[0], constants) for item in items)
 
 
@@ -291,7 +299,9 @@ def documented_return(node: AnyDef, documented: Sequence[DocType], declared_abst
     returns = [n for n in own if isinstance(n, ast.Return)]
     valued = [r.value for r in returns if r.value is not None and not _none(r.value)]
     if len(documented) > 1:
-        if not valued or any(not (isinstance(v, ast.Tuple) and len(v.elts) == len(documented)) for v in valued):
+        if not valued or any(
+            not (isinstance(v, ast.Tuple) and len(v.elts) == len(documented)) for v in valued
+        ):
             return SEVERAL_RETURNS
         union: Union = (Ref("tuple", tuple(_one(doc.union) for doc in documented)),)
     else:

@@ -92,7 +92,10 @@ def annotated(node: cst.FunctionDef, annotations: Mapping[str, str]) -> cst.Func
 def _line_break(indent: str) -> cst.ParenthesizedWhitespace:
     """A line break inside the parentheses, then ``indent`` past the def's own indentation."""
     return cst.ParenthesizedWhitespace(
-        first_line=cst.TrailingWhitespace(), empty_lines=[], indent=True, last_line=cst.SimpleWhitespace(indent)
+        first_line=cst.TrailingWhitespace(),
+        empty_lines=[],
+        indent=True,
+        last_line=cst.SimpleWhitespace(indent),
     )
 
 
@@ -125,19 +128,19 @@ def wrapped(node: cst.FunctionDef) -> cst.FunctionDef:
     def new(item: cst.CSTNode) -> cst.CSTNode:
         return rewritten.get(id(item), item)
 
-    changes: dict[str, object] = {
+    fields: dict[str, object] = {
         "posonly_params": [new(p) for p in parameters.posonly_params],
         "params": [new(p) for p in parameters.params],
         "kwonly_params": [new(p) for p in parameters.kwonly_params],
     }
     if isinstance(parameters.posonly_ind, cst.ParamSlash):
-        changes["posonly_ind"] = new(parameters.posonly_ind)
+        fields["posonly_ind"] = new(parameters.posonly_ind)
     if isinstance(parameters.star_arg, (cst.Param, cst.ParamStar)):
-        changes["star_arg"] = new(parameters.star_arg)
+        fields["star_arg"] = new(parameters.star_arg)
     if parameters.star_kwarg is not None:
-        changes["star_kwarg"] = new(parameters.star_kwarg)
+        fields["star_kwarg"] = new(parameters.star_kwarg)
     return node.with_changes(
-        params=parameters.with_changes(**changes), whitespace_before_params=_line_break("    ")
+        params=parameters.with_changes(**fields), whitespace_before_params=_line_break("    ")
     )
 
 
@@ -149,7 +152,7 @@ def header_lines(node: cst.FunctionDef, indent: str) -> list[str]:
     one_line = isinstance(body, cst.SimpleStatementSuite)
     if isinstance(body, cst.IndentedBlock):
         body = body.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])], footer=[])
-    statement: cst.BaseStatement = node.with_changes(leading_lines=[], decorators=[], body=body)
+    statement: cst.BaseCompoundStatement = node.with_changes(leading_lines=[], decorators=[], body=body)
     if indent:
         statement = cst.If(test=cst.Name("_"), body=cst.IndentedBlock(body=[statement], indent=indent))
     lines = cst.Module(body=[statement]).code.splitlines()

@@ -16,6 +16,7 @@ the module imports it or defines it.
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -146,7 +147,11 @@ class TypeNames:
             return Spelled(qualified)
         found = self._existing(qualified)
         if found is not None:
-            text = found.prefix if found.source == qualified else f"{found.prefix}.{qualified.rpartition('.')[2]}"
+            text = (
+                found.prefix
+                if found.source == qualified
+                else f"{found.prefix}.{qualified.rpartition('.')[2]}"
+            )
             return Spelled(text, found.prefix.split(".")[0] in self.type_only)
         module, _, name = qualified.rpartition(".")
         if module not in ADDABLE:
@@ -166,7 +171,9 @@ def type_checking_imports(module: cst.Module, lines: Sequence[str]) -> cst.Modul
     for index, statement in enumerate(body):
         if isinstance(statement, cst.If) and _tests_type_checking(statement.test):
             block = statement.body
-            existing = [cst.SimpleStatementLine(block.body)] if isinstance(block, cst.SimpleStatementSuite) else []
+            existing = (
+                [cst.SimpleStatementLine(block.body)] if isinstance(block, cst.SimpleStatementSuite) else []
+            )
             present = {_code(line) for line in [*existing, *getattr(block, "body", [])]}
             new = [_line(text) for text in lines if text not in present]
             if not new:
@@ -175,21 +182,19 @@ def type_checking_imports(module: cst.Module, lines: Sequence[str]) -> cst.Modul
             body[index] = statement.with_changes(body=cst.IndentedBlock(body=[*old, *new]))
             return module.with_changes(body=body)
     at = _after_leading_imports(body)
-    added: list[cst.BaseStatement] = []
+    added: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = []
     test = "TYPE_CHECKING"
     if not _binds(body, "TYPE_CHECKING"):
         if _binds(body, "typing"):
             test = "typing.TYPE_CHECKING"
         else:
-            added.append(_line("from typing import TYPE_CHECKING"))
-    block = cst.If(
+            body, at = _with_typing_import(body, at)
+    guarded = cst.If(
         test=cst.parse_expression(test),
         body=cst.IndentedBlock(body=[_line(text) for text in dict.fromkeys(lines)]),
-        leading_lines=[cst.EmptyLine()] if at or added else [],
+        leading_lines=[cst.EmptyLine()] if at else [],
     )
-    if added and at == 0:
-        block = block.with_changes(leading_lines=[cst.EmptyLine()])
-    added.append(block)
+    added.append(guarded)
     if at < len(body):
         following = body[at]
         leading = list(getattr(following, "leading_lines", []))
@@ -197,6 +202,53 @@ def type_checking_imports(module: cst.Module, lines: Sequence[str]) -> cst.Modul
             body[at] = following.with_changes(leading_lines=[cst.EmptyLine(), *leading])
     body[at:at] = added
     return module.with_changes(body=body)
+
+
+def _with_typing_import(
+    body: list[cst.SimpleStatementLine | cst.BaseCompoundStatement], at: int
+) -> tuple[list[cst.SimpleStatementLine | cst.BaseCompoundStatement], int]:
+    """``body`` with ``from typing import TYPE_CHECKING`` among its leading imports: after
+    the last standard-library import line (isort's first section), else as a section of
+    its own before the first import; and ``at`` moved past it."""
+    start = 1 if at and not _imports_of(body[0]) else 0
+    stdlib = [i for i in range(start, at) if _imports_of(body[i]) and _imports_of(body[i]) <= _STDLIB]
+    line = _line("from typing import TYPE_CHECKING")
+    if stdlib:
+        index = stdlib[-1] + 1
+    else:
+        index = start
+        if index < at:  # a section of its own: a blank line between it and the imports
+            following = body[index]
+            body = [
+                *body[:index],
+                following.with_changes(leading_lines=[cst.EmptyLine()]),
+                *body[index + 1 :],
+            ]
+            line = line.with_changes(leading_lines=following.leading_lines)
+        elif index:
+            line = line.with_changes(leading_lines=[cst.EmptyLine()])
+    return [*body[:index], line, *body[index:]], at + 1
+
+
+#: The standard library's top-level modules (listed by Python from 3.10).
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__", "typing", "collections", "abc"}
+
+
+def _imports_of(statement: cst.BaseStatement) -> frozenset[str]:
+    """The top-level modules an import line imports from (empty for other statements)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return frozenset()
+    found = set()
+    for small in statement.body:
+        if isinstance(small, cst.ImportFrom):
+            if small.relative or small.module is None:
+                return frozenset({"."})
+            found.add(_code(_root(small.module)))
+        elif isinstance(small, cst.Import):
+            found.update(_code(_root(alias.name)) for alias in small.names)
+        else:
+            return frozenset()
+    return frozenset(found)
 
 
 def _line(text: str) -> cst.SimpleStatementLine:
@@ -240,11 +292,11 @@ def _binds(body: Sequence[cst.BaseStatement], name: str) -> bool:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
         for small in statement.body:
-            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(small.names, cst.ImportStar):
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+                small.names, cst.ImportStar
+            ):
                 for alias in small.names:
-                    bound = alias.asname.name if alias.asname else alias.name
-                    if isinstance(small, cst.Import) and alias.asname is None:
-                        bound = _root(alias.name)
+                    bound: cst.BaseExpression = alias.asname.name if alias.asname else _root(alias.name)
                     if isinstance(bound, cst.Name) and bound.value == name:
                         return True
     return False
