@@ -485,8 +485,121 @@ LAYOUT = [
     ),
 ]
 
+
+def doc(params: str = "", returns: str = "") -> str:
+    """A numpydoc docstring, indented for a def's body."""
+    text = '    """F.\n'
+    if params:
+        text += "\n    Parameters\n    ----------\n" + "".join(f"    {line}\n" for line in params.split("\n"))
+    if returns:
+        text += "\n    Returns\n    -------\n" + "".join(f"    {line}\n" for line in returns.split("\n"))
+    return text + '    """\n'
+
+
+DOCSTRINGS = [
+    Case(
+        "int_default_documented_as_float_is_float",
+        "def f(t0=0):\n" + doc("t0 : float") + "    print(t0)\n",
+        "def f(t0=0) -> None:\n" + doc("t0 : float") + "    print(t0)\n",
+        "def f(t0: float = 0) -> None:\n" + doc("t0 : float") + "    print(t0)\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "unknown_documented_type_is_not_guessed_from_the_default",
+        "def f(w=1):\n" + doc("w : numeric") + "    print(w)\n",
+        "def f(w=1) -> None:\n" + doc("w : numeric") + "    print(w)\n",
+        left=(return_types.unknown_words("numeric"),),
+    ),
+    Case(
+        "optional_admits_no_none_a_none_default_does",
+        "def f(a=2, b=None):\n" + doc("a : int, optional\nb : int, optional") + "    print(a, b)\n",
+        "def f(a=2, b=None) -> None:\n" + doc("a : int, optional\nb : int, optional") + "    print(a, b)\n",
+        'def f(a: int = 2, b: "int | None" = None) -> None:\n'
+        + doc("a : int, optional\nb : int, optional")
+        + "    print(a, b)\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "a_default_the_docstring_contradicts_is_left",
+        "def f(n=0.5):\n" + doc("n : int") + "    print(n)\n",
+        "def f(n=0.5) -> None:\n" + doc("n : int") + "    print(n)\n",
+        left=("the default is a float, documented as `int`",),
+    ),
+    Case(
+        "documented_float_wins_over_a_literal_int_return",
+        "def f():\n" + doc(returns="float") + "    return 0\n",
+        "def f():\n" + doc(returns="float") + "    return 0\n",
+        "def f() -> float:\n" + doc(returns="float") + "    return 0\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "a_return_of_another_literal_type_is_left",
+        "def f():\n" + doc(returns="int") + "    return 'a'\n",
+        "def f():\n" + doc(returns="int") + "    return 'a'\n",
+        left=("returns a str where the docstring says `int`",),
+    ),
+    Case(
+        "several_documented_returns_are_a_tuple",
+        "def f():\n" + doc(returns="a : int\nb : str") + "    return 1, 'b'\n",
+        "def f():\n" + doc(returns="a : int\nb : str") + "    return 1, 'b'\n",
+        "def f() -> tuple[int, str]:\n" + doc(returns="a : int\nb : str") + "    return 1, 'b'\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "kwargs_documented_as_a_dict_is_the_collection",
+        "def f(**kwargs):\n" + doc("**kwargs : dict") + "    print(kwargs)\n",
+        "def f(**kwargs) -> None:\n" + doc("**kwargs : dict") + "    print(kwargs)\n",
+        left=(annotations.STAR_COLLECTION,),
+    ),
+    Case(
+        "args_documented_per_item",
+        "def f(*values):\n" + doc("*values : float") + "    print(values)\n",
+        "def f(*values) -> None:\n" + doc("*values : float") + "    print(values)\n",
+        "def f(*values: float) -> None:\n" + doc("*values : float") + "    print(values)\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "abstract_method_takes_its_documented_return",
+        "import abc\nclass C(abc.ABC):\n    @abc.abstractmethod\n    def f(self):\n"
+        + textwrap.indent(doc(returns="dict"), "    "),
+        "import abc\nclass C(abc.ABC):\n    @abc.abstractmethod\n    def f(self):\n"
+        + textwrap.indent(doc(returns="dict"), "    "),
+        "import abc\nclass C(abc.ABC):\n    @abc.abstractmethod\n    def f(self) -> dict:\n"
+        + textwrap.indent(doc(returns="dict"), "    "),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "a_concrete_stub_gets_no_documented_value_return",
+        "def f():\n" + doc(returns="int") + "    pass\n",
+        "def f():\n" + doc(returns="int") + "    pass\n",
+        left=(return_types.STUB,),
+    ),
+    Case(
+        "protocol_member_without_a_documented_return",
+        "from typing import Protocol\nclass P(Protocol):\n    def f(self):\n        self.g()\n",
+        "from typing import Protocol\nclass P(Protocol):\n    def f(self):\n        self.g()\n",
+        left=(return_types.ABSTRACT,),
+    ),
+    Case(
+        "none_on_an_override_whose_siblings_return_values_is_left",
+        "class A:\n    def f(self):\n        raise NotImplementedError\n"
+        "class B(A):\n    def f(self):\n        return 1\n"
+        "class C(A):\n    def f(self):\n        print()\n",
+        "class A:\n    def f(self):\n        raise NotImplementedError\n"
+        "class B(A):\n    def f(self) -> int:\n        return 1\n"
+        "class C(A):\n    def f(self):\n        print()\n",
+        left=(return_types.STUB, return_types.OVERRIDES_RETURN),
+    ),
+]
+
 TABLES = {"returns": RETURNS, "dunders": DUNDERS, "decorators": DECORATORS, "parameters": PARAMETERS}
-TABLES.update({"names": NAMES, "layout": LAYOUT})
+TABLES.update({"names": NAMES, "layout": LAYOUT, "docstrings": DOCSTRINGS})
 ALL = [pytest.param(case, id=f"{table}-{case.name}") for table, cases in TABLES.items() for case in cases]
 
 
@@ -568,3 +681,79 @@ def test_findings_the_fixer_cannot_place_are_left() -> None:
     plan = annotations.plan(FixSource(PATH, text, ast.parse(text), (stray,)), unsafe=True)
     assert plan.left == (Left(stray, annotations.NOT_FOUND),)
     assert plan.edits == {}
+
+
+FRAME_DOC = doc(returns="pandas.DataFrame")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected_header", "annotation"),
+    [
+        pytest.param(
+            "import pandas as pd\n", "import pandas as pd\n", "pd.DataFrame", id="the_modules_import"
+        ),
+        pytest.param(
+            "from pandas import DataFrame\n",
+            "from pandas import DataFrame\n",
+            "DataFrame",
+            id="a_from_import",
+        ),
+        pytest.param(
+            '"""M."""\n',
+            '"""M."""\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import pandas as pd\n',
+            '"pd.DataFrame"',
+            id="an_import_added_under_type_checking_and_quoted",
+        ),
+        pytest.param(
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pandas as pd\n",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pandas as pd\n",
+            '"pd.DataFrame"',
+            id="a_type_checking_import_is_quoted",
+        ),
+        pytest.param(
+            "from __future__ import annotations\n",
+            "from __future__ import annotations\nfrom typing import TYPE_CHECKING\n\n"
+            "if TYPE_CHECKING:\n    import pandas as pd\n",
+            "pd.DataFrame",
+            id="postponed_annotations_need_no_quotes",
+        ),
+        pytest.param(
+            "import typing\nif typing.TYPE_CHECKING:\n    import numpy as np\n",
+            "import typing\nif typing.TYPE_CHECKING:\n    import numpy as np\n    import pandas as pd\n",
+            '"pd.DataFrame"',
+            id="the_existing_type_checking_block_takes_it",
+        ),
+    ],
+)
+def test_a_documented_library_type_is_named_through_the_modules_imports(
+    header: str, expected_header: str, annotation: str
+) -> None:
+    body = "\n\ndef f(data):\n" + doc("data : dict", "pandas.DataFrame") + "    return data\n"
+    result = fix(header + body, unsafe=True, target=(3, 10))
+    assert not result.refused
+    assert result.fixed == expected_header + body.replace(
+        "def f(data):", f"def f(data: dict) -> {annotation}:"
+    )
+
+
+def test_a_name_the_module_binds_otherwise_is_not_used_for_an_import() -> None:
+    source = "pd = 1\n\n\ndef f():\n" + FRAME_DOC + "    return g()\n"
+    result = fix(source, unsafe=True)
+    assert result.fixed == source
+    assert [left.reason for left in result.left] == [annotations.unnamed("pandas.DataFrame")]
+
+
+def test_the_signature_is_wrapped_only_past_the_line_length() -> None:
+    source = (
+        "def f(first, second):\n" + doc("first : list of str\nsecond : list of str") + "    print(first)\n"
+    )
+    fits = fix_text(source, PATH, Settings(), FixOptions(unsafe=True, codes={"QF002"}, line_length=60))
+    assert fits.fixed.splitlines()[0] == "def f(first: list[str], second: list[str]) -> None:"
+    narrow = fix_text(source, PATH, Settings(), FixOptions(unsafe=True, codes={"QF002"}, line_length=40))
+    assert narrow.fixed.splitlines()[:4] == [
+        "def f(",
+        "    first: list[str],",
+        "    second: list[str],",
+        ") -> None:",
+    ]
+    assert [a.what for a in narrow.applied] == ["added -> None; annotated 2 parameters (signature wrapped)"]
