@@ -60,8 +60,10 @@ from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE, UNSAFE, Applied, FixSour
 from qemlflow_lint.fix.return_types import (
     ABSTRACT,
     CONVENTIONAL_RETURNS,
+    NOT_MAPPED,
     OVERRIDES_RETURN,
     RETURNS_NOTHING,
+    SELF,
     STUB,
     documented_return,
     family_returns_values,
@@ -71,7 +73,15 @@ from qemlflow_lint.fix.return_types import (
     unknown_words,
     value_kind,
 )
-from qemlflow_lint.fix.scopes import NOT_IMPORTED, DefSite, ModuleNames, def_sites, spelling
+from qemlflow_lint.fix.scopes import (
+    ANY_NAME,
+    BUILTIN_NAMES,
+    NOT_IMPORTED,
+    DefSite,
+    ModuleNames,
+    def_sites,
+    spelling,
+)
 from qemlflow_lint.fix.signatures import RETURN, annotated, header_lines, parameter_defaults, wrapped
 from qemlflow_lint.fix.type_imports import TypeNames, module_bindings, type_checking_imports
 from qemlflow_lint.model.findings import Finding
@@ -112,6 +122,10 @@ NUMBER_DEFAULT = "a number default without a documented type"
 UNCHECKED_DEFAULT = "a default the documented type cannot be checked against"
 STAR_COLLECTION = "*args or **kwargs documented as the collection, not each item"
 CLASS_REBINDS = "a class body rebinds a name the documented type needs"
+ONE_OF_A_UNION = "documented as several types (or array-like), and the body uses it as one of them"
+SEVERAL_RETURN_TYPES = (
+    "documents several return types (or array-like): every caller would have to narrow them"
+)
 NOT_FOUND = "the def was not found"
 #: Scalar kinds whose literal default types an undocumented parameter.
 _DEFAULT_TYPES = frozenset({"bool", "str", "bytes"})
@@ -180,6 +194,8 @@ class _Context(NamedTuple):
     classes: Mapping[str, ast.ClassDef]
     #: The kind of each module-level constant assigned a literal once (``URL = "…"``).
     constants: Mapping[str, str]
+    #: The builtin names the module rebinds (all of them after a star import).
+    shadowed: frozenset[str]
 
 
 def _classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
@@ -237,15 +253,30 @@ def _declared_abstract(site: DefSite) -> bool:
     )
 
 
+def _self_name(site: DefSite) -> str | None:
+    """The instance parameter of a method (not a static or class method), if any."""
+    node = site.node
+    positional = [*node.args.posonlyargs, *node.args.args]
+    if not site.in_class or not positional or decorator_names(node) & {"staticmethod", "classmethod"}:
+        return None
+    return positional[0].arg
+
+
 def _static(site: DefSite, item: str, context: _Context, defaults: Mapping[str, ast.expr]) -> Decision:
     """The decision the code alone makes for one missing annotation."""
     node = site.node
     if item == RETURN:
-        found = return_type(node, _declared_abstract(site))
+        found = return_type(node, _declared_abstract(site), context.shadowed, _self_name(site))
         if decorator_names(node) & _GETTERS and found.reason in (STUB, ABSTRACT):
             return ABSTRACT_PROPERTY  # ``-> None`` would make its overrides return None
         if not found.annotation:
             return found.reason
+        if found.annotation == SELF:
+            module = "typing" if context.oldest >= (3, 11) else "typing_extensions"
+            written = _spelled((Ref(f"{module}.Self"),), site, context)
+            if not isinstance(written, Annotation):
+                return written
+            return written._replace(applicability=found.applicability)
         if (
             found.annotation == "None"
             and node.name not in RETURNS_NOTHING
@@ -284,6 +315,8 @@ def _documented_param(
         item[:1] == "*" and item[:2] != "**" and names & {"tuple", "list"}
     ):
         return STAR_COLLECTION
+    if _several(union) and _computes_with(site.node, item.lstrip("*")):
+        return ONE_OF_A_UNION
     default = defaults.get(item)
     if default is not None:
         kind = value_kind(default, context.constants)
@@ -296,6 +329,42 @@ def _documented_param(
     return _spelled(union, site, context)
 
 
+#: Type-checkers see these as unions of many types (``ArrayLike`` admits str and lists).
+_UNIONS = frozenset({"numpy.typing.ArrayLike"})
+#: The nodes that use an operand as one type: mypy checks each member of a union there.
+_COMPUTING = (ast.BinOp, ast.UnaryOp, ast.AugAssign, ast.Attribute, ast.Subscript)
+
+
+#: Numbers: mypy holds ``int | float`` to what both support, which is the same.
+_NUMBERS = frozenset({"bool", "int", "float", "complex"})
+
+
+def _several(union: TypeUnion) -> bool:
+    """True for a union of more than one type besides ``None`` (numbers count as one), or
+    a type that is one."""
+    members = [ref for ref in union if ref != NONE]
+    if any(ref.name in _UNIONS for ref in members):
+        return True
+    return (
+        len([ref for ref in members if ref.name not in _NUMBERS]) + any(r.name in _NUMBERS for r in members)
+        > 1
+    )
+
+
+def _computes_with(node: AnyDef, name: str) -> bool:
+    """True when the def's body computes with the parameter ``name`` (an operand, an
+    attribute read, an index) rather than only passing it on: there a type checker holds
+    every member of the parameter's union to the operation, and the docstring's union
+    (``float or Series``, ``array_like``) makes it report the body."""
+    for parent in ast.walk(ast.Module(body=list(node.body), type_ignores=[])):
+        if not isinstance(parent, _COMPUTING):
+            continue
+        operands = [getattr(parent, field, None) for field in ("left", "right", "operand", "target", "value")]
+        if any(isinstance(operand, ast.Name) and operand.id == name for operand in operands):
+            return True
+    return False
+
+
 def _documented(
     site: DefSite, item: str, context: _Context, defaults: Mapping[str, ast.expr], doc: Documented
 ) -> Decision | None:
@@ -306,7 +375,15 @@ def _documented(
     if not doc.returns:
         return None
     result = documented_return(site.node, doc.returns, _declared_abstract(site))
-    return result if isinstance(result, str) else _spelled(result, site, context)
+    if isinstance(result, str):
+        return result
+    # "float or Series" (matching the input) is what a caller gets, not what it may use.
+    return SEVERAL_RETURN_TYPES if _several(result) else _spelled(result, site, context)
+
+
+def _not_understood(decision: Decision | None) -> bool:
+    """True when a documented type is left because the fix cannot read the words."""
+    return isinstance(decision, str) and (decision == SEVERAL_RETURN_TYPES or decision.endswith(NOT_MAPPED))
 
 
 def _certain(site: DefSite, item: str, static: Decision) -> bool:
@@ -335,6 +412,8 @@ def _decisions(
         documented_type = (
             None if _certain(site, item, static) else _documented(site, item, context, defaults, doc)
         )
+        if item == RETURN and _not_understood(documented_type) and isinstance(static, Annotation):
+            documented_type = None  # the code is certain where the docstring's words are not understood
         decision: Decision = static
         if documented_type is not None:
             decision = documented_type
@@ -482,9 +561,10 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
     sites = def_sites(tree)
     names = ModuleNames.of(tree)
     bindings = module_bindings(tree, module_name(source.path), source.is_package_init)
-    context = _Context(
-        names, source.target_version or (3, 9), TypeNames(bindings, names), _classes(tree), _constants(tree)
-    )
+    shadowed = BUILTIN_NAMES if ANY_NAME in names.bound else BUILTIN_NAMES & set(names.bound)
+    types = TypeNames(bindings, names)
+    oldest = source.target_version or (3, 9)
+    context = _Context(names, oldest, types, _classes(tree), _constants(tree), frozenset(shadowed))
     lines = source.text.splitlines() if "type:" in source.text else []
     measure = _Lines(source, source.line_length) if source.line_length else None
     edits: dict[ast.AST, list[CstEdit]] = {}

@@ -13,8 +13,10 @@ belongs to that scope. From the body alone (:func:`return_type`), in order:
 * so is an ``@abstractmethod`` or a ``Protocol`` member that returns no value;
 * any other body with no ``return <value>`` (a bare ``return`` and ``return None`` are
   fine) gets ``-> None`` (but see :func:`family_returns_values`);
-* a body whose every ``return`` returns a literal bool, int, float, str or bytes of one type
-  and that cannot end without one gets that type.
+* a body whose every ``return`` returns a value of one certain type and that cannot end
+  without one gets that type: a literal bool, int, float, str or bytes, a builtin's call
+  (``str(x)``, ``len(x)``, ``isinstance(…)``, ``dict(…)``; not where the module, the class or
+  the def rebinds the name), ``not x``; and a method's ``return self`` gets ``Self``.
 
 A method that is abstract-style by declaration (``@abstractmethod``, or in a ``Protocol``
 class) gets a literal type only as an unsafe fix: its overrides decide the type.
@@ -28,7 +30,7 @@ abstract by declaration gets none (mypy reports an empty body that should return
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.at_import import TRY_TYPES
@@ -74,6 +76,8 @@ STUB = "a stub: its overrides decide what it returns"
 ABSTRACT = "an abstract method: its overrides decide what it returns"
 OVERRIDES_RETURN = "other versions of the method return values"
 NOTHING_RETURNED = "the docstring documents a return, the body returns nothing"
+#: The end of the reason a documented type's words are not understood.
+NOT_MAPPED = ", which the fix does not map"
 SEVERAL_RETURNS = "the docstring documents several returns, the body does not return that tuple"
 
 
@@ -177,8 +181,60 @@ def is_stub(body: Sequence[ast.stmt]) -> bool:
     return all(_is_docstring_or_placeholder(s) for s in body)
 
 
-def return_type(node: AnyDef, declared_abstract: bool) -> ReturnType:
-    """The return annotation ``node``'s body makes certain (see the module docstring)."""
+#: What a call of a builtin returns, whatever its arguments.
+BUILTIN_CALLS = {
+    **dict.fromkeys(("str", "repr", "ascii", "chr", "format"), "str"),
+    **dict.fromkeys(("int", "len", "ord", "hash", "id"), "int"),
+    **dict.fromkeys(("bool", "isinstance", "issubclass", "callable", "hasattr"), "bool"),
+    **dict.fromkeys(("float", "bytes", "complex", "dict", "list", "tuple", "set", "frozenset"), None),
+}
+#: The annotation of ``return self``: written through ``typing`` (or ``typing_extensions``).
+SELF = "Self"
+
+
+def _local_names(node: AnyDef) -> set[str]:
+    """The names the def binds itself (parameters, assignments, imports, nested defs)."""
+    arguments = node.args
+    names = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
+    names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
+    for child in _own_nodes(node.body):
+        if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
+            names.add(child.id)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(child.name)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in child.names)
+    return names
+
+
+def certain_type(
+    value: ast.expr, node: AnyDef, shadowed: Collection[str] = (), self_name: str | None = None
+) -> str | None:
+    """The type a returned value certainly has, from its code alone: a literal scalar's, a
+    builtin's call (``str(x)``, ``len(x)``, ``isinstance(…)``; unless ``shadowed`` or the
+    def rebinds the name), ``not x`` (``bool``), or :data:`SELF` for ``self_name``, a
+    method's instance parameter."""
+    scalar = literal_type(value)
+    if scalar is not None:
+        return scalar
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+        return "bool"
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in BUILTIN_CALLS:
+        name = value.func.id
+        if name in shadowed or name in _local_names(node):
+            return None
+        return BUILTIN_CALLS[name] or name
+    if self_name is not None and isinstance(value, ast.Name) and value.id == self_name:
+        return SELF
+    return None
+
+
+def return_type(
+    node: AnyDef, declared_abstract: bool, shadowed: Collection[str] = (), self_name: str | None = None
+) -> ReturnType:
+    """The return annotation ``node``'s body makes certain (see the module docstring);
+    ``shadowed``: the builtin names the module or the class rebinds; ``self_name``: the
+    instance parameter of a method (``return self`` gives ``Self``)."""
     own = list(_own_nodes(node.body))
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own):
         return ReturnType(reason=GENERATOR)
@@ -193,7 +249,9 @@ def return_type(node: AnyDef, declared_abstract: bool) -> ReturnType:
         if is_abstract_style(node.body):
             return ReturnType(reason=STUB)
         return ReturnType(reason=ABSTRACT) if declared_abstract else ReturnType("None")
-    types = {literal_type(r.value) for r in valued}
+    types = {
+        certain_type(r.value, node, shadowed, self_name) if r.value is not None else None for r in valued
+    }
     if None in types:
         return ReturnType(reason=UNKNOWN_VALUE)
     if len(types) > 1:
@@ -335,7 +393,7 @@ def _short(words: str, limit: int = 40) -> str:
 def unknown_words(words: str) -> str:
     """Why a documented type is not written: the docstring's words, which the fix does not
     map to a type (``numeric``, ``path-like``, a class the module cannot name)."""
-    return f"documented as `{_short(words)}`, which the fix does not map"
+    return f"documented as `{_short(words)}`{NOT_MAPPED}"
 
 
 def _method_versions(name: str, site: DefSite, classes: Mapping[str, ast.ClassDef]) -> list[AnyDef]:

@@ -33,6 +33,8 @@ ADDABLE: dict[str, tuple[str, str | None]] = {
     "pandas": ("import pandas as pd", "pd"),
     "datetime": ("import datetime", "datetime"),
     "collections.abc": ("from collections.abc import {name}", None),
+    "typing": ("from typing import {name}", None),
+    "typing_extensions": ("from typing_extensions import {name}", None),
 }
 
 

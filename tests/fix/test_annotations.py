@@ -79,6 +79,24 @@ RETURNS = [
         code("def f() -> str:\n    return f'{f}'\n"),
     ),
     Case(
+        "a_builtins_call_is_its_type",
+        code("def f(x) -> None:\n    pass\ndef g():\n    return str(f)\ndef h():\n    return len(g()) or int('3')\n"),
+        code("def f(x) -> None:\n    pass\ndef g() -> str:\n    return str(f)\ndef h():\n    return len(g()) or int('3')\n"),
+        left=(PARAMS, return_types.UNKNOWN_VALUE),
+    ),
+    Case(
+        "a_rebound_builtin_call_is_unknown",
+        code("def f(str='a'):\n    return str(1)\n"),
+        code("def f(str='a'):\n    return str(1)\n"),
+        code("def f(str: str = 'a'):\n    return str(1)\n"),
+        left=(return_types.UNKNOWN_VALUE,),
+    ),
+    Case(
+        "not_is_bool",
+        code("def f():\n    return not f\n"),
+        code("def f() -> bool:\n    return not f\n"),
+    ),
+    Case(
         "literals_of_two_types",
         code("def f():\n    if f:\n        return 1\n    return 'a'\n"),
         code("def f():\n    if f:\n        return 1\n    return 'a'\n"),
@@ -575,6 +593,11 @@ DOCSTRINGS = [
         left_unsafe=NONE_LEFT,
     ),
     Case(
+        "certain_code_wins_over_words_the_fix_cannot_read",
+        "def f():\n" + doc(returns="numeric") + "    return float(f)\n",
+        "def f() -> float:\n" + doc(returns="numeric") + "    return float(f)\n",
+    ),
+    Case(
         "a_concrete_stub_gets_no_documented_value_return",
         "def f():\n" + doc(returns="int") + "    pass\n",
         "def f():\n" + doc(returns="int") + "    pass\n",
@@ -757,3 +780,18 @@ def test_the_signature_is_wrapped_only_past_the_line_length() -> None:
         ") -> None:",
     ]
     assert [a.what for a in narrow.applied] == ["added -> None; annotated 2 parameters (signature wrapped)"]
+
+
+@pytest.mark.parametrize(
+    ("target", "header"),
+    [((3, 11), "from typing import Self"), ((3, 9), "from typing_extensions import Self")],
+    ids=["typing", "typing_extensions"],
+)
+def test_return_self_is_self(target: tuple[int, int], header: str) -> None:
+    source = '"""M."""\n\n\nclass Builder:\n    def add(self, item: int):\n        self.items.append(item)\n        return self\n'
+    result = fix(source, unsafe=False, target=target)
+    assert result.fixed == source.replace(
+        '"""M."""\n',
+        f'"""M."""\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    {header}\n',
+    ).replace("item: int):", 'item: int) -> "Self":')
+    assert [(a.what, a.applicability) for a in result.applied] == [('added -> "Self"', "safe")]
