@@ -52,7 +52,16 @@ from typing import NamedTuple, Union
 import libcst as cst
 
 from qemlflow_lint.analysis.defs import AnyDef, decorator_names
-from qemlflow_lint.fix.docstring_types import NONE, NOTHING, Documented, Ref, documented, names_in, render
+from qemlflow_lint.fix.docstring_types import (
+    NONE,
+    NOTHING,
+    Documented,
+    Ref,
+    accepts,
+    documented,
+    names_in,
+    render,
+)
 from qemlflow_lint.fix.docstring_types import Union as TypeUnion
 from qemlflow_lint.fix.edit import Edit as CstEdit
 from qemlflow_lint.fix.edit import statement_positions
@@ -65,6 +74,7 @@ from qemlflow_lint.fix.return_types import (
     RETURNS_NOTHING,
     SELF,
     STUB,
+    certain_type,
     documented_return,
     family_returns_values,
     fits,
@@ -122,6 +132,7 @@ NUMBER_DEFAULT = "a number default without a documented type"
 UNCHECKED_DEFAULT = "a default the documented type cannot be checked against"
 STAR_COLLECTION = "*args or **kwargs documented as the collection, not each item"
 CLASS_REBINDS = "a class body rebinds a name the documented type needs"
+REBOUND_TO_ANOTHER_TYPE = "the body rebinds it to a value of another type than documented"
 ONE_OF_A_UNION = "documented as several types (or array-like), and the body uses it as one of them"
 SEVERAL_RETURN_TYPES = (
     "documents several return types (or array-like): every caller would have to narrow them"
@@ -326,7 +337,27 @@ def _documented_param(
             return UNCHECKED_DEFAULT
         elif not fits(default, Ref("|", union), context.constants):
             return f"the default is a {kind}, documented as `{' '.join(found.words.split())[:40]}`"
+    if _rebinds_to_another_type(site.node, item.lstrip("*"), union, context):
+        return REBOUND_TO_ANOTHER_TYPE
     return _spelled(union, site, context)
+
+
+def _rebinds_to_another_type(node: AnyDef, name: str, union: TypeUnion, context: _Context) -> bool:
+    """True when the body assigns the parameter ``name`` a value whose code shows it is not
+    of the union (``latitude = str(latitude)``): a type checker would report the assignment."""
+    for statement in ast.walk(ast.Module(body=list(node.body), type_ignores=[])):
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        if not any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            continue
+        kind = certain_type(value, node, context.shadowed) or value_kind(value, context.constants)
+        if kind is not None and kind != SELF and not accepts(union, kind):
+            return True
+    return False
 
 
 #: Type-checkers see these as unions of many types (``ArrayLike`` admits str and lists).

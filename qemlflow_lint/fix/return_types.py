@@ -188,6 +188,29 @@ BUILTIN_CALLS = {
     **dict.fromkeys(("bool", "isinstance", "issubclass", "callable", "hasattr"), "bool"),
     **dict.fromkeys(("float", "bytes", "complex", "dict", "list", "tuple", "set", "frozenset"), None),
 }
+#: The methods of ``str`` that return a ``str``.
+_STR_METHODS = frozenset(
+    {
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "title",
+        "capitalize",
+        "casefold",
+        "join",
+        "format",
+        "replace",
+        "zfill",
+        "center",
+        "ljust",
+        "rjust",
+        "removeprefix",
+        "removesuffix",
+        "swapcase",
+    }
+)
 #: The annotation of ``return self``: written through ``typing`` (or ``typing_extensions``).
 SELF = "Self"
 
@@ -226,6 +249,15 @@ def certain_type(
         return BUILTIN_CALLS[name] or name
     if self_name is not None and isinstance(value, ast.Name) and value.id == self_name:
         return SELF
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod) and literal_type(value.left) == "str":
+        return "str"  # '%8.4f' % x
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _STR_METHODS
+        and certain_type(value.func.value, node, shadowed) == "str"
+    ):
+        return "str"  # ", ".join(…), name.strip() of a str
     return None
 
 

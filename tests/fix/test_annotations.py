@@ -540,6 +540,12 @@ DOCSTRINGS = [
         left_unsafe=NONE_LEFT,
     ),
     Case(
+        "a_parameter_the_body_rebinds_to_another_type_is_left",
+        "def f(lat):\n" + doc("lat : float") + "    lat = str(lat)\n    print(lat)\n",
+        "def f(lat) -> None:\n" + doc("lat : float") + "    lat = str(lat)\n    print(lat)\n",
+        left=(annotations.REBOUND_TO_ANOTHER_TYPE,),
+    ),
+    Case(
         "a_default_the_docstring_contradicts_is_left",
         "def f(n=0.5):\n" + doc("n : int") + "    print(n)\n",
         "def f(n=0.5) -> None:\n" + doc("n : int") + "    print(n)\n",
