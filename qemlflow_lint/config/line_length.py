@@ -75,21 +75,24 @@ def _from_ruff(root: str, pyproject: Mapping[str, Any]) -> int | None:
     return _positive(_table(pyproject, "tool", "ruff").get("line-length"))
 
 
+def _flake8_section(path: str) -> configparser.SectionProxy | None:
+    """The ``[flake8]`` section of an INI file, or ``None`` (no such section, or the file
+    cannot be read: flake8 reports that itself)."""
+    parser = configparser.RawConfigParser(strict=False, allow_no_value=True)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError):
+        return None
+    return parser["flake8"] if parser.has_section("flake8") else None
+
+
 def _from_flake8(root: str) -> int | None:
     for name in FLAKE8_FILES:
         path = os.path.join(root, name)
-        if not os.path.isfile(path):
-            continue
-        parser = configparser.RawConfigParser(strict=False, allow_no_value=True)
-        try:
-            parser.read(path, encoding="utf-8")
-        except (configparser.Error, UnicodeDecodeError):
-            continue
-        if not parser.has_section("flake8"):
-            continue
-        section = parser["flake8"]
-        raw = section.get("max-line-length", section.get("max_line_length"))
-        return FLAKE8_DEFAULT if raw is None else _positive(raw) or FLAKE8_DEFAULT
+        section = _flake8_section(path) if os.path.isfile(path) else None
+        if section is not None:
+            raw = section.get("max-line-length", section.get("max_line_length"))
+            return FLAKE8_DEFAULT if raw is None else _positive(raw) or FLAKE8_DEFAULT
     return None
 
 

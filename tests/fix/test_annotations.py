@@ -80,8 +80,12 @@ RETURNS = [
     ),
     Case(
         "a_builtins_call_is_its_type",
-        code("def f(x) -> None:\n    pass\ndef g():\n    return str(f)\ndef h():\n    return len(g()) or int('3')\n"),
-        code("def f(x) -> None:\n    pass\ndef g() -> str:\n    return str(f)\ndef h():\n    return len(g()) or int('3')\n"),
+        code(
+            "def f(x) -> None:\n    pass\ndef g():\n    return str(f)\ndef h():\n    return len(g()) or int('3')\n"
+        ),
+        code(
+            "def f(x) -> None:\n    pass\ndef g() -> str:\n    return str(f)\ndef h():\n    return len(g()) or int('3')\n"
+        ),
         left=(PARAMS, return_types.UNKNOWN_VALUE),
     ),
     Case(
