@@ -47,7 +47,7 @@ import ast
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple, Union
+from typing import NamedTuple, Union, cast
 
 import libcst as cst
 
@@ -93,7 +93,7 @@ from qemlflow_lint.fix.scopes import (
     spelling,
 )
 from qemlflow_lint.fix.signatures import RETURN, annotated, header_lines, parameter_defaults, wrapped
-from qemlflow_lint.fix.type_imports import TypeNames, module_bindings, type_checking_imports
+from qemlflow_lint.fix.type_imports import TypeNames, module_bindings, runtime_names, type_checking_imports
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.modules import module_name
 from qemlflow_lint.rules.untyped_public_def import missing_annotations
@@ -157,13 +157,16 @@ def unnamed(qualified: str) -> str:
 
 
 class Annotation(NamedTuple):
-    """An annotation to write, its applicability, whether mypy suggested it, and the
-    imports it needs under ``if TYPE_CHECKING:``."""
+    """An annotation to write, its applicability, whether mypy suggested it, the imports
+    it needs under ``if TYPE_CHECKING:``, and the runtime imports of heavy modules it uses
+    (repeated there if QF001's fix defers them: see :class:`~qemlflow_lint.fix.
+    type_imports.Spelled`)."""
 
     text: str
     applicability: str
     inferred: bool = False
     imports: tuple[str, ...] = ()
+    heavy: tuple[str, ...] = ()
 
 
 #: An annotation to write, or why there is none.
@@ -233,6 +236,7 @@ def _spelled(union: TypeUnion, site: DefSite, context: _Context) -> Decision:
     """A documented union as the def's module writes it (an unsafe annotation), or why not."""
     spellings: dict[str, str] = {}
     imports: list[str] = []
+    heavy: list[str] = []
     added: dict[str, int] = {}
     quote = False
     for qualified in sorted(names_in(union)):
@@ -241,6 +245,8 @@ def _spelled(union: TypeUnion, site: DefSite, context: _Context) -> Decision:
             return unnamed(qualified)
         spellings[qualified] = found.text
         quote = quote or found.type_only
+        if found.heavy:
+            heavy.append(found.heavy)
         if found.added:
             imports.append(found.added)
             # Bound by the import to add: as if before every def (the annotation is quoted).
@@ -255,7 +261,9 @@ def _spelled(union: TypeUnion, site: DefSite, context: _Context) -> Decision:
     written = result.text
     if quote and not names.postponed and not written.startswith('"'):
         written = f'"{written}"'
-    return Annotation(written, UNSAFE, imports=tuple(dict.fromkeys(imports)))
+    return Annotation(
+        written, UNSAFE, imports=tuple(dict.fromkeys(imports)), heavy=tuple(dict.fromkeys(heavy))
+    )
 
 
 def _declared_abstract(site: DefSite) -> bool:
@@ -448,7 +456,7 @@ def _decisions(
         decision: Decision = static
         if documented_type is not None:
             decision = documented_type
-        elif not _certain(site, item, static):
+        elif not (isinstance(static, Annotation) and static.applicability == SAFE):
             if item in inferred:
                 spelled = spelling(inferred[item], site, context.names, context.oldest)
                 if spelled.text:
@@ -503,11 +511,27 @@ def _annotate(annotations: Mapping[str, str], wrap: bool) -> CstEdit:
     return edit
 
 
-def _add_imports(lines: Sequence[str]) -> CstEdit:
+def _add_imports(lines: Sequence[str], heavy: Sequence[str]) -> CstEdit:
+    """The module edit: the imports the annotations need under ``if TYPE_CHECKING:``, and
+    there too the ``heavy`` imports they use that QF001's fix (whose module edit ran
+    before this one) took out of the module's top-level lines."""
+
     def edit(node: cst.CSTNode) -> cst.CSTNode:
-        return type_checking_imports(node, lines) if isinstance(node, cst.Module) else node
+        if not isinstance(node, cst.Module):
+            return node
+        bound = runtime_names(node)
+        gone = [line for line in heavy if _bound_name(line) not in bound]
+        wanted = list(dict.fromkeys([*lines, *gone]))
+        return type_checking_imports(node, wanted) if wanted else node
 
     return edit
+
+
+def _bound_name(line: str) -> str:
+    """The name an ``import x as y`` or ``from x import y`` line binds."""
+    statement = ast.parse(line).body[0]
+    alias = cast("ast.Import | ast.ImportFrom", statement).names[0]
+    return alias.asname or alias.name.split(".")[0]
 
 
 class _Lines:
@@ -600,6 +624,7 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
     measure = _Lines(source, source.line_length) if source.line_length else None
     edits: dict[ast.AST, list[CstEdit]] = {}
     imports: list[str] = []
+    heavy: list[str] = []
     applied: list[Applied] = []
     left: list[Left] = []
     for finding in source.findings:
@@ -634,10 +659,11 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
         if wanted:
             edits[node] = [_annotate({item: choice.text for item, choice in wanted.items()}, wrap)]
             imports.extend(line for choice in wanted.values() for line in choice.imports)
+            heavy.extend(line for choice in wanted.values() for line in choice.heavy)
         applied.extend([done] if done else [])
         left.extend([rest] if rest else [])
-    if imports:
-        edits[tree] = [_add_imports(list(dict.fromkeys(imports)))]
+    if imports or heavy:
+        edits[tree] = [_add_imports(list(dict.fromkeys(imports)), list(dict.fromkeys(heavy)))]
     return Plan(edits, tuple(applied), tuple(left))
 
 

@@ -24,6 +24,7 @@ import libcst as cst
 
 from qemlflow_lint.analysis.at_import import is_type_checking
 from qemlflow_lint.fix.scopes import BUILTIN_NAMES, ModuleNames
+from qemlflow_lint.model.heavy import DEFAULT_HEAVY_MODULES, match_heavy
 
 #: The imports ``fix`` may add, by the module whose types they name: the statement and the
 #: name it binds (``None``: a ``from`` import of the type itself).
@@ -36,6 +37,11 @@ ADDABLE: dict[str, tuple[str, str | None]] = {
     "typing": ("from typing import {name}", None),
     "typing_extensions": ("from typing_extensions import {name}", None),
 }
+
+
+#: The modules QF001's fix may defer (its default list: a configured one may add others,
+#: and then the proof of the fixed file says so).
+_HEAVY = frozenset(DEFAULT_HEAVY_MODULES)
 
 
 class Binding(NamedTuple):
@@ -58,6 +64,10 @@ class Spelled(NamedTuple):
     text: str
     type_only: bool = False
     added: str = ""
+    #: The runtime import of a heavy module the name comes through (``import pandas as
+    #: pd``): QF001's fix may defer it, so the annotation is quoted and the import repeated
+    #: under ``if TYPE_CHECKING:`` when the module no longer binds the name.
+    heavy: str = ""
 
 
 def _package(module: str, is_package_init: bool, level: int) -> str:
@@ -154,7 +164,11 @@ class TypeNames:
                 if found.source == qualified
                 else f"{found.prefix}.{qualified.rpartition('.')[2]}"
             )
-            return Spelled(text, found.prefix.split(".")[0] in self.type_only)
+            root = found.prefix.split(".")[0]
+            if root in self.type_only:
+                return Spelled(text, True)
+            heavy = match_heavy(found.source, _HEAVY) is not None
+            return Spelled(text, heavy, heavy=_import_line(found) if heavy else "")
         module, _, name = qualified.rpartition(".")
         if module not in ADDABLE:
             return None
@@ -163,6 +177,35 @@ class TypeNames:
         if bound in self.bound or bound in BUILTIN_NAMES or any(b.prefix == bound for b in self.bindings):
             return None
         return Spelled(f"{alias}.{name}" if alias else name, True, statement.format(name=name))
+
+
+def _import_line(binding: Binding) -> str:
+    """The import statement that makes ``binding``."""
+    if binding.is_class:
+        module, _, name = binding.source.rpartition(".")
+        alias = f" as {binding.prefix}" if binding.prefix != name else ""
+        return f"from {module} import {name}{alias}"
+    if binding.prefix == binding.source:
+        return f"import {binding.source}"
+    return f"import {binding.source} as {binding.prefix}"
+
+
+def runtime_names(module: cst.Module) -> set[str]:
+    """The names a module's top-level import lines bind when it runs (not under
+    ``if TYPE_CHECKING:``, which is not a top-level line)."""
+    names: set[str] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
+                small.names, cst.ImportStar
+            ):
+                for alias in small.names:
+                    bound = alias.asname.name if alias.asname else _root(alias.name)
+                    if isinstance(bound, cst.Name):
+                        names.add(bound.value)
+    return names
 
 
 def type_checking_imports(module: cst.Module, lines: Sequence[str]) -> cst.Module:

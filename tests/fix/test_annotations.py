@@ -722,14 +722,18 @@ FRAME_DOC = doc(returns="pandas.DataFrame")
 @pytest.mark.parametrize(
     ("header", "expected_header", "annotation"),
     [
+        # pandas is heavy: quoted, so that QF001's fix may still defer the import.
         pytest.param(
-            "import pandas as pd\n", "import pandas as pd\n", "pd.DataFrame", id="the_modules_import"
+            "import pandas as pd\n", "import pandas as pd\n", '"pd.DataFrame"', id="the_modules_import"
         ),
         pytest.param(
             "from pandas import DataFrame\n",
             "from pandas import DataFrame\n",
-            "DataFrame",
+            '"DataFrame"',
             id="a_from_import",
+        ),
+        pytest.param(
+            "import numpy as np\n", "import numpy as np\n", "dict", id="a_light_module_is_not_quoted"
         ),
         pytest.param(
             '"""M."""\n',
@@ -761,12 +765,44 @@ FRAME_DOC = doc(returns="pandas.DataFrame")
 def test_a_documented_library_type_is_named_through_the_modules_imports(
     header: str, expected_header: str, annotation: str
 ) -> None:
-    body = "\n\ndef f(data):\n" + doc("data : dict", "pandas.DataFrame") + "    return data\n"
+    returned = "dict" if annotation == "dict" else "pandas.DataFrame"
+    body = "\n\ndef f(data):\n" + doc("data : dict", returned) + "    return data\n"
     result = fix(header + body, unsafe=True, target=(3, 10))
     assert not result.refused
     assert result.fixed == expected_header + body.replace(
         "def f(data):", f"def f(data: dict) -> {annotation}:"
     )
+
+
+def test_a_heavy_import_qf001_defers_stays_for_the_annotations_under_type_checking() -> None:
+    source = code(
+        '''
+        """M."""
+        import pandas as pd
+
+
+        def load(path):
+            """Load.
+
+            Parameters
+            ----------
+            path : str
+
+            Returns
+            -------
+            pandas.DataFrame
+            """
+            return pd.read_csv(path)
+        '''
+    )
+    result = fix_text(source, PATH, Settings(), FixOptions(unsafe=True, target_version=(3, 10)))
+    assert not result.refused, result.refused
+    assert sorted(a.finding.code for a in result.applied) == ["QF001", "QF002"]
+    assert result.fixed.startswith(
+        '"""M."""\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import pandas as pd\n\n\ndef load'
+    ), result.fixed
+    assert 'def load(path: str) -> "pd.DataFrame":' in result.fixed
+    assert "    import pandas as pd\n\n    return pd.read_csv(path)" in result.fixed
 
 
 def test_a_name_the_module_binds_otherwise_is_not_used_for_an_import() -> None:
