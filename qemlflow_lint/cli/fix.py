@@ -19,7 +19,8 @@ from typing import TextIO
 
 from qemlflow_lint.cli.common import add_input_options, resolver_from, run_options, write_summary_line
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_WRITTEN, UsageError
-from qemlflow_lint.config.loading import requires_python
+from qemlflow_lint.config.line_length import line_length
+from qemlflow_lint.config.loading import project_root, requires_python
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions
 from qemlflow_lint.fix.files import Fixed, FixRun, decode_for_fixing, fix_paths, fix_source, one_file_run
 from qemlflow_lint.fix.infer import InferError, infer_signatures
@@ -101,12 +102,14 @@ def _options(args: argparse.Namespace, where: str) -> FixOptions:
     settings = resolver.for_path(where)
     codes = frozenset(code for code in FIXABLE if settings.is_enabled_for(code, where))
     target = args.target_version or requires_python(os.path.dirname(os.path.abspath(where)) or os.curdir)
+    folder = where if os.path.isdir(where) else os.path.dirname(os.path.abspath(where))
     return FixOptions(
         unsafe=args.unsafe_fixes or args.infer,
         codes=codes,
         target_version=target,
         per_finding=args.per_finding,
         entry_points=tuple(args.entry_points),
+        line_length=line_length(project_root(folder)),
     )
 
 

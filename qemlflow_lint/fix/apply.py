@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import libcst as cst
 
+from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix import annotations as type_annotations
 from qemlflow_lint.fix import bare_except, heavy_imports
 from qemlflow_lint.fix.edit import Edit, SharedLine, rewrite_text
@@ -28,11 +29,13 @@ from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.run.file import analyse_source
 
-#: The fixer of each fixable rule: a module with ``plan(source, unsafe) -> Plan``.
+#: The fixer of each fixable rule: a module with ``plan(source, unsafe) -> Plan``. The
+#: module-level edits run in this order: QF001's pairs the module's statements with the
+#: analysed ones, so QF002's, which may add an ``if TYPE_CHECKING:`` block, comes after it.
 FIX_ORDER: tuple[tuple[str, Any], ...] = (
     (bare_except.CODE, bare_except),
-    (type_annotations.CODE, type_annotations),
     (heavy_imports.CODE, heavy_imports),
+    (type_annotations.CODE, type_annotations),
 )
 #: The codes ``fix`` can fix.
 FIXABLE = frozenset(code for code, _ in FIX_ORDER)
@@ -40,8 +43,10 @@ FIXABLE = frozenset(code for code, _ in FIX_ORDER)
 
 class FixOptions(NamedTuple):
     """What to fix: unsafe fixes too or not, which codes (``None``: every fixable one),
-    the oldest Python the code must run on (``None``: unknown), and mypy's suggestions
-    (``fix --infer``: :func:`~qemlflow_lint.fix.infer.infer_signatures`, by absolute path)."""
+    the oldest Python the code must run on (``None``: unknown), mypy's suggestions
+    (``fix --infer``: :func:`~qemlflow_lint.fix.infer.infer_signatures`, by absolute path),
+    and the longest line a fix may write (the project's: :func:`~qemlflow_lint.config.
+    line_length.line_length`; ``None``: its default, 79)."""
 
     unsafe: bool = False
     codes: Collection[str] | None = None
@@ -52,6 +57,7 @@ class FixOptions(NamedTuple):
     per_finding: bool = False
     #: QF001: modules whose import the plan protects besides the top-level packages.
     entry_points: tuple[str, ...] = ()
+    line_length: int | None = None
 
 
 class FileFix(NamedTuple):
@@ -100,6 +106,7 @@ def _run_fixers(
     tree = ast.parse(text, path)
     is_init = path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
     inferred = options.inferred.get(os.path.abspath(path)) if options.inferred else None
+    line_length = options.line_length or DEFAULT_LINE_LENGTH
     edits: dict[ast.AST, list[Edit]] = {}
     applied: list[Applied] = []
     left: list[Left] = []
@@ -107,7 +114,9 @@ def _run_fixers(
         mine = tuple(f for f in wanted if f.code == code)
         if not mine and not (code == heavy_imports.CODE and defers):
             continue
-        source = FixSource(path, text, tree, mine, is_init, options.target_version, inferred, project)
+        source = FixSource(
+            path, text, tree, mine, is_init, options.target_version, inferred, line_length, project
+        )
         plan: Plan = fixer.plan(source, options.unsafe)
         for node, node_edits in plan.edits.items():
             edits.setdefault(node, []).extend(node_edits)

@@ -81,6 +81,7 @@ class FixSource(NamedTuple):
     or ``requires-python``); ``None`` when unknown. ``inferred`` holds mypy's suggestions
     (``fix --infer``) by the qualified name of the def (its finding's unit, less the line:
     names survive the lines QF001's fix moves); ``None`` without ``--infer``.
+    ``line_length`` is the longest line a fixer may write (``None``: no limit).
     """
 
     path: str
@@ -90,6 +91,7 @@ class FixSource(NamedTuple):
     is_package_init: bool = False
     target_version: tuple[int, int] | None = None
     inferred: Mapping[str, InferredSignature] | None = None
+    line_length: int | None = None
     #: QF001's project-wide plan for this module; ``None`` to fix each finding on its own.
     project: ModulePlan | None = None
 

@@ -1,31 +1,42 @@
-"""The return annotation a def's body makes certain, and how safe writing it is.
+"""The return annotation a def's body makes certain, or its docstring states, and how safe
+writing it is.
 
 Only the def's own body counts: a ``return`` or ``yield`` in a nested def, lambda or class
-belongs to that scope. In order:
+belongs to that scope. From the body alone (:func:`return_type`), in order:
 
 * a generator (``yield`` anywhere in the body) is left;
 * a dunder whose return type Python itself fixes (``len()`` raises unless ``__len__``
   returns an ``int``) gets that type;
-* a body with no ``return <value>`` (a bare ``return`` and ``return None`` are fine) gets
-  ``-> None``; but a stub (only a docstring, ``pass`` or ``...``) or a body that only raises
-  is abstract-style, its overrides return values, so that is unsafe — except for the dunders
-  whose result Python ignores (``__setitem__``, ``__init__`` …);
-* a body whose every ``return`` returns a literal bool, int, float, str or bytes of one type
-  and that cannot end without one gets that type.
+* a stub (only a docstring, ``pass`` or ``...``) or a body that only raises is left: it
+  stands for overrides that decide what it returns — except for the dunders whose result
+  Python ignores (``__setitem__``, ``__init__`` …), which get ``-> None``;
+* so is an ``@abstractmethod`` or a ``Protocol`` member that returns no value;
+* any other body with no ``return <value>`` (a bare ``return`` and ``return None`` are
+  fine) gets ``-> None`` (but see :func:`family_returns_values`);
+* a body whose every ``return`` returns a value of one certain type and that cannot end
+  without one gets that type: a literal bool, int, float, str or bytes, a builtin's call
+  (``str(x)``, ``len(x)``, ``isinstance(…)``, ``dict(…)``; not where the module, the class or
+  the def rebinds the name), ``not x``; and a method's ``return self`` gets ``Self``.
 
 A method that is abstract-style by declaration (``@abstractmethod``, or in a ``Protocol``
-class) gets its annotation only as an unsafe fix: its overrides decide the type.
+class) gets a literal type only as an unsafe fix: its overrides decide the type.
+
+A documented return (:func:`documented_return`) is written only where the body agrees with
+it: no generator, no ``None`` returned unless documented, no literal of another type, and a
+tuple of the documented length when several returns are documented; a stub that is not
+abstract by declaration gets none (mypy reports an empty body that should return a value).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.at_import import TRY_TYPES
 from qemlflow_lint.analysis.defs import AnyDef
-from qemlflow_lint.fix.scopes import BLOCK_PARTS
+from qemlflow_lint.fix.docstring_types import NONE, DocType, Ref, Union, accepts
+from qemlflow_lint.fix.scopes import BLOCK_PARTS, DefSite
 from qemlflow_lint.model.fixes import SAFE, UNSAFE
 
 #: Dunders whose return type the interpreter checks (or, for ``__contains__``, converts to).
@@ -61,6 +72,13 @@ UNKNOWN_VALUE = "returns a value of unknown type"
 MIXED_LITERALS = "returns literals of different types"
 MAY_RETURN_NONE = "may also return None"
 EXIT_FALSE = "an __exit__ that returns only False"
+STUB = "a stub: its overrides decide what it returns"
+ABSTRACT = "an abstract method: its overrides decide what it returns"
+OVERRIDES_RETURN = "other versions of the method return values"
+NOTHING_RETURNED = "the docstring documents a return, the body returns nothing"
+#: The end of the reason a documented type's words are not understood.
+NOT_MAPPED = ", which the fix does not map"
+SEVERAL_RETURNS = "the docstring documents several returns, the body does not return that tuple"
 
 
 class ReturnType(NamedTuple):
@@ -158,8 +176,97 @@ def can_fall_through(*bodies: Sequence[ast.stmt]) -> bool:
     return any(not any(_ends(statement) for statement in body) for body in bodies)
 
 
-def return_type(node: AnyDef, declared_abstract: bool) -> ReturnType:
-    """The return annotation ``node``'s body makes certain (see the module docstring)."""
+def is_stub(body: Sequence[ast.stmt]) -> bool:
+    """True for a body of only a docstring, ``pass`` and ``...`` (mypy's empty body)."""
+    return all(_is_docstring_or_placeholder(s) for s in body)
+
+
+#: What a call of a builtin returns, whatever its arguments.
+BUILTIN_CALLS = {
+    **dict.fromkeys(("str", "repr", "ascii", "chr", "format"), "str"),
+    **dict.fromkeys(("int", "len", "ord", "hash", "id"), "int"),
+    **dict.fromkeys(("bool", "isinstance", "issubclass", "callable", "hasattr"), "bool"),
+    **dict.fromkeys(("float", "bytes", "complex", "dict", "list", "tuple", "set", "frozenset"), None),
+}
+#: The methods of ``str`` that return a ``str``.
+_STR_METHODS = frozenset(
+    {
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "title",
+        "capitalize",
+        "casefold",
+        "join",
+        "format",
+        "replace",
+        "zfill",
+        "center",
+        "ljust",
+        "rjust",
+        "removeprefix",
+        "removesuffix",
+        "swapcase",
+    }
+)
+#: The annotation of ``return self``: written through ``typing`` (or ``typing_extensions``).
+SELF = "Self"
+
+
+def _local_names(node: AnyDef) -> set[str]:
+    """The names the def binds itself (parameters, assignments, imports, nested defs)."""
+    arguments = node.args
+    names = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
+    names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
+    for child in _own_nodes(node.body):
+        if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
+            names.add(child.id)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(child.name)
+        elif isinstance(child, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in child.names)
+    return names
+
+
+def certain_type(
+    value: ast.expr, node: AnyDef, shadowed: Collection[str] = (), self_name: str | None = None
+) -> str | None:
+    """The type a returned value certainly has, from its code alone: a literal scalar's, a
+    builtin's call (``str(x)``, ``len(x)``, ``isinstance(…)``; unless ``shadowed`` or the
+    def rebinds the name), ``not x`` (``bool``), or :data:`SELF` for ``self_name``, a
+    method's instance parameter."""
+    scalar = literal_type(value)
+    if scalar is not None:
+        return scalar
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.Not):
+        return "bool"
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in BUILTIN_CALLS:
+        name = value.func.id
+        if name in shadowed or name in _local_names(node):
+            return None
+        return BUILTIN_CALLS[name] or name
+    if self_name is not None and isinstance(value, ast.Name) and value.id == self_name:
+        return SELF
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod) and literal_type(value.left) == "str":
+        return "str"  # '%8.4f' % x
+    if (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _STR_METHODS
+        and certain_type(value.func.value, node, shadowed) == "str"
+    ):
+        return "str"  # ", ".join(…), name.strip() of a str
+    return None
+
+
+def return_type(
+    node: AnyDef, declared_abstract: bool, shadowed: Collection[str] = (), self_name: str | None = None
+) -> ReturnType:
+    """The return annotation ``node``'s body makes certain (see the module docstring);
+    ``shadowed``: the builtin names the module or the class rebinds; ``self_name``: the
+    instance parameter of a method (``return self`` gives ``Self``)."""
     own = list(_own_nodes(node.body))
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own):
         return ReturnType(reason=GENERATOR)
@@ -171,8 +278,12 @@ def return_type(node: AnyDef, declared_abstract: bool) -> ReturnType:
     if not valued:
         if node.name in RETURNS_NOTHING:
             return ReturnType("None")
-        return ReturnType("None", UNSAFE if is_abstract_style(node.body) else downgraded)
-    types = {literal_type(r.value) for r in valued}
+        if is_abstract_style(node.body):
+            return ReturnType(reason=STUB)
+        return ReturnType(reason=ABSTRACT) if declared_abstract else ReturnType("None")
+    types = {
+        certain_type(r.value, node, shadowed, self_name) if r.value is not None else None for r in valued
+    }
     if None in types:
         return ReturnType(reason=UNKNOWN_VALUE)
     if len(types) > 1:
@@ -183,6 +294,180 @@ def return_type(node: AnyDef, declared_abstract: bool) -> ReturnType:
     if node.name in ("__exit__", "__aexit__") and not any(_true(r.value) for r in valued):
         return ReturnType(reason=EXIT_FALSE)
     return ReturnType(scalar, downgraded)
+
+
+#: The kinds of the displays a default or a return may be.
+_DISPLAYS = {ast.Tuple: "tuple", ast.List: "list", ast.Dict: "dict", ast.Set: "set"}
+#: Names of float constants (``np.nan``, ``math.inf`` …).
+_FLOAT_CONSTANTS = frozenset({"nan", "inf", "pi", "e", "tau", "NaN", "NAN", "Inf", "infty", "PINF", "NINF"})
+_FLOAT_MODULES = frozenset({"np", "numpy", "math"})
+
+
+def value_kind(node: ast.expr | None, constants: Mapping[str, str] | None = None) -> str | None:
+    """What a default or returned value is, when its code says: a literal scalar's type,
+    ``None``, ``tuple``/``list``/``dict``/``set`` for a display, ``float`` for ``np.nan``
+    and arithmetic on numbers, or the kind of a module constant (``constants``, by name);
+    ``None`` when the code does not say."""
+    if node is None:
+        return None
+    scalar = literal_type(node)
+    if scalar is not None:
+        return scalar
+    if isinstance(node, ast.Constant) and node.value is None:
+        return "None"
+    if type(node) in _DISPLAYS:
+        return _DISPLAYS[type(node)]
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in _FLOAT_MODULES
+        and node.attr in _FLOAT_CONSTANTS
+    ):
+        return "float"
+    if isinstance(node, ast.Name) and constants:
+        return constants.get(node.id)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = value_kind(node.operand, constants)
+        return inner if inner in ("int", "float", "complex") else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+        kinds = {value_kind(node.left, constants), value_kind(node.right, constants)}
+        if not kinds <= {"int", "float"}:
+            return None
+        return "float" if "float" in kinds or isinstance(node.op, ast.Div) else None
+    return None
+
+
+def display_fits(node: ast.expr, ref: Ref, constants: Mapping[str, str] | None = None) -> bool:
+    """True unless an item of a display (``[1, 2]``, ``{'a': 1}``, ``(df, meta)``) is
+    shown by its code to be of another type than ``ref``'s arguments say (``list[str]``),
+    or a tuple has another length than ``ref`` (``tuple[int, str]``) names. An item whose
+    code does not say (a name, a call) is taken as documented."""
+    if not ref.args:
+        return True
+    if isinstance(node, ast.Dict):
+        if len(ref.args) != 2 or any(key is None for key in node.keys):
+            return False
+        pairs = [(key, value) for key, value in zip(node.keys, node.values) if key is not None]
+        return all(
+            _item_fits(k, ref.args[0], constants) and _item_fits(v, ref.args[1], constants) for k, v in pairs
+        )
+    items = getattr(node, "elts", [])
+    if any(isinstance(item, ast.Starred) for item in items):
+        return False
+    if ref.name == "tuple" and not (len(ref.args) == 2 and ref.args[1].name == "..."):
+        return len(items) == len(ref.args) and all(
+            _item_fits(i, a, constants) for i, a in zip(items, ref.args)
+        )
+    return all(_item_fits(item, ref.args[0], constants) for item in items)
+
+
+def _item_fits(node: ast.expr, ref: Ref, constants: Mapping[str, str] | None) -> bool:
+    return value_kind(node, constants) is None or fits(node, ref, constants)
+
+
+def fits(node: ast.expr, ref: Ref, constants: Mapping[str, str] | None = None) -> bool:
+    """True when the code of the value ``node`` shows it is of type ``ref`` (``Ref("|",
+    members)`` for a union): its kind is accepted (an int is a float), and a display's
+    items are of the type's arguments."""
+    members = ref.args if ref.name == "|" else (ref,)
+    kind = value_kind(node, constants)
+    return kind is not None and any(
+        accepts((member,), kind) and (member.name != kind or display_fits(node, member, constants))
+        for member in members
+    )
+
+
+def documented_return(node: AnyDef, documented: Sequence[DocType], declared_abstract: bool) -> Union | str:
+    """The return type the docstring states, as a union, when the body agrees with it
+    (see the module docstring); otherwise why not."""
+    own = list(_own_nodes(node.body))
+    if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own):
+        return GENERATOR
+    for doc in documented:
+        if not doc.union:
+            return unknown_words(doc.words)
+    returns = [n for n in own if isinstance(n, ast.Return)]
+    valued = [r.value for r in returns if r.value is not None and not _none(r.value)]
+    if len(documented) > 1:
+        if not valued or any(
+            not (isinstance(v, ast.Tuple) and len(v.elts) == len(documented)) for v in valued
+        ):
+            return SEVERAL_RETURNS
+        union: Union = (Ref("tuple", tuple(_one(doc.union) for doc in documented)),)
+    else:
+        union = documented[0].union
+    if is_abstract_style(node.body) or declared_abstract:
+        if is_stub(node.body) and not declared_abstract and NONE not in union:
+            return STUB  # mypy: an empty body that should return a value
+        return union
+    if not valued:
+        return union if NONE in union else NOTHING_RETURNED
+    may_return_none = len(valued) < len(returns) or can_fall_through(node.body)
+    if may_return_none and NONE not in union:
+        return MAY_RETURN_NONE
+    for value in valued:
+        kind = value_kind(value)
+        if kind is not None and not fits(value, Ref("|", union), None):
+            return f"returns a {kind} where the docstring says `{_short(documented[0].words)}`"
+    return union
+
+
+def _one(union: Union) -> Ref:
+    """A union as one type argument."""
+    return union[0] if len(union) == 1 else Ref("|", union)
+
+
+def _short(words: str, limit: int = 40) -> str:
+    words = " ".join(words.split())
+    return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
+def unknown_words(words: str) -> str:
+    """Why a documented type is not written: the docstring's words, which the fix does not
+    map to a type (``numeric``, ``path-like``, a class the module cannot name)."""
+    return f"documented as `{_short(words)}`{NOT_MAPPED}"
+
+
+def _method_versions(name: str, site: DefSite, classes: Mapping[str, ast.ClassDef]) -> list[AnyDef]:
+    """The other defs of method ``name`` in the module's classes related to the def's
+    class through base classes the module defines (its bases, their subclasses, its own)."""
+    owner = site.classes[-1]
+    linked: dict[str, set[str]] = {cls: set() for cls in classes}
+    for cls_name, cls in classes.items():
+        for base in cls.bases:
+            if isinstance(base, ast.Name) and base.id in classes and base.id != cls_name:
+                linked[cls_name].add(base.id)
+                linked[base.id].add(cls_name)
+    if owner.name not in linked or classes.get(owner.name) is not owner:
+        return []
+    seen, stack = {owner.name}, [owner.name]
+    while stack:
+        for other in linked[stack.pop()] - seen:
+            seen.add(other)
+            stack.append(other)
+    versions = []
+    for cls_name in seen - {owner.name}:
+        for statement in classes[cls_name].body:
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
+                versions.append(statement)
+    return versions
+
+
+def family_returns_values(site: DefSite, classes: Mapping[str, ast.ClassDef]) -> bool:
+    """True when another version of the method at ``site`` (in a base class or a subclass
+    the module defines, see :func:`_method_versions`) returns a value or declares a return
+    type other than ``None``: ``-> None`` here would contradict it."""
+    if not site.in_class:
+        return False
+    for version in _method_versions(site.node.name, site, classes):
+        if version.returns is not None:
+            if not (isinstance(version.returns, ast.Constant) and version.returns.value is None):
+                return True
+            continue
+        own = _own_nodes(version.body)
+        if any(isinstance(n, ast.Return) and n.value is not None and not _none(n.value) for n in own):
+            return True
+    return False
 
 
 def _none(value: ast.expr | None) -> bool:

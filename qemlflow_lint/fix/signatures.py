@@ -87,3 +87,75 @@ def annotated(node: cst.FunctionDef, annotations: Mapping[str, str]) -> cst.Func
     if RETURN in annotations:
         result = result.with_changes(returns=cst.Annotation(cst.parse_expression(annotations[RETURN])))
     return result
+
+
+def _line_break(indent: str) -> cst.ParenthesizedWhitespace:
+    """A line break inside the parentheses, then ``indent`` past the def's own indentation."""
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(),
+        empty_lines=[],
+        indent=True,
+        last_line=cst.SimpleWhitespace(indent),
+    )
+
+
+def wrapped(node: cst.FunctionDef) -> cst.FunctionDef:
+    """``node``'s signature one parameter per line, each indented four spaces past the
+    def and followed by a comma (the last too), and the closing parenthesis on a line of
+    its own, as black writes a signature that does not fit on one line (the trailing comma
+    keeps black and ``ruff format`` from joining it again)."""
+    parameters = node.params
+    items: list[cst.CSTNode] = [*parameters.posonly_params]
+    if isinstance(parameters.posonly_ind, cst.ParamSlash):
+        items.append(parameters.posonly_ind)
+    items.extend(parameters.params)
+    if isinstance(parameters.star_arg, (cst.Param, cst.ParamStar)):
+        items.append(parameters.star_arg)
+    items.extend(parameters.kwonly_params)
+    if parameters.star_kwarg is not None:
+        items.append(parameters.star_kwarg)
+    if not items:
+        return node
+    rewritten: dict[int, cst.CSTNode] = {}
+    for index, item in enumerate(items):
+        after = _line_break("") if index == len(items) - 1 else _line_break("    ")
+        comma = cst.Comma(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=after)
+        changes: dict[str, object] = {"comma": comma}
+        if isinstance(item, cst.Param):
+            changes["whitespace_after_param"] = cst.SimpleWhitespace("")
+        rewritten[id(item)] = item.with_changes(**changes)
+
+    def new(item: cst.CSTNode) -> cst.CSTNode:
+        return rewritten.get(id(item), item)
+
+    fields: dict[str, object] = {
+        "posonly_params": [new(p) for p in parameters.posonly_params],
+        "params": [new(p) for p in parameters.params],
+        "kwonly_params": [new(p) for p in parameters.kwonly_params],
+    }
+    if isinstance(parameters.posonly_ind, cst.ParamSlash):
+        fields["posonly_ind"] = new(parameters.posonly_ind)
+    if isinstance(parameters.star_arg, (cst.Param, cst.ParamStar)):
+        fields["star_arg"] = new(parameters.star_arg)
+    if parameters.star_kwarg is not None:
+        fields["star_kwarg"] = new(parameters.star_kwarg)
+    return node.with_changes(
+        params=parameters.with_changes(**fields), whitespace_before_params=_line_break("    ")
+    )
+
+
+def header_lines(node: cst.FunctionDef, indent: str) -> list[str]:
+    """The lines of ``node``'s signature as the module has them (``indent``: the def's
+    own indentation), from ``def`` to the colon and the comment after it; a one-line body
+    (``def f(): pass``) is on the last of them. Decorators are not included."""
+    body = node.body
+    one_line = isinstance(body, cst.SimpleStatementSuite)
+    if isinstance(body, cst.IndentedBlock):
+        body = body.with_changes(body=[cst.SimpleStatementLine([cst.Pass()])], footer=[])
+    statement: cst.BaseCompoundStatement = node.with_changes(leading_lines=[], decorators=[], body=body)
+    if indent:
+        statement = cst.If(test=cst.Name("_"), body=cst.IndentedBlock(body=[statement], indent=indent))
+    lines = cst.Module(body=[statement]).code.splitlines()
+    if indent:
+        lines = lines[1:]
+    return lines if one_line else lines[:-1]

@@ -1,5 +1,6 @@
-"""What ``fix`` tells the user: one line per fixed or left finding, and a summary that
-groups what was left by its reason ("left 12: used at module level (5), …")."""
+"""What ``fix`` tells the user: one line per fixed, partly fixed or left finding, and a
+summary that counts only the findings fixed completely and groups what was left by its
+reason ("left 12: used at module level (5), …")."""
 
 from __future__ import annotations
 
@@ -40,7 +41,11 @@ def finding_lines(fixes: Iterable[FileFix], chains: Iterable[tuple[str, str]] = 
     for fix in fixes:
         path = display_path(fix.path)
         rows = [
-            (a.finding, f"fixed ({a.applicability}): {a.what}{_removes(removed, fix.path, a)}")
+            (
+                a.finding,
+                f"{'fixed' if a.complete else 'partly fixed'} ({a.applicability}): "
+                f"{a.what}{_removes(removed, fix.path, a)}",
+            )
             for a in fix.applied
         ]
         rows += [(left.finding, f"left: {left.reason}") for left in fix.left]
@@ -131,7 +136,10 @@ def summary(run: FixRun, *, dry_run: bool) -> str:
     """The lines for standard error: what was (or would be) fixed, what was left and why,
     grouped by rule and reason, the files not written or whose fix failed its proof, and
     the QF101 chains that disappear."""
-    applied = [fix for file in run.files for fix in file.applied if file.changed]
+    applied = [fix for file in run.files if file.changed for fix in file.applied if fix.complete]
+    # A partial edit (a def that still misses annotations) leaves its finding reported: it
+    # is counted apart, never as fixed.
+    partly = sum(1 for file in run.files if file.changed for fix in file.applied if not fix.complete)
     changed = [file for file in run.files if file.changed]
     verb = "Would fix" if dry_run else "Fixed"
     safe = sum(1 for fix in applied if fix.applicability == SAFE)
@@ -146,6 +154,11 @@ def summary(run: FixRun, *, dry_run: bool) -> str:
         + (fixes if applied else "")
         + "."
     ]
+    if partly:
+        lines.append(
+            f"{'Would partly fix' if dry_run else 'Partly fixed'} {plural(partly, 'more finding')}, "
+            "still reported: annotations added, the rest left (below)."
+        )
     left = [left for file in run.files for left in file.left]
     if left:
         lines.append(f"Left {len(left)}:")

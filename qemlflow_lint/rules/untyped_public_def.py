@@ -91,9 +91,12 @@ class UntypedPublicDef(Rule):
             SAFE,
         ),
         AutoFix(
-            "annotates parameters from their literal defaults (`flag=False` becomes `flag: bool = False`); "
-            "adds `-> None` to stubs, bodies that only raise, and `@abstractmethod` and `Protocol` methods; "
-            "every fix on a def whose decorators may read annotations at run time",
+            "types parameters and returns from numpydoc, Google and reST docstrings, never narrower than "
+            "documented (an `int` default documented as `float` is `float`; types it does not know, such "
+            "as `numeric`, are left and named); annotates undocumented parameters with a `bool`, `str` or "
+            "`bytes` default (`flag=False` becomes `flag: bool = False`); every fix on a def whose "
+            "decorators may read annotations at run time. No `-> None` on stubs, abstract methods, "
+            "`Protocol` members or overrides whose other versions return values",
             UNSAFE,
         ),
         AutoFix(

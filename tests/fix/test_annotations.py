@@ -79,6 +79,28 @@ RETURNS = [
         code("def f() -> str:\n    return f'{f}'\n"),
     ),
     Case(
+        "a_builtins_call_is_its_type",
+        code(
+            "def f(x) -> None:\n    pass\ndef g():\n    return str(f)\ndef h():\n    return len(g()) or int('3')\n"
+        ),
+        code(
+            "def f(x) -> None:\n    pass\ndef g() -> str:\n    return str(f)\ndef h():\n    return len(g()) or int('3')\n"
+        ),
+        left=(PARAMS, return_types.UNKNOWN_VALUE),
+    ),
+    Case(
+        "a_rebound_builtin_call_is_unknown",
+        code("def f(str='a'):\n    return str(1)\n"),
+        code("def f(str='a'):\n    return str(1)\n"),
+        code("def f(str: str = 'a'):\n    return str(1)\n"),
+        left=(return_types.UNKNOWN_VALUE,),
+    ),
+    Case(
+        "not_is_bool",
+        code("def f():\n    return not f\n"),
+        code("def f() -> bool:\n    return not f\n"),
+    ),
+    Case(
         "literals_of_two_types",
         code("def f():\n    if f:\n        return 1\n    return 'a'\n"),
         code("def f():\n    if f:\n        return 1\n    return 'a'\n"),
@@ -172,36 +194,28 @@ RETURNS = [
         left=(return_types.GENERATOR,),
     ),
     Case(
-        "stub_with_ellipsis_is_abstract_style",
+        "stub_with_ellipsis_is_left",
         code("def f():\n    ...\n"),
         code("def f():\n    ...\n"),
-        code("def f() -> None:\n    ...\n"),
-        left=(NEEDS_UNSAFE,),
-        left_unsafe=NONE_LEFT,
+        left=(return_types.STUB,),
     ),
     Case(
-        "docstring_and_pass_stub",
+        "docstring_and_pass_stub_is_left",
         code('def f():\n    """Override me."""\n    pass\n'),
         code('def f():\n    """Override me."""\n    pass\n'),
-        code('def f() -> None:\n    """Override me."""\n    pass\n'),
-        left=(NEEDS_UNSAFE,),
-        left_unsafe=NONE_LEFT,
+        left=(return_types.STUB,),
     ),
     Case(
-        "body_that_only_raises",
+        "body_that_only_raises_is_left",
         code("def f():\n    raise NotImplementedError\n"),
         code("def f():\n    raise NotImplementedError\n"),
-        code("def f() -> None:\n    raise NotImplementedError\n"),
-        left=(NEEDS_UNSAFE,),
-        left_unsafe=NONE_LEFT,
+        left=(return_types.STUB,),
     ),
     Case(
-        "one_line_stub",
+        "one_line_stub_is_left",
         code("def f(): pass\n"),
         code("def f(): pass\n"),
-        code("def f() -> None: pass\n"),
-        left=(NEEDS_UNSAFE,),
-        left_unsafe=NONE_LEFT,
+        left=(return_types.STUB,),
     ),
 ]
 
@@ -213,9 +227,9 @@ DUNDERS = [
     ),
     Case(
         "init_with_parameters_needs_no_return",
-        code("class C:\n    def __init__(self, size=3):\n        self.size = size\n"),
-        code("class C:\n    def __init__(self, size=3):\n        self.size = size\n"),
-        code("class C:\n    def __init__(self, size: int = 3):\n        self.size = size\n"),
+        code("class C:\n    def __init__(self, name='x'):\n        self.name = name\n"),
+        code("class C:\n    def __init__(self, name='x'):\n        self.name = name\n"),
+        code("class C:\n    def __init__(self, name: str = 'x'):\n        self.name = name\n"),
         left=(NEEDS_UNSAFE,),
         left_unsafe=NONE_LEFT,
     ),
@@ -293,9 +307,9 @@ DECORATORS = [
     ),
     Case(
         "staticmethod_first_parameter_counts",
-        code("class C:\n    @staticmethod\n    def f(n=2):\n        return 1\n"),
-        code("class C:\n    @staticmethod\n    def f(n=2) -> int:\n        return 1\n"),
-        code("class C:\n    @staticmethod\n    def f(n: int = 2) -> int:\n        return 1\n"),
+        code("class C:\n    @staticmethod\n    def f(on=True):\n        return 1\n"),
+        code("class C:\n    @staticmethod\n    def f(on=True) -> int:\n        return 1\n"),
+        code("class C:\n    @staticmethod\n    def f(on: bool = True) -> int:\n        return 1\n"),
         left=(NEEDS_UNSAFE,),
         left_unsafe=NONE_LEFT,
     ),
@@ -308,12 +322,10 @@ DECORATORS = [
         left_unsafe=NONE_LEFT,
     ),
     Case(
-        "abstractmethod_is_abstract_style",
+        "abstractmethod_gets_no_none",
         code("import abc\nclass C:\n    @abc.abstractmethod\n    def f(self):\n        self.log()\n"),
         code("import abc\nclass C:\n    @abc.abstractmethod\n    def f(self):\n        self.log()\n"),
-        code("import abc\nclass C:\n    @abc.abstractmethod\n    def f(self) -> None:\n        self.log()\n"),
-        left=(NEEDS_UNSAFE,),
-        left_unsafe=NONE_LEFT,
+        left=(return_types.ABSTRACT,),
     ),
     Case(
         "protocol_method_literal_is_unsafe",
@@ -341,14 +353,18 @@ DECORATORS = [
 PARAMETERS = [
     Case(
         "literal_defaults_of_each_type",
-        code("def f(flag=False, n=0, x=-1.5, s='a', b=b'', t=f'{1}') -> None:\n    pass\n"),
-        code("def f(flag=False, n=0, x=-1.5, s='a', b=b'', t=f'{1}') -> None:\n    pass\n"),
-        code(
-            "def f(flag: bool = False, n: int = 0, x: float = -1.5, s: str = 'a', b: bytes = b'', "
-            "t: str = f'{1}') -> None:\n    pass\n"
-        ),
+        code("def f(on=False, s='', b=b'', t=f'') -> None:\n    pass\n"),
+        code("def f(on=False, s='', b=b'', t=f'') -> None:\n    pass\n"),
+        code("def f(on: bool = False, s: str = '', b: bytes = b'', t: str = f'') -> None:\n    pass\n"),
         left=(NEEDS_UNSAFE,),
         left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        # w=1 is as often an array's or a float's default: int would be narrower.
+        "undocumented_number_defaults_are_left",
+        code("def f(n=0, x=-1.5) -> None:\n    pass\n"),
+        code("def f(n=0, x=-1.5) -> None:\n    pass\n"),
+        left=(annotations.NUMBER_DEFAULT,),
     ),
     Case(
         "none_and_computed_defaults_are_left",
@@ -358,25 +374,25 @@ PARAMETERS = [
     ),
     Case(
         "args_and_kwargs_are_left",
-        code("def f(*args, n=1, **kwargs) -> None:\n    pass\n"),
-        code("def f(*args, n=1, **kwargs) -> None:\n    pass\n"),
-        code("def f(*args, n: int = 1, **kwargs) -> None:\n    pass\n"),
+        code("def f(*args, n=True, **kwargs) -> None:\n    pass\n"),
+        code("def f(*args, n=True, **kwargs) -> None:\n    pass\n"),
+        code("def f(*args, n: bool = True, **kwargs) -> None:\n    pass\n"),
         left=(PARAMS,),
         left_unsafe=(PARAMS,),
     ),
     Case(
         "positional_only_and_keyword_only",
-        code("def f(a=1, /, b='x', *, c=True) -> None:\n    pass\n"),
-        code("def f(a=1, /, b='x', *, c=True) -> None:\n    pass\n"),
-        code("def f(a: int = 1, /, b: str = 'x', *, c: bool = True) -> None:\n    pass\n"),
+        code("def f(a=b'', /, b='x', *, c=True) -> None:\n    pass\n"),
+        code("def f(a=b'', /, b='x', *, c=True) -> None:\n    pass\n"),
+        code("def f(a: bytes = b'', /, b: str = 'x', *, c: bool = True) -> None:\n    pass\n"),
         left=(NEEDS_UNSAFE,),
         left_unsafe=NONE_LEFT,
     ),
     Case(
         "spaced_equals_kept",
-        code("def f(n = 1) -> None:\n    pass\n"),
-        code("def f(n = 1) -> None:\n    pass\n"),
-        code("def f(n: int = 1) -> None:\n    pass\n"),
+        code("def f(s = 'a') -> None:\n    pass\n"),
+        code("def f(s = 'a') -> None:\n    pass\n"),
+        code("def f(s: str = 'a') -> None:\n    pass\n"),
         left=(NEEDS_UNSAFE,),
         left_unsafe=NONE_LEFT,
     ),
@@ -423,7 +439,7 @@ LAYOUT = [
             """
             def f(
                 a,  # the input
-                b=2,  # the step
+                b='x',  # the step
                 # a comment line
             ):  # trailing
                 print(a, b)
@@ -433,7 +449,7 @@ LAYOUT = [
             """
             def f(
                 a,  # the input
-                b=2,  # the step
+                b='x',  # the step
                 # a comment line
             ) -> None:  # trailing
                 print(a, b)
@@ -443,7 +459,7 @@ LAYOUT = [
             """
             def f(
                 a,  # the input
-                b: int = 2,  # the step
+                b: str = 'x',  # the step
                 # a comment line
             ) -> None:  # trailing
                 print(a, b)
@@ -454,17 +470,17 @@ LAYOUT = [
     ),
     Case(
         "default_on_its_own_line",
-        code("def f(n=\n      1) -> None:\n    pass\n"),
-        code("def f(n=\n      1) -> None:\n    pass\n"),
-        code("def f(n: int =\n      1) -> None:\n    pass\n"),
+        code("def f(s=\n      'a') -> None:\n    pass\n"),
+        code("def f(s=\n      'a') -> None:\n    pass\n"),
+        code("def f(s: str =\n      'a') -> None:\n    pass\n"),
         left=(NEEDS_UNSAFE,),
         left_unsafe=NONE_LEFT,
     ),
     Case(
         "crlf_line_endings",
-        "def f(x=1):\r\n    print(x)\r\n",
-        "def f(x=1) -> None:\r\n    print(x)\r\n",
-        "def f(x: int = 1) -> None:\r\n    print(x)\r\n",
+        "def f(x=True):\r\n    print(x)\r\n",
+        "def f(x=True) -> None:\r\n    print(x)\r\n",
+        "def f(x: bool = True) -> None:\r\n    print(x)\r\n",
         left=(NEEDS_UNSAFE,),
         left_unsafe=NONE_LEFT,
     ),
@@ -491,8 +507,132 @@ LAYOUT = [
     ),
 ]
 
+
+def doc(params: str = "", returns: str = "") -> str:
+    """A numpydoc docstring, indented for a def's body."""
+    text = '    """F.\n'
+    if params:
+        text += "\n    Parameters\n    ----------\n" + "".join(f"    {line}\n" for line in params.split("\n"))
+    if returns:
+        text += "\n    Returns\n    -------\n" + "".join(f"    {line}\n" for line in returns.split("\n"))
+    return text + '    """\n'
+
+
+DOCSTRINGS = [
+    Case(
+        "int_default_documented_as_float_is_float",
+        "def f(t0=0):\n" + doc("t0 : float") + "    print(t0)\n",
+        "def f(t0=0) -> None:\n" + doc("t0 : float") + "    print(t0)\n",
+        "def f(t0: float = 0) -> None:\n" + doc("t0 : float") + "    print(t0)\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "unknown_documented_type_is_not_guessed_from_the_default",
+        "def f(w=1):\n" + doc("w : numeric") + "    print(w)\n",
+        "def f(w=1) -> None:\n" + doc("w : numeric") + "    print(w)\n",
+        left=(return_types.unknown_words("numeric"),),
+    ),
+    Case(
+        "optional_admits_no_none_a_none_default_does",
+        "def f(a=2, b=None):\n" + doc("a : int, optional\nb : int, optional") + "    print(a, b)\n",
+        "def f(a=2, b=None) -> None:\n" + doc("a : int, optional\nb : int, optional") + "    print(a, b)\n",
+        'def f(a: int = 2, b: "int | None" = None) -> None:\n'
+        + doc("a : int, optional\nb : int, optional")
+        + "    print(a, b)\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "a_parameter_the_body_rebinds_to_another_type_is_left",
+        "def f(lat):\n" + doc("lat : float") + "    lat = str(lat)\n    print(lat)\n",
+        "def f(lat) -> None:\n" + doc("lat : float") + "    lat = str(lat)\n    print(lat)\n",
+        left=(annotations.REBOUND_TO_ANOTHER_TYPE,),
+    ),
+    Case(
+        "a_default_the_docstring_contradicts_is_left",
+        "def f(n=0.5):\n" + doc("n : int") + "    print(n)\n",
+        "def f(n=0.5) -> None:\n" + doc("n : int") + "    print(n)\n",
+        left=("the default is a float, documented as `int`",),
+    ),
+    Case(
+        "documented_float_wins_over_a_literal_int_return",
+        "def f():\n" + doc(returns="float") + "    return 0\n",
+        "def f():\n" + doc(returns="float") + "    return 0\n",
+        "def f() -> float:\n" + doc(returns="float") + "    return 0\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "a_return_of_another_literal_type_is_left",
+        "def f():\n" + doc(returns="int") + "    return 'a'\n",
+        "def f():\n" + doc(returns="int") + "    return 'a'\n",
+        left=("returns a str where the docstring says `int`",),
+    ),
+    Case(
+        "several_documented_returns_are_a_tuple",
+        "def f():\n" + doc(returns="a : int\nb : str") + "    return 1, 'b'\n",
+        "def f():\n" + doc(returns="a : int\nb : str") + "    return 1, 'b'\n",
+        "def f() -> tuple[int, str]:\n" + doc(returns="a : int\nb : str") + "    return 1, 'b'\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "kwargs_documented_as_a_dict_is_the_collection",
+        "def f(**kwargs):\n" + doc("**kwargs : dict") + "    print(kwargs)\n",
+        "def f(**kwargs) -> None:\n" + doc("**kwargs : dict") + "    print(kwargs)\n",
+        left=(annotations.STAR_COLLECTION,),
+    ),
+    Case(
+        "args_documented_per_item",
+        "def f(*values):\n" + doc("*values : float") + "    print(values)\n",
+        "def f(*values) -> None:\n" + doc("*values : float") + "    print(values)\n",
+        "def f(*values: float) -> None:\n" + doc("*values : float") + "    print(values)\n",
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "abstract_method_takes_its_documented_return",
+        "import abc\nclass C(abc.ABC):\n    @abc.abstractmethod\n    def f(self):\n"
+        + textwrap.indent(doc(returns="dict"), "    "),
+        "import abc\nclass C(abc.ABC):\n    @abc.abstractmethod\n    def f(self):\n"
+        + textwrap.indent(doc(returns="dict"), "    "),
+        "import abc\nclass C(abc.ABC):\n    @abc.abstractmethod\n    def f(self) -> dict:\n"
+        + textwrap.indent(doc(returns="dict"), "    "),
+        left=(NEEDS_UNSAFE,),
+        left_unsafe=NONE_LEFT,
+    ),
+    Case(
+        "certain_code_wins_over_words_the_fix_cannot_read",
+        "def f():\n" + doc(returns="numeric") + "    return float(f)\n",
+        "def f() -> float:\n" + doc(returns="numeric") + "    return float(f)\n",
+    ),
+    Case(
+        "a_concrete_stub_gets_no_documented_value_return",
+        "def f():\n" + doc(returns="int") + "    pass\n",
+        "def f():\n" + doc(returns="int") + "    pass\n",
+        left=(return_types.STUB,),
+    ),
+    Case(
+        "protocol_member_without_a_documented_return",
+        "from typing import Protocol\nclass P(Protocol):\n    def f(self):\n        self.g()\n",
+        "from typing import Protocol\nclass P(Protocol):\n    def f(self):\n        self.g()\n",
+        left=(return_types.ABSTRACT,),
+    ),
+    Case(
+        "none_on_an_override_whose_siblings_return_values_is_left",
+        "class A:\n    def f(self):\n        raise NotImplementedError\n"
+        "class B(A):\n    def f(self):\n        return 1\n"
+        "class C(A):\n    def f(self):\n        print()\n",
+        "class A:\n    def f(self):\n        raise NotImplementedError\n"
+        "class B(A):\n    def f(self) -> int:\n        return 1\n"
+        "class C(A):\n    def f(self):\n        print()\n",
+        left=(return_types.STUB, return_types.OVERRIDES_RETURN),
+    ),
+]
+
 TABLES = {"returns": RETURNS, "dunders": DUNDERS, "decorators": DECORATORS, "parameters": PARAMETERS}
-TABLES.update({"names": NAMES, "layout": LAYOUT})
+TABLES.update({"names": NAMES, "layout": LAYOUT, "docstrings": DOCSTRINGS})
 ALL = [pytest.param(case, id=f"{table}-{case.name}") for table, cases in TABLES.items() for case in cases]
 
 
@@ -526,8 +666,8 @@ def test_what_each_fix_says() -> None:
     source = code(
         """
         def one(flag=False):
-            pass
-        def two(a=1, b='x'):
+            print(flag)
+        def two(a=False, b='x'):
             print(a)
         def three():
             return 'x'
@@ -541,6 +681,7 @@ def test_what_each_fix_says() -> None:
     ]
     safe = fix(source, unsafe=False)
     assert [(a.what, a.applicability, a.complete) for a in safe.applied] == [
+        ("added -> None", "safe", False),
         ("added -> None", "safe", False),
         ("added -> str", "safe", True),
     ]
@@ -573,3 +714,130 @@ def test_findings_the_fixer_cannot_place_are_left() -> None:
     plan = annotations.plan(FixSource(PATH, text, ast.parse(text), (stray,)), unsafe=True)
     assert plan.left == (Left(stray, annotations.NOT_FOUND),)
     assert plan.edits == {}
+
+
+FRAME_DOC = doc(returns="pandas.DataFrame")
+
+
+@pytest.mark.parametrize(
+    ("header", "expected_header", "annotation"),
+    [
+        # pandas is heavy: quoted, so that QF001's fix may still defer the import.
+        pytest.param(
+            "import pandas as pd\n", "import pandas as pd\n", '"pd.DataFrame"', id="the_modules_import"
+        ),
+        pytest.param(
+            "from pandas import DataFrame\n",
+            "from pandas import DataFrame\n",
+            '"DataFrame"',
+            id="a_from_import",
+        ),
+        pytest.param(
+            "import numpy as np\n", "import numpy as np\n", "dict", id="a_light_module_is_not_quoted"
+        ),
+        pytest.param(
+            '"""M."""\n',
+            '"""M."""\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import pandas as pd\n',
+            '"pd.DataFrame"',
+            id="an_import_added_under_type_checking_and_quoted",
+        ),
+        pytest.param(
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pandas as pd\n",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import pandas as pd\n",
+            '"pd.DataFrame"',
+            id="a_type_checking_import_is_quoted",
+        ),
+        pytest.param(
+            "from __future__ import annotations\n",
+            "from __future__ import annotations\nfrom typing import TYPE_CHECKING\n\n"
+            "if TYPE_CHECKING:\n    import pandas as pd\n",
+            "pd.DataFrame",
+            id="postponed_annotations_need_no_quotes",
+        ),
+        pytest.param(
+            "import typing\nif typing.TYPE_CHECKING:\n    import numpy as np\n",
+            "import typing\nif typing.TYPE_CHECKING:\n    import numpy as np\n    import pandas as pd\n",
+            '"pd.DataFrame"',
+            id="the_existing_type_checking_block_takes_it",
+        ),
+    ],
+)
+def test_a_documented_library_type_is_named_through_the_modules_imports(
+    header: str, expected_header: str, annotation: str
+) -> None:
+    returned = "dict" if annotation == "dict" else "pandas.DataFrame"
+    body = "\n\ndef f(data):\n" + doc("data : dict", returned) + "    return data\n"
+    result = fix(header + body, unsafe=True, target=(3, 10))
+    assert not result.refused
+    assert result.fixed == expected_header + body.replace(
+        "def f(data):", f"def f(data: dict) -> {annotation}:"
+    )
+
+
+def test_a_heavy_import_qf001_defers_stays_for_the_annotations_under_type_checking() -> None:
+    source = code(
+        '''
+        """M."""
+        import pandas as pd
+
+
+        def load(path):
+            """Load.
+
+            Parameters
+            ----------
+            path : str
+
+            Returns
+            -------
+            pandas.DataFrame
+            """
+            return pd.read_csv(path)
+        '''
+    )
+    result = fix_text(source, PATH, Settings(), FixOptions(unsafe=True, target_version=(3, 10)))
+    assert not result.refused, result.refused
+    assert sorted(a.finding.code for a in result.applied) == ["QF001", "QF002"]
+    assert result.fixed.startswith(
+        '"""M."""\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import pandas as pd\n\n\ndef load'
+    ), result.fixed
+    assert 'def load(path: str) -> "pd.DataFrame":' in result.fixed
+    assert "    import pandas as pd\n\n    return pd.read_csv(path)" in result.fixed
+
+
+def test_a_name_the_module_binds_otherwise_is_not_used_for_an_import() -> None:
+    source = "pd = 1\n\n\ndef f():\n" + FRAME_DOC + "    return g()\n"
+    result = fix(source, unsafe=True)
+    assert result.fixed == source
+    assert [left.reason for left in result.left] == [annotations.unnamed("pandas.DataFrame")]
+
+
+def test_the_signature_is_wrapped_only_past_the_line_length() -> None:
+    source = (
+        "def f(first, second):\n" + doc("first : list of str\nsecond : list of str") + "    print(first)\n"
+    )
+    fits = fix_text(source, PATH, Settings(), FixOptions(unsafe=True, codes={"QF002"}, line_length=60))
+    assert fits.fixed.splitlines()[0] == "def f(first: list[str], second: list[str]) -> None:"
+    narrow = fix_text(source, PATH, Settings(), FixOptions(unsafe=True, codes={"QF002"}, line_length=40))
+    assert narrow.fixed.splitlines()[:4] == [
+        "def f(",
+        "    first: list[str],",
+        "    second: list[str],",
+        ") -> None:",
+    ]
+    assert [a.what for a in narrow.applied] == ["added -> None; annotated 2 parameters (signature wrapped)"]
+
+
+@pytest.mark.parametrize(
+    ("target", "header"),
+    [((3, 11), "from typing import Self"), ((3, 9), "from typing_extensions import Self")],
+    ids=["typing", "typing_extensions"],
+)
+def test_return_self_is_self(target: tuple[int, int], header: str) -> None:
+    source = '"""M."""\n\n\nclass Builder:\n    def add(self, item: int):\n        self.items.append(item)\n        return self\n'
+    result = fix(source, unsafe=False, target=target)
+    assert result.fixed == source.replace(
+        '"""M."""\n',
+        f'"""M."""\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    {header}\n',
+    ).replace("item: int):", 'item: int) -> "Self":')
+    assert [(a.what, a.applicability) for a in result.applied] == [('added -> "Self"', "safe")]

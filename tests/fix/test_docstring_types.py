@@ -1,0 +1,208 @@
+"""What QF002's fix reads from docstrings: each style's parameters and returns, and the
+annotation a docstring's type words mean (or that they mean none the fix may write)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from qemlflow_lint.fix.docstring_types import documented, render, union_of
+
+#: The classes a module can name in these tests: ``Location`` (imported), ``Box`` (its own).
+CLASSES = {"Location": "pkg.location.Location", "Box": "pkg.mod.Box", "pkg.mod.Box": "pkg.mod.Box"}
+
+#: Docstring words → the annotation, qualified names in full ("" when not mapped).
+WORDS = {
+    "float": "float",
+    "int": "int",
+    "integer": "int",
+    "str": "str",
+    "string": "str",
+    "bool": "bool",
+    "boolean": "bool",
+    "dict": "dict",
+    "tuple": "tuple",
+    "callable": "collections.abc.Callable",
+    "None": "None",
+    "list of str": "list[str]",
+    "list[str]": "list[str]",
+    "tuple of int": "tuple[int, ...]",
+    "dict[str, float]": "dict[str, float]",
+    "numpy.ndarray": "numpy.ndarray",
+    "np.ndarray": "numpy.ndarray",
+    "ndarray": "numpy.ndarray",
+    "pandas.DataFrame": "pandas.DataFrame",
+    "pd.Series": "pandas.Series",
+    "DataFrame": "pandas.DataFrame",
+    "pandas.DatetimeIndex": "pandas.DatetimeIndex",
+    "array_like": "numpy.typing.ArrayLike",
+    "array-like": "numpy.typing.ArrayLike",
+    "float or array-like": "float | numpy.typing.ArrayLike",
+    "int or None": "int | None",
+    "None or int": "int | None",
+    "int | str": "int | str",
+    "int, float or None": "int | float | None",
+    "float, optional": "float",
+    "int, default 0": "int",
+    "float, shape (n,)": "float",
+    "{'linear', 'cubic'}": "str",
+    "{'linear', 'cubic'}, optional": "str",
+    "{1, 2, 3}": "int",
+    "{'a', None}": "str | None",
+    "list or 'all'": "list | str",
+    "list of str or None": "list[str] | None",
+    ":class:`~pandas.DataFrame`": "pandas.DataFrame",
+    "``float``": "float",
+    "float.": "float",
+    "Location": "pkg.location.Location",
+    "pkg.mod.Box": "pkg.mod.Box",
+    # Not guessed.
+    "numeric": "",
+    "scalar": "",
+    "DataFrame-like": "",
+    "path-like": "",
+    "str or path-like": "",
+    "array": "",
+    "PVSystem": "",
+    "list of int or float": "",
+    "{'a', 1}": "",
+    "float, non-negative": "",
+    "See also": "",
+}
+
+
+def _resolve(word: str) -> str | None:
+    return CLASSES.get(word)
+
+
+@pytest.mark.parametrize(("words", "expected"), WORDS.items(), ids=list(WORDS))
+def test_docstring_words_map_to_an_annotation_or_to_none(words: str, expected: str) -> None:
+    union = union_of(words, _resolve)
+    assert render(union, lambda name: name) == expected
+
+
+def _def(source: str) -> tuple[ast.FunctionDef, ast.ClassDef | None]:
+    tree = ast.parse(textwrap.dedent(source))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            owner = next((c for c in ast.walk(tree) if isinstance(c, ast.ClassDef) and node in c.body), None)
+            return node, owner
+    raise AssertionError("no def")
+
+
+def _read(source: str) -> tuple[dict[str, str], list[str]]:
+    node, owner = _def(source)
+    found = documented(node, owner, _resolve)
+    params = {
+        item: render(doc.union, lambda name: name) or f"?{doc.words}" for item, doc in found.params.items()
+    }
+    return params, [render(doc.union, lambda name: name) or f"?{doc.words}" for doc in found.returns]
+
+
+STYLES = {
+    "numpydoc": '''
+        def f(x, y, z=None, *args, **kwargs):
+            """F.
+
+            Parameters
+            ----------
+            x, y : float
+                Two of them.
+            z : numeric, optional
+            *args : int
+            **kwargs : dict
+
+            Returns
+            -------
+            out : numpy.ndarray
+            """
+        ''',
+    "google": '''
+        def f(x, y, z=None, *args, **kwargs):
+            """F.
+
+            Args:
+                x (float): one.
+                y (float): two.
+                z (numeric, optional): three.
+                *args (int): more.
+                **kwargs (dict): options.
+
+            Returns:
+                numpy.ndarray: the result.
+            """
+        ''',
+    "rest": '''
+        def f(x, y, z=None, *args, **kwargs):
+            """F.
+
+            :param float x: one
+            :param y: two
+            :type y: float
+            :param z: three
+            :type z: numeric, optional
+            :param args: more
+            :type args: int
+            :param kwargs: options
+            :type kwargs: dict
+            :rtype: numpy.ndarray
+            """
+        ''',
+}
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_each_style_documents_the_parameters_and_the_return(style: str) -> None:
+    params, returns = _read(STYLES[style])
+    # numpydoc and Google parse the "optional" marker off; reST keeps it in the words.
+    unknown = "?numeric, optional" if style == "rest" else "?numeric"
+    assert params == {"x": "float", "y": "float", "z": unknown, "*args": "int", "**kwargs": "dict"}
+    assert returns == ["numpy.ndarray"]
+
+
+def test_init_takes_what_its_class_documents() -> None:
+    params, returns = _read(
+        '''
+        class Box:
+            """A box.
+
+            Parameters
+            ----------
+            size : int
+            """
+
+            def __init__(self, size):
+                self.size = size
+        '''
+    )
+    assert params == {"size": "int"}
+    assert returns == []
+
+
+def test_several_returns_and_a_section_title_read_as_one() -> None:
+    _, returns = _read(
+        '''
+        def f():
+            """F.
+
+            Returns
+            -------
+            low : float
+            high : float
+
+            See also
+            --------
+            g : another
+            """
+        '''
+    )
+    assert returns == ["float", "float"]
+
+
+def test_a_docstring_without_sections_or_types_documents_nothing() -> None:
+    assert _read('def f(x):\n    """Just prose about x."""\n') == ({}, [])
+    assert _read(
+        'def f(x):\n    """F.\n\n    Parameters\n    ----------\n    x\n        untyped.\n    """\n'
+    ) == ({}, [])

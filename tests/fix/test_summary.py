@@ -1,0 +1,45 @@
+"""``fix`` counts only the findings it fixed completely: a def still reported after a
+partial edit is "partly fixed", counted apart and listed with what is left."""
+
+from __future__ import annotations
+
+from qemlflow_lint.fix.apply import FixOptions, fix_text
+from qemlflow_lint.fix.files import one_file_run
+from qemlflow_lint.fix.summary import finding_lines, summary
+from qemlflow_lint.model.settings import Settings
+
+SOURCE = """def done(flag=False):
+    print(flag)
+
+
+def partly(x, flag=False):
+    print(x, flag)
+"""
+
+
+def test_a_partial_edit_is_not_counted_as_fixed() -> None:
+    options = FixOptions(unsafe=True, codes={"QF002"})
+    fixed = fix_text(SOURCE, "pkg/m.py", Settings(), options)
+    run = one_file_run(fixed, Settings(), options)
+    assert finding_lines(run.files).splitlines() == [
+        "pkg/m.py:1:1: QF002 fixed (unsafe): added -> None; annotated flag: bool",
+        "pkg/m.py:5:1: QF002 partly fixed (unsafe): added -> None; annotated flag: bool",
+        "pkg/m.py:5:1: QF002 left: parameters without a documented type or a literal default",
+    ]
+    assert summary(run, dry_run=False).splitlines()[:4] == [
+        "Fixed 1 finding in 1 file (0 safe, 1 unsafe).",
+        "Partly fixed 1 more finding, still reported: annotations added, the rest left (below).",
+        "Left 1:",
+        "  QF002 (1): parameters without a documented type or a literal default (1)",
+    ]
+    assert summary(run, dry_run=True).splitlines()[1].startswith("Would partly fix 1 more finding")
+
+
+def test_with_only_partial_edits_nothing_is_fixed() -> None:
+    options = FixOptions(codes={"QF002"})
+    fixed = fix_text("def f(x):\n    print(x)\n", "pkg/m.py", Settings(), options)
+    assert fixed.changed
+    assert summary(one_file_run(fixed, Settings(), options), dry_run=False).splitlines()[:2] == [
+        "Fixed 0 findings in 1 file.",
+        "Partly fixed 1 more finding, still reported: annotations added, the rest left (below).",
+    ]
