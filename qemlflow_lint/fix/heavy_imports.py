@@ -26,6 +26,7 @@ from typing import cast
 
 import libcst as cst
 
+from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix.edit import Replacement
 from qemlflow_lint.fix.import_edits import apply_edits
 from qemlflow_lint.fix.import_plans import (
@@ -83,6 +84,7 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
             source.text,
             source.tree,
             source.target_version,
+            source.line_length or DEFAULT_LINE_LENGTH,
             package_init=source.is_package_init,
             submodules=sorted(project.choice.submodules) if project and project.choice else (),
             lazy_submodules=sorted(project.choice.lazy_submodules) if project and project.choice else (),

@@ -21,6 +21,7 @@ from typing import NamedTuple, TypeVar
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix.edit import statement_positions
 from qemlflow_lint.fix.import_plans import StatementPlan
 from qemlflow_lint.fix.import_section import (
@@ -57,10 +58,6 @@ def _char_column(lines: Sequence[str], line: int, col: int) -> int:
     if not 0 < line <= len(lines):
         return col
     return len(lines[line - 1].encode("utf-8")[:col].decode("utf-8", "replace"))
-
-
-#: The line length an added import keeps to when the project sets none (black's).
-DEFAULT_LINE_LENGTH = 88
 
 
 def import_code(
