@@ -64,7 +64,7 @@ from qemlflow_lint.fix.docstring_types import (
 )
 from qemlflow_lint.fix.docstring_types import Union as TypeUnion
 from qemlflow_lint.fix.edit import Edit as CstEdit
-from qemlflow_lint.fix.edit import statement_positions
+from qemlflow_lint.fix.edit import SignatureEdit, statement_positions
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE, UNSAFE, Applied, FixSource, Left, Plan
 from qemlflow_lint.fix.return_types import (
     ABSTRACT,
@@ -502,13 +502,11 @@ def _outcome(
 
 
 def _annotate(annotations: Mapping[str, str], wrap: bool) -> CstEdit:
-    def edit(node: cst.CSTNode) -> cst.CSTNode:
-        if not isinstance(node, cst.FunctionDef):
-            return node
+    def edit(node: cst.FunctionDef) -> cst.FunctionDef:
         result = annotated(node, annotations)
         return wrapped(result) if wrap else result
 
-    return edit
+    return SignatureEdit(edit)
 
 
 def _add_imports(lines: Sequence[str], heavy: Sequence[str]) -> CstEdit:
@@ -532,6 +530,14 @@ def _bound_name(line: str) -> str:
     statement = ast.parse(line).body[0]
     alias = cast("ast.Import | ast.ImportFrom", statement).names[0]
     return alias.asname or alias.name.split(".")[0]
+
+
+def _parameter_lines(node: AnyDef) -> dict[str, int]:
+    """The line each parameter's name is on, by its name (without stars)."""
+    arguments = node.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return {argument.arg: argument.lineno for argument in every}
 
 
 class _Lines:
@@ -561,10 +567,47 @@ class _Lines:
         return line[:column], column
 
     def _may_overflow(self, site: DefSite, texts: Mapping[str, str]) -> bool:
+        """False when every line of the signature surely fits once annotated: each
+        parameter's annotation (``: T``, and the spaces around a default's ``=``) lands on
+        the parameter's line, the return's (`` -> T``) on a line from the last parameter's
+        to the one before the body (each counted as if it took it)."""
         node = site.node
-        header = self.lines[node.lineno - 1 : max(node.body[0].lineno, node.lineno)]
-        added = sum(len(text) + (6 if item == RETURN else 4) for item, text in texts.items())
-        return max(map(len, header), default=0) + added > self.limit
+        last = max(node.lineno, node.body[0].lineno - 1)
+        added: dict[int, int] = {}
+        lines_of = _parameter_lines(node)
+        for item, text in texts.items():
+            if item == RETURN:
+                continue
+            line = lines_of.get(item.lstrip("*"))
+            if line is None:
+                return True
+            added[line] = added.get(line, 0) + len(text) + 4
+        first_return = max(lines_of.values(), default=node.lineno)
+        returns = len(texts[RETURN]) + 4 if RETURN in texts else 0
+        for number in range(node.lineno, last + 1):
+            text = self.lines[number - 1] if number <= len(self.lines) else ""
+            extra = added.get(number, 0) + (returns if number >= first_return else 0)
+            if extra and len(text) + extra > self.limit:
+                return True
+        return False
+
+    def _cst_def(self, node: AnyDef, indent: str, column: int) -> cst.FunctionDef | None:
+        """The def as libcst sees it, from its header alone when it can be (a ``pass`` for its
+        body, its indentation taken off): parsing the whole module for a signature costs
+        far more."""
+        header_end = node.body[0].lineno - 1
+        if header_end >= node.lineno and header_end <= len(self.lines):
+            rows = self.lines[node.lineno - 1 : header_end]
+            text = "".join(
+                row[len(indent) :] if row.startswith(indent) else row for row in (r + "\n" for r in rows)
+            )
+            try:
+                parsed = cst.parse_module(text + " pass\n").body
+            except cst.ParserSyntaxError:
+                parsed = []
+            if len(parsed) == 1 and isinstance(parsed[0], cst.FunctionDef):
+                return parsed[0]
+        return self._cst_defs().get((node.lineno, column))
 
     def fit(self, site: DefSite, texts: dict[str, str]) -> tuple[dict[str, str], bool]:
         """The annotations that fit on the def's lines, and whether the signature must be
@@ -572,7 +615,7 @@ class _Lines:
         if not texts or not self._may_overflow(site, texts):
             return texts, False
         indent, column = self._indent(site.node)
-        node = self._cst_defs().get((site.node.lineno, column))
+        node = self._cst_def(site.node, indent, column)
         if node is None:
             return {}, False
         original = header_lines(node, indent)

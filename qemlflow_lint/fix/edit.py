@@ -33,6 +33,8 @@ from typing import Callable, Union, cast
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange
 
+from qemlflow_lint.fix.signatures import header_lines
+
 #: What an edit may return for a statement (see the module docstring).
 Replacement = Union[cst.CSTNode, Sequence[cst.BaseStatement], Sequence[cst.BaseSmallStatement]]
 Edit = Callable[[cst.CSTNode], Replacement]
@@ -271,6 +273,68 @@ def _segments(tree: ast.Module, wanted: set[int]) -> list[tuple[int, int, ast.st
     return found
 
 
+class SignatureEdit:
+    """An edit of a def's signature alone (its parameters, return annotation and the
+    whitespace between them), never of its decorators or body. :func:`rewrite_text` then
+    parses and writes the def's header lines only."""
+
+    def __init__(self, edit: Callable[[cst.FunctionDef], cst.FunctionDef]) -> None:
+        self.edit = edit
+
+    def __call__(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The edited def (any other node as it is)."""
+        return self.edit(node) if isinstance(node, cst.FunctionDef) else node
+
+
+def _header(lines: Sequence[str], node: ast.AST) -> tuple[int, str, cst.FunctionDef] | None:
+    """A def's header: how many lines it takes, its indentation and the def as libcst reads it
+    with ``pass`` for its body; ``None`` unless writing that def again gives those lines
+    exactly (a body on the colon's line, a comment libcst moves, odd indentation)."""
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not node.body:
+        return None
+    first, last = node.lineno, node.body[0].lineno - 1
+    if last < first or last > len(lines):
+        return None
+    rows = [line.rstrip("\r\n") for line in lines[first - 1 : last]]
+    indent = rows[0][: len(rows[0]) - len(rows[0].lstrip(" \t"))]
+    if not all(row.startswith(indent) or not row.strip() for row in rows):
+        return None
+    source = "".join(row[len(indent) :] + "\n" for row in rows) + " pass\n"
+    try:
+        parsed = cst.parse_module(source).body
+    except cst.ParserSyntaxError:
+        return None
+    if len(parsed) != 1 or not isinstance(parsed[0], cst.FunctionDef) or parsed[0].decorators:
+        return None
+    written = header_lines(parsed[0], indent)
+    if written != rows[: len(written)]:
+        return None
+    return len(written), indent, parsed[0]
+
+
+def _rewrite_headers(lines: list[str], edits: Edits) -> dict[ast.AST, Sequence[Edit]]:
+    """Apply the defs' :class:`SignatureEdit` s to their header lines in ``lines``; the
+    edits whose header could not be written alone (then ``lines`` must not be used)."""
+    rest: dict[ast.AST, Sequence[Edit]] = {}
+    done: list[tuple[int, int, list[str]]] = []
+    for node, node_edits in edits.items():
+        header = _header(lines, node) if all(isinstance(e, SignatureEdit) for e in node_edits) else None
+        if header is None or not isinstance(node, ast.stmt):
+            rest[node] = node_edits
+            continue
+        count, indent, parsed = header
+        for signature_edit in node_edits:
+            parsed = cast(cst.FunctionDef, signature_edit(parsed))
+        ending = _LINE_END.search(lines[node.lineno - 1])
+        newline = ending.group() if ending else "\n"
+        done.append((node.lineno, count, [row + newline for row in header_lines(parsed, indent)]))
+    for first, count, rows in sorted(done, reverse=True):
+        if _LINE_END.search(lines[first + count - 2]) is None:  # the file ends on the header
+            rows[-1] = rows[-1].rstrip("\r\n")
+        lines[first - 1 : first - 1 + count] = rows
+    return rest
+
+
 def rewrite_text(text: str, tree: ast.Module, edits: Edits) -> str:
     """``text`` with every edit applied (see :func:`rewrite`). When no edit is the module's
     own, libcst parses and writes only the top-level statements that hold an edit, each on
@@ -278,6 +342,18 @@ def rewrite_text(text: str, tree: ast.Module, edits: Edits) -> str:
     defs cost a fraction of a whole parse."""
     if not edits:
         return text
+    if tree not in edits and all(
+        isinstance(e, SignatureEdit) for node_edits in edits.values() for e in node_edits
+    ):
+        # Only signatures change (QF002): each def's header lines are parsed and written alone.
+        lines = physical_lines(text)
+        if not _rewrite_headers(lines, edits):
+            return "".join(lines)
+    return _rewrite_segments(text, tree, edits)
+
+
+def _rewrite_segments(text: str, tree: ast.Module, edits: Edits) -> str:
+    """:func:`rewrite_text` for the edits that are not only signatures."""
     rewriter = _Rewriter(edits)
     rewriter.mark(tree)
     segments = None if tree in edits else _segments(tree, rewriter.wanted)
