@@ -64,9 +64,10 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
             source.text,
             project.package,
             project.first_party,
+            project.needed_early,
         )
         targets += first_party_targets(
-            source.tree, project.first_party_imports, project.module, project.package, project.reaches_heavy
+            source.tree, project.first_party_imports, project.module, project.package, project.targets
         )
         plans, left = plan_fixes(facts, targets, unsafe, project.choice)
         # A first-party import is not a finding: it is shown when it is deferred, and the

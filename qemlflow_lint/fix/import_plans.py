@@ -82,6 +82,9 @@ LAZY_NEEDS_LIBCST = "`lazy import` needs libcst 1.9 or newer"
 NONE_TESTED = "a function tests it against None"
 NOT_FOUND = "the import statement was not found"
 PACKAGE_STAYS = "a heavy import that stays loads it anyway"
+#: A module the package imports while it initialises imports the name from the package
+#: (``from .. import __url__``): it is needed before the package's ``__getattr__`` exists.
+NEEDED_EARLY = "the package's own modules import it from the package while it initialises"
 #: The project-wide plan did not choose the statement, and gave no more precise reason.
 NOT_NEEDED = "deferring it would not take a heavy module out of an entry point's import"
 #: A heavy package that stays at module level loads these others when it is imported (as
@@ -270,6 +273,9 @@ class ModuleFacts(NamedTuple):
     package: str = ""
     #: The project's module names (to tell a re-exported submodule from a name).
     first_party: frozenset[str] = frozenset()
+    #: The names the package's own modules import from it while it initialises (see
+    #: :attr:`~qemlflow_lint.fix.model.ModulePlan.needed_early`).
+    needed_early: frozenset[str] = frozenset()
 
 
 def _module_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
@@ -312,6 +318,7 @@ def module_facts(
     text: str = "",
     package: str = "",
     first_party: frozenset[str] = frozenset(),
+    needed_early: frozenset[str] = frozenset(),
 ) -> ModuleFacts:
     """Collect the module-wide facts once (``text``: the source, for ``# noqa`` comments;
     ``package``: the package relative imports start from; ``first_party``: the project's
@@ -348,6 +355,7 @@ def module_facts(
         _TORCHSCRIPT.search(text) is not None,
         package,
         first_party,
+        needed_early,
     )
 
 
@@ -600,6 +608,8 @@ class _Decider:
             if exported:
                 if facts.defines_getattr:
                     return HAS_GETATTR
+                if name in facts.needed_early:
+                    return NEEDED_EARLY
                 if isinstance(statement, ast.Import) and not alias.asname and "." in alias.name:
                     return SUBMODULE_REEXPORT
                 unsafe = unsafe or UNSAFE_EXPORT

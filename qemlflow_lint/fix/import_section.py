@@ -495,8 +495,6 @@ class ModuleBody:
         wanted: list[tuple[str, int]] = []
         if edits.find_spec and not _binds_import(self.tree, "importlib.util"):
             wanted.append(("import importlib.util", min(tries, default=len(self.body))))
-        if edits.exports and not (edits.find_spec or _binds_import(self.tree, "importlib")):
-            wanted.append(("import importlib", len(self.body)))
         block = self.type_checking_block(wanted)
         self.place_stdlib(wanted)
         if block is not None:

@@ -51,13 +51,15 @@ def __getattr__(name: str) -> object:
     """Import a name on first access (PEP 562), then keep it as a module global."""
     if name not in {table}:
         raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
+    from importlib import import_module
+
     module_name, attribute = {table}[name]
-    value: object = importlib.import_module(module_name{package})
+    value: object = import_module(module_name{package})
     if attribute:
         try:
             value = getattr(value, attribute)
         except AttributeError:
-            value = importlib.import_module(f"{{module_name}}.{{attribute}}"{package})
+            value = import_module(f"{{module_name}}.{{attribute}}"{package})
     globals()[name] = value
     return value
 '''

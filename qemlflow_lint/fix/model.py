@@ -71,6 +71,18 @@ class ModulePlan(NamedTuple):
     reaches_heavy: frozenset[str]
     first_party_imports: frozenset[tuple[int, int]]
     choice: Choice | None = None
+    #: A package's ``__init__.py``: every import of the project's modules is a candidate,
+    #: so that a package made lazy is made lazy whole.
+    every_first_party: bool = False
+    #: The names the package's own modules import from it while importing it runs them
+    #: (``from .. import __url__``): the package is still initialising then, before its
+    #: ``__getattr__`` exists, so these stay bound eagerly.
+    needed_early: frozenset[str] = frozenset()
+
+    @property
+    def targets(self) -> frozenset[str]:
+        """The project's modules whose imports here may be deferred."""
+        return self.first_party if self.every_first_party else self.reaches_heavy
 
 
 class FixSource(NamedTuple):

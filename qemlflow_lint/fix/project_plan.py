@@ -27,6 +27,7 @@ from qemlflow_lint.fix.closure import (
     Blocker,
     Candidate,
     Closures,
+    Cut,
     EdgeKey,
     EntryOutcome,
     Selection,
@@ -130,11 +131,29 @@ def module_plans(graph: ImportGraph, closures: Closures) -> dict[str, ModulePlan
     reach = frozenset(name for name in graph.modules if closures.heavy(name))
     every = frozenset(graph.modules)
     plans: dict[str, ModulePlan] = {}
+    early: dict[str, set[str]] = {}
+    for importer in graph.modules.values():
+        for statement in importer.statements:
+            owner, names = statement.from_own_package
+            if owner and importer.name in closures.modules(owner):
+                early.setdefault(owner, set()).update(names)
     for name, module in graph.modules.items():
+        package = os.path.basename(module.path) == "__init__.py"
         positions = frozenset(
-            (s.line, s.col) for s in module.statements if any(t in reach for t in s.targets)
+            (s.line, s.col)
+            for s in module.statements
+            if s.targets and (package or any(t in reach for t in s.targets))
         )
-        plans[module.path] = ModulePlan(name, _package_of(name, module.path), every, reach, positions)
+        plans[module.path] = ModulePlan(
+            name,
+            _package_of(name, module.path),
+            every,
+            reach,
+            positions,
+            None,
+            package,
+            frozenset(early.get(name, ())),
+        )
     return plans
 
 
@@ -221,11 +240,9 @@ def decide(
     except (SyntaxError, ValueError):
         return None
     is_init = os.path.basename(path) == "__init__.py"
-    facts = module_facts(tree, is_init, target, text, plan.package, plan.first_party)
+    facts = module_facts(tree, is_init, target, text, plan.package, plan.first_party, plan.needed_early)
     targets = qf001_targets([f for f in findings if f.code == QF001])
-    targets += first_party_targets(
-        tree, plan.first_party_imports, plan.module, plan.package, plan.reaches_heavy
-    )
+    targets += first_party_targets(tree, plan.first_party_imports, plan.module, plan.package, plan.targets)
     safe, unsafe = plan_fixes_both(facts, targets)
     return Decided(path, plan, _decisions(*safe, plan.package), _decisions(*unsafe, plan.package))
 
@@ -319,6 +336,18 @@ class _Planner:
         kept = {(c.module, c.line, c.col) for c in selection.kept}
         movable = {(c.module, c.line, c.col) for c in candidates}
         outcomes = [self.outcome(entry, selection, movable) for entry in entries]
+        # A package made lazy is made lazy whole: its other imports of the project's modules
+        # go with the ones the heavy modules need (each saves its module's import time too).
+        lazy_packages = {c.module for c in selection.kept if c.rank == _RANK_FIRST_PARTY and c.lazy}
+        companions = [
+            c
+            for c in candidates
+            if c.module in lazy_packages
+            and c.rank == _RANK_FIRST_PARTY
+            and (c.module, c.line, c.col) not in kept
+        ]
+        kept |= {(c.module, c.line, c.col) for c in companions}
+        whole = Cut.of([*selection.kept, *companions])
         choices: dict[str, Choice] = {}
         for item in self.decided:
             module = item.plan.module
@@ -334,7 +363,7 @@ class _Planner:
             for line, col, _code, reason in decisions.left:
                 reasons.setdefault((line, col), reason)
             submodules = self.loaded_submodules(module) if chosen else frozenset()
-            after = self.closures.modules(module, selection.cut) if submodules else set()
+            after = self.closures.modules(module, whole) if submodules else set()
             lazy = frozenset(name for name in submodules if f"{module}.{name}" not in after)
             choices[item.path] = Choice(chosen, reasons, submodules, lazy)
         return choices, outcomes

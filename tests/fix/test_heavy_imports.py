@@ -88,18 +88,18 @@ SAFE = [
         # wrapped as black writes it.
         "a_long_moved_import_is_wrapped",
         dedent(
-            '''\
+            """\
             from scipy.optimize import brentq, least_squares, minimize_scalar, newton
 
 
             class Solver:
                 def solve(self, f):
                     return brentq(f, 0, 1), newton(f, 0), minimize_scalar(f), least_squares(f, 0)
-            '''
+            """
         ),
         ("1: fixed (safe): moved into 1 function",),
         dedent(
-            '''\
+            """\
             class Solver:
                 def solve(self, f):
                     from scipy.optimize import (
@@ -110,7 +110,7 @@ SAFE = [
                     )
 
                     return brentq(f, 0, 1), newton(f, 0), minimize_scalar(f), least_squares(f, 0)
-            '''
+            """
         ),
     ),
     Fixed(
@@ -763,7 +763,6 @@ UNSAFE = [
             '''\
             """A package."""
 
-            import importlib
             from typing import TYPE_CHECKING
 
             from .core import thing
@@ -795,13 +794,15 @@ UNSAFE = [
                 """Import a name on first access (PEP 562), then keep it as a module global."""
                 if name not in _LAZY_IMPORTS:
                     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+                from importlib import import_module
+
                 module_name, attribute = _LAZY_IMPORTS[name]
-                value: object = importlib.import_module(module_name)
+                value: object = import_module(module_name)
                 if attribute:
                     try:
                         value = getattr(value, attribute)
                     except AttributeError:
-                        value = importlib.import_module(f"{module_name}.{attribute}")
+                        value = import_module(f"{module_name}.{attribute}")
                 globals()[name] = value
                 return value
 
@@ -1603,6 +1604,7 @@ def test_every_reason_to_leave_a_finding_has_a_case() -> None:
         import_plans.LAZY_NEEDS_LIBCST,
         import_plans.NOT_FOUND,
         import_plans.NOT_NEEDED,
+        import_plans.NEEDED_EARLY,
     }
     shown = {
         line.split(": left: ", 1)[1]
