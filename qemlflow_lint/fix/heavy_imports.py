@@ -1,7 +1,7 @@
 """QF001's fix: a heavy import moves to where it is needed, or stops running at import.
 
 The ``ast`` decides what is safe (:mod:`~qemlflow_lint.fix.import_plans`, from where each
-name is used: :mod:`~qemlflow_lint.fix.import_uses`); libcst writes it
+name is used: :mod:`~qemlflow_lint.analysis.names.scopes`); libcst writes it
 (:mod:`~qemlflow_lint.fix.import_edits`). By how the module uses the imported names:
 
 - only inside functions or methods: into each function that uses them (safe);

@@ -9,7 +9,7 @@ level. The decisions, in order:
    import in a class body or a conditional block are left;
 2. ``lazy import`` (PEP 810) when the target is Python 3.15 or newer and nothing at import
    time reads the names;
-3. for each heavy name (see :mod:`~qemlflow_lint.fix.import_uses`): into the functions that
+3. for each heavy name (see :mod:`~qemlflow_lint.analysis.names.scopes`): into the functions that
    read it, under ``if TYPE_CHECKING:`` for the annotations, a PEP 562 ``__getattr__`` for a
    package's re-exports, or removed when nothing reads it;
 4. across statements: a name bound by another module-level statement stays (unless all its
@@ -29,9 +29,7 @@ import libcst as cst
 from qemlflow_lint.analysis import at_import
 from qemlflow_lint.analysis.at_import import catches_import_error, dotted_name
 from qemlflow_lint.analysis.engine import literal_all
-from qemlflow_lint.analysis.names import postpones_annotations
-from qemlflow_lint.analysis.noqa import comment_suppresses
-from qemlflow_lint.fix.import_uses import (
+from qemlflow_lint.analysis.names.scopes import (
     READ_DYNAMICALLY,
     USED_AT_MODULE_LEVEL,
     USED_IN_CLASS_BODY,
@@ -46,8 +44,10 @@ from qemlflow_lint.fix.import_uses import (
     locals_calls,
     name_uses,
 )
+from qemlflow_lint.analysis.names.usage import postpones_annotations
+from qemlflow_lint.analysis.nodes import every_node
+from qemlflow_lint.analysis.noqa import comment_suppresses
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, Choice, Left
-from qemlflow_lint.fix.nodes import every_node
 from qemlflow_lint.fix.optional_imports import (
     TRY_KEEPS_IMPORT,
     OptionalBlock,

@@ -22,7 +22,8 @@ import pytest
 from pyflakes import api as pyflakes_api
 from pyflakes import reporter as pyflakes_reporter
 
-from qemlflow_lint.fix import heavy_imports, import_plans, import_uses, optional_imports
+from qemlflow_lint.analysis.names import scopes
+from qemlflow_lint.fix import heavy_imports, import_plans, optional_imports
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
 from qemlflow_lint.fix.edit import rewrite
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource
@@ -1593,7 +1594,7 @@ def _reasons(module: object) -> set[str]:
 
 
 def test_every_reason_to_leave_a_finding_has_a_case() -> None:
-    reasons = _reasons(import_plans) | _reasons(import_uses) | _reasons(optional_imports)
+    reasons = _reasons(import_plans) | _reasons(scopes) | _reasons(optional_imports)
     # The lazy-import reasons need patching (see the tests below); NOT_FOUND cannot happen
     # for a finding of the same text.
     # NOT_NEEDED is what the project-wide plan says when it has no more precise reason

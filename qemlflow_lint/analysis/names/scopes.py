@@ -1,8 +1,8 @@
-"""Where a module uses the names its heavy imports bind, by Python's scoping rules.
+"""How a module uses its module-level names, by Python's scoping rules.
 
-QF001's fix needs more than :class:`~qemlflow_lint.analysis.names.NameUsage` (which knows
-only "at run time" or "in annotations"): it must know *which* functions read the module's
-name, and why a name cannot move. So this walk resolves every name as the compiler does:
+QF001's fix needs more than :class:`~qemlflow_lint.analysis.names.usage.NameUsage` (which
+knows only "at run time" or "in annotations"): it must know *which* functions read the
+module's name, and why a name cannot move. So this walk resolves every name as the compiler does:
 a function that binds a name (parameter, assignment, ``for``/``with``/``except`` target,
 import, ``def``/``class``, walrus) has its own local; ``global`` sends it to the module; a
 comprehension is a scope of its own whose first iterable runs in the enclosing scope;
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.at_import import dotted_name, is_type_checking
-from qemlflow_lint.fix.nodes import every_node
+from qemlflow_lint.analysis.nodes import every_node
 
 FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
 ImportNode = Union[ast.Import, ast.ImportFrom]

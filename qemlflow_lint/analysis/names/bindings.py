@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.defs import AnyDef
-from qemlflow_lint.analysis.names import postpones_annotations
-from qemlflow_lint.fix.nodes import every_node
+from qemlflow_lint.analysis.names.usage import postpones_annotations
+from qemlflow_lint.analysis.nodes import every_node
 
 #: Every name the builtins module has.
 BUILTIN_NAMES = frozenset(dir(builtins))
