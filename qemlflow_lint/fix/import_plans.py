@@ -29,6 +29,7 @@ import libcst as cst
 from qemlflow_lint.analysis import at_import
 from qemlflow_lint.analysis.at_import import catches_import_error, dotted_name
 from qemlflow_lint.analysis.engine import literal_all
+from qemlflow_lint.analysis.names.bindings import ImportNode, bound_name
 from qemlflow_lint.analysis.names.scopes import (
     READ_DYNAMICALLY,
     USED_AT_MODULE_LEVEL,
@@ -38,9 +39,7 @@ from qemlflow_lint.analysis.names.scopes import (
     USED_IN_DOCTEST,
     USED_IN_FINALIZER,
     FunctionNode,
-    ImportNode,
     NameUses,
-    bound_name,
     locals_calls,
     name_uses,
 )

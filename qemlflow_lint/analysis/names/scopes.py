@@ -26,13 +26,15 @@ import ast
 import doctest
 import re
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from qemlflow_lint.analysis.at_import import dotted_name, is_type_checking
+from qemlflow_lint.analysis.defs import AnyDef, every_parameter
+from qemlflow_lint.analysis.names.bindings import bound_name, captured_names
 from qemlflow_lint.analysis.nodes import every_node
 
-FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-ImportNode = Union[ast.Import, ast.ImportFrom]
+#: A ``def`` or ``async def`` (the fixers' name for :data:`~qemlflow_lint.analysis.defs.AnyDef`).
+FunctionNode = AnyDef
 
 #: Why a name cannot move into functions (stable phrases: the summary groups by them).
 USED_AT_MODULE_LEVEL = "used at module level"
@@ -288,7 +290,7 @@ class _Walk:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 if alias.name != "*":
-                    self.bind(alias.asname or alias.name.split(".", 1)[0], context, node)
+                    self.bind(bound_name(alias, node), context, node)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             self.declare(node, context)
         elif isinstance(node, ast.AnnAssign):
@@ -360,9 +362,7 @@ class _Walk:
             self.expression(default, context.at(USED_IN_DEFAULT))
 
     def bind_arguments(self, arguments: ast.arguments, inner: _Context) -> None:
-        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-        every.extend(a for a in (arguments.vararg, arguments.kwarg) if a is not None)
-        for argument in every:
+        for argument in every_parameter(arguments):
             self.bind(argument.arg, inner, argument)
 
     def annotation(self, node: ast.expr, context: _Context, never_evaluated: bool = False) -> None:
@@ -423,9 +423,7 @@ class _Walk:
 
     def children(self, node: ast.AST, context: _Context, in_annotation: bool = False) -> None:
         """Every child of a statement or expression that has no rule of its own."""
-        if isinstance(node, ast.ExceptHandler) and node.name:
-            self.bind(node.name, context, node)
-        for name in _pattern_names(node):
+        for name in captured_names(node):
             self.bind(name, context, node)
         for _field, value in ast.iter_fields(node):
             for child in value if isinstance(value, list) else [value]:
@@ -458,21 +456,7 @@ class _Walk:
 
 
 def _signature_annotations(arguments: ast.arguments) -> Iterator[ast.expr]:
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every.extend(a for a in (arguments.vararg, arguments.kwarg) if a is not None)
-    return (a.annotation for a in every if a.annotation is not None)
-
-
-def _pattern_names(node: ast.AST) -> list[str]:
-    """The names a ``match`` pattern captures (``case Point(x=px)``, ``case [*rest]``)."""
-    names: list[str] = []
-    name = getattr(node, "name", None) if type(node).__name__ in ("MatchAs", "MatchStar") else None
-    if isinstance(name, str):
-        names.append(name)
-    rest = getattr(node, "rest", None) if type(node).__name__ == "MatchMapping" else None
-    if isinstance(rest, str):
-        names.append(rest)
-    return names
+    return (a.annotation for a in every_parameter(arguments) if a.annotation is not None)
 
 
 def _names_in_string(text: str) -> set[str]:
@@ -594,13 +578,6 @@ def _reads_names_dynamically(tree: ast.Module) -> bool:
         isinstance(node, ast.Name) and node.id in _DYNAMIC_READERS and isinstance(node.ctx, ast.Load)
         for node in every_node(tree)
     )
-
-
-def bound_name(alias: ast.alias, statement: ImportNode) -> str:
-    """The name an alias of an import statement binds."""
-    if alias.asname:
-        return alias.asname
-    return alias.name.split(".", 1)[0] if isinstance(statement, ast.Import) else alias.name
 
 
 def name_uses(tree: ast.Module, names: Iterable[str], postponed: bool) -> dict[str, NameUses]:
