@@ -37,6 +37,7 @@ from qemlflow_lint.analysis.names.scopes import (
     USED_IN_DECORATOR,
     USED_IN_DEFAULT,
     USED_IN_DOCTEST,
+    USED_IN_FIELD_TYPES,
     USED_IN_FINALIZER,
     FunctionNode,
     NameUses,
@@ -125,8 +126,9 @@ UNSAFE_OPTIONAL = "defers an optional import"
 UNSAFE_FIRST_PARTY = "defers one of the project's modules: its import-time code runs on first use"
 
 #: Modules whose use means annotations are read when the code runs: a name they need
-#: must stay importable. (Dataclasses, ``NamedTuple`` and ``TypedDict`` cope with
-#: annotations they do not evaluate: they only look for ``ClassVar``/``InitVar`` by name.)
+#: must stay importable. (Dataclasses, ``NamedTuple`` and ``TypedDict`` do not evaluate
+#: their annotations when the class is created, but their callers may: see
+#: :data:`~qemlflow_lint.analysis.names.scopes.USED_IN_FIELD_TYPES`.)
 ANNOTATION_READER_MODULES = frozenset(
     {
         "pydantic",
@@ -606,7 +608,7 @@ class _Decider:
             if annotations and facts.reads_annotations:
                 return ANNOTATIONS_READ_AT_RUNTIME
             if uses.annotation_read:
-                return BASE_MAY_READ_ANNOTATIONS
+                return USED_IN_FIELD_TYPES if uses.field_types else BASE_MAY_READ_ANNOTATIONS
             if uses.runtime_annotations:
                 future = True
                 unsafe = unsafe or UNSAFE_FUTURE

@@ -558,40 +558,6 @@ SAFE = [
         ),
     ),
     Fixed(
-        "dataclass_annotations_are_not_read",
-        dedent(
-            """\
-            from __future__ import annotations
-
-            import dataclasses
-
-            from rdkit import Chem
-
-
-            @dataclasses.dataclass(frozen=True)
-            class Measurement:
-                molecule: Chem
-            """
-        ),
-        ("5: fixed (safe): moved under `if TYPE_CHECKING:`",),
-        dedent(
-            """\
-            from __future__ import annotations
-
-            import dataclasses
-            from typing import TYPE_CHECKING
-
-            if TYPE_CHECKING:
-                from rdkit import Chem
-
-
-            @dataclasses.dataclass(frozen=True)
-            class Measurement:
-                molecule: Chem
-            """
-        ),
-    ),
-    Fixed(
         "parenthesized_from_import_keeps_light_names",
         dedent(
             """\
@@ -1452,6 +1418,60 @@ LEFT = [
             """
         ),
         ("3: left: used in a finalizer (`__del__`, `atexit`)",),
+    ),
+    Left(
+        "dataclass_field_types_are_read_by_get_type_hints",
+        dedent(
+            """\
+            from __future__ import annotations
+
+            import dataclasses
+
+            from rdkit import Chem
+
+
+            @dataclasses.dataclass(frozen=True)
+            class Measurement:
+                molecule: Chem
+            """
+        ),
+        ("5: left: used in the field types of a dataclass, NamedTuple or TypedDict",),
+    ),
+    Left(
+        "named_tuple_field_types_are_read_by_get_type_hints",
+        dedent(
+            """\
+            from __future__ import annotations
+
+            from typing import NamedTuple, Optional
+
+            import pandas as pd
+
+
+            class Table(NamedTuple):
+                frame: Optional[pd.DataFrame]
+
+
+            def empty() -> Table:
+                return Table(pd.DataFrame())
+            """
+        ),
+        ("5: left: used in the field types of a dataclass, NamedTuple or TypedDict",),
+    ),
+    Left(
+        "typed_dict_field_types_are_read_by_get_type_hints",
+        dedent(
+            """\
+            from typing import TypedDict
+
+            import pandas as pd
+
+
+            class Row(TypedDict, total=False):
+                frame: pd.DataFrame
+            """
+        ),
+        ("3: left: used in the field types of a dataclass, NamedTuple or TypedDict",),
     ),
     Left(
         "annotations_resolved_by_a_base_class",

@@ -45,6 +45,8 @@ USED_IN_LAMBDA = "used in a module-level lambda"
 REBOUND_WITH_GLOBAL = "rebound with `global`"
 USED_IN_DOCTEST = "used in a doctest"
 READ_DYNAMICALLY = "names read dynamically (`globals()`, `locals()`, `eval`, `exec`)"
+#: ``typing.get_type_hints`` evaluates a record's field types wherever it is called.
+USED_IN_FIELD_TYPES = "used in the field types of a dataclass, NamedTuple or TypedDict"
 #: A finalizer may run at interpreter shutdown, when imports fail.
 USED_IN_FINALIZER = "used in a finalizer (`__del__`, `atexit`)"
 
@@ -84,6 +86,10 @@ class NameUses(NamedTuple):
     reads: tuple[tuple[FunctionNode, ast.Name], ...] = ()
     #: A class body's annotation mentions it, and its class's creation may resolve them.
     annotation_read: bool = False
+    #: One of those classes is a dataclass, a ``NamedTuple`` or a ``TypedDict``: a record
+    #: whose field types ``typing.get_type_hints`` (and the libraries that serialise,
+    #: validate or dispatch on them) resolve at run time.
+    field_types: bool = False
 
     @property
     def unused(self) -> bool:
@@ -111,15 +117,14 @@ BLOCKING_ORDER = (
 
 
 #: Base classes and class decorators known not to read the annotations of the class body
-#: when the class is created (dataclasses look for ``ClassVar``/``InitVar`` by name only).
-#: Any other (a pydantic ``BaseModel``, an attrs decorator, a first-party base whose
-#: ``__init_subclass__`` calls ``get_type_hints``) may resolve them.
+#: when the class is created, and whose annotations are not there to be read later. Any
+#: other (a pydantic ``BaseModel``, an attrs decorator, a first-party base whose
+#: ``__init_subclass__`` calls ``get_type_hints``) may resolve them; so may any caller of a
+#: record class (:data:`_RECORD_BASES`, :data:`_RECORD_DECORATORS`).
 _PLAIN_BASES = frozenset(
     {
         "object",
         "Protocol",
-        "NamedTuple",
-        "TypedDict",
         "Generic",
         "ABC",
         "Enum",
@@ -128,18 +133,37 @@ _PLAIN_BASES = frozenset(
         "Exception",
     }
 )
-_PLAIN_DECORATORS = frozenset({"dataclass", "final", "total_ordering", "runtime_checkable", "unique"})
+_PLAIN_DECORATORS = frozenset({"final", "total_ordering", "runtime_checkable", "unique"})
+#: Record classes: their annotations are their fields, which ``get_type_hints``,
+#: ``dataclasses.fields`` users, serialisers and validators read at run time.
+_RECORD_BASES = frozenset({"NamedTuple", "TypedDict"})
+_RECORD_DECORATORS = frozenset({"dataclass"})
+
+
+def _last_parts(node: ast.ClassDef) -> tuple[list[str], list[str]]:
+    """The last dotted part of each base class and of each decorator of a class."""
+    bases = [b.value if isinstance(b, ast.Subscript) else b for b in node.bases]
+    decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+    return (
+        [(dotted_name(b) or "").rsplit(".", 1)[-1] for b in bases],
+        [(dotted_name(d) or "").rsplit(".", 1)[-1] for d in decorators],
+    )
 
 
 def _is_plain_class(node: ast.ClassDef) -> bool:
     """True when nothing in the class statement is known to read its body's annotations."""
-    bases = [b.value if isinstance(b, ast.Subscript) else b for b in node.bases]
-    decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+    bases, decorators = _last_parts(node)
     return (
-        all((dotted_name(b) or "").rsplit(".", 1)[-1] in _PLAIN_BASES for b in bases)
-        and all((dotted_name(d) or "").rsplit(".", 1)[-1] in _PLAIN_DECORATORS for d in decorators)
+        all(base in _PLAIN_BASES for base in bases)
+        and all(decorator in _PLAIN_DECORATORS for decorator in decorators)
         and all(keyword.arg == "total" for keyword in node.keywords)
     )
+
+
+def _is_record_class(node: ast.ClassDef) -> bool:
+    """True for a dataclass, a ``NamedTuple`` or a ``TypedDict``."""
+    bases, decorators = _last_parts(node)
+    return any(base in _RECORD_BASES for base in bases) or any(d in _RECORD_DECORATORS for d in decorators)
 
 
 class _Scope:
@@ -150,6 +174,8 @@ class _Scope:
         self.parent = parent
         #: For a class: nothing is known to read its body's annotations when it is created.
         self.plain = plain
+        #: For a class: a dataclass, ``NamedTuple`` or ``TypedDict`` (its annotations are fields).
+        self.record = False
         self.bound: set[str] = set()
         self.declared_global: set[str] = set()
         self.declared_nonlocal: set[str] = set()
@@ -213,6 +239,7 @@ class _Walk:
         self.bindings: dict[str, list[tuple[ast.stmt, ast.AST]]] = {}
         self.reads: dict[str, list[tuple[FunctionNode, ast.Name]]] = {}
         self.annotations_read: set[str] = set()
+        self.field_types: set[str] = set()
         self.tested = _tested_names(tree)
 
     def run(self) -> None:
@@ -266,9 +293,10 @@ class _Walk:
         for part in ast.walk(node):
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 names |= _names_in_string(part.value)
-        self.annotations_read.update(
-            n for n in names if n in self.names and context.scope.resolves_to_module(n)
-        )
+        read = {n for n in names if n in self.names and context.scope.resolves_to_module(n)}
+        self.annotations_read |= read
+        if context.scope.record:
+            self.field_types |= read
 
     def mention(self, names: Iterable[str], context: _Context) -> None:
         """Names a string annotation mentions: type checkers resolve them, Python never does."""
@@ -353,6 +381,7 @@ class _Walk:
             self.children(parameter, context)
         scope = self._scope_for(node, "class", context.scope)
         scope.plain = _is_plain_class(node)
+        scope.record = _is_record_class(node)
         when = USED_IN_CLASS_BODY if context.when in _AT_IMPORT else context.when
         self.statements(node.body, context._replace(scope=scope, when=when))
 
@@ -452,6 +481,7 @@ class _Walk:
             tuple(self.bindings.get(name, ())),
             tuple(self.reads.get(name, ())),
             name in self.annotations_read,
+            name in self.field_types,
         )
 
 
