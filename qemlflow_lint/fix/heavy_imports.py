@@ -54,7 +54,9 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
         )
     targets = qf001_targets(source.findings)
     if project is None:
-        facts = module_facts(source.tree, source.is_package_init, source.target_version, source.text)
+        facts = module_facts(
+            source.tree, source.is_package_init, source.target_version, source.text, readers=source.readers
+        )
         plans, left = plan_fixes(facts, targets, unsafe)
     else:
         facts = module_facts(
@@ -64,6 +66,7 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
             source.text,
             project.package,
             project.first_party,
+            source.readers,
         )
         targets += first_party_targets(
             source.tree, project.first_party_imports, project.module, project.package, project.reaches_heavy

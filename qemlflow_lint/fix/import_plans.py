@@ -29,6 +29,7 @@ import libcst as cst
 from qemlflow_lint.analysis import at_import
 from qemlflow_lint.analysis.at_import import catches_import_error, dotted_name
 from qemlflow_lint.analysis.engine import literal_all
+from qemlflow_lint.analysis.names.attribute_reads import Readers
 from qemlflow_lint.analysis.names.bindings import ImportNode, bound_name
 from qemlflow_lint.analysis.names.scopes import (
     READ_DYNAMICALLY,
@@ -47,6 +48,13 @@ from qemlflow_lint.analysis.names.scopes import (
 from qemlflow_lint.analysis.names.usage import postpones_annotations
 from qemlflow_lint.analysis.nodes import every_node
 from qemlflow_lint.analysis.noqa import comment_suppresses
+from qemlflow_lint.fix.callers import (
+    READ_FROM_ANOTHER_MODULE,
+    READ_THROUGH_SYS_MODULES,
+    loading_readers,
+    outside_readers,
+    read_elsewhere,
+)
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, Choice, Left
 from qemlflow_lint.fix.optional_imports import (
     TRY_KEEPS_IMPORT,
@@ -252,6 +260,10 @@ class StatementPlan(NamedTuple):
         return "; ".join(parts)
 
 
+#: Nobody else reads the module's names (or nobody asked).
+NO_READERS = Readers()
+
+
 class ModuleFacts(NamedTuple):
     """What the decisions need to know about the whole module."""
 
@@ -271,6 +283,8 @@ class ModuleFacts(NamedTuple):
     package: str = ""
     #: The project's module names (to tell a re-exported submodule from a name).
     first_party: frozenset[str] = frozenset()
+    #: Who else in the project reads the module's names (see :mod:`~qemlflow_lint.fix.callers`).
+    readers: Readers = NO_READERS
 
 
 def _module_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
@@ -313,10 +327,11 @@ def module_facts(
     text: str = "",
     package: str = "",
     first_party: frozenset[str] = frozenset(),
+    readers: Readers | None = None,
 ) -> ModuleFacts:
     """Collect the module-wide facts once (``text``: the source, for ``# noqa`` comments;
     ``package``: the package relative imports start from; ``first_party``: the project's
-    module names)."""
+    module names; ``readers``: who else reads the module's names, when known)."""
     # From Python 3.14 (PEP 649) annotations are evaluated only when something reads them.
     deferred = target_version is not None and target_version >= (3, 14)
     statements = list(_module_level_statements(tree))
@@ -349,6 +364,7 @@ def module_facts(
         _TORCHSCRIPT.search(text) is not None,
         package,
         first_party,
+        readers or NO_READERS,
     )
 
 
@@ -560,6 +576,10 @@ class _Decider:
         self, finding: Finding, statement: ImportNode, heavy: list[ast.alias], finding_ids: set[int]
     ) -> StatementPlan | str:
         light = tuple(alias for alias in statement.names if alias not in heavy)
+        first_party = finding in self.first_party
+        loading = loading_readers(self.facts.readers, self.modules[finding], first_party=first_party)
+        if loading:
+            return read_elsewhere(READ_THROUGH_SYS_MODULES, loading)
         lazy = self._lazy(statement, heavy)
         if isinstance(lazy, str):
             return lazy
@@ -604,6 +624,10 @@ class _Decider:
                 if isinstance(statement, ast.Import) and not alias.asname and "." in alias.name:
                     return SUBMODULE_REEXPORT
                 unsafe = unsafe or UNSAFE_EXPORT
+            star_exports = facts.all_names is None
+            outside = outside_readers(facts.readers, name, exported=exported, star_exports=star_exports)
+            if outside:
+                return read_elsewhere(READ_FROM_ANOTHER_MODULE, outside)
             annotations = uses.typing or uses.runtime_annotations
             if annotations and facts.reads_annotations:
                 return ANNOTATIONS_READ_AT_RUNTIME
