@@ -105,18 +105,18 @@ SAFE = [
         # wrapped as black writes it.
         "a_long_moved_import_is_wrapped",
         dedent(
-            '''\
+            """\
             from scipy.optimize import brentq, least_squares, minimize_scalar, newton
 
 
             class Solver:
                 def solve(self, f):
                     return brentq(f, 0, 1), newton(f, 0), minimize_scalar(f), least_squares(f, 0)
-            '''
+            """
         ),
         ("1: fixed (safe): moved into 1 function",),
         dedent(
-            '''\
+            """\
             class Solver:
                 def solve(self, f):
                     from scipy.optimize import (
@@ -127,7 +127,7 @@ SAFE = [
                     )
 
                     return brentq(f, 0, 1), newton(f, 0), minimize_scalar(f), least_squares(f, 0)
-            '''
+            """
         ),
     ),
     Fixed(
