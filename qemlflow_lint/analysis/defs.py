@@ -28,3 +28,11 @@ def decorator_names(node: AnyDef | ast.ClassDef) -> frozenset[str]:
 def is_dunder(name: str) -> bool:
     """True for ``__name__``-style names."""
     return len(name) > 4 and name.startswith("__") and name.endswith("__")
+
+
+def every_parameter(arguments: ast.arguments) -> list[ast.arg]:
+    """Every parameter of a def or lambda, in order: positional-only, positional,
+    keyword-only, then ``*args`` and ``**kwargs``."""
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every.extend(a for a in (arguments.vararg, arguments.kwarg) if a is not None)
+    return every

@@ -22,6 +22,7 @@ from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_WRITTEN,
 from qemlflow_lint.config.line_length import line_length
 from qemlflow_lint.config.loading import project_root, requires_python
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions
+from qemlflow_lint.fix.callers import buffer_readers
 from qemlflow_lint.fix.files import Fixed, FixRun, decode_for_fixing, fix_paths, fix_source, one_file_run
 from qemlflow_lint.fix.infer import InferError, infer_signatures
 from qemlflow_lint.fix.model import InferredSignature
@@ -180,6 +181,7 @@ def _run_stdin(args: argparse.Namespace, out: TextIO) -> int:
     if isinstance(source, str):
         fixed = Fixed(FileFix(name, "", "", refused=source), data, data)
     else:
+        options = options._replace(readers=buffer_readers(source.text, name, settings, options.codes))
         fixed = fix_source(source, name, settings, options)
     result = one_file_run(fixed.fix, settings, options)
     printed = EXIT_CLEAN

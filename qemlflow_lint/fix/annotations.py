@@ -52,6 +52,15 @@ from typing import NamedTuple, Union, cast
 import libcst as cst
 
 from qemlflow_lint.analysis.defs import AnyDef, decorator_names
+from qemlflow_lint.analysis.names.bindings import (
+    ANY_NAME,
+    BUILTIN_NAMES,
+    NOT_IMPORTED,
+    DefSite,
+    ModuleNames,
+    def_sites,
+    spelling,
+)
 from qemlflow_lint.fix.docstring_types import (
     NONE,
     NOTHING,
@@ -82,15 +91,6 @@ from qemlflow_lint.fix.return_types import (
     return_type,
     unknown_words,
     value_kind,
-)
-from qemlflow_lint.fix.scopes import (
-    ANY_NAME,
-    BUILTIN_NAMES,
-    NOT_IMPORTED,
-    DefSite,
-    ModuleNames,
-    def_sites,
-    spelling,
 )
 from qemlflow_lint.fix.signatures import RETURN, annotated, header_lines, parameter_defaults, wrapped
 from qemlflow_lint.fix.type_imports import TypeNames, module_bindings, runtime_names, type_checking_imports

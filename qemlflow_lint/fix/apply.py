@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import libcst as cst
 
+from qemlflow_lint.analysis.names.attribute_reads import Readers
 from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix import annotations as type_annotations
 from qemlflow_lint.fix import bare_except, heavy_imports
@@ -58,6 +59,9 @@ class FixOptions(NamedTuple):
     #: QF001: modules whose import the plan protects besides the top-level packages.
     entry_points: tuple[str, ...] = ()
     line_length: int | None = None
+    #: QF001: who else in its project reads the names of each module to fix, by path
+    #: (:func:`~qemlflow_lint.fix.callers.heavy_import_readers`; ``None``: nobody known).
+    readers: Mapping[str, Readers] | None = None
 
 
 class FileFix(NamedTuple):
@@ -114,8 +118,9 @@ def _run_fixers(
         mine = tuple(f for f in wanted if f.code == code)
         if not mine and not (code == heavy_imports.CODE and defers):
             continue
+        readers = options.readers.get(path) if options.readers else None
         source = FixSource(
-            path, text, tree, mine, is_init, options.target_version, inferred, line_length, project
+            path, text, tree, mine, is_init, options.target_version, inferred, line_length, project, readers
         )
         plan: Plan = fixer.plan(source, options.unsafe)
         for node, node_edits in plan.edits.items():
@@ -139,6 +144,7 @@ def _one_module_plan(
         unsafe=options.unsafe,
         target=options.target_version,
         graphs=[graph],
+        readers=options.readers,
     )
     return plan.modules.get(result.path)
 

@@ -10,9 +10,9 @@ import ast
 
 import libcst as cst
 
+from qemlflow_lint.analysis.nodes import every_node
 from qemlflow_lint.fix.edit import Edit, Replacement
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, UNSAFE, Applied, FixSource, Left, Plan
-from qemlflow_lint.fix.nodes import every_node
 
 CODE = "QF004"
 

@@ -26,6 +26,7 @@ from typing import NamedTuple, Union
 from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.atomic import replace_file_atomic
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
+from qemlflow_lint.fix.callers import heavy_import_readers
 from qemlflow_lint.fix.closure import Closures, EntryOutcome
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, Left, ModulePlan
 from qemlflow_lint.fix.project_plan import QF001, ProjectPlan, loads_too, plan_project, whole_package
@@ -354,6 +355,7 @@ def plan_imports(
         named_entries=options.entry_points,
         graphs=project_graphs(analysis.results, configs),
         jobs=jobs,
+        readers=options.readers,
     )
 
 
@@ -372,6 +374,8 @@ def fix_paths(
     """Fix the files under ``paths``; write them when ``write`` (else it is a dry run)."""
     analysis = analysis or analyse_paths(paths, run)
     jobs = run.jobs or default_jobs()
+    readers = heavy_import_readers(analysis.results, analysis.settings_by_path, options.codes, jobs)
+    options = options._replace(readers=readers)
     plans = plan_imports(analysis, options, jobs)
     project, unsafe_plan = plans if plans is not None else (None, None)
     modules = project.modules if project is not None else {}

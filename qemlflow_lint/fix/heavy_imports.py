@@ -1,7 +1,7 @@
 """QF001's fix: a heavy import moves to where it is needed, or stops running at import.
 
 The ``ast`` decides what is safe (:mod:`~qemlflow_lint.fix.import_plans`, from where each
-name is used: :mod:`~qemlflow_lint.fix.import_uses`); libcst writes it
+name is used: :mod:`~qemlflow_lint.analysis.names.scopes`); libcst writes it
 (:mod:`~qemlflow_lint.fix.import_edits`). By how the module uses the imported names:
 
 - only inside functions or methods: into each function that uses them (safe);
@@ -54,7 +54,9 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
         )
     targets = qf001_targets(source.findings)
     if project is None:
-        facts = module_facts(source.tree, source.is_package_init, source.target_version, source.text)
+        facts = module_facts(
+            source.tree, source.is_package_init, source.target_version, source.text, readers=source.readers
+        )
         plans, left = plan_fixes(facts, targets, unsafe)
     else:
         facts = module_facts(
@@ -65,6 +67,7 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
             project.package,
             project.first_party,
             project.needed_early,
+            source.readers,
         )
         targets += first_party_targets(
             source.tree, project.first_party_imports, project.module, project.package, project.targets

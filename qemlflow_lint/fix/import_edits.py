@@ -21,6 +21,7 @@ from typing import NamedTuple, TypeVar
 import libcst as cst
 from libcst.metadata import CodeRange
 
+from qemlflow_lint.analysis.names.bindings import ImportNode
 from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix.edit import statement_positions
 from qemlflow_lint.fix.import_plans import StatementPlan
@@ -37,7 +38,6 @@ from qemlflow_lint.fix.import_section import (
     starts_blank,
     without_trailing_semicolon,
 )
-from qemlflow_lint.fix.import_uses import ImportNode
 from qemlflow_lint.fix.lazy_exports import Export
 
 Branch = TypeVar("Branch", cst.If, cst.Else)

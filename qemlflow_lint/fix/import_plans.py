@@ -9,7 +9,7 @@ level. The decisions, in order:
    import in a class body or a conditional block are left;
 2. ``lazy import`` (PEP 810) when the target is Python 3.15 or newer and nothing at import
    time reads the names;
-3. for each heavy name (see :mod:`~qemlflow_lint.fix.import_uses`): into the functions that
+3. for each heavy name (see :mod:`~qemlflow_lint.analysis.names.scopes`): into the functions that
    read it, under ``if TYPE_CHECKING:`` for the annotations, a PEP 562 ``__getattr__`` for a
    package's re-exports, or removed when nothing reads it;
 4. across statements: a name bound by another module-level statement stays (unless all its
@@ -29,25 +29,33 @@ import libcst as cst
 from qemlflow_lint.analysis import at_import
 from qemlflow_lint.analysis.at_import import catches_import_error, dotted_name
 from qemlflow_lint.analysis.engine import literal_all
-from qemlflow_lint.analysis.names import postpones_annotations
-from qemlflow_lint.analysis.noqa import comment_suppresses
-from qemlflow_lint.fix.import_uses import (
+from qemlflow_lint.analysis.names.attribute_reads import Readers
+from qemlflow_lint.analysis.names.bindings import ImportNode, bound_name
+from qemlflow_lint.analysis.names.scopes import (
     READ_DYNAMICALLY,
     USED_AT_MODULE_LEVEL,
     USED_IN_CLASS_BODY,
     USED_IN_DECORATOR,
     USED_IN_DEFAULT,
     USED_IN_DOCTEST,
+    USED_IN_FIELD_TYPES,
     USED_IN_FINALIZER,
     FunctionNode,
-    ImportNode,
     NameUses,
-    bound_name,
     locals_calls,
     name_uses,
 )
+from qemlflow_lint.analysis.names.usage import postpones_annotations
+from qemlflow_lint.analysis.nodes import every_node
+from qemlflow_lint.analysis.noqa import comment_suppresses
+from qemlflow_lint.fix.callers import (
+    READ_FROM_ANOTHER_MODULE,
+    READ_THROUGH_SYS_MODULES,
+    loading_readers,
+    outside_readers,
+    read_elsewhere,
+)
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, Choice, Left
-from qemlflow_lint.fix.nodes import every_node
 from qemlflow_lint.fix.optional_imports import (
     TRY_KEEPS_IMPORT,
     OptionalBlock,
@@ -129,8 +137,9 @@ UNSAFE_OPTIONAL = "defers an optional import"
 UNSAFE_FIRST_PARTY = "defers one of the project's modules: its import-time code runs on first use"
 
 #: Modules whose use means annotations are read when the code runs: a name they need
-#: must stay importable. (Dataclasses, ``NamedTuple`` and ``TypedDict`` cope with
-#: annotations they do not evaluate: they only look for ``ClassVar``/``InitVar`` by name.)
+#: must stay importable. (Dataclasses, ``NamedTuple`` and ``TypedDict`` do not evaluate
+#: their annotations when the class is created, but their callers may: see
+#: :data:`~qemlflow_lint.analysis.names.scopes.USED_IN_FIELD_TYPES`.)
 ANNOTATION_READER_MODULES = frozenset(
     {
         "pydantic",
@@ -254,6 +263,10 @@ class StatementPlan(NamedTuple):
         return "; ".join(parts)
 
 
+#: Nobody else reads the module's names (or nobody asked).
+NO_READERS = Readers()
+
+
 class ModuleFacts(NamedTuple):
     """What the decisions need to know about the whole module."""
 
@@ -276,6 +289,8 @@ class ModuleFacts(NamedTuple):
     #: The names the package's own modules import from it while it initialises (see
     #: :attr:`~qemlflow_lint.fix.model.ModulePlan.needed_early`).
     needed_early: frozenset[str] = frozenset()
+    #: Who else in the project reads the module's names (see :mod:`~qemlflow_lint.fix.callers`).
+    readers: Readers = NO_READERS
 
 
 def _module_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
@@ -319,10 +334,11 @@ def module_facts(
     package: str = "",
     first_party: frozenset[str] = frozenset(),
     needed_early: frozenset[str] = frozenset(),
+    readers: Readers | None = None,
 ) -> ModuleFacts:
     """Collect the module-wide facts once (``text``: the source, for ``# noqa`` comments;
     ``package``: the package relative imports start from; ``first_party``: the project's
-    module names)."""
+    module names; ``readers``: who else reads the module's names, when known)."""
     # From Python 3.14 (PEP 649) annotations are evaluated only when something reads them.
     deferred = target_version is not None and target_version >= (3, 14)
     statements = list(_module_level_statements(tree))
@@ -356,6 +372,7 @@ def module_facts(
         package,
         first_party,
         needed_early,
+        readers or NO_READERS,
     )
 
 
@@ -567,6 +584,10 @@ class _Decider:
         self, finding: Finding, statement: ImportNode, heavy: list[ast.alias], finding_ids: set[int]
     ) -> StatementPlan | str:
         light = tuple(alias for alias in statement.names if alias not in heavy)
+        first_party = finding in self.first_party
+        loading = loading_readers(self.facts.readers, self.modules[finding], first_party=first_party)
+        if loading:
+            return read_elsewhere(READ_THROUGH_SYS_MODULES, loading)
         lazy = self._lazy(statement, heavy)
         if isinstance(lazy, str):
             return lazy
@@ -613,11 +634,15 @@ class _Decider:
                 if isinstance(statement, ast.Import) and not alias.asname and "." in alias.name:
                     return SUBMODULE_REEXPORT
                 unsafe = unsafe or UNSAFE_EXPORT
+            star_exports = facts.all_names is None
+            outside = outside_readers(facts.readers, name, exported=exported, star_exports=star_exports)
+            if outside:
+                return read_elsewhere(READ_FROM_ANOTHER_MODULE, outside)
             annotations = uses.typing or uses.runtime_annotations
             if annotations and facts.reads_annotations:
                 return ANNOTATIONS_READ_AT_RUNTIME
             if uses.annotation_read:
-                return BASE_MAY_READ_ANNOTATIONS
+                return USED_IN_FIELD_TYPES if uses.field_types else BASE_MAY_READ_ANNOTATIONS
             if uses.runtime_annotations:
                 future = True
                 unsafe = unsafe or UNSAFE_FUTURE

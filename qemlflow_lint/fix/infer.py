@@ -26,9 +26,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from qemlflow_lint.analysis.at_import import dotted_name
+from qemlflow_lint.analysis.names.bindings import DefSite, def_sites
 from qemlflow_lint.analysis.source import SourceError, read_source
 from qemlflow_lint.fix.model import InferredSignature
-from qemlflow_lint.fix.scopes import DefSite, def_sites
 from qemlflow_lint.fix.signatures import RETURN, parameter_names
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.modules import module_name

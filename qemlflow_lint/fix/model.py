@@ -12,6 +12,7 @@ import ast
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from qemlflow_lint.analysis.names.attribute_reads import Readers
 from qemlflow_lint.fix.edit import Edit
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.fixes import SAFE, UNSAFE
@@ -106,6 +107,8 @@ class FixSource(NamedTuple):
     line_length: int | None = None
     #: QF001's project-wide plan for this module; ``None`` to fix each finding on its own.
     project: ModulePlan | None = None
+    #: Who else in the project reads the module's names (QF001 keeps what they read).
+    readers: Readers | None = None
 
 
 class Applied(NamedTuple):
@@ -121,7 +124,8 @@ class Applied(NamedTuple):
 
 class Left(NamedTuple):
     """A finding a fixer left alone, and why, in a short phrase that groups well
-    ("used at module level", "re-exported through `__all__`")."""
+    ("used at module level", "re-exported through `__all__`"); a reason whose cause lies
+    in another file ends with where it is ("read from another module (tests/test_a.py:12)")."""
 
     finding: Finding
     reason: str

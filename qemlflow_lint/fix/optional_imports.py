@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.at_import import catches_import_error
-from qemlflow_lint.fix.import_uses import FunctionNode, ImportNode, NameUses, bound_name
+from qemlflow_lint.analysis.names.bindings import ImportNode, bound_name
+from qemlflow_lint.analysis.names.scopes import FunctionNode, NameUses
 
 # Why an optional-dependency block cannot be deferred (stable phrases: the summary groups by them).
 TRY_DOES_MORE = "the `try` block does more than import and set flags"  # its `else` too

@@ -23,6 +23,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import NamedTuple, Union
 
+from qemlflow_lint.analysis.names.attribute_reads import Readers
 from qemlflow_lint.fix.closure import (
     Blocker,
     Candidate,
@@ -231,24 +232,32 @@ def _decisions(plans: Sequence[StatementPlan], left: Sequence[Left], package: st
 
 
 def decide(
-    path: str, text: str, findings: Sequence[Finding], plan: ModulePlan, target: tuple[int, int] | None
+    path: str,
+    text: str,
+    findings: Sequence[Finding],
+    plan: ModulePlan,
+    target: tuple[int, int] | None,
+    readers: Readers | None = None,
 ) -> Decided | None:
     """What the per-file planner could defer in one module, and why it leaves the rest, in
-    both modes (``None`` when the text no longer parses)."""
+    both modes (``None`` when the text no longer parses; ``readers``: who else reads its
+    names)."""
     try:
         tree = ast.parse(text, path)
     except (SyntaxError, ValueError):
         return None
     is_init = os.path.basename(path) == "__init__.py"
-    facts = module_facts(tree, is_init, target, text, plan.package, plan.first_party, plan.needed_early)
+    facts = module_facts(
+        tree, is_init, target, text, plan.package, plan.first_party, plan.needed_early, readers
+    )
     targets = qf001_targets([f for f in findings if f.code == QF001])
     targets += first_party_targets(tree, plan.first_party_imports, plan.module, plan.package, plan.targets)
     safe, unsafe = plan_fixes_both(facts, targets)
     return Decided(path, plan, _decisions(*safe, plan.package), _decisions(*unsafe, plan.package))
 
 
-#: One module to decide: its path, text, QF001 findings, plan and target Python.
-Task = tuple[str, str, tuple[Finding, ...], ModulePlan, Union[tuple[int, int], None]]
+#: One module to decide: its path, text, QF001 findings, plan, target Python and readers.
+Task = tuple[str, str, tuple[Finding, ...], ModulePlan, Union[tuple[int, int], None], Union[Readers, None]]
 #: Fewer modules than this are decided in this process (a pool costs more to start).
 PARALLEL_THRESHOLD = 8
 
@@ -415,11 +424,13 @@ def plan_project(
     named_entries: Sequence[str] = (),
     graphs: Sequence[ImportGraph],
     jobs: int = 1,
+    readers: Mapping[str, Readers] | None = None,
 ) -> tuple[ProjectPlan, ProjectPlan]:
     """The plan of QF001's fix over every project of ``results`` (one import graph each,
     ``graphs``): the modules' choices and the entry points' outcomes, in the mode asked for
     (``unsafe``) and in the unsafe mode (the same plan when ``unsafe``). ``read`` gives a
-    file's text (``None`` when it cannot be read); ``jobs``: the processes to decide in."""
+    file's text (``None`` when it cannot be read); ``jobs``: the processes to decide in;
+    ``readers``, by path, who else reads each module's names."""
     by_path = {result.path: result for result in results}
     projects: list[tuple[ImportGraph, Closures, list[str]]] = []
     tasks: list[Task] = []
@@ -441,7 +452,7 @@ def plan_project(
                 continue
             text = read(path)
             if text is not None:
-                tasks.append((path, text, findings, plan, target))
+                tasks.append((path, text, findings, plan, target, (readers or {}).get(path)))
     decided = _decide_everywhere(tasks, jobs)
     plans = []
     for mode in sorted({unsafe, True}):

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from qemlflow_lint.fix.apply import FileFix
+from qemlflow_lint.fix.callers import reason_phrase
 from qemlflow_lint.fix.closure import EntryOutcome
 from qemlflow_lint.fix.edit import physical_lines
 from qemlflow_lint.fix.files import FixRun
@@ -84,7 +85,7 @@ def _diff_line(line: str) -> str:
 
 
 def _grouped(reasons: Sequence[str]) -> str:
-    counts = Counter(reasons)
+    counts = Counter(map(reason_phrase, reasons))
     return ", ".join(
         f"{reason} ({count})" for reason, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
     )

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from qemlflow_lint.analysis.at_import import TRY_TYPES, catches_import_error
-from qemlflow_lint.analysis.names import NameUsage
+from qemlflow_lint.analysis.names.usage import NameUsage
 from qemlflow_lint.analysis.source import SourceError, parse, read_source
 from qemlflow_lint.measure.importtime import (
     ImportRecord,

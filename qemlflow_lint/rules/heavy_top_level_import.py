@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Sequence
 
-from qemlflow_lint.analysis.names import NameUsage
+from qemlflow_lint.analysis.names.usage import NameUsage
 from qemlflow_lint.model.findings import RawImport
 from qemlflow_lint.model.fixes import SAFE, UNSAFE, AutoFix
 from qemlflow_lint.model.settings import EXTEND_HEAVY_MODULES, HEAVY_MODULES

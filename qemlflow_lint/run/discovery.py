@@ -50,6 +50,8 @@ DEFAULT_EXCLUDES: frozenset[str] = frozenset(
 )
 #: Folders never walked into, by the end of their name.
 DEFAULT_EXCLUDED_SUFFIXES: tuple[str, ...] = (".egg", ".egg-info")
+#: The files a walk of a folder finds by default, by the end of their names: Python files.
+PYTHON_SUFFIXES: tuple[str, ...] = (".py",)
 #: What marks a folder as a virtual environment.
 VENV_MARKERS = ("pyvenv.cfg", "conda-meta")
 
@@ -146,7 +148,12 @@ def _inside(path: str, boundary: str) -> bool:
 
 
 def _walk(
-    root: str, rules: Rules, use_gitignore: bool, is_excluded: Excluded, problems: list[tuple[str, str]]
+    root: str,
+    rules: Rules,
+    use_gitignore: bool,
+    is_excluded: Excluded,
+    problems: list[tuple[str, str]],
+    suffixes: tuple[str, ...] = PYTHON_SUFFIXES,
 ) -> Iterator[str]:
     boundary = os.path.realpath(root)
     pending = [(root, rules)]
@@ -177,7 +184,7 @@ def _walk(
                     subdirectories.append(path)
             elif (
                 is_file
-                and entry.name.endswith(".py")
+                and entry.name.endswith(suffixes)
                 and not _ignored(path, False, local)
                 and not is_excluded(path, False)
                 and (not entry.is_symlink() or _inside(os.path.realpath(path), boundary))
@@ -192,8 +199,10 @@ def discover(
     *,
     use_gitignore: bool = True,
     force_exclude: bool = False,
+    suffixes: tuple[str, ...] = PYTHON_SUFFIXES,
 ) -> Discovery:
-    """Every Python file under ``paths``, each once, in a stable order."""
+    """Every Python file under ``paths`` (with ``suffixes``: every file whose name ends
+    so, found in folders), each once, in a stable order."""
     files: list[str] = []
     missing: list[str] = []
     problems: list[tuple[str, str]] = []
@@ -206,7 +215,7 @@ def discover(
             rules: Rules = [(root, default_excluded)]
             if use_gitignore:
                 rules.extend(_enclosing_gitignores(root))
-            found: Iterable[str] = _walk(root, rules, use_gitignore, is_excluded, problems)
+            found: Iterable[str] = _walk(root, rules, use_gitignore, is_excluded, problems, suffixes)
         elif os.path.lexists(root):
             if is_excluded(root, False):
                 continue

@@ -10,10 +10,11 @@ from typing import NamedTuple
 
 import pytest
 
-from qemlflow_lint.fix import annotations, return_types, scopes
+from qemlflow_lint.analysis.names import bindings
+from qemlflow_lint.analysis.names.bindings import ModuleNames, def_sites, spelling
+from qemlflow_lint.fix import annotations, return_types
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource, Left
-from qemlflow_lint.fix.scopes import ModuleNames, def_sites, spelling
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.settings import Settings
 
@@ -411,13 +412,13 @@ NAMES = [
         "builtin_rebound_by_a_method",
         code("class C:\n    def int(self) -> None:\n        pass\n    def f(self):\n        return 1\n"),
         code("class C:\n    def int(self) -> None:\n        pass\n    def f(self):\n        return 1\n"),
-        left=(scopes.REBOUND,),
+        left=(bindings.REBOUND,),
     ),
     Case(
         "builtin_rebound_in_the_module",
         code("from numpy import float\ndef f():\n    return 1.0\n"),
         code("from numpy import float\ndef f():\n    return 1.0\n"),
-        left=(scopes.REBOUND,),
+        left=(bindings.REBOUND,),
     ),
     Case(
         "from_builtins_import_is_the_builtin",
@@ -428,7 +429,7 @@ NAMES = [
         "star_import_may_rebind_but_none_is_none",
         code("from os.path import *\ndef f():\n    return 'a'\ndef g():\n    print()\n"),
         code("from os.path import *\ndef f():\n    return 'a'\ndef g() -> None:\n    print()\n"),
-        left=(scopes.STAR_IMPORT,),
+        left=(bindings.STAR_IMPORT,),
     ),
 ]
 
@@ -702,7 +703,7 @@ def test_a_type_defined_later_is_quoted_unless_annotations_are_postponed() -> No
     assert spelling("Box", site, ModuleNames.of(tree), (3, 9)).text == '"Box"'
     assert spelling("int | None", site, ModuleNames.of(tree), (3, 9)).text == '"int | None"'
     assert spelling("int | None", site, ModuleNames.of(tree), (3, 10)).text == "int | None"
-    assert spelling("Missing", site, ModuleNames.of(tree), (3, 9)).problem == scopes.NOT_IMPORTED
+    assert spelling("Missing", site, ModuleNames.of(tree), (3, 9)).problem == bindings.NOT_IMPORTED
     postponed = ast.parse("from __future__ import annotations\n" + source)
     site = def_sites(postponed)[2]
     assert spelling("Box", site, ModuleNames.of(postponed), (3, 9)).text == "Box"

@@ -22,8 +22,11 @@ import pytest
 from pyflakes import api as pyflakes_api
 from pyflakes import reporter as pyflakes_reporter
 
-from qemlflow_lint.fix import heavy_imports, import_plans, import_uses, optional_imports
+from qemlflow_lint.analysis.names import scopes
+from qemlflow_lint.analysis.names.attribute_reads import ProjectReads, Readers, file_reads
+from qemlflow_lint.fix import heavy_imports, import_plans, optional_imports
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
+from qemlflow_lint.fix.callers import reason_phrase
 from qemlflow_lint.fix.edit import rewrite
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource
 from qemlflow_lint.model.settings import Settings
@@ -66,12 +69,26 @@ class Left(NamedTuple):
     report: tuple[str, ...]
     path: str = MODULE
     heavy: tuple[str, ...] = ()
+    #: Who else reads the module's names (see :func:`read_by`).
+    readers: Readers | None = None
 
 
-def fix(source: str, unsafe: bool, path: str = MODULE, heavy: tuple[str, ...] = ()) -> FileFix:
+def fix(
+    source: str, unsafe: bool, path: str = MODULE, heavy: tuple[str, ...] = (), readers: Readers | None = None
+) -> FileFix:
     """QF001's fix of ``source`` (only QF001: the other fixers' work is theirs to test)."""
     settings = Settings(heavy_modules=heavy) if heavy else Settings()
-    return fix_text(source, path, settings, FixOptions(unsafe=unsafe, codes={"QF001"}))
+    by_path = {path: readers} if readers is not None else None
+    return fix_text(source, path, settings, FixOptions(unsafe=unsafe, codes={"QF001"}, readers=by_path))
+
+
+def read_by(files: dict[str, str], module: str = "pkg.mod") -> Readers:
+    """Who reads the names of ``module``, when the project's other files are ``files``
+    (path → source)."""
+    reads = [
+        (path, "tests", file_reads(ast.parse(text), "tests", False, {"pkg"})) for path, text in files.items()
+    ]
+    return ProjectReads.of(reads).readers(module, MODULE)
 
 
 def report(result: FileFix) -> tuple[str, ...]:
@@ -553,40 +570,6 @@ SAFE = [
                 from torch import nn
 
                 return nn.Linear(3, 3)(x)
-            """
-        ),
-    ),
-    Fixed(
-        "dataclass_annotations_are_not_read",
-        dedent(
-            """\
-            from __future__ import annotations
-
-            import dataclasses
-
-            from rdkit import Chem
-
-
-            @dataclasses.dataclass(frozen=True)
-            class Measurement:
-                molecule: Chem
-            """
-        ),
-        ("5: fixed (safe): moved under `if TYPE_CHECKING:`",),
-        dedent(
-            """\
-            from __future__ import annotations
-
-            import dataclasses
-            from typing import TYPE_CHECKING
-
-            if TYPE_CHECKING:
-                from rdkit import Chem
-
-
-            @dataclasses.dataclass(frozen=True)
-            class Measurement:
-                molecule: Chem
             """
         ),
     ),
@@ -1454,6 +1437,88 @@ LEFT = [
         ("3: left: used in a finalizer (`__del__`, `atexit`)",),
     ),
     Left(
+        "dataclass_field_types_are_read_by_get_type_hints",
+        dedent(
+            """\
+            from __future__ import annotations
+
+            import dataclasses
+
+            from rdkit import Chem
+
+
+            @dataclasses.dataclass(frozen=True)
+            class Measurement:
+                molecule: Chem
+            """
+        ),
+        ("5: left: used in the field types of a dataclass, NamedTuple or TypedDict",),
+    ),
+    Left(
+        "named_tuple_field_types_are_read_by_get_type_hints",
+        dedent(
+            """\
+            from __future__ import annotations
+
+            from typing import NamedTuple, Optional
+
+            import pandas as pd
+
+
+            class Table(NamedTuple):
+                frame: Optional[pd.DataFrame]
+
+
+            def empty() -> Table:
+                return Table(pd.DataFrame())
+            """
+        ),
+        ("5: left: used in the field types of a dataclass, NamedTuple or TypedDict",),
+    ),
+    Left(
+        "typed_dict_field_types_are_read_by_get_type_hints",
+        dedent(
+            """\
+            from typing import TypedDict
+
+            import pandas as pd
+
+
+            class Row(TypedDict, total=False):
+                frame: pd.DataFrame
+            """
+        ),
+        ("3: left: used in the field types of a dataclass, NamedTuple or TypedDict",),
+    ),
+    Left(
+        "read_from_another_module",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            def frame():
+                return pd.DataFrame()
+            """
+        ),
+        ("1: left: read from another module (tests/test_mod.py:1)",),
+        readers=read_by({"tests/test_mod.py": "from pkg.mod import pd\n"}),
+    ),
+    Left(
+        "taken_from_sys_modules_at_import_time",
+        dedent(
+            """\
+            import pandas as pd
+
+
+            def frame():
+                return pd.DataFrame()
+            """
+        ),
+        ("1: left: read through `sys.modules` at import time (tests/conftest.py:3)",),
+        readers=read_by({"tests/conftest.py": "import sys\nimport pkg.mod\nPD = sys.modules['pandas']\n"}),
+    ),
+    Left(
         "annotations_resolved_by_a_base_class",
         dedent(
             """\
@@ -1576,7 +1641,7 @@ def test_an_unsafe_fix_is_made_only_with_unsafe_fixes(case: Unsafe) -> None:
 @pytest.mark.parametrize("case", LEFT, ids=_ids(LEFT))
 def test_a_finding_that_cannot_be_fixed_is_left_with_its_reason(case: Left) -> None:
     for unsafe in (False, True):
-        result = fix(case.source, unsafe, case.path, case.heavy)
+        result = fix(case.source, unsafe, case.path, case.heavy, case.readers)
         assert report(result) == case.report
         assert not result.changed
 
@@ -1594,7 +1659,7 @@ def _reasons(module: object) -> set[str]:
 
 
 def test_every_reason_to_leave_a_finding_has_a_case() -> None:
-    reasons = _reasons(import_plans) | _reasons(import_uses) | _reasons(optional_imports)
+    reasons = _reasons(import_plans) | _reasons(scopes) | _reasons(optional_imports)
     # The lazy-import reasons need patching (see the tests below); NOT_FOUND cannot happen
     # for a finding of the same text.
     # NOT_NEEDED is what the project-wide plan says when it has no more precise reason
@@ -1607,7 +1672,7 @@ def test_every_reason_to_leave_a_finding_has_a_case() -> None:
         import_plans.NEEDED_EARLY,
     }
     shown = {
-        line.split(": left: ", 1)[1]
+        reason_phrase(line.split(": left: ", 1)[1])
         for case in [*LEFT, *UNSAFE]
         for line in case.report
         if ": left: " in line

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from qemlflow_lint.analysis.names.bindings import def_sites
 from qemlflow_lint.fix import infer
 from qemlflow_lint.fix.apply import FixOptions, fix_text
 from qemlflow_lint.fix.model import InferredSignature
-from qemlflow_lint.fix.scopes import def_sites
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_source

@@ -12,7 +12,16 @@ import pytest
 from qemlflow_lint.fix.apply import FixOptions, fix_text
 from qemlflow_lint.fix.summary import finding_lines, unified_diff
 from qemlflow_lint.model.settings import Settings
-from tests.fix.snapshots import FIX_FIXTURES, MODES, cases, fix_case, render, snapshot_path
+from tests.fix.snapshots import (
+    FIX_FIXTURES,
+    MODES,
+    cases,
+    fix_case,
+    project_cases,
+    render,
+    render_project,
+    snapshot_path,
+)
 from tests.frontends import REPO, run_fix
 
 
@@ -26,6 +35,16 @@ def test_the_fix_of_each_fixture_is_its_snapshot(case: Path) -> None:
     snapshot = snapshot_path(case)
     assert snapshot.is_file(), "no snapshot: run python -m tests.fix.update_snapshots"
     assert render(case) == snapshot.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "project", project_cases(), ids=lambda case: case.relative_to(FIX_FIXTURES).as_posix()
+)
+def test_the_fix_of_each_project_fixture_is_its_snapshot(project: Path) -> None:
+    """What ``fix --check`` and ``fix --diff`` print in the project's folder, in both modes."""
+    snapshot = snapshot_path(project)
+    assert snapshot.is_file(), "no snapshot: run python -m tests.fix.update_snapshots"
+    assert render_project(project) == snapshot.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", cases(), ids=lambda case: case.relative_to(FIX_FIXTURES).as_posix())

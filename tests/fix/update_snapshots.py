@@ -9,7 +9,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from tests.fix.snapshots import FIX_FIXTURES, cases, render, snapshot_path
+from tests.fix.snapshots import (
+    FIX_FIXTURES,
+    cases,
+    in_project_case,
+    project_cases,
+    render,
+    render_project,
+    snapshot_path,
+)
 from tests.frontends import REPO
 
 
@@ -19,21 +27,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when a snapshot is stale")
     check = parser.parse_args(argv).check
     stale = []
-    for case in cases():
-        snapshot, text = snapshot_path(case), render(case)
+    rendered = [(case, render(case)) for case in cases()]
+    rendered += [(project, render_project(project)) for project in project_cases()]
+    for case, text in rendered:
+        snapshot = snapshot_path(case)
         current = snapshot.read_text(encoding="utf-8") if snapshot.is_file() else ""
         if text != current:
             stale.append(snapshot)
             if not check:
                 snapshot.write_bytes(text.encode("utf-8"))
-    expected = {snapshot_path(case) for case in cases()}
-    for orphan in sorted(set(FIX_FIXTURES.rglob("*.txt")) - expected):
+    expected = {snapshot_path(case) for case, _ in rendered}
+    texts = {path for path in FIX_FIXTURES.rglob("*.txt") if not in_project_case(path)}
+    for orphan in sorted(texts - expected):
         stale.append(orphan)
         if not check:
             orphan.unlink()
     for snapshot in stale:
         print(f"{'stale' if check else 'updated'}: {snapshot.relative_to(REPO)}")
-    print(f"{len(cases())} fix fixtures, {len(stale)} snapshots {'stale' if check else 'updated'}")
+    print(f"{len(rendered)} fix fixtures, {len(stale)} snapshots {'stale' if check else 'updated'}")
     return 1 if check and stale else 0
 
 

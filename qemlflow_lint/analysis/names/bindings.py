@@ -12,11 +12,11 @@ from __future__ import annotations
 import ast
 import builtins
 from collections.abc import Iterator, Mapping
-from typing import NamedTuple
+from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.defs import AnyDef
-from qemlflow_lint.analysis.names import postpones_annotations
-from qemlflow_lint.fix.nodes import every_node
+from qemlflow_lint.analysis.names.usage import postpones_annotations
+from qemlflow_lint.analysis.nodes import every_node
 
 #: Every name the builtins module has.
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -34,6 +34,26 @@ BLOCK_PARTS: tuple[type, ...] = (ast.stmt, ast.excepthandler, *_ast_types("match
 #: The nodes that bind the name in their ``name`` field.
 _NAMED = (ast.ExceptHandler, *_ast_types("MatchAs", "MatchStar"))
 _MAPPING_PATTERNS = _ast_types("MatchMapping")
+ImportNode = Union[ast.Import, ast.ImportFrom]
+
+
+def bound_name(alias: ast.alias, statement: ImportNode) -> str:
+    """The name an alias of an import statement binds (``np`` for ``import numpy as np``,
+    ``scipy`` for ``import scipy.stats``)."""
+    if alias.asname:
+        return alias.asname
+    return alias.name.split(".", 1)[0] if isinstance(statement, ast.Import) else alias.name
+
+
+def captured_names(node: ast.AST) -> list[str]:
+    """The names an ``except … as name`` handler or a ``match`` pattern binds by itself
+    (``case Point(x=px)``, ``case [*rest]``, ``case {**rest}``)."""
+    names: list[str] = []
+    if isinstance(node, _NAMED) and getattr(node, "name", None):
+        names.append(getattr(node, "name"))
+    elif isinstance(node, _MAPPING_PATTERNS) and getattr(node, "rest", None):
+        names.append(getattr(node, "rest"))
+    return names
 
 
 class DefSite(NamedTuple):
@@ -85,13 +105,11 @@ def _bound_by(statement: ast.stmt) -> Iterator[str]:
             same = isinstance(node, ast.ImportFrom) and node.module == "builtins" and not node.level
             for alias in node.names:
                 if not (same and alias.asname in (None, alias.name) and alias.name != "*"):
-                    yield alias.asname or (ANY_NAME if alias.name == "*" else alias.name.split(".")[0])
+                    yield ANY_NAME if alias.name == "*" else bound_name(alias, node)
         elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
             yield node.id
-        elif isinstance(node, _NAMED) and getattr(node, "name", None):
-            yield getattr(node, "name")
-        elif isinstance(node, _MAPPING_PATTERNS) and getattr(node, "rest", None):
-            yield getattr(node, "rest")
+        else:
+            yield from captured_names(node)
         stack.extend(ast.iter_child_nodes(node))
 
 

@@ -1,8 +1,8 @@
-"""Where a module uses the names its heavy imports bind, by Python's scoping rules.
+"""How a module uses its module-level names, by Python's scoping rules.
 
-QF001's fix needs more than :class:`~qemlflow_lint.analysis.names.NameUsage` (which knows
-only "at run time" or "in annotations"): it must know *which* functions read the module's
-name, and why a name cannot move. So this walk resolves every name as the compiler does:
+QF001's fix needs more than :class:`~qemlflow_lint.analysis.names.usage.NameUsage` (which
+knows only "at run time" or "in annotations"): it must know *which* functions read the
+module's name, and why a name cannot move. So this walk resolves every name as the compiler does:
 a function that binds a name (parameter, assignment, ``for``/``with``/``except`` target,
 import, ``def``/``class``, walrus) has its own local; ``global`` sends it to the module; a
 comprehension is a scope of its own whose first iterable runs in the enclosing scope;
@@ -26,13 +26,15 @@ import ast
 import doctest
 import re
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from qemlflow_lint.analysis.at_import import dotted_name, is_type_checking
-from qemlflow_lint.fix.nodes import every_node
+from qemlflow_lint.analysis.defs import AnyDef, every_parameter
+from qemlflow_lint.analysis.names.bindings import bound_name, captured_names
+from qemlflow_lint.analysis.nodes import every_node
 
-FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
-ImportNode = Union[ast.Import, ast.ImportFrom]
+#: A ``def`` or ``async def`` (the fixers' name for :data:`~qemlflow_lint.analysis.defs.AnyDef`).
+FunctionNode = AnyDef
 
 #: Why a name cannot move into functions (stable phrases: the summary groups by them).
 USED_AT_MODULE_LEVEL = "used at module level"
@@ -43,6 +45,8 @@ USED_IN_LAMBDA = "used in a module-level lambda"
 REBOUND_WITH_GLOBAL = "rebound with `global`"
 USED_IN_DOCTEST = "used in a doctest"
 READ_DYNAMICALLY = "names read dynamically (`globals()`, `locals()`, `eval`, `exec`)"
+#: ``typing.get_type_hints`` evaluates a record's field types wherever it is called.
+USED_IN_FIELD_TYPES = "used in the field types of a dataclass, NamedTuple or TypedDict"
 #: A finalizer may run at interpreter shutdown, when imports fail.
 USED_IN_FINALIZER = "used in a finalizer (`__del__`, `atexit`)"
 
@@ -82,6 +86,10 @@ class NameUses(NamedTuple):
     reads: tuple[tuple[FunctionNode, ast.Name], ...] = ()
     #: A class body's annotation mentions it, and its class's creation may resolve them.
     annotation_read: bool = False
+    #: One of those classes is a dataclass, a ``NamedTuple`` or a ``TypedDict``: a record
+    #: whose field types ``typing.get_type_hints`` (and the libraries that serialise,
+    #: validate or dispatch on them) resolve at run time.
+    field_types: bool = False
 
     @property
     def unused(self) -> bool:
@@ -109,15 +117,14 @@ BLOCKING_ORDER = (
 
 
 #: Base classes and class decorators known not to read the annotations of the class body
-#: when the class is created (dataclasses look for ``ClassVar``/``InitVar`` by name only).
-#: Any other (a pydantic ``BaseModel``, an attrs decorator, a first-party base whose
-#: ``__init_subclass__`` calls ``get_type_hints``) may resolve them.
+#: when the class is created, and whose annotations are not there to be read later. Any
+#: other (a pydantic ``BaseModel``, an attrs decorator, a first-party base whose
+#: ``__init_subclass__`` calls ``get_type_hints``) may resolve them; so may any caller of a
+#: record class (:data:`_RECORD_BASES`, :data:`_RECORD_DECORATORS`).
 _PLAIN_BASES = frozenset(
     {
         "object",
         "Protocol",
-        "NamedTuple",
-        "TypedDict",
         "Generic",
         "ABC",
         "Enum",
@@ -126,18 +133,37 @@ _PLAIN_BASES = frozenset(
         "Exception",
     }
 )
-_PLAIN_DECORATORS = frozenset({"dataclass", "final", "total_ordering", "runtime_checkable", "unique"})
+_PLAIN_DECORATORS = frozenset({"final", "total_ordering", "runtime_checkable", "unique"})
+#: Record classes: their annotations are their fields, which ``get_type_hints``,
+#: ``dataclasses.fields`` users, serialisers and validators read at run time.
+_RECORD_BASES = frozenset({"NamedTuple", "TypedDict"})
+_RECORD_DECORATORS = frozenset({"dataclass"})
+
+
+def _last_parts(node: ast.ClassDef) -> tuple[list[str], list[str]]:
+    """The last dotted part of each base class and of each decorator of a class."""
+    bases = [b.value if isinstance(b, ast.Subscript) else b for b in node.bases]
+    decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+    return (
+        [(dotted_name(b) or "").rsplit(".", 1)[-1] for b in bases],
+        [(dotted_name(d) or "").rsplit(".", 1)[-1] for d in decorators],
+    )
 
 
 def _is_plain_class(node: ast.ClassDef) -> bool:
     """True when nothing in the class statement is known to read its body's annotations."""
-    bases = [b.value if isinstance(b, ast.Subscript) else b for b in node.bases]
-    decorators = [d.func if isinstance(d, ast.Call) else d for d in node.decorator_list]
+    bases, decorators = _last_parts(node)
     return (
-        all((dotted_name(b) or "").rsplit(".", 1)[-1] in _PLAIN_BASES for b in bases)
-        and all((dotted_name(d) or "").rsplit(".", 1)[-1] in _PLAIN_DECORATORS for d in decorators)
+        all(base in _PLAIN_BASES for base in bases)
+        and all(decorator in _PLAIN_DECORATORS for decorator in decorators)
         and all(keyword.arg == "total" for keyword in node.keywords)
     )
+
+
+def _is_record_class(node: ast.ClassDef) -> bool:
+    """True for a dataclass, a ``NamedTuple`` or a ``TypedDict``."""
+    bases, decorators = _last_parts(node)
+    return any(base in _RECORD_BASES for base in bases) or any(d in _RECORD_DECORATORS for d in decorators)
 
 
 class _Scope:
@@ -148,6 +174,8 @@ class _Scope:
         self.parent = parent
         #: For a class: nothing is known to read its body's annotations when it is created.
         self.plain = plain
+        #: For a class: a dataclass, ``NamedTuple`` or ``TypedDict`` (its annotations are fields).
+        self.record = False
         self.bound: set[str] = set()
         self.declared_global: set[str] = set()
         self.declared_nonlocal: set[str] = set()
@@ -211,6 +239,7 @@ class _Walk:
         self.bindings: dict[str, list[tuple[ast.stmt, ast.AST]]] = {}
         self.reads: dict[str, list[tuple[FunctionNode, ast.Name]]] = {}
         self.annotations_read: set[str] = set()
+        self.field_types: set[str] = set()
         self.tested = _tested_names(tree)
 
     def run(self) -> None:
@@ -264,9 +293,10 @@ class _Walk:
         for part in ast.walk(node):
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 names |= _names_in_string(part.value)
-        self.annotations_read.update(
-            n for n in names if n in self.names and context.scope.resolves_to_module(n)
-        )
+        read = {n for n in names if n in self.names and context.scope.resolves_to_module(n)}
+        self.annotations_read |= read
+        if context.scope.record:
+            self.field_types |= read
 
     def mention(self, names: Iterable[str], context: _Context) -> None:
         """Names a string annotation mentions: type checkers resolve them, Python never does."""
@@ -288,7 +318,7 @@ class _Walk:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             for alias in node.names:
                 if alias.name != "*":
-                    self.bind(alias.asname or alias.name.split(".", 1)[0], context, node)
+                    self.bind(bound_name(alias, node), context, node)
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             self.declare(node, context)
         elif isinstance(node, ast.AnnAssign):
@@ -351,6 +381,7 @@ class _Walk:
             self.children(parameter, context)
         scope = self._scope_for(node, "class", context.scope)
         scope.plain = _is_plain_class(node)
+        scope.record = _is_record_class(node)
         when = USED_IN_CLASS_BODY if context.when in _AT_IMPORT else context.when
         self.statements(node.body, context._replace(scope=scope, when=when))
 
@@ -360,9 +391,7 @@ class _Walk:
             self.expression(default, context.at(USED_IN_DEFAULT))
 
     def bind_arguments(self, arguments: ast.arguments, inner: _Context) -> None:
-        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-        every.extend(a for a in (arguments.vararg, arguments.kwarg) if a is not None)
-        for argument in every:
+        for argument in every_parameter(arguments):
             self.bind(argument.arg, inner, argument)
 
     def annotation(self, node: ast.expr, context: _Context, never_evaluated: bool = False) -> None:
@@ -423,9 +452,7 @@ class _Walk:
 
     def children(self, node: ast.AST, context: _Context, in_annotation: bool = False) -> None:
         """Every child of a statement or expression that has no rule of its own."""
-        if isinstance(node, ast.ExceptHandler) and node.name:
-            self.bind(node.name, context, node)
-        for name in _pattern_names(node):
+        for name in captured_names(node):
             self.bind(name, context, node)
         for _field, value in ast.iter_fields(node):
             for child in value if isinstance(value, list) else [value]:
@@ -454,25 +481,12 @@ class _Walk:
             tuple(self.bindings.get(name, ())),
             tuple(self.reads.get(name, ())),
             name in self.annotations_read,
+            name in self.field_types,
         )
 
 
 def _signature_annotations(arguments: ast.arguments) -> Iterator[ast.expr]:
-    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-    every.extend(a for a in (arguments.vararg, arguments.kwarg) if a is not None)
-    return (a.annotation for a in every if a.annotation is not None)
-
-
-def _pattern_names(node: ast.AST) -> list[str]:
-    """The names a ``match`` pattern captures (``case Point(x=px)``, ``case [*rest]``)."""
-    names: list[str] = []
-    name = getattr(node, "name", None) if type(node).__name__ in ("MatchAs", "MatchStar") else None
-    if isinstance(name, str):
-        names.append(name)
-    rest = getattr(node, "rest", None) if type(node).__name__ == "MatchMapping" else None
-    if isinstance(rest, str):
-        names.append(rest)
-    return names
+    return (a.annotation for a in every_parameter(arguments) if a.annotation is not None)
 
 
 def _names_in_string(text: str) -> set[str]:
@@ -594,13 +608,6 @@ def _reads_names_dynamically(tree: ast.Module) -> bool:
         isinstance(node, ast.Name) and node.id in _DYNAMIC_READERS and isinstance(node.ctx, ast.Load)
         for node in every_node(tree)
     )
-
-
-def bound_name(alias: ast.alias, statement: ImportNode) -> str:
-    """The name an alias of an import statement binds."""
-    if alias.asname:
-        return alias.asname
-    return alias.name.split(".", 1)[0] if isinstance(statement, ast.Import) else alias.name
 
 
 def name_uses(tree: ast.Module, names: Iterable[str], postponed: bool) -> dict[str, NameUses]:

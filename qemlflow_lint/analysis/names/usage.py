@@ -12,15 +12,14 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from qemlflow_lint.analysis.defs import every_parameter
+
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _annotation_roots(node: ast.AST) -> Iterator[ast.expr]:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        arguments = node.args
-        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-        every.extend(a for a in (arguments.vararg, arguments.kwarg) if a is not None)
-        yield from (a.annotation for a in every if a.annotation is not None)
+        yield from (a.annotation for a in every_parameter(node.args) if a.annotation is not None)
         if node.returns is not None:
             yield node.returns
     elif isinstance(node, ast.AnnAssign):

@@ -1,0 +1,128 @@
+"""Which names of a project's modules the rest of the project reads: every Python file and
+documentation page below the project root, its tests and docs included, whatever paths a
+command was given.
+
+The walk is discovery's (:func:`~qemlflow_lint.run.discovery.discover`): version-control,
+tool and build folders, virtual environments and ``.gitignore`` matches are skipped. The
+configured ``exclude`` is not applied: a test folder left out of the checks still calls
+the code. A file is parsed only when its text names one of the packages asked about, a
+relative import in one of them, or ``sys.modules``; what each file reads is
+:func:`~qemlflow_lint.analysis.names.attribute_reads.file_reads`'s answer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Mapping, Sequence
+
+from qemlflow_lint.analysis.names.attribute_reads import (
+    FileReads,
+    ProjectReads,
+    Readers,
+    file_reads,
+    mentions,
+    text_reads,
+)
+from qemlflow_lint.analysis.source import SourceError, parse, read_source
+from qemlflow_lint.model.heavy import match_heavy
+from qemlflow_lint.model.modules import PackageFolders, module_name
+from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.run.discovery import PYTHON_SUFFIXES, discover
+from qemlflow_lint.run.runner import PARALLEL_THRESHOLD, chunk_size, map_in_processes, paused_gc
+
+#: Documentation pages: their doctests, code blocks and cross-references name module attributes.
+DOC_SUFFIXES: tuple[str, ...] = (".rst", ".md", ".txt")
+#: A page larger than this is data (a ``.txt`` table), not documentation: it is not read.
+MAX_DOC_BYTES = 1_000_000
+
+
+def _reads_of(
+    path: str, packages: Collection[str], is_package: PackageFolders
+) -> tuple[str, FileReads] | None:
+    """The module of the file at ``path`` and what it reads; ``None`` when it reads nothing
+    of ``packages`` or cannot be read."""
+    python = path.endswith(PYTHON_SUFFIXES)
+    if not python:
+        try:
+            if os.path.getsize(path) > MAX_DOC_BYTES:
+                return None
+        except OSError:
+            return None
+    text = read_source(path)
+    if isinstance(text, SourceError):
+        return None
+    if not python:
+        return ("", text_reads(text, packages)) if mentions(text, packages) else None
+    module = ""
+    if not mentions(text, packages) and "modules[" not in text:
+        if "from ." not in text:
+            return None
+        module = module_name(path, is_package)
+        if module.partition(".")[0] not in packages:
+            return None
+    tree = parse(text, path)
+    if isinstance(tree, SourceError):
+        return None
+    module = module or module_name(path, is_package)
+    return module, file_reads(tree, module, os.path.basename(path) == "__init__.py", packages)
+
+
+#: ``(paths, packages, namespace folders)``: one worker's share of the walk.
+_Chunk = tuple[Sequence[str], Collection[str], Sequence[str]]
+
+
+def _work(chunk: _Chunk) -> list[tuple[str, str, FileReads]]:
+    paths, packages, namespace_folders = chunk
+    is_package = PackageFolders(namespace_folders)
+    found = []
+    with paused_gc():
+        for path in paths:
+            read = _reads_of(path, packages, is_package)
+            if read is not None:
+                found.append((display_path(path), *read))
+    return found
+
+
+def project_reads(
+    root: str, packages: Collection[str], namespace_folders: Sequence[str] = (), jobs: int = 1
+) -> ProjectReads:
+    """What the files below ``root`` read of the modules of ``packages`` (top-level names),
+    and which modules they take from ``sys.modules`` at import time; on ``jobs`` processes
+    when there are many files."""
+    found = discover([root], suffixes=(*PYTHON_SUFFIXES, *DOC_SUFFIXES)).files
+    if jobs <= 1 or len(found) < PARALLEL_THRESHOLD:
+        return ProjectReads.of(_work((found, packages, namespace_folders)))
+    size = chunk_size(len(found), jobs)
+    chunks = [(found[i : i + size], packages, namespace_folders) for i in range(0, len(found), size)]
+    return ProjectReads.of(map_in_processes(_work, chunks, jobs))
+
+
+def readers_by_path(
+    settings_by_path: Mapping[str, Settings], packages_of: Collection[str], jobs: int = 1
+) -> dict[str, Readers]:
+    """For each file of ``settings_by_path``, who else in its project (the root of its
+    settings) reads the names of its module: one walk per project, recording the reads of
+    the top-level packages of the files ``packages_of`` (a file of another package has
+    readers only through ``sys.modules``). Of the modules taken from ``sys.modules``, only
+    the configured heavy ones are kept. ``jobs``: the processes the walk may use."""
+    projects: dict[str, dict[str, str]] = {}
+    folders: dict[str, PackageFolders] = {}
+    heavy_modules: dict[str, set[str]] = {}
+    for path, settings in settings_by_path.items():
+        root = settings.project_root
+        heavy_modules.setdefault(root, set()).update(settings.all_heavy_modules)
+        if root not in folders:
+            folders[root] = PackageFolders(settings.namespace_folders)
+        projects.setdefault(root, {})[path] = module_name(path, folders[root])
+    readers: dict[str, Readers] = {}
+    for root, modules in sorted(projects.items()):
+        packages = {modules[path].partition(".")[0] for path in packages_of if path in modules}
+        if not packages:
+            continue
+        reads = project_reads(root, packages, folders[root].namespace_packages, jobs)
+        heavy = frozenset(heavy_modules[root])
+        loaded = {key: where for key, where in reads.loaded.items() if match_heavy(key, heavy)}
+        for path, module in modules.items():
+            readers[path] = reads.readers(module, display_path(path))._replace(loaded=loaded)
+    return readers
