@@ -89,6 +89,34 @@ CHAIN = {
 }
 
 
+#: A package made lazy for its heavy submodule: its light submodules go lazy with it, but
+#: the name a submodule it still imports at once reads from it while it initialises stays.
+WHOLE = {
+    "pyproject.toml": CONFIG,
+    "vendor/slowdep/__init__.py": SLOWDEP,
+    "pkg/__init__.py": (
+        '"""A package."""\n\n'
+        "from pkg._meta import URL\n"
+        "from pkg.warn import PkgWarning\n"
+        "from pkg import light\n"
+        "from pkg.algebra import expand_all\n\n"
+        "DEFAULT_WARNING = PkgWarning\n"
+    ),
+    "pkg/_meta.py": 'URL = "https://example.org"\n',
+    "pkg/warn.py": '"""Warnings."""\n\nfrom pkg import URL\n\n\nclass PkgWarning(UserWarning):\n    """See URL."""\n',
+    "pkg/light.py": '"""Light."""\n\n\ndef double(value: int) -> int:\n    """Double."""\n    return 2 * value\n',
+    "pkg/algebra.py": EAGER["pkg/algebra.py"],
+    "tests/test_pkg.py": (
+        "import pkg\n"
+        "from pkg import *\n\n\n"
+        "def test_everything_is_still_there() -> None:\n"
+        "    assert pkg.expand_all([1]) == [3]\n"
+        "    assert pkg.light.double(2) == 4 and light.double(1) == 2\n"
+        "    assert pkg.URL and pkg.DEFAULT_WARNING is pkg.warn.PkgWarning\n"
+    ),
+}
+
+
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
     return write_tree(tmp_path, files)
 
@@ -248,3 +276,18 @@ def test_without_a_gain_nothing_is_deferred_at_all(tmp_path: Path, monkeypatch: 
     run = _fix(root, monkeypatch, write=False, unsafe=True)
     assert not any(file.changed for file in run.files)
     assert [(o.entry, o.before) for o in run.outcomes] == [("pkg", ())]
+
+
+def test_a_lazy_package_is_lazy_whole_but_keeps_what_it_needs_while_initialising(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path, WHOLE)
+    run = _fix(root, monkeypatch, write=True, unsafe=True)
+    (init,) = [f for f in run.files if f.changed]
+    # _meta stays (warn imports URL from the package while it initialises), warn stays (used
+    # at module level); light goes lazy with algebra.
+    assert sorted(a.finding.line for a in init.applied) == [5, 6]
+    assert not _loads(root, "pkg")
+    done = _python(root, "import sys, pkg; print('pkg.light' in sys.modules, 'pkg._meta' in sys.modules)")
+    assert done.stdout.split() == ["False", "True"], done.stderr
+    _own_tests(root)
