@@ -20,7 +20,7 @@ import os
 import stat
 import tokenize
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.source import SourceError, decode
@@ -368,8 +368,11 @@ def fix_paths(
     *,
     write: bool,
     analysis: Analysis | None = None,
+    before_writing: Callable[[Sequence[EntryOutcome]], object] | None = None,
 ) -> FixRun:
-    """Fix the files under ``paths``; write them when ``write`` (else it is a dry run)."""
+    """Fix the files under ``paths``; write them when ``write`` (else it is a dry run).
+    ``before_writing`` receives QF001's planned outcomes once the fixes are made and before
+    any is written (to measure the imports as they are), when something is to be written."""
     analysis = analysis or analyse_paths(paths, run)
     jobs = run.jobs or default_jobs()
     plans = plan_imports(analysis, options, jobs)
@@ -394,6 +397,8 @@ def fix_paths(
     fixes = tuple(item.fix for item in fixed)
     written: list[str] = []
     unwritten: list[Unwritten] = []
+    if write and before_writing is not None and project is not None and any(fix.changed for fix in fixes):
+        before_writing(project.outcomes)
     if write:
         fixes, written, unwritten = write_fixes(fixed, analysis.settings_by_path, paths)
     unreadable = tuple(result for result in analysis.results if not result.ok)
