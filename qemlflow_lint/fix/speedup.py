@@ -75,7 +75,7 @@ def start(options: MeasureOptions) -> Measuring | Unmeasured:
         version = probe(options.python, options.env, timeout=options.timeout).version
         bare = child_environment([], options.env)
         baseline = measure_baseline(
-            options.python, options.runs, bare, options.timeout, _prefixed(options, "start-up: ")
+            options.python, options.runs, bare, options.timeout, _prefixed(options, "measuring: ")
         )
     except ImportFailure as error:
         return Unmeasured(f"cannot run {options.python} ({error})", import_failed=False)
@@ -112,7 +112,7 @@ def measure_import(
             options.heavy_modules,
             baseline=measuring.baseline,
             cwd=folder,
-            progress=_prefixed(options, f"import {entry} {stage}: "),
+            progress=_prefixed(options, f"measuring {stage}: "),
             version=measuring.version,
         )
     except ImportFailure as error:

@@ -208,6 +208,12 @@ def _files(paths: Sequence[str]) -> str:
     return shown + (f" and {len(paths) - 5} more" if len(paths) > 5 else "") if paths else "no file"
 
 
+def _modules(names: Sequence[str]) -> str:
+    """``names`` without the submodules of a package that is listed too: ``pandas, scipy``
+    rather than ``pandas, scipy, scipy.linalg, scipy.special``."""
+    return ", ".join(n for n in names if not any(n.startswith(other + ".") for other in names))
+
+
 def speedup_lines(found: Sequence[Speedup], *, dry_run: bool) -> list[str]:
     """One line per measured entry point: ``import pkg: 1,390 ms → 104 ms (13.4× faster),
     1,302 → 139 modules; pandas, scipy no longer loaded``; why it was not measured; or, loudly,
@@ -241,9 +247,9 @@ def speedup_lines(found: Sequence[Speedup], *, dry_run: bool) -> list[str]:
                 f"({_factor(before, after)}), {before.modules:,} → {after.modules:,} modules"
             )
             if speedup.no_longer_loaded:
-                text += f"; {', '.join(speedup.no_longer_loaded)} no longer loaded"
+                text += f"; {_modules(speedup.no_longer_loaded)} no longer loaded"
             if speedup.still_loaded:
-                text += f"; {', '.join(speedup.still_loaded)} still loaded (the import graph does not show what loads it)"
+                text += f"; {_modules(speedup.still_loaded)} still loaded (the import graph does not show what loads it)"
             lines.append(text)
     return lines
 
@@ -254,7 +260,7 @@ def projection_lines(found: Sequence[Projection]) -> list[str]:
     (the others have the summary's line from the graph alone)."""
     return [
         f"import {p.outcome.entry}: {milliseconds(p.last.median_us)} and {p.last.modules:,} modules by the "
-        f"last measurement; {', '.join(p.outcome.gone)} would no longer load"
+        f"last measurement; {_modules(p.outcome.gone)} would no longer load"
         for p in found
         if p.last is not None
     ]
