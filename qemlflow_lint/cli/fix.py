@@ -36,6 +36,7 @@ from qemlflow_lint.fix.speedup import (
     Measured,
     MeasureOptions,
     Measuring,
+    Place,
     Speedup,
     Unmeasured,
     changing,
@@ -43,6 +44,7 @@ from qemlflow_lint.fix.speedup import (
     measure_copies,
     measure_tree,
     measured_figures,
+    place,
     projections,
     speedups,
     start,
@@ -238,17 +240,17 @@ class _Proof:
             args.python, args.runs, args.timeout, heavy, os.environ, self.progress.show
         )
         self.started: Measuring | Unmeasured | None = None
-        self.before: dict[str, Measured] = {}
+        self.before: dict[Place, Measured] = {}
 
     def _measuring(self) -> Measuring | Unmeasured:
         if self.started is None:
             self.started = start(self.options)
         return self.started
 
-    def _measure_tree(self, outcomes: Sequence[EntryOutcome], stage: str) -> dict[str, Measured]:
+    def _measure_tree(self, outcomes: Sequence[EntryOutcome], stage: str) -> dict[Place, Measured]:
         measuring = self._measuring()
         if isinstance(measuring, Unmeasured):
-            return {outcome.entry: measuring for outcome in changing(outcomes)}
+            return {place(outcome): measuring for outcome in changing(outcomes)}
         try:
             return measure_tree(measuring, outcomes, stage)
         finally:
@@ -267,9 +269,9 @@ class _Proof:
             return []
         if dry_run:
             self.before = self._measure_tree(outcomes, "as it is")
-        importable = [o for o in outcomes if isinstance(self.before.get(o.entry), ImportFigures)]
+        importable = [o for o in outcomes if isinstance(self.before.get(place(o)), ImportFigures)]
         measuring = self._measuring()
-        after: dict[str, Measured] = {}
+        after: dict[Place, Measured] = {}
         if importable and isinstance(measuring, Measuring):
             try:
                 if dry_run:

@@ -67,6 +67,14 @@ class Unmeasured(NamedTuple):
 
 #: An import's figures, or why there are none.
 Measured = Union[ImportFigures, Unmeasured]
+#: An entry point where it is measured: its import root and its module name (two projects
+#: fixed in one run may each have an ``app``).
+Place = tuple[str, str]
+
+
+def place(outcome: EntryOutcome) -> Place:
+    """Where ``outcome``'s entry point is measured: the key of the measurements."""
+    return (outcome.root, outcome.entry)
 
 
 def start(options: MeasureOptions) -> Measuring | Unmeasured:
@@ -119,9 +127,9 @@ def measure_import(
         return Unmeasured(str(error))
 
 
-def measure_tree(measuring: Measuring, outcomes: Iterable[EntryOutcome], stage: str) -> dict[str, Measured]:
-    """Each changing entry point measured on the tree as it is on disk, by entry."""
-    return {o.entry: measure_import(measuring, o.entry, o.root, stage) for o in changing(outcomes)}
+def measure_tree(measuring: Measuring, outcomes: Iterable[EntryOutcome], stage: str) -> dict[Place, Measured]:
+    """Each changing entry point measured on the tree as it is on disk, by :func:`place`."""
+    return {place(o): measure_import(measuring, o.entry, o.root, stage) for o in changing(outcomes)}
 
 
 def fixed_texts(fixes: Iterable[FileFix]) -> dict[str, str]:
@@ -136,21 +144,21 @@ def files_under(root: str, paths: Iterable[str]) -> tuple[str, ...]:
 
 def measure_copies(
     measuring: Measuring, outcomes: Iterable[EntryOutcome], fixed: Mapping[str, str], stage: str
-) -> dict[str, Measured]:
+) -> dict[Place, Measured]:
     """Each changing entry point measured on a scratch copy of its root with the ``fixed``
-    texts written in (one copy per root, removed afterwards), by entry."""
+    texts written in (one copy per root, removed afterwards), by :func:`place`."""
     by_root: dict[str, list[EntryOutcome]] = {}
     for outcome in changing(outcomes):
         by_root.setdefault(outcome.root, []).append(outcome)
-    found: dict[str, Measured] = {}
+    found: dict[Place, Measured] = {}
     for root, entries in by_root.items():
         try:
             with scratch_copy(root, fixed) as copy:
                 for outcome in entries:
-                    found[outcome.entry] = measure_import(measuring, outcome.entry, root, stage, copy=copy)
+                    found[place(outcome)] = measure_import(measuring, outcome.entry, root, stage, copy=copy)
         except ScratchError as error:
             for outcome in entries:
-                found[outcome.entry] = Unmeasured(f"no scratch copy: {error}", import_failed=False)
+                found[place(outcome)] = Unmeasured(f"no scratch copy: {error}", import_failed=False)
     return found
 
 
@@ -193,18 +201,18 @@ class Speedup(NamedTuple):
 
 def speedups(
     outcomes: Iterable[EntryOutcome],
-    before: Mapping[str, Measured],
-    after: Mapping[str, Measured],
+    before: Mapping[Place, Measured],
+    after: Mapping[Place, Measured],
     changed: Collection[str] = (),
 ) -> list[Speedup]:
     """The measured entry points, in the outcomes' order; ``changed`` are the paths of the
     files the fix changes."""
     found = []
     for outcome in changing(outcomes):
-        if outcome.entry not in before:
+        if place(outcome) not in before:
             continue
-        measured = before[outcome.entry]
-        later = after.get(outcome.entry) if isinstance(measured, ImportFigures) else None
+        measured = before[place(outcome)]
+        later = after.get(place(outcome)) if isinstance(measured, ImportFigures) else None
         found.append(Speedup(outcome, measured, later, files_under(outcome.root, changed)))
     return found
 
@@ -222,6 +230,6 @@ def projections(outcomes: Iterable[EntryOutcome], kept: Mapping[str, ImportFigur
     return [Projection(outcome, kept.get(outcome.entry)) for outcome in changing(outcomes)]
 
 
-def measured_figures(measured: Mapping[str, Measured]) -> list[ImportFigures]:
+def measured_figures(measured: Mapping[Place, Measured]) -> list[ImportFigures]:
     """The figures among ``measured`` (what there is to keep)."""
     return [value for value in measured.values() if isinstance(value, ImportFigures)]
