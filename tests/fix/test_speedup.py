@@ -275,7 +275,8 @@ def test_diff_projects_from_the_figures_importtime_kept(tmp_path: Path) -> None:
     root = copy_sample(tmp_path / "slowchem")
     nothing_kept = qemlflow_lint(root, "fix", "--diff", "--unsafe-fixes", ".")
     assert not _PROJECTED.search(nothing_kept.stderr), nothing_kept.stderr
-    assert "import slowchem: fastkernels, heavyml, heavyml.chem no longer loaded." in nothing_kept.stderr
+    # Nothing kept: the summary's line from the graph alone.
+    assert re.search(r"^import slowchem: .*heavyml.* no longer loaded\.$", nothing_kept.stderr, re.M)
     measured = qemlflow_lint(root, "importtime", "slowchem", "--runs", "3", "--format", "json")
     assert measured.returncode == 0, measured.stderr
     median_ms = float(re.search(r'"median_ms": ([\d.]+)', measured.stdout)[1])  # type: ignore[index]
