@@ -57,8 +57,9 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
         )
 
 
-def add_input_options(parser: argparse.ArgumentParser) -> None:
-    """The paths to analyse and how files are found."""
+def add_input_options(parser: argparse.ArgumentParser, stored: str = "the result cache") -> None:
+    """The paths to analyse and how files are found; ``stored`` names what the cache folder
+    keeps for this command."""
     parser.add_argument(
         "paths",
         nargs="*",
@@ -84,7 +85,7 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--disable-noqa", action="store_true", help="report findings even on lines with '# noqa'"
     )
-    add_speed_options(parser)
+    add_speed_options(parser, stored)
 
 
 def add_speed_options(parser: argparse.ArgumentParser, stored: str = "the result cache") -> None:

@@ -24,6 +24,7 @@ from qemlflow_lint.config.loading import CONFIG_FILENAME
 from qemlflow_lint.config.pyproject import EditError, toml_list, write_heavy_modules
 from qemlflow_lint.measure.blame import Origins, attribute
 from qemlflow_lint.measure.calibrate import calibration_modules, new_heavy_modules
+from qemlflow_lint.measure.figures import figures_of
 from qemlflow_lint.measure.importtime import (
     ImportFailure,
     Interpreter,
@@ -35,6 +36,7 @@ from qemlflow_lint.measure.importtime import (
     module_costs,
     probe,
 )
+from qemlflow_lint.measure.last_measured import LastMeasured
 from qemlflow_lint.measure.report import (
     graphs_by_module,
     import_roots,
@@ -45,7 +47,7 @@ from qemlflow_lint.measure.report import (
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.graph import ImportGraph
-from qemlflow_lint.run.api import config_probe
+from qemlflow_lint.run.api import config_probe, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
 
 
@@ -79,7 +81,9 @@ def _percent(value: str) -> float:
     return number
 
 
-def _add_interpreter_options(parser: argparse.ArgumentParser, runs: int, timeout: float) -> None:
+def add_interpreter_options(parser: argparse._ActionsContainer, runs: int, timeout: float) -> None:
+    """``--python``, ``--runs`` and ``--timeout``: how the imports are measured (on a parser
+    or one of its argument groups)."""
     parser.add_argument(
         "--python",
         default=sys.executable,
@@ -110,12 +114,13 @@ def configure_importtime(importtime: argparse.ArgumentParser) -> None:
         "costliest modules and, for every heavy or costly third-party module loaded, the first-party "
         "import line that pulled it in (and, for an import that only tests whether the module is "
         "installed, the importlib.util.find_spec check to use instead). The project's folder and "
-        "its src/ are put on PYTHONPATH. "
+        "its src/ are put on PYTHONPATH. The figures are kept in the cache folder, where `fix --diff` "
+        "reads them. "
         "PATHs are analysed like `check` does to know the first-party modules (default: .)."
     )
     importtime.add_argument("module", metavar="MODULE", help="the module to import, e.g. mypkg or mypkg.cli")
-    add_input_options(importtime)
-    _add_interpreter_options(importtime, runs=5, timeout=120)
+    add_input_options(importtime, stored="the result cache and the last measurement")
+    add_interpreter_options(importtime, runs=5, timeout=120)
     importtime.add_argument(
         "--top",
         type=int,
@@ -175,7 +180,7 @@ def configure_calibrate(calibrate: argparse.ArgumentParser) -> None:
         metavar="MODULE",
         help="modules to time (default: every installed third-party top-level package)",
     )
-    _add_interpreter_options(calibrate, runs=3, timeout=30)
+    add_interpreter_options(calibrate, runs=3, timeout=30)
     calibrate.add_argument(
         "--threshold-ms",
         type=_milliseconds,
@@ -277,9 +282,10 @@ def measured_report(
     top: int = 10,
     cumulative: bool = False,
     budget: float | None = None,
+    kept: LastMeasured | None = None,
 ) -> dict[str, Any]:
     """Measure ``module``'s import and blame the first-party lines: ``importtime --format
-    json``'s data (``report --measure`` shows the same)."""
+    json``'s data (``report --measure`` shows the same). The figures go to ``kept`` too."""
     progress = TerminalProgress(sys.stderr)
     try:
         measurement = measure(how.python, module, how.runs, how.env, how.timeout, progress=progress.show)
@@ -287,6 +293,8 @@ def measured_report(
         raise UsageError(f"cannot import {module} with {how.python}: {error}") from None
     finally:
         progress.clear()
+    if kept is not None:
+        kept.keep(figures_of(measurement, heavy, python=how.python, version=how.interpreter.version))
     packages = frozenset(name.partition(".")[0] for name in graphs if "." in name)
     origins = Origins(how.interpreter.stdlib, frozenset(graphs), packages)
     costs = module_costs(measurement)
@@ -314,16 +322,22 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     heavy = _here(args).all_heavy_modules
     graphs = first_party_graphs(args)  # configuration mistakes show before any measuring
     env = _environment()
-    report = measured_report(
-        Measuring(args.python, _interpreter(args, env), env, args.runs, args.timeout),
-        module,
-        graphs,
-        heavy,
-        Costly(args.costly_ms, args.costly_share),
-        top=args.top,
-        cumulative=args.sort == "cumulative",
-        budget=args.budget,
-    )
+    kept = None if args.no_cache else LastMeasured(args.cache_dir or default_cache_dir(resolver_from(args)))
+    try:
+        report = measured_report(
+            Measuring(args.python, _interpreter(args, env), env, args.runs, args.timeout),
+            module,
+            graphs,
+            heavy,
+            Costly(args.costly_ms, args.costly_share),
+            top=args.top,
+            cumulative=args.sort == "cumulative",
+            budget=args.budget,
+            kept=kept,
+        )
+    finally:
+        if kept is not None:
+            kept.close()
     if args.format == "json":
         out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         if report["budget"] is not None:

@@ -20,7 +20,7 @@ import os
 import stat
 import tokenize
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.source import SourceError, decode
@@ -70,6 +70,8 @@ class FixRun(NamedTuple):
     fixed: int = 0
     #: How many more fixes ``--unsafe-fixes`` would make (0 when it is on).
     more_unsafe: int = 0
+    #: Each file written, with its bytes before and after: what :func:`restore` puts back.
+    replaced: tuple[tuple[str, bytes, bytes], ...] = ()
 
 
 def _wants_fixing(result: FileResult, options: FixOptions) -> bool:
@@ -370,8 +372,11 @@ def fix_paths(
     *,
     write: bool,
     analysis: Analysis | None = None,
+    before_writing: Callable[[Sequence[EntryOutcome]], object] | None = None,
 ) -> FixRun:
-    """Fix the files under ``paths``; write them when ``write`` (else it is a dry run)."""
+    """Fix the files under ``paths``; write them when ``write`` (else it is a dry run).
+    ``before_writing`` receives QF001's planned outcomes once the fixes are made and before
+    any is written (to measure the imports as they are), when something is to be written."""
     analysis = analysis or analyse_paths(paths, run)
     jobs = run.jobs or default_jobs()
     readers = heavy_import_readers(analysis.results, analysis.settings_by_path, options.codes, jobs)
@@ -398,6 +403,8 @@ def fix_paths(
     fixes = tuple(item.fix for item in fixed)
     written: list[str] = []
     unwritten: list[Unwritten] = []
+    if write and before_writing is not None and project is not None and any(fix.changed for fix in fixes):
+        before_writing(project.outcomes)
     if write:
         fixes, written, unwritten = write_fixes(fixed, analysis.settings_by_path, paths)
     unreadable = tuple(result for result in analysis.results if not result.ok)
@@ -407,7 +414,22 @@ def fix_paths(
     gone = findings_gone(analysis.results, after, codes)
     outcomes = outcomes_after(project.outcomes, after, analysis.settings_by_path) if project else ()
     more = _more_with_unsafe(options, fixes, project, unsafe_plan)
-    return FixRun(fixes, chains, tuple(written), tuple(unwritten), unreadable, outcomes, gone, more)
+    done = set(written)
+    replaced = tuple((i.fix.path, i.before, i.after) for i in fixed if i.fix.path in done)
+    return FixRun(fixes, chains, tuple(written), tuple(unwritten), unreadable, outcomes, gone, more, replaced)
+
+
+def restore(run: FixRun) -> list[Unwritten]:
+    """Put back the bytes every file the run wrote had before (a file edited since is left
+    as it is); the files that could not be restored, and why."""
+    failed: list[Unwritten] = []
+    for path, before, after in run.replaced:
+        try:
+            if not replace_file_atomic(path, before, expected=after):
+                failed.append(Unwritten(path, CHANGED_MEANWHILE))
+        except OSError as error:
+            failed.append(Unwritten(path, f"cannot write it ({error.strerror or error})"))
+    return failed
 
 
 def one_file_run(fix: FileFix, settings: Settings, options: FixOptions) -> FixRun:

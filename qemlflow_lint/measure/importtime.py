@@ -265,11 +265,14 @@ class Interpreter:
     packages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def _run(command: Sequence[str], env: Mapping[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+def _run(
+    command: Sequence[str], env: Mapping[str, str], timeout: float, cwd: str | None = None
+) -> subprocess.CompletedProcess[str]:
     try:
         return subprocess.run(
             list(command),
             env=dict(env),
+            cwd=cwd,
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
@@ -342,16 +345,18 @@ _REPORT_PRESENT = f"\n_qemlflow_lint_sys.stdout.write('\\n' + {_PRESENT_MARKER!r
 
 
 def _run_logged(
-    python: str, code: str, env: Mapping[str, str], timeout: float
+    python: str, code: str, env: Mapping[str, str], timeout: float, cwd: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    done = _run([python, "-X", "importtime", "-c", code], env, timeout)
+    done = _run([python, "-X", "importtime", "-c", code], env, timeout, cwd)
     if done.returncode != 0:
         raise ImportFailure(last_error_line(done.stderr) or f"exit status {done.returncode}")
     return done
 
 
-def _import_log(python: str, code: str, env: Mapping[str, str], timeout: float) -> Log:
-    return parse_log(_run_logged(python, code, env, timeout).stderr)
+def _import_log(
+    python: str, code: str, env: Mapping[str, str], timeout: float, cwd: str | None = None
+) -> Log:
+    return parse_log(_run_logged(python, code, env, timeout, cwd).stderr)
 
 
 def _present(stdout: str) -> frozenset[str]:
@@ -363,14 +368,20 @@ def _present(stdout: str) -> frozenset[str]:
 
 
 def measure_baseline(
-    python: str, runs: int, env: Mapping[str, str], timeout: float, progress: Progress | None = None
+    python: str,
+    runs: int,
+    env: Mapping[str, str],
+    timeout: float,
+    progress: Progress | None = None,
+    *,
+    cwd: str | None = None,
 ) -> tuple[Log, ...]:
-    """The logs of ``runs`` bare interpreters (``-c pass``)."""
+    """The logs of ``runs`` bare interpreters (``-c pass``), started in ``cwd``."""
     logs = []
     for run in range(1, runs + 1):
         if progress is not None:
             progress(f"bare interpreter: run {run}/{runs}")
-        logs.append(_import_log(python, _BARE, env, timeout))
+        logs.append(_import_log(python, _BARE, env, timeout, cwd))
     return tuple(logs)
 
 
@@ -383,19 +394,22 @@ def measure(
     *,
     baseline: tuple[Log, ...] | None = None,
     progress: Progress | None = None,
+    cwd: str | None = None,
 ) -> Measurement:
     """Import ``module`` in ``runs`` fresh interpreters, after one untimed warm-up run
     (which also compiles the bytecode caches, so that no run pays for that).
 
     Without a ``baseline``, the bare interpreter runs as often, alternating with the
-    module's runs so that both see the same machine load.
+    module's runs so that both see the same machine load. The children start in ``cwd``
+    (default: this process's working directory), which ``python -c`` puts first on
+    ``sys.path``: a copy of a project elsewhere is measured from its own folder.
     """
     if not is_module_name(module):
         raise ImportFailure(f"{module!r} is not a module name")
     code = f"{_LOG_IMPORT_CALLS}import {module}"
     if progress is not None:
         progress(f"{module}: warm-up run")
-    warm_up = _run([python, "-c", code], env, timeout)
+    warm_up = _run([python, "-c", code], env, timeout, cwd)
     if warm_up.returncode != 0:
         raise ImportFailure(last_error_line(warm_up.stderr) or f"exit status {warm_up.returncode}")
     logs: list[Log] = []
@@ -405,8 +419,8 @@ def measure(
         if progress is not None:
             progress(f"{module}: run {run}/{runs}")
         if baseline is None:
-            bare.append(_import_log(python, _BARE, env, timeout))
-        done = _run_logged(python, code + _REPORT_PRESENT, env, timeout)
+            bare.append(_import_log(python, _BARE, env, timeout, cwd))
+        done = _run_logged(python, code + _REPORT_PRESENT, env, timeout, cwd)
         logs.append(parse_log(done.stderr))
         present.append(_present(done.stdout))
     return Measurement(

@@ -255,7 +255,7 @@ def test_each_qf001_fix_names_the_qf101_chains_it_removes(tmp_path: Path) -> Non
             "pkg/model.py": '"""M."""\nimport torch\n\n\ndef fit():\n    """F."""\n    return torch.ones(1)\n',
         },
     )
-    done = run_fix(["pkg", "--check"], cwd=tmp_path)
+    done = run_fix(["pkg", "--check", "--no-measure"], cwd=tmp_path)
     assert done.returncode == 1
     assert (
         done.stdout == "pkg/model.py:2:1: QF001 fixed (safe): moved into 1 function; removes 2 QF101 chains\n"

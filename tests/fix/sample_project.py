@@ -73,7 +73,7 @@ def render(scratch: Path) -> str:
     root = copy_sample(scratch / "slowchem")
     parts = []
     for title, extra in MODES.items():
-        check = qemlflow_lint(root, "fix", "--check", "--no-cache", *extra, ".")
+        check = qemlflow_lint(root, "fix", "--check", "--no-measure", "--no-cache", *extra, ".")
         diff = qemlflow_lint(root, "fix", "--diff", "--no-cache", *extra, ".")
         parts.append(f"## {title}\n\n### fix --check: one line per finding\n")
         parts.append(check.stdout.replace(os.sep, "/"))

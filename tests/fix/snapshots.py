@@ -71,7 +71,7 @@ def render_project(project: Path) -> str:
     parts = []
     for command, unsafe in MODES.items():
         extra = ["--unsafe-fixes"] if unsafe else []
-        check = run_fix(["."], "--check", "--no-cache", *extra, cwd=project)
+        check = run_fix(["."], "--check", "--no-cache", "--no-measure", *extra, cwd=project)
         diff = run_fix(["."], "--diff", "--no-cache", *extra, cwd=project)
         parts.append(f"## {command}\n\n### fix --check\n")
         parts.append(check.stdout.replace(os.sep, "/"))

@@ -39,6 +39,12 @@ LEFT = Counter({("slowchem/defaults.py", "QF001"): 1, ("slowchem/report.py", "QF
 LEFT_CODES = ("QF001", "QF002")
 _FINDING = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<rest>.*)$")
 _PASSED = re.compile(r"(\d+) passed")
+#: The line in which ``fix`` reports what it measured of ``import slowchem``.
+_MEASURED = re.compile(
+    r"^import slowchem: (?P<before>[\d,.]+) ms → (?P<after>[\d,.]+) ms \([^)]*\), [\d,]+ → [\d,]+ modules; "
+    r"(?P<gone>.+) no longer loaded$",
+    re.MULTILINE,
+)
 
 
 class Measured(NamedTuple):
@@ -128,6 +134,15 @@ def test_after_the_fix_importing_the_sample_is_at_least_five_times_faster(sample
     # Every run of ``before`` sleeps 0.6 s; the start-up subtracted from both varies on a busy
     # machine, so the ratio is taken between medians and no bound is put on ``after`` alone.
     assert before.median_ms >= SPEED_UP * after.median_ms, (before, after)
+
+
+@pytest.mark.slow
+def test_the_fix_measures_the_speed_up_it_reports(sample_run: SampleRun) -> None:
+    measured = _MEASURED.search(sample_run.fix_summary)
+    assert measured, sample_run.fix_summary
+    before, after = (float(measured[side].replace(",", "")) for side in ("before", "after"))
+    assert before >= SPEED_UP * after, measured.group(0)
+    assert measured["gone"] == "fastkernels, heavyml", measured.group(0)
 
 
 @pytest.mark.slow

@@ -1,0 +1,131 @@
+"""The figures of one import, as ``fix`` reports them and the store of measurements keeps
+them: the median time with the bare interpreter's start-up subtracted and its spread, how many
+modules the import loads, and which of them a configured heavy module covers.
+
+"Modules loaded" counts every module the import leaves in ``sys.modules`` that the bare
+interpreter does not load by itself: the project's own, third-party and standard-library
+ones alike (a heavy library's cost is also the standard library it pulls in). A module whose
+import failed and was caught is not counted.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qemlflow_lint.measure.importtime import Log, Measurement, Progress, Spread, loaded, measure
+from qemlflow_lint.model.heavy import match_heavy
+
+
+@dataclass(frozen=True)
+class ImportFigures:
+    """What importing ``module`` costs, measured: see the module docstring."""
+
+    module: str
+    #: The median time over the runs, the bare interpreter's start-up subtracted.
+    median_us: float
+    #: How the runs vary (start-up subtracted).
+    spread: Spread
+    #: How many fresh interpreters were timed.
+    runs: int
+    #: The modules the import loads beyond start-up (the median over the runs).
+    modules: int
+    #: The modules it loads that a configured heavy module covers (``scipy.linalg`` and its
+    #: submodules for ``scipy``), sorted.
+    heavy: tuple[str, ...]
+    #: The interpreter that measured it, and its version (empty when not known).
+    python: str = ""
+    version: str = ""
+
+    @property
+    def median_ms(self) -> float:
+        """:attr:`median_us` in milliseconds."""
+        return self.median_us / 1000
+
+
+def _loaded_beyond_startup(run: Log, startup: Collection[str], present: Collection[str] | None) -> set[str]:
+    return {name for name in loaded(run) if name not in startup and (present is None or name in present)}
+
+
+def figures_of(
+    measurement: Measurement, heavy_modules: Collection[str], *, python: str = "", version: str = ""
+) -> ImportFigures:
+    """The figures of a measurement; ``heavy_modules`` is the configured heavy list."""
+    startup = measurement.startup_modules
+    presents: list[Collection[str] | None] = list(measurement.present)
+    if len(presents) != len(measurement.runs):  # not told for every run: count what was logged
+        presents = [None] * len(measurement.runs)
+    per_run = [
+        _loaded_beyond_startup(run, startup, present) for run, present in zip(measurement.runs, presents)
+    ]
+    heavy = frozenset(heavy_modules)
+    found = {name for names in per_run for name in names if match_heavy(name, heavy) is not None}
+    return ImportFigures(
+        measurement.module,
+        measurement.median_us,
+        measurement.spread,
+        len(measurement.runs),
+        round(statistics.median(len(names) for names in per_run)),
+        tuple(sorted(found)),
+        python,
+        version,
+    )
+
+
+def measure_figures(
+    python: str,
+    module: str,
+    runs: int,
+    env: Mapping[str, str],
+    timeout: float,
+    heavy_modules: Collection[str],
+    *,
+    baseline: tuple[Log, ...] | None = None,
+    cwd: str | None = None,
+    progress: Progress | None = None,
+    version: str = "",
+) -> ImportFigures:
+    """Measure ``import module`` (see :func:`~qemlflow_lint.measure.importtime.measure`,
+    which raises :class:`~qemlflow_lint.measure.importtime.ImportFailure`) and return its
+    figures."""
+    measurement = measure(python, module, runs, env, timeout, baseline=baseline, progress=progress, cwd=cwd)
+    return figures_of(measurement, heavy_modules, python=python, version=version)
+
+
+def figures_dict(figures: ImportFigures) -> dict[str, Any]:
+    """JSON-ready data of ``figures`` (times in microseconds, as measured)."""
+    spread = figures.spread
+    return {
+        "module": figures.module,
+        "median_us": figures.median_us,
+        "spread_us": [spread.low, spread.first_quartile, spread.third_quartile, spread.high],
+        "runs": figures.runs,
+        "modules": figures.modules,
+        "heavy": list(figures.heavy),
+        "python": figures.python,
+        "version": figures.version,
+    }
+
+
+def figures_from(data: Mapping[str, Any]) -> ImportFigures:
+    """The figures :func:`figures_dict` wrote; raises ``ValueError``, ``TypeError`` or
+    ``KeyError`` on data of another shape."""
+    low, first, third, high = (float(value) for value in data["spread_us"])
+    heavy = data["heavy"]
+    if not isinstance(heavy, list) or not all(isinstance(name, str) for name in heavy):
+        raise TypeError("heavy is not a list of names")
+    figures = ImportFigures(
+        str(data["module"]),
+        float(data["median_us"]),
+        Spread(low, first, third, high),
+        int(data["runs"]),
+        int(data["modules"]),
+        tuple(heavy),
+        str(data.get("python", "")),
+        str(data.get("version", "")),
+    )
+    if figures.median_us < 0 or figures.runs < 1 or figures.modules < 0:
+        raise ValueError("negative figures")
+    return figures

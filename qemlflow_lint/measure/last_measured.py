@@ -1,0 +1,102 @@
+"""The last measurement of each module's import, kept in the project's cache folder
+(``.qemlflow-lint-cache/importtime.sqlite3``, or ``--cache-dir``).
+
+``importtime MODULE`` keeps what it measured, and ``fix`` keeps what it measured of the
+tree as it is on disk (before a dry run's fix, after a written one), so that ``fix --diff``,
+which measures nothing, can put the graph's projection next to the last real figures.
+
+As for the result cache (the same :class:`~qemlflow_lint.run.database.CacheDatabase`): one
+transaction per write, so an interrupted run leaves the old entry or the new one; a damaged
+database is one warning and is rebuilt; an entry that cannot be read is ignored; a store
+that cannot be used is one warning and the run goes on without it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+
+from qemlflow_lint.measure.figures import ImportFigures, figures_dict, figures_from
+from qemlflow_lint.run.database import CacheDatabase
+
+DATABASE = "importtime.sqlite3"
+SCHEMA_VERSION = "1"
+#: The most modules kept (the least recently measured go first).
+MAX_MODULES = 200
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS measurements (module TEXT PRIMARY KEY, measured REAL NOT NULL, "
+    "payload TEXT NOT NULL)",
+)
+
+
+class LastMeasured(CacheDatabase):
+    """One run's connection to the store in ``directory`` (see the module docstring)."""
+
+    DATABASE = DATABASE
+    LOCK = "importtime.lock"
+    SCHEMA = _SCHEMA
+    SCHEMA_VERSION = SCHEMA_VERSION
+    RESET = ("DROP TABLE measurements", *_SCHEMA[1:])
+    LABEL = "the store of import-time measurements"
+    DAMAGED = "was damaged"
+    WITHOUT = "nothing measured is kept"
+
+    def get(self, module: str) -> ImportFigures | None:
+        """The last figures kept for ``module``; None when there are none or they cannot be read."""
+        if self.connection is None:
+            return None
+        try:
+            row = self.connection.execute(
+                "SELECT payload FROM measurements WHERE module = ?", (module,)
+            ).fetchone()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return None
+        if row is None:
+            return None
+        try:
+            return figures_from(json.loads(row[0]))
+        except (ValueError, TypeError, KeyError):
+            return None  # a damaged entry: as if nothing were kept
+
+    def keep(self, figures: ImportFigures) -> None:
+        """Keep ``figures`` as the last measurement of their module (one transaction)."""
+        if self.connection is None:
+            return
+        payload = json.dumps(figures_dict(figures), separators=(",", ":"))
+        try:
+            with self.connection:
+                self.connection.execute("BEGIN IMMEDIATE")
+                self.connection.execute(
+                    "INSERT OR REPLACE INTO measurements VALUES (?, ?, ?)",
+                    (figures.module, time.time(), payload),
+                )
+                count = self.connection.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
+                if count > MAX_MODULES:
+                    self.connection.execute(
+                        "DELETE FROM measurements WHERE module IN "
+                        "(SELECT module FROM measurements ORDER BY measured LIMIT ?)",
+                        (count - MAX_MODULES,),
+                    )
+        except sqlite3.Error as error:
+            self._failed(error)
+
+    def close(self) -> None:
+        """Close the database (what was kept stays)."""
+        if self.connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.close()
+            self.connection = None
+
+
+def open_kept(directory: str) -> LastMeasured | None:
+    """The store in ``directory`` when one exists, for reading: None (and nothing created)
+    when nothing was ever kept there."""
+    if not os.path.isfile(os.path.join(directory, DATABASE)):
+        return None
+    return LastMeasured(directory)
