@@ -319,10 +319,10 @@ def _fills(node: ast.AST) -> Iterator[tuple[str, tuple[int, int]]]:
 
 
 def empty_collection(node: AnyDef) -> str | None:
-    """The first ``x = []`` (or ``self.x = {}``, ``set()`` …) of the def's own scope whose
-    item type nothing later in the scope shows (no ``append``, ``x[k] = …`` or ``+=``): a
-    type checker asks for its annotation once the def is typed, though not while it is
-    untyped. ``None`` when there is none."""
+    """The first ``self.x = []`` (or ``{}``, ``set()`` …) of the def's own scope whose
+    item type nothing later in the scope shows (no ``append``, ``self.x[k] = …`` or
+    ``+=``): mypy asks for its annotation once the def is typed, though not while it is
+    untyped (it asks about a local ``x = []`` in both). ``None`` when there is none."""
     arguments = node.args
     parameters = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
     empties: list[tuple[tuple[int, int], str]] = []
@@ -330,7 +330,7 @@ def empty_collection(node: AnyDef) -> str | None:
     for child in own_nodes(node.body):
         if isinstance(child, ast.Assign) and _is_empty(child.value):
             for target in child.targets:
-                text = _target_text(target)
+                text = _target_text(target) if isinstance(target, ast.Attribute) else None
                 if text and text not in parameters:
                     empties.append(((child.lineno, child.col_offset), text))
         for text, where in _fills(child):
