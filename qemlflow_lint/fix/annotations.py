@@ -10,7 +10,11 @@ Each missing annotation is decided on its own, from the ``ast``, first source fi
    parameter documented as ``float`` gets ``float``, a ``None`` default adds ``| None``, a
    default of another type than documented, or a body that returns what the docstring does
    not say, leaves the item; so do words the fix does not map (``numeric``), named in the
-   reason. Unsafe;
+   reason, and a type the body contradicts where a type checker would see it: ``None``
+   used before a check (:mod:`~qemlflow_lint.fix.none_checks`), items or attributes the
+   type lacks, a variable that changes type once the parameter is typed, an attribute
+   bound to an empty collection in a def that becomes typed
+   (:mod:`~qemlflow_lint.fix.type_uses`). Unsafe;
 3. with ``fix --infer``, what mypy suggests (:mod:`~qemlflow_lint.fix.infer`): unsafe;
 4. what the rest of the code says: a literal scalar returned everywhere (safe); a ``bool``,
    ``str`` or ``bytes`` default of an undocumented parameter gives its type (unsafe). A
