@@ -10,7 +10,11 @@ Each missing annotation is decided on its own, from the ``ast``, first source fi
    parameter documented as ``float`` gets ``float``, a ``None`` default adds ``| None``, a
    default of another type than documented, or a body that returns what the docstring does
    not say, leaves the item; so do words the fix does not map (``numeric``), named in the
-   reason. Unsafe;
+   reason, and a type the body contradicts where a type checker would see it: ``None``
+   used before a check (:mod:`~qemlflow_lint.fix.none_checks`), items or attributes the
+   type lacks, a variable that changes type once the parameter is typed, an attribute
+   bound to an empty collection in a def that becomes typed
+   (:mod:`~qemlflow_lint.fix.type_uses`). Unsafe;
 3. with ``fix --infer``, what mypy suggests (:mod:`~qemlflow_lint.fix.infer`): unsafe;
 4. what the rest of the code says: a literal scalar returned everywhere (safe); a ``bool``,
    ``str`` or ``bytes`` default of an undocumented parameter gives its type (unsafe). A
@@ -75,6 +79,7 @@ from qemlflow_lint.fix.docstring_types import Union as TypeUnion
 from qemlflow_lint.fix.edit import Edit as CstEdit
 from qemlflow_lint.fix.edit import SignatureEdit, statement_positions
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE, UNSAFE, Applied, FixSource, Left, Plan
+from qemlflow_lint.fix.none_checks import Callee, module_callees, unchecked_none
 from qemlflow_lint.fix.return_types import (
     ABSTRACT,
     CONVENTIONAL_RETURNS,
@@ -82,6 +87,7 @@ from qemlflow_lint.fix.return_types import (
     OVERRIDES_RETURN,
     RETURNS_NOTHING,
     SELF,
+    STR_METHODS,
     STUB,
     certain_type,
     documented_return,
@@ -94,6 +100,7 @@ from qemlflow_lint.fix.return_types import (
 )
 from qemlflow_lint.fix.signatures import RETURN, annotated, header_lines, parameter_defaults, wrapped
 from qemlflow_lint.fix.type_imports import TypeNames, module_bindings, runtime_names, type_checking_imports
+from qemlflow_lint.fix.type_uses import empty_collection, unsupported_use
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.modules import module_name
 from qemlflow_lint.rules.untyped_public_def import missing_annotations
@@ -133,11 +140,13 @@ UNCHECKED_DEFAULT = "a default the documented type cannot be checked against"
 STAR_COLLECTION = "*args or **kwargs documented as the collection, not each item"
 CLASS_REBINDS = "a class body rebinds a name the documented type needs"
 REBOUND_TO_ANOTHER_TYPE = "the body rebinds it to a value of another type than documented"
+REBOUND_TO_A_CALL = "the body rebinds it to what another module's function returns"
 ONE_OF_A_UNION = "documented as several types (or array-like), and the body uses it as one of them"
 SEVERAL_RETURN_TYPES = (
     "documents several return types (or array-like): every caller would have to narrow them"
 )
 NOT_FOUND = "the def was not found"
+NONE_UNCHECKED = "may be None, and the body uses it before a check excludes None"
 #: Scalar kinds whose literal default types an undocumented parameter.
 _DEFAULT_TYPES = frozenset({"bool", "str", "bytes"})
 
@@ -149,6 +158,26 @@ _TYPE_COMMENT = re.compile(r"#\s*type:(?!\s*ignore\b)")
 def too_long(limit: int) -> str:
     """Why an annotation is left: the signature would not fit in ``limit`` characters."""
     return f"the annotated signature would be longer than {limit} characters"
+
+
+def untyped_empty(target: str) -> str:
+    """Why an untyped def gets no annotation: typed, a type checker would ask for the
+    type of the empty collection ``target`` is bound to."""
+    return f"typed, the def would need the type of `{target}`, an empty collection"
+
+
+def _untyped(node: AnyDef) -> bool:
+    """True when no parameter and no return of the def is annotated: a type checker
+    checks its body leniently until one is."""
+    arguments = node.args
+    every = [
+        *arguments.posonlyargs,
+        *arguments.args,
+        *arguments.kwonlyargs,
+        arguments.vararg,
+        arguments.kwarg,
+    ]
+    return node.returns is None and all(a is None or a.annotation is None for a in every)
 
 
 def unnamed(qualified: str) -> str:
@@ -210,6 +239,8 @@ class _Context(NamedTuple):
     constants: Mapping[str, str]
     #: The builtin names the module rebinds (all of them after a star import).
     shadowed: frozenset[str]
+    #: The module-level defs, as a call passes them arguments.
+    callees: Mapping[str, Callee]
 
 
 def _classes(tree: ast.Module) -> dict[str, ast.ClassDef]:
@@ -320,9 +351,16 @@ def _static(site: DefSite, item: str, context: _Context, defaults: Mapping[str, 
 
 
 def _documented_param(
-    site: DefSite, item: str, context: _Context, defaults: Mapping[str, ast.expr], doc: Documented
+    site: DefSite,
+    item: str,
+    context: _Context,
+    defaults: Mapping[str, ast.expr],
+    doc: Documented,
+    unchecked: frozenset[str],
 ) -> Decision | None:
-    """The parameter's documented type (``None``: the docstring types it not)."""
+    """The parameter's documented type (``None``: the docstring types it not);
+    ``unchecked``: the parameters that may be ``None`` and that the body uses before a
+    check excludes it."""
     found = doc.params.get(item)
     if found is None:
         return None
@@ -345,14 +383,46 @@ def _documented_param(
             return UNCHECKED_DEFAULT
         elif not fits(default, Ref("|", union), context.constants):
             return f"the default is a {kind}, documented as `{' '.join(found.words.split())[:40]}`"
-    if _rebinds_to_another_type(site.node, item.lstrip("*"), union, context):
-        return REBOUND_TO_ANOTHER_TYPE
+    rebound = _rebinds_to_another_type(site.node, item.lstrip("*"), union, context)
+    if rebound:
+        return rebound
+    if NONE in union and item in unchecked:
+        return NONE_UNCHECKED
+    misuse = None if item.startswith("*") else unsupported_use(site.node, item, union)
+    if misuse:
+        return f"the body {misuse}, documented as `{' '.join(found.words.split())[:40]}`"
     return _spelled(union, site, context)
 
 
-def _rebinds_to_another_type(node: AnyDef, name: str, union: TypeUnion, context: _Context) -> bool:
-    """True when the body assigns the parameter ``name`` a value whose code shows it is not
-    of the union (``latitude = str(latitude)``): a type checker would report the assignment."""
+def _may_be_none(missing: Sequence[str], defaults: Mapping[str, ast.expr], doc: Documented) -> list[str]:
+    """The parameters whose annotation from the docstring would admit ``None``."""
+    names = []
+    for item in missing:
+        default = defaults.get(item)
+        documented_none = item in doc.params and NONE in doc.params[item].union
+        if item != RETURN and not item.startswith("*") and (documented_none or _is_none(default)):
+            names.append(item)
+    return names
+
+
+def _is_none(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _returns_no_none(node: AnyDef, doc: Documented) -> bool:
+    """True when the def's return annotation, written or to be written from the docstring,
+    does not admit ``None``: then ``return x`` needs ``None`` excluded."""
+    if node.returns is not None:
+        text = ast.unparse(node.returns)
+        return not any(word in text for word in ("None", "Optional", "Any", "object"))
+    return bool(doc.returns) and all(found.union and NONE not in found.union for found in doc.returns)
+
+
+def _rebinds_to_another_type(node: AnyDef, name: str, union: TypeUnion, context: _Context) -> str | None:
+    """Why the body's assignment of a value to the parameter ``name`` would be reported by
+    a type checker: the value's code shows it is not of the union (``latitude =
+    str(latitude)``), or it comes from another module's call the fix cannot check
+    (``period = datetime.timedelta(days=period)`` documented as ``int``); else ``None``."""
     for statement in ast.walk(ast.Module(body=list(node.body), type_ignores=[])):
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
@@ -364,14 +434,38 @@ def _rebinds_to_another_type(node: AnyDef, name: str, union: TypeUnion, context:
             continue
         kind = certain_type(value, node, context.shadowed) or value_kind(value, context.constants)
         if kind is not None and kind != SELF and not accepts(union, kind):
-            return True
-    return False
+            return REBOUND_TO_ANOTHER_TYPE
+        if kind is None and _unchecked_call(value, name, union):
+            return REBOUND_TO_A_CALL
+    return None
+
+
+#: The builtin scalars: a value another library's function returns is rarely one of them.
+_SCALARS = frozenset({"bool", "int", "float", "complex", "str", "bytes", "None"})
+
+
+def _unchecked_call(value: ast.expr, name: str, union: TypeUnion) -> bool:
+    """True when ``value`` is a call of another module's function or class
+    (``datetime.timedelta(days=x)``, ``np.asarray(x)``) and the documented type is a
+    builtin scalar: such a call returns a type of its own (``math``'s functions excepted,
+    for floats), which a type checker holds against the annotation."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+        return False
+    if not {ref.name for ref in union} <= _SCALARS:
+        return False
+    base = value.func.value
+    if isinstance(base, ast.Name) and base.id == "math" and accepts(union, "float"):
+        return False
+    if isinstance(base, ast.Name) and base.id == name and "str" in {r.name for r in union}:
+        return value.func.attr not in STR_METHODS
+    return True
 
 
 #: Type-checkers see these as unions of many types (``ArrayLike`` admits str and lists).
 _UNIONS = frozenset({"numpy.typing.ArrayLike"})
 #: The nodes that use an operand as one type: mypy checks each member of a union there.
 _COMPUTING = (ast.BinOp, ast.UnaryOp, ast.AugAssign, ast.Attribute, ast.Subscript)
+_ORDERINGS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 
 
 #: Numbers: mypy holds ``int | float`` to what both support, which is the same.
@@ -391,26 +485,57 @@ def _several(union: TypeUnion) -> bool:
 
 
 def _computes_with(node: AnyDef, name: str) -> bool:
-    """True when the def's body computes with the parameter ``name`` (an operand, an
-    attribute read, an index) rather than only passing it on: there a type checker holds
+    """True when the def's body computes with the parameter ``name`` or a local alias of
+    it (an operand, an ordering, an attribute read, an index) rather than only passing it
+    on: there a type checker holds
     every member of the parameter's union to the operation, and the docstring's union
     (``float or Series``, ``array_like``) makes it report the body."""
-    for parent in ast.walk(ast.Module(body=list(node.body), type_ignores=[])):
-        if not isinstance(parent, _COMPUTING):
+    body = ast.Module(body=list(node.body), type_ignores=[])
+    names = {name, *_aliases(body, name)}
+    for parent in ast.walk(body):
+        operands: list[ast.expr | None]
+        if isinstance(parent, ast.Compare):
+            sides = [parent.left, *parent.comparators]
+            orderings = [i for i, op in enumerate(parent.ops) if isinstance(op, _ORDERINGS)]
+            operands = [side for i in orderings for side in sides[i : i + 2]]
+        elif isinstance(parent, _COMPUTING):
+            operands = [
+                getattr(parent, field, None) for field in ("left", "right", "operand", "target", "value")
+            ]
+        else:
             continue
-        operands = [getattr(parent, field, None) for field in ("left", "right", "operand", "target", "value")]
-        if any(isinstance(operand, ast.Name) and operand.id == name for operand in operands):
+        if any(isinstance(operand, ast.Name) and operand.id in names for operand in operands):
             return True
     return False
 
 
+def _aliases(body: ast.Module, name: str) -> set[str]:
+    """The local names bound once, to the parameter itself (``coeff = coefficients``)."""
+    stores = Counter(n.id for n in ast.walk(body) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    return {
+        statement.targets[0].id
+        for statement in ast.walk(body)
+        if isinstance(statement, ast.Assign)
+        and len(statement.targets) == 1
+        and isinstance(statement.targets[0], ast.Name)
+        and isinstance(statement.value, ast.Name)
+        and statement.value.id == name
+        and stores[statement.targets[0].id] == 1
+    }
+
+
 def _documented(
-    site: DefSite, item: str, context: _Context, defaults: Mapping[str, ast.expr], doc: Documented
+    site: DefSite,
+    item: str,
+    context: _Context,
+    defaults: Mapping[str, ast.expr],
+    doc: Documented,
+    unchecked: frozenset[str],
 ) -> Decision | None:
     """The item's documented type as an unsafe annotation, why it is left, or ``None`` when
     the docstring does not type it."""
     if item != RETURN:
-        return _documented_param(site, item, context, defaults, doc)
+        return _documented_param(site, item, context, defaults, doc, unchecked)
     if not doc.returns:
         return None
     result = documented_return(site.node, doc.returns, _declared_abstract(site))
@@ -445,11 +570,19 @@ def _decisions(
     first, then the docstring, then mypy's suggestion (``inferred``, by item, or why it was
     ``refused``), then the rest of the code."""
     defaults = parameter_defaults(site.node)
+    may_be_none = _may_be_none(missing, defaults, doc)
+    unchecked = (
+        unchecked_none(site.node, may_be_none, context.callees, _returns_no_none(site.node, doc))
+        if may_be_none
+        else frozenset()
+    )
     chosen: dict[str, Decision] = {}
     for item in missing:
         static = _static(site, item, context, defaults)
         documented_type = (
-            None if _certain(site, item, static) else _documented(site, item, context, defaults, doc)
+            None
+            if _certain(site, item, static)
+            else _documented(site, item, context, defaults, doc, unchecked)
         )
         if item == RETURN and _not_understood(documented_type) and isinstance(static, Annotation):
             documented_type = None  # the code is certain where the docstring's words are not understood
@@ -662,7 +795,9 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
     shadowed = BUILTIN_NAMES if ANY_NAME in names.bound else BUILTIN_NAMES & set(names.bound)
     types = TypeNames(bindings, names)
     oldest = source.target_version or (3, 9)
-    context = _Context(names, oldest, types, _classes(tree), _constants(tree), frozenset(shadowed))
+    context = _Context(
+        names, oldest, types, _classes(tree), _constants(tree), frozenset(shadowed), module_callees(tree)
+    )
     lines = source.text.splitlines() if "type:" in source.text else []
     measure = _Lines(source, source.line_length) if source.line_length else None
     edits: dict[ast.AST, list[CstEdit]] = {}
@@ -692,6 +827,12 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
             for item, d in chosen.items()
             if isinstance(d, Annotation) and (unsafe or d.applicability == SAFE)
         }
+        if wanted and _untyped(node):
+            empty = empty_collection(node)
+            if empty:
+                for item in wanted:
+                    chosen[item] = untyped_empty(empty)
+                wanted = {}
         wrap = False
         if measure is not None:
             fitting, wrap = measure.fit(site, {item: a.text for item, a in wanted.items()})

@@ -15,7 +15,8 @@ The words become a union of :class:`Ref` (qualified names), in numpydoc's vocabu
 * ``DataFrame``, ``Series``, ``DatetimeIndex``, ``Timestamp``, ``Timedelta`` (bare, or
   after ``pandas.``/``pd.``) → the pandas class; ``datetime`` → ``datetime.datetime``;
 * ``list of str`` (or ``list[str]``) → ``list[str]``, ``tuple of int`` → ``tuple[int, ...]``,
-  ``dict[str, float]`` and other subscripted builtins as written;
+  ``dict[str, float]`` and other subscripted builtins as written, except ``tuple[str]``:
+  a docstring means a tuple of ``str`` by it (``tuple[str, ...]``), not a tuple of one;
 * ``X or Y``, ``X | Y`` and ``X, Y or Z`` → a union; ``{'a', 'b'}`` (a set of choices) →
   ``str`` (``int`` for numbers): ``Literal[...]`` would be narrower than what callers pass
   (a string read from a configuration file is a ``str``, never a literal type);
@@ -185,6 +186,8 @@ def _subscripted(expression: ast.expr, resolve: Resolver) -> Ref | None:
             return None
         if ELLIPSIS in args and (base.name != "tuple" or args.index(ELLIPSIS) != 1 or len(args) != 2):
             return None
+        if base.name == "tuple" and len(args) == 1:
+            args.append(ELLIPSIS)  # a docstring's "tuple[str]" means a tuple of str, not one str
         return Ref(base.name, tuple(arg for arg in args if arg is not None))
     if isinstance(expression, (ast.Name, ast.Attribute)):
         found = _named(ast.unparse(expression), resolve)

@@ -36,7 +36,7 @@ from typing import NamedTuple
 from qemlflow_lint.analysis.at_import import TRY_TYPES
 from qemlflow_lint.analysis.defs import AnyDef
 from qemlflow_lint.analysis.names.bindings import BLOCK_PARTS, DefSite
-from qemlflow_lint.fix.docstring_types import NONE, DocType, Ref, Union, accepts
+from qemlflow_lint.fix.docstring_types import ELLIPSIS, NONE, DocType, Ref, Union, accepts, render
 from qemlflow_lint.model.fixes import SAFE, UNSAFE
 
 #: Dunders whose return type the interpreter checks (or, for ``__contains__``, converts to).
@@ -101,7 +101,7 @@ def literal_type(node: ast.expr | None) -> str | None:
     return "str" if isinstance(node, ast.JoinedStr) else None
 
 
-def _own_nodes(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:
+def own_nodes(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:
     """Every node of a def's own scope: nested defs, lambdas and classes contribute only
     what runs in this scope (decorators, defaults, bases)."""
     stack: list[ast.AST] = list(body)
@@ -189,7 +189,7 @@ BUILTIN_CALLS = {
     **dict.fromkeys(("float", "bytes", "complex", "dict", "list", "tuple", "set", "frozenset"), None),
 }
 #: The methods of ``str`` that return a ``str``.
-_STR_METHODS = frozenset(
+STR_METHODS = frozenset(
     {
         "strip",
         "lstrip",
@@ -220,7 +220,7 @@ def _local_names(node: AnyDef) -> set[str]:
     arguments = node.args
     names = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
     names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
-    for child in _own_nodes(node.body):
+    for child in own_nodes(node.body):
         if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
             names.add(child.id)
         elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -254,7 +254,7 @@ def certain_type(
     if (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
-        and value.func.attr in _STR_METHODS
+        and value.func.attr in STR_METHODS
         and certain_type(value.func.value, node, shadowed) == "str"
     ):
         return "str"  # ", ".join(…), name.strip() of a str
@@ -267,7 +267,7 @@ def return_type(
     """The return annotation ``node``'s body makes certain (see the module docstring);
     ``shadowed``: the builtin names the module or the class rebinds; ``self_name``: the
     instance parameter of a method (``return self`` gives ``Self``)."""
-    own = list(_own_nodes(node.body))
+    own = list(own_nodes(node.body))
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own):
         return ReturnType(reason=GENERATOR)
     downgraded = UNSAFE if declared_abstract else SAFE
@@ -298,6 +298,7 @@ def return_type(
 
 #: The kinds of the displays a default or a return may be.
 _DISPLAYS = {ast.Tuple: "tuple", ast.List: "list", ast.Dict: "dict", ast.Set: "set"}
+_COMPREHENSIONS = {ast.ListComp: "list", ast.DictComp: "dict", ast.SetComp: "set"}
 #: Names of float constants (``np.nan``, ``math.inf`` …).
 _FLOAT_CONSTANTS = frozenset({"nan", "inf", "pi", "e", "tau", "NaN", "NAN", "Inf", "infty", "PINF", "NINF"})
 _FLOAT_MODULES = frozenset({"np", "numpy", "math"})
@@ -305,7 +306,7 @@ _FLOAT_MODULES = frozenset({"np", "numpy", "math"})
 
 def value_kind(node: ast.expr | None, constants: Mapping[str, str] | None = None) -> str | None:
     """What a default or returned value is, when its code says: a literal scalar's type,
-    ``None``, ``tuple``/``list``/``dict``/``set`` for a display, ``float`` for ``np.nan``
+    ``None``, ``tuple``/``list``/``dict``/``set`` for a display (a comprehension, ``[0.0] * n``), ``float`` for ``np.nan``
     and arithmetic on numbers, or the kind of a module constant (``constants``, by name);
     ``None`` when the code does not say."""
     if node is None:
@@ -317,6 +318,8 @@ def value_kind(node: ast.expr | None, constants: Mapping[str, str] | None = None
         return "None"
     if type(node) in _DISPLAYS:
         return _DISPLAYS[type(node)]
+    if type(node) in _COMPREHENSIONS:
+        return _COMPREHENSIONS[type(node)]
     if (
         isinstance(node, ast.Attribute)
         and isinstance(node.value, ast.Name)
@@ -329,6 +332,10 @@ def value_kind(node: ast.expr | None, constants: Mapping[str, str] | None = None
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = value_kind(node.operand, constants)
         return inner if inner in ("int", "float", "complex") else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+        for display in (node.left, node.right):
+            if isinstance(display, (ast.List, ast.Tuple)):
+                return _DISPLAYS[type(display)]  # [0.0] * n
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
         kinds = {value_kind(node.left, constants), value_kind(node.right, constants)}
         if not kinds <= {"int", "float"}:
@@ -338,12 +345,17 @@ def value_kind(node: ast.expr | None, constants: Mapping[str, str] | None = None
 
 
 def display_fits(node: ast.expr, ref: Ref, constants: Mapping[str, str] | None = None) -> bool:
-    """True unless an item of a display (``[1, 2]``, ``{'a': 1}``, ``(df, meta)``) is
+    """True unless an item of a display (``[1, 2]``, ``{'a': 1}``, ``(df, meta)``) or
+    of a comprehension (``[[…] for …]``) is
     shown by its code to be of another type than ``ref``'s arguments say (``list[str]``),
     or a tuple has another length than ``ref`` (``tuple[int, str]``) names. An item whose
     code does not say (a name, a call) is taken as documented."""
     if not ref.args:
         return True
+    if isinstance(node, ast.DictComp):
+        node = ast.Dict(keys=[node.key], values=[node.value])
+    elif isinstance(node, (ast.ListComp, ast.SetComp)):
+        node = ast.List(elts=[node.elt])
     if isinstance(node, ast.Dict):
         if len(ref.args) != 2 or any(key is None for key in node.keys):
             return False
@@ -380,7 +392,7 @@ def fits(node: ast.expr, ref: Ref, constants: Mapping[str, str] | None = None) -
 def documented_return(node: AnyDef, documented: Sequence[DocType], declared_abstract: bool) -> Union | str:
     """The return type the docstring states, as a union, when the body agrees with it
     (see the module docstring); otherwise why not."""
-    own = list(_own_nodes(node.body))
+    own = list(own_nodes(node.body))
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own):
         return GENERATOR
     for doc in documented:
@@ -409,7 +421,99 @@ def documented_return(node: AnyDef, documented: Sequence[DocType], declared_abst
         kind = value_kind(value)
         if kind is not None and not fits(value, Ref("|", union), None):
             return f"returns a {kind} where the docstring says `{_short(documented[0].words)}`"
+        mismatch = _invariant_mismatch(value, union, node)
+        if mismatch:
+            inferred, wanted = mismatch
+            return f"returns a {inferred} where the docstring says `{render((wanted,), str)}`"
     return union
+
+
+#: The containers a type checker types by the first value a variable is bound to, and
+#: whose item type it then holds the variable to (they are invariant: a ``list[int]`` is
+#: no ``list[float]``).
+_INVARIANT = {ast.List: "list", ast.Set: "set", ast.Dict: "dict"}
+#: The scalar kinds, narrowest first: a checker joins ``[0, 1.5]`` to ``list[float]``.
+_SCALAR_ORDER = ("bool", "int", "float", "complex")
+
+
+def _first_value(node: AnyDef, name: str) -> ast.expr | None:
+    """The value of the def's first binding of ``name`` when it is a plain ``name = value``
+    (not a parameter, a loop target or an annotated assignment)."""
+    arguments = node.args
+    if name in {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}:
+        return None
+    first: tuple[int, int, ast.expr | None] | None = None
+    for child in own_nodes(node.body):
+        if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Store):
+            where = (child.lineno, child.col_offset)
+            if first is None or where < first[:2]:
+                first = (*where, None)
+        if isinstance(child, ast.Assign) and [getattr(t, "id", None) for t in child.targets] == [name]:
+            target = child.targets[0]
+            if first is None or (target.lineno, target.col_offset) <= first[:2]:
+                first = (target.lineno, target.col_offset, child.value)
+    return first[2] if first else None
+
+
+def _joined(items: Sequence[ast.expr]) -> str | None:
+    """The one scalar kind a checker gives the items (numbers join to the widest)."""
+    kinds = {value_kind(item) for item in items}
+    if not items or None in kinds:
+        return None
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds <= set(_SCALAR_ORDER):
+        return max(kinds, key=lambda kind: _SCALAR_ORDER.index(kind or ""))
+    return None
+
+
+def _inferred_container(value: ast.expr) -> str | None:
+    """The type a checker gives a variable first bound to a display of scalars (``[0] * n``
+    is a ``list[int]``), or ``None``."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
+        value = value.left if isinstance(value.left, ast.List) else value.right
+    kind = _INVARIANT.get(type(value))
+    if kind is None:
+        return None
+    if isinstance(value, ast.Dict):
+        if any(key is None for key in value.keys):
+            return None
+        columns = [[key for key in value.keys if key is not None], value.values]
+    else:
+        columns = [getattr(value, "elts", [])]
+    items = [_joined(column) for column in columns]
+    return None if None in items else f"{kind}[{', '.join(item or '' for item in items)}]"
+
+
+def _invariant_mismatch(value: ast.expr, union: Sequence[Ref], node: AnyDef) -> tuple[str, Ref] | None:
+    """The type a returned local variable has where it is not the documented container
+    type, and that type (``xs = [0] * n; return xs`` documented as ``list[float]``: a
+    ``list[int]``), the items of a returned tuple included."""
+    if isinstance(value, ast.Tuple):
+        fixed = [
+            r
+            for r in union
+            if r.name == "tuple" and len(r.args) == len(value.elts) and ELLIPSIS not in r.args
+        ]
+        if len(fixed) != 1:
+            return None
+        for item, arg in zip(value.elts, fixed[0].args):
+            found = _invariant_mismatch(item, arg.args if arg.name == "|" else (arg,), node)
+            if found:
+                return found
+        return None
+    bound = _first_value(node, value.id) if isinstance(value, ast.Name) else None
+    inferred = _inferred_container(bound) if bound is not None else None
+    if inferred is None:
+        return None
+    kind = inferred.split("[")[0]
+    candidates = [ref for ref in union if ref.name == kind and ref.args]
+    for ref in candidates:
+        if inferred == f"{kind}[{', '.join(arg.name for arg in ref.args)}]" or "object" in (
+            a.name for a in ref.args
+        ):
+            return None
+    return (inferred, candidates[0]) if candidates else None
 
 
 def _one(union: Union) -> Ref:
@@ -464,7 +568,7 @@ def family_returns_values(site: DefSite, classes: Mapping[str, ast.ClassDef]) ->
             if not (isinstance(version.returns, ast.Constant) and version.returns.value is None):
                 return True
             continue
-        own = _own_nodes(version.body)
+        own = own_nodes(version.body)
         if any(isinstance(n, ast.Return) and n.value is not None and not _none(n.value) for n in own):
             return True
     return False

@@ -5,7 +5,14 @@ source, the text after ``fix`` and after ``fix --unsafe-fixes``, and the reasons
 from __future__ import annotations
 
 import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
 import textwrap
+from collections import Counter
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -17,6 +24,7 @@ from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource, Left
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.settings import Settings
+from tests.frontends import FIXTURES, REPO
 
 #: A library module (public, not a test file), so QF002 reports its public defs.
 PATH = "pkg/models.py"
@@ -842,3 +850,37 @@ def test_return_self_is_self(target: tuple[int, int], header: str) -> None:
         f'"""M."""\n\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    {header}\n',
     ).replace("item: int):", 'item: int) -> "Self":')
     assert [(a.what, a.applicability) for a in result.applied] == [('added -> "Self"', "safe")]
+
+
+_MYPY_ERROR = re.compile(r"^(pkg/\S+?\.py):\d+: error: (.*)$", re.MULTILINE)
+
+
+def _mypy_errors(root: Path) -> Counter[tuple[str, str]]:
+    """mypy's errors in ``root/pkg``, bodies of untyped defs checked too, by file and
+    message (lines move when a signature is wrapped)."""
+    command = [sys.executable, "-m", "mypy", "--check-untyped-defs", "--ignore-missing-imports"]
+    command += ["--no-incremental", "pkg"]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    return Counter((m[1], m[2]) for m in _MYPY_ERROR.finditer(done.stdout))
+
+
+@pytest.mark.slow
+def test_mypy_finds_no_new_error_in_the_fixtures_fixed_unsafely(tmp_path: Path) -> None:
+    """The outcome the fix is for: every fixture of QF002, fixed with --unsafe-fixes,
+    gives mypy no error it did not report before (each left annotation is one it would)."""
+    pytest.importorskip("mypy")
+    package = tmp_path / "pkg"
+    package.mkdir()
+    for fixture in sorted((FIXTURES / "fix" / "QF002").glob("*.py")):
+        shutil.copy(fixture, package / fixture.name)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    shutil.copy(FIXTURES / "fix" / "QF002" / "pyproject.toml", tmp_path / "pyproject.toml")
+    before = _mypy_errors(tmp_path)
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [sys.executable, "-m", "qemlflow_lint", "fix", "--unsafe-fixes", "--no-cache", "pkg"]
+    fixed = subprocess.run(
+        command, cwd=tmp_path, capture_output=True, text=True, env=environment, check=False
+    )
+    assert "Fixed" in fixed.stderr, fixed.stderr
+    assert _mypy_errors(tmp_path) - before == Counter()

@@ -29,6 +29,8 @@ WORDS = {
     "list of str": "list[str]",
     "list[str]": "list[str]",
     "tuple of int": "tuple[int, ...]",
+    "tuple[str]": "tuple[str, ...]",
+    "tuple[int, str]": "tuple[int, str]",
     "dict[str, float]": "dict[str, float]",
     "numpy.ndarray": "numpy.ndarray",
     "np.ndarray": "numpy.ndarray",
