@@ -846,6 +846,11 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
             heavy.extend(line for choice in wanted.values() for line in choice.heavy)
         applied.extend([done] if done else [])
         left.extend([rest] if rest else [])
+    # The heavy imports matter only if QF001's fix may move them: not when the project-wide
+    # plan defers nothing in this module (then the module edit, a whole parse, is spared).
+    choice = source.project.choice if source.project is not None else None
+    if choice is not None and not choice.chosen:
+        heavy = []
     if imports or heavy:
         edits[tree] = [_add_imports(list(dict.fromkeys(imports)), list(dict.fromkeys(heavy)))]
     return Plan(edits, tuple(applied), tuple(left))

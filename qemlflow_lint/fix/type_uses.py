@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import types
 from collections import Counter
 from collections.abc import Collection, Iterator, Mapping, Sequence
@@ -82,16 +83,30 @@ def _items(types_: Sequence[Ref], by_key: bool) -> list[Ref]:
     return [ref for ref in found if ref != NONE]
 
 
+@functools.lru_cache(maxsize=64)
+def _body_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
+    """Every node of a def's body, nested scopes included (asked for once per parameter,
+    so kept for the def)."""
+    return tuple(ast.walk(ast.Module(body=list(node.body), type_ignores=[])))
+
+
+@functools.lru_cache(maxsize=64)
+def _own_body_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
+    """The nodes of a def's own scope (see :func:`~qemlflow_lint.fix.return_types.own_nodes`)."""
+    return tuple(own_nodes(node.body))
+
+
 def _stores(node: AnyDef) -> Counter[str]:
     """How many times the body binds each name."""
-    body = ast.Module(body=list(node.body), type_ignores=[])
-    return Counter(n.id for n in ast.walk(body) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    return Counter(
+        n.id for n in _body_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    )
 
 
 def _single_bindings(node: AnyDef, stores: Counter[str]) -> dict[str, ast.expr]:
     """The local names bound exactly once, by a plain ``name = value``, and the value."""
     values: dict[str, ast.expr] = {}
-    for child in ast.walk(ast.Module(body=list(node.body), type_ignores=[])):
+    for child in _body_nodes(node):
         if (
             isinstance(child, ast.Assign)
             and len(child.targets) == 1
@@ -103,7 +118,7 @@ def _single_bindings(node: AnyDef, stores: Counter[str]) -> dict[str, ast.expr]:
 
 def _loops(node: AnyDef) -> Iterator[tuple[ast.expr, ast.expr]]:
     """Each loop's target and what it iterates, in statements and comprehensions."""
-    for child in ast.walk(ast.Module(body=list(node.body), type_ignores=[])):
+    for child in _body_nodes(node):
         if isinstance(child, (ast.For, ast.AsyncFor, ast.comprehension)):
             yield child.target, child.iter
 
@@ -234,7 +249,7 @@ def _rebound_local(node: AnyDef, views: _Views) -> str | None:
     untyped, the parameter made that number ``Any``; typed, a type checker reports the
     assignment (``K = [0.0] * n`` … ``K = Ks[i] - 1.0``; ``total = 0`` … ``total += x[i]``)."""
     bindings: list[tuple[tuple[int, int], str, ast.expr | None]] = []
-    for child in own_nodes(node.body):
+    for child in _own_body_nodes(node):
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
             bindings.append(((child.lineno, child.col_offset), child.id, None))
         if (
