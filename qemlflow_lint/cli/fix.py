@@ -117,8 +117,8 @@ def configure(fix: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         dest="entry_points",
-        help="QF001: a module whose import must lose its heavy modules too, besides the "
-        "top-level packages (repeat it; e.g. pkg.io)",
+        help="QF001: a module (or pattern: pkg.*) whose import must lose its heavy modules too, "
+        "besides the top-level packages (repeat it; [tool.qemlflow-lint.fix] entry-points in the configuration)",
     )
     fix.add_argument(
         "--per-finding",
@@ -379,5 +379,18 @@ def _print_bytes(out: TextIO, data: bytes) -> int:
         raise  # the reader went away: the command stops quietly
     except OSError as error:
         write_summary_line(f"Not written: standard output: {error.strerror or error}")
+        _drop_unwritten(out)
         return EXIT_NOT_WRITTEN
     return EXIT_CLEAN
+
+
+def _drop_unwritten(out: TextIO) -> None:
+    """Point standard output at the null device, so that the bytes it could not write are not
+    tried again (and reported as a crash) when the interpreter exits."""
+    try:
+        descriptor = out.fileno()
+    except (OSError, ValueError):
+        return  # not a real file: nothing is flushed at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
