@@ -7,9 +7,9 @@ may be refused because its fix failed the proof (that is a fixer bug; only files
 read or parse may be refused); the writing run must leave every file it did not change byte
 for byte, and every file it changed must still compile.
 
-It runs twice: with the default heavy list, under which the standard library has no QF001
-finding (it is QF002's and QF004's test at scale), and QF001 alone with some of the standard library's
-own packages declared heavy, so that QF001's fixes meet real code of every shape.
+It runs once, with every rule and some of the standard library's own packages declared heavy
+(under the default heavy list it has no QF001 finding), finding by finding: QF002's and
+QF004's fixes at scale, and QF001's meeting real code of every shape, in the same files.
 """
 
 from __future__ import annotations
@@ -31,23 +31,18 @@ from tests.frontends import cli_command, crash_in
 LEFT_OUT = frozenset({"site-packages", "dist-packages", "__pycache__"})
 #: ``Would fix 12 findings in 3 files (…).`` / ``Fixed …``: the first line of the summary.
 SUMMARY = re.compile(r"^(Would fix|Fixed) (\d+) findings? in (\d+) files?\b", re.MULTILINE)
-#: The configurations the library is fixed with, by name: extra command-line options.
-CONFIGURATIONS = {
-    "default heavy list": (),
-    "QF001 alone, its own packages as heavy": (
-        # Every finding that can be fixed, gain or not: this configuration exercises the
-        # fixer on as many real statements as the library has (the plan by the import graph
-        # keeps only the few that take a package out of an entry point's import).
-        "--per-finding",
-        "--select",
-        "QF001",
-        "--heavy-modules",
-        # Not typing or importlib: the fixes themselves import TYPE_CHECKING and importlib.util.
-        "argparse,asyncio,collections,concurrent,ctypes,dataclasses,datetime,decimal,email,enum,"
-        "functools,http,inspect,json,logging,multiprocessing,pathlib,re,shutil,socket,sqlite3,ssl,"
-        "subprocess,tempfile,threading,tkinter,unittest,urllib,xml",
-    ),
-}
+#: The options the library is fixed with, beside ``--unsafe-fixes``.
+OPTIONS = (
+    # Every finding that can be fixed, gain or not: QF001's fixes meet as many real
+    # statements as the library has (the plan by the import graph keeps only the few that
+    # take a package out of an entry point's import).
+    "--per-finding",
+    "--heavy-modules",
+    # Not typing or importlib: the fixes themselves import TYPE_CHECKING and importlib.util.
+    "argparse,asyncio,collections,concurrent,ctypes,dataclasses,datetime,decimal,email,enum,"
+    "functools,http,inspect,json,logging,multiprocessing,pathlib,re,shutil,socket,sqlite3,ssl,"
+    "subprocess,tempfile,threading,tkinter,unittest,urllib,xml",
+)
 #: Why fix may leave a whole file alone without a fixer being wrong: it cannot read or parse it.
 ACCEPTED_REFUSALS = ("libcst cannot parse it", "cannot read it", "it cannot be parsed")
 #: ``Not fixed: path: reason`` lines of the summary.
@@ -106,13 +101,12 @@ def does_not_compile(data: bytes, path: str) -> str | None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("configuration", CONFIGURATIONS)
 def test_fix_on_the_standard_library_changes_only_what_it_says_and_keeps_it_compiling(
-    tmp_path: Path, configuration: str
+    tmp_path: Path,
 ) -> None:
     root = tmp_path / f"stdlib{sys.version_info[0]}{sys.version_info[1]}"
     original = copy_stdlib(root)
-    options = CONFIGURATIONS[configuration]
+    options = OPTIONS
 
     dry = fix(root, "--diff", "--unsafe-fixes", "--no-cache", *options)
     # Standard output is the diff, whose lines quote the library (tracebacks in strings
