@@ -1,6 +1,6 @@
-"""``fix --unsafe-fixes`` on the running interpreter's whole standard library: the largest
-real code every machine has, with every Python construct, legacy encodings and files that
-do not parse on purpose.
+"""``fix --unsafe-fixes`` on the running interpreter's standard library, its test suites and
+IDE aside: the largest real code every machine has, with every Python construct, legacy
+encodings and (from the test suite) files that do not parse on purpose.
 
 The dry run (``--diff``) must finish without a traceback and with its summary, and no file
 may be refused because its fix failed the proof (that is a fixer bug; only files fix cannot
@@ -29,6 +29,11 @@ from tests.frontends import cli_command, crash_in
 
 #: What is not the standard library's own code.
 LEFT_OUT = frozenset({"site-packages", "dist-packages", "__pycache__"})
+#: The test suites and the IDE are left out to keep the run short (they are more than half of
+#: the files, and test code is not what fix is for), except the files in them that are broken
+#: on purpose: bad syntax, bad or unusual encodings, a BOM, CRLF endings, Python 2.
+TEST_FOLDERS = frozenset({"test", "tests", "idle_test", "idlelib"})
+KEPT_TEST_FILES = re.compile(r"^(bad.*|bom|crlf|py2_.*|.*coding.*|.*encoding.*)\.py$")
 #: ``Would fix 12 findings in 3 files (…).`` / ``Fixed …``: the first line of the summary.
 SUMMARY = re.compile(r"^(Would fix|Fixed) (\d+) findings? in (\d+) files?\b", re.MULTILINE)
 #: The options the library is fixed with, beside ``--unsafe-fixes``.
@@ -59,11 +64,13 @@ def copy_stdlib(destination: Path) -> dict[str, bytes]:
     source = Path(sysconfig.get_paths()["stdlib"])
 
     def ignore(folder: str, names: list[str]) -> list[str]:
+        in_tests = any(part in TEST_FOLDERS for part in Path(folder).relative_to(source).parts)
         return [
             name
             for name in names
             if name in LEFT_OUT
             or (not name.endswith(".py") and not os.path.isdir(os.path.join(folder, name)))
+            or (in_tests and name.endswith(".py") and not KEPT_TEST_FILES.match(name))
         ]
 
     shutil.copytree(source, destination, ignore=ignore)
