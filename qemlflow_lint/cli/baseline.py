@@ -16,10 +16,20 @@ from typing import TextIO
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import add_input_options, analyse, unparseable, write_summary_line
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from qemlflow_lint.model.findings import WHOLE_MODULE, FileResult
+from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult
 from qemlflow_lint.model.paths import posix_path
 from qemlflow_lint.model.words import plural
-from qemlflow_lint.report.baseline import Baseline, BaselineError, Entry, compare, dumps, load, record, shrink
+from qemlflow_lint.report.baseline import (
+    Baseline,
+    BaselineError,
+    Entry,
+    compare,
+    dumps,
+    load,
+    record,
+    relative_path,
+    shrink,
+)
 
 #: The file ``baseline`` writes without ``-o``: in the working directory.
 DEFAULT_BASELINE = ".qemlflow-baseline.json"
@@ -127,9 +137,16 @@ def _write(path: str, baseline: Baseline) -> None:
         raise UsageError(f"{path}: cannot write baseline: {error.strerror or error}") from None
 
 
+def _records_unreadable(baseline: Baseline, result: FileResult, base_dir: str) -> bool:
+    """True when ``baseline`` records the unreadable file of ``result`` as such."""
+    path = relative_path(result.path, base_dir)
+    return any(entry.key.code == UNREADABLE_CODE and entry.key.path == path for entry in baseline.entries)
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Record the baseline, or shrink it with ``--update``; exit 1 only when some file
-    could not be parsed (its findings cannot be recorded, so ``check`` will fail on it)."""
+    """Record the baseline, or shrink it with ``--update``. A file that cannot be read or
+    parsed is recorded as such (QF000), and listed; ``--update`` adds none, and exits 1
+    when there is one it does not record."""
     target: str = args.output
     if os.path.lexists(target) and not (args.update or args.force):
         raise UsageError(
@@ -164,13 +181,26 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 "(--update never adds; fix them, or record anew with --force)"
             )
     failed = unparseable(results)
+    not_recorded = [
+        result
+        for result in failed
+        if previous is not None and not _records_unreadable(baseline, result, base_dir)
+    ]
     for result in failed:
         for finding in result.findings:
             out.write(f"{result.path}:{finding.line}:{finding.col + 1}: {finding.text}\n")
-    if failed:
-        them = "it" if len(failed) == 1 else "them"
+    if failed and not not_recorded:
         write_summary_line(
-            f"{plural(len(failed), 'file')} could not be read or parsed: nothing is recorded for {them}, "
-            f"and check fails on {them}"
+            f"{plural(len(failed), 'file')} could not be read or parsed and {'is' if len(failed) == 1 else 'are'} "
+            "recorded as such: check and score --baseline fail on a file that breaks, not on "
+            f"{'this one' if len(failed) == 1 else 'these'}"
         )
-    return EXIT_FINDINGS if failed else EXIT_CLEAN
+    elif not_recorded:
+        them = "it" if len(not_recorded) == 1 else "them"
+        write_summary_line(
+            f"{plural(len(not_recorded), 'file')} could not be read or parsed and "
+            f"{'is' if len(not_recorded) == 1 else 'are'} "
+            f"not in the baseline: --update records nothing new, and check fails on {them}"
+        )
+        return EXIT_FINDINGS
+    return EXIT_CLEAN

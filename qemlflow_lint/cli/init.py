@@ -23,17 +23,19 @@ import argparse
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
-from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.model.words import plural
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.profile import configured_weights
-from qemlflow_lint.setup.plan import FilePlan, SetupError, describe, plan, unified_diff
+from qemlflow_lint.setup.plan import FilePlan, SetupError, Survey, describe, plan, unified_diff
 from qemlflow_lint.setup.ratchet import describe_ratchet
 
 
@@ -56,8 +58,8 @@ def configure(init: argparse.ArgumentParser) -> None:
         "--fail-under",
         type=_percentage,
         metavar="N",
-        help="the score gate to write (default: today's score rounded down; "
-        "a fail-under already configured is kept)",
+        help="the score gate to write (default: today's score, so that the gate fails when it "
+        "drops; a fail-under already configured is kept)",
     )
     init.add_argument(
         "--dry-run", action="store_true", help="print the changes as a unified diff and write nothing"
@@ -83,36 +85,23 @@ def configure(init: argparse.ArgumentParser) -> None:
     init.set_defaults(run=run)
 
 
-def _analyse(root: str) -> Analysis:
-    return analyse_paths([root], RunOptions(use_cache=False))  # init writes nothing but its files
+def _analyse(root: str, overrides: Mapping[str, object] = MappingProxyType({})) -> Analysis:
+    # init writes nothing but its files: no cache
+    return analyse_paths([root], RunOptions(overrides=overrides, origin="init", use_cache=False))
 
 
-def _score_of(analysis: Analysis) -> float:
+def survey(root: str, overrides: Mapping[str, object] = MappingProxyType({})) -> Survey:
+    """The project in ``root`` analysed as ``qemlflow-lint score DIR`` does, with
+    ``overrides`` (the ``[tool.qemlflow-lint]`` values init writes) over its configuration:
+    every file's result and the score."""
+    analysis = _analyse(root, overrides)
     weights = configured_weights(analysis.settings)
-    return compute_score(analysis.results, weights).score
+    return Survey(analysis.results, compute_score(analysis.results, weights).score)
 
 
 def todays_score(root: str) -> float:
     """The project's compliance score now, as ``qemlflow-lint score DIR`` computes it."""
-    return _score_of(_analyse(root))
-
-
-class _OneAnalysis:
-    """The project analysed once, on first use: the gate and the typing ratchet share it."""
-
-    def __init__(self) -> None:
-        self._analysis: Analysis | None = None
-
-    def __call__(self, root: str) -> Analysis:
-        if self._analysis is None:
-            self._analysis = _analyse(root)
-        return self._analysis
-
-    def score(self, root: str) -> float:
-        return _score_of(self(root))
-
-    def results(self, root: str) -> Sequence[FileResult]:
-        return self(root).results
+    return survey(root).score
 
 
 def _write(root: str, plan: FilePlan) -> None:
@@ -125,36 +114,42 @@ def _write(root: str, plan: FilePlan) -> None:
         raise UsageError(f"{plan.path}: cannot write it: {error.strerror or error}") from None
 
 
+def _unreadable_lines(unreadable: Sequence[tuple[str, str]]) -> list[str]:
+    """The files that cannot be read or parsed today, and what init did about them."""
+    if not unreadable:
+        return []
+    them = "it" if len(unreadable) == 1 else "them"
+    return [
+        f"{plural(len(unreadable), 'file')} cannot be read or parsed today; the baseline records {them}, "
+        f"so the gates fail on a file that breaks from now on, not on {them} "
+        f"(the rules check {them} again once {'it parses' if len(unreadable) == 1 else 'they parse'}):",
+        *(f"  {display_path(path)}: {reason}" for path, reason in unreadable),
+    ]
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Plan the edits, then print them as a diff (``--dry-run``) or write them, and say what
     happened to each file."""
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path}: not a folder (init sets up the project whose root folder it is)")
-    analysis = _OneAnalysis()
     try:
-        planned = plan(
-            args.path,
-            args.fail_under,
-            args.force,
-            analysis.score,
-            args.install_from,
-            analysis.results if args.typing else None,
-        )
+        planned = plan(args.path, args.fail_under, args.force, survey, args.install_from, args.typing)
     except SetupError as error:
         raise UsageError(str(error)) from None
     ratchet = describe_ratchet(planned.ratchet, args.dry_run) if planned.ratchet is not None else []
+    notes = [*ratchet, *_unreadable_lines(planned.unreadable)]
     if args.dry_run:
         for file_plan in planned.files:
             out.write(unified_diff(file_plan))
             print(describe(file_plan, dry_run=True), file=sys.stderr)
-        for line in ratchet:
+        for line in notes:
             print(line, file=sys.stderr)
         return EXIT_CLEAN
     for file_plan in planned.files:
         if file_plan.changed:
             _write(args.path, file_plan)
         out.write(describe(file_plan, dry_run=False) + "\n")
-    out.writelines(line + "\n" for line in ratchet)
+    out.writelines(line + "\n" for line in notes)
     if any(p.path == ".pre-commit-config.yaml" and p.changed for p in planned.files):
         out.write("Next: `pre-commit install` runs the hooks on every commit.\n")
     if planned.ratchet is not None and planned.ratchet.added:

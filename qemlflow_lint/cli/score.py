@@ -13,6 +13,7 @@ from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, 
 from qemlflow_lint.cli.check import append_step_summary
 from qemlflow_lint.cli.common import add_input_options, analyse, score_points
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.report.formats import RENDERERS
 from qemlflow_lint.score.compute import ScoreReport, compute_score
@@ -101,11 +102,18 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     report = compute_score(analysis.results, weights)  # the full score, baseline or not
     new: int | None = None
     shown = analysis.results
+    accepted: frozenset[str] = frozenset()
     if baseline is not None:
         shown = without_baselined(args, baseline, analysis.results)
         new = sum(len(result.findings) for result in shown)
+        # An unreadable file the baseline records was unreadable already: not a failure.
+        accepted = frozenset(
+            result.path
+            for result in shown
+            if not result.ok and not any(f.code == UNREADABLE_CODE for f in result.findings)
+        )
     fail_under, fail_under_source = configured_fail_under(args.fail_under, config)
-    gate = gate_for(report, fail_under, recorded, fail_under_source)
+    gate = gate_for(report, fail_under, recorded, fail_under_source, accepted)
     if args.score_only:
         out.write(f"{report.score:.1f}\n")
         if gate.checked:

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
+from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult, Finding
 from qemlflow_lint.model.paths import posix_path
 from qemlflow_lint.report.identity import FindingKey, finding_key
 
@@ -86,7 +86,7 @@ class Comparison(NamedTuple):
     """Findings measured against a baseline.
 
     ``new`` holds every file's result with only the findings the baseline does not
-    account for (QF000 always stays); units and everything else are unchanged, so the
+    account for (a recorded QF000 is accounted for: the file was unreadable already); units and everything else are unchanged, so the
     score and every output format take it as they take any results. ``vanished`` lists
     the recorded findings that no longer occur, with how many fewer there are now.
     ``matched`` is the number of findings the baseline accounted for.
@@ -118,15 +118,22 @@ def relative_path(path: str, base_dir: str) -> str:
     return posix_path(relative)
 
 
+def baseline_key(path: str, finding: Finding) -> FindingKey:
+    """The key a baseline records ``finding`` under. A file that cannot be read or parsed
+    (QF000) is recorded as such, whatever the reason or the line: editing a file that was
+    already broken does not make it new; a file that breaks does."""
+    if finding.code == UNREADABLE_CODE:
+        return FindingKey(UNREADABLE_CODE, posix_path(path), "", "")
+    return finding_key(path, finding)
+
+
 def record(results: Iterable[FileResult], base_dir: str) -> Baseline:
-    """The baseline of every finding in ``results`` except QF000 (a file that cannot be
-    parsed has no findings to record), paths relative to ``base_dir``."""
+    """The baseline of every finding in ``results``, the files that cannot be read or
+    parsed included (QF000), paths relative to ``base_dir``."""
     counts: Counter[FindingKey] = Counter()
     for result in results:
         path = relative_path(result.path, base_dir)
-        counts.update(
-            finding_key(path, finding) for finding in result.findings if finding.code != UNREADABLE_CODE
-        )
+        counts.update(baseline_key(path, finding) for finding in result.findings)
     return Baseline.from_counts(counts)
 
 
@@ -147,7 +154,8 @@ def compare(
     only where it was looked for: its file was analysed with its rule enabled, or its file
     lies in one of the ``covered`` paths (the files and folders the user named, relative to
     the working directory) and was not found at all. Entries of files outside the run, of
-    rules not run, or of files that could not be parsed are neither vanished nor removed.
+    rules not run, or of files that could not be parsed are neither vanished nor removed;
+    a recorded QF000 of a file that now parses has vanished.
     """
     remaining = baseline.counts()
     new: list[FileResult] = []
@@ -162,8 +170,8 @@ def compare(
             unparsed.add(path)
         kept = []
         for finding in sorted(result.findings):
-            key = finding_key(path, finding)
-            if finding.code != UNREADABLE_CODE and remaining[key] > 0:
+            key = baseline_key(path, finding)
+            if remaining[key] > 0:
                 remaining[key] -= 1
                 matched += 1
             else:
@@ -173,7 +181,7 @@ def compare(
 
     def looked_for(key: FindingKey) -> bool:
         if key.path in rules_run:
-            return key.code in rules_run[key.path]
+            return key.code == UNREADABLE_CODE or key.code in rules_run[key.path]
         return key.path not in unparsed and any(_covers(area, key.path) for area in areas)
 
     vanished = Baseline.from_counts({key: n for key, n in remaining.items() if n > 0 and looked_for(key)})

@@ -44,12 +44,15 @@ def gate_for(
     fail_under: float | None,
     recorded: float | None,
     fail_under_source: str = "--fail-under",
+    accepted: frozenset[str] = frozenset(),
 ) -> Gate:
     """Apply ``--fail-under``, ``--no-regress`` and the unparseable-files rule;
-    ``fail_under_source`` names where the ``fail_under`` gate came from in the verdict."""
+    ``fail_under_source`` names where the ``fail_under`` gate came from in the verdict;
+    ``accepted``: the paths of unparseable files a baseline records (they do not fail)."""
     reasons: list[str] = []
-    if report.unparseable:
-        reasons.append(f"{len(report.unparseable)} file(s) could not be analysed")
+    failing = [path for path, _ in report.unparseable if path not in accepted]
+    if failing:
+        reasons.append(f"{len(failing)} file(s) could not be analysed")
     if fail_under is not None and report.score < fail_under:
         reasons.append(f"score {report.score:.1f} is below {fail_under:g} ({fail_under_source})")
     if recorded is not None and report.score < recorded:

@@ -23,6 +23,7 @@ from typing import Any, Callable, NamedTuple
 
 from qemlflow_lint.config import pyproject, toml
 from qemlflow_lint.config.pyproject import Span, last_content_line
+from qemlflow_lint.run.discovery import DEFAULT_EXCLUDES
 from qemlflow_lint.setup.source import INDEX, InstallSource
 
 #: The pylint plugin module, as ``load-plugins`` names it.
@@ -36,6 +37,24 @@ REQUIREMENT_FLAKE8 = INDEX.requirement(flake8=True)
 WORKFLOW_PATH = ".github/workflows/qemlflow-lint.yml"
 #: The ids of the hooks in ``.pre-commit-hooks.yaml``.
 HOOK_IDS = ("qemlflow-lint", "qemlflow-lint-score")
+#: The baseline init records at the project root: every gate it sets up fails only on what
+#: is new (a finding, an unreadable file, the score below today's).
+BASELINE = ".qemlflow-baseline.json"
+#: The folders flake8 must never lint, given on its command line: a project's own
+#: ``exclude =`` replaces flake8's defaults, and ``--extend-exclude`` adds to whatever is set.
+FLAKE8_EXCLUDES = ",".join(sorted({*DEFAULT_EXCLUDES, "*.egg-info"}))
+
+
+def flake8_command(target: str) -> str:
+    """The QF rules through flake8 on ``target``, as information: they never fail a build
+    (the baseline's gates do), and the built-in excludes hold whatever the project's
+    ``exclude =`` says."""
+    return f"flake8 --select QF --exit-zero --extend-exclude '{FLAKE8_EXCLUDES}' {target}"
+
+
+#: The gates, against the baseline: a new finding, then the score below the gate.
+CHECK_COMMAND = f"qemlflow-lint check --baseline {BASELINE}"
+SCORE_COMMAND = f"qemlflow-lint score --baseline {BASELINE}"
 
 
 class Edit(NamedTuple):
@@ -455,17 +474,20 @@ def tox_requirement(source: InstallSource = INDEX) -> str:
 
 
 def lint_environment(source: InstallSource = INDEX) -> str:
-    """The tox ``[testenv:lint]`` section: the QF rules through flake8, then the score gate
-    (``[tool.qemlflow-lint.score] fail-under``)."""
+    """The tox ``[testenv:lint]`` section: the QF findings through flake8 (information),
+    then the gates against the baseline: no new finding or unreadable file, and the score
+    not below ``[tool.qemlflow-lint.score] fail-under``."""
     return (
         "[testenv:lint]\n"
-        "description = the QF rules through flake8, and the qemlflow-lint score gate\n"
+        "description = the QF rules through flake8, then qemlflow-lint's gates: nothing new "
+        f"since the baseline ({BASELINE}), and the score\n"
         "skip_install = true\n"
         "deps =\n"
         f"    {tox_requirement(source)}\n"
         "commands =\n"
-        "    flake8 --select QF {posargs:.}\n"
-        "    qemlflow-lint score\n"
+        f"    {flake8_command('{posargs:.}')}\n"
+        f"    {CHECK_COMMAND}\n"
+        f"    {SCORE_COMMAND}\n"
     )
 
 
@@ -538,6 +560,7 @@ def pre_commit_repo(indent: str = "  ", source: InstallSource = INDEX) -> str:
         "      entry: qemlflow-lint check\n"
         "      language: python\n"
         f"      additional_dependencies: [{dependency}]\n"
+        f"      args: [--baseline, {BASELINE}]\n"
         "      types: [python]\n"
         "      require_serial: true\n"
         "    - id: qemlflow-lint-score\n"
@@ -545,6 +568,7 @@ def pre_commit_repo(indent: str = "  ", source: InstallSource = INDEX) -> str:
         "      entry: qemlflow-lint score\n"
         "      language: python\n"
         f"      additional_dependencies: [{dependency}]\n"
+        f"      args: [--baseline, {BASELINE}]\n"
         "      files: '(\\.pyi?|(^|/)pyproject\\.toml)$'\n"
         "      pass_filenames: false\n"
         "      require_serial: true\n"
@@ -634,11 +658,12 @@ def workflow_install(source: InstallSource = INDEX) -> str:
 
 
 def workflow(source: InstallSource = INDEX) -> str:
-    """The GitHub Actions workflow: the score gate with the findings as annotations on the
-    changed lines (and a job summary), then the QF rules through flake8."""
+    """The GitHub Actions workflow: the score gate with the new findings as annotations
+    (and a job summary), no new finding, then the QF rules through flake8 (information)."""
     return (
-        "# qemlflow-lint: the score gate ([tool.qemlflow-lint.score] fail-under in pyproject.toml),\n"
-        "# with every finding as an annotation, and the QF rules through flake8.\n"
+        "# qemlflow-lint: the score gate ([tool.qemlflow-lint.score] fail-under in pyproject.toml)\n"
+        f"# and no finding or unreadable file that {BASELINE} does not record; the new\n"
+        "# findings as annotations; the QF rules through flake8, which do not fail the job.\n"
         "name: qemlflow-lint\n"
         "\n"
         "on:\n"
@@ -658,9 +683,12 @@ def workflow(source: InstallSource = INDEX) -> str:
         '          python-version: "3.x"\n'
         "      - name: Install qemlflow-lint and flake8\n"
         f"        run: {_yaml_scalar(workflow_install(source))}\n"
-        "      - name: Score gate, findings as annotations\n"
-        "        run: qemlflow-lint score --format github .\n"
-        "      - name: QF rules through flake8\n"
+        "      - name: Score gate, new findings as annotations\n"
+        f"        run: {SCORE_COMMAND} --format github .\n"
+        "      - name: No new finding\n"
         "        if: ${{ !cancelled() }}\n"
-        "        run: flake8 --select QF .\n"
+        f"        run: {CHECK_COMMAND} .\n"
+        "      - name: QF rules through flake8 (information)\n"
+        "        if: ${{ !cancelled() }}\n"
+        f"        run: {flake8_command('.')}\n"
     )

@@ -17,14 +17,16 @@ typing ratchet (:mod:`qemlflow_lint.setup.ratchet`), after init's other edits of
 
 from __future__ import annotations
 
-import math
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Callable, NamedTuple
 
 from qemlflow_lint.config import toml
-from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.model.modules import find_packages
+from qemlflow_lint.model.words import plural
+from qemlflow_lint.report.baseline import dumps, record
 from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.setup import mypy_config
 from qemlflow_lint.setup.files import Edit
@@ -58,19 +60,42 @@ class FilePlan(NamedTuple):
 
 
 class Plan(NamedTuple):
-    """Everything init would do: each file's plan, in a stable order, and the typing
-    ratchet's report (``None`` without ``--typing``)."""
+    """Everything init would do: each file's plan, in a stable order, the typing ratchet's
+    report (``None`` without ``--typing``), and the files that cannot be read or parsed
+    today (path and reason), which the baseline records."""
 
     files: tuple[FilePlan, ...]
     ratchet: Ratchet | None = None
+    unreadable: tuple[tuple[str, str], ...] = ()
 
 
 class _Project:
-    """The project's files, read once each (``\\n`` line endings; ``None``: no such file)."""
+    """The project's files, read once each (``\\n`` line endings; ``None``: no such file).
+
+    A file that is a symbolic link is read, and edited, at its target when the target is
+    inside the project (:meth:`located`); a link that leads outside is never followed.
+    """
 
     def __init__(self, root: str) -> None:
         self.root = root
         self._texts: dict[str, tuple[str | None, str]] = {}
+
+    def located(self, name: str) -> tuple[str, str]:
+        """Where the file ``name`` really is, as a ``/``-separated path relative to the root
+        (``name`` itself unless it is a link), and why it cannot be edited (empty when it
+        can): a link to a file outside the project, or a link that leads nowhere."""
+        path = os.path.join(self.root, name)
+        if not os.path.islink(path):
+            return name, ""
+        root = os.path.realpath(self.root)
+        target = os.path.realpath(path)
+        inside = os.path.commonpath([root, target]) == root and target != root
+        if not inside:
+            return name, f"{name} is a link to a file outside the project, which init does not edit"
+        relative = os.path.relpath(target, root).replace(os.sep, "/")
+        if not os.path.isfile(target):
+            return name, f"{name} is a link to {relative}, which does not exist"
+        return relative, ""
 
     def read(self, name: str) -> tuple[str | None, str]:
         """The text of ``name`` and its line ending."""
@@ -97,10 +122,34 @@ class _Project:
         return self.read(name)[0]
 
 
+#: Where a project declares the tools it develops with: its dependencies, extras and groups,
+#: requirement files, tox environments and pre-commit hooks.
+DECLARING_FILES = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", ".pre-commit-config.yaml")
+_FLAKE8_PYPROJECT = re.compile(r"\bflake8[-_.]?pyproject\b", re.IGNORECASE)
+
+
+def _declares_flake8_pyproject(project: _Project) -> bool:
+    """True when the project installs Flake8-pyproject, the plugin that makes flake8 read
+    ``[tool.flake8]`` (flake8 alone never reads ``pyproject.toml``)."""
+    names = [*DECLARING_FILES, *_requirement_files(project.root)]
+    return any(_FLAKE8_PYPROJECT.search(project.text(name) or "") for name in names)
+
+
+def _requirement_files(root: str) -> list[str]:
+    """The ``requirements*.txt`` files at the root."""
+    try:
+        entries = os.listdir(root)
+    except OSError:
+        return []  # a root that cannot be listed: only the files named above are read
+    return sorted(name for name in entries if name.startswith("requirements") and name.endswith(".txt"))
+
+
 def _flake8_step(project: _Project) -> tuple[str, Callable[[str | None], Edit]]:
-    """The file flake8 reads its configuration from, and the edit that selects QF there."""
+    """The file flake8 reads its configuration from, and the edit that selects QF there:
+    ``[tool.flake8]`` only when Flake8-pyproject is declared, else the first of flake8's own
+    files with a ``[flake8]`` section, in flake8's order."""
     tool = (toml.parse(project.text("pyproject.toml") or "") or {}).get("tool")
-    if isinstance(tool, dict) and "flake8" in tool:
+    if isinstance(tool, dict) and "flake8" in tool and _declares_flake8_pyproject(project):
         return "pyproject.toml", setup_files.add_flake8_toml_select
     for name in FLAKE8_FILES:
         if setup_files.has_ini_section(project.text(name), ["flake8"]):
@@ -199,14 +248,29 @@ def _tox_step(project: _Project, source: InstallSource) -> tuple[str, Callable[[
     return "tox.ini", lambda text: setup_files.add_lint_environment(text, source)
 
 
+def _qemlflow_section(pyproject: str | None) -> dict[str, object] | None:
+    """The project's ``[tool.qemlflow-lint]`` table, or ``None``."""
+    section = (toml.parse(pyproject or "") or {}).get("tool", {}).get("qemlflow-lint")
+    return section if isinstance(section, dict) else None
+
+
 def _has_gate(pyproject: str | None) -> bool:
-    data = toml.parse(pyproject or "") or {}
-    section = data.get("tool", {}).get("qemlflow-lint", {})
-    return (
-        isinstance(section, dict)
-        and isinstance(section.get("score"), dict)
-        and "fail-under" in section["score"]
-    )
+    section = _qemlflow_section(pyproject)
+    score = section.get("score") if section is not None else None
+    return isinstance(score, dict) and "fail-under" in score
+
+
+class Survey(NamedTuple):
+    """The project analysed with the configuration init writes: every file's result and
+    the score."""
+
+    results: Sequence[FileResult]
+    score: float
+
+
+#: ``survey(root, overrides)``: the project in ``root`` analysed with ``overrides`` (keys of
+#: ``[tool.qemlflow-lint]``) over its own configuration, as ``qemlflow-lint score`` would.
+Surveyor = Callable[[str, Mapping[str, object]], Survey]
 
 
 class _RatchetStep(NamedTuple):
@@ -220,15 +284,21 @@ class _RatchetStep(NamedTuple):
     report: Callable[[str | None], Ratchet]
 
 
-def _ratchet_step(project: _Project, analysed: Callable[[str], Sequence[FileResult]]) -> _RatchetStep:
-    """The ratchet's file, edit and report. A mypy configuration that does not parse is a
+def _ratchet_file(project: _Project) -> tuple[str, mypy_config.MypyConfig]:
+    """The file mypy reads and its configuration. One that does not parse is a
     :class:`SetupError`, raised before the project is analysed."""
     try:
         name = mypy_config.config_file(project.text)
-        before = mypy_config.read_config(name, project.text(name))
+        return name, mypy_config.read_config(name, project.text(name))
     except mypy_config.MypyConfigError as error:
         raise SetupError(f"{error}; init --typing wrote nothing") from None
-    coverage = package_coverage(analysed(project.root), project.root)
+
+
+def _ratchet_step(
+    project: _Project, name: str, before: mypy_config.MypyConfig, results: Sequence[FileResult]
+) -> _RatchetStep:
+    """The ratchet's file, edit and report."""
+    coverage = package_coverage(results, project.root)
     patterns = patterns_to_add(coverage, before)
 
     def step(text: str | None) -> Edit:
@@ -240,37 +310,62 @@ def _ratchet_step(project: _Project, analysed: Callable[[str], Sequence[FileResu
     return _RatchetStep(name, step, report)
 
 
+def _baseline_step(results: Sequence[FileResult], root: str) -> Callable[[str | None], Edit]:
+    """The baseline of today's findings, unreadable files included; one already there is
+    kept (``qemlflow-lint baseline --update`` shrinks it, ``--force`` records it anew)."""
+    recorded = record(results, root)
+    unreadable = sum(1 for entry in recorded.entries if entry.key.code == UNREADABLE_CODE)
+
+    def step(text: str | None) -> Edit:
+        if text is not None:
+            return Edit(text, kept=("the baseline already there is kept (baseline --update shrinks it)",))
+        files = f", {plural(unreadable, 'file')} that cannot be read or parsed" if unreadable else ""
+        return Edit(
+            dumps(recorded), (f"recorded today's {plural(recorded.total - unreadable, 'finding')}{files}",)
+        )
+
+    return step
+
+
 def plan(
     root: str,
     fail_under: float | None,
     force: bool,
-    score: Callable[[str], float],
+    survey: Surveyor,
     install_from: str | None = None,
-    analysed: Callable[[str], Sequence[FileResult]] | None = None,
+    typing: bool = False,
 ) -> Plan:
     """What init would do to each file of the project in ``root``, in a stable order.
 
-    Without ``fail_under`` and a gate already configured, the gate starts at ``score(root)``
-    (today's score) rounded down; ``force`` replaces a workflow that differs;
-    ``install_from`` is the source the tox environment, the pre-commit hooks and the workflow
-    install qemlflow-lint from (see :func:`~qemlflow_lint.setup.source.parse_source`; by
-    default the running version from the package index). With ``analysed`` (the project's
-    analysed files), the plan adds the typing ratchet to mypy's configuration.
+    The project is analysed once, with the configuration init writes (``survey``): that
+    analysis is the baseline of today's findings, and without ``fail_under`` and a gate
+    already configured the gate is today's score, so that every gate passes today and fails
+    on what is new. ``force`` replaces a workflow that differs; ``install_from`` is the
+    source the tox environment, the pre-commit hooks and the workflow install qemlflow-lint
+    from (see :func:`~qemlflow_lint.setup.source.parse_source`; by default the running
+    version from the package index). With ``typing``, the plan adds the typing ratchet to
+    mypy's configuration.
     """
     try:
         source = parse_source(install_from, root)
     except SourceError as error:
         raise SetupError(f"--install-from {error}") from None
     project = _Project(root)
-    ratchet = _ratchet_step(project, analysed) if analysed is not None else None
-    gate_note = ""
-    if fail_under is None and not _has_gate(project.text("pyproject.toml")):
-        today = score(root)
-        fail_under = float(math.floor(today))
-        gate_note = f"the gate starts at today's score, {today:.1f}, rounded down"
-    gate = 100.0 if fail_under is None else fail_under
-
+    mypy_file = _ratchet_file(project) if typing else None
     packages = find_packages(root)
+    pyproject_text = project.text(project.located("pyproject.toml")[0])
+    written = (
+        {}
+        if _qemlflow_section(pyproject_text) is not None
+        else {"select": ["QF"], "packages": list(packages)}
+    )
+    today = survey(root, written)
+    ratchet = _ratchet_step(project, *mypy_file, today.results) if mypy_file is not None else None
+    gate_note = ""
+    if fail_under is None and not _has_gate(pyproject_text):
+        fail_under = today.score
+        gate_note = f"the gate is today's score, {today.score:.1f}: it fails when the score drops"
+    gate = 100.0 if fail_under is None else fail_under
 
     def qemlflow_table(text: str | None) -> Edit:
         edit = setup_files.add_qemlflow_table(text, gate, packages)
@@ -278,6 +373,7 @@ def plan(
 
     steps: list[tuple[str, Callable[[str | None], Edit]]] = [
         ("pyproject.toml", qemlflow_table),
+        (setup_files.BASELINE, _baseline_step(today.results, root)),
         _flake8_step(project),
         _pylint_step(project),
         _tox_step(project, source),
@@ -289,12 +385,22 @@ def plan(
     order: list[str] = []
     edits: dict[str, Edit] = {}
     for name, step in steps:
-        if name not in edits:
-            order.append(name)
-            edits[name] = Edit(project.text(name))
-        edits[name] = edits[name].then(step)
+        path, refused = project.located(name)
+        if path not in edits:
+            order.append(path)
+            edits[path] = Edit(project.text(path))
+        if refused:
+            edits[path] = edits[path].then(_by_hand(f"{refused}; add init's settings to it by hand"))
+            continue
+        edits[path] = edits[path].then(step)
+        if path != name:
+            edits[path] = edits[path]._replace(done=(*edits[path].done, f"edited through the link {name}"))
     files = tuple(FilePlan(name, project.text(name), edits[name], project.read(name)[1]) for name in order)
-    return Plan(files, ratchet.report(edits[ratchet.file].text) if ratchet is not None else None)
+    unreadable = tuple(
+        (result.path, result.error or "it cannot be parsed") for result in today.results if not result.ok
+    )
+    report = ratchet.report(edits[project.located(ratchet.file)[0]].text) if ratchet is not None else None
+    return Plan(files, report, unreadable)
 
 
 def describe(plan: FilePlan, dry_run: bool) -> str:

@@ -315,16 +315,27 @@ def test_entries_of_a_deleted_file_no_longer_occur(
 # --- unparseable files ------------------------------------------------------------------------
 
 
-def test_qf000_is_never_baselined_and_still_fails_check(
+def test_an_unreadable_file_is_recorded_as_such_and_only_a_new_one_fails(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_tree(project, {"broken.py": "def f(:\n"})
     code, rows, err = _cli(capsys, "baseline", "-o", "qf-baseline.json", ".")
-    assert (code, rows) == (1, [("broken.py", 1, "QF000")])
-    assert "1 file could not be read or parsed" in err
-    assert "QF000" not in (project / "qf-baseline.json").read_text(encoding="utf-8")
+    assert (code, rows) == (0, [("broken.py", 1, "QF000")])
+    assert "1 file could not be read or parsed and is recorded as such" in err
+    assert '{"code": "QF000", "path": "broken.py", "scope": "", "source": "", "count": 1}' in (
+        project / "qf-baseline.json"
+    ).read_text(encoding="utf-8")
+    # Broken already: neither check nor the score's gate fails on it, even edited.
+    (project / "broken.py").write_text("x = 1\ndef g(:\n", encoding="utf-8")
+    assert _cli(capsys, "check", "--baseline", "qf-baseline.json", ".")[:2] == (0, [])
+    assert main(["score", "--baseline", "qf-baseline.json", "--fail-under", "0", "--score-only", "."]) == 0
+    assert "PASS" in capsys.readouterr().err
+    # A file that breaks now is new: both fail on it.
+    write_tree(project, {"later.py": "def h(:\n"})
     code, rows, _ = _cli(capsys, "check", "--baseline", "qf-baseline.json", ".")
-    assert (code, rows) == (1, [("broken.py", 1, "QF000")])
+    assert (code, rows) == (1, [("later.py", 1, "QF000")])
+    assert main(["score", "--baseline", "qf-baseline.json", "--fail-under", "0", "--score-only", "."]) == 1
+    assert "FAIL: 1 file(s) could not be analysed" in capsys.readouterr().err
 
 
 def test_entries_of_a_file_that_no_longer_parses_are_kept(
