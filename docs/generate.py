@@ -24,6 +24,7 @@ suite runs it.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
 import shutil
@@ -232,6 +233,9 @@ def command_output(folder: str, commands: str) -> str:
             done = subprocess.run(
                 [sys.executable, "-m", "qemlflow_lint", *words],
                 cwd=str(project),
+                # What a release prints, whatever this checkout is installed as (init names
+                # a local install as the source of its hooks otherwise).
+                env=dict(os.environ, QEMLFLOW_LINT_INSTALL_FROM="index"),
                 capture_output=True,
                 text=True,
                 timeout=300,

@@ -37,6 +37,11 @@ from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.profile import configured_weights
 from qemlflow_lint.setup.plan import FilePlan, SetupError, Survey, describe, plan, unified_diff
 from qemlflow_lint.setup.ratchet import describe_ratchet
+from qemlflow_lint.setup.source import running_install
+
+#: The default of ``--install-from`` (``index``: the running version from the package index,
+#: even when the qemlflow-lint running is a local install).
+INSTALL_FROM_VARIABLE = "QEMLFLOW_LINT_INSTALL_FROM"
 
 
 def _percentage(value: str) -> float:
@@ -73,7 +78,8 @@ def configure(init: argparse.ArgumentParser) -> None:
         help="where the tox environment, the pre-commit hooks and the workflow install qemlflow-lint "
         "from: a pip requirement ('qemlflow-lint>=0.1'), a URL "
         "('git+https://github.com/ORG/qemlflow-lint@v0.1.0') or a path to a checkout or a wheel "
-        f"(default: qemlflow-lint=={__version__} from the package index)",
+        f"(default: ${INSTALL_FROM_VARIABLE}, else qemlflow-lint=={__version__} from the package index, "
+        "or the local install running, when it is one; 'index': the package index)",
     )
     init.add_argument(
         "--typing",
@@ -133,11 +139,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path}: not a folder (init sets up the project whose root folder it is)")
     try:
-        planned = plan(args.path, args.fail_under, args.force, survey, args.install_from, args.typing)
+        install_from = args.install_from or os.environ.get(INSTALL_FROM_VARIABLE) or None
+        running = running_install() if install_from is None else None
+        planned = plan(args.path, args.fail_under, args.force, survey, install_from, args.typing, running)
     except SetupError as error:
         raise UsageError(str(error)) from None
     ratchet = describe_ratchet(planned.ratchet, args.dry_run) if planned.ratchet is not None else []
-    notes = [*ratchet, *_unreadable_lines(planned.unreadable)]
+    notes = [*ratchet, *_unreadable_lines(planned.unreadable), *planned.notes]
     if args.dry_run:
         for file_plan in planned.files:
             out.write(unified_diff(file_plan))

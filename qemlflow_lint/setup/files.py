@@ -497,6 +497,34 @@ def _installing(source: InstallSource, requirement: str, why: str = "") -> tuple
     return () if source.kind == "index" else (f"installing {requirement}{why}",)
 
 
+#: A ``deps`` line that installs qemlflow-lint, as init writes it: a requirement of it, or a
+#: path or URL with the ``flake8`` extra.
+_OUR_DEPS_LINE = re.compile(r"^[ \t]+(qemlflow[-_.]lint\b.*|\S+\[flake8\])[ \t]*$", re.IGNORECASE)
+
+
+def _repinned_tox(text: str, wanted: str) -> Edit:
+    """``[testenv:lint]`` installing ``wanted`` instead of the qemlflow-lint it installed."""
+    lines = _lines(text)
+    span = ini_sections(text).get("testenv:lint")
+    found: list[int] = []
+    in_deps = False
+    for index in range(span.header + 1, span.end) if span else ():
+        line = lines[index]
+        if line[:1] not in (" ", "\t"):
+            in_deps = re.match(r"deps[ \t]*[=:]", line) is not None
+        elif in_deps and _OUR_DEPS_LINE.match(line):
+            found.append(index)
+    if len(found) != 1:
+        return _unchanged(
+            text,
+            kept="[testenv:lint] already runs qemlflow-lint",
+            left=f"[testenv:lint] was left as it is: make its deps install {wanted}",
+        )
+    indent = lines[found[0]][: len(lines[found[0]]) - len(lines[found[0]].lstrip())]
+    lines[found[0]] = indent + wanted
+    return Edit("\n".join(lines), (f"[testenv:lint] now installs {wanted}",))
+
+
 def add_lint_environment(text: str | None, source: InstallSource = INDEX) -> Edit:
     """``tox.ini`` with a ``[testenv:lint]`` environment (a new ``tox.ini`` gets ``[tox]``
     too). An existing ``lint`` environment is left as it is."""
@@ -512,14 +540,10 @@ def add_lint_environment(text: str | None, source: InstallSource = INDEX) -> Edi
     existing = data.get("testenv:lint")
     if existing is not None:
         if "qemlflow-lint" in existing.get("commands", "") or "--select QF" in existing.get("commands", ""):
-            elsewhere = source.kind != "index" and tox_requirement(source) not in existing.get("deps", "")
-            return _unchanged(
-                text,
-                kept="[testenv:lint] already runs qemlflow-lint",
-                left=f"[testenv:lint] was left as it is: make its deps install {tox_requirement(source)}"
-                if elsewhere
-                else "",
-            )
+            wanted = tox_requirement(source)
+            if wanted in [line.strip() for line in existing.get("deps", "").splitlines()]:
+                return _unchanged(text, kept="[testenv:lint] already runs qemlflow-lint")
+            return _repinned_tox(text, wanted)
         return _unchanged(
             text,
             left="[testenv:lint] exists and was left as it is: add `flake8 --select QF .` "
@@ -586,6 +610,33 @@ def _pre_commit_installing(source: InstallSource) -> tuple[str, ...]:
     return _installing(source, pre_commit_requirement(source), why)
 
 
+_DEPENDENCIES = re.compile(r"^(?P<indent>[ \t]*)additional_dependencies:[ \t]*\[[^\],]*\][ \t]*$")
+
+
+def _repinned_hooks(text: str, requirement: str, kept: str) -> Edit:
+    """The qemlflow-lint hooks installing ``requirement`` instead of what they installed: the
+    one-item ``additional_dependencies`` of each of those hooks replaced."""
+    lines = _lines(text)
+    ours = False
+    changed = 0
+    for index, line in enumerate(lines):
+        hook = _HOOK_ID.match(line)
+        if hook and line.lstrip().startswith("- "):
+            ours = hook["id"] in HOOK_IDS
+            continue
+        found = _DEPENDENCIES.match(line)
+        if ours and found:
+            lines[index] = f"{found['indent']}additional_dependencies: [{json.dumps(requirement)}]"
+            changed += 1
+    if not changed:
+        return _unchanged(
+            text,
+            kept=kept,
+            left=f"the hooks were left as they are: make their additional_dependencies install {requirement}",
+        )
+    return Edit("\n".join(lines), (f"the qemlflow-lint hooks now install {requirement}",), (kept,))
+
+
 def add_pre_commit_hooks(text: str | None, source: InstallSource = INDEX) -> Edit:
     """``.pre-commit-config.yaml`` with the qemlflow-lint hooks: a new file, or the item
     appended to the top-level block ``repos:`` list (with that list's indentation)."""
@@ -598,14 +649,10 @@ def add_pre_commit_hooks(text: str | None, source: InstallSource = INDEX) -> Edi
     present = sorted({match["id"] for match in _HOOK_ID.finditer(text)} & set(HOOK_IDS))
     if present:
         requirement = pre_commit_requirement(source)
-        elsewhere = source.kind != "index" and requirement not in text and json.dumps(requirement) not in text
-        return _unchanged(
-            text,
-            kept=f"already has the hook{'s' if len(present) > 1 else ''} {', '.join(present)}",
-            left=f"the hooks were left as they are: make their additional_dependencies install {requirement}"
-            if elsewhere
-            else "",
-        )
+        kept = f"already has the hook{'s' if len(present) > 1 else ''} {', '.join(present)}"
+        if json.dumps(requirement) in text:
+            return _unchanged(text, kept=kept)
+        return _repinned_hooks(text, requirement, kept)
     lines = _lines(text)
     start = next((index for index, line in enumerate(lines) if _REPOS.match(line)), None)
     if start is None:
@@ -655,6 +702,16 @@ def workflow_install(source: InstallSource = INDEX) -> str:
     """The workflow's install command: qemlflow-lint and flake8, from ``source``. CI runs it
     in the checkout's root, so a relative path stays as written."""
     return f"python -m pip install {_shell_word(source.requirement(flake8=True))}"
+
+
+_INSTALL_STEP = re.compile(
+    r"^(      - name: Install qemlflow-lint and flake8\n)        run: .*\n", re.MULTILINE
+)
+
+
+def same_workflow_but_the_install(text: str, wanted: str) -> bool:
+    """True when ``text`` is the workflow init writes, installing from another source."""
+    return _INSTALL_STEP.sub(r"\1", text) == _INSTALL_STEP.sub(r"\1", wanted)
 
 
 def workflow(source: InstallSource = INDEX) -> str:

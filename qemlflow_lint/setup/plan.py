@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Callable, NamedTuple
 
+from qemlflow_lint import __version__
 from qemlflow_lint.config import toml
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.model.modules import find_packages
@@ -31,7 +32,7 @@ from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.setup import mypy_config
 from qemlflow_lint.setup.files import Edit
 from qemlflow_lint.setup.ratchet import Ratchet, package_coverage, patterns_to_add, ratchet_report
-from qemlflow_lint.setup.source import InstallSource, SourceError, parse_source
+from qemlflow_lint.setup.source import CI_PLACEHOLDER, InstallSource, Running, SourceError, parse_source
 
 
 class SetupError(Exception):
@@ -67,6 +68,8 @@ class Plan(NamedTuple):
     files: tuple[FilePlan, ...]
     ratchet: Ratchet | None = None
     unreadable: tuple[tuple[str, str], ...] = ()
+    #: What the user should know about the plan as a whole.
+    notes: tuple[str, ...] = ()
 
 
 class _Project:
@@ -201,23 +204,28 @@ def _by_hand(note: str) -> Callable[[str | None], Edit]:
     return step
 
 
-def _workflow_step(force: bool, source: InstallSource) -> Callable[[str | None], Edit]:
+def _workflow_step(force: bool, source: InstallSource, placeholder: str = "") -> Callable[[str | None], Edit]:
+    """The workflow, installing from ``source``; ``placeholder``: why ``source`` is a
+    placeholder (the running qemlflow-lint is a local install CI cannot reach), else empty."""
     wanted = setup_files.workflow(source)
     installing = () if source.kind == "index" else (f"installing {source.requirement(flake8=True)}",)
-    unreachable = (
-        ()
-        if source.in_checkout
-        else (
+    if placeholder:
+        unreachable: tuple[str, ...] = (placeholder,)
+    elif not source.in_checkout:
+        unreachable = (
             f"CI's checkout has no {source.text}: make the workflow's install step name a source "
             "that CI can reach",
         )
-    )
+    else:
+        unreachable = ()
 
     def step(text: str | None) -> Edit:
         if text is None:
             return Edit(wanted, ("added the workflow", *installing), left=unreachable)
         if text == wanted:
             return Edit(text, kept=("the workflow is up to date",), left=unreachable)
+        if setup_files.same_workflow_but_the_install(text, wanted):
+            return Edit(wanted, ("updated the workflow's install step", *installing), left=unreachable)
         if force:
             return Edit(wanted, ("replaced the workflow (--force)", *installing), left=unreachable)
         return Edit(text, left=("the file differs from the workflow init writes; --force replaces it",))
@@ -334,6 +342,7 @@ def plan(
     survey: Surveyor,
     install_from: str | None = None,
     typing: bool = False,
+    running: Running | None = None,
 ) -> Plan:
     """What init would do to each file of the project in ``root``, in a stable order.
 
@@ -343,13 +352,30 @@ def plan(
     on what is new. ``force`` replaces a workflow that differs; ``install_from`` is the
     source the tox environment, the pre-commit hooks and the workflow install qemlflow-lint
     from (see :func:`~qemlflow_lint.setup.source.parse_source`; by default the running
-    version from the package index). With ``typing``, the plan adds the typing ratchet to
-    mypy's configuration.
+    version from the package index). ``running``: where the running qemlflow-lint was
+    installed from, when not from the index: without ``install_from``, pre-commit and tox
+    install that, and the workflow a placeholder unless CI can reach it too. With
+    ``typing``, the plan adds the typing ratchet to mypy's configuration.
     """
     try:
         source = parse_source(install_from, root)
     except SourceError as error:
         raise SetupError(f"--install-from {error}") from None
+    ci_source, placeholder = source, ""
+    notes: tuple[str, ...] = ()
+    if install_from is None and running is not None:
+        source = ci_source = running.source
+        notes = (
+            f"qemlflow-lint {__version__} here is {running.how}, not a release from the package index: "
+            "pre-commit and tox install it from there",
+        )
+        if not running.reachable_from_ci:
+            ci_source = CI_PLACEHOLDER
+            placeholder = (
+                f"CI cannot install the qemlflow-lint here ({running.how}): the workflow installs from "
+                f"the placeholder {CI_PLACEHOLDER.text}; rerun init with --install-from and a release "
+                "or a URL CI can reach"
+            )
     project = _Project(root)
     mypy_file = _ratchet_file(project) if typing else None
     packages = find_packages(root)
@@ -378,7 +404,7 @@ def plan(
         _pylint_step(project),
         _tox_step(project, source),
         (".pre-commit-config.yaml", lambda text: setup_files.add_pre_commit_hooks(text, source)),
-        (setup_files.WORKFLOW_PATH, _workflow_step(force, source)),
+        (setup_files.WORKFLOW_PATH, _workflow_step(force, ci_source, placeholder)),
     ]
     if ratchet is not None:
         steps.append((ratchet.file, ratchet.edit))
@@ -400,7 +426,7 @@ def plan(
         (result.path, result.error or "it cannot be parsed") for result in today.results if not result.ok
     )
     report = ratchet.report(edits[project.located(ratchet.file)[0]].text) if ratchet is not None else None
-    return Plan(files, report, unreadable)
+    return Plan(files, report, unreadable, notes)
 
 
 def describe(plan: FilePlan, dry_run: bool) -> str:

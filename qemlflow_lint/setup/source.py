@@ -16,9 +16,12 @@ dependencies from a folder of its own, so it gets the absolute path.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from collections.abc import Mapping
 from typing import NamedTuple
+from urllib.parse import unquote, urlparse
 
 from qemlflow_lint import __version__
 
@@ -139,7 +142,7 @@ def parse_source(given: str | None, root: str, cwd: str | None = None) -> Instal
     """The source that ``--install-from given`` names for the project in ``root``
     (:data:`INDEX` when ``given`` is ``None``); a relative path is read from ``cwd`` (the
     working directory). A value that names nothing installable is a :class:`SourceError`."""
-    if given is None:
+    if given is None or given.strip() == "index":
         return INDEX
     given = given.strip()
     if not given or not given.isprintable():
@@ -161,3 +164,84 @@ def parse_source(given: str | None, root: str, cwd: str | None = None) -> Instal
             "or a path to a checkout or a wheel"
         )
     return source
+
+
+#: What the workflow installs from when the running qemlflow-lint is a local install that CI
+#: cannot reach: a URL in the form CI needs, which fails until the project names its own.
+CI_PLACEHOLDER = InstallSource("url", f"git+https://github.com/ORG/{DISTRIBUTION}@v{__version__}")
+
+
+class Running(NamedTuple):
+    """Where the running qemlflow-lint was installed from, when not from the package index:
+    the source the generated files install from (a checkout, a wheel or a git URL), and how
+    it was installed, as the user is told."""
+
+    source: InstallSource
+    how: str
+
+    @property
+    def reachable_from_ci(self) -> bool:
+        """True for a URL that CI can fetch (not a ``file:`` one)."""
+        return self.source.kind == "url" and not self.source.text.split("+", 1)[-1].startswith("file:")
+
+
+def _direct_url() -> Mapping[str, object] | None:
+    """The installed distribution's ``direct_url.json`` (PEP 610): present when pip
+    installed it from a folder, an archive or a VCS URL rather than the package index."""
+    import importlib.metadata  # only init asks where it was installed from
+
+    try:
+        text = importlib.metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
+    except importlib.metadata.PackageNotFoundError:
+        return None  # running from a source tree on the path: see running_install
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return None  # unreadable metadata: taken for an index install
+    return data if isinstance(data, dict) else None
+
+
+def _checkout_of_this_module() -> str | None:
+    """The source tree this module runs from, when it is not installed at all (its package's
+    parent folder has the project's ``pyproject.toml``)."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(package)
+    parts = set(package.split(os.sep))
+    if parts & {"site-packages", "dist-packages"}:
+        return None
+    return root if os.path.isfile(os.path.join(root, "pyproject.toml")) else None
+
+
+def installed_from(data: Mapping[str, object]) -> Running | None:
+    """Where a distribution whose ``direct_url.json`` (PEP 610) holds ``data`` was installed
+    from: a folder (editable or not), an archive on disk, or a URL (a VCS at a commit)."""
+    url = data.get("url")
+    if not isinstance(url, str):
+        return None
+    vcs = data.get("vcs_info")
+    if isinstance(vcs, dict) and isinstance(vcs.get("commit_id"), str):
+        commit = str(vcs["commit_id"])
+        source = InstallSource("url", f"{vcs.get('vcs', 'git')}+{url}@{commit}")
+        return Running(source, f"an install from {url} at {commit[:12]}")
+    parsed = urlparse(url)
+    if parsed.scheme != "file":
+        return Running(InstallSource("url", url), f"an install from {url}")
+    path = os.path.normpath(unquote(parsed.path))
+    info = data.get("dir_info")
+    editable = isinstance(info, dict) and info.get("editable") is True
+    return Running(
+        InstallSource("path", path, path), f"{'an editable' if editable else 'a local'} install of {path}"
+    )
+
+
+def running_install() -> Running | None:
+    """Where the running qemlflow-lint comes from when it is not a release from the package
+    index (``None`` then): an editable or local install of a checkout, a wheel or archive on
+    disk, a VCS URL, or a source tree on the path."""
+    data = _direct_url()
+    if data is not None:
+        return installed_from(data)
+    checkout = _checkout_of_this_module()
+    if checkout is None:
+        return None
+    return Running(InstallSource("path", checkout, checkout), f"a source tree on the path ({checkout})")

@@ -34,7 +34,14 @@ from qemlflow_lint.cli.init import todays_score
 from qemlflow_lint.config.toml import parse as parse_toml
 from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.setup.files import Edit
-from qemlflow_lint.setup.source import INDEX, SourceError, parse_source
+from qemlflow_lint.setup.source import (
+    INDEX,
+    InstallSource,
+    Running,
+    SourceError,
+    installed_from,
+    parse_source,
+)
 from tests.frontends import REPO, cli_command, write_tree
 from tests.installable import (
     build_wheelhouse,
@@ -106,6 +113,13 @@ def _init(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[i
     code = main(["init", str(root), *args])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
+
+
+@pytest.fixture(autouse=True)
+def released(monkeypatch: pytest.MonkeyPatch) -> None:
+    """init as it runs from a release installed from the package index (this checkout runs
+    as an editable install, which init would name as the source of the hooks)."""
+    monkeypatch.setenv("QEMLFLOW_LINT_INSTALL_FROM", "index")
 
 
 @pytest.fixture()
@@ -406,23 +420,6 @@ def test_a_relative_path_is_written_from_the_project_root(
         "pre-commit": [[str(tmp_path / "tools/qemlflow-lint")]] * 2,
         "workflow": "../tools/qemlflow-lint[flake8]",
     }
-
-
-def test_a_new_source_for_files_already_set_up_is_left_to_the_user_and_said(
-    sample: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _init(capsys, sample)
-    before = _snapshot(sample)
-    url = "git+https://github.com/org/qemlflow-lint@v0.1.0"
-    code, out, _ = _init(capsys, sample, "--install-from", url)
-    assert code == 0 and _snapshot(sample) == before
-    assert (
-        f"left: [testenv:lint] was left as it is: make its deps install qemlflow-lint[flake8] @ {url}" in out
-    )
-    assert "left: the hooks were left as they are: make their additional_dependencies install " in out
-    assert "left: the file differs from the workflow init writes; --force replaces it" in out
-    code, out, _ = _init(capsys, sample, "--install-from", url, "--force")
-    assert _installed_from(sample)["workflow"] == f"qemlflow-lint[flake8] @ {url}"
 
 
 def test_parse_source_reads_what_pip_reads(tmp_path: Path) -> None:
@@ -863,6 +860,92 @@ def _offline_env(wheelhouse: Path, home: Path) -> dict[str, str]:
         GIT_COMMITTER_EMAIL="tests@example.invalid",
     )
     return env
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "kind", "text", "how"),
+    [
+        pytest.param(
+            {"url": "file:///work/qemlflow-lint", "dir_info": {"editable": True}},
+            "path",
+            "/work/qemlflow-lint",
+            "an editable install of /work/qemlflow-lint",
+            id="editable-checkout",
+        ),
+        pytest.param(
+            {"url": "file:///tmp/w/qemlflow_lint-0.2.0-py3-none-any.whl", "archive_info": {}},
+            "path",
+            "/tmp/w/qemlflow_lint-0.2.0-py3-none-any.whl",
+            "a local install of /tmp/w/qemlflow_lint-0.2.0-py3-none-any.whl",
+            id="wheel-on-disk",
+        ),
+        pytest.param(
+            {
+                "url": "https://github.com/org/qemlflow-lint",
+                "vcs_info": {"vcs": "git", "commit_id": "0123456789abcdef"},
+            },
+            "url",
+            "git+https://github.com/org/qemlflow-lint@0123456789abcdef",
+            "an install from https://github.com/org/qemlflow-lint at 0123456789ab",
+            id="git-url",
+        ),
+    ],
+)
+def test_where_the_running_qemlflow_lint_was_installed_from(
+    direct_url: dict[str, Any], kind: str, text: str, how: str
+) -> None:
+    running = installed_from(direct_url)
+    assert running is not None
+    assert (running.source.kind, running.source.text, running.how) == (kind, text, how)
+    assert running.reachable_from_ci == (kind == "url")
+
+
+def test_a_local_install_is_the_hooks_source_and_ci_gets_a_placeholder(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checkout = write_tree(
+        tmp_path / "qemlflow-lint", {"pyproject.toml": '[project]\nname = "qemlflow-lint"\n'}
+    )
+    local = Running(InstallSource("path", str(checkout), str(checkout)), f"an editable install of {checkout}")
+    monkeypatch.delenv("QEMLFLOW_LINT_INSTALL_FROM")
+    monkeypatch.setattr("qemlflow_lint.cli.init.running_install", lambda: local)
+    code, out, _ = _init(capsys, sample)
+    assert code == 0
+    assert f"qemlflow-lint {__version__} here is an editable install of {checkout}, not a release" in out
+    tox = configparser.RawConfigParser()
+    tox.read_string((sample / "tox.ini").read_text(encoding="utf-8"))
+    assert tox["testenv:lint"]["deps"].strip() == f"{checkout}[flake8]"
+    hooks = yaml.safe_load((sample / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0][
+        "hooks"
+    ]
+    assert [hook["additional_dependencies"] for hook in hooks] == [[str(checkout)]] * 2
+    workflow = (sample / setup_files.WORKFLOW_PATH).read_text(encoding="utf-8")
+    assert f"git+https://github.com/ORG/qemlflow-lint@v{__version__}" in workflow
+    assert "left: CI cannot install the qemlflow-lint here" in out
+    assert "rerun init with --install-from" in out
+
+
+def test_rerunning_init_with_another_source_moves_every_pin_it_wrote(
+    sample: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = "qemlflow-lint>=0.1", f"git+https://example.org/qemlflow-lint@v{__version__}"
+    assert _init(capsys, sample, "--install-from", first)[0] == 0
+    code, out, _ = _init(capsys, sample, "--install-from", second)
+    assert code == 0
+    assert f"tox.ini: updated — [testenv:lint] now installs qemlflow-lint[flake8] @ {second}" in out
+    assert (
+        f".pre-commit-config.yaml: updated — the qemlflow-lint hooks now install qemlflow-lint @ {second}"
+        in out
+    )
+    assert ".github/workflows/qemlflow-lint.yml: updated — updated the workflow's install step" in out
+    texts = {
+        name: (sample / name).read_text(encoding="utf-8") for name in ("tox.ini", ".pre-commit-config.yaml")
+    }
+    texts["workflow"] = (sample / setup_files.WORKFLOW_PATH).read_text(encoding="utf-8")
+    assert all(first not in text and second in text for text in texts.values()), texts
+    assert texts["workflow"] == setup_files.workflow(parse_source(second, str(sample)))
+    again = _init(capsys, sample, "--install-from", second)[1]
+    assert all(": unchanged — " in line for line in again.splitlines() if not line.startswith("Next:")), again
 
 
 def test_init_runs_as_a_command(sample: Path) -> None:
