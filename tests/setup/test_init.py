@@ -948,6 +948,39 @@ def test_rerunning_init_with_another_source_moves_every_pin_it_wrote(
     assert all(": unchanged — " in line for line in again.splitlines() if not line.startswith("Next:")), again
 
 
+def test_the_gate_is_computed_with_the_configuration_init_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Without `packages`, a subpackage named like tutorials is not library code; with the
+    # `packages = ["pkg"]` init writes, it is, and the score moves: the gate must be the
+    # score the written configuration gives, or the first run fails.
+    write_tree(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "pkg"\n',
+            "pkg/__init__.py": '"""The package."""\n',
+            "pkg/core.py": '"""Core."""\n\n\ndef run(x: int) -> int:\n    """Run."""\n    return x\n',
+            "pkg/tutorials/__init__.py": '"""Tutorials."""\n',
+            "pkg/tutorials/lesson.py": '"""A lesson."""\nimport torch\n\n\ndef show(x):\n    return torch.tensor(x)\n',
+        },
+    )
+    before_init = todays_score(str(tmp_path))
+    code, out, _ = _init(capsys, tmp_path)
+    assert code == 0 and "the gate is today's score" in out
+    gate = parse_toml((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["qemlflow-lint"][
+        "score"
+    ]["fail-under"]
+    assert gate != before_init  # the case this test is about
+    assert (
+        main(
+            ["score", "--baseline", str(tmp_path / ".qemlflow-baseline.json"), "--score-only", str(tmp_path)]
+        )
+        == 0
+    )
+    shown = capsys.readouterr()
+    assert float(shown.out) == gate and f"PASS: score {gate} is at least {gate}" in shown.err
+
+
 def test_init_runs_as_a_command(sample: Path) -> None:
     done = subprocess.run(
         cli_command("init", "--fail-under", "60"), cwd=sample, capture_output=True, text=True, timeout=120
