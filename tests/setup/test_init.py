@@ -115,13 +115,6 @@ def _init(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> tuple[i
     return code, captured.out, captured.err
 
 
-@pytest.fixture(autouse=True)
-def released(monkeypatch: pytest.MonkeyPatch) -> None:
-    """init as it runs from a release installed from the package index (this checkout runs
-    as an editable install, which init would name as the source of the hooks)."""
-    monkeypatch.setenv("QEMLFLOW_LINT_INSTALL_FROM", "index")
-
-
 @pytest.fixture()
 def sample(tmp_path: Path) -> Path:
     """A project with a commented pyproject.toml (and another tool's table), a tox.ini with
