@@ -27,7 +27,7 @@ RULE_PAGES = REPO / "docs" / "rules"
 #: The README's quick start, exactly as CI runs it (.ci/run).
 QUICK_START = (
     "pip install . && qemlflow-lint score qemlflow_lint --fail-under 100",
-    "pip install -e '.[test]' && python -m pytest -n auto",
+    "pip install -e '.[test]' && python -m pytest -n auto --dist loadfile",
 )
 #: A Markdown link's target, without its anchor.
 LINK = re.compile(r"\]\(([^)\s#]+)(?:#[^)\s]*)?\)")

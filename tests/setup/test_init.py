@@ -51,6 +51,7 @@ from tests.installable import (
     git,
     without_this_project,
 )
+from tests.setup.released import released  # noqa: F401  (autouse)
 from tests.tools import missing, needs_module, needs_program
 
 yaml = needs_module("yaml", "PyYAML comes with pre-commit, in the test extra")

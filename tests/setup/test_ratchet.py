@@ -23,6 +23,7 @@ from qemlflow_lint.cli import main
 from qemlflow_lint.config.toml import parse as parse_toml
 from qemlflow_lint.setup.files import parse_ini
 from tests.frontends import cli_command, crash_in, write_tree
+from tests.setup.released import released  # noqa: F401  (autouse)
 from tests.tools import needs_module, needs_program
 
 FLAGS = "disallow_untyped_defs = True\ndisallow_incomplete_defs = True\n"

@@ -1,4 +1,4 @@
-"""What every test of ``init`` shares."""
+"""The fixture every test module of ``init`` imports: init as a released qemlflow-lint runs it."""
 
 from __future__ import annotations
 
