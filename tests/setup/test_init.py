@@ -567,6 +567,23 @@ def test_a_linked_configuration_file_is_edited_at_its_target_and_stays_a_link(
     assert outside.read_text(encoding="utf-8") == "[mypy]\nstrict = True\n"
 
 
+def test_a_linked_mypy_configuration_inside_the_project_gets_the_ratchet_at_its_target(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # QeMLflow's mypy.ini is a link into .config/: init --typing replaced it with a file.
+    typed = '"""Typed."""\n\n\ndef read(path: str) -> str:\n    """The text."""\n    return path\n'
+    write_tree(
+        tmp_path,
+        {**SAMPLE, "pkg/models.py": typed, ".config/mypy.ini": "[mypy]\nwarn_unused_ignores = True\n"},
+    )
+    os.symlink(".config/mypy.ini", tmp_path / "mypy.ini")
+    code, out, _ = _init(capsys, tmp_path, "--typing")
+    assert code == 0
+    assert ".config/mypy.ini: updated — " in out and "edited through the link mypy.ini" in out
+    assert os.path.islink(tmp_path / "mypy.ini")
+    assert "[mypy-pkg.*]" in (tmp_path / ".config/mypy.ini").read_text(encoding="utf-8")
+
+
 # --- the text edits, case by case --------------------------------------------------------------
 
 
