@@ -100,7 +100,7 @@ from qemlflow_lint.fix.return_types import (
 )
 from qemlflow_lint.fix.signatures import RETURN, annotated, header_lines, parameter_defaults, wrapped
 from qemlflow_lint.fix.type_imports import TypeNames, module_bindings, runtime_names, type_checking_imports
-from qemlflow_lint.fix.type_uses import empty_collection, unsupported_use
+from qemlflow_lint.fix.type_uses import body_nodes, empty_collection, unsupported_use
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.modules import module_name
 from qemlflow_lint.rules.untyped_public_def import missing_annotations
@@ -423,7 +423,7 @@ def _rebinds_to_another_type(node: AnyDef, name: str, union: TypeUnion, context:
     a type checker: the value's code shows it is not of the union (``latitude =
     str(latitude)``), or it comes from another module's call the fix cannot check
     (``period = datetime.timedelta(days=period)`` documented as ``int``); else ``None``."""
-    for statement in ast.walk(ast.Module(body=list(node.body), type_ignores=[])):
+    for statement in body_nodes(node):
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
         elif isinstance(statement, (ast.AnnAssign, ast.AugAssign)) and statement.value is not None:
@@ -490,9 +490,8 @@ def _computes_with(node: AnyDef, name: str) -> bool:
     on: there a type checker holds
     every member of the parameter's union to the operation, and the docstring's union
     (``float or Series``, ``array_like``) makes it report the body."""
-    body = ast.Module(body=list(node.body), type_ignores=[])
-    names = {name, *_aliases(body, name)}
-    for parent in ast.walk(body):
+    names = {name, *_aliases(node, name)}
+    for parent in body_nodes(node):
         operands: list[ast.expr | None]
         if isinstance(parent, ast.Compare):
             sides = [parent.left, *parent.comparators]
@@ -509,12 +508,13 @@ def _computes_with(node: AnyDef, name: str) -> bool:
     return False
 
 
-def _aliases(body: ast.Module, name: str) -> set[str]:
+def _aliases(node: AnyDef, name: str) -> set[str]:
     """The local names bound once, to the parameter itself (``coeff = coefficients``)."""
-    stores = Counter(n.id for n in ast.walk(body) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    every = body_nodes(node)
+    stores = Counter(n.id for n in every if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
     return {
         statement.targets[0].id
-        for statement in ast.walk(body)
+        for statement in every
         if isinstance(statement, ast.Assign)
         and len(statement.targets) == 1
         and isinstance(statement.targets[0], ast.Name)

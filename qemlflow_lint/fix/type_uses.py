@@ -28,7 +28,7 @@ import builtins
 import functools
 import types
 from collections import Counter
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
 from qemlflow_lint.analysis.defs import AnyDef
 from qemlflow_lint.fix.docstring_types import ELLIPSIS, NONE, Ref
@@ -84,14 +84,24 @@ def _items(types_: Sequence[Ref], by_key: bool) -> list[Ref]:
 
 
 @functools.lru_cache(maxsize=64)
-def _body_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
+def body_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
     """Every node of a def's body, nested scopes included (asked for once per parameter,
     so kept for the def)."""
     return tuple(ast.walk(ast.Module(body=list(node.body), type_ignores=[])))
 
 
 @functools.lru_cache(maxsize=64)
-def _own_body_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
+def _scope_bindings(node: AnyDef) -> frozenset[str]:
+    """Every name that a def, lambda or class nested in the def's body binds."""
+    names: set[str] = set()
+    for child in body_nodes(node):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            names |= _binds(child)
+    return frozenset(names)
+
+
+@functools.lru_cache(maxsize=64)
+def _ownbody_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
     """The nodes of a def's own scope (see :func:`~qemlflow_lint.fix.return_types.own_nodes`)."""
     return tuple(own_nodes(node.body))
 
@@ -99,14 +109,14 @@ def _own_body_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
 def _stores(node: AnyDef) -> Counter[str]:
     """How many times the body binds each name."""
     return Counter(
-        n.id for n in _body_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        n.id for n in body_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
     )
 
 
 def _single_bindings(node: AnyDef, stores: Counter[str]) -> dict[str, ast.expr]:
     """The local names bound exactly once, by a plain ``name = value``, and the value."""
     values: dict[str, ast.expr] = {}
-    for child in _body_nodes(node):
+    for child in body_nodes(node):
         if (
             isinstance(child, ast.Assign)
             and len(child.targets) == 1
@@ -118,7 +128,7 @@ def _single_bindings(node: AnyDef, stores: Counter[str]) -> dict[str, ast.expr]:
 
 def _loops(node: AnyDef) -> Iterator[tuple[ast.expr, ast.expr]]:
     """Each loop's target and what it iterates, in statements and comprehensions."""
-    for child in _body_nodes(node):
+    for child in body_nodes(node):
         if isinstance(child, (ast.For, ast.AsyncFor, ast.comprehension)):
             yield child.target, child.iter
 
@@ -202,9 +212,15 @@ def _unsupported(node: ast.AST, views: _Views) -> str | None:
     return None
 
 
-def _own_scope(node: AnyDef, hidden: Collection[str]) -> Iterator[ast.AST]:
+def _own_scope(node: AnyDef, hidden: Collection[str]) -> Iterable[ast.AST]:
     """The nodes of the body, nested defs, lambdas and classes that bind one of the
     ``hidden`` names left out (their uses are of another variable)."""
+    if not _scope_bindings(node) & set(hidden):
+        return body_nodes(node)  # no nested scope hides a name: the whole body, walked once
+    return _walk_own_scope(node, hidden)
+
+
+def _walk_own_scope(node: AnyDef, hidden: Collection[str]) -> Iterator[ast.AST]:
     stack: list[ast.AST] = list(node.body)
     while stack:
         child = stack.pop()
@@ -249,7 +265,7 @@ def _rebound_local(node: AnyDef, views: _Views) -> str | None:
     untyped, the parameter made that number ``Any``; typed, a type checker reports the
     assignment (``K = [0.0] * n`` … ``K = Ks[i] - 1.0``; ``total = 0`` … ``total += x[i]``)."""
     bindings: list[tuple[tuple[int, int], str, ast.expr | None]] = []
-    for child in _own_body_nodes(node):
+    for child in _ownbody_nodes(node):
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
             bindings.append(((child.lineno, child.col_offset), child.id, None))
         if (
