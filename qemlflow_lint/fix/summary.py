@@ -196,8 +196,12 @@ def milliseconds(microseconds: float) -> str:
 
 
 def _factor(before: ImportFigures, after: ImportFigures) -> str:
+    """How much faster the import got; a time at or below zero is one the bare
+    interpreter's start-up (subtracted) hides, and has no ratio."""
     if after.median_us <= 0:
         return "now within the start-up noise"
+    if before.median_us <= 0:
+        return "within the start-up noise before too"
     ratio = before.median_us / after.median_us
     if 1 / SAME_TIME < ratio < SAME_TIME:
         return "about the same"

@@ -108,9 +108,7 @@ def _ownbody_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
 
 def _stores(node: AnyDef) -> Counter[str]:
     """How many times the body binds each name."""
-    return Counter(
-        n.id for n in body_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
-    )
+    return Counter(n.id for n in body_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
 
 
 def _single_bindings(node: AnyDef, stores: Counter[str]) -> dict[str, ast.expr]:

@@ -66,6 +66,23 @@ def test_times_below_100_ms_keep_a_decimal_and_a_tie_is_about_the_same() -> None
     ]
 
 
+def test_a_time_the_start_up_hides_has_no_ratio_and_no_crash() -> None:
+    # A package that imports in less than the bare interpreter's spread measures 0 ms (or
+    # below) once the start-up is subtracted: no ratio can be made of it.
+    outcome = EntryOutcome("pkg", "/src", (), ())
+    lines = [
+        speedup_lines(
+            [Speedup(outcome, _figures("pkg", before, 9), _figures("pkg", after, 8))], dry_run=False
+        )[0]
+        for before, after in ((0, 3.2), (-0.4, 0), (5.1, 0))
+    ]
+    assert lines == [
+        "import pkg: 0.0 ms → 3.2 ms (within the start-up noise before too), 9 → 8 modules",
+        "import pkg: -0.4 ms → 0.0 ms (now within the start-up noise), 9 → 8 modules",
+        "import pkg: 5.1 ms → 0.0 ms (now within the start-up noise), 9 → 8 modules",
+    ]
+
+
 def test_a_heavy_module_the_graph_has_leaving_but_that_still_loads_is_named() -> None:
     before = _figures("pvlib", 1390, 1302, ("pandas", "scipy"))
     after = _figures("pvlib", 900, 800, ("scipy.special",))  # a plugin hook loads scipy
