@@ -101,7 +101,7 @@ def _scope_bindings(node: AnyDef) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=64)
-def _ownbody_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
+def _own_body_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
     """The nodes of a def's own scope (see :func:`~qemlflow_lint.fix.return_types.own_nodes`)."""
     return tuple(own_nodes(node.body))
 
@@ -263,7 +263,7 @@ def _rebound_local(node: AnyDef, views: _Views) -> str | None:
     untyped, the parameter made that number ``Any``; typed, a type checker reports the
     assignment (``K = [0.0] * n`` … ``K = Ks[i] - 1.0``; ``total = 0`` … ``total += x[i]``)."""
     bindings: list[tuple[tuple[int, int], str, ast.expr | None]] = []
-    for child in _ownbody_nodes(node):
+    for child in _own_body_nodes(node):
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
             bindings.append(((child.lineno, child.col_offset), child.id, None))
         if (
