@@ -393,8 +393,22 @@ def fix_paths(
             return None
         return result._replace(findings=tuple(f for f in result.findings if f.code not in project_codes))
 
+    def own_options(path: str) -> FixOptions:
+        """The options with the readers of this file only: each task crosses to a worker
+        process, and the whole project's readers are large."""
+        if not options.readers:
+            return options
+        mine = options.readers.get(path)
+        return options._replace(readers={path: mine} if mine is not None else {})
+
     tasks: list[Task] = [
-        (result.path, analysis.settings_by_path[result.path], options, modules.get(result.path), own(result))
+        (
+            result.path,
+            analysis.settings_by_path[result.path],
+            own_options(result.path),
+            modules.get(result.path),
+            own(result),
+        )
         for result in analysis.results
         if result.path in analysis.settings_by_path
         and (_wants_fixing(result, options) or _defers(modules.get(result.path)))
