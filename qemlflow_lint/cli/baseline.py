@@ -20,6 +20,7 @@ from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResu
 from qemlflow_lint.model.paths import posix_path
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.baseline import (
+    DEFAULT_FILE,
     Baseline,
     BaselineError,
     Entry,
@@ -32,7 +33,7 @@ from qemlflow_lint.report.baseline import (
 )
 
 #: The file ``baseline`` writes without ``-o``: in the working directory.
-DEFAULT_BASELINE = ".qemlflow-baseline.json"
+DEFAULT_BASELINE = DEFAULT_FILE
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

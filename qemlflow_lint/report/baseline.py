@@ -36,6 +36,9 @@ from qemlflow_lint.report.identity import FindingKey, finding_key
 
 #: The ``tool`` field every baseline file carries.
 TOOL = "qemlflow-lint"
+#: The baseline's file name: what ``baseline`` writes without ``-o`` (in the working
+#: directory) and what ``init`` records at the project root.
+DEFAULT_FILE = ".qemlflow-baseline.json"
 #: The file format version this module reads and writes.
 FORMAT_VERSION = 1
 _ENTRY_FIELDS = ("code", "path", "scope", "source")

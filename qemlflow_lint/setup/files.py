@@ -23,6 +23,7 @@ from typing import Any, Callable, NamedTuple
 
 from qemlflow_lint.config import pyproject, toml
 from qemlflow_lint.config.pyproject import Span, last_content_line
+from qemlflow_lint.report.baseline import DEFAULT_FILE
 from qemlflow_lint.run.discovery import DEFAULT_EXCLUDES
 from qemlflow_lint.setup.source import INDEX, InstallSource
 
@@ -39,7 +40,7 @@ WORKFLOW_PATH = ".github/workflows/qemlflow-lint.yml"
 HOOK_IDS = ("qemlflow-lint", "qemlflow-lint-score")
 #: The baseline init records at the project root: every gate it sets up fails only on what
 #: is new (a finding, an unreadable file, the score below today's).
-BASELINE = ".qemlflow-baseline.json"
+BASELINE = DEFAULT_FILE
 #: The folders flake8 must never lint, given on its command line: a project's own
 #: ``exclude =`` replaces flake8's defaults, and ``--extend-exclude`` adds to whatever is set.
 FLAKE8_EXCLUDES = ",".join(sorted({*DEFAULT_EXCLUDES, "*.egg-info"}))
@@ -521,8 +522,14 @@ def _repinned_tox(text: str, wanted: str) -> Edit:
             left=f"[testenv:lint] was left as it is: make its deps install {wanted}",
         )
     indent = lines[found[0]][: len(lines[found[0]]) - len(lines[found[0]].lstrip())]
+    old = lines[found[0]].strip()
     lines[found[0]] = indent + wanted
-    return Edit("\n".join(lines), (f"[testenv:lint] now installs {wanted}",))
+    after = "\n".join(lines)
+    before = parse_ini(text) or {}
+    deps = before.get("testenv:lint", {}).get("deps", "")
+    if not _checked_ini(text, after, "testenv:lint", "deps", deps.replace(old, wanted, 1)):
+        return _unchanged(text, left=f"[testenv:lint] was left as it is: make its deps install {wanted}")
+    return Edit(after, (f"[testenv:lint] now installs {wanted}",))
 
 
 def add_lint_environment(text: str | None, source: InstallSource = INDEX) -> Edit:
