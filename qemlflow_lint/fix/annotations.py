@@ -77,7 +77,7 @@ from qemlflow_lint.fix.docstring_types import (
 )
 from qemlflow_lint.fix.docstring_types import Union as TypeUnion
 from qemlflow_lint.fix.edit import Edit as CstEdit
-from qemlflow_lint.fix.edit import SignatureEdit, statement_positions
+from qemlflow_lint.fix.edit import SignatureEdit, TopLevelEdit, statement_positions
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE, UNSAFE, Applied, FixSource, Left, Plan
 from qemlflow_lint.fix.none_checks import Callee, module_callees, unchecked_none
 from qemlflow_lint.fix.return_types import (
@@ -655,7 +655,7 @@ def _add_imports(lines: Sequence[str], heavy: Sequence[str]) -> CstEdit:
         wanted = list(dict.fromkeys([*lines, *gone]))
         return type_checking_imports(node, wanted) if wanted else node
 
-    return edit
+    return TopLevelEdit(edit)
 
 
 def _bound_name(line: str) -> str:

@@ -286,6 +286,65 @@ class SignatureEdit:
         return self.edit(node) if isinstance(node, cst.FunctionDef) else node
 
 
+class TopLevelEdit:
+    """An edit of the module that reads and changes only its lines outside the top-level
+    defs and classes (its imports, its ``if TYPE_CHECKING:`` block). :func:`rewrite_text`
+    then gives it the module with each top-level def and class stood in for by a one-line
+    placeholder: libcst parses the import section, not the whole file."""
+
+    def __init__(self, edit: Callable[[cst.CSTNode], cst.CSTNode]) -> None:
+        self.edit = edit
+
+    def __call__(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The edited module."""
+        return self.edit(node)
+
+
+def _outline(text: str) -> tuple[str, dict[str, str]] | None:
+    """``text`` with each top-level def and class (its decorators included) replaced by a
+    placeholder line, and the lines each placeholder line stands for; ``None`` when the
+    text does not parse or a def or class shares a line with another statement."""
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return None
+    lines = physical_lines(text)
+    marker = "_outlined_"
+    while marker in text:
+        marker += "_"
+    stood_for: dict[str, str] = {}
+    for index in reversed(range(len(body))):
+        statement = body[index]
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        first, last = _first_line(statement), statement.end_lineno or statement.lineno
+        previous = body[index - 1].end_lineno or 0 if index else 0
+        following = _first_line(body[index + 1]) if index + 1 < len(body) else last + 1
+        if statement.col_offset or previous >= first or following <= last:
+            return None
+        ending = _LINE_END.search(lines[last - 1])
+        placeholder = f"def {marker}{index}(): pass{ending.group() if ending else ''}"
+        stood_for[placeholder] = "".join(lines[first - 1 : last])
+        lines[first - 1 : last] = [placeholder]
+    return "".join(lines), stood_for
+
+
+def _rewrite_outlined(text: str, edits: Sequence[Edit]) -> str | None:
+    """``text`` with the module's :class:`TopLevelEdit` s applied to its outline (see
+    :func:`_outline`); ``None`` when it has none, or a placeholder did not come back as it was."""
+    outlined = _outline(text)
+    if outlined is None:
+        return None
+    compact, stood_for = outlined
+    module: cst.CSTNode = parse_module(compact)
+    for edit in edits:
+        module = cast(cst.CSTNode, edit(module))
+    if not isinstance(module, cst.Module):
+        return None
+    rows = [stood_for.pop(row, row) for row in physical_lines(module.code)]
+    return None if stood_for else "".join(rows)
+
+
 def _header(lines: Sequence[str], node: ast.AST) -> tuple[int, str, cst.FunctionDef] | None:
     """A def's header: how many lines it takes, its indentation and the def as libcst reads it
     with ``pass`` for its body; ``None`` unless writing that def again gives those lines
@@ -339,9 +398,16 @@ def rewrite_text(text: str, tree: ast.Module, edits: Edits) -> str:
     """``text`` with every edit applied (see :func:`rewrite`). When no edit is the module's
     own, libcst parses and writes only the top-level statements that hold an edit, each on
     its own: the rest of the text is copied as it is, and large modules with a few edited
-    defs cost a fraction of a whole parse."""
+    defs cost a fraction of a whole parse. The module's own edits, when they are all
+    :class:`TopLevelEdit` s, see its outline only."""
     if not edits:
         return text
+    own = edits.get(tree, ())
+    if own and all(isinstance(edit, TopLevelEdit) for edit in own):
+        inner = {node: node_edits for node, node_edits in edits.items() if node is not tree}
+        outlined = _rewrite_outlined(rewrite_text(text, tree, inner), own)
+        if outlined is not None:
+            return outlined
     if tree not in edits and all(
         isinstance(e, SignatureEdit) for node_edits in edits.values() for e in node_edits
     ):

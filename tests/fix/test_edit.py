@@ -7,11 +7,21 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Callable
+from typing import cast
 
 import libcst as cst
 import pytest
 
-from qemlflow_lint.fix.edit import Replacement, SharedLine, code_of, rewrite
+from qemlflow_lint.fix.edit import (
+    Replacement,
+    SharedLine,
+    SignatureEdit,
+    TopLevelEdit,
+    code_of,
+    rewrite,
+    rewrite_text,
+)
+from qemlflow_lint.fix.type_imports import type_checking_imports
 
 
 def _rename_imports(source: str, change: Callable[[cst.CSTNode], Replacement]) -> str:
@@ -114,3 +124,55 @@ def test_edits_inside_a_node_run_before_the_edit_of_the_node() -> None:
 def test_no_edit_gives_back_the_same_module() -> None:
     module = cst.parse_module("import x\n")
     assert rewrite(module, ast.parse("import x\n"), {}) is module
+
+
+def _type_checking_pandas(node: cst.CSTNode) -> cst.CSTNode:
+    return type_checking_imports(cast(cst.Module, node), ["import pandas as pd"])
+
+
+OUTLINED = [
+    '"""Doc."""\nimport os\n\n\n@decorator\n# between\nclass K:\n    x = 1\n\n    # indented, after the body\n'
+    "# a comment above\nasync def f():\n    return 1  # trailing\ndef _outlined_0(): pass\n",
+    "import os\r\rdef f():\r    pass\r",  # CR-only line endings
+    "import os\n\ndef f():\n    pass",  # no final newline
+    "def f():\n    pass\nimport os\nif TYPE_CHECKING:\n    import numpy as np\n",
+    "from typing import TYPE_CHECKING\ndef f(): pass; x = 1\n",  # shares a line: the whole module
+    "import os\n",
+]
+
+
+@pytest.mark.parametrize("source", OUTLINED)
+def test_a_top_level_edit_sees_the_outline_and_writes_what_the_whole_module_would(source: str) -> None:
+    tree = ast.parse(source)
+    whole = rewrite_text(source, tree, {tree: [_type_checking_pandas]})
+    assert rewrite_text(source, tree, {tree: [TopLevelEdit(_type_checking_pandas)]}) == whole
+    assert "import pandas as pd" in whole
+
+
+def test_an_outlined_module_keeps_the_edits_inside_its_defs() -> None:
+    source = "import os\n\n\ndef f(a):\n    '''Doc.'''\n    return a\n"
+    tree = ast.parse(source)
+    function = tree.body[1]
+
+    def typed(node: cst.FunctionDef) -> cst.FunctionDef:
+        return node.with_changes(returns=cst.Annotation(cst.Name("int")))
+
+    edits = {tree: [TopLevelEdit(_type_checking_pandas)], function: [SignatureEdit(typed)]}
+    assert rewrite_text(source, tree, edits) == (
+        "import os\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import pandas as pd\n\n\n"
+        "def f(a) -> int:\n    '''Doc.'''\n    return a\n"
+    )
+
+
+def test_a_top_level_edit_is_given_the_outline_not_the_bodies() -> None:
+    source = OUTLINED[0]
+    tree = ast.parse(source)
+    seen: list[str] = []
+
+    def remember(node: cst.CSTNode) -> cst.CSTNode:
+        seen.append(cast(cst.Module, node).code)
+        return _type_checking_pandas(node)
+
+    rewrite_text(source, tree, {tree: [TopLevelEdit(remember)]})
+    assert "import os" in seen[0]
+    assert "x = 1" not in seen[0] and "return 1" not in seen[0]
