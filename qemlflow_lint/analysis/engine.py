@@ -387,19 +387,22 @@ def analyse_source(
     noqa: bool = True,
     is_package: Callable[[str], bool] = has_init_file,
     data: bytes | None = None,
+    tree: ast.Module | None = None,
 ) -> FileResult:
     """Parse and analyse source text shown as ``path`` (a file name or a display name).
 
     With ``noqa`` (the default), findings covered by a ``# noqa`` comment (naming their
     code, or one of their check's :func:`noqa_aliases`) are dropped and counted in
     :attr:`FileResult.suppressed`. ``data`` are the bytes ``text`` was decoded
-    from, when the file was read (see :func:`~qemlflow_lint.analysis.source.parse`).
+    from, when the file was read (see :func:`~qemlflow_lint.analysis.source.parse`);
+    ``tree``, the text's ``ast`` when the caller has parsed it (it is not parsed again).
     """
     if isinstance(text, SourceError):
         return _failure(path, text)
-    tree = parse(text, path, data)
-    if isinstance(tree, SourceError):
-        return _failure(path, tree)
+    parsed = parse(text, path, data) if tree is None else tree
+    if isinstance(parsed, SourceError):
+        return _failure(path, parsed)
+    tree = parsed
     lines = split_lines(text)
     file = file_context(path, lines, settings, tree, is_package)
     try:

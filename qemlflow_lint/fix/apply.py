@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import libcst as cst
 
 from qemlflow_lint.analysis.names.attribute_reads import Readers
+from qemlflow_lint.analysis.source import SourceError, parse
 from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix import annotations as type_annotations
 from qemlflow_lint.fix import bare_except, heavy_imports
@@ -83,9 +84,39 @@ class FileFix(NamedTuple):
         return self.fixed != self.original
 
 
-def _analysed(text: str, path: str, settings: Settings) -> FileResult | str:
-    result = analyse_source(text, path, settings)
-    return result if result.ok else (result.error or "it cannot be parsed")
+class _Texts:
+    """The texts of one file's fix (the original, the fixed one, the fixed one fixed again),
+    each parsed once and analysed once: the fixers, the proof's compiler, analysis and
+    pyflakes share a text's tree."""
+
+    def __init__(self, path: str, settings: Settings) -> None:
+        self.path = path
+        self.settings = settings
+        self.trees: dict[str, ast.Module | str] = {}
+        self.results: dict[str, FileResult | str] = {}
+
+    def tree(self, text: str) -> ast.Module | str:
+        """The ``ast`` of ``text``, or why it does not parse."""
+        if text not in self.trees:
+            tree = parse(text, self.path)
+            self.trees[text] = f"{tree.reason}, line {tree.line}" if isinstance(tree, SourceError) else tree
+        return self.trees[text]
+
+    def result(self, text: str) -> FileResult | str:
+        """The analysis of ``text``, or why it has none."""
+        if text not in self.results:
+            tree = self.tree(text)
+            if isinstance(tree, str):
+                self.results[text] = tree
+            else:
+                result = analyse_source(text, self.path, self.settings, tree=tree)
+                self.results[text] = result if result.ok else (result.error or "it cannot be parsed")
+        return self.results[text]
+
+    def findings(self, text: str) -> Sequence[Finding] | str:
+        """The findings of ``text``, or why it has none."""
+        result = self.result(text)
+        return result if isinstance(result, str) else result.findings
 
 
 def _fixes_imports(options: FixOptions) -> bool:
@@ -94,20 +125,20 @@ def _fixes_imports(options: FixOptions) -> bool:
 
 def _run_fixers(
     text: str,
-    path: str,
+    texts: _Texts,
     findings: Sequence[Finding],
-    settings: Settings,
     options: FixOptions,
     project: ModulePlan | None,
 ) -> tuple[str, list[Applied], list[Left]]:
-    """Plan every fixer's edits from the ``ast``; only when there is an edit, parse the text
-    with libcst and make them all in one pass. The text comes back unchanged when nothing
-    is fixable. ``project``: QF001's project-wide plan of the module."""
+    """Plan every fixer's edits from the ``ast`` of ``text``; only when there is an edit,
+    parse the text with libcst and make them all in one pass. The text comes back unchanged
+    when nothing is fixable. ``project``: QF001's project-wide plan of the module."""
     wanted = [f for f in findings if f.code in FIXABLE and (options.codes is None or f.code in options.codes)]
     defers = project is not None and project.choice is not None and bool(project.choice.chosen)
-    if not wanted and not defers:
+    tree = texts.tree(text) if wanted or defers else None
+    if not isinstance(tree, ast.Module):
         return text, [], []
-    tree = ast.parse(text, path)
+    path = texts.path
     is_init = path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
     inferred = options.inferred.get(os.path.abspath(path)) if options.inferred else None
     line_length = options.line_length or DEFAULT_LINE_LENGTH
@@ -165,21 +196,10 @@ def fix_text(
     its own, unless ``options.per_finding``. ``analysed_as``: the text's analysis when the
     caller has one (the project's findings aside), so that it is not analysed twice.
     """
-    analysed: dict[str, FileResult | str] = {}
+    texts = _Texts(path, settings)
     if analysed_as is not None and analysed_as.ok:
-        analysed[text] = analysed_as
-
-    def result_of(code: str) -> FileResult | str:
-        """The analysis of a text, done once (the proof and its second fix share them)."""
-        if code not in analysed:
-            analysed[code] = _analysed(code, path, settings)
-        return analysed[code]
-
-    def findings_of(code: str) -> Sequence[Finding] | str:
-        result = result_of(code)
-        return result if isinstance(result, str) else result.findings
-
-    first = result_of(text)
+        texts.results[text] = analysed_as
+    first = texts.result(text)
     if isinstance(first, str):
         return FileFix(path, text, text, refused=f"it cannot be parsed ({first})")
     before = first.findings
@@ -187,7 +207,7 @@ def fix_text(
     if project is None and wants_plan and not options.per_finding and _fixes_imports(options):
         project = _one_module_plan(first, text, settings, options)
     try:
-        fixed, applied, left = _run_fixers(text, path, before, settings, options, project)
+        fixed, applied, left = _run_fixers(text, texts, before, options, project)
     except cst.ParserSyntaxError as error:
         reason = f"libcst cannot parse it ({str(error).splitlines()[0]})"
         return FileFix(path, text, text, refused=reason)
@@ -200,22 +220,24 @@ def fix_text(
     settled = project._replace(choice=Choice(frozenset(), {})) if project is not None else None
 
     def refix(again: str) -> str:
-        findings = findings_of(again)
+        findings = texts.findings(again)
         if isinstance(findings, str):
             return again
         try:
-            return _run_fixers(again, path, findings, settings, options, settled)[0]
+            return _run_fixers(again, texts, findings, options, settled)[0]
         except (cst.ParserSyntaxError, SharedLine) as error:
             return f"{again}\n# not stable: {error}"  # differs from ``again``: the proof says why
 
-    failure = proof_failure(text, fixed, path, before, findings_of, applied, refix)
+    original = texts.tree(text)
+    assert isinstance(original, ast.Module)  # the fixers planned from it
+    failure = proof_failure(original, fixed, path, before, texts.tree, texts.findings, applied, refix)
     if failure:
         # A partly fixed finding is both applied and left: list it once.
         partly = {fix.finding for fix in applied}
         every = tuple(Left(fix.finding, "the fix failed its proof") for fix in applied)
         every += tuple(item for item in left if item.finding not in partly)
         return FileFix(path, text, text, (), every, refused=failure)
-    checked = analysed.get(fixed)
+    checked = texts.results.get(fixed)
     return FileFix(
         path,
         text,

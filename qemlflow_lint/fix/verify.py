@@ -9,12 +9,13 @@ left untouched, with the reason.
 
 from __future__ import annotations
 
+import ast
 import warnings
 from collections import Counter
 from collections.abc import Sequence
 from typing import Callable
 
-from pyflakes import api as pyflakes_api
+from pyflakes import checker as pyflakes_checker
 from pyflakes import messages as pyflakes_messages
 
 from qemlflow_lint.fix.model import Applied
@@ -29,38 +30,23 @@ _UNDEFINED = (
 )
 
 
-class _Collector:
-    """A pyflakes reporter that keeps the undefined names and ignores the rest."""
-
-    def __init__(self) -> None:
-        self.names: Counter[str] = Counter()
-
-    def unexpectedError(self, filename: str, message: str) -> None:
-        """pyflakes could not read the file (the compile check reports that)."""
-
-    def syntaxError(self, filename: str, message: str, lineno: int, offset: int, text: str) -> None:
-        """A syntax error (the compile check reports that)."""
-
-    def flake(self, message: pyflakes_messages.Message) -> None:
-        """Keep the undefined names."""
+def undefined_names(tree: ast.Module, path: str) -> Counter[str]:
+    """The names pyflakes finds no binding for in ``tree``, with how often."""
+    names: Counter[str] = Counter()
+    for message in pyflakes_checker.Checker(tree, filename=path).messages:
         if isinstance(message, _UNDEFINED):
-            self.names[str(message.message_args[0])] += 1
+            names[str(message.message_args[0])] += 1
+    return names
 
 
-def undefined_names(text: str, path: str) -> Counter[str]:
-    """The names pyflakes finds no binding for, with how often."""
-    collector = _Collector()
-    pyflakes_api.check(text, path, collector)
-    return collector.names
-
-
-def compile_error(text: str, path: str) -> str | None:
-    """Why ``text`` does not compile, or ``None`` when it does."""
+def compile_error(tree: ast.Module, path: str) -> str | None:
+    """Why ``tree`` does not compile (the errors found past the parser: ``return`` outside
+    a function, ``nonlocal`` without a binding …), or ``None`` when it does."""
     try:
         with warnings.catch_warnings():
             # The compiler's warnings ('"is" with a literal') are about code fix did not write.
             warnings.simplefilter("ignore")
-            compile(text, path, "exec", dont_inherit=True)
+            compile(tree, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:
         return f"{type(error).__name__}: {error}"
     return None
@@ -82,29 +68,35 @@ def new_findings(
 
 
 def proof_failure(
-    original: str,
+    original: ast.Module,
     fixed: str,
     path: str,
     before: Sequence[Finding],
+    parsed: Callable[[str], ast.Module | str],
     analyse: Callable[[str], Sequence[Finding] | str],
     applied: Sequence[Applied],
     refix: Callable[[str], str],
 ) -> str | None:
-    """Why ``fixed`` must not replace ``original``, or ``None`` when it proves sound.
+    """Why ``fixed`` must not replace the text ``original`` was parsed from, or ``None``
+    when it proves sound.
 
-    ``analyse`` gives a text's findings (or why it could not be analysed); ``refix`` fixes
-    a text again, with the same options.
+    ``parsed`` gives a text's tree (or why it does not parse), ``analyse`` its findings (or
+    why it could not be analysed); ``refix`` fixes a text again, with the same options.
+    Each text is parsed once: the compiler, the analysis, pyflakes and the second fix
+    share its tree.
     """
-    error = compile_error(fixed, path)
+    tree = parsed(fixed)
+    error = tree if isinstance(tree, str) else compile_error(tree, path)
     if error:
         return f"the fixed code does not compile ({error})"
+    assert not isinstance(tree, str)
     after = analyse(fixed)
     if isinstance(after, str):
         return f"the fixed code cannot be analysed ({after})"
     extra = new_findings(before, after, applied)
     if extra:
         return f"the fixed code would have {', '.join(extra)}"
-    undefined_after = undefined_names(fixed, path)
+    undefined_after = undefined_names(tree, path)
     # Most fixed files have no undefined name at all: then the original needs no analysis.
     newly_undefined = (
         undefined_after - undefined_names(original, path) if undefined_after else undefined_after

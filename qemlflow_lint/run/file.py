@@ -23,16 +23,18 @@ def analyse_source(
     noqa: bool = True,
     is_package: Callable[[str], bool] = has_init_file,
     data: bytes | None = None,
+    tree: ast.Module | None = None,
 ) -> FileResult:
     """Parse and analyse source text shown as ``path`` (a file name or a display name).
 
     With ``noqa`` (the default), findings covered by a ``# noqa`` comment are dropped and
     counted in :attr:`FileResult.suppressed`. ``is_package`` says which folders are
     packages (a run shares one cache of the answers); ``data`` are the bytes ``text`` was
-    decoded from, when the file was read.
+    decoded from, when the file was read; ``tree`` its ``ast``, when the caller has it.
     """
+    checks = enabled_rules(settings, path)
     return engine.analyse_source(
-        text, path, settings, enabled_rules(settings, path), noqa=noqa, is_package=is_package, data=data
+        text, path, settings, checks, noqa=noqa, is_package=is_package, data=data, tree=tree
     )
 
 
