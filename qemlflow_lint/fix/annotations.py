@@ -98,7 +98,14 @@ from qemlflow_lint.fix.return_types import (
     unknown_words,
     value_kind,
 )
-from qemlflow_lint.fix.signatures import RETURN, annotated, header_lines, parameter_defaults, wrapped
+from qemlflow_lint.fix.signatures import (
+    RETURN,
+    annotated,
+    header_lines,
+    parameter_defaults,
+    parse_header,
+    wrapped,
+)
 from qemlflow_lint.fix.type_imports import TypeNames, module_bindings, runtime_names, type_checking_imports
 from qemlflow_lint.fix.type_uses import body_nodes, empty_collection, unsupported_use
 from qemlflow_lint.model.findings import Finding
@@ -735,7 +742,7 @@ class _Lines:
                 row[len(indent) :] if row.startswith(indent) else row for row in (r + "\n" for r in rows)
             )
             try:
-                parsed = cst.parse_module(text + " pass\n").body
+                parsed = parse_header(text)
             except cst.ParserSyntaxError:
                 parsed = []
             if len(parsed) == 1 and isinstance(parsed[0], cst.FunctionDef):

@@ -33,7 +33,7 @@ from typing import Callable, Union, cast
 import libcst as cst
 from libcst.metadata import CodePosition, CodeRange
 
-from qemlflow_lint.fix.signatures import header_lines
+from qemlflow_lint.fix.signatures import header_lines, parse_header
 
 #: What an edit may return for a statement (see the module docstring).
 Replacement = Union[cst.CSTNode, Sequence[cst.BaseStatement], Sequence[cst.BaseSmallStatement]]
@@ -300,21 +300,24 @@ class TopLevelEdit:
         return self.edit(node)
 
 
-def _outline(text: str) -> tuple[str, dict[str, str]] | None:
-    """``text`` with each top-level def and class (its decorators included) replaced by a
-    placeholder line, and the lines each placeholder line stands for; ``None`` when the
-    text does not parse or a def or class shares a line with another statement."""
-    try:
-        body = ast.parse(text).body
-    except (SyntaxError, ValueError):
-        return None
-    lines = physical_lines(text)
+def _in_place(lines: list[str], first: int, last: int, text: str) -> None:
+    """Replace lines ``first`` to ``last`` (1-based) with ``text``, keeping every line's
+    index: the first of them holds ``text``, the others are left empty."""
+    lines[first - 1 : last] = [text] + [""] * (last - first)
+
+
+def _rewrite_outlined(lines: list[str], tree: ast.Module, edits: Sequence[Edit]) -> str | None:
+    """The text of ``lines`` (at the indices of ``tree``'s lines, see :func:`_edited_lines`)
+    with the module's :class:`TopLevelEdit` s applied to its outline: each top-level def and
+    class (its decorators included) replaced by a placeholder line. ``None`` when a def or
+    class shares a line with another statement, or a placeholder did not come back as it was."""
+    text = "".join(lines)
     marker = "_outlined_"
     while marker in text:
         marker += "_"
+    body = tree.body
     stood_for: dict[str, str] = {}
-    for index in reversed(range(len(body))):
-        statement = body[index]
+    for index, statement in enumerate(body):
         if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
         first, last = _first_line(statement), statement.end_lineno or statement.lineno
@@ -322,27 +325,22 @@ def _outline(text: str) -> tuple[str, dict[str, str]] | None:
         following = _first_line(body[index + 1]) if index + 1 < len(body) else last + 1
         if statement.col_offset or previous >= first or following <= last:
             return None
-        ending = _LINE_END.search(lines[last - 1])
+        chunk = "".join(lines[first - 1 : last])
+        ending = _FINAL_LINE_END.search(chunk)
         placeholder = f"def {marker}{index}(): pass{ending.group() if ending else ''}"
-        stood_for[placeholder] = "".join(lines[first - 1 : last])
-        lines[first - 1 : last] = [placeholder]
-    return "".join(lines), stood_for
-
-
-def _rewrite_outlined(text: str, edits: Sequence[Edit]) -> str | None:
-    """``text`` with the module's :class:`TopLevelEdit` s applied to its outline (see
-    :func:`_outline`); ``None`` when it has none, or a placeholder did not come back as it was."""
-    outlined = _outline(text)
-    if outlined is None:
-        return None
-    compact, stood_for = outlined
-    module: cst.CSTNode = parse_module(compact)
+        stood_for[placeholder] = chunk
+        _in_place(lines, first, last, placeholder)
+    module: cst.CSTNode = parse_module("".join(lines))
     for edit in edits:
         module = cast(cst.CSTNode, edit(module))
     if not isinstance(module, cst.Module):
         return None
     rows = [stood_for.pop(row, row) for row in physical_lines(module.code)]
     return None if stood_for else "".join(rows)
+
+
+#: The line ending a text ends with.
+_FINAL_LINE_END = re.compile(r"(?:\r\n|\r|\n)\Z")
 
 
 def _header(lines: Sequence[str], node: ast.AST) -> tuple[int, str, cst.FunctionDef] | None:
@@ -358,9 +356,9 @@ def _header(lines: Sequence[str], node: ast.AST) -> tuple[int, str, cst.Function
     indent = rows[0][: len(rows[0]) - len(rows[0].lstrip(" \t"))]
     if not all(row.startswith(indent) or not row.strip() for row in rows):
         return None
-    source = "".join(row[len(indent) :] + "\n" for row in rows) + " pass\n"
+    source = "".join(row[len(indent) :] + "\n" for row in rows)
     try:
-        parsed = cst.parse_module(source).body
+        parsed = parse_header(source)
     except cst.ParserSyntaxError:
         return None
     if len(parsed) != 1 or not isinstance(parsed[0], cst.FunctionDef) or parsed[0].decorators:
@@ -372,8 +370,9 @@ def _header(lines: Sequence[str], node: ast.AST) -> tuple[int, str, cst.Function
 
 
 def _rewrite_headers(lines: list[str], edits: Edits) -> dict[ast.AST, Sequence[Edit]]:
-    """Apply the defs' :class:`SignatureEdit` s to their header lines in ``lines``; the
-    edits whose header could not be written alone (then ``lines`` must not be used)."""
+    """Apply the defs' :class:`SignatureEdit` s to their header lines in ``lines``, in place
+    (every line keeps its index); the edits whose header could not be written alone (then
+    ``lines`` must not be used)."""
     rest: dict[ast.AST, Sequence[Edit]] = {}
     done: list[tuple[int, int, list[str]]] = []
     for node, node_edits in edits.items():
@@ -387,51 +386,52 @@ def _rewrite_headers(lines: list[str], edits: Edits) -> dict[ast.AST, Sequence[E
         ending = _LINE_END.search(lines[node.lineno - 1])
         newline = ending.group() if ending else "\n"
         done.append((node.lineno, count, [row + newline for row in header_lines(parsed, indent)]))
-    for first, count, rows in sorted(done, reverse=True):
+    for first, count, rows in done:
         if _LINE_END.search(lines[first + count - 2]) is None:  # the file ends on the header
             rows[-1] = rows[-1].rstrip("\r\n")
-        lines[first - 1 : first - 1 + count] = rows
+        _in_place(lines, first, first + count - 1, "".join(rows))
     return rest
 
 
 def rewrite_text(text: str, tree: ast.Module, edits: Edits) -> str:
-    """``text`` with every edit applied (see :func:`rewrite`). When no edit is the module's
-    own, libcst parses and writes only the top-level statements that hold an edit, each on
-    its own: the rest of the text is copied as it is, and large modules with a few edited
-    defs cost a fraction of a whole parse. The module's own edits, when they are all
-    :class:`TopLevelEdit` s, see its outline only."""
+    """``text`` with every edit applied (see :func:`rewrite`). libcst parses and writes only
+    the top-level statements that hold an edit, each on its own (a def's header alone, when
+    only its signature changes), and the module's own edits, when they are all
+    :class:`TopLevelEdit` s, see its outline: the rest of the text is copied as it is, and
+    large modules with a few edited defs cost a fraction of a whole parse."""
     if not edits:
         return text
     own = edits.get(tree, ())
-    if own and all(isinstance(edit, TopLevelEdit) for edit in own):
-        inner = {node: node_edits for node, node_edits in edits.items() if node is not tree}
-        outlined = _rewrite_outlined(rewrite_text(text, tree, inner), own)
-        if outlined is not None:
-            return outlined
-    if tree not in edits and all(
-        isinstance(e, SignatureEdit) for node_edits in edits.values() for e in node_edits
-    ):
+    if not all(isinstance(edit, TopLevelEdit) for edit in own):
+        return rewrite(parse_module(text), tree, edits).code
+    inner = {node: node_edits for node, node_edits in edits.items() if node is not tree}
+    lines = _edited_lines(text, tree, inner) if inner else physical_lines(text)
+    if lines is not None and not own:
+        return "".join(lines)
+    done = _rewrite_outlined(lines, tree, own) if lines is not None else None
+    return done if done is not None else rewrite(parse_module(text), tree, edits).code
+
+
+def _edited_lines(text: str, tree: ast.Module, edits: Edits) -> list[str] | None:
+    """The physical lines of ``text`` with the edits inside its top-level statements made,
+    each line at its index (see :func:`_in_place`); ``None`` when a statement to edit
+    shares a line with another (then the whole module is parsed)."""
+    if all(isinstance(e, SignatureEdit) for node_edits in edits.values() for e in node_edits):
         # Only signatures change (QF002): each def's header lines are parsed and written alone.
         lines = physical_lines(text)
         if not _rewrite_headers(lines, edits):
-            return "".join(lines)
-    return _rewrite_segments(text, tree, edits)
-
-
-def _rewrite_segments(text: str, tree: ast.Module, edits: Edits) -> str:
-    """:func:`rewrite_text` for the edits that are not only signatures."""
+            return lines
     rewriter = _Rewriter(edits)
     rewriter.mark(tree)
-    segments = None if tree in edits else _segments(tree, rewriter.wanted)
+    segments = _segments(tree, rewriter.wanted)
     if segments is None:
-        return rewrite(parse_module(text), tree, edits).code
+        return None
     lines = physical_lines(text)
-    for first, last, statement in reversed(segments):
+    for first, last, statement in segments:
         segment = "".join(lines[first - 1 : last])
         alone = ast.Module(body=[statement], type_ignores=[])
-        code = rewrite(parse_module(segment), alone, edits).code
-        lines[first - 1 : last] = [code]
-    return "".join(lines)
+        _in_place(lines, first, last, rewrite(parse_module(segment), alone, edits).code)
+    return lines
 
 
 def code_of(node: cst.CSTNode) -> str:

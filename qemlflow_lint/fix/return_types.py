@@ -30,6 +30,7 @@ abstract by declaration gets none (mypy reports an empty body that should return
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
@@ -118,6 +119,13 @@ def own_nodes(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:
             stack.extend([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)])
         else:
             stack.extend(ast.iter_child_nodes(node))
+
+
+@functools.lru_cache(maxsize=64)
+def def_own_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
+    """:func:`own_nodes` of a def's body, listed once per def: planning a def's annotations
+    asks several questions of them (the tree must not change)."""
+    return tuple(own_nodes(node.body))
 
 
 def _is_docstring_or_placeholder(statement: ast.stmt) -> bool:
@@ -220,7 +228,7 @@ def _local_names(node: AnyDef) -> set[str]:
     arguments = node.args
     names = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
     names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
-    for child in own_nodes(node.body):
+    for child in def_own_nodes(node):
         if isinstance(child, ast.Name) and not isinstance(child.ctx, ast.Load):
             names.add(child.id)
         elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -267,7 +275,7 @@ def return_type(
     """The return annotation ``node``'s body makes certain (see the module docstring);
     ``shadowed``: the builtin names the module or the class rebinds; ``self_name``: the
     instance parameter of a method (``return self`` gives ``Self``)."""
-    own = list(own_nodes(node.body))
+    own = def_own_nodes(node)
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own):
         return ReturnType(reason=GENERATOR)
     downgraded = UNSAFE if declared_abstract else SAFE
@@ -392,7 +400,7 @@ def fits(node: ast.expr, ref: Ref, constants: Mapping[str, str] | None = None) -
 def documented_return(node: AnyDef, documented: Sequence[DocType], declared_abstract: bool) -> Union | str:
     """The return type the docstring states, as a union, when the body agrees with it
     (see the module docstring); otherwise why not."""
-    own = list(own_nodes(node.body))
+    own = def_own_nodes(node)
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in own):
         return GENERATOR
     for doc in documented:
@@ -443,7 +451,7 @@ def _first_value(node: AnyDef, name: str) -> ast.expr | None:
     if name in {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}:
         return None
     first: tuple[int, int, ast.expr | None] | None = None
-    for child in own_nodes(node.body):
+    for child in def_own_nodes(node):
         if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Store):
             where = (child.lineno, child.col_offset)
             if first is None or where < first[:2]:
@@ -568,7 +576,7 @@ def family_returns_values(site: DefSite, classes: Mapping[str, ast.ClassDef]) ->
             if not (isinstance(version.returns, ast.Constant) and version.returns.value is None):
                 return True
             continue
-        own = own_nodes(version.body)
+        own = def_own_nodes(version)
         if any(isinstance(n, ast.Return) and n.value is not None and not _none(n.value) for n in own):
             return True
     return False

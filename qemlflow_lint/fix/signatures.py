@@ -5,6 +5,7 @@ the ``ast``, written into the libcst tree."""
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Mapping, Sequence
 
 import libcst as cst
@@ -142,6 +143,15 @@ def wrapped(node: cst.FunctionDef) -> cst.FunctionDef:
     return node.with_changes(
         params=parameters.with_changes(**fields), whitespace_before_params=_line_break("    ")
     )
+
+
+@functools.lru_cache(maxsize=256)
+def parse_header(rows: str) -> Sequence[cst.BaseStatement]:
+    """The statements libcst reads in a def's header lines (its indentation taken off) with
+    ``pass`` for a body: one def when they are a whole header. Cached: deciding whether an
+    annotation fits and writing it parse the same header; the nodes are only read. Raises
+    :class:`libcst.ParserSyntaxError`."""
+    return cst.parse_module(rows + " pass\n").body
 
 
 def header_lines(node: cst.FunctionDef, indent: str) -> list[str]:

@@ -32,7 +32,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
 from qemlflow_lint.analysis.defs import AnyDef
 from qemlflow_lint.fix.docstring_types import ELLIPSIS, NONE, Ref
-from qemlflow_lint.fix.return_types import own_nodes, value_kind
+from qemlflow_lint.fix.return_types import def_own_nodes, value_kind
 
 #: The attributes of the builtin types a docstring names, by qualified name.
 _ATTRIBUTES: Mapping[str, frozenset[str]] = {
@@ -98,12 +98,6 @@ def _scope_bindings(node: AnyDef) -> frozenset[str]:
         if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             names |= _binds(child)
     return frozenset(names)
-
-
-@functools.lru_cache(maxsize=64)
-def _own_body_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
-    """The nodes of a def's own scope (see :func:`~qemlflow_lint.fix.return_types.own_nodes`)."""
-    return tuple(own_nodes(node.body))
 
 
 def _stores(node: AnyDef) -> Counter[str]:
@@ -263,7 +257,7 @@ def _rebound_local(node: AnyDef, views: _Views) -> str | None:
     untyped, the parameter made that number ``Any``; typed, a type checker reports the
     assignment (``K = [0.0] * n`` … ``K = Ks[i] - 1.0``; ``total = 0`` … ``total += x[i]``)."""
     bindings: list[tuple[tuple[int, int], str, ast.expr | None]] = []
-    for child in _own_body_nodes(node):
+    for child in def_own_nodes(node):
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
             bindings.append(((child.lineno, child.col_offset), child.id, None))
         if (
@@ -356,7 +350,7 @@ def empty_collection(node: AnyDef) -> str | None:
     parameters = {a.arg for a in [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]}
     empties: list[tuple[tuple[int, int], str]] = []
     filled: dict[str, list[tuple[int, int]]] = {}
-    for child in own_nodes(node.body):
+    for child in def_own_nodes(node):
         if isinstance(child, ast.Assign) and _is_empty(child.value):
             for target in child.targets:
                 text = _target_text(target) if isinstance(target, ast.Attribute) else None

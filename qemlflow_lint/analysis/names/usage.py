@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.defs import every_parameter
+from qemlflow_lint.analysis.nodes import every_node
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -49,8 +50,10 @@ class NameUsage(NamedTuple):
         in_annotation: set[int] = set()
         annotation_names: set[str] = set()
         runtime_names: set[str] = set()
-        nodes = list(ast.walk(tree))  # walked once: reading a list twice costs less
+        nodes = every_node(tree)
         for node in nodes:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.AnnAssign)):
+                continue
             for root in _annotation_roots(node):
                 for part in ast.walk(root):
                     in_annotation.add(id(part))
