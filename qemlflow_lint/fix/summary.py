@@ -16,6 +16,7 @@ from qemlflow_lint.fix.edit import physical_lines
 from qemlflow_lint.fix.files import FixRun
 from qemlflow_lint.fix.model import SAFE, Applied, Left
 from qemlflow_lint.fix.project_plan import STAYS_ANYWAY
+from qemlflow_lint.fix.return_types import NOT_MAPPED
 from qemlflow_lint.fix.speedup import Projection, Speedup, Unmeasured
 from qemlflow_lint.measure.figures import ImportFigures
 from qemlflow_lint.model.paths import display_path
@@ -89,11 +90,46 @@ def _diff_line(line: str) -> str:
     return line + "\n\\ No newline at end of file\n"
 
 
-def _grouped(reasons: Sequence[str]) -> str:
-    counts = Counter(map(reason_phrase, reasons))
-    return ", ".join(
-        f"{reason} ({count})" for reason, count in sorted(counts.items(), key=lambda i: (-i[1], i[0]))
-    )
+#: How many of a rule's reasons the summary names; the rest are counted together.
+SHOWN_REASONS = 8
+#: How many of the documented types the fix does not map the summary names.
+SHOWN_WORDS = 3
+
+
+def _ranked(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _not_mapped(counts: Counter[str]) -> str:
+    """The documented types the fix does not map, as one reason with its count: the
+    commonest named."""
+    words = _ranked(counts)
+    named = ", ".join(f"{text} {count}" for text, count in words[:SHOWN_WORDS])
+    rest = len(words) - SHOWN_WORDS
+    more = f" and {rest} more" if rest > 0 else ""
+    return f"documented as a type the fix does not map ({sum(counts.values())}: {named}{more})"
+
+
+def grouped_reasons(reasons: Sequence[str]) -> str:
+    """The reasons of one rule by how often they are given, commonest first: the documented
+    types the fix does not map make one reason, and past :data:`SHOWN_REASONS` the rest
+    are counted together."""
+    counts: Counter[str] = Counter()
+    unmapped: Counter[str] = Counter()
+    for reason in map(reason_phrase, reasons):
+        if reason.startswith("documented as `") and reason.endswith(NOT_MAPPED):
+            unmapped[reason[len("documented as ") : -len(NOT_MAPPED)]] += 1
+        else:
+            counts[reason] += 1
+    ranked = [(f"{reason} ({count})", count) for reason, count in _ranked(counts)]
+    if unmapped:
+        ranked.append((_not_mapped(unmapped), sum(unmapped.values())))
+        ranked.sort(key=lambda item: -item[1])
+    shown = [text for text, _ in ranked[:SHOWN_REASONS]]
+    rest = ranked[SHOWN_REASONS:]
+    if rest:
+        shown.append(f"{plural(len(rest), 'other reason')} ({sum(count for _, count in rest)})")
+    return ", ".join(shown)
 
 
 def packages(gone: Sequence[str], staying: Sequence[str]) -> list[str]:
@@ -170,7 +206,7 @@ def summary(run: FixRun, *, dry_run: bool) -> str:
         lines.append(f"Left {len(left)}:")
         for code in sorted({item.finding.code for item in left}):
             reasons = [item.reason for item in left if item.finding.code == code]
-            lines.append(f"  {code} ({len(reasons)}): {_grouped(reasons)}")
+            lines.append(f"  {code} ({len(reasons)}): {grouped_reasons(reasons)}")
     if run.more_unsafe:
         lines.append(f"{plural(run.more_unsafe, 'more fix', 'more fixes')} available with --unsafe-fixes.")
     for file in run.files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from qemlflow_lint.fix.apply import FixOptions, fix_text
 from qemlflow_lint.fix.files import one_file_run
-from qemlflow_lint.fix.summary import finding_lines, summary
+from qemlflow_lint.fix.summary import finding_lines, grouped_reasons, summary
 from qemlflow_lint.model.settings import Settings
 
 SOURCE = """def done(flag=False):
@@ -43,3 +43,25 @@ def test_with_only_partial_edits_nothing_is_fixed() -> None:
         "Fixed 0 findings in 1 file.",
         "Partly fixed 1 more finding, still reported: annotations added, the rest left (below).",
     ]
+
+
+def _documented(name: str, words: str) -> str:
+    return f'def {name}(x):\n    """Do.\n\n    Parameters\n    ----------\n    x : {words}\n    """\n    print(x)\n\n\n'
+
+
+def test_the_types_the_fix_does_not_map_are_one_reason_and_a_long_list_is_cut() -> None:
+    """One reason per docstring's words made pvlib's QF002 line 60 entries long."""
+    words = ["numeric"] * 3 + ["datetime-like"] * 2 + ["numeric [V]", "dict-like", "str or path object"]
+    source = "".join(_documented(f"f{index}", text) for index, text in enumerate(words))
+    options = FixOptions(unsafe=True, codes={"QF002"})
+    run = one_file_run(fix_text(source, "pkg/m.py", Settings(), options), Settings(), options)
+    line = next(line for line in summary(run, dry_run=True).splitlines() if line.startswith("  QF002"))
+    assert line == (
+        "  QF002 (8): documented as a type the fix does not map "
+        "(8: `numeric` 3, `datetime-like` 2, `dict-like` 1 and 2 more)"
+    )
+
+
+def test_past_eight_reasons_the_rest_are_counted_together() -> None:
+    reasons = [f"reason {index}" for index in range(10) for _ in range(10 - index)]
+    assert grouped_reasons(reasons).endswith("reason 7 (3), 2 other reasons (3)")
