@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
 from qemlflow_lint.model.words import plural
-from qemlflow_lint.report.graph.view import HEAVY, OWN_PACKAGE, SCRIPT, Edge, GraphView, Node
+from qemlflow_lint.report.graph.view import HEAVY, OWN_PACKAGE, SCRIPT, Edge, GraphView, Node, packages_of
 
 HEAVY_FILL, HEAVY_LINE = "#f4cccc", "#cc0000"
 CHAIN_FILL, CHAIN_LINE = "#fce5cd", "#e69138"
@@ -84,7 +84,11 @@ def _legend(collapsed: bool) -> list[str]:
         node("heavy", "heavy module", _node_style(True, False, False, False)),
         node("chain", "on a QF101 chain", _node_style(False, True, False, False)),
         node("cycle", "in a QF102 cycle", _node_style(False, False, True, False)),
-        *([node("package", "package drawn whole", _node_style(False, False, False, False, True))] if collapsed else []),
+        *(
+            [node("package", "package drawn whole", _node_style(False, False, False, False, True))]
+            if collapsed
+            else []
+        ),
         edge("chain", "heavy", "heavy chain", _edge_style(HEAVY, True, False)),
         edge("cycle", "library", "import cycle", _edge_style("", False, True)),
         "  }",
@@ -94,7 +98,9 @@ def _legend(collapsed: bool) -> list[str]:
 def _node(node: Node, focus: str, indent: str) -> str:
     label = node.short_name + (f" ({plural(len(node.modules), 'module')})" if node.modules else "")
     values = {"label": label, "tooltip": node.path or node.name}
-    values.update(_node_style(node.heavy, node.on_heavy_chain, node.in_cycle, node.kind == SCRIPT, bool(node.modules)))
+    values.update(
+        _node_style(node.heavy, node.on_heavy_chain, node.in_cycle, node.kind == SCRIPT, bool(node.modules))
+    )
     if node.name == focus:
         values["peripheries"] = "2"
     return f"{indent}{quote(node.name)} {_attributes(values)};"
@@ -106,18 +112,6 @@ def _edge(edge: Edge) -> str:
     values = {"tooltip": where + (f" (and {plural(more, 'more import')})" if more else "")}
     values.update(_edge_style(edge.kind, edge.on_heavy_chain, edge.in_cycle))
     return f"  {quote(edge.source)} -> {quote(edge.target)} {_attributes(values)};"
-
-
-def _packages(nodes: Iterable[Node]) -> dict[str, list[Node]]:
-    """Each package that holds a node or a package that does, with its own nodes."""
-    packages: dict[str, list[Node]] = {}
-    for node in nodes:
-        parts = node.package.split(".") if node.package else []
-        for end in range(1, len(parts) + 1):
-            packages.setdefault(".".join(parts[:end]), [])
-        if node.package:
-            packages[node.package].append(node)
-    return packages
 
 
 def _package_box(
@@ -147,12 +141,14 @@ def render(view: GraphView) -> str:
     ]
     if view.nodes:
         lines += _legend(any(node.modules for node in view.nodes))
-    packages = _packages(view.nodes)
+    packages = packages_of(view.nodes)
     lines += [_node(node, view.module, "  ") for node in view.nodes if node.path and not node.package]
     third_party = [node for node in view.nodes if not node.path]
     if third_party:
         lines.append('  subgraph "cluster_third_party" {')
-        lines.append(f'    label="third-party"; style="rounded"; color="{PACKAGE_LINE}"; fontcolor="#595959";')
+        lines.append(
+            f'    label="third-party"; style="rounded"; color="{PACKAGE_LINE}"; fontcolor="#595959";'
+        )
         lines += [_node(node, view.module, "    ") for node in third_party]
         lines.append("  }")
     for package in sorted(packages):

@@ -134,6 +134,19 @@ class GraphView(NamedTuple):
     depth: int = 0
 
 
+def packages_of(nodes: Iterable[Node]) -> dict[str, list[Node]]:
+    """The first-party packages the nodes are drawn in, with their enclosing packages, each
+    with the nodes drawn directly in it (in node order)."""
+    packages: dict[str, list[Node]] = {}
+    for node in nodes:
+        parts = node.package.split(".") if node.package else []
+        for end in range(1, len(parts) + 1):
+            packages.setdefault(".".join(parts[:end]), [])
+        if node.package:
+            packages[node.package].append(node)
+    return packages
+
+
 class UnknownModule(Exception):
     """``--module`` names no module of the graph; the message lists the closest names."""
 
@@ -304,7 +317,9 @@ def _shown(project: _Project, imports: _Imports, module: str, everything: bool) 
     return _reachable(imports, starts)
 
 
-def _paths_to_heavy(project: _Project, imports: _Imports, shown: set[str], module: str) -> set[tuple[str, str]]:
+def _paths_to_heavy(
+    project: _Project, imports: _Imports, shown: set[str], module: str
+) -> set[tuple[str, str]]:
     """The edges of the shown modules' heavy chains, and ``module``'s own heavy imports."""
     edges: set[tuple[str, str]] = set()
     for name in sorted(shown):
@@ -433,7 +448,10 @@ def collapse(view: GraphView, depth: int) -> GraphView:
             continue
         kind = LIBRARY if any(node.kind == LIBRARY for node in members) else members[0].kind
         heavy = any(node.heavy for node in members)
-        in_cycle, on_chain = any(node.in_cycle for node in members), any(node.on_heavy_chain for node in members)
+        in_cycle, on_chain = (
+            any(node.in_cycle for node in members),
+            any(node.on_heavy_chain for node in members),
+        )
         modules = tuple(node.name for node in members)
         nodes.append(Node(name, _folder(name, members), kind, heavy, in_cycle, on_chain, modules))
     drawn_as = {node.name: _at_depth(node, depth) for node in view.nodes}
@@ -447,5 +465,9 @@ def collapse(view: GraphView, depth: int) -> GraphView:
         first = parts[0]
         kind = HEAVY if any(e.kind == HEAVY for e in parts) else first.kind
         chain, cycle = any(e.on_heavy_chain for e in parts), any(e.in_cycle for e in parts)
-        edges.append(Edge(source, target, first.line, kind, chain, cycle, first.file, sum(e.imports for e in parts)))
-    return view._replace(nodes=tuple(sorted(nodes)), edges=tuple(sorted(edges, key=lambda e: (e.source, e.target))))
+        edges.append(
+            Edge(source, target, first.line, kind, chain, cycle, first.file, sum(e.imports for e in parts))
+        )
+    return view._replace(
+        nodes=tuple(sorted(nodes)), edges=tuple(sorted(edges, key=lambda e: (e.source, e.target)))
+    )
