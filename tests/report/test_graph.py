@@ -69,7 +69,7 @@ digraph "imports" {
   subgraph "cluster_legend" {
     label="legend"; style="dashed"; color="#bfbfbf"; fontsize=9;
     node [fontsize=9];
-    "legend: library" [label="library module\\nits file"];
+    "legend: library" [label="module (its file\\nin the tooltip)"];
     "legend: script" [label="test or script", style="rounded,dashed,filled"];
     "legend: heavy" [label="heavy module", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];
     "legend: chain" [label="on a QF101 chain", fillcolor="#fce5cd", color="#e69138"];
@@ -82,18 +82,20 @@ digraph "imports" {
 
 def test_chemtools_as_dot() -> None:
     assert _render(CHEMTOOLS, "dot") == LEGEND + (
-        '  "chemtools" [label="chemtools\\nchemtools/__init__.py", tooltip="chemtools/__init__.py", '
-        'fillcolor="#fce5cd", color="#e69138"];\n'
-        '  "chemtools.api" [label="chemtools.api\\nchemtools/api.py", tooltip="chemtools/api.py", '
-        'fillcolor="#fce5cd", color="#e69138"];\n'
-        '  "chemtools.symbolic" [label="chemtools.symbolic\\nchemtools/symbolic.py", '
-        'tooltip="chemtools/symbolic.py", fillcolor="#fce5cd", color="#e69138"];\n'
-        '  "sympy" [label="sympy", tooltip="sympy", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
+        '  "chemtools" [label="chemtools", tooltip="chemtools/__init__.py", fillcolor="#fce5cd", color="#e69138"];\n'
+        '  subgraph "cluster_third_party" {\n'
+        '    label="third-party"; style="rounded"; color="#bfbfbf"; fontcolor="#595959";\n'
+        '    "sympy" [label="sympy", tooltip="sympy", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
+        "  }\n"
+        '  subgraph "cluster_chemtools" {\n'
+        '    label="chemtools"; tooltip="chemtools"; style="rounded,filled";\n'
+        '    color="#bfbfbf"; fillcolor="#f7f7f7"; fontcolor="#595959";\n'
+        '    "chemtools.api" [label="api", tooltip="chemtools/api.py", fillcolor="#fce5cd", color="#e69138"];\n'
+        '    "chemtools.symbolic" [label="symbolic", tooltip="chemtools/symbolic.py", fillcolor="#fce5cd", color="#e69138"];\n'
+        "  }\n"
         '  "chemtools" -> "chemtools.api" [tooltip="chemtools/__init__.py:3", color="#e69138", penwidth="2.5"];\n'
-        '  "chemtools.api" -> "chemtools.symbolic" [tooltip="chemtools/api.py:3", color="#e69138", '
-        'penwidth="2.5"];\n'
-        '  "chemtools.symbolic" -> "sympy" [tooltip="chemtools/symbolic.py:3", color="#e69138", '
-        'penwidth="2.5"];\n'
+        '  "chemtools.api" -> "chemtools.symbolic" [tooltip="chemtools/api.py:3", color="#e69138", penwidth="2.5"];\n'
+        '  "chemtools.symbolic" -> "sympy" [tooltip="chemtools/symbolic.py:3", color="#e69138", penwidth="2.5"];\n'
         "}\n"
     )
 
@@ -103,10 +105,14 @@ def test_chemtools_as_mermaid() -> None:
         "flowchart LR\n"
         "  %% The first-party import graph at import time, by `qemlflow-lint graph`.\n"
         "  %% Hexagons: heavy modules. Thick orange links: QF101 chains. Dotted purple: QF102 cycles.\n"
-        '  m_chemtools["chemtools<br/>chemtools/__init__.py"]\n'
-        '  m_chemtools_api["chemtools.api<br/>chemtools/api.py"]\n'
-        '  m_chemtools_symbolic["chemtools.symbolic<br/>chemtools/symbolic.py"]\n'
-        '  h_sympy{{"sympy"}}\n'
+        '  m_chemtools["chemtools"]\n'
+        '  subgraph p_chemtools["chemtools"]\n'
+        '    m_chemtools_api["api"]\n'
+        '    m_chemtools_symbolic["symbolic"]\n'
+        "  end\n"
+        '  subgraph third_party["third-party"]\n'
+        '    h_sympy{{"sympy"}}\n'
+        "  end\n"
         "  m_chemtools ==> m_chemtools_api\n"
         "  m_chemtools_api ==> m_chemtools_symbolic\n"
         "  m_chemtools_symbolic ==> h_sympy\n"
@@ -129,12 +135,16 @@ def _node(
         "heavy": heavy,
         "in_cycle": cycle,
         "on_heavy_chain": chain,
+        "modules": [],
     }
 
 
-def _edge(source: str, target: str, line: int, kind: str, chain: bool, cycle: bool) -> dict[str, object]:
-    keys = ("source", "target", "line", "kind", "on_heavy_chain", "in_cycle")
-    return dict(zip(keys, (source, target, line, kind, chain, cycle)))
+def _edge(
+    source: str, target: str, line: int, kind: str, chain: bool, cycle: bool, file: str = "", imports: int = 1
+) -> dict[str, object]:
+    keys = ("source", "target", "line", "kind", "on_heavy_chain", "in_cycle", "file", "imports")
+    file = file or (source.replace(".", "/") + ("/__init__.py" if "." not in source else ".py"))
+    return dict(zip(keys, (source, target, line, kind, chain, cycle, file, imports)))
 
 
 def _hops(*hops: tuple[str, str, int]) -> list[dict[str, object]]:
@@ -149,9 +159,10 @@ def test_chemtools_as_json() -> None:
     symbolic = ("chemtools.symbolic", "chemtools/symbolic.py", 3)
     assert data == {
         "format": "qemlflow-lint-graph",
-        "version": 1,
+        "version": 2,
         "module": None,
         "heavy_only": False,
+        "depth": None,
         "nodes": [
             _node("chemtools", "chemtools/__init__.py", chain=True),
             _node("chemtools.api", "chemtools/api.py", chain=True),
@@ -172,16 +183,19 @@ def test_chemtools_as_json() -> None:
 
 
 def test_cycles_as_dot(cycles: Path) -> None:
-    purple = 'color="#7030a0", penwidth="2"'
     assert _render(cycles, "dot") == LEGEND + (
-        f'  "pkg" [label="pkg\\npkg/__init__.py", tooltip="pkg/__init__.py", fillcolor="#fce5cd", {purple}];\n'
-        '  "pkg.minimizer" [label="pkg.minimizer\\npkg/minimizer.py", tooltip="pkg/minimizer.py"];\n'
-        f'  "pkg.model" [label="pkg.model\\npkg/model.py", tooltip="pkg/model.py", fillcolor="#fce5cd", {purple}];\n'
-        '  "torch" [label="torch", tooltip="torch", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
-        '  subgraph "cluster_cycle_1" {\n'
-        '    label="import cycle (QF102)"; style="dashed"; color="#7030a0"; fontcolor="#7030a0";\n'
-        f'    "pkg.a" [label="pkg.a\\npkg/a.py", tooltip="pkg/a.py", fillcolor="#fce5cd", {purple}];\n'
-        f'    "pkg.b" [label="pkg.b\\npkg/b.py", tooltip="pkg/b.py", {purple}];\n'
+        '  "pkg" [label="pkg", tooltip="pkg/__init__.py", fillcolor="#fce5cd", color="#7030a0", penwidth="2"];\n'
+        '  subgraph "cluster_third_party" {\n'
+        '    label="third-party"; style="rounded"; color="#bfbfbf"; fontcolor="#595959";\n'
+        '    "torch" [label="torch", tooltip="torch", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
+        "  }\n"
+        '  subgraph "cluster_pkg" {\n'
+        '    label="pkg"; tooltip="pkg"; style="rounded,filled";\n'
+        '    color="#bfbfbf"; fillcolor="#f7f7f7"; fontcolor="#595959";\n'
+        '    "pkg.a" [label="a", tooltip="pkg/a.py", fillcolor="#fce5cd", color="#7030a0", penwidth="2"];\n'
+        '    "pkg.b" [label="b", tooltip="pkg/b.py", color="#7030a0", penwidth="2"];\n'
+        '    "pkg.minimizer" [label="minimizer", tooltip="pkg/minimizer.py"];\n'
+        '    "pkg.model" [label="model", tooltip="pkg/model.py", fillcolor="#fce5cd", color="#7030a0", penwidth="2"];\n'
         "  }\n"
         '  "pkg" -> "pkg.minimizer" [tooltip="pkg/__init__.py:3"];\n'
         '  "pkg" -> "pkg.model" [tooltip="pkg/__init__.py:2", color="#7030a0", penwidth="2.5", style="dashed"];\n'
@@ -199,13 +213,15 @@ def test_cycles_as_mermaid(cycles: Path) -> None:
         "flowchart LR\n"
         "  %% The first-party import graph at import time, by `qemlflow-lint graph`.\n"
         "  %% Hexagons: heavy modules. Thick orange links: QF101 chains. Dotted purple: QF102 cycles.\n"
-        '  m_pkg["pkg<br/>pkg/__init__.py"]\n'
-        '  m_pkg_minimizer["pkg.minimizer<br/>pkg/minimizer.py"]\n'
-        '  m_pkg_model["pkg.model<br/>pkg/model.py"]\n'
-        '  h_torch{{"torch"}}\n'
-        '  subgraph cycle_1["import cycle (QF102)"]\n'
-        '    m_pkg_a["pkg.a<br/>pkg/a.py"]\n'
-        '    m_pkg_b["pkg.b<br/>pkg/b.py"]\n'
+        '  m_pkg["pkg"]\n'
+        '  subgraph p_pkg["pkg"]\n'
+        '    m_pkg_a["a"]\n'
+        '    m_pkg_b["b"]\n'
+        '    m_pkg_minimizer["minimizer"]\n'
+        '    m_pkg_model["model"]\n'
+        "  end\n"
+        '  subgraph third_party["third-party"]\n'
+        '    h_torch{{"torch"}}\n'
         "  end\n"
         "  m_pkg --> m_pkg_minimizer\n"
         "  m_pkg ==> m_pkg_model\n"
@@ -260,11 +276,13 @@ def test_module_keeps_what_it_imports_and_marks_it(cycles: Path) -> None:
         "flowchart LR\n"
         "  %% The first-party import graph at import time, by `qemlflow-lint graph`.\n"
         "  %% Hexagons: heavy modules. Thick orange links: QF101 chains. Dotted purple: QF102 cycles.\n"
-        '  m_pkg_model["pkg.model<br/>pkg/model.py"]\n'
-        '  h_torch{{"torch"}}\n'
-        '  subgraph cycle_1["import cycle (QF102)"]\n'
-        '    m_pkg_a["pkg.a<br/>pkg/a.py"]\n'
-        '    m_pkg_b["pkg.b<br/>pkg/b.py"]\n'
+        '  subgraph p_pkg["pkg"]\n'
+        '    m_pkg_a["a"]\n'
+        '    m_pkg_b["b"]\n'
+        '    m_pkg_model["model"]\n'
+        "  end\n"
+        '  subgraph third_party["third-party"]\n'
+        '    h_torch{{"torch"}}\n'
         "  end\n"
         "  m_pkg_a -.-> m_pkg_b\n"
         "  m_pkg_a ==> h_torch\n"
@@ -281,15 +299,17 @@ def test_module_keeps_what_it_imports_and_marks_it(cycles: Path) -> None:
         "  linkStyle 1,3 stroke:#e69138,stroke-width:3px\n"
         "  linkStyle 0,2 stroke:#7030a0\n"
     )
-    purple = 'color="#7030a0", penwidth="2"'
     assert _render(cycles, "dot", module="pkg.model") == LEGEND + (
-        '  "pkg.model" [label="pkg.model\\npkg/model.py", tooltip="pkg/model.py", fillcolor="#fce5cd", '
-        'color="#e69138", peripheries="2"];\n'
-        '  "torch" [label="torch", tooltip="torch", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
-        '  subgraph "cluster_cycle_1" {\n'
-        '    label="import cycle (QF102)"; style="dashed"; color="#7030a0"; fontcolor="#7030a0";\n'
-        f'    "pkg.a" [label="pkg.a\\npkg/a.py", tooltip="pkg/a.py", fillcolor="#fce5cd", {purple}];\n'
-        f'    "pkg.b" [label="pkg.b\\npkg/b.py", tooltip="pkg/b.py", {purple}];\n'
+        '  subgraph "cluster_third_party" {\n'
+        '    label="third-party"; style="rounded"; color="#bfbfbf"; fontcolor="#595959";\n'
+        '    "torch" [label="torch", tooltip="torch", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
+        "  }\n"
+        '  subgraph "cluster_pkg" {\n'
+        '    label="pkg"; tooltip="pkg"; style="rounded,filled";\n'
+        '    color="#bfbfbf"; fillcolor="#f7f7f7"; fontcolor="#595959";\n'
+        '    "pkg.a" [label="a", tooltip="pkg/a.py", fillcolor="#fce5cd", color="#7030a0", penwidth="2"];\n'
+        '    "pkg.b" [label="b", tooltip="pkg/b.py", color="#7030a0", penwidth="2"];\n'
+        '    "pkg.model" [label="model", tooltip="pkg/model.py", fillcolor="#fce5cd", color="#e69138", peripheries="2"];\n'
         "  }\n"
         '  "pkg.a" -> "pkg.b" [tooltip="pkg/a.py:2", color="#7030a0", style="dashed"];\n'
         '  "pkg.a" -> "torch" [tooltip="pkg/a.py:3", color="#e69138", penwidth="2.5"];\n'
@@ -301,9 +321,10 @@ def test_module_keeps_what_it_imports_and_marks_it(cycles: Path) -> None:
     # The cycle through pkg/__init__.py is not drawn: importing pkg.model alone never runs pkg's.
     assert json.loads(_render(cycles, "json", module="pkg.model")) == {
         "format": "qemlflow-lint-graph",
-        "version": 1,
+        "version": 2,
         "module": "pkg.model",
         "heavy_only": False,
+        "depth": None,
         "nodes": [
             _node("pkg.a", "pkg/a.py", chain=True, cycle=True),
             _node("pkg.b", "pkg/b.py", cycle=True),
@@ -423,7 +444,9 @@ def test_graphviz_renders_odd_file_names(tmp_path: Path) -> None:
 _ID = r"[A-Za-z_][A-Za-z0-9_]*"
 _LABEL = r'"[^"]*"'
 _MERMAID_LINES = {
-    "node": re.compile(rf"^(?P<id>{_ID})(?:\[(?P<box>{_LABEL})\]|\{{\{{(?P<hexagon>{_LABEL})\}}\}})$"),
+    "node": re.compile(
+        rf"^(?P<id>{_ID})(?:\[(?P<box>{_LABEL})\]|\[\[(?P<package>{_LABEL})\]\]|\{{\{{(?P<hexagon>{_LABEL})\}}\}})$"
+    ),
     "edge": re.compile(rf"^(?P<source>{_ID}) (?:-->|==>|-\.->) (?P<target>{_ID})$"),
     "subgraph": re.compile(rf"^subgraph (?P<id>{_ID})\[(?P<label>{_LABEL})\]$"),
     "end": re.compile(r"^end$"),
@@ -479,7 +502,7 @@ def mermaid_problems(text: str) -> list[str]:
             problems.append(f"line {number}: not a flowchart statement: {stripped!r}")
         elif kind == "node":
             declared.append(match["id"])
-            problems += _label_problems(match["box"] or match["hexagon"])
+            problems += _label_problems(match["box"] or match["package"] or match["hexagon"])
         elif kind == "subgraph":
             subgraphs.append(match["id"])
             problems += _label_problems(match["label"])
