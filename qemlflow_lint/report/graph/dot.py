@@ -68,30 +68,21 @@ def _edge_style(kind: str, chain: bool, cycle: bool) -> dict[str, str]:
 
 
 def _legend(collapsed: bool) -> list[str]:
-    def node(name: str, label: str, style: dict[str, str]) -> str:
-        return f"    {quote('legend: ' + name)} {_attributes({'label': label, **style})};"
-
-    def edge(source: str, target: str, label: str, style: dict[str, str]) -> str:
-        ends = f"{quote('legend: ' + source)} -> {quote('legend: ' + target)}"
-        return f"    {ends} {_attributes({'label': label, **style})};"
-
+    """One table in a corner: what each colour, border and line means."""
+    rows = [
+        '<td style="rounded">module (its file in the tooltip)</td>',
+        '<td style="dashed">test or script</td>',
+        f'<td bgcolor="{HEAVY_FILL}" color="{HEAVY_LINE}">heavy module</td>',
+        f'<td bgcolor="{CHAIN_FILL}" color="{CHAIN_LINE}">on a QF101 chain</td>',
+        f'<td color="{CYCLE_LINE}" border="2">in a QF102 cycle</td>',
+        *(["<td>package drawn whole (a folder)</td>"] if collapsed else []),
+        f'<td border="0"><font color="{CHAIN_LINE}">&#9473;&#9473;&#9654;</font> heavy chain</td>',
+        f'<td border="0"><font color="{CYCLE_LINE}">&#9477;&#9477;&#9654;</font> import cycle</td>',
+    ]
+    table = "".join(f"<tr>{row}</tr>" for row in rows)
     return [
-        '  subgraph "cluster_legend" {',
-        '    label="legend"; style="dashed"; color="#bfbfbf"; fontsize=9;',
-        "    node [fontsize=9];",
-        node("library", "module (its file\nin the tooltip)", {}),
-        node("script", "test or script", _node_style(False, False, False, True)),
-        node("heavy", "heavy module", _node_style(True, False, False, False)),
-        node("chain", "on a QF101 chain", _node_style(False, True, False, False)),
-        node("cycle", "in a QF102 cycle", _node_style(False, False, True, False)),
-        *(
-            [node("package", "package drawn whole", _node_style(False, False, False, False, True))]
-            if collapsed
-            else []
-        ),
-        edge("chain", "heavy", "heavy chain", _edge_style(HEAVY, True, False)),
-        edge("cycle", "library", "import cycle", _edge_style("", False, True)),
-        "  }",
+        '  "legend" [shape=plaintext, fontsize=9, tooltip="legend", label=<'
+        f'<table border="0" cellborder="1" cellspacing="3" cellpadding="3">{table}</table>>];'
     ]
 
 

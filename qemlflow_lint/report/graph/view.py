@@ -402,7 +402,7 @@ def _assemble(
     edges += [
         edge(source, target, line, OWN_PACKAGE)
         for (source, target), line in project.closing.items()
-        if (source, target) in cycle_edges and target not in imports[source]
+        if (source, target) in cycle_edges and target not in imports[source] and drawn is None
     ]
     nodes_drawn = []
     for name in shown:
