@@ -253,3 +253,26 @@ def test_heavy_only_without_a_heavy_import_says_so(cycles: Path, capsys: pytest.
         "qemlflow-lint: no module under . imports a heavy module at import time through another of its "
         "modules: the graph is empty\n",
     )
+
+
+def test_svg_is_drawn_by_graphviz_and_its_absence_is_one_line(
+    cycles: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    needs_program("dot", "--format svg runs Graphviz")
+    code, out, err = _graph(capsys, "--format", "svg", "--depth", "1")
+    assert (code, err) == (0, "")
+    assert out.startswith("<?xml") and "<svg" in out and "<title>pkg</title>" in out
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    assert _graph(capsys, "--format", "svg") == (
+        2,
+        "",
+        "qemlflow-lint: error: --format svg draws the graph with Graphviz's `dot` program, which is not on "
+        "PATH: install Graphviz (https://graphviz.org/download/), or write --format dot and render it elsewhere\n",
+    )
+
+
+def test_depth_must_be_a_positive_number(cycles: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["graph", "--depth", "0", "."])
+    assert raised.value.code == 2
+    assert "argument --depth: expected a positive whole number, got '0'" in capsys.readouterr().err
