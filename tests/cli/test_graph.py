@@ -169,14 +169,27 @@ def test_missing_paths_and_standard_input_are_usage_errors(
     assert _graph(capsys, *args) == (2, "", f"qemlflow-lint: error: {message}\n")
 
 
-def test_a_file_that_cannot_be_parsed_is_left_out_with_a_warning(
+def test_files_that_cannot_be_parsed_are_left_out_quietly_unless_asked_for(
     cycles: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # As in a real scientific project: a dozen broken example scripts, which check reports as QF000.
+    for number in range(12):
+        (cycles / "examples").mkdir(exist_ok=True)
+        (cycles / "examples" / f"demo_{number}.py").write_text('"""Unterminated\n', encoding="utf-8")
     (cycles / "pkg" / "broken.py").write_text("def (:\n", encoding="utf-8")
     code, out, err = _graph(capsys, "--format", "json")
+    assert (code, err) == (0, "") and "pkg.broken" not in out
+    code, out, err = _graph(capsys, "--format", "json", "--show-outside")
     assert code == 0 and "pkg.broken" not in out
-    assert (
-        err.startswith("qemlflow-lint: warning: pkg/broken.py is not in the graph: ") and err.count("\n") == 1
+    warnings = err.splitlines()
+    assert len(warnings) == 13 and all(" is not in the graph: " in line for line in warnings)
+    assert warnings[0].startswith("qemlflow-lint: warning: examples/demo_0.py is not in the graph: ")
+    assert warnings[-1].startswith("qemlflow-lint: warning: pkg/broken.py is not in the graph: syntax error")
+    code, _, err = _graph(capsys, "-o", "graph.dot")
+    assert (code, err) == (
+        0,
+        "wrote graph.dot: 5 modules, 1 heavy module, 2 heavy chains, 2 import cycles; "
+        "13 files that cannot be parsed left out (--show-outside names them)\n",
     )
 
 
@@ -188,8 +201,10 @@ def test_help_lists_the_command_and_its_options(capsys: pytest.CaptureFixture[st
         main(["graph", "--help"])
     said = capsys.readouterr().out
     for option in (
-        "--format {dot,mermaid,json}",
+        "--format {dot,svg,mermaid,json}",
         "--heavy-only",
+        "--depth N",
+        "--show-outside",
         "--module MODULE",
         "--all-modules",
         "-o FILE",
@@ -235,5 +250,29 @@ def test_heavy_only_without_a_heavy_import_says_so(cycles: Path, capsys: pytest.
     code, _, err = _graph(capsys, "--heavy-only", "--heavy-modules", "numpy")
     assert (code, err) == (
         0,
-        "qemlflow-lint: no module under . imports a heavy module at import time: the graph is empty\n",
+        "qemlflow-lint: no module under . imports a heavy module at import time through another of its "
+        "modules: the graph is empty\n",
     )
+
+
+def test_svg_is_drawn_by_graphviz_and_its_absence_is_one_line(
+    cycles: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    needs_program("dot", "--format svg runs Graphviz")
+    code, out, err = _graph(capsys, "--format", "svg", "--depth", "1")
+    assert (code, err) == (0, "")
+    assert out.startswith("<?xml") and "<svg" in out and "<title>pkg</title>" in out
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    assert _graph(capsys, "--format", "svg") == (
+        2,
+        "",
+        "qemlflow-lint: error: --format svg draws the graph with Graphviz's `dot` program, which is not on "
+        "PATH: install Graphviz (https://graphviz.org/download/), or write --format dot and render it elsewhere\n",
+    )
+
+
+def test_depth_must_be_a_positive_number(cycles: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(["graph", "--depth", "0", "."])
+    assert raised.value.code == 2
+    assert "argument --depth: expected a positive whole number, got '0'" in capsys.readouterr().err

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
+import struct
 import subprocess
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
@@ -19,7 +22,16 @@ from qemlflow_lint.cli import main
 from qemlflow_lint.report.graph import GRAPH_FORMATS, render_graph
 from qemlflow_lint.report.graph.dot import quote
 from qemlflow_lint.report.graph.mermaid import label, node_ids
-from qemlflow_lint.report.graph.view import LIBRARY, THIRD_PARTY, GraphView, Node, UnknownModule, graph_view
+from qemlflow_lint.report.graph.view import (
+    LIBRARY,
+    THIRD_PARTY,
+    Chain,
+    Edge,
+    GraphView,
+    Node,
+    UnknownModule,
+    graph_view,
+)
 from qemlflow_lint.run.api import RunOptions, analyse_paths
 from tests.frontends import FIXTURES, write_tree
 from tests.tools import needs_program
@@ -45,7 +57,9 @@ def cycles(tmp_path: Path) -> Path:
     return write_tree(tmp_path / "demo", CYCLES)
 
 
-def _view(root: Path, module: str = "", heavy_only: bool = False, everything: bool = False) -> GraphView:
+def _view(
+    root: Path, module: str = "", heavy_only: bool = False, everything: bool = False, depth: int = 0
+) -> GraphView:
     analysis = analyse_paths([str(root)], RunOptions(use_cache=False))
     return graph_view(
         analysis.results,
@@ -53,6 +67,7 @@ def _view(root: Path, module: str = "", heavy_only: bool = False, everything: bo
         module=module,
         heavy_only=heavy_only,
         everything=everything,
+        depth=depth,
     )
 
 
@@ -66,34 +81,26 @@ digraph "imports" {
   graph [rankdir=LR, fontname="Helvetica", fontsize=10];
   node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#595959", fontname="Helvetica", fontsize=10];
   edge [color="#8c8c8c", arrowsize=0.7, fontname="Helvetica", fontsize=9];
-  subgraph "cluster_legend" {
-    label="legend"; style="dashed"; color="#bfbfbf"; fontsize=9;
-    node [fontsize=9];
-    "legend: library" [label="library module\\nits file"];
-    "legend: script" [label="test or script", style="rounded,dashed,filled"];
-    "legend: heavy" [label="heavy module", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];
-    "legend: chain" [label="on a QF101 chain", fillcolor="#fce5cd", color="#e69138"];
-    "legend: cycle" [label="in a QF102 cycle", color="#7030a0", penwidth="2"];
-    "legend: chain" -> "legend: heavy" [label="heavy chain", color="#e69138", penwidth="2.5"];
-    "legend: cycle" -> "legend: library" [label="import cycle", color="#7030a0", style="dashed"];
-  }
+  "legend" [shape=plaintext, fontsize=9, tooltip="legend", label=<<table border="0" cellborder="1" cellspacing="3" cellpadding="3"><tr><td style="rounded">module (its file in the tooltip)</td></tr><tr><td style="dashed">test or script</td></tr><tr><td bgcolor="#f4cccc" color="#cc0000">heavy module</td></tr><tr><td bgcolor="#fce5cd" color="#e69138">on a QF101 chain</td></tr><tr><td color="#7030a0" border="2">in a QF102 cycle</td></tr><tr><td border="0"><font color="#e69138">&#9473;&#9473;&#9654;</font> heavy chain</td></tr><tr><td border="0"><font color="#7030a0">&#9477;&#9477;&#9654;</font> import cycle</td></tr></table>>];
 """
 
 
 def test_chemtools_as_dot() -> None:
     assert _render(CHEMTOOLS, "dot") == LEGEND + (
-        '  "chemtools" [label="chemtools\\nchemtools/__init__.py", tooltip="chemtools/__init__.py", '
-        'fillcolor="#fce5cd", color="#e69138"];\n'
-        '  "chemtools.api" [label="chemtools.api\\nchemtools/api.py", tooltip="chemtools/api.py", '
-        'fillcolor="#fce5cd", color="#e69138"];\n'
-        '  "chemtools.symbolic" [label="chemtools.symbolic\\nchemtools/symbolic.py", '
-        'tooltip="chemtools/symbolic.py", fillcolor="#fce5cd", color="#e69138"];\n'
-        '  "sympy" [label="sympy", tooltip="sympy", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
+        '  "chemtools" [label="chemtools", tooltip="chemtools/__init__.py", fillcolor="#fce5cd", color="#e69138"];\n'
+        '  subgraph "cluster_third_party" {\n'
+        '    label="third-party"; style="rounded"; color="#bfbfbf"; fontcolor="#595959";\n'
+        '    "sympy" [label="sympy", tooltip="sympy", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
+        "  }\n"
+        '  subgraph "cluster_chemtools" {\n'
+        '    label="chemtools"; tooltip="chemtools"; style="rounded,filled";\n'
+        '    color="#bfbfbf"; fillcolor="#f7f7f7"; fontcolor="#595959";\n'
+        '    "chemtools.api" [label="api", tooltip="chemtools/api.py", fillcolor="#fce5cd", color="#e69138"];\n'
+        '    "chemtools.symbolic" [label="symbolic", tooltip="chemtools/symbolic.py", fillcolor="#fce5cd", color="#e69138"];\n'
+        "  }\n"
         '  "chemtools" -> "chemtools.api" [tooltip="chemtools/__init__.py:3", color="#e69138", penwidth="2.5"];\n'
-        '  "chemtools.api" -> "chemtools.symbolic" [tooltip="chemtools/api.py:3", color="#e69138", '
-        'penwidth="2.5"];\n'
-        '  "chemtools.symbolic" -> "sympy" [tooltip="chemtools/symbolic.py:3", color="#e69138", '
-        'penwidth="2.5"];\n'
+        '  "chemtools.api" -> "chemtools.symbolic" [tooltip="chemtools/api.py:3", color="#e69138", penwidth="2.5"];\n'
+        '  "chemtools.symbolic" -> "sympy" [tooltip="chemtools/symbolic.py:3", color="#e69138", penwidth="2.5"];\n'
         "}\n"
     )
 
@@ -103,10 +110,14 @@ def test_chemtools_as_mermaid() -> None:
         "flowchart LR\n"
         "  %% The first-party import graph at import time, by `qemlflow-lint graph`.\n"
         "  %% Hexagons: heavy modules. Thick orange links: QF101 chains. Dotted purple: QF102 cycles.\n"
-        '  m_chemtools["chemtools<br/>chemtools/__init__.py"]\n'
-        '  m_chemtools_api["chemtools.api<br/>chemtools/api.py"]\n'
-        '  m_chemtools_symbolic["chemtools.symbolic<br/>chemtools/symbolic.py"]\n'
-        '  h_sympy{{"sympy"}}\n'
+        '  m_chemtools["chemtools"]\n'
+        '  subgraph p_chemtools["chemtools"]\n'
+        '    m_chemtools_api["api"]\n'
+        '    m_chemtools_symbolic["symbolic"]\n'
+        "  end\n"
+        '  subgraph third_party["third-party"]\n'
+        '    h_sympy{{"sympy"}}\n'
+        "  end\n"
         "  m_chemtools ==> m_chemtools_api\n"
         "  m_chemtools_api ==> m_chemtools_symbolic\n"
         "  m_chemtools_symbolic ==> h_sympy\n"
@@ -129,12 +140,16 @@ def _node(
         "heavy": heavy,
         "in_cycle": cycle,
         "on_heavy_chain": chain,
+        "modules": [],
     }
 
 
-def _edge(source: str, target: str, line: int, kind: str, chain: bool, cycle: bool) -> dict[str, object]:
-    keys = ("source", "target", "line", "kind", "on_heavy_chain", "in_cycle")
-    return dict(zip(keys, (source, target, line, kind, chain, cycle)))
+def _edge(
+    source: str, target: str, line: int, kind: str, chain: bool, cycle: bool, file: str = "", imports: int = 1
+) -> dict[str, object]:
+    keys = ("source", "target", "line", "kind", "on_heavy_chain", "in_cycle", "file", "imports")
+    file = file or (source.replace(".", "/") + ("/__init__.py" if "." not in source else ".py"))
+    return dict(zip(keys, (source, target, line, kind, chain, cycle, file, imports)))
 
 
 def _hops(*hops: tuple[str, str, int]) -> list[dict[str, object]]:
@@ -149,9 +164,10 @@ def test_chemtools_as_json() -> None:
     symbolic = ("chemtools.symbolic", "chemtools/symbolic.py", 3)
     assert data == {
         "format": "qemlflow-lint-graph",
-        "version": 1,
+        "version": 2,
         "module": None,
         "heavy_only": False,
+        "depth": None,
         "nodes": [
             _node("chemtools", "chemtools/__init__.py", chain=True),
             _node("chemtools.api", "chemtools/api.py", chain=True),
@@ -172,16 +188,19 @@ def test_chemtools_as_json() -> None:
 
 
 def test_cycles_as_dot(cycles: Path) -> None:
-    purple = 'color="#7030a0", penwidth="2"'
     assert _render(cycles, "dot") == LEGEND + (
-        f'  "pkg" [label="pkg\\npkg/__init__.py", tooltip="pkg/__init__.py", fillcolor="#fce5cd", {purple}];\n'
-        '  "pkg.minimizer" [label="pkg.minimizer\\npkg/minimizer.py", tooltip="pkg/minimizer.py"];\n'
-        f'  "pkg.model" [label="pkg.model\\npkg/model.py", tooltip="pkg/model.py", fillcolor="#fce5cd", {purple}];\n'
-        '  "torch" [label="torch", tooltip="torch", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
-        '  subgraph "cluster_cycle_1" {\n'
-        '    label="import cycle (QF102)"; style="dashed"; color="#7030a0"; fontcolor="#7030a0";\n'
-        f'    "pkg.a" [label="pkg.a\\npkg/a.py", tooltip="pkg/a.py", fillcolor="#fce5cd", {purple}];\n'
-        f'    "pkg.b" [label="pkg.b\\npkg/b.py", tooltip="pkg/b.py", {purple}];\n'
+        '  "pkg" [label="pkg", tooltip="pkg/__init__.py", fillcolor="#fce5cd", color="#7030a0", penwidth="2"];\n'
+        '  subgraph "cluster_third_party" {\n'
+        '    label="third-party"; style="rounded"; color="#bfbfbf"; fontcolor="#595959";\n'
+        '    "torch" [label="torch", tooltip="torch", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
+        "  }\n"
+        '  subgraph "cluster_pkg" {\n'
+        '    label="pkg"; tooltip="pkg"; style="rounded,filled";\n'
+        '    color="#bfbfbf"; fillcolor="#f7f7f7"; fontcolor="#595959";\n'
+        '    "pkg.a" [label="a", tooltip="pkg/a.py", fillcolor="#fce5cd", color="#7030a0", penwidth="2"];\n'
+        '    "pkg.b" [label="b", tooltip="pkg/b.py", color="#7030a0", penwidth="2"];\n'
+        '    "pkg.minimizer" [label="minimizer", tooltip="pkg/minimizer.py"];\n'
+        '    "pkg.model" [label="model", tooltip="pkg/model.py", fillcolor="#fce5cd", color="#7030a0", penwidth="2"];\n'
         "  }\n"
         '  "pkg" -> "pkg.minimizer" [tooltip="pkg/__init__.py:3"];\n'
         '  "pkg" -> "pkg.model" [tooltip="pkg/__init__.py:2", color="#7030a0", penwidth="2.5", style="dashed"];\n'
@@ -199,13 +218,15 @@ def test_cycles_as_mermaid(cycles: Path) -> None:
         "flowchart LR\n"
         "  %% The first-party import graph at import time, by `qemlflow-lint graph`.\n"
         "  %% Hexagons: heavy modules. Thick orange links: QF101 chains. Dotted purple: QF102 cycles.\n"
-        '  m_pkg["pkg<br/>pkg/__init__.py"]\n'
-        '  m_pkg_minimizer["pkg.minimizer<br/>pkg/minimizer.py"]\n'
-        '  m_pkg_model["pkg.model<br/>pkg/model.py"]\n'
-        '  h_torch{{"torch"}}\n'
-        '  subgraph cycle_1["import cycle (QF102)"]\n'
-        '    m_pkg_a["pkg.a<br/>pkg/a.py"]\n'
-        '    m_pkg_b["pkg.b<br/>pkg/b.py"]\n'
+        '  m_pkg["pkg"]\n'
+        '  subgraph p_pkg["pkg"]\n'
+        '    m_pkg_a["a"]\n'
+        '    m_pkg_b["b"]\n'
+        '    m_pkg_minimizer["minimizer"]\n'
+        '    m_pkg_model["model"]\n'
+        "  end\n"
+        '  subgraph third_party["third-party"]\n'
+        '    h_torch{{"torch"}}\n'
         "  end\n"
         "  m_pkg --> m_pkg_minimizer\n"
         "  m_pkg ==> m_pkg_model\n"
@@ -260,11 +281,13 @@ def test_module_keeps_what_it_imports_and_marks_it(cycles: Path) -> None:
         "flowchart LR\n"
         "  %% The first-party import graph at import time, by `qemlflow-lint graph`.\n"
         "  %% Hexagons: heavy modules. Thick orange links: QF101 chains. Dotted purple: QF102 cycles.\n"
-        '  m_pkg_model["pkg.model<br/>pkg/model.py"]\n'
-        '  h_torch{{"torch"}}\n'
-        '  subgraph cycle_1["import cycle (QF102)"]\n'
-        '    m_pkg_a["pkg.a<br/>pkg/a.py"]\n'
-        '    m_pkg_b["pkg.b<br/>pkg/b.py"]\n'
+        '  subgraph p_pkg["pkg"]\n'
+        '    m_pkg_a["a"]\n'
+        '    m_pkg_b["b"]\n'
+        '    m_pkg_model["model"]\n'
+        "  end\n"
+        '  subgraph third_party["third-party"]\n'
+        '    h_torch{{"torch"}}\n'
         "  end\n"
         "  m_pkg_a -.-> m_pkg_b\n"
         "  m_pkg_a ==> h_torch\n"
@@ -281,15 +304,17 @@ def test_module_keeps_what_it_imports_and_marks_it(cycles: Path) -> None:
         "  linkStyle 1,3 stroke:#e69138,stroke-width:3px\n"
         "  linkStyle 0,2 stroke:#7030a0\n"
     )
-    purple = 'color="#7030a0", penwidth="2"'
     assert _render(cycles, "dot", module="pkg.model") == LEGEND + (
-        '  "pkg.model" [label="pkg.model\\npkg/model.py", tooltip="pkg/model.py", fillcolor="#fce5cd", '
-        'color="#e69138", peripheries="2"];\n'
-        '  "torch" [label="torch", tooltip="torch", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
-        '  subgraph "cluster_cycle_1" {\n'
-        '    label="import cycle (QF102)"; style="dashed"; color="#7030a0"; fontcolor="#7030a0";\n'
-        f'    "pkg.a" [label="pkg.a\\npkg/a.py", tooltip="pkg/a.py", fillcolor="#fce5cd", {purple}];\n'
-        f'    "pkg.b" [label="pkg.b\\npkg/b.py", tooltip="pkg/b.py", {purple}];\n'
+        '  subgraph "cluster_third_party" {\n'
+        '    label="third-party"; style="rounded"; color="#bfbfbf"; fontcolor="#595959";\n'
+        '    "torch" [label="torch", tooltip="torch", shape="octagon", fillcolor="#f4cccc", color="#cc0000"];\n'
+        "  }\n"
+        '  subgraph "cluster_pkg" {\n'
+        '    label="pkg"; tooltip="pkg"; style="rounded,filled";\n'
+        '    color="#bfbfbf"; fillcolor="#f7f7f7"; fontcolor="#595959";\n'
+        '    "pkg.a" [label="a", tooltip="pkg/a.py", fillcolor="#fce5cd", color="#7030a0", penwidth="2"];\n'
+        '    "pkg.b" [label="b", tooltip="pkg/b.py", color="#7030a0", penwidth="2"];\n'
+        '    "pkg.model" [label="model", tooltip="pkg/model.py", fillcolor="#fce5cd", color="#e69138", peripheries="2"];\n'
         "  }\n"
         '  "pkg.a" -> "pkg.b" [tooltip="pkg/a.py:2", color="#7030a0", style="dashed"];\n'
         '  "pkg.a" -> "torch" [tooltip="pkg/a.py:3", color="#e69138", penwidth="2.5"];\n'
@@ -301,9 +326,10 @@ def test_module_keeps_what_it_imports_and_marks_it(cycles: Path) -> None:
     # The cycle through pkg/__init__.py is not drawn: importing pkg.model alone never runs pkg's.
     assert json.loads(_render(cycles, "json", module="pkg.model")) == {
         "format": "qemlflow-lint-graph",
-        "version": 1,
+        "version": 2,
         "module": "pkg.model",
         "heavy_only": False,
+        "depth": None,
         "nodes": [
             _node("pkg.a", "pkg/a.py", chain=True, cycle=True),
             _node("pkg.b", "pkg/b.py", cycle=True),
@@ -394,7 +420,7 @@ def test_graphviz_renders_the_dot_without_a_warning(project: str, cycles: Path) 
     root = CHEMTOOLS if project == "chemtools" else cycles
     view = _view(root, everything=True)
     svg = _render_svg(render_graph(view, "dot"))
-    assert svg.count('class="node"') == len(view.nodes) + 5  # and the legend's five
+    assert svg.count('class="node"') == len(view.nodes) + 1  # and the legend
     for node in view.nodes:
         assert f"<title>{node.name}</title>" in svg
 
@@ -414,7 +440,7 @@ def test_graphviz_renders_odd_file_names(tmp_path: Path) -> None:
     view = _view(write_tree(tmp_path, files), everything=True)
     assert len(view.nodes) == 9
     svg = _render_svg(render_graph(view, "dot"))
-    assert svg.count('class="node"') == 9 + 5
+    assert svg.count('class="node"') == 9 + 1
     assert mermaid_problems(render_graph(view, "mermaid")) == []
 
 
@@ -423,7 +449,9 @@ def test_graphviz_renders_odd_file_names(tmp_path: Path) -> None:
 _ID = r"[A-Za-z_][A-Za-z0-9_]*"
 _LABEL = r'"[^"]*"'
 _MERMAID_LINES = {
-    "node": re.compile(rf"^(?P<id>{_ID})(?:\[(?P<box>{_LABEL})\]|\{{\{{(?P<hexagon>{_LABEL})\}}\}})$"),
+    "node": re.compile(
+        rf"^(?P<id>{_ID})(?:\[(?P<box>{_LABEL})\]|\[\[(?P<package>{_LABEL})\]\]|\{{\{{(?P<hexagon>{_LABEL})\}}\}})$"
+    ),
     "edge": re.compile(rf"^(?P<source>{_ID}) (?:-->|==>|-\.->) (?P<target>{_ID})$"),
     "subgraph": re.compile(rf"^subgraph (?P<id>{_ID})\[(?P<label>{_LABEL})\]$"),
     "end": re.compile(r"^end$"),
@@ -479,7 +507,7 @@ def mermaid_problems(text: str) -> list[str]:
             problems.append(f"line {number}: not a flowchart statement: {stripped!r}")
         elif kind == "node":
             declared.append(match["id"])
-            problems += _label_problems(match["box"] or match["hexagon"])
+            problems += _label_problems(match["box"] or match["package"] or match["hexagon"])
         elif kind == "subgraph":
             subgraphs.append(match["id"])
             problems += _label_problems(match["label"])
@@ -622,3 +650,164 @@ def test_paths_are_project_relative_even_when_analysed_from_elsewhere(cycles: Pa
     assert os.path.isabs(str(cycles))
     paths = [node.path for node in _view(cycles).nodes if node.path]
     assert paths == ["pkg/__init__.py", "pkg/a.py", "pkg/b.py", "pkg/minimizer.py", "pkg/model.py"]
+
+
+# -- A graph a person can read ------------------------------------------------------------------
+
+#: The heavy modules of a scientific library, as its modules import them.
+_HEAVY = ("pandas", "sklearn", "torch", "rdkit", "scipy", "matplotlib", "wandb", "plotly", "xgboost")
+#: Packages (below ``chemflow``) and how many modules each holds, as in a library of about 140 modules.
+_PACKAGES = {
+    "core": 20,
+    "core.preprocessing": 4,
+    "research": 12,
+    "research.drug_discovery": 8,
+    "integrations": 3,
+    "integrations.adapters": 3,
+    "integrations.adapters.base": 3,
+    "integrations.adapters.molecular": 4,
+    "integrations.core": 8,
+    "integrations.utils": 4,
+    "quality": 5,
+    "testing": 3,
+    "utils": 8,
+    "config": 4,
+    "notebooks": 6,
+}
+
+
+def scientific_library(root: Path) -> Path:
+    """A project shaped like a real scientific library (seeded, the same every run): about
+    140 modules in nested packages under ``src/``, most importing a heavy library at the top
+    and a few of their siblings and cousins, each package's ``__init__.py`` its modules."""
+    rng = random.Random(21)
+    modules = [f"chemflow.{package}.m{n}" for package, count in _PACKAGES.items() for n in range(count)]
+    files = {
+        "pyproject.toml": "[project]\nname = 'chemflow'\n",
+        "src/chemflow/__init__.py": '"""Chemflow."""\n',
+    }
+    for package in _PACKAGES:
+        inside = [m for m in modules if m.rpartition(".")[0] == f"chemflow.{package}"]
+        lines = ['"""A package."""'] + [f"import {m}" for m in inside[:2]]
+        files[f"src/chemflow/{package.replace('.', '/')}/__init__.py"] = "\n".join(lines) + "\n"
+    for index, module in enumerate(modules):
+        lines = ['"""A module."""']
+        lines += [f"import {name}" for name in rng.sample(_HEAVY, rng.choice((0, 1, 1, 2)))]
+        lines += [
+            f"import {name}" for name in rng.sample(modules[:index], min(index, rng.choice((0, 1, 2, 3))))
+        ]
+        files[f"src/chemflow/{module.removeprefix('chemflow.').replace('.', '/')}.py"] = (
+            "\n".join(lines) + "\n"
+        )
+    return write_tree(root, files)
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return scientific_library(tmp_path_factory.mktemp("library") / "chemflow")
+
+
+def _png_size(dot: str) -> tuple[int, int]:
+    """The width and height in pixels of ``dot`` drawn by Graphviz as a PNG (96 dpi)."""
+    program = needs_program("dot", "the DOT output of `graph` is checked by rendering it with Graphviz")
+    done = subprocess.run([program, "-Tpng"], input=dot.encode(), capture_output=True, timeout=120)
+    assert (done.returncode, done.stderr) == (0, b"")
+    width, height = struct.unpack(">II", done.stdout[16:24])
+    return width, height
+
+
+def test_heavy_only_keeps_only_the_paths_to_heavy_modules(cycles: Path, library: Path) -> None:
+    view = _view(cycles, heavy_only=True)
+    # pkg.a → pkg.b (a cycle, no way to torch that pkg.a lacks) and pkg.model → pkg are no paths to torch.
+    assert [(edge.source, edge.target) for edge in view.edges] == [
+        ("pkg", "pkg.model"),
+        ("pkg.a", "torch"),
+        ("pkg.b", "pkg.a"),
+        ("pkg.model", "pkg.a"),
+    ]
+    assert [node.name for node in view.nodes] == ["pkg", "pkg.a", "pkg.b", "pkg.model", "torch"]
+    # In a library where most modules import a heavy one, it is the part worth a look: each
+    # module's chain to a heavy module, not every import among the modules that have one.
+    every, paths = _view(library), _view(library, heavy_only=True)
+    assert len(every.nodes) > 100 and len(paths.edges) < len(every.edges) // 2
+    for edge in paths.edges:
+        assert (
+            edge.kind == "heavy"
+            or (edge.source, edge.target)
+            in {pair for chain in _view(library, heavy_only=True).chains for pair in _chain_pairs(chain)}
+            or _reaches_heavy_through_others(paths, edge)
+        )
+
+
+def _chain_pairs(chain: Chain) -> set[tuple[str, str]]:
+    names = [hop.module for hop in chain.hops] + [chain.heavy]
+    return set(zip(names, names[1:]))
+
+
+def _reaches_heavy_through_others(view: GraphView, edge: Edge) -> bool:
+    """The edge's target leads on to a heavy module in the view."""
+    heavy = {node.name for node in view.nodes if node.heavy}
+    seen, todo = {edge.target}, [edge.target]
+    while todo:
+        current = todo.pop()
+        if current in heavy:
+            return True
+        for step in view.edges:
+            if step.source == current and step.target not in seen:
+                seen.add(step.target)
+                todo.append(step.target)
+    return False
+
+
+def test_depth_draws_each_package_below_it_as_one_node(cycles: Path, library: Path) -> None:
+    view = _view(cycles, depth=1)
+    pkg = ("pkg", "pkg.a", "pkg.b", "pkg.minimizer", "pkg.model")
+    assert view.nodes == (
+        Node("pkg", "pkg/", LIBRARY, False, True, True, pkg),
+        Node("torch", "", THIRD_PARTY, True, False, True),
+    )
+    assert [edge._replace(line=0) for edge in view.edges] == [
+        Edge("pkg", "torch", 0, "heavy", True, False, "pkg/a.py", 1)
+    ]
+    assert 'shape="folder"' in render_graph(view, "dot")
+    assert '  m_pkg[["pkg (5 modules)"]]\n' in render_graph(view, "mermaid")
+    data = json.loads(render_graph(view, "json"))
+    assert (data["depth"], data["nodes"][0]["modules"], data["edges"][0]["imports"]) == (1, list(pkg), 1)
+    # The library at depth 2: one node per subpackage of chemflow, no module below.
+    deep = _view(library, depth=2)
+    assert {node.name.count(".") for node in deep.nodes if node.path} == {0, 1}
+    assert sum(len(node.modules) or 1 for node in deep.nodes if node.path) == len(_view(library).nodes) - len(
+        [node for node in deep.nodes if not node.path]
+    )
+    for format_name in ("mermaid",):
+        assert mermaid_problems(render_graph(deep, format_name)) == []
+
+
+def test_modules_are_boxed_by_package_and_labelled_by_their_short_name(library: Path) -> None:
+    view = _view(library)
+    svg = _render_svg(render_graph(view, "dot"))
+    packages = {node.package for node in view.nodes if node.package}
+    assert {"chemflow", "chemflow.core", "chemflow.integrations.adapters.base"} <= packages
+    for package in packages:
+        assert f"<title>cluster_{package}</title>" in svg
+    labels = [
+        "".join(text.itertext())
+        for group in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}g")
+        if group.get("class") == "node" and "legend" not in "".join(group.itertext())
+        for text in group.iter("{http://www.w3.org/2000/svg}text")
+    ]
+    assert "m3" in labels and not [text for text in labels if ".py" in text or text.startswith("chemflow.")]
+    assert 'xlink:title="src/chemflow/core/m3.py"' in svg
+    mermaid = render_graph(view, "mermaid")
+    assert (
+        '  subgraph p_chemflow_core["chemflow.core"]\n' in mermaid
+        and '    m_chemflow_core_m3["m3"]\n' in mermaid
+    )
+    assert mermaid_problems(mermaid) == []
+
+
+def test_the_heavy_paths_of_a_large_library_at_depth_2_fit_one_screen(library: Path) -> None:
+    everything = _png_size(_render(library, "dot"))
+    assert everything[0] * everything[1] > 4 * 1920 * 1080  # the library is large enough to need it
+    width, height = _png_size(_render(library, "dot", heavy_only=True, depth=2))
+    assert width <= 1920 and height <= 1080

@@ -1,5 +1,7 @@
 """The formats of ``qemlflow-lint graph``: the import graph as Graphviz DOT, a Mermaid
-flowchart or JSON, each a pure function of a :class:`~qemlflow_lint.report.graph.view.GraphView`.
+flowchart or JSON, each a pure function of a :class:`~qemlflow_lint.report.graph.view.GraphView`,
+and SVG, the DOT drawn by Graphviz (:class:`~qemlflow_lint.report.graph.svg.GraphvizError`
+when it is missing).
 
 A format's module is imported the first time it is asked for.
 """
@@ -15,10 +17,10 @@ from qemlflow_lint.report.graph.view import GraphView
 GraphRenderer = Callable[[GraphView], str]
 
 #: The formats, in the order ``--help`` lists them.
-GRAPH_FORMATS = ("dot", "mermaid", "json")
+GRAPH_FORMATS = ("dot", "svg", "mermaid", "json")
 
 #: Each format's module here: its name, except where that would shadow the standard library.
-_MODULES = {"dot": "dot", "mermaid": "mermaid", "json": "json_format"}
+_MODULES = {"dot": "dot", "svg": "svg", "mermaid": "mermaid", "json": "json_format"}
 
 
 def render_graph(view: GraphView, format_name: str) -> str:

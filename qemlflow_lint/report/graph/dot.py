@@ -1,22 +1,27 @@
 """``graph --format dot``: the import graph for Graphviz (``dot -Tsvg graph.dot -o graph.svg``).
 
-Heavy modules are red octagons; the modules and edges of QF101 chains are orange, the edges
-thicker; the edges of QF102 cycles are purple and dashed, and the modules of each plain cycle
-sit in a dashed purple box; tests and scripts have a dashed border; the module of
-``--module`` a double one. A legend box says so. Every id and label is quoted and escaped;
-an edge's tooltip (in SVG) is the ``file:line`` of its import.
+Modules sit in a box per package, nested as the packages are (third-party modules in one
+box of their own), and are labelled with the last
+part of their name; the tooltip (in SVG) is the file. A package ``--depth`` drew as one node is
+a folder. Heavy modules are red octagons; the modules and edges of QF101 chains are orange,
+the edges thicker; the modules and edges of QF102 cycles are purple, the edges dashed; tests
+and scripts have a dashed border; the module of ``--module`` a double one. A legend box says
+so. Every id and label is quoted and escaped; an edge's tooltip is the ``file:line`` of its
+import.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
-from qemlflow_lint.report.graph.view import HEAVY, IMPORT_CYCLE, OWN_PACKAGE, SCRIPT, Edge, GraphView, Node
+from qemlflow_lint.model.words import plural
+from qemlflow_lint.report.graph.view import HEAVY, OWN_PACKAGE, SCRIPT, Edge, GraphView, Node, packages_of
 
 HEAVY_FILL, HEAVY_LINE = "#f4cccc", "#cc0000"
 CHAIN_FILL, CHAIN_LINE = "#fce5cd", "#e69138"
 CYCLE_LINE = "#7030a0"
+PACKAGE_LINE, PACKAGE_FILL = "#bfbfbf", "#f7f7f7"
 
 _GRAPH = 'graph [rankdir=LR, fontname="Helvetica", fontsize=10];'
 _NODE = (
@@ -38,8 +43,8 @@ def _attributes(values: Mapping[str, str]) -> str:
     return "[" + ", ".join(f"{key}={quote(value)}" for key, value in values.items()) + "]"
 
 
-def _node_style(heavy: bool, chain: bool, cycle: bool, script: bool) -> dict[str, str]:
-    style: dict[str, str] = {}
+def _node_style(heavy: bool, chain: bool, cycle: bool, script: bool, folder: bool = False) -> dict[str, str]:
+    style: dict[str, str] = {"shape": "folder"} if folder else {}
     if script:
         style["style"] = "rounded,dashed,filled"
     if heavy:
@@ -62,57 +67,62 @@ def _edge_style(kind: str, chain: bool, cycle: bool) -> dict[str, str]:
     return style
 
 
-def _legend() -> list[str]:
-    def node(name: str, label: str, style: dict[str, str]) -> str:
-        return f"    {quote('legend: ' + name)} {_attributes({'label': label, **style})};"
-
-    def edge(source: str, target: str, label: str, style: dict[str, str]) -> str:
-        ends = f"{quote('legend: ' + source)} -> {quote('legend: ' + target)}"
-        return f"    {ends} {_attributes({'label': label, **style})};"
-
+def _legend(collapsed: bool) -> list[str]:
+    """One table in a corner: what each colour, border and line means."""
+    rows = [
+        '<td style="rounded">module (its file in the tooltip)</td>',
+        '<td style="dashed">test or script</td>',
+        f'<td bgcolor="{HEAVY_FILL}" color="{HEAVY_LINE}">heavy module</td>',
+        f'<td bgcolor="{CHAIN_FILL}" color="{CHAIN_LINE}">on a QF101 chain</td>',
+        f'<td color="{CYCLE_LINE}" border="2">in a QF102 cycle</td>',
+        *(["<td>package drawn whole (a folder)</td>"] if collapsed else []),
+        f'<td border="0"><font color="{CHAIN_LINE}">&#9473;&#9473;&#9654;</font> heavy chain</td>',
+        f'<td border="0"><font color="{CYCLE_LINE}">&#9477;&#9477;&#9654;</font> import cycle</td>',
+    ]
+    table = "".join(f"<tr>{row}</tr>" for row in rows)
     return [
-        '  subgraph "cluster_legend" {',
-        '    label="legend"; style="dashed"; color="#bfbfbf"; fontsize=9;',
-        "    node [fontsize=9];",
-        node("library", "library module\nits file", {}),
-        node("script", "test or script", _node_style(False, False, False, True)),
-        node("heavy", "heavy module", _node_style(True, False, False, False)),
-        node("chain", "on a QF101 chain", _node_style(False, True, False, False)),
-        node("cycle", "in a QF102 cycle", _node_style(False, False, True, False)),
-        edge("chain", "heavy", "heavy chain", _edge_style(HEAVY, True, False)),
-        edge("cycle", "library", "import cycle", _edge_style("", False, True)),
-        "  }",
+        '  "legend" [shape=plaintext, fontsize=9, tooltip="legend", label=<'
+        f'<table border="0" cellborder="1" cellspacing="3" cellpadding="3">{table}</table>>];'
     ]
 
 
 def _node(node: Node, focus: str, indent: str) -> str:
-    label = f"{node.name}\n{node.path}" if node.path else node.name
+    label = node.short_name + (f" ({plural(len(node.modules), 'module')})" if node.modules else "")
     values = {"label": label, "tooltip": node.path or node.name}
-    values.update(_node_style(node.heavy, node.on_heavy_chain, node.in_cycle, node.kind == SCRIPT))
+    values.update(
+        _node_style(node.heavy, node.on_heavy_chain, node.in_cycle, node.kind == SCRIPT, bool(node.modules))
+    )
     if node.name == focus:
         values["peripheries"] = "2"
     return f"{indent}{quote(node.name)} {_attributes(values)};"
 
 
-def _edge(edge: Edge, paths: Mapping[str, str]) -> str:
-    values = {"tooltip": f"{paths[edge.source]}:{edge.line}"}
+def _edge(edge: Edge) -> str:
+    where = f"{edge.file}:{edge.line}"
+    more = edge.imports - 1
+    values = {"tooltip": where + (f" (and {plural(more, 'more import')})" if more else "")}
     values.update(_edge_style(edge.kind, edge.on_heavy_chain, edge.in_cycle))
     return f"  {quote(edge.source)} -> {quote(edge.target)} {_attributes(values)};"
 
 
-def _clusters(view: GraphView, by_name: Mapping[str, Node]) -> Iterable[str]:
-    plain = [cycle for cycle in view.cycles if cycle.kind == IMPORT_CYCLE]
-    for number, cycle in enumerate(plain, 1):
-        yield f"  subgraph {quote(f'cluster_cycle_{number}')} {{"
-        yield f'    label="import cycle (QF102)"; style="dashed"; color="{CYCLE_LINE}"; fontcolor="{CYCLE_LINE}";'
-        yield from (_node(by_name[name], view.module, "    ") for name in cycle.modules)
-        yield "  }"
+def _package_box(
+    package: str, packages: Mapping[str, Sequence[Node]], focus: str, indent: str
+) -> Iterable[str]:
+    """The box of ``package``: its nodes, then the boxes of its subpackages."""
+    yield f"{indent}subgraph {quote('cluster_' + package)} {{"
+    inner = indent + "  "
+    box = {"label": package, "tooltip": package, "style": "rounded,filled"}
+    yield inner + "; ".join(f"{key}={quote(value)}" for key, value in box.items()) + ";"
+    yield f'{inner}color="{PACKAGE_LINE}"; fillcolor="{PACKAGE_FILL}"; fontcolor="#595959";'
+    yield from (_node(node, focus, inner) for node in packages[package])
+    for child in sorted(packages):
+        if child.rpartition(".")[0] == package:
+            yield from _package_box(child, packages, focus, inner)
+    yield f"{indent}}}"
 
 
 def render(view: GraphView) -> str:
     """The view as one DOT ``digraph``."""
-    by_name = {node.name: node for node in view.nodes}
-    clustered = {name for c in view.cycles if c.kind == IMPORT_CYCLE for name in c.modules}
     lines = [
         "// The first-party import graph at import time, by `qemlflow-lint graph`.",
         'digraph "imports" {',
@@ -121,10 +131,20 @@ def render(view: GraphView) -> str:
         f"  {_EDGE}",
     ]
     if view.nodes:
-        lines += _legend()
-    lines += [_node(node, view.module, "  ") for node in view.nodes if node.name not in clustered]
-    lines += _clusters(view, by_name)
-    paths = {node.name: node.path or node.name for node in view.nodes}
-    lines += [_edge(edge, paths) for edge in view.edges]
+        lines += _legend(any(node.modules for node in view.nodes))
+    packages = packages_of(view.nodes)
+    lines += [_node(node, view.module, "  ") for node in view.nodes if node.path and not node.package]
+    third_party = [node for node in view.nodes if not node.path]
+    if third_party:
+        lines.append('  subgraph "cluster_third_party" {')
+        lines.append(
+            f'    label="third-party"; style="rounded"; color="{PACKAGE_LINE}"; fontcolor="#595959";'
+        )
+        lines += [_node(node, view.module, "    ") for node in third_party]
+        lines.append("  }")
+    for package in sorted(packages):
+        if "." not in package:
+            lines += _package_box(package, packages, view.module, "  ")
+    lines += [_edge(edge) for edge in view.edges]
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -2,14 +2,19 @@
 
 ::
 
-    {"format": "qemlflow-lint-graph", "version": 1, "module": null, "heavy_only": false,
-     "nodes": [{"name", "path", "kind", "heavy", "in_cycle", "on_heavy_chain"}, ...],
-     "edges": [{"source", "target", "line", "kind", "on_heavy_chain", "in_cycle"}, ...],
+    {"format": "qemlflow-lint-graph", "version": 2, "module": null, "heavy_only": false,
+     "depth": null,
+     "nodes": [{"name", "path", "kind", "heavy", "in_cycle", "on_heavy_chain", "modules"}, ...],
+     "edges": [{"source", "target", "line", "kind", "on_heavy_chain", "in_cycle", "file",
+                "imports"}, ...],
      "chains": [{"module", "heavy", "hops": [{"module", "path", "line"}, ...]}, ...],
      "cycles": [{"kind", "modules", "cycle"}, ...]}
 
-``path`` is relative to the project root (``null`` for a module that is not first-party);
-``line`` is the first line of the edge's source that makes the import. Node ``kind`` is
+``path`` is relative to the project root (``null`` for a module that is not first-party; a
+folder, ``/`` at the end, for a package ``depth`` drew as one node, whose ``modules`` it
+lists; ``[]`` for a node that is one module); ``line`` is the first line of ``file`` that
+makes the import, and ``imports`` how many imports of one module by another the edge stands
+for (more than one once ``depth`` merges modules). Node ``kind`` is
 ``library``, ``script`` (a test, a script, ``__main__.py``) or ``third-party``; edge ``kind``
 is ``first-party``, ``heavy`` or ``own-package`` (a submodule's ``from package import Name``
 that closes a cycle through the package's ``__init__.py``). ``version`` changes only when
@@ -24,7 +29,7 @@ from typing import Any
 from qemlflow_lint.report.graph.view import GraphView
 
 #: The version of the JSON shape.
-VERSION = 1
+VERSION = 2
 
 
 def as_data(view: GraphView) -> dict[str, Any]:
@@ -34,6 +39,7 @@ def as_data(view: GraphView) -> dict[str, Any]:
         "version": VERSION,
         "module": view.module or None,
         "heavy_only": view.heavy_only,
+        "depth": view.depth or None,
         "nodes": [
             {
                 "name": node.name,
@@ -42,6 +48,7 @@ def as_data(view: GraphView) -> dict[str, Any]:
                 "heavy": node.heavy,
                 "in_cycle": node.in_cycle,
                 "on_heavy_chain": node.on_heavy_chain,
+                "modules": list(node.modules),
             }
             for node in view.nodes
         ],

@@ -12,8 +12,12 @@ Which modules are shown:
   ``__main__.py``) and every module they import at import time;
 - with ``everything``, every analysed module;
 - with ``module``, that module and what it imports at import time, transitively;
-- with ``heavy_only``, of those, the modules from which a heavy module is reached, and the
-  heavy modules.
+- with ``heavy_only``, of those, only the paths to heavy modules: each module's shortest
+  import chain through other first-party modules to a heavy module it does not import itself
+  (QF101's chain, reported or not), and the heavy module at its end; with ``module``, that
+  module's own imports of heavy modules too;
+- with ``depth`` N, every first-party module below depth N (``a.b.c`` is at depth 3) drawn
+  as the one node of its package at depth N, the imports between them merged.
 
 Paths are relative to the project root, ``/``-separated, and every list is sorted, so the
 output is the same from any working directory.
@@ -22,6 +26,7 @@ output is the same from any working directory.
 from __future__ import annotations
 
 import difflib
+import posixpath
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
@@ -55,6 +60,21 @@ class Node(NamedTuple):
     heavy: bool
     in_cycle: bool
     on_heavy_chain: bool
+    #: The modules ``depth`` drew as this one node (its package and every module below it,
+    #: sorted); () for a node that is one module.
+    modules: tuple[str, ...] = ()
+
+    @property
+    def package(self) -> str:
+        """The first-party package the node is drawn in ("" for a top-level module and for
+        a module that is not first-party)."""
+        return self.name.rpartition(".")[0] if self.path else ""
+
+    @property
+    def short_name(self) -> str:
+        """The last part of the name, which its package does not already say
+        (a third-party module keeps its whole name)."""
+        return self.name.rpartition(".")[2] if self.path else self.name
 
 
 class Edge(NamedTuple):
@@ -67,6 +87,11 @@ class Edge(NamedTuple):
     kind: str
     on_heavy_chain: bool
     in_cycle: bool
+    #: The file of ``line``, below the project root.
+    file: str = ""
+    #: How many imports of one module by another the edge stands for: more than one where
+    #: ``depth`` merged modules.
+    imports: int = 1
 
 
 class Hop(NamedTuple):
@@ -105,6 +130,21 @@ class GraphView(NamedTuple):
     #: The module ``--module`` asked for, or "".
     module: str = ""
     heavy_only: bool = False
+    #: The ``depth`` below which packages are drawn as one node; 0 for none.
+    depth: int = 0
+
+
+def packages_of(nodes: Iterable[Node]) -> dict[str, list[Node]]:
+    """The first-party packages the nodes are drawn in, with their enclosing packages, each
+    with the nodes drawn directly in it (in node order)."""
+    packages: dict[str, list[Node]] = {}
+    for node in nodes:
+        parts = node.package.split(".") if node.package else []
+        for end in range(1, len(parts) + 1):
+            packages.setdefault(".".join(parts[:end]), [])
+        if node.package:
+            packages[node.package].append(node)
+    return packages
 
 
 class UnknownModule(Exception):
@@ -130,6 +170,8 @@ class _Project(NamedTuple):
     cycles: list[Cycle]
     #: Own-package cycles' closing edges: (submodule, package) → line.
     closing: dict[tuple[str, str], int]
+    #: Every module's shortest heavy chain, reported or not (filled only for ``heavy_only``).
+    paths_to_heavy: dict[str, Chain]
 
 
 def _chain(graph: ImportGraph, name: str, paths: Mapping[str, str]) -> Chain | None:
@@ -185,30 +227,35 @@ def _cycles(graph: ImportGraph, reported: Mapping[tuple[str, str], list[Finding]
     return found
 
 
-def _project(results: Sequence[FileResult], configs: Mapping[str, Settings]) -> _Project:
+def _project(results: Sequence[FileResult], configs: Mapping[str, Settings], every_chain: bool) -> _Project:
     """The project graphs merged by module name (the first project of a name wins, as for
-    ``importtime``), with the chains and cycles the rules reported."""
+    ``importtime``), with the chains and cycles the rules reported, and with ``every_chain``
+    the heavy chain of every module."""
     reported = _reported(results)
     project_paths = {result.path: result.project_path or posix_path(result.path) for result in results}
     modules: dict[str, Module] = {}
     chains: dict[str, Chain] = {}
     cycles: list[Cycle] = []
     closing: dict[tuple[str, str], int] = {}
+    paths_to_heavy: dict[str, Chain] = {}
     for graph in project_graphs(results, configs):
         own = {name: m for name, m in graph.modules.items() if name not in modules}
         modules.update(own)
         paths = {name: project_paths[m.path] for name, m in graph.modules.items()}
         for name, module in own.items():
-            chain = _chain(graph, name, paths) if (module.path, _CHAIN_CODE) in reported else None
-            if chain is not None:
+            reported_chain = (module.path, _CHAIN_CODE) in reported
+            chain = _chain(graph, name, paths) if reported_chain or every_chain else None
+            if chain is not None and reported_chain:
                 chains[name] = chain
+            if chain is not None and every_chain:
+                paths_to_heavy[name] = chain
         for cycle, line in _cycles(graph, reported):
             if set(cycle.modules) <= set(own):
                 cycles.append(cycle)
                 if line:
                     closing.setdefault((cycle.cycle[-2], cycle.cycle[-1]), line)
     paths = {name: project_paths[module.path] for name, module in modules.items()}
-    return _Project(modules, paths, chains, sorted(set(cycles)), closing)
+    return _Project(modules, paths, chains, sorted(set(cycles)), closing, paths_to_heavy)
 
 
 def _imports(project: _Project, name: str) -> dict[str, tuple[int, str]]:
@@ -270,6 +317,22 @@ def _shown(project: _Project, imports: _Imports, module: str, everything: bool) 
     return _reachable(imports, starts)
 
 
+def _paths_to_heavy(
+    project: _Project, imports: _Imports, shown: set[str], module: str
+) -> set[tuple[str, str]]:
+    """The edges of the shown modules' heavy chains, and ``module``'s own heavy imports."""
+    edges: set[tuple[str, str]] = set()
+    for name in sorted(shown):
+        chain = project.paths_to_heavy.get(name)
+        if chain is not None:
+            names = [hop.module for hop in chain.hops] + [chain.heavy]
+            edges |= set(zip(names, names[1:]))
+    if module:
+        own = {s.heavy for s in project.modules[module].statements if s.heavy}
+        edges |= {(module, target) for target in imports[module] if target in own}
+    return edges
+
+
 def graph_view(
     results: Sequence[FileResult],
     configs: Mapping[str, Settings],
@@ -277,23 +340,27 @@ def graph_view(
     module: str = "",
     heavy_only: bool = False,
     everything: bool = False,
+    depth: int = 0,
 ) -> GraphView:
     """The view of one analysis (``configs``: each analysed file's settings, as
     :class:`~qemlflow_lint.run.api.Analysis` holds them) that the options ask for.
 
     Raises :class:`UnknownModule` when ``module`` is not a module of the graph.
     """
-    project = _project(results, configs)
+    project = _project(results, configs, every_chain=heavy_only)
     imports = {name: _imports(project, name) for name in project.modules}
     shown = _shown(project, imports, module, everything)
-    heavy = {s.heavy for m in project.modules.values() for s in m.statements if s.heavy} & shown
+    drawn: set[tuple[str, str]] | None = None
     if heavy_only:
-        shown &= _reaching_heavy({name: imports[name] for name in shown if name in imports}, heavy)
+        drawn = _paths_to_heavy(project, imports, shown, module)
+        shown = {name for edge in drawn for name in edge}
+    heavy = {s.heavy for m in project.modules.values() for s in m.statements if s.heavy} & shown
     chains = [chain for name, chain in sorted(project.chains.items()) if name in shown]
     cycles = [cycle for cycle in project.cycles if set(cycle.modules) <= shown]
-    return _assemble(project, imports, (shown, heavy), chains, cycles)._replace(
-        module=module, heavy_only=heavy_only
-    )
+    view = _assemble(project, imports, (shown, heavy), chains, cycles, drawn)
+    if depth:
+        view = collapse(view, depth)
+    return view._replace(module=module, heavy_only=heavy_only, depth=depth)
 
 
 def _assemble(
@@ -302,9 +369,10 @@ def _assemble(
     nodes: tuple[set[str], set[str]],
     chains: list[Chain],
     cycles: list[Cycle],
+    drawn: set[tuple[str, str]] | None,
 ) -> GraphView:
     """The nodes and edges among ``nodes`` (the shown modules, and which of them are
-    heavy), marked with the chains and cycles."""
+    heavy; only the edges ``drawn`` when given), marked with the chains and cycles."""
     shown, heavy = nodes
     chain_edges = set()
     for chain in chains:
@@ -319,27 +387,87 @@ def _assemble(
             cycle_edges |= set(zip(cycle.cycle, cycle.cycle[1:]))
     in_cycle = {name for cycle in cycles for name in cycle.modules}
     on_chain = {name for edge in chain_edges for name in edge}
+
+    def edge(source: str, target: str, line: int, kind: str) -> Edge:
+        marks = ((source, target) in chain_edges, (source, target) in cycle_edges)
+        return Edge(source, target, line, kind, *marks, project.paths[source])
+
     edges = [
-        Edge(source, target, line, kind, (source, target) in chain_edges, (source, target) in cycle_edges)
+        edge(source, target, line, kind)
         for source in shown
         if source in imports
         for target, (line, kind) in imports[source].items()
-        if target in shown
+        if target in shown and (drawn is None or (source, target) in drawn)
     ]
     edges += [
-        Edge(source, target, line, OWN_PACKAGE, False, True)
+        edge(source, target, line, OWN_PACKAGE)
         for (source, target), line in project.closing.items()
-        if (source, target) in cycle_edges and target not in imports[source]
+        if (source, target) in cycle_edges and target not in imports[source] and drawn is None
     ]
-    drawn = []
+    nodes_drawn = []
     for name in shown:
         first_party = project.modules.get(name)
         kind = THIRD_PARTY if first_party is None else LIBRARY if first_party.checked else SCRIPT
         path = "" if first_party is None else project.paths[name]
-        drawn.append(Node(name, path, kind, name in heavy, name in in_cycle, name in on_chain))
+        nodes_drawn.append(Node(name, path, kind, name in heavy, name in in_cycle, name in on_chain))
     return GraphView(
-        tuple(sorted(drawn)),
+        tuple(sorted(nodes_drawn)),
         tuple(sorted(edges, key=lambda e: (e.source, e.target))),
         tuple(chains),
         tuple(cycles),
+    )
+
+
+def _at_depth(node: Node, depth: int) -> str:
+    """The name ``node`` is drawn under at ``depth``: a first-party module below it is its
+    package's there."""
+    return ".".join(node.name.split(".")[:depth]) if node.path else node.name
+
+
+def _folder(name: str, members: Sequence[Node]) -> str:
+    """The folder of package ``name``, ``/`` at the end: its ``__init__.py``'s, else the one
+    its modules share."""
+    own = next((node.path for node in members if node.name == name), "")
+    if own.endswith("/__init__.py"):
+        return own[: -len("__init__.py")]
+    return posixpath.commonpath([posixpath.dirname(node.path) for node in members]) + "/"
+
+
+def collapse(view: GraphView, depth: int) -> GraphView:
+    """``view`` with every first-party module below ``depth`` drawn as its package at
+    ``depth``: one node with the package's folder as its path and the modules it stands for,
+    the imports between two such nodes merged into one edge (from the first, counted), the
+    imports inside one dropped. A node keeps a mark any of its modules has."""
+    groups: dict[str, list[Node]] = {}
+    for node in view.nodes:
+        groups.setdefault(_at_depth(node, depth), []).append(node)
+    nodes = []
+    for name, members in groups.items():
+        if len(members) == 1 and members[0].name == name:
+            nodes.append(members[0])
+            continue
+        kind = LIBRARY if any(node.kind == LIBRARY for node in members) else members[0].kind
+        heavy = any(node.heavy for node in members)
+        in_cycle, on_chain = (
+            any(node.in_cycle for node in members),
+            any(node.on_heavy_chain for node in members),
+        )
+        modules = tuple(node.name for node in members)
+        nodes.append(Node(name, _folder(name, members), kind, heavy, in_cycle, on_chain, modules))
+    drawn_as = {node.name: _at_depth(node, depth) for node in view.nodes}
+    merged: dict[tuple[str, str], list[Edge]] = {}
+    for edge in view.edges:
+        ends = (drawn_as[edge.source], drawn_as[edge.target])
+        if ends[0] != ends[1]:
+            merged.setdefault(ends, []).append(edge)
+    edges = []
+    for (source, target), parts in merged.items():
+        first = parts[0]
+        kind = HEAVY if any(e.kind == HEAVY for e in parts) else first.kind
+        chain, cycle = any(e.on_heavy_chain for e in parts), any(e.in_cycle for e in parts)
+        edges.append(
+            Edge(source, target, first.line, kind, chain, cycle, first.file, sum(e.imports for e in parts))
+        )
+    return view._replace(
+        nodes=tuple(sorted(nodes)), edges=tuple(sorted(edges, key=lambda e: (e.source, e.target)))
     )
