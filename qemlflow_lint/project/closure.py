@@ -158,6 +158,32 @@ class Closures:
                     pending.append(other)
         return found
 
+    def heavy_reached(self, cut: Cut = NO_CUT) -> dict[str, frozenset[str]]:
+        """The heavy modules (as the edges name them) that every module's own statements and
+        the first-party modules they import load, following the uncut edges: for all modules
+        at once, as QF101 follows a chain (a module's enclosing packages are not added)."""
+        reached: dict[str, set[str]] = {name: set() for name in self.graph.modules}
+        importers: dict[str, set[str]] = {name: set() for name in self.graph.modules}
+        for name, edges in self.edges.items():
+            for edge in edges:
+                if edge in cut.edges:
+                    continue
+                what = edge[3]
+                lazy = cut.lazy.get(what, {})
+                for target in (what, *(t for n in self.names.get(edge, ()) for t in lazy.get(n, ()))):
+                    if target in reached:
+                        importers[target].add(name)
+                    else:
+                        reached[name].add(target)
+        pending = deque(name for name, heavy in reached.items() if heavy)
+        while pending:
+            name = pending.popleft()
+            for importer in importers[name]:
+                if not reached[name] <= reached[importer]:
+                    reached[importer] |= reached[name]
+                    pending.append(importer)
+        return {name: frozenset(heavy) for name, heavy in reached.items()}
+
     def loaded_by(self, edge: EdgeKey, cut: Cut) -> set[str]:
         """The heavy modules one edge loads, through the first-party modules it runs."""
         what = edge[3]
