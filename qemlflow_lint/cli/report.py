@@ -19,6 +19,7 @@ from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import add_input_options, analyse, positive_int, resolver_from, score_points
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.cli.importtime import Costly, Measuring, measured_report
+from qemlflow_lint.cli.score import best_next_fixes
 from qemlflow_lint.history.model import Trend
 from qemlflow_lint.history.store import load_trend
 from qemlflow_lint.measure.importtime import (
@@ -34,6 +35,7 @@ from qemlflow_lint.report.html.page import build_page
 from qemlflow_lint.report.html.render import render_html
 from qemlflow_lint.run.api import Analysis, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
+from qemlflow_lint.score.advice import Measured, MeasurementError, measured_from
 from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.gate import configured_fail_under, gate_for
 from qemlflow_lint.score.profile import configured_weights
@@ -124,15 +126,22 @@ def measured_importtime(module: str, runs: int, analysis: Analysis) -> dict[str,
     )
 
 
-def _importtime(args: argparse.Namespace, analysis: Analysis) -> ImportTimePanel | None:
+def _importtime(
+    args: argparse.Namespace, analysis: Analysis
+) -> tuple[ImportTimePanel | None, Measured | None]:
+    """The import-time panel, and the savings the best next fixes show, of one measurement."""
     if args.measure is not None:
-        return importtime_panel(measured_importtime(args.measure, args.runs, analysis))
-    if args.importtime is None:
-        return None
+        data = measured_importtime(args.measure, args.runs, analysis)
+        where = args.measure
+    elif args.importtime is not None:
+        data = _read_json(args.importtime, "importtime result")
+        where = args.importtime
+    else:
+        return None, None
     try:
-        return importtime_panel(_read_json(args.importtime, "importtime result"))
-    except InputError as error:
-        raise UsageError(f"{args.importtime}: not an importtime result: {error}") from None
+        return importtime_panel(data), measured_from(data)
+    except (InputError, MeasurementError) as error:
+        raise UsageError(f"{where}: not an importtime result: {error}") from None
 
 
 def _check_writable(path: str) -> None:
@@ -153,6 +162,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     report = compute_score(analysis.results, configured_weights(config))
     fail_under, source = configured_fail_under(args.fail_under, config)
     gate = gate_for(report, fail_under, None, source)
+    panel, measured = _importtime(args, analysis)
     page = build_page(
         report,
         gate,
@@ -161,7 +171,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         config_hash=config.fingerprint(),
         top=args.top,
         trend=_trend(args),
-        importtime=_importtime(args, analysis),
+        importtime=panel,
+        fixes=best_next_fixes(report, analysis, measured),
     )
     try:
         write_text_atomic(args.html, render_html(page))

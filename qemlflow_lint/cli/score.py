@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
@@ -16,6 +16,9 @@ from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.report.formats import RENDERERS
+from qemlflow_lint.run.api import Analysis
+from qemlflow_lint.run.project_rules import project_graphs
+from qemlflow_lint.score.advice import Action, Measured, MeasurementError, measured_from, next_fixes
 from qemlflow_lint.score.compute import ScoreReport, compute_score
 from qemlflow_lint.score.gate import configured_fail_under, gate_for
 from qemlflow_lint.score.profile import configured_weights, default_profile
@@ -50,6 +53,7 @@ def configure(score: argparse.ArgumentParser) -> None:
         "and github appends the Markdown report to $GITHUB_STEP_SUMMARY",
     )
     score.add_argument("--top", type=int, default=10, metavar="N", help="how many best next fixes to show")
+    add_importtime_option(score)
     score.add_argument(
         "--no-regress",
         metavar="FILE",
@@ -58,6 +62,43 @@ def configure(score: argparse.ArgumentParser) -> None:
     score.add_argument("--record", metavar="FILE", help="write the score to FILE for a later --no-regress")
     add_baseline_option(score)
     score.set_defaults(run=run)
+
+
+def add_importtime_option(parser: argparse.ArgumentParser) -> None:
+    """``--importtime FILE``: the measured import the best next fixes show savings on."""
+    parser.add_argument(
+        "--importtime",
+        metavar="FILE",
+        help="show with each best next fix the milliseconds it takes off the import measured in FILE "
+        "(written by `importtime MODULE --format json`)",
+    )
+
+
+def read_measured(path: str) -> Measured:
+    """The measured import in ``path`` (``importtime --format json``); a clear error otherwise."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle, parse_constant=_refuse_constant)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the importtime result: {error.strerror or error}") from None
+    except ValueError as error:
+        raise UsageError(f"{path}: not an importtime result (invalid JSON: {error})") from None
+    try:
+        return measured_from(data)
+    except MeasurementError as error:
+        raise UsageError(f"{path}: not an importtime result: {error}") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def best_next_fixes(
+    report: ScoreReport, analysis: Analysis, measured: Measured | None = None
+) -> list[Action]:
+    """The best next fixes of a run, ranked over its projects' import graphs."""
+    graphs = project_graphs(analysis.results, analysis.settings_by_path)
+    return next_fixes(report, analysis.results, graphs, analysis.settings_by_path, measured)
 
 
 def _recorded_score(path: str) -> float:
@@ -114,6 +155,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         )
     fail_under, fail_under_source = configured_fail_under(args.fail_under, config)
     gate = gate_for(report, fail_under, recorded, fail_under_source, accepted)
+    measured = read_measured(args.importtime) if args.importtime else None
+    fixes = [] if args.score_only else best_next_fixes(report, analysis, measured)
     if args.score_only:
         out.write(f"{report.score:.1f}\n")
         if gate.checked:
@@ -127,14 +170,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 config.fingerprint(),
                 detailed=args.detailed_report,
                 new_findings=new,
+                fixes=fixes,
             )
         )
     elif args.format == "markdown":
-        out.write(render_markdown(report, gate, top=args.top, new_findings=new))
+        out.write(render_markdown(report, gate, top=args.top, new_findings=new, fixes=fixes))
     elif args.format != "text":  # a CI format of the findings
         out.write(RENDERERS[args.format](shown))
         if args.format == "github":
-            append_step_summary(render_markdown(report, gate, top=args.top, new_findings=new))
+            append_step_summary(render_markdown(report, gate, top=args.top, new_findings=new, fixes=fixes))
         print(gate.verdict(report.score) if gate.checked else f"score {report.score:.1f}", file=sys.stderr)
     else:
         out.write(
@@ -145,6 +189,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 detailed=args.detailed_report,
                 results=analysis.results,
                 new_findings=new,
+                fixes=fixes,
             )
         )
     if args.record:

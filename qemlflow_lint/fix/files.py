@@ -27,12 +27,13 @@ from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.atomic import replace_file_atomic
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
 from qemlflow_lint.fix.callers import heavy_import_readers
-from qemlflow_lint.fix.closure import Closures, EntryOutcome
+from qemlflow_lint.fix.closure import EntryOutcome
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, Left, ModulePlan
-from qemlflow_lint.fix.project_plan import QF001, ProjectPlan, loads_too, plan_project, whole_package
+from qemlflow_lint.fix.project_plan import QF001, ProjectPlan, plan_project
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.paths import display_path, relative_below
 from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.project.closure import Closures, loads_too, whole_package
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.run.file import analyse_source

@@ -63,6 +63,7 @@ from qemlflow_lint.fix.optional_imports import (
     optional_block,
 )
 from qemlflow_lint.model.findings import Finding
+from qemlflow_lint.model.heavy import EAGER_PACKAGES, LOADS_TOO
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.rules.heavy_top_level_import import reported_modules
 
@@ -95,35 +96,6 @@ PACKAGE_STAYS = "a heavy import that stays loads it anyway"
 NEEDED_EARLY = "the package's own modules import it from the package while it initialises"
 #: The project-wide plan did not choose the statement, and gave no more precise reason.
 NOT_NEEDED = "deferring it would not take a heavy module out of an entry point's import"
-#: A heavy package that stays at module level loads these others when it is imported (as
-#: the default heavy list says): moving ``import torch`` gains nothing while ``lightning``
-#: stays. Only what the packages import unconditionally.
-LOADS_TOO: dict[str, frozenset[str]] = {
-    "torchvision": frozenset({"torch"}),
-    "torch_geometric": frozenset({"torch"}),
-    "dgl": frozenset({"torch"}),
-    "lightning": frozenset({"torch"}),
-    "pytorch_lightning": frozenset({"torch"}),
-    "flax": frozenset({"jax", "jaxlib"}),
-    "jax": frozenset({"jaxlib"}),
-    "datasets": frozenset({"pandas", "pyarrow"}),
-    "pandas": frozenset({"numpy"}),
-    "scipy": frozenset({"numpy"}),
-    "matplotlib": frozenset({"numpy"}),
-    "numba": frozenset({"numpy"}),
-    "pyarrow": frozenset({"numpy"}),
-    "seaborn": frozenset({"matplotlib", "pandas", "scipy"}),
-    "statsmodels": frozenset({"scipy", "pandas"}),
-    "sklearn": frozenset({"scipy"}),
-    "mdtraj": frozenset({"scipy"}),
-    "pymatgen": frozenset({"scipy"}),
-    "pennylane": frozenset({"scipy"}),
-    "cirq": frozenset({"sympy", "scipy", "pandas"}),
-}
-#: Packages whose ``__init__`` imports (nearly) all of their submodules: while any of their
-#: modules stays at module level, deferring another gains nothing. Others load their
-#: subpackages lazily or not at all (``import scipy.special`` leaves ``scipy.linalg`` unloaded).
-EAGER_PACKAGES = frozenset({"torch", "tensorflow", "keras", "jax", "pandas", "numpy", "sympy", "polars"})
 #: TorchScript compiles a function from its source: it rejects an ``import`` in the body and
 #: resolves annotations in the module's globals, so torch stays where it is in modules that
 #: mention it (``torch.jit``, ``jit.script``, "TorchScript").

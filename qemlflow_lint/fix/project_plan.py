@@ -19,25 +19,13 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.names.attribute_reads import Readers
-from qemlflow_lint.fix.closure import (
-    Blocker,
-    Candidate,
-    Closures,
-    Cut,
-    EdgeKey,
-    EntryOutcome,
-    Selection,
-    loaded,
-    select,
-)
+from qemlflow_lint.fix.closure import Blocker, EntryOutcome, Selection, select
 from qemlflow_lint.fix.import_plans import (
-    EAGER_PACKAGES,
-    LOADS_TOO,
     NOT_NEEDED,
     StatementPlan,
     absolute_module,
@@ -48,8 +36,8 @@ from qemlflow_lint.fix.import_plans import (
 )
 from qemlflow_lint.fix.model import Choice, Left, ModulePlan
 from qemlflow_lint.model.findings import FileResult, Finding
-from qemlflow_lint.model.heavy import match_heavy
 from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.project.closure import Candidate, Closures, Cut, EdgeKey, loaded, loads_too, whole_package
 from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.run.runner import chunk_size, map_in_processes, paused_gc
 
@@ -71,25 +59,6 @@ class ProjectPlan(NamedTuple):
 
     modules: Mapping[str, ModulePlan]
     outcomes: tuple[EntryOutcome, ...] = ()
-
-
-def loads_too(heavy_modules: Collection[str]) -> Callable[[str], frozenset[str]]:
-    """The configured heavy entries that importing a heavy entry loads too (``pandas``
-    loads ``numpy`` when that is listed), from :data:`~qemlflow_lint.fix.import_plans.LOADS_TOO`."""
-    configured = frozenset(heavy_modules)
-
-    def also(heavy: str) -> frozenset[str]:
-        found = (match_heavy(other, configured) for other in LOADS_TOO.get(heavy.split(".", 1)[0], ()))
-        return frozenset(entry for entry in found if entry and entry != heavy)
-
-    return also
-
-
-def whole_package(name: str) -> str:
-    """A heavy module by what importing it loads: the whole package for one that imports all
-    of itself (``torch`` for ``torch.nn``), else the module itself."""
-    top = name.split(".", 1)[0]
-    return top if top in EAGER_PACKAGES else name
 
 
 def entry_points(graph: ImportGraph, named: Iterable[str] = ()) -> list[str]:

@@ -9,6 +9,36 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 
+#: A heavy package that stays at module level loads these others when it is imported (as
+#: the default heavy list says): moving ``import torch`` gains nothing while ``lightning``
+#: stays. Only what the packages import unconditionally.
+LOADS_TOO: dict[str, frozenset[str]] = {
+    "torchvision": frozenset({"torch"}),
+    "torch_geometric": frozenset({"torch"}),
+    "dgl": frozenset({"torch"}),
+    "lightning": frozenset({"torch"}),
+    "pytorch_lightning": frozenset({"torch"}),
+    "flax": frozenset({"jax", "jaxlib"}),
+    "jax": frozenset({"jaxlib"}),
+    "datasets": frozenset({"pandas", "pyarrow"}),
+    "pandas": frozenset({"numpy"}),
+    "scipy": frozenset({"numpy"}),
+    "matplotlib": frozenset({"numpy"}),
+    "numba": frozenset({"numpy"}),
+    "pyarrow": frozenset({"numpy"}),
+    "seaborn": frozenset({"matplotlib", "pandas", "scipy"}),
+    "statsmodels": frozenset({"scipy", "pandas"}),
+    "sklearn": frozenset({"scipy"}),
+    "mdtraj": frozenset({"scipy"}),
+    "pymatgen": frozenset({"scipy"}),
+    "pennylane": frozenset({"scipy"}),
+    "cirq": frozenset({"sympy", "scipy", "pandas"}),
+}
+#: Packages whose ``__init__`` imports (nearly) all of their submodules: while any of their
+#: modules stays at module level, deferring another gains nothing. Others load their
+#: subpackages lazily or not at all (``import scipy.special`` leaves ``scipy.linalg`` unloaded).
+EAGER_PACKAGES = frozenset({"torch", "tensorflow", "keras", "jax", "pandas", "numpy", "sympy", "polars"})
+
 #: Default heavy modules and the reason each one is listed. The figures are typical cold
 #: import times on a laptop-class machine; they vary, the order of magnitude does not.
 DEFAULT_HEAVY_MODULES: Mapping[str, str] = {

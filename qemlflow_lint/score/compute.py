@@ -54,17 +54,6 @@ class FileLoss:
 
 
 @dataclass(frozen=True)
-class Fix:
-    """A repair and exactly how many points it regains."""
-
-    path: str
-    code: str
-    count: int
-    points: Fraction
-    text: str
-
-
-@dataclass(frozen=True)
 class ScoreReport:
     """Everything the score is made of; output formats are pure functions of it."""
 
@@ -90,16 +79,6 @@ class ScoreReport:
         for loss in self.losses:
             totals[loss.path] += loss.points
         return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
-
-    def best_fixes(self, limit: int | None = None) -> list[Fix]:
-        """The (file, rule) repairs that regain the most points, most first."""
-        fixes = []
-        for loss in self.losses:
-            rule = find_rule(loss.code)
-            text = rule.fix_text(loss.violating, loss.path) if rule else f"fix {loss.code} in {loss.path}"
-            fixes.append(Fix(loss.path, loss.code, loss.violating, loss.points, text))
-        fixes.sort(key=lambda fix: (-fix.points, fix.path, fix.code))
-        return fixes[:limit] if limit is not None else fixes
 
 
 def round_tenths(value: Fraction) -> int:

@@ -11,6 +11,7 @@ from qemlflow_lint import __version__
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.rules.registry import find_rule
+from qemlflow_lint.score.advice import Action, next_fixes
 from qemlflow_lint.score.compute import ScoreReport, apportion_tenths, round_tenths
 from qemlflow_lint.score.gate import Gate
 
@@ -52,8 +53,10 @@ def render_text(
     detailed: bool = False,
     results: Sequence[FileResult] = (),
     new_findings: int | None = None,
+    fixes: Sequence[Action] | None = None,
 ) -> str:
-    """The human report: score, per-rule table, headlines, where points went, best fixes."""
+    """The human report: score, per-rule table, headlines, where points went, best fixes
+    (``fixes``, by default each file's own work: see :func:`~qemlflow_lint.score.advice.next_fixes`)."""
     out = [
         f"Compliance score: {report.score:.1f}/100 "
         f"(profile {report.profile.name} v{report.profile.version}, {report.files} files)",
@@ -77,8 +80,17 @@ def render_text(
         out += [f"  {lost:>5}  {path}" for path, lost in shown]
         if len(places) > len(shown):
             out.append(f"  ... {len(places) - len(shown)} more files (--detailed-report shows all)")
-        out += ["", "Best next fixes:"]
-        out += [f"  +{points(fix.points):>4}  {fix.text} ({fix.code})" for fix in report.best_fixes(top)]
+        actions = list(next_fixes(report) if fixes is None else fixes)
+        if actions:
+            out += ["", "Best next fixes:"]
+            for fix in actions if detailed else actions[:top]:
+                out.append(f"  +{points(fix.points):>4}  {fix_line(fix)}")
+                if detailed and len(fix.ends) > 1:
+                    out.append(f"         chains ended: {', '.join(fix.ends)}")
+            if not detailed and len(actions) > top:
+                out.append(
+                    f"  ... {plural(len(actions) - top, 'more fix', 'more fixes')} (--detailed-report shows all)"
+                )
     if report.unparseable:
         out += ["", "Could not be analysed (these fail every gate):"]
         out += [f"  {path}: {reason}" for path, reason in report.unparseable]
@@ -87,6 +99,14 @@ def render_text(
     if gate.checked:
         out += ["", gate.verdict(report.score)]
     return "\n".join(out) + "\n"
+
+
+def fix_line(fix: Action) -> str:
+    """One best next fix as a line: what to do, its rule, and the measured time it saves."""
+    line = f"{fix.text} ({fix.code})"
+    if fix.saves_ms:
+        line += f" [saves {fix.saves_ms:.0f} ms of import {fix.measured}]"
+    return line
 
 
 def _findings_by_rule(results: Sequence[FileResult]) -> list[str]:
@@ -105,7 +125,12 @@ def _findings_by_rule(results: Sequence[FileResult]) -> list[str]:
 
 
 def render_markdown(
-    report: ScoreReport, gate: Gate, *, top: int = 10, new_findings: int | None = None
+    report: ScoreReport,
+    gate: Gate,
+    *,
+    top: int = 10,
+    new_findings: int | None = None,
+    fixes: Sequence[Action] | None = None,
 ) -> str:
     """The report as Markdown (a CI job summary or a pull-request comment)."""
     out = [f"## Compliance score: {report.score:.1f}/100", ""]
@@ -128,10 +153,10 @@ def render_markdown(
     if lines:
         out += ["", *[f"- {line}" for line in lines]]
     out += _ledger_markdown(report, top)
-    fixes = report.best_fixes(top)
-    if fixes:
+    shown = list(next_fixes(report) if fixes is None else fixes)[:top]
+    if shown:
         out += ["", "### Best next fixes", "", "| gain | fix |", "|--:|---|"]
-        out += [f"| +{points(fix.points)} | {_md(fix.text)} ({fix.code}) |" for fix in fixes]
+        out += [f"| +{points(fix.points)} | {_md(fix_line(fix))} |" for fix in shown]
     if report.unparseable:
         out += ["", "### Could not be analysed", ""]
         out += [f"- `{_md(path)}`: {_md(reason)}" for path, reason in report.unparseable]
@@ -178,6 +203,7 @@ def report_dict(
     *,
     detailed: bool = False,
     new_findings: int | None = None,
+    fixes: Sequence[Action] | None = None,
 ) -> dict[str, Any]:
     """Everything needed to recompute the score later, as JSON-ready data."""
     files: dict[str, dict[str, Any]] = {}
@@ -219,10 +245,7 @@ def report_dict(
         },
         "files": files,
         "unparseable": [{"path": path, "reason": reason} for path, reason in report.unparseable],
-        "best_next_fixes": [
-            {"path": f.path, "code": f.code, "count": f.count, "points": float(f.points), "text": f.text}
-            for f in report.best_fixes()
-        ],
+        "best_next_fixes": [fix_dict(f) for f in (next_fixes(report) if fixes is None else fixes)],
         "gate": {
             "passed": gate.passed,
             "reasons": list(gate.reasons),
@@ -239,6 +262,25 @@ def report_dict(
             for f in r.findings
         ]
     return payload
+
+
+def fix_dict(fix: Action) -> dict[str, Any]:
+    """One best next fix as JSON-ready data."""
+    return {
+        "path": fix.path,
+        "code": fix.code,
+        "count": fix.count,
+        "points": float(fix.points),
+        "text": fix.text,
+        "files": fix.files,
+        "line": fix.line or None,
+        "imports": fix.target or None,
+        "heavy": list(fix.heavy),
+        "ends_chains": list(fix.ends),
+        "starts_chains": list(fix.starts),
+        "saves_ms": None if fix.saves_ms is None else round(fix.saves_ms, 1),
+        "measured_module": fix.measured or None,
+    }
 
 
 def render_json(*args: Any, **kwargs: Any) -> str:

@@ -83,7 +83,7 @@ def test_golden_ledger_and_best_next_fixes(golden: Path, capsys: pytest.CaptureF
     assert text.split("Best next fixes:\n")[1].splitlines()[:6] == [
         "  + 5.3  name the exceptions of 1 bare except handler in pkg/io.py (QF004)",
         "  + 5.3  handle or log the exceptions of 1 except handler in pkg/io.py (QF007)",
-        "  + 5.3  defer the heavy imports of pkg/models.py (QF001)",
+        "  + 5.3  defer the heavy imports of pkg/models.py (torch) (QF001)",
         "  + 3.5  move the import-time side effects of pkg/io.py into functions (QF006)",
         "  + 2.6  annotate 1 public def in pkg/models.py (QF002)",
         "  + 0.8  document 1 public object in pkg/models.py (QF003)",
@@ -270,7 +270,7 @@ def test_markdown_report_is_a_job_summary(golden: Path, capsys: pytest.CaptureFi
     assert out.startswith("## Compliance score: 77.3/100\n")
     assert "| QF001 | `heavy-top-level-import` | 3 | 1 | 66.7% | 3 | 5.3 |" in out
     assert "**PASS: score 77.3 is at least 60 (--fail-under)**" in out
-    assert "| +5.3 | defer the heavy imports of pkg/models.py (QF001) |" in out
+    assert "| +5.3 | defer the heavy imports of pkg/models.py (torch) (QF001) |" in out
     # the ledger of the text report, as a table whose column adds up to 100 − score
     assert (
         "### Points lost by file (22.7 in all)\n\n| points lost | file |\n|--:|---|\n"

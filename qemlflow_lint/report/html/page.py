@@ -11,6 +11,7 @@ from qemlflow_lint.history.model import Trend
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.report.html.charts import TrendChart, commit_label, short_commit, trend_chart
 from qemlflow_lint.report.html.inputs import ImportTimePanel
+from qemlflow_lint.score.advice import Action, next_fixes
 from qemlflow_lint.score.compute import ScoreReport, apportion_tenths, round_tenths
 from qemlflow_lint.score.gate import Gate
 from qemlflow_lint.score.render import percent, points
@@ -55,6 +56,8 @@ class FixRow(NamedTuple):
     gain: str
     text: str
     code: str
+    #: The measured time it takes off an import (``"850 ms of import pkg"``), or "".
+    saves: str = ""
 
 
 class Chain(NamedTuple):
@@ -161,6 +164,10 @@ def trend_panel(trend: Trend, fail_under: float | None) -> TrendPanel:
     return TrendPanel(trend_chart(trend, fail_under), len(trend.points), tuple(drops))
 
 
+def _saves(fix: Action) -> str:
+    return f"{fix.saves_ms:.0f} ms of import {fix.measured}" if fix.saves_ms else ""
+
+
 def build_page(
     report: ScoreReport,
     gate: Gate,
@@ -171,9 +178,11 @@ def build_page(
     top: int = 10,
     trend: Trend | None = None,
     importtime: ImportTimePanel | None = None,
+    fixes: Sequence[Action] | None = None,
 ) -> ReportPage:
     """The page of one run: the score and ``gate`` (as ``score`` computed them), the
-    QF101 findings of ``results``, and the trend and import time when there are some."""
+    QF101 findings of ``results``, the best next ``fixes`` (as ``score`` ranks them), and
+    the trend and import time when there are some."""
     rules = tuple(
         RuleRow(
             rule.code,
@@ -192,7 +201,8 @@ def build_page(
         verdict = gate.verdict(report.score)
     else:
         verdict = "No gate is set: --fail-under N, or fail-under in [tool.qemlflow-lint.score], makes one."
-    fixes = tuple(FixRow(points(fix.points), fix.text, fix.code) for fix in report.best_fixes(top))
+    shown = list(next_fixes(report) if fixes is None else fixes)[:top]
+    rows = tuple(FixRow(points(fix.points), fix.text, fix.code, _saves(fix)) for fix in shown)
     return ReportPage(
         title=title,
         version=__version__,
@@ -207,7 +217,7 @@ def build_page(
         ledger=_ledger(report),
         # 100 minus the score as shown, which the ledger's rows add up to (as in ``score``).
         lost=f"{(1000 - round_tenths(report.exact)) / 10:.1f}",
-        fixes=fixes,
+        fixes=rows,
         chains=_chains(results),
         unparseable=report.unparseable,
         trend=trend_panel(trend, gate.fail_under) if trend is not None and trend.points else None,
