@@ -39,6 +39,16 @@ def printable(text: str) -> str:
     return UNSAFE.sub(_escape, text)
 
 
+#: Undecodable bytes carried as surrogate escapes (and any other surrogate).
+SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def decodable(text: str) -> str:
+    """``text`` with only its surrogates escaped as :func:`printable` escapes them: what
+    any output that must be valid UTF-8 (a web page) does with an undecodable name."""
+    return SURROGATES.sub(_escape, text)
+
+
 def json_safe(text: str) -> str:
     """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the characters that
     :func:`printable` escapes written as ``\\uXXXX`` escapes: the same value when parsed,
