@@ -149,7 +149,7 @@ def is_drop(
     if fall < 0:
         return False
     worst = max(rule_changes(before, after).values(), default=0.0)
-    return worst > _EPSILON and worst >= rule_threshold - _EPSILON
+    return worst >= max(rule_threshold, NOTED) - _EPSILON
 
 
 def find_drops(

@@ -247,11 +247,17 @@ def render_json(trend: Trend) -> str:
     lines = []
     for key, value in payload.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
-            items = ",\n".join(f"    {json.dumps(item, ensure_ascii=False)}" for item in value)
+            items = ",\n".join(f"    {_json(item)}" for item in value)
             lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]")
         else:
-            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
-    return json_safe("{\n" + ",\n".join(lines) + "\n}\n")
+            lines.append(f"  {json.dumps(key)}: {_json(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _json(value: object) -> str:
+    """One value on one line: readable text as it is, what could act on a terminal or
+    is not UTF-8 (an undecodable file name) as ``\\u`` escapes."""
+    return json_safe(json.dumps(value, ensure_ascii=False))
 
 
 def render_csv(trend: Trend) -> str:

@@ -163,7 +163,9 @@ def module(name: str, defs: int, undocumented: int = 0, untyped: int = 0, import
     docstring, the last ``untyped`` without annotations."""
     body = [f'"""{name.capitalize()}."""\n{imports}']
     for number in range(defs):
-        header = f"def {name}_{number}(x)" if number >= defs - untyped else f"def {name}_{number}(x: int) -> int"
+        header = (
+            f"def {name}_{number}(x)" if number >= defs - untyped else f"def {name}_{number}(x: int) -> int"
+        )
         doc = "" if number < undocumented else f'    """{name} {number}."""\n'
         body.append(f"\n\n{header}:\n{doc}    return x\n")
     return "".join(body)
@@ -196,11 +198,15 @@ def build_large(repo: GitRepo) -> list[str]:
     rise["chem/export.py"] = module("export", 10, untyped=10)
     commits.append(repo.commit(LARGE_SUBJECTS[1], rise, author="Sanjeeva Reddy Dodlapati"))
     commits.append(
-        repo.commit(LARGE_SUBJECTS[2], {"chem/plot.py": module("plot", 10, undocumented=1)}, author="Ada Lovelace")
+        repo.commit(
+            LARGE_SUBJECTS[2], {"chem/plot.py": module("plot", 10, undocumented=1)}, author="Ada Lovelace"
+        )
     )
     commits.append(
         repo.commit(
-            LARGE_SUBJECTS[3], {"chem/descriptors.py": module("descriptors", 14, untyped=3)}, author="Ada Lovelace"
+            LARGE_SUBJECTS[3],
+            {"chem/descriptors.py": module("descriptors", 14, untyped=3)},
+            author="Ada Lovelace",
         )
     )
     heavy = {
