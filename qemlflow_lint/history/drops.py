@@ -131,7 +131,7 @@ def explain(before: CommitScore, after: CommitScore, renames: Renames = _no_rena
             )
         ),
         rule_losses=tuple(rule_losses),
-        rest=(len(rest), round(sum(rest), 4)),
+        rest=(len(rest), round(sum(rest, 0.0), 4)),
     )
 
 
