@@ -2,7 +2,9 @@
 the index or HEAD; drops flagged with the commit, files and rules responsible.
 
 What is wrong with the request (no git, not a repository, a shallow clone, a bad revision,
-an output that cannot be written) is one line and exit code 2.
+an output that cannot be written) is one line and exit code 2. With ``--fail-on-drop``, a
+drop among the commits is exit code 1 (after the trend is written), as findings are for
+``check``.
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ from qemlflow_lint.cli.common import (
     resolver_from,
     score_points,
 )
-from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
+from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.config.loading import overrides_from
 from qemlflow_lint.history.git import HistoryError
+from qemlflow_lint.history.model import DROP, RULE_DROP
 from qemlflow_lint.history.render import RENDERERS
 from qemlflow_lint.history.trend import TrendOptions, TrendRun, run_trend
+from qemlflow_lint.model.words import plural
 from qemlflow_lint.run.api import default_cache_dir
 
 #: How many commits are scored when neither ``--max-commits`` nor ``--rev-range`` says.
@@ -60,9 +64,22 @@ def configure(trend: argparse.ArgumentParser) -> None:
     output.add_argument(
         "--drop",
         type=score_points,
-        default=0.5,
+        default=DROP,
         metavar="POINTS",
-        help="flag a fall of at least POINTS (default: 0.5); a rule's coverage falling is always flagged",
+        help=f"flag a fall of the score of at least POINTS (default: {DROP:g})",
+    )
+    output.add_argument(
+        "--rule-drop",
+        type=score_points,
+        default=RULE_DROP,
+        metavar="POINTS",
+        help=f"flag one rule losing at least POINTS points of the score while the score does not rise "
+        f"(default: {RULE_DROP:g})",
+    )
+    output.add_argument(
+        "--fail-on-drop",
+        action="store_true",
+        help="exit 1 when the commits have a drop (a gate for a pull request's range)",
     )
     output.add_argument(
         "--format",
@@ -116,6 +133,7 @@ def options_from(args: argparse.Namespace) -> TrendOptions:
         max_commits=limit,
         first_parent=args.first_parent,
         threshold=args.drop,
+        rule_threshold=args.rule_drop,
         config_from=args.config_from,
         config_file=args.config,
         overrides=(overrides_from(config_flags(args), "command line"),),
@@ -154,7 +172,8 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    """Score the history, print it in the chosen format; exit 0 (drops are reported, not a gate)."""
+    """Score the history, print it in the chosen format; exit 0, or 1 with
+    ``--fail-on-drop`` when there is a drop."""
     if args.config_from is not None and args.config is not None:
         raise UsageError("--config and --config-from both name the configuration: give one")
     progress = _Progress(sys.stderr)
@@ -166,4 +185,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         progress.clear()
     _write(RENDERERS[args.format](done.trend), args, out)
     print(_summary(done), file=sys.stderr)
-    return EXIT_CLEAN
+    return _gate(done, args) if args.fail_on_drop else EXIT_CLEAN
+
+
+def _gate(done: TrendRun, args: argparse.Namespace) -> int:
+    """``--fail-on-drop``'s verdict on standard error, as ``score``'s gates say theirs."""
+    drops = done.trend.drops
+    if not drops:
+        print("PASS: no drop among the commits (--fail-on-drop)", file=sys.stderr)
+        return EXIT_CLEAN
+    commits = ", ".join(drop.commit[:10] for drop in drops)
+    print(
+        f"FAIL: {plural(len(drops), 'drop')} among the commits: {commits} (--fail-on-drop)", file=sys.stderr
+    )
+    return EXIT_FINDINGS

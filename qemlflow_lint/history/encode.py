@@ -39,6 +39,8 @@ def drop_dict(drop: Drop) -> dict[str, Any]:
         "rules": [list(rule) for rule in drop.rules],
         "files": [list(file) for file in drop.files],
         "losses": [list(loss) for loss in drop.losses],
+        "rule_losses": [list(rule) for rule in drop.rule_losses],
+        "rest": list(drop.rest),
     }
 
 
@@ -48,6 +50,7 @@ def trend_dict(trend: Trend) -> dict[str, Any]:
         "paths": list(trend.paths),
         "config": trend.config,
         "threshold": trend.threshold,
+        "rule_threshold": trend.rule_threshold,
         "points": [point_dict(point) for point in trend.points],
         "drops": [drop_dict(drop) for drop in trend.drops],
     }
@@ -117,7 +120,14 @@ def drop_from(data: Mapping[str, Any]) -> Drop:
         after=_number(data["after"]),
         rules=tuple((_text(code), _number(change)) for code, change in data["rules"]),
         files=tuple((_text(path), _number(more)) for path, more in data["files"]),
-        losses=_ledger(data["losses"]),
+        losses=tuple(
+            (_text(path), _text(code), _number(points), _count(new))
+            for path, code, points, new in data["losses"]
+        ),
+        rule_losses=tuple(
+            (_text(code), _number(points), _count(new)) for code, points, new in data["rule_losses"]
+        ),
+        rest=(_count(data["rest"][0]), _number(data["rest"][1])),
     )
 
 
@@ -130,4 +140,5 @@ def trend_from(data: Mapping[str, Any]) -> Trend:
         paths=tuple(_text(path) for path in data["paths"]),
         config=_text(data["config"]),
         threshold=_number(data["threshold"]),
+        rule_threshold=_number(data["rule_threshold"]),
     )

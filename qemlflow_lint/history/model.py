@@ -12,6 +12,15 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 _NO_UNITS: Mapping[str, tuple[int, int]] = MappingProxyType({})
+#: A fall of the score of at least this many points is a drop (``--drop``).
+DROP = 0.5
+#: One rule losing at least this many points more than at the commit before is a drop,
+#: unless the score rose (``--rule-drop``): a regression on one rule that gains elsewhere
+#: only partly hide.
+RULE_DROP = 1.0
+#: Points below this are rounding, not a change a person would see (``+0.0``): a file or a
+#: rule losing less is not named.
+NOTED = 0.05
 
 
 class CommitScore(NamedTuple):
@@ -42,10 +51,12 @@ class CommitScore(NamedTuple):
 
 
 class Drop(NamedTuple):
-    """A fall of the score (or of a rule's coverage) from ``before`` to ``after``.
+    """A fall of the score (or of one rule's part of it) from ``before`` to ``after``.
 
-    ``rules`` are the rules whose coverage fell, with the change in percentage points;
-    ``files`` the files that lost points, with how many more than before.
+    ``rules`` are the rules that lose points (at least :data:`NOTED`), with the change of
+    their coverage in percentage points; ``files`` the files that contribute — they have
+    new findings and lose at least :data:`NOTED` points more than before — most first,
+    with those points.
     """
 
     commit: str
@@ -53,8 +64,14 @@ class Drop(NamedTuple):
     after: float
     rules: tuple[tuple[str, float], ...] = ()
     files: tuple[tuple[str, float], ...] = ()
-    #: The same points by file and rule: ``(path, code, points more than before)``.
-    losses: tuple[tuple[str, str, float], ...] = ()
+    #: The contributing files' points by rule: ``(path, code, points more than before,
+    #: new findings)``, most first.
+    losses: tuple[tuple[str, str, float, int], ...] = ()
+    #: Each rule's points lost more than before, and its new findings: ``(code, points,
+    #: new findings)``, most first (the rules of ``rules``).
+    rule_losses: tuple[tuple[str, float, int], ...] = ()
+    #: The files that lose points but do not contribute: how many, and their points.
+    rest: tuple[int, float] = (0, 0.0)
 
 
 class Trend(NamedTuple):
@@ -68,4 +85,6 @@ class Trend(NamedTuple):
     #: ``"the configuration of HEAD (1a2b3c4d5e)"`` for ``--config-from HEAD``.
     config: str = ""
     #: The fall in points that counts as a drop (``--drop``).
-    threshold: float = 0.5
+    threshold: float = DROP
+    #: The points one rule must lose to count as a drop (``--rule-drop``).
+    rule_threshold: float = RULE_DROP

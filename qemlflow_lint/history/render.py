@@ -7,20 +7,25 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 
 from qemlflow_lint import __version__
 from qemlflow_lint.history.drops import coverage_changes
 from qemlflow_lint.history.encode import trend_dict
-from qemlflow_lint.history.model import CommitScore, Drop, Trend
+from qemlflow_lint.history.model import NOTED, CommitScore, Drop, Trend
+from qemlflow_lint.model.printable import json_safe, printable
+from qemlflow_lint.model.words import plural
 from qemlflow_lint.score.profile import default_profile
 
 #: The sparkline's levels, lowest to highest score of the trend.
 BARS = "▁▂▃▄▅▆▇█"
 #: How a commit without a score shows in the table and the sparkline.
 NO_SCORE, GAP = "—", "·"
-#: Files and (file, rule) pairs named per drop in the text and Markdown formats.
+#: Files named per drop in the text and Markdown formats (the others in one line).
 SHOWN = 5
+#: The widths of the author and subject columns (and of the subject of a drop).
+AUTHOR_WIDTH, SUBJECT_WIDTH = 24, 60
 
 
 def sparkline(scores: Sequence[float | None]) -> str:
@@ -67,6 +72,22 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def author_name(name: str, width: int = AUTHOR_WIDTH) -> str:
+    """An author as the table shows them: the whole name when it fits in ``width``;
+    else the given names as initials before the last (``S. R. Dodlapati``), so that the
+    person stays recognisable; only a name still too long is cut."""
+    name = printable(name)
+    words = name.split()
+    if len(name) <= width or len(words) < 2:
+        return _short(name, width)
+    initials = " ".join(word[0] + "." for word in words[:-1])
+    return _short(f"{initials} {words[-1]}", width)
+
+
+def _subject(point: CommitScore) -> str:
+    return _short(printable(point.subject), SUBJECT_WIDTH)
+
+
 def _score(point: CommitScore) -> str:
     return NO_SCORE if point.score is None else f"{point.score:.1f}"
 
@@ -77,8 +98,8 @@ def _coverage_text(rules: Sequence[tuple[str, float]]) -> str:
 
 def _summary(trend: Trend) -> str:
     scored = [point for point in trend.points if point.score is not None]
-    where = ", ".join(trend.paths) or "."
-    head = f"Score over {len(trend.points)} commit(s) of {where} ({trend.config})"
+    where = ", ".join(printable(path) for path in trend.paths) or "."
+    head = f"Score over {len(trend.points)} commit(s) of {where} ({printable(trend.config)})"
     if not scored:
         return head + ": no commit has a Python file to score"
     first, last = scored[0].score or 0.0, scored[-1].score or 0.0
@@ -87,20 +108,93 @@ def _summary(trend: Trend) -> str:
     return f"{head}: {first:.1f} → {last:.1f} ({_signed(last - first)}), lowest {low:.1f}, highest {high:.1f}"
 
 
-def _drop_lines(drop: Drop, point: CommitScore | None) -> list[str]:
-    subject = f' "{_short(point.subject, 50)}"' if point is not None else ""
-    who = f" {_day(point.date)} {point.author}" if point is not None else ""
-    lines = [
-        f"  {drop.commit[:10]}{who}{subject}: {drop.before:.1f} → {drop.after:.1f} ({_signed(drop.after - drop.before)})"
-    ]
-    if drop.rules:
-        lines.append(f"    coverage fell: {_coverage_text(drop.rules)} (percentage points)")
+def definition(trend: Trend) -> str:
+    """What counts as a drop, in the trend's thresholds."""
+    return (
+        f"a fall of {_points(trend.threshold)} or more, or one rule losing "
+        f"{_points(trend.rule_threshold)} or more while the score does not rise"
+    )
+
+
+def _points(points: float) -> str:
+    return f"{points:g} point" + ("" if points == 1 else "s")
+
+
+def _new(count: int) -> str:
+    return f"{count} new"
+
+
+def _rule_parts(drop: Drop) -> str:
+    return ", ".join(
+        f"{code} {-points:+.1f}" + (f" ({plural(new, 'new finding')})" if new else "")
+        for code, points, new in drop.rule_losses
+    )
+
+
+def _rest_text(count: int, points: float) -> str:
+    lost = f"{-points:+.1f}" if points >= NOTED else "less than 0.1 point"
+    return f"and {plural(count, 'more file')}, {lost}"
+
+
+def _file_counts(drop: Drop, before: CommitScore | None, after: CommitScore | None) -> str | None:
+    """The files scored before and after, when they changed and no file has new
+    findings: the points then moved because files came or went."""
+    if before is None or after is None or before.files == after.files or drop.files:
+        return None
+    return (
+        f"no file has new findings: {before.files} → {after.files} files scored, "
+        "and each rule's remaining files weigh more"
+    )
+
+
+def _file_rules(drop: Drop, path: str) -> str:
+    return ", ".join(
+        f"{code} {-points:+.1f}" + (f" ({_new(new)})" if new else "")
+        for where, code, points, new in drop.losses
+        if where == path
+    )
+
+
+def _more_files(drop: Drop) -> tuple[int, float] | None:
+    """The files not named under a drop: how many, and the points they lose."""
+    count = max(len(drop.files) - SHOWN, 0) + drop.rest[0]
+    points = sum(more for _, more in drop.files[SHOWN:]) + drop.rest[1]
+    return (count, points) if count else None
+
+
+def _drop_head(drop: Drop, point: CommitScore | None) -> str:
+    change = f"{drop.before:.1f} → {drop.after:.1f} ({_signed(drop.after - drop.before)})"
+    if point is None:
+        return f"{drop.commit[:10]}: {change}"
+    return f'{drop.commit[:10]} {_day(point.date)} {author_name(point.author)} "{_subject(point)}": {change}'
+
+
+def _drop_lines(drop: Drop, point: CommitScore | None, before: CommitScore | None) -> list[str]:
+    lines = [f"  {_drop_head(drop, point)}"]
+    if drop.rule_losses:
+        lines.append(f"    rules: {_rule_parts(drop)}")
+    counts = _file_counts(drop, before, point)
+    if counts is not None:
+        lines.append(f"    {counts}")
     for path, more in drop.files[:SHOWN]:
-        rules = ", ".join(f"{code} +{lost:.1f}" for where, code, lost in drop.losses if where == path)
-        lines.append(f"    +{more:5.1f}  {path}" + (f" ({rules})" if rules else ""))
-    if len(drop.files) > SHOWN:
-        lines.append(f"    … and {len(drop.files) - SHOWN} more file(s)")
+        lines.append(f"    {-more:+5.1f}  {printable(path)}: {_file_rules(drop, path)}")
+    rest = _more_files(drop)
+    if rest is not None:
+        lines.append(f"    {_rest_text(*rest)}")
     return lines
+
+
+def _scored_before(trend: Trend) -> dict[str, CommitScore]:
+    """Each scored commit's previous scored commit (what its drop compares it with)."""
+    found = {}
+    previous: CommitScore | None = None
+    for point in trend.points:
+        if point.score is None:
+            continue
+        if previous is not None:
+            found[point.commit] = previous
+        previous = point
+    return found
 
 
 def render_text(trend: Trend) -> str:
@@ -108,16 +202,16 @@ def render_text(trend: Trend) -> str:
     if not trend.points:
         return "No commit to score (the range is empty).\n"
     out = [_summary(trend), sparkline([point.score for point in trend.points]), ""]
-    rows = [("commit", "date", "author", "score", "change", "coverage changes")]
-    for point, (change, rules) in zip(trend.points, changes(trend.points)):
+    rows = [("commit", "date", "author", "score", "change", "subject")]
+    for point, (change, _) in zip(trend.points, changes(trend.points)):
         rows.append(
             (
                 point.commit[:10],
                 _day(point.date),
-                _short(point.author, 20),
+                author_name(point.author),
                 _score(point),
                 "" if change is None else _signed(change),
-                _coverage_text(rules),
+                _subject(point),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
@@ -128,17 +222,15 @@ def render_text(trend: Trend) -> str:
     failed = [point for point in trend.points if point.error]
     if failed:
         out += ["", f"Not scored ({len(failed)}):"]
-        out += [f"  {point.commit[:10]}: {point.error}" for point in failed]
-    by_commit = {point.commit: point for point in trend.points}
+        out += [f"  {point.commit[:10]}: {printable(point.error)}" for point in failed]
+    by_commit, before = {point.commit: point for point in trend.points}, _scored_before(trend)
     out.append("")
     if trend.drops:
-        out.append(
-            f"Drops ({len(trend.drops)}): a fall of {trend.threshold:g} points or more, or a rule's coverage falling"
-        )
+        out.append(f"Drops ({len(trend.drops)}): {definition(trend)}")
         for drop in trend.drops:
-            out += _drop_lines(drop, by_commit.get(drop.commit))
+            out += _drop_lines(drop, by_commit.get(drop.commit), before.get(drop.commit))
     else:
-        out.append(f"No drop (a fall of {trend.threshold:g} points or more, or a rule's coverage falling).")
+        out.append(f"No drop ({definition(trend)}).")
     return "\n".join(out) + "\n"
 
 
@@ -155,11 +247,17 @@ def render_json(trend: Trend) -> str:
     lines = []
     for key, value in payload.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
-            items = ",\n".join(f"    {json.dumps(item, ensure_ascii=False)}" for item in value)
+            items = ",\n".join(f"    {_json(item)}" for item in value)
             lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]")
         else:
-            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+            lines.append(f"  {json.dumps(key)}: {_json(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _json(value: object) -> str:
+    """One value on one line: readable text as it is, what could act on a terminal or
+    is not UTF-8 (an undecodable file name) as ``\\u`` escapes."""
+    return json_safe(json.dumps(value, ensure_ascii=False))
 
 
 def render_csv(trend: Trend) -> str:
@@ -178,14 +276,14 @@ def render_csv(trend: Trend) -> str:
             [
                 point.commit,
                 point.date,
-                point.author,
-                point.subject,
+                printable(point.author),
+                printable(point.subject),
                 "" if point.score is None else f"{point.score:.1f}",
                 "" if change is None else f"{change:.1f}",
                 "yes" if point.commit in dropped else "",
                 point.files,
                 point.unparseable,
-                point.error,
+                printable(point.error),
             ]
             + [f"{point.coverage[code]:.2f}" if code in point.coverage else "" for code in codes]
         )
@@ -193,15 +291,52 @@ def render_csv(trend: Trend) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe in a Markdown table cell: no pipe, no line break, no HTML."""
+    """Text safe in Markdown, a table cell included: escaped as :func:`printable`
+    escapes it, no pipe, no HTML, no code span."""
     return (
-        text.replace("\\", "\\\\")
+        printable(text)
+        .replace("\\", "\\\\")
         .replace("|", "\\|")
+        .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
-        .replace("`", "'")
-        .replace("\n", " ")
+        .replace("`", "\\`")
     )
+
+
+def code_span(text: str, in_table: bool = False) -> str:
+    """``text`` as a Markdown code span, shown literally: Markdown does not unescape
+    inside a code span, so nothing is HTML-escaped; the fence is one backtick longer than
+    the longest run inside, with a space inside it when the text starts or ends with a
+    backtick. In a table cell a pipe still ends the cell, so it is escaped there."""
+    text = printable(text)
+    if in_table:
+        text = text.replace("|", "\\|")
+    runs = [len(run) for run in re.findall("`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    # A code span drops one space at each end when both ends have one.
+    padded = text.startswith(" ") and text.endswith(" ") and text.strip()
+    pad = " " if text.startswith("`") or text.endswith("`") or padded else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _drop_markdown(drop: Drop, point: CommitScore | None, before: CommitScore | None) -> list[str]:
+    change = f"{drop.before:.1f} → {drop.after:.1f} ({_signed(drop.after - drop.before)})"
+    head = f"- `{drop.commit[:10]}`"
+    if point is not None:
+        head += f" {_cell(author_name(point.author))}, {_cell(_subject(point))}"
+    lines = [f"{head}: {change}"]
+    if drop.rule_losses:
+        lines.append(f"  - rules: {_rule_parts(drop)}")
+    counts = _file_counts(drop, before, point)
+    if counts is not None:
+        lines.append(f"  - {counts}")
+    for path, more in drop.files[:SHOWN]:
+        lines.append(f"  - {-more:+.1f} {code_span(path)}: {_file_rules(drop, path)}")
+    rest = _more_files(drop)
+    if rest is not None:
+        lines.append(f"  - {_rest_text(*rest)}")
+    return lines
 
 
 def render_markdown(trend: Trend) -> str:
@@ -209,27 +344,19 @@ def render_markdown(trend: Trend) -> str:
     out = ["## Score trend", ""]
     if not trend.points:
         return "\n".join([*out, "No commit to score (the range is empty).", ""])
-    out += [_cell(_summary(trend)), "", f"`{sparkline([point.score for point in trend.points])}`", ""]
-    out += ["| commit | date | author | score | change | coverage changes |", "|---|---|---|--:|--:|---|"]
-    for point, (change, rules) in zip(trend.points, changes(trend.points)):
+    out += [_cell(_summary(trend)), "", code_span(sparkline([point.score for point in trend.points])), ""]
+    out += ["| commit | date | author | score | change | subject |", "|---|---|---|--:|--:|---|"]
+    for point, (change, _) in zip(trend.points, changes(trend.points)):
         out.append(
-            f"| `{point.commit[:10]}` | {_day(point.date)} | {_cell(point.author)} | {_score(point)} | "
-            f"{'' if change is None else _signed(change)} | {_coverage_text(rules)} |"
+            f"| `{point.commit[:10]}` | {_day(point.date)} | {_cell(author_name(point.author))} | {_score(point)} | "
+            f"{'' if change is None else _signed(change)} | {_cell(_subject(point))} |"
         )
-    by_commit = {point.commit: point for point in trend.points}
-    out += ["", f"### Drops ({len(trend.drops)})", ""]
+    by_commit, before = {point.commit: point for point in trend.points}, _scored_before(trend)
+    out += ["", f"### Drops ({len(trend.drops)})", "", f"A drop is {definition(trend)}.", ""]
     if not trend.drops:
-        out.append(f"No fall of {trend.threshold:g} points or more, and no rule's coverage fell.")
+        out.append("No drop.")
     for drop in trend.drops:
-        dropped = by_commit.get(drop.commit)
-        subject = f" {_cell(dropped.subject)}" if dropped is not None else ""
-        line = f"- `{drop.commit[:10]}`{subject}: {drop.before:.1f} → {drop.after:.1f} ({_signed(drop.after - drop.before)})"
-        if drop.rules:
-            line += f"; coverage fell: {_coverage_text(drop.rules)}"
-        files = ", ".join(f"`{_cell(path)}` +{more:.1f}" for path, more in drop.files[:SHOWN])
-        if files:
-            line += f"; points lost: {files}"
-        out.append(line)
+        out += _drop_markdown(drop, by_commit.get(drop.commit), before.get(drop.commit))
     return "\n".join(out) + "\n"
 
 

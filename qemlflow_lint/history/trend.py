@@ -20,7 +20,7 @@ from qemlflow_lint.history.batch import CommitScorer
 from qemlflow_lint.history.config import Overrides
 from qemlflow_lint.history.drops import find_drops
 from qemlflow_lint.history.git import Commit, HistoryError, Repository
-from qemlflow_lint.history.model import CommitScore, Trend
+from qemlflow_lint.history.model import DROP, RULE_DROP, CommitScore, Trend
 from qemlflow_lint.history.places import Places
 from qemlflow_lint.history.snapshot import Layout, check_overrides, roots_of
 from qemlflow_lint.history.store import TrendStore
@@ -46,7 +46,8 @@ class TrendOptions(NamedTuple):
     revisions: str | None = None
     max_commits: int | None = 50
     first_parent: bool = False
-    threshold: float = 0.5
+    threshold: float = DROP
+    rule_threshold: float = RULE_DROP
     config_from: str | None = None
     config_file: str | None = None
     overrides: Overrides = ()
@@ -204,6 +205,7 @@ def run_trend(options: TrendOptions) -> TrendRun:
                 key,
                 tool,
                 repr(options.threshold),
+                repr(options.rule_threshold),
                 yardstick.description,
                 *shown,
                 *(c.id for c in commits),
@@ -218,8 +220,8 @@ def run_trend(options: TrendOptions) -> TrendRun:
             scored, analysed = _score(context, missing, store) if missing else ([], 0)
         known.update((point.commit, point) for point in scored)
         points = tuple(known[commit.id] for commit in commits)
-        drops = find_drops(points, options.threshold, _renames(repository))
-        trend = Trend(points, drops, shown, yardstick.description, options.threshold)
+        drops = find_drops(points, options.threshold, _renames(repository), options.rule_threshold)
+        trend = Trend(points, drops, shown, yardstick.description, options.threshold, options.rule_threshold)
         if store is not None:
             store.keep_trend(trend, key, identity)
         return TrendRun(trend, len(missing), len(commits) - len(missing), analysed)

@@ -156,3 +156,62 @@ def assert_same_score(point: dict[str, Any], report: dict[str, Any], below: str 
         if "points_lost" in entry
     }
     assert files == pytest.approx(lost, abs=1e-3)
+
+
+def module(name: str, defs: int, undocumented: int = 0, untyped: int = 0, imports: str = "") -> str:
+    """A module of ``defs`` public functions: the first ``undocumented`` without a
+    docstring, the last ``untyped`` without annotations."""
+    body = [f'"""{name.capitalize()}."""\n{imports}']
+    for number in range(defs):
+        header = (
+            f"def {name}_{number}(x)" if number >= defs - untyped else f"def {name}_{number}(x: int) -> int"
+        )
+        doc = "" if number < undocumented else f'    """{name} {number}."""\n'
+        body.append(f"\n\n{header}:\n{doc}    return x\n")
+    return "".join(body)
+
+
+#: What each commit of :func:`build_large` is, by its subject.
+LARGE_SUBJECTS = (
+    "Start the package",
+    "Document forty helpers and add a notebook exporter",
+    "Add the plotting module",
+    "Add a descriptor module",
+    "Import the heavy model library at the top of every model",
+)
+
+
+def build_large(repo: GitRepo) -> list[str]:
+    """A history shaped like a real research package's (many modules, few findings per
+    commit), with the commits that a fall of the percentages once called drops: a rise
+    whose one rule lost a little coverage, a module with one finding, and a coverage fall
+    that rounds to ``-0.0``; then one real regression. The commit ids, oldest first."""
+    files: dict[str, str | bytes | None] = {
+        "pyproject.toml": '[project]\nname = "chem"\n\n[tool.qemlflow-lint]\nextend-heavy-modules = ["torchish"]\n',
+        "chem/__init__.py": '"""Chemistry."""\n',
+    }
+    files.update({f"chem/m{n:02d}.py": module(f"m{n:02d}", 10, undocumented=2, untyped=2) for n in range(40)})
+    commits = [repo.commit(LARGE_SUBJECTS[0], files, author="Sanjeeva Reddy Dodlapati")]
+    rise: dict[str, str | bytes | None] = {
+        f"chem/m{n:02d}.py": module(f"m{n:02d}", 10, undocumented=0, untyped=2) for n in range(20)
+    }
+    rise["chem/export.py"] = module("export", 10, untyped=10)
+    commits.append(repo.commit(LARGE_SUBJECTS[1], rise, author="Sanjeeva Reddy Dodlapati"))
+    commits.append(
+        repo.commit(
+            LARGE_SUBJECTS[2], {"chem/plot.py": module("plot", 10, undocumented=1)}, author="Ada Lovelace"
+        )
+    )
+    commits.append(
+        repo.commit(
+            LARGE_SUBJECTS[3],
+            {"chem/descriptors.py": module("descriptors", 14, untyped=3)},
+            author="Ada Lovelace",
+        )
+    )
+    heavy = {
+        f"chem/m{n:02d}.py": module(f"m{n:02d}", 10, undocumented=2, untyped=2, imports="import torchish\n")
+        for n in range(30, 40)
+    }
+    commits.append(repo.commit(LARGE_SUBJECTS[4], heavy, author="Grace Hopper"))
+    return commits

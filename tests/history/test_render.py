@@ -13,7 +13,14 @@ import pytest
 from qemlflow_lint.cli import main
 from qemlflow_lint.history.encode import trend_from
 from qemlflow_lint.history.model import CommitScore, Drop, Trend
-from qemlflow_lint.history.render import render_csv, render_json, render_markdown, render_text, sparkline
+from qemlflow_lint.history.render import (
+    author_name,
+    render_csv,
+    render_json,
+    render_markdown,
+    render_text,
+    sparkline,
+)
 from tests.history.gitrepo import GitRepo
 from tests.history.projects import build
 
@@ -84,7 +91,7 @@ def test_csv_has_a_header_and_a_row_per_commit(formats: dict[str, str]) -> None:
 def test_markdown_has_a_table_and_the_drops(formats: dict[str, str]) -> None:
     lines = formats["markdown"].splitlines()
     assert lines[0] == "## Score trend"
-    assert "| commit | date | author | score | change | coverage changes |" in lines
+    assert "| commit | date | author | score | change | subject |" in lines
     assert sum(line.startswith("| `") for line in lines) == 5
     assert any(line.startswith("- `") and "Undocumented helpers" in line for line in lines)
 
@@ -93,7 +100,8 @@ def test_text_has_the_sparkline_the_table_and_the_drops(formats: dict[str, str])
     lines = formats["text"].splitlines()
     assert lines[0].startswith("Score over 5 commit(s) of . (each commit's own configuration): ")
     assert len(lines[1]) == 5 and set(lines[1]) <= set("▁▂▃▄▅▆▇█")
-    assert lines[3].split() == ["commit", "date", "author", "score", "change", "coverage", "changes"]
+    assert lines[3].split() == ["commit", "date", "author", "score", "change", "subject"]
+    assert any(line.endswith("  Undocumented helpers") for line in lines[4:9])
     assert any(line.startswith("Drops (") for line in lines)
 
 
@@ -102,6 +110,20 @@ def test_markdown_cells_cannot_break_the_table() -> None:
     text = render_markdown(Trend((point,), paths=(".",), config="each commit's own configuration"))
     row = next(line for line in text.splitlines() if line.startswith("| `"))
     assert "A \\| B" in row and row.count(" | ") == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Sanjeeva Reddy Dodlapati", "Sanjeeva Reddy Dodlapati"),
+        ("Maria Dolores de la Fuente Ortega", "M. D. d. l. F. Ortega"),
+        ("Ada", "Ada"),
+        ("A" * 30, "A" * 23 + "…"),
+    ],
+    ids=["fits", "initials keep the person", "one word", "one long word"],
+)
+def test_authors_are_whole_or_initialled_never_cut_mid_name(name: str, shown: str) -> None:
+    assert author_name(name) == shown
 
 
 def test_an_empty_range_says_so() -> None:

@@ -134,7 +134,7 @@ def test_commits_without_python_files_have_no_score(
     code, out, _ = run(capsys, "trend", "--no-cache")
     assert code == 0
     last = next(line for line in out.splitlines() if line.startswith(repo.head()[:10]))
-    assert last.split()[-1] == "—"
+    assert last.split()[-3:] == ["—", "Code", "gone"]
     assert "\n·▄·\n" in out  # one score: the middle bar; no score: a dot
 
 

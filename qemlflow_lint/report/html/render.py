@@ -15,6 +15,7 @@ import hashlib
 import jinja2
 import markupsafe
 
+from qemlflow_lint.model.printable import decodable
 from qemlflow_lint.report.html.page import ReportPage
 
 #: The folder of the template, the style sheet and the script, inside this package.
@@ -56,7 +57,8 @@ def content_security_policy(script: str) -> str:
 def render_html(page: ReportPage) -> str:
     """The whole HTML document of ``page``."""
     script = _source(SCRIPT)
-    return (
+    # A file name that is not UTF-8 (carried with surrogate escapes) is shown escaped.
+    return decodable(
         environment()
         .get_template("report.html.j2")
         .render(
