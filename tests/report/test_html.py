@@ -24,19 +24,19 @@ from tests.frontends import FIXTURES
 from tests.history.gitrepo import GitRepo
 from tests.report.html_samples import (
     EMOJI_SUBJECT,
-    RISE,
-    RLO,
-    RLO_FILE,
-    RLO_SUBJECT,
-    large_project,
-    long_history,
     HOSTILE,
     HOSTILE_AUTHOR,
     HOSTILE_FILE,
     HOSTILE_SUBJECT,
+    RISE,
+    RLO,
+    RLO_FILE,
+    RLO_SUBJECT,
     hostile_project,
     hostile_trend,
     importtime_data,
+    large_project,
+    long_history,
     plain,
     trend_json,
 )
@@ -281,7 +281,7 @@ def test_long_lists_show_their_top_entries_and_the_rest_behind_show_all(long_pag
     assert shown.count('<li class="drop"') == 5 and long_page.count('<li class="drop"') == 50
     assert "Show all 50 drops" in long_page
     chains = re.search(r'<section id="chains".*?</section>', shown, re.S)
-    assert chains is not None and chains[0].count("<ol class=\"hops\">") == 5
+    assert chains is not None and chains[0].count('<ol class="hops">') == 5
     assert "Show all 60 chains" in long_page
 
 
@@ -303,7 +303,9 @@ def test_the_chart_fits_the_scores_names_dates_and_marks_only_falls() -> None:
     assert len(chart.dates) >= 4, "more than two dates"
     assert len({date.text for date in chart.dates}) == len(chart.dates)
     kept = [date.x for date in chart.dates if not date.minor]
-    assert len(kept) >= 3 and all(b - a >= 200 for a, b in zip(kept, kept[1:])), "a phone's dates do not overlap"
+    assert len(kept) >= 3 and all(b - a >= 200 for a, b in zip(kept, kept[1:])), (
+        "a phone's dates do not overlap"
+    )
     falls = {drop.commit for drop in trend.drops if drop.after < drop.before}
     assert {dot.commit for dot in chart.dots if dot.drop} == falls
     assert len(falls) < len(trend.drops), "a drop flagged with a rising score is not marked as a fall"
@@ -333,7 +335,9 @@ def test_text_from_the_history_is_isolated(long_page: str) -> None:
     assert f'<bdi class="path">{file}</bdi> <span class="change down">−5.0</span>' in long_page
     for element in re.findall(r"<(\w+)[^>]*>[^<]*" + RLO, long_page):
         # (a path's line-break opportunities, <wbr>, are inside its <bdi>)
-        assert element in {"bdi", "title", "wbr"}, f"a right-to-left override outside an isolate, in <{element}>"
+        assert element in {"bdi", "title", "wbr"}, (
+            f"a right-to-left override outside an isolate, in <{element}>"
+        )
     assert f"\u2068{html.escape(RLO_SUBJECT)}\u2069" in long_page, "the tooltips isolate the subject too"
 
 

@@ -24,16 +24,16 @@ import pytest
 from tests.browser import artifacts_folder, launched_chromium, open_page
 from tests.report.html_samples import (
     EMOJI_SUBJECT,
-    RISE,
-    RLO_FILE,
-    large_project,
-    long_history,
     HOSTILE_AUTHOR,
     HOSTILE_FILE,
     HOSTILE_SUBJECT,
+    RISE,
+    RLO_FILE,
     hostile_project,
     hostile_trend,
     importtime_data,
+    large_project,
+    long_history,
     trend_json,
 )
 
@@ -249,7 +249,9 @@ def test_the_long_report_is_under_six_screens_and_saved_as_screenshots(
             height = page.evaluate("document.documentElement.scrollHeight")
             if width == 1280:
                 assert height < 6 * SCREEN, f"the collapsed report is {height} px tall"
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             assert overflow == 0, f"the page scrolls sideways at {width} px"
             page.screenshot(path=str(folder / f"report-{width}px.png"), full_page=True)
         assert log.problems == []
@@ -344,7 +346,9 @@ def test_emoji_in_subjects_are_drawn_in_colour(long_report: Path, browser: Any) 
     assert coloured > 50, "the emoji is drawn by a colour emoji font (install fonts-noto-color-emoji)"
 
 
-def test_a_right_to_left_override_does_not_reverse_the_numbers_beside_it(long_report: Path, browser: Any) -> None:
+def test_a_right_to_left_override_does_not_reverse_the_numbers_beside_it(
+    long_report: Path, browser: Any
+) -> None:
     with open_page(browser, long_report) as (page, _):
         # The drop whose file is named with U+202E is the largest, so it is shown at once.
         lefts: list[float] = page.evaluate(

@@ -73,7 +73,7 @@ def _get(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where
     return value
 
 
-def _finite(value: float, where: str) -> float:
+def _finite(value: Any, where: str) -> float:
     """``value`` as a float, when it is finite and at most :data:`LARGEST` in size."""
     try:
         number = float(value)
@@ -164,7 +164,8 @@ def importtime_panel(data: Any) -> ImportTimePanel:
             headline += f" (median of {plural(runs, 'run')}; min–max {low:.1f}–{high:.1f} ms)"
     modules = _get(data, "top_modules", list, "")
     largest = max(
-        (_number(m, "cumulative_ms", f"top_modules[{index}].") for index, m in enumerate(modules)), default=0.0
+        (_number(m, "cumulative_ms", f"top_modules[{index}].") for index, m in enumerate(modules)),
+        default=0.0,
     )
     bars = []
     for index, entry in enumerate(modules):
