@@ -21,8 +21,9 @@ CHAIN_CODE = "QF101"
 #: The words between a QF101 message's headline and its chain of ``path:line`` hops.
 _CHAIN_SEPARATOR = " at import time: "
 #: How many entries of each long list the page shows before its "show all": ledger rows,
-#: drops, a drop's files and heavy chains. The rest is one click away, without a script.
-LEDGER_SHOWN, DROPS_SHOWN, DROP_FILES_SHOWN, CHAINS_SHOWN = 10, 5, 3, 5
+#: drops, a drop's files, heavy chains and files that could not be analysed. The rest is
+#: one click away, without a script.
+LEDGER_SHOWN, DROPS_SHOWN, DROP_FILES_SHOWN, CHAINS_SHOWN, UNPARSEABLE_SHOWN = 10, 5, 3, 5, 5
 
 
 class RuleRow(NamedTuple):

@@ -15,7 +15,13 @@ import hashlib
 import jinja2
 import markupsafe
 
-from qemlflow_lint.report.html.page import CHAINS_SHOWN, DROP_FILES_SHOWN, DROPS_SHOWN, ReportPage
+from qemlflow_lint.report.html.page import (
+    CHAINS_SHOWN,
+    DROP_FILES_SHOWN,
+    DROPS_SHOWN,
+    UNPARSEABLE_SHOWN,
+    ReportPage,
+)
 
 #: The folder of the template, the style sheet and the script, inside this package.
 TEMPLATES = "templates"
@@ -68,5 +74,6 @@ def render_html(page: ReportPage) -> str:
             DROPS_SHOWN=DROPS_SHOWN,
             DROP_FILES_SHOWN=DROP_FILES_SHOWN,
             CHAINS_SHOWN=CHAINS_SHOWN,
+            UNPARSEABLE_SHOWN=UNPARSEABLE_SHOWN,
         )
     )
