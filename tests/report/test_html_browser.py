@@ -359,11 +359,19 @@ def test_a_right_to_left_override_does_not_reverse_the_numbers_beside_it(
         # The drop whose file is named with U+202E is the largest, so it is shown at once.
         lefts: list[float] = page.evaluate(
             """(name) => {
+            // The first "5.0" after the file's name, in the text that follows it on the page.
             const walker = document.createTreeWalker(document.getElementById("trend"), NodeFilter.SHOW_TEXT);
+            let seen = false;
             for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                const at = node.data.indexOf("5.0");
-                if (at < 0 || !node.parentElement.closest(".drop")) continue;
-                if (!node.parentElement.closest(".drop").textContent.includes(name)) continue;
+                let from = 0;
+                if (!seen) {
+                    const named = node.data.indexOf(name);
+                    if (named < 0) continue;
+                    seen = true;
+                    from = named + name.length;
+                }
+                const at = node.data.indexOf("5.0", from);
+                if (at < 0) continue;
                 return [...Array(3).keys()].map(i => {
                     const range = document.createRange();
                     range.setStart(node, at + i);
