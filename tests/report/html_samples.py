@@ -4,6 +4,7 @@ result in the shape ``importtime --format json`` writes."""
 
 from __future__ import annotations
 
+import math
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -109,3 +110,71 @@ def importtime_data(module: str = "chemtools") -> dict[str, Any]:
         ],
         "budget": {"seconds": 0.1, "passed": False, "verdict": "FAIL: chemtools imports in 0.198 s"},
     }
+
+
+#: A right-to-left override: text after it, up to the end of its paragraph, is shown reversed.
+RLO = "\u202e"
+#: The rise that a drop of coverage alone comes with, as QeMLflow's history has them.
+RISE = (84.5, 85.6)
+#: The subject of the commit that rises: an emoji, as real subjects have them.
+EMOJI_SUBJECT = "🚀 MAJOR: typed core API ✨"
+#: A subject that ends with a right-to-left override.
+RLO_SUBJECT = f"rename {RLO}gnp.slatot"
+#: A file of that commit, named with the override too; it costs 5.0 points.
+RLO_FILE = f"labkit/{RLO}txt.py"
+
+
+def long_history(count: int = 200) -> Trend:
+    """A history shaped like QeMLflow's (191 commits, scores between 81 and 87): ``count``
+    commits over five months, a drop flagged at every fourth commit, half of them a fall
+    and half a rise of the score with a rule's coverage falling by a hair, each drop naming
+    twenty files, most of them at 0.0. One drop is the rise :data:`RISE` with an emoji
+    subject, one a fall whose subject and file carry a right-to-left override."""
+    points = []
+    drops = []
+    score = 84.0
+    for index in range(count):
+        commit = f"{index:04x}" + "c0ffee" * 6
+        before = score
+        score = 84.0 + 2.8 * math.sin(index / 30)
+        if index % 8 == 3:
+            score -= 0.6 + (index % 7) / 10
+        elif index % 8 == 7:
+            score = before + 0.4
+        subject = f"feat: step {index} of the pipeline"
+        if index == 7:
+            before, score, subject = RISE[0], RISE[1], EMOJI_SUBJECT
+        if index == 11:
+            before, score, subject = 86.0, 81.0, RLO_SUBJECT
+        day = 1 + index * 150 // count
+        date = f"2025-{6 + (day - 1) // 30:02d}-{1 + (day - 1) % 30:02d}T12:00:00+00:00"
+        points.append(
+            CommitScore(commit, date, "Sanjeeva Reddy Dodlapati", subject, round(score, 1), {"QF002": 70.0})
+        )
+        if index % 4 == 3:
+            files = [(f"labkit/module_{index}_{number}.py", 0.0004 * number) for number in range(18)]
+            if score < before:
+                files += [(f"labkit/core_{index}.py", round(before - score - 0.3, 2)), ("labkit/io.py", 0.3)]
+            if index == 11:
+                files.append((RLO_FILE, 5.0))
+            rules = (("QF002", -0.01), ("QF003", round(score - before, 1) * 3))
+            drops.append(Drop(commit, round(before, 1), round(score, 1), rules, tuple(files)))
+    return Trend(tuple(points), tuple(drops))
+
+
+def large_project(root: Path, modules: int = 60) -> Path:
+    """A package of ``modules`` modules, each pulling torch in through ``labkit.core``
+    (a QF101 chain) with an untyped and an undocumented function: a ledger of three rows a
+    module and as many heavy chains, as a large library has them."""
+    package = root / "labkit"
+    package.mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "labkit"\n', encoding="utf-8")
+    (package / "__init__.py").write_text('"""Lab kit."""\n', encoding="utf-8")
+    (package / "core.py").write_text('"""Core."""\nimport torch\n', encoding="utf-8")
+    for index in range(modules):
+        (package / f"module_{index:02d}.py").write_text(
+            f'"""Module {index}."""\nfrom labkit import core\n\n\ndef run(x):\n    """Run."""\n'
+            "    return core, x\n\n\ndef helper() -> None:\n    pass\n",
+            encoding="utf-8",
+        )
+    return root

@@ -23,13 +23,20 @@ from qemlflow_lint.report.html.inputs import InputError, importtime_panel, trend
 from tests.frontends import FIXTURES
 from tests.history.gitrepo import GitRepo
 from tests.report.html_samples import (
+    EMOJI_SUBJECT,
     HOSTILE,
     HOSTILE_AUTHOR,
     HOSTILE_FILE,
     HOSTILE_SUBJECT,
+    RISE,
+    RLO,
+    RLO_FILE,
+    RLO_SUBJECT,
     hostile_project,
     hostile_trend,
     importtime_data,
+    large_project,
+    long_history,
     plain,
     trend_json,
 )
@@ -224,8 +231,8 @@ def test_the_trend_marks_its_drops_and_breaks_at_unscored_commits() -> None:
     assert [dot.drop for dot in chart.dots] == [False, True, False]
     assert len(chart.lines) == 2, "the commit without a Python file breaks the line"
     assert chart.gate_y is not None and chart.top < chart.gate_y < chart.bottom
-    # the axis starts at a multiple of ten at least 5 below the lowest score (80.7)
-    assert [label for _, label in chart.ticks] == ["100", "85", "70"]
+    # round steps from just below the lowest score (80.7) to just above the highest (92.5)
+    assert [label for _, label in chart.ticks] == ["80", "85", "90", "95"]
 
 
 def test_a_history_without_scores_has_no_chart() -> None:
@@ -237,13 +244,101 @@ def test_the_import_time_panel_and_the_heavy_chains(hostile: Path, tmp_path: Pat
     timing = _write_json(tmp_path / "importtime.json", importtime_data())
     _, page = _report("--importtime", timing)
     assert "chemtools: 198.1 ms to import (median of 5 runs; min–max 183.6–240.8 ms)" in page
-    assert "chemtools/symbolic.py:3</span>: <code>import sympy</code>" in page
+    assert "chemtools/symbolic.py:3</bdi>: <code>import sympy</code>" in page
     assert "deferring that line would save up to 196.5 ms (527 modules first loaded through it)" in page
     assert "FAIL: chemtools imports in 0.198 s" in page
     assert (
-        "<li>chemtools/__init__.py:3</li><li>chemtools/api.py:3</li><li>chemtools/symbolic.py:3</li><li>sympy</li>"
-        in page
+        "<li><bdi>chemtools/__init__.py:3</bdi></li><li><bdi>chemtools/api.py:3</bdi></li>"
+        "<li><bdi>chemtools/symbolic.py:3</bdi></li><li><bdi>sympy</bdi></li>" in page
     )
+
+
+# A report read in a minute: a long history and a large project
+
+
+@pytest.fixture()
+def long_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The report of a 60-module project (180 ledger rows, 60 heavy chains) with a
+    200-commit history of 50 drops."""
+    project = large_project(tmp_path / "labkit")
+    monkeypatch.chdir(project)
+    _, page = _report("--trend-json", _write_json(tmp_path / "trend.json", trend_json(long_history())))
+    return page
+
+
+def _outside_details(page: str) -> str:
+    """The page without what waits behind a closed ``<details>``."""
+    return re.sub(r"<details\b.*?</details>", "", page, flags=re.S)
+
+
+def test_long_lists_show_their_top_entries_and_the_rest_behind_show_all(long_page: str) -> None:
+    shown = _outside_details(long_page)
+    first_rows = re.findall(r'<tr data-path="[^"]*" data-rule=', long_page)
+    rows = len(re.findall(r"<tr( class=\"more\")? data-path=", long_page))
+    assert rows > 180, "every row is in the page: three a module, and the core's"
+    assert len(first_rows) == 10, "the ledger shows its ten largest rows"
+    assert 'id="ledger-all"' in long_page and f"Show all {rows} rows" in long_page
+    assert shown.count('<li class="drop"') == 5 and long_page.count('<li class="drop"') == 50
+    assert "Show all 50 drops" in long_page
+    chains = re.search(r'<section id="chains".*?</section>', shown, re.S)
+    assert chains is not None and chains[0].count('<ol class="hops">') == 5
+    assert "Show all 60 chains" in long_page
+
+
+def test_zero_rows_wait_behind_show_all(long_page: str) -> None:
+    for row in re.findall(r"<tr[^>]*data-path=.*?</tr>", long_page, re.S):
+        if re.search(r'class="number points"[^>]*>0\.0<', row):
+            assert row.startswith('<tr class="more"'), row
+    assert not re.search(r"[+−-]0\.0\b", long_page), "no file or rule is listed for a change of 0.0"
+    assert "18 other files: less than 0.05 each" in long_page
+
+
+def test_the_chart_fits_the_scores_names_dates_and_marks_only_falls() -> None:
+    trend = long_history()
+    chart = trend_chart(trend)
+    assert chart is not None
+    scores = [point.score for point in trend.points if point.score is not None]
+    values = [float(label) for _, label in chart.ticks]
+    assert min(scores) - 2 <= min(values) <= min(scores) and max(scores) <= max(values) <= max(scores) + 2
+    assert len(chart.dates) >= 4, "more than two dates"
+    assert len({date.text for date in chart.dates}) == len(chart.dates)
+    kept = [date.x for date in chart.dates if not date.minor]
+    assert len(kept) >= 3 and all(b - a >= 200 for a, b in zip(kept, kept[1:])), (
+        "a phone's dates do not overlap"
+    )
+    falls = {drop.commit for drop in trend.drops if drop.after < drop.before}
+    assert {dot.commit for dot in chart.dots if dot.drop} == falls
+    assert len(falls) < len(trend.drops), "a drop flagged with a rising score is not marked as a fall"
+
+
+def test_rises_are_green_and_falls_red_in_the_markup(long_page: str) -> None:
+    rise = f"{RISE[0]:.1f} → {RISE[1]:.1f}"
+    assert f'<span class="change up">{rise}</span>' in long_page
+    assert '<span class="change down">86.0 → 81.0</span>' in long_page
+    assert '<span class="change down">−5.0</span>' in long_page, "a file that cost points lowered the score"
+    css = (Path(report_command.__file__).parent.parent / "report/html/templates/report.css").read_text()
+    assert re.search(r"\.change\.up \{ color: var\(--good\)", css)
+    assert re.search(r"\.change\.down \{ color: var\(--bad\)", css)
+
+
+def test_the_font_stack_falls_back_to_colour_emoji() -> None:
+    css = (Path(report_command.__file__).parent.parent / "report/html/templates/report.css").read_text()
+    body = re.search(r"body \{.*?font: ([^;]+);", css, re.S)
+    assert body is not None and "Noto Color Emoji" in body[1] and "Segoe UI Emoji" in body[1]
+    assert "Apple Color Emoji" in body[1]
+
+
+def test_text_from_the_history_is_isolated(long_page: str) -> None:
+    assert f'<bdi class="subject">{html.escape(RLO_SUBJECT)}</bdi>' in long_page
+    assert f'<bdi class="subject">{EMOJI_SUBJECT}</bdi>' in long_page
+    file = html.escape(RLO_FILE).replace("/", "/<wbr>")
+    assert f'<bdi class="path">{file}</bdi> <span class="change down">−5.0</span>' in long_page
+    for element in re.findall(r"<(\w+)[^>]*>[^<]*" + RLO, long_page):
+        # (a path's line-break opportunities, <wbr>, are inside its <bdi>)
+        assert element in {"bdi", "title", "wbr"}, (
+            f"a right-to-left override outside an isolate, in <{element}>"
+        )
+    assert f"\u2068{html.escape(RLO_SUBJECT)}\u2069" in long_page, "the tooltips isolate the subject too"
 
 
 # Inputs read from files
@@ -273,6 +368,47 @@ def test_a_trend_reads_as_objects_or_as_lists() -> None:
 )
 def test_a_malformed_trend_names_the_field(data: Any, message: str) -> None:
     with pytest.raises(InputError, match=re.escape(message)):
+        trend_from_json(data)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("median_ms", "NaN", "nan"),
+        ("median_ms", "Infinity", "inf"),
+        ("median_ms", "1e308", "1e+308"),
+        ("top_modules[0].self_ms", "-Infinity", "-inf"),
+        ("attributions[0].saving_up_to_ms", "1e308", "1e+308"),
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused_with_its_field(
+    golden: Path, capsys: pytest.CaptureFixture[str], field: str, value: str, shown: str
+) -> None:
+    data = importtime_data()
+    marker = 123456.789
+    if field == "median_ms":
+        data["median_ms"] = marker
+    elif field.startswith("top_modules"):
+        data["top_modules"][0]["self_ms"] = marker
+    else:
+        data["attributions"][0]["saving_up_to_ms"] = marker
+    Path("timing.json").write_text(json.dumps(data).replace(str(marker), value), encoding="utf-8")
+    code, page = _report("--importtime", "timing.json")
+    assert code == 2 and page == ""
+    assert capsys.readouterr().err == (
+        f"qemlflow-lint: error: timing.json: not an importtime result: {field}: {shown} is not a "
+        "finite number of a sensible size (at most 1e+09)\n"
+    )
+
+
+def test_a_trend_with_a_number_that_is_not_finite_is_refused() -> None:
+    data = trend_json(hostile_trend())
+    data["points"][0]["score"] = float("nan")
+    with pytest.raises(InputError, match=re.escape("points[0].score: nan is not a finite number")):
+        trend_from_json(data)
+    data = trend_json(hostile_trend())
+    data["drops"][0]["files"][0][1] = 1e308
+    with pytest.raises(InputError, match=re.escape("drops[0].files[0][1]: 1e+308")):
         trend_from_json(data)
 
 

@@ -9,7 +9,7 @@ template to escape.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.history.model import CommitScore, Trend
@@ -17,6 +17,15 @@ from qemlflow_lint.history.model import CommitScore, Trend
 #: The trend chart's drawing area, in ``viewBox`` units.
 WIDTH, HEIGHT = 720.0, 240.0
 LEFT, RIGHT, TOP, BOTTOM = 60.0, 20.0, 20.0, 40.0
+#: The steps between the y axis's grid lines, smallest first: the smallest that needs at
+#: most :data:`MAX_TICKS` intervals to span the scores is used.
+STEPS = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 25.0)
+MAX_TICKS = 5
+#: How far (in points) a ``fail-under`` gate may lie outside the scores and still be
+#: drawn: further, it would squeeze the line into a band.
+GATE_REACH = 10.0
+#: How many dates the x axis names at most; on a phone every other one is dropped.
+DATE_LABELS = 5
 
 
 class TrendDot(NamedTuple):
@@ -28,6 +37,16 @@ class TrendDot(NamedTuple):
     score: str
     label: str
     drop: bool
+
+
+class DateLabel(NamedTuple):
+    """A date under the x axis: where it stands, how it is anchored, and whether a phone
+    keeps it (``minor`` labels are dropped there so that the rest do not overlap)."""
+
+    x: float
+    anchor: str
+    text: str
+    minor: bool
 
 
 class TrendChart(NamedTuple):
@@ -45,10 +64,11 @@ class TrendChart(NamedTuple):
     dots: tuple[TrendDot, ...]
     #: ``(y, label)`` of each horizontal grid line.
     ticks: tuple[tuple[float, str], ...]
-    first_date: str
-    last_date: str
+    dates: tuple[DateLabel, ...]
     #: The y of the ``fail-under`` line, when a gate is set and within the chart.
     gate_y: float | None
+    #: The radius of a commit's dot: smaller when the commits are many.
+    dot_radius: float
 
 
 def short_commit(commit: str) -> str:
@@ -56,23 +76,64 @@ def short_commit(commit: str) -> str:
     return commit[:8]
 
 
+def isolated(text: str) -> str:
+    """``text`` between the Unicode isolates (FSI … PDI): in a tooltip, where no ``<bdi>``
+    can go, a right-to-left override inside it cannot reorder what follows."""
+    return f"\u2068{text}\u2069"
+
+
 def commit_label(point: CommitScore) -> str:
     """The tooltip of a commit: hash, date, score, subject and author."""
     score = "no Python files" if point.score is None else f"{point.score:.1f}"
-    return f"{short_commit(point.commit)} {point.date[:10]}: {score}: {point.subject} ({point.author})"
+    return (
+        f"{short_commit(point.commit)} {point.date[:10]}: {score}: "
+        f"{isolated(point.subject)} ({isolated(point.author)})"
+    )
 
 
-def _floor_of(scores: Sequence[float]) -> float:
-    """The bottom of the y axis: a multiple of ten at least five points below every score."""
-    return float(max(0, math.floor((min(scores) - 5) / 10) * 10))
+def axis_range(values: Sequence[float]) -> tuple[float, float, float]:
+    """The bottom, top and step of a y axis that fits ``values`` (scores from 0 to 100):
+    round numbers a step or less beyond the lowest and highest, at most
+    :data:`MAX_TICKS` steps apart."""
+    low, high = min(values), max(values)
+    for step in STEPS:
+        bottom = math.floor(low / step) * step
+        top = math.ceil(high / step) * step
+        if top == bottom:
+            bottom, top = bottom - step, top + step
+        if (top - bottom) / step <= MAX_TICKS:
+            break
+    bottom, top = max(0.0, bottom), min(100.0, top)
+    return round(bottom, 6), round(top, 6), step
+
+
+def _dates(trend: Trend, x_of: Callable[[int], float]) -> tuple[DateLabel, ...]:
+    count = len(trend.points)
+    wanted = min(DATE_LABELS, count)
+    if wanted == 1:
+        return (DateLabel(x_of(0), "middle", trend.points[0].date[:10], False),)
+    indexes = sorted({round(slot * (count - 1) / (wanted - 1)) for slot in range(wanted)})
+    labels: list[DateLabel] = []
+    last = ""
+    for order, index in enumerate(indexes):
+        text = trend.points[index].date[:10]
+        if text == last:
+            continue
+        last = text
+        anchor = "start" if index == 0 else "end" if index == count - 1 else "middle"
+        labels.append(DateLabel(x_of(index), anchor, text, order % 2 == 1 and index != count - 1))
+    return tuple(labels)
 
 
 def trend_chart(trend: Trend, fail_under: float | None = None) -> TrendChart | None:
-    """The chart of ``trend``; None when no commit has a score to draw."""
+    """The chart of ``trend``; None when no commit has a score to draw. The y axis fits the
+    scores (and the gate when it is near them); a commit is marked as a drop only when the
+    history flagged it and its score fell."""
     scores = [point.score for point in trend.points if point.score is not None]
     if not scores:
         return None
-    floor = _floor_of([*scores, *([fail_under] if fail_under is not None else [])])
+    near = fail_under is not None and min(scores) - GATE_REACH <= fail_under <= max(scores) + GATE_REACH
+    bottom, top, step = axis_range([*scores, *([fail_under] if near and fail_under is not None else [])])
     span_x = WIDTH - LEFT - RIGHT
     span_y = HEIGHT - TOP - BOTTOM
     count = len(trend.points)
@@ -81,9 +142,9 @@ def trend_chart(trend: Trend, fail_under: float | None = None) -> TrendChart | N
         return round(LEFT + (span_x / 2 if count == 1 else span_x * index / (count - 1)), 2)
 
     def y_of(score: float) -> float:
-        return round(TOP + span_y * (100 - score) / (100 - floor), 2)
+        return round(TOP + span_y * (top - score) / (top - bottom), 2)
 
-    dropped = {drop.commit for drop in trend.drops}
+    fell = {drop.commit for drop in trend.drops if drop.after < drop.before}
     dots: list[TrendDot] = []
     lines: list[str] = []
     run: list[str] = []
@@ -96,12 +157,12 @@ def trend_chart(trend: Trend, fail_under: float | None = None) -> TrendChart | N
         x, y = x_of(index), y_of(point.score)
         run.append(f"{x:g},{y:g}")
         label = commit_label(point)
-        dots.append(TrendDot(x, y, point.commit, f"{point.score:.1f}", label, point.commit in dropped))
+        dots.append(TrendDot(x, y, point.commit, f"{point.score:.1f}", label, point.commit in fell))
     if run:
         lines.append(" ".join(run))
-    middle = (floor + 100) / 2
-    ticks = tuple((y_of(value), f"{value:g}") for value in (100.0, middle, floor))
-    gate_y = y_of(fail_under) if fail_under is not None and fail_under >= floor else None
+    steps = round((top - bottom) / step)
+    ticks = tuple((y_of(bottom + step * index), f"{bottom + step * index:g}") for index in range(steps + 1))
+    gate_y = y_of(fail_under) if near and fail_under is not None and bottom <= fail_under <= top else None
     return TrendChart(
         WIDTH,
         HEIGHT,
@@ -112,9 +173,9 @@ def trend_chart(trend: Trend, fail_under: float | None = None) -> TrendChart | N
         tuple(lines),
         tuple(dots),
         ticks,
-        trend.points[0].date[:10],
-        trend.points[-1].date[:10],
+        _dates(trend, x_of),
         gate_y,
+        round(max(1.5, min(3.5, span_x / count / 3)), 2),
     )
 
 

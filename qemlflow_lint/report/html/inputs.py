@@ -7,6 +7,7 @@ Both come from files a user names, so every value is checked: a wrong shape is a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -57,13 +58,45 @@ class ImportTimePanel(NamedTuple):
 
 #: What JSON numbers read as.
 _NUMBER = (int, float)
+#: The largest size a number read may have. Python's JSON reader accepts ``NaN``,
+#: ``Infinity`` and ``1e308``; none of them is a measurement or a score, and the last would
+#: be shown as a number of 309 digits.
+LARGEST = 1e9
 
 
 def _get(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
     value = data.get(key) if isinstance(data, Mapping) else None
     if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _kinds(kind)):
         raise InputError(f"{where}{key}: missing or not {_kind_name(kind)}")
+    if _is(value, _NUMBER):
+        _finite(value, f"{where}{key}")
     return value
+
+
+def _finite(value: Any, where: str) -> float:
+    """``value`` as a float, when it is finite and at most :data:`LARGEST` in size."""
+    try:
+        number = float(value)
+    except OverflowError:  # a whole number too large for a float
+        number = math.inf
+    if not math.isfinite(number) or abs(number) > LARGEST:
+        shown = f"{number:g}" if math.isfinite(number) or isinstance(value, float) else "a huge number"
+        raise InputError(f"{where}: {shown} is not a finite number of a sensible size (at most {LARGEST:g})")
+    return number
+
+
+def _number(data: Mapping[str, Any], key: str, where: str) -> float:
+    """The number at ``key``: required, finite and of a sensible size."""
+    return float(_get(data, key, _NUMBER, where))
+
+
+def _optional_number(data: Mapping[str, Any], key: str, where: str) -> float | None:
+    """The number at ``key`` when there is one (anything else is ignored, as before); a
+    number that is not finite is refused all the same."""
+    value = data.get(key)
+    if not _is(value, _NUMBER):
+        return None
+    return _finite(value, f"{where}{key}")
 
 
 def _kinds(kind: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -78,11 +111,13 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 def _blame(item: Mapping[str, Any], where: str) -> Blame:
     module = _get(item, "module", str, where)
-    cumulative = float(_get(item, "cumulative_ms", _NUMBER, where))
+    cumulative = _number(item, "cumulative_ms", where)
+    share = _optional_number(item, "share_percent", where)
+    saving = _optional_number(item, "saving_up_to_ms", where)
     if item.get("heavy"):
         why = f"heavy ({item['heavy']})"
     elif item.get("large_share"):
-        why = f"costly ({float(item.get('share_percent') or 0):.0f}% of the import)"
+        why = f"costly ({share or 0:.0f}% of the import)"
     else:
         why = "costly"
     cost = f"{cumulative:.1f} ms cumulative"
@@ -97,10 +132,10 @@ def _blame(item: Mapping[str, Any], where: str) -> Blame:
     place = None
     if statement.get("path") and isinstance(statement.get("line"), int):
         place = f"{statement['path']}:{statement['line']}"
-        if not item.get("failed") and isinstance(item.get("saving_up_to_ms"), _NUMBER):
+        if not item.get("failed") and saving is not None:
             count = item.get("modules_loaded_through_it")
             notes.append(
-                f"deferring that line would save up to {float(item['saving_up_to_ms']):.1f} ms"
+                f"deferring that line would save up to {saving:.1f} ms"
                 + (f" ({plural(count, 'module')} first loaded through it)" if isinstance(count, int) else "")
             )
     elif statement.get("note"):
@@ -118,21 +153,26 @@ def importtime_panel(data: Any) -> ImportTimePanel:
     if not isinstance(data, Mapping):
         raise InputError("not an importtime result (expected a JSON object)")
     module = _get(data, "module", str, "")
-    median = float(_get(data, "median_ms", _NUMBER, ""))
+    median = _number(data, "median_ms", "")
     runs = data.get("runs")
     headline = f"{module}: {median:.1f} ms to import"
     spread = data.get("spread_ms")
     if isinstance(runs, int) and isinstance(spread, Mapping):
-        low, high = spread.get("min"), spread.get("max")
-        if isinstance(low, _NUMBER) and isinstance(high, _NUMBER):
-            headline += f" (median of {plural(runs, 'run')}; min–max {float(low):.1f}–{float(high):.1f} ms)"
+        low = _optional_number(spread, "min", "spread_ms.")
+        high = _optional_number(spread, "max", "spread_ms.")
+        if low is not None and high is not None:
+            headline += f" (median of {plural(runs, 'run')}; min–max {low:.1f}–{high:.1f} ms)"
     modules = _get(data, "top_modules", list, "")
-    largest = max((float(_get(m, "cumulative_ms", _NUMBER, "top_modules[].")) for m in modules), default=0.0)
+    largest = max(
+        (_number(m, "cumulative_ms", f"top_modules[{index}].") for index, m in enumerate(modules)),
+        default=0.0,
+    )
     bars = []
-    for entry in modules:
-        own = float(_get(entry, "self_ms", _NUMBER, "top_modules[]."))
-        total = float(_get(entry, "cumulative_ms", _NUMBER, "top_modules[]."))
-        name = _get(entry, "module", str, "top_modules[].")
+    for index, entry in enumerate(modules):
+        where = f"top_modules[{index}]."
+        own = _number(entry, "self_ms", where)
+        total = _number(entry, "cumulative_ms", where)
+        name = _get(entry, "module", str, where)
         bars.append(
             ModuleBar(
                 name,
@@ -143,7 +183,10 @@ def importtime_panel(data: Any) -> ImportTimePanel:
                 bool(entry.get("failed")),
             )
         )
-    blames = tuple(_blame(item, "attributions[].") for item in _get(data, "attributions", list, ""))
+    blames = tuple(
+        _blame(item, f"attributions[{index}].")
+        for index, item in enumerate(_get(data, "attributions", list, ""))
+    )
     budget = data.get("budget")
     verdict = budget.get("verdict") if isinstance(budget, Mapping) else None
     passed = budget.get("passed") if isinstance(budget, Mapping) else None
@@ -179,7 +222,11 @@ def _rows(value: Any, where: str, kinds: Sequence[type | tuple[type, ...]]) -> t
         shape = ", ".join(_kind_name(kind).split(" or ")[0] for kind in kinds)
         raise InputError(f"{where}: expected a list of [{shape}] lists")
     return tuple(
-        tuple(float(item) if kind is _NUMBER else item for item, kind in zip(row, kinds)) for row in value
+        tuple(
+            _finite(item, f"{where}[{number}][{column}]") if kind is _NUMBER else item
+            for column, (item, kind) in enumerate(zip(row, kinds))
+        )
+        for number, row in enumerate(value)
     )
 
 
@@ -206,8 +253,8 @@ def _commit(item: Any, index: int) -> CommitScore:
         data["date"],
         data["author"],
         data["subject"],
-        None if score is None else float(score),
-        {str(code): float(value) for code, value in coverage.items()},
+        None if score is None else _finite(score, f"{where}.score"),
+        {str(code): _finite(value, f"{where}.coverage.{code}") for code, value in coverage.items()},
         _rows(data.get("losses", []), f"{where}.losses", (str, str, _NUMBER)),
         _count(data, "files", where),
         _count(data, "unparseable", where),
@@ -219,8 +266,8 @@ def _drop(item: Any, index: int) -> Drop:
     data = _record(item, Drop._fields, where)
     return Drop(
         _get(data, "commit", str, f"{where}."),
-        float(_get(data, "before", _NUMBER, f"{where}.")),
-        float(_get(data, "after", _NUMBER, f"{where}.")),
+        _number(data, "before", f"{where}."),
+        _number(data, "after", f"{where}."),
         _rows(data.get("rules", []), f"{where}.rules", (str, _NUMBER)),
         _rows(data.get("files", []), f"{where}.files", (str, _NUMBER)),
     )

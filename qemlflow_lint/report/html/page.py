@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from qemlflow_lint import __version__
-from qemlflow_lint.history.model import Trend
+from qemlflow_lint.history.model import CommitScore, Drop, Trend
 from qemlflow_lint.model.findings import FileResult
-from qemlflow_lint.report.html.charts import TrendChart, commit_label, short_commit, trend_chart
+from qemlflow_lint.model.words import plural
+from qemlflow_lint.report.html.charts import TrendChart, short_commit, trend_chart
 from qemlflow_lint.report.html.inputs import ImportTimePanel
 from qemlflow_lint.score.advice import Action, next_fixes
 from qemlflow_lint.score.compute import ScoreReport, apportion_tenths, round_tenths
@@ -20,6 +21,10 @@ from qemlflow_lint.score.render import percent, points
 CHAIN_CODE = "QF101"
 #: The words between a QF101 message's headline and its chain of ``path:line`` hops.
 _CHAIN_SEPARATOR = " at import time: "
+#: How many entries of each long list the page shows before its "show all": ledger rows,
+#: drops, a drop's files, heavy chains and files that could not be analysed. The rest is
+#: one click away, without a script.
+LEDGER_SHOWN, DROPS_SHOWN, DROP_FILES_SHOWN, CHAINS_SHOWN, UNPARSEABLE_SHOWN = 10, 5, 3, 5, 5
 
 
 class RuleRow(NamedTuple):
@@ -48,6 +53,8 @@ class LedgerRow(NamedTuple):
     points: str
     #: The points as ``score --format json`` writes them (``best_next_fixes[].points``).
     exact: float
+    #: Shown before "show all": among the first rows, and not rounded to 0.0.
+    first: bool = True
 
 
 class FixRow(NamedTuple):
@@ -69,18 +76,41 @@ class Chain(NamedTuple):
     hops: tuple[str, ...]
 
 
+class Change(NamedTuple):
+    """A number that moved, as shown, and which way: ``up`` (green, the score gains),
+    ``down`` (red, it loses) or ``flat``."""
+
+    text: str
+    way: str
+
+
+class Part(NamedTuple):
+    """A rule or a file of a drop, and what it did to the score."""
+
+    name: str
+    change: Change
+
+
 class DropRow(NamedTuple):
     """A flagged drop of the score, with the commit and what lost the points."""
 
     commit: str
-    label: str
-    change: str
-    rules: tuple[str, ...]
-    files: tuple[str, ...]
+    date: str
+    subject: str
+    author: str
+    #: The score before and after, coloured by which way it went.
+    change: Change
+    #: The rules whose coverage moved by at least a tenth of a point.
+    rules: tuple[Part, ...]
+    #: The files that cost or regained at least a tenth of a point, most first; the first
+    #: :data:`DROP_FILES_SHOWN` are shown, the rest behind "show all".
+    files: tuple[Part, ...]
+    #: What the files that are not listed (less than a tenth each) add up to, or "".
+    rest: str
 
 
 class TrendPanel(NamedTuple):
-    """The trend chart and the list of drops under it."""
+    """The trend chart and the list of drops under it, largest fall first."""
 
     chart: TrendChart | None
     commits: int
@@ -124,8 +154,9 @@ def _ledger(report: ScoreReport) -> tuple[LedgerRow, ...]:
             loss.units,
             f"{shown / 10:.1f}",
             float(loss.points),
+            index < LEDGER_SHOWN and shown > 0,
         )
-        for loss, shown in zip(losses, tenths)
+        for index, (loss, shown) in enumerate(zip(losses, tenths))
     )
 
 
@@ -142,26 +173,47 @@ def _chains(results: Sequence[FileResult]) -> tuple[Chain, ...]:
     return tuple(sorted(chains, key=lambda chain: (chain.path, chain.line)))
 
 
-def _signed(value: float, unit: str = "") -> str:
-    return f"{value:+.1f}{unit}".replace("-", "−")
+def _way(value: float) -> str:
+    """``up``, ``down`` or ``flat``: the way ``value`` goes once rounded to a tenth."""
+    tenths = round(value * 10)
+    return "up" if tenths > 0 else "down" if tenths < 0 else "flat"
+
+
+def signed(value: float, unit: str = "") -> Change:
+    """``value`` with its sign (a true minus) to a tenth, and the way it goes."""
+    return Change(f"{value:+.1f}{unit}".replace("-", "−"), _way(value))
+
+
+def drop_row(drop: Drop, point: CommitScore | None) -> DropRow:
+    """One drop as the page lists it: its commit, the score's move, the rules that moved
+    and the files that cost (or regained) a tenth of a point or more, most first."""
+    rules = tuple(Part(code, signed(change, " pp")) for code, change in drop.rules if _way(change) != "flat")
+    # A file's entry is the points it lost more than before; the page shows what that did
+    # to the score, so that every number reads the same way: minus is down, and red.
+    files = sorted(drop.files, key=lambda item: (-abs(item[1]), item[0]))
+    listed = tuple(Part(path, signed(-lost)) for path, lost in files if _way(lost) != "flat")
+    small = [lost for _, lost in files if _way(lost) == "flat"]
+    rest = ""
+    if small:
+        rest = f"{plural(len(small), 'other file')}: less than 0.05 each"
+    return DropRow(
+        short_commit(drop.commit),
+        point.date[:10] if point is not None else "",
+        point.subject if point is not None else "",
+        point.author if point is not None else "",
+        Change(f"{drop.before:.1f} → {drop.after:.1f}", _way(drop.after - drop.before)),
+        rules,
+        listed,
+        rest,
+    )
 
 
 def trend_panel(trend: Trend, fail_under: float | None) -> TrendPanel:
-    """The trend's chart and its drops, each drop named by its commit."""
+    """The trend's chart and its drops, the largest fall first, each named by its commit."""
     by_commit = {point.commit: point for point in trend.points}
-    drops = []
-    for drop in trend.drops:
-        point = by_commit.get(drop.commit)
-        drops.append(
-            DropRow(
-                short_commit(drop.commit),
-                commit_label(point) if point is not None else short_commit(drop.commit),
-                f"{drop.before:.1f} → {drop.after:.1f}",
-                tuple(f"{code} {_signed(change, ' pp')}" for code, change in drop.rules),
-                tuple(f"{path} {_signed(lost)}" for path, lost in drop.files),
-            )
-        )
-    return TrendPanel(trend_chart(trend, fail_under), len(trend.points), tuple(drops))
+    order = sorted(trend.drops, key=lambda drop: drop.after - drop.before)
+    drops = tuple(drop_row(drop, by_commit.get(drop.commit)) for drop in order)
+    return TrendPanel(trend_chart(trend, fail_under), len(trend.points), drops)
 
 
 def _saves(fix: Action) -> str:

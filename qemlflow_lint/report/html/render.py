@@ -16,7 +16,13 @@ import jinja2
 import markupsafe
 
 from qemlflow_lint.model.printable import decodable
-from qemlflow_lint.report.html.page import ReportPage
+from qemlflow_lint.report.html.page import (
+    CHAINS_SHOWN,
+    DROP_FILES_SHOWN,
+    DROPS_SHOWN,
+    UNPARSEABLE_SHOWN,
+    ReportPage,
+)
 
 #: The folder of the template, the style sheet and the script, inside this package.
 TEMPLATES = "templates"
@@ -67,5 +73,9 @@ def render_html(page: ReportPage) -> str:
             style=markupsafe.Markup(_source("report.css")),
             script=markupsafe.Markup(script),
             policy=content_security_policy(script),
+            DROPS_SHOWN=DROPS_SHOWN,
+            DROP_FILES_SHOWN=DROP_FILES_SHOWN,
+            CHAINS_SHOWN=CHAINS_SHOWN,
+            UNPARSEABLE_SHOWN=UNPARSEABLE_SHOWN,
         )
     )

@@ -1,5 +1,6 @@
 // The ledger's sorting and filtering. The table is complete without this script: it only
-// shows the controls, turns the column headings into sort buttons and hides rows. It reads
+// shows the controls, turns the column headings into sort buttons and hides rows. Sorting
+// or filtering works on every row, so it opens the ledger's "show all". It reads
 // the rows' data attributes and writes text only (never HTML), so nothing it shows can run.
 (function () {
   "use strict";
@@ -16,6 +17,13 @@
   var fileInput = document.getElementById("ledger-file");
   var ruleSelect = document.getElementById("ledger-rule");
   var status = document.getElementById("ledger-status");
+  var showAll = document.getElementById("ledger-all");
+
+  function showEveryRow() {
+    if (showAll) {
+      showAll.open = true;
+    }
+  }
   var numeric = { units: true, points: true };
   var sorted = { key: "points", descending: true };
 
@@ -23,6 +31,9 @@
     var needle = fileInput.value.trim().toLowerCase();
     var rule = ruleSelect.value;
     var shown = 0;
+    if (needle || rule) {
+      showEveryRow();
+    }
     var points = 0;
     rows.forEach(function (row) {
       var visible = (!needle || row.dataset.path.toLowerCase().indexOf(needle) !== -1) &&
@@ -52,6 +63,7 @@
   function sortBy(key, heading) {
     var descending = sorted.key === key ? !sorted.descending : numeric[key] === true;
     sorted = { key: key, descending: descending };
+    showEveryRow();
     rows.slice().sort(compare(key, descending)).forEach(function (row) {
       body.appendChild(row);
     });
