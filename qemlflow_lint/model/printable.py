@@ -39,6 +39,18 @@ def printable(text: str) -> str:
     return UNSAFE.sub(_escape, text)
 
 
+#: Control characters and line breaks, without the bidirectional controls (a web page
+#: isolates those itself) and the surrogates.
+CONTROLS = re.compile("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]")
+
+
+def controls_escaped(text: str) -> str:
+    """``text`` with only its control characters and line breaks escaped as :func:`printable`
+    escapes them: what a web page does with a commit subject, whose bidirectional text it
+    isolates with ``<bdi>``."""
+    return CONTROLS.sub(_escape, text)
+
+
 #: Undecodable bytes carried as surrogate escapes (and any other surrogate).
 SURROGATES = re.compile("[\ud800-\udfff]")
 

@@ -341,6 +341,25 @@ def test_text_from_the_history_is_isolated(long_page: str) -> None:
     assert f"\u2068{html.escape(RLO_SUBJECT)}\u2069" in long_page, "the tooltips isolate the subject too"
 
 
+def test_escape_sequences_and_line_breaks_in_the_history_are_shown_not_acted_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history = long_history()
+    hostile = "fix: \x1b[31mred\x1b[0m\nsecond line\x07"
+    drop = history.drops[0].commit
+    points = tuple(
+        point._replace(subject=hostile, author="Ann\x1b]0;owned\x07") if point.commit == drop else point
+        for point in history.points
+    )
+    project = large_project(tmp_path / "labkit")
+    monkeypatch.chdir(project)
+    trend = trend_json(history._replace(points=points))
+    _, page = _report("--trend-json", _write_json(tmp_path / "trend.json", trend))
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", page), "no raw control character in the page"
+    assert "fix: \\x1b[31mred\\x1b[0m\\nsecond line\\x07" in page
+    assert "Ann\\x1b]0;owned\\x07" in page
+
+
 # Inputs read from files
 
 

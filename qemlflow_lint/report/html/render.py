@@ -15,7 +15,7 @@ import hashlib
 import jinja2
 import markupsafe
 
-from qemlflow_lint.model.printable import decodable
+from qemlflow_lint.model.printable import controls_escaped, decodable
 from qemlflow_lint.report.html.page import (
     CHAINS_SHOWN,
     DROP_FILES_SHOWN,
@@ -29,10 +29,22 @@ TEMPLATES = "templates"
 SCRIPT = "report.js"
 
 
+def _shown(value: object) -> object:
+    """A value of the page's data as the page writes it: text from outside the project
+    (a commit subject, an author, a file name) with its control characters escaped, so that
+    an escape sequence or a line break is seen, not acted on. The package's own markup
+    (the style sheet, the script, the chart) is written as it is."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return controls_escaped(value)
+    return value
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
-    """The template environment: autoescaping everywhere, undefined names are errors."""
+    """The template environment: autoescaping everywhere, undefined names are errors, and
+    control characters in the data escaped (:func:`_shown`)."""
     return jinja2.Environment(
+        finalize=_shown,
         loader=jinja2.PackageLoader(__package__ or "qemlflow_lint.report.html", TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
