@@ -25,6 +25,7 @@ from qemlflow_lint.cli.common import (
 )
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.config.loading import overrides_from
+from qemlflow_lint.history.analyse import MAX_FILE_SIZE
 from qemlflow_lint.history.git import HistoryError
 from qemlflow_lint.history.model import DROP, RULE_DROP
 from qemlflow_lint.history.render import RENDERERS
@@ -34,6 +35,17 @@ from qemlflow_lint.run.api import default_cache_dir
 
 #: How many commits are scored when neither ``--max-commits`` nor ``--rev-range`` says.
 DEFAULT_MAX_COMMITS = 50
+_SIZE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def file_size(text: str) -> int:
+    """A size in bytes: a whole number, optionally followed by K, M or G (KiB, MiB, GiB)."""
+    cleaned = text.strip().lower().removesuffix("ib").removesuffix("b")
+    unit = cleaned[-1:] if cleaned[-1:] in _SIZE_UNITS else ""
+    number = cleaned[: len(cleaned) - len(unit)]
+    if not number.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a size such as 1048576, 512K or 2M, got {text!r}")
+    return int(number) * _SIZE_UNITS[unit]
 
 
 def configure(trend: argparse.ArgumentParser) -> None:
@@ -96,6 +108,14 @@ def configure(trend: argparse.ArgumentParser) -> None:
     trend.add_argument(
         "--disable-noqa", action="store_true", help="count findings on lines with '# noqa' too"
     )
+    trend.add_argument(
+        "--max-file-size",
+        type=file_size,
+        default=MAX_FILE_SIZE,
+        metavar="SIZE",
+        help="score a Python file larger than SIZE (bytes, or with K, M or G) as unreadable instead of "
+        f"analysing it (default: {MAX_FILE_SIZE >> 20}M; 0: no limit)",
+    )
     add_speed_options(trend, "the history store and the result cache")
     trend.set_defaults(run=run)
 
@@ -141,6 +161,7 @@ def options_from(args: argparse.Namespace) -> TrendOptions:
         use_gitignore=not args.no_gitignore,
         jobs=args.jobs,
         use_cache=not args.no_cache,
+        max_file_size=args.max_file_size or None,
     )
 
 

@@ -6,6 +6,11 @@ from its path and the packages around it) and on its settings. The result cache 
 results by exactly that (:func:`~qemlflow_lint.run.cache.result_key`), with the blob id as
 the content digest, so a blob that stays at one place through a hundred commits is
 analysed once, and a moved one again (its module name may have changed).
+
+A blob over the size limit (:data:`MAX_FILE_SIZE` by default) is not analysed: it is read
+past, never whole in memory, and scored as a file that cannot be read, with the reason.
+Parsing a Python file takes about 230 times its size in memory (a 2 MiB module about
+480 MB), so one generated module must not decide how much memory a run needs.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import os
 from collections.abc import Sequence
 from typing import Callable, NamedTuple
 
-from qemlflow_lint.analysis.source import decode
+from qemlflow_lint.analysis.source import SourceError, decode
+from qemlflow_lint.history.git import Oversized
 from qemlflow_lint.history.places import Places
 from qemlflow_lint.history.snapshot import Source
 from qemlflow_lint.history.tree import Tree, join, parent
@@ -22,11 +28,28 @@ from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.modules import is_test_path, module_name
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.cache import ResultCache, result_key, tool_fingerprint
+from qemlflow_lint.run.database import warn
 from qemlflow_lint.run.file import analyse_source
 from qemlflow_lint.run.runner import PARALLEL_THRESHOLD, chunk_size, map_in_processes, paused_gc
 
 #: A result never stored with a stat stamp: a blob has no file whose stat could be trusted.
 _NO_STAMP = os.stat_result((0,) * 8 + (float("inf"), 0))
+#: The largest blob analysed by default, in bytes (``trend --max-file-size``).
+MAX_FILE_SIZE = 1 << 20
+#: Reads the blobs of the ids given, those over the limit (bytes, or None) as their size.
+ReadBlobs = Callable[[Sequence[str], int | None], list[bytes | Oversized]]
+
+
+def _shown(path: str) -> str:
+    """``path`` with what a terminal would act on (control characters, broken bytes) escaped."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in path)
+
+
+def too_large(size: int, limit: int) -> SourceError:
+    """Why a blob of ``size`` bytes is not analysed under the limit ``limit``."""
+    return SourceError(
+        f"too large to analyse: {size:,} bytes, over the limit of {limit:,} (trend --max-file-size)"
+    )
 
 
 class Unit(NamedTuple):
@@ -60,14 +83,24 @@ def _work(chunk: Chunk) -> list[FileResult]:
 class Analyser:
     """The analyses of one ``trend`` run: the units of every commit, then their results.
 
-    ``cache`` is the result cache (or None); ``workers`` the processes to use.
+    ``cache`` is the result cache (or None); ``workers`` the processes to use; ``max_size``
+    the largest blob analysed, in bytes (None: no limit).
     """
 
-    def __init__(self, places: Places, cache: ResultCache | None, *, noqa: bool, workers: int) -> None:
+    def __init__(
+        self,
+        places: Places,
+        cache: ResultCache | None,
+        *,
+        noqa: bool,
+        workers: int,
+        max_size: int | None = MAX_FILE_SIZE,
+    ) -> None:
         self.places = places
         self.cache = cache
         self.noqa = noqa
         self.workers = workers
+        self.max_size = max_size
         self.analysed = 0
         self._tool = tool_fingerprint()
         self._settings_text: dict[int, tuple[Settings, str]] = {}
@@ -76,7 +109,9 @@ class Analyser:
     def _text(self, settings: Settings) -> str:
         known = self._settings_text.get(id(settings))
         if known is None:
-            known = (settings, f"{settings.fingerprint()}\0noqa={self.noqa}\0{self._tool}")
+            # The limit is part of every key: a result made under another limit is not this run's.
+            text = f"{settings.fingerprint()}\0noqa={self.noqa}\0max={self.max_size}\0{self._tool}"
+            known = (settings, text)
             self._settings_text[id(settings)] = known  # the settings are kept alive with it
         return known[1]
 
@@ -121,11 +156,10 @@ class Analyser:
         unit = self._units[memo] = Unit(key, source.place, source.oid, settings, identity, frozenset(asked))
         return unit
 
-    def results(
-        self, units: Sequence[Unit], read: Callable[[Sequence[str]], list[bytes]]
-    ) -> dict[str, FileResult]:
+    def results(self, units: Sequence[Unit], read: ReadBlobs) -> dict[str, FileResult]:
         """The result of every unit, by key: cached ones from the cache, the others
-        analysed (on every core when there are many) and stored; ``read(oids)`` reads blobs."""
+        analysed (on every core when there are many) and stored; ``read(oids, limit)``
+        reads blobs, giving those over the limit as their size."""
         distinct = list({unit.key: unit for unit in units}.values())
         found: dict[str, FileResult] = {}
         if self.cache is not None:
@@ -136,11 +170,18 @@ class Analyser:
         configs: list[Settings] = []
         index_of: dict[int, int] = {}
         items = []
-        for unit, data in zip(missing, read([unit.oid for unit in missing])):
+        readable = []
+        for unit, data in zip(missing, read([unit.oid for unit in missing], self.max_size)):
+            if isinstance(data, Oversized):
+                error = too_large(data.size, self.max_size or 0)
+                warn(f"{_shown(self.places.tree_path(unit.place))} (blob {unit.oid[:10]}): {error.reason}")
+                found[unit.key] = analyse_source(error, unit.place, unit.settings, noqa=self.noqa)
+                continue
             if id(unit.settings) not in index_of:
                 index_of[id(unit.settings)] = len(configs)
                 configs.append(unit.settings)
             items.append((unit.place, index_of[id(unit.settings)], data, unit.packages))
+            readable.append(unit)
         if self.workers > 1 and len(items) >= PARALLEL_THRESHOLD:
             size = chunk_size(len(items), self.workers)
             chunks = [(items[i : i + size], configs, self.noqa) for i in range(0, len(items), size)]
@@ -148,11 +189,11 @@ class Analyser:
         else:
             analysed = _work((items, configs, self.noqa))
         self.analysed += len(analysed)
-        for unit, result in zip(missing, analysed):
+        for unit, result in zip(readable, analysed):
             found[unit.key] = result
         if self.cache is not None and missing:
             self.cache.store(
-                (unit.place, unit.identity, self._text(unit.settings), _NO_STAMP, unit.oid, result)
-                for unit, result in zip(missing, analysed)
+                (unit.place, unit.identity, self._text(unit.settings), _NO_STAMP, unit.oid, found[unit.key])
+                for unit in missing
             )
         return found

@@ -22,6 +22,8 @@ from qemlflow_lint.model.settings import SECTION, Settings
 
 #: ``(values, origin)`` pairs applied over each configuration, as the command line's flags are.
 Overrides = Sequence[tuple[Mapping[str, object], str]]
+#: The project markers a tree can hold (a checkout's ``.git`` is not in its tree).
+_MARKERS = tuple(marker for marker in PROJECT_MARKERS if marker != ".git")
 
 
 def _section(document: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
@@ -50,6 +52,24 @@ def settings_from_bytes(data: bytes, path: str, place: Callable[[str], str]) -> 
     return with_values(base, section, f"{path} {SECTION}")
 
 
+def _nearest(folder: str, known: dict[str, str | None], own: Callable[[str], str | None]) -> str | None:
+    """The first answer of ``own`` from ``folder`` up to the top (None when there is
+    none), remembered in ``known`` for every folder on the way: the folders of a tree are
+    asked about from the top down, so each costs one call of ``own``."""
+    chain = []
+    while folder not in known:
+        chain.append(folder)
+        if not folder:
+            break
+        folder = parent(folder)
+    found = known.get(folder)
+    for below in reversed(chain):
+        mine = own(below)
+        found = found if mine is None else mine
+        known[below] = found
+    return found
+
+
 class TreeConfig:
     """The settings of each folder of ``tree``, for one commit.
 
@@ -57,7 +77,10 @@ class TreeConfig:
     configuration is the yardstick); ``read(oid)`` reads a blob; ``explicit`` is a
     configuration file given for every folder, as ``(tree path, its bytes)``. ``shared``
     keeps the settings made from each configuration file (by path and blob) for the
-    commits after this one: most commits share them, and equal settings are then one value.
+    commits after this one: most commits share them, and equal settings are then one value;
+    ``tables`` keeps, by path and blob, whether a ``pyproject.toml`` has a table of ours, so
+    that each version of it is parsed once in a run. A folder's configuration file and
+    project root are found from its parent's, so each folder costs a look at its own files.
     """
 
     def __init__(
@@ -69,6 +92,7 @@ class TreeConfig:
         overrides: Overrides = (),
         explicit: tuple[str, bytes] | None = None,
         shared: dict[tuple[str | None, str, str], Settings] | None = None,
+        tables: dict[tuple[str, str], bool] | None = None,
     ) -> None:
         self.tree = tree
         self.config_tree = config_tree
@@ -78,28 +102,34 @@ class TreeConfig:
         self.explicit = explicit
         self._by_folder: dict[str, Settings] = {}
         self._by_source: dict[tuple[str | None, str, str], Settings] = {} if shared is None else shared
-        self._tables: dict[str, bool] = {}
+        self._tables: dict[tuple[str, str], bool] = {} if tables is None else tables
+        self._config_files: dict[str, str | None] = {}
+        self._roots: dict[str, str | None] = {}
 
     def _has_table(self, path: str) -> bool:
-        if path not in self._tables:
-            document = parse_document(self.read(self.config_tree.files[path].oid), path)
-            self._tables[path] = _section(document, path) is not None
-        return self._tables[path]
+        oid = self.config_tree.files[path].oid
+        known = self._tables.get((path, oid))
+        if known is None:
+            document = parse_document(self.read(oid), path)
+            known = self._tables[(path, oid)] = _section(document, path) is not None
+        return known
 
     def _config_file(self, folder: str) -> str | None:
-        while True:
-            candidate = join(folder, CONFIG_FILENAME)
-            if candidate in self.config_tree.files and self._has_table(candidate):
-                return candidate
-            if not folder:
-                return None
-            folder = parent(folder)
+        """The nearest ``pyproject.toml`` with our table at or above ``folder``."""
+        return _nearest(folder, self._config_files, self._own_config)
+
+    def _own_config(self, folder: str) -> str | None:
+        candidate = join(folder, CONFIG_FILENAME)
+        return candidate if candidate in self.config_tree.files and self._has_table(candidate) else None
 
     def _project_root(self, folder: str) -> str:
-        markers = [marker for marker in PROJECT_MARKERS if marker != ".git"]
-        while folder and not any(self.tree.has_file(folder, marker) for marker in markers):
-            folder = parent(folder)
-        return folder  # the top has .git in a checkout: it is a project root
+        """The nearest folder at or above ``folder`` with a project marker; the top has
+        ``.git`` in a checkout: it is a project root."""
+        found = _nearest(folder, self._roots, self._own_root)
+        return "" if found is None else found
+
+    def _own_root(self, folder: str) -> str | None:
+        return folder if any(self.tree.has_file(folder, marker) for marker in _MARKERS) else None
 
     def for_folder(self, folder: str) -> Settings:
         """The settings of the files directly in ``folder``."""

@@ -20,10 +20,18 @@ _LOG_FORMAT = "%H%x00%T%x00%cI%x00%an%x00%s"
 _LOG_FIELDS = 5
 #: Object requests written at once: 65 bytes each at most, well within a 64 KiB pipe.
 _GROUP = 512
+#: The bytes of an object over the size limit are read past in pieces of this size.
+_SKIP_PIECE = 1 << 20
 
 
 class HistoryError(Exception):
     """The history cannot be read as asked (no git, not a repository, a bad revision …)."""
+
+
+class Oversized(NamedTuple):
+    """An object over the size limit, read past without being kept: only its size."""
+
+    size: int
 
 
 class Commit(NamedTuple):
@@ -159,6 +167,15 @@ class Repository:
         return ObjectReader(self)
 
 
+def _skip(stream: IO[bytes], count: int, oid: str) -> None:
+    """Read ``count`` bytes of ``stream`` and drop them, one piece at a time."""
+    while count > 0:
+        piece = stream.read(min(count, _SKIP_PIECE))
+        if not piece:
+            raise HistoryError(f"git cat-file stopped while reading {oid}")
+        count -= len(piece)
+
+
 class ObjectReader:
     """One ``git cat-file --batch`` process: each object read by a request and an answer,
     never a process per object."""
@@ -185,16 +202,26 @@ class ObjectReader:
             raise HistoryError("the object reader is closed")
         return process.stdin, process.stdout
 
-    def _answer(self, oid: str, stdout: IO[bytes]) -> tuple[str, bytes]:
+    def _header(self, oid: str, stdout: IO[bytes]) -> tuple[str, int]:
+        """The type and the size of the next answer."""
         header = stdout.readline().split()
         if len(header) != 3:
             raise HistoryError(f"git cannot read the object {oid} ({b' '.join(header).decode()})")
-        size = int(header[2])
+        return header[1].decode("ascii"), int(header[2])
+
+    def _body(self, oid: str, stdout: IO[bytes], size: int) -> bytes:
         content = stdout.read(size)
         stdout.read(1)  # the newline after each object
         if len(content) != size:
             raise HistoryError(f"git cat-file stopped while reading {oid}")
-        return header[1].decode("ascii"), content
+        return content
+
+    def _content(self, oid: str, stdout: IO[bytes], limit: int | None) -> bytes | Oversized:
+        _, size = self._header(oid, stdout)
+        if limit is not None and size > limit:
+            _skip(stdout, size + 1, oid)  # the object and the newline after it, a piece at a time
+            return Oversized(size)
+        return self._body(oid, stdout, size)
 
     def read(self, oid: str) -> tuple[str, bytes]:
         """The type (``blob``, ``tree`` …) and the content of the object ``oid``."""
@@ -202,22 +229,25 @@ class ObjectReader:
         try:
             stdin.write(oid.encode("ascii") + b"\n")
             stdin.flush()
-            return self._answer(oid, stdout)
+            kind, size = self._header(oid, stdout)
+            return kind, self._body(oid, stdout, size)
         except (OSError, ValueError) as error:
             raise HistoryError(f"git cat-file stopped while reading {oid}: {error}") from None
 
-    def contents(self, oids: Sequence[str]) -> list[bytes]:
+    def contents(self, oids: Sequence[str], limit: int | None = None) -> list[bytes | Oversized]:
         """The contents of the objects ``oids``, asked for in groups (one write and one
         wait per group, not per object). A group's requests fit in the pipe while git
-        blocks on its answers, so asking never waits on reading."""
+        blocks on its answers, so asking never waits on reading. An object of more than
+        ``limit`` bytes is read past, a piece at a time, and given as its size: it is never
+        whole in memory."""
         stdin, stdout = self._streams()
-        found: list[bytes] = []
+        found: list[bytes | Oversized] = []
         try:
             for start in range(0, len(oids), _GROUP):
                 group = oids[start : start + _GROUP]
                 stdin.write(b"".join(oid.encode("ascii") + b"\n" for oid in group))
                 stdin.flush()
-                found.extend(self._answer(oid, stdout)[1] for oid in group)
+                found.extend(self._content(oid, stdout, limit) for oid in group)
         except (OSError, ValueError) as error:
             raise HistoryError(f"git cat-file stopped while reading objects: {error}") from None
         return found

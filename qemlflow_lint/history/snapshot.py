@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.history.config import Overrides, TreeConfig
-from qemlflow_lint.history.files import TreeWalk
+from qemlflow_lint.history.files import IgnoreMemo, TreeWalk
 from qemlflow_lint.history.git import ObjectReader
 from qemlflow_lint.history.places import Places
 from qemlflow_lint.history.tree import Tree, parent
@@ -42,12 +42,17 @@ class Snapshot(NamedTuple):
 
 class Blobs:
     """Small blobs (configurations, ``.gitignore`` files, link targets) read once each,
-    each ``.gitignore`` turned into a matcher once, and each configuration into settings
-    once (:attr:`settings`, see :class:`~qemlflow_lint.history.config.TreeConfig`)."""
+    each ``.gitignore`` turned into a matcher once, each configuration into settings
+    once (:attr:`settings` and :attr:`tables`, see
+    :class:`~qemlflow_lint.history.config.TreeConfig`), and each path's ``.gitignore``
+    answer under the same rules found once (:attr:`ignored`, see
+    :class:`~qemlflow_lint.history.files.TreeWalk`): for every commit of a run."""
 
     def __init__(self, objects: ObjectReader) -> None:
         self.objects = objects
         self.settings: dict[tuple[str | None, str, str], Settings] = {}
+        self.tables: dict[tuple[str, str], bool] = {}
+        self.ignored: IgnoreMemo = {}
         self._data: dict[str, bytes] = {}
         self._matchers: dict[str, Matcher] = {}
 
@@ -82,14 +87,15 @@ def snapshot(tree: Tree, config_tree: Tree, layout: Layout, blobs: Blobs) -> Sna
     :class:`~qemlflow_lint.config.errors.ConfigError` for a configuration that cannot be used."""
     places = layout.places
     config = TreeConfig(
-        tree, config_tree, blobs.read, places, layout.overrides, layout.explicit, blobs.settings
+        tree, config_tree, blobs.read, places, layout.overrides, layout.explicit, blobs.settings, blobs.tables
     )
 
     def excluded(path: str, is_dir: bool) -> bool:
         settings = config.for_folder(path if is_dir else parent(path))
         return settings.is_excluded(places(path), is_dir)
 
-    walk = TreeWalk(tree, blobs.read, excluded, blobs.gitignore if layout.use_gitignore else None)
+    gitignore = blobs.gitignore if layout.use_gitignore else None
+    walk = TreeWalk(tree, blobs.read, excluded, gitignore, blobs.ignored)
     first = layout.roots[0]
     run_settings = config.for_folder(first if tree.is_folder(first) else parent(first))
     sources = tuple(

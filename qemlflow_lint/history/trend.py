@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Callable, NamedTuple
 
-from qemlflow_lint.history.analyse import Analyser
+from qemlflow_lint.history.analyse import MAX_FILE_SIZE, Analyser
 from qemlflow_lint.history.batch import CommitScorer
 from qemlflow_lint.history.config import Overrides
 from qemlflow_lint.history.drops import find_drops
@@ -39,7 +39,8 @@ class TrendOptions(NamedTuple):
     a revision or a range ``A..B``, HEAD by default; at most ``max_commits``), whose
     configuration (``config_from`` a revision, or ``config_file`` a file of the working
     tree, for every commit; else each commit's own), and how (as ``score``'s flags). The
-    store and the result cache live in ``cache_dir``."""
+    store and the result cache live in ``cache_dir``. A Python file larger than
+    ``max_file_size`` bytes (None: no limit) is scored as unreadable, not analysed."""
 
     cache_dir: str
     paths: tuple[str, ...] = (".",)
@@ -56,6 +57,7 @@ class TrendOptions(NamedTuple):
     jobs: int | None = None
     use_cache: bool = True
     progress: Callable[[int, int], None] | None = None
+    max_file_size: int | None = MAX_FILE_SIZE
 
 
 class TrendRun(NamedTuple):
@@ -98,7 +100,7 @@ def _places(options: TrendOptions, repository: Repository) -> Iterator[Places]:
     """The stand-in folder (:mod:`~qemlflow_lint.history.places`): in the cache folder,
     where it lasts so that the result cache serves later runs, or a temporary one."""
     if options.use_cache:
-        top = os.path.join(options.cache_dir, "trend-tree", text_digest(repository.top, 6))
+        top = os.path.join(os.path.abspath(options.cache_dir), "trend-tree", text_digest(repository.top, 6))
         try:
             os.makedirs(top, exist_ok=True)
         except OSError:
@@ -146,7 +148,10 @@ def _score(
     scores: list[CommitScore] = []
     try:
         with _places(options, context.repository) as places:
-            analyser = Analyser(places, cache, noqa=options.noqa, workers=options.jobs or default_jobs())
+            workers = options.jobs or default_jobs()
+            analyser = Analyser(
+                places, cache, noqa=options.noqa, workers=workers, max_size=options.max_file_size
+            )
             layout = Layout(
                 context.roots, places, options.overrides, context.yardstick.explicit, options.use_gitignore
             )
@@ -198,7 +203,12 @@ def run_trend(options: TrendOptions) -> TrendRun:
             trees = TreeReader(objects, roots)
             yardstick = _yardstick(options, repository, trees)
             key = store_key(
-                yardstick, roots, options.overrides, noqa=options.noqa, gitignore=options.use_gitignore
+                yardstick,
+                roots,
+                options.overrides,
+                noqa=options.noqa,
+                gitignore=options.use_gitignore,
+                max_file_size=options.max_file_size,
             )
             tool = tool_fingerprint()
             made_of = [

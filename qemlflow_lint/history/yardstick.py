@@ -75,10 +75,16 @@ def from_revision(revision: str, repository: Repository, trees: TreeReader) -> Y
 
 
 def store_key(
-    yardstick: Yardstick, roots: Sequence[str], overrides: Overrides, *, noqa: bool, gitignore: bool
+    yardstick: Yardstick,
+    roots: Sequence[str],
+    overrides: Overrides,
+    *,
+    noqa: bool,
+    gitignore: bool,
+    max_file_size: int | None = None,
 ) -> str:
     """The key of a run's scores in the store: everything besides the commit that decides
-    them (the tool's version is a key of its own)."""
+    them (the tool's version is a key of its own), the largest file analysed included."""
     profile = default_profile()
     described = {
         "roots": list(roots),
@@ -89,6 +95,7 @@ def store_key(
         ],
         "noqa": noqa,
         "gitignore": gitignore,
+        "max_file_size": max_file_size,
         "profile": [profile.name, profile.version],
     }
     return text_digest(json.dumps(described, sort_keys=True), 16)
