@@ -187,6 +187,17 @@ def _repository(paths: Sequence[str]) -> tuple[Repository, tuple[str, ...]]:
     return repository, roots
 
 
+def _parent(repository: Repository, commit: Commit) -> Commit | None:
+    """The first parent of ``commit`` (``None`` for a root commit, or a shallow clone's
+    first commit)."""
+    try:
+        parent = repository.resolve(f"{commit.id}^")
+    except HistoryError:
+        return None
+    found = repository.commits([parent], 1, first_parent=True)
+    return found[0] if found else None
+
+
 def run_trend(options: TrendOptions) -> TrendRun:
     """The trend the options ask for (see :class:`TrendOptions`). Raises
     :class:`~qemlflow_lint.history.git.HistoryError` or
@@ -196,6 +207,10 @@ def run_trend(options: TrendOptions) -> TrendRun:
     commits = repository.commits(
         revision_arguments(repository, options.revisions), options.max_commits, options.first_parent
     )[::-1]
+    # The first commit listed is judged too: against its parent, scored but not shown (on
+    # a pull request's range, the commit before it is the base its first commit changed).
+    base = _parent(repository, commits[0]) if commits else None
+    judged = [base, *commits] if base is not None else commits
     shown = tuple(root or "." for root in roots)
     store = TrendStore(options.cache_dir) if options.use_cache else None
     try:
@@ -218,23 +233,25 @@ def run_trend(options: TrendOptions) -> TrendRun:
                 repr(options.rule_threshold),
                 yardstick.description,
                 *shown,
+                f"judged against {base.id if base is not None else 'nothing'}",
                 *(c.id for c in commits),
             ]
             identity = text_digest("\0".join(made_of))
             kept = store.trend(key, identity) if store is not None else None
             if kept is not None:
                 return TrendRun(kept, 0, len(commits), 0)
-            known = store.scores([c.id for c in commits], key, tool) if store is not None else {}
-            missing = [commit for commit in commits if commit.id not in known]
+            known = store.scores([c.id for c in judged], key, tool) if store is not None else {}
+            missing = [commit for commit in judged if commit.id not in known]
             context = _Context(options, repository, roots, trees, yardstick, key, tool)
             scored, analysed = _score(context, missing, store) if missing else ([], 0)
         known.update((point.commit, point) for point in scored)
         points = tuple(known[commit.id] for commit in commits)
-        drops = find_drops(points, options.threshold, _renames(repository), options.rule_threshold)
+        every = tuple(known[commit.id] for commit in judged)
+        drops = find_drops(every, options.threshold, _renames(repository), options.rule_threshold)
         trend = Trend(points, drops, shown, yardstick.description, options.threshold, options.rule_threshold)
         if store is not None:
             store.keep_trend(trend, key, identity)
-        return TrendRun(trend, len(missing), len(commits) - len(missing), analysed)
+        return TrendRun(trend, len(missing), len(judged) - len(missing), analysed)
     finally:
         if store is not None:
             store.close()

@@ -245,3 +245,19 @@ def test_fail_on_drop_gates_a_range(
     assert code == 1
     assert f"FAIL: 1 drop among the commits: {commits[4][:10]} (--fail-on-drop)" in err
     assert "Drops (1)" in out  # the trend is written first
+
+
+def test_fail_on_drop_judges_a_pull_request_of_one_commit_against_its_base(
+    large: tuple[GitRepo, list[str]], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first commit of a range is compared with the commit before the range, which is
+    scored but not shown: a one-commit pull request that regresses fails."""
+    repo, commits = large
+    monkeypatch.chdir(repo.root)
+    code, out, err = run(
+        capsys, "trend", "--no-cache", "--fail-on-drop", "--rev-range", f"{commits[3]}..HEAD"
+    )
+    assert code == 1, out + err
+    assert f"FAIL: 1 drop among the commits: {commits[4][:10]} (--fail-on-drop)" in err
+    points = trend_json(capsys, "--no-cache", "--rev-range", f"{commits[3]}..HEAD")["points"]
+    assert [point["commit"] for point in points] == [commits[4]], "the base is not shown"
