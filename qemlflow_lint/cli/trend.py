@@ -166,9 +166,11 @@ def options_from(args: argparse.Namespace) -> TrendOptions:
 
 
 def _summary(done: TrendRun) -> str:
-    total = done.scored + done.stored
+    total = len(done.trend.points)
+    judged = done.scored + done.stored
+    base = " and the one before them" if judged > total else ""
     return (
-        f"trend: {total} commit(s): {done.scored} scored now ({done.analysed} file(s) analysed), "
+        f"trend: {total} commit(s){base}: {done.scored} scored now ({done.analysed} file(s) analysed), "
         f"{done.stored} from the store"
     )
 
