@@ -24,7 +24,7 @@ from qemlflow_lint.config.loading import CONFIG_FILENAME
 from qemlflow_lint.config.pyproject import EditError, toml_list, write_heavy_modules
 from qemlflow_lint.measure.blame import Origins, attribute
 from qemlflow_lint.measure.calibrate import calibration_modules, new_heavy_modules
-from qemlflow_lint.measure.figures import figures_of
+from qemlflow_lint.measure.figures import figures_of, tree_digest
 from qemlflow_lint.measure.importtime import (
     ImportFailure,
     Interpreter,
@@ -293,14 +293,23 @@ def measured_report(
         raise UsageError(f"cannot import {module} with {how.python}: {error}") from None
     finally:
         progress.clear()
-    if kept is not None:
-        kept.keep(figures_of(measurement, heavy, python=how.python, version=how.interpreter.version))
     packages = frozenset(name.partition(".")[0] for name in graphs if "." in name)
     origins = Origins(how.interpreter.stdlib, frozenset(graphs), packages)
     costs = module_costs(measurement)
     if cumulative:
         costs = sorted(costs, key=lambda cost: (-cost.cumulative_us, -cost.self_us, cost.name))
     attributions = attribute(measurement, origins, heavy, costly.ms * 1000, costly.share / 100)
+    if kept is not None:  # with what the JSON's saving_up_to_ms says, for `score`'s best next fixes
+        kept.keep(
+            figures_of(
+                measurement,
+                heavy,
+                python=how.python,
+                version=how.interpreter.version,
+                saving_us={a.module: a.saving_us for a in attributions},
+                tree=tree_digest(graphs[module], module, heavy) if module in graphs else "",
+            )
+        )
     return importtime_report(
         measurement,
         how.interpreter,

@@ -19,7 +19,7 @@ from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import add_input_options, analyse, positive_int, resolver_from, score_points
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.cli.importtime import Costly, Measuring, measured_report
-from qemlflow_lint.cli.score import best_next_fixes
+from qemlflow_lint.cli.score import best_next_fixes, measurement_store
 from qemlflow_lint.history.model import Trend
 from qemlflow_lint.history.store import load_trend
 from qemlflow_lint.measure.importtime import (
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         top=args.top,
         trend=_trend(args),
         importtime=panel,
-        fixes=best_next_fixes(report, analysis, measured),
+        fixes=best_next_fixes(report, analysis, measured, measurement_store(args)),
     )
     try:
         write_text_atomic(args.html, render_html(page))

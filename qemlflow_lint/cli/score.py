@@ -5,20 +5,33 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
 from qemlflow_lint.cli.check import append_step_summary
-from qemlflow_lint.cli.common import add_input_options, analyse, score_points
+from qemlflow_lint.cli.common import add_input_options, analyse, resolver_from, score_points
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from qemlflow_lint.measure.figures import tree_digest
+from qemlflow_lint.measure.last_measured import open_kept
 from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.model.words import plural
+from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.report.formats import RENDERERS
-from qemlflow_lint.run.api import Analysis
+from qemlflow_lint.run.api import Analysis, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
-from qemlflow_lint.score.advice import Action, Measured, MeasurementError, measured_from, next_fixes
+from qemlflow_lint.score.advice import (
+    FROM_STORE,
+    Action,
+    Measured,
+    MeasurementError,
+    measured_from,
+    next_fixes,
+)
 from qemlflow_lint.score.compute import ScoreReport, compute_score
 from qemlflow_lint.score.gate import configured_fail_under, gate_for
 from qemlflow_lint.score.profile import configured_weights, default_profile
@@ -70,8 +83,16 @@ def add_importtime_option(parser: argparse.ArgumentParser) -> None:
         "--importtime",
         metavar="FILE",
         help="show with each best next fix the milliseconds it takes off the import measured in FILE "
-        "(written by `importtime MODULE --format json`)",
+        "(written by `importtime MODULE --format json`; default: the last `importtime` of the "
+        "project's top-level package, unless --no-cache)",
     )
+
+
+def measurement_store(args: argparse.Namespace) -> str | None:
+    """The cache folder where ``importtime`` keeps its last measurements (None with ``--no-cache``)."""
+    if args.no_cache:
+        return None
+    return str(args.cache_dir or default_cache_dir(resolver_from(args)))
 
 
 def read_measured(path: str) -> Measured:
@@ -94,11 +115,65 @@ def _refuse_constant(name: str) -> Any:
 
 
 def best_next_fixes(
-    report: ScoreReport, analysis: Analysis, measured: Measured | None = None
+    report: ScoreReport, analysis: Analysis, measured: Measured | None = None, store: str | None = None
 ) -> list[Action]:
-    """The best next fixes of a run, ranked over its projects' import graphs."""
+    """The best next fixes of a run, ranked over its projects' import graphs; without
+    ``measured``, the last measurement kept in ``store`` of a top-level package shows the
+    milliseconds (see :func:`kept_measurement`)."""
     graphs = project_graphs(analysis.results, analysis.settings_by_path)
+    if measured is None and store is not None:
+        measured = kept_measurement(store, graphs, analysis.settings_by_path)
     return next_fixes(report, analysis.results, graphs, analysis.settings_by_path, measured)
+
+
+def kept_measurement(
+    store: str, graphs: Sequence[ImportGraph], settings: Mapping[str, Settings]
+) -> Measured | None:
+    """The last ``importtime`` measurement kept in ``store`` of a top-level package of
+    ``graphs`` (the first, by name, that has one), when it was taken of the files and heavy
+    list there are now. A note on standard error says how old it is, or why it is not used:
+    kept by a version that did not record each heavy module's cost, or taken of other files
+    or another heavy list."""
+    kept = open_kept(store)
+    if kept is None:
+        return None
+    try:
+        for graph in graphs:
+            for entry in sorted(name for name in graph.modules if "." not in name):
+                last = kept.kept(entry)
+                if last is None:
+                    continue
+                figures = last.figures
+                heavy = settings.get(graph.modules[entry].path, Settings()).all_heavy_modules
+                again = f"run `qemlflow-lint importtime {entry}` again to see what each fix saves"
+                if figures.saving_us is None:
+                    _note(f"the last measurement of import {entry} has no time per heavy module; {again}")
+                elif figures.tree != tree_digest(graph, entry, heavy):
+                    _note(
+                        f"the last measurement of import {entry} is of other files or heavy modules; {again}"
+                    )
+                else:
+                    _note(
+                        f"best next fixes: milliseconds from the last `importtime {entry}`, {_age(last.measured)}"
+                    )
+                    saving = {name: us / 1000 for name, us in figures.saving_us}
+                    return Measured(entry, saving, FROM_STORE)
+    finally:
+        kept.close()
+    return None
+
+
+def _note(text: str) -> None:
+    print(f"qemlflow-lint: {text}", file=sys.stderr)
+
+
+def _age(measured: float) -> str:
+    """``measured 5 minutes ago`` (in the largest unit that is at least one)."""
+    seconds = max(0, int(time.time() - measured))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            return f"measured {plural(seconds // size, unit)} ago"
+    return "measured just now"
 
 
 def _recorded_score(path: str) -> float:
@@ -156,7 +231,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     fail_under, fail_under_source = configured_fail_under(args.fail_under, config)
     gate = gate_for(report, fail_under, recorded, fail_under_source, accepted)
     measured = read_measured(args.importtime) if args.importtime else None
-    fixes = [] if args.score_only else best_next_fixes(report, analysis, measured)
+    fixes = [] if args.score_only else best_next_fixes(report, analysis, measured, measurement_store(args))
     if args.score_only:
         out.write(f"{report.score:.1f}\n")
         if gate.checked:

@@ -1,6 +1,8 @@
 """The figures of one import, as ``fix`` reports them and the store of measurements keeps
 them: the median time with the bare interpreter's start-up subtracted and its spread, how many
-modules the import loads, and which of them a configured heavy module covers.
+modules the import loads, which of them a configured heavy module covers, what deferring each
+heavy module's import line would save, and what was measured (a digest of the package's files
+and the heavy list).
 
 "Modules loaded" counts every module the import leaves in ``sys.modules`` that the bare
 interpreter does not load by itself: the project's own, third-party and standard-library
@@ -10,6 +12,8 @@ import failed and was caught is not counted.
 
 from __future__ import annotations
 
+import hashlib
+import math
 import statistics
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -17,6 +21,7 @@ from typing import Any
 
 from qemlflow_lint.measure.importtime import Log, Measurement, Progress, Spread, loaded, measure
 from qemlflow_lint.model.heavy import match_heavy
+from qemlflow_lint.project.graph import ImportGraph
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,13 @@ class ImportFigures:
     #: The interpreter that measured it, and its version (empty when not known).
     python: str = ""
     version: str = ""
+    #: Each heavy (or costly) module ``importtime`` blamed, with the median cumulative time of
+    #: the import line that loads it: what deferring that line would save, in microseconds.
+    #: None when the figures were kept without it (by an older version, or by ``fix``).
+    saving_us: tuple[tuple[str, float], ...] | None = None
+    #: What was measured: :func:`tree_digest` of the package's files and the heavy list
+    #: ("" when not known).
+    tree: str = ""
 
     @property
     def median_ms(self) -> float:
@@ -45,14 +57,40 @@ class ImportFigures:
         return self.median_us / 1000
 
 
+def tree_digest(graph: ImportGraph, module: str, heavy_modules: Collection[str]) -> str:
+    """A digest of what an import of ``module`` measures: the bytes of every file of its
+    top-level package in ``graph``, and the configured heavy list. It changes when one of
+    those files or the heavy list does, whichever paths were analysed around them."""
+    top = module.partition(".")[0]
+    digest = hashlib.sha256()
+    for name in sorted(n for n in graph.modules if n == top or n.startswith(top + ".")):
+        try:
+            with open(graph.modules[name].path, "rb") as handle:
+                content = hashlib.sha256(handle.read()).hexdigest()
+        except OSError:
+            content = "unreadable"
+        digest.update(f"{name}\0{content}\n".encode())
+    for heavy in sorted(set(heavy_modules)):
+        digest.update(f"heavy\0{heavy}\n".encode())
+    return digest.hexdigest()
+
+
 def _loaded_beyond_startup(run: Log, startup: Collection[str], present: Collection[str] | None) -> set[str]:
     return {name for name in loaded(run) if name not in startup and (present is None or name in present)}
 
 
 def figures_of(
-    measurement: Measurement, heavy_modules: Collection[str], *, python: str = "", version: str = ""
+    measurement: Measurement,
+    heavy_modules: Collection[str],
+    *,
+    python: str = "",
+    version: str = "",
+    saving_us: Mapping[str, float] | None = None,
+    tree: str = "",
 ) -> ImportFigures:
-    """The figures of a measurement; ``heavy_modules`` is the configured heavy list."""
+    """The figures of a measurement; ``heavy_modules`` is the configured heavy list,
+    ``saving_us`` what deferring each blamed module's import line saves, ``tree`` the
+    :func:`tree_digest` of what was measured."""
     startup = measurement.startup_modules
     presents: list[Collection[str] | None] = list(measurement.present)
     if len(presents) != len(measurement.runs):  # not told for every run: count what was logged
@@ -71,6 +109,8 @@ def figures_of(
         tuple(sorted(found)),
         python,
         version,
+        None if saving_us is None else tuple(sorted(saving_us.items())),
+        tree,
     )
 
 
@@ -106,12 +146,31 @@ def figures_dict(figures: ImportFigures) -> dict[str, Any]:
         "heavy": list(figures.heavy),
         "python": figures.python,
         "version": figures.version,
+        "saving_us": None if figures.saving_us is None else dict(figures.saving_us),
+        "tree": figures.tree,
     }
+
+
+def _savings(data: Any) -> tuple[tuple[str, float], ...] | None:
+    """``saving_us`` as :func:`figures_dict` wrote it; None when absent (an older entry)."""
+    if data is None:
+        return None
+    if not isinstance(data, Mapping):
+        raise TypeError("saving_us is not an object")
+    found = []
+    for name, value in data.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"saving_us.{name} is not a number")
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"saving_us.{name} is not a time")
+        found.append((str(name), float(value)))
+    return tuple(sorted(found))
 
 
 def figures_from(data: Mapping[str, Any]) -> ImportFigures:
     """The figures :func:`figures_dict` wrote; raises ``ValueError``, ``TypeError`` or
-    ``KeyError`` on data of another shape."""
+    ``KeyError`` on data of another shape. Entries kept before ``saving_us`` and ``tree``
+    existed read as figures without them."""
     low, first, third, high = (float(value) for value in data["spread_us"])
     heavy = data["heavy"]
     if not isinstance(heavy, list) or not all(isinstance(name, str) for name in heavy):
@@ -125,6 +184,8 @@ def figures_from(data: Mapping[str, Any]) -> ImportFigures:
         tuple(heavy),
         str(data.get("python", "")),
         str(data.get("version", "")),
+        _savings(data.get("saving_us")),
+        str(data.get("tree", "")),
     )
     if figures.median_us < 0 or figures.runs < 1 or figures.modules < 0:
         raise ValueError("negative figures")

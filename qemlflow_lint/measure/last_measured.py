@@ -3,7 +3,9 @@
 
 ``importtime MODULE`` keeps what it measured, and ``fix`` keeps what it measured of the
 tree as it is on disk (before a dry run's fix, after a written one), so that ``fix --diff``,
-which measures nothing, can put the graph's projection next to the last real figures.
+which measures nothing, can put the graph's projection next to the last real figures, and
+``score`` can show what each best next fix saves (from ``importtime``'s figures, which blame
+each heavy module's import line).
 
 As for the result cache (the same :class:`~qemlflow_lint.run.database.CacheDatabase`): one
 transaction per write, so an interrupted run leaves the old entry or the new one; a damaged
@@ -18,6 +20,7 @@ import json
 import os
 import sqlite3
 import time
+from typing import NamedTuple
 
 from qemlflow_lint.measure.figures import ImportFigures, figures_dict, figures_from
 from qemlflow_lint.run.database import CacheDatabase
@@ -34,6 +37,13 @@ _SCHEMA = (
 )
 
 
+class Kept(NamedTuple):
+    """The last figures kept for a module, and when they were measured (seconds since the epoch)."""
+
+    figures: ImportFigures
+    measured: float
+
+
 class LastMeasured(CacheDatabase):
     """One run's connection to the store in ``directory`` (see the module docstring)."""
 
@@ -48,11 +58,17 @@ class LastMeasured(CacheDatabase):
 
     def get(self, module: str) -> ImportFigures | None:
         """The last figures kept for ``module``; None when there are none or they cannot be read."""
+        kept = self.kept(module)
+        return None if kept is None else kept.figures
+
+    def kept(self, module: str) -> Kept | None:
+        """The last figures kept for ``module`` and when; None when there are none or they
+        cannot be read."""
         if self.connection is None:
             return None
         try:
             row = self.connection.execute(
-                "SELECT payload FROM measurements WHERE module = ?", (module,)
+                "SELECT payload, measured FROM measurements WHERE module = ?", (module,)
             ).fetchone()
         except sqlite3.Error as error:
             self._failed(error)
@@ -60,7 +76,7 @@ class LastMeasured(CacheDatabase):
         if row is None:
             return None
         try:
-            return figures_from(json.loads(row[0]))
+            return Kept(figures_from(json.loads(row[0])), float(row[1]))
         except (ValueError, TypeError, KeyError):
             return None  # a damaged entry: as if nothing were kept
 

@@ -18,7 +18,8 @@ so the gains of a list add up to what doing all of it regains. A QF101 chain tha
 action ends is listed as its module's own work, with the heavy module it reaches. Where an
 import was measured (``importtime MODULE --format json``), an action also shows the
 milliseconds it takes off that import: the measured saving of each heavy module that would
-leave the import's closure.
+leave the import's closure. The measurement is ``--importtime FILE``'s, or else the last one
+``importtime`` kept for the project's top-level package (the CLI reads the store).
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ class MeasurementError(ValueError):
     """An import-time result that cannot be read; the message names the field."""
 
 
+#: Where a measurement came from: an ``importtime --format json`` file, or the store of
+#: the last measurements ``importtime`` keeps.
+FROM_FILE, FROM_STORE = "file", "store"
+
+
 @dataclass(frozen=True)
 class Measured:
     """A measured import (``importtime MODULE --format json``): the module, and for each
@@ -60,6 +66,8 @@ class Measured:
 
     module: str
     saving_ms: Mapping[str, float]
+    #: :data:`FROM_FILE` or :data:`FROM_STORE`.
+    source: str = FROM_FILE
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,8 @@ class Action:
     #: The measured milliseconds it takes off :attr:`measured`'s import, when known.
     saves_ms: float | None = None
     measured: str = ""
+    #: Where that measurement came from (:attr:`Measured.source`), or "".
+    measured_source: str = ""
 
 
 def measured_from(data: Any) -> Measured:
@@ -361,6 +371,7 @@ class _ImportAdvice:
         heavy = sorted({self._entry(h) for e in candidate.edges for h in self.closures.loaded_by(e, before)})
         ends = tuple(sorted(ended))
         saves = self._saves(before, Cut(done | candidate.edges))
+        by = self._measured_by(saves)
         if candidate.heavy:
             modules = sorted({e[0] for e in candidate.edges})
             paths = sorted(self.graph.modules[m].path for m in modules)
@@ -381,7 +392,8 @@ class _ImportAdvice:
                 ends=ends,
                 starts=tuple(sorted(started)),
                 saves_ms=saves,
-                measured=self.measured.module if self.measured and saves is not None else "",
+                measured=by.module,
+                measured_source=by.source,
             )
         module = self.graph.modules[candidate.module]
         if candidate.line:
@@ -406,8 +418,15 @@ class _ImportAdvice:
             ends=ends,
             starts=tuple(sorted(started)),
             saves_ms=saves,
-            measured=self.measured.module if self.measured and saves is not None else "",
+            measured=by.module,
+            measured_source=by.source,
         )
+
+    def _measured_by(self, saves: float | None) -> Measured:
+        """The measurement an action saving ``saves`` names (no module when it names none)."""
+        if self.measured is None or saves is None:
+            return Measured("", {}, "")
+        return self.measured
 
     def _saves(self, before: Cut, after: Cut) -> float | None:
         if self.measured is None:

@@ -280,6 +280,7 @@ def fix_dict(fix: Action) -> dict[str, Any]:
         "starts_chains": list(fix.starts),
         "saves_ms": None if fix.saves_ms is None else round(fix.saves_ms, 1),
         "measured_module": fix.measured or None,
+        "measured_source": fix.measured_source or None,
     }
 
 

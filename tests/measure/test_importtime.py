@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -30,6 +31,7 @@ from qemlflow_lint.cli.importtime import TerminalProgress
 from qemlflow_lint.config.pyproject import EditError, with_heavy_modules, write_heavy_modules
 from qemlflow_lint.measure.blame import Origins, attribute, only_checks_availability
 from qemlflow_lint.measure.calibrate import new_heavy_modules
+from qemlflow_lint.measure.figures import figures_dict, figures_from
 from qemlflow_lint.measure.importtime import (
     ImportRecord,
     Measurement,
@@ -40,6 +42,7 @@ from qemlflow_lint.measure.importtime import (
     parse_log,
     total_us,
 )
+from qemlflow_lint.measure.last_measured import LastMeasured
 from qemlflow_lint.measure.report import render_importtime_text
 from qemlflow_lint.project.graph import ImportGraph, Module, Statement
 from tests.frontends import cli_command, write_tree
@@ -268,6 +271,63 @@ def test_importtime_json_and_a_failed_budget(failed_budget: tuple[int, dict[str,
     verdict = re.match(r"FAIL: app imports in (\d+\.\d+) s \(median\)", budget["verdict"])
     assert verdict is not None and float(verdict[1]) > 0.01, budget["verdict"]
     assert err == budget["verdict"] + "\n"
+
+
+def test_importtime_keeps_what_deferring_each_blamed_line_saves(workspace: Workspace, tmp_path: Path) -> None:
+    """The kept figures carry the JSON's ``saving_up_to_ms`` of every blamed module (what
+    ``score`` shows without ``--importtime FILE``), and what they were measured on."""
+    with workspace.entered():
+        code, out, _ = _main(
+            "importtime", "app", "--runs", "1", "--format", "json", "--cache-dir", str(tmp_path)
+        )
+    assert code == 0
+    report = json.loads(out)
+    kept = LastMeasured(str(tmp_path))
+    try:
+        last = kept.kept("app")
+    finally:
+        kept.close()
+    assert last is not None and last.figures.saving_us is not None
+    saving_ms = {name: us / 1000 for name, us in last.figures.saving_us}
+    assert saving_ms == {
+        a["module"]: pytest.approx(a["saving_up_to_ms"], abs=0.001) for a in report["attributions"]
+    }
+    assert saving_ms["slowdep"] >= SLEEP * 1000 * 0.95
+    assert len(last.figures.tree) == 64
+
+
+OLD_ENTRY = {
+    "module": "app",
+    "median_us": 150000.0,
+    "spread_us": [140000.0, 145000.0, 155000.0, 160000.0],
+    "runs": 3,
+    "modules": 12,
+    "heavy": ["slowdep"],
+    "python": "python3",
+    "version": "3.11.9",
+}
+
+
+def test_an_entry_kept_before_the_savings_loads_without_them() -> None:
+    figures = figures_from(OLD_ENTRY)
+    assert (figures.median_us, figures.heavy, figures.saving_us, figures.tree) == (
+        150000.0,
+        ("slowdep",),
+        None,
+        "",
+    )
+    again = figures_from(figures_dict(figures))
+    assert again == figures
+    kept = dataclasses.replace(figures, saving_us=(("slowdep", 149000.0),), tree="ab")
+    assert figures_from(json.loads(json.dumps(figures_dict(kept)))) == kept
+
+
+@pytest.mark.parametrize("saving", [float("nan"), -1.0, "150", [1.0]])
+def test_an_entry_with_savings_that_are_not_times_is_unreadable(saving: object) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        figures_from(
+            {**OLD_ENTRY, "saving_us": {"slowdep": saving} if not isinstance(saving, list) else saving}
+        )
 
 
 @pytest.mark.slow

@@ -13,7 +13,9 @@ import pytest
 from qemlflow_lint.cli import main
 from qemlflow_lint.fix import closure as fix_closure
 from qemlflow_lint.fix import project_plan
+from qemlflow_lint.measure.last_measured import LastMeasured
 from qemlflow_lint.project import closure as shared_closure
+from tests.frontends import write_tree
 
 # pkg, pkg.api, pkg.cli and pkg.core all reach torch through one import in pkg/core/__init__.py.
 CHAINED = {
@@ -175,3 +177,112 @@ def test_fix_and_the_score_read_one_deferral_with_the_same_closures() -> None:
     assert fix_closure.Closures is shared_closure.Closures
     assert project_plan.loads_too is shared_closure.loads_too
     assert project_plan.whole_package is shared_closure.whole_package
+
+
+# --- the milliseconds from the last `importtime`, kept in the cache folder --------------------
+
+#: How long the stand-in for a heavy dependency sleeps at import.
+SLEEP_S = 0.1
+HEAVY_SITE = {
+    "heavydep.py": f'"""Stands in for a heavy dependency."""\nimport time\n\ntime.sleep({SLEEP_S})\n'
+}
+
+
+@pytest.fixture()
+def measurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """CHAINED with ``heavydep`` (a real module that sleeps at import) for torch, importable."""
+    write_tree(tmp_path / "site", HEAVY_SITE)
+    project = tmp_path / "project"
+    project.mkdir()
+    files = {name: text.replace("torch", "heavydep") for name, text in CHAINED.items()}
+    _project(project, files, noqa="  # noqa: QF001")
+    (project / "pyproject.toml").write_text(
+        '[tool.qemlflow-lint]\nextend-heavy-modules = ["heavydep"]\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "site"))
+    return project
+
+
+def _importtime(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main(["importtime", "pkg", "--runs", "1", "--format", "json", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_score_shows_the_milliseconds_of_the_last_importtime_without_importtime_file(
+    measurable: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (measurable / "importtime.json").write_text(_importtime(capsys), encoding="utf-8")
+    stored = _score_kept(capsys)
+    top = stored["best_next_fixes"][0]
+    assert top["text"].startswith("defer pkg/core/__init__.py:2 → pkg.core.models")
+    assert (top["measured_module"], top["measured_source"]) == ("pkg", "store")
+    assert top["saves_ms"] >= SLEEP_S * 1000
+    # The same figure the JSON of the same run gives with --importtime FILE.
+    from_file = _score_kept(capsys, "--importtime", "importtime.json")["best_next_fixes"][0]
+    assert (from_file["measured_source"], from_file["saves_ms"]) == (
+        "file",
+        pytest.approx(top["saves_ms"], abs=0.1),
+    )
+
+    bracket = f"(QF101) [saves {top['saves_ms']:.0f} ms of import pkg]"
+    for extra in ([], ["--detailed-report"]):
+        main(["score", ".", *extra])
+        captured = capsys.readouterr()
+        assert bracket in captured.out
+        assert "milliseconds from the last `importtime pkg`, measured just now" in captured.err
+    main(["report", "--html", "report.html", "."])
+    page = (measurable / "report.html").read_text(encoding="utf-8")
+    assert f"{top['saves_ms']:.0f} ms of import pkg" in page.split('id="fixes-title"')[1]
+
+
+def _score_kept(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
+    """``score --format json`` reading the cache folder (and its stored measurements)."""
+    main(["score", "--format", "json", ".", *args])
+    data: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return data
+
+
+def test_a_measurement_of_other_files_or_other_heavy_modules_is_not_used(
+    measurable: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _importtime(capsys)
+    (measurable / "pkg" / "cli.py").write_text(
+        '"""Cli, changed."""\nfrom pkg.core import run\n', encoding="utf-8"
+    )
+    main(["score", "--format", "json", "."])
+    captured = capsys.readouterr()
+    top = json.loads(captured.out)["best_next_fixes"][0]
+    assert (top["saves_ms"], top["measured_source"]) == (None, None)
+    assert "the last measurement of import pkg is of other files or heavy modules" in captured.err
+    _importtime(capsys)  # measured again: used again
+    assert _score_kept(capsys)["best_next_fixes"][0]["saves_ms"] >= SLEEP_S * 1000
+    with open(measurable / "pyproject.toml", "a", encoding="utf-8") as config:
+        config.write('heavy-modules = ["heavydep", "numpy"]\n')
+    assert _score_kept(capsys)["best_next_fixes"][0]["saves_ms"] is None
+
+
+def test_a_measurement_kept_before_the_time_per_heavy_module_shows_no_milliseconds(
+    chained: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = {
+        "module": "pkg",
+        "median_us": 900000.0,
+        "spread_us": [880000.0, 890000.0, 910000.0, 920000.0],
+        "runs": 5,
+        "modules": 1200,
+        "heavy": ["torch"],
+        "python": "python3",
+        "version": "3.11.9",
+    }
+    kept = LastMeasured(str(chained / ".qemlflow-lint-cache"))
+    assert kept.connection is not None
+    with kept.connection:
+        kept.connection.execute("INSERT INTO measurements VALUES (?, ?, ?)", ("pkg", 1.0, json.dumps(old)))
+    kept.close()
+    assert main(["score", "--format", "json", "."]) == 0
+    captured = capsys.readouterr()
+    top = json.loads(captured.out)["best_next_fixes"][0]
+    assert (top["saves_ms"], top["measured_module"]) == (None, None)
+    assert "the last measurement of import pkg has no time per heavy module" in captured.err
+    assert "Traceback" not in captured.err
