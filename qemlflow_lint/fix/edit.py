@@ -256,13 +256,13 @@ def _first_line(statement: ast.stmt) -> int:
     return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
 
 
-def _segments(tree: ast.Module, wanted: set[int]) -> list[tuple[int, int, ast.stmt]] | None:
-    """The line ranges of the top-level statements that hold an edit, or ``None`` when one
-    of them shares a line with another statement."""
+def _spans(tree: ast.Module, chosen: Callable[[ast.stmt], bool]) -> list[tuple[int, int, ast.stmt]] | None:
+    """The line ranges (decorators included) of the ``chosen`` top-level statements, or
+    ``None`` when one of them shares a line with another statement."""
     body = tree.body
     found = []
     for index, statement in enumerate(body):
-        if id(statement) not in wanted:
+        if not chosen(statement):
             continue
         first, last = _first_line(statement), statement.end_lineno or statement.lineno
         previous = body[index - 1].end_lineno or 0 if index else 0
@@ -271,6 +271,12 @@ def _segments(tree: ast.Module, wanted: set[int]) -> list[tuple[int, int, ast.st
             return None
         found.append((first, last, statement))
     return found
+
+
+def _segments(tree: ast.Module, wanted: set[int]) -> list[tuple[int, int, ast.stmt]] | None:
+    """The line ranges of the top-level statements that hold an edit, or ``None`` when one
+    of them shares a line with another statement."""
+    return _spans(tree, lambda statement: id(statement) in wanted)
 
 
 class SignatureEdit:
@@ -315,16 +321,11 @@ def _rewrite_outlined(lines: list[str], tree: ast.Module, edits: Sequence[Edit])
     marker = "_outlined_"
     while marker in text:
         marker += "_"
-    body = tree.body
+    spans = _spans(tree, lambda statement: isinstance(statement, _DEFINITIONS))
+    if spans is None:
+        return None
     stood_for: dict[str, str] = {}
-    for index, statement in enumerate(body):
-        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        first, last = _first_line(statement), statement.end_lineno or statement.lineno
-        previous = body[index - 1].end_lineno or 0 if index else 0
-        following = _first_line(body[index + 1]) if index + 1 < len(body) else last + 1
-        if statement.col_offset or previous >= first or following <= last:
-            return None
+    for index, (first, last, _) in enumerate(spans):
         chunk = "".join(lines[first - 1 : last])
         ending = _FINAL_LINE_END.search(chunk)
         placeholder = f"def {marker}{index}(): pass{ending.group() if ending else ''}"
@@ -339,6 +340,8 @@ def _rewrite_outlined(lines: list[str], tree: ast.Module, edits: Sequence[Edit])
     return None if stood_for else "".join(rows)
 
 
+#: The top-level statements an outline stands in for.
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 #: The line ending a text ends with.
 _FINAL_LINE_END = re.compile(r"(?:\r\n|\r|\n)\Z")
 
