@@ -27,7 +27,7 @@ from qemlflow_lint.analysis.at_import import (
 )
 from qemlflow_lint.analysis.context import FileContext, Scope, Where, def_is_public, module_where
 from qemlflow_lint.analysis.imports import ImportCollector
-from qemlflow_lint.analysis.noqa import NO_ALIASES, Aliases, unsuppressed
+from qemlflow_lint.analysis.noqa import NO_ALIASES, Aliases, hidden_by_bare_noqa, unsuppressed
 from qemlflow_lint.analysis.source import SourceError, parse, split_lines
 from qemlflow_lint.analysis.visitor import Check, Visitor
 from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult, Finding, RawImport
@@ -414,11 +414,13 @@ def analyse_source(
     except RecursionError:
         return _failure(path, SourceError("the code is nested too deeply to analyse"))
     kept = unsuppressed(findings, lines, tree, noqa_aliases(checks, settings)) if noqa else findings
+    hidden = [finding for finding in findings if finding not in kept] if len(kept) < len(findings) else []
     return FileResult(
         path,
         tuple(kept),
         units,
         suppressed=len(findings) - len(kept),
+        bare_noqa=hidden_by_bare_noqa(hidden, lines, tree),
         imports=tuple(imports),
         module=file.module_name,
         test=file.is_test,
