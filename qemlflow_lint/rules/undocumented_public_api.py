@@ -248,7 +248,11 @@ class UndocumentedPublicApi(Rule):
     def _check(self, node: ast.Module | ast.ClassDef | AnyDef, at: ast.AST, kind: str, qualname: str) -> None:
         self.units += 1
         problem = _docstring_state(node)
-        if problem is not None and kind != "module" and self._assigned.get(qualname, 0) > node.lineno:
+        if (
+            problem is not None
+            and kind != "module"
+            and self._assigned.get(qualname, 0) > getattr(at, "lineno", 0)
+        ):
             problem = None  # documented after its definition: ``f.__doc__ = "..."``
         if problem is not None:
             unit = f"{qualname}:{getattr(at, 'lineno', 1)}"

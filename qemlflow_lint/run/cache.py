@@ -117,7 +117,9 @@ def encode_result(result: FileResult) -> str:
 
 def decode_result(path: str, payload: str) -> FileResult:
     """The inverse of :func:`encode_result`, for the file shown as ``path``."""
-    findings, units, error, suppressed, imports, module, test, library, project_path, bare = json.loads(payload)
+    findings, units, error, suppressed, imports, module, test, library, project_path, bare = json.loads(
+        payload
+    )
     return FileResult(
         path,
         tuple(

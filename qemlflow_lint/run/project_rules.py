@@ -72,7 +72,10 @@ def apply_project_rules(
                 extra.append(finding._replace(source=normalise_source(text)))
         updated.append(
             result._replace(
-                findings=tuple(sorted([*result.findings, *extra])), units=units, suppressed=suppressed, bare_noqa=bare
+                findings=tuple(sorted([*result.findings, *extra])),
+                units=units,
+                suppressed=suppressed,
+                bare_noqa=bare,
             )
         )
     return updated

@@ -123,7 +123,9 @@ def test_vendored_folders_inside_a_package_are_not_library_code_by_default(
 
 def test_a_folder_named_external_is_library_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # `external` names a project's own integrations as often as copied code: it stays library.
-    write_tree(tmp_path, {"pkg/__init__.py": PACKAGE, "pkg/external/__init__.py": "", "pkg/external/s3.py": HEAVY})
+    write_tree(
+        tmp_path, {"pkg/__init__.py": PACKAGE, "pkg/external/__init__.py": "", "pkg/external/s3.py": HEAVY}
+    )
     (tmp_path / "pyproject.toml").write_text("[tool.qemlflow-lint]\nselect = ['QF001']\n", encoding="utf-8")
     assert _check(tmp_path, ["."], capsys) == [(str(tmp_path / "pkg/external/s3.py"), 2, "QF001")]
 
