@@ -42,6 +42,9 @@ class FileContext(NamedTuple):
     #: True for scripts: examples, docs, ``setup.py``, loose files nothing imports (see
     #: :func:`qemlflow_lint.model.modules.is_library_file`); test files are not scripts.
     is_script: bool = False
+    #: The private module-level names that a name in ``__all__`` is an alias of
+    #: (``_Impl`` for ``Public = _Impl``): public API under their exported name.
+    exported_aliases: frozenset[str] = frozenset()
 
     @property
     def filename(self) -> str:
@@ -106,7 +109,11 @@ def module_where(file: FileContext) -> Where:
 
 def def_is_public(name: str, container: Scope, file: FileContext) -> bool:
     """SPEC "public" for a def or class named ``name`` defined directly in ``container``."""
-    if container.kind == "function" or not container.public or not name_is_public(name):
+    if container.kind == "function" or not container.public:
+        return False
+    if container.kind == "module" and name in file.exported_aliases:
+        return True
+    if not name_is_public(name):
         return False
     if container.kind == "module" and file.all_names is not None:
         return name in file.all_names

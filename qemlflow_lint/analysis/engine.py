@@ -15,6 +15,7 @@ import ast
 import bisect
 import sys
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, Callable, Optional
 
 from qemlflow_lint.analysis.at_import import (
@@ -26,7 +27,7 @@ from qemlflow_lint.analysis.at_import import (
 )
 from qemlflow_lint.analysis.context import FileContext, Scope, Where, def_is_public, module_where
 from qemlflow_lint.analysis.imports import ImportCollector
-from qemlflow_lint.analysis.noqa import NO_ALIASES, Aliases, unsuppressed
+from qemlflow_lint.analysis.noqa import NO_ALIASES, Aliases, hidden_by_bare_noqa, unsuppressed
 from qemlflow_lint.analysis.source import SourceError, parse, split_lines
 from qemlflow_lint.analysis.visitor import Check, Visitor
 from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult, Finding, RawImport
@@ -82,13 +83,14 @@ def literal_all(tree: ast.Module) -> frozenset[str] | None:
             names = set(literal)
         else:
             names = (names or set()) | literal
-    return None if names is None else frozenset(names) | _aliased(tree, names)
+    return None if names is None else frozenset(names) | aliased_exports(tree, names)
 
 
-def _aliased(tree: ast.Module, exported: set[str]) -> frozenset[str]:
+def aliased_exports(tree: ast.Module, exported: AbstractSet[str]) -> frozenset[str]:
     """The module-level names an exported name is an alias of: with ``UFloat =
     AffineScalarFunc`` and ``"UFloat"`` in ``__all__``, the class behind the alias is the
-    public API (its methods are what users call), so it counts as listed too."""
+    public API (its methods are what users call), so it counts as listed too, and is
+    public even when its own name starts with ``_`` (``Public = _Impl``)."""
     aliases = {
         statement.targets[0].id: statement.value.id
         for statement in tree.body
@@ -101,7 +103,7 @@ def _aliased(tree: ast.Module, exported: set[str]) -> frozenset[str]:
     pending = [name for name in exported if name in aliases]
     while pending:
         target = aliases[pending.pop()]
-        if target not in public and target not in exported:
+        if target not in public:
             public.add(target)
             if target in aliases:
                 pending.append(target)
@@ -351,6 +353,7 @@ def file_context(
     which folders are packages (a run shares one cache of the answers)."""
     name = module_name(path, is_package)
     root = settings.project_root
+    all_names = literal_all(tree)
     is_test = is_test_path(path, root)
     return FileContext(
         path=path,
@@ -358,7 +361,8 @@ def file_context(
         lines=lines,
         settings=settings,
         text="".join(lines),  # the lines' own newlines: offsets into it match the lines
-        all_names=literal_all(tree),
+        all_names=all_names,
+        exported_aliases=frozenset() if all_names is None else aliased_exports(tree, all_names),
         is_test=is_test,
         is_script=not is_test and not is_library_file(path, name, root, settings.packages),
     )
@@ -410,11 +414,13 @@ def analyse_source(
     except RecursionError:
         return _failure(path, SourceError("the code is nested too deeply to analyse"))
     kept = unsuppressed(findings, lines, tree, noqa_aliases(checks, settings)) if noqa else findings
+    hidden = [finding for finding in findings if finding not in kept] if len(kept) < len(findings) else []
     return FileResult(
         path,
         tuple(kept),
         units,
         suppressed=len(findings) - len(kept),
+        bare_noqa=hidden_by_bare_noqa(hidden, lines, tree),
         imports=tuple(imports),
         module=file.module_name,
         test=file.is_test,

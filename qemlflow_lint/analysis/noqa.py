@@ -133,6 +133,24 @@ def _statements_near(findings: Sequence[Finding], lines: Sequence[str], tree: as
     return mapping
 
 
+def hidden_by_bare_noqa(hidden: Iterable[Finding], lines: Sequence[str], tree: ast.Module) -> int:
+    """How many of the ``hidden`` (suppressed) findings a comment that names no code hid:
+    a bare ``# noqa`` (which flake8 reads as "every code") or ``# flake8: noqa``."""
+    hidden = list(hidden)
+    if not hidden:
+        return 0
+    if file_is_skipped(lines):
+        return len(hidden)
+    statements = _statements_near(hidden, lines, tree)
+    count = 0
+    for finding in hidden:
+        text = statements.get(finding.line)
+        if text is None and 0 < finding.line <= len(lines):
+            text = lines[finding.line - 1]
+        count += listed_codes(text or "") == ()
+    return count
+
+
 def unsuppressed(
     findings: Iterable[Finding],
     lines: Sequence[str],

@@ -70,6 +70,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     results = without_baselined(args, baseline, analyse(args).results, quiet=args.quiet)
     if args.statistics:
         out.write(render_statistics(results, args.format))
+        bare = sum(result.bare_noqa for result in results)
+        if bare and args.format == "text":
+            out.write(
+                f"{plural(bare, 'finding')} hidden by a bare `# noqa` (it silences every code on its "
+                "line: name the codes it is for, such as `# noqa: F401`)\n"
+            )
     else:
         out.write(RENDERERS[args.format](results))
     total = sum(len(result.findings) for result in results)

@@ -148,17 +148,40 @@ def find_config_file(start: str, has_table: Callable[[str], bool] = has_table) -
         directory = parent
 
 
-def project_root(directory: str) -> str:
+def marked_root(directory: str) -> str | None:
     """The nearest folder at or above ``directory`` with a project marker (see
-    :data:`PROJECT_MARKERS`), or the working directory when there is none."""
+    :data:`PROJECT_MARKERS`), or ``None``."""
     current = os.path.abspath(directory)
     while True:
         if any(os.path.exists(os.path.join(current, marker)) for marker in PROJECT_MARKERS):
             return current
         parent = os.path.dirname(current)
         if parent == current:
-            return os.getcwd()
+            return None
         current = parent
+
+
+def top_of(paths: Sequence[str]) -> str:
+    """The deepest folder that holds every path given (a folder given counts itself, a
+    file its folder): the project root of a tree without a project marker."""
+    folders = [os.path.abspath(p) if os.path.isdir(p) else os.path.dirname(os.path.abspath(p)) for p in paths]
+    return os.path.commonpath(folders) if folders else os.getcwd()
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def project_root(directory: str, unmarked: str | None = None) -> str:
+    """The nearest folder at or above ``directory`` with a project marker (see
+    :data:`PROJECT_MARKERS`); without one, ``unmarked`` (the top of the paths a run was
+    given, see :func:`top_of`) when it holds ``directory``, else the working directory."""
+    found = marked_root(directory)
+    if found is not None:
+        return found
+    if unmarked is not None and _within(os.path.abspath(directory), unmarked):
+        return unmarked
+    return os.getcwd()
 
 
 Overrides = Sequence[tuple[Mapping[str, object], str]]
@@ -171,9 +194,14 @@ class ConfigResolver:
     configuration in order: the host tool's options, then command-line flags.
     """
 
-    def __init__(self, config_file: str | None = None, overrides: Overrides = ()) -> None:
+    def __init__(
+        self, config_file: str | None = None, overrides: Overrides = (), unmarked_root: str | None = None
+    ) -> None:
         self.config_file = config_file
         self.overrides = tuple(overrides)
+        #: The project root of files without a project marker above them (see
+        #: :func:`project_root`); the working directory when ``None``.
+        self.unmarked_root = unmarked_root
         self._by_directory: dict[str, Settings] = {}
         self._by_source: dict[tuple[str | None, str], Settings] = {}
         self._tables: dict[str, bool] = {}
@@ -186,8 +214,8 @@ class ConfigResolver:
     def _finish(self, file: str | None, directory: str) -> Settings:
         # Without a configuration file, the project root found from the file's folder
         # anchors test folders and patterns, so the answer never depends on the working
-        # directory.
-        root = "" if file is not None else project_root(directory)
+        # directory (without a marker either: the top of the paths given is the root).
+        root = "" if file is not None else project_root(directory, self.unmarked_root)
         if (file, root) not in self._by_source:
             settings = load_config_file(file) if file is not None else Settings(root=root)
             assert settings is not None

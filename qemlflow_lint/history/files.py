@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from typing import Callable, NamedTuple
 
 from qemlflow_lint.history.tree import SYMLINK_MODE, Entry, Tree, join, parent
-from qemlflow_lint.run.discovery import VENV_MARKERS, Excluded, Matcher, Rules, default_excluded
+from qemlflow_lint.run.discovery import VENV_MARKERS, Excluded, Matcher, Rules, default_rule
 
 #: How many symbolic links a path may go through before it counts as a loop.
 _MAX_LINKS = 8
@@ -80,6 +80,10 @@ class TreeWalk:
         if answer is None:
             answer = self.memo[memo] = _ignored(path, is_dir, rules)
         return answer
+
+    def _is_subpackage(self, folder: str) -> bool:
+        """A package in a package, walked whatever its name (as ``score`` walks it)."""
+        return self.tree.has_file(folder, "__init__.py") and self.tree.has_file(parent(folder), "__init__.py")
 
     def _is_venv(self, folder: str) -> bool:
         return any(self.tree.has_file(folder, marker) for marker in VENV_MARKERS)
@@ -151,7 +155,7 @@ class TreeWalk:
             if self.tree.is_folder(root):
                 if self._is_venv(root):
                     continue
-                rules: Rules = [(root, default_excluded)]
+                rules: Rules = [(root, default_rule(root, self._is_subpackage))]
                 key: RulesKey = ((root, ""),)
                 if self.gitignore is not None:
                     above, above_key = self._enclosing(root)

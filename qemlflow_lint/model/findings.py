@@ -96,6 +96,9 @@ class FileResult(NamedTuple):
     #: The path relative to the project root, ``/``-separated: the part of a finding's
     #: fingerprint that must not depend on the working directory. "" when unknown.
     project_path: str = ""
+    #: How many of the ``suppressed`` findings a noqa comment naming no code hid (bare, or
+    #: the file-wide flake8 one): ``check --statistics`` says so.
+    bare_noqa: int = 0
 
     @property
     def ok(self) -> bool:

@@ -125,6 +125,8 @@ class HeavyTopLevelImport(Rule):
         self.units = 0 if self.exempt else 1
         self.tree = tree
         self._usage: NameUsage | None = None
+        #: The heavy entries an import statement needs at run time, with its line.
+        self._kept: dict[str, int] = {}
 
     def imports_found(self, imports: Sequence[RawImport]) -> None:
         """Report every import statement (or literal import call) that runs a heavy module
@@ -135,17 +137,31 @@ class HeavyTopLevelImport(Rule):
         for record in imports:
             if record.heavy_names:
                 statements.setdefault((record.line, record.col), []).append(record)
+        self._kept = self._kept_at_runtime(statements)
         for (line, col), records in statements.items():
             modules = [name for record in records for name in record.heavy_names]
             bound = [name for record in records for name in record.bound]
             quoted = ", ".join(f"'{m}'" for m in modules)
             noun = "heavy modules" if len(modules) > 1 else "heavy module"
-            fix = self._fix(records[0].optional, bound)
+            fix = self._fix(records, bound)
             self.report_at(line, col, f"{noun} {quoted}{_IMPORTED_AT}{fix}")
 
-    def _fix(self, optional: bool, bound: list[str]) -> str:
+    def _kept_at_runtime(self, statements: dict[tuple[int, int], list[RawImport]]) -> dict[str, int]:
+        """The heavy entries that some import statement needs at run time (a name it binds
+        is read outside annotations, or it binds none: an import call), each with the first
+        such line."""
+        kept: dict[str, int] = {}
+        for (line, _), records in sorted(statements.items()):
+            bound = [name for record in records for name in record.bound]
+            if bound and not any(self._name_usage().at_runtime(name) for name in bound):
+                continue
+            for record in records:
+                kept.setdefault(record.heavy, line)
+        return kept
+
+    def _fix(self, records: list[RawImport], bound: list[str]) -> str:
         """The fix that fits how the import is used."""
-        if optional:
+        if records[0].optional:
             return (
                 "an optional dependency still imports eagerly: import it inside the "
                 "function that needs it and raise a helpful ImportError there"
@@ -157,6 +173,15 @@ class HeavyTopLevelImport(Rule):
                     future = (
                         "" if usage.postponed_annotations else " with `from __future__ import annotations`"
                     )
+                    elsewhere = [(self._kept[r.heavy], r.heavy) for r in records if r.heavy in self._kept]
+                    if elsewhere:
+                        # Moving this import alone saves nothing: the package still loads.
+                        line, heavy = min(elsewhere)
+                        return (
+                            f"only annotations use it, but line {line} imports '{heavy}' for run-time "
+                            "use: defer that import, then move this one under `if TYPE_CHECKING:`"
+                            f"{future}"
+                        )
                     return f"only annotations use it: import it under `if TYPE_CHECKING:`{future}"
                 if self.file.is_package_init or self._exported(bound):
                     return (

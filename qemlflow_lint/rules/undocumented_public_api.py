@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 from qemlflow_lint.analysis.at_import import dotted_name
 from qemlflow_lint.analysis.context import Where, def_is_public
@@ -53,6 +54,54 @@ def _mentions_doc(call: ast.Call) -> bool:
     return False
 
 
+#: Values that cannot be a docstring when assigned to ``__doc__``: ``f.__doc__ = None``.
+_NOT_TEXT = (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Lambda, ast.ListComp, ast.DictComp, ast.SetComp)
+
+
+def _may_be_text(value: ast.expr) -> bool:
+    """False for a value that is plainly not a docstring: a constant other than a non-blank
+    string (``None``, a number, bytes, ``""``) or a container. Anything else (a string, a
+    formatted or concatenated one, a name holding one) is taken as the text it nearly
+    always is."""
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str) and bool(value.value.strip())
+    return not isinstance(value, _NOT_TEXT)
+
+
+def _module_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements that run at module level, nested blocks included, function and class
+    bodies excluded."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        blocks = [getattr(statement, field, []) for field in ("body", "orelse", "finalbody")]
+        blocks.extend(handler.body for handler in getattr(statement, "handlers", []))
+        for block in blocks:
+            yield from _module_level_statements(block)
+
+
+def docstrings_assigned(tree: ast.Module) -> dict[str, int]:
+    """The dotted names whose ``__doc__`` module-level code sets to text (``kdeplot.__doc__ =
+    "..."``, ``Model.fit.__doc__ += "..."``), each with the last line that does."""
+    assigned: dict[str, int] = {}
+    for statement in _module_level_statements(tree.body):
+        if isinstance(statement, ast.Assign):
+            targets: list[ast.expr] = statement.targets
+        elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)) and statement.value is not None:
+            targets = [statement.target]
+        else:
+            continue
+        if statement.value is None or not _may_be_text(statement.value):
+            continue
+        for target in targets:
+            if isinstance(target, ast.Attribute) and target.attr == "__doc__":
+                name = dotted_name(target.value)
+                if name is not None:
+                    assigned[name] = statement.lineno
+    return assigned
+
+
 def _docstring_state(node: ast.Module | ast.ClassDef | AnyDef) -> str | None:
     """``None`` when documented, else what is wrong (``"no docstring"``/``"an empty docstring"``)."""
     body = node.body
@@ -77,7 +126,10 @@ class UndocumentedPublicApi(Rule):
     empty files are exempt. So are functions and methods whose decorators set their
     docstring: ``@functools.wraps(f)`` (or ``@wraps(f)``), a decorator call with an
     argument that mentions ``__doc__`` (``@doc_from(other.__doc__)``), and the decorators
-    listed in ``ignore-decorators``.
+    listed in ``ignore-decorators``, and a function or class whose docstring module-level
+    code sets after its definition (``kdeplot.__doc__ = "..."``, ``+=`` too, also
+    ``Model.fit.__doc__ = …``), unless the value is plainly not text (``None``, a number,
+    ``""``). Setting ``__doc__`` inside a function does not count: it runs only when called.
 
     ## Why is this bad?
     Docstrings are the documentation users read in their editor and in generated API
@@ -139,6 +191,8 @@ class UndocumentedPublicApi(Rule):
         #: decorated def.
         self._ignored: frozenset[str] | None = None
         self._ignored_endings: frozenset[str] = frozenset()
+        #: Names whose ``__doc__`` module-level code sets, with the line that does.
+        self._assigned = docstrings_assigned(tree) if self.checked else {}
         if self.checked and file.module_public:
             self._check(tree, tree, "module", file.module_name)
 
@@ -194,6 +248,12 @@ class UndocumentedPublicApi(Rule):
     def _check(self, node: ast.Module | ast.ClassDef | AnyDef, at: ast.AST, kind: str, qualname: str) -> None:
         self.units += 1
         problem = _docstring_state(node)
+        if (
+            problem is not None
+            and kind != "module"
+            and self._assigned.get(qualname, 0) > getattr(at, "lineno", 0)
+        ):
+            problem = None  # documented after its definition: ``f.__doc__ = "..."``
         if problem is not None:
             unit = f"{qualname}:{getattr(at, 'lineno', 1)}"
             self.report(at, f"public {kind} '{qualname}' has {problem}", unit=unit)

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Callable, NamedTuple
 
 from qemlflow_lint.analysis.source import SourceError, decode
-from qemlflow_lint.config.loading import ConfigError, ConfigResolver, overrides_from
+from qemlflow_lint.config.loading import ConfigError, ConfigResolver, overrides_from, top_of
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.cache import CACHE_DIRNAME, ResultCache
@@ -56,9 +56,11 @@ class RunOptions(NamedTuple):
     cache_dir: str | None = None
     read_stdin: Callable[[], bytes] = _read_stdin
 
-    def resolver(self) -> ConfigResolver:
-        """The settings resolver of this run, with :attr:`overrides` applied."""
-        return ConfigResolver(self.config_file, [overrides_from(self.overrides, self.origin)])
+    def resolver(self, paths: Sequence[str] = ()) -> ConfigResolver:
+        """The settings resolver of a run over ``paths``, with :attr:`overrides` applied;
+        without a project marker, the top of the paths is the project root."""
+        unmarked = top_of(paths) if paths else None
+        return ConfigResolver(self.config_file, [overrides_from(self.overrides, self.origin)], unmarked)
 
 
 class Analysis(NamedTuple):
@@ -83,9 +85,9 @@ def analyse_paths(paths: Sequence[str], options: RunOptions = RunOptions()) -> A
     (it gets a QF000 result).
     """
     paths = list(paths) or [os.curdir]
-    resolver = options.resolver()
-    results: list[FileResult] = []
     files = [p for p in paths if p != STDIN]
+    resolver = options.resolver(files)
+    results: list[FileResult] = []
     run_settings = resolver.for_path(config_probe(files[0] if files else options.stdin_filename))
     for path in files[1:]:
         resolver.for_path(config_probe(path))
@@ -100,8 +102,16 @@ def analyse_paths(paths: Sequence[str], options: RunOptions = RunOptions()) -> A
         def is_excluded(path: str, is_dir: bool) -> bool:
             return resolver.for_path(config_probe(path) if is_dir else path).is_excluded(path, is_dir)
 
+        def configured(folder: str) -> bool:
+            return os.path.basename(folder) in resolver.for_path(folder).packages
+
         found = discover(
-            files, is_excluded, use_gitignore=options.use_gitignore, force_exclude=options.force_exclude
+            files,
+            is_excluded,
+            use_gitignore=options.use_gitignore,
+            force_exclude=options.force_exclude,
+            configured=configured,
+            unmarked_root=resolver.unmarked_root,
         )
         jobs = [Job(path, resolver.for_path(path)) for path in found.files]
         by_path = {job.path: job.settings for job in jobs}

@@ -109,6 +109,7 @@ def encode_result(result: FileResult) -> str:
             result.test,
             result.library,
             result.project_path,
+            result.bare_noqa,
         ],
         separators=(",", ":"),
     )
@@ -116,7 +117,9 @@ def encode_result(result: FileResult) -> str:
 
 def decode_result(path: str, payload: str) -> FileResult:
     """The inverse of :func:`encode_result`, for the file shown as ``path``."""
-    findings, units, error, suppressed, imports, module, test, library, project_path = json.loads(payload)
+    findings, units, error, suppressed, imports, module, test, library, project_path, bare = json.loads(
+        payload
+    )
     return FileResult(
         path,
         tuple(
@@ -136,6 +139,7 @@ def decode_result(path: str, payload: str) -> FileResult:
         test,
         library,
         project_path,
+        bare,
     )
 
 

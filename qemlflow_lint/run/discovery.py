@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Callable, NamedTuple
 
+from qemlflow_lint.config.loading import marked_root
 from qemlflow_lint.model.paths import display_path
 
 #: Folders never walked into, by name.
@@ -70,11 +71,55 @@ class Discovery(NamedTuple):
 Matcher = Callable[[str, bool], bool]
 
 
+def _excluded_name(name: str) -> bool:
+    return name in DEFAULT_EXCLUDES or name.endswith(DEFAULT_EXCLUDED_SUFFIXES)
+
+
 def default_excluded(relative: str, is_dir: bool) -> bool:
     """True when the path is, or lies in, a folder excluded by default."""
     parts = relative.split("/")
     folders = parts if is_dir else parts[:-1]
-    return any(name in DEFAULT_EXCLUDES or name.endswith(DEFAULT_EXCLUDED_SUFFIXES) for name in folders)
+    return any(_excluded_name(name) for name in folders)
+
+
+#: ``folder`` → True when the folder is a configured top-level package (``packages``).
+ConfiguredPackage = Callable[[str], bool]
+
+
+def _not_configured(folder: str) -> bool:
+    return False
+
+
+def is_project_package(folder: str, configured: ConfiguredPackage = _not_configured) -> bool:
+    """True when a folder is a package of the project: it has an ``__init__.py`` and lies in
+    a package (its parent has one too) or is a configured package. Such a folder is walked
+    even when its name is one the walk skips by default: ``pkg/build/`` is code, the
+    top-level ``build/`` of a setuptools build is not."""
+    if not os.path.isfile(os.path.join(folder, "__init__.py")):
+        return False
+    parent = os.path.dirname(os.path.abspath(folder))
+    return os.path.isfile(os.path.join(parent, "__init__.py")) or configured(folder)
+
+
+def default_rule(base: str, is_package: Callable[[str], bool]) -> Matcher:
+    """The default folder excludes below ``base``, except for the folders ``is_package``
+    says are packages of the project (given ``base`` joined with the folder's path)."""
+
+    def matches(relative: str, is_dir: bool) -> bool:
+        if not default_excluded(relative, is_dir):
+            return False
+        parts = relative.split("/")
+        folders = parts if is_dir else parts[:-1]
+        return any(
+            _excluded_name(name) and not is_package(os.path.join(base, *folders[: index + 1]))
+            for index, name in enumerate(folders)
+        )
+
+    return matches
+
+
+def _default_rule(base: str, configured: ConfiguredPackage) -> Matcher:
+    return default_rule(base, lambda folder: is_project_package(folder, configured))
 
 
 def _gitignore(directory: str) -> Matcher | None:
@@ -114,18 +159,40 @@ def _ignored(path: str, is_dir: bool, rules: Rules) -> bool:
     return False
 
 
-def _enclosing_gitignores(root: str) -> Rules:
-    """The ``.gitignore`` files above ``root`` up to the top of its git repository.
-
-    git applies them to everything below, so ``check src`` skips what ``check .`` skips.
-    Outside a repository only the ``.gitignore`` files inside the walked tree count.
-    """
-    directory = os.path.abspath(root)
-    above: Rules = []
+def _gitignore_top(start: str, unmarked_root: str | None) -> str | None:
+    """The folder up to which ``.gitignore`` files apply to ``start``: the top of its git
+    repository; outside one, the project root (the nearest folder with a project marker,
+    else ``unmarked_root`` when it holds ``start``)."""
+    directory = start
     while not os.path.exists(os.path.join(directory, ".git")):
         parent = os.path.dirname(directory)
         if parent == directory:
-            return []
+            break
+        directory = parent
+    else:
+        return directory
+    marked = marked_root(start)
+    if marked is not None:
+        return marked
+    if unmarked_root is not None and _inside(start, os.path.abspath(unmarked_root)):
+        return os.path.abspath(unmarked_root)
+    return None
+
+
+def _enclosing_gitignores(root: str, unmarked_root: str | None = None) -> Rules:
+    """The ``.gitignore`` files above ``root`` up to the project root.
+
+    git applies them to everything below, so ``check src`` skips what ``check .`` skips;
+    the top is the git repository's, or outside one the project root (an sdist's root
+    ``.gitignore`` applies to ``check pkg`` as to ``check .``).
+    """
+    directory = os.path.abspath(root)
+    top = _gitignore_top(directory, unmarked_root)
+    above: Rules = []
+    while top is not None and directory != top:
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
         directory = parent
         spec = _gitignore(directory)
         if spec is not None:
@@ -200,9 +267,13 @@ def discover(
     use_gitignore: bool = True,
     force_exclude: bool = False,
     suffixes: tuple[str, ...] = PYTHON_SUFFIXES,
+    configured: ConfiguredPackage = _not_configured,
+    unmarked_root: str | None = None,
 ) -> Discovery:
     """Every Python file under ``paths`` (with ``suffixes``: every file whose name ends
-    so, found in folders), each once, in a stable order."""
+    so, found in folders), each once, in a stable order. ``configured`` says which
+    folders are configured packages (see :func:`is_project_package`); ``unmarked_root``
+    is the project root of paths without a project marker above them."""
     files: list[str] = []
     missing: list[str] = []
     problems: list[tuple[str, str]] = []
@@ -212,17 +283,17 @@ def discover(
         if os.path.isdir(root):
             if _is_venv(root):
                 continue
-            rules: Rules = [(root, default_excluded)]
+            rules: Rules = [(root, _default_rule(root, configured))]
             if use_gitignore:
-                rules.extend(_enclosing_gitignores(root))
+                rules.extend(_enclosing_gitignores(root, unmarked_root))
             found: Iterable[str] = _walk(root, rules, use_gitignore, is_excluded, problems, suffixes)
         elif os.path.lexists(root):
             if is_excluded(root, False):
                 continue
             if force_exclude:
-                rules = [(os.curdir, default_excluded)]
+                rules = [(os.curdir, _default_rule(os.curdir, configured))]
                 if use_gitignore:
-                    rules.extend(_enclosing_gitignores(os.path.dirname(os.path.abspath(root))))
+                    rules.extend(_enclosing_gitignores(os.path.dirname(os.path.abspath(root)), unmarked_root))
                     directory_spec = _gitignore(os.path.dirname(os.path.abspath(root)))
                     if directory_spec is not None:
                         rules.append((os.path.dirname(os.path.abspath(root)), directory_spec))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from qemlflow_lint.analysis.engine import normalise_source
-from qemlflow_lint.analysis.noqa import comment_suppresses
+from qemlflow_lint.analysis.noqa import comment_suppresses, listed_codes
 from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.graph import ImportGraph, Module
@@ -59,7 +59,7 @@ def apply_project_rules(
             continue
         units = dict(result.units)
         extra: list[Finding] = []
-        suppressed = result.suppressed
+        suppressed, bare = result.suppressed, result.bare_noqa
         texts = {(s.line, s.col): s.text for s in module.statements}
         for rule in enabled.get(result.path, []):
             units[rule.code] = 1
@@ -67,11 +67,15 @@ def apply_project_rules(
                 text = texts.get((finding.line, finding.col), "")
                 if noqa and comment_suppresses(finding.code, text):
                     suppressed += 1
+                    bare += listed_codes(text) == ()
                     continue
                 extra.append(finding._replace(source=normalise_source(text)))
         updated.append(
             result._replace(
-                findings=tuple(sorted([*result.findings, *extra])), units=units, suppressed=suppressed
+                findings=tuple(sorted([*result.findings, *extra])),
+                units=units,
+                suppressed=suppressed,
+                bare_noqa=bare,
             )
         )
     return updated
