@@ -67,7 +67,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Analyse, print the findings (or their statistics) in the chosen format; for text,
     also say how many on standard error unless ``--quiet``."""
     if args.statistics and args.format not in STATISTICS_FORMATS:
-        raise UsageError(f"--statistics prints {' or '.join(STATISTICS_FORMATS)}, not --format {args.format}")
+        *first, last = STATISTICS_FORMATS
+        raise UsageError(f"--statistics prints {', '.join(first)} or {last}, not --format {args.format}")
     baseline = requested_baseline(args)
     results = without_baselined(args, baseline, analyse(args).results, quiet=args.quiet)
     text = render_statistics(results, args.format) if args.statistics else RENDERERS[args.format](results)

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from qemlflow_lint.cli.common import add_config_options, resolver_from
+from qemlflow_lint.cli.common import add_config_options, check_paths_exist, resolver_from
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_USAGE
 from qemlflow_lint.config.loading import describe
 from qemlflow_lint.report.rule_docs import UNREADABLE, explain_text, fix_availability, rule_table
@@ -49,6 +49,7 @@ def configure_explain(explain: argparse.ArgumentParser) -> None:
 
 def run_config(args: argparse.Namespace, out: TextIO) -> int:
     """Print the effective configuration of a path, with the origin of every value."""
+    check_paths_exist([args.path])
     config = resolver_from(args).for_path(config_probe(args.path))
     if args.format == "json":
         payload = {
