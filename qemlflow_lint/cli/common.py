@@ -48,7 +48,7 @@ def _metavar(kind: str) -> str:
 
 #: The configuration keys that decide the heavy list: all a command that only reads that
 #: list (``calibrate``) honours.
-HEAVY_KEYS = ("heavy-modules", "extend-heavy-modules", "allowed-heavy-modules")
+HEAVY_KEYS = ("heavy-modules", "extend-heavy-modules")
 #: The keys that decide which files are first-party modules and which modules are heavy:
 #: all a command that builds the import graph without its findings (``importtime``) honours.
 GRAPH_KEYS = ("exclude", "extend-exclude", "packages", "namespace-packages", *HEAVY_KEYS)
