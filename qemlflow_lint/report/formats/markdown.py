@@ -3,7 +3,7 @@
 A heading and one line that counts the findings and files, then one table per file, its
 findings in report order: position, rule and message. Every cell that holds text from the
 code (a path, a message) is a code span, so nothing in it becomes markup or breaks the
-table. A run without findings says so in one line.
+table. A run without findings says so in one line, whatever the number of files.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def render(results: Sequence[FileResult]) -> str:
     found = entries(results)
     lines = ["## qemlflow-lint", ""]
     if not found:
-        lines.append(f"No findings in {plural(len(results), 'file')}.")
+        lines.append("No findings.")
         return "\n".join(lines) + "\n"
     docs = docs_by_code(entry.finding.code for entry in found)
     files = len({entry.path for entry in found})
