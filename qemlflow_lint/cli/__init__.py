@@ -14,7 +14,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Callable, NamedTuple, TextIO
+from typing import Callable, NamedTuple, NoReturn, TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.cli.exits import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
@@ -90,11 +90,20 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+class CommandParser(argparse.ArgumentParser):
+    """A parser whose usage errors are one line that says where the usage is, instead of
+    the whole usage followed by the error: a CI log shows the mistake, not a screenful."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``PROG: error: MESSAGE (see `PROG --help`)`` on standard error; exit 2."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The argument parser. When ``argv`` names a command, only that command is added,
     with its arguments (its module is imported only then); otherwise every command is
     listed, for ``--help`` and for the error that names the choices."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="qemlflow-lint",
         description="Check Python code against the qemlflow philosophy rules (QF codes).",
     )

@@ -57,13 +57,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
-def add_baseline_option(parser: argparse.ArgumentParser) -> None:
-    """The ``--baseline FILE`` option of ``check``."""
+def add_baseline_option(
+    parser: argparse.ArgumentParser, effect: str = "report only findings not recorded in FILE"
+) -> None:
+    """The ``--baseline FILE`` option of ``check`` and ``score``; ``effect`` says what it does
+    to the command's output."""
     parser.add_argument(
         "--baseline",
         metavar="FILE",
-        help=f"report only findings not recorded in FILE (see the baseline command, which writes "
-        f"{DEFAULT_BASELINE} by default)",
+        help=f"{effect} (see the baseline command, which writes {DEFAULT_BASELINE} by default)",
     )
 
 

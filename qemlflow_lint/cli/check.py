@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
-from qemlflow_lint.cli.common import add_input_options, analyse, write_summary_line
+from qemlflow_lint.cli.common import add_input_options, add_output_option, analyse, emit, write_summary_line
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.words import plural
@@ -25,7 +25,7 @@ from qemlflow_lint.report.formats import FORMATS, RENDERERS, github_step_summary
 from qemlflow_lint.report.rule_docs import docs_by_code
 
 #: The formats ``--statistics`` can print in.
-STATISTICS_FORMATS = ("text", "json")
+STATISTICS_FORMATS = ("text", "json", "markdown")
 
 
 def configure(check: argparse.ArgumentParser) -> None:
@@ -36,15 +36,17 @@ def configure(check: argparse.ArgumentParser) -> None:
         "--format",
         choices=FORMATS,
         default="text",
-        help="text: flake8-style lines (default); json, sarif, github (workflow "
-        "annotations and $GITHUB_STEP_SUMMARY), gitlab (Code Quality), junit",
+        help="text: flake8-style lines (default); json, markdown (a table per file, for a job summary "
+        "or a comment), sarif, github (workflow annotations and $GITHUB_STEP_SUMMARY), gitlab "
+        "(Code Quality), junit",
     )
     output = check.add_argument_group("output and exit code")
+    add_output_option(output, "the findings")
     output.add_argument(
         "--statistics",
         action="store_true",
         help="instead of the findings, print how many there are of each rule, most frequent first "
-        "(with --format text or json)",
+        "(with --format text, json or markdown)",
     )
     output.add_argument(
         "-q",
@@ -65,19 +67,21 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     """Analyse, print the findings (or their statistics) in the chosen format; for text,
     also say how many on standard error unless ``--quiet``."""
     if args.statistics and args.format not in STATISTICS_FORMATS:
-        raise UsageError(f"--statistics prints {' or '.join(STATISTICS_FORMATS)}, not --format {args.format}")
+        *first, last = STATISTICS_FORMATS
+        raise UsageError(f"--statistics prints {', '.join(first)} or {last}, not --format {args.format}")
     baseline = requested_baseline(args)
     results = without_baselined(args, baseline, analyse(args).results, quiet=args.quiet)
     if args.statistics:
-        out.write(render_statistics(results, args.format))
+        text = render_statistics(results, args.format)
         bare = sum(result.bare_noqa for result in results)
         if bare and args.format == "text":
-            out.write(
+            text += (
                 f"{plural(bare, 'finding')} hidden by a bare `# noqa` (it silences every code on its "
                 "line: name the codes it is for, such as `# noqa: F401`)\n"
             )
     else:
-        out.write(RENDERERS[args.format](results))
+        text = RENDERERS[args.format](results)
+    emit(text, args.output, out, "the findings")
     total = sum(len(result.findings) for result in results)
     if args.format == "text" and not args.quiet:
         write_summary_line(f"{plural(total, 'finding')} in {plural(len(results), 'file')}")
@@ -99,10 +103,17 @@ def statistics(results: Sequence[FileResult]) -> list[dict[str, Any]]:
 
 
 def render_statistics(results: Sequence[FileResult], format_name: str) -> str:
-    """:func:`statistics` as aligned text lines (``count  code  symbol  summary``) or JSON."""
+    """:func:`statistics` as aligned text lines (``count  code  symbol  summary``), JSON or a
+    Markdown table."""
     rows = statistics(results)
     if format_name == "json":
         return json.dumps(rows, indent=2) + "\n"
+    if format_name == "markdown":
+        table = ["| count | code | symbol | summary |", "|---:|---|---|---|"]
+        table += [
+            f"| {row['count']} | {row['code']} | `{row['symbol']}` | {row['summary']} |" for row in rows
+        ]
+        return "\n".join(table) + "\n"
     if not rows:
         return ""
     count_width = max(len(str(row["count"])) for row in rows)

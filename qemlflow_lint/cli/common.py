@@ -4,23 +4,30 @@ turning them into the :class:`~qemlflow_lint.run.api.RunOptions` of a run."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Collection, Sequence
+from typing import Any, TextIO
 
+from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.exits import UsageError
 from qemlflow_lint.config.loading import ConfigResolver, all_options, overrides_from
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import SECTION
-from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
+from qemlflow_lint.run.api import STDIN, Analysis, RunOptions, analyse_paths
 from qemlflow_lint.run.cache import CACHE_DIRNAME
 from qemlflow_lint.run.runner import default_jobs
 
 __all__ = [
+    "GRAPH_KEYS",
+    "HEAVY_KEYS",
     "UsageError",
     "add_config_options",
     "add_input_options",
+    "add_output_option",
     "analyse",
+    "check_paths_exist",
+    "emit",
     "positive_int",
     "resolver_from",
     "run_options",
@@ -39,14 +46,25 @@ def _metavar(kind: str) -> str:
     }.get(kind, "VALUE")
 
 
-def add_config_options(parser: argparse.ArgumentParser) -> None:
+#: The configuration keys that decide the heavy list: all a command that only reads that
+#: list (``calibrate``) honours.
+HEAVY_KEYS = ("heavy-modules", "extend-heavy-modules")
+#: The keys that decide which files are first-party modules and which modules are heavy:
+#: all a command that builds the import graph without its findings (``importtime``) honours.
+GRAPH_KEYS = ("exclude", "extend-exclude", "packages", "namespace-packages", *HEAVY_KEYS)
+
+
+def add_config_options(parser: argparse.ArgumentParser, keys: Collection[str] | None = None) -> None:
     """Flags that override ``[tool.qemlflow-lint]`` for this run (comma-separated lists):
-    one per configuration key, generated from the keys' declarations."""
+    one per configuration key, generated from the keys' declarations; only ``keys`` when
+    given (a command lists only the keys that change what it does)."""
     group = parser.add_argument_group(f"configuration (overrides {SECTION})")
     group.add_argument(
         "--config", metavar="FILE", help=f"read {SECTION} from FILE instead of the nearest pyproject.toml"
     )
     for option in all_options():
+        if keys is not None and option.key not in keys:
+            continue
         help_text = option.help
         if option.kind == "per-file-ignores":
             help_text = "space-separated PATTERN:CODES entries, e.g. 'tests/*:QF002,QF003'"
@@ -57,17 +75,26 @@ def add_config_options(parser: argparse.ArgumentParser) -> None:
         )
 
 
-def add_input_options(parser: argparse.ArgumentParser, stored: str = "the result cache") -> None:
+def add_input_options(
+    parser: argparse.ArgumentParser,
+    stored: str = "the result cache",
+    *,
+    stdin: bool = True,
+    noqa: bool = True,
+    keys: Collection[str] | None = None,
+) -> None:
     """The paths to analyse and how files are found; ``stored`` names what the cache folder
-    keeps for this command."""
+    keeps for this command. A command that does not read standard input (``stdin=False``),
+    whose output no ``# noqa`` changes (``noqa=False``) or that honours only some
+    configuration ``keys`` does not list the options it would ignore."""
     parser.add_argument(
         "paths",
         nargs="*",
         default=["."],
         metavar="PATH",
-        help="files or directories (default: .); '-' reads standard input",
+        help="files or directories (default: .)" + ("; '-' reads standard input" if stdin else ""),
     )
-    add_config_options(parser)
+    add_config_options(parser, keys)
     parser.add_argument(
         "--no-gitignore", action="store_true", help="do not skip paths listed in .gitignore files"
     )
@@ -76,16 +103,47 @@ def add_input_options(parser: argparse.ArgumentParser, stored: str = "the result
         action="store_true",
         help="apply the default excludes and .gitignore to files named on the command line too",
     )
-    parser.add_argument(
-        "--stdin-filename",
-        metavar="NAME",
-        default="stdin",
-        help="the file name to report for '-' (decides module name and test-ness)",
-    )
-    parser.add_argument(
-        "--disable-noqa", action="store_true", help="report findings even on lines with '# noqa'"
-    )
+    if stdin:
+        parser.add_argument(
+            "--stdin-filename",
+            metavar="NAME",
+            default="stdin",
+            help="the file name to report for '-' (decides module name and test-ness)",
+        )
+    if noqa:
+        parser.add_argument(
+            "--disable-noqa", action="store_true", help="report findings even on lines with '# noqa'"
+        )
     add_speed_options(parser, stored)
+
+
+def add_output_option(parser: argparse._ActionsContainer, what: str = "the report") -> None:
+    """``-o/--output FILE``: write ``what`` to FILE instead of standard output (see :func:`emit`)."""
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=f"write {what} to FILE (atomically) instead of standard output",
+    )
+
+
+def emit(text: str, output: str | None, out: TextIO, what: str = "the report") -> None:
+    """Write ``text`` to the file ``output`` names (atomically), or to ``out`` without one;
+    a file that cannot be written is a usage error that names it."""
+    if output is None:
+        out.write(text)
+        return
+    try:
+        write_text_atomic(output, text)
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write {what}: {error.strerror or error}") from None
+
+
+def check_paths_exist(paths: Sequence[str]) -> None:
+    """A usage error naming the first path given that does not exist (standard input aside)."""
+    missing = [path for path in paths if path != STDIN and not os.path.lexists(path)]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file or directory")
 
 
 def add_speed_options(parser: argparse.ArgumentParser, stored: str = "the result cache") -> None:
@@ -143,8 +201,10 @@ def run_options(args: argparse.Namespace) -> RunOptions:
         overrides=config_flags(args),
         use_gitignore=not args.no_gitignore,
         force_exclude=args.force_exclude,
-        stdin_filename=args.stdin_filename,
-        noqa=not args.disable_noqa,
+        # A command without --stdin-filename or --disable-noqa reads no standard input and
+        # shows nothing a noqa comment changes: the defaults are as good as any.
+        stdin_filename=getattr(args, "stdin_filename", "stdin"),
+        noqa=not getattr(args, "disable_noqa", False),
         jobs=args.jobs,
         use_cache=not args.no_cache,
         cache_dir=args.cache_dir,
@@ -152,8 +212,10 @@ def run_options(args: argparse.Namespace) -> RunOptions:
 
 
 def analyse(args: argparse.Namespace) -> Analysis:
-    """Analyse the paths (and standard input) named on the command line."""
+    """Analyse the paths (and standard input) named on the command line; a path that does
+    not exist is a usage error, before anything is analysed."""
     paths: Sequence[str] = args.paths
+    check_paths_exist(paths)
     return analyse_paths(paths, run_options(args))
 
 

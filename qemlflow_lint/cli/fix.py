@@ -22,7 +22,15 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from qemlflow_lint.cli.common import add_input_options, resolver_from, run_options, write_summary_line
+from qemlflow_lint.cli.common import (
+    add_input_options,
+    add_output_option,
+    check_paths_exist,
+    emit,
+    resolver_from,
+    run_options,
+    write_summary_line,
+)
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_WRITTEN, UsageError
 from qemlflow_lint.cli.importtime import TerminalProgress, add_interpreter_options
 from qemlflow_lint.config.line_length import line_length
@@ -141,6 +149,7 @@ def configure(fix: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 1 when a file was changed (pre-commit hooks fail on changes)",
     )
+    add_output_option(fix, "what fix prints (the diff with --diff, else the fixes made or left)")
     fix.set_defaults(run=run)
 
 
@@ -170,7 +179,12 @@ def _options(args: argparse.Namespace, where: str) -> FixOptions:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Fix the files (or the buffer on standard input) and report."""
     paths: list[str] = args.paths
+    check_paths_exist(paths)
     if STDIN in paths:
+        if args.output is not None and not args.diff:
+            raise UsageError(
+                "fix - prints the fixed buffer on standard output: -o takes only what --diff prints"
+            )
         if len(paths) > 1:
             raise UsageError("fix - reads one buffer from standard input: name no other path")
         if args.infer:
@@ -194,10 +208,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     result = fix_paths(
         paths, run, options, write=not dry_run, analysis=analysis, before_writing=before_writing
     )
-    if args.diff:
-        out.write(unified_diff(result.files))
-    else:
-        out.write(finding_lines(result.files, result.chains_gone))
+    printed = unified_diff(result.files) if args.diff else finding_lines(result.files, result.chains_gone)
+    emit(printed, args.output, out, "the fixes")
     write_summary_line(summary(result, dry_run=dry_run).rstrip("\n"))
     if args.diff:
         for line in projection_lines(projections(result.outcomes, _kept_figures(args, result.outcomes))):
@@ -361,7 +373,7 @@ def _run_stdin(args: argparse.Namespace, out: TextIO) -> int:
     result = one_file_run(fixed.fix, settings, options)
     printed = EXIT_CLEAN
     if args.diff:
-        out.write(unified_diff(result.files))
+        emit(unified_diff(result.files), args.output, out, "the diff")
     else:
         printed = _print_bytes(out, fixed.after)
     write_summary_line(summary(result, dry_run=True).rstrip("\n"))

@@ -12,12 +12,18 @@ so); 2 for a usage error: a path that does not exist, standard input, an unknown
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Sequence
 from typing import TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.cli.common import add_input_options, analyse, positive_int, unparseable, write_summary_line
+from qemlflow_lint.cli.common import (
+    add_input_options,
+    add_output_option,
+    analyse,
+    positive_int,
+    unparseable,
+    write_summary_line,
+)
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.graph import GRAPH_FORMATS, render_graph
@@ -28,7 +34,7 @@ from qemlflow_lint.run.api import STDIN
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """The arguments of the ``graph`` command."""
-    add_input_options(parser)
+    add_input_options(parser, stdin=False)
     shown = parser.add_argument_group("what the graph shows")
     shown.add_argument(
         "--format",
@@ -66,21 +72,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="name each file left out of the graph because it cannot be read or parsed",
     )
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE",
-        help="write the graph to FILE (atomically) instead of standard output",
-    )
+    add_output_option(parser, "the graph")
     parser.set_defaults(run=run)
 
 
 def _check_paths(paths: Sequence[str]) -> None:
     if STDIN in paths:
         raise UsageError("graph reads files: standard input ('-') has no place in a project's import graph")
-    missing = [path for path in paths if not os.path.lexists(path)]
-    if missing:
-        raise UsageError(f"{missing[0]}: no such file or directory")
 
 
 def summary(view: GraphView) -> str:

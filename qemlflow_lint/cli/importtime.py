@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TextIO
 
 from qemlflow_lint.cli.common import (
+    GRAPH_KEYS,
+    HEAVY_KEYS,
     add_config_options,
     add_input_options,
+    add_output_option,
     analyse,
+    emit,
     positive_int,
     resolver_from,
 )
@@ -47,7 +51,7 @@ from qemlflow_lint.measure.report import (
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.graph import ImportGraph
-from qemlflow_lint.run.api import config_probe, default_cache_dir
+from qemlflow_lint.run.api import STDIN, config_probe, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
 
 
@@ -119,7 +123,15 @@ def configure_importtime(importtime: argparse.ArgumentParser) -> None:
         "PATHs are analysed like `check` does to know the first-party modules (default: .)."
     )
     importtime.add_argument("module", metavar="MODULE", help="the module to import, e.g. mypkg or mypkg.cli")
-    add_input_options(importtime, stored="the result cache and the last measurement")
+    # The analysis only finds the first-party modules: nothing a finding setting, a ``# noqa``
+    # or standard input changes reaches the measurement.
+    add_input_options(
+        importtime,
+        stored="the result cache and the last measurement",
+        stdin=False,
+        noqa=False,
+        keys=GRAPH_KEYS,
+    )
     add_interpreter_options(importtime, runs=5, timeout=120)
     importtime.add_argument(
         "--top",
@@ -161,6 +173,7 @@ def configure_importtime(importtime: argparse.ArgumentParser) -> None:
         default="text",
         help="text (default) or json (runs, median, spread, baseline, modules, verdict)",
     )
+    add_output_option(importtime)
     importtime.set_defaults(run=run_importtime)
 
 
@@ -194,7 +207,8 @@ def configure_calibrate(calibrate: argparse.ArgumentParser) -> None:
         help="add them to extend-heavy-modules in [tool.qemlflow-lint] of the pyproject.toml "
         "that configures this folder (else the nearest one, else a new ./pyproject.toml)",
     )
-    add_config_options(calibrate)
+    add_config_options(calibrate, HEAVY_KEYS)
+    add_output_option(calibrate, "the calibration")
     calibrate.set_defaults(run=run_calibrate)
 
 
@@ -328,6 +342,8 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     module = args.module
     if not is_module_name(module):
         raise UsageError(f"{module!r} is not a module name (expected something like pkg or pkg.sub)")
+    if STDIN in args.paths:
+        raise UsageError("importtime finds the first-party modules on disk: standard input ('-') has none")
     heavy = _here(args).all_heavy_modules
     graphs = first_party_graphs(args)  # configuration mistakes show before any measuring
     env = _environment()
@@ -348,11 +364,11 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
         if kept is not None:
             kept.close()
     if args.format == "json":
-        out.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        emit(json.dumps(report, indent=2, ensure_ascii=False) + "\n", args.output, out)
         if report["budget"] is not None:
             print(report["budget"]["verdict"], file=sys.stderr)
     else:
-        out.write(render_importtime_text(report))
+        emit(render_importtime_text(report), args.output, out)
     return EXIT_FINDINGS if report["budget"] is not None and not report["budget"]["passed"] else EXIT_CLEAN
 
 
@@ -409,14 +425,19 @@ def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(f"cannot measure with {args.python}: {error}") from None
     finally:
         progress.clear()
-    out.write(render_calibration(times, failed, args.runs, interpreter))
+    table = render_calibration(times, failed, args.runs, interpreter)
+    emit(table + _proposal(args, config, times), args.output, out, "the calibration")
+    return EXIT_CLEAN
+
+
+def _proposal(args: argparse.Namespace, config: Settings, times: Mapping[str, float]) -> str:
+    """What follows the table: nothing to add, the setting to add, or what ``--write`` did."""
     additions = new_heavy_modules(times, args.threshold_ms * 1000, config.all_heavy_modules)
     if not additions:
-        out.write(
+        return (
             f"\nNothing to add: no module at or above {args.threshold_ms:g} ms that the heavy list "
             "does not already cover.\n"
         )
-        return EXIT_CLEAN
     if args.write:
         path = _target_pyproject(config)
         try:
@@ -424,12 +445,9 @@ def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
         except EditError as error:
             raise UsageError(str(error)) from None
         if written:
-            out.write(f"\nAdded {toml_list(additions)} to extend-heavy-modules in {display_path(path)}.\n")
-        else:
-            out.write(f"\n{display_path(path)} already lists {toml_list(additions)}.\n")
-        return EXIT_CLEAN
-    out.write(
+            return f"\nAdded {toml_list(additions)} to extend-heavy-modules in {display_path(path)}.\n"
+        return f"\n{display_path(path)} already lists {toml_list(additions)}.\n"
+    return (
         f"\nAt or above {args.threshold_ms:g} ms and not yet heavy — add to pyproject.toml (or run with --write):\n"
         f"[tool.qemlflow-lint]\nextend-heavy-modules = {toml_list(additions)}\n"
     )
-    return EXIT_CLEAN

@@ -29,6 +29,7 @@ from typing import TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
+from qemlflow_lint.cli.common import check_paths_exist
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.words import plural
@@ -136,6 +137,7 @@ def _unreadable_lines(unreadable: Sequence[tuple[str, str]]) -> list[str]:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Plan the edits, then print them as a diff (``--dry-run``) or write them, and say what
     happened to each file."""
+    check_paths_exist([args.path])
     if not os.path.isdir(args.path):
         raise UsageError(f"{args.path}: not a folder (init sets up the project whose root folder it is)")
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from qemlflow_lint.cli.common import add_config_options, resolver_from
+from qemlflow_lint.cli.common import add_config_options, check_paths_exist, resolver_from
 from qemlflow_lint.cli.exits import EXIT_CLEAN
 from qemlflow_lint.report.ruff import ruff_table, ruff_toml
 from qemlflow_lint.run.api import config_probe
@@ -34,6 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Print the ruff configuration (or the comparison table) for the path's configuration."""
+    check_paths_exist([args.path])
     config = resolver_from(args).for_path(config_probe(args.path))
     out.write(ruff_table(config) if args.format == "table" else ruff_toml(config))
     return EXIT_CLEAN

@@ -13,7 +13,14 @@ from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
 from qemlflow_lint.cli.check import append_step_summary
-from qemlflow_lint.cli.common import add_input_options, analyse, resolver_from, score_points
+from qemlflow_lint.cli.common import (
+    add_input_options,
+    add_output_option,
+    analyse,
+    emit,
+    resolver_from,
+    score_points,
+)
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.measure.figures import tree_digest
 from qemlflow_lint.measure.last_measured import open_kept
@@ -21,7 +28,7 @@ from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.project.graph import ImportGraph
-from qemlflow_lint.report.formats import RENDERERS
+from qemlflow_lint.report.formats import FORMATS, RENDERERS
 from qemlflow_lint.run.api import Analysis, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
 from qemlflow_lint.score.advice import (
@@ -37,9 +44,9 @@ from qemlflow_lint.score.gate import configured_fail_under, gate_for
 from qemlflow_lint.score.profile import configured_weights, default_profile
 from qemlflow_lint.score.render import render_json, render_markdown, render_text
 
-#: The score's own formats; the CI formats of ``check`` print the findings instead, and the
-#: gate still decides the exit code.
-FORMATS = ("text", "json", "markdown", "sarif", "github", "gitlab", "junit")
+#: The formats that print the score itself; the others are ``check``'s and print the findings
+#: (the gate still decides the exit code).
+SCORE_FORMATS = ("text", "json", "markdown")
 
 
 def configure(score: argparse.ArgumentParser) -> None:
@@ -65,6 +72,7 @@ def configure(score: argparse.ArgumentParser) -> None:
         "(a job summary); sarif, github, gitlab, junit print the findings for CI, "
         "and github appends the Markdown report to $GITHUB_STEP_SUMMARY",
     )
+    add_output_option(score)
     score.add_argument("--top", type=int, default=10, metavar="N", help="how many best next fixes to show")
     add_importtime_option(score)
     score.add_argument(
@@ -73,7 +81,11 @@ def configure(score: argparse.ArgumentParser) -> None:
         help="exit 1 when the score is below the one recorded in FILE (see --record)",
     )
     score.add_argument("--record", metavar="FILE", help="write the score to FILE for a later --no-regress")
-    add_baseline_option(score)
+    add_baseline_option(
+        score,
+        "count the findings not recorded in FILE as new: the text, json and markdown reports say how "
+        "many, and the findings formats print only those; the score itself counts every finding",
+    )
     score.set_defaults(run=run)
 
 
@@ -233,40 +245,37 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     measured = read_measured(args.importtime) if args.importtime else None
     fixes = [] if args.score_only else best_next_fixes(report, analysis, measured, measurement_store(args))
     if args.score_only:
-        out.write(f"{report.score:.1f}\n")
+        text = f"{report.score:.1f}\n"
         if gate.checked:
             print(gate.verdict(report.score), file=sys.stderr)
     elif args.format == "json":
-        out.write(
-            render_json(
-                report,
-                gate,
-                analysis.results,
-                config.fingerprint(),
-                detailed=args.detailed_report,
-                new_findings=new,
-                fixes=fixes,
-            )
+        text = render_json(
+            report,
+            gate,
+            analysis.results,
+            config.fingerprint(),
+            detailed=args.detailed_report,
+            new_findings=new,
+            fixes=fixes,
         )
     elif args.format == "markdown":
-        out.write(render_markdown(report, gate, top=args.top, new_findings=new, fixes=fixes))
-    elif args.format != "text":  # a CI format of the findings
-        out.write(RENDERERS[args.format](shown))
+        text = render_markdown(report, gate, top=args.top, new_findings=new, fixes=fixes)
+    elif args.format not in SCORE_FORMATS:  # a findings format
+        text = RENDERERS[args.format](shown)
         if args.format == "github":
             append_step_summary(render_markdown(report, gate, top=args.top, new_findings=new, fixes=fixes))
         print(gate.verdict(report.score) if gate.checked else f"score {report.score:.1f}", file=sys.stderr)
     else:
-        out.write(
-            render_text(
-                report,
-                gate,
-                top=args.top,
-                detailed=args.detailed_report,
-                results=analysis.results,
-                new_findings=new,
-                fixes=fixes,
-            )
+        text = render_text(
+            report,
+            gate,
+            top=args.top,
+            detailed=args.detailed_report,
+            results=analysis.results,
+            new_findings=new,
+            fixes=fixes,
         )
+    emit(text, args.output, out)
     if args.record:
         _record(args.record, report, config)
     return EXIT_CLEAN if gate.passed else EXIT_FINDINGS

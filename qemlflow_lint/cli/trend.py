@@ -2,7 +2,9 @@
 the index or HEAD; drops flagged with the commit, files and rules responsible.
 
 What is wrong with the request (no git, not a repository, a shallow clone, a bad revision,
-an output that cannot be written) is one line and exit code 2. With ``--fail-on-drop``, a
+a path that is neither in the working tree nor in any commit scored, an output that cannot
+be written) is one line and exit code 2. A path deleted from the working tree but present
+in a commit scored is history, and is scored. With ``--fail-on-drop``, a
 drop among the commits is exit code 1 (after the trend is written), as findings are for
 ``check``.
 """
@@ -12,11 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import (
     add_config_options,
+    add_output_option,
     add_speed_options,
     config_flags,
     positive_int,
@@ -26,7 +30,7 @@ from qemlflow_lint.cli.common import (
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.config.loading import overrides_from
 from qemlflow_lint.history.analyse import MAX_FILE_SIZE
-from qemlflow_lint.history.git import HistoryError
+from qemlflow_lint.history.git import HistoryError, Repository
 from qemlflow_lint.history.model import DROP, RULE_DROP
 from qemlflow_lint.history.render import RENDERERS
 from qemlflow_lint.history.trend import TrendOptions, TrendRun, run_trend
@@ -100,7 +104,7 @@ def configure(trend: argparse.ArgumentParser) -> None:
         help="text (default): a table, a sparkline and the drops; json: everything (what report --html "
         "reads); csv: one row per commit; markdown: a job summary",
     )
-    output.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    add_output_option(output, "the trend")
     add_config_options(trend)
     trend.add_argument(
         "--no-gitignore", action="store_true", help="do not skip paths listed in .gitignore files"
@@ -206,9 +210,35 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise UsageError(str(error)) from None
     finally:
         progress.clear()
+    _check_paths_scored(args.paths, done)
     _write(RENDERERS[args.format](done.trend), args, out)
     print(_summary(done), file=sys.stderr)
     return _gate(done, args) if args.fail_on_drop else EXIT_CLEAN
+
+
+def _existing_folder(path: str) -> str:
+    """The nearest folder at or above ``path`` that exists (to ask git from)."""
+    folder = os.path.abspath(path)
+    while not os.path.isdir(folder):
+        folder = os.path.dirname(folder)
+    return folder
+
+
+def _check_paths_scored(paths: Sequence[str], done: TrendRun) -> None:
+    """A usage error for a path given that is neither in the working tree nor in any
+    commit scored: a typo, which would otherwise read as a history without Python files."""
+    for path, root in zip(paths, done.trend.paths):
+        if os.path.lexists(path):
+            continue
+        repository = Repository.containing(_existing_folder(path))
+        if not any(
+            repository.run(["ls-tree", "--name-only", point.commit, "--", root])
+            for point in done.trend.points
+        ):
+            scored = plural(len(done.trend.points), "commit")
+            raise UsageError(
+                f"{path}: no such file or directory, in the working tree or in the {scored} scored"
+            )
 
 
 def _gate(done: TrendRun, args: argparse.Namespace) -> int:

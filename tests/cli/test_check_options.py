@@ -104,7 +104,7 @@ def test_statistics_in_a_ci_format_is_a_usage_error(
 ) -> None:
     code, out, err = _main(capsys, "check", "--statistics", "--format", "sarif", ".")
     assert (code, out) == (2, "")
-    assert err == "qemlflow-lint: error: --statistics prints text or json, not --format sarif\n"
+    assert err == "qemlflow-lint: error: --statistics prints text, json or markdown, not --format sarif\n"
 
 
 def test_statistics_count_only_the_findings_a_baseline_does_not_hold(

@@ -6,6 +6,7 @@ the many small option cases call :func:`qemlflow_lint.cli.main` in-process.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -459,10 +460,10 @@ BAD_FILES: dict[str, str | bytes] = {
 
 def test_bad_files_give_one_qf000_line_each_and_the_rest_is_still_checked(tmp_path: Path) -> None:
     write_tree(tmp_path, BAD_FILES)
-    done = _run(["check", ".", "missing.py"], tmp_path)
+    done = _run(["check", "."], tmp_path)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert done.stderr == "10 findings in 11 files\n"  # the empty file is fine
+    assert done.stderr == "9 findings in 10 files\n"  # the empty file is fine
     reported = {}
     for line in done.stdout.splitlines():
         path, _, rest = line.partition(":")
@@ -479,7 +480,6 @@ def test_bad_files_give_one_qf000_line_each_and_the_rest_is_still_checked(tmp_pa
         "g_good.py": f"2:1: {QF001_TORCH}",
         "i_bom_then_bad_byte.py": "2:6: QF000 cannot decode byte 0xff as utf-8 (invalid start byte)",
         "j_bom_and_latin1_coding.py": "1:1: QF000 bad encoding declaration: encoding problem: utf-8",
-        "missing.py": "1:1: QF000 no such file or directory",
     }
 
 
@@ -550,10 +550,30 @@ RULES = {
 }
 
 
-def test_rules_lists_each_rule_with_its_symbol_and_pylint_id(capsys: pytest.CaptureFixture[str]) -> None:
+def test_rules_lists_qf000_then_each_rule_with_its_symbol_and_pylint_id_and_symbol(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The pylint symbol is what `--disable=` and `# pylint: disable=` take: qf-bare-except, not bare-except.
     assert main(["rules"]) == 0
-    rows = {line.split()[0]: line.split()[1:3] for line in capsys.readouterr().out.splitlines()}
-    assert rows == {code: [symbol, pylint_id] for code, (symbol, pylint_id, _) in RULES.items()}
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["QF000", "unreadable-file", "—"]
+    rows = {line.split()[0]: line.split()[1:4] for line in lines[1:]}
+    assert rows.keys() == RULES.keys()
+    for code, (symbol, pylint_id, pylint_symbol) in RULES.items():
+        shown = [symbol, pylint_id] if pylint_id == "CLI-only" else [symbol, pylint_id, pylint_symbol]
+        assert rows[code][: len(shown)] == shown, code
+
+
+def test_rules_as_json_has_qf000_and_the_pylint_symbols(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["code"] == "QF000" and rows[0]["pylint_symbol"] is None
+    by_code = {row["code"]: row for row in rows[1:]}
+    assert {code: (row["symbol"], row["pylint_id"] or "CLI-only") for code, row in by_code.items()} == {
+        code: (symbol, pylint_id) for code, (symbol, pylint_id, _) in RULES.items()
+    }
+    assert by_code["QF004"]["pylint_symbol"] == "qf-bare-except"
+    assert by_code["QF101"]["pylint_symbol"] is None
 
 
 def test_rules_as_markdown_is_a_table(capsys: pytest.CaptureFixture[str]) -> None:

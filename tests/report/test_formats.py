@@ -341,6 +341,7 @@ def _qf000_rows(format_name: str, output: str) -> list[tuple[str, int]]:
             for i in json.loads(out)
             if i["check_name"] == "QF000" and i["severity"] == "critical"
         ],
+        "markdown": _markdown_qf000_rows,
         "junit": lambda out: [
             (line.split(":")[0], int(line.split(":")[1]))
             for case in ET.fromstring(out.encode("utf-8")).iter("testcase")
@@ -351,8 +352,19 @@ def _qf000_rows(format_name: str, output: str) -> list[tuple[str, int]]:
     return readers[format_name](output)
 
 
+def _markdown_qf000_rows(output: str) -> list[tuple[str, int]]:
+    """The (file, line) of each QF000 row of the Markdown format's per-file tables."""
+    rows, path = [], ""
+    for line in output.splitlines():
+        if line.startswith("### "):
+            path = line[4:].strip("`")
+        elif line.startswith("| ") and " | QF000 " in line:
+            rows.append((path, int(line[2:].split(":")[0])))
+    return rows
+
+
 def test_every_format_is_covered() -> None:
-    assert list(RENDERERS) == ["text", "json", "sarif", "github", "gitlab", "junit"]
+    assert list(RENDERERS) == ["text", "json", "markdown", "sarif", "github", "gitlab", "junit"]
 
 
 @pytest.mark.parametrize("format_name", list(RENDERERS))

@@ -299,6 +299,9 @@ def test_what_init_cannot_merge_safely_is_left_and_said(
 
 def test_a_bad_project_root_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _init(capsys, tmp_path / "missing")
+    assert code == 2 and err.endswith("missing: no such file or directory\n")  # as in every command
+    (tmp_path / "file.py").write_text("", encoding="utf-8")
+    code, _, err = _init(capsys, tmp_path / "file.py")
     assert code == 2 and "not a folder" in err
 
 

@@ -1,8 +1,9 @@
 """Output formats of ``qemlflow-lint check``: each a pure function of the results.
 
 Every format module has ``render(results) -> str``; :data:`RENDERERS` maps the names that
-``--format`` accepts to them. ``text`` is the flake8-style default; ``json``, ``sarif``,
-``github``, ``gitlab`` and ``junit`` are for CI (see each module). A format's module is
+``--format`` accepts to them. ``text`` is the flake8-style default; ``markdown`` is for a person
+reading a job summary or a comment; ``json``, ``sarif``, ``github``, ``gitlab`` and ``junit``
+are for CI (see each module). A format's module is
 imported the first time it is asked for, so a plain ``check`` does not load XML or JSON.
 """
 
@@ -18,7 +19,7 @@ from qemlflow_lint.model.findings import FileResult
 Renderer = Callable[[Sequence[FileResult]], str]
 
 #: The formats, in the order ``--help`` lists them.
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
+FORMATS = ("text", "json", "markdown", "sarif", "github", "gitlab", "junit")
 
 #: Each format's module here: its name, except where that would shadow the standard library.
 _MODULES = {name: name for name in FORMATS} | {"json": "json_format"}

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.formats.entries import entries
+from qemlflow_lint.report.formats.markdown import code_cell
 from qemlflow_lint.report.rule_docs import Level, docs_by_code
 
 #: The workflow command for each level.
@@ -55,16 +56,6 @@ def render(results: Sequence[FileResult]) -> str:
     return "".join(lines)
 
 
-def _cell(text: str) -> str:
-    """``text`` as a Markdown table cell in a code span (so nothing in it is markup)."""
-    text = " ".join(text.splitlines()).replace("|", "\\|")
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    padding = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{padding}{text}{padding}{fence}"
-
-
 def summary_markdown(results: Sequence[FileResult]) -> str:
     """A Markdown job summary: findings per rule and the files with the most findings."""
     found = entries(results)
@@ -83,8 +74,8 @@ def summary_markdown(results: Sequence[FileResult]) -> str:
         "|---|---:|---:|",
     ]
     for code in sorted(per_rule):
-        lines.append(f"| {code} {_cell(docs[code].symbol)} | {per_rule[code]} | {files_per_rule[code]} |")
+        lines.append(f"| {code} {code_cell(docs[code].symbol)} | {per_rule[code]} | {files_per_rule[code]} |")
     worst = sorted(per_file.items(), key=lambda item: (-item[1], item[0]))[:WORST_FILES]
     lines += ["", "### Files with the most findings", "", "| file | findings |", "|---|---:|"]
-    lines.extend(f"| {_cell(path)} | {count} |" for path, count in worst)
+    lines.extend(f"| {code_cell(path)} | {count} |" for path, count in worst)
     return "\n".join(lines) + "\n"
