@@ -20,6 +20,7 @@ from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResu
 from qemlflow_lint.model.paths import posix_path
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.baseline import (
+from qemlflow_lint.model.printable import printable
     DEFAULT_FILE,
     Baseline,
     BaselineError,
@@ -135,7 +136,7 @@ def _write(path: str, baseline: Baseline) -> None:
     try:
         write_text_atomic(path, dumps(baseline))
     except OSError as error:
-        raise UsageError(f"{path}: cannot write baseline: {error.strerror or error}") from None
+        raise UsageError(f"{printable(path)}: cannot write baseline: {error.strerror or error}") from None
 
 
 def _records_unreadable(baseline: Baseline, result: FileResult, base_dir: str) -> bool:

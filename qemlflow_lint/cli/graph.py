@@ -19,6 +19,7 @@ from typing import TextIO
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import add_input_options, analyse, positive_int, unparseable, write_summary_line
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
+from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.graph import GRAPH_FORMATS, render_graph
 from qemlflow_lint.report.graph.svg import GraphvizError
@@ -141,7 +142,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         write_text_atomic(args.output, text)
     except OSError as error:
-        raise UsageError(f"{args.output}: cannot write the graph: {error.strerror or error}") from None
+        raise UsageError(
+            f"{printable(args.output)}: cannot write the graph: {error.strerror or error}"
+        ) from None
     left_out = ""
     if outside and not args.show_outside:
         left_out = (

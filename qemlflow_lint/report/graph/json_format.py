@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from qemlflow_lint.model.printable import json_safe
 from qemlflow_lint.report.graph.view import GraphView
 
 #: The version of the JSON shape.
@@ -66,4 +67,4 @@ def as_data(view: GraphView) -> dict[str, Any]:
 
 def render(view: GraphView) -> str:
     """The view as indented JSON, one trailing newline."""
-    return json.dumps(as_data(view), indent=2, ensure_ascii=False) + "\n"
+    return json_safe(json.dumps(as_data(view), indent=2, ensure_ascii=False)) + "\n"
