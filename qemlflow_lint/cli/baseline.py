@@ -18,9 +18,9 @@ from qemlflow_lint.cli.common import add_input_options, analyse, unparseable, wr
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult
 from qemlflow_lint.model.paths import posix_path
+from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.baseline import (
-from qemlflow_lint.model.printable import printable
     DEFAULT_FILE,
     Baseline,
     BaselineError,
