@@ -18,6 +18,7 @@ from qemlflow_lint.cli.common import add_input_options, analyse, unparseable, wr
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.model.findings import UNREADABLE_CODE, WHOLE_MODULE, FileResult
 from qemlflow_lint.model.paths import posix_path
+from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.baseline import (
     DEFAULT_FILE,
@@ -137,7 +138,7 @@ def _write(path: str, baseline: Baseline) -> None:
     try:
         write_text_atomic(path, dumps(baseline))
     except OSError as error:
-        raise UsageError(f"{path}: cannot write baseline: {error.strerror or error}") from None
+        raise UsageError(f"{printable(path)}: cannot write baseline: {error.strerror or error}") from None
 
 
 def _records_unreadable(baseline: Baseline, result: FileResult, base_dir: str) -> bool:

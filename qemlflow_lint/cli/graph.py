@@ -25,6 +25,7 @@ from qemlflow_lint.cli.common import (
     write_summary_line,
 )
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
+from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.graph import GRAPH_FORMATS, render_graph
 from qemlflow_lint.report.graph.svg import GraphvizError
@@ -139,7 +140,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         write_text_atomic(args.output, text)
     except OSError as error:
-        raise UsageError(f"{args.output}: cannot write the graph: {error.strerror or error}") from None
+        raise UsageError(
+            f"{printable(args.output)}: cannot write the graph: {error.strerror or error}"
+        ) from None
     left_out = ""
     if outside and not args.show_outside:
         left_out = (

@@ -30,6 +30,7 @@ from qemlflow_lint.measure.importtime import (
 )
 from qemlflow_lint.measure.report import graphs_by_module, import_roots
 from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.model.printable import printable
 from qemlflow_lint.report.html.inputs import ImportTimePanel, InputError, importtime_panel, trend_from_json
 from qemlflow_lint.report.html.page import build_page
 from qemlflow_lint.report.html.render import render_html
@@ -177,7 +178,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         write_text_atomic(args.html, render_html(page))
     except OSError as error:
-        raise UsageError(f"{args.html}: cannot write the report: {error.strerror or error}") from None
+        raise UsageError(
+            f"{printable(args.html)}: cannot write the report: {error.strerror or error}"
+        ) from None
     print(f"qemlflow-lint: wrote {args.html} (score {report.score:.1f}/100)", file=sys.stderr)
     if gate.checked:
         print(gate.verdict(report.score), file=sys.stderr)

@@ -186,9 +186,9 @@ def _write(text: str, args: argparse.Namespace, out: TextIO) -> None:
         else:
             out.write(text)
             out.flush()
-    except BrokenPipeError:
-        raise
     except OSError as error:
+        if isinstance(error, BrokenPipeError) and not args.output:
+            raise  # the reader of standard output went away: main stops quietly
         if not args.output:
             # Nothing more can reach standard output: keep Python's flush at exit from
             # failing again (and turning exit 2 into 120).

@@ -20,6 +20,7 @@ from qemlflow_lint.fix.return_types import NOT_MAPPED
 from qemlflow_lint.fix.speedup import Projection, Speedup, Unmeasured
 from qemlflow_lint.measure.figures import ImportFigures
 from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.words import plural
 
 #: Two medians closer than this ratio are "about the same": runs vary by that much.
@@ -57,7 +58,7 @@ def finding_lines(fixes: Iterable[FileFix], chains: Iterable[tuple[str, str]] = 
         ]
         rows += [(left.finding, f"left: {left.reason}") for left in fix.left]
         for finding, text in sorted(rows, key=lambda row: (row[0].line, row[0].col, row[0].code)):
-            lines.append(f"{path}:{finding.line}:{finding.col + 1}: {finding.code} {text}\n")
+            lines.append(f"{printable(path)}:{finding.line}:{finding.col + 1}: {finding.code} {text}\n")
     return "".join(lines)
 
 
@@ -71,7 +72,7 @@ def unified_diff(fixes: Iterable[FileFix]) -> str:
     parts: list[str] = []
     for fix in fixes:
         if fix.changed:
-            path = display_path(fix.path).replace("\\", "/")
+            path = printable(display_path(fix.path).replace("\\", "/"))  # a name that is not UTF-8, escaped
             parts.extend(
                 difflib.unified_diff(
                     physical_lines(fix.original), physical_lines(fix.fixed), f"a/{path}", f"b/{path}"

@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult, Finding
 from qemlflow_lint.model.paths import posix_path
+from qemlflow_lint.model.printable import json_safe
 from qemlflow_lint.report.identity import FindingKey, finding_key
 
 #: The ``tool`` field every baseline file carries.
@@ -206,7 +207,9 @@ def shrink(
 def dumps(baseline: Baseline) -> str:
     """The baseline file's text: a JSON header, then one sorted entry per line."""
     entries = sorted(baseline.entries, key=_order)
-    rows = ",\n".join("    " + json.dumps(_entry_object(entry), ensure_ascii=False) for entry in entries)
+    rows = ",\n".join(
+        "    " + json_safe(json.dumps(_entry_object(entry), ensure_ascii=False)) for entry in entries
+    )
     findings = f"[\n{rows}\n  ]" if rows else "[]"
     return f'{{\n  "tool": "{TOOL}",\n  "version": {FORMAT_VERSION},\n  "findings": {findings}\n}}\n'
 

@@ -48,4 +48,5 @@ def fingerprint(key: FindingKey, occurrence: int) -> str:
     import hashlib  # only the CI formats fingerprint findings: a plain check need not load it
 
     text = "\0".join((*key, str(occurrence)))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    # A file name that is not UTF-8 hashes as the bytes it has on disk.
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]

@@ -39,7 +39,7 @@ from qemlflow_lint.run.database import CacheDatabase
 #: Default folder name, created at the project root.
 CACHE_DIRNAME = ".qemlflow-lint-cache"
 DATABASE = "cache.sqlite3"
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 #: The most result entries kept (least recently used go first).
 MAX_ENTRIES = 50_000
 #: Files modified this recently are re-read even when their stat information matches.
@@ -48,8 +48,15 @@ RACY_SECONDS = 2.0
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, payload TEXT NOT NULL, used REAL NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, digest TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS files (path BLOB PRIMARY KEY, stamp TEXT NOT NULL, digest TEXT NOT NULL)",
 )
+
+
+def path_key(path: str) -> bytes:
+    """How the ``files`` table names a file: its absolute path as the bytes the system
+    knows it by. A name that is not UTF-8 (carried with surrogate escapes, as :mod:`os`
+    does) is a key like any other, and two names never share one."""
+    return os.fsencode(os.path.abspath(path))
 
 
 def digest_of(data: bytes) -> str:
@@ -62,11 +69,11 @@ def stamp_of(stat: os.stat_result) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
 
 
-def _stamps(files: Iterable[tuple[str, os.stat_result, str]], now: float) -> list[tuple[str, str, str]]:
-    """``files`` rows (absolute path, stamp, digest) for each ``(path, stat, digest)`` whose
+def _stamps(files: Iterable[tuple[str, os.stat_result, str]], now: float) -> list[tuple[bytes, str, str]]:
+    """``files`` rows (:func:`path_key`, stamp, digest) for each ``(path, stat, digest)`` whose
     modification time is older than the racy window (the stat taken before the file was read)."""
     return [
-        (os.path.abspath(path), stamp_of(stat), content_digest)
+        (path_key(path), stamp_of(stat), content_digest)
         for path, stat, content_digest in files
         if now - stat.st_mtime > RACY_SECONDS
     ]
@@ -161,14 +168,14 @@ class ResultCache(CacheDatabase):
         try:
             stamps = self._fetch(
                 "SELECT path, stamp, digest FROM files WHERE path IN ({})",
-                [os.path.abspath(path) for path, _ in files],
+                [path_key(path) for path, _ in files],
             )
         except sqlite3.Error as error:
             self._failed(error)
             return [None] * len(files)
         digests: list[str | None] = []
         for path, stat in files:
-            known = stamps.get(os.path.abspath(path))
+            known = stamps.get(path_key(path))
             digests.append(known[1] if known and known[0] == stamp_of(stat) else None)
         return digests
 
@@ -192,9 +199,9 @@ class ResultCache(CacheDatabase):
                 found.append(None)  # a damaged entry is analysed again and overwritten
         return found
 
-    def _fetch(self, query: str, values: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+    def _fetch(self, query: str, values: Sequence[Any]) -> dict[Any, tuple[Any, ...]]:
         assert self.connection is not None
-        rows: dict[str, tuple[Any, ...]] = {}
+        rows: dict[Any, tuple[Any, ...]] = {}
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
             cursor = self.connection.execute(query.format(",".join("?" * len(chunk))), chunk)

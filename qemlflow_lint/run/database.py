@@ -17,6 +17,8 @@ import sys
 from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
+from qemlflow_lint.atomic import write_text_atomic
+
 _CORRUPTION = ("not a database", "malformed", "file is encrypted", "corrupt")
 
 
@@ -31,17 +33,29 @@ def is_corruption(error: sqlite3.Error) -> bool:
     return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB") or any(word in str(error) for word in _CORRUPTION)
 
 
+#: The files that mark the cache folder: git ignores it, backup tools skip it.
+_MARKERS = (
+    (".gitignore", "# Created by qemlflow-lint: nothing here belongs in version control.\n*\n"),
+    (
+        "CACHEDIR.TAG",
+        "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by qemlflow-lint.\n",
+    ),
+)
+
+
 def prepare_cache_directory(directory: str) -> None:
-    """Create the cache folder, marked as a cache that version control ignores."""
+    """Create the cache folder, marked as a cache that version control ignores. A marker
+    that is missing or empty (a disk that filled up while it was written) is written again,
+    each one atomically."""
     os.makedirs(directory, exist_ok=True)
-    marker = os.path.join(directory, ".gitignore")
-    if not os.path.exists(marker):
-        with open(marker, "w", encoding="utf-8") as handle:
-            handle.write("# Created by qemlflow-lint: nothing here belongs in version control.\n*\n")
-        with open(os.path.join(directory, "CACHEDIR.TAG"), "w", encoding="utf-8") as handle:
-            handle.write(
-                "Signature: 8a477f597d28d172789f06886806bc55\n# This folder is a cache made by qemlflow-lint.\n"
-            )
+    for name, text in _MARKERS:
+        marker = os.path.join(directory, name)
+        try:
+            intact = os.path.getsize(marker) > 0
+        except OSError:
+            intact = False
+        if not intact:
+            write_text_atomic(marker, text)
 
 
 class CacheDatabase:

@@ -9,6 +9,7 @@ from typing import Any
 
 from qemlflow_lint import __version__
 from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.printable import decodable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.rules.registry import find_rule
 from qemlflow_lint.score.advice import Action, next_fixes
@@ -98,7 +99,7 @@ def render_text(
         out += ["", *_findings_by_rule(results)]
     if gate.checked:
         out += ["", gate.verdict(report.score)]
-    return "\n".join(out) + "\n"
+    return decodable("\n".join(out) + "\n")  # an undecodable file name, escaped
 
 
 def fix_line(fix: Action) -> str:
@@ -160,7 +161,7 @@ def render_markdown(
     if report.unparseable:
         out += ["", "### Could not be analysed", ""]
         out += [f"- `{_md(path)}`: {_md(reason)}" for path, reason in report.unparseable]
-    return "\n".join(out) + "\n"
+    return decodable("\n".join(out) + "\n")  # an undecodable file name, escaped
 
 
 def _md(text: str) -> str:

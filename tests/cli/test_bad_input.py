@@ -5,15 +5,18 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
+from qemlflow_lint import atomic
 from qemlflow_lint.cli import main
 from qemlflow_lint.run import runner
-from tests.frontends import FIXTURES, cli_command, crash_in
+from tests.frontends import FIXTURES, cli_command, crash_in, write_tree
 
 _spec = importlib.util.spec_from_file_location("make_corpus", FIXTURES / "bad" / "make_corpus.py")
 assert _spec is not None and _spec.loader is not None
@@ -354,3 +357,239 @@ def test_configuration_is_data_never_code(tmp_path: Path) -> None:
     done = subprocess.run(cli_command("check", "."), cwd=tmp_path, capture_output=True, text=True)
     assert done.returncode == 2 and "is not a dotted module name" in done.stderr
     assert not (tmp_path / "MARKER").exists()
+
+
+# --- outputs: what a writer's path names --------------------------------------------------
+
+#: Each writer: its command line before the output path, and where the path goes.
+WRITERS = {
+    "report --html": ("report", "--no-cache", "--html", "{out}", "pkg"),
+    "graph -o": ("graph", "--no-cache", "-o", "{out}", "pkg"),
+    "baseline -o": ("baseline", "--no-cache", "--force", "-o", "{out}", "pkg"),
+    "trend -o": ("trend", "--no-cache", "-o", "{out}", "pkg"),
+}
+
+
+@pytest.fixture()
+def committed(tmp_path: Path) -> Path:
+    """A project of one commit (``trend`` reads history), with findings to write."""
+    from tests.history.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "project")
+    (tmp_path / "project" / "pyproject.toml").write_text("[tool.qemlflow-lint]\n", encoding="utf-8")
+    _project(tmp_path / "project")
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "first")
+    return tmp_path / "project"
+
+
+def _writer(name: str, out: Path | str) -> list[str]:
+    return [str(out) if part == "{out}" else part for part in WRITERS[name]]
+
+
+def _read_fifo(fifo: Path, limit: int | None = None) -> tuple[threading.Thread, list[bytes]]:
+    """A reader of ``fifo`` in a thread: all it reads, or only ``limit`` bytes before it
+    closes the pipe (a device that fails in the middle of a write, as a full disk does)."""
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as handle:
+            got.append(handle.read() if limit is None else handle.read(limit))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    return reader, got
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_fifo_output_is_written_in_place_never_replaced(
+    writer: str, committed: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(committed)
+    fifo = committed / "out.fifo"
+    os.mkfifo(fifo)
+    reader, got = _read_fifo(fifo)
+    code = main(_writer(writer, fifo))
+    reader.join(30)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO was replaced by a file"
+    assert code in (0, 1) and len(got) == 1 and len(got[0]) > 100, capsys.readouterr().err
+    assert not [p for p in os.listdir(committed) if p.startswith(".tmp-")]
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_folder_as_output_is_refused_in_one_line(
+    writer: str, committed: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(committed)
+    (committed / "reports").mkdir()
+    assert main(_writer(writer, "reports")) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("qemlflow-lint: error: ") and "reports" in err[-1], err
+    assert re.search("folder|directory", err[-1]), err
+    assert os.listdir(committed / "reports") == []
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_symlinked_output_writes_its_target_and_stays_a_link(
+    writer: str, committed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(committed)
+    (committed / "target.txt").write_text("old\n", encoding="utf-8")
+    os.chmod(committed / "target.txt", 0o640)
+    os.symlink("target.txt", committed / "link.txt")
+    assert main(_writer(writer, "link.txt")) in (0, 1)
+    assert os.path.islink(committed / "link.txt")
+    written = (committed / "target.txt").read_text(encoding="utf-8")
+    assert written != "old\n" and len(written) > 100
+    assert stat.S_IMODE(os.stat(committed / "target.txt").st_mode) == 0o640
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_device_that_fails_mid_write_is_one_line_and_exit_2(
+    writer: str, committed: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(committed)
+    fifo = committed / "full.fifo"
+    os.mkfifo(fifo)
+    reader, _ = _read_fifo(fifo, limit=1)  # reads one byte, then goes away
+    real_write_in_place = atomic._write_in_place
+
+    def slowly(path: str, text: str) -> None:  # big enough that the reader leaves half way
+        real_write_in_place(path, text * 2000)
+
+    monkeypatch.setattr(atomic, "_write_in_place", slowly)
+    assert main(_writer(writer, fifo)) == 2
+    reader.join(30)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("qemlflow-lint: error: ") and "Broken pipe" in err[-1], err
+    assert crash_in("\n".join(err)) is None and stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_link_to_dev_null_leaves_the_device_a_device(
+    committed: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Only after the FIFO tests above prove a device is written in place.
+    monkeypatch.chdir(committed)
+    os.symlink(os.devnull, committed / "null")
+    for writer in sorted(WRITERS):
+        assert main(_writer(writer, "null")) in (0, 1), capsys.readouterr().err
+        assert stat.S_ISCHR(os.stat(os.devnull).st_mode), writer
+    assert os.path.islink(committed / "null")
+
+
+def test_fix_never_replaces_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(atomic.NotAFileError, match="not a regular file"):
+        atomic.replace_file_atomic(str(fifo), b"x = 1\n")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and os.listdir(tmp_path) == ["pipe"]
+
+
+# --- file names that are not UTF-8 ----------------------------------------------------------
+
+#: Each command and what it must show of ``caf\xe9.py``: escaped as ``ls -b`` does, or
+#: carried as a ``\udce9`` JSON escape (the same name when parsed).
+NAME_COMMANDS = {
+    "check": (["check", "."], "pkg/caf\\xe9.py:1:1: QF001"),
+    "check json": (["check", "--format", "json", "."], '"pkg/caf\\udce9.py"'),
+    "check sarif": (["check", "--format", "sarif", "."], '"uri": "pkg/caf%E9.py"'),
+    "score": (["score", "."], "pkg/caf\\xe9.py"),
+    "score json": (["score", "--format", "json", "."], '"pkg/caf\\udce9.py"'),
+    "fix --diff": (["fix", "--diff", "--unsafe-fixes", "."], "--- a/pkg/caf\\xe9.py"),
+    "graph": (["graph", "."], '"pkg.caf\\\\xe9"'),
+    "graph json": (["graph", "--format", "json", "."], '"pkg/caf\\udce9.py"'),
+}
+
+
+@pytest.fixture(scope="module")
+def odd_name(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with one module whose name is not UTF-8, imported by another."""
+    root = tmp_path_factory.mktemp("names")
+    write_tree(root, {"pyproject.toml": "[tool.qemlflow-lint]\n", "pkg/__init__.py": "from pkg import ok\n"})
+    (root / "pkg" / "ok.py").write_text('"""Ok."""\n', encoding="utf-8")
+    try:
+        handle = os.open(os.fsencode(root) + b"/pkg/caf\xe9.py", os.O_WRONLY | os.O_CREAT, 0o644)
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 names")
+    os.write(
+        handle, b"import torch\n\n\ndef f():\n    try:\n        return 1\n    except:\n        return 2\n"
+    )
+    os.close(handle)
+    return root
+
+
+def _strict(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The CLI with standard output and error that refuse anything but UTF-8."""
+    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
+    return subprocess.run(cli_command(*arguments), cwd=cwd, capture_output=True, text=True, env=env)
+
+
+@pytest.mark.parametrize("case", sorted(NAME_COMMANDS))
+def test_a_non_utf8_file_name_is_shown_escaped_with_the_cache(odd_name: Path, case: str) -> None:
+    arguments, shown = NAME_COMMANDS[case]
+    for run in ("cold", "warm"):  # the second run reads the names back from the cache
+        done = _strict(*arguments, cwd=odd_name)
+        assert crash_in(done.stderr) is None and done.returncode in (0, 1), (run, done.stderr)
+        assert shown in done.stdout, (run, done.stdout[:2000])
+
+
+def test_a_non_utf8_file_name_in_a_baseline_and_a_report(odd_name: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    done = _strict("baseline", "-o", str(baseline), ".", cwd=odd_name)
+    assert done.returncode == 0, done.stderr
+    assert 'pkg/caf\\udce9.py", "scope": "f"' in baseline.read_text(encoding="utf-8")
+    done = _strict("check", "--baseline", str(baseline), ".", cwd=odd_name)
+    assert done.returncode == 0 and "0 findings" in done.stdout + done.stderr, done.stdout + done.stderr
+    page = tmp_path / "report.html"
+    done = _strict("report", "--html", str(page), ".", cwd=odd_name)
+    assert done.returncode == 0 and "caf\\xe9.py" in page.read_text(encoding="utf-8"), done.stderr
+
+
+def test_a_non_utf8_file_name_in_the_history(tmp_path: Path) -> None:
+    from tests.history.gitrepo import GitRepo
+
+    repo = GitRepo(tmp_path / "project")
+    try:
+        handle = os.open(os.fsencode(repo.root) + b"/caf\xe9.py", os.O_WRONLY | os.O_CREAT, 0o644)
+    except OSError:
+        pytest.skip("this file system takes only UTF-8 names")
+    os.write(handle, b"import torch\n")
+    os.close(handle)
+    repo.git("add", "-A")
+    repo.git("commit", "-q", "-m", "first")
+    for run in ("cold", "warm"):  # the second reads the history store
+        done = _strict("trend", "--format", "json", ".", cwd=repo.root)
+        assert done.returncode == 0 and crash_in(done.stderr) is None, (run, done.stderr)
+
+
+# --- the cache folder ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("marker", [".gitignore", "CACHEDIR.TAG"])
+def test_a_cache_folder_left_by_a_full_disk_repairs_itself(
+    marker: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_project(tmp_path))
+    (tmp_path / "pyproject.toml").write_text("[tool.qemlflow-lint]\n", encoding="utf-8")
+    cache = tmp_path / ".qemlflow-lint-cache"
+    cache.mkdir()
+    # What a disk that filled up at the cache's creation left: an empty .gitignore, no tag.
+    (cache / ".gitignore").write_text("" if marker == ".gitignore" else "*\n", encoding="utf-8")
+    if marker == ".gitignore":
+        (cache / "CACHEDIR.TAG").write_text("", encoding="utf-8")
+    main(["check", "--select", "QF001", "pkg"])
+    assert (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert (
+        (cache / "CACHEDIR.TAG")
+        .read_text(encoding="utf-8")
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
+    )
+    git = subprocess.run(["git", "init", "-q", "."], cwd=tmp_path, capture_output=True)
+    if git.returncode == 0:
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+        assert ".qemlflow-lint-cache" not in status.stdout

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.printable import decodable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.formats.entries import entries
 from qemlflow_lint.report.formats.markdown import code_cell
@@ -26,8 +27,9 @@ WORST_FILES = 10
 
 
 def escape_data(text: str) -> str:
-    """``text`` escaped as a workflow command's message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """``text`` escaped as a workflow command's message (an undecodable file name as
+    ``\\xNN``)."""
+    return decodable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:

@@ -33,7 +33,8 @@ def artifact_location(path: str) -> dict[str, str]:
     """The SARIF ``artifactLocation`` of a file shown as ``path``."""
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+    # As bytes: a name that is not UTF-8 is percent-encoded as the bytes it has on disk.
+    return {"uri": quote(os.fsencode(path), safe="/"), "uriBaseId": SRCROOT}
 
 
 def rule_descriptor(doc: RuleDoc) -> dict[str, Any]:

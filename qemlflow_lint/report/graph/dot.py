@@ -15,6 +15,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
+from qemlflow_lint.model.printable import decodable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.graph.view import HEAVY, OWN_PACKAGE, SCRIPT, Edge, GraphView, Node, packages_of
 
@@ -33,8 +34,8 @@ _EDGE = 'edge [color="#8c8c8c", arrowsize=0.7, fontname="Helvetica", fontsize=9]
 
 def quote(text: str) -> str:
     """``text`` as a DOT double-quoted string: backslashes and quotes escaped, a newline a
-    centred line break, other control characters replaced."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    centred line break, other control characters replaced, an undecodable byte escaped."""
+    text = decodable(text).replace("\\", "\\\\").replace('"', '\\"')
     text = "".join("\ufffd" if c != "\n" and unicodedata.category(c) == "Cc" else c for c in text)
     return '"' + text.replace("\n", "\\n") + '"'
 

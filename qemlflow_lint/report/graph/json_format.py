@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from qemlflow_lint.model.printable import SURROGATES
 from qemlflow_lint.report.graph.view import GraphView
 
 #: The version of the JSON shape.
@@ -66,4 +67,6 @@ def as_data(view: GraphView) -> dict[str, Any]:
 
 def render(view: GraphView) -> str:
     """The view as indented JSON, one trailing newline."""
-    return json.dumps(as_data(view), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(as_data(view), indent=2, ensure_ascii=False)
+    # A file name that is not UTF-8 as a \\udcNN escape: the same name when parsed.
+    return SURROGATES.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"

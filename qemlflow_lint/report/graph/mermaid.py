@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from qemlflow_lint.model.printable import decodable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.graph.view import HEAVY, SCRIPT, Edge, GraphView, Node, packages_of
 
@@ -42,7 +43,7 @@ _NOT_ID = re.compile(r"[^A-Za-z0-9_]")
 def label(text: str) -> str:
     """``text`` as a quoted Mermaid label: every character that could be read as syntax
     or markup written as its ``#NNN;`` entity code."""
-    return '"' + "".join(c if _SAFE.fullmatch(c) else f"#{ord(c)};" for c in text) + '"'
+    return '"' + "".join(c if _SAFE.fullmatch(c) else f"#{ord(c)};" for c in decodable(text)) + '"'
 
 
 def node_ids(nodes: Iterable[Node], packages: Iterable[str] = ()) -> dict[str, str]:
