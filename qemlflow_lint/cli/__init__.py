@@ -19,6 +19,7 @@ from typing import Callable, NamedTuple, NoReturn, TextIO
 from qemlflow_lint import __version__
 from qemlflow_lint.cli.exits import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from qemlflow_lint.config.errors import ConfigError
+from qemlflow_lint.model.printable import printable
 
 __all__ = ["entry_point", "main"]
 
@@ -96,7 +97,7 @@ class CommandParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print ``PROG: error: MESSAGE (see `PROG --help`)`` on standard error; exit 2."""
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
@@ -131,7 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
         return code
     except (ConfigError, UsageError) as error:
-        print(f"qemlflow-lint: error: {error}", file=sys.stderr)
+        # A path in the message may hold bytes that are not UTF-8: shown escaped, as in output.
+        print(f"qemlflow-lint: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("qemlflow-lint: interrupted", file=sys.stderr)

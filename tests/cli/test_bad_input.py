@@ -533,6 +533,14 @@ def test_a_non_utf8_file_name_is_shown_escaped_with_the_cache(odd_name: Path, ca
         assert shown in done.stdout, (run, done.stdout[:2000])
 
 
+@pytest.mark.parametrize("command", ["check", "score", "graph"])
+def test_a_missing_path_that_is_not_utf8_is_named_escaped(odd_name: Path, command: str) -> None:
+    missing = os.fsdecode(b"gone\xe9.py")
+    done = _strict(command, missing, cwd=odd_name)
+    assert done.returncode == 2
+    assert done.stderr == "qemlflow-lint: error: gone\\xe9.py: no such file or directory\n"
+
+
 def test_a_non_utf8_file_name_in_a_baseline_and_a_report(odd_name: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     done = _strict("baseline", "-o", str(baseline), ".", cwd=odd_name)
