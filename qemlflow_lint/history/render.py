@@ -7,14 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Sequence
 
 from qemlflow_lint import __version__
 from qemlflow_lint.history.drops import coverage_changes
 from qemlflow_lint.history.encode import trend_dict
 from qemlflow_lint.history.model import NOTED, CommitScore, Drop, Trend
-from qemlflow_lint.model.printable import json_safe, printable
+from qemlflow_lint.model.printable import code_span, json_safe, printable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.score.profile import default_profile
 
@@ -302,22 +301,6 @@ def _cell(text: str) -> str:
         .replace(">", "&gt;")
         .replace("`", "\\`")
     )
-
-
-def code_span(text: str, in_table: bool = False) -> str:
-    """``text`` as a Markdown code span, shown literally: Markdown does not unescape
-    inside a code span, so nothing is HTML-escaped; the fence is one backtick longer than
-    the longest run inside, with a space inside it when the text starts or ends with a
-    backtick. In a table cell a pipe still ends the cell, so it is escaped there."""
-    text = printable(text)
-    if in_table:
-        text = text.replace("|", "\\|")
-    runs = [len(run) for run in re.findall("`+", text)]
-    fence = "`" * (max(runs, default=0) + 1)
-    # A code span drops one space at each end when both ends have one.
-    padded = text.startswith(" ") and text.endswith(" ") and text.strip()
-    pad = " " if text.startswith("`") or text.endswith("`") or padded else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _drop_markdown(drop: Drop, point: CommitScore | None, before: CommitScore | None) -> list[str]:

@@ -66,3 +66,19 @@ def json_safe(text: str) -> str:
     :func:`printable` escapes written as ``\\uXXXX`` escapes: the same value when parsed,
     surrogate escapes included, and nothing raw on a terminal or unencodable in UTF-8."""
     return UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def code_span(text: str, in_table: bool = False) -> str:
+    """``text`` as a Markdown code span, shown literally: Markdown does not unescape
+    inside a code span, so nothing is HTML-escaped; the fence is one backtick longer than
+    the longest run inside, with a space inside it when the text starts or ends with a
+    backtick. In a table cell a pipe still ends the cell, so it is escaped there."""
+    text = printable(text)
+    if in_table:
+        text = text.replace("|", "\\|")
+    runs = [len(run) for run in re.findall("`+", text)]
+    fence = "`" * (max(runs, default=0) + 1)
+    # A code span drops one space at each end when both ends have one.
+    padded = text.startswith(" ") and text.endswith(" ") and text.strip()
+    pad = " " if text.startswith("`") or text.endswith("`") or padded else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -10,7 +10,7 @@ from qemlflow_lint.analysis.context import Where, def_is_public
 from qemlflow_lint.analysis.defs import AnyDef, decorator_names, is_dunder
 from qemlflow_lint.analysis.visitor import outside_functions
 from qemlflow_lint.model.settings import Option
-from qemlflow_lint.rules.base import MORE, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
+from qemlflow_lint.rules.base import MOST, SCRIPTS, TEST_FILES, RuffEquivalent, Rule
 
 #: Decorators whose function is documented elsewhere: overload stubs (by the
 #: implementation), overrides (by the overridden method), property setters and deleters
@@ -174,13 +174,16 @@ class UndocumentedPublicApi(Rule):
     options = (IGNORE_DECORATORS,)
     ruff = RuffEquivalent(
         ("D100", "D101", "D102", "D103", "D104", "D106", "D419"),
-        MORE,
+        MOST,
+        "D1 skips a private class or function exported under a public name in `__all__` "
+        "(`Public = _Impl`), which QF003 checks, methods included. "
         "D102 also wants docstrings on `__call__` and `__new__` (QF003 exempts every dunder), and "
         "D100/D104 report empty and comment-only files, an empty `__init__.py` included (QF003 skips "
         "files with no statements). Both follow a literal `__all__`, exempt `@overload` stubs and "
         "report empty docstrings (D419). D102/D103 also report defs whose decorator sets the docstring "
         "(`@functools.wraps(f)`, an argument mentioning `__doc__`, QF003's `ignore-decorators`): ruff "
-        "exempts only the decorators of its own `lint.pydocstyle.ignore-decorators`.",
+        "exempts only the decorators of its own `lint.pydocstyle.ignore-decorators`, and does not "
+        "count a docstring set by `NAME.__doc__ = …` after the definition.",
     )
 
     def begin(self, tree: ast.Module) -> None:

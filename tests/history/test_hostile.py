@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qemlflow_lint.history.render import code_span
-from qemlflow_lint.model.printable import printable
+from qemlflow_lint.model.printable import code_span, printable
 from tests.history.gitrepo import GitRepo
 
 SUBJECT = "Colour \x1b[31mred\x1b]8;;https://example.org\x07link\x1b]8;;\x07\nsecond line \u202e"

@@ -186,6 +186,20 @@ KNOWN: tuple[Known, ...] = (
     Known(
         "QF003",
         RUFF_ONLY_SIDE,
+        "qf003/docstrings_assigned_after.py",
+        ALL,
+        "D102/D103 do not count a docstring set by `NAME.__doc__ = …` after the definition",
+    ),
+    Known(
+        "QF003",
+        QF_ONLY_SIDE,
+        "qf003/exported_alias.py",
+        ALL,
+        "D1 skips private names, even a private class or function exported under a public name in `__all__`",
+    ),
+    Known(
+        "QF003",
+        RUFF_ONLY_SIDE,
         "qf003/ignore_decorators/configured_decorators.py",
         ALL,
         "ruff-config does not export ignore-decorators to lint.pydocstyle.ignore-decorators",

@@ -14,10 +14,9 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 from qemlflow_lint.model.findings import FileResult
-from qemlflow_lint.model.printable import decodable
+from qemlflow_lint.model.printable import code_span, decodable
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.formats.entries import entries
-from qemlflow_lint.report.formats.markdown import code_cell
 from qemlflow_lint.report.rule_docs import Level, docs_by_code
 
 #: The workflow command for each level.
@@ -76,8 +75,10 @@ def summary_markdown(results: Sequence[FileResult]) -> str:
         "|---|---:|---:|",
     ]
     for code in sorted(per_rule):
-        lines.append(f"| {code} {code_cell(docs[code].symbol)} | {per_rule[code]} | {files_per_rule[code]} |")
+        lines.append(
+            f"| {code} {code_span(docs[code].symbol, in_table=True)} | {per_rule[code]} | {files_per_rule[code]} |"
+        )
     worst = sorted(per_file.items(), key=lambda item: (-item[1], item[0]))[:WORST_FILES]
     lines += ["", "### Files with the most findings", "", "| file | findings |", "|---|---:|"]
-    lines.extend(f"| {code_cell(path)} | {count} |" for path, count in worst)
+    lines.extend(f"| {code_span(path, in_table=True)} | {count} |" for path, count in worst)
     return "\n".join(lines) + "\n"

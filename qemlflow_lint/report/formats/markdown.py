@@ -12,19 +12,10 @@ from collections.abc import Sequence
 from itertools import groupby
 
 from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.model.printable import code_span
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.formats.entries import entries
 from qemlflow_lint.report.rule_docs import docs_by_code
-
-
-def code_cell(text: str) -> str:
-    """``text`` as a Markdown table cell in a code span (so nothing in it is markup)."""
-    text = " ".join(text.splitlines()).replace("|", "\\|")
-    fence = "`"
-    while fence in text:
-        fence += "`"
-    padding = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{padding}{text}{padding}{fence}"
 
 
 def render(results: Sequence[FileResult]) -> str:
@@ -38,9 +29,11 @@ def render(results: Sequence[FileResult]) -> str:
     files = len({entry.path for entry in found})
     lines.append(f"**{plural(len(found), 'finding')}** in {files} of {plural(len(results), 'file')}.")
     for path, group in groupby(found, key=lambda entry: entry.path):
-        lines += ["", f"### {code_cell(path)}", "", "| line:col | rule | message |", "|---:|---|---|"]
+        lines += ["", f"### {code_span(path)}", "", "| line:col | rule | message |", "|---:|---|---|"]
         for entry in group:
             finding = entry.finding
-            rule = f"{finding.code} {code_cell(docs[finding.code].symbol)}"
-            lines.append(f"| {finding.line}:{finding.col + 1} | {rule} | {code_cell(finding.message)} |")
+            rule = f"{finding.code} {code_span(docs[finding.code].symbol, in_table=True)}"
+            lines.append(
+                f"| {finding.line}:{finding.col + 1} | {rule} | {code_span(finding.message, in_table=True)} |"
+            )
     return "\n".join(lines) + "\n"
