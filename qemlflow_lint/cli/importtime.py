@@ -46,6 +46,7 @@ from qemlflow_lint.measure.report import (
     import_roots,
     importtime_report,
     render_calibration,
+    render_importtime_markdown,
     render_importtime_text,
 )
 from qemlflow_lint.model.paths import display_path
@@ -169,9 +170,9 @@ def configure_importtime(importtime: argparse.ArgumentParser) -> None:
     )
     importtime.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "markdown"),
         default="text",
-        help="text (default) or json (runs, median, spread, baseline, modules, verdict)",
+        help="text (default), json (runs, median, spread, baseline, modules, verdict) or markdown",
     )
     add_output_option(importtime)
     importtime.set_defaults(run=run_importtime)
@@ -368,7 +369,8 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
         if report["budget"] is not None:
             print(report["budget"]["verdict"], file=sys.stderr)
     else:
-        emit(render_importtime_text(report), args.output, out)
+        render = render_importtime_markdown if args.format == "markdown" else render_importtime_text
+        emit(render(report), args.output, out)
     return EXIT_FINDINGS if report["budget"] is not None and not report["budget"]["passed"] else EXIT_CLEAN
 
 

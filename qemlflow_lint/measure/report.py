@@ -10,6 +10,7 @@ from typing import Any
 from qemlflow_lint.measure.blame import Attribution, only_checks_availability, parse_file
 from qemlflow_lint.measure.importtime import Interpreter, Measurement, ModuleCost
 from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.model.printable import code_span
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.project.graph import ImportGraph
 
@@ -228,6 +229,44 @@ def render_importtime_text(report: Mapping[str, Any]) -> str:
             lines.append(f"    {statement['path']} ({a['imported_by']}): {statement['note']}")
         else:
             lines.append(f"    {statement['note']}")
+    if report["budget"] is not None:
+        lines += ["", report["budget"]["verdict"]]
+    return "\n".join(lines) + "\n"
+
+
+def render_importtime_markdown(report: Mapping[str, Any]) -> str:
+    """The ``importtime`` report as Markdown, for a CI job's summary or a pull-request
+    comment: the headline, then one table row per heavy or costly module with the
+    first-party line that pulled it in and what deferring that line would save."""
+    spread = report["spread_ms"]
+    lines = [
+        f"### {code_span(report['module'])}: {report['median_ms']:.1f} ms to import",
+        "",
+        f"Median of {plural(report['runs'], 'run')} (min–max {spread['min']:.1f}–{spread['max']:.1f} ms), "
+        f"the bare interpreter's start-up ({report['baseline_ms']:.1f} ms) subtracted; "
+        f"Python {report['python']['version']}.",
+        "",
+    ]
+    attributions = report["attributions"]
+    if not attributions:
+        lines.append("No heavy module and no costly third-party module was loaded.")
+    else:
+        lines += [
+            "| module | why | cumulative ms | pulled in by | deferring it saves up to |",
+            "|---|---|--:|---|--:|",
+        ]
+    for a in attributions:
+        why = f"heavy ({a['heavy']})" if a["heavy"] else f"costly ({a['share_percent']:.0f}%)"
+        if a["failed"]:
+            why += ", import failed"
+        statement = a["statement"]
+        if statement["line"] is not None:
+            where = code_span(f"{statement['path']}:{statement['line']}", in_table=True)
+            saves = "—" if a["failed"] else f"{a['saving_up_to_ms']:.1f} ms"
+        else:
+            where, saves = code_span(statement["note"] or "", in_table=True), "—"
+        module = code_span(a["module"], in_table=True)
+        lines.append(f"| {module} | {why} | {a['cumulative_ms']:.1f} | {where} | {saves} |")
     if report["budget"] is not None:
         lines += ["", report["budget"]["verdict"]]
     return "\n".join(lines) + "\n"

@@ -273,6 +273,21 @@ def test_importtime_json_and_a_failed_budget(failed_budget: tuple[int, dict[str,
     assert err == budget["verdict"] + "\n"
 
 
+@pytest.mark.slow
+def test_importtime_markdown_is_a_table_of_what_each_line_costs(workspace: Workspace) -> None:
+    """For a CI job's summary: the same figures as a Markdown table."""
+    with workspace.entered():
+        code, out, _ = _main("importtime", "app", "--runs", "1", "--format", "markdown", "--no-cache")
+    assert code == 0
+    lines = out.splitlines()
+    assert re.fullmatch(r"### `app`: \d+\.\d ms to import", lines[0]), lines[0]
+    assert "| module | why | cumulative ms | pulled in by | deferring it saves up to |" in lines
+    row = next(line for line in lines if line.startswith("| `slowdep` |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[1] == "heavy (slowdep)" and float(cells[2]) >= SLEEP * 1000 * 0.95
+    assert cells[3].startswith("`app") and cells[4].endswith(" ms"), row
+
+
 def test_importtime_keeps_what_deferring_each_blamed_line_saves(workspace: Workspace, tmp_path: Path) -> None:
     """The kept figures carry the JSON's ``saving_up_to_ms`` of every blamed module (what
     ``score`` shows without ``--importtime FILE``), and what they were measured on."""
