@@ -74,7 +74,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.statistics:
         text = render_statistics(results, args.format)
         bare = sum(result.bare_noqa for result in results)
-        if bare and args.format == "text":
+        if bare and args.format in ("text", "markdown"):
             text += (
                 f"{plural(bare, 'finding')} hidden by a bare `# noqa` (it silences every code on its "
                 "line: name the codes it is for, such as `# noqa: F401`)\n"

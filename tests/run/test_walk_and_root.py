@@ -148,3 +148,5 @@ def test_statistics_say_how_many_findings_a_bare_noqa_hides(
         "1 finding hidden by a bare `# noqa` (it silences every code on its line: "
         "name the codes it is for, such as `# noqa: F401`)"
     ]
+    main(["check", "--no-cache", "--statistics", "--format", "markdown", "."])
+    assert capsys.readouterr().out.splitlines()[-1].startswith("1 finding hidden by a bare `# noqa`")
