@@ -241,6 +241,9 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 def physical_lines(text: str) -> list[str]:
     """The lines of ``text`` with their endings, split where Python's tokenizer splits them
     (``str.splitlines`` also splits at form feeds and other separators Python does not)."""
+    if "\r" not in text:  # most texts: splitting at ``\n`` alone is several times faster
+        *ended, last = text.split("\n")
+        return [line + "\n" for line in ended] + ([last] if last else [])
     lines: list[str] = []
     start = 0
     for match in _LINE_END.finditer(text):
