@@ -18,6 +18,10 @@ Safety: SQLite transactions make an interrupted run leave the cache as it was; W
 and a busy timeout let two runs share it; a database that is unreadable, truncated or
 garbage is deleted and rebuilt with one warning; a cache that cannot be written disables
 itself with one warning. The number of entries is bounded.
+
+:mod:`sqlite3` is imported only when the database is opened: a run without the cache
+(``--no-cache``, or fewer files than :data:`~qemlflow_lint.run.api.CACHE_THRESHOLD`, as a
+one-file check from an editor or pre-commit) never loads it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -163,6 +166,8 @@ class ResultCache(CacheDatabase):
     def known_digests(self, files: Sequence[tuple[str, os.stat_result]]) -> list[str | None]:
         """For each ``(path, stat)``: the remembered content digest when the file's stat
         information is unchanged since it was remembered, else None."""
+        import sqlite3
+
         if self.connection is None:
             return [None] * len(files)
         try:
@@ -181,6 +186,8 @@ class ResultCache(CacheDatabase):
 
     def results(self, wanted: Sequence[tuple[str, str]]) -> list[FileResult | None]:
         """For each ``(key, path)``: the cached result, or None."""
+        import sqlite3
+
         if self.connection is None:
             return [None] * len(wanted)
         try:
@@ -211,6 +218,8 @@ class ResultCache(CacheDatabase):
     def store(self, entries: Iterable[tuple[str, str, str, os.stat_result, str, FileResult]]) -> None:
         """Remember ``(path, identity, settings, stat, digest, result)`` for each analysed
         file, in one transaction, then keep the cache within its bound."""
+        import sqlite3
+
         if self.connection is None:
             return
         now = time.time()
@@ -243,6 +252,8 @@ class ResultCache(CacheDatabase):
         """Mark cached results as used by this run (so the bound removes others first) and,
         in the same transaction, remember the stamp of each ``(path, stat, digest)`` that
         was read to find its result, so that the next run need not read it."""
+        import sqlite3
+
         now = time.time()
         files = _stamps(read, now)
         if self.connection is None or not (keys or files):
@@ -261,6 +272,8 @@ class ResultCache(CacheDatabase):
 
     def close(self) -> None:
         """Close the database (results already stored stay)."""
+        import sqlite3
+
         if self.connection is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.connection.close()
