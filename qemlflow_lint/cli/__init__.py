@@ -21,6 +21,7 @@ from qemlflow_lint import __version__
 from qemlflow_lint.cli.exits import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from qemlflow_lint.config.errors import ConfigError
 from qemlflow_lint.model.printable import printable
+from qemlflow_lint.run.runner import paused_gc
 
 __all__ = ["entry_point", "main"]
 
@@ -157,7 +158,10 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser(arguments).parse_args(arguments)
+    # The command's modules load here: objects that live as long as the run, which the
+    # cyclic collector would only traverse again and again (about 2 ms of a one-file check).
+    with paused_gc():
+        args = build_parser(arguments).parse_args(arguments)
     run: Callable[[argparse.Namespace, TextIO], int] = args.run
     try:
         code = run(args, sys.stdout)
