@@ -27,7 +27,6 @@ one-file check from an editor or pre-commit) never loads it.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 import time
@@ -106,6 +105,8 @@ def result_key(digest: str, identity: str, settings: str) -> str:
 
 def encode_result(result: FileResult) -> str:
     """A result as compact JSON (never pickle: a cache file must not be able to run code)."""
+    import json  # as sqlite3: loaded only by a run that uses the cache
+
     findings = [[f.line, f.col, f.code, f.message, f.unit, f.scope, f.source] for f in result.findings]
     imports = [list(raw) for raw in result.imports]
     return json.dumps(
@@ -127,6 +128,8 @@ def encode_result(result: FileResult) -> str:
 
 def decode_result(path: str, payload: str) -> FileResult:
     """The inverse of :func:`encode_result`, for the file shown as ``path``."""
+    import json
+
     findings, units, error, suppressed, imports, module, test, library, project_path, bare = json.loads(
         payload
     )
