@@ -24,7 +24,6 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 
 #: Where a path names one of this process's open files rather than a place on disk.
 _DESCRIPTORS = ("/proc/", "/dev/fd/")
@@ -105,6 +104,8 @@ def _replace_text(path: str, text: str) -> None:
     """Replace the regular (or missing) file ``path``, no link, with ``text`` atomically."""
     directory = os.path.dirname(path)
     mode = _mode_for(path)
+    import tempfile  # here, not at the top: its imports (shutil, random) would cost every start
+
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=directory)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
@@ -142,6 +143,8 @@ def replace_file_atomic(path: str, data: bytes, *, expected: bytes | None = None
     if not stat.S_ISREG(status.st_mode) or _names_a_descriptor(path):
         raise NotAFileError(errno.EINVAL, "is not a regular file (a device, a pipe or a socket)", path)
     try:
+        import tempfile
+
         handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=directory)
     except OSError as error:
         raise OSError(error.errno, error.strerror, directory) from error

@@ -4,6 +4,7 @@ deferred into a function or an ``if TYPE_CHECKING:`` block, where it could hide 
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,7 @@ def test_the_import_contracts_are_kept() -> None:
     assert "Contracts: 5 kept, 0 broken." in done.stdout, done.stdout
 
 
-def _deferred_first_party_imports(path: Path) -> list[str]:
+def _deferred_first_party_imports(path: Path, top: Path = REPO) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     pending: list[tuple[ast.AST, bool]] = [(tree, False)]
@@ -56,28 +57,38 @@ def _deferred_first_party_imports(path: Path) -> list[str]:
                     else [a.name for a in child.names]
                 )
                 if any(name == "qemlflow_lint" or name.startswith("qemlflow_lint.") for name in names):
-                    found.append(f"{path.relative_to(REPO)}:{child.lineno}")
+                    found.append(f"{path.relative_to(top).as_posix()}:{child.lineno}")
             pending.append((child, inside))
     return found
 
 
+def _deferred_in(package: Path) -> list[str]:
+    """Every deferred first-party import of the package folder, as ``path:line`` below its parent."""
+    return [
+        where
+        for path in sorted(package.rglob("*.py"))
+        for where in _deferred_first_party_imports(path, package.parent)
+    ]
+
+
 def test_no_first_party_import_is_deferred() -> None:
-    found = [where for path in sorted(PACKAGE.rglob("*.py")) for where in _deferred_first_party_imports(path)]
-    assert found == []
+    assert _deferred_in(PACKAGE) == []
 
 
 def test_the_deferral_check_sees_function_level_and_type_checking_imports(tmp_path: Path) -> None:
-    # The check above must be able to fail.
-    probe = REPO / "qemlflow_lint" / "_probe_for_the_test.py"
-    probe.write_text(
+    # The check above must be able to fail: on a copy of the package with one more module, it
+    # finds that module's two deferred imports, and nothing else.
+    package = tmp_path / "qemlflow_lint"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "model" / "probe.py").write_text(
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from qemlflow_lint.model import settings\n"
         "def f():\n    import qemlflow_lint.rules\n",
         encoding="utf-8",
     )
-    try:
-        assert len(_deferred_first_party_imports(probe)) == 2
-    finally:
-        probe.unlink()
+    assert sorted(_deferred_in(package)) == [
+        "qemlflow_lint/model/probe.py:3",
+        "qemlflow_lint/model/probe.py:5",
+    ]
 
 
 def test_the_tests_mirror_the_package() -> None:

@@ -9,7 +9,6 @@ rules are notes, and QF000, a file that could not be analysed at all, is an erro
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
@@ -98,6 +97,8 @@ def section(documentation: str, heading: str) -> str:
 
 def describe(rule: type[Rule]) -> RuleDoc:
     """The description of a rule class."""
+    import textwrap  # here, not at the top: a one-file check loads this module and needs no docs
+
     return RuleDoc(
         code=rule.code,
         symbol=rule.symbol,
@@ -160,6 +161,8 @@ def fix_lines(rule: type[Rule]) -> list[str]:
 
 def explain_text(rule: type[Rule]) -> str:
     """The full documentation of one rule, as ``explain`` prints it."""
+    import textwrap
+
     doc = textwrap.dedent("    " + (rule.__doc__ or "").strip())
     # A project rule needs the whole project: pylint and flake8, which see one file at a
     # time, have no message for it.

@@ -4,13 +4,16 @@ Every module in :mod:`qemlflow_lint.rules` (other than ``base`` and this one) de
 :class:`~qemlflow_lint.rules.base.Rule` subclass. Nothing lists the rules by hand: ``rules``,
 ``explain``, the README table, the pylint message table, the configuration keys and the
 scoring profile are all generated from here.
+
+The rule modules are found by listing the package's folder, not through :mod:`pkgutil`,
+whose import brings :mod:`inspect` (about 3 ms) into every start of the command line.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import pkgutil
+import os
 
 from qemlflow_lint import rules as rules_package
 from qemlflow_lint.model.settings import Settings
@@ -20,14 +23,23 @@ from qemlflow_lint.rules.base import Rule
 _NOT_RULES = frozenset({"base", "registry"})
 
 
+def _rule_modules() -> list[str]:
+    """The names of the rules package's rule modules: its ``.py`` files, sorted."""
+    names = {
+        entry.name[: -len(".py")]
+        for folder in rules_package.__path__
+        for entry in os.scandir(folder)
+        if entry.name.endswith(".py") and entry.is_file()
+    }
+    return sorted(names - _NOT_RULES - {"__init__"})
+
+
 @functools.cache
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule, ordered by code."""
     found: list[type[Rule]] = []
-    for info in pkgutil.iter_modules(rules_package.__path__):
-        if info.name in _NOT_RULES:
-            continue
-        module = importlib.import_module(f"{rules_package.__name__}.{info.name}")
+    for name in _rule_modules():
+        module = importlib.import_module(f"{rules_package.__name__}.{name}")
         found.extend(
             value
             for value in vars(module).values()

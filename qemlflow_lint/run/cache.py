@@ -18,14 +18,16 @@ Safety: SQLite transactions make an interrupted run leave the cache as it was; W
 and a busy timeout let two runs share it; a database that is unreadable, truncated or
 garbage is deleted and rebuilt with one warning; a cache that cannot be written disables
 itself with one warning. The number of entries is bounded.
+
+:mod:`sqlite3` is imported only when the database is opened: a run without the cache
+(``--no-cache``, or fewer files than :data:`~qemlflow_lint.run.api.CACHE_THRESHOLD`, as a
+one-file check from an editor or pre-commit) never loads it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -103,6 +105,8 @@ def result_key(digest: str, identity: str, settings: str) -> str:
 
 def encode_result(result: FileResult) -> str:
     """A result as compact JSON (never pickle: a cache file must not be able to run code)."""
+    import json  # as sqlite3: loaded only by a run that uses the cache
+
     findings = [[f.line, f.col, f.code, f.message, f.unit, f.scope, f.source] for f in result.findings]
     imports = [list(raw) for raw in result.imports]
     return json.dumps(
@@ -124,6 +128,8 @@ def encode_result(result: FileResult) -> str:
 
 def decode_result(path: str, payload: str) -> FileResult:
     """The inverse of :func:`encode_result`, for the file shown as ``path``."""
+    import json
+
     findings, units, error, suppressed, imports, module, test, library, project_path, bare = json.loads(
         payload
     )
@@ -163,6 +169,8 @@ class ResultCache(CacheDatabase):
     def known_digests(self, files: Sequence[tuple[str, os.stat_result]]) -> list[str | None]:
         """For each ``(path, stat)``: the remembered content digest when the file's stat
         information is unchanged since it was remembered, else None."""
+        import sqlite3
+
         if self.connection is None:
             return [None] * len(files)
         try:
@@ -181,6 +189,8 @@ class ResultCache(CacheDatabase):
 
     def results(self, wanted: Sequence[tuple[str, str]]) -> list[FileResult | None]:
         """For each ``(key, path)``: the cached result, or None."""
+        import sqlite3
+
         if self.connection is None:
             return [None] * len(wanted)
         try:
@@ -211,6 +221,8 @@ class ResultCache(CacheDatabase):
     def store(self, entries: Iterable[tuple[str, str, str, os.stat_result, str, FileResult]]) -> None:
         """Remember ``(path, identity, settings, stat, digest, result)`` for each analysed
         file, in one transaction, then keep the cache within its bound."""
+        import sqlite3
+
         if self.connection is None:
             return
         now = time.time()
@@ -243,6 +255,8 @@ class ResultCache(CacheDatabase):
         """Mark cached results as used by this run (so the bound removes others first) and,
         in the same transaction, remember the stamp of each ``(path, stat, digest)`` that
         was read to find its result, so that the next run need not read it."""
+        import sqlite3
+
         now = time.time()
         files = _stamps(read, now)
         if self.connection is None or not (keys or files):
@@ -261,6 +275,8 @@ class ResultCache(CacheDatabase):
 
     def close(self) -> None:
         """Close the database (results already stored stay)."""
+        import sqlite3
+
         if self.connection is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.connection.close()

@@ -6,18 +6,24 @@ deletes a database another is setting up; WAL mode and a busy timeout let runs s
 database that is unreadable, truncated or garbage is deleted and rebuilt with one warning;
 one that cannot be used at all is one warning, and the run goes on without it. A schema of
 another version is reset in one transaction.
+
+:mod:`sqlite3` is imported when a database is opened, not with this module: a run that uses
+no cache (``--no-cache``, or a single file, see :data:`~qemlflow_lint.run.api.CACHE_THRESHOLD`)
+does not pay for it at start-up.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from qemlflow_lint.atomic import write_text_atomic
+
+if TYPE_CHECKING:
+    import sqlite3
 
 _CORRUPTION = ("not a database", "malformed", "file is encrypted", "corrupt")
 
@@ -77,6 +83,8 @@ class CacheDatabase:
     WITHOUT: ClassVar[str] = "running without it"
 
     def __init__(self, directory: str) -> None:
+        import sqlite3  # here, not at the top: only a run that opens a database pays for it
+
         self.directory = directory
         self.database = os.path.join(directory, self.DATABASE)
         self.connection: sqlite3.Connection | None = None
@@ -112,6 +120,8 @@ class CacheDatabase:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def _connect(self) -> sqlite3.Connection:
+        import sqlite3
+
         connection = sqlite3.connect(self.database, timeout=30, isolation_level=None)
         try:
             connection.execute("PRAGMA busy_timeout = 30000")
@@ -145,6 +155,8 @@ class CacheDatabase:
     def _failed(self, error: Exception) -> None:
         """A database error in the middle of a run: stop using it for this run (and remove
         it when it is damaged, so the next run rebuilds it)."""
+        import sqlite3
+
         if self.connection is not None:
             with contextlib.suppress(sqlite3.Error):
                 self.connection.close()

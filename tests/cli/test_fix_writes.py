@@ -16,6 +16,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -286,7 +287,7 @@ def test_every_failed_write_is_reported_not_counted_and_exits_2(
     error: int,
     reason: str,
 ) -> None:
-    where = atomic.tempfile if call == "mkstemp" else atomic.os
+    where = tempfile if call == "mkstemp" else atomic.os  # atomic imports tempfile when it writes
     monkeypatch.setattr(where, call, _failing(error))
     monkeypatch.chdir(project)
     assert main(["fix", "pkg", "--unsafe-fixes", "--no-cache"]) == 2

@@ -4,7 +4,9 @@ configuration (``--config-from``) for every commit."""
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +140,13 @@ def test_commits_without_python_files_have_no_score(
     assert "\n·▄·\n" in out  # one score: the middle bar; no score: a dot
 
 
+def _in_a_worker(record: str, work: Callable[[Any], list[Any]], chunk: Any) -> list[Any]:
+    """``work`` on ``chunk``, after writing down which process ran it."""
+    with open(record, "a", encoding="utf-8") as stream:
+        stream.write(f"{os.getpid()}\n")
+    return work(chunk)
+
+
 def test_every_core_gives_the_same_trend_as_one(
     history: tuple[GitRepo, list[str]],
     tmp_path: Path,
@@ -147,17 +156,17 @@ def test_every_core_gives_the_same_trend_as_one(
     # The pools start from a few files and commits here, so that this small history takes them.
     monkeypatch.setattr(analyse, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(batch, "PARALLEL_RESULTS", 2)
-    pools: list[str] = []
+    record = tmp_path / "processes.txt"
+
+    def recording(work: Any, chunks: Any, workers: int) -> Any:
+        return runner.map_in_processes(functools.partial(_in_a_worker, str(record), work), chunks, workers)
+
     for module in (analyse, batch):
-
-        def counting(work: Any, chunks: Any, workers: int, name: str = module.__name__) -> Any:
-            pools.append(name.rpartition(".")[2])
-            return runner.map_in_processes(work, chunks, workers)
-
-        monkeypatch.setattr(module, "map_in_processes", counting)
+        monkeypatch.setattr(module, "map_in_processes", recording)
     one = trend_json(capsys, "--jobs", "1", "--cache-dir", str(tmp_path / "one"))
-    assert pools == []
+    assert not record.exists(), "with one core, every commit is scored in this process"
     every = trend_json(capsys, "--jobs", "2", "--cache-dir", str(tmp_path / "two"))
-    assert pools == ["analyse", "batch"]
+    workers = set(record.read_text(encoding="utf-8").split())
+    assert workers and str(os.getpid()) not in workers, "with two, the work is done in other processes"
     assert every == one
     assert len(one["points"]) == 6

@@ -338,21 +338,32 @@ def test_an_interrupted_run_leaves_no_traceback_and_a_sound_cache(tmp_path: Path
     big = "".join(f"def f{i}(x):\n    return x\n\n\n" for i in range(400))
     for path in (project / "pkg").glob("mod*.py"):
         path.write_text('"""Big."""\n' + big, encoding="utf-8")
+    cache = project / "cache"
     process = subprocess.Popen(
-        cli_command("check", "pkg", "--jobs", "2"),
+        cli_command("check", "pkg", "--jobs", "2", "--cache-dir", str(cache)),
         cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.0)
+    # Ready: the run has found its files and opened the cache, and analyses the 600 files
+    # (seconds of work) next. Interrupted there, it must say so and exit 130.
+    database = cache / "cache.sqlite3"
+    deadline = time.monotonic() + 120
+    while not database.exists():
+        assert process.poll() is None, "the run ended before it opened its cache"
+        assert time.monotonic() < deadline, "the run never opened its cache"
+        time.sleep(0.01)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
-    if process.returncode == 130:
-        assert "interrupted" in err
+    assert process.returncode == 130, err
+    assert "qemlflow-lint: interrupted" in err
     assert "Traceback" not in err
     done = subprocess.run(
-        cli_command("check", "pkg", "--jobs", "2"), cwd=project, capture_output=True, text=True
+        cli_command("check", "pkg", "--jobs", "2", "--cache-dir", str(cache)),
+        cwd=project,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 1 and "warning" not in done.stderr and "Traceback" not in done.stderr
     assert done.stdout.count("QF002") == 600 * 400
