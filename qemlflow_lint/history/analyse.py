@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Optional, Union
 
 from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.history.git import Oversized
@@ -37,7 +37,7 @@ _NO_STAMP = os.stat_result((0,) * 8 + (float("inf"), 0))
 #: The largest blob analysed by default, in bytes (``trend --max-file-size``).
 MAX_FILE_SIZE = 1 << 20
 #: Reads the blobs of the ids given, those over the limit (bytes, or None) as their size.
-ReadBlobs = Callable[[Sequence[str], int | None], list[bytes | Oversized]]
+ReadBlobs = Callable[[Sequence[str], Optional[int]], list[Union[bytes, Oversized]]]
 
 
 def _shown(path: str) -> str:
