@@ -37,7 +37,7 @@ Body = Union[cst.IndentedBlock, cst.SimpleStatementSuite]
 
 
 @functools.cache
-def _stdlib() -> frozenset[str]:
+def stdlib_modules() -> frozenset[str]:
     """The standard library's top-level modules, to place the imports the fix adds among
     them (listed by Python from 3.10; read from its folders before)."""
     names = getattr(sys, "stdlib_module_names", None)
@@ -177,7 +177,7 @@ def _is_future(statement: cst.CSTNode) -> bool:
 
 def _is_stdlib_import(statement: cst.CSTNode) -> bool:
     found = _module_of(statement)
-    return found is not None and not _is_future(statement) and found[1].split(".", 1)[0] in _stdlib()
+    return found is not None and not _is_future(statement) and found[1].split(".", 1)[0] in stdlib_modules()
 
 
 def _alias_name(alias: cst.ImportAlias) -> str:

@@ -16,7 +16,6 @@ the module imports it or defines it.
 from __future__ import annotations
 
 import ast
-import sys
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -24,6 +23,7 @@ import libcst as cst
 
 from qemlflow_lint.analysis.at_import import is_type_checking
 from qemlflow_lint.analysis.names.bindings import BUILTIN_NAMES, ModuleNames
+from qemlflow_lint.fix.import_section import stdlib_modules
 from qemlflow_lint.model.heavy import DEFAULT_HEAVY_MODULES, match_heavy
 
 #: The imports ``fix`` may add, by the module whose types they name: the statement and the
@@ -276,7 +276,7 @@ def _with_typing_import(
 
 
 #: The standard library's top-level modules (listed by Python from 3.10).
-_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"__future__", "typing", "collections", "abc"}
+_STDLIB = stdlib_modules() | {"__future__", "typing", "collections", "abc"}
 
 
 def _imports_of(statement: cst.BaseStatement) -> frozenset[str]:
