@@ -382,7 +382,7 @@ def noqa_aliases(checks: Checks, settings: Settings) -> Aliases:
     return table
 
 
-def analyse_source(
+def analyse_text_with(
     text: str | SourceError,
     path: str,
     settings: Settings,

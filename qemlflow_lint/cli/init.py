@@ -36,7 +36,7 @@ from qemlflow_lint.model.words import plural
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.profile import configured_weights
-from qemlflow_lint.setup.plan import FilePlan, SetupError, Survey, describe, plan, unified_diff
+from qemlflow_lint.setup.plan import FilePlan, SetupError, Survey, describe, plan_setup, unified_diff
 from qemlflow_lint.setup.ratchet import describe_ratchet
 from qemlflow_lint.setup.source import running_install
 
@@ -143,7 +143,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     try:
         install_from = args.install_from or os.environ.get(INSTALL_FROM_VARIABLE) or None
         running = running_install() if install_from is None else None
-        planned = plan(args.path, args.fail_under, args.force, survey, install_from, args.typing, running)
+        planned = plan_setup(
+            args.path, args.fail_under, args.force, survey, install_from, args.typing, running
+        )
     except SetupError as error:
         raise UsageError(str(error)) from None
     ratchet = describe_ratchet(planned.ratchet, args.dry_run) if planned.ratchet is not None else []

@@ -73,7 +73,7 @@ from qemlflow_lint.fix.docstring_types import (
     accepts,
     documented,
     names_in,
-    render,
+    union_annotation,
 )
 from qemlflow_lint.fix.docstring_types import Union as TypeUnion
 from qemlflow_lint.fix.edit import Edit as CstEdit
@@ -289,7 +289,7 @@ def _spelled(union: TypeUnion, site: DefSite, context: _Context) -> Decision:
             imports.append(found.added)
             # Bound by the import to add: as if before every def (the annotation is quoted).
             added[found.text.split(".")[0]] = 0
-    text = render(union, spellings.__getitem__)
+    text = union_annotation(union, spellings.__getitem__)
     names = context.names
     if added:
         names = ModuleNames({**names.bound, **added}, names.postponed)

@@ -275,7 +275,7 @@ def union_of(words: str, resolve: Resolver) -> Union:
     return tuple(sorted(union, key=lambda ref: ref == NONE))
 
 
-def render(union: Union, spell: Callable[[str], str]) -> str:
+def union_annotation(union: Union, spell: Callable[[str], str]) -> str:
     """The annotation of a union, each qualified name written as ``spell`` says."""
 
     def one(ref: Ref) -> str:

@@ -123,7 +123,7 @@ def is_import_line(statement: cst.CSTNode) -> bool:
     )
 
 
-def code_of(node: cst.CSTNode) -> str:
+def stripped_code(node: cst.CSTNode) -> str:
     """A node's code, stripped."""
     return _EMPTY.code_for_node(node).strip()
 
@@ -243,15 +243,17 @@ def _append_lines(body: cst.BaseSuite, lines: Sequence[cst.SimpleStatementLine])
             body=[cst.SimpleStatementLine(list(body.body))], header=body.trailing_whitespace
         )
     assert isinstance(body, cst.IndentedBlock)
-    already = {code_of(line) for line in body.body}
-    return body.with_changes(body=[*body.body, *(line for line in lines if code_of(line) not in already)])
+    already = {stripped_code(line) for line in body.body}
+    return body.with_changes(
+        body=[*body.body, *(line for line in lines if stripped_code(line) not in already)]
+    )
 
 
 def _unique(lines: list[cst.SimpleStatementLine]) -> list[cst.SimpleStatementLine]:
     seen: set[str] = set()
     unique = []
     for line in lines:
-        code = code_of(line)
+        code = stripped_code(line)
         if code not in seen:
             seen.add(code)
             unique.append(line)
@@ -328,7 +330,10 @@ class ModuleBody:
         """``from __future__ import annotations``: into the existing ``__future__`` import,
         or first after the docstring and the comments below it."""
         for _index, original, updated in self.small_statements():
-            if isinstance(updated, cst.ImportFrom) and code_of(updated.module or _EMPTY) == "__future__":
+            if (
+                isinstance(updated, cst.ImportFrom)
+                and stripped_code(updated.module or _EMPTY) == "__future__"
+            ):
                 assert not isinstance(updated.names, cst.ImportStar)
                 if all(_alias_name(a) != "annotations" for a in updated.names):
                     names = list(updated.names)
@@ -433,7 +438,7 @@ class ModuleBody:
                 and isinstance(updated, cst.ImportFrom)
                 and not updated.relative
                 and not isinstance(updated.names, cst.ImportStar)
-                and code_of(updated.module or _EMPTY) == "typing"
+                and stripped_code(updated.module or _EMPTY) == "typing"
             ):
                 self.changed[key] = _with_name(updated, name)
                 return True

@@ -37,7 +37,7 @@ from typing import NamedTuple
 from qemlflow_lint.analysis.at_import import TRY_TYPES
 from qemlflow_lint.analysis.defs import AnyDef
 from qemlflow_lint.analysis.names.bindings import BLOCK_PARTS, DefSite
-from qemlflow_lint.fix.docstring_types import ELLIPSIS, NONE, DocType, Ref, Union, accepts, render
+from qemlflow_lint.fix.docstring_types import ELLIPSIS, NONE, DocType, Ref, Union, accepts, union_annotation
 from qemlflow_lint.model.fixes import SAFE, UNSAFE
 
 #: Dunders whose return type the interpreter checks (or, for ``__contains__``, converts to).
@@ -432,7 +432,7 @@ def documented_return(node: AnyDef, documented: Sequence[DocType], declared_abst
         mismatch = _invariant_mismatch(value, union, node)
         if mismatch:
             inferred, wanted = mismatch
-            return f"returns a {inferred} where the docstring says `{render((wanted,), str)}`"
+            return f"returns a {inferred} where the docstring says `{union_annotation((wanted,), str)}`"
     return union
 
 

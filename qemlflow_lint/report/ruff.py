@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-class RuffEquivalent(NamedTuple):
+class RuffRuleRow(NamedTuple):
     """The ruff rules that approximate one QF rule, and how well."""
 
     code: str
@@ -46,9 +46,8 @@ class RuffEquivalent(NamedTuple):
 
 
 #: Every QF rule's closest ruff rules, in code order.
-EQUIVALENTS: tuple[RuffEquivalent, ...] = tuple(
-    RuffEquivalent(rule.code, rule.ruff.codes, rule.ruff.coverage, rule.ruff.differences)
-    for rule in all_rules()
+EQUIVALENTS: tuple[RuffRuleRow, ...] = tuple(
+    RuffRuleRow(rule.code, rule.ruff.codes, rule.ruff.coverage, rule.ruff.differences) for rule in all_rules()
 )
 
 #: ruff rules that the configuration adds with no QF counterpart: the QF rule they go with,
@@ -81,7 +80,7 @@ def _banned(config: Settings) -> list[str]:
     return [name for name in config.all_heavy_modules if not match_heavy(name, allowed)]
 
 
-def equivalent(code: str) -> RuffEquivalent:
+def equivalent(code: str) -> RuffRuleRow:
     """The entry of one QF rule."""
     return next(entry for entry in EQUIVALENTS if entry.code == code)
 

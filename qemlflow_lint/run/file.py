@@ -33,7 +33,7 @@ def analyse_source(
     decoded from, when the file was read; ``tree`` its ``ast``, when the caller has it.
     """
     checks = enabled_rules(settings, path)
-    return engine.analyse_source(
+    return engine.analyse_text_with(
         text, path, settings, checks, noqa=noqa, is_package=is_package, data=data, tree=tree
     )
 

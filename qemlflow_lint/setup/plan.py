@@ -1,7 +1,7 @@
 """What ``qemlflow-lint init`` does to each file of a project, planned before anything is
 written.
 
-:func:`plan` reads the project's files once and runs the text edits of
+:func:`plan_setup` reads the project's files once and runs the text edits of
 :mod:`qemlflow_lint.setup.files` on them, choosing the file each tool actually reads: the
 ``[tool.flake8]`` table of ``pyproject.toml`` (which the Flake8-pyproject plugin reads
 instead of flake8's own files), else the first of ``setup.cfg``, ``tox.ini`` and ``.flake8``
@@ -32,7 +32,13 @@ from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.setup import mypy_config
 from qemlflow_lint.setup.files import Edit
 from qemlflow_lint.setup.ratchet import Ratchet, package_coverage, patterns_to_add, ratchet_report
-from qemlflow_lint.setup.source import CI_PLACEHOLDER, InstallSource, Running, SourceError, parse_source
+from qemlflow_lint.setup.source import (
+    CI_PLACEHOLDER,
+    InstallSource,
+    InstallSourceError,
+    Running,
+    parse_source,
+)
 
 
 class SetupError(Exception):
@@ -60,7 +66,7 @@ class FilePlan(NamedTuple):
         return self.edit.text is not None and self.edit.text != self.before
 
 
-class Plan(NamedTuple):
+class SetupPlan(NamedTuple):
     """Everything init would do: each file's plan, in a stable order, the typing ratchet's
     report (``None`` without ``--typing``), and the files that cannot be read or parsed
     today (path and reason), which the baseline records."""
@@ -335,7 +341,7 @@ def _baseline_step(results: Sequence[FileResult], root: str) -> Callable[[str | 
     return step
 
 
-def plan(
+def plan_setup(
     root: str,
     fail_under: float | None,
     force: bool,
@@ -343,7 +349,7 @@ def plan(
     install_from: str | None = None,
     typing: bool = False,
     running: Running | None = None,
-) -> Plan:
+) -> SetupPlan:
     """What init would do to each file of the project in ``root``, in a stable order.
 
     The project is analysed once, with the configuration init writes (``survey``): that
@@ -359,7 +365,7 @@ def plan(
     """
     try:
         source = parse_source(install_from, root)
-    except SourceError as error:
+    except InstallSourceError as error:
         raise SetupError(f"--install-from {error}") from None
     ci_source, placeholder = source, ""
     notes: tuple[str, ...] = ()
@@ -426,7 +432,7 @@ def plan(
         (result.path, result.error or "it cannot be parsed") for result in today.results if not result.ok
     )
     report = ratchet.report(edits[project.located(ratchet.file)[0]].text) if ratchet is not None else None
-    return Plan(files, report, unreadable, notes)
+    return SetupPlan(files, report, unreadable, notes)
 
 
 def describe(plan: FilePlan, dry_run: bool) -> str:

@@ -40,7 +40,7 @@ _REQUIREMENT = re.compile(
 _PATH_CHARACTERS = re.compile(r"^[\w./:+@=,~%-]+$")
 
 
-class SourceError(ValueError):
+class InstallSourceError(ValueError):
     """An ``--install-from`` value that names no installable qemlflow-lint; the message says
     why."""
 
@@ -119,11 +119,11 @@ def _path(given: str, root: str, cwd: str) -> InstallSource:
     absolute = os.path.normpath(os.path.join(cwd, expanded))
     if os.path.isdir(absolute):
         if not any(os.path.isfile(os.path.join(absolute, name)) for name in ("pyproject.toml", "setup.py")):
-            raise SourceError(
+            raise InstallSourceError(
                 f"{given}: not a project folder to install from (no pyproject.toml or setup.py)"
             )
     elif not absolute.endswith(ARCHIVES):
-        raise SourceError(f"{given}: not a wheel or a source archive ({', '.join(ARCHIVES)})")
+        raise InstallSourceError(f"{given}: not a wheel or a source archive ({', '.join(ARCHIVES)})")
     if os.path.isabs(expanded):
         written = absolute
     else:
@@ -131,7 +131,7 @@ def _path(given: str, root: str, cwd: str) -> InstallSource:
         if "/" not in written:
             written = "./" + written  # pip reads a bare name as a distribution's
     if not _PATH_CHARACTERS.match(written):
-        raise SourceError(
+        raise InstallSourceError(
             f"{given}: init writes this path into tox.ini, YAML and a shell command unquoted; "
             "use a path without spaces, quotes or other special characters"
         )
@@ -141,24 +141,24 @@ def _path(given: str, root: str, cwd: str) -> InstallSource:
 def parse_source(given: str | None, root: str, cwd: str | None = None) -> InstallSource:
     """The source that ``--install-from given`` names for the project in ``root``
     (:data:`INDEX` when ``given`` is ``None``); a relative path is read from ``cwd`` (the
-    working directory). A value that names nothing installable is a :class:`SourceError`."""
+    working directory). A value that names nothing installable is a :class:`InstallSourceError`."""
     if given is None or given.strip() == "index":
         return INDEX
     given = given.strip()
     if not given or not given.isprintable():
-        raise SourceError(f"{given!r}: expected a pip requirement, a URL or a path")
+        raise InstallSourceError(f"{given!r}: expected a pip requirement, a URL or a path")
     cwd = cwd if cwd is not None else os.getcwd()
     if _SCHEME.match(given):
         if not _URL.match(given) or "\\" in given:
-            raise SourceError(f"{given}: a URL here has no spaces or backslashes")
+            raise InstallSourceError(f"{given}: a URL here has no spaces or backslashes")
         return InstallSource("url", given)
     if os.path.exists(os.path.join(cwd, os.path.expanduser(given))):
         return _path(given, root, cwd)
     source = _requirement(given)
     if source is None and _looks_like_a_path(given):
-        raise SourceError(f"{given}: no such file or folder")
+        raise InstallSourceError(f"{given}: no such file or folder")
     if source is None or "\\" in given:
-        raise SourceError(
+        raise InstallSourceError(
             f"{given}: expected a requirement of {DISTRIBUTION} (such as '{DISTRIBUTION}>=0.1'), "
             f"a URL (such as 'git+https://github.com/ORG/{DISTRIBUTION}@v{__version__}') "
             "or a path to a checkout or a wheel"

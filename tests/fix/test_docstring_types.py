@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from qemlflow_lint.fix.docstring_types import documented, render, union_of
+from qemlflow_lint.fix.docstring_types import documented, union_annotation, union_of
 
 #: The classes a module can name in these tests: ``Location`` (imported), ``Box`` (its own).
 CLASSES = {"Location": "pkg.location.Location", "Box": "pkg.mod.Box", "pkg.mod.Box": "pkg.mod.Box"}
@@ -82,7 +82,7 @@ def _resolve(word: str) -> str | None:
 @pytest.mark.parametrize(("words", "expected"), WORDS.items(), ids=list(WORDS))
 def test_docstring_words_map_to_an_annotation_or_to_none(words: str, expected: str) -> None:
     union = union_of(words, _resolve)
-    assert render(union, lambda name: name) == expected
+    assert union_annotation(union, lambda name: name) == expected
 
 
 def _def(source: str) -> tuple[ast.FunctionDef, ast.ClassDef | None]:
@@ -98,9 +98,12 @@ def _read(source: str) -> tuple[dict[str, str], list[str]]:
     node, owner = _def(source)
     found = documented(node, owner, _resolve)
     params = {
-        item: render(doc.union, lambda name: name) or f"?{doc.words}" for item, doc in found.params.items()
+        item: union_annotation(doc.union, lambda name: name) or f"?{doc.words}"
+        for item, doc in found.params.items()
     }
-    return params, [render(doc.union, lambda name: name) or f"?{doc.words}" for doc in found.returns]
+    return params, [
+        union_annotation(doc.union, lambda name: name) or f"?{doc.words}" for doc in found.returns
+    ]
 
 
 STYLES = {

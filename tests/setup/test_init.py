@@ -37,8 +37,8 @@ from qemlflow_lint.setup.files import Edit
 from qemlflow_lint.setup.source import (
     INDEX,
     InstallSource,
+    InstallSourceError,
     Running,
-    SourceError,
     installed_from,
     parse_source,
 )
@@ -469,7 +469,7 @@ def test_a_source_that_names_nothing_installable_is_a_usage_error(
 
 def test_a_path_with_characters_the_files_would_need_quoted_is_refused(tmp_path: Path) -> None:
     write_tree(tmp_path, {"my lint/pyproject.toml": ""})
-    with pytest.raises(SourceError, match="without spaces, quotes"):
+    with pytest.raises(InstallSourceError, match="without spaces, quotes"):
         parse_source("my lint", str(tmp_path), cwd=str(tmp_path))
 
 
