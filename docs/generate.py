@@ -40,9 +40,9 @@ from qemlflow_lint.report.ruff import ruff_table
 from qemlflow_lint.report.rule_docs import (
     UNREADABLE,
     RuleDoc,
-    describe,
     fix_lines,
     options_table,
+    rule_doc,
     rule_table,
     weights_table,
 )
@@ -72,7 +72,7 @@ def rule_page_name(doc: RuleDoc) -> str:
 
 def linked_rule_table() -> str:
     """The rule table of the README with each code linked to its page, QF000 first."""
-    pages = {rule.code: rule_page_name(describe(rule)) for rule in all_rules()}
+    pages = {rule.code: rule_page_name(rule_doc(rule)) for rule in all_rules()}
     rows = rule_table(all_rules()).splitlines()
     unreadable = (
         f"| [{UNREADABLE.code}]({rule_page_name(UNREADABLE)}) | `{UNREADABLE.symbol}` | — | — | — | "
@@ -116,7 +116,7 @@ def _code_name(kind: str) -> str:
 
 def rule_page(rule: type[Rule]) -> str:
     """The page of one rule: its summary, its declaration, then its documentation."""
-    doc = describe(rule)
+    doc = rule_doc(rule)
     summary, _, sections = doc.documentation.partition("\n## ")
     if rule.project:
         pylint = "— (a project rule: the command line reports it)"
@@ -195,7 +195,7 @@ def rule_pages() -> dict[Path, str]:
     """Every generated rule page, by its path."""
     pages = {RULE_PAGES / rule_page_name(UNREADABLE): unreadable_page()}
     for rule in all_rules():
-        pages[RULE_PAGES / rule_page_name(describe(rule))] = rule_page(rule)
+        pages[RULE_PAGES / rule_page_name(rule_doc(rule))] = rule_page(rule)
     return pages
 
 

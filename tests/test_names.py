@@ -16,6 +16,7 @@ SAME_ROLE: dict[str, str] = {
     "run": "each CLI command's module runs the parsed command and returns its exit code",
     "render": "each output format's module turns one report into that format's text",
     "plan": "each fixer module plans its rule's edits (`plan(source, unsafe) -> Plan`)",
+    "loads": "each file format's module reads a document from text, as `json.loads` does",
     "render_json": "the score and the trend report each have a JSON emitter",
     "render_markdown": "the score and the trend report each have a Markdown emitter",
     "render_text": "the score and the trend report each have a text emitter",
@@ -40,22 +41,6 @@ NOT_YET_RENAMED: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"fix/files.py", "history/snapshot.py"}),
         "a file's bytes and codec for fixing, and a file of a commit to score",
     ),
-    "Where": (
-        frozenset({"analysis/context.py", "analysis/names/attribute_reads.py"}),
-        "the block a statement sits in, and the path and line of an attribute read",
-    ),
-    "describe": (
-        frozenset({"config/loading.py", "report/rule_docs.py", "setup/plan.py"}),
-        "the settings table, a rule's documentation, and one line of `init`'s output",
-    ),
-    "loaded": (
-        frozenset({"measure/importtime.py", "project/closure.py"}),
-        "the measured import records, and whether an import loads a heavy module",
-    ),
-    "loads": (
-        frozenset({"config/toml.py", "report/baseline.py"}),
-        "a TOML document, and a baseline file",
-    ),
     "parse": (
         frozenset({"analysis/source.py", "config/toml.py"}),
         "Python source into an `ast`, and a TOML document",
@@ -63,10 +48,6 @@ NOT_YET_RENAMED: dict[str, tuple[frozenset[str], str]] = {
     "split_lines": (
         frozenset({"analysis/source.py", "config/pyproject.py"}),
         "the tokenizer's physical lines, and TOML/INI lines split at `\\n` only",
-    ),
-    "summary": (
-        frozenset({"cli/graph.py", "fix/summary.py"}),
-        "the graph's one-line count, and the fix run's report",
     ),
     "unified_diff": (
         frozenset({"fix/summary.py", "setup/plan.py"}),

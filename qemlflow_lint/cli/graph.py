@@ -82,7 +82,7 @@ def _check_paths(paths: Sequence[str]) -> None:
         raise UsageError("graph reads files: standard input ('-') has no place in a project's import graph")
 
 
-def summary(view: GraphView) -> str:
+def graph_summary(view: GraphView) -> str:
     """One line: how many modules, heavy modules, chains and cycles the graph shows."""
     first_party = sum(len(node.modules) or 1 for node in view.nodes if node.kind != THIRD_PARTY)
     heavy = sum(node.heavy for node in view.nodes)
@@ -148,5 +148,5 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         left_out = (
             f"; {plural(len(outside), 'file')} that cannot be parsed left out (--show-outside names them)"
         )
-    write_summary_line(f"wrote {args.output}: {summary(view)}{left_out}")
+    write_summary_line(f"wrote {args.output}: {graph_summary(view)}{left_out}")
     return EXIT_CLEAN

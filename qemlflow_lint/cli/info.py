@@ -9,7 +9,7 @@ from typing import Any, TextIO
 
 from qemlflow_lint.cli.common import add_config_options, check_paths_exist, resolver_from
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_USAGE
-from qemlflow_lint.config.loading import describe
+from qemlflow_lint.config.loading import settings_origins
 from qemlflow_lint.report.rule_docs import UNREADABLE, explain_text, fix_availability, rule_table
 from qemlflow_lint.rules.registry import all_rules, find_rule
 from qemlflow_lint.run.api import config_probe
@@ -54,12 +54,14 @@ def run_config(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         payload = {
             "file": config.file,
-            "values": {key: {"value": value, "from": origin} for key, value, origin in describe(config)},
+            "values": {
+                key: {"value": value, "from": origin} for key, value, origin in settings_origins(config)
+            },
         }
         out.write(json.dumps(payload, indent=2) + "\n")
         return EXIT_CLEAN
     out.write(f"# configuration file: {config.file or 'none found (built-in defaults)'}\n")
-    for key, value, origin in describe(config):
+    for key, value, origin in settings_origins(config):
         out.write(f"{key} = {json.dumps(value)}  # from {origin}\n")
     return EXIT_CLEAN
 

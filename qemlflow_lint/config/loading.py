@@ -238,7 +238,7 @@ def overrides_from(values: Mapping[str, object], origin: str) -> tuple[Mapping[s
     return {key: value for key, value in values.items() if value not in (None, [], ())}, origin
 
 
-def describe(settings: Settings) -> Iterable[tuple[str, object, str]]:
+def settings_origins(settings: Settings) -> Iterable[tuple[str, object, str]]:
     """``(key, value, origin)`` for every key, rule options with their defaults included,
     for ``qemlflow-lint config``."""
     values = settings.as_dict()

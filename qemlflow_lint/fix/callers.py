@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 
-from qemlflow_lint.analysis.names.attribute_reads import Readers, Where
+from qemlflow_lint.analysis.names.attribute_reads import Readers, ReadSite
 from qemlflow_lint.analysis.names.bindings import ANY_NAME
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
@@ -27,7 +27,7 @@ READ_FROM_ANOTHER_MODULE = "read from another module"
 READ_THROUGH_SYS_MODULES = "read through `sys.modules` at import time"
 
 
-def read_elsewhere(phrase: str, wheres: tuple[Where, ...]) -> str:
+def read_elsewhere(phrase: str, wheres: tuple[ReadSite, ...]) -> str:
     """The reason with where: ``read from another module (tests/test_a.py:12 and 2 more)``,
     the first reader, and how many others there are."""
     first = wheres[0].text()
@@ -43,7 +43,9 @@ def reason_phrase(reason: str) -> str:
     return reason
 
 
-def outside_readers(readers: Readers, name: str, *, exported: bool, star_exports: bool) -> tuple[Where, ...]:
+def outside_readers(
+    readers: Readers, name: str, *, exported: bool, star_exports: bool
+) -> tuple[ReadSite, ...]:
     """Where other files read ``name`` of the module, in a way the fix would break.
 
     ``exported``: the fix loads the name on first access (a PEP 562 ``__getattr__``, with
@@ -58,7 +60,7 @@ def outside_readers(readers: Readers, name: str, *, exported: bool, star_exports
     return tuple(sorted(set(found)))
 
 
-def loading_readers(readers: Readers, modules: Iterable[str], *, first_party: bool) -> tuple[Where, ...]:
+def loading_readers(readers: Readers, modules: Iterable[str], *, first_party: bool) -> tuple[ReadSite, ...]:
     """Where the project takes from ``sys.modules``, at import time, a heavy module that
     importing one of ``modules`` loads (``pandas`` for ``import pandas.io``, and
     ``pandas.io`` for ``import pandas``: a package may load its submodules). The import of

@@ -22,7 +22,7 @@ from qemlflow_lint.analysis.source import SourceError, parse, read_source
 from qemlflow_lint.measure.importtime import (
     ImportRecord,
     Measurement,
-    loaded,
+    first_records,
     loaded_count,
     module_costs,
     walk,
@@ -114,7 +114,7 @@ def attribute(
             return True
         return origins.is_third_party(record.name) and (cost.cumulative_us >= costly_us or large(record.name))
 
-    first_loads = loaded(measurement.runs[0])
+    first_loads = first_records(measurement.runs[0])
     found: list[Attribution] = []
     for record, ancestors in walk(measurement.runs[0]):
         if first_loads.get(record.name) is not record or not flagged(record):

@@ -19,7 +19,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qemlflow_lint.measure.importtime import Log, Measurement, Progress, Spread, loaded, measure
+from qemlflow_lint.measure.importtime import Log, Measurement, Progress, Spread, first_records, measure
 from qemlflow_lint.model.heavy import match_heavy
 from qemlflow_lint.project.graph import ImportGraph
 
@@ -76,7 +76,9 @@ def tree_digest(graph: ImportGraph, module: str, heavy_modules: Collection[str])
 
 
 def _loaded_beyond_startup(run: Log, startup: Collection[str], present: Collection[str] | None) -> set[str]:
-    return {name for name in loaded(run) if name not in startup and (present is None or name in present)}
+    return {
+        name for name in first_records(run) if name not in startup and (present is None or name in present)
+    }
 
 
 def figures_of(

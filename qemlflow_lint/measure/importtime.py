@@ -115,7 +115,7 @@ def total_us(roots: Log) -> int:
     return sum(root.cumulative_us for root in roots)
 
 
-def loaded(roots: Log) -> dict[str, ImportRecord]:
+def first_records(roots: Log) -> dict[str, ImportRecord]:
     """The first record of every module that was loaded (not a ``cached`` row)."""
     found: dict[str, ImportRecord] = {}
     for record, _ in walk(roots):
@@ -186,7 +186,7 @@ class Measurement:
     @property
     def startup_modules(self) -> frozenset[str]:
         """Modules the bare interpreter loads by itself: not the measured module's doing."""
-        return frozenset(name for run in self.baseline_runs for name in loaded(run))
+        return frozenset(name for run in self.baseline_runs for name in first_records(run))
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ def module_costs(measurement: Measurement) -> list[ModuleCost]:
     cumulatives: dict[str, list[int]] = {}
     startup = measurement.startup_modules
     for run in measurement.runs:
-        for name, record in loaded(run).items():
+        for name, record in first_records(run).items():
             if name not in startup:
                 selfs.setdefault(name, []).append(record.self_us)
                 cumulatives.setdefault(name, []).append(record.cumulative_us)

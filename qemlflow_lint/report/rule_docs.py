@@ -95,7 +95,7 @@ def section(documentation: str, heading: str) -> str:
     return " ".join(" ".join(collected).split())
 
 
-def describe(rule: type[Rule]) -> RuleDoc:
+def rule_doc(rule: type[Rule]) -> RuleDoc:
     """The description of a rule class."""
     import textwrap  # here, not at the top: a one-file check loads this module and needs no docs
 
@@ -111,7 +111,7 @@ def describe(rule: type[Rule]) -> RuleDoc:
 
 def rule_docs() -> tuple[RuleDoc, ...]:
     """QF000 and every registered rule, ordered by code."""
-    return (UNREADABLE, *(describe(rule) for rule in all_rules()))
+    return (UNREADABLE, *(rule_doc(rule) for rule in all_rules()))
 
 
 def rule_docs_for(codes: Iterable[str]) -> tuple[RuleDoc, ...]:

@@ -15,7 +15,7 @@ from qemlflow_lint.analysis.names.attribute_reads import (
     AttributeRead,
     FileReads,
     ProjectReads,
-    Where,
+    ReadSite,
     file_reads,
     mentions,
     text_reads,
@@ -213,10 +213,10 @@ def test_a_project_puts_the_reads_together_by_module_leaving_out_the_modules_own
     ]
     readers = ProjectReads.of(files).readers("pkg.a", "pkg/a.py")
     assert readers.names == {
-        "np": (Where("docs/a.rst", 9), Where("tests/test_a.py", 3)),
-        "pd": (Where("docs/a.rst", 1),),
+        "np": (ReadSite("docs/a.rst", 9), ReadSite("tests/test_a.py", 3)),
+        "pd": (ReadSite("docs/a.rst", 1),),
     }
-    assert readers.loaded == {"pandas": (Where("pkg/a.py", 2),)}
+    assert readers.loaded == {"pandas": (ReadSite("pkg/a.py", 2),)}
     assert ProjectReads.of(files).readers("pkg.b", "pkg/b.py").names == {}
 
 
@@ -230,4 +230,4 @@ def test_a_star_import_passes_the_names_it_brings_on_to_their_module() -> None:
     ]
     readers = ProjectReads.of(files).readers("pkg.core", "pkg/core.py")
     assert readers.names == {}
-    assert readers.star == {"pd": (Where("tests/test_a.py", 5),), "np": (Where("tests/test_b.py", 7),)}
+    assert readers.star == {"pd": (ReadSite("tests/test_a.py", 5),), "np": (ReadSite("tests/test_b.py", 7),)}

@@ -36,8 +36,8 @@ from qemlflow_lint.measure.importtime import (
     ImportRecord,
     Measurement,
     child_environment,
+    first_records,
     last_error_line,
-    loaded,
     module_costs,
     parse_log,
     total_us,
@@ -427,7 +427,7 @@ import time:       300 |        420 | json
         ("json.scanner", False, 120),
         ("json.scanner", True, 0),
     ]
-    assert list(loaded((json_record,))) == ["json", "json.scanner"]
+    assert list(first_records((json_record,))) == ["json", "json.scanner"]
 
 
 def test_modules_loaded_through_importlib_show_up_as_extra_roots() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qemlflow_lint.analysis.names.attribute_reads import Where
+from qemlflow_lint.analysis.names.attribute_reads import ReadSite
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.project_reads import MAX_DOC_BYTES, project_reads, readers_by_path
 from tests.frontends import write_tree
@@ -52,7 +52,7 @@ def test_each_file_gets_the_readers_of_its_module_and_the_heavy_modules_read_fro
     readers = readers_by_path({a: settings, b: settings}, [a])
     assert len(readers[a].names["np"]) == 4
     assert readers[b].names == {}
-    assert readers[a].loaded == {"pandas": (Where(str(root / "conftest.py"), 3),)}  # os is not heavy
+    assert readers[a].loaded == {"pandas": (ReadSite(str(root / "conftest.py"), 3),)}  # os is not heavy
 
 
 def test_no_walk_without_a_module_to_protect(tmp_path: Path) -> None:

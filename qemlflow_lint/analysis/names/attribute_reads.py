@@ -70,7 +70,7 @@ class FileReads(NamedTuple):
     loaded: tuple[tuple[str, int], ...] = ()
 
 
-class Where(NamedTuple):
+class ReadSite(NamedTuple):
     """Where a read is: a path (as the walk found it) and a line."""
 
     path: str
@@ -346,7 +346,7 @@ def text_reads(text: str, packages: Collection[str]) -> FileReads:
 
 #: No reads (never changed: shared by every empty :class:`Readers`, which pickles, unlike a
 #: ``MappingProxyType``, to reach the worker processes).
-_NOTHING: Mapping[str, tuple[Where, ...]] = {}
+_NOTHING: Mapping[str, tuple[ReadSite, ...]] = {}
 
 
 class Readers(NamedTuple):
@@ -355,39 +355,39 @@ class Readers(NamedTuple):
     takes a module from ``sys.modules`` at import time (``loaded``, by the module's name).
     Each ``where`` list is in path and line order."""
 
-    names: Mapping[str, tuple[Where, ...]] = _NOTHING
-    star: Mapping[str, tuple[Where, ...]] = _NOTHING
-    loaded: Mapping[str, tuple[Where, ...]] = _NOTHING
+    names: Mapping[str, tuple[ReadSite, ...]] = _NOTHING
+    star: Mapping[str, tuple[ReadSite, ...]] = _NOTHING
+    loaded: Mapping[str, tuple[ReadSite, ...]] = _NOTHING
 
 
 class ProjectReads(NamedTuple):
     """Every read the files of a project make, by the module read (see :meth:`of`)."""
 
     #: module → name → where, through attributes or ``from`` imports.
-    names: Mapping[str, Mapping[str, tuple[Where, ...]]]
+    names: Mapping[str, Mapping[str, tuple[ReadSite, ...]]]
     #: module → name → where, through a star import (of the module, or of one that passes
     #: its names on with its own star import).
-    star: Mapping[str, Mapping[str, tuple[Where, ...]]]
+    star: Mapping[str, Mapping[str, tuple[ReadSite, ...]]]
     #: module → where ``sys.modules[module]`` is read at import time.
-    loaded: Mapping[str, tuple[Where, ...]]
+    loaded: Mapping[str, tuple[ReadSite, ...]]
 
     @classmethod
     def of(cls, files: Iterable[tuple[str, str, FileReads]]) -> ProjectReads:
         """Put together the reads of ``(path, module, reads)`` files. A star import passes
         names on: when ``pkg`` does ``from pkg.a import *``, a reader of ``pkg.name``
         (however it reads it) reads ``pkg.a.name`` too."""
-        names: dict[str, dict[str, set[Where]]] = {}
-        star: dict[str, dict[str, set[Where]]] = {}
-        loaded: dict[str, set[Where]] = {}
+        names: dict[str, dict[str, set[ReadSite]]] = {}
+        star: dict[str, dict[str, set[ReadSite]]] = {}
+        loaded: dict[str, set[ReadSite]] = {}
         passes_on: dict[str, set[str]] = {}
         for path, module, reads in files:
             for read in reads.attributes:
                 into = star if read.star else names
-                into.setdefault(read.module, {}).setdefault(read.name, set()).add(Where(path, read.line))
+                into.setdefault(read.module, {}).setdefault(read.name, set()).add(ReadSite(path, read.line))
             for source, _line in reads.star_imports:
                 passes_on.setdefault(module, set()).add(source)
             for key, line in reads.loaded:
-                loaded.setdefault(key, set()).add(Where(path, line))
+                loaded.setdefault(key, set()).add(ReadSite(path, line))
         changed = True
         while changed:  # until every chain of star imports is followed
             changed = False
@@ -407,14 +407,14 @@ class ProjectReads(NamedTuple):
     def readers(self, module: str, path: str) -> Readers:
         """Who, other than the file at ``path`` itself, reads the names of ``module``."""
 
-        def others(reads: Mapping[str, tuple[Where, ...]]) -> Mapping[str, tuple[Where, ...]]:
+        def others(reads: Mapping[str, tuple[ReadSite, ...]]) -> Mapping[str, tuple[ReadSite, ...]]:
             kept = {name: tuple(w for w in where if w.path != path) for name, where in reads.items()}
             return {name: where for name, where in kept.items() if where}
 
         return Readers(others(self.names.get(module, {})), others(self.star.get(module, {})), self.loaded)
 
 
-def _frozen(reads: Mapping[str, Mapping[str, set[Where]]]) -> dict[str, dict[str, tuple[Where, ...]]]:
+def _frozen(reads: Mapping[str, Mapping[str, set[ReadSite]]]) -> dict[str, dict[str, tuple[ReadSite, ...]]]:
     return {
         module: {name: tuple(sorted(where)) for name, where in sorted(by_name.items())}
         for module, by_name in sorted(reads.items())
