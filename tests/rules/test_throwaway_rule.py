@@ -22,6 +22,7 @@ from pylint.lint import Run as PylintRun
 from qemlflow_lint.analysis.context import Where
 from qemlflow_lint.cli import main
 from qemlflow_lint.config.loading import all_options
+from qemlflow_lint.pylint_plugin import QemlflowChecker
 from qemlflow_lint.rules.base import Rule
 from qemlflow_lint.rules.registry import all_rules, find_rule, register, unregister
 from qemlflow_lint.score.profile import default_profile
@@ -140,6 +141,9 @@ def test_flake8_reports_it(throwaway: type[Rule], project: Path, capsys: pytest.
 def test_pylint_reports_it_with_its_message_id_and_symbol(
     throwaway: type[Rule], project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The plugin was imported before the rule was registered (at the top of this file): its
+    # checker still knows the rule, as it reads the registry when pylint makes it.
+    assert "W7799" not in QemlflowChecker.msgs
     PylintRun(
         [
             "--load-plugins=qemlflow_lint.pylint_plugin",
