@@ -86,6 +86,7 @@ class QemlflowChecker(BaseRawFileChecker):
     options = _options()
 
     def __init__(self, linter: PyLinter) -> None:
+        self.msgs = _message_table()  # the registry's rules now, not when the module was imported
         super().__init__(linter)
         self.resolver = ConfigResolver()
 

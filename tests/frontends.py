@@ -15,8 +15,25 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qemlflow_lint.rules.registry import all_rules
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
+
+
+def per_file_codes() -> list[str]:
+    """The codes of the registry's per-file rules, in code order: every front end reports them.
+
+    Tests take their lists of rules from the registry, so that a new rule is tested
+    everywhere without editing them (``tests/rules/test_throwaway_rule.py`` proves it).
+    """
+    return [rule.code for rule in all_rules() if not rule.project]
+
+
+def project_codes() -> list[str]:
+    """The codes of the registry's project rules, in code order: only the CLI reports them."""
+    return [rule.code for rule in all_rules() if rule.project]
+
 
 #: pylint checker name: enabling it alone enables every rule and keeps pylint's own checks quiet.
 PYLINT_SYMBOLS = "qemlflow-lint"

@@ -25,6 +25,7 @@ from tests.frontends import (
     REPO,
     Reported,
     fixture_files,
+    per_file_codes,
     run_cli,
     run_flake8,
     run_pylint,
@@ -73,9 +74,9 @@ CLEAN_TEXT = textwrap.dedent(
         return os.path.basename(path)
     '''
 )
-#: A module that breaks every rule exactly once, and the codes it gets in reported order.
+#: A module that breaks every per-file rule exactly once, and their codes (in code order).
 EVERY_RULE_TEXT = EVERY_RULE_SOURCE
-EVERY_RULE_CODES = ["QF008", "QF001", "QF005", "QF006", "QF002", "QF003", "QF004", "QF007"]
+EVERY_RULE_CODES = per_file_codes()
 
 
 def _rows(reported: list[Reported]) -> list[tuple[str, int, int, str, str]]:
@@ -178,17 +179,14 @@ def test_pylint_message_ids_use_prefix_77_and_texts_start_with_the_qf_code(tmp_p
     _write_project(tmp_path, EVERY_RULE_TEXT)
     done = _pylint(tmp_path, "--msg-template={msg_id} {symbol} {msg}", MODULE)
     messages = [line for line in done.stdout.splitlines() if not line.startswith("*")]
-    # pylint owns `bare-except` and `wildcard-import`, so QF004 and QF005 take a `qf-` symbol.
-    assert [line.split()[:3] for line in messages] == [
-        ["C7708", "oversized-module", "QF008"],
-        ["W7701", "heavy-top-level-import", "QF001"],
-        ["W7705", "qf-wildcard-import", "QF005"],
-        ["W7706", "import-time-side-effect", "QF006"],
-        ["C7702", "untyped-public-def", "QF002"],
-        ["C7703", "undocumented-public-api", "QF003"],
-        ["W7704", "qf-bare-except", "QF004"],
-        ["W7707", "swallowed-exception", "QF007"],
+    shown = sorted((line.split()[2], line.split()[0], line.split()[1]) for line in messages)
+    assert shown == [
+        (rule.code, rule.pylint_id, rule.pylint_symbol) for rule in all_rules() if not rule.project
     ]
+    assert all(message_id[1:3] == "77" for _, message_id, _ in shown)
+    # pylint owns `bare-except` and `wildcard-import`, so QF004 and QF005 take a `qf-` symbol.
+    symbols = {code: symbol for code, _, symbol in shown}
+    assert (symbols["QF004"], symbols["QF005"]) == ("qf-bare-except", "qf-wildcard-import")
 
 
 def test_pylint_honours_noqa_and_its_own_disable_comments(tmp_path: Path) -> None:
@@ -312,7 +310,7 @@ def test_flake8_plugin_loads_only_the_standard_library_while_running_every_rule(
         from qemlflow_lint.flake8_plugin import Flake8Plugin
         text = {EVERY_RULE_TEXT!r}
         found = [r[2][:5] for r in Flake8Plugin(ast.parse(text), "pkg/mod.py", text.splitlines(True)).run()]
-        assert found == {EVERY_RULE_CODES!r}, found
+        assert sorted(found) == {EVERY_RULE_CODES!r}, found
         """
         ),
         tmp_path,
@@ -328,7 +326,7 @@ def test_pylint_plugin_loads_only_pylint_and_its_own_dependencies(tmp_path: Path
             f"""\
         from qemlflow_lint.pylint_plugin import QemlflowChecker
         codes = sorted(text[:5] for _, _, text in QemlflowChecker.msgs.values() if text.startswith("QF"))
-        assert codes == {sorted(EVERY_RULE_CODES)!r}, codes
+        assert codes == {EVERY_RULE_CODES!r}, codes
         """
         ),
         tmp_path,

@@ -19,7 +19,7 @@ the whole project's import graph.
 from __future__ import annotations
 
 import ast
-from typing import Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from qemlflow_lint.analysis.visitor import Check
 from qemlflow_lint.model.findings import Finding
@@ -37,6 +37,11 @@ SAME, MOST, MORE, PART, NONE = "same", "most", "more", "part", "none"
 #: that are not importable library code (examples, docs, ``setup.py``; see
 #: :func:`qemlflow_lint.model.modules.is_library_file`).
 TEST_FILES, MAIN_FILES, PACKAGE_INITS, SCRIPTS = "test files", "__main__.py", "__init__.py", "scripts"
+
+#: What a rule is about (``rules`` shows it; the CI formats tag findings with it).
+Category = Literal["import-time", "api", "design", "errors"]
+#: What a rule's score counts (:attr:`Rule.unit`): the denominator of its coverage.
+Unit = Literal["module", "public def", "public object", "except handler"]
 
 
 class RuffEquivalent(NamedTuple):
@@ -57,11 +62,11 @@ class Rule(Check):
 
     code: ClassVar[str]
     symbol: ClassVar[str]
-    category: ClassVar[str]
+    category: ClassVar[Category]
     #: One line, shown by ``rules`` and in the README table.
     summary: ClassVar[str]
     #: What the score counts for this rule ("module", "public def", ...).
-    unit: ClassVar[str]
+    unit: ClassVar[Unit]
     #: The pylint message id (letter + checker prefix + two digits).
     pylint_id: ClassVar[str]
     #: The pylint symbol: the rule's symbol, unless pylint already uses that name for a

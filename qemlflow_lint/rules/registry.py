@@ -22,6 +22,9 @@ from qemlflow_lint.rules.base import Rule
 #: Modules of the rules package that hold no rule.
 _NOT_RULES = frozenset({"base", "registry"})
 
+#: Rules added at run time with :func:`register`, beside those of the rule modules.
+_registered: list[type[Rule]] = []
+
 
 def _rule_modules() -> list[str]:
     """The names of the rules package's rule modules: its ``.py`` files, sorted."""
@@ -48,7 +51,33 @@ def all_rules() -> tuple[type[Rule], ...]:
             and value is not Rule
             and value.__module__ == module.__name__
         )
+    found.extend(_registered)
     return tuple(sorted(found, key=lambda rule: rule.code))
+
+
+def _forget() -> None:
+    """Drop what the registry worked out from its rules, so that it is asked again."""
+    all_rules.cache_clear()
+    _selected.cache_clear()
+
+
+def register(rule: type[Rule]) -> None:
+    """Add ``rule`` to the registry, as if a rule module declared it, until :func:`unregister`.
+
+    The tests prove with a throwaway rule that a rule's declaration is all the front ends,
+    the score and the documentation need. Caches built from the registry elsewhere (the
+    default scoring profile, the configuration keys) are the caller's to clear.
+    """
+    if find_rule(rule.code) is not None:
+        raise ValueError(f"{rule.code} is already a rule")
+    _registered.append(rule)
+    _forget()
+
+
+def unregister(rule: type[Rule]) -> None:
+    """Remove a rule that :func:`register` added."""
+    _registered.remove(rule)
+    _forget()
 
 
 def find_rule(code_or_symbol: str) -> type[Rule] | None:

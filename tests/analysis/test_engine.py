@@ -17,10 +17,11 @@ from qemlflow_lint.model.modules import module_name as module_name_for
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import enabled_rules
 from qemlflow_lint.run.file import analyse_source
+from tests.frontends import per_file_codes, project_codes
 
 HEAVY_MODULE = "import torch\n"
-PER_FILE_RULES = {"QF001", "QF002", "QF003", "QF004", "QF005", "QF006", "QF007", "QF008"}
-PROJECT_RULES = {"QF101", "QF102"}
+PER_FILE_RULES = set(per_file_codes())
+PROJECT_RULES = set(project_codes())
 EVERY_RULE = PER_FILE_RULES | PROJECT_RULES
 
 

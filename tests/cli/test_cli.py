@@ -17,7 +17,8 @@ import pytest
 
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
-from tests.frontends import EVERY_RULE_SOURCE, cli_command, write_tree
+from qemlflow_lint.rules.registry import all_rules
+from tests.frontends import EVERY_RULE_SOURCE, cli_command, per_file_codes, write_tree
 from tests.tools import needs_program
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.+)$")
@@ -336,7 +337,7 @@ def test_stdin_filename_decides_whether_it_is_a_test_file(tmp_path: Path) -> Non
 
 #: A module that breaks every rule exactly once (QF008: the blank lines make it too long).
 SELECTABLE = EVERY_RULE_SOURCE
-EVERY_RULE = ["QF001", "QF002", "QF003", "QF004", "QF005", "QF006", "QF007", "QF008"]
+EVERY_RULE = per_file_codes()
 
 
 def _all_but(code: str) -> list[str]:
@@ -534,19 +535,11 @@ def test_check_into_an_already_closed_pipe_stops_quietly(tmp_path: Path) -> None
 # --- rules, explain, version -------------------------------------------------------------------
 
 
-#: code: (symbol, pylint id, pylint symbol). pylint owns `bare-except` and `wildcard-import`,
-#: so those two rules take a `qf-` pylint symbol.
+#: code: (symbol, pylint id, pylint symbol), from the rules' declarations ("CLI-only" for the
+#: project rules, which pylint does not run).
 RULES = {
-    "QF001": ("heavy-top-level-import", "W7701", "heavy-top-level-import"),
-    "QF002": ("untyped-public-def", "C7702", "untyped-public-def"),
-    "QF003": ("undocumented-public-api", "C7703", "undocumented-public-api"),
-    "QF004": ("bare-except", "W7704", "qf-bare-except"),
-    "QF005": ("wildcard-import", "W7705", "qf-wildcard-import"),
-    "QF006": ("import-time-side-effect", "W7706", "import-time-side-effect"),
-    "QF007": ("swallowed-exception", "W7707", "swallowed-exception"),
-    "QF008": ("oversized-module", "C7708", "oversized-module"),
-    "QF101": ("transitive-heavy-import", "CLI-only", "transitive-heavy-import"),
-    "QF102": ("import-cycle", "CLI-only", "import-cycle"),
+    rule.code: (rule.symbol, "CLI-only" if rule.project else rule.pylint_id, rule.pylint_symbol)
+    for rule in all_rules()
 }
 
 
@@ -562,6 +555,7 @@ def test_rules_lists_qf000_then_each_rule_with_its_symbol_and_pylint_id_and_symb
     for code, (symbol, pylint_id, pylint_symbol) in RULES.items():
         shown = [symbol, pylint_id] if pylint_id == "CLI-only" else [symbol, pylint_id, pylint_symbol]
         assert rows[code][: len(shown)] == shown, code
+    assert rows["QF004"][2] == "qf-bare-except"
 
 
 def test_rules_as_json_has_qf000_and_the_pylint_symbols(capsys: pytest.CaptureFixture[str]) -> None:

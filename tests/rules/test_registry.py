@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from typing import get_args
 
 import pytest
 
@@ -19,7 +20,9 @@ from qemlflow_lint.rules.base import (
     SAME,
     SCRIPTS,
     TEST_FILES,
+    Category,
     Rule,
+    Unit,
 )
 from qemlflow_lint.rules.registry import all_rules, find_rule
 from qemlflow_lint.score.profile import default_profile
@@ -46,7 +49,7 @@ def test_rule_declaration_is_complete(rule: type[Rule]) -> None:
     number = int(rule.code[2:])
     assert int(rule.pylint_id[3:]) == (number if number < 100 else number - 50)
     assert rule.summary and not rule.summary.endswith(".")
-    assert rule.unit in {"module", "public def", "public object", "except handler"}
+    assert rule.unit in get_args(Unit) and rule.category in get_args(Category)  # for rules mypy does not see
     # everything else about the rule is declared on it too
     assert rule.weight > 0 and rule.weight_reason and not rule.weight_reason.endswith(".")
     assert "{path}" in rule.fix
