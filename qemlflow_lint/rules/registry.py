@@ -22,7 +22,7 @@ from qemlflow_lint.rules.base import Rule
 #: Modules of the rules package that hold no rule.
 _NOT_RULES = frozenset({"base", "registry"})
 
-#: Rules added at run time with :func:`register`, beside those of the rule modules.
+#: Rules added at run time with :func:`register_rule`, beside those of the rule modules.
 _registered: list[type[Rule]] = []
 
 
@@ -61,8 +61,8 @@ def _forget() -> None:
     _selected.cache_clear()
 
 
-def register(rule: type[Rule]) -> None:
-    """Add ``rule`` to the registry, as if a rule module declared it, until :func:`unregister`.
+def register_rule(rule: type[Rule]) -> None:
+    """Add ``rule`` to the registry, as if a rule module declared it, until :func:`unregister_rule`.
 
     The tests prove with a throwaway rule that a rule's declaration is all the front ends,
     the score and the documentation need. Caches built from the registry elsewhere (the
@@ -74,8 +74,8 @@ def register(rule: type[Rule]) -> None:
     _forget()
 
 
-def unregister(rule: type[Rule]) -> None:
-    """Remove a rule that :func:`register` added."""
+def unregister_rule(rule: type[Rule]) -> None:
+    """Remove a rule that :func:`register_rule` added."""
     _registered.remove(rule)
     _forget()
 

@@ -24,7 +24,7 @@ from qemlflow_lint.cli import main
 from qemlflow_lint.config.loading import all_options
 from qemlflow_lint.pylint_plugin import QemlflowChecker
 from qemlflow_lint.rules.base import Rule
-from qemlflow_lint.rules.registry import all_rules, find_rule, register, unregister
+from qemlflow_lint.rules.registry import all_rules, find_rule, register_rule, unregister_rule
 from qemlflow_lint.score.profile import default_profile
 from tests.frontends import REPO
 
@@ -91,12 +91,12 @@ def _forget_derived() -> None:
 @pytest.fixture
 def throwaway() -> Iterator[type[Rule]]:
     """QF999 is a rule while the test runs, and is gone afterwards."""
-    register(ModuleLevelPrint)
+    register_rule(ModuleLevelPrint)
     _forget_derived()
     try:
         yield ModuleLevelPrint
     finally:
-        unregister(ModuleLevelPrint)
+        unregister_rule(ModuleLevelPrint)
         _forget_derived()
 
 
@@ -113,12 +113,12 @@ def test_the_registry_has_the_rule_only_while_it_is_registered(throwaway: type[R
     assert find_rule("QF999") is throwaway and find_rule("module-level-print") is throwaway
     assert throwaway in all_rules()
     with pytest.raises(ValueError, match="QF999 is already a rule"):
-        register(throwaway)
-    unregister(throwaway)
+        register_rule(throwaway)
+    unregister_rule(throwaway)
     try:
         assert find_rule("QF999") is None and throwaway not in all_rules()
     finally:
-        register(throwaway)
+        register_rule(throwaway)
 
 
 def test_check_reports_it(throwaway: type[Rule], project: Path, capsys: pytest.CaptureFixture[str]) -> None:
