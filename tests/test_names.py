@@ -63,8 +63,8 @@ def defined_names() -> dict[str, set[str]]:
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
-            defines = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-            if defines and not node.name.startswith("_"):
+            defines = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            if isinstance(node, defines) and not node.name.startswith("_"):
                 found[node.name].add(path.relative_to(PACKAGE).as_posix())
     return found
 

@@ -41,7 +41,7 @@ def workflow() -> dict[str, Any]:
     return data
 
 
-def _triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+def _triggers(workflow: dict[Any, Any]) -> dict[str, Any]:
     # YAML 1.1, which PyYAML reads, takes the key `on` for the boolean true; GitHub does not.
     triggers = workflow.get("on", workflow.get(True))
     assert isinstance(triggers, dict)

@@ -10,11 +10,13 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qemlflow_lint import atomic
 from qemlflow_lint.cli import main
+from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.run import runner
 from tests.frontends import FIXTURES, cli_command, crash_in, write_tree
 
@@ -233,9 +235,9 @@ def test_a_file_removed_between_discovery_and_reading(
     monkeypatch.chdir(_project(tmp_path))
     original = runner.run_jobs
 
-    def remove_then_run(jobs: list[runner.Job], **kwargs: object) -> list[object]:
+    def remove_then_run(jobs: list[runner.Job], **kwargs: Any) -> list[FileResult]:
         os.remove(next(job.path for job in jobs if job.path.endswith("b.py")))
-        return original(jobs, **kwargs)  # type: ignore[arg-type]
+        return original(jobs, **kwargs)
 
     monkeypatch.setattr("qemlflow_lint.run.api.run_jobs", remove_then_run)
     assert main(["check", "--select", "QF001", "pkg"]) == 1

@@ -20,7 +20,9 @@ from qemlflow_lint.cli import main
 from qemlflow_lint.fix import apply as fix_apply
 from qemlflow_lint.fix import files as fix_files
 from qemlflow_lint.fix.apply import FixOptions, fix_text
-from qemlflow_lint.fix.model import UNSAFE, Applied, FixSource, Plan
+from qemlflow_lint.fix.files import Fixed
+from qemlflow_lint.fix.model import UNSAFE, Applied, FixSource, ModulePlan, Plan
+from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.api import RunOptions
 from tests.frontends import cli_command, run_fix, write_tree
@@ -145,8 +147,14 @@ def test_a_file_changed_while_it_was_fixed_is_not_written(
     module = project / "pkg/io.py"
     real = fix_files._fix_one
 
-    def edited_meanwhile(path: str, settings: Settings, options: FixOptions, *plan: object) -> object:
-        result = real(path, settings, options, *plan)
+    def edited_meanwhile(
+        path: str,
+        settings: Settings,
+        options: FixOptions,
+        project: ModulePlan | None,
+        analysed: FileResult | None,
+    ) -> Fixed:
+        result = real(path, settings, options, project, analysed)
         module.write_text(BARE + "# edited in an editor\n", encoding="utf-8")
         return result
 

@@ -23,7 +23,6 @@ from typing import BinaryIO
 
 import pytest
 
-from qemlflow_lint import atomic
 from qemlflow_lint.cli import main
 from tests.frontends import cli_command, crash_in, write_tree
 
@@ -287,7 +286,7 @@ def test_every_failed_write_is_reported_not_counted_and_exits_2(
     error: int,
     reason: str,
 ) -> None:
-    where = tempfile if call == "mkstemp" else atomic.os  # atomic imports tempfile when it writes
+    where = tempfile if call == "mkstemp" else os  # atomic imports tempfile when it writes
     monkeypatch.setattr(where, call, _failing(error))
     monkeypatch.chdir(project)
     assert main(["fix", "pkg", "--unsafe-fixes", "--no-cache"]) == 2

@@ -194,7 +194,8 @@ def _reads(modules: dict[str, _Module], module: str, name: str, seen: set[tuple[
             callee = node.func.id if isinstance(node.func, ast.Name) else None
             if callee == "getattr" and node.args and _is_args(node.args[0]):
                 second = node.args[1]
-                yield second.value if isinstance(second, ast.Constant) else "*"
+                named = second.value if isinstance(second, ast.Constant) else None
+                yield named if isinstance(named, str) else "*"
             elif callee is not None and any(_is_args(argument) for argument in node.args):
                 where = module if callee in modules[module].defs else modules[module].imported.get(callee)
                 if where is not None:

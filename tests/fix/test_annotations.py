@@ -19,7 +19,8 @@ import pytest
 
 from qemlflow_lint.analysis.names import bindings
 from qemlflow_lint.analysis.names.bindings import ModuleNames, def_sites, spelling
-from qemlflow_lint.fix import annotations, return_types
+from qemlflow_lint.fix import annotations as qf002_fix
+from qemlflow_lint.fix import return_types
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource, Left
 from qemlflow_lint.model.findings import Finding
@@ -31,7 +32,7 @@ PATH = "pkg/models.py"
 SAME = "<same>"
 NONE_LEFT: tuple[str, ...] = ()
 
-PARAMS = annotations.NO_LITERAL_DEFAULT
+PARAMS = qf002_fix.NO_LITERAL_DEFAULT
 
 
 class Case(NamedTuple):
@@ -290,7 +291,7 @@ DECORATORS = [
             "from typing import overload\n@overload\ndef f(x: int): ...\n@overload\ndef f(x: str): ...\n"
             "def f(x):\n    return x\n"
         ),
-        left=(annotations.OVERLOAD_STUB, annotations.OVERLOAD_STUB),
+        left=(qf002_fix.OVERLOAD_STUB, qf002_fix.OVERLOAD_STUB),
     ),
     Case(
         "no_type_check_is_not_reported",
@@ -312,7 +313,7 @@ DECORATORS = [
         "abstract_style_property_is_left",
         code("class C:\n    @property\n    def v(self):\n        raise NotImplementedError\n"),
         code("class C:\n    @property\n    def v(self):\n        raise NotImplementedError\n"),
-        left=(annotations.ABSTRACT_PROPERTY,),
+        left=(qf002_fix.ABSTRACT_PROPERTY,),
     ),
     Case(
         "staticmethod_first_parameter_counts",
@@ -373,7 +374,7 @@ PARAMETERS = [
         "undocumented_number_defaults_are_left",
         code("def f(n=0, x=-1.5) -> None:\n    pass\n"),
         code("def f(n=0, x=-1.5) -> None:\n    pass\n"),
-        left=(annotations.NUMBER_DEFAULT,),
+        left=(qf002_fix.NUMBER_DEFAULT,),
     ),
     Case(
         "none_and_computed_defaults_are_left",
@@ -502,7 +503,7 @@ LAYOUT = [
         "type_comment_types_it_already",
         code("def f(a, b):\n    # type: (int, str) -> None\n    print(a, b)\n"),
         code("def f(a, b):\n    # type: (int, str) -> None\n    print(a, b)\n"),
-        left=(annotations.TYPE_COMMENT,),
+        left=(qf002_fix.TYPE_COMMENT,),
     ),
     Case(
         "noqa_line_is_not_touched",
@@ -556,7 +557,7 @@ DOCSTRINGS = [
         "a_parameter_the_body_rebinds_to_another_type_is_left",
         "def f(lat):\n" + doc("lat : float") + "    lat = str(lat)\n    print(lat)\n",
         "def f(lat) -> None:\n" + doc("lat : float") + "    lat = str(lat)\n    print(lat)\n",
-        left=(annotations.REBOUND_TO_ANOTHER_TYPE,),
+        left=(qf002_fix.REBOUND_TO_ANOTHER_TYPE,),
     ),
     Case(
         "a_default_the_docstring_contradicts_is_left",
@@ -590,7 +591,7 @@ DOCSTRINGS = [
         "kwargs_documented_as_a_dict_is_the_collection",
         "def f(**kwargs):\n" + doc("**kwargs : dict") + "    print(kwargs)\n",
         "def f(**kwargs) -> None:\n" + doc("**kwargs : dict") + "    print(kwargs)\n",
-        left=(annotations.STAR_COLLECTION,),
+        left=(qf002_fix.STAR_COLLECTION,),
     ),
     Case(
         "args_documented_per_item",
@@ -720,8 +721,8 @@ def test_a_type_defined_later_is_quoted_unless_annotations_are_postponed() -> No
 def test_findings_the_fixer_cannot_place_are_left() -> None:
     text = "x = 1\n"
     stray = Finding(1, 0, "QF002", "public function 'f' is missing type annotations: return", "f:1")
-    plan = annotations.plan(FixSource(PATH, text, ast.parse(text), (stray,)), unsafe=True)
-    assert plan.left == (Left(stray, annotations.NOT_FOUND),)
+    plan = qf002_fix.plan(FixSource(PATH, text, ast.parse(text), (stray,)), unsafe=True)
+    assert plan.left == (Left(stray, qf002_fix.NOT_FOUND),)
     assert plan.edits == {}
 
 
@@ -818,7 +819,7 @@ def test_a_name_the_module_binds_otherwise_is_not_used_for_an_import() -> None:
     source = "pd = 1\n\n\ndef f():\n" + FRAME_DOC + "    return g()\n"
     result = fix(source, unsafe=True)
     assert result.fixed == source
-    assert [left.reason for left in result.left] == [annotations.unnamed("pandas.DataFrame")]
+    assert [left.reason for left in result.left] == [qf002_fix.unnamed("pandas.DataFrame")]
 
 
 def test_the_signature_is_wrapped_only_past_the_line_length() -> None:

@@ -13,6 +13,7 @@ import libcst as cst
 import pytest
 
 from qemlflow_lint.fix.edit import (
+    Edits,
     Replacement,
     SharedLine,
     SignatureEdit,
@@ -27,7 +28,7 @@ from qemlflow_lint.fix.type_imports import type_checking_imports
 def _rename_imports(source: str, change: Callable[[cst.CSTNode], Replacement]) -> str:
     """``source`` with ``change`` applied to every ``import`` statement."""
     tree = ast.parse(source)
-    edits = {node: [change] for node in ast.walk(tree) if isinstance(node, ast.Import)}
+    edits: Edits = {node: [change] for node in ast.walk(tree) if isinstance(node, ast.Import)}
     return rewrite(cst.parse_module(source), tree, edits).code
 
 
@@ -157,7 +158,7 @@ def test_an_outlined_module_keeps_the_edits_inside_its_defs() -> None:
     def typed(node: cst.FunctionDef) -> cst.FunctionDef:
         return node.with_changes(returns=cst.Annotation(cst.Name("int")))
 
-    edits = {tree: [TopLevelEdit(_type_checking_pandas)], function: [SignatureEdit(typed)]}
+    edits: Edits = {tree: [TopLevelEdit(_type_checking_pandas)], function: [SignatureEdit(typed)]}
     assert rewrite_text(source, tree, edits) == (
         "import os\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    import pandas as pd\n\n\n"
         "def f(a) -> int:\n    '''Doc.'''\n    return a\n"

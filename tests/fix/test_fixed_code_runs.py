@@ -18,7 +18,7 @@ import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import pytest
 
@@ -44,8 +44,9 @@ def _stand_in() -> types.ModuleType:
     module = types.ModuleType(HEAVY)
     module.__spec__ = importlib.machinery.ModuleSpec(HEAVY, None, is_package=True)  # as if installed
     # A class, as rdkit.Chem is to type checkers: Python 3.9's get_type_hints wants a callable.
-    module.Chem = type("Chem", (), {"atoms": staticmethod(lambda smiles: len(smiles))})
-    module.version = "1.0"
+    vars(module).update(
+        Chem=type("Chem", (), {"atoms": staticmethod(lambda smiles: len(smiles))}), version="1.0"
+    )
     module.__path__ = []  # a package, so that ``from rdkit import Chem`` resolves an attribute
     return module
 
@@ -54,7 +55,9 @@ def _stand_in() -> types.ModuleType:
 def world(installed: bool) -> Iterator[None]:
     """``rdkit`` importable (a stand-in) or not (``None`` in ``sys.modules``: import fails)."""
     saved = sys.modules.get(HEAVY, ...)
-    sys.modules[HEAVY] = _stand_in() if installed else None
+    # ``None`` in ``sys.modules`` makes the import fail; typeshed's type leaves it out.
+    modules = cast("dict[str, types.ModuleType | None]", sys.modules)
+    modules[HEAVY] = _stand_in() if installed else None
     try:
         yield
     finally:

@@ -4,6 +4,7 @@ is refused; the daemon is always stopped; without mypy, one clear line."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import time
@@ -187,10 +188,8 @@ def test_the_daemon_is_stopped_even_when_checking_fails(
 
 
 def test_without_mypy_one_clear_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    real = infer.importlib.util.find_spec
-    monkeypatch.setattr(
-        infer.importlib.util, "find_spec", lambda name: None if name == "mypy" else real(name)
-    )
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name == "mypy" else real(name))
     with pytest.raises(infer.InferError) as raised:
         infer.infer_signatures({str(tmp_path / "m.py"): []})
     assert str(raised.value) == infer.MYPY_MISSING

@@ -8,12 +8,16 @@ import json
 import sqlite3
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from qemlflow_lint.analysis.source import SourceError
 from qemlflow_lint.history import analyse, store
 from qemlflow_lint.history.encode import trend_from
 from qemlflow_lint.history.yardstick import OWN, store_key
+from qemlflow_lint.model.findings import FileResult
+from qemlflow_lint.run.file import analyse_source
 from tests.frontends import cli_command
 from tests.history.gitrepo import GitRepo
 from tests.history.projects import build, run
@@ -35,11 +39,11 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
 def analysed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The places of the files really analysed (not served by the store or the cache)."""
     places: list[str] = []
-    original = analyse.analyse_source
+    original = analyse_source
 
-    def counting(text: object, place: str, *args: object, **kwargs: object) -> object:
+    def counting(text: str | SourceError, place: str, *args: Any, **kwargs: Any) -> FileResult:
         places.append(place)
-        return original(text, place, *args, **kwargs)  # type: ignore[arg-type]
+        return original(text, place, *args, **kwargs)
 
     monkeypatch.setattr(analyse, "analyse_source", counting)
     return places

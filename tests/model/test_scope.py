@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,10 +34,8 @@ def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def _score(cwd: Path, *paths: str) -> dict[str, object]:
-    payload: dict[str, object] = json.loads(
-        _run(cwd, "score", "--no-cache", "--format", "json", *paths).stdout
-    )
+def _score(cwd: Path, *paths: str) -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(_run(cwd, "score", "--no-cache", "--format", "json", *paths).stdout)
     return payload
 
 

@@ -286,7 +286,9 @@ def test_junit_has_one_testcase_per_rule_failing_where_there_are_findings() -> N
     cases = suite.findall("testcase")
     assert [case.get("name") for case in cases] == [f"{r.code} {r.symbol}" for r in all_rules()]
     assert {case.get("classname") for case in cases} == {"qemlflow-lint"}
-    failed = {case.get("name"): case.find("failure") for case in cases if case.find("failure") is not None}
+    failed = {
+        case.get("name", ""): case.find("failure") for case in cases if case.find("failure") is not None
+    }
     assert sorted(failed) == [
         "QF001 heavy-top-level-import",
         "QF004 bare-except",

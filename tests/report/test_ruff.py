@@ -366,7 +366,7 @@ def _noqa_only_for_ruff(comparison: Comparison, key: Key) -> bool:
     text = comparison.lines[path][line - 1] if line <= len(comparison.lines[path]) else ""
     ruff_codes = equivalent(code).ruff
     listed = re.search(r"#\s*noqa:\s*([^#]*)", text)
-    return bool(listed) and any(ruff_code in listed.group(1) for ruff_code in ruff_codes)
+    return listed is not None and any(ruff_code in listed.group(1) for ruff_code in ruff_codes)
 
 
 def _differences(comparison: Comparison) -> dict[tuple[str, str, str], set[str]]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from qemlflow_lint.analysis import at_import
 from qemlflow_lint.config.errors import ConfigError
 from qemlflow_lint.config.loading import with_values
 from qemlflow_lint.model.settings import Settings
@@ -26,7 +27,7 @@ def _lines(text: str, settings: Settings, path: str = "pkg/mod.py") -> list[int]
 def walked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The lines of the statements whose calls QF006 walks (after its prefilters)."""
     lines: list[int] = []
-    original = import_time_side_effect.import_time_calls
+    original = at_import.import_time_calls
 
     def counting(statement: ast.stmt) -> Iterator[ast.Call]:
         lines.append(statement.lineno)

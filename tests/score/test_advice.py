@@ -174,9 +174,9 @@ def test_the_same_list_in_the_detailed_report_markdown_json_and_html(
 
 def test_fix_and_the_score_read_one_deferral_with_the_same_closures() -> None:
     """``fix`` plans and the score ranks over one implementation of the import closures."""
-    assert fix_closure.Closures is shared_closure.Closures
-    assert project_plan.loads_too is shared_closure.loads_too
-    assert project_plan.whole_package is shared_closure.whole_package
+    assert vars(fix_closure)["Closures"] is shared_closure.Closures
+    assert vars(project_plan)["loads_too"] is shared_closure.loads_too
+    assert vars(project_plan)["whole_package"] is shared_closure.whole_package
 
 
 # --- the milliseconds from the last `importtime`, kept in the cache folder --------------------

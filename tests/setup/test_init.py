@@ -981,9 +981,9 @@ def test_the_gate_is_computed_with_the_configuration_init_writes(
     before_init = todays_score(str(tmp_path))
     code, out, _ = _init(capsys, tmp_path)
     assert code == 0 and "the gate is today's score" in out
-    gate = parse_toml((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["qemlflow-lint"][
-        "score"
-    ]["fail-under"]
+    written = parse_toml((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))
+    assert written is not None
+    gate = written["tool"]["qemlflow-lint"]["score"]["fail-under"]
     assert gate != before_init  # the case this test is about
     assert (
         main(
