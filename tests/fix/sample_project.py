@@ -4,25 +4,21 @@ anything runs on it, and the snapshot of what ``fix`` does to it.
 
 The snapshot, ``fixtures/projects/slowchem.fix.txt``, holds for ``fix`` and for
 ``fix --unsafe-fixes`` what a user sees: the line of every finding fixed or left (``--check``),
-the summary, and the unified diff (``--diff``). Rewrite it after a deliberate change:
-
-python -m tests.fix.sample_project --update   # write it, then review with `git diff fixtures/projects`
-python -m tests.fix.sample_project            # write nothing; exit 1 (and show how) when it is stale
+the summary, and the unified diff (``--diff``). This module is the ``sample-project`` family of
+:mod:`tests.snapshots`: ``python -m tests.snapshots --update sample-project`` rewrites it after
+a deliberate change.
 """
 
 from __future__ import annotations
 
-import argparse
-import difflib
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from tests.frontends import FIXTURES, REPO, cli_command, crash_in
+from tests.frontends import FIXTURES, cli_command, crash_in
 
 SAMPLE = FIXTURES / "projects" / "slowchem"
 SNAPSHOT = FIXTURES / "projects" / "slowchem.fix.txt"
@@ -85,29 +81,12 @@ def render(scratch: Path) -> str:
     return "".join(parts).rstrip("\n") + "\n"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Compare the snapshot with what ``fix`` does now (exit 1 when it differs), or rewrite it."""
-    parser = argparse.ArgumentParser(prog="python -m tests.fix.sample_project", description=__doc__)
-    parser.add_argument("--update", action="store_true", help="rewrite the snapshot")
-    update = parser.parse_args(argv).update
+def snapshots() -> dict[Path, str | None]:
+    """The slowchem sample's snapshot (``slowchem.fix.txt``), as ``fix`` gives it now.
+
+    It is made in a temporary copy of the sample."""
     scratch = Path(tempfile.mkdtemp(prefix="slowchem-"))
     try:
-        text = render(scratch)
+        return {SNAPSHOT: render(scratch)}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    current = SNAPSHOT.read_text(encoding="utf-8") if SNAPSHOT.is_file() else ""
-    name = SNAPSHOT.relative_to(REPO).as_posix()
-    if text == current:
-        print(f"{name} is up to date")
-        return 0
-    if update:
-        SNAPSHOT.write_bytes(text.encode("utf-8"))
-        print(f"updated {name}")
-        return 0
-    sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), text.splitlines(True), name, "now"))
-    print(f"{name} is stale: python -m tests.fix.sample_project --update")
-    return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

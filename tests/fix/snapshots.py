@@ -8,6 +8,9 @@ fixed or left (with the reason), why the file was not fixed when its proof faile
 unified diff: everything a user sees of the fix, as ``fix --check`` and ``fix --diff`` print it.
 A project's snapshot is what the command line prints, run in the project's folder: the
 ``--check`` lines, the summary and the diff.
+
+This module is the ``fix`` family of :mod:`tests.snapshots` (``python -m tests.snapshots
+--update fix`` rewrites them).
 """
 
 from __future__ import annotations
@@ -81,3 +84,15 @@ def render_project(project: Path) -> str:
         parts.append(diff.stdout.replace(os.sep, "/") or "(no change)\n")
         parts.append("\n")
     return "".join(parts).rstrip("\n") + "\n"
+
+
+def snapshots() -> dict[Path, str | None]:
+    """The fix fixtures' snapshots (``fixtures/fix/<code>/``), as ``fix`` gives them now.
+
+    ``None`` for a snapshot whose case is gone."""
+    texts: dict[Path, str | None] = {snapshot_path(case): render(case) for case in cases()}
+    texts.update({snapshot_path(project): render_project(project) for project in project_cases()})
+    for path in FIX_FIXTURES.rglob("*.txt"):
+        if path not in texts and not in_project_case(path):
+            texts[path] = None
+    return texts

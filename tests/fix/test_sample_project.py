@@ -188,7 +188,7 @@ def test_a_second_fix_changes_nothing(sample_run: SampleRun) -> None:
 
 def test_the_fix_of_the_sample_is_its_snapshot(tmp_path: Path) -> None:
     """What ``fix`` and ``fix --unsafe-fixes`` print for the sample (``--check``, the summary,
-    ``--diff``): ``python -m tests.fix.sample_project --update`` rewrites it."""
+    ``--diff``): ``python -m tests.snapshots --update sample-project`` rewrites it."""
     assert render(tmp_path) == SNAPSHOT.read_text(encoding="utf-8"), (
-        "the fix of the sample changed: python -m tests.fix.sample_project --update, then review"
+        "the fix of the sample changed: python -m tests.snapshots --update sample-project, then review"
     )

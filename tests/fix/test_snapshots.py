@@ -1,5 +1,5 @@
 """Every ``fix`` fixture gives exactly its snapshot: what was fixed, what was left and why,
-and the diff, without and with ``--unsafe-fixes`` (``python -m tests.fix.update_snapshots``
+and the diff, without and with ``--unsafe-fixes`` (``python -m tests.snapshots --update fix``
 rewrites them). The command line prints the same as the library for a sample of cases."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def test_there_is_a_fixture_for_each_fixable_rule() -> None:
 @pytest.mark.parametrize("case", cases(), ids=lambda case: case.relative_to(FIX_FIXTURES).as_posix())
 def test_the_fix_of_each_fixture_is_its_snapshot(case: Path) -> None:
     snapshot = snapshot_path(case)
-    assert snapshot.is_file(), "no snapshot: run python -m tests.fix.update_snapshots"
+    assert snapshot.is_file(), "no snapshot: run python -m tests.snapshots --update fix"
     assert render(case) == snapshot.read_text(encoding="utf-8")
 
 
@@ -43,7 +43,7 @@ def test_the_fix_of_each_fixture_is_its_snapshot(case: Path) -> None:
 def test_the_fix_of_each_project_fixture_is_its_snapshot(project: Path) -> None:
     """What ``fix --check`` and ``fix --diff`` print in the project's folder, in both modes."""
     snapshot = snapshot_path(project)
-    assert snapshot.is_file(), "no snapshot: run python -m tests.fix.update_snapshots"
+    assert snapshot.is_file(), "no snapshot: run python -m tests.snapshots --update fix"
     assert render_project(project) == snapshot.read_text(encoding="utf-8")
 
 

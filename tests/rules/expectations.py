@@ -9,19 +9,21 @@ Two layers, as in pylint's functional tests:
   (pylint's 0-based column is shifted once, when its output is read). A fixture without a
   snapshot must stay silent.
 
-Snapshots are written by ``python -m tests.rules.update_fixtures`` and reviewed as a diff.
+This module is the ``rules`` family of :mod:`tests.snapshots`: ``python -m tests.snapshots
+--update rules`` rewrites the snapshots from the CLI, to be reviewed as a diff.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 from tests.frontends import FIXTURES, FRONT_ENDS, NOT_RULE_FIXTURES, REPO, Reported, case_name, fixture_files
+from tests.snapshots import SnapshotError
 
 SNAPSHOT_SUFFIX = ".txt"
 _SNAPSHOT_LINE = re.compile(r"^(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.+)$")
@@ -103,3 +105,24 @@ def differences(expected: Iterable[Pinned], actual: Iterable[Pinned]) -> list[st
         for side, rows in (("missing:   ", wanted - got), ("unexpected:", got - wanted))
         for row in sorted(rows.elements())
     ]
+
+
+def snapshots() -> dict[Path, str | None]:
+    """The rule fixtures' snapshots (``fixtures/<code>/``), as the CLI reports them now.
+
+    One uncached run over all of them from the repository root, as the fixture test runs it
+    (the project rules need the whole set); ``None`` for a silent fixture's snapshot and for
+    one whose fixture is gone. Fixtures written for a newer Python than the running one are left out: regenerate them
+    on that Python."""
+    fixtures = fixture_files()
+    found: dict[str, list[Pinned]] = defaultdict(list)
+    for row in report("cli", fixtures):
+        found[row.path].append(row)
+    outside = sorted(set(found) - {relative(path) for path in fixtures})
+    if outside:
+        raise SnapshotError(f"findings in files that are not fixtures: {outside}")
+    texts: dict[Path, str | None] = {
+        snapshot_path(fixture): render(found[relative(fixture)]) or None for fixture in fixtures
+    }
+    texts.update(dict.fromkeys(stray_snapshots()))
+    return texts

@@ -27,7 +27,7 @@ FILES = fixture_files()
 ALL_FILES = fixture_files(too_new=True)
 #: Project rules need the whole project: only the CLI reports them (the README says so).
 PROJECT_CODES = {rule.code for rule in all_rules() if rule.project}
-REGENERATE = "python -m tests.rules.update_fixtures rewrites the snapshots; review the diff"
+REGENERATE = "python -m tests.snapshots --update rules rewrites the snapshots; review the diff"
 #: The fixture whose findings the regression tests doctor: methods, reported at column 5.
 DOCTORED = relative(FIXTURES / "qf002" / "methods.py")
 
