@@ -7,15 +7,19 @@ directly.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import all_rules
+from qemlflow_lint.run.file import analyse_source
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -37,21 +41,62 @@ def project_codes() -> list[str]:
 
 #: pylint checker name: enabling it alone enables every rule and keeps pylint's own checks quiet.
 PYLINT_SYMBOLS = "qemlflow-lint"
-#: A module that breaks every per-file rule exactly once (QF008: the blank lines make it too
-#: long); the adapter, CLI and editor tests share it.
-EVERY_RULE_SOURCE = (
-    '"""Loads the model."""\n'
-    "import torch\n"
-    "from os.path import *\n"
-    'print("loading")\n'
-    "def f(x): ...\n"
-    "try:\n"
-    "    f(1)\n"
-    "except:\n"
-    "    pass\n"
-) + "\n" * 1000
+#: The header of a trigger module: a documented module, so QF003 has nothing to say of it.
+_TRIGGER_HEADER = '"""Loads the model."""\n'
+#: The last candidate trigger of every rule: a module too long for the default limit (it
+#: needs no statement, so the rule's fixtures cannot give it).
+_LONG_MODULE = "\n" * 1001
+
+
+def _fixture_statements(code: str, fixtures: Path) -> Iterator[str]:
+    """The module-level statements of a rule's fixture folder that hold one of its
+    ``# expect:`` lines, in file order, each with its decorators and without the markers.
+    Fixtures written for a newer Python (``# min-python:``) are passed over: a trigger
+    parses on every Python the package supports."""
+    folder = fixtures / code.lower()
+    for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        if _MIN_PYTHON.search(text):
+            continue
+        lines = text.splitlines()
+        expected = {
+            number
+            for number, line in enumerate(lines, start=1)
+            if (marker := _EXPECT.search(line)) and code in {c.strip() for c in marker["codes"].split(",")}
+        }
+        for node in ast.parse("\n".join(lines)).body:
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            last = node.end_lineno or node.lineno
+            if expected & set(range(first, last + 1)):
+                yield "".join(_EXPECT_COMMENT.sub("", line) + "\n" for line in lines[first - 1 : last])
+
+
+@cache
+def rule_trigger(code: str, fixtures: Path = FIXTURES) -> str:
+    """Code that breaks the rule ``code`` once and no other rule, at module level in a
+    documented library module with the default settings: the first such statement of the
+    rule's fixture folder (or a module too long for the default limit). A new rule needs no
+    entry anywhere: its fixtures give its trigger, and a test fails naming the rule when
+    none of their statements will do."""
+    for candidate in [*_fixture_statements(code, fixtures), _LONG_MODULE]:
+        found = analyse_source(_TRIGGER_HEADER + candidate, "pkg/trigger.py", Settings()).findings
+        if [finding.code for finding in found] == [code]:
+            return candidate
+    raise LookupError(
+        f"no module-level statement of fixtures/{code.lower()}/ breaks {code} alone with the default "
+        "settings: add such a case to its fixtures"
+    )
+
+
+def every_rule_source() -> str:
+    """A module that breaks every per-file rule exactly once: the adapter, CLI and editor
+    tests share it. The triggers come from the rules' fixtures (:func:`rule_trigger`)."""
+    return _TRIGGER_HEADER + "".join(rule_trigger(code) for code in per_file_codes())
+
+
 _LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.*)$")
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<codes>QF\d{3}(?:\s*,\s*QF\d{3})*)")
+_EXPECT_COMMENT = re.compile(r"\s*#\s*expect:[^#]*$")
 _MIN_PYTHON = re.compile(r"^#\s*min-python:\s*(\d+)\.(\d+)", re.MULTILINE)
 
 

@@ -20,10 +20,10 @@ import pytest
 
 from qemlflow_lint.rules.registry import all_rules
 from tests.frontends import (
-    EVERY_RULE_SOURCE,
     PYLINT_SYMBOLS,
     REPO,
     Reported,
+    every_rule_source,
     fixture_files,
     per_file_codes,
     run_cli,
@@ -75,7 +75,7 @@ CLEAN_TEXT = textwrap.dedent(
     '''
 )
 #: A module that breaks every per-file rule exactly once, and their codes (in code order).
-EVERY_RULE_TEXT = EVERY_RULE_SOURCE
+EVERY_RULE_TEXT = every_rule_source()
 EVERY_RULE_CODES = per_file_codes()
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from tests.frontends import EVERY_RULE_SOURCE, PYLINT_SYMBOLS, per_file_codes, run_cli
+from tests.frontends import PYLINT_SYMBOLS, every_rule_source, per_file_codes, run_cli
 from tests.lsp_client import LanguageServer
 
 MODULE = "pkg/mod.py"
@@ -261,7 +261,7 @@ def test_pylsp_pylint_with_an_executable_follows_the_unsaved_buffer(
 # --- standard output carries the reports and nothing else ---------------------------------------
 
 #: Breaks every per-file rule once (QF008 by its length): 8 findings.
-DIRTY_TEXT = EVERY_RULE_SOURCE
+DIRTY_TEXT = every_rule_source()
 DIRTY_CODES = per_file_codes()
 CLEAN_TEXT = '"""File names."""\nimport os\n\n\ndef name(path: str) -> str:\n    """The last part."""\n    return os.path.basename(path)\n'
 FLAKE8_REPORT = re.compile(r"^pkg/mod\.py:[1-9]\d*:[1-9]\d*: (QF\d{3}) \S.*$")

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.file import analyse_source
-from tests.frontends import FRONT_ENDS, Reported
+from tests.frontends import FRONT_ENDS, Reported, per_file_codes, rule_trigger
 
 EXAMPLES = int(os.environ.get("QEMLFLOW_FUZZ_EXAMPLES", "40"))
 #: Programs from the grammar (odd but valid) and from libcst's node types (realistic).
@@ -48,18 +48,8 @@ def _comparable(rows: list[Reported]) -> dict[str, list[tuple[int, int, str]]]:
     return by_file
 
 
-#: A module-level statement that breaks each per-file rule (QF008: its blank lines make any
-#: program too long).
-TRIGGERS = {
-    "QF001": "import torch\n",
-    "QF002": 'def seeded(x: int, y) -> int:\n    """Typed but for y."""\n    return x\n',
-    "QF003": "class Seeded:\n    pass\n",
-    "QF004": "try:\n    seeded = 1\nexcept:\n    seeded = 0\n",
-    "QF005": "from os.path import *\n",
-    "QF006": "print('seeded')\n",
-    "QF007": "try:\n    seeded = 2\nexcept ValueError:\n    pass\n",
-    "QF008": "\n" * 1001,
-}
+#: Code that breaks each per-file rule, from the rule's fixtures (QF008: a module too long).
+TRIGGERS = {code: rule_trigger(code) for code in per_file_codes()}
 SEEDED = sorted(TRIGGERS)
 PROGRAMS_PER_EXAMPLE = 6
 

@@ -18,7 +18,7 @@ import pytest
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
 from qemlflow_lint.rules.registry import all_rules
-from tests.frontends import EVERY_RULE_SOURCE, cli_command, per_file_codes, write_tree
+from tests.frontends import cli_command, every_rule_source, per_file_codes, write_tree
 from tests.tools import needs_program
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>QF\d{3}) (?P<message>.+)$")
@@ -336,7 +336,7 @@ def test_stdin_filename_decides_whether_it_is_a_test_file(tmp_path: Path) -> Non
 # --- select, ignore and heavy modules -------------------------------------------------------
 
 #: A module that breaks every rule exactly once (QF008: the blank lines make it too long).
-SELECTABLE = EVERY_RULE_SOURCE
+SELECTABLE = every_rule_source()
 EVERY_RULE = per_file_codes()
 
 
