@@ -1,6 +1,10 @@
 """QF002's fix, case by case: what each kind of def gets, safe and unsafe, and why the rest
 is left. Each table holds named cases (as flake8-annotations keeps its edge cases): the
-source, the text after ``fix`` and after ``fix --unsafe-fixes``, and the reasons left."""
+source, the text after ``fix`` and after ``fix --unsafe-fixes``, and the reasons left.
+
+A case lives once: the fixture files of ``fixtures/fix/QF002/`` and their snapshots hold the
+realistic ones (``tests/fix/test_snapshots.py``); these tables hold the small edge cases no
+fixture has."""
 
 from __future__ import annotations
 
@@ -176,12 +180,6 @@ RETURNS = [
         code("def f() -> None:\n    class C:\n        def m(self):\n            yield 1\n    return None\n"),
     ),
     Case(
-        "generator",
-        code("def f():\n    yield 1\n"),
-        code("def f():\n    yield 1\n"),
-        left=(return_types.GENERATOR,),
-    ),
-    Case(
         "yield_in_a_nested_default_is_ours",
         code("def f():\n    def g(x=(yield)):\n        pass\n"),
         code("def f():\n    def g(x=(yield)):\n        pass\n"),
@@ -196,12 +194,6 @@ RETURNS = [
         "async_literal",
         code("async def f():\n    return 'done'\n"),
         code("async def f() -> str:\n    return 'done'\n"),
-    ),
-    Case(
-        "async_generator",
-        code("async def f():\n    yield 1\n"),
-        code("async def f():\n    yield 1\n"),
-        left=(return_types.GENERATOR,),
     ),
     Case(
         "stub_with_ellipsis_is_left",
@@ -267,12 +259,6 @@ DUNDERS = [
         code("class C:\n    def __setitem__(self, key: str, value: int) -> None:\n        ...\n"),
     ),
     Case(
-        "exit_returning_only_false",
-        code("class C:\n    def __exit__(self, *exc: object):\n        return False\n"),
-        code("class C:\n    def __exit__(self, *exc: object):\n        return False\n"),
-        left=(return_types.EXIT_FALSE,),
-    ),
-    Case(
         "iter_generator_is_left",
         code("class C:\n    def __iter__(self):\n        yield 1\n"),
         code("class C:\n    def __iter__(self):\n        yield 1\n"),
@@ -281,18 +267,6 @@ DUNDERS = [
 ]
 
 DECORATORS = [
-    Case(
-        "overload_stubs_are_left",
-        code(
-            "from typing import overload\n@overload\ndef f(x: int): ...\n@overload\ndef f(x: str): ...\n"
-            "def f(x):\n    return x\n"
-        ),
-        code(
-            "from typing import overload\n@overload\ndef f(x: int): ...\n@overload\ndef f(x: str): ...\n"
-            "def f(x):\n    return x\n"
-        ),
-        left=(qf002_fix.OVERLOAD_STUB, qf002_fix.OVERLOAD_STUB),
-    ),
     Case(
         "no_type_check_is_not_reported",
         code("from typing import no_type_check\n@no_type_check\ndef f(x=1):\n    pass\n"),
@@ -418,12 +392,6 @@ PARAMETERS = [
 
 NAMES = [
     Case(
-        "builtin_rebound_by_a_method",
-        code("class C:\n    def int(self) -> None:\n        pass\n    def f(self):\n        return 1\n"),
-        code("class C:\n    def int(self) -> None:\n        pass\n    def f(self):\n        return 1\n"),
-        left=(bindings.REBOUND,),
-    ),
-    Case(
         "builtin_rebound_in_the_module",
         code("from numpy import float\ndef f():\n    return 1.0\n"),
         code("from numpy import float\ndef f():\n    return 1.0\n"),
@@ -434,50 +402,9 @@ NAMES = [
         code("from builtins import str\ndef f():\n    return 'a'\n"),
         code("from builtins import str\ndef f() -> str:\n    return 'a'\n"),
     ),
-    Case(
-        "star_import_may_rebind_but_none_is_none",
-        code("from os.path import *\ndef f():\n    return 'a'\ndef g():\n    print()\n"),
-        code("from os.path import *\ndef f():\n    return 'a'\ndef g() -> None:\n    print()\n"),
-        left=(bindings.STAR_IMPORT,),
-    ),
 ]
 
 LAYOUT = [
-    Case(
-        "multi_line_signature_with_comments",
-        code(
-            """
-            def f(
-                a,  # the input
-                b='x',  # the step
-                # a comment line
-            ):  # trailing
-                print(a, b)
-            """
-        ),
-        code(
-            """
-            def f(
-                a,  # the input
-                b='x',  # the step
-                # a comment line
-            ) -> None:  # trailing
-                print(a, b)
-            """
-        ),
-        code(
-            """
-            def f(
-                a,  # the input
-                b: str = 'x',  # the step
-                # a comment line
-            ) -> None:  # trailing
-                print(a, b)
-            """
-        ),
-        left=(PARAMS,),
-        left_unsafe=(PARAMS,),
-    ),
     Case(
         "default_on_its_own_line",
         code("def f(s=\n      'a') -> None:\n    pass\n"),
@@ -498,12 +425,6 @@ LAYOUT = [
         "tab_indented_method",
         "class C:\n\tdef f(self):\n\t\treturn 1\n",
         "class C:\n\tdef f(self) -> int:\n\t\treturn 1\n",
-    ),
-    Case(
-        "type_comment_types_it_already",
-        code("def f(a, b):\n    # type: (int, str) -> None\n    print(a, b)\n"),
-        code("def f(a, b):\n    # type: (int, str) -> None\n    print(a, b)\n"),
-        left=(qf002_fix.TYPE_COMMENT,),
     ),
     Case(
         "noqa_line_is_not_touched",
