@@ -29,6 +29,7 @@ from qemlflow_lint.rules.base import Rule
 from qemlflow_lint.rules.registry import all_rules, find_rule, register_rule, unregister_rule
 from qemlflow_lint.score.profile import default_profile
 from tests.frontends import REPO, rule_trigger, write_tree
+from tests.rules import test_examples as examples
 
 CODE, SYMBOL, CASE = "QF999", "module-level-assert", "module_level_assert"
 #: The files a new rule adds, as CONTRIBUTING's *Adding a rule* names them.
@@ -208,6 +209,11 @@ def test_its_fixtures_give_the_code_that_breaks_it(throwaway: type[Rule], checko
     """The tests that need a piece of code breaking each rule (the adapters', the editors',
     the fuzzer's) take it from the rule's fixtures: nothing to add for a new rule."""
     assert rule_trigger(CODE, checkout / "fixtures") == "assert __debug__\n"
+
+
+def test_its_documented_examples_are_true_of_it(throwaway: type[Rule]) -> None:
+    examples.test_every_example_breaks_the_rule(throwaway)
+    examples.test_no_block_of_use_instead_breaks_the_rule(throwaway)
 
 
 def test_the_changelog_line_is_under_unreleased(checkout: Path) -> None:
