@@ -157,7 +157,7 @@ def _flake8_step(project: _Project) -> tuple[str, Callable[[str | None], Edit]]:
     """The file flake8 reads its configuration from, and the edit that selects QF there:
     ``[tool.flake8]`` only when Flake8-pyproject is declared, else the first of flake8's own
     files with a ``[flake8]`` section, in flake8's order."""
-    tool = (toml.parse(project.text("pyproject.toml") or "") or {}).get("tool")
+    tool = (toml.parse_toml(project.text("pyproject.toml") or "") or {}).get("tool")
     if isinstance(tool, dict) and "flake8" in tool and _declares_flake8_pyproject(project):
         return "pyproject.toml", setup_files.add_flake8_toml_select
     for name in FLAKE8_FILES:
@@ -183,7 +183,7 @@ def _pylint_step(project: _Project) -> tuple[str, Callable[[str | None], Edit]]:
                 f'pylint reads {name}: add load-plugins = ["{setup_files.PYLINT_PLUGIN}"] '
                 "to its [tool.pylint.main] table by hand"
             )
-    pyproject = toml.parse(project.text("pyproject.toml") or "") or {}
+    pyproject = toml.parse_toml(project.text("pyproject.toml") or "") or {}
     if "pylint" not in pyproject.get("tool", {}):
         for name in ("setup.cfg", "tox.ini"):
             data = setup_files.parse_ini(project.text(name) or "") or {}
@@ -243,7 +243,7 @@ def _tox_step(project: _Project, source: InstallSource) -> tuple[str, Callable[[
     """``tox.ini``, unless tox reads its configuration from another file (which a new
     ``tox.ini`` would override): then the lint environment is left to the user."""
     if project.text("tox.ini") is None:
-        pyproject = toml.parse(project.text("pyproject.toml") or "") or {}
+        pyproject = toml.parse_toml(project.text("pyproject.toml") or "") or {}
         elsewhere = (
             "tox.toml"
             if project.text("tox.toml") is not None
@@ -264,7 +264,7 @@ def _tox_step(project: _Project, source: InstallSource) -> tuple[str, Callable[[
 
 def _qemlflow_section(pyproject: str | None) -> dict[str, object] | None:
     """The project's ``[tool.qemlflow-lint]`` table, or ``None``."""
-    section = (toml.parse(pyproject or "") or {}).get("tool", {}).get("qemlflow-lint")
+    section = (toml.parse_toml(pyproject or "") or {}).get("tool", {}).get("qemlflow-lint")
     return section if isinstance(section, dict) else None
 
 

@@ -25,9 +25,9 @@ from qemlflow_lint.report.graph.mermaid import label, node_ids
 from qemlflow_lint.report.graph.view import (
     LIBRARY,
     THIRD_PARTY,
-    Chain,
     Edge,
     GraphView,
+    HeavyChain,
     Node,
     UnknownModule,
     graph_view,
@@ -739,7 +739,7 @@ def test_heavy_only_keeps_only_the_paths_to_heavy_modules(cycles: Path, library:
         )
 
 
-def _chain_pairs(chain: Chain) -> set[tuple[str, str]]:
+def _chain_pairs(chain: HeavyChain) -> set[tuple[str, str]]:
     names = [hop.module for hop in chain.hops] + [chain.heavy]
     return set(zip(names, names[1:]))
 
