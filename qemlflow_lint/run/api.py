@@ -4,6 +4,7 @@
 each one's settings, analyse them (from the cache where nothing changed, on every core),
 then run the project rules on each project's import graph. The command line, ``init``, the
 tests and later commands call it with a :class:`RunOptions`; nothing here knows argparse.
+The supported way to reach these names from outside the package is :mod:`qemlflow_lint.api`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, NamedTuple
 
@@ -31,30 +33,73 @@ STDIN = "-"
 CACHE_THRESHOLD = 2
 
 
+#: The overrides of a run that has none.
+_NO_OVERRIDES: Mapping[str, object] = MappingProxyType({})
+
+
 def _read_stdin() -> bytes:
     return sys.stdin.buffer.read()
 
 
-class RunOptions(NamedTuple):
+@dataclass(frozen=True, init=False)
+class RunOptions:
     """How to find, configure and analyse the files of one run.
 
     ``overrides`` are configuration values (keys spelled as in ``[tool.qemlflow-lint]``)
     that win over the configuration files, as the command line's flags do; ``origin``
-    names them in messages. ``jobs`` defaults to every core; ``cache_dir`` to
-    ``.qemlflow-lint-cache/`` at the project root.
+    names them in messages. ``use_gitignore`` skips what ``.gitignore`` files ignore;
+    ``force_exclude`` applies ``exclude`` to paths given explicitly too. ``stdin_filename``
+    is the path standard input is checked as; ``noqa=False`` reports what ``# noqa``
+    comments hide. ``jobs`` defaults to every core; ``cache_dir`` to
+    ``.qemlflow-lint-cache/`` at the project root (``use_cache=False`` reads and writes no
+    cache). ``read_stdin`` supplies the bytes ``-`` stands for (``None``: this process's
+    standard input).
+
+    Every argument is keyword-only, so a field added later breaks no caller; the written
+    ``__init__`` (rather than the dataclass's own) makes that so on every supported Python,
+    since ``dataclass(kw_only=True)`` needs 3.10. Use :func:`dataclasses.replace` for a
+    changed copy.
     """
 
-    config_file: str | None = None
-    overrides: Mapping[str, object] = MappingProxyType({})
-    origin: str = "command line"
-    use_gitignore: bool = True
-    force_exclude: bool = False
-    stdin_filename: str = "stdin"
-    noqa: bool = True
-    jobs: int | None = None
-    use_cache: bool = True
-    cache_dir: str | None = None
-    read_stdin: Callable[[], bytes] = _read_stdin
+    config_file: str | None
+    overrides: Mapping[str, object]
+    origin: str
+    use_gitignore: bool
+    force_exclude: bool
+    stdin_filename: str
+    noqa: bool
+    jobs: int | None
+    use_cache: bool
+    cache_dir: str | None
+    read_stdin: Callable[[], bytes] | None
+
+    def __init__(
+        self,
+        *,
+        config_file: str | None = None,
+        overrides: Mapping[str, object] = _NO_OVERRIDES,
+        origin: str = "command line",
+        use_gitignore: bool = True,
+        force_exclude: bool = False,
+        stdin_filename: str = "stdin",
+        noqa: bool = True,
+        jobs: int | None = None,
+        use_cache: bool = True,
+        cache_dir: str | None = None,
+        read_stdin: Callable[[], bytes] | None = None,
+    ) -> None:
+        # Frozen: the fields are set as the dataclass's own __init__ would set them.
+        object.__setattr__(self, "config_file", config_file)
+        object.__setattr__(self, "overrides", overrides)
+        object.__setattr__(self, "origin", origin)
+        object.__setattr__(self, "use_gitignore", use_gitignore)
+        object.__setattr__(self, "force_exclude", force_exclude)
+        object.__setattr__(self, "stdin_filename", stdin_filename)
+        object.__setattr__(self, "noqa", noqa)
+        object.__setattr__(self, "jobs", jobs)
+        object.__setattr__(self, "use_cache", use_cache)
+        object.__setattr__(self, "cache_dir", cache_dir)
+        object.__setattr__(self, "read_stdin", read_stdin)
 
     def resolver(self, paths: Sequence[str] = ()) -> ConfigResolver:
         """The settings resolver of a run over ``paths``, with :attr:`overrides` applied;
@@ -77,13 +122,14 @@ def config_probe(path: str) -> str:
     return os.path.join(path, "__init__.py") if os.path.isdir(path) else path
 
 
-def analyse_paths(paths: Sequence[str], options: RunOptions = RunOptions()) -> Analysis:
+def analyse_paths(paths: Sequence[str], options: RunOptions | None = None) -> Analysis:
     """Analyse the Python files under ``paths`` (``-`` reads standard input).
 
     Raises :class:`~qemlflow_lint.config.values.ConfigError` for a configuration mistake,
     even where no file is found; never raises for a file that cannot be read or parsed
     (it gets a QF000 result).
     """
+    options = options if options is not None else RunOptions()
     paths = list(paths) or [os.curdir]
     files = [p for p in paths if p != STDIN]
     resolver = options.resolver(files)
@@ -92,7 +138,7 @@ def analyse_paths(paths: Sequence[str], options: RunOptions = RunOptions()) -> A
     for path in files[1:]:
         resolver.for_path(config_probe(path))
     if len(files) != len(paths):
-        text = decode(options.read_stdin())
+        text = decode((options.read_stdin or _read_stdin)())
         settings = resolver.for_path(options.stdin_filename)
         if not settings.is_excluded(options.stdin_filename):
             results.append(analyse_source(text, options.stdin_filename, settings, noqa=options.noqa))
@@ -142,3 +188,6 @@ def default_cache_dir(resolver: ConfigResolver) -> str:
         return os.path.join(os.getcwd(), CACHE_DIRNAME)
     root = settings.project_root if settings.file is not None else os.getcwd()
     return os.path.join(root, CACHE_DIRNAME)
+
+
+__all__ = ["STDIN", "Analysis", "RunOptions", "analyse_paths", "config_probe", "default_cache_dir"]
