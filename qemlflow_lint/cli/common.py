@@ -14,6 +14,7 @@ from qemlflow_lint.cli.exits import UsageError
 from qemlflow_lint.config.loading import ConfigResolver, all_options, overrides_from
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import SECTION
+from qemlflow_lint.report.emitters import format_names
 from qemlflow_lint.run.api import STDIN, Analysis, RunOptions, analyse_paths
 from qemlflow_lint.run.cache import CACHE_DIRNAME
 from qemlflow_lint.run.runner import default_jobs
@@ -23,6 +24,7 @@ __all__ = [
     "HEAVY_KEYS",
     "UsageError",
     "add_config_options",
+    "add_format_option",
     "add_input_options",
     "add_output_option",
     "analyse",
@@ -125,6 +127,14 @@ def add_output_option(parser: argparse._ActionsContainer, what: str = "the repor
         metavar="FILE",
         help=f"write {what} to FILE (atomically) instead of standard output",
     )
+
+
+def add_format_option(
+    parser: argparse._ActionsContainer, kinds: Sequence[str], default: str, help_text: str
+) -> None:
+    """``--format NAME``: one of the formats of the report ``kinds`` (see
+    :mod:`qemlflow_lint.report.emitters`), which are its choices."""
+    parser.add_argument("--format", choices=format_names(*kinds), default=default, help=help_text)
 
 
 def emit(text: str, output: str | None, out: TextIO, what: str = "the report") -> None:

@@ -16,6 +16,7 @@ from qemlflow_lint.cli.common import (
     GRAPH_KEYS,
     HEAVY_KEYS,
     add_config_options,
+    add_format_option,
     add_input_options,
     add_output_option,
     analyse,
@@ -46,12 +47,11 @@ from qemlflow_lint.measure.report import (
     import_roots,
     importtime_report,
     render_calibration,
-    render_importtime_markdown,
-    render_importtime_text,
 )
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.graph import ImportGraph
+from qemlflow_lint.report.emitters import emitter
 from qemlflow_lint.run.api import STDIN, config_probe, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
 
@@ -168,11 +168,11 @@ def configure_importtime(importtime: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="exit 1 when the median import time is over SECONDS; prints PASS: or FAIL:",
     )
-    importtime.add_argument(
-        "--format",
-        choices=("text", "json", "markdown"),
-        default="text",
-        help="text (default), json (runs, median, spread, baseline, modules, verdict) or markdown",
+    add_format_option(
+        importtime,
+        ("importtime",),
+        "text",
+        "text (default), json (runs, median, spread, baseline, modules, verdict) or markdown",
     )
     add_output_option(importtime)
     importtime.set_defaults(run=run_importtime)
@@ -364,13 +364,9 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         if kept is not None:
             kept.close()
-    if args.format == "json":
-        emit(json.dumps(report, indent=2, ensure_ascii=False) + "\n", args.output, out)
-        if report["budget"] is not None:
-            print(report["budget"]["verdict"], file=sys.stderr)
-    else:
-        render = render_importtime_markdown if args.format == "markdown" else render_importtime_text
-        emit(render(report), args.output, out)
+    emit(emitter("importtime", args.format)(report), args.output, out)
+    if args.format == "json" and report["budget"] is not None:
+        print(report["budget"]["verdict"], file=sys.stderr)
     return EXIT_FINDINGS if report["budget"] is not None and not report["budget"]["passed"] else EXIT_CLEAN
 
 
