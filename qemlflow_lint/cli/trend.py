@@ -34,6 +34,7 @@ from qemlflow_lint.history.analyse import MAX_FILE_SIZE
 from qemlflow_lint.history.git import HistoryError, Repository
 from qemlflow_lint.history.model import DROP, RULE_DROP
 from qemlflow_lint.history.trend import TrendOptions, TrendRun, run_trend
+from qemlflow_lint.measure.progress import TerminalProgress
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.emitters import emitter
 from qemlflow_lint.run.api import default_cache_dir
@@ -125,27 +126,6 @@ def configure(trend: argparse.ArgumentParser) -> None:
     trend.set_defaults(run=run)
 
 
-class _Progress:
-    """``\\r``-updated progress on standard error when it is a terminal; nothing otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        isatty = getattr(stream, "isatty", None)
-        self.enabled = bool(isatty and isatty())
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.enabled:
-            self.stream.write(f"\r\x1b[Kscoring commits: {done}/{total}")
-            self.stream.flush()
-            self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-
-
 def options_from(args: argparse.Namespace) -> TrendOptions:
     """The trend the command line asks for."""
     limit = args.max_commits
@@ -204,9 +184,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     ``--fail-on-drop`` when there is a drop."""
     if args.config_from is not None and args.config is not None:
         raise UsageError("--config and --config-from both name the configuration: give one")
-    progress = _Progress(sys.stderr)
+    progress = TerminalProgress(sys.stderr)
     try:
-        done = run_trend(options_from(args)._replace(progress=progress))
+        done = run_trend(options_from(args)._replace(progress=progress.counted("scoring commits")))
     except HistoryError as error:
         raise UsageError(str(error)) from None
     finally:
