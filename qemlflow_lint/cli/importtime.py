@@ -34,13 +34,10 @@ from qemlflow_lint.measure.importtime import (
     Interpreter,
     child_environment,
     is_module_name,
-    measure,
-    measure_baseline,
     probe,
 )
 from qemlflow_lint.measure.last_measured import LastMeasured
-from qemlflow_lint.measure.pipeline import Costly, MeasurementSetup, measured_report
-from qemlflow_lint.measure.progress import TerminalProgress
+from qemlflow_lint.measure.pipeline import Costly, MeasurementSetup, calibration, measured_report
 from qemlflow_lint.measure.report import (
     graphs_by_module,
     import_roots,
@@ -266,32 +263,12 @@ def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
         if not is_module_name(module):
             raise UsageError(f"{module!r} is not a module name")
     env = _environment()
-    progress = TerminalProgress(sys.stderr)
-    times: dict[str, float] = {}
-    failed: dict[str, str] = {}
     interpreter = _interpreter(args, env, packages=not args.modules)
     modules = list(dict.fromkeys(args.modules)) or calibration_modules(interpreter)
     try:
-        baseline = measure_baseline(args.python, args.runs, env, args.timeout, progress.show)
-        for number, module in enumerate(modules, 1):
-            try:
-                measurement = measure(
-                    args.python,
-                    module,
-                    args.runs,
-                    env,
-                    args.timeout,
-                    baseline=baseline,
-                    progress=progress.prefixed(f"{number}/{len(modules)} "),
-                )
-            except ImportFailure as error:
-                failed[module] = str(error)
-                continue
-            times[module] = measurement.median_us
+        times, failed = calibration(args.python, modules, args.runs, env, args.timeout)
     except ImportFailure as error:
-        raise UsageError(f"cannot measure with {args.python}: {error}") from None
-    finally:
-        progress.clear()
+        raise UsageError(str(error)) from None
     table = render_calibration(times, failed, args.runs, interpreter)
     emit(table + _proposal(args, config, times), args.output, out, "the calibration")
     return EXIT_CLEAN

@@ -11,7 +11,13 @@ from typing import Any, NamedTuple
 
 from qemlflow_lint.measure.blame import Origins, attribute
 from qemlflow_lint.measure.figures import figures_of, tree_digest
-from qemlflow_lint.measure.importtime import ImportFailure, Interpreter, measure, module_costs
+from qemlflow_lint.measure.importtime import (
+    ImportFailure,
+    Interpreter,
+    measure,
+    measure_baseline,
+    module_costs,
+)
 from qemlflow_lint.measure.last_measured import LastMeasured
 from qemlflow_lint.measure.progress import TerminalProgress
 from qemlflow_lint.measure.report import importtime_report
@@ -89,4 +95,44 @@ def measured_report(
     )
 
 
-__all__ = ["Costly", "MeasurementSetup", "measured_report"]
+class Calibration(NamedTuple):
+    """What ``calibrate`` timed: each module's median import time in microseconds, start-up
+    subtracted, and why each module that could not be imported failed."""
+
+    times_us: dict[str, float]
+    failed: dict[str, str]
+
+
+def calibration(
+    python: str, modules: Sequence[str], runs: int, env: Mapping[str, str], timeout: float
+) -> Calibration:
+    """Time the import of each of ``modules`` in fresh interpreters, against one measured
+    start-up; progress shows on standard error when it is a terminal. :class:`ImportFailure`
+    when the interpreter itself cannot run."""
+    progress = TerminalProgress(sys.stderr)
+    timed = Calibration({}, {})
+    try:
+        baseline = measure_baseline(python, runs, env, timeout, progress.show)
+        for number, module in enumerate(modules, 1):
+            try:
+                measurement = measure(
+                    python,
+                    module,
+                    runs,
+                    env,
+                    timeout,
+                    baseline=baseline,
+                    progress=progress.prefixed(f"{number}/{len(modules)} "),
+                )
+            except ImportFailure as error:
+                timed.failed[module] = str(error)
+                continue
+            timed.times_us[module] = measurement.median_us
+    except ImportFailure as error:
+        raise ImportFailure(f"cannot measure with {python}: {error}") from None
+    finally:
+        progress.clear()
+    return timed
+
+
+__all__ = ["Calibration", "Costly", "MeasurementSetup", "calibration", "measured_report"]
