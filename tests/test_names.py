@@ -26,20 +26,12 @@ SAME_ROLE: dict[str, str] = {
 #: list only shrinks: a new collision, or a module joining one of these, fails the test.
 NOT_YET_RENAMED: dict[str, tuple[frozenset[str], str]] = {
     "Entry": (
-        frozenset({"history/tree.py", "report/baseline.py", "report/formats/entries.py"}),
-        "a git tree's file, a baseline's key count, and a finding ready to render",
-    ),
-    "Measuring": (
-        frozenset({"cli/importtime.py", "fix/speedup.py"}),
-        "the import-time options of two commands, not yet one type",
+        frozenset({"history/tree.py", "report/baseline.py"}),
+        "a git tree's file, and a baseline's key count",
     ),
     "Source": (
         frozenset({"fix/files.py", "history/snapshot.py"}),
         "a file's bytes and codec for fixing, and a file of a commit to score",
-    ),
-    "unified_diff": (
-        frozenset({"fix/summary.py", "setup/plan.py"}),
-        "the same diff written twice, to become one",
     ),
 }
 

@@ -8,7 +8,7 @@ instead of flake8's own files), else the first of ``setup.cfg``, ``tox.ini`` and
 with a ``[flake8]`` section (else a new ``.flake8``); and pylint's own rc file, the
 ``[tool.pylint]`` tables of ``pyproject.toml`` or the ``[pylint.*]`` sections of
 ``setup.cfg``/``tox.ini``, in pylint's order. The result says, per file, the text before and
-after and what was done, kept or left to the user; :func:`describe` and :func:`unified_diff`
+after and what was done, kept or left to the user; :func:`describe` and :func:`file_plan_diff`
 render it. The tox environment, the pre-commit hooks and the workflow install qemlflow-lint
 from one source (:mod:`qemlflow_lint.setup.source`). With the project's analysed files,
 the plan also edits the file mypy reads (:mod:`qemlflow_lint.setup.mypy_config`) for the
@@ -24,6 +24,7 @@ from typing import Callable, NamedTuple
 
 from qemlflow_lint import __version__
 from qemlflow_lint.config import toml
+from qemlflow_lint.model.diff import line_diff
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.model.modules import find_packages
 from qemlflow_lint.model.words import plural
@@ -454,15 +455,10 @@ def _diff_lines(text: str) -> list[str]:
     return lines if lines[-1] else lines[:-1]
 
 
-def unified_diff(plan: FilePlan) -> str:
+def file_plan_diff(plan: FilePlan) -> str:
     """The change to one file as a unified diff (``a/``, ``b/`` prefixes; ``/dev/null`` for a
     new file)."""
-    import difflib  # only --dry-run shows diffs
-
-    before = _diff_lines(plan.before or "")
-    after = _diff_lines(plan.edit.text or "")
     source = "/dev/null" if plan.before is None else f"a/{plan.path}"
-    lines = []
-    for line in difflib.unified_diff(before, after, source, f"b/{plan.path}"):
-        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(lines)
+    return line_diff(
+        _diff_lines(plan.before or ""), _diff_lines(plan.edit.text or ""), source, f"b/{plan.path}"
+    )
