@@ -27,6 +27,9 @@ from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.file import analyse_parsed
 
+#: The plugin's entry point (flake8 loads it by this name): its only supported name.
+__all__ = ["Flake8Plugin"]
+
 Flake8Result = tuple[int, int, str, Any]
 
 

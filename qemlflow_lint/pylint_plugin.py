@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from astroid import nodes
     from pylint.lint import PyLinter
 
+#: What pylint calls (``register``) and the checker it registers: the supported names.
+__all__ = ["QemlflowChecker", "register"]
+
 CONFIG_ERROR_ID = "F7700"
 CONFIG_ERROR_SYMBOL = "qemlflow-lint-config-error"
 

@@ -252,7 +252,7 @@ FRONT_ENDS = {"cli": run_cli, "flake8": run_flake8, "pylint": run_pylint}
 
 
 #: Folders of ``fixtures/`` that hold no rule fixtures: hostile input and whole projects.
-NOT_RULE_FIXTURES = ("bad", "projects", "fix")
+NOT_RULE_FIXTURES = ("bad", "projects", "fix", "formats")
 
 
 def fixture_files(*, too_new: bool = False) -> list[Path]:

@@ -33,6 +33,8 @@ FAMILIES: dict[str, str] = {
     "rules": "tests.rules.expectations",
     "fix": "tests.fix.snapshots",
     "sample-project": "tests.fix.sample_project",
+    "formats": "tests.report.format_snapshots",
+    "api": "tests.api.signatures",
 }
 
 #: What a family's module defines: each snapshot file and its text now (``None``: no file).
@@ -117,8 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"no snapshot family {', '.join(unknown)} (the families: {', '.join(FAMILIES)})")
     names = args.families or list(FAMILIES)
     if args.list:
+        width = max(len(FAMILIES[name]) for name in names)
         for name in names:
-            print(f"{name:16} {FAMILIES[name]:28} {describe(name)}")
+            print(f"{name:16} {FAMILIES[name]:{width}}  {describe(name)}")
         return 0
 
     total = 0

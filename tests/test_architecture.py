@@ -71,8 +71,33 @@ def _deferred_in(package: Path) -> list[str]:
     ]
 
 
+#: The one module whose ``if TYPE_CHECKING:`` imports are allowed: the library API loads each
+#: name it exports on first use, through its importlib table, so that importing it stays
+#: cheap, and shows type checkers the names there. Nothing in the package imports it (it is
+#: the top layer), so those imports cannot hide a cycle, and import-linter counts them.
+LAZY_EXPORTS = PACKAGE / "api.py"
+
+
+def _type_checking_lines(path: Path) -> set[int]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        node.lineno
+        for block in tree.body
+        if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+        for node in ast.walk(block)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    }
+
+
+def _lazy_export_imports() -> set[str]:
+    """The library API's ``if TYPE_CHECKING:`` imports, as ``path:line``."""
+    return {f"qemlflow_lint/api.py:{line}" for line in _type_checking_lines(LAZY_EXPORTS)}
+
+
 def test_no_first_party_import_is_deferred() -> None:
-    assert _deferred_in(PACKAGE) == []
+    allowed = _lazy_export_imports()
+    assert allowed, "the library API shows its names to type checkers"
+    assert [where for where in _deferred_in(PACKAGE) if where not in allowed] == []
 
 
 def test_the_deferral_check_sees_function_level_and_type_checking_imports(tmp_path: Path) -> None:
@@ -85,7 +110,8 @@ def test_the_deferral_check_sees_function_level_and_type_checking_imports(tmp_pa
         "def f():\n    import qemlflow_lint.rules\n",
         encoding="utf-8",
     )
-    assert sorted(_deferred_in(package)) == [
+    allowed = _lazy_export_imports()
+    assert sorted(set(_deferred_in(package)) - allowed) == [
         "qemlflow_lint/model/probe.py:3",
         "qemlflow_lint/model/probe.py:5",
     ]

@@ -25,33 +25,13 @@ SAME_ROLE: dict[str, str] = {
 #: Names that still mean two different things, each with the modules that define it; the
 #: list only shrinks: a new collision, or a module joining one of these, fails the test.
 NOT_YET_RENAMED: dict[str, tuple[frozenset[str], str]] = {
-    "Chain": (
-        frozenset({"report/graph/view.py", "report/html/page.py"}),
-        "a QF101 chain as the graph view and as the HTML page each hold it",
-    ),
     "Entry": (
-        frozenset({"history/tree.py", "report/baseline.py", "report/formats/entries.py"}),
-        "a git tree's file, a baseline's key count, and a finding ready to render",
-    ),
-    "Measuring": (
-        frozenset({"cli/importtime.py", "fix/speedup.py"}),
-        "the import-time options of two commands, not yet one type",
+        frozenset({"history/tree.py", "report/baseline.py"}),
+        "a git tree's file, and a baseline's key count",
     ),
     "Source": (
         frozenset({"fix/files.py", "history/snapshot.py"}),
         "a file's bytes and codec for fixing, and a file of a commit to score",
-    ),
-    "parse": (
-        frozenset({"analysis/source.py", "config/toml.py"}),
-        "Python source into an `ast`, and a TOML document",
-    ),
-    "split_lines": (
-        frozenset({"analysis/source.py", "config/pyproject.py"}),
-        "the tokenizer's physical lines, and TOML/INI lines split at `\\n` only",
-    ),
-    "unified_diff": (
-        frozenset({"fix/summary.py", "setup/plan.py"}),
-        "the same diff written twice, to become one",
     ),
 }
 

@@ -17,11 +17,19 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
-from qemlflow_lint.cli.common import add_input_options, add_output_option, analyse, emit, write_summary_line
+from qemlflow_lint.cli.common import (
+    add_format_option,
+    add_input_options,
+    add_output_option,
+    analyse,
+    emit,
+    write_summary_line,
+)
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.words import plural
-from qemlflow_lint.report.formats import FORMATS, RENDERERS, github_step_summary
+from qemlflow_lint.report.emitters import emitter
+from qemlflow_lint.report.formats import github_step_summary
 from qemlflow_lint.report.rule_docs import docs_by_code
 
 #: The formats ``--statistics`` can print in.
@@ -32,11 +40,11 @@ def configure(check: argparse.ArgumentParser) -> None:
     """The arguments of the ``check`` command."""
     add_input_options(check)
     add_baseline_option(check)
-    check.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="text: flake8-style lines (default); json, markdown (a table per file, for a job summary "
+    add_format_option(
+        check,
+        ("findings",),
+        "text",
+        "text: flake8-style lines (default); json, markdown (a table per file, for a job summary "
         "or a comment), sarif, github (workflow annotations and $GITHUB_STEP_SUMMARY), gitlab "
         "(Code Quality), junit",
     )
@@ -80,7 +88,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 "line: name the codes it is for, such as `# noqa: F401`)\n"
             )
     else:
-        text = RENDERERS[args.format](results)
+        text = emitter("findings", args.format)(results)
     emit(text, args.output, out, "the findings")
     total = sum(len(result.findings) for result in results)
     if args.format == "text" and not args.quiet:

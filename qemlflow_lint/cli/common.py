@@ -4,6 +4,7 @@ turning them into the :class:`~qemlflow_lint.run.api.RunOptions` of a run."""
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Collection, Sequence
@@ -14,6 +15,7 @@ from qemlflow_lint.cli.exits import UsageError
 from qemlflow_lint.config.loading import ConfigResolver, all_options, overrides_from
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import SECTION
+from qemlflow_lint.report.emitters import format_names
 from qemlflow_lint.run.api import STDIN, Analysis, RunOptions, analyse_paths
 from qemlflow_lint.run.cache import CACHE_DIRNAME
 from qemlflow_lint.run.runner import default_jobs
@@ -23,15 +25,20 @@ __all__ = [
     "HEAVY_KEYS",
     "UsageError",
     "add_config_options",
+    "add_format_option",
     "add_input_options",
     "add_output_option",
     "analyse",
     "check_paths_exist",
+    "duration_ms",
+    "duration_seconds",
     "emit",
+    "parse_number",
     "positive_int",
     "resolver_from",
     "run_options",
     "score_points",
+    "share_percent",
 ]
 
 
@@ -127,6 +134,14 @@ def add_output_option(parser: argparse._ActionsContainer, what: str = "the repor
     )
 
 
+def add_format_option(
+    parser: argparse._ActionsContainer, kinds: Sequence[str], default: str, help_text: str
+) -> None:
+    """``--format NAME``: one of the formats of the report ``kinds`` (see
+    :mod:`qemlflow_lint.report.emitters`), which are its choices."""
+    parser.add_argument("--format", choices=format_names(*kinds), default=default, help=help_text)
+
+
 def emit(text: str, output: str | None, out: TextIO, what: str = "the report") -> None:
     """Write ``text`` to the file ``output`` names (atomically), or to ``out`` without one;
     a file that cannot be written is a usage error that names it."""
@@ -173,15 +188,40 @@ def positive_int(value: str) -> int:
     return int(value)
 
 
-def score_points(value: str) -> float:
-    """An argparse type: a number of score points from 0 to 100 (``--fail-under``, ``--drop``)."""
+def parse_number(value: str, expected: str, low: float, high: float, *, above_low: bool = False) -> float:
+    """``value`` as a number from ``low`` (excluded with ``above_low``) to ``high``, included
+    unless it is infinite; anything else (not a number, NaN, out of range) is an argparse
+    error that says what was ``expected``. Every decimal option's type is one call of it."""
     try:
         number = float(value)
     except ValueError:
-        number = -1.0
-    if not 0 <= number <= 100:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
+        number = math.nan
+    within = (low < number if above_low else low <= number) and (
+        number < high if high == math.inf else number <= high
+    )
+    if not within:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {value!r}")
     return number
+
+
+def score_points(value: str) -> float:
+    """An argparse type: a number of score points from 0 to 100 (``--fail-under``, ``--drop``)."""
+    return parse_number(value, "a number from 0 to 100", 0, 100)
+
+
+def duration_seconds(value: str) -> float:
+    """An argparse type: a positive, finite number of seconds (``--timeout``, ``--budget``)."""
+    return parse_number(value, "a positive number of seconds", 0, math.inf, above_low=True)
+
+
+def duration_ms(value: str) -> float:
+    """An argparse type: a finite number of milliseconds, 0 or more (``--costly-ms``)."""
+    return parse_number(value, "a number of milliseconds (0 or more)", 0, math.inf)
+
+
+def share_percent(value: str) -> float:
+    """An argparse type: a share in percent, above 0 and at most 100 (``--costly-share``)."""
+    return parse_number(value, "a percentage above 0 and at most 100", 0, 100, above_low=True)
 
 
 def config_flags(args: argparse.Namespace) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from qemlflow_lint.cli.common import (
     write_summary_line,
 )
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_WRITTEN, UsageError
-from qemlflow_lint.cli.importtime import TerminalProgress, add_interpreter_options
+from qemlflow_lint.cli.importtime import add_interpreter_options
 from qemlflow_lint.config.line_length import line_length
 from qemlflow_lint.config.loading import project_root, requires_python
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions
@@ -70,6 +70,7 @@ from qemlflow_lint.fix.summary import finding_lines, projection_lines, speedup_l
 from qemlflow_lint.measure.figures import ImportFigures
 from qemlflow_lint.measure.importtime import ImportFailure, probe
 from qemlflow_lint.measure.last_measured import LastMeasured, open_kept
+from qemlflow_lint.measure.progress import TerminalProgress
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.run.api import STDIN, Analysis, analyse_paths, default_cache_dir

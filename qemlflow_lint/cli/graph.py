@@ -17,6 +17,7 @@ from typing import TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import (
+    add_format_option,
     add_input_options,
     add_output_option,
     analyse,
@@ -27,7 +28,7 @@ from qemlflow_lint.cli.common import (
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
 from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.words import plural
-from qemlflow_lint.report.graph import GRAPH_FORMATS, render_graph
+from qemlflow_lint.report.emitters import emitter
 from qemlflow_lint.report.graph.svg import GraphvizError
 from qemlflow_lint.report.graph.view import THIRD_PARTY, GraphView, UnknownModule, graph_view
 from qemlflow_lint.run.api import STDIN
@@ -37,11 +38,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """The arguments of the ``graph`` command."""
     add_input_options(parser, stdin=False)
     shown = parser.add_argument_group("what the graph shows")
-    shown.add_argument(
-        "--format",
-        choices=GRAPH_FORMATS,
-        default="dot",
-        help="dot: Graphviz (default; `dot -Tsvg`), svg: drawn by Graphviz's dot (installed), "
+    add_format_option(
+        shown,
+        ("graph",),
+        "dot",
+        "dot: Graphviz (default; `dot -Tsvg`), svg: drawn by Graphviz's dot (installed), "
         "mermaid: a flowchart for Markdown, json: nodes, edges, chains and cycles",
     )
     shown.add_argument(
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not view.nodes:
         write_summary_line(f"qemlflow-lint: {_why_empty(args, bool(analysis.results))}")
     try:
-        text = render_graph(view, args.format)
+        text = emitter("graph", args.format)(view)
     except GraphvizError as error:
         raise UsageError(str(error)) from None
     if args.output is None:

@@ -5,85 +5,50 @@ lines, and turned into a CI budget or a heavy-module list."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, NamedTuple, TextIO
+from collections.abc import Mapping
+from typing import TextIO
 
 from qemlflow_lint.cli.common import (
     GRAPH_KEYS,
     HEAVY_KEYS,
     add_config_options,
+    add_format_option,
     add_input_options,
     add_output_option,
     analyse,
+    duration_ms,
+    duration_seconds,
     emit,
     positive_int,
     resolver_from,
+    share_percent,
 )
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.config.loading import CONFIG_FILENAME
 from qemlflow_lint.config.pyproject import EditError, toml_list, write_heavy_modules
-from qemlflow_lint.measure.blame import Origins, attribute
 from qemlflow_lint.measure.calibrate import calibration_modules, new_heavy_modules
-from qemlflow_lint.measure.figures import figures_of, tree_digest
 from qemlflow_lint.measure.importtime import (
     ImportFailure,
     Interpreter,
-    Progress,
     child_environment,
     is_module_name,
-    measure,
-    measure_baseline,
-    module_costs,
     probe,
 )
 from qemlflow_lint.measure.last_measured import LastMeasured
+from qemlflow_lint.measure.pipeline import Costly, MeasurementSetup, calibration, measured_report
 from qemlflow_lint.measure.report import (
     graphs_by_module,
     import_roots,
-    importtime_report,
     render_calibration,
-    render_importtime_markdown,
-    render_importtime_text,
 )
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.graph import ImportGraph
+from qemlflow_lint.report.emitters import emitter
 from qemlflow_lint.run.api import STDIN, config_probe, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
-
-
-def _seconds(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not number > 0 or number == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
-    return number
-
-
-def _milliseconds(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not number >= 0 or number == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of milliseconds (0 or more), got {value!r}")
-    return number
-
-
-def _percent(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 < number <= 100:
-        raise argparse.ArgumentTypeError(f"expected a percentage above 0 and at most 100, got {value!r}")
-    return number
 
 
 def add_interpreter_options(parser: argparse._ActionsContainer, runs: int, timeout: float) -> None:
@@ -104,7 +69,7 @@ def add_interpreter_options(parser: argparse._ActionsContainer, runs: int, timeo
     )
     parser.add_argument(
         "--timeout",
-        type=_seconds,
+        type=duration_seconds,
         default=timeout,
         metavar="SECONDS",
         help=f"give up on one import after this long (default: {timeout:g})",
@@ -149,14 +114,14 @@ def configure_importtime(importtime: argparse.ArgumentParser) -> None:
     )
     importtime.add_argument(
         "--costly-ms",
-        type=_milliseconds,
+        type=duration_ms,
         default=50.0,
         metavar="MS",
         help="also trace third-party modules that take this long, heavy or not (default: 50)",
     )
     importtime.add_argument(
         "--costly-share",
-        type=_percent,
+        type=share_percent,
         default=25.0,
         metavar="PERCENT",
         help="also trace third-party modules that take at least this share of the import time, "
@@ -164,15 +129,15 @@ def configure_importtime(importtime: argparse.ArgumentParser) -> None:
     )
     importtime.add_argument(
         "--budget",
-        type=_seconds,
+        type=duration_seconds,
         metavar="SECONDS",
         help="exit 1 when the median import time is over SECONDS; prints PASS: or FAIL:",
     )
-    importtime.add_argument(
-        "--format",
-        choices=("text", "json", "markdown"),
-        default="text",
-        help="text (default), json (runs, median, spread, baseline, modules, verdict) or markdown",
+    add_format_option(
+        importtime,
+        ("importtime",),
+        "text",
+        "text (default), json (runs, median, spread, baseline, modules, verdict) or markdown",
     )
     add_output_option(importtime)
     importtime.set_defaults(run=run_importtime)
@@ -197,7 +162,7 @@ def configure_calibrate(calibrate: argparse.ArgumentParser) -> None:
     add_interpreter_options(calibrate, runs=3, timeout=30)
     calibrate.add_argument(
         "--threshold-ms",
-        type=_milliseconds,
+        type=duration_ms,
         default=100.0,
         metavar="MS",
         help="propose modules that take at least this long (default: 100)",
@@ -211,38 +176,6 @@ def configure_calibrate(calibrate: argparse.ArgumentParser) -> None:
     add_config_options(calibrate, HEAVY_KEYS)
     add_output_option(calibrate, "the calibration")
     calibrate.set_defaults(run=run_calibrate)
-
-
-@dataclass(frozen=True)
-class TerminalProgress:
-    """``\\r``-updated progress on a terminal; nothing at all on anything else."""
-
-    stream: TextIO
-
-    @property
-    def enabled(self) -> bool:
-        """True when the stream is a terminal."""
-        isatty = getattr(self.stream, "isatty", None)
-        try:
-            return bool(isatty and isatty())
-        except ValueError:  # a closed stream
-            return False
-
-    def show(self, message: str) -> None:
-        """Replace the progress line with ``message``."""
-        if self.enabled:
-            self.stream.write(f"\r\x1b[K{message}")
-            self.stream.flush()
-
-    def clear(self) -> None:
-        """Erase the progress line."""
-        if self.enabled:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-
-    def prefixed(self, prefix: str) -> Progress:
-        """A progress callback that puts ``prefix`` before each message."""
-        return lambda message: self.show(f"{prefix}{message}")
 
 
 def _environment() -> dict[str, str]:
@@ -269,75 +202,6 @@ def first_party_graphs(args: argparse.Namespace) -> dict[str, ImportGraph]:
     return graphs_by_module(project_graphs(analysis.results, analysis.settings_by_path))
 
 
-class Measuring(NamedTuple):
-    """How to measure: the interpreter (and what it said about itself), its environment,
-    how many fresh runs, and how long each may take."""
-
-    python: str
-    interpreter: Interpreter
-    env: Mapping[str, str]
-    runs: int
-    timeout: float
-
-
-class Costly(NamedTuple):
-    """What counts as costly: milliseconds, or a share of the import time in percent."""
-
-    ms: float
-    share: float
-
-
-def measured_report(
-    how: Measuring,
-    module: str,
-    graphs: Mapping[str, ImportGraph],
-    heavy: Sequence[str],
-    costly: Costly,
-    *,
-    top: int = 10,
-    cumulative: bool = False,
-    budget: float | None = None,
-    kept: LastMeasured | None = None,
-) -> dict[str, Any]:
-    """Measure ``module``'s import and blame the first-party lines: ``importtime --format
-    json``'s data (``report --measure`` shows the same). The figures go to ``kept`` too."""
-    progress = TerminalProgress(sys.stderr)
-    try:
-        measurement = measure(how.python, module, how.runs, how.env, how.timeout, progress=progress.show)
-    except ImportFailure as error:
-        raise UsageError(f"cannot import {module} with {how.python}: {error}") from None
-    finally:
-        progress.clear()
-    packages = frozenset(name.partition(".")[0] for name in graphs if "." in name)
-    origins = Origins(how.interpreter.stdlib, frozenset(graphs), packages)
-    costs = module_costs(measurement)
-    if cumulative:
-        costs = sorted(costs, key=lambda cost: (-cost.cumulative_us, -cost.self_us, cost.name))
-    attributions = attribute(measurement, origins, heavy, costly.ms * 1000, costly.share / 100)
-    if kept is not None:  # with what the JSON's saving_up_to_ms says, for `score`'s best next fixes
-        kept.keep(
-            figures_of(
-                measurement,
-                heavy,
-                python=how.python,
-                version=how.interpreter.version,
-                saving_us={a.module: a.saving_us for a in attributions},
-                tree=tree_digest(graphs[module], module, heavy) if module in graphs else "",
-            )
-        )
-    return importtime_report(
-        measurement,
-        how.interpreter,
-        costs[: max(top, 0)],
-        attributions,
-        graphs,
-        python=how.python,
-        costly_ms=costly.ms,
-        costly_share=costly.share,
-        budget=budget,
-    )
-
-
 def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     """Measure, attribute, report; exit 1 when over the budget."""
     module = args.module
@@ -351,7 +215,7 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     kept = None if args.no_cache else LastMeasured(args.cache_dir or default_cache_dir(resolver_from(args)))
     try:
         report = measured_report(
-            Measuring(args.python, _interpreter(args, env), env, args.runs, args.timeout),
+            MeasurementSetup(args.python, _interpreter(args, env), env, args.runs, args.timeout),
             module,
             graphs,
             heavy,
@@ -361,16 +225,14 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
             budget=args.budget,
             kept=kept,
         )
+    except ImportFailure as error:
+        raise UsageError(str(error)) from None
     finally:
         if kept is not None:
             kept.close()
-    if args.format == "json":
-        emit(json.dumps(report, indent=2, ensure_ascii=False) + "\n", args.output, out)
-        if report["budget"] is not None:
-            print(report["budget"]["verdict"], file=sys.stderr)
-    else:
-        render = render_importtime_markdown if args.format == "markdown" else render_importtime_text
-        emit(render(report), args.output, out)
+    emit(emitter("importtime", args.format)(report), args.output, out)
+    if args.format == "json" and report["budget"] is not None:
+        print(report["budget"]["verdict"], file=sys.stderr)
     return EXIT_FINDINGS if report["budget"] is not None and not report["budget"]["passed"] else EXIT_CLEAN
 
 
@@ -401,32 +263,12 @@ def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
         if not is_module_name(module):
             raise UsageError(f"{module!r} is not a module name")
     env = _environment()
-    progress = TerminalProgress(sys.stderr)
-    times: dict[str, float] = {}
-    failed: dict[str, str] = {}
     interpreter = _interpreter(args, env, packages=not args.modules)
     modules = list(dict.fromkeys(args.modules)) or calibration_modules(interpreter)
     try:
-        baseline = measure_baseline(args.python, args.runs, env, args.timeout, progress.show)
-        for number, module in enumerate(modules, 1):
-            try:
-                measurement = measure(
-                    args.python,
-                    module,
-                    args.runs,
-                    env,
-                    args.timeout,
-                    baseline=baseline,
-                    progress=progress.prefixed(f"{number}/{len(modules)} "),
-                )
-            except ImportFailure as error:
-                failed[module] = str(error)
-                continue
-            times[module] = measurement.median_us
+        times, failed = calibration(args.python, modules, args.runs, env, args.timeout)
     except ImportFailure as error:
-        raise UsageError(f"cannot measure with {args.python}: {error}") from None
-    finally:
-        progress.clear()
+        raise UsageError(str(error)) from None
     table = render_calibration(times, failed, args.runs, interpreter)
     emit(table + _proposal(args, config, times), args.output, out, "the calibration")
     return EXIT_CLEAN

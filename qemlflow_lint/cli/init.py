@@ -20,7 +20,6 @@ planning lives in :mod:`qemlflow_lint.setup.plan`.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -29,30 +28,20 @@ from typing import TextIO
 
 from qemlflow_lint import __version__
 from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.cli.common import check_paths_exist
+from qemlflow_lint.cli.common import check_paths_exist, score_points
 from qemlflow_lint.cli.exits import EXIT_CLEAN, UsageError
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.score.compute import compute_score
 from qemlflow_lint.score.profile import configured_weights
-from qemlflow_lint.setup.plan import FilePlan, SetupError, Survey, describe, plan_setup, unified_diff
+from qemlflow_lint.setup.plan import FilePlan, SetupError, Survey, describe, file_plan_diff, plan_setup
 from qemlflow_lint.setup.ratchet import describe_ratchet
 from qemlflow_lint.setup.source import running_install
 
 #: The default of ``--install-from`` (``index``: the running version from the package index,
 #: even when the qemlflow-lint running is a local install).
 INSTALL_FROM_VARIABLE = "QEMLFLOW_LINT_INSTALL_FROM"
-
-
-def _percentage(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not 0 <= number <= 100:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 to 100, got {value!r}")
-    return number
 
 
 def configure(init: argparse.ArgumentParser) -> None:
@@ -62,7 +51,7 @@ def configure(init: argparse.ArgumentParser) -> None:
     )
     init.add_argument(
         "--fail-under",
-        type=_percentage,
+        type=score_points,
         metavar="N",
         help="the score gate to write (default: today's score, so that the gate fails when it "
         "drops; a fail-under already configured is kept)",
@@ -152,7 +141,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     notes = [*ratchet, *_unreadable_lines(planned.unreadable), *planned.notes]
     if args.dry_run:
         for file_plan in planned.files:
-            out.write(unified_diff(file_plan))
+            out.write(file_plan_diff(file_plan))
             print(describe(file_plan, dry_run=True), file=sys.stderr)
         for line in notes:
             print(line, file=sys.stderr)

@@ -18,7 +18,6 @@ from typing import Any, TextIO
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import add_input_options, analyse, positive_int, resolver_from, score_points
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from qemlflow_lint.cli.importtime import Costly, Measuring, measured_report
 from qemlflow_lint.cli.score import best_next_fixes, measurement_store
 from qemlflow_lint.history.model import Trend
 from qemlflow_lint.history.store import load_trend
@@ -28,6 +27,7 @@ from qemlflow_lint.measure.importtime import (
     is_module_name,
     probe,
 )
+from qemlflow_lint.measure.pipeline import Costly, MeasurementSetup, measured_report
 from qemlflow_lint.measure.report import graphs_by_module, import_roots
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.printable import printable
@@ -121,10 +121,13 @@ def measured_importtime(module: str, runs: int, analysis: Analysis) -> dict[str,
         interpreter = probe(sys.executable, env)
     except ImportFailure as error:
         raise UsageError(f"cannot run {sys.executable}: {error}") from None
-    how = Measuring(sys.executable, interpreter, env, runs, MEASURE_SECONDS)
-    return measured_report(
-        how, module, graphs, analysis.settings.all_heavy_modules, Costly(COSTLY_MS, COSTLY_SHARE)
-    )
+    how = MeasurementSetup(sys.executable, interpreter, env, runs, MEASURE_SECONDS)
+    try:
+        return measured_report(
+            how, module, graphs, analysis.settings.all_heavy_modules, Costly(COSTLY_MS, COSTLY_SHARE)
+        )
+    except ImportFailure as error:
+        raise UsageError(str(error)) from None
 
 
 def _importtime(

@@ -14,6 +14,7 @@ from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.baseline import add_baseline_option, requested_baseline, without_baselined
 from qemlflow_lint.cli.check import append_step_summary
 from qemlflow_lint.cli.common import (
+    add_format_option,
     add_input_options,
     add_output_option,
     analyse,
@@ -28,7 +29,7 @@ from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.project.graph import ImportGraph
-from qemlflow_lint.report.formats import FORMATS, RENDERERS
+from qemlflow_lint.report.emitters import emitter, format_names
 from qemlflow_lint.run.api import Analysis, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
 from qemlflow_lint.score.advice import (
@@ -42,11 +43,11 @@ from qemlflow_lint.score.advice import (
 from qemlflow_lint.score.compute import ScoreReport, compute_score
 from qemlflow_lint.score.gate import configured_fail_under, gate_for
 from qemlflow_lint.score.profile import configured_weights, default_profile
-from qemlflow_lint.score.render import render_json, render_markdown, render_text
+from qemlflow_lint.score.render import ScoreOutput, score_markdown
 
-#: The formats that print the score itself; the others are ``check``'s and print the findings
-#: (the gate still decides the exit code).
-SCORE_FORMATS = ("text", "json", "markdown")
+#: What ``--format`` prints: the score itself in its formats; in the other formats, which are
+#: ``check``'s, the findings (the gate still decides the exit code).
+REPORT_KINDS = ("score", "findings")
 
 
 def configure(score: argparse.ArgumentParser) -> None:
@@ -64,11 +65,11 @@ def configure(score: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also list every file's points and every finding, grouped by rule and file",
     )
-    score.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="text",
-        help="text (default), json (everything needed to recompute the score), markdown "
+    add_format_option(
+        score,
+        REPORT_KINDS,
+        "text",
+        "text (default), json (everything needed to recompute the score), markdown "
         "(a job summary); sarif, github, gitlab, junit print the findings for CI, "
         "and github appends the Markdown report to $GITHUB_STEP_SUMMARY",
     )
@@ -240,37 +241,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     gate = gate_for(report, fail_under, recorded, fail_under_source, accepted)
     measured = read_measured(args.importtime) if args.importtime else None
     fixes = [] if args.score_only else best_next_fixes(report, analysis, measured, measurement_store(args))
+    output = ScoreOutput(
+        report, gate, analysis.results, config.fingerprint(), args.top, args.detailed_report, new, fixes
+    )
     if args.score_only:
         text = f"{report.score:.1f}\n"
         if gate.checked:
             print(gate.verdict(report.score), file=sys.stderr)
-    elif args.format == "json":
-        text = render_json(
-            report,
-            gate,
-            analysis.results,
-            config.fingerprint(),
-            detailed=args.detailed_report,
-            new_findings=new,
-            fixes=fixes,
-        )
-    elif args.format == "markdown":
-        text = render_markdown(report, gate, top=args.top, new_findings=new, fixes=fixes)
-    elif args.format not in SCORE_FORMATS:  # a findings format
-        text = RENDERERS[args.format](shown)
+    elif args.format in format_names("score"):
+        text = emitter("score", args.format)(output)
+    else:  # a findings format
+        text = emitter("findings", args.format)(shown)
         if args.format == "github":
-            append_step_summary(render_markdown(report, gate, top=args.top, new_findings=new, fixes=fixes))
+            append_step_summary(score_markdown(output))
         print(gate.verdict(report.score) if gate.checked else f"score {report.score:.1f}", file=sys.stderr)
-    else:
-        text = render_text(
-            report,
-            gate,
-            top=args.top,
-            detailed=args.detailed_report,
-            results=analysis.results,
-            new_findings=new,
-            fixes=fixes,
-        )
     emit(text, args.output, out)
     if args.record:
         _record(args.record, report, config)

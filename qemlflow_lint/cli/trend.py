@@ -20,6 +20,7 @@ from typing import TextIO
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import (
     add_config_options,
+    add_format_option,
     add_output_option,
     add_speed_options,
     config_flags,
@@ -32,9 +33,10 @@ from qemlflow_lint.config.loading import overrides_from
 from qemlflow_lint.history.analyse import MAX_FILE_SIZE
 from qemlflow_lint.history.git import HistoryError, Repository
 from qemlflow_lint.history.model import DROP, RULE_DROP
-from qemlflow_lint.history.render import RENDERERS
 from qemlflow_lint.history.trend import TrendOptions, TrendRun, run_trend
+from qemlflow_lint.measure.progress import TerminalProgress
 from qemlflow_lint.model.words import plural
+from qemlflow_lint.report.emitters import emitter
 from qemlflow_lint.run.api import default_cache_dir
 
 #: How many commits are scored when neither ``--max-commits`` nor ``--rev-range`` says.
@@ -97,11 +99,11 @@ def configure(trend: argparse.ArgumentParser) -> None:
         action="store_true",
         help="exit 1 when the commits have a drop (a gate for a pull request's range)",
     )
-    output.add_argument(
-        "--format",
-        choices=sorted(RENDERERS),
-        default="text",
-        help="text (default): a table, a sparkline and the drops; json: everything (what report --html "
+    add_format_option(
+        output,
+        ("trend",),
+        "text",
+        "text (default): a table, a sparkline and the drops; json: everything (what report --html "
         "reads); csv: one row per commit; markdown: a job summary",
     )
     add_output_option(output, "the trend")
@@ -122,27 +124,6 @@ def configure(trend: argparse.ArgumentParser) -> None:
     )
     add_speed_options(trend, "the history store and the result cache")
     trend.set_defaults(run=run)
-
-
-class _Progress:
-    """``\\r``-updated progress on standard error when it is a terminal; nothing otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        isatty = getattr(stream, "isatty", None)
-        self.enabled = bool(isatty and isatty())
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.enabled:
-            self.stream.write(f"\r\x1b[Kscoring commits: {done}/{total}")
-            self.stream.flush()
-            self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
 
 
 def options_from(args: argparse.Namespace) -> TrendOptions:
@@ -203,15 +184,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     ``--fail-on-drop`` when there is a drop."""
     if args.config_from is not None and args.config is not None:
         raise UsageError("--config and --config-from both name the configuration: give one")
-    progress = _Progress(sys.stderr)
+    progress = TerminalProgress(sys.stderr)
     try:
-        done = run_trend(options_from(args)._replace(progress=progress))
+        done = run_trend(options_from(args)._replace(progress=progress.counted("scoring commits")))
     except HistoryError as error:
         raise UsageError(str(error)) from None
     finally:
         progress.clear()
     _check_paths_scored(args.paths, done)
-    _write(RENDERERS[args.format](done.trend), args, out)
+    _write(emitter("trend", args.format)(done.trend), args, out)
     print(_summary(done), file=sys.stderr)
     return _gate(done, args) if args.fail_on_drop else EXIT_CLEAN
 

@@ -41,7 +41,7 @@ class Span(NamedTuple):
     end: int
 
 
-def split_lines(text: str) -> list[str]:
+def split_at_newlines(text: str) -> list[str]:
     """The lines of ``text`` with their line endings, split at ``\\n`` only (TOML and INI
     keep form feeds and other separators inside a line)."""
     return re.findall(r"[^\n]*\n|[^\n]+$", text)
@@ -50,7 +50,7 @@ def split_lines(text: str) -> list[str]:
 def is_complete(text: str) -> bool:
     """True when ``text`` is valid TOML by itself: the line after it starts a statement,
     not the inside of a multi-line array or string."""
-    return toml.parse(text) is not None
+    return toml.parse_toml(text) is not None
 
 
 def key_parts(dotted: str) -> tuple[str, ...] | None:
@@ -89,7 +89,7 @@ class _Header(NamedTuple):
 def _headers(text: str) -> list[_Header]:
     """Every table and array-of-tables header, in order; a header-like line inside a
     multi-line value is not a header."""
-    lines = split_lines(text)
+    lines = split_at_newlines(text)
     found: list[_Header] = []
     for index, line in enumerate(lines):
         match = _HEADER.match(line)
@@ -101,7 +101,7 @@ def _headers(text: str) -> list[_Header]:
 def _spans(text: str) -> list[tuple[_Header, Span]]:
     """Each header with its span: up to the next header of any kind."""
     found = _headers(text)
-    count = len(split_lines(text))
+    count = len(split_at_newlines(text))
     return [
         (header, Span(header.line, found[number + 1].line if number + 1 < len(found) else count))
         for number, header in enumerate(found)
@@ -177,7 +177,7 @@ def with_value(data: Mapping[str, Any], keys: Sequence[str], value: Any) -> dict
 
 def proves(after: str, expected: Mapping[str, Any]) -> bool:
     """True when ``after`` is valid TOML that means exactly ``expected``."""
-    return toml.parse(after) == expected
+    return toml.parse_toml(after) == expected
 
 
 def toml_list(items: Iterable[str]) -> str:
@@ -281,7 +281,7 @@ def with_heavy_modules(text: str, additions: Sequence[str]) -> str:
     spread over several lines, or a table written in a way this cannot follow, is an
     :class:`EditError`.
     """
-    before = toml.parse(text)
+    before = toml.parse_toml(text)
     if before is None:
         try:
             toml.loads(text)
@@ -295,7 +295,7 @@ def with_heavy_modules(text: str, additions: Sequence[str]) -> str:
     value = toml_list(modules)
     wanted = f"{EXTEND_HEAVY_MODULES} = {value}"
     newline = "\r\n" if "\r\n" in text else "\n"
-    lines = split_lines(text)
+    lines = split_at_newlines(text)
     span = table_spans(text).get(QEMLFLOW_TABLE)
     if span is None:
         edited = appended(text, f"[tool.qemlflow-lint]{newline}{wanted}{newline}", newline)

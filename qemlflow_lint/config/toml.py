@@ -33,7 +33,7 @@ def loads(text: str) -> dict[str, Any]:
     return document
 
 
-def parse(text: str) -> dict[str, Any] | None:
+def parse_toml(text: str) -> dict[str, Any] | None:
     """The document in ``text``, or ``None`` when it is not valid TOML."""
     try:
         return loads(text)

@@ -5,7 +5,6 @@ fix changes ("import pkg: 1,390 ms → 104 ms …")."""
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
@@ -19,6 +18,7 @@ from qemlflow_lint.fix.project_plan import STAYS_ANYWAY
 from qemlflow_lint.fix.return_types import NOT_MAPPED
 from qemlflow_lint.fix.speedup import Projection, Speedup, Unmeasured
 from qemlflow_lint.measure.figures import ImportFigures
+from qemlflow_lint.model.diff import line_diff
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.words import plural
@@ -68,27 +68,22 @@ def _removes(removed: dict[tuple[str, int], list[tuple[str, str]]], path: str, f
 
 
 def unified_diff(fixes: Iterable[FileFix]) -> str:
-    """The changes as one unified diff, file by file (``a/``/``b/`` paths, as git shows)."""
+    """The changes as one unified diff, file by file (``a/``/``b/`` paths, as git shows); a
+    line ended by a lone ``\\r`` keeps it."""
     parts: list[str] = []
     for fix in fixes:
         if fix.changed:
             path = printable(display_path(fix.path).replace("\\", "/"))  # a name that is not UTF-8, escaped
-            parts.extend(
-                difflib.unified_diff(
-                    physical_lines(fix.original), physical_lines(fix.fixed), f"a/{path}", f"b/{path}"
+            parts.append(
+                line_diff(
+                    physical_lines(fix.original),
+                    physical_lines(fix.fixed),
+                    f"a/{path}",
+                    f"b/{path}",
+                    line_ends=("\n", "\r"),
                 )
             )
-    return "".join(_diff_line(line) for line in parts)
-
-
-def _diff_line(line: str) -> str:
-    """One line of the diff, ended by ``\\n`` as a diff's lines are: a line ended by a
-    lone ``\\r`` keeps it, and a last line without an ending is marked as such."""
-    if line.endswith("\n"):
-        return line
-    if line.endswith("\r"):
-        return line + "\n"
-    return line + "\n\\ No newline at end of file\n"
+    return "".join(parts)
 
 
 #: How many of a rule's reasons the summary names; the rest are counted together.

@@ -341,6 +341,3 @@ def render_markdown(trend: Trend) -> str:
     for drop in trend.drops:
         out += _drop_markdown(drop, by_commit.get(drop.commit), before.get(drop.commit))
     return "\n".join(out) + "\n"
-
-
-RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markdown": render_markdown}

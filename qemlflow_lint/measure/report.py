@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -173,6 +174,11 @@ def _describe(attribution: Mapping[str, Any]) -> str:
         )
     extra = f"; brings in {', '.join(attribution['brings_in'])}" if attribution["brings_in"] else ""
     return f"  {attribution['module']}: {why}, {attribution['cumulative_ms']:.1f} ms cumulative{extra}"
+
+
+def render_importtime_json(report: Mapping[str, Any]) -> str:
+    """``importtime --format json``: the report as indented JSON, non-ASCII kept."""
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
 def render_importtime_text(report: Mapping[str, Any]) -> str:

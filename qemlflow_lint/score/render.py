@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from qemlflow_lint import __version__
 from qemlflow_lint.model.findings import FileResult
@@ -288,3 +288,52 @@ def fix_dict(fix: Action) -> dict[str, Any]:
 def render_json(*args: Any, **kwargs: Any) -> str:
     """:func:`report_dict` as indented JSON."""
     return json.dumps(report_dict(*args, **kwargs), indent=2, sort_keys=False) + "\n"
+
+
+class ScoreOutput(NamedTuple):
+    """What the ``score`` formats print from: the score and its gate, the results it was
+    computed from (listed by ``detailed``, recorded in JSON), the configuration's
+    fingerprint, how many best next fixes to show and which, and how many findings are new
+    (None without a baseline)."""
+
+    report: ScoreReport
+    gate: Gate
+    results: Sequence[FileResult]
+    config_hash: str
+    top: int = 10
+    detailed: bool = False
+    new_findings: int | None = None
+    fixes: Sequence[Action] = ()
+
+
+def score_text(output: ScoreOutput) -> str:
+    """``score --format text``: :func:`render_text` of ``output``."""
+    return render_text(
+        output.report,
+        output.gate,
+        top=output.top,
+        detailed=output.detailed,
+        results=output.results,
+        new_findings=output.new_findings,
+        fixes=output.fixes,
+    )
+
+
+def score_markdown(output: ScoreOutput) -> str:
+    """``score --format markdown`` (and ``github``'s job summary): :func:`render_markdown`."""
+    return render_markdown(
+        output.report, output.gate, top=output.top, new_findings=output.new_findings, fixes=output.fixes
+    )
+
+
+def score_json(output: ScoreOutput) -> str:
+    """``score --format json``: :func:`render_json` of ``output``."""
+    return render_json(
+        output.report,
+        output.gate,
+        output.results,
+        output.config_hash,
+        detailed=output.detailed,
+        new_findings=output.new_findings,
+        fixes=output.fixes,
+    )

@@ -88,7 +88,7 @@ def _lines(text: str) -> list[str]:
 
 def _inserted_after(text: str, line_index: int, new_lines: str) -> str:
     """``new_lines`` (ending with a newline) inserted after line ``line_index``."""
-    return pyproject.inserted_after(pyproject.split_lines(text), line_index, new_lines)
+    return pyproject.inserted_after(pyproject.split_at_newlines(text), line_index, new_lines)
 
 
 # --- TOML ------------------------------------------------------------------------------
@@ -99,8 +99,8 @@ def _checked_toml(
 ) -> tuple[bool, str]:
     """True when ``after`` parses to ``before``'s document with ``keys`` set to ``value``;
     else false, and a note asking the user to do ``what`` by hand."""
-    old = toml.parse(before or "")
-    if old is None or toml.parse(after) is None:
+    old = toml.parse_toml(before or "")
+    if old is None or toml.parse_toml(after) is None:
         return False, f"{what} by hand (a text edit here would not be valid TOML)"
     if not pyproject.proves(after, pyproject.with_value(old, keys, value)):
         return False, f"{what} by hand (a text edit here would change more than that)"
@@ -148,13 +148,13 @@ def add_qemlflow_table(text: str | None, fail_under: float, packages: Sequence[s
     ``[tool.qemlflow-lint.score] fail-under``, and ``packages`` (the library) when init
     found any; in an existing table only a missing ``fail-under`` is added.
     """
-    data = toml.parse(text or "")
+    data = toml.parse_toml(text or "")
     if data is None:
         return _unchanged(text, left="pyproject.toml is not valid TOML; nothing was added")
     section = pyproject.dig(data, ("tool", "qemlflow-lint"))
     if section is None:
         after = pyproject.appended(text, qemlflow_table(fail_under, packages))
-        table = toml.parse(qemlflow_table(fail_under, packages))
+        table = toml.parse_toml(qemlflow_table(fail_under, packages))
         assert table is not None
         ok, why = _checked_toml(
             text,
@@ -183,7 +183,7 @@ def add_qemlflow_table(text: str | None, fail_under: float, packages: Sequence[s
     line = f"fail-under = {_format_number(fail_under)}\n"
     assert text is not None
     tables = pyproject.table_spans(text)
-    lines = pyproject.split_lines(text)
+    lines = pyproject.split_at_newlines(text)
     if score is None:
         parent = tables.get(("tool", "qemlflow-lint"))
         block = f"\n[tool.qemlflow-lint.score]\n{line}"
@@ -228,7 +228,7 @@ def _toml_list_item(
     keys, is left to the user; so is every edit that would change more than that."""
     where = "[" + ".".join(table) + "]"
     quoted = json.dumps(item)
-    data = toml.parse(text or "")
+    data = toml.parse_toml(text or "")
     section = pyproject.dig(data, table) if data is not None else None
     if text is None or not isinstance(section, dict):
         return _unchanged(text, left=f"add {keys[0]} = [{quoted}] to {where} by hand")
@@ -236,7 +236,7 @@ def _toml_list_item(
         if covered(key, value):
             return _unchanged(text, kept=f"{where} {key} already {verb} {item}")
     span = pyproject.table_spans(text).get(table)
-    lines = pyproject.split_lines(text)
+    lines = pyproject.split_at_newlines(text)
     present = next((key for key in keys if key in section), None)
     if present is None:
         if span is None:
@@ -274,7 +274,7 @@ def add_pylint_plugin(text: str | None) -> Edit:
     """``pyproject.toml`` whose pylint configuration loads the qemlflow-lint plugin:
     appended to an existing ``load-plugins`` list, added to an existing
     ``[tool.pylint.main]`` (or ``MASTER``) table, or a new ``[tool.pylint.main]``."""
-    data = toml.parse(text or "")
+    data = toml.parse_toml(text or "")
     if data is None:
         return _unchanged(text, left="pyproject.toml is not valid TOML; pylint's load-plugins was not added")
     pylint = pyproject.dig(data, ("tool", "pylint"))

@@ -222,7 +222,7 @@ def _turned_off(settings: Flags) -> str | None:
 
 
 def _lines_of(text: str) -> list[str]:
-    return pyproject.split_lines(text)
+    return pyproject.split_at_newlines(text)
 
 
 def _ini_inserted(text: str, span: Span, block: str) -> str:
@@ -322,7 +322,7 @@ def _toml_ratchet(text: str | None, patterns: Sequence[str]) -> Edit:
     """The patterns appended to the module list of the ``[[tool.mypy.overrides]]`` table
     init wrote before, or a new such table after the file's last mypy table (or at the
     end). A pattern another table turns a flag off for is left: mypy rejects two values."""
-    data = toml.parse(text or "")
+    data = toml.parse_toml(text or "")
     if data is None:
         return Edit(text, left=("the file is not valid TOML: add [[tool.mypy.overrides]] by hand",))
     mypy = pyproject.dig(data, ("tool", "mypy"))

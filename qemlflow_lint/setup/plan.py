@@ -8,7 +8,7 @@ instead of flake8's own files), else the first of ``setup.cfg``, ``tox.ini`` and
 with a ``[flake8]`` section (else a new ``.flake8``); and pylint's own rc file, the
 ``[tool.pylint]`` tables of ``pyproject.toml`` or the ``[pylint.*]`` sections of
 ``setup.cfg``/``tox.ini``, in pylint's order. The result says, per file, the text before and
-after and what was done, kept or left to the user; :func:`describe` and :func:`unified_diff`
+after and what was done, kept or left to the user; :func:`describe` and :func:`file_plan_diff`
 render it. The tox environment, the pre-commit hooks and the workflow install qemlflow-lint
 from one source (:mod:`qemlflow_lint.setup.source`). With the project's analysed files,
 the plan also edits the file mypy reads (:mod:`qemlflow_lint.setup.mypy_config`) for the
@@ -24,6 +24,7 @@ from typing import Callable, NamedTuple
 
 from qemlflow_lint import __version__
 from qemlflow_lint.config import toml
+from qemlflow_lint.model.diff import line_diff
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.model.modules import find_packages
 from qemlflow_lint.model.words import plural
@@ -157,7 +158,7 @@ def _flake8_step(project: _Project) -> tuple[str, Callable[[str | None], Edit]]:
     """The file flake8 reads its configuration from, and the edit that selects QF there:
     ``[tool.flake8]`` only when Flake8-pyproject is declared, else the first of flake8's own
     files with a ``[flake8]`` section, in flake8's order."""
-    tool = (toml.parse(project.text("pyproject.toml") or "") or {}).get("tool")
+    tool = (toml.parse_toml(project.text("pyproject.toml") or "") or {}).get("tool")
     if isinstance(tool, dict) and "flake8" in tool and _declares_flake8_pyproject(project):
         return "pyproject.toml", setup_files.add_flake8_toml_select
     for name in FLAKE8_FILES:
@@ -183,7 +184,7 @@ def _pylint_step(project: _Project) -> tuple[str, Callable[[str | None], Edit]]:
                 f'pylint reads {name}: add load-plugins = ["{setup_files.PYLINT_PLUGIN}"] '
                 "to its [tool.pylint.main] table by hand"
             )
-    pyproject = toml.parse(project.text("pyproject.toml") or "") or {}
+    pyproject = toml.parse_toml(project.text("pyproject.toml") or "") or {}
     if "pylint" not in pyproject.get("tool", {}):
         for name in ("setup.cfg", "tox.ini"):
             data = setup_files.parse_ini(project.text(name) or "") or {}
@@ -243,7 +244,7 @@ def _tox_step(project: _Project, source: InstallSource) -> tuple[str, Callable[[
     """``tox.ini``, unless tox reads its configuration from another file (which a new
     ``tox.ini`` would override): then the lint environment is left to the user."""
     if project.text("tox.ini") is None:
-        pyproject = toml.parse(project.text("pyproject.toml") or "") or {}
+        pyproject = toml.parse_toml(project.text("pyproject.toml") or "") or {}
         elsewhere = (
             "tox.toml"
             if project.text("tox.toml") is not None
@@ -264,7 +265,7 @@ def _tox_step(project: _Project, source: InstallSource) -> tuple[str, Callable[[
 
 def _qemlflow_section(pyproject: str | None) -> dict[str, object] | None:
     """The project's ``[tool.qemlflow-lint]`` table, or ``None``."""
-    section = (toml.parse(pyproject or "") or {}).get("tool", {}).get("qemlflow-lint")
+    section = (toml.parse_toml(pyproject or "") or {}).get("tool", {}).get("qemlflow-lint")
     return section if isinstance(section, dict) else None
 
 
@@ -454,15 +455,10 @@ def _diff_lines(text: str) -> list[str]:
     return lines if lines[-1] else lines[:-1]
 
 
-def unified_diff(plan: FilePlan) -> str:
+def file_plan_diff(plan: FilePlan) -> str:
     """The change to one file as a unified diff (``a/``, ``b/`` prefixes; ``/dev/null`` for a
     new file)."""
-    import difflib  # only --dry-run shows diffs
-
-    before = _diff_lines(plan.before or "")
-    after = _diff_lines(plan.edit.text or "")
     source = "/dev/null" if plan.before is None else f"a/{plan.path}"
-    lines = []
-    for line in difflib.unified_diff(before, after, source, f"b/{plan.path}"):
-        lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(lines)
+    return line_diff(
+        _diff_lines(plan.before or ""), _diff_lines(plan.edit.text or ""), source, f"b/{plan.path}"
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qemlflow_lint.cli.trend import _Progress
+from qemlflow_lint.measure.progress import TerminalProgress
 from tests.frontends import cli_command
 from tests.history.gitrepo import GitRepo
 from tests.history.projects import trend_json
@@ -182,9 +182,10 @@ def test_progress_shows_on_a_terminal_only(repo: GitRepo) -> None:
 
     terminal, pipe = Terminal(), io.StringIO()
     for stream in (terminal, pipe):
-        progress = _Progress(stream)
-        progress(3, 10)
+        progress = TerminalProgress(stream)
+        progress.counted("scoring commits")(3, 10)
         progress.clear()
+        progress.clear()  # nothing shown since: nothing to erase
     assert terminal.getvalue() == "\r\x1b[Kscoring commits: 3/10\r\x1b[K"
     assert pipe.getvalue() == ""
     done = _trend(repo.root)

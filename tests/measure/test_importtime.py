@@ -27,7 +27,6 @@ from pathlib import Path
 import pytest
 
 from qemlflow_lint.cli import main
-from qemlflow_lint.cli.importtime import TerminalProgress
 from qemlflow_lint.config.pyproject import EditError, with_heavy_modules, write_heavy_modules
 from qemlflow_lint.measure.blame import Origins, attribute, only_checks_availability
 from qemlflow_lint.measure.calibrate import new_heavy_modules
@@ -43,6 +42,7 @@ from qemlflow_lint.measure.importtime import (
     total_us,
 )
 from qemlflow_lint.measure.last_measured import LastMeasured
+from qemlflow_lint.measure.progress import TerminalProgress
 from qemlflow_lint.measure.report import render_importtime_text
 from qemlflow_lint.project.graph import ImportGraph, Module, Statement
 from tests.frontends import cli_command, write_tree

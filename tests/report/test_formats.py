@@ -23,7 +23,8 @@ from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
 from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.report.formats import RENDERERS, github, gitlab, json_format, junit, sarif
+from qemlflow_lint.report.emitters import emitter, format_names
+from qemlflow_lint.report.formats import github, gitlab, json_format, junit, sarif
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.file import analyse_source
 from tests.frontends import cli_command, write_tree
@@ -141,7 +142,7 @@ def test_sarif_uris_are_percent_encoded_posix_paths_and_absolute_paths_stay_abso
 
 def _fingerprints(format_name: str, results: Sequence[FileResult]) -> list[tuple[str, int, str]]:
     """(code, line, fingerprint) of every finding, as the format writes them."""
-    output = json.loads(RENDERERS[format_name](results))
+    output = json.loads(emitter("findings", format_name)(results))
     if format_name == "sarif":
         return [
             (
@@ -366,19 +367,19 @@ def _markdown_qf000_rows(output: str) -> list[tuple[str, int]]:
 
 
 def test_every_format_is_covered() -> None:
-    assert list(RENDERERS) == ["text", "json", "markdown", "sarif", "github", "gitlab", "junit"]
+    assert format_names("findings") == ("text", "json", "markdown", "sarif", "github", "gitlab", "junit")
 
 
-@pytest.mark.parametrize("format_name", list(RENDERERS))
+@pytest.mark.parametrize("format_name", format_names("findings"))
 def test_every_format_reports_a_file_that_does_not_parse(format_name: str) -> None:
-    output = RENDERERS[format_name]([_result(SYNTAX_ERROR, "bad.py"), _result(HEAVY)])
+    output = emitter("findings", format_name)([_result(SYNTAX_ERROR, "bad.py"), _result(HEAVY)])
     assert _qf000_rows(format_name, output) == [("bad.py", 2)]
 
 
 # --- check --format ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("format_name", list(RENDERERS))
+@pytest.mark.parametrize("format_name", format_names("findings"))
 def test_check_format_prints_the_format_and_exits_1_with_findings(
     project: Path, capsys: pytest.CaptureFixture[str], format_name: str
 ) -> None:
@@ -386,18 +387,20 @@ def test_check_format_prints_the_format_and_exits_1_with_findings(
     assert main(["check", "--format", format_name, "."]) == 1
     captured = capsys.readouterr()
     assert _qf000_rows(format_name, captured.out) == [("bad.py", 2)]
-    assert captured.out == RENDERERS[format_name]([_result(SYNTAX_ERROR, "bad.py"), _result(HEAVY, "mod.py")])
+    assert captured.out == emitter("findings", format_name)(
+        [_result(SYNTAX_ERROR, "bad.py"), _result(HEAVY, "mod.py")]
+    )
     # Only the text format adds a summary line for the person at the terminal.
     assert captured.err == ("2 findings in 2 files\n" if format_name == "text" else "")
 
 
-@pytest.mark.parametrize("format_name", list(RENDERERS))
+@pytest.mark.parametrize("format_name", format_names("findings"))
 def test_check_format_exits_0_without_findings(
     project: Path, capsys: pytest.CaptureFixture[str], format_name: str
 ) -> None:
     write_tree(project, {"mod.py": CLEAN})
     assert main(["check", "--format", format_name, "."]) == 0
-    assert capsys.readouterr().out == RENDERERS[format_name]([])
+    assert capsys.readouterr().out == emitter("findings", format_name)([])
 
 
 def test_check_format_github_appends_the_step_summary(

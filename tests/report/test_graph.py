@@ -19,15 +19,15 @@ from xml.etree import ElementTree
 import pytest
 
 from qemlflow_lint.cli import main
-from qemlflow_lint.report.graph import GRAPH_FORMATS, render_graph
+from qemlflow_lint.report.emitters import emitter, format_names
 from qemlflow_lint.report.graph.dot import quote
 from qemlflow_lint.report.graph.mermaid import label, node_ids
 from qemlflow_lint.report.graph.view import (
     LIBRARY,
     THIRD_PARTY,
-    Chain,
     Edge,
     GraphView,
+    HeavyChain,
     Node,
     UnknownModule,
     graph_view,
@@ -72,7 +72,7 @@ def _view(
 
 
 def _render(root: Path, format_name: str, **options: Any) -> str:
-    return render_graph(_view(root, **options), format_name)
+    return emitter("graph", format_name)(_view(root, **options))
 
 
 LEGEND = """\
@@ -395,7 +395,7 @@ def test_every_format_is_the_same_from_any_working_directory(
         monkeypatch.chdir(where)
         analysis = analyse_paths([path], RunOptions(use_cache=False))
         view = graph_view(analysis.results, analysis.settings_by_path)
-        outputs.add(tuple(render_graph(view, name) for name in GRAPH_FORMATS))
+        outputs.add(tuple(emitter("graph", name)(view) for name in format_names("graph")))
     assert len(outputs) == 1
 
 
@@ -419,7 +419,7 @@ def _render_svg(dot: str) -> str:
 def test_graphviz_renders_the_dot_without_a_warning(project: str, cycles: Path) -> None:
     root = CHEMTOOLS if project == "chemtools" else cycles
     view = _view(root, everything=True)
-    svg = _render_svg(render_graph(view, "dot"))
+    svg = _render_svg(emitter("graph", "dot")(view))
     assert svg.count('class="node"') == len(view.nodes) + 1  # and the legend
     for node in view.nodes:
         assert f"<title>{node.name}</title>" in svg
@@ -439,9 +439,9 @@ def test_graphviz_renders_odd_file_names(tmp_path: Path) -> None:
     }
     view = _view(write_tree(tmp_path, files), everything=True)
     assert len(view.nodes) == 9
-    svg = _render_svg(render_graph(view, "dot"))
+    svg = _render_svg(emitter("graph", "dot")(view))
     assert svg.count('class="node"') == 9 + 1
-    assert mermaid_problems(render_graph(view, "mermaid")) == []
+    assert mermaid_problems(emitter("graph", "mermaid")(view)) == []
 
 
 # -- Mermaid ------------------------------------------------------------------------------------
@@ -739,7 +739,7 @@ def test_heavy_only_keeps_only_the_paths_to_heavy_modules(cycles: Path, library:
         )
 
 
-def _chain_pairs(chain: Chain) -> set[tuple[str, str]]:
+def _chain_pairs(chain: HeavyChain) -> set[tuple[str, str]]:
     names = [hop.module for hop in chain.hops] + [chain.heavy]
     return set(zip(names, names[1:]))
 
@@ -769,9 +769,9 @@ def test_depth_draws_each_package_below_it_as_one_node(cycles: Path, library: Pa
     assert [edge._replace(line=0) for edge in view.edges] == [
         Edge("pkg", "torch", 0, "heavy", True, False, "pkg/a.py", 1)
     ]
-    assert 'shape="folder"' in render_graph(view, "dot")
-    assert '  m_pkg[["pkg (5 modules)"]]\n' in render_graph(view, "mermaid")
-    data = json.loads(render_graph(view, "json"))
+    assert 'shape="folder"' in emitter("graph", "dot")(view)
+    assert '  m_pkg[["pkg (5 modules)"]]\n' in emitter("graph", "mermaid")(view)
+    data = json.loads(emitter("graph", "json")(view))
     assert (data["depth"], data["nodes"][0]["modules"], data["edges"][0]["imports"]) == (1, list(pkg), 1)
     # The library at depth 2: one node per subpackage of chemflow, no module below.
     deep = _view(library, depth=2)
@@ -780,12 +780,12 @@ def test_depth_draws_each_package_below_it_as_one_node(cycles: Path, library: Pa
         [node for node in deep.nodes if not node.path]
     )
     for format_name in ("mermaid",):
-        assert mermaid_problems(render_graph(deep, format_name)) == []
+        assert mermaid_problems(emitter("graph", format_name)(deep)) == []
 
 
 def test_modules_are_boxed_by_package_and_labelled_by_their_short_name(library: Path) -> None:
     view = _view(library)
-    svg = _render_svg(render_graph(view, "dot"))
+    svg = _render_svg(emitter("graph", "dot")(view))
     packages = {node.package for node in view.nodes if node.package}
     assert {"chemflow", "chemflow.core", "chemflow.integrations.adapters.base"} <= packages
     for package in packages:
@@ -798,7 +798,7 @@ def test_modules_are_boxed_by_package_and_labelled_by_their_short_name(library: 
     ]
     assert "m3" in labels and not [text for text in labels if ".py" in text or text.startswith("chemflow.")]
     assert 'xlink:title="src/chemflow/core/m3.py"' in svg
-    mermaid = render_graph(view, "mermaid")
+    mermaid = emitter("graph", "mermaid")(view)
     assert (
         '  subgraph p_chemflow_core["chemflow.core"]\n' in mermaid
         and '    m_chemflow_core_m3["m3"]\n' in mermaid

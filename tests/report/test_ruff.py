@@ -32,7 +32,7 @@ import pytest
 
 from qemlflow_lint.cli import main
 from qemlflow_lint.config.loading import with_values
-from qemlflow_lint.config.toml import parse as parse_toml
+from qemlflow_lint.config.toml import parse_toml
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.report.ruff import EQUIVALENTS, MORE, NONE, RUFF_ONLY, SAME, equivalent, ruff_toml
 from qemlflow_lint.rules.registry import all_rules

@@ -31,7 +31,7 @@ import pytest
 from qemlflow_lint import __version__
 from qemlflow_lint.cli import main
 from qemlflow_lint.cli.init import todays_score
-from qemlflow_lint.config.toml import parse as parse_toml
+from qemlflow_lint.config.toml import parse_toml
 from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.setup.files import Edit
 from qemlflow_lint.setup.source import (

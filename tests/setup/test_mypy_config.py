@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from qemlflow_lint.config.toml import parse as parse_toml
+from qemlflow_lint.config.toml import parse_toml
 from qemlflow_lint.setup.files import parse_ini
 from qemlflow_lint.setup.mypy_config import (
     MypyConfigError,

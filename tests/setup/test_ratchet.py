@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from qemlflow_lint.cli import main
-from qemlflow_lint.config.toml import parse as parse_toml
+from qemlflow_lint.config.toml import parse_toml
 from qemlflow_lint.setup.files import parse_ini
 from tests.frontends import cli_command, crash_in, write_tree
 from tests.setup.released import released  # noqa: F401  (autouse)

@@ -18,7 +18,7 @@ from qemlflow_lint.model.paths import posix_path
 from qemlflow_lint.report.identity import FindingKey, fingerprint, keyed_findings
 
 
-class Entry(NamedTuple):
+class ReportedFinding(NamedTuple):
     """One finding ready to render."""
 
     #: The file as the run shows it, with ``/`` separators.
@@ -34,7 +34,7 @@ class Entry(NamedTuple):
         return fingerprint(self.key, self.occurrence)
 
 
-def entries(results: Sequence[FileResult]) -> list[Entry]:
+def entries(results: Sequence[FileResult]) -> list[ReportedFinding]:
     """Every finding of ``results`` in report order.
 
     Occurrences are counted over the whole report, not per file: they equal
@@ -42,8 +42,8 @@ def entries(results: Sequence[FileResult]) -> list[Entry]:
     twice still gets fingerprints of its own.
     """
     seen: Counter[FindingKey] = Counter()
-    found: list[Entry] = []
+    found: list[ReportedFinding] = []
     for result, finding, key, _ in keyed_findings(results):
-        found.append(Entry(posix_path(result.path), finding, key, seen[key]))
+        found.append(ReportedFinding(posix_path(result.path), finding, key, seen[key]))
         seen[key] += 1
     return found

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from qemlflow_lint.model.findings import UNREADABLE_CODE, FileResult
 from qemlflow_lint.model.words import plural
-from qemlflow_lint.report.formats.entries import Entry, entries
+from qemlflow_lint.report.formats.entries import ReportedFinding, entries
 from qemlflow_lint.report.rule_docs import rule_docs_for
 
 SUITE = "qemlflow-lint"
@@ -28,7 +28,7 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub(lambda match: match[0].encode("unicode_escape").decode("ascii"), text)
 
 
-def _line(entry: Entry) -> str:
+def _line(entry: ReportedFinding) -> str:
     finding = entry.finding
     return f"{entry.path}:{finding.line}:{finding.col + 1}: {finding.text}"
 
@@ -36,7 +36,7 @@ def _line(entry: Entry) -> str:
 def document(results: Sequence[FileResult]) -> ET.Element:
     """The ``<testsuites>`` element of ``results``."""
     found = entries(results)
-    by_code: defaultdict[str, list[Entry]] = defaultdict(list)
+    by_code: defaultdict[str, list[ReportedFinding]] = defaultdict(list)
     for entry in found:
         by_code[entry.finding.code].append(entry)
     docs = [doc for doc in rule_docs_for(by_code) if doc.code != UNREADABLE_CODE or by_code[UNREADABLE_CODE]]

@@ -102,7 +102,7 @@ class Hop(NamedTuple):
     line: int
 
 
-class Chain(NamedTuple):
+class HeavyChain(NamedTuple):
     """The shortest heavy chain QF101 reported for ``module``."""
 
     module: str
@@ -125,7 +125,7 @@ class GraphView(NamedTuple):
 
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
-    chains: tuple[Chain, ...]
+    chains: tuple[HeavyChain, ...]
     cycles: tuple[Cycle, ...]
     #: The module ``--module`` asked for, or "".
     module: str = ""
@@ -166,20 +166,20 @@ class _Project(NamedTuple):
 
     modules: dict[str, Module]
     paths: dict[str, str]
-    chains: dict[str, Chain]
+    chains: dict[str, HeavyChain]
     cycles: list[Cycle]
     #: Own-package cycles' closing edges: (submodule, package) → line.
     closing: dict[tuple[str, str], int]
     #: Every module's shortest heavy chain, reported or not (filled only for ``heavy_only``).
-    paths_to_heavy: dict[str, Chain]
+    paths_to_heavy: dict[str, HeavyChain]
 
 
-def _chain(graph: ImportGraph, name: str, paths: Mapping[str, str]) -> Chain | None:
+def _chain(graph: ImportGraph, name: str, paths: Mapping[str, str]) -> HeavyChain | None:
     chain = graph.heavy_chain(name)
     if chain is None:
         return None
     hops = tuple(Hop(module, paths[module], statement.line) for module, statement in chain)
-    return Chain(name, chain[-1][1].heavy, hops)
+    return HeavyChain(name, chain[-1][1].heavy, hops)
 
 
 def _entry(graph: ImportGraph, name: str, component: set[str]) -> tuple[int, int]:
@@ -234,10 +234,10 @@ def _project(results: Sequence[FileResult], configs: Mapping[str, Settings], eve
     reported = _reported(results)
     project_paths = {result.path: result.project_path or posix_path(result.path) for result in results}
     modules: dict[str, Module] = {}
-    chains: dict[str, Chain] = {}
+    chains: dict[str, HeavyChain] = {}
     cycles: list[Cycle] = []
     closing: dict[tuple[str, str], int] = {}
-    paths_to_heavy: dict[str, Chain] = {}
+    paths_to_heavy: dict[str, HeavyChain] = {}
     for graph in project_graphs(results, configs):
         own = {name: m for name, m in graph.modules.items() if name not in modules}
         modules.update(own)
@@ -367,7 +367,7 @@ def _assemble(
     project: _Project,
     imports: _Imports,
     nodes: tuple[set[str], set[str]],
-    chains: list[Chain],
+    chains: list[HeavyChain],
     cycles: list[Cycle],
     drawn: set[tuple[str, str]] | None,
 ) -> GraphView:

@@ -67,7 +67,7 @@ class FixRow(NamedTuple):
     saves: str = ""
 
 
-class Chain(NamedTuple):
+class ChainRow(NamedTuple):
     """A QF101 finding: where it is reported and the hops of its chain."""
 
     path: str
@@ -133,7 +133,7 @@ class ReportPage(NamedTuple):
     ledger: tuple[LedgerRow, ...]
     lost: str
     fixes: tuple[FixRow, ...]
-    chains: tuple[Chain, ...]
+    chains: tuple[ChainRow, ...]
     unparseable: tuple[tuple[str, str], ...]
     trend: TrendPanel | None
     importtime: ImportTimePanel | None
@@ -160,7 +160,7 @@ def _ledger(report: ScoreReport) -> tuple[LedgerRow, ...]:
     )
 
 
-def _chains(results: Sequence[FileResult]) -> tuple[Chain, ...]:
+def _chains(results: Sequence[FileResult]) -> tuple[ChainRow, ...]:
     chains = []
     for result in results:
         for finding in result.findings:
@@ -168,7 +168,7 @@ def _chains(results: Sequence[FileResult]) -> tuple[Chain, ...]:
                 continue
             headline, separator, hops = finding.message.partition(_CHAIN_SEPARATOR)
             chains.append(
-                Chain(result.path, finding.line, headline, tuple(hops.split(" → ")) if separator else ())
+                ChainRow(result.path, finding.line, headline, tuple(hops.split(" → ")) if separator else ())
             )
     return tuple(sorted(chains, key=lambda chain: (chain.path, chain.line)))
 

@@ -1,0 +1,1 @@
+"""The library API: its signature snapshot and the tools that write it."""
