@@ -54,15 +54,10 @@ def _contains(span: Span, position: lsp.Position) -> bool:
     return span.start <= (position.line, position.character) <= span.end
 
 
-def _overlaps(span: Span, window: lsp.Range) -> bool:
-    return (
-        span.start <= (window.end.line, window.end.character)
-        and (
-            window.start.line,
-            window.start.character,
-        )
-        <= span.end
-    )
+def _on_lines_of(span: Span, window: lsp.Range) -> bool:
+    """True when ``span`` is on a line of ``window`` (an editor asks for the actions of the
+    cursor's position, which may stand before the finding's column)."""
+    return span.start[0] <= window.end.line and window.start.line <= span.end[0]
 
 
 class QemlflowLanguageServer(LanguageServer):
@@ -188,7 +183,11 @@ class QemlflowLanguageServer(LanguageServer):
                 )
 
     def refresh(self, uris: Iterable[str]) -> None:
-        """Show ``uris``' diagnostics again: pushed, or the client asked to pull them."""
+        """Analyse ``uris`` again and show their diagnostics: pushed, or the client asked
+        to pull them."""
+        uris = list(uris)
+        for uri in uris:
+            self.linted.pop(uri, None)
         if self.pulls_diagnostics:
             workspace = self.client_capabilities.workspace
             diagnostics = workspace.diagnostics if workspace is not None else None
@@ -282,7 +281,7 @@ class QemlflowLanguageServer(LanguageServer):
         wants_quick = only is None or any(actions.QUICK_FIX.startswith(str(kind)) for kind in only)
         wants_all = only is None or any(actions.FIX_ALL.startswith(str(kind)) for kind in only)
         lines = protocol_lines(linted.text)
-        found = [f for f in linted.findings if _overlaps(finding_span(lines, f.line, f.col), params.range)]
+        found = [f for f in linted.findings if _on_lines_of(finding_span(lines, f.line, f.col), params.range)]
         options = self.projects.fix_options(
             linted.path, linted.text, linted.settings, unsafe=self.options.unsafe_fixes
         )
@@ -360,9 +359,9 @@ def create_server() -> QemlflowLanguageServer:
         uri = params.text_document.uri
         if not ls.is_python(uri):
             return
+        ls.linted.pop(uri, None)
         changed = ls.update_project(uri, saved=False)
-        ls.publish(uri)
-        ls.refresh(u for u in changed if u != uri)
+        ls.refresh([uri, *(u for u in changed if u != uri)])
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: QemlflowLanguageServer, params: lsp.DidChangeTextDocumentParams) -> None:
@@ -379,8 +378,7 @@ def create_server() -> QemlflowLanguageServer:
         if not ls.is_python(uri):
             return
         changed = ls.update_project(uri, saved=True)
-        ls.publish(uri)
-        ls.refresh(u for u in changed if u != uri)
+        ls.refresh([uri, *(u for u in changed if u != uri)])
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: QemlflowLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:

@@ -39,7 +39,7 @@ import pandas
 
 def mean(values: list[float]) -> float:
     """The mean."""
-    return float(pandas.Series(values).mean(values))
+    return float(pandas.Series(values).mean())
 
 
 def reset(count: int):

@@ -62,3 +62,44 @@ async def test_a_client_that_pulls_gets_the_findings_of_check(tmp_path: Path) ->
     assert first.source == "qemlflow-lint"
     assert first.code_description is not None
     assert first.code_description.href.endswith("heavy-top-level-import.md")
+
+
+async def test_a_client_that_does_not_pull_gets_them_pushed_for_the_unsaved_text(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    async with session(root, PUSHED) as client:
+        uri = open_file(client, root / "chem" / "molecules.py")
+        assert codes(await pushed(client, uri)) == [(3, "QF001"), (11, "QF002"), (20, "QF004")]
+        # The buffer, not the file on disk: the annotation typed but not saved counts.
+        replace_text(
+            client, uri, MODULE.replace("def reset(count: int):", "def reset(count: int) -> None:"), 2
+        )
+        assert codes(await pushed(client, uri)) == [(3, "QF001"), (20, "QF004")]
+
+
+async def test_a_pulled_report_follows_each_change(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    async with session(root, PULLS) as client:
+        uri = open_file(client, root / "chem" / "molecules.py")
+        replace_text(client, uri, MODULE.replace("    except:\n", "    except ValueError:\n"), 2)
+        assert codes(await pulled(client, uri)) == [(3, "QF001"), (11, "QF002")]
+
+
+async def test_project_rules_come_from_the_import_graph_and_follow_a_save(tmp_path: Path) -> None:
+    # chem/api.py imports chem.molecules, which imports pandas: QF101 at api.py's import,
+    # until molecules.py is saved without its heavy import.
+    api = '"""The API."""\n\nfrom chem import molecules\n\n__all__ = ["molecules"]\n'
+    root = make_project(tmp_path, {"molecules.py": MODULE, "api.py": api})
+    async with session(root, PUSHED) as client:
+        api_uri = open_file(client, root / "chem" / "api.py")
+        assert codes(await pushed(client, api_uri)) == [(3, "QF101")]
+        molecules = root / "chem" / "molecules.py"
+        uri = open_file(client, molecules)
+        await pushed(client, uri)
+        light = MODULE.replace("import pandas\n", "").replace(
+            "    return float(", "    import pandas\n\n    return float("
+        )
+        replace_text(client, uri, light, 2)
+        await pushed(client, uri)
+        molecules.write_text(light, encoding="utf-8")
+        client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
+        assert codes(await pushed(client, api_uri)) == []
