@@ -13,13 +13,16 @@ fails is logged to the client.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sys
 import time
 import traceback
 from collections.abc import Iterable, Sequence
+from typing import Any
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 
 from qemlflow_lint import __version__
@@ -60,13 +63,33 @@ def _on_lines_of(span: Span, window: lsp.Range) -> bool:
     return span.start[0] <= window.end.line and window.start.line <= span.end[0]
 
 
+class ServerProtocol(LanguageServerProtocol):
+    """pygls's protocol, which forgets each notification once it is handled.
+
+    pygls 2.1 files the future of a notification whose built-in handler is a generator
+    (``didOpen``, ``didChange``, ``didSave`` …) among the pending requests and never takes
+    it out again: about a kilobyte for every keystroke, for as long as the editor runs.
+    """
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        pending = self._request_futures
+        before = len(pending)
+        super()._handle_notification(method_name, params)
+        added = list(itertools.islice(reversed(pending), max(0, len(pending) - before)))
+        for key in added:
+            pending[key].add_done_callback(lambda _done, key=key: pending.pop(key, None))
+
+
 class QemlflowLanguageServer(LanguageServer):
     """The server's state: its settings, the projects it has met, the last analysis of
     each open document, and the debounce timers."""
 
     def __init__(self) -> None:
         super().__init__(
-            "qemlflow-lint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+            "qemlflow-lint",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=ServerProtocol,
         )
         self.options = ServerOptions()
         self.projects = ProjectState()
