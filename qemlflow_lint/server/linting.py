@@ -130,22 +130,21 @@ class ProjectState:
 
     def __init__(self) -> None:
         self._resolver = ConfigResolver()
-        self._projects: dict[str, dict[str, FileResult]] = {}
-        self._project_findings: dict[str, tuple[Finding, ...]] = {}
-        self._readers: dict[str, Mapping[str, Readers]] = {}
-        self._codes = project_codes()
-        self.reload()
-
-    def reload(self) -> None:
-        """Forget the settings and the projects: the configuration changed."""
-        self._resolver = ConfigResolver()
         #: By project root: each file's result on disk (or as last saved), without the
         #: project rules' findings.
         self._projects: dict[str, dict[str, FileResult]] = {}
         #: The project rules' findings of each file, from its project's last graph.
         self._project_findings: dict[str, tuple[Finding, ...]] = {}
         #: Who else reads each module's names (QF001's fix keeps them), until a save.
-        self._readers = {}
+        self._readers: dict[str, Mapping[str, Readers]] = {}
+        self._codes = project_codes()
+
+    def reload(self) -> None:
+        """Forget the settings and the projects: the configuration changed."""
+        self._resolver = ConfigResolver()
+        self._projects.clear()
+        self._project_findings.clear()
+        self._readers.clear()
 
     def settings_for(self, path: str) -> Settings | ConfigProblem:
         """The settings of the file at ``path``, or the configuration error in the way."""

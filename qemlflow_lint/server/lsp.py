@@ -13,6 +13,7 @@ fails is logged to the client.
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import os
 import sys
@@ -20,6 +21,7 @@ import time
 import traceback
 from collections.abc import Iterable, Sequence
 from typing import Any
+
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
@@ -63,6 +65,10 @@ def _on_lines_of(span: Span, window: lsp.Range) -> bool:
     return span.start[0] <= window.end.line and window.start.line <= span.end[0]
 
 
+def _forget(pending: dict[Any, Any], key: Any, _done: object) -> None:
+    pending.pop(key, None)
+
+
 class ServerProtocol(LanguageServerProtocol):
     """pygls's protocol, which forgets each notification once it is handled.
 
@@ -77,7 +83,7 @@ class ServerProtocol(LanguageServerProtocol):
         super()._handle_notification(method_name, params)
         added = list(itertools.islice(reversed(pending), max(0, len(pending) - before)))
         for key in added:
-            pending[key].add_done_callback(lambda _done, key=key: pending.pop(key, None))
+            pending[key].add_done_callback(functools.partial(_forget, pending, key))
 
 
 class QemlflowLanguageServer(LanguageServer):

@@ -15,11 +15,11 @@ import pytest
 
 pytest.importorskip("pytest_lsp", reason="pytest-lsp needs Python 3.10")
 
-from lsprotocol import types as lsp  # noqa: E402
-from pygls.uris import from_fs_path  # noqa: E402
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+from lsprotocol import types as lsp
+from pygls.uris import from_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
-from tests.frontends import REPO  # noqa: E402
+from tests.frontends import REPO
 
 #: The server as an editor starts it.
 SERVER = [sys.executable, "-m", "qemlflow_lint", "server"]
@@ -59,7 +59,7 @@ def parse(text: str) -> int:
 def uri_of(path: Path) -> str:
     """The ``file:`` URI of ``path``."""
     uri = from_fs_path(str(path))
-    assert uri is not None
+    assert isinstance(uri, str)
     return uri
 
 
@@ -98,7 +98,7 @@ async def session(
         yield client
     finally:
         await client.shutdown_session()
-        await client.stop()
+        await client.stop()  # type: ignore[no-untyped-call]
 
 
 def open_file(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> str:

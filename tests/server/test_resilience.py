@@ -15,7 +15,6 @@ from tests.server.session import (
     MODULE,
     PULLS,
     PUSHED,
-    SERVER,
     codes,
     make_project,
     open_file,
