@@ -33,7 +33,7 @@ from qemlflow_lint.report.rule_docs import docs_by_code
 from qemlflow_lint.server import actions, hover
 from qemlflow_lint.server.linting import CONFIG_FILES, ConfigProblem, Linted, ProjectState
 from qemlflow_lint.server.options import ServerOptions
-from qemlflow_lint.server.text import Span, changed_region, finding_span, protocol_lines
+from qemlflow_lint.server.text import TextRange, changed_region, finding_span, protocol_lines
 
 #: The ``source`` of every diagnostic.
 SOURCE = "qemlflow-lint"
@@ -51,15 +51,15 @@ _SEVERITY = {
 }
 
 
-def _range(span: Span) -> lsp.Range:
+def _range(span: TextRange) -> lsp.Range:
     return lsp.Range(lsp.Position(*span.start), lsp.Position(*span.end))
 
 
-def _contains(span: Span, position: lsp.Position) -> bool:
+def _contains(span: TextRange, position: lsp.Position) -> bool:
     return span.start <= (position.line, position.character) <= span.end
 
 
-def _on_lines_of(span: Span, window: lsp.Range) -> bool:
+def _on_lines_of(span: TextRange, window: lsp.Range) -> bool:
     """True when ``span`` is on a line of ``window`` (an editor asks for the actions of the
     cursor's position, which may stand before the finding's column)."""
     return span.start[0] <= window.end.line and window.start.line <= span.end[0]
@@ -314,7 +314,7 @@ class QemlflowLanguageServer(LanguageServer):
         options = self.projects.fix_options(
             linted.path, linted.text, linted.settings, unsafe=self.options.unsafe_fixes
         )
-        proposed: list[actions.Action] = []
+        proposed: list[actions.ProposedAction] = []
         if wants_quick:
             for finding in found:
                 fix = actions.finding_fix(linted.text, linted.path, linted.settings, options, finding)
