@@ -30,6 +30,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from qemlflow_lint import __version__
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.report.rule_docs import docs_by_code
+from qemlflow_lint.run.runner import paused_gc
 from qemlflow_lint.server import actions, hover
 from qemlflow_lint.server.linting import CONFIG_FILES, ConfigProblem, Linted, ProjectState
 from qemlflow_lint.server.options import ServerOptions
@@ -143,7 +144,8 @@ class QemlflowLanguageServer(LanguageServer):
         if cached is not None and cached.text == text:
             return cached
         try:
-            linted = self.projects.lint(os.path.abspath(path), text)
+            with paused_gc():
+                linted = self.projects.lint(os.path.abspath(path), text)
         except Exception:  # the next edit gets another chance; the server goes on
             self.log(
                 f"qemlflow-lint: analysing {path} failed:\n{traceback.format_exc()}", lsp.MessageType.Error
@@ -347,7 +349,8 @@ class QemlflowLanguageServer(LanguageServer):
             proposals = {}
             self._proposals[uri] = (key, proposals)
         if which not in proposals:
-            proposals[which] = self._propose(linted, which)
+            with paused_gc():  # a fix makes many objects that live until it is proven
+                proposals[which] = self._propose(linted, which)
         return proposals[which]
 
     def _propose(self, linted: Linted, which: tuple[str, Finding | None]) -> actions.ProposedAction | None:
