@@ -30,8 +30,8 @@ NOT_YET_RENAMED: dict[str, tuple[frozenset[str], str]] = {
         "a QF101 chain as the graph view and as the HTML page each hold it",
     ),
     "Entry": (
-        frozenset({"history/tree.py", "report/baseline.py", "report/formats/entries.py"}),
-        "a git tree's file, a baseline's key count, and a finding ready to render",
+        frozenset({"report/baseline.py", "report/formats/entries.py"}),
+        "a baseline's key count, and a finding ready to render",
     ),
     "Measuring": (
         frozenset({"cli/importtime.py", "fix/speedup.py"}),
