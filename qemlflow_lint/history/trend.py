@@ -15,9 +15,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Callable, NamedTuple
 
+from qemlflow_lint.config.loading import Overrides
 from qemlflow_lint.history.analyse import MAX_FILE_SIZE, Analyser
 from qemlflow_lint.history.batch import CommitScorer
-from qemlflow_lint.config.loading import Overrides
 from qemlflow_lint.history.drops import find_drops
 from qemlflow_lint.history.git import Commit, HistoryError, Repository
 from qemlflow_lint.history.model import DROP, RULE_DROP, CommitScore, Trend

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.config.errors import ConfigError
-from qemlflow_lint.config.loading import CONFIG_FILENAME
-from qemlflow_lint.config.loading import Overrides
+from qemlflow_lint.config.loading import CONFIG_FILENAME, Overrides
 from qemlflow_lint.history.git import HistoryError, Repository
 from qemlflow_lint.history.snapshot import roots_of
 from qemlflow_lint.history.tree import Tree, TreeReader
