@@ -22,7 +22,7 @@ from typing import Callable, NamedTuple
 
 from qemlflow_lint.config.loading import SettingsLookup
 from qemlflow_lint.model.paths import display_path
-from qemlflow_lint.model.trees import FILE, FOLDER, LINK, DiskTree, FileTree
+from qemlflow_lint.model.trees import FILE, FOLDER, LINK, OTHER, DiskTree, FileTree
 
 #: Folders never walked into, by name.
 DEFAULT_EXCLUDES: frozenset[str] = frozenset(
@@ -310,6 +310,9 @@ def find_files(
     seen: set[str] = set()
     for root in roots:
         kind = tree.kind(root)
+        if kind in (LINK, OTHER):  # a link given to a folder is walked (links found in one are not)
+            target = tree.resolve(root)
+            kind = FOLDER if target is not None and tree.kind(target) == FOLDER else kind
         if kind == FOLDER:
             if walker.is_venv(root):
                 continue

@@ -138,3 +138,27 @@ def test_a_configuration_outside_the_repository_is_not_the_projects(
     disk = _on_disk(["."], False, repo.root)
     assert disk == _in_git(["."], False, tmp_path)
     assert disk["m.py"].ignore == ()
+
+
+def test_links_are_followed_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(
+        {
+            "proj/setup.py": "",
+            "proj/pkg/keep.py": "k = 1\n",
+            "proj/pkg/.gitignore": "gen_*.py\n",
+            "sub/m.py": "m = 1\n",
+            "sub/gen_c.py": "c = 1\n",
+        }
+    )
+    os.symlink("keep.py", repo.root / "proj" / "pkg" / "alias.py")  # inside: one file, listed once
+    os.symlink("../../sub/m.py", repo.root / "proj" / "pkg" / "out.py")  # outside proj/
+    os.symlink("../proj/pkg/.gitignore", repo.root / "sub" / ".gitignore")  # git does not follow it
+    repo.commit("Links")
+    monkeypatch.chdir(repo.root)
+    for paths in (["proj"], ["."], ["sub"]):
+        disk = _on_disk(paths, False, repo.root)
+        assert disk == _in_git(paths, False, tmp_path), paths
+        assert "proj/pkg/keep.py" not in disk  # its alias, first in order, stands for it
+        assert "proj/pkg/out.py" not in disk or paths == ["."]
+        assert ("sub/gen_c.py" in disk) == (paths != ["proj"])
