@@ -163,16 +163,17 @@ class CommitTree:
         self.place_of = place
 
     def listing(self, folder: str) -> Sequence[tuple[str, str]]:
-        """The entries of ``folder``, sorted by name, each with its kind."""
+        """The paths of the entries of ``folder``, sorted by name, each with its kind."""
         files = self.tree.files
         found = []
+        prefix = f"{folder}/" if folder else ""
         for name in self.tree.folders.get(folder, ()):
-            path = join(folder, name)
+            path = prefix + name
             entry = files.get(path)
             if entry is None:
-                found.append((name, FOLDER))
+                found.append((path, FOLDER))
             else:
-                found.append((name, LINK if entry.mode == SYMLINK_MODE else FILE))
+                found.append((path, LINK if entry.mode == SYMLINK_MODE else FILE))
         return found
 
     def kind(self, path: str) -> str | None:

@@ -31,8 +31,8 @@ class FileTree(Protocol):
     """A tree of folders and files the walk and the configuration lookup read."""
 
     def listing(self, folder: str) -> Sequence[tuple[str, str]]:
-        """The entries of ``folder``, sorted by name, each with its kind; raises
-        ``OSError`` when the folder cannot be listed."""
+        """The paths of the entries of ``folder``, sorted by name, each with its kind;
+        raises ``OSError`` when the folder cannot be listed."""
 
     def kind(self, path: str) -> str | None:
         """The kind of ``path`` (a link is not followed), or ``None`` when there is none."""
@@ -91,10 +91,11 @@ class DiskTree:
         self.problems: list[tuple[str, str]] = []
 
     def listing(self, folder: str) -> Sequence[tuple[str, str]]:
-        """The entries of ``folder``, sorted by name, each with its kind."""
+        """The paths of the entries of ``folder``, sorted by name, each with its kind."""
         found = []
         with os.scandir(folder) as entries:
-            for entry in entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                path = self.join(folder, entry.name)
                 try:
                     if entry.is_dir(follow_symlinks=False):
                         kind = FOLDER
@@ -103,11 +104,9 @@ class DiskTree:
                     else:
                         kind = OTHER
                 except OSError as error:
-                    path = self.join(folder, entry.name)
                     self.problems.append((path, f"cannot inspect the entry: {error.strerror or error}"))
                     kind = OTHER
-                found.append((entry.name, kind))
-        found.sort()
+                found.append((path, kind))
         return found
 
     def kind(self, path: str) -> str | None:

@@ -237,6 +237,7 @@ class _Walk:
     def walk(self, root: str, rules: Rules, key: RulesKey, problems: list[tuple[str, str]]) -> Iterator[str]:
         """Every file below the folder ``root`` that the rules leave, in sorted order."""
         tree = self.tree
+        excluded, suffixes, remembered = self.excluded, self.suffixes, self.memo.ignored
         boundary = tree.resolve(root)
         pending = [(root, rules, key)]
         while pending:
@@ -251,23 +252,23 @@ class _Walk:
                 problems.append((folder, f"cannot list the directory: {error.strerror or error}"))
                 continue
             subfolders = []
-            for name, kind in listing:
-                path = tree.join(folder, name)
+            for path, kind in listing:
                 if kind == FOLDER:
-                    if (
-                        not self.ignored(path, True, local, local_key)
-                        and not self.excluded(path, True)
-                        and not self.is_venv(path)
-                    ):
+                    ignored = remembered.get((path, True, local_key))
+                    if ignored is None:
+                        ignored = self.ignored(path, True, local, local_key)
+                    if not ignored and not excluded(path, True) and not self.is_venv(path):
                         subfolders.append(path)
-                elif (
-                    kind in (FILE, LINK)
-                    and name.endswith(self.suffixes)
-                    and not self.ignored(path, False, local, local_key)
-                    and not self.excluded(path, False)
-                    and (kind == FILE or self.inside(path, boundary))
-                ):
-                    yield path
+                elif kind in (FILE, LINK) and path.endswith(suffixes):
+                    ignored = remembered.get((path, False, local_key))
+                    if ignored is None:
+                        ignored = self.ignored(path, False, local, local_key)
+                    if (
+                        not ignored
+                        and not excluded(path, False)
+                        and (kind == FILE or self.inside(path, boundary))
+                    ):
+                        yield path
             pending.extend((sub, local, local_key) for sub in reversed(subfolders))
 
     def force_excluded(self, path: str) -> bool:
