@@ -234,8 +234,11 @@ class SettingsLookup:
 
     def _own_root(self, folder: str) -> str | None:
         tree = self.tree
-        if tree.is_top(folder) or any(tree.kind(tree.join(folder, m)) is not None for m in _FILE_MARKERS):
+        if tree.is_top(folder):
             return folder
+        for marker in _FILE_MARKERS:
+            if tree.kind(tree.join(folder, marker)) is not None:
+                return folder
         return None
 
     def marked_root(self, folder: str) -> str | None:

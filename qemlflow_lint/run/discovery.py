@@ -169,7 +169,8 @@ class _Walk:
 
     def is_venv(self, folder: str) -> bool:
         """True when ``folder`` is a virtual environment."""
-        return any(self.tree.kind(self.tree.join(folder, marker)) is not None for marker in VENV_MARKERS)
+        tree = self.tree
+        return any(tree.kind(tree.join(folder, marker)) is not None for marker in VENV_MARKERS)
 
     def gitignore(self, folder: str) -> tuple[str, Matcher] | None:
         """The version and rules of the folder's ``.gitignore``, if it has one (a link is
