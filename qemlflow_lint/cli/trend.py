@@ -112,6 +112,11 @@ def configure(trend: argparse.ArgumentParser) -> None:
         "--no-gitignore", action="store_true", help="do not skip paths listed in .gitignore files"
     )
     trend.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="apply the default excludes and .gitignore to files named on the command line too",
+    )
+    trend.add_argument(
         "--disable-noqa", action="store_true", help="count findings on lines with '# noqa' too"
     )
     trend.add_argument(
@@ -144,6 +149,7 @@ def options_from(args: argparse.Namespace) -> TrendOptions:
         overrides=(overrides_from(config_flags(args), "command line"),),
         noqa=not args.disable_noqa,
         use_gitignore=not args.no_gitignore,
+        force_exclude=args.force_exclude,
         jobs=args.jobs,
         use_cache=not args.no_cache,
         max_file_size=args.max_file_size or None,

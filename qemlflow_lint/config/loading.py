@@ -25,8 +25,8 @@ from typing import Any, Callable
 from qemlflow_lint.config import toml
 from qemlflow_lint.config.errors import ConfigError
 from qemlflow_lint.config.values import READERS, fix_table, score_table, unknown_key
-from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import CORE_OPTIONS, SECTION, Option, Settings
+from qemlflow_lint.model.trees import FILE, LINK, DiskTree, FileTree
 from qemlflow_lint.rules.registry import all_rules
 
 CONFIG_FILENAME = "pyproject.toml"
@@ -34,7 +34,15 @@ CONFIG_FILENAME = "pyproject.toml"
 #: where it is: test files, per-file ignores and fingerprints are relative to it.
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
-__all__ = ["ConfigError", "ConfigResolver", "all_options", "load_config_file", "with_values"]
+__all__ = [
+    "ConfigError",
+    "ConfigResolver",
+    "SettingsLookup",
+    "all_options",
+    "load_config_file",
+    "settings_from",
+    "with_values",
+]
 
 
 @functools.cache
@@ -94,71 +102,194 @@ def with_values(settings: Settings, values: Mapping[str, object], origin: str) -
     )
 
 
-def _load_toml(path: str) -> dict[str, Any]:
-    try:
-        return toml.load_file(path)
-    except OSError as error:
-        raise ConfigError(
-            f"{display_path(path)}: cannot read the configuration file: {error.strerror or error}"
-        ) from None
-    except (toml.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{display_path(path)}: invalid TOML: {error}") from None
-
-
 def _section(data: Mapping[str, Any]) -> Mapping[str, Any] | None:
     tool = data.get("tool")
     section = tool.get("qemlflow-lint") if isinstance(tool, dict) else None
     return section if section is None or isinstance(section, dict) else {"": section}
 
 
-def load_config_file(path: str, required: bool = True) -> Settings | None:
-    """The settings in ``path``'s ``[tool.qemlflow-lint]`` table.
+def _document(data: bytes, shown: str) -> dict[str, Any]:
+    try:
+        return toml.loads(data.decode("utf-8"))
+    except (toml.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{shown}: invalid TOML: {error}") from None
 
-    Returns ``None`` when the file has no such table and ``required`` is false.
-    """
-    section = _section(_load_toml(path))
+
+def _read(tree: FileTree, path: str) -> bytes:
+    try:
+        return tree.read(path)
+    except OSError as error:
+        raise ConfigError(
+            f"{tree.shown(path)}: cannot read the configuration file: {error.strerror or error}"
+        ) from None
+
+
+def has_table(path: str, tree: FileTree | None = None) -> bool:
+    """True when the TOML file ``path`` of ``tree`` (the disk by default) has a
+    ``[tool.qemlflow-lint]`` table; :class:`ConfigError` when it cannot be read or parsed."""
+    tree = DiskTree() if tree is None else tree
+    return _section(_document(_read(tree, path), tree.shown(path))) is not None
+
+
+def settings_from(data: bytes, path: str, tree: FileTree) -> Settings:
+    """The settings in the ``[tool.qemlflow-lint]`` table of ``data``, the bytes of the
+    configuration file ``path`` of ``tree`` (they anchor at the file's folder)."""
+    shown = tree.shown(path)
+    section = _section(_document(data, shown))
     if section is None:
-        if required:
-            raise ConfigError(f"{display_path(path)}: no {SECTION} table")
-        return None
+        raise ConfigError(f"{shown}: no {SECTION} table")
     if "" in section:
-        raise ConfigError(f"{display_path(path)}: {SECTION} must be a table")
-    base = Settings(root=os.path.dirname(os.path.abspath(path)), file=path)
-    return with_values(base, section, f"{display_path(path)} {SECTION}")
+        raise ConfigError(f"{shown}: {SECTION} must be a table")
+    base = Settings(root=tree.place(tree.parent(path)), file=tree.place(path))
+    return with_values(base, section, f"{shown} {SECTION}")
 
 
-def has_table(path: str) -> bool:
-    """True when the TOML file at ``path`` has a ``[tool.qemlflow-lint]`` table."""
-    return _section(_load_toml(path)) is not None
+def load_config_file(path: str) -> Settings:
+    """The settings in the ``[tool.qemlflow-lint]`` table of the file ``path`` on disk."""
+    disk = DiskTree()
+    return settings_from(_read(disk, path), path, disk)
 
 
-def find_config_file(start: str, has_table: Callable[[str], bool] = has_table) -> str | None:
-    """The nearest ``pyproject.toml`` with a ``[tool.qemlflow-lint]`` table at or above
-    ``start`` (a file or a directory), or ``None``."""
-    directory = os.path.abspath(start)
-    if not os.path.isdir(directory):
-        directory = os.path.dirname(directory)
-    while True:
-        candidate = os.path.join(directory, CONFIG_FILENAME)
-        if os.path.isfile(candidate) and has_table(candidate):
-            return candidate
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
+#: ``(values, origin)`` pairs applied over each configuration, as the command line's flags are.
+Overrides = Sequence[tuple[Mapping[str, object], str]]
+#: The files that mark a project's root folder besides a repository's top (see
+#: :data:`PROJECT_MARKERS`; :meth:`FileTree.is_top` tells the top).
+_FILE_MARKERS = tuple(marker for marker in PROJECT_MARKERS if marker != ".git")
 
 
-def marked_root(directory: str) -> str | None:
-    """The nearest folder at or above ``directory`` with a project marker (see
-    :data:`PROJECT_MARKERS`), or ``None``."""
-    current = os.path.abspath(directory)
-    while True:
-        if any(os.path.exists(os.path.join(current, marker)) for marker in PROJECT_MARKERS):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+class SettingsLookup:
+    """The configuration file, project root and settings of each folder of a tree (the
+    disk's or a commit's: see :class:`~qemlflow_lint.model.trees.FileTree`), for one run.
+
+    A folder's configuration is the nearest ``pyproject.toml`` with a
+    ``[tool.qemlflow-lint]`` table at or above it, looked for in ``config_tree`` (the tree
+    itself, or the one whose configuration is the yardstick); the search stops at the top
+    of the repository (a configuration outside it is not the project's). Without one, its
+    project root is the nearest folder with a project marker, the top of a repository
+    being one; outside any, ``unmarked`` when it holds the folder (the top of the paths
+    given), else the working directory. ``explicit`` names a configuration file (and its
+    bytes, when they are not read from ``config_tree``) used for every folder.
+
+    ``overrides`` are ``(values, origin)`` pairs applied over each configuration, in
+    order. ``shared`` keeps the settings made from each configuration (by path, version and
+    root) and ``tables`` whether each version of a ``pyproject.toml`` has our table: a run
+    over many commits passes the same two to the lookup of each. A folder's answers come
+    from its parent's, so each folder costs a look at its own files.
+    """
+
+    def __init__(
+        self,
+        tree: FileTree,
+        *,
+        config_tree: FileTree | None = None,
+        explicit: tuple[str, bytes | None] | None = None,
+        overrides: Overrides = (),
+        unmarked: str | None = None,
+        shared: dict[tuple[str | None, str, str], Settings] | None = None,
+        tables: dict[tuple[str, str], bool] | None = None,
+    ) -> None:
+        self.tree = tree
+        self.config_tree = tree if config_tree is None else config_tree
+        self.explicit = explicit
+        self.overrides = tuple(overrides)
+        self.unmarked = unmarked
+        self._by_folder: dict[str, Settings] = {}
+        self._by_source: dict[tuple[str | None, str, str], Settings] = {} if shared is None else shared
+        self._tables: dict[tuple[str, str], bool] = {} if tables is None else tables
+        self._config_files: dict[str, str | None] = {}
+        self._roots: dict[str, str | None] = {}
+
+    def _nearest(
+        self, tree: FileTree, folder: str, known: dict[str, str | None], own: Callable[[str], str | None]
+    ) -> str | None:
+        """The first answer of ``own`` from ``folder`` up to the top of its repository
+        (None when there is none), remembered in ``known`` for every folder on the way."""
+        chain = []
+        found: str | None = None
+        while folder not in known:
+            chain.append(folder)
+            above = tree.parent(folder)
+            if above == folder or tree.is_top(folder):
+                break
+            folder = above
+        else:
+            found = known[folder]
+        for below in reversed(chain):
+            mine = own(below)
+            found = found if mine is None else mine
+            known[below] = found
+        return found
+
+    def _has_table(self, path: str) -> bool:
+        key = (path, self.config_tree.version(path))
+        known = self._tables.get(key)
+        if known is None:
+            known = self._tables[key] = has_table(path, self.config_tree)
+        return known
+
+    def _own_config(self, folder: str) -> str | None:
+        candidate = self.config_tree.join(folder, CONFIG_FILENAME)
+        kind = self.config_tree.kind(candidate)
+        return candidate if kind in (FILE, LINK) and self._has_table(candidate) else None
+
+    def config_file(self, folder: str) -> str | None:
+        """The configuration file of ``folder`` (see the class): a path of the config tree."""
+        if self.explicit is not None:
+            return self.explicit[0]
+        return self._nearest(self.config_tree, folder, self._config_files, self._own_config)
+
+    def _own_root(self, folder: str) -> str | None:
+        tree = self.tree
+        if tree.is_top(folder):
+            return folder
+        for marker in _FILE_MARKERS:
+            if tree.kind(tree.join(folder, marker)) is not None:
+                return folder
+        return None
+
+    def marked_root(self, folder: str) -> str | None:
+        """The nearest folder at or above ``folder`` with a project marker (the top of a
+        repository being one); without one, ``unmarked`` when it holds the folder."""
+        found = self._nearest(self.tree, folder, self._roots, self._own_root)
+        if (
+            found is None
+            and self.unmarked is not None
+            and self.tree.relative(folder, self.unmarked) is not None
+        ):
+            return self.unmarked
+        return found
+
+    def project_root(self, folder: str) -> str:
+        """The project root of ``folder`` when no configuration file says it (see the class)."""
+        found = self.marked_root(folder)
+        return os.getcwd() if found is None else found
+
+    def for_folder(self, folder: str) -> Settings:
+        """The settings of the files directly in ``folder``."""
+        if folder not in self._by_folder:
+            file = self.config_file(folder)
+            # Without a configuration file, the project root found from the folder anchors
+            # test folders and patterns, so the answer never depends on the working directory.
+            root = "" if file is not None else self.project_root(folder)
+            version = "" if file is None or self.explicit is not None else self.config_tree.version(file)
+            key = (file, version, root)
+            if key not in self._by_source:
+                if file is None:
+                    settings = Settings(root=self.tree.place(root))
+                else:
+                    data = self.explicit[1] if self.explicit is not None else None
+                    if data is None:
+                        data = _read(self.config_tree, file)
+                    settings = settings_from(data, file, self.config_tree)
+                for values, origin in self.overrides:
+                    settings = with_values(settings, values, origin)
+                self._by_source[key] = settings
+            self._by_folder[folder] = self._by_source[key]
+        return self._by_folder[folder]
+
+    def for_file(self, path: str) -> Settings:
+        """The settings of the file ``path``."""
+        return self.for_folder(self.tree.parent(path))
 
 
 def top_of(paths: Sequence[str]) -> str:
@@ -168,27 +299,14 @@ def top_of(paths: Sequence[str]) -> str:
     return os.path.commonpath(folders) if folders else os.getcwd()
 
 
-def _within(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
 def project_root(directory: str, unmarked: str | None = None) -> str:
-    """The nearest folder at or above ``directory`` with a project marker (see
-    :data:`PROJECT_MARKERS`); without one, ``unmarked`` (the top of the paths a run was
-    given, see :func:`top_of`) when it holds ``directory``, else the working directory."""
-    found = marked_root(directory)
-    if found is not None:
-        return found
-    if unmarked is not None and _within(os.path.abspath(directory), unmarked):
-        return unmarked
-    return os.getcwd()
-
-
-Overrides = Sequence[tuple[Mapping[str, object], str]]
+    """The project root of the folder ``directory`` on disk (see :class:`SettingsLookup`)."""
+    return SettingsLookup(DiskTree(), unmarked=unmarked).project_root(os.path.abspath(directory))
 
 
 class ConfigResolver:
-    """Finds the settings of each analysed file, once per directory, for one run.
+    """Finds the settings of each analysed file on disk, once per directory, for one run
+    (a :class:`SettingsLookup` of the disk).
 
     ``overrides`` are ``(values, origin)`` pairs applied on top of the file's
     configuration in order: the host tool's options, then command-line flags.
@@ -200,37 +318,16 @@ class ConfigResolver:
         self.config_file = config_file
         self.overrides = tuple(overrides)
         #: The project root of files without a project marker above them (see
-        #: :func:`project_root`); the working directory when ``None``.
+        #: :class:`SettingsLookup`); the working directory when ``None``.
         self.unmarked_root = unmarked_root
-        self._by_directory: dict[str, Settings] = {}
-        self._by_source: dict[tuple[str | None, str], Settings] = {}
-        self._tables: dict[str, bool] = {}
-
-    def _has_table(self, path: str) -> bool:
-        if path not in self._tables:
-            self._tables[path] = has_table(path)
-        return self._tables[path]
-
-    def _finish(self, file: str | None, directory: str) -> Settings:
-        # Without a configuration file, the project root found from the file's folder
-        # anchors test folders and patterns, so the answer never depends on the working
-        # directory (without a marker either: the top of the paths given is the root).
-        root = "" if file is not None else project_root(directory, self.unmarked_root)
-        if (file, root) not in self._by_source:
-            settings = load_config_file(file) if file is not None else Settings(root=root)
-            assert settings is not None
-            for values, origin in self.overrides:
-                settings = with_values(settings, values, origin)
-            self._by_source[(file, root)] = settings
-        return self._by_source[(file, root)]
+        explicit = None if config_file is None else (config_file, None)
+        self.lookup = SettingsLookup(
+            DiskTree(), explicit=explicit, overrides=overrides, unmarked=unmarked_root
+        )
 
     def for_path(self, path: str) -> Settings:
         """The settings that apply to ``path``."""
-        directory = os.path.dirname(os.path.abspath(path))
-        if directory not in self._by_directory:
-            file = self.config_file or find_config_file(directory, self._has_table)
-            self._by_directory[directory] = self._finish(file, directory)
-        return self._by_directory[directory]
+        return self.lookup.for_folder(os.path.dirname(os.path.abspath(path)))
 
 
 def overrides_from(values: Mapping[str, object], origin: str) -> tuple[Mapping[str, object], str]:

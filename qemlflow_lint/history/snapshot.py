@@ -12,14 +12,12 @@ import os
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from qemlflow_lint.config.loading import with_values
-from qemlflow_lint.history.config import Overrides, TreeConfig
-from qemlflow_lint.history.files import IgnoreMemo, TreeWalk
+from qemlflow_lint.config.loading import Overrides, SettingsLookup, with_values
 from qemlflow_lint.history.git import ObjectReader
 from qemlflow_lint.history.places import Places
-from qemlflow_lint.history.tree import Tree, parent
+from qemlflow_lint.history.tree import CommitTree, Tree, parent
 from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.run.discovery import Matcher, gitignore_matcher
+from qemlflow_lint.run.discovery import WalkMemo, find_files
 
 
 class Source(NamedTuple):
@@ -42,19 +40,18 @@ class Snapshot(NamedTuple):
 
 class Blobs:
     """Small blobs (configurations, ``.gitignore`` files, link targets) read once each,
-    each ``.gitignore`` turned into a matcher once, each configuration into settings
-    once (:attr:`settings` and :attr:`tables`, see
-    :class:`~qemlflow_lint.history.config.TreeConfig`), and each path's ``.gitignore``
-    answer under the same rules found once (:attr:`ignored`, see
-    :class:`~qemlflow_lint.history.files.TreeWalk`): for every commit of a run."""
+    and what the lookups and walks of every commit of a run share: the settings made from
+    each configuration and whether each ``pyproject.toml`` has our table (:attr:`settings`
+    and :attr:`tables`, see :class:`~qemlflow_lint.config.loading.SettingsLookup`), each
+    ``.gitignore`` as a matcher and each path's answer under the same rules (:attr:`walks`,
+    see :class:`~qemlflow_lint.run.discovery.WalkMemo`)."""
 
     def __init__(self, objects: ObjectReader) -> None:
         self.objects = objects
         self.settings: dict[tuple[str | None, str, str], Settings] = {}
         self.tables: dict[tuple[str, str], bool] = {}
-        self.ignored: IgnoreMemo = {}
+        self.walks = WalkMemo()
         self._data: dict[str, bytes] = {}
-        self._matchers: dict[str, Matcher] = {}
 
     def read(self, oid: str) -> bytes:
         """The content of the blob ``oid``."""
@@ -62,23 +59,19 @@ class Blobs:
             self._data[oid] = self.objects.read(oid)[1]
         return self._data[oid]
 
-    def gitignore(self, oid: str) -> Matcher:
-        """The rules of a ``.gitignore`` blob, read as git reads them."""
-        if oid not in self._matchers:
-            self._matchers[oid] = gitignore_matcher(self.read(oid).decode("utf-8", "replace").splitlines())
-        return self._matchers[oid]
-
 
 class Layout(NamedTuple):
     """How every commit is read: the paths (tree paths, in the order given), where a
     checkout puts files, the configuration overrides, an explicit configuration file
-    (tree path and bytes), and whether ``.gitignore`` files count."""
+    (tree path and bytes), whether ``.gitignore`` files count, and whether files named
+    explicitly obey the default excludes and ``.gitignore`` too (``--force-exclude``)."""
 
     roots: tuple[str, ...]
     places: Places
     overrides: Overrides = ()
     explicit: tuple[str, bytes] | None = None
     use_gitignore: bool = True
+    force_exclude: bool = False
 
 
 def snapshot(tree: Tree, config_tree: Tree, layout: Layout, blobs: Blobs) -> Snapshot:
@@ -86,23 +79,40 @@ def snapshot(tree: Tree, config_tree: Tree, layout: Layout, blobs: Blobs) -> Sna
     ``config_tree``'s configuration gives them. Raises
     :class:`~qemlflow_lint.config.errors.ConfigError` for a configuration that cannot be used."""
     places = layout.places
-    config = TreeConfig(
-        tree, config_tree, blobs.read, places, layout.overrides, layout.explicit, blobs.settings, blobs.tables
+    commit = CommitTree(tree, blobs.read, places)
+    lookup = SettingsLookup(
+        commit,
+        config_tree=commit if config_tree is tree else CommitTree(config_tree, blobs.read, places),
+        explicit=layout.explicit,
+        overrides=layout.overrides,
+        shared=blobs.settings,
+        tables=blobs.tables,
     )
 
     def excluded(path: str, is_dir: bool) -> bool:
-        settings = config.for_folder(path if is_dir else parent(path))
+        settings = lookup.for_folder(path if is_dir else parent(path))
         return settings.is_excluded(places(path), is_dir)
 
-    gitignore = blobs.gitignore if layout.use_gitignore else None
-    walk = TreeWalk(tree, blobs.read, excluded, gitignore, blobs.ignored)
-    first = layout.roots[0]
-    run_settings = config.for_folder(first if tree.is_folder(first) else parent(first))
-    sources = tuple(
-        Source(found.path, found.entry.oid, places(found.path), config.for_file(found.path))
-        for found in walk.files(layout.roots)
+    def configured(folder: str) -> bool:
+        return folder.rpartition("/")[2] in lookup.for_folder(parent(folder)).packages
+
+    found = find_files(
+        lookup,
+        layout.roots,
+        excluded,
+        use_gitignore=layout.use_gitignore,
+        force_exclude=layout.force_exclude,
+        configured=configured,
+        memo=blobs.walks,
     )
-    return Snapshot(sources, run_settings)
+    first = layout.roots[0]
+    run_settings = lookup.for_folder(first if tree.is_folder(first) else parent(first))
+    sources = []
+    for path in found.files:
+        entry = commit.entry(path)
+        if entry is not None:
+            sources.append(Source(path, entry.oid, places(path), lookup.for_file(path)))
+    return Snapshot(tuple(sources), run_settings)
 
 
 def check_overrides(overrides: Overrides) -> None:

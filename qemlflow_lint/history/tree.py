@@ -1,5 +1,8 @@
 """A commit's tree as a listing of files, read from git's tree objects.
 
+:class:`CommitTree` shows a listing as a :class:`~qemlflow_lint.model.trees.FileTree`, so
+that the walk and the configuration lookup ``check`` uses on disk read a commit the same way.
+
 Only what a score of the given paths can depend on is listed: every file under the paths,
 and the files directly inside each folder above them (``pyproject.toml``, ``.gitignore``,
 ``__init__.py``, the project markers). Trees are read through the one ``cat-file`` process
@@ -10,17 +13,19 @@ once (most of a tree, in most commits).
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from qemlflow_lint.history.git import HistoryError, ObjectReader
+from qemlflow_lint.model.trees import FILE, FOLDER, LINK
 
 #: Git's file modes: a folder, a symbolic link, a submodule (whose files are another history).
 TREE_MODE, SYMLINK_MODE, SUBMODULE_MODE = "40000", "120000", "160000"
 
 
-class Entry(NamedTuple):
+class TreeEntry(NamedTuple):
     """A file of a tree: its git mode and its blob id."""
 
     mode: str
@@ -31,7 +36,7 @@ class Tree(NamedTuple):
     """The files of one commit that a score can depend on, by ``/``-separated path from the
     repository's top; and each folder's entries (``""`` is the top), names sorted."""
 
-    files: Mapping[str, Entry]
+    files: Mapping[str, TreeEntry]
     folders: Mapping[str, tuple[str, ...]]
 
     def is_folder(self, path: str) -> bool:
@@ -90,7 +95,7 @@ class TreeReader:
         self.objects = objects
         self.prefixes = tuple(prefixes) or ("",)
         self._parsed: dict[str, list[tuple[str, str, str]]] = {}
-        self._listed: dict[tuple[str, str], tuple[tuple[tuple[str, Entry], ...], tuple[str, ...]]] = {}
+        self._listed: dict[tuple[str, str], tuple[tuple[tuple[str, TreeEntry], ...], tuple[str, ...]]] = {}
 
     def _entries(self, oid: str) -> list[tuple[str, str, str]]:
         if oid not in self._parsed:
@@ -106,13 +111,13 @@ class TreeReader:
     def _above(self, folder: str) -> bool:
         return any(prefix != folder and _within(prefix, folder) for prefix in self.prefixes)
 
-    def _list(self, oid: str, folder: str) -> tuple[tuple[tuple[str, Entry], ...], tuple[str, ...]]:
+    def _list(self, oid: str, folder: str) -> tuple[tuple[tuple[str, TreeEntry], ...], tuple[str, ...]]:
         """``(files, folders)`` below the tree ``oid`` found at ``folder``."""
         key = (oid, folder)
         if key in self._listed:
             return self._listed[key]  # a folder no commit changed since: listed once
         inside = self._inside(folder)
-        files: list[tuple[str, Entry]] = []
+        files: list[tuple[str, TreeEntry]] = []
         folders = [folder]
         for mode, name, child in self._entries(oid):
             path = join(folder, name)
@@ -122,7 +127,7 @@ class TreeReader:
                     files.extend(below)
                     folders.extend(below_folders)
             elif mode != SUBMODULE_MODE and (inside or self._inside(path) or self._above(folder)):
-                files.append((path, Entry(mode, child)))
+                files.append((path, TreeEntry(mode, child)))
         listed = (tuple(files), tuple(folders))
         if folder:  # a root tree is new in nearly every commit: not worth remembering
             self._listed[key] = listed
@@ -140,3 +145,109 @@ class TreeReader:
             MappingProxyType(dict(files)),
             MappingProxyType({folder: tuple(sorted(entries)) for folder, entries in names.items()}),
         )
+
+
+#: How many symbolic links a path may go through before it counts as a loop.
+_MAX_LINKS = 8
+
+
+class CommitTree:
+    """A commit's :class:`Tree` as a :class:`~qemlflow_lint.model.trees.FileTree`: tree
+    paths (``""`` is the top, which a checkout holds ``.git`` in), blobs read by ``read``,
+    and places where a checkout puts each path (``place``). A symbolic link is followed
+    while it stays inside the tree; one to a folder stands for nothing."""
+
+    def __init__(self, tree: Tree, read: Callable[[str], bytes], place: Callable[[str], str]) -> None:
+        self.tree = tree
+        self.read_blob = read
+        self.place_of = place
+
+    def listing(self, folder: str) -> Sequence[tuple[str, str]]:
+        """The paths of the entries of ``folder``, sorted by name, each with its kind."""
+        files = self.tree.files
+        found = []
+        prefix = f"{folder}/" if folder else ""
+        for name in self.tree.folders.get(folder, ()):
+            path = prefix + name
+            entry = files.get(path)
+            if entry is None:
+                found.append((path, FOLDER))
+            else:
+                found.append((path, LINK if entry.mode == SYMLINK_MODE else FILE))
+        return found
+
+    def kind(self, path: str) -> str | None:
+        """The kind of ``path`` (a link not followed), or ``None``."""
+        entry = self.tree.files.get(path)
+        if entry is not None:
+            return LINK if entry.mode == SYMLINK_MODE else FILE
+        return FOLDER if path in self.tree.folders else None
+
+    def read(self, path: str) -> bytes:
+        """The content of the file ``path``, through its links."""
+        target = self.resolve(path)
+        entry = None if target is None else self.tree.files.get(target)
+        if entry is None:
+            raise OSError(f"{path} is not a file of the tree")
+        return self.read_blob(entry.oid)
+
+    def resolve(self, path: str) -> str | None:
+        """The tree path of the file or folder ``path`` stands for, through its links;
+        ``None`` when it leads outside the tree, to nothing or round in a loop (or is a
+        link to a folder, which a walk does not follow)."""
+        for _ in range(_MAX_LINKS):
+            entry = self.tree.files.get(path)
+            if entry is None:
+                return path if path in self.tree.folders else None
+            if entry.mode != SYMLINK_MODE:
+                return path
+            target = self.read_blob(entry.oid).decode("utf-8", "surrogateescape")
+            if target.startswith("/"):
+                return None
+            path = posixpath.normpath(posixpath.join(parent(path), target))
+            if path == ".." or path.startswith("../"):
+                return None
+            path = "" if path == "." else path
+            if path in self.tree.folders:
+                return None
+        return None
+
+    def entry(self, path: str) -> TreeEntry | None:
+        """The blob ``path`` holds, through its links."""
+        target = self.resolve(path)
+        return None if target is None else self.tree.files.get(target)
+
+    def is_top(self, folder: str) -> bool:
+        """True for the top of the tree."""
+        return not folder
+
+    def version(self, path: str) -> str:
+        """The blob id of ``path`` (``""`` for what is not a file)."""
+        entry = self.tree.files.get(path)
+        return "" if entry is None else entry.oid
+
+    def join(self, folder: str, name: str) -> str:
+        """``folder/name`` (the top is ``""``)."""
+        return join(folder, name)
+
+    def parent(self, path: str) -> str:
+        """The folder holding ``path``; the top's parent is the top."""
+        return parent(path)
+
+    def relative(self, path: str, base: str) -> str | None:
+        """``path`` below ``base``, or ``None``."""
+        if not base:
+            return path
+        if path == base:
+            return ""
+        if path.startswith(base) and path[len(base) : len(base) + 1] == "/":
+            return path[len(base) + 1 :]
+        return None
+
+    def place(self, path: str) -> str:
+        """Where a checkout puts ``path``."""
+        return self.place_of(path)
+
+    def shown(self, path: str) -> str:
+        """The tree path itself."""
+        return path

@@ -15,9 +15,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Callable, NamedTuple
 
+from qemlflow_lint.config.loading import Overrides
 from qemlflow_lint.history.analyse import MAX_FILE_SIZE, Analyser
 from qemlflow_lint.history.batch import CommitScorer
-from qemlflow_lint.history.config import Overrides
 from qemlflow_lint.history.drops import find_drops
 from qemlflow_lint.history.git import Commit, HistoryError, Repository
 from qemlflow_lint.history.model import DROP, RULE_DROP, CommitScore, Trend
@@ -54,6 +54,7 @@ class TrendOptions(NamedTuple):
     overrides: Overrides = ()
     noqa: bool = True
     use_gitignore: bool = True
+    force_exclude: bool = False
     jobs: int | None = None
     use_cache: bool = True
     progress: Callable[[int, int], None] | None = None
@@ -153,7 +154,12 @@ def _score(
                 places, cache, noqa=options.noqa, workers=workers, max_size=options.max_file_size
             )
             layout = Layout(
-                context.roots, places, options.overrides, context.yardstick.explicit, options.use_gitignore
+                context.roots,
+                places,
+                options.overrides,
+                context.yardstick.explicit,
+                options.use_gitignore,
+                options.force_exclude,
             )
             scorer = CommitScorer(context.trees, layout, context.yardstick, analyser, noqa=options.noqa)
             for start in range(0, len(missing), BATCH):
@@ -223,6 +229,7 @@ def run_trend(options: TrendOptions) -> TrendRun:
                 options.overrides,
                 noqa=options.noqa,
                 gitignore=options.use_gitignore,
+                force_exclude=options.force_exclude,
                 max_file_size=options.max_file_size,
             )
             tool = tool_fingerprint()

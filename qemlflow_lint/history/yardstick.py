@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.config.errors import ConfigError
-from qemlflow_lint.config.loading import CONFIG_FILENAME
-from qemlflow_lint.history.config import Overrides
+from qemlflow_lint.config.loading import CONFIG_FILENAME, Overrides
 from qemlflow_lint.history.git import HistoryError, Repository
 from qemlflow_lint.history.snapshot import roots_of
 from qemlflow_lint.history.tree import Tree, TreeReader
@@ -81,6 +80,7 @@ def store_key(
     *,
     noqa: bool,
     gitignore: bool,
+    force_exclude: bool = False,
     max_file_size: int | None = None,
 ) -> str:
     """The key of a run's scores in the store: everything besides the commit that decides
@@ -95,6 +95,7 @@ def store_key(
         ],
         "noqa": noqa,
         "gitignore": gitignore,
+        "force_exclude": force_exclude,
         "max_file_size": max_file_size,
         "profile": [profile.name, profile.version],
     }

@@ -180,7 +180,7 @@ def analyse_paths(paths: Sequence[str], options: RunOptions | None = None) -> An
             use_gitignore=options.use_gitignore,
             force_exclude=options.force_exclude,
             configured=configured,
-            unmarked_root=resolver.unmarked_root,
+            lookup=resolver.lookup,
         )
         jobs = [Job(path, resolver.for_path(path)) for path in found.files]
         by_path = {job.path: job.settings for job in jobs}

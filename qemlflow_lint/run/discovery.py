@@ -1,5 +1,7 @@
-"""Finding the Python files to analyse under the paths a user gives.
+"""Finding the Python files to analyse under the paths a user gives, on disk or in a commit.
 
+One walk serves ``check`` (the disk) and ``trend`` (each commit's tree): it reads a
+:class:`~qemlflow_lint.model.trees.FileTree`, so both commands analyse the same files.
 Directories are walked in sorted order (so output never depends on the file system's
 order), skipping version-control and tool folders, virtual environments (any folder with
 a ``pyvenv.cfg`` or ``conda-meta``), paths matched by ``.gitignore`` files, and paths the
@@ -8,17 +10,19 @@ Directory symlinks are not followed (so a symlink loop cannot trap the walk), no
 file symlinks that point outside the tree being walked. Files named explicitly are still
 checked against the configured excludes (so pre-commit's file lists obey them, as flake8
 does), but not against the default folders and ``.gitignore`` unless ``force_exclude``
-is set.
+is set. ``.gitignore`` files apply from the top of the repository (the nearest folder with
+``.git``; a commit's top) down, and outside a repository from the project root; a
+``.gitignore`` that is a symbolic link is not read (git does not follow one either).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Callable, NamedTuple
 
-from qemlflow_lint.config.loading import marked_root
+from qemlflow_lint.config.loading import SettingsLookup
 from qemlflow_lint.model.paths import display_path
+from qemlflow_lint.model.trees import FILE, FOLDER, LINK, OTHER, DiskTree, FileTree
 
 #: Folders never walked into, by name.
 DEFAULT_EXCLUDES: frozenset[str] = frozenset(
@@ -69,67 +73,38 @@ class Discovery(NamedTuple):
 #: Says whether a path (relative to a rule's folder, ``/``-separated) is ignored; the second
 #: argument is true for a directory.
 Matcher = Callable[[str, bool], bool]
+#: ``(path, is_dir)`` → True when the configuration excludes the path.
+Excluded = Callable[[str, bool], bool]
+#: ``folder`` → True when the folder is a configured top-level package (``packages``).
+ConfiguredPackage = Callable[[str], bool]
+#: The rules that apply in a folder: ``(folder, matcher)``, and what names them:
+#: ``(folder, version)`` of each ``.gitignore`` (see :meth:`FileTree.version`), the
+#: default excludes being ``(folder, "")``.
+Rules = list[tuple[str, Matcher]]
+RulesKey = tuple[tuple[str, str], ...]
+
+
+class WalkMemo:
+    """What the walks of one run share: each ``.gitignore`` turned into a matcher once (by
+    version), and each path's answer under the same rules found once (``ignored``). Over
+    many commits most paths are asked about again with the same rules, and matching a path
+    against a long ``.gitignore`` costs far more than looking the answer up."""
+
+    def __init__(self) -> None:
+        self.matchers: dict[tuple[str, str], Matcher] = {}
+        self.ignored: dict[tuple[str, bool, RulesKey], bool] = {}
 
 
 def _excluded_name(name: str) -> bool:
     return name in DEFAULT_EXCLUDES or name.endswith(DEFAULT_EXCLUDED_SUFFIXES)
 
 
-def default_excluded(relative: str, is_dir: bool) -> bool:
-    """True when the path is, or lies in, a folder excluded by default."""
-    parts = relative.split("/")
-    folders = parts if is_dir else parts[:-1]
-    return any(_excluded_name(name) for name in folders)
-
-
-#: ``folder`` → True when the folder is a configured top-level package (``packages``).
-ConfiguredPackage = Callable[[str], bool]
+def _never(path: str, is_dir: bool) -> bool:
+    return False
 
 
 def _not_configured(folder: str) -> bool:
     return False
-
-
-def is_project_package(folder: str, configured: ConfiguredPackage = _not_configured) -> bool:
-    """True when a folder is a package of the project: it has an ``__init__.py`` and lies in
-    a package (its parent has one too) or is a configured package. Such a folder is walked
-    even when its name is one the walk skips by default: ``pkg/build/`` is code, the
-    top-level ``build/`` of a setuptools build is not."""
-    if not os.path.isfile(os.path.join(folder, "__init__.py")):
-        return False
-    parent = os.path.dirname(os.path.abspath(folder))
-    return os.path.isfile(os.path.join(parent, "__init__.py")) or configured(folder)
-
-
-def default_rule(base: str, is_package: Callable[[str], bool]) -> Matcher:
-    """The default folder excludes below ``base``, except for the folders ``is_package``
-    says are packages of the project (given ``base`` joined with the folder's path)."""
-
-    def matches(relative: str, is_dir: bool) -> bool:
-        if not default_excluded(relative, is_dir):
-            return False
-        parts = relative.split("/")
-        folders = parts if is_dir else parts[:-1]
-        return any(
-            _excluded_name(name) and not is_package(os.path.join(base, *folders[: index + 1]))
-            for index, name in enumerate(folders)
-        )
-
-    return matches
-
-
-def _default_rule(base: str, configured: ConfiguredPackage) -> Matcher:
-    return default_rule(base, lambda folder: is_project_package(folder, configured))
-
-
-def _gitignore(directory: str) -> Matcher | None:
-    """The rules of the folder's ``.gitignore``, if it has one."""
-    try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
-            lines = handle.read().splitlines()
-    except OSError:
-        return None
-    return gitignore_matcher(lines)
 
 
 def gitignore_matcher(lines: Sequence[str]) -> Matcher:
@@ -142,122 +117,227 @@ def gitignore_matcher(lines: Sequence[str]) -> Matcher:
     return lambda relative, is_dir: spec.match_file(relative + "/" if is_dir else relative)
 
 
-def _is_venv(directory: str) -> bool:
-    return any(os.path.exists(os.path.join(directory, marker)) for marker in VENV_MARKERS)
+class _Walk:
+    """One run's walk of ``lookup``'s tree (see :func:`find_files`)."""
 
+    def __init__(
+        self,
+        lookup: SettingsLookup,
+        excluded: Excluded,
+        configured: ConfiguredPackage,
+        use_gitignore: bool,
+        suffixes: tuple[str, ...],
+        memo: WalkMemo | None,
+    ) -> None:
+        self.lookup = lookup
+        self.tree: FileTree = lookup.tree
+        self.excluded = excluded
+        self.configured = configured
+        self.use_gitignore = use_gitignore
+        self.suffixes = suffixes
+        self.memo = WalkMemo() if memo is None else memo
 
-Rules = list[tuple[str, Matcher]]
+    def is_package(self, folder: str) -> bool:
+        """True when a folder is a package of the project: it has an ``__init__.py`` and
+        lies in a package (its parent has one too) or is a configured package. Such a
+        folder is walked even when its name is one the walk skips by default:
+        ``pkg/build/`` is code, the top-level ``build/`` of a setuptools build is not."""
+        tree = self.tree
+        if tree.kind(tree.join(folder, "__init__.py")) not in (FILE, LINK):
+            return False
+        return tree.kind(tree.join(tree.parent(folder), "__init__.py")) in (FILE, LINK) or self.configured(
+            folder
+        )
 
+    def default_rule(self, base: str) -> Matcher:
+        """The default folder excludes below ``base``, except the project's packages."""
+        tree = self.tree
 
-def _ignored(path: str, is_dir: bool, rules: Rules) -> bool:
-    for base, matches in rules:
-        relative = os.path.relpath(path, base).replace(os.sep, "/")
-        if relative.startswith(".."):
-            continue
-        if matches(relative, is_dir):
-            return True
-    return False
+        def matches(relative: str, is_dir: bool) -> bool:
+            parts = relative.split("/")
+            folders = parts if is_dir else parts[:-1]
+            if not any(_excluded_name(name) for name in folders):
+                return False
+            folder = base
+            for name in folders:
+                folder = tree.join(folder, name)
+                if _excluded_name(name) and not self.is_package(folder):
+                    return True
+            return False
 
+        return matches
 
-def _gitignore_top(start: str, unmarked_root: str | None) -> str | None:
-    """The folder up to which ``.gitignore`` files apply to ``start``: the top of its git
-    repository; outside one, the project root (the nearest folder with a project marker,
-    else ``unmarked_root`` when it holds ``start``)."""
-    directory = start
-    while not os.path.exists(os.path.join(directory, ".git")):
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    else:
-        return directory
-    marked = marked_root(start)
-    if marked is not None:
-        return marked
-    if unmarked_root is not None and _inside(start, os.path.abspath(unmarked_root)):
-        return os.path.abspath(unmarked_root)
-    return None
+    def is_venv(self, folder: str) -> bool:
+        """True when ``folder`` is a virtual environment."""
+        tree = self.tree
+        return any(tree.kind(tree.join(folder, marker)) is not None for marker in VENV_MARKERS)
 
-
-def _enclosing_gitignores(root: str, unmarked_root: str | None = None) -> Rules:
-    """The ``.gitignore`` files above ``root`` up to the project root.
-
-    git applies them to everything below, so ``check src`` skips what ``check .`` skips;
-    the top is the git repository's, or outside one the project root (an sdist's root
-    ``.gitignore`` applies to ``check pkg`` as to ``check .``).
-    """
-    directory = os.path.abspath(root)
-    top = _gitignore_top(directory, unmarked_root)
-    above: Rules = []
-    while top is not None and directory != top:
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-        spec = _gitignore(directory)
-        if spec is not None:
-            above.append((directory, spec))
-    return above
-
-
-#: ``(path, is_dir)`` → True when the configuration excludes the path.
-Excluded = Callable[[str, bool], bool]
-
-
-def _never(path: str, is_dir: bool) -> bool:
-    return False
-
-
-def _inside(path: str, boundary: str) -> bool:
-    """True when a resolved path lies inside the resolved walk root: a symlink to a file
-    outside the tree is not followed (its findings would name code the project does not own)."""
-    return path == boundary or path.startswith(boundary.rstrip(os.sep) + os.sep)
-
-
-def _walk(
-    root: str,
-    rules: Rules,
-    use_gitignore: bool,
-    is_excluded: Excluded,
-    problems: list[tuple[str, str]],
-    suffixes: tuple[str, ...] = PYTHON_SUFFIXES,
-) -> Iterator[str]:
-    boundary = os.path.realpath(root)
-    pending = [(root, rules)]
-    while pending:
-        directory, inherited = pending.pop()
-        local = list(inherited)
-        if use_gitignore:
-            spec = _gitignore(directory)
-            if spec is not None:
-                local.append((directory, spec))
-        try:
-            with os.scandir(directory) as entries:
-                listing = sorted(entries, key=lambda e: e.name)
-        except OSError as error:  # reported, and the rest of the tree is still walked
-            problems.append((directory, f"cannot list the directory: {error.strerror or error}"))
-            continue
-        subdirectories = []
-        for entry in listing:
-            path = entry.name if directory == os.curdir else os.path.join(directory, entry.name)
+    def gitignore(self, folder: str) -> tuple[str, Matcher] | None:
+        """The version and rules of the folder's ``.gitignore``, if it has one (a link is
+        not followed, as git does not follow one)."""
+        tree = self.tree
+        path = tree.join(folder, ".gitignore")
+        if not self.use_gitignore or tree.kind(path) != FILE:
+            return None
+        version = tree.version(path)
+        key = (version, "") if version else (path, "path")
+        matcher = self.memo.matchers.get(key)
+        if matcher is None:
             try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-                is_file = entry.is_file()
-            except OSError as error:
-                problems.append((path, f"cannot inspect the entry: {error.strerror or error}"))
+                lines = tree.read(path).decode("utf-8", "replace").splitlines()
+            except OSError:
+                return None
+            matcher = self.memo.matchers[key] = gitignore_matcher(lines)
+        return version, matcher
+
+    def enclosing(self, folder: str) -> tuple[Rules, RulesKey]:
+        """The ``.gitignore`` files above ``folder``, nearest first, up to the top of its
+        repository (outside one, its project root): git applies them to everything below,
+        so ``check src`` skips what ``check .`` skips."""
+        tree = self.tree
+        top: str | None = folder
+        while top is not None and not tree.is_top(top):
+            above = tree.parent(top)
+            top = None if above == top else above
+        if top is None:
+            top = self.lookup.marked_root(folder)
+        rules: Rules = []
+        key: list[tuple[str, str]] = []
+        current = folder
+        while top is not None and tree.relative(current, top) not in (None, ""):
+            current = tree.parent(current)
+            found = self.gitignore(current)
+            if found is not None:
+                rules.append((current, found[1]))
+                key.append((current, found[0]))
+        return rules, tuple(key)
+
+    def ignored(self, path: str, is_dir: bool, rules: Rules, key: RulesKey) -> bool:
+        """True when a rule ignores ``path`` (the answer remembered by its rules' key)."""
+        remembered = (path, is_dir, key)
+        answer = self.memo.ignored.get(remembered)
+        if answer is None:
+            answer = False
+            for base, matches in rules:
+                relative = self.tree.relative(path, base)
+                if relative and matches(relative, is_dir):
+                    answer = True
+                    break
+            self.memo.ignored[remembered] = answer
+        return answer
+
+    def inside(self, path: str, boundary: str | None) -> bool:
+        """True when a file's link leads inside the walked folder (its real path is
+        ``boundary`` or below): a link to a file outside is not followed (its findings
+        would name code the project does not own)."""
+        target = self.tree.resolve(path)
+        return (
+            target is not None and boundary is not None and self.tree.relative(target, boundary) is not None
+        )
+
+    def walk(self, root: str, rules: Rules, key: RulesKey, problems: list[tuple[str, str]]) -> Iterator[str]:
+        """Every file below the folder ``root`` that the rules leave, in sorted order."""
+        tree = self.tree
+        excluded, suffixes, remembered = self.excluded, self.suffixes, self.memo.ignored
+        boundary = tree.resolve(root)
+        pending = [(root, rules, key)]
+        while pending:
+            folder, inherited, inherited_key = pending.pop()
+            local, local_key = inherited, inherited_key
+            own = self.gitignore(folder)
+            if own is not None:
+                local, local_key = [*inherited, (folder, own[1])], (*inherited_key, (folder, own[0]))
+            try:
+                listing = tree.listing(folder)
+            except OSError as error:  # reported, and the rest of the tree is still walked
+                problems.append((folder, f"cannot list the directory: {error.strerror or error}"))
                 continue
-            if is_dir:
-                if not _ignored(path, True, local) and not is_excluded(path, True) and not _is_venv(path):
-                    subdirectories.append(path)
-            elif (
-                is_file
-                and entry.name.endswith(suffixes)
-                and not _ignored(path, False, local)
-                and not is_excluded(path, False)
-                and (not entry.is_symlink() or _inside(os.path.realpath(path), boundary))
-            ):
-                yield path
-        pending.extend((sub, local) for sub in reversed(subdirectories))
+            subfolders = []
+            for path, kind in listing:
+                if kind == FOLDER:
+                    ignored = remembered.get((path, True, local_key))
+                    if ignored is None:
+                        ignored = self.ignored(path, True, local, local_key)
+                    if not ignored and not excluded(path, True) and not self.is_venv(path):
+                        subfolders.append(path)
+                elif kind in (FILE, LINK) and path.endswith(suffixes):
+                    ignored = remembered.get((path, False, local_key))
+                    if ignored is None:
+                        ignored = self.ignored(path, False, local, local_key)
+                    if (
+                        not ignored
+                        and not excluded(path, False)
+                        and (kind == FILE or self.inside(path, boundary))
+                    ):
+                        yield path
+            pending.extend((sub, local, local_key) for sub in reversed(subfolders))
+
+    def force_excluded(self, path: str) -> bool:
+        """True when a file named explicitly lies in a folder excluded by default or is
+        ignored by a ``.gitignore`` (``--force-exclude``); the default folders count
+        from its project root."""
+        folder = self.tree.parent(path)
+        base = self.lookup.project_root(folder)
+        rules: Rules = [(base, self.default_rule(base))]
+        key: RulesKey = ((base, ""),)
+        own = self.gitignore(folder)
+        if own is not None:
+            rules.append((folder, own[1]))
+            key += ((folder, own[0]),)
+        above, above_key = self.enclosing(folder)
+        return self.ignored(path, False, [*rules, *above], (*key, *above_key))
+
+
+def find_files(
+    lookup: SettingsLookup,
+    roots: Sequence[str],
+    excluded: Excluded = _never,
+    *,
+    use_gitignore: bool = True,
+    force_exclude: bool = False,
+    suffixes: tuple[str, ...] = PYTHON_SUFFIXES,
+    configured: ConfiguredPackage = _not_configured,
+    memo: WalkMemo | None = None,
+) -> Discovery:
+    """Every Python file (with ``suffixes``: every file whose name ends so, found in
+    folders) under ``roots``, paths of ``lookup``'s tree, each once, in a stable order.
+    ``excluded`` answers for the configured excludes; ``configured`` says which folders
+    are configured packages (walked whatever their name); ``memo`` is shared by the walks
+    of one run (see :class:`WalkMemo`)."""
+    walker = _Walk(lookup, excluded, configured, use_gitignore, suffixes, memo)
+    tree = walker.tree
+    files: list[str] = []
+    missing: list[str] = []
+    problems: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for root in roots:
+        kind = tree.kind(root)
+        if kind in (LINK, OTHER):  # a link given to a folder is walked (links found in one are not)
+            target = tree.resolve(root)
+            kind = FOLDER if target is not None and tree.kind(target) == FOLDER else kind
+        if kind == FOLDER:
+            if walker.is_venv(root):
+                continue
+            rules: Rules = [(root, walker.default_rule(root))]
+            key: RulesKey = ((root, ""),)
+            if use_gitignore:
+                above, above_key = walker.enclosing(root)
+                rules.extend(above)
+                key += above_key
+            found: Sequence[str] = list(walker.walk(root, rules, key, problems))
+        elif kind is not None:
+            if excluded(root, False) or (force_exclude and walker.force_excluded(root)):
+                continue
+            found = [root]
+        else:
+            missing.append(root)
+            continue
+        for path in found:
+            target = tree.resolve(path)
+            if target is not None and target not in seen:
+                seen.add(target)
+                files.append(path)
+    return Discovery(tuple(files), tuple(missing), tuple(problems))
 
 
 def discover(
@@ -269,43 +349,25 @@ def discover(
     suffixes: tuple[str, ...] = PYTHON_SUFFIXES,
     configured: ConfiguredPackage = _not_configured,
     unmarked_root: str | None = None,
+    lookup: SettingsLookup | None = None,
 ) -> Discovery:
-    """Every Python file under ``paths`` (with ``suffixes``: every file whose name ends
-    so, found in folders), each once, in a stable order. ``configured`` says which
-    folders are configured packages (see :func:`is_project_package`); ``unmarked_root``
+    """Every Python file under ``paths`` on disk (see :func:`find_files`); ``unmarked_root``
     is the project root of paths without a project marker above them."""
-    files: list[str] = []
-    missing: list[str] = []
-    problems: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for given in paths:
-        root = display_path(given)
-        if os.path.isdir(root):
-            if _is_venv(root):
-                continue
-            rules: Rules = [(root, _default_rule(root, configured))]
-            if use_gitignore:
-                rules.extend(_enclosing_gitignores(root, unmarked_root))
-            found: Iterable[str] = _walk(root, rules, use_gitignore, is_excluded, problems, suffixes)
-        elif os.path.lexists(root):
-            if is_excluded(root, False):
-                continue
-            if force_exclude:
-                rules = [(os.curdir, _default_rule(os.curdir, configured))]
-                if use_gitignore:
-                    rules.extend(_enclosing_gitignores(os.path.dirname(os.path.abspath(root)), unmarked_root))
-                    directory_spec = _gitignore(os.path.dirname(os.path.abspath(root)))
-                    if directory_spec is not None:
-                        rules.append((os.path.dirname(os.path.abspath(root)), directory_spec))
-                if _ignored(os.path.abspath(root), False, [(os.path.abspath(b), sp) for b, sp in rules]):
-                    continue
-            found = [root]
-        else:
-            missing.append(given)
-            continue
-        for path in found:
-            key = os.path.realpath(path)
-            if key not in seen:
-                seen.add(key)
-                files.append(path)
-    return Discovery(tuple(files), tuple(missing), tuple(problems))
+    if lookup is None:
+        lookup = SettingsLookup(DiskTree(), unmarked=unmarked_root)
+    disk = lookup.tree
+    problems = disk.problems if isinstance(disk, DiskTree) else []
+    before = len(problems)
+    given = {display_path(path): path for path in paths}
+    found = find_files(
+        lookup,
+        list(given),
+        is_excluded,
+        use_gitignore=use_gitignore,
+        force_exclude=force_exclude,
+        suffixes=suffixes,
+        configured=configured,
+    )
+    return Discovery(
+        found.files, tuple(given[path] for path in found.missing), (*found.unreadable, *problems[before:])
+    )

@@ -61,10 +61,10 @@ HONOURED: dict[str, set[str]] = {
     },
     "trend": {
         *CONFIG,
-        *SPEED,
+        *FILES,
         *OUTPUT,
         *("--max-commits", "--rev-range", "--first-parent", "--config-from", "--drop", "--rule-drop"),
-        *("--fail-on-drop", "--format", "--no-gitignore", "--disable-noqa", "--max-file-size"),
+        *("--fail-on-drop", "--format", "--disable-noqa", "--max-file-size"),
     },
     "baseline": {*FINDINGS_INPUT, *OUTPUT, "--update", "--force"},
     # The analysis only finds the first-party modules and the heavy list: no finding
