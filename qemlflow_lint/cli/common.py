@@ -4,6 +4,7 @@ turning them into the :class:`~qemlflow_lint.run.api.RunOptions` of a run."""
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import sys
@@ -35,6 +36,7 @@ __all__ = [
     "emit",
     "parse_number",
     "positive_int",
+    "read_json_file",
     "resolver_from",
     "run_options",
     "score_points",
@@ -159,6 +161,19 @@ def check_paths_exist(paths: Sequence[str]) -> None:
     missing = [path for path in paths if path != STDIN and not os.path.lexists(path)]
     if missing:
         raise UsageError(f"{missing[0]}: no such file or directory")
+
+
+def read_json_file(path: str, what: str) -> Any:
+    """The JSON value in the file at ``path``, which holds ``what`` (``"trend"``); a
+    :class:`UsageError` that names the file and ``what`` when it cannot be read or is not JSON."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the {what}: {error.strerror or error}") from None
+    except ValueError as error:
+        article = "an" if what[:1] in "aeiou" else "a"
+        raise UsageError(f"{path}: not {article} {what} (invalid JSON: {error})") from None
 
 
 def add_speed_options(parser: argparse.ArgumentParser, stored: str = "the result cache") -> None:

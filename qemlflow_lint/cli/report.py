@@ -10,13 +10,19 @@ cannot be read.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import Any, TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
-from qemlflow_lint.cli.common import add_input_options, analyse, positive_int, resolver_from, score_points
+from qemlflow_lint.cli.common import (
+    add_input_options,
+    analyse,
+    positive_int,
+    read_json_file,
+    resolver_from,
+    score_points,
+)
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from qemlflow_lint.cli.score import best_next_fixes, measurement_store
 from qemlflow_lint.history.model import Trend
@@ -84,16 +90,6 @@ def configure(report: argparse.ArgumentParser) -> None:
     report.set_defaults(run=run)
 
 
-def _read_json(path: str, what: str) -> Any:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read the {what}: {error.strerror or error}") from None
-    except ValueError as error:
-        raise UsageError(f"{path}: not a {what} (invalid JSON: {error})") from None
-
-
 def stored_trend(project_root: str) -> Trend | None:
     """The score's history stored for the project at ``project_root``, if there is one."""
     trend = load_trend(project_root)
@@ -105,7 +101,7 @@ def _trend(args: argparse.Namespace) -> Trend | None:
         # Where `trend` keeps it: the project root of the cache folder, as `trend` finds it.
         return stored_trend(os.path.dirname(default_cache_dir(resolver_from(args))))
     try:
-        return trend_from_json(_read_json(args.trend_json, "trend"))
+        return trend_from_json(read_json_file(args.trend_json, "trend"))
     except InputError as error:
         raise UsageError(f"{args.trend_json}: not a trend: {error}") from None
 
@@ -138,7 +134,7 @@ def _importtime(
         data = measured_importtime(args.measure, args.runs, analysis)
         where = args.measure
     elif args.importtime is not None:
-        data = _read_json(args.importtime, "importtime result")
+        data = read_json_file(args.importtime, "importtime result")
         where = args.importtime
     else:
         return None, None

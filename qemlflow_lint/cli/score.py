@@ -19,6 +19,7 @@ from qemlflow_lint.cli.common import (
     add_output_option,
     analyse,
     emit,
+    read_json_file,
     resolver_from,
     score_points,
 )
@@ -110,13 +111,7 @@ def measurement_store(args: argparse.Namespace) -> str | None:
 
 def read_measured(path: str) -> Measured:
     """The measured import in ``path`` (``importtime --format json``); a clear error otherwise."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read the importtime result: {error.strerror or error}") from None
-    except ValueError as error:
-        raise UsageError(f"{path}: not an importtime result (invalid JSON: {error})") from None
+    data = read_json_file(path, "importtime result")
     try:
         return measured_from(data)
     except MeasurementError as error:
@@ -186,13 +181,7 @@ def _age(measured: float) -> str:
 
 
 def _recorded_score(path: str) -> float:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read the recorded score: {error.strerror or error}") from None
-    except ValueError as error:
-        raise UsageError(f"{path}: not a recorded score (invalid JSON: {error})") from None
+    data = read_json_file(path, "recorded score")
     value = data.get("score") if isinstance(data, dict) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise UsageError(f"{path}: not a recorded score (no numeric 'score'; write one with --record)")

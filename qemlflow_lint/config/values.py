@@ -67,20 +67,20 @@ def _codes(raw: object, label: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _module_names(raw: object, label: str) -> tuple[str, ...]:
-    names = strings(raw, label)
-    for name in names:
-        if not all(part.isidentifier() for part in name.split(".")):
-            raise ConfigError(f"{label} has '{name}', which is not a dotted module name")
-    return tuple(names)
+Reader = Callable[[object, str], Any]
 
 
-def _names(raw: object, label: str) -> tuple[str, ...]:
-    names = strings(raw, label)
-    for name in names:
-        if not all(part.isidentifier() for part in name.split(".")):
-            raise ConfigError(f"{label} has '{name}', which is not a dotted name")
-    return tuple(names)
+def _dotted(what: str) -> Reader:
+    """The reader of a list of dotted names; the error calls each a ``dotted {what}``."""
+
+    def read(raw: object, label: str) -> tuple[str, ...]:
+        names = strings(raw, label)
+        for name in names:
+            if not all(part.isidentifier() for part in name.split(".")):
+                raise ConfigError(f"{label} has '{name}', which is not a dotted {what}")
+        return tuple(names)
+
+    return read
 
 
 def _boolean(raw: object, label: str) -> bool:
@@ -138,14 +138,13 @@ def _per_file_ignores(raw: object, label: str) -> tuple[PerFileIgnore, ...]:
     return tuple(entries)
 
 
-Reader = Callable[[object, str], Any]
 #: The reader of each kind of option.
 READERS: dict[str, Reader] = {
     "codes": _codes,
     "per-file-ignores": _per_file_ignores,
     "globs": _globs,
-    "module-names": _module_names,
-    "names": _names,
+    "module-names": _dotted("module name"),
+    "names": _dotted("name"),
     "folders": _folders,
     "positive-integer": _positive_integer,
     "boolean": _boolean,

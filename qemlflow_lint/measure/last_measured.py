@@ -15,7 +15,6 @@ that cannot be used is one warning and the run goes on without it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sqlite3
@@ -85,29 +84,17 @@ class LastMeasured(CacheDatabase):
         if self.connection is None:
             return
         payload = json.dumps(figures_dict(figures), separators=(",", ":"))
-        try:
-            with self.connection:
-                self.connection.execute("BEGIN IMMEDIATE")
-                self.connection.execute(
-                    "INSERT OR REPLACE INTO measurements VALUES (?, ?, ?)",
-                    (figures.module, time.time(), payload),
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO measurements VALUES (?, ?, ?)", (figures.module, time.time(), payload)
+            )
+            count = connection.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
+            if count > MAX_MODULES:
+                connection.execute(
+                    "DELETE FROM measurements WHERE module IN "
+                    "(SELECT module FROM measurements ORDER BY measured LIMIT ?)",
+                    (count - MAX_MODULES,),
                 )
-                count = self.connection.execute("SELECT COUNT(*) FROM measurements").fetchone()[0]
-                if count > MAX_MODULES:
-                    self.connection.execute(
-                        "DELETE FROM measurements WHERE module IN "
-                        "(SELECT module FROM measurements ORDER BY measured LIMIT ?)",
-                        (count - MAX_MODULES,),
-                    )
-        except sqlite3.Error as error:
-            self._failed(error)
-
-    def close(self) -> None:
-        """Close the database (what was kept stays)."""
-        if self.connection is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.connection.close()
-            self.connection = None
 
 
 def open_kept(directory: str) -> LastMeasured | None:

@@ -26,7 +26,6 @@ one-file check from an editor or pre-commit) never loads it.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import time
@@ -221,7 +220,6 @@ class ResultCache(CacheDatabase):
     def store(self, entries: Iterable[tuple[str, str, str, os.stat_result, str, FileResult]]) -> None:
         """Remember ``(path, identity, settings, stat, digest, result)`` for each analysed
         file, in one transaction, then keep the cache within its bound."""
-        import sqlite3
 
         if self.connection is None:
             return
@@ -232,14 +230,10 @@ class ResultCache(CacheDatabase):
             results.append((result_key(content_digest, identity, settings), encode_result(result), now))
             read.append((path, stat, content_digest))
         files = _stamps(read, now)
-        try:
-            with self.connection:
-                self.connection.execute("BEGIN IMMEDIATE")
-                self.connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", results)
-                self.connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", files)
-                self._bound(MAX_ENTRIES)
-        except sqlite3.Error as error:
-            self._failed(error)
+        with self._transaction() as connection:
+            connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", results)
+            connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", files)
+            self._bound(MAX_ENTRIES)
 
     def _bound(self, limit: int) -> None:
         assert self.connection is not None
@@ -255,29 +249,13 @@ class ResultCache(CacheDatabase):
         """Mark cached results as used by this run (so the bound removes others first) and,
         in the same transaction, remember the stamp of each ``(path, stat, digest)`` that
         was read to find its result, so that the next run need not read it."""
-        import sqlite3
 
         now = time.time()
         files = _stamps(read, now)
         if self.connection is None or not (keys or files):
             return
-        try:
-            with self.connection:
-                self.connection.execute("BEGIN IMMEDIATE")
-                self.connection.executemany(
-                    "UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in keys]
-                )
-                self.connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", files)
-                if files:
-                    self._bound(MAX_ENTRIES)
-        except sqlite3.Error as error:
-            self._failed(error)
-
-    def close(self) -> None:
-        """Close the database (results already stored stay)."""
-        import sqlite3
-
-        if self.connection is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.connection.close()
-            self.connection = None
+        with self._transaction() as connection:
+            connection.executemany("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in keys])
+            connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", files)
+            if files:
+                self._bound(MAX_ENTRIES)

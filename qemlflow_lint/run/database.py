@@ -119,6 +119,30 @@ class CacheDatabase:
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on the open connection: committed when the block ends, rolled
+        back on a database error, which stops the run's use of the database (see
+        :meth:`_failed`) and is not raised: the statements after the block run either way."""
+        import sqlite3
+
+        assert self.connection is not None
+        try:
+            with self.connection:
+                self.connection.execute("BEGIN IMMEDIATE")
+                yield self.connection
+        except sqlite3.Error as error:
+            self._failed(error)
+
+    def close(self) -> None:
+        """Close the database (what it holds stays)."""
+        import sqlite3
+
+        if self.connection is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.close()
+            self.connection = None
+
     def _connect(self) -> sqlite3.Connection:
         import sqlite3
 

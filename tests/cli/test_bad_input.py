@@ -361,6 +361,29 @@ def test_configuration_is_data_never_code(tmp_path: Path) -> None:
     assert not (tmp_path / "MARKER").exists()
 
 
+@pytest.mark.parametrize(
+    ("option", "what"),
+    [
+        (["score", "--importtime"], "an importtime result"),
+        (["score", "--no-regress"], "a recorded score"),
+        (["report", "--html", "out.html", "--importtime"], "an importtime result"),
+        (["report", "--html", "out.html", "--trend-json"], "a trend"),
+    ],
+)
+def test_an_input_file_that_is_not_json_is_named_with_what_it_should_hold(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    option: list[str],
+    what: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "given.json").write_text("{not json", encoding="utf-8")
+    assert main([*option, "given.json", "--no-cache", "m.py"]) == 2
+    assert f"error: given.json: not {what} (invalid JSON: " in capsys.readouterr().err
+
+
 # --- outputs: what a writer's path names --------------------------------------------------
 
 #: Each writer: its command line before the output path, and where the path goes.
