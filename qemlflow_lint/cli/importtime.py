@@ -28,7 +28,7 @@ from qemlflow_lint.config.loading import CONFIG_FILENAME
 from qemlflow_lint.config.pyproject import EditError, toml_list, write_heavy_modules
 from qemlflow_lint.measure.blame import Origins, attribute
 from qemlflow_lint.measure.calibrate import calibration_modules, new_heavy_modules
-from qemlflow_lint.measure.figures import figures_of, tree_digest
+from qemlflow_lint.measure.figures import Blamed, figures_of, tree_digest
 from qemlflow_lint.measure.importtime import (
     ImportFailure,
     Interpreter,
@@ -323,6 +323,7 @@ def measured_report(
                 version=how.interpreter.version,
                 saving_us={a.module: a.saving_us for a in attributions},
                 tree=tree_digest(graphs[module], module, heavy) if module in graphs else "",
+                blamed=[Blamed(a.module, a.saving_modules, a.brings_in, a.importer) for a in attributions],
             )
         )
     return importtime_report(

@@ -80,6 +80,26 @@ class LastMeasured(CacheDatabase):
         except (ValueError, TypeError, KeyError):
             return None  # a damaged entry: as if nothing were kept
 
+    def every(self) -> list[Kept]:
+        """Every module's last figures kept, the most recently measured first (entries that
+        cannot be read are left out)."""
+        if self.connection is None:
+            return []
+        try:
+            rows = self.connection.execute(
+                "SELECT payload, measured FROM measurements ORDER BY measured DESC, module"
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return []
+        found = []
+        for payload, measured in rows:
+            try:
+                found.append(Kept(figures_from(json.loads(payload)), float(measured)))
+            except (ValueError, TypeError, KeyError):
+                continue  # a damaged entry: as if nothing were kept
+        return found
+
     def keep(self, figures: ImportFigures) -> None:
         """Keep ``figures`` as the last measurement of their module (one transaction)."""
         if self.connection is None:
