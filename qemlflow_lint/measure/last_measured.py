@@ -73,12 +73,7 @@ class LastMeasured(CacheDatabase):
         except sqlite3.Error as error:
             self._failed(error)
             return None
-        if row is None:
-            return None
-        try:
-            return Kept(figures_from(json.loads(row[0])), float(row[1]))
-        except (ValueError, TypeError, KeyError):
-            return None  # a damaged entry: as if nothing were kept
+        return None if row is None else _read(row[0], row[1])
 
     def every(self) -> list[Kept]:
         """Every module's last figures kept, the most recently measured first (entries that
@@ -92,13 +87,8 @@ class LastMeasured(CacheDatabase):
         except sqlite3.Error as error:
             self._failed(error)
             return []
-        found = []
-        for payload, measured in rows:
-            try:
-                found.append(Kept(figures_from(json.loads(payload)), float(measured)))
-            except (ValueError, TypeError, KeyError):
-                continue  # a damaged entry: as if nothing were kept
-        return found
+        read = (_read(payload, measured) for payload, measured in rows)
+        return [kept for kept in read if kept is not None]
 
     def keep(self, figures: ImportFigures) -> None:
         """Keep ``figures`` as the last measurement of their module (one transaction)."""
@@ -128,6 +118,14 @@ class LastMeasured(CacheDatabase):
             with contextlib.suppress(sqlite3.Error):
                 self.connection.close()
             self.connection = None
+
+
+def _read(payload: str, measured: float) -> Kept | None:
+    """The kept figures of one row; None for a damaged entry (as if nothing were kept)."""
+    try:
+        return Kept(figures_from(json.loads(payload)), float(measured))
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def open_kept(directory: str) -> LastMeasured | None:
