@@ -85,6 +85,12 @@ COMMANDS: dict[str, Command] = {
         "set a project up: [tool.qemlflow-lint], flake8 and pylint settings, pre-commit hooks, "
         "a tox lint environment and a GitHub Actions workflow; --typing adds the mypy ratchet",
     ),
+    "server": Command(
+        "server",
+        "configure",
+        "a language server over stdio: diagnostics, quick fixes, fix-all and rule docs on hover "
+        "(needs qemlflow-lint[server])",
+    ),
     "ruff-config": Command(
         "ruff_config",
         "configure",

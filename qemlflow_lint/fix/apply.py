@@ -63,6 +63,9 @@ class FixOptions(NamedTuple):
     #: QF001: who else in its project reads the names of each module to fix, by path
     #: (:func:`~qemlflow_lint.fix.callers.heavy_import_readers`; ``None``: nobody known).
     readers: Mapping[str, Readers] | None = None
+    #: Fix only these findings (an editor's quick fix for one finding); ``None``: every one
+    #: the other options ask for. The proof still holds the whole file to its findings.
+    only: Collection[Finding] | None = None
 
 
 class FileFix(NamedTuple):
@@ -133,7 +136,13 @@ def _run_fixers(
     """Plan every fixer's edits from the ``ast`` of ``text``; only when there is an edit,
     parse the text with libcst and make them all in one pass. The text comes back unchanged
     when nothing is fixable. ``project``: QF001's project-wide plan of the module."""
-    wanted = [f for f in findings if f.code in FIXABLE and (options.codes is None or f.code in options.codes)]
+    wanted = [
+        f
+        for f in findings
+        if f.code in FIXABLE
+        and (options.codes is None or f.code in options.codes)
+        and (options.only is None or f in options.only)
+    ]
     defers = project is not None and project.choice is not None and bool(project.choice.chosen)
     tree = texts.tree(text) if wanted or defers else None
     if not isinstance(tree, ast.Module):
