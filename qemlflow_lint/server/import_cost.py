@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.measure.figures import ImportFigures
-from qemlflow_lint.measure.last_measured import Kept, open_kept
+from qemlflow_lint.measure.last_measured import DATABASE, Kept, open_kept
 from qemlflow_lint.model.findings import RawImport
+from qemlflow_lint.model.modules import find_packages
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.run.cache import CACHE_DIRNAME
@@ -211,6 +212,30 @@ def _one_per_line(costs: Sequence[ImportCost]) -> list[ImportCost]:
 def _utf16_length(text: str) -> int:
     """The length of ``text`` in UTF-16 code units, as LSP positions count by default."""
     return len(text.encode("utf-16-le")) // 2
+
+
+#: The command that measures on demand (``workspace/executeCommand``).
+MEASURE_COMMAND = "qemlflow-lint.measureImportTime"
+
+
+def measure_commands(python: str, root: str) -> list[list[str]]:
+    """The child processes that measure the project in ``root``: ``importtime`` of each of
+    its top-level packages, which keeps what it measured where :func:`read_measured` looks."""
+    return [[python, "-m", "qemlflow_lint", "importtime", package] for package in find_packages(root)]
+
+
+def kept_version(cache_dir: str) -> tuple[int, ...]:
+    """What changes when the store in ``cache_dir`` does (its files' times and sizes, its
+    write-ahead log's included; empty when there is none): a measurement taken outside the
+    editor shows without a restart."""
+    version: list[int] = []
+    for suffix in ("", "-wal"):
+        try:
+            status = os.stat(os.path.join(cache_dir, DATABASE + suffix))
+        except OSError:
+            continue
+        version += [status.st_mtime_ns, status.st_size]
+    return tuple(version)
 
 
 def cache_dir_of(settings: Settings) -> str:

@@ -10,7 +10,7 @@ from qemlflow_lint.measure.figures import Blamed, ImportFigures, figures_dict, f
 from qemlflow_lint.measure.importtime import Spread
 from qemlflow_lint.measure.last_measured import LastMeasured
 from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.server.import_cost import NOT_MEASURED, Measured, import_costs, read_measured
+from qemlflow_lint.server.import_cost import NOT_MEASURED, Measured, import_costs, kept_version, read_measured
 
 SOURCE = textwrap.dedent(
     """\
@@ -112,3 +112,11 @@ def test_the_store_keeps_what_each_blamed_line_loads() -> None:
     older = figures_dict(figures)
     del older["blamed"]
     assert figures_from(older).blamed == ()
+
+
+def test_the_store_version_changes_with_each_measurement_kept(tmp_path: Path) -> None:
+    assert kept_version(str(tmp_path)) == ()
+    _keep(tmp_path, _figures("pkg", {"pandas": 1.0}, ()))
+    first = kept_version(str(tmp_path))
+    _keep(tmp_path, _figures("pkg", {"pandas": 2.0}, ()))
+    assert kept_version(str(tmp_path)) not in ((), first)
