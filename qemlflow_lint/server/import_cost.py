@@ -37,7 +37,7 @@ NOT_MEASURED = "heavy (not measured)"
 NAMED_AT_MOST = 3
 
 
-class ModuleCost(NamedTuple):
+class LineCost(NamedTuple):
     """What one import line that ``importtime`` blamed costs, as measured."""
 
     #: The heavy or costly module the line loads first (``pandas``).
@@ -53,12 +53,12 @@ class ModuleCost(NamedTuple):
     measured_at: float
 
 
-class Measured(NamedTuple):
+class KeptCosts(NamedTuple):
     """The project's kept measurements, read once: the costliest line blamed per module."""
 
-    costs: tuple[ModuleCost, ...] = ()
+    costs: tuple[LineCost, ...] = ()
 
-    def cost_of(self, module: str) -> ModuleCost | None:
+    def cost_of(self, module: str) -> LineCost | None:
         """The cost measured for an import of ``module``: the blamed module itself, else the
         package it belongs to (``sklearn`` for ``sklearn.linear_model``), else the blamed
         submodule of it that costs the most; None when nothing kept names it."""
@@ -87,7 +87,7 @@ class ImportCost(NamedTuple):
     ms: float | None
 
 
-def _costs_of(kept: Kept) -> list[ModuleCost]:
+def _costs_of(kept: Kept) -> list[LineCost]:
     figures: ImportFigures = kept.figures
     if figures.saving_us is None:
         return []
@@ -96,7 +96,7 @@ def _costs_of(kept: Kept) -> list[ModuleCost]:
     for module, saving_us in figures.saving_us:
         entry = blamed.get(module)
         costs.append(
-            ModuleCost(
+            LineCost(
                 module,
                 saving_us / 1000,
                 None if entry is None else entry.modules,
@@ -108,21 +108,21 @@ def _costs_of(kept: Kept) -> list[ModuleCost]:
     return costs
 
 
-def read_measured(cache_dir: str) -> Measured:
+def read_kept_costs(cache_dir: str) -> KeptCosts:
     """Every kept measurement in ``cache_dir`` (nothing when none was ever kept there): for
     each blamed module, its most recent figures."""
     store = open_kept(cache_dir)
     if store is None:
-        return Measured()
+        return KeptCosts()
     try:
         kept = store.every()
     finally:
         store.close()
-    chosen: dict[str, ModuleCost] = {}
+    chosen: dict[str, LineCost] = {}
     for entry in kept:  # the most recent first: an older measurement never replaces it
         for cost in _costs_of(entry):
             chosen.setdefault(cost.module, cost)
-    return Measured(tuple(sorted(chosen.values())))
+    return KeptCosts(tuple(sorted(chosen.values())))
 
 
 def _age(seconds_ago: float) -> str:
@@ -133,7 +133,7 @@ def _age(seconds_ago: float) -> str:
     return "just now"
 
 
-def cost_label(cost: ModuleCost) -> str:
+def cost_label(cost: LineCost) -> str:
     """``312 ms · 540 modules (numpy, pytz)``: the milliseconds, the modules the line loads and
     the heavy ones among them."""
     label = f"{cost.ms:.0f} ms" if cost.ms >= 1 else f"{cost.ms:.1f} ms"
@@ -146,7 +146,7 @@ def cost_label(cost: ModuleCost) -> str:
     return label
 
 
-def _tooltip(cost: ModuleCost | None, module: str, now: float) -> str:
+def _tooltip(cost: LineCost | None, module: str, now: float) -> str:
     if cost is None:
         return (
             f"{module} is a configured heavy module, and no kept measurement says what it costs: "
@@ -164,7 +164,7 @@ def _heavy_modules(record: RawImport) -> tuple[str, ...]:
 
 
 def import_costs(
-    path: str, text: str, settings: Settings, measured: Measured, *, now: float | None = None
+    path: str, text: str, settings: Settings, measured: KeptCosts, *, now: float | None = None
 ) -> list[ImportCost]:
     """The label of each heavy import of ``text`` (the buffer of ``path``, with its
     ``settings``) that runs at import time, from ``measured``; a buffer that does not parse
@@ -220,7 +220,7 @@ MEASURE_COMMAND = "qemlflow-lint.measureImportTime"
 
 def measure_commands(python: str, root: str) -> list[list[str]]:
     """The child processes that measure the project in ``root``: ``importtime`` of each of
-    its top-level packages, which keeps what it measured where :func:`read_measured` looks."""
+    its top-level packages, which keeps what it measured where :func:`read_kept_costs` looks."""
     return [[python, "-m", "qemlflow_lint", "importtime", package] for package in find_packages(root)]
 
 

@@ -79,7 +79,7 @@ class QemlflowLanguageServer(LanguageServer):
         self._rules: dict[str, tuple[str, str]] = {}
         #: The kept import-time measurements of each project's cache folder, and when the
         #: store had changed when they were read.
-        self._measured: dict[str, tuple[tuple[int, ...], import_cost.Measured]] = {}
+        self._measured: dict[str, tuple[tuple[int, ...], import_cost.KeptCosts]] = {}
 
     # -- what the client can do ------------------------------------------------------------
 
@@ -333,12 +333,12 @@ class QemlflowLanguageServer(LanguageServer):
 
     # -- import cost ---------------------------------------------------------------------------
 
-    def measured(self, cache_dir: str) -> import_cost.Measured:
+    def measured(self, cache_dir: str) -> import_cost.KeptCosts:
         """The kept measurements in ``cache_dir``, read again whenever the store changed."""
         version = import_cost.kept_version(cache_dir)
         cached = self._measured.get(cache_dir)
         if cached is None or cached[0] != version:
-            cached = (version, import_cost.read_measured(cache_dir))
+            cached = (version, import_cost.read_kept_costs(cache_dir))
             self._measured[cache_dir] = cached
         return cached[1]
 

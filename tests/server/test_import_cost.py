@@ -10,7 +10,13 @@ from qemlflow_lint.measure.figures import Blamed, ImportFigures, figures_dict, f
 from qemlflow_lint.measure.importtime import Spread
 from qemlflow_lint.measure.last_measured import LastMeasured
 from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.server.import_cost import NOT_MEASURED, Measured, import_costs, kept_version, read_measured
+from qemlflow_lint.server.import_cost import (
+    NOT_MEASURED,
+    KeptCosts,
+    import_costs,
+    kept_version,
+    read_kept_costs,
+)
 
 SOURCE = textwrap.dedent(
     """\
@@ -49,7 +55,7 @@ def _figures(module: str, savings: dict[str, float], blamed: tuple[Blamed, ...])
 
 
 def test_without_a_measurement_each_heavy_import_reads_not_measured(tmp_path: Path) -> None:
-    costs = import_costs("pkg/mod.py", SOURCE, Settings(), read_measured(str(tmp_path)), now=NOW)
+    costs = import_costs("pkg/mod.py", SOURCE, Settings(), read_kept_costs(str(tmp_path)), now=NOW)
     assert [(c.line, c.label) for c in costs] == [
         (1, f"pandas: {NOT_MEASURED}"),
         (2, f"sklearn.linear_model: {NOT_MEASURED}"),
@@ -65,7 +71,7 @@ def test_the_kept_measurement_shows_milliseconds_and_the_modules_loaded(tmp_path
         Blamed("sklearn", 950, ("scipy",), "pkg.mod"),
     )
     _keep(tmp_path, _figures("pkg", {"pandas": 312_400.0, "sklearn": 501_000.0}, blamed))
-    costs = import_costs("pkg/mod.py", SOURCE, Settings(), read_measured(str(tmp_path)), now=NOW)
+    costs = import_costs("pkg/mod.py", SOURCE, Settings(), read_kept_costs(str(tmp_path)), now=NOW)
     labels = {c.module: c.label for c in costs}
     assert labels["pandas"] == "pandas: 312 ms · 412 modules (numpy, pytz)"
     # `from sklearn.linear_model import …` costs what the `sklearn` line that importtime blamed costs
@@ -78,31 +84,31 @@ def test_the_kept_measurement_shows_milliseconds_and_the_modules_loaded(tmp_path
 
 def test_a_measurement_kept_without_blame_details_still_shows_the_milliseconds(tmp_path: Path) -> None:
     _keep(tmp_path, _figures("pkg", {"pandas": 2_500.0}, ()))
-    (cost,) = [c for c in import_costs("m.py", "import pandas\n", Settings(), read_measured(str(tmp_path)))]
+    (cost,) = [c for c in import_costs("m.py", "import pandas\n", Settings(), read_kept_costs(str(tmp_path)))]
     assert cost.label == "pandas: 2 ms"
 
 
 def test_the_most_recent_measurement_of_a_module_wins(tmp_path: Path) -> None:
     _keep(tmp_path, _figures("old", {"pandas": 100_000.0}, ()))
     _keep(tmp_path, _figures("new", {"pandas": 200_000.0}, ()))
-    measured = read_measured(str(tmp_path))
+    measured = read_kept_costs(str(tmp_path))
     cost = measured.cost_of("pandas")
     assert cost is not None and (cost.ms, cost.measured_import) == (200.0, "new")
 
 
 def test_several_heavy_modules_on_one_line_share_one_label() -> None:
-    measured = Measured()
+    measured = KeptCosts()
     (cost,) = import_costs("m.py", "import scipy, pandas\n", Settings(), measured)
     assert cost.label == f"scipy: {NOT_MEASURED} | pandas: {NOT_MEASURED}"
 
 
 def test_a_buffer_that_does_not_parse_has_no_labels() -> None:
-    assert import_costs("m.py", "import pandas\ndef (:\n", Settings(), Measured()) == []
+    assert import_costs("m.py", "import pandas\ndef (:\n", Settings(), KeptCosts()) == []
 
 
 def test_the_configured_heavy_list_decides(tmp_path: Path) -> None:
     settings = Settings(heavy_modules=("slowlib",))
-    costs = import_costs("m.py", "import pandas\nimport slowlib.core\n", settings, Measured())
+    costs = import_costs("m.py", "import pandas\nimport slowlib.core\n", settings, KeptCosts())
     assert [c.module for c in costs] == ["slowlib.core"]
 
 
