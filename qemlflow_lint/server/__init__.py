@@ -24,6 +24,8 @@ this package imports it, so ``check`` and the editor plugins never pay for it.
 """
 
 #: The distributions the server needs beyond the package's own dependencies.
+from __future__ import annotations
+
 REQUIREMENTS = ("pygls", "lsprotocol")
 #: What to install to get them.
 INSTALL_HINT = "pip install 'qemlflow-lint[server]'"

@@ -29,7 +29,7 @@ FIX_ALL = "source.fixAll.qemlflow-lint"
 UNSAFE_MARK = " (unsafe)"
 
 
-class Action(NamedTuple):
+class ProposedAction(NamedTuple):
     """A code action: its title, kind, the buffer's text after it, and the findings it is
     for (the diagnostics it resolves)."""
 
@@ -42,7 +42,7 @@ class Action(NamedTuple):
 
 def finding_fix(
     text: str, path: str, settings: Settings, options: FixOptions, finding: Finding
-) -> Action | None:
+) -> ProposedAction | None:
     """The fix of ``finding`` alone, proven, or ``None`` when it has none (or only an
     unsafe one and ``options`` do not allow those). An unsafe fix's title says so."""
     fixed = fix_text(text, path, settings, options._replace(only=(finding,), per_finding=True))
@@ -51,7 +51,7 @@ def finding_fix(
         return None
     unsafe = applied[0].applicability == UNSAFE
     title = f"Fix {finding.code}: {applied[0].what}{UNSAFE_MARK if unsafe else ''}"
-    return Action(title, QUICK_FIX, fixed.fixed, (finding,), preferred=not unsafe)
+    return ProposedAction(title, QUICK_FIX, fixed.fixed, (finding,), preferred=not unsafe)
 
 
 def _same_tree(before: str, after: str) -> bool:
@@ -72,7 +72,7 @@ def with_noqa(line: str, code: str) -> str:
     return f"{line[:end]}, {code}{line[end:]}"
 
 
-def noqa_action(text: str, finding: Finding) -> Action | None:
+def noqa_action(text: str, finding: Finding) -> ProposedAction | None:
     """Add ``# noqa: CODE`` for ``finding`` on its line (to the comment already there), or
     ``None`` where that cannot be done without changing the code (the line ends inside a
     string, or after a backslash) or would not suppress it."""
@@ -90,10 +90,10 @@ def noqa_action(text: str, finding: Finding) -> Action | None:
     new_text = "".join([*lines[:index], changed + line[len(body) :], *lines[index + 1 :]])
     if not comment_suppresses(finding.code, changed) or not _same_tree(text, new_text):
         return None
-    return Action(f"Add `# noqa: {finding.code}` on this line", QUICK_FIX, new_text, (finding,))
+    return ProposedAction(f"Add `# noqa: {finding.code}` on this line", QUICK_FIX, new_text, (finding,))
 
 
-def fix_all_action(text: str, path: str, settings: Settings, options: FixOptions) -> Action | None:
+def fix_all_action(text: str, path: str, settings: Settings, options: FixOptions) -> ProposedAction | None:
     """Every safe fix of the buffer, proven together, or ``None`` when there is none."""
     fixed = fix_text(text, path, settings, options._replace(unsafe=False, only=None))
     if not fixed.changed:
@@ -101,4 +101,4 @@ def fix_all_action(text: str, path: str, settings: Settings, options: FixOptions
     findings = tuple(item.finding for item in fixed.applied)
     count = len({(f.line, f.col, f.code) for f in findings})
     title = f"Fix all safe qemlflow-lint fixes ({count} finding{'s' if count != 1 else ''})"
-    return Action(title, FIX_ALL, fixed.fixed, findings)
+    return ProposedAction(title, FIX_ALL, fixed.fixed, findings)

@@ -24,6 +24,7 @@ from qemlflow_lint.config.loading import CONFIG_FILENAME, ConfigResolver, has_ta
 from qemlflow_lint.fix.apply import FIXABLE, FixOptions
 from qemlflow_lint.fix.callers import buffer_readers
 from qemlflow_lint.model.findings import FileResult, Finding
+from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.api import RunOptions, analyse_paths
@@ -37,6 +38,8 @@ CONFIG_FILES = (CONFIG_FILENAME, "setup.cfg", "tox.ini", ".flake8")
 
 #: Where a TOML error says it is.
 _AT_LINE = re.compile(r"line (\d+)(?:, column (\d+))?")
+#: The key a validation error names.
+_QUOTED_KEY = re.compile(r"'([A-Za-z0-9_.-]+)'")
 
 
 def project_codes() -> frozenset[str]:
@@ -89,10 +92,31 @@ def config_file_of(path: str) -> str:
 def config_problem(path: str, error: ConfigError) -> ConfigProblem:
     """The :class:`ConfigProblem` of ``error``, raised while finding ``path``'s settings."""
     message = str(error)
+    file = config_file_of(path)
+    for prefix in (file, display_path(file)):
+        if message.startswith(prefix):  # the diagnostic stands on that file
+            message = message[len(prefix) :].lstrip(": ")
+            break
     found = _AT_LINE.search(message)
-    line = int(found.group(1)) - 1 if found else 0
-    col = int(found.group(2)) - 1 if found and found.group(2) else 0
-    return ConfigProblem(config_file_of(path), message, max(line, 0), max(col, 0))
+    if found:
+        line = int(found.group(1)) - 1
+        col = int(found.group(2)) - 1 if found.group(2) else 0
+        return ConfigProblem(file, message, max(line, 0), max(col, 0))
+    return ConfigProblem(file, message, _key_line(file, message))
+
+
+def _key_line(file: str, message: str) -> int:
+    """The 0-based line of the key a message quotes first (``'max-module-lines'``), or 0."""
+    key = _QUOTED_KEY.search(message)
+    if key is None:
+        return 0
+    try:
+        with open(file, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    written = re.compile(rf"\s*[\"']?{re.escape(key.group(1))}[\"']?\s*=")
+    return next((number for number, line in enumerate(lines) if written.match(line)), 0)
 
 
 def _without_project_findings(result: FileResult, codes: frozenset[str]) -> FileResult:
@@ -106,22 +130,21 @@ class ProjectState:
 
     def __init__(self) -> None:
         self._resolver = ConfigResolver()
-        self._projects: dict[str, dict[str, FileResult]] = {}
-        self._project_findings: dict[str, tuple[Finding, ...]] = {}
-        self._readers: dict[str, Mapping[str, Readers]] = {}
-        self._codes = project_codes()
-        self.reload()
-
-    def reload(self) -> None:
-        """Forget the settings and the projects: the configuration changed."""
-        self._resolver = ConfigResolver()
         #: By project root: each file's result on disk (or as last saved), without the
         #: project rules' findings.
         self._projects: dict[str, dict[str, FileResult]] = {}
         #: The project rules' findings of each file, from its project's last graph.
         self._project_findings: dict[str, tuple[Finding, ...]] = {}
         #: Who else reads each module's names (QF001's fix keeps them), until a save.
-        self._readers = {}
+        self._readers: dict[str, Mapping[str, Readers]] = {}
+        self._codes = project_codes()
+
+    def reload(self) -> None:
+        """Forget the settings and the projects: the configuration changed."""
+        self._resolver = ConfigResolver()
+        self._projects.clear()
+        self._project_findings.clear()
+        self._readers.clear()
 
     def settings_for(self, path: str) -> Settings | ConfigProblem:
         """The settings of the file at ``path``, or the configuration error in the way."""

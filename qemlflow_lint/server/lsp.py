@@ -13,13 +13,18 @@ fails is logged to the client.
 from __future__ import annotations
 
 import asyncio
+import functools
+import itertools
 import os
 import sys
 import time
 import traceback
 from collections.abc import Iterable, Sequence
+from typing import Any
+
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 
 from qemlflow_lint import __version__
@@ -28,7 +33,7 @@ from qemlflow_lint.report.rule_docs import docs_by_code
 from qemlflow_lint.server import actions, hover, import_cost
 from qemlflow_lint.server.linting import CONFIG_FILES, ConfigProblem, Linted, ProjectState
 from qemlflow_lint.server.options import ServerOptions
-from qemlflow_lint.server.text import Span, changed_region, finding_span, protocol_lines
+from qemlflow_lint.server.text import TextRange, changed_region, finding_span, protocol_lines
 
 #: The ``source`` of every diagnostic.
 SOURCE = "qemlflow-lint"
@@ -46,18 +51,39 @@ _SEVERITY = {
 }
 
 
-def _range(span: Span) -> lsp.Range:
+def _range(span: TextRange) -> lsp.Range:
     return lsp.Range(lsp.Position(*span.start), lsp.Position(*span.end))
 
 
-def _contains(span: Span, position: lsp.Position) -> bool:
+def _contains(span: TextRange, position: lsp.Position) -> bool:
     return span.start <= (position.line, position.character) <= span.end
 
 
-def _on_lines_of(span: Span, window: lsp.Range) -> bool:
+def _on_lines_of(span: TextRange, window: lsp.Range) -> bool:
     """True when ``span`` is on a line of ``window`` (an editor asks for the actions of the
     cursor's position, which may stand before the finding's column)."""
     return span.start[0] <= window.end.line and window.start.line <= span.end[0]
+
+
+def _forget(pending: dict[Any, Any], key: Any, _done: object) -> None:
+    pending.pop(key, None)
+
+
+class ServerProtocol(LanguageServerProtocol):
+    """pygls's protocol, which forgets each notification once it is handled.
+
+    pygls 2.1 files the future of a notification whose built-in handler is a generator
+    (``didOpen``, ``didChange``, ``didSave`` …) among the pending requests and never takes
+    it out again: about a kilobyte for every keystroke, for as long as the editor runs.
+    """
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        pending = self._request_futures
+        before = len(pending)
+        super()._handle_notification(method_name, params)
+        added = list(itertools.islice(reversed(pending), max(0, len(pending) - before)))
+        for key in added:
+            pending[key].add_done_callback(functools.partial(_forget, pending, key))
 
 
 class QemlflowLanguageServer(LanguageServer):
@@ -66,7 +92,10 @@ class QemlflowLanguageServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__(
-            "qemlflow-lint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+            "qemlflow-lint",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=ServerProtocol,
         )
         self.options = ServerOptions()
         self.projects = ProjectState()
@@ -288,7 +317,7 @@ class QemlflowLanguageServer(LanguageServer):
         options = self.projects.fix_options(
             linted.path, linted.text, linted.settings, unsafe=self.options.unsafe_fixes
         )
-        proposed: list[actions.Action] = []
+        proposed: list[actions.ProposedAction] = []
         if wants_quick:
             for finding in found:
                 fix = actions.finding_fix(linted.text, linted.path, linted.settings, options, finding)

@@ -57,22 +57,22 @@ def text_end(line: str) -> int:
     return utf16_length(line.rstrip("\r\n"))
 
 
-class Span(NamedTuple):
+class TextRange(NamedTuple):
     """A range of a text: where it starts and ends, as ``(line, character)`` pairs."""
 
     start: Position
     end: Position
 
 
-def finding_span(lines: list[str], line: int, byte_col: int) -> Span:
+def finding_span(lines: list[str], line: int, byte_col: int) -> TextRange:
     """Where a finding at 1-based ``line`` and byte column ``byte_col`` shows: from its
     column to the end of its line's text (a line past the end shows at the last line)."""
     if not lines:
-        return Span((0, 0), (0, 0))
+        return TextRange((0, 0), (0, 0))
     index = min(max(line, 1), len(lines)) - 1
     start = min(column_of_byte(lines[index], byte_col), text_end(lines[index]))
     end = text_end(lines[index])
-    return Span((index, start), (index, max(end, start)))
+    return TextRange((index, start), (index, max(end, start)))
 
 
 def position_of(lines: list[str], offset: int) -> Position:
@@ -87,7 +87,7 @@ def position_of(lines: list[str], offset: int) -> Position:
 class TextChange(NamedTuple):
     """One replacement: the span of the old text and what replaces it."""
 
-    span: Span
+    span: TextRange
     new_text: str
 
 
@@ -111,7 +111,7 @@ def changed_region(old: str, new: str) -> TextChange | None:
     old_end = len(old) - sum(len(line) for line in old_lines[len(old_lines) - last :])
     new_end = len(new) - sum(len(line) for line in new_lines[len(new_lines) - last :])
     return TextChange(
-        Span(position_of(old_lines, start), position_of(old_lines, old_end)), new[start:new_end]
+        TextRange(position_of(old_lines, start), position_of(old_lines, old_end)), new[start:new_end]
     )
 
 

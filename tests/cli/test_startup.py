@@ -1,5 +1,5 @@
 """A one-file check starts fast: it loads neither SQLite nor :mod:`inspect` (and whatever
-they bring), and only the chosen command's module. ``benchmarks/run.py`` times it."""
+they bring), nor the language server and pygls, and only the chosen command's module. ``benchmarks/run.py`` times it."""
 
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ NOT_LOADED = (
     "qemlflow_lint.cli.score",
     "qemlflow_lint.cli.fix",
     "qemlflow_lint.cli.importtime",
+    "qemlflow_lint.server",
+    "pygls",
+    "lsprotocol",
 )
 
 #: Runs the command line in a fresh interpreter with this checkout first on the path, then
@@ -75,3 +78,32 @@ def test_the_cache_loads_sqlite_when_it_is_used(project: Path) -> None:
     code, loaded = _loaded(project, "check", "one.py", "two.py")
     assert code == 1 and "sqlite3" in loaded
     assert (project / ".qemlflow-lint-cache" / "cache.sqlite3").is_file()
+
+
+def test_importing_the_command_line_loads_no_language_server() -> None:
+    probe = (
+        f"import sys; sys.path.insert(0, {str(REPO)!r}); import qemlflow_lint.cli, qemlflow_lint.cli.server; "
+        "print(sorted(m for m in sys.modules if m.startswith(('pygls', 'lsprotocol', 'qemlflow_lint.server.'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.stdout == "[]\n", done.stderr
+
+
+def test_the_server_without_pygls_says_what_to_install_and_exits_2(tmp_path: Path) -> None:
+    # pygls as if not installed: importing it fails as it would.
+    probe = (
+        f"import sys, runpy; sys.path.insert(0, {str(REPO)!r}); sys.modules['pygls'] = None; "
+        "sys.argv = ['qemlflow-lint', 'server']; runpy.run_module('qemlflow_lint', run_name='__main__')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "qemlflow-lint: error: the server needs pygls: pip install 'qemlflow-lint[server]'\n"
+    )

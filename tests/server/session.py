@@ -13,13 +13,15 @@ from typing import Any
 
 import pytest
 
+# pytest-lsp needs Python 3.10: on 3.9 every test module that imports this one is skipped.
 pytest.importorskip("pytest_lsp", reason="pytest-lsp needs Python 3.10")
 
-from lsprotocol import types as lsp  # noqa: E402
-from pygls.uris import from_fs_path  # noqa: E402
-from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
+from lsprotocol import types as lsp
+from pygls.uris import from_fs_path
+from pytest_lsp import ClientServerConfig, client_capabilities
+from pytest_lsp import LanguageClient as LanguageClient  # re-exported: importing this module skips on 3.9
 
-from tests.frontends import REPO  # noqa: E402
+from tests.frontends import REPO
 
 #: The server as an editor starts it.
 SERVER = [sys.executable, "-m", "qemlflow_lint", "server"]
@@ -59,7 +61,7 @@ def parse(text: str) -> int:
 def uri_of(path: Path) -> str:
     """The ``file:`` URI of ``path``."""
     uri = from_fs_path(str(path))
-    assert uri is not None
+    assert isinstance(uri, str)
     return uri
 
 
@@ -98,7 +100,7 @@ async def session(
         yield client
     finally:
         await client.shutdown_session()
-        await client.stop()
+        await client.stop()  # type: ignore[no-untyped-call]
 
 
 def open_file(client: LanguageClient, path: Path, text: str | None = None, version: int = 1) -> str:

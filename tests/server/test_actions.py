@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
 
 from tests.server.session import (
     MODULE,
     PULLS,
     PUSHED,
+    LanguageClient,
     apply_edit,
     codes,
     make_project,

@@ -12,7 +12,6 @@ import pytest
 from lsprotocol import types as lsp
 
 from tests.frontends import REPO
-
 from tests.server.session import (
     MODULE,
     PULLS,
