@@ -230,12 +230,18 @@ def kept_version(cache_dir: str) -> tuple[int, ...]:
     editor shows without a restart."""
     version: list[int] = []
     for suffix in ("", "-wal"):
-        try:
-            status = os.stat(os.path.join(cache_dir, DATABASE + suffix))
-        except OSError:
-            continue
-        version += [status.st_mtime_ns, status.st_size]
+        status = _status(os.path.join(cache_dir, DATABASE + suffix))
+        if status is not None:
+            version += [status.st_mtime_ns, status.st_size]
     return tuple(version)
+
+
+def _status(path: str) -> os.stat_result | None:
+    """The file's status; None when there is no such file (or it cannot be read)."""
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def cache_dir_of(settings: Settings) -> str:

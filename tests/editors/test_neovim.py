@@ -130,9 +130,9 @@ def neovim_session(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     try:
         done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired as error:
-        seen = results.read_text(encoding="utf-8") if results.exists() else "(nothing)"
+        partial = results.read_text(encoding="utf-8") if results.exists() else "(nothing)"
         pytest.fail(
-            f"Neovim did not finish in {TIMEOUT} s; it got through: {seen}\n"
+            f"Neovim did not finish in {TIMEOUT} s; it got through: {partial}\n"
             f"stdout: {error.stdout!r}\nstderr: {error.stderr!r}\nclient log:\n{_client_log(tmp_path)}"
         )
     if not results.exists():

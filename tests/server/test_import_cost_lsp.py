@@ -103,7 +103,7 @@ async def test_the_measure_command_measures_in_a_child_process_and_the_hint_show
             ),
             timeout=300,
         )
-        assert "lab" in result["measured"], result
+        assert result is not None and "lab" in result["measured"], result
         ((line, label),) = await hints(client, uri)
         match = re.fullmatch(r"slowdep: (\d+) ms · (\d+) modules?", label)
         assert line == 2 and match is not None, label
