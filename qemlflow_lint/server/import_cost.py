@@ -22,6 +22,7 @@ import time
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from qemlflow_lint.analysis.source import split_lines
 from qemlflow_lint.measure.figures import ImportFigures
 from qemlflow_lint.measure.last_measured import DATABASE, Kept, open_kept
 from qemlflow_lint.model.findings import RawImport
@@ -173,7 +174,7 @@ def import_costs(
     if result.error is not None:
         return []
     when = time.time() if now is None else now
-    lines = text.splitlines()
+    lines = [line.rstrip("\r\n") for line in split_lines(text)]
     found: list[ImportCost] = []
     for record in result.imports:
         if not record.heavy:

@@ -126,3 +126,9 @@ def test_the_store_version_changes_with_each_measurement_kept(tmp_path: Path) ->
     first = kept_version(str(tmp_path))
     _keep(tmp_path, _figures("pkg", {"pandas": 2.0}, ()))
     assert kept_version(str(tmp_path)) not in ((), first)
+
+
+def test_the_hint_goes_at_the_end_of_the_imports_own_line_whatever_separators_come_before() -> None:
+    text = '"""A form feed \x0c and a line separator \u2028 inside a string."""\r\nimport pandas  # é\r\n'
+    (cost,) = import_costs("m.py", text, Settings(), KeptCosts())
+    assert (cost.line, cost.character) == (1, len("import pandas  # é"))
