@@ -1,7 +1,7 @@
 """The editor set-up snippets of docs/editors.md, each a file in docs/editors/: every one is
 included in the page, parses in its own format, starts `qemlflow-lint server` and sends the
 server's settings, with the keys its editor documents. The Lua ones are loaded by a real
-Neovim (the plain one is also run end to end, in tests/editors/test_neovim.py)."""
+Neovim (the plain one is also run end to end, in tests/server/test_neovim.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 headless, configured by the documented snippet (docs/editors/neovim.lua) as a user would put
 it in ``init.lua``, with ``qemlflow-lint`` on PATH as a user's environment has it.
 
-A Lua script (tests/editors/neovim_driver.lua) opens a real file of a temporary project,
+A Lua script (tests/server/neovim_driver.lua) opens a real file of a temporary project,
 waits for the diagnostics, shows a hover, applies a QF001 quick fix, a QF002 quick fix and the
 fix-all through Neovim's own ``apply_workspace_edit``, saving after each, and reads the
 import-cost inlay hint and code lens of a module whose import ``importtime`` measured before
