@@ -66,6 +66,8 @@ class Linted(NamedTuple):
     findings: tuple[Finding, ...] = ()
     settings: Settings | None = None
     problem: ConfigProblem | None = None
+    #: The file's own analysis (the project rules' findings aside), which ``fix`` reuses.
+    result: FileResult | None = None
 
 
 def config_file_of(path: str) -> str:
@@ -137,6 +139,8 @@ class ProjectState:
         self._project_findings: dict[str, tuple[Finding, ...]] = {}
         #: Who else reads each module's names (QF001's fix keeps them), until a save.
         self._readers: dict[str, Mapping[str, Readers]] = {}
+        #: The oldest Python and the longest line of the files of each folder.
+        self._targets: dict[str, tuple[tuple[int, int] | None, int]] = {}
         self._codes = project_codes()
 
     def reload(self) -> None:
@@ -145,6 +149,7 @@ class ProjectState:
         self._projects.clear()
         self._project_findings.clear()
         self._readers.clear()
+        self._targets.clear()
 
     def settings_for(self, path: str) -> Settings | ConfigProblem:
         """The settings of the file at ``path``, or the configuration error in the way."""
@@ -166,7 +171,7 @@ class ProjectState:
         if result.ok:
             project = self._project_findings.get(path, ())
             findings = tuple(sorted((*findings, *project)))
-        return Linted(path, text, findings, settings)
+        return Linted(path, text, findings, settings, result=result)
 
     def _project(self, settings: Settings) -> dict[str, FileResult] | None:
         """The project's files as analysed on disk, by path; ``None`` when a configuration
@@ -216,11 +221,14 @@ class ProjectState:
         and who else in the project reads the module's names (QF001 keeps those)."""
         codes = frozenset(code for code in FIXABLE if settings.is_enabled_for(code, path))
         folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self._targets:  # read from the configuration files: kept until they change
+            self._targets[folder] = (requires_python(folder), line_length(settings.project_root))
+        target_version, longest = self._targets[folder]
         return FixOptions(
             unsafe=unsafe,
             codes=codes,
-            target_version=requires_python(folder),
-            line_length=line_length(settings.project_root),
+            target_version=target_version,
+            line_length=longest,
             readers=self._readers_of(path, text, settings, codes),
         )
 

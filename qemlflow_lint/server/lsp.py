@@ -30,6 +30,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from qemlflow_lint import __version__
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.report.rule_docs import docs_by_code
+from qemlflow_lint.run.runner import paused_gc
 from qemlflow_lint.server import actions, hover, import_cost
 from qemlflow_lint.server.linting import CONFIG_FILES, ConfigProblem, Linted, ProjectState
 from qemlflow_lint.server.options import ServerOptions
@@ -106,6 +107,10 @@ class QemlflowLanguageServer(LanguageServer):
         #: Configuration files that have a diagnostic now.
         self._config_problems: set[str] = set()
         self._rules: dict[str, tuple[str, str]] = {}
+        #: The code actions computed for each document's text and settings, by URI.
+        self._proposals: dict[
+            str, tuple[object, dict[tuple[str, Finding | None], actions.ProposedAction | None]]
+        ] = {}
         #: The kept import-time measurements of each project's cache folder, and when the
         #: store had changed when they were read.
         self._measured: dict[str, tuple[tuple[int, ...], import_cost.KeptCosts]] = {}
@@ -142,7 +147,8 @@ class QemlflowLanguageServer(LanguageServer):
         if cached is not None and cached.text == text:
             return cached
         try:
-            linted = self.projects.lint(os.path.abspath(path), text)
+            with paused_gc():
+                linted = self.projects.lint(os.path.abspath(path), text)
         except Exception:  # the next edit gets another chance; the server goes on
             self.log(
                 f"qemlflow-lint: analysing {path} failed:\n{traceback.format_exc()}", lsp.MessageType.Error
@@ -220,6 +226,7 @@ class QemlflowLanguageServer(LanguageServer):
         uris = list(uris)
         for uri in uris:
             self.linted.pop(uri, None)
+            self._proposals.pop(uri, None)
         if self.pulls_diagnostics:
             workspace = self.client_capabilities.workspace
             diagnostics = workspace.diagnostics if workspace is not None else None
@@ -255,6 +262,7 @@ class QemlflowLanguageServer(LanguageServer):
         diagnostics, and analyse every open document with the new settings."""
         self.projects.reload()
         self.linted.clear()
+        self._proposals.clear()
         for uri in sorted(self._config_problems):
             self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
         self._config_problems.clear()
@@ -314,23 +322,12 @@ class QemlflowLanguageServer(LanguageServer):
         wants_all = only is None or any(actions.FIX_ALL.startswith(str(kind)) for kind in only)
         lines = protocol_lines(linted.text)
         found = [f for f in linted.findings if _on_lines_of(finding_span(lines, f.line, f.col), params.range)]
-        options = self.projects.fix_options(
-            linted.path, linted.text, linted.settings, unsafe=self.options.unsafe_fixes
-        )
-        proposed: list[actions.ProposedAction] = []
+        proposed: list[actions.ProposedAction | None] = []
         if wants_quick:
-            for finding in found:
-                fix = actions.finding_fix(linted.text, linted.path, linted.settings, options, finding)
-                if fix is not None:
-                    proposed.append(fix)
-            for finding in found:
-                noqa = actions.noqa_action(linted.text, finding)
-                if noqa is not None:
-                    proposed.append(noqa)
+            proposed += [self.proposal(uri, linted, ("fix", finding)) for finding in found]
+            proposed += [self.proposal(uri, linted, ("noqa", finding)) for finding in found]
         if wants_all:
-            every = actions.fix_all_action(linted.text, linted.path, linted.settings, options)
-            if every is not None:
-                proposed.append(every)
+            proposed.append(self.proposal(uri, linted, ("all", None)))
         return [
             lsp.CodeAction(
                 title=action.title,
@@ -340,7 +337,37 @@ class QemlflowLanguageServer(LanguageServer):
                 is_preferred=action.preferred or None,
             )
             for action in proposed
+            if action is not None
         ]
+
+    def proposal(
+        self, uri: str, linted: Linted, which: tuple[str, Finding | None]
+    ) -> actions.ProposedAction | None:
+        """One code action for the document's text (``("fix", finding)``, ``("noqa",
+        finding)`` or ``("all", None)``), kept until the text or the settings change: an
+        editor asks again each time the cursor moves."""
+        key = (linted.text, self.options.unsafe_fixes)
+        known, proposals = self._proposals.get(uri, (None, {}))
+        if known != key:
+            proposals = {}
+            self._proposals[uri] = (key, proposals)
+        if which not in proposals:
+            with paused_gc():  # a fix makes many objects that live until it is proven
+                proposals[which] = self._propose(linted, which)
+        return proposals[which]
+
+    def _propose(self, linted: Linted, which: tuple[str, Finding | None]) -> actions.ProposedAction | None:
+        kind, finding = which
+        if kind == "noqa":
+            assert finding is not None
+            return actions.noqa_action(linted.text, finding)
+        assert linted.settings is not None
+        options = self.projects.fix_options(
+            linted.path, linted.text, linted.settings, unsafe=self.options.unsafe_fixes
+        )
+        if finding is None:
+            return actions.fix_all_action(linted.text, linted.path, linted.settings, options, linted.result)
+        return actions.finding_fix(linted.text, linted.path, linted.settings, options, finding, linted.result)
 
     def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
         """The documentation of the rules whose findings cover the position."""
@@ -483,6 +510,7 @@ def create_server() -> QemlflowLanguageServer:
     def did_close(ls: QemlflowLanguageServer, params: lsp.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
         ls.linted.pop(uri, None)
+        ls._proposals.pop(uri, None)
         timer = ls._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
