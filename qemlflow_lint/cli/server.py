@@ -16,10 +16,8 @@ SERVER_MODULE = "qemlflow_lint.server.lsp"
 
 
 def configure(server: argparse.ArgumentParser) -> None:
-    """The arguments of the ``server`` command (none: the editor sends the settings)."""
-    server.add_argument(
-        "--stdio", action="store_true", help="talk over standard input and output (the default and only way)"
-    )
+    """The arguments of the ``server`` command: none (it talks over standard input and
+    output, and the editor sends the settings)."""
     server.set_defaults(run=run)
 
 

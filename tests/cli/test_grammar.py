@@ -98,6 +98,8 @@ HONOURED: dict[str, set[str]] = {
     },
     "init": {"--fail-under", "--dry-run", "--force", "--install-from", "--typing", "--no-editors"},
     "ruff-config": {*CONFIG, "--format"},
+    # Standard input and output are its transport; the editor sends the settings.
+    "server": set(),
 }
 
 #: The docs page of each command (a page may describe several).
@@ -111,6 +113,7 @@ PAGES = {
     "baselines.md": ("baseline", "check", "score"),
     "init.md": ("init",),
     "ruff.md": ("ruff-config",),
+    "server.md": ("server",),
     "ci.md": ("check", "score", "trend", "init"),
 }
 
