@@ -78,6 +78,13 @@ def configure(init: argparse.ArgumentParser) -> None:
         "package whose public defs are all annotated (QF002 at 100 %%), in the file mypy reads; "
         "a rerun adds the packages that got there and removes none",
     )
+    init.add_argument(
+        "--no-editors",
+        action="store_true",
+        help="leave the editors' settings alone (by default, init adds the settings that start "
+        "`qemlflow-lint server` for the editors the repository shows it uses: .vscode/, .nvim.lua, "
+        ".helix/, .dir-locals.el)",
+    )
     init.set_defaults(run=run)
 
 
@@ -133,7 +140,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         install_from = args.install_from or os.environ.get(INSTALL_FROM_VARIABLE) or None
         running = running_install() if install_from is None else None
         planned = plan_setup(
-            args.path, args.fail_under, args.force, survey, install_from, args.typing, running
+            args.path,
+            args.fail_under,
+            args.force,
+            survey,
+            install_from,
+            args.typing,
+            running,
+            with_editors=not args.no_editors,
         )
     except SetupError as error:
         raise UsageError(str(error)) from None

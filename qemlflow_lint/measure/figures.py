@@ -15,13 +15,27 @@ from __future__ import annotations
 import hashlib
 import math
 import statistics
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from qemlflow_lint.measure.importtime import Log, Measurement, Progress, Spread, first_records, measure
 from qemlflow_lint.model.heavy import match_heavy
 from qemlflow_lint.project.graph import ImportGraph
+
+
+@dataclass(frozen=True)
+class Blamed:
+    """A heavy or costly module ``importtime`` blamed on a first-party import line, as the
+    store keeps it for the editor's import-cost hints."""
+
+    module: str
+    #: How many modules that line loads first (the module itself included).
+    modules: int
+    #: The configured heavy entries it loads besides its own.
+    brings_in: tuple[str, ...] = ()
+    #: The first-party module whose import line loads it ("" when none).
+    importer: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,8 @@ class ImportFigures:
     #: What was measured: :func:`tree_digest` of the package's files and the heavy list
     #: ("" when not known).
     tree: str = ""
+    #: What each blamed module's import line loads (empty when kept without it).
+    blamed: tuple[Blamed, ...] = ()
 
     @property
     def median_ms(self) -> float:
@@ -89,10 +105,11 @@ def figures_of(
     version: str = "",
     saving_us: Mapping[str, float] | None = None,
     tree: str = "",
+    blamed: Sequence[Blamed] = (),
 ) -> ImportFigures:
     """The figures of a measurement; ``heavy_modules`` is the configured heavy list,
     ``saving_us`` what deferring each blamed module's import line saves, ``tree`` the
-    :func:`tree_digest` of what was measured."""
+    :func:`tree_digest` of what was measured, ``blamed`` what each of those lines loads."""
     startup = measurement.startup_modules
     presents: list[Collection[str] | None] = list(measurement.present)
     if len(presents) != len(measurement.runs):  # not told for every run: count what was logged
@@ -113,6 +130,7 @@ def figures_of(
         version,
         None if saving_us is None else tuple(sorted(saving_us.items())),
         tree,
+        tuple(blamed),
     )
 
 
@@ -150,6 +168,10 @@ def figures_dict(figures: ImportFigures) -> dict[str, Any]:
         "version": figures.version,
         "saving_us": None if figures.saving_us is None else dict(figures.saving_us),
         "tree": figures.tree,
+        "blamed": [
+            {"module": b.module, "modules": b.modules, "brings_in": list(b.brings_in), "importer": b.importer}
+            for b in figures.blamed
+        ],
     }
 
 
@@ -169,10 +191,28 @@ def _savings(data: Any) -> tuple[tuple[str, float], ...] | None:
     return tuple(sorted(found))
 
 
+def _blamed(data: Any) -> tuple[Blamed, ...]:
+    """``blamed`` as :func:`figures_dict` wrote it; empty when absent (an older entry)."""
+    if data is None:
+        return ()
+    if not isinstance(data, list):
+        raise TypeError("blamed is not a list")
+    found = []
+    for item in data:
+        brings_in = item["brings_in"]
+        if not isinstance(brings_in, list) or not all(isinstance(name, str) for name in brings_in):
+            raise TypeError("blamed.brings_in is not a list of names")
+        modules = item["modules"]
+        if isinstance(modules, bool) or not isinstance(modules, int) or modules < 0:
+            raise ValueError("blamed.modules is not a count")
+        found.append(Blamed(str(item["module"]), modules, tuple(brings_in), str(item.get("importer", ""))))
+    return tuple(found)
+
+
 def figures_from(data: Mapping[str, Any]) -> ImportFigures:
     """The figures :func:`figures_dict` wrote; raises ``ValueError``, ``TypeError`` or
     ``KeyError`` on data of another shape. Entries kept before ``saving_us`` and ``tree``
-    existed read as figures without them."""
+    existed (and ``blamed``) read as figures without them."""
     low, first, third, high = (float(value) for value in data["spread_us"])
     heavy = data["heavy"]
     if not isinstance(heavy, list) or not all(isinstance(name, str) for name in heavy):
@@ -188,6 +228,7 @@ def figures_from(data: Mapping[str, Any]) -> ImportFigures:
         str(data.get("version", "")),
         _savings(data.get("saving_us")),
         str(data.get("tree", "")),
+        _blamed(data.get("blamed")),
     )
     if figures.median_us < 0 or figures.runs < 1 or figures.modules < 0:
         raise ValueError("negative figures")

@@ -72,12 +72,22 @@ class LastMeasured(CacheDatabase):
         except sqlite3.Error as error:
             self._failed(error)
             return None
-        if row is None:
-            return None
+        return None if row is None else _read(row[0], row[1])
+
+    def every(self) -> list[Kept]:
+        """Every module's last figures kept, the most recently measured first (entries that
+        cannot be read are left out)."""
+        if self.connection is None:
+            return []
         try:
-            return Kept(figures_from(json.loads(row[0])), float(row[1]))
-        except (ValueError, TypeError, KeyError):
-            return None  # a damaged entry: as if nothing were kept
+            rows = self.connection.execute(
+                "SELECT payload, measured FROM measurements ORDER BY measured DESC, module"
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return []
+        read = (_read(payload, measured) for payload, measured in rows)
+        return [kept for kept in read if kept is not None]
 
     def keep(self, figures: ImportFigures) -> None:
         """Keep ``figures`` as the last measurement of their module (one transaction)."""
@@ -95,6 +105,14 @@ class LastMeasured(CacheDatabase):
                     "(SELECT module FROM measurements ORDER BY measured LIMIT ?)",
                     (count - MAX_MODULES,),
                 )
+
+
+def _read(payload: str, measured: float) -> Kept | None:
+    """The kept figures of one row; None for a damaged entry (as if nothing were kept)."""
+    try:
+        return Kept(figures_from(json.loads(payload)), float(measured))
+    except (ValueError, TypeError, KeyError):
+        return None
 
 
 def open_kept(directory: str) -> LastMeasured | None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from qemlflow_lint.measure.blame import Origins, attribute
-from qemlflow_lint.measure.figures import figures_of, tree_digest
+from qemlflow_lint.measure.figures import Blamed, figures_of, tree_digest
 from qemlflow_lint.measure.importtime import (
     ImportFailure,
     Interpreter,
@@ -80,6 +80,7 @@ def measured_report(
                 version=how.interpreter.version,
                 saving_us={a.module: a.saving_us for a in attributions},
                 tree=tree_digest(graphs[module], module, heavy) if module in graphs else "",
+                blamed=[Blamed(a.module, a.saving_modules, a.brings_in, a.importer) for a in attributions],
             )
         )
     return importtime_report(

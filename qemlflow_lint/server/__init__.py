@@ -12,6 +12,8 @@ other modules are plain functions and values that the tests call directly:
 - :mod:`~qemlflow_lint.server.actions`: the quick fixes, ``# noqa`` and fix-all, from
   ``fix``'s planners and proof;
 - :mod:`~qemlflow_lint.server.hover`: a rule's documentation as a hover;
+- :mod:`~qemlflow_lint.server.import_cost`: what each heavy import costs, from the last
+  ``importtime`` measurement, for inlay hints and code lenses;
 - :mod:`~qemlflow_lint.server.options`: the editor's settings (``unsafeFixes``,
   ``importCost``, ``docsUrl``);
 - :mod:`~qemlflow_lint.server.text`: protocol positions (lines, UTF-16 columns) and the

@@ -31,7 +31,7 @@ from qemlflow_lint import __version__
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.report.rule_docs import docs_by_code
 from qemlflow_lint.run.runner import paused_gc
-from qemlflow_lint.server import actions, hover
+from qemlflow_lint.server import actions, hover, import_cost
 from qemlflow_lint.server.linting import CONFIG_FILES, ConfigProblem, Linted, ProjectState
 from qemlflow_lint.server.options import ServerOptions
 from qemlflow_lint.server.text import TextRange, changed_region, finding_span, protocol_lines
@@ -111,6 +111,9 @@ class QemlflowLanguageServer(LanguageServer):
         self._proposals: dict[
             str, tuple[object, dict[tuple[str, Finding | None], actions.ProposedAction | None]]
         ] = {}
+        #: The kept import-time measurements of each project's cache folder, and when the
+        #: store had changed when they were read.
+        self._measured: dict[str, tuple[tuple[int, ...], import_cost.KeptCosts]] = {}
 
     # -- what the client can do ------------------------------------------------------------
 
@@ -384,6 +387,73 @@ class QemlflowLanguageServer(LanguageServer):
         first = spans[min(spans)]
         return lsp.Hover(contents=lsp.MarkupContent(lsp.MarkupKind.Markdown, value), range=_range(first))
 
+    # -- import cost ---------------------------------------------------------------------------
+
+    def measured(self, cache_dir: str) -> import_cost.KeptCosts:
+        """The kept measurements in ``cache_dir``, read again whenever the store changed."""
+        version = import_cost.kept_version(cache_dir)
+        cached = self._measured.get(cache_dir)
+        if cached is None or cached[0] != version:
+            cached = (version, import_cost.read_kept_costs(cache_dir))
+            self._measured[cache_dir] = cached
+        return cached[1]
+
+    def import_costs(self, uri: str, window: lsp.Range | None = None) -> list[import_cost.ImportCost]:
+        """The import-cost labels of the document ``uri`` (on the lines of ``window``), or
+        none when the ``importCost`` setting is off."""
+        if not self.options.import_cost:
+            return []
+        linted = self.lint(uri)
+        if linted is None or linted.settings is None:
+            return []
+        settings = linted.settings
+        costs = import_cost.import_costs(
+            linted.path, linted.text, settings, self.measured(import_cost.cache_dir_of(settings))
+        )
+        if window is None:
+            return costs
+        return [cost for cost in costs if window.start.line <= cost.line <= window.end.line]
+
+    async def measure_import_time(self, uri: str | None) -> dict[str, object]:
+        """Measure the import of the project's top-level packages (the project of ``uri``,
+        else the workspace's), each in a child process, then refresh the hints and lenses."""
+        linted = self.lint(uri) if uri else None
+        settings = linted.settings if linted is not None else None
+        root = settings.project_root if settings is not None else (self.workspace.root_path or os.getcwd())
+        measured: list[str] = []
+        failed: dict[str, str] = {}
+        for command in import_cost.measure_commands(sys.executable, root):
+            package = command[-1]
+            self.log(f"qemlflow-lint: measuring import {package} in {root}", lsp.MessageType.Info)
+            child = await asyncio.create_subprocess_exec(
+                *command,
+                cwd=root,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            _, errors = await child.communicate()
+            if child.returncode in (0, 1):  # 1: over a configured budget, still measured
+                measured.append(package)
+            else:
+                lines = errors.decode("utf-8", "replace").strip().splitlines()
+                failed[package] = lines[-1] if lines else f"exit status {child.returncode}"
+        self._measured.clear()
+        self.refresh_import_costs()
+        return {"measured": measured, "failed": failed}
+
+    def refresh_import_costs(self) -> None:
+        """Ask the client to ask again for the hints and lenses, where it can be asked."""
+        workspace = self.client_capabilities.workspace
+        if (
+            workspace is not None
+            and workspace.inlay_hint is not None
+            and workspace.inlay_hint.refresh_support
+        ):
+            self.workspace_inlay_hint_refresh(None)
+        if workspace is not None and workspace.code_lens is not None and workspace.code_lens.refresh_support:
+            self.workspace_code_lens_refresh(None)
+
 
 def create_server() -> QemlflowLanguageServer:
     """A server with every feature registered (not started)."""
@@ -468,6 +538,34 @@ def create_server() -> QemlflowLanguageServer:
     def hover_(ls: QemlflowLanguageServer, params: lsp.HoverParams) -> lsp.Hover | None:
         return ls.hover(params)
 
+    @server.feature(lsp.TEXT_DOCUMENT_INLAY_HINT, lsp.InlayHintOptions(resolve_provider=False))
+    def inlay_hint(ls: QemlflowLanguageServer, params: lsp.InlayHintParams) -> list[lsp.InlayHint]:
+        return [
+            lsp.InlayHint(
+                position=lsp.Position(cost.line, cost.character),
+                label=cost.label,
+                tooltip=cost.tooltip,
+                padding_left=True,
+            )
+            for cost in ls.import_costs(params.text_document.uri, params.range)
+        ]
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_LENS, lsp.CodeLensOptions(resolve_provider=False))
+    def code_lens(ls: QemlflowLanguageServer, params: lsp.CodeLensParams) -> list[lsp.CodeLens]:
+        uri = params.text_document.uri
+        return [
+            lsp.CodeLens(
+                range=lsp.Range(lsp.Position(cost.line, 0), lsp.Position(cost.line, cost.character)),
+                command=lsp.Command(title=cost.label, command=import_cost.MEASURE_COMMAND, arguments=[uri]),
+            )
+            for cost in ls.import_costs(uri)
+        ]
+
+    @server.command(import_cost.MEASURE_COMMAND)
+    async def measure(ls: QemlflowLanguageServer, *arguments: object) -> dict[str, object]:
+        uri = next((argument for argument in arguments if isinstance(argument, str)), None)
+        return await ls.measure_import_time(uri)
+
     @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def watched(ls: QemlflowLanguageServer, params: lsp.DidChangeWatchedFilesParams) -> None:
         if any(os.path.basename(to_fs_path(change.uri) or "") in CONFIG_FILES for change in params.changes):
@@ -475,7 +573,10 @@ def create_server() -> QemlflowLanguageServer:
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def configuration(ls: QemlflowLanguageServer, params: lsp.DidChangeConfigurationParams) -> None:
+        showing = ls.options.import_cost
         ls.options = ls.options.updated(params.settings)
+        if ls.options.import_cost != showing:
+            ls.refresh_import_costs()
 
     return server
 

@@ -31,6 +31,7 @@ from qemlflow_lint.model.words import plural
 from qemlflow_lint.report.baseline import dumps, record
 from qemlflow_lint.setup import files as setup_files
 from qemlflow_lint.setup import mypy_config
+from qemlflow_lint.setup.editors import EditorSteps, editor_steps
 from qemlflow_lint.setup.files import Edit
 from qemlflow_lint.setup.ratchet import Ratchet, package_coverage, patterns_to_add, ratchet_report
 from qemlflow_lint.setup.source import (
@@ -350,6 +351,7 @@ def plan_setup(
     install_from: str | None = None,
     typing: bool = False,
     running: Running | None = None,
+    with_editors: bool = True,
 ) -> SetupPlan:
     """What init would do to each file of the project in ``root``, in a stable order.
 
@@ -362,7 +364,9 @@ def plan_setup(
     version from the package index). ``running``: where the running qemlflow-lint was
     installed from, when not from the index: without ``install_from``, pre-commit and tox
     install that, and the workflow a placeholder unless CI can reach it too. With
-    ``typing``, the plan adds the typing ratchet to mypy's configuration.
+    ``typing``, the plan adds the typing ratchet to mypy's configuration. With
+    ``with_editors``, it adds the settings that start ``qemlflow-lint server`` for the editors
+    the repository shows it uses (:mod:`qemlflow_lint.setup.editors`).
     """
     try:
         source = parse_source(install_from, root)
@@ -415,6 +419,9 @@ def plan_setup(
     ]
     if ratchet is not None:
         steps.append((ratchet.file, ratchet.edit))
+    editors = editor_steps(root) if with_editors else EditorSteps([])
+    steps.extend(editors.steps)
+    notes = (*notes, *editors.notes)
     order: list[str] = []
     edits: dict[str, Edit] = {}
     for name, step in steps:

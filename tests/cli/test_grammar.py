@@ -96,7 +96,7 @@ HONOURED: dict[str, set[str]] = {
         *("--per-finding", "--measure", "--no-measure", "--python", "--runs", "--timeout"),
         "--exit-non-zero-on-fix",
     },
-    "init": {"--fail-under", "--dry-run", "--force", "--install-from", "--typing"},
+    "init": {"--fail-under", "--dry-run", "--force", "--install-from", "--typing", "--no-editors"},
     "ruff-config": {*CONFIG, "--format"},
     # Standard input and output are its transport; the editor sends the settings.
     "server": set(),
