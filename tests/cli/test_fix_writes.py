@@ -85,7 +85,7 @@ def _fix_in_process(cwd: Path, argv: list[str]) -> subprocess.CompletedProcess[b
         os.chdir(before)
     out.flush()
     err.flush()
-    stdout, stderr = out.buffer.getvalue(), err.buffer.getvalue()  # type: ignore[attr-defined]
+    stdout, stderr = out.buffer.getvalue(), err.buffer.getvalue()
     return subprocess.CompletedProcess(argv, code, stdout, stderr)
 
 
