@@ -806,6 +806,7 @@ def test_modules_are_boxed_by_package_and_labelled_by_their_short_name(library: 
     assert mermaid_problems(mermaid) == []
 
 
+@pytest.mark.slow
 def test_the_heavy_paths_of_a_large_library_at_depth_2_fit_one_screen(library: Path) -> None:
     everything = _png_size(_render(library, "dot"))
     assert everything[0] * everything[1] > 4 * 1920 * 1080  # the library is large enough to need it
