@@ -123,4 +123,8 @@ def test_the_tests_mirror_the_package() -> None:
     subpackages = {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
     assert test_folders, "the tests are grouped in folders"
     assert test_folders <= subpackages, sorted(test_folders - subpackages)
-    assert not list((REPO / "tests").glob("**/conftest.py")), "no sys.path set-up: tests is a package"
+    # tests is a package: no conftest sets up sys.path (tests/conftest.py only compiles the
+    # package once per session).
+    conftests = list((REPO / "tests").glob("**/conftest.py"))
+    assert [path.relative_to(REPO).as_posix() for path in conftests] == ["tests/conftest.py"]
+    assert "sys.path" not in conftests[0].read_text(encoding="utf-8")

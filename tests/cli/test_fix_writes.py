@@ -10,7 +10,9 @@ every fix.
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import io
 import os
 import shutil
 import stat
@@ -49,11 +51,15 @@ def fix(
     stdout: BinaryIO | None = None,
     limit: Callable[[], None] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """``qemlflow-lint fix --unsafe-fixes --no-cache ARGUMENTS`` in a subprocess, its output
-    as bytes (standard output into ``stdout`` when given); ``limit`` runs in the child
-    before the command starts."""
+    """``qemlflow-lint fix --unsafe-fixes --no-cache ARGUMENTS``, its output as bytes
+    (standard output into ``stdout`` when given); ``limit`` runs in the child before the
+    command starts. With standard input, ``stdout`` or ``limit`` it runs in a subprocess, as
+    a user starts it; otherwise in-process (``main``), which writes the same files."""
+    argv = ["fix", "--unsafe-fixes", "--no-cache", *arguments]
+    if stdin is None and stdout is None and limit is None:
+        return _fix_in_process(cwd, argv)
     done = subprocess.run(
-        cli_command("fix", "--unsafe-fixes", "--no-cache", *arguments),
+        cli_command(*argv),
         cwd=cwd,
         input=stdin,
         stdout=stdout or subprocess.PIPE,
@@ -65,6 +71,22 @@ def fix(
     crash = crash_in(done.stderr.decode()) or crash_in((done.stdout or b"").decode(errors="replace"))
     assert crash is None, f"fix crashed ({crash})\n{done.stderr.decode()}"
     return done
+
+
+def _fix_in_process(cwd: Path, argv: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """``main(argv)`` run in ``cwd`` with its standard output and error captured as bytes."""
+    out, err = io.TextIOWrapper(io.BytesIO(), "utf-8"), io.TextIOWrapper(io.BytesIO(), "utf-8")
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+    finally:
+        os.chdir(before)
+    out.flush()
+    err.flush()
+    stdout, stderr = out.buffer.getvalue(), err.buffer.getvalue()
+    return subprocess.CompletedProcess(argv, code, stdout, stderr)
 
 
 def lines(output: bytes) -> list[str]:

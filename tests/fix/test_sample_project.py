@@ -186,6 +186,7 @@ def test_a_second_fix_changes_nothing(sample_run: SampleRun) -> None:
     assert _tree(root) == files
 
 
+@pytest.mark.slow
 def test_the_fix_of_the_sample_is_its_snapshot(tmp_path: Path) -> None:
     """What ``fix`` and ``fix --unsafe-fixes`` print for the sample (``--check``, the summary,
     ``--diff``): ``python -m tests.snapshots --update sample-project`` rewrites it."""

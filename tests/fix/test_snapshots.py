@@ -56,6 +56,7 @@ def test_every_fixed_fixture_compiles_and_a_second_fix_changes_nothing(case: Pat
         assert not again.changed, f"a second fix changes {case.name}:\n{unified_diff([again])}"
 
 
+@pytest.mark.slow
 def test_the_command_line_prints_what_the_snapshots_pin() -> None:
     """``fix --check`` prints the finding lines and ``fix --diff`` the diff, for every case at
     once (one run each way), and neither writes anything."""

@@ -102,6 +102,7 @@ def test_score_page_weights_table_is_the_default_profile() -> None:
     assert f"`{default_profile().name}` v{default_profile().version}" in page
 
 
+@pytest.mark.slow
 def test_every_generated_block_and_page_of_the_docs_is_current() -> None:
     done = subprocess.run(
         [sys.executable, str(REPO / "docs" / "generate.py"), "--check"],
