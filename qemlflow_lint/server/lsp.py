@@ -34,6 +34,7 @@ from qemlflow_lint.run.runner import paused_gc
 from qemlflow_lint.server import actions, hover, import_cost
 from qemlflow_lint.server.linting import CONFIG_FILES, ConfigProblem, Linted, ProjectState
 from qemlflow_lint.server.options import ServerOptions
+from qemlflow_lint.server.rule_pages import local_page_uri
 from qemlflow_lint.server.text import TextRange, changed_region, finding_span, protocol_lines
 
 #: The ``source`` of every diagnostic.
@@ -107,6 +108,8 @@ class QemlflowLanguageServer(LanguageServer):
         #: Configuration files that have a diagnostic now.
         self._config_problems: set[str] = set()
         self._rules: dict[str, tuple[str, str]] = {}
+        #: Each rule's page in the user's cache folder (see ``rule_pages``), once written.
+        self._pages: dict[str, str | None] = {}
         #: The code actions computed for each document's text and settings, by URI.
         self._proposals: dict[
             str, tuple[object, dict[tuple[str, Finding | None], actions.ProposedAction | None]]
@@ -169,12 +172,17 @@ class QemlflowLanguageServer(LanguageServer):
     def diagnostic(self, lines: list[str], finding: Finding) -> lsp.Diagnostic:
         """One finding as the protocol shows it."""
         symbol, level = self.rule(finding.code)
+        href = self.options.rule_url(symbol)
+        if href is None:
+            if finding.code not in self._pages:
+                self._pages[finding.code] = local_page_uri(finding.code, symbol)
+            href = self._pages[finding.code]
         return lsp.Diagnostic(
             range=_range(finding_span(lines, finding.line, finding.col)),
             message=finding.message,
             severity=_SEVERITY[level],
             code=finding.code,
-            code_description=lsp.CodeDescription(href=self.options.rule_url(symbol)),
+            code_description=None if href is None else lsp.CodeDescription(href=href),
             source=SOURCE,
         )
 

@@ -5,7 +5,9 @@ key, as editors that group settings by server send them).
 - ``unsafeFixes`` (bool, default false): offer the unsafe quick fixes too, marked "(unsafe)";
 - ``importCost`` (bool, default true): show what each heavy import costs;
 - ``docsUrl`` (string): where the rule pages live; a finding links to
-  ``<docsUrl>/<symbol>/`` (the documentation site's page of its rule).
+  ``<docsUrl>/<symbol>/`` (a build of the documentation site's page of its rule). Without
+  it, a finding links to its rule's page written into the user's cache folder (see
+  :mod:`qemlflow_lint.server.rule_pages`).
 
 A key the server does not know is ignored, and a value of the wrong type keeps the
 current one: an editor's settings never stop the server.
@@ -18,8 +20,6 @@ from typing import Any, NamedTuple
 
 #: The key some editors nest the settings under.
 SECTION = "qemlflow-lint"
-#: The rule pages of the documentation site (``docs/rules/`` in the repository).
-DEFAULT_DOCS_URL = "https://github.com/ORG/qemlflow-lint/blob/main/docs/rules"
 
 
 class ServerOptions(NamedTuple):
@@ -27,12 +27,13 @@ class ServerOptions(NamedTuple):
 
     unsafe_fixes: bool = False
     import_cost: bool = True
-    docs_url: str = DEFAULT_DOCS_URL
+    #: The documentation site's address; empty: the rule pages in the user's cache folder.
+    docs_url: str = ""
 
-    def rule_url(self, symbol: str) -> str:
-        """The documentation page of the rule named ``symbol``."""
-        base = self.docs_url.rstrip("/")
-        return f"{base}/{symbol}.md" if base == DEFAULT_DOCS_URL else f"{base}/{symbol}/"
+    def rule_url(self, symbol: str) -> str | None:
+        """The documentation site's page of the rule named ``symbol``; None without
+        ``docsUrl`` (the server then links to the page it writes itself)."""
+        return f"{self.docs_url.rstrip('/')}/{symbol}/" if self.docs_url else None
 
     def updated(self, sent: object) -> ServerOptions:
         """These settings with the ones the editor ``sent`` (a JSON object) applied."""

@@ -84,7 +84,8 @@ async def session(
     command: Sequence[str] = SERVER,
 ) -> AsyncIterator[LanguageClient]:
     """A client connected to a server started in ``root``, initialised and shut down."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # The rule pages a diagnostic links to are written under the test's own cache folder.
+    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_CACHE_HOME": str(root / ".user-cache")}
     config = ClientServerConfig(server_command=list(command), server_env=env)
     client = await config.start()
     assert isinstance(client, LanguageClient)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -59,8 +60,21 @@ async def test_a_client_that_pulls_gets_the_findings_of_check(tmp_path: Path) ->
     assert shown(diagnostics) == check_lines(root, "chem/molecules.py")
     first = diagnostics[0]
     assert first.source == "qemlflow-lint"
+    # The link opens the rule's page, written offline into the user's cache folder.
     assert first.code_description is not None
-    assert first.code_description.href.endswith("heavy-top-level-import.md")
+    page = Path(urllib.parse.unquote(urllib.parse.urlparse(first.code_description.href).path))
+    assert page.name == "heavy-top-level-import.md"
+    assert page.is_relative_to(root / ".user-cache" / "qemlflow-lint" / "rules")
+    assert page.read_text(encoding="utf-8").startswith("QF001 heavy-top-level-import\n")
+    assert "Why is this bad?" in page.read_text(encoding="utf-8")
+
+
+async def test_the_docs_url_setting_links_to_the_teams_site(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    async with session(root, PULLS, options={"docsUrl": "https://docs.example.org/rules/"}) as client:
+        diagnostics = await pulled(client, open_file(client, root / "chem" / "molecules.py"))
+    assert diagnostics[0].code_description is not None
+    assert diagnostics[0].code_description.href == "https://docs.example.org/rules/heavy-top-level-import/"
 
 
 async def test_a_client_that_does_not_pull_gets_them_pushed_for_the_unsaved_text(tmp_path: Path) -> None:
