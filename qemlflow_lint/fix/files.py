@@ -200,7 +200,8 @@ def _fix_all(tasks: Sequence[Task], workers: int) -> list[Fixed]:
     if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return _work(tasks)
     size = max(1, chunk_size(len(tasks), workers) // 4)  # files to fix are few and slow
-    return map_in_processes(_work, [tasks[i : i + size] for i in range(0, len(tasks), size)], workers)
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    return map_in_processes(_work, chunks, workers, [chunk[0][0] for chunk in chunks])
 
 
 def _project_codes() -> frozenset[str]:
