@@ -17,6 +17,8 @@ from __future__ import annotations
 import ast
 import gc
 import os
+import queue
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -27,6 +29,8 @@ from qemlflow_lint.analysis.source import SourceError, parse
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
 
+#: The chunks a worker is sent ahead of the one it works on (it never waits for the parent).
+IN_FLIGHT = 2
 #: The source characters of the trees one process keeps (an ``ast`` takes some 40 times
 #: the memory of its text): past it, a file is parsed again where it is needed.
 KEPT_TEXT = 8_000_000
@@ -87,11 +91,12 @@ def _serve(connection: Any) -> None:
     gc.freeze()
     gc.disable()
     _keeping = True
+    # A thread takes the chunks in as they come, so that the parent, which sends the next
+    # one before this one is done, never waits on a worker busy sending a result.
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    threading.Thread(target=_receive, args=(connection, inbox), daemon=True).start()
     while True:
-        try:
-            message = connection.recv()
-        except EOFError:
-            return
+        message = inbox.get()
         if message is None:
             return
         work, chunk = message
@@ -103,6 +108,17 @@ def _serve(connection: Any) -> None:
             connection.send(reply)
         except Exception as error:  # a result or an error that does not pickle
             connection.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+
+
+def _receive(connection: Any, inbox: queue.SimpleQueue[Any]) -> None:
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            message = None
+        inbox.put(message)
+        if message is None:
+            return
 
 
 class Workers:
@@ -150,41 +166,38 @@ class Workers:
             (mine[owner] if owner is not None else free).append(index)
         taken = [False] * len(chunks)
         results: list[list[Result] | None] = [None] * len(chunks)
-        busy: dict[int, int] = {}
-        idle = list(range(self.count))
+        sent: list[deque[int]] = [deque() for _ in range(self.count)]
         left = len(chunks)
 
         def pick(worker: int) -> int | None:
-            for queue, end in ((mine[worker], "left"), (free, "left"), *((q, "right") for q in mine)):
-                while queue:
-                    index = queue.popleft() if end == "left" else queue.pop()
+            for waiting, end in ((mine[worker], "left"), (free, "left"), *((q, "right") for q in mine)):
+                while waiting:
+                    index = waiting.popleft() if end == "left" else waiting.pop()
                     if not taken[index]:
                         return index
             return None
 
         while left:
-            while idle:
-                worker = idle.pop()
-                chosen = pick(worker)
-                if chosen is None:
-                    idle.append(worker)
-                    break
-                index = chosen
-                taken[index] = True
-                key = keyed[index]
-                if key is not None and key not in self._owner:
-                    self._owner[key] = worker
-                self._connections[worker].send((work, chunks[index]))
-                busy[worker] = index
-            ready = wait([self._connections[worker] for worker in busy])
-            for worker in list(busy):
+            for worker in range(self.count):
+                while len(sent[worker]) < IN_FLIGHT:
+                    chosen = pick(worker)
+                    if chosen is None:
+                        break
+                    index = chosen
+                    taken[index] = True
+                    key = keyed[index]
+                    if key is not None and key not in self._owner:
+                        self._owner[key] = worker
+                    self._connections[worker].send((work, chunks[index]))
+                    sent[worker].append(index)
+            ready = wait([self._connections[worker] for worker in range(self.count) if sent[worker]])
+            for worker in range(self.count):
                 if self._connections[worker] not in ready:
                     continue
                 ok, value = self._connections[worker].recv()
                 if not ok:
                     raise value
-                results[busy.pop(worker)] = value
-                idle.append(worker)
+                results[sent[worker].popleft()] = value  # a worker answers in order
                 left -= 1
         return [result for part in results for result in part or ()]
 
