@@ -31,9 +31,9 @@ Result = TypeVar("Result")
 
 #: The chunks a worker is sent ahead of the one it works on (it never waits for the parent).
 IN_FLIGHT = 2
-#: The source characters of the trees one process keeps (an ``ast`` takes some 40 times
-#: the memory of its text): past it, a file is parsed again where it is needed.
-KEPT_TEXT = 8_000_000
+#: The source characters of the trees one process keeps (an ``ast`` takes some 25 times
+#: the memory of its text: about 100 MB): past it, a file is parsed again where needed.
+KEPT_TEXT = 4_000_000
 
 #: The trees this process keeps, by absolute path: the text each was parsed from, and it.
 _trees: dict[str, tuple[str, ast.Module]] = {}
