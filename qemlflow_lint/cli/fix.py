@@ -74,6 +74,8 @@ from qemlflow_lint.measure.progress import TerminalProgress
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.words import plural
 from qemlflow_lint.run.api import STDIN, Analysis, analyse_paths, default_cache_dir
+from qemlflow_lint.run.runner import default_jobs
+from qemlflow_lint.run.workers import shared_workers
 
 #: Fresh interpreters per measured import. ``fix`` measures each changed entry point twice
 #: and the figure confirms a change of several times, not a budget (``importtime --budget``
@@ -201,14 +203,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if measuring and args.python != sys.executable:
         _check_interpreter(args)  # before anything is written
     run = run_options(args)
-    analysis = analyse_paths(paths, run)
-    if args.infer:
-        options = options._replace(inferred=_inferred(analysis, paths, options))
-    proof = _Proof(args, analysis) if measuring else None
-    before_writing = proof.before_writing if proof is not None and not dry_run else None
-    result = fix_paths(
-        paths, run, options, write=not dry_run, analysis=analysis, before_writing=before_writing
-    )
+    # One set of workers for every pass: each keeps the trees of the files it analysed.
+    with shared_workers(run.jobs or default_jobs()):
+        analysis = analyse_paths(paths, run)
+        if args.infer:
+            options = options._replace(inferred=_inferred(analysis, paths, options))
+        proof = _Proof(args, analysis) if measuring else None
+        before_writing = proof.before_writing if proof is not None and not dry_run else None
+        result = fix_paths(
+            paths, run, options, write=not dry_run, analysis=analysis, before_writing=before_writing
+        )
     printed = unified_diff(result.files) if args.diff else finding_lines(result.files, result.chains_gone)
     emit(printed, args.output, out, "the fixes")
     write_summary_line(summary(result, dry_run=dry_run).rstrip("\n"))

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import libcst as cst
 
 from qemlflow_lint.analysis.names.attribute_reads import Readers
-from qemlflow_lint.analysis.source import SourceError, parse
+from qemlflow_lint.analysis.source import SourceError
 from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix import annotations as type_annotations
 from qemlflow_lint.fix import bare_except, heavy_imports
@@ -30,6 +30,7 @@ from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.run.file import analyse_source
+from qemlflow_lint.run.workers import parsed
 
 #: The fixer of each fixable rule: a module with ``plan(source, unsafe) -> Plan``. The
 #: module-level edits run in this order: QF001's pairs the module's statements with the
@@ -101,7 +102,7 @@ class _Texts:
     def tree(self, text: str) -> ast.Module | str:
         """The ``ast`` of ``text``, or why it does not parse."""
         if text not in self.trees:
-            tree = parse(text, self.path)
+            tree = parsed(text, self.path)
             self.trees[text] = f"{tree.reason}, line {tree.line}" if isinstance(tree, SourceError) else tree
         return self.trees[text]
 

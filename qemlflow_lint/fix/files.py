@@ -200,7 +200,8 @@ def _fix_all(tasks: Sequence[Task], workers: int) -> list[Fixed]:
     if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return _work(tasks)
     size = max(1, chunk_size(len(tasks), workers) // 4)  # files to fix are few and slow
-    return map_in_processes(_work, [tasks[i : i + size] for i in range(0, len(tasks), size)], workers)
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    return map_in_processes(_work, chunks, workers, [chunk[0][0] for chunk in chunks])
 
 
 def _project_codes() -> frozenset[str]:
@@ -377,7 +378,22 @@ def fix_paths(
 ) -> FixRun:
     """Fix the files under ``paths``; write them when ``write`` (else it is a dry run).
     ``before_writing`` receives QF001's planned outcomes once the fixes are made and before
-    any is written (to measure the imports as they are), when something is to be written."""
+    any is written (to measure the imports as they are), when something is to be written.
+
+    The cyclic garbage collector is paused meanwhile: the plans, results and texts make no
+    reference cycles, and each collection would scan all of them again."""
+    with paused_gc():
+        return _fix_paths(paths, run, options, write, analysis, before_writing)
+
+
+def _fix_paths(
+    paths: Sequence[str],
+    run: RunOptions,
+    options: FixOptions,
+    write: bool,
+    analysis: Analysis | None,
+    before_writing: Callable[[Sequence[EntryOutcome]], object] | None,
+) -> FixRun:
     analysis = analysis or analyse_paths(paths, run)
     jobs = run.jobs or default_jobs()
     readers = heavy_import_readers(analysis.results, analysis.settings_by_path, options.codes, jobs)

@@ -40,6 +40,7 @@ from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.closure import Candidate, Closures, Cut, EdgeKey, loaded, loads_too, whole_package
 from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.run.runner import chunk_size, map_in_processes, paused_gc
+from qemlflow_lint.run.workers import parsed
 
 #: The rule whose findings the plan fixes.
 QF001 = "QF001"
@@ -211,9 +212,8 @@ def decide(
     """What the per-file planner could defer in one module, and why it leaves the rest, in
     both modes (``None`` when the text no longer parses; ``readers``: who else reads its
     names)."""
-    try:
-        tree = ast.parse(text, path)
-    except (SyntaxError, ValueError):
+    tree = parsed(text, path)
+    if not isinstance(tree, ast.Module):
         return None
     is_init = os.path.basename(path) == "__init__.py"
     facts = module_facts(
@@ -241,7 +241,8 @@ def _decide_everywhere(tasks: Sequence[Task], jobs: int) -> list[Decided]:
         found = _decide_all(tasks)
     else:
         size = max(1, chunk_size(len(tasks), jobs))
-        found = map_in_processes(_decide_all, [tasks[i : i + size] for i in range(0, len(tasks), size)], jobs)
+        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+        found = map_in_processes(_decide_all, chunks, jobs, [chunk[0][0] for chunk in chunks])
     return [item for item in found if item is not None]
 
 

@@ -100,13 +100,17 @@ def _scope_bindings(node: AnyDef) -> frozenset[str]:
     return frozenset(names)
 
 
+@functools.lru_cache(maxsize=64)
 def _stores(node: AnyDef) -> Counter[str]:
-    """How many times the body binds each name."""
+    """How many times the body binds each name (kept for the def: only read)."""
     return Counter(n.id for n in body_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
 
 
-def _single_bindings(node: AnyDef, stores: Counter[str]) -> dict[str, ast.expr]:
-    """The local names bound exactly once, by a plain ``name = value``, and the value."""
+@functools.lru_cache(maxsize=64)
+def _single_bindings(node: AnyDef) -> dict[str, ast.expr]:
+    """The local names bound exactly once, by a plain ``name = value``, and the value
+    (kept for the def: only read)."""
+    stores = _stores(node)
     values: dict[str, ast.expr] = {}
     for child in body_nodes(node):
         if (
@@ -118,11 +122,15 @@ def _single_bindings(node: AnyDef, stores: Counter[str]) -> dict[str, ast.expr]:
     return {name: value for name, value in values.items() if stores[name] == 1}
 
 
-def _loops(node: AnyDef) -> Iterator[tuple[ast.expr, ast.expr]]:
-    """Each loop's target and what it iterates, in statements and comprehensions."""
-    for child in body_nodes(node):
-        if isinstance(child, (ast.For, ast.AsyncFor, ast.comprehension)):
-            yield child.target, child.iter
+@functools.lru_cache(maxsize=64)
+def _loops(node: AnyDef) -> tuple[tuple[ast.expr, ast.expr], ...]:
+    """Each loop's target and what it iterates, in statements and comprehensions
+    (``enumerate`` seen through: :func:`_enumerated`)."""
+    return tuple(
+        _enumerated(child.target, child.iter)
+        for child in body_nodes(node)
+        if isinstance(child, (ast.For, ast.AsyncFor, ast.comprehension))
+    )
 
 
 def _enumerated(target: ast.expr, iterated: ast.expr) -> tuple[ast.expr, ast.expr]:
@@ -146,8 +154,8 @@ class _Views:
     def __init__(self, node: AnyDef, name: str, union: Sequence[Ref]) -> None:
         self.names: dict[str, list[Ref]] = {name: [m for ref in union for m in _members(ref) if m != NONE]}
         stores = _stores(node)
-        bindings = _single_bindings(node, stores)
-        loops = [_enumerated(target, iterated) for target, iterated in _loops(node)]
+        bindings = _single_bindings(node)
+        loops = _loops(node)
         changed = True
         while changed:
             changed = False
@@ -256,6 +264,24 @@ def _rebound_local(node: AnyDef, views: _Views) -> str | None:
     a number computed from the parameter, or first to an ``int`` and later to a ``float``:
     untyped, the parameter made that number ``Any``; typed, a type checker reports the
     assignment (``K = [0.0] * n`` … ``K = Ks[i] - 1.0``; ``total = 0`` … ``total += x[i]``)."""
+    first: dict[str, str | None] = {}
+    for _, local, value in _local_bindings(node):
+        if local in views.names:
+            continue
+        if local not in first:
+            first[local] = value_kind(value) if value is not None else None
+        elif first[local] in _NOT_NUMBERS and value is not None and _number_from(value, views):
+            return f"assigns a number computed from it to `{local}`, a {first[local]} before"
+        elif first[local] in ("int", "bool") and value is not None and _number_from(value, views, _FLOATS):
+            return f"assigns a float computed from it to `{local}`, an {first[local]} before"
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _local_bindings(node: AnyDef) -> tuple[tuple[tuple[int, int], str, ast.expr | None], ...]:
+    """Each binding of a local name in the def's own scope, in the order of the code:
+    where, the name, and the value (``x + v`` for ``x += v``; ``None`` when the statement
+    binds no single value). Kept for the def: every parameter asks."""
     bindings: list[tuple[tuple[int, int], str, ast.expr | None]] = []
     for child in def_own_nodes(node):
         if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
@@ -271,17 +297,7 @@ def _rebound_local(node: AnyDef, views: _Views) -> str | None:
             name = child.target
             combined = ast.BinOp(left=ast.Name(id=name.id, ctx=ast.Load()), op=child.op, right=child.value)
             bindings.append(((name.lineno, name.col_offset), name.id, combined))
-    first: dict[str, str | None] = {}
-    for _, local, value in sorted(bindings, key=lambda b: (b[0], b[2] is None)):
-        if local in views.names:
-            continue
-        if local not in first:
-            first[local] = value_kind(value) if value is not None else None
-        elif first[local] in _NOT_NUMBERS and value is not None and _number_from(value, views):
-            return f"assigns a number computed from it to `{local}`, a {first[local]} before"
-        elif first[local] in ("int", "bool") and value is not None and _number_from(value, views, _FLOATS):
-            return f"assigns a float computed from it to `{local}`, an {first[local]} before"
-    return None
+    return tuple(sorted(bindings, key=lambda b: (b[0], b[2] is None)))
 
 
 def unsupported_use(node: AnyDef, name: str, union: Sequence[Ref]) -> str | None:

@@ -23,13 +23,14 @@ from qemlflow_lint.analysis.names.attribute_reads import (
     mentions,
     text_reads,
 )
-from qemlflow_lint.analysis.source import SourceError, parse, read_source
+from qemlflow_lint.analysis.source import SourceError, read_source
 from qemlflow_lint.model.heavy import match_heavy
 from qemlflow_lint.model.modules import PackageFolders, module_name
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.discovery import PYTHON_SUFFIXES, discover
 from qemlflow_lint.run.runner import PARALLEL_THRESHOLD, chunk_size, map_in_processes, paused_gc
+from qemlflow_lint.run.workers import parsed
 
 #: Documentation pages: their doctests, code blocks and cross-references name module attributes.
 DOC_SUFFIXES: tuple[str, ...] = (".rst", ".md", ".txt")
@@ -61,7 +62,7 @@ def _reads_of(
         module = module_name(path, is_package)
         if module.partition(".")[0] not in packages:
             return None
-    tree = parse(text, path)
+    tree = parsed(text, path)
     if isinstance(tree, SourceError):
         return None
     module = module or module_name(path, is_package)
@@ -95,7 +96,8 @@ def project_reads(
         return ProjectReads.of(_work((found, packages, namespace_folders)))
     size = chunk_size(len(found), jobs)
     chunks = [(found[i : i + size], packages, namespace_folders) for i in range(0, len(found), size)]
-    return ProjectReads.of(map_in_processes(_work, chunks, jobs))
+    keys = [found[i] for i in range(0, len(found), size)]
+    return ProjectReads.of(map_in_processes(_work, chunks, jobs, keys))
 
 
 def readers_by_path(
