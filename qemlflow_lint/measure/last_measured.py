@@ -85,6 +85,8 @@ class LastMeasured(CacheDatabase):
             return
         payload = json.dumps(figures_dict(figures), separators=(",", ":"))
         with self._transaction() as connection:
+            if connection is None:
+                return  # the database is given up for this run
             connection.execute(
                 "INSERT OR REPLACE INTO measurements VALUES (?, ?, ?)", (figures.module, time.time(), payload)
             )

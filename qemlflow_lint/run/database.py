@@ -120,19 +120,25 @@ class CacheDatabase:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[sqlite3.Connection | None]:
         """One write transaction on the open connection: committed when the block ends, rolled
         back on a database error, which stops the run's use of the database (see
-        :meth:`_failed`) and is not raised: the statements after the block run either way."""
+        :meth:`_failed`) and is not raised: the statements after the block run either way.
+        The block is given ``None`` when the transaction cannot begin (another run holds the
+        database for writing longer than the busy timeout): it writes nothing then."""
         import sqlite3
 
         assert self.connection is not None
+        began = False
         try:
             with self.connection:
                 self.connection.execute("BEGIN IMMEDIATE")
+                began = True
                 yield self.connection
         except sqlite3.Error as error:
             self._failed(error)
+            if not began:
+                yield None
 
     def close(self) -> None:
         """Close the database (what it holds stays)."""
