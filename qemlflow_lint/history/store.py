@@ -89,15 +89,7 @@ class TrendStore(CacheDatabase):
     def trend(self, config: str, identity: str) -> Trend | None:
         """The kept trend of ``config`` when it was made of ``identity`` (see
         :meth:`keep_trend`), marked as the latest; else None."""
-        if self.connection is None:
-            return None
-        try:
-            row = self.connection.execute(
-                "SELECT payload FROM trends WHERE config = ? AND identity = ?", (config, identity)
-            ).fetchone()
-        except sqlite3.Error as error:
-            self._failed(error)
-            return None
+        row = self._row("SELECT payload FROM trends WHERE config = ? AND identity = ?", (config, identity))
         if row is None:
             return None
         with self._transaction() as connection:

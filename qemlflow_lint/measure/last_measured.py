@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
 from typing import NamedTuple
 
@@ -63,15 +62,7 @@ class LastMeasured(CacheDatabase):
     def kept(self, module: str) -> Kept | None:
         """The last figures kept for ``module`` and when; None when there are none or they
         cannot be read."""
-        if self.connection is None:
-            return None
-        try:
-            row = self.connection.execute(
-                "SELECT payload, measured FROM measurements WHERE module = ?", (module,)
-            ).fetchone()
-        except sqlite3.Error as error:
-            self._failed(error)
-            return None
+        row = self._row("SELECT payload, measured FROM measurements WHERE module = ?", (module,))
         if row is None:
             return None
         try:

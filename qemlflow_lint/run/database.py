@@ -18,7 +18,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from qemlflow_lint.atomic import write_text_atomic
 
@@ -139,6 +139,21 @@ class CacheDatabase:
             self._failed(error)
             if not began:
                 yield None
+
+    def _row(self, query: str, values: Sequence[object]) -> tuple[Any, ...] | None:
+        """The first row ``query`` finds, or None: when it finds none, when the database is
+        not in use, and when the query fails (which stops the run's use of the database, see
+        :meth:`_failed`)."""
+        import sqlite3
+
+        if self.connection is None:
+            return None
+        try:
+            row: tuple[Any, ...] | None = self.connection.execute(query, values).fetchone()
+        except sqlite3.Error as error:
+            self._failed(error)
+            return None
+        return row
 
     def close(self) -> None:
         """Close the database (what it holds stays)."""
