@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from qemlflow_lint import __version__
 from qemlflow_lint.history.drops import coverage_changes
@@ -161,26 +161,40 @@ def _more_files(drop: Drop) -> tuple[int, float] | None:
     return (count, points) if count else None
 
 
+def _drop_change(drop: Drop) -> str:
+    """A drop's scores before and after it, and the change: ``91.0 → 88.5 (-2.5)``."""
+    return f"{drop.before:.1f} → {drop.after:.1f} ({_signed(drop.after - drop.before)})"
+
+
 def _drop_head(drop: Drop, point: CommitScore | None) -> str:
-    change = f"{drop.before:.1f} → {drop.after:.1f} ({_signed(drop.after - drop.before)})"
+    change = _drop_change(drop)
     if point is None:
         return f"{drop.commit[:10]}: {change}"
     return f'{drop.commit[:10]} {_day(point.date)} {author_name(point.author)} "{_subject(point)}": {change}'
 
 
-def _drop_lines(drop: Drop, point: CommitScore | None, before: CommitScore | None) -> list[str]:
-    lines = [f"  {_drop_head(drop, point)}"]
+def _drop_details(
+    drop: Drop, point: CommitScore | None, before: CommitScore | None, file_head: Callable[[str, float], str]
+) -> list[str]:
+    """What is said under a drop's head, each line without its indent or bullet: the rules
+    that lost points, the file counts, the files named (each begun by ``file_head(path,
+    points lost)``) and the files not named."""
+    details = []
     if drop.rule_losses:
-        lines.append(f"    rules: {_rule_parts(drop)}")
+        details.append(f"rules: {_rule_parts(drop)}")
     counts = _file_counts(drop, before, point)
     if counts is not None:
-        lines.append(f"    {counts}")
-    for path, more in drop.files[:SHOWN]:
-        lines.append(f"    {-more:+5.1f}  {printable(path)}: {_file_rules(drop, path)}")
+        details.append(counts)
+    details += [f"{file_head(path, more)}: {_file_rules(drop, path)}" for path, more in drop.files[:SHOWN]]
     rest = _more_files(drop)
     if rest is not None:
-        lines.append(f"    {_rest_text(*rest)}")
-    return lines
+        details.append(_rest_text(*rest))
+    return details
+
+
+def _drop_lines(drop: Drop, point: CommitScore | None, before: CommitScore | None) -> list[str]:
+    details = _drop_details(drop, point, before, lambda path, more: f"{-more:+5.1f}  {printable(path)}")
+    return [f"  {_drop_head(drop, point)}", *(f"    {detail}" for detail in details)]
 
 
 def _scored_before(trend: Trend) -> dict[str, CommitScore]:
@@ -304,22 +318,12 @@ def _cell(text: str) -> str:
 
 
 def _drop_markdown(drop: Drop, point: CommitScore | None, before: CommitScore | None) -> list[str]:
-    change = f"{drop.before:.1f} → {drop.after:.1f} ({_signed(drop.after - drop.before)})"
+    change = _drop_change(drop)
     head = f"- `{drop.commit[:10]}`"
     if point is not None:
         head += f" {_cell(author_name(point.author))}, {_cell(_subject(point))}"
-    lines = [f"{head}: {change}"]
-    if drop.rule_losses:
-        lines.append(f"  - rules: {_rule_parts(drop)}")
-    counts = _file_counts(drop, before, point)
-    if counts is not None:
-        lines.append(f"  - {counts}")
-    for path, more in drop.files[:SHOWN]:
-        lines.append(f"  - {-more:+.1f} {code_span(path)}: {_file_rules(drop, path)}")
-    rest = _more_files(drop)
-    if rest is not None:
-        lines.append(f"  - {_rest_text(*rest)}")
-    return lines
+    details = _drop_details(drop, point, before, lambda path, more: f"{-more:+.1f} {code_span(path)}")
+    return [f"{head}: {change}", *(f"  - {detail}" for detail in details)]
 
 
 def render_markdown(trend: Trend) -> str:

@@ -80,31 +80,23 @@ class TrendStore(CacheDatabase):
         if self.connection is None or not points:
             return
         rows = [(p.commit, config, tool, json.dumps(point_dict(p), separators=(",", ":"))) for p in points]
-        try:
-            with self.connection:
-                self.connection.execute("BEGIN IMMEDIATE")
-                self.connection.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?)", rows)
-                self._bound("scores", MAX_SCORES)
-        except sqlite3.Error as error:
-            self._failed(error)
+        with self._transaction() as connection:
+            if connection is None:
+                return  # the database is given up for this run
+            connection.executemany("INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?)", rows)
+            self._bound("scores", MAX_SCORES)
 
     def trend(self, config: str, identity: str) -> Trend | None:
         """The kept trend of ``config`` when it was made of ``identity`` (see
         :meth:`keep_trend`), marked as the latest; else None."""
+        row = self._row("SELECT payload FROM trends WHERE config = ? AND identity = ?", (config, identity))
+        if row is None:
+            return None
+        with self._transaction() as connection:
+            if connection is not None:
+                connection.execute("UPDATE trends SET made = ? WHERE config = ?", (time.time(), config))
         if self.connection is None:
-            return None
-        try:
-            row = self.connection.execute(
-                "SELECT payload FROM trends WHERE config = ? AND identity = ?", (config, identity)
-            ).fetchone()
-            if row is None:
-                return None
-            with self.connection:
-                self.connection.execute("BEGIN IMMEDIATE")
-                self.connection.execute("UPDATE trends SET made = ? WHERE config = ?", (time.time(), config))
-        except sqlite3.Error as error:
-            self._failed(error)
-            return None
+            return None  # not marked: the store is given up for this run, the trend made again
         try:
             return trend_from(json.loads(row[0]))
         except (ValueError, TypeError, KeyError, AttributeError):
@@ -116,25 +108,18 @@ class TrendStore(CacheDatabase):
         same trend again is only marked as the latest, not written again."""
         if self.connection is None:
             return
-        try:
-            with self.connection:
-                self.connection.execute("BEGIN IMMEDIATE")
-                row = self.connection.execute(
-                    "SELECT identity FROM trends WHERE config = ?", (config,)
-                ).fetchone()
-                if row is not None and row[0] == identity:
-                    self.connection.execute(
-                        "UPDATE trends SET made = ? WHERE config = ?", (time.time(), config)
-                    )
-                    return
-                payload = json.dumps(trend_dict(trend), separators=(",", ":"))
-                self.connection.execute(
-                    "INSERT OR REPLACE INTO trends VALUES (?, ?, ?, ?)",
-                    (config, time.time(), identity, payload),
-                )
-                self._bound("trends", MAX_TRENDS)
-        except sqlite3.Error as error:
-            self._failed(error)
+        with self._transaction() as connection:
+            if connection is None:
+                return  # the database is given up for this run
+            row = connection.execute("SELECT identity FROM trends WHERE config = ?", (config,)).fetchone()
+            if row is not None and row[0] == identity:
+                connection.execute("UPDATE trends SET made = ? WHERE config = ?", (time.time(), config))
+                return
+            payload = json.dumps(trend_dict(trend), separators=(",", ":"))
+            connection.execute(
+                "INSERT OR REPLACE INTO trends VALUES (?, ?, ?, ?)", (config, time.time(), identity, payload)
+            )
+            self._bound("trends", MAX_TRENDS)
 
     def _bound(self, table: str, limit: int) -> None:
         assert self.connection is not None
@@ -144,13 +129,6 @@ class TrendStore(CacheDatabase):
                 f"DELETE FROM {table} WHERE rowid IN (SELECT rowid FROM {table} ORDER BY rowid LIMIT ?)",
                 (count - limit,),
             )
-
-    def close(self) -> None:
-        """Close the database (what was stored stays)."""
-        if self.connection is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self.connection.close()
-            self.connection = None
 
 
 def load_trend(project_root: str) -> Trend | None:

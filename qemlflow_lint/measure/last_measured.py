@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
 from typing import NamedTuple
 
@@ -63,29 +62,13 @@ class LastMeasured(CacheDatabase):
     def kept(self, module: str) -> Kept | None:
         """The last figures kept for ``module`` and when; None when there are none or they
         cannot be read."""
-        if self.connection is None:
-            return None
-        try:
-            row = self.connection.execute(
-                "SELECT payload, measured FROM measurements WHERE module = ?", (module,)
-            ).fetchone()
-        except sqlite3.Error as error:
-            self._failed(error)
-            return None
+        row = self._row("SELECT payload, measured FROM measurements WHERE module = ?", (module,))
         return None if row is None else _read(row[0], row[1])
 
     def every(self) -> list[Kept]:
         """Every module's last figures kept, the most recently measured first (entries that
         cannot be read are left out)."""
-        if self.connection is None:
-            return []
-        try:
-            rows = self.connection.execute(
-                "SELECT payload, measured FROM measurements ORDER BY measured DESC, module"
-            ).fetchall()
-        except sqlite3.Error as error:
-            self._failed(error)
-            return []
+        rows = self._rows("SELECT payload, measured FROM measurements ORDER BY measured DESC, module")
         read = (_read(payload, measured) for payload, measured in rows)
         return [kept for kept in read if kept is not None]
 
@@ -95,6 +78,8 @@ class LastMeasured(CacheDatabase):
             return
         payload = json.dumps(figures_dict(figures), separators=(",", ":"))
         with self._transaction() as connection:
+            if connection is None:
+                return  # the database is given up for this run
             connection.execute(
                 "INSERT OR REPLACE INTO measurements VALUES (?, ?, ?)", (figures.module, time.time(), payload)
             )

@@ -231,6 +231,8 @@ class ResultCache(CacheDatabase):
             read.append((path, stat, content_digest))
         files = _stamps(read, now)
         with self._transaction() as connection:
+            if connection is None:
+                return  # the database is given up for this run
             connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", results)
             connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", files)
             self._bound(MAX_ENTRIES)
@@ -255,6 +257,8 @@ class ResultCache(CacheDatabase):
         if self.connection is None or not (keys or files):
             return
         with self._transaction() as connection:
+            if connection is None:
+                return  # the database is given up for this run
             connection.executemany("UPDATE results SET used = ? WHERE key = ?", [(now, k) for k in keys])
             connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?)", files)
             if files:

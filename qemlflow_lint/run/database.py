@@ -18,7 +18,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from qemlflow_lint.atomic import write_text_atomic
 
@@ -120,19 +120,52 @@ class CacheDatabase:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[sqlite3.Connection | None]:
         """One write transaction on the open connection: committed when the block ends, rolled
         back on a database error, which stops the run's use of the database (see
-        :meth:`_failed`) and is not raised: the statements after the block run either way."""
+        :meth:`_failed`) and is not raised: the statements after the block run either way.
+        The block is given ``None`` when the transaction cannot begin (another run holds the
+        database for writing longer than the busy timeout): it writes nothing then."""
         import sqlite3
 
         assert self.connection is not None
+        began = False
         try:
             with self.connection:
                 self.connection.execute("BEGIN IMMEDIATE")
+                began = True
                 yield self.connection
         except sqlite3.Error as error:
             self._failed(error)
+            if not began:
+                yield None
+
+    def _row(self, query: str, values: Sequence[object]) -> tuple[Any, ...] | None:
+        """The first row ``query`` finds, or None: when it finds none, when the database is
+        not in use, and when the query fails (which stops the run's use of the database, see
+        :meth:`_failed`)."""
+        rows = self._rows(query, values, first=True)
+        return rows[0] if rows else None
+
+    def _rows(
+        self, query: str, values: Sequence[object] = (), *, first: bool = False
+    ) -> list[tuple[Any, ...]]:
+        """The rows ``query`` finds (only the first with ``first``); none when the database
+        is not in use or the query fails (which stops the run's use of it, see :meth:`_failed`)."""
+        import sqlite3
+
+        if self.connection is None:
+            return []
+        try:
+            cursor = self.connection.execute(query, values)
+            if first:
+                row: tuple[Any, ...] | None = cursor.fetchone()
+                return [] if row is None else [row]
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
+        except sqlite3.Error as error:
+            self._failed(error)
+            return []
 
     def close(self) -> None:
         """Close the database (what it holds stays)."""

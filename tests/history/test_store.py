@@ -15,6 +15,7 @@ import pytest
 from qemlflow_lint.analysis.source import SourceError
 from qemlflow_lint.history import analyse, store
 from qemlflow_lint.history.encode import trend_from
+from qemlflow_lint.history.model import CommitScore
 from qemlflow_lint.history.yardstick import OWN, store_key
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.run.file import analyse_source
@@ -191,3 +192,29 @@ def test_the_store_key_ignores_where_an_absent_flag_came_from() -> None:
         store_key(OWN, [""], (({"select": ["QF001"]}, "command line"),), noqa=True, gitignore=True) != empty
     )
     assert store_key(OWN, ["chem"], (), noqa=True, gitignore=True) != empty
+
+
+def test_a_store_another_run_holds_for_writing_is_one_warning_and_the_run_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    point = CommitScore("a" * 40, "2026-01-01T00:00:00+00:00", "Ada", "First", 90.0, {"QF003": 100.0})
+    held = store.TrendStore(str(tmp_path))
+    assert held.connection is not None
+    held.connection.execute("PRAGMA busy_timeout = 0")  # give up at once instead of after 30 s
+    other = sqlite3.connect(tmp_path / store.DATABASE, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run is writing
+    try:
+        held.add([point], "config", "tool")
+    finally:
+        other.close()
+    assert held.connection is None  # given up for this run: the commits are scored afresh
+    assert held.scores([point.commit], "config", "tool") == {}
+    database = tmp_path / store.DATABASE
+    assert capsys.readouterr().err == (
+        f"qemlflow-lint: warning: the history store {database} failed (database is locked); "
+        "this run goes on without it\n"
+    )
+    again = store.TrendStore(str(tmp_path))  # the next run writes and reads it back
+    again.add([point], "config", "tool")
+    assert again.scores([point.commit], "config", "tool") == {point.commit: point}
+    again.close()

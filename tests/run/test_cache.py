@@ -16,7 +16,7 @@ import pytest
 
 from qemlflow_lint.cli import main
 from qemlflow_lint.run import runner
-from qemlflow_lint.run.cache import RACY_SECONDS
+from qemlflow_lint.run.cache import RACY_SECONDS, ResultCache
 from tests.frontends import cli_command
 
 UNTYPED = '"""A module."""\n\n\ndef f(x):\n    """Doc."""\n    return x\n'
@@ -367,3 +367,23 @@ def test_an_interrupted_run_leaves_no_traceback_and_a_sound_cache(tmp_path: Path
     )
     assert done.returncode == 1 and "warning" not in done.stderr and "Traceback" not in done.stderr
     assert done.stdout.count("QF002") == 600 * 400
+
+
+def test_a_cache_another_run_holds_for_writing_is_one_warning_and_the_run_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = ResultCache(str(tmp_path))
+    assert cache.connection is not None
+    cache.connection.execute("PRAGMA busy_timeout = 0")  # give up at once instead of after 30 s
+    other = sqlite3.connect(tmp_path / "cache.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run is writing
+    try:
+        cache.touch(["a key"])
+    finally:
+        other.close()
+    assert cache.connection is None  # given up for this run: every file is analysed
+    assert cache.results([("a key", "a.py")]) == [None]
+    assert capsys.readouterr().err == (
+        f"qemlflow-lint: warning: the cache {tmp_path / 'cache.sqlite3'} failed (database is locked); "
+        "this run goes on without it\n"
+    )
