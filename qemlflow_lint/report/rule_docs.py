@@ -95,17 +95,24 @@ def section(documentation: str, heading: str) -> str:
     return " ".join(" ".join(collected).split())
 
 
-def rule_doc(rule: type[Rule]) -> RuleDoc:
-    """The description of a rule class."""
+def docstring_text(docstring: str) -> str:
+    """A docstring as written, without the indentation of its body: the same text whether
+    the compiler kept that indentation (Python before 3.13) or removed it (3.13 and later)."""
     import textwrap  # here, not at the top: a one-file check loads this module and needs no docs
 
+    first, _, body = docstring.strip().partition("\n")
+    return f"{first.strip()}\n{textwrap.dedent(body)}".strip() if body else first.strip()
+
+
+def rule_doc(rule: type[Rule]) -> RuleDoc:
+    """The description of a rule class."""
     return RuleDoc(
         code=rule.code,
         symbol=rule.symbol,
         category=rule.category,
         summary=rule.summary,
         level=level_of(rule.pylint_id),
-        documentation=textwrap.dedent("    " + (rule.__doc__ or rule.summary).strip()),
+        documentation=docstring_text(rule.__doc__ or rule.summary),
     )
 
 
@@ -161,9 +168,8 @@ def fix_lines(rule: type[Rule]) -> list[str]:
 
 def explain_text(rule: type[Rule]) -> str:
     """The full documentation of one rule, as ``explain`` prints it."""
-    import textwrap
 
-    doc = textwrap.dedent("    " + (rule.__doc__ or "").strip())
+    doc = docstring_text(rule.__doc__ or "")
     # A project rule needs the whole project: pylint and flake8, which see one file at a
     # time, have no message for it.
     pylint = (

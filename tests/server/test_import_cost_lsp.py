@@ -10,14 +10,13 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient
 
 from qemlflow_lint.measure.figures import Blamed, ImportFigures
 from qemlflow_lint.measure.importtime import Spread
 from qemlflow_lint.measure.last_measured import LastMeasured
 from qemlflow_lint.run.cache import CACHE_DIRNAME
 from qemlflow_lint.server.import_cost import MEASURE_COMMAND
-from tests.server.session import PULLS, PUSHED, make_project, open_file, session
+from tests.server.session import PULLS, PUSHED, LanguageClient, make_project, open_file, session
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.slow]
 
