@@ -118,9 +118,11 @@ def test_the_deferral_check_sees_function_level_and_type_checking_imports(tmp_pa
 
 
 def test_the_tests_mirror_the_package() -> None:
-    # A test folder is named after the subpackage it tests, so a newcomer finds both.
-    test_folders = {path.parent.name for path in (REPO / "tests").glob("*/test_*.py")}
-    subpackages = {path.parent.name for path in PACKAGE.glob("*/__init__.py")}
+    # A test folder has the path of the subpackage it tests (tests/fix/rules/ tests
+    # qemlflow_lint/fix/rules/), so a newcomer finds both.
+    tests = REPO / "tests"
+    test_folders = {path.parent.relative_to(tests).as_posix() for path in tests.glob("*/**/test_*.py")}
+    subpackages = {path.parent.relative_to(PACKAGE).as_posix() for path in PACKAGE.glob("*/**/__init__.py")}
     assert test_folders, "the tests are grouped in folders"
     assert test_folders <= subpackages, sorted(test_folders - subpackages)
     # tests is a package: no conftest sets up sys.path (tests/conftest.py only compiles the

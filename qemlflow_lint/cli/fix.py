@@ -36,9 +36,11 @@ from qemlflow_lint.cli.importtime import add_interpreter_options
 from qemlflow_lint.config.line_length import line_length
 from qemlflow_lint.config.loading import project_root, requires_python
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions
-from qemlflow_lint.fix.callers import buffer_readers
-from qemlflow_lint.fix.closure import EntryOutcome
-from qemlflow_lint.fix.files import (
+from qemlflow_lint.fix.import_deferral.callers import buffer_readers
+from qemlflow_lint.fix.import_deferral.closure import EntryOutcome
+from qemlflow_lint.fix.infer import InferError, infer_signatures
+from qemlflow_lint.fix.model import InferredSignature
+from qemlflow_lint.fix.on_disk import (
     Fixed,
     FixRun,
     decode_for_fixing,
@@ -47,8 +49,6 @@ from qemlflow_lint.fix.files import (
     one_file_run,
     restore,
 )
-from qemlflow_lint.fix.infer import InferError, infer_signatures
-from qemlflow_lint.fix.model import InferredSignature
 from qemlflow_lint.fix.speedup import (
     Measured,
     MeasureOptions,

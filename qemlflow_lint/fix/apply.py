@@ -20,11 +20,10 @@ import libcst as cst
 from qemlflow_lint.analysis.names.attribute_reads import Readers
 from qemlflow_lint.analysis.source import SourceError
 from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
-from qemlflow_lint.fix import annotations as type_annotations
-from qemlflow_lint.fix import bare_except, heavy_imports
 from qemlflow_lint.fix.edit import Edit, SharedLine, rewrite_text
+from qemlflow_lint.fix.import_deferral.project_plan import plan_project
 from qemlflow_lint.fix.model import Applied, Choice, FixSource, InferredSignature, Left, ModulePlan, Plan
-from qemlflow_lint.fix.project_plan import plan_project
+from qemlflow_lint.fix.rules import bare_except, heavy_top_level_import, untyped_public_def
 from qemlflow_lint.fix.verify import proof_failure
 from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.settings import Settings
@@ -37,8 +36,8 @@ from qemlflow_lint.run.workers import parsed
 #: analysed ones, so QF002's, which may add an ``if TYPE_CHECKING:`` block, comes after it.
 FIX_ORDER: tuple[tuple[str, Any], ...] = (
     (bare_except.CODE, bare_except),
-    (heavy_imports.CODE, heavy_imports),
-    (type_annotations.CODE, type_annotations),
+    (heavy_top_level_import.CODE, heavy_top_level_import),
+    (untyped_public_def.CODE, untyped_public_def),
 )
 #: The codes ``fix`` can fix.
 FIXABLE = frozenset(code for code, _ in FIX_ORDER)
@@ -62,7 +61,8 @@ class FixOptions(NamedTuple):
     entry_points: tuple[str, ...] = ()
     line_length: int | None = None
     #: QF001: who else in its project reads the names of each module to fix, by path
-    #: (:func:`~qemlflow_lint.fix.callers.heavy_import_readers`; ``None``: nobody known).
+    #: (:func:`~qemlflow_lint.fix.import_deferral.callers.heavy_import_readers`; ``None``:
+    #: nobody known).
     readers: Mapping[str, Readers] | None = None
     #: Fix only these findings (an editor's quick fix for one finding); ``None``: every one
     #: the other options ask for. The proof still holds the whole file to its findings.
@@ -124,7 +124,7 @@ class _Texts:
 
 
 def _fixes_imports(options: FixOptions) -> bool:
-    return options.codes is None or heavy_imports.CODE in options.codes
+    return options.codes is None or heavy_top_level_import.CODE in options.codes
 
 
 def _run_fixers(
@@ -157,7 +157,7 @@ def _run_fixers(
     left: list[Left] = []
     for code, fixer in FIX_ORDER:
         mine = tuple(f for f in wanted if f.code == code)
-        if not mine and not (code == heavy_imports.CODE and defers):
+        if not mine and not (code == heavy_top_level_import.CODE and defers):
             continue
         readers = options.readers.get(path) if options.readers else None
         source = FixSource(
@@ -202,8 +202,8 @@ def fix_text(
     the result; never raises for bad input (a file that cannot be parsed is left).
 
     ``project`` is QF001's project-wide plan for the module (see
-    :mod:`~qemlflow_lint.fix.project_plan`); without one, the text is planned as a project of
-    its own, unless ``options.per_finding``. ``analysed_as``: the text's analysis when the
+    :mod:`~qemlflow_lint.fix.import_deferral.project_plan`); without one, the text is planned
+    as a project of its own, unless ``options.per_finding``. ``analysed_as``: the text's analysis when the
     caller has one (the project's findings aside), so that it is not analysed twice.
     """
     texts = _Texts(path, settings)
@@ -213,7 +213,7 @@ def fix_text(
     if isinstance(first, str):
         return FileFix(path, text, text, refused=f"it cannot be parsed ({first})")
     before = first.findings
-    wants_plan = any(f.code == heavy_imports.CODE for f in before)
+    wants_plan = any(f.code == heavy_top_level_import.CODE for f in before)
     if project is None and wants_plan and not options.per_finding and _fixes_imports(options):
         project = _one_module_plan(first, text, settings, options)
     try:

@@ -9,8 +9,8 @@ annotations that are missing, rewritten in the module's own names (``pkg.mod.Box
 ``pkg/mod.py`` becomes ``Box``, ``Tuple`` becomes ``tuple``). A suggestion that would
 write ``Any``, or a bare ``object`` (what mypy joins unrelated types to, as uninformative
 as ``Any`` and an error at every use), is refused, with the reason. Whether the module can spell the types is the
-fixer's question (:mod:`~qemlflow_lint.fix.annotations`); every inferred annotation is an
-unsafe fix. mypy is not a dependency of qemlflow-lint: without it, :class:`InferError`.
+fixer's question (:mod:`~qemlflow_lint.fix.rules.untyped_public_def`); every inferred
+annotation is an unsafe fix. mypy is not a dependency of qemlflow-lint: without it, :class:`InferError`.
 """
 
 from __future__ import annotations

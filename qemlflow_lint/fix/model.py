@@ -47,8 +47,8 @@ class InferredSignature(NamedTuple):
 
 class Choice(NamedTuple):
     """The project-wide decision for one module's import statements (see
-    :mod:`~qemlflow_lint.fix.closure`): the positions (line, column) of the statements to
-    defer, and why each other one stays."""
+    :mod:`~qemlflow_lint.fix.import_deferral.closure`): the positions (line, column) of the
+    statements to defer, and why each other one stays."""
 
     chosen: frozenset[tuple[int, int]]
     reasons: Mapping[tuple[int, int], str]

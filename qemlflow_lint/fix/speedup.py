@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import NamedTuple, Union
 
 from qemlflow_lint.fix.apply import FileFix
-from qemlflow_lint.fix.closure import EntryOutcome
+from qemlflow_lint.fix.import_deferral.closure import EntryOutcome
 from qemlflow_lint.fix.scratch import ScratchError, scratch_copy, top_level_names
 from qemlflow_lint.measure.figures import ImportFigures, measure_figures
 from qemlflow_lint.measure.importtime import (

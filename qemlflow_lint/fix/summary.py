@@ -8,14 +8,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from qemlflow_lint.fix.annotation_types.return_types import NOT_MAPPED
 from qemlflow_lint.fix.apply import FileFix
-from qemlflow_lint.fix.callers import reason_phrase
-from qemlflow_lint.fix.closure import EntryOutcome
 from qemlflow_lint.fix.edit import physical_lines
-from qemlflow_lint.fix.files import FixRun
+from qemlflow_lint.fix.import_deferral.callers import reason_phrase
+from qemlflow_lint.fix.import_deferral.closure import EntryOutcome
+from qemlflow_lint.fix.import_deferral.project_plan import STAYS_ANYWAY
 from qemlflow_lint.fix.model import SAFE, Applied, Left
-from qemlflow_lint.fix.project_plan import STAYS_ANYWAY
-from qemlflow_lint.fix.return_types import NOT_MAPPED
+from qemlflow_lint.fix.on_disk import FixRun
 from qemlflow_lint.fix.speedup import Projection, Speedup, Unmeasured
 from qemlflow_lint.measure.figures import ImportFigures
 from qemlflow_lint.model.diff import line_diff

@@ -1,7 +1,7 @@
 """What importing a module loads at import time, with some of its import statements cut.
 
-Shared by ``fix``, which plans deferrals over it (:mod:`qemlflow_lint.fix.closure`), and by
-the score's best next fixes, which rank the same deferrals by the points and the milliseconds
+Shared by ``fix``, which plans deferrals over it
+(:mod:`qemlflow_lint.fix.import_deferral.closure`), and by the score's best next fixes, which rank the same deferrals by the points and the milliseconds
 they regain: both read the project's import graph (QF101's, see
 :mod:`~qemlflow_lint.project.graph`) the same way.
 

@@ -22,7 +22,7 @@ from qemlflow_lint.config.errors import ConfigError
 from qemlflow_lint.config.line_length import line_length
 from qemlflow_lint.config.loading import CONFIG_FILENAME, ConfigResolver, has_table, requires_python
 from qemlflow_lint.fix.apply import FIXABLE, FixOptions
-from qemlflow_lint.fix.callers import buffer_readers
+from qemlflow_lint.fix.import_deferral.callers import buffer_readers
 from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings

@@ -18,10 +18,10 @@ import pytest
 
 from qemlflow_lint.cli import main
 from qemlflow_lint.fix import apply as fix_apply
-from qemlflow_lint.fix import files as fix_files
+from qemlflow_lint.fix import on_disk
 from qemlflow_lint.fix.apply import FixOptions, fix_text
-from qemlflow_lint.fix.files import Fixed
 from qemlflow_lint.fix.model import UNSAFE, Applied, FixSource, ModulePlan, Plan
+from qemlflow_lint.fix.on_disk import Fixed
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.api import RunOptions
@@ -145,7 +145,7 @@ def test_a_file_changed_while_it_was_fixed_is_not_written(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     module = project / "pkg/io.py"
-    real = fix_files._fix_one
+    real = on_disk._fix_one
 
     def edited_meanwhile(
         path: str,
@@ -158,9 +158,9 @@ def test_a_file_changed_while_it_was_fixed_is_not_written(
         module.write_text(BARE + "# edited in an editor\n", encoding="utf-8")
         return result
 
-    monkeypatch.setattr(fix_files, "_fix_one", edited_meanwhile)
+    monkeypatch.setattr(on_disk, "_fix_one", edited_meanwhile)
     monkeypatch.chdir(project)
-    run = fix_files.fix_paths(["pkg"], RunOptions(use_cache=False), FixOptions(unsafe=True), write=True)
+    run = on_disk.fix_paths(["pkg"], RunOptions(use_cache=False), FixOptions(unsafe=True), write=True)
     assert run.written == ()
     assert [(u.path, u.reason) for u in run.unwritten] == [
         (os.path.join("pkg", "io.py"), "it changed on disk while it was being fixed")

@@ -12,6 +12,7 @@ from typing import cast
 import libcst as cst
 import pytest
 
+from qemlflow_lint.fix.annotation_types.type_imports import type_checking_imports
 from qemlflow_lint.fix.edit import (
     Edits,
     Replacement,
@@ -22,7 +23,6 @@ from qemlflow_lint.fix.edit import (
     rewrite,
     rewrite_text,
 )
-from qemlflow_lint.fix.type_imports import type_checking_imports
 
 
 def _rename_imports(source: str, change: Callable[[cst.CSTNode], Replacement]) -> str:

@@ -8,26 +8,28 @@ import codecs
 
 import pytest
 
-from qemlflow_lint.fix.files import Source, decode_for_fixing
+from qemlflow_lint.fix.on_disk import DecodedFile, decode_for_fixing
 
 
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
-        pytest.param(b"x = 1\n", Source(b"x = 1\n", "x = 1\n", "utf-8"), id="utf-8"),
+        pytest.param(b"x = 1\n", DecodedFile(b"x = 1\n", "x = 1\n", "utf-8"), id="utf-8"),
         pytest.param(
             codecs.BOM_UTF8 + b"x = 1\n",
-            Source(codecs.BOM_UTF8 + b"x = 1\n", "x = 1\n", "utf-8-sig"),
+            DecodedFile(codecs.BOM_UTF8 + b"x = 1\n", "x = 1\n", "utf-8-sig"),
             id="bom",
         ),
         pytest.param(
             b"# coding: latin-1\nx = '\xe9'\n",
-            Source(b"# coding: latin-1\nx = '\xe9'\n", "# coding: latin-1\nx = '\u00e9'\n", "iso-8859-1"),
+            DecodedFile(
+                b"# coding: latin-1\nx = '\xe9'\n", "# coding: latin-1\nx = '\u00e9'\n", "iso-8859-1"
+            ),
             id="latin-1-declared",
         ),
         pytest.param(
             b"#!/usr/bin/env python\n# -*- coding: cp1252 -*-\nx = '\x80'\n",
-            Source(
+            DecodedFile(
                 b"#!/usr/bin/env python\n# -*- coding: cp1252 -*-\nx = '\x80'\n",
                 "#!/usr/bin/env python\n# -*- coding: cp1252 -*-\nx = '\u20ac'\n",
                 "cp1252",
@@ -51,5 +53,5 @@ from qemlflow_lint.fix.files import Source, decode_for_fixing
         ),
     ],
 )
-def test_fix_writes_back_in_the_encoding_python_reads(data: bytes, expected: Source | str) -> None:
+def test_fix_writes_back_in_the_encoding_python_reads(data: bytes, expected: DecodedFile | str) -> None:
     assert decode_for_fixing(data) == expected

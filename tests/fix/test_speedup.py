@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from qemlflow_lint.cli import main
-from qemlflow_lint.fix.closure import EntryOutcome
+from qemlflow_lint.fix.import_deferral.closure import EntryOutcome
 from qemlflow_lint.fix.scratch import ScratchError, scratch_copy
 from qemlflow_lint.fix.speedup import Projection, Speedup, Unmeasured
 from qemlflow_lint.fix.summary import milliseconds, projection_lines, speedup_lines

@@ -4,7 +4,7 @@ partial edit is "partly fixed", counted apart and listed with what is left."""
 from __future__ import annotations
 
 from qemlflow_lint.fix.apply import FixOptions, fix_text
-from qemlflow_lint.fix.files import one_file_run
+from qemlflow_lint.fix.on_disk import one_file_run
 from qemlflow_lint.fix.summary import finding_lines, grouped_reasons, summary
 from qemlflow_lint.model.settings import Settings
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from qemlflow_lint.cli import main
-from qemlflow_lint.fix import closure as fix_closure
-from qemlflow_lint.fix import project_plan
+from qemlflow_lint.fix.import_deferral import closure as fix_closure
+from qemlflow_lint.fix.import_deferral import project_plan
 from qemlflow_lint.measure.last_measured import LastMeasured
 from qemlflow_lint.project import closure as shared_closure
 from tests.frontends import write_tree

@@ -23,10 +23,10 @@ import pytest
 
 from qemlflow_lint.analysis.names import bindings
 from qemlflow_lint.analysis.names.bindings import ModuleNames, def_sites, spelling
-from qemlflow_lint.fix import annotations as qf002_fix
-from qemlflow_lint.fix import return_types
+from qemlflow_lint.fix.annotation_types import return_types
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource, Left
+from qemlflow_lint.fix.rules import untyped_public_def
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.settings import Settings
 from tests.frontends import FIXTURES, REPO
@@ -36,7 +36,7 @@ PATH = "pkg/models.py"
 SAME = "<same>"
 NONE_LEFT: tuple[str, ...] = ()
 
-PARAMS = qf002_fix.NO_LITERAL_DEFAULT
+PARAMS = untyped_public_def.NO_LITERAL_DEFAULT
 
 
 class Case(NamedTuple):
@@ -287,7 +287,7 @@ DECORATORS = [
         "abstract_style_property_is_left",
         code("class C:\n    @property\n    def v(self):\n        raise NotImplementedError\n"),
         code("class C:\n    @property\n    def v(self):\n        raise NotImplementedError\n"),
-        left=(qf002_fix.ABSTRACT_PROPERTY,),
+        left=(untyped_public_def.ABSTRACT_PROPERTY,),
     ),
     Case(
         "staticmethod_first_parameter_counts",
@@ -348,7 +348,7 @@ PARAMETERS = [
         "undocumented_number_defaults_are_left",
         code("def f(n=0, x=-1.5) -> None:\n    pass\n"),
         code("def f(n=0, x=-1.5) -> None:\n    pass\n"),
-        left=(qf002_fix.NUMBER_DEFAULT,),
+        left=(untyped_public_def.NUMBER_DEFAULT,),
     ),
     Case(
         "none_and_computed_defaults_are_left",
@@ -478,7 +478,7 @@ DOCSTRINGS = [
         "a_parameter_the_body_rebinds_to_another_type_is_left",
         "def f(lat):\n" + doc("lat : float") + "    lat = str(lat)\n    print(lat)\n",
         "def f(lat) -> None:\n" + doc("lat : float") + "    lat = str(lat)\n    print(lat)\n",
-        left=(qf002_fix.REBOUND_TO_ANOTHER_TYPE,),
+        left=(untyped_public_def.REBOUND_TO_ANOTHER_TYPE,),
     ),
     Case(
         "a_default_the_docstring_contradicts_is_left",
@@ -512,7 +512,7 @@ DOCSTRINGS = [
         "kwargs_documented_as_a_dict_is_the_collection",
         "def f(**kwargs):\n" + doc("**kwargs : dict") + "    print(kwargs)\n",
         "def f(**kwargs) -> None:\n" + doc("**kwargs : dict") + "    print(kwargs)\n",
-        left=(qf002_fix.STAR_COLLECTION,),
+        left=(untyped_public_def.STAR_COLLECTION,),
     ),
     Case(
         "args_documented_per_item",
@@ -642,8 +642,8 @@ def test_a_type_defined_later_is_quoted_unless_annotations_are_postponed() -> No
 def test_findings_the_fixer_cannot_place_are_left() -> None:
     text = "x = 1\n"
     stray = Finding(1, 0, "QF002", "public function 'f' is missing type annotations: return", "f:1")
-    plan = qf002_fix.plan(FixSource(PATH, text, ast.parse(text), (stray,)), unsafe=True)
-    assert plan.left == (Left(stray, qf002_fix.NOT_FOUND),)
+    plan = untyped_public_def.plan(FixSource(PATH, text, ast.parse(text), (stray,)), unsafe=True)
+    assert plan.left == (Left(stray, untyped_public_def.NOT_FOUND),)
     assert plan.edits == {}
 
 
@@ -740,7 +740,7 @@ def test_a_name_the_module_binds_otherwise_is_not_used_for_an_import() -> None:
     source = "pd = 1\n\n\ndef f():\n" + FRAME_DOC + "    return g()\n"
     result = fix(source, unsafe=True)
     assert result.fixed == source
-    assert [left.reason for left in result.left] == [qf002_fix.unnamed("pandas.DataFrame")]
+    assert [left.reason for left in result.left] == [untyped_public_def.unnamed("pandas.DataFrame")]
 
 
 def test_the_signature_is_wrapped_only_past_the_line_length() -> None:

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from qemlflow_lint.fix.none_checks import module_callees, unchecked_none
+from qemlflow_lint.fix.annotation_types.none_checks import module_callees, unchecked_none
 
 HEADER = "def f(x=None, y=None):\n"
 

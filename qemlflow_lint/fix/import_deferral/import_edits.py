@@ -1,5 +1,5 @@
-"""QF001's edits: what :mod:`~qemlflow_lint.fix.import_plans` decided, written into the
-module with libcst, so that everything outside the edited statements keeps its bytes.
+"""QF001's edits: what :mod:`~qemlflow_lint.fix.import_deferral.import_plans` decided,
+written into the module with libcst, so that everything outside the edited statements keeps its bytes.
 
 Each def that needs a name imports it at the top of its body: after the docstring (and
 after an ``if not HAS_X: raise …`` guard on the flag of the name's optional block, so the
@@ -9,7 +9,7 @@ uses; an ``import a, b`` becomes one ``import`` per module. A one-line body beco
 block. A trailing comment of the moved import line (``# type: ignore``, ``# pylint: …``)
 goes with every copy of the import: such comments are about the import itself. Comment
 lines above it stay where they were. The module-level edits are
-:mod:`~qemlflow_lint.fix.import_section`'s.
+:mod:`~qemlflow_lint.fix.import_deferral.import_section`'s.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from libcst.metadata import CodeRange
 from qemlflow_lint.analysis.names.bindings import ImportNode
 from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix.edit import statement_positions
-from qemlflow_lint.fix.import_plans import StatementPlan
-from qemlflow_lint.fix.import_section import (
+from qemlflow_lint.fix.import_deferral.import_plans import StatementPlan
+from qemlflow_lint.fix.import_deferral.import_section import (
     Body,
     ImportLine,
     Key,
@@ -38,7 +38,7 @@ from qemlflow_lint.fix.import_section import (
     starts_blank,
     without_trailing_semicolon,
 )
-from qemlflow_lint.fix.lazy_exports import Export
+from qemlflow_lint.fix.import_deferral.lazy_exports import Export
 
 Branch = TypeVar("Branch", cst.If, cst.Else)
 

@@ -29,7 +29,7 @@ from typing import NamedTuple, Union
 import libcst as cst
 
 from qemlflow_lint.analysis.at_import import is_type_checking
-from qemlflow_lint.fix.lazy_exports import Export, export_code, star_names
+from qemlflow_lint.fix.import_deferral.lazy_exports import Export, export_code, star_names
 
 Key = tuple[int, int]
 Leading = Sequence[cst.EmptyLine]

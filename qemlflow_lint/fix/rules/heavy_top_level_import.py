@@ -1,8 +1,9 @@
 """QF001's fix: a heavy import moves to where it is needed, or stops running at import.
 
-The ``ast`` decides what is safe (:mod:`~qemlflow_lint.fix.import_plans`, from where each
-name is used: :mod:`~qemlflow_lint.analysis.names.scopes`); libcst writes it
-(:mod:`~qemlflow_lint.fix.import_edits`). By how the module uses the imported names:
+The ``ast`` decides what is safe (:mod:`~qemlflow_lint.fix.import_deferral.import_plans`,
+from where each name is used: :mod:`~qemlflow_lint.analysis.names.scopes`); libcst writes
+it (:mod:`~qemlflow_lint.fix.import_deferral.import_edits`). By how the module uses the
+imported names:
 
 - only inside functions or methods: into each function that uses them (safe);
 - only in annotations that are never evaluated: under ``if TYPE_CHECKING:`` (safe);
@@ -28,8 +29,8 @@ import libcst as cst
 
 from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix.edit import Replacement
-from qemlflow_lint.fix.import_edits import apply_edits
-from qemlflow_lint.fix.import_plans import (
+from qemlflow_lint.fix.import_deferral.import_edits import apply_edits
+from qemlflow_lint.fix.import_deferral.import_plans import (
     NOT_NEEDED,
     first_party_targets,
     module_facts,

@@ -26,10 +26,10 @@ from typing import NamedTuple, Union
 from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.atomic import replace_file_atomic
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
-from qemlflow_lint.fix.callers import heavy_import_readers
-from qemlflow_lint.fix.closure import EntryOutcome
+from qemlflow_lint.fix.import_deferral.callers import heavy_import_readers
+from qemlflow_lint.fix.import_deferral.closure import EntryOutcome
+from qemlflow_lint.fix.import_deferral.project_plan import QF001, ProjectPlan, plan_project
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, Left, ModulePlan
-from qemlflow_lint.fix.project_plan import QF001, ProjectPlan, plan_project
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.paths import display_path, relative_below
 from qemlflow_lint.model.settings import Settings
@@ -82,7 +82,7 @@ def _wants_fixing(result: FileResult, options: FixOptions) -> bool:
     )
 
 
-class Source(NamedTuple):
+class DecodedFile(NamedTuple):
     """A file's bytes as read, their text, and the codec that turns a fixed text back into
     bytes: ``utf-8-sig`` when they start with a BOM (written again), else the PEP 263
     declaration's, else ``utf-8``."""
@@ -113,7 +113,7 @@ def _codec_name(encoding: str) -> str:
     return "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
 
 
-def decode_for_fixing(data: bytes) -> Source | str:
+def decode_for_fixing(data: bytes) -> DecodedFile | str:
     """The text of ``data`` and the encoding to write it back in, or why ``fix`` must not
     rewrite it. The text is the one Python reads (a BOM, then a PEP 263 declaration, then
     UTF-8), and it must encode back to exactly ``data``, so that the bytes outside the
@@ -129,10 +129,10 @@ def decode_for_fixing(data: bytes) -> Source | str:
         same = False
     if not same:
         return f"its bytes would not be the same once decoded and encoded again in {encoding}"
-    return Source(data, text, encoding)
+    return DecodedFile(data, text, encoding)
 
 
-def read_for_fixing(path: str) -> Source | str:
+def read_for_fixing(path: str) -> DecodedFile | str:
     """The bytes of ``path``, their text and encoding (:func:`decode_for_fixing`), or why
     ``fix`` must not rewrite it."""
     try:
@@ -153,7 +153,7 @@ def withdrawn(fix: FileFix, reason: str, *, refused: str = "") -> FileFix:
 
 
 def fix_source(
-    source: Source,
+    source: DecodedFile,
     path: str,
     settings: Settings,
     options: FixOptions,

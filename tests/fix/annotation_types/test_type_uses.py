@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
-from qemlflow_lint.fix.docstring_types import union_of
-from qemlflow_lint.fix.type_uses import unsupported_use
+from qemlflow_lint.fix.annotation_types.docstring_types import union_of
+from qemlflow_lint.fix.annotation_types.type_uses import unsupported_use
 
 CASES = {
     "index_of_an_item_of_floats": ("list[float]", "return x[0][1]", "indexes a float"),

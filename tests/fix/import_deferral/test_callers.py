@@ -27,9 +27,9 @@ import pytest
 
 from qemlflow_lint.analysis.names import scopes
 from qemlflow_lint.analysis.names.attribute_reads import ProjectReads, file_reads
-from qemlflow_lint.fix import files
+from qemlflow_lint.fix import on_disk
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
-from qemlflow_lint.fix.files import fix_paths
+from qemlflow_lint.fix.on_disk import fix_paths
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.api import RunOptions
 from tests.fix.sample_project import qemlflow_lint, run_in
@@ -108,7 +108,7 @@ def _as_before() -> Iterator[None]:
     """``fix`` as it was: nobody is known to read a module's names, and a dataclass's
     annotations are taken as never read."""
     with (
-        mock.patch.object(files, "heavy_import_readers", return_value={}),
+        mock.patch.object(on_disk, "heavy_import_readers", return_value={}),
         mock.patch.multiple(
             scopes,
             _RECORD_BASES=frozenset(),

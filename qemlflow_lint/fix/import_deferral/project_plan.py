@@ -3,10 +3,10 @@ entry point's import, and say what keeps the rest.
 
 1. For every module with a QF001 finding, or with an import-time import of one of the
    project's modules whose import loads a heavy module (an edge of a QF101 chain), the
-   per-file planner (:mod:`~qemlflow_lint.fix.import_plans`) says which statements it could
-   defer, and why it must leave the others.
-2. The deferrable statements are candidates for :func:`~qemlflow_lint.fix.closure.select`,
-   over the project's import graph, from its entry points: the top-level packages (and
+   per-file planner (:mod:`~qemlflow_lint.fix.import_deferral.import_plans`) says which
+   statements it could defer, and why it must leave the others.
+2. The deferrable statements are candidates for
+   :func:`~qemlflow_lint.fix.import_deferral.closure.select`, over the project's import graph, from its entry points: the top-level packages (and
    modules), plus the modules the user names.
 3. Each module gets its :class:`~qemlflow_lint.fix.model.Choice`: the statements to defer,
    and for each other one the reason ("pandas stays in `import pkg`").
@@ -24,8 +24,8 @@ from fnmatch import fnmatchcase
 from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.names.attribute_reads import Readers
-from qemlflow_lint.fix.closure import Blocker, EntryOutcome, Selection, select
-from qemlflow_lint.fix.import_plans import (
+from qemlflow_lint.fix.import_deferral.closure import Blocker, EntryOutcome, Selection, select
+from qemlflow_lint.fix.import_deferral.import_plans import (
     NOT_NEEDED,
     StatementPlan,
     absolute_module,
@@ -50,8 +50,9 @@ NOT_IMPORTED = "no entry point imports this module at import time"
 STAYS_ANYWAY = "saves nothing: {heavy} stays in `import {entry}`"
 #: A blocker the plan knows no reason for (a ``# noqa`` line, an ignored rule, a test file).
 NOT_REPORTED = "not reported as QF001 (an ignored rule, or a noqa comment)"
-#: The order in which :func:`~qemlflow_lint.fix.closure.select` tries to do without a
-#: candidate: the project's own imports first, then unsafe deferrals, then safe ones.
+#: The order in which :func:`~qemlflow_lint.fix.import_deferral.closure.select` tries to do
+#: without a candidate: the project's own imports first, then unsafe deferrals, then safe
+#: ones.
 _RANK_FIRST_PARTY, _RANK_UNSAFE, _RANK_SAFE = 0, 1, 2
 
 

@@ -23,7 +23,7 @@ import libcst as cst
 
 from qemlflow_lint.analysis.at_import import is_type_checking
 from qemlflow_lint.analysis.names.bindings import BUILTIN_NAMES, ModuleNames
-from qemlflow_lint.fix.import_section import stdlib_modules
+from qemlflow_lint.fix.import_deferral.import_section import stdlib_modules
 from qemlflow_lint.model.heavy import DEFAULT_HEAVY_MODULES, match_heavy
 
 #: The imports ``fix`` may add, by the module whose types they name: the statement and the

@@ -31,8 +31,8 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
 from qemlflow_lint.analysis.defs import AnyDef
-from qemlflow_lint.fix.docstring_types import ELLIPSIS, NONE, Ref
-from qemlflow_lint.fix.return_types import def_own_nodes, value_kind
+from qemlflow_lint.fix.annotation_types.docstring_types import ELLIPSIS, NONE, Ref
+from qemlflow_lint.fix.annotation_types.return_types import def_own_nodes, value_kind
 
 #: The attributes of the builtin types a docstring names, by qualified name.
 _ATTRIBUTES: Mapping[str, frozenset[str]] = {

@@ -48,20 +48,20 @@ from qemlflow_lint.analysis.names.scopes import (
 from qemlflow_lint.analysis.names.usage import postpones_annotations
 from qemlflow_lint.analysis.nodes import every_node
 from qemlflow_lint.analysis.noqa import comment_suppresses
-from qemlflow_lint.fix.callers import (
+from qemlflow_lint.fix.import_deferral.callers import (
     READ_FROM_ANOTHER_MODULE,
     READ_THROUGH_SYS_MODULES,
     loading_readers,
     outside_readers,
     read_elsewhere,
 )
-from qemlflow_lint.fix.model import NEEDS_UNSAFE, Choice, Left
-from qemlflow_lint.fix.optional_imports import (
+from qemlflow_lint.fix.import_deferral.optional_imports import (
     TRY_KEEPS_IMPORT,
     OptionalBlock,
     late_places,
     optional_block,
 )
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, Choice, Left
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.heavy import EAGER_PACKAGES, LOADS_TOO
 from qemlflow_lint.model.words import plural
@@ -170,7 +170,7 @@ class HeavyName(NamedTuple):
     exported: bool = False
     #: For an optional dependency, and in a def that calls ``locals()``: the statements
     #: it is imported right before in each def, rather than at the top of the def (see
-    #: :func:`~qemlflow_lint.fix.optional_imports.late_places`).
+    #: :func:`~qemlflow_lint.fix.import_deferral.optional_imports.late_places`).
     places: tuple[tuple[FunctionNode, tuple[ast.stmt, ...]], ...] = ()
     #: For a re-export of one of the project's submodules: the module to import for it, as
     #: the statement spells it (``.core`` for ``from . import core``); "" otherwise.
@@ -261,7 +261,8 @@ class ModuleFacts(NamedTuple):
     #: The names the package's own modules import from it while it initialises (see
     #: :attr:`~qemlflow_lint.fix.model.ModulePlan.needed_early`).
     needed_early: frozenset[str] = frozenset()
-    #: Who else in the project reads the module's names (see :mod:`~qemlflow_lint.fix.callers`).
+    #: Who else in the project reads the module's names (see
+    #: :mod:`~qemlflow_lint.fix.import_deferral.callers`).
     readers: Readers = NO_READERS
 
 

@@ -28,11 +28,12 @@ from pyflakes import api as pyflakes_api
 
 from qemlflow_lint.analysis.names import scopes
 from qemlflow_lint.analysis.names.attribute_reads import ProjectReads, Readers, file_reads
-from qemlflow_lint.fix import heavy_imports, import_plans, optional_imports
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
-from qemlflow_lint.fix.callers import reason_phrase
 from qemlflow_lint.fix.edit import rewrite
+from qemlflow_lint.fix.import_deferral import import_plans, optional_imports
+from qemlflow_lint.fix.import_deferral.callers import reason_phrase
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, FixSource
+from qemlflow_lint.fix.rules import heavy_top_level_import
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.file import analyse_source
 from tests.fix.snapshots import cases, snapshot_path
@@ -1045,7 +1046,7 @@ def fix_for_python_315(source: str) -> tuple[str, tuple[str, ...]]:
     result cannot pass the proof (it does not compile), so the fixer is called directly."""
     findings = tuple(f for f in analyse_source(source, MODULE, Settings()).findings if f.code == "QF001")
     fix_source = FixSource(MODULE, source, ast.parse(source), findings, False, (3, 15))
-    plan = heavy_imports.plan(fix_source, False)
+    plan = heavy_top_level_import.plan(fix_source, False)
     rows = [(a.finding.line, f"fixed ({a.applicability}): {a.what}") for a in plan.applied]
     rows += [(left.finding.line, f"left: {left.reason}") for left in plan.left]
     code = rewrite(cst.parse_module(source), fix_source.tree, plan.edits).code
@@ -1094,7 +1095,9 @@ def test_without_lazy_imports_the_target_decides_nothing_else() -> None:
 
 def test_lazy_imports_are_left_when_libcst_cannot_write_them() -> None:
     lazy_python = mock.patch("qemlflow_lint.analysis.at_import.SUPPORTS_LAZY_IMPORTS", True)
-    old_libcst = mock.patch("qemlflow_lint.fix.import_plans.libcst_supports_lazy", return_value=False)
+    old_libcst = mock.patch(
+        "qemlflow_lint.fix.import_deferral.import_plans.libcst_supports_lazy", return_value=False
+    )
     with lazy_python, old_libcst:
         code, rows = fix_for_python_315(LAZY)
     assert code == LAZY

@@ -3,18 +3,19 @@ states.
 
 Each missing annotation is decided on its own, from the ``ast``, first source first:
 
-1. what the code makes certain (see :mod:`~qemlflow_lint.fix.return_types`): ``-> None``
-   on a concrete body that returns no value, a dunder's conventional type (safe);
+1. what the code makes certain (see
+   :mod:`~qemlflow_lint.fix.annotation_types.return_types`): ``-> None`` on a concrete body
+   that returns no value, a dunder's conventional type (safe);
 2. what the docstring states (numpydoc, Google or reST: see
-   :mod:`~qemlflow_lint.fix.docstring_types`), never narrower: an ``int`` default of a
-   parameter documented as ``float`` gets ``float``, a ``None`` default adds ``| None``, a
+   :mod:`~qemlflow_lint.fix.annotation_types.docstring_types`), never narrower: an ``int``
+   default of a parameter documented as ``float`` gets ``float``, a ``None`` default adds ``| None``, a
    default of another type than documented, or a body that returns what the docstring does
    not say, leaves the item; so do words the fix does not map (``numeric``), named in the
    reason, and a type the body contradicts where a type checker would see it: ``None``
-   used before a check (:mod:`~qemlflow_lint.fix.none_checks`), items or attributes the
-   type lacks, a variable that changes type once the parameter is typed, an attribute
+   used before a check (:mod:`~qemlflow_lint.fix.annotation_types.none_checks`), items or
+   attributes the type lacks, a variable that changes type once the parameter is typed, an attribute
    bound to an empty collection in a def that becomes typed
-   (:mod:`~qemlflow_lint.fix.type_uses`). Unsafe;
+   (:mod:`~qemlflow_lint.fix.annotation_types.type_uses`). Unsafe;
 3. with ``fix --infer``, what mypy suggests (:mod:`~qemlflow_lint.fix.infer`): unsafe;
 4. what the rest of the code says: a literal scalar returned everywhere (safe); a ``bool``,
    ``str`` or ``bytes`` default of an undocumented parameter gives its type (unsafe). A
@@ -65,7 +66,7 @@ from qemlflow_lint.analysis.names.bindings import (
     def_sites,
     spelling,
 )
-from qemlflow_lint.fix.docstring_types import (
+from qemlflow_lint.fix.annotation_types.docstring_types import (
     NONE,
     NOTHING,
     Documented,
@@ -75,12 +76,9 @@ from qemlflow_lint.fix.docstring_types import (
     names_in,
     union_annotation,
 )
-from qemlflow_lint.fix.docstring_types import Union as TypeUnion
-from qemlflow_lint.fix.edit import Edit as CstEdit
-from qemlflow_lint.fix.edit import SignatureEdit, TopLevelEdit, statement_positions
-from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE, UNSAFE, Applied, FixSource, Left, Plan
-from qemlflow_lint.fix.none_checks import Callee, module_callees, unchecked_none
-from qemlflow_lint.fix.return_types import (
+from qemlflow_lint.fix.annotation_types.docstring_types import Union as TypeUnion
+from qemlflow_lint.fix.annotation_types.none_checks import Callee, module_callees, unchecked_none
+from qemlflow_lint.fix.annotation_types.return_types import (
     ABSTRACT,
     CONVENTIONAL_RETURNS,
     NOT_MAPPED,
@@ -98,6 +96,16 @@ from qemlflow_lint.fix.return_types import (
     unknown_words,
     value_kind,
 )
+from qemlflow_lint.fix.annotation_types.type_imports import (
+    TypeNames,
+    module_bindings,
+    runtime_names,
+    type_checking_imports,
+)
+from qemlflow_lint.fix.annotation_types.type_uses import body_nodes, empty_collection, unsupported_use
+from qemlflow_lint.fix.edit import Edit as CstEdit
+from qemlflow_lint.fix.edit import SignatureEdit, TopLevelEdit, statement_positions
+from qemlflow_lint.fix.model import NEEDS_UNSAFE, SAFE, UNSAFE, Applied, FixSource, Left, Plan
 from qemlflow_lint.fix.signatures import (
     RETURN,
     annotated,
@@ -106,8 +114,6 @@ from qemlflow_lint.fix.signatures import (
     parse_header,
     wrapped,
 )
-from qemlflow_lint.fix.type_imports import TypeNames, module_bindings, runtime_names, type_checking_imports
-from qemlflow_lint.fix.type_uses import body_nodes, empty_collection, unsupported_use
 from qemlflow_lint.model.findings import Finding
 from qemlflow_lint.model.modules import module_name
 from qemlflow_lint.rules.untyped_public_def import missing_annotations

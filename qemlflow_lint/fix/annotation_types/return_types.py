@@ -37,7 +37,15 @@ from typing import NamedTuple
 from qemlflow_lint.analysis.at_import import TRY_TYPES
 from qemlflow_lint.analysis.defs import AnyDef
 from qemlflow_lint.analysis.names.bindings import BLOCK_PARTS, DefSite
-from qemlflow_lint.fix.docstring_types import ELLIPSIS, NONE, DocType, Ref, Union, accepts, union_annotation
+from qemlflow_lint.fix.annotation_types.docstring_types import (
+    ELLIPSIS,
+    NONE,
+    DocType,
+    Ref,
+    Union,
+    accepts,
+    union_annotation,
+)
 from qemlflow_lint.model.fixes import SAFE, UNSAFE
 
 #: Dunders whose return type the interpreter checks (or, for ``__contains__``, converts to).

@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from qemlflow_lint.fix.docstring_types import documented, union_annotation, union_of
+from qemlflow_lint.fix.annotation_types.docstring_types import documented, union_annotation, union_of
 
 #: The classes a module can name in these tests: ``Location`` (imported), ``Box`` (its own).
 CLASSES = {"Location": "pkg.location.Location", "Box": "pkg.mod.Box", "pkg.mod.Box": "pkg.mod.Box"}

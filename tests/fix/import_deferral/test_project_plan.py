@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from qemlflow_lint.fix.apply import FixOptions
-from qemlflow_lint.fix.files import FixRun, fix_paths
-from qemlflow_lint.fix.project_plan import NOT_IMPORTED, STAYS_ANYWAY
+from qemlflow_lint.fix.import_deferral.project_plan import NOT_IMPORTED, STAYS_ANYWAY
+from qemlflow_lint.fix.on_disk import FixRun, fix_paths
 from qemlflow_lint.run.api import RunOptions
 from tests.frontends import run_fix, write_tree
 
