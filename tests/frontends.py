@@ -1,10 +1,11 @@
 """Run the three front ends as a user does and read their output.
 
-flake8, pylint and ``qemlflow-lint check`` run as subprocesses; ``qemlflow-lint fix`` runs in
-this interpreter (:func:`run_in_process`), which has already loaded libcst: a fresh
-interpreter would spend about a third of a second importing it for every case. The CLI's
-own tests still start ``fix`` as a program where the interpreter matters (usage errors,
-what it imports, standard input).
+flake8 and pylint run as subprocesses. ``qemlflow-lint check`` and ``fix`` run in this
+interpreter (:func:`run_in_process`), which has already loaded the analysis and libcst: a
+fresh interpreter would spend a tenth of a second (``check``) to a third of a second
+(``fix``, importing libcst) on every case. The CLI's own tests (``tests/cli/``) still start
+each command as a program where the interpreter matters: exit codes at the program's edge,
+what it imports, standard input and output as bytes.
 
 Every runner returns :class:`Reported` rows with a 0-based column, so results from flake8
 and the CLI (which print ``col + 1``) and pylint (which prints the column as is) compare
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from qemlflow_lint.cli import main
+from qemlflow_lint import cli
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.file import analyse_source
@@ -207,17 +208,20 @@ def cli_command(*args: str) -> list[str]:
 
 
 def run_cli(paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Path = REPO) -> list[Reported]:
-    """``qemlflow-lint check PATHS``."""
-    done = _run(cli_command("check", *extra, *paths), stdin, cwd)
+    """``qemlflow-lint check PATHS`` (in this interpreter)."""
+    done = run_in_process(["check", *extra, *paths], stdin, cwd)
     check_finished("qemlflow-lint", done, _exit_for_findings(extra))
     return _parse(done.stdout, 1)
 
 
-def run_in_process(args: Sequence[str], stdin: str | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run_in_process(
+    args: Sequence[str], stdin: str | None = None, cwd: Path = REPO
+) -> subprocess.CompletedProcess[str]:
     """``qemlflow-lint ARGS`` run by :func:`qemlflow_lint.cli.main` in this interpreter, read
     as :func:`subprocess.run` with ``text=True`` reads a program: the streams in the
     locale's encoding, the output's line ends made ``\\n``, the exit code (argparse's
-    ``SystemExit`` included) as ``returncode``. An exception propagates (a crash fails the test)."""
+    ``SystemExit`` included) as ``returncode``. A crash (an exception) fails the test, as
+    :func:`check_finished` fails it on a program's traceback."""
     encoding = locale.getpreferredencoding(False)
     stdin_bytes = io.BytesIO((stdin or "").encode(encoding))
     out, err = io.BytesIO(), io.BytesIO()
@@ -231,9 +235,11 @@ def run_in_process(args: Sequence[str], stdin: str | None = None, cwd: Path = RE
     os.chdir(cwd)  # contextlib.chdir is Python 3.11's
     try:
         try:
-            code = main(list(args))
+            code = cli.main(list(args))
         except SystemExit as exiting:
             code = exiting.code if isinstance(exiting.code, int) else 0 if exiting.code is None else 1
+        except Exception as error:  # what the program would print as a traceback
+            raise AssertionError(f"qemlflow-lint crashed ({type(error).__name__}: {error})") from error
         sys.stdout.flush()
         sys.stderr.flush()
     finally:
@@ -243,7 +249,9 @@ def run_in_process(args: Sequence[str], stdin: str | None = None, cwd: Path = RE
     def text(data: bytes) -> str:
         return io.TextIOWrapper(io.BytesIO(data), encoding=encoding).read()
 
-    return subprocess.CompletedProcess(["qemlflow-lint", *args], code, text(out.getvalue()), text(err.getvalue()))
+    return subprocess.CompletedProcess(
+        ["qemlflow-lint", *args], code, text(out.getvalue()), text(err.getvalue())
+    )
 
 
 def run_fix(
