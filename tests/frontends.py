@@ -1,4 +1,11 @@
-"""Run the three front ends exactly as a user does (subprocesses) and read their output.
+"""Run the three front ends as a user does and read their output.
+
+flake8 and pylint run as subprocesses. ``qemlflow-lint check`` and ``fix`` run in this
+interpreter (:func:`run_in_process`), which has already loaded the analysis and libcst: a
+fresh interpreter would spend a tenth of a second (``check``) to a third of a second
+(``fix``, importing libcst) on every case. The CLI's own tests (``tests/cli/``) still start
+each command as a program where the interpreter matters: exit codes at the program's edge,
+what it imports, standard input and output as bytes.
 
 Every runner returns :class:`Reported` rows with a 0-based column, so results from flake8
 and the CLI (which print ``col + 1``) and pylint (which prints the column as is) compare
@@ -8,6 +15,8 @@ directly.
 from __future__ import annotations
 
 import ast
+import io
+import locale
 import os
 import re
 import subprocess
@@ -17,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from qemlflow_lint import cli
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.file import analyse_source
@@ -198,17 +208,58 @@ def cli_command(*args: str) -> list[str]:
 
 
 def run_cli(paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Path = REPO) -> list[Reported]:
-    """``qemlflow-lint check PATHS``."""
-    done = _run(cli_command("check", *extra, *paths), stdin, cwd)
+    """``qemlflow-lint check PATHS`` (in this interpreter)."""
+    done = run_in_process(["check", *extra, *paths], stdin, cwd)
     check_finished("qemlflow-lint", done, _exit_for_findings(extra))
     return _parse(done.stdout, 1)
+
+
+def run_in_process(
+    args: Sequence[str], stdin: str | None = None, cwd: Path = REPO
+) -> subprocess.CompletedProcess[str]:
+    """``qemlflow-lint ARGS`` run by :func:`qemlflow_lint.cli.main` in this interpreter, read
+    as :func:`subprocess.run` with ``text=True`` reads a program: the streams in the
+    locale's encoding, the output's line ends made ``\\n``, the exit code (argparse's
+    ``SystemExit`` included) as ``returncode``. A crash (an exception) fails the test, as
+    :func:`check_finished` fails it on a program's traceback."""
+    encoding = locale.getpreferredencoding(False)
+    stdin_bytes = io.BytesIO((stdin or "").encode(encoding))
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = (
+        io.TextIOWrapper(stdin_bytes, encoding=encoding),
+        io.TextIOWrapper(out, encoding=encoding, write_through=True),
+        io.TextIOWrapper(err, encoding=encoding, errors="backslashreplace", write_through=True),
+    )
+    saved, folder = (sys.stdin, sys.stdout, sys.stderr), os.getcwd()
+    sys.stdin, sys.stdout, sys.stderr = streams
+    os.chdir(cwd)  # contextlib.chdir is Python 3.11's
+    try:
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exiting:
+            code = exiting.code if isinstance(exiting.code, int) else 0 if exiting.code is None else 1
+        except Exception as error:  # what the program would print as a traceback
+            raise AssertionError(f"qemlflow-lint crashed ({type(error).__name__}: {error})") from error
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+        os.chdir(folder)
+
+    def text(data: bytes) -> str:
+        return io.TextIOWrapper(io.BytesIO(data), encoding=encoding).read()
+
+    return subprocess.CompletedProcess(
+        ["qemlflow-lint", *args], code, text(out.getvalue()), text(err.getvalue())
+    )
 
 
 def run_fix(
     paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Path = REPO
 ) -> subprocess.CompletedProcess[str]:
-    """``qemlflow-lint fix PATHS``, which must not crash; its exit code is the caller's to check."""
-    done = _run(cli_command("fix", *extra, *paths), stdin, cwd)
+    """``qemlflow-lint fix PATHS`` (in this interpreter), which must not crash; its exit code
+    is the caller's to check."""
+    done = run_in_process(["fix", *extra, *paths], stdin, cwd)
     crash = crash_in(done.stderr) or crash_in(done.stdout)
     assert crash is None, f"qemlflow-lint fix crashed ({crash})\n{done.stdout}{done.stderr}"
     assert done.returncode in (0, 1), f"qemlflow-lint fix exited {done.returncode}\n{done.stderr}"

@@ -1,20 +1,22 @@
 """The runners in :mod:`tests.frontends` fail a test when a front end crashes, so that no
 parity, self-compliance or bad-input test can pass on a crash that printed nothing to stdout.
 
-The crashing set-up is a folder holding a stand-in ``qemlflow_lint`` package whose CLI,
-flake8 plugin and pylint checker raise: ``python -m`` puts the working folder first on
-``sys.path``, so the CLI and flake8 (through its entry point) load the stand-in; pylint
-takes it through ``--init-hook``, since it drops the working folder from ``sys.path``.
+The crashing set-up is a folder holding a stand-in ``qemlflow_lint`` package whose flake8
+plugin and pylint checker raise: ``python -m`` puts the working folder first on
+``sys.path``, so flake8 (through its entry point) loads the stand-in; pylint takes it
+through ``--init-hook``, since it drops the working folder from ``sys.path``. The CLI runs
+in the test's interpreter, so there its command raises.
 """
 
 from __future__ import annotations
 
 import subprocess
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NoReturn
 
 import pytest
 
+from qemlflow_lint import cli
 from tests.frontends import FRONT_ENDS, Reported, check_finished, crash_in, write_tree
 
 RAISES = "raise RuntimeError('the rules raised')\n"
@@ -50,6 +52,12 @@ BROKEN_BUILD = {
     ),
     "model.py": "import torch\n",
 }
+
+
+def _raises(*args: object) -> NoReturn:
+    raise RuntimeError("the rules raised")
+
+
 #: pylint removes the working folder from ``sys.path``; this puts it back before plugins load.
 PYLINT_FINDS_THE_STAND_IN = ("--init-hook=import sys; sys.path.insert(0, '.')",)
 
@@ -62,6 +70,7 @@ def test_a_crashing_front_end_fails_the_runner(
     write_tree(tmp_path, BROKEN_BUILD)
     run: Callable[..., list[Reported]] = FRONT_ENDS[front_end]
     extra = PYLINT_FINDS_THE_STAND_IN if front_end == "pylint" else ()
+    monkeypatch.setattr(cli, "build_parser", _raises)  # the CLI runs in this interpreter
     with pytest.raises(AssertionError, match="crashed"):
         run(["model.py"], *extra, cwd=tmp_path)
 

@@ -15,7 +15,6 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,8 +25,25 @@ from qemlflow_lint.run.file import analyse_source
 from tests.frontends import FRONT_ENDS, Reported, per_file_codes, rule_trigger
 
 EXAMPLES = int(os.environ.get("QEMLFLOW_FUZZ_EXAMPLES", "40"))
-#: Programs from the grammar (odd but valid) and from libcst's node types (realistic).
-PROGRAMS = st.one_of(hypothesmith.from_grammar(), hypothesmith.from_node())
+
+
+def _from_grammar() -> st.SearchStrategy[str]:
+    """Programs from the grammar (odd but valid). hypothesmith is imported, and its grammar
+    built, only when a fuzz test draws: about two seconds that every test process collecting
+    this module would otherwise spend, the quick suite's (which skips the fuzz tests) included."""
+    import hypothesmith
+
+    return hypothesmith.from_grammar()
+
+
+def _from_node() -> st.SearchStrategy[str]:
+    """Programs from libcst's node types (realistic)."""
+    import hypothesmith
+
+    return hypothesmith.from_node()
+
+
+PROGRAMS = st.one_of(st.deferred(_from_grammar), st.deferred(_from_node))
 FUZZ = settings(deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
 
@@ -77,7 +93,7 @@ def test_every_front_end_agrees_on_generated_programs() -> None:
     @settings(FUZZ, max_examples=max(2, EXAMPLES // 30))
     @given(
         sources=st.lists(
-            hypothesmith.from_grammar(), min_size=PROGRAMS_PER_EXAMPLE, max_size=PROGRAMS_PER_EXAMPLE
+            st.deferred(_from_grammar), min_size=PROGRAMS_PER_EXAMPLE, max_size=PROGRAMS_PER_EXAMPLE
         )
     )
     def agree(sources: list[str]) -> None:

@@ -23,7 +23,11 @@ from tests.frontends import FIXTURES, cli_command, crash_in, write_tree
 _spec = importlib.util.spec_from_file_location("make_corpus", FIXTURES / "bad" / "make_corpus.py")
 assert _spec is not None and _spec.loader is not None
 make_corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_corpus)
+_writes, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ in fixtures/
+try:
+    _spec.loader.exec_module(make_corpus)
+finally:
+    sys.dont_write_bytecode = _writes
 
 NEW_SYNTAX = sys.version_info >= (3, 12)
 #: Python 3.10's parser knows `match` and names what is wrong in a syntax error ("expected ':'",
