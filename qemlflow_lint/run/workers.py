@@ -17,14 +17,15 @@ from __future__ import annotations
 import ast
 import gc
 import os
-import queue
-import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from qemlflow_lint.analysis.source import SourceError, parse
+
+if TYPE_CHECKING:
+    import queue
 
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
@@ -82,7 +83,9 @@ def parsed_and_kept(text: str, path: str, data: bytes | None = None) -> ast.Modu
 def _serve(connection: Any) -> None:
     """A worker's loop: run each ``(work, chunk)`` received, send back ``(True, result)`` or
     ``(False, error)``, until ``None`` comes."""
-    import signal  # only workers need it
+    import queue  # these three only workers need: a one-file check starts none
+    import signal
+    import threading
 
     global _keeping
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
