@@ -209,18 +209,25 @@ def _json_member(key: str, value: object) -> str:
     return f"{json.dumps(key)}: {json.dumps(value, separators=(', ', ': '))}"
 
 
+def _json_object(text: str, left: str) -> dict[str, Any] | Edit:
+    """The JSON object (comments and trailing commas allowed) ``text`` holds, or the
+    unchanged :class:`Edit` that says what to do by hand (``left``) when it holds none."""
+    try:
+        before = jsonc_loads(text)
+    except ValueError:
+        return _unchanged(text, left=f"it is not JSON; {left}")
+    return before if isinstance(before, dict) else _unchanged(text, left=left)
+
+
 def add_vscode_settings(text: str | None) -> Edit:
     """The generic LSP client's settings in ``.vscode/settings.json``."""
     wanted = "{\n" + ",\n".join(f"    {_json_member(k, v)}" for k, v in VSCODE_SETTINGS.items()) + "\n}\n"
     if text is None:
         return Edit(wanted, ("added the settings that start qemlflow-lint server",))
     left = f"add these settings to .vscode/settings.json by hand:{_snippet(wanted)}"
-    try:
-        before = jsonc_loads(text)
-    except ValueError:
-        return _unchanged(text, left=f"it is not JSON; {left}")
-    if not isinstance(before, dict):
-        return _unchanged(text, left=left)
+    before = _json_object(text, left)
+    if isinstance(before, Edit):
+        return before
     if before.get("glspc.server.command") == COMMAND[0]:
         return _unchanged(text, kept="the settings already start qemlflow-lint")
     if any(key in before for key in VSCODE_SETTINGS):
@@ -239,12 +246,9 @@ def add_vscode_recommendation(text: str | None) -> Edit:
     if text is None:
         return Edit(f'{{\n    "recommendations": [{item}]\n}}\n', done)
     left = f'add {item} to "recommendations" in .vscode/extensions.json by hand'
-    try:
-        before = jsonc_loads(text)
-    except ValueError:
-        return _unchanged(text, left=f"it is not JSON; {left}")
-    if not isinstance(before, dict):
-        return _unchanged(text, left=left)
+    before = _json_object(text, left)
+    if isinstance(before, Edit):
+        return before
     current = before.get("recommendations")
     if isinstance(current, list) and VSCODE_EXTENSION in current:
         return _unchanged(text, kept=f"{VSCODE_EXTENSION} is already recommended")
