@@ -91,10 +91,6 @@ def _score(point: CommitScore) -> str:
     return NO_SCORE if point.score is None else f"{point.score:.1f}"
 
 
-def _coverage_text(rules: Sequence[tuple[str, float]]) -> str:
-    return ", ".join(f"{code} {_signed(change)}" for code, change in rules)
-
-
 def _summary(trend: Trend) -> str:
     scored = [point for point in trend.points if point.score is not None]
     where = ", ".join(printable(path) for path in trend.paths) or "."

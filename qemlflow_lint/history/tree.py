@@ -43,10 +43,6 @@ class Tree(NamedTuple):
         """True when ``path`` is a folder of the tree (the top is ``""``)."""
         return path in self.folders
 
-    def has_file(self, folder: str, name: str) -> bool:
-        """True when ``folder`` holds a file (or a folder) called ``name``."""
-        return join(folder, name) in self.files or join(folder, name) in self.folders
-
 
 EMPTY_TREE = Tree(MappingProxyType({}), MappingProxyType({"": ()}))
 

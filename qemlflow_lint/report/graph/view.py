@@ -286,15 +286,6 @@ def _reachable(imports: Mapping[str, Iterable[str]], starts: Iterable[str]) -> s
     return seen
 
 
-def _reaching_heavy(imports: _Imports, heavy: set[str]) -> set[str]:
-    """The modules from which a heavy module is reached, and the heavy modules."""
-    importers: dict[str, set[str]] = {}
-    for source, targets in imports.items():
-        for target in targets:
-            importers.setdefault(target, set()).add(source)
-    return _reachable(importers, heavy)
-
-
 def unknown_module_message(name: str, known: Iterable[str]) -> str:
     """One line: ``name`` is not a module of the graph, and the closest names that are."""
     names = sorted(known)
