@@ -141,31 +141,24 @@ class CacheDatabase:
                 yield None
 
     def _row(self, query: str, values: Sequence[object]) -> tuple[Any, ...] | None:
-        """The first row ``query`` finds, or None: when it finds none, when the database is
-        not in use, and when the query fails (which stops the run's use of the database, see
-        :meth:`_failed`)."""
-        rows = self._rows(query, values, first=True)
+        """The first row ``query`` finds (a query by key finds one at most), or None: see
+        :meth:`_rows`."""
+        rows = self._rows(query, values)
         return rows[0] if rows else None
 
-    def _rows(
-        self, query: str, values: Sequence[object] = (), *, first: bool = False
-    ) -> list[tuple[Any, ...]]:
-        """The rows ``query`` finds (only the first with ``first``); none when the database
-        is not in use or the query fails (which stops the run's use of it, see :meth:`_failed`)."""
+    def _rows(self, query: str, values: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """The rows ``query`` finds; none when the database is not in use or the query fails
+        (which stops the run's use of it, see :meth:`_failed`)."""
         import sqlite3
 
         if self.connection is None:
             return []
         try:
-            cursor = self.connection.execute(query, values)
-            if first:
-                row: tuple[Any, ...] | None = cursor.fetchone()
-                return [] if row is None else [row]
-            rows: list[tuple[Any, ...]] = cursor.fetchall()
-            return rows
+            rows: list[tuple[Any, ...]] = self.connection.execute(query, values).fetchall()
         except sqlite3.Error as error:
             self._failed(error)
             return []
+        return rows
 
     def close(self) -> None:
         """Close the database (what it holds stays)."""
