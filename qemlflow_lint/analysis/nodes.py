@@ -1,22 +1,34 @@
 """Every node of a module's ``ast``, listed once per tree.
 
 Planning a file's fixes asks many questions of the whole tree (which names are tested
-against None, read in doctests or finalizers, bound with ``global`` …). Each used to walk
-it again; walking costs more than reading a list, so the list is made once and shared.
+against None, read in doctests or finalizers, bound with ``global`` …), and ``fix`` asks
+them in several passes (the analysis, the callers' reads, QF001's plan, the fixers) of
+the same kept tree. Each used to walk it again; walking costs more than reading a list,
+so the list is made once per tree and kept as long as the tree lives.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
+import weakref
+
+#: The nodes below each tree asked about, for as long as the tree lives (the tree itself
+#: is not among them: a value that held its key would keep it alive).
+_below: weakref.WeakKeyDictionary[ast.AST, tuple[ast.AST, ...]] = weakref.WeakKeyDictionary()
 
 
-@functools.lru_cache(maxsize=8)
 def every_node(tree: ast.AST) -> tuple[ast.AST, ...]:
     """Every node of ``tree``, in :func:`ast.walk`'s order (the tree must not change).
 
     Breadth first, as :func:`ast.walk`, but reading each node's fields directly: a list
     that grows while it is read needs no queue, and the walk takes about half the time."""
+    below = _below.get(tree)
+    if below is None:
+        below = _below[tree] = _walk(tree)[1:]
+    return (tree, *below)
+
+
+def _walk(tree: ast.AST) -> tuple[ast.AST, ...]:
     found: list[ast.AST] = [tree]
     append, extend = found.append, found.extend
     for node in found:
