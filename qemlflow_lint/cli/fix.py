@@ -213,7 +213,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         result = fix_paths(
             paths, run, options, write=not dry_run, analysis=analysis, before_writing=before_writing
         )
-    printed = unified_diff(result.files) if args.diff else finding_lines(result.files, result.chains_gone)
+        printed = unified_diff(result.files) if args.diff else finding_lines(result.files, result.chains_gone)
     emit(printed, args.output, out, "the fixes")
     write_summary_line(summary(result, dry_run=dry_run).rstrip("\n"))
     if args.diff:

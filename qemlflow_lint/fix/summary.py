@@ -22,6 +22,7 @@ from qemlflow_lint.model.diff import line_diff
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.words import plural
+from qemlflow_lint.run.workers import current
 
 #: Two medians closer than this ratio are "about the same": runs vary by that much.
 SAME_TIME = 1.1
@@ -69,21 +70,32 @@ def _removes(removed: dict[tuple[str, int], list[tuple[str, str]]], path: str, f
 
 def unified_diff(fixes: Iterable[FileFix]) -> str:
     """The changes as one unified diff, file by file (``a/``/``b/`` paths, as git shows); a
-    line ended by a lone ``\\r`` keeps it."""
-    parts: list[str] = []
-    for fix in fixes:
-        if fix.changed:
-            path = printable(display_path(fix.path).replace("\\", "/"))  # a name that is not UTF-8, escaped
-            parts.append(
-                line_diff(
-                    physical_lines(fix.original),
-                    physical_lines(fix.fixed),
-                    f"a/{path}",
-                    f"b/{path}",
-                    line_ends=("\n", "\r"),
-                )
+    line ended by a lone ``\\r`` keeps it. Within
+    :func:`~qemlflow_lint.run.workers.shared_workers`, the files are compared on the
+    command's worker processes (a diff costs less than starting a pool for it)."""
+    changed = [(fix.path, fix.original, fix.fixed) for fix in fixes if fix.changed]
+    workers = current()
+    if workers is None or len(changed) < 2:
+        return "".join(_file_diffs(changed))
+    chunks = [[item] for item in changed]
+    return "".join(workers.map(_file_diffs, chunks, [path for path, _, _ in changed]))
+
+
+def _file_diffs(changed: Sequence[tuple[str, str, str]]) -> list[str]:
+    """The diff of each ``(path, original, fixed)``."""
+    diffs = []
+    for path, original, fixed in changed:
+        shown = printable(display_path(path).replace("\\", "/"))  # a name that is not UTF-8, escaped
+        diffs.append(
+            line_diff(
+                physical_lines(original),
+                physical_lines(fixed),
+                f"a/{shown}",
+                f"b/{shown}",
+                line_ends=("\n", "\r"),
             )
-    return "".join(parts)
+        )
+    return diffs
 
 
 #: How many of a rule's reasons the summary names; the rest are counted together.
