@@ -6,9 +6,10 @@ from __future__ import annotations
 import ast
 import textwrap
 
+import docstring_parser
 import pytest
 
-from qemlflow_lint.fix.annotation_types.docstring_types import documented, union_annotation, union_of
+from qemlflow_lint.fix.annotation_types.docstring_types import _parsed, documented, union_annotation, union_of
 
 #: The classes a module can name in these tests: ``Location`` (imported), ``Box`` (its own).
 CLASSES = {"Location": "pkg.location.Location", "Box": "pkg.mod.Box", "pkg.mod.Box": "pkg.mod.Box"}
@@ -211,3 +212,75 @@ def test_a_docstring_without_sections_or_types_documents_nothing() -> None:
     assert _read(
         'def f(x):\n    """F.\n\n    Parameters\n    ----------\n    x\n        untyped.\n    """\n'
     ) == ({}, [])
+
+
+EPYDOC = '''
+    def f(x, y):
+        """F.
+
+        @param x: one
+        @type x: float
+        @param y: two
+        @type y: int
+        @rtype: numpy.ndarray
+        """
+    '''
+#: Docstrings that carry the marks of two styles: a reST field in a numpydoc section, a
+#: numpydoc underline after a Google section, a dashed rule in prose.
+MIXED = {
+    "numpydoc and reST": '''
+        def f(x):
+            """F.
+
+            :param x: one
+            :type x: int
+
+            Parameters
+            ----------
+            x : float
+            """
+        ''',
+    "Google and numpydoc": '''
+        def f(x):
+            """F.
+
+            Args:
+                x (float): one.
+
+            Returns
+            -------
+            int
+            """
+        ''',
+    "a rule in prose": '''
+        def f(x):
+            """F.
+
+            ----
+            x: float, as a note: not a section.
+            """
+        ''',
+}
+
+
+@pytest.mark.parametrize(
+    "source", [*STYLES.values(), EPYDOC, *MIXED.values()], ids=[*STYLES, "epydoc", *MIXED]
+)
+def test_the_style_read_is_the_one_docstring_parser_would_choose(source: str) -> None:
+    """Only the styles whose marks a docstring has are parsed; what is read is what
+    ``docstring_parser``'s automatic choice of style reads."""
+    node, _owner = _def(source)
+    text = ast.get_docstring(node)
+    assert text is not None
+    auto = docstring_parser.parse(text)
+    chosen = _parsed(text)
+    shown = [(m.args, m.description, getattr(m, "type_name", None)) for m in auto.meta]
+    assert (
+        []
+        if chosen is None
+        else [(m.args, m.description, getattr(m, "type_name", None)) for m in chosen.meta]
+    ) == shown
+
+
+def test_epydoc_documents_the_parameters_and_the_return() -> None:
+    assert _read(EPYDOC) == ({"x": "float", "y": "int"}, ["numpy.ndarray"])
