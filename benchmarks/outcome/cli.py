@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _json_ready(reports: Sequence[LibraryReport]) -> list[object]:
-    data = []
+    data: list[object] = []
     for report in reports:
         item = dataclasses.asdict(report)
         for result in item["results"]:

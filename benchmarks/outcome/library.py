@@ -65,7 +65,7 @@ def prepare(
     if mode.fix_args is not None:
         progress(f"{library.key}: {mode.label}")
         extra = [arg for option in args.fix_arg for arg in shlex.split(option)]
-        argv = [
+        argv: list[str | Path] = [
             venv_bin(venv, "qemlflow-lint"),
             "fix",
             *mode.fix_args,
@@ -107,9 +107,11 @@ def measure_library(
     for prepared, importing in zip(modes, timings):
         mode, tree = prepared.mode, prepared.tree
         base = results[0] if results else None
-        expect = {}
+        expect: dict[str, list[str]] = {}
         if base is not None:
-            expect = {module: sorted(probe.get("names", {})) for module, probe in base.api.modules.items()}  # type: ignore[arg-type]
+            for module, probe in base.api.modules.items():
+                names = probe.get("names", {})
+                expect[module] = sorted(names) if isinstance(names, dict) else []
         progress(f"{library.key} [{mode.key}]: importing every module")
         api = probe_api(venv, tree, modules, expect, heavy, tree.parent / "modules.log")
         test_runs: list[SuiteRun] = []

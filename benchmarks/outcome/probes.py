@@ -136,7 +136,7 @@ def measure_imports(
     bare: list[float] = []
     for number in range(runs + 1):
         for index, tree in enumerate(trees):
-            argv = [python, "-X", "importtime", "-c", f"import {module}"]
+            argv: list[str | Path] = [python, "-X", "importtime", "-c", f"import {module}"]
             code, stderr, cpu = cpu_run(argv, tree, clean_environment(tree))
             if code != 0:
                 raise BenchmarkError(f"import {module} failed: {stderr.strip().splitlines()[-1:]}")
@@ -167,7 +167,15 @@ def measure_imports(
 
 def run_tests(venv: Path, tree: Path, library: Library, report: Path, timeout: float) -> SuiteRun:
     """The library's tests once, with a JUnit XML report."""
-    argv = [venv_bin(venv, "python"), "-m", "pytest", *library.test_paths, "-p", "no:cacheprovider", "-q"]
+    argv: list[str | Path] = [
+        venv_bin(venv, "python"),
+        "-m",
+        "pytest",
+        *library.test_paths,
+        "-p",
+        "no:cacheprovider",
+        "-q",
+    ]
     argv += [f"--junitxml={report}", "-o", "junit_family=xunit2"]
     report.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -182,7 +190,13 @@ def run_tests(venv: Path, tree: Path, library: Library, report: Path, timeout: f
 
 def count_findings(venv: Path, tree: Path, library: Library, log: Path) -> dict[str, int] | None:
     """QF001, QF002 and QF101 in the package, from ``check --statistics --format json``."""
-    argv = [venv_bin(venv, "qemlflow-lint"), "check", "--select", ",".join(COUNTED_RULES), "--no-cache"]
+    argv: list[str | Path] = [
+        venv_bin(venv, "qemlflow-lint"),
+        "check",
+        "--select",
+        ",".join(COUNTED_RULES),
+        "--no-cache",
+    ]
     argv += ["--statistics", "--format", "json", "--exit-zero", library.package_dir]
     done = run(argv, tree, log=log)
     try:
