@@ -5,5 +5,6 @@ method and keeps the dated results.
 
 ``measurements/`` holds one module per group of rows, each with its targets; the other
 modules are the machinery they share (corpora, tools, timing, the plan, the report).
-``fix_outcome.py`` and ``trend.py`` are separate benchmarks, run as scripts.
+``fix_outcome.py`` (its code in ``outcome/``) and ``trend.py`` are separate benchmarks, run
+as scripts.
 """

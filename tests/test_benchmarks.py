@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -15,6 +14,9 @@ from benchmarks import corpora
 from benchmarks.base import BenchmarkError
 from benchmarks.cli import evaluate
 from benchmarks.corpora import Corpus
+from benchmarks.outcome import cli as outcome_cli
+from benchmarks.outcome import results, verdict
+from benchmarks.outcome.libraries import Mode
 from benchmarks.timing import Command, Outcome, Sample, accept_zero
 from qemlflow_lint.model.heavy import DEFAULT_HEAVY_MODULES
 from tests.frontends import REPO
@@ -220,19 +222,6 @@ def test_a_target_without_its_rows_is_not_measured_and_does_not_fail() -> None:
 # index, so no test runs it whole. These pin the parts that decide its verdicts, offline.
 
 
-def _load_fix_outcome() -> ModuleType:
-    path = REPO / "benchmarks" / "fix_outcome.py"
-    spec = importlib.util.spec_from_file_location("benchmarks_fix_outcome", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[spec.name]
-    return module
-
-
 #: `python -X importtime -c "import mylib"` output: start-up rows, then mylib's subtree, in which
 #: each import follows the imports it caused, two spaces deeper a level.
 IMPORTTIME = """\
@@ -251,8 +240,7 @@ import time:       200 |     100500 | mylib
 
 
 def test_importtime_takes_the_package_line_and_the_modules_its_import_loaded() -> None:
-    bench = _load_fix_outcome()
-    sample = bench.parse_importtime(IMPORTTIME, "mylib")
+    sample = verdict.parse_importtime(IMPORTTIME, "mylib")
     assert sample.cumulative_ms == 100.5
     assert sample.modules == (
         "numpy.core",
@@ -263,12 +251,12 @@ def test_importtime_takes_the_package_line_and_the_modules_its_import_loaded() -
         "mylib.util",
         "mylib",
     )
-    assert bench.heavy_loaded(sample.modules, ["scipy", "pandas", "numpy.core", "sympy"]) == [
+    assert verdict.heavy_loaded(sample.modules, ["scipy", "pandas", "numpy.core", "sympy"]) == [
         "numpy.core",
         "scipy",
     ]
-    with pytest.raises(bench.BenchmarkError):
-        bench.parse_importtime(IMPORTTIME, "mylib.core")  # not a top-level import of the run
+    with pytest.raises(BenchmarkError):
+        verdict.parse_importtime(IMPORTTIME, "mylib.core")  # not a top-level import of the run
 
 
 JUNIT = """\
@@ -286,8 +274,7 @@ JUNIT = """\
 
 
 def test_each_test_id_keeps_its_outcome_and_a_changed_one_is_listed() -> None:
-    bench = _load_fix_outcome()
-    before = bench.read_junit(JUNIT)
+    before = verdict.read_junit(JUNIT)
     assert before == {
         "tests.test_a::test_passes": "passed",
         "tests.test_a::test_fails": "failed",
@@ -298,11 +285,11 @@ def test_each_test_id_keeps_its_outcome_and_a_changed_one_is_listed() -> None:
         "tests.test_b::test_flaky": "passed",
     }
     again = {**before, "tests.test_b::test_flaky": "failed"}
-    flaky = bench.flaky_tests([before, again])
+    flaky = verdict.flaky_tests([before, again])
     assert flaky == {"tests.test_b::test_flaky"}
     after = {**again, "tests.test_a::test_passes": "failed", "tests.test_new::test_x": "passed"}
     del after["tests.test_a::test_skipped"]
-    assert bench.changed_tests(before, after, flaky) == [
+    assert verdict.changed_tests(before, after, flaky) == [
         ("tests.test_a::test_passes", "passed", "failed"),
         ("tests.test_a::test_skipped", "skipped", "absent"),
         ("tests.test_new::test_x", "absent", "passed"),
@@ -310,12 +297,11 @@ def test_each_test_id_keeps_its_outcome_and_a_changed_one_is_listed() -> None:
 
 
 def test_a_lost_name_of_the_library_breaks_it_and_a_deferred_import_does_not() -> None:
-    bench = _load_fix_outcome()
 
-    def result(key: str, modules: dict[str, dict[str, object]], outcome: str) -> object:
-        figures = bench.ImportFigures([10.0], 5, [])
-        tests = [bench.SuiteRun({"t::a": outcome}, 0, 1.0)]
-        return bench.ModeResult(bench.Mode(key, key, None), figures, tests, None, bench.ApiProbe(modules, {}))
+    def result(key: str, modules: dict[str, dict[str, object]], outcome: str) -> results.ModeResult:
+        figures = results.ImportFigures([10.0], 5, [])
+        tests = [results.SuiteRun({"t::a": outcome}, 0, 1.0)]
+        return results.ModeResult(Mode(key, key, None), figures, tests, None, results.ApiProbe(modules, {}))
 
     base = result(
         "none",
@@ -337,7 +323,7 @@ def test_a_lost_name_of_the_library_breaks_it_and_a_deferred_import_does_not() -
         },
         "passed",
     )
-    comparison = bench.compare(base, kept, "mylib")
+    comparison = verdict.compare(base, kept, "mylib")
     assert comparison.whole
     assert comparison.imported_names_gone == 3  # np, sp, plt: deferred imports, as intended
     broken = result(
@@ -349,7 +335,7 @@ def test_a_lost_name_of_the_library_breaks_it_and_a_deferred_import_does_not() -
         },
         "failed",
     )
-    comparison = bench.compare(base, broken, "mylib")
+    comparison = verdict.compare(base, broken, "mylib")
     assert not comparison.whole
     assert comparison.changed_tests == [("t::a", "passed", "failed")]
     assert comparison.broken_modules == [("mylib.plot", "NameError: name 'plt' is not defined")]
@@ -358,7 +344,6 @@ def test_a_lost_name_of_the_library_breaks_it_and_a_deferred_import_does_not() -
 
 @pytest.mark.slow
 def test_the_heavy_list_is_read_from_ruff_config() -> None:
-    bench = _load_fix_outcome()
     done = subprocess.run(
         [sys.executable, "-m", "qemlflow_lint", "ruff-config"],
         capture_output=True,
@@ -367,10 +352,9 @@ def test_the_heavy_list_is_read_from_ruff_config() -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert bench.parse_heavy_list(done.stdout) == list(DEFAULT_HEAVY_MODULES)
+    assert verdict.parse_heavy_list(done.stdout) == list(DEFAULT_HEAVY_MODULES)
 
 
 def test_a_mode_that_does_not_exist_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
-    bench = _load_fix_outcome()
-    assert bench.main(["--modes", "none,fast"]) == 2
+    assert outcome_cli.main(["--modes", "none,fast"]) == 2
     assert capsys.readouterr().err.strip() == "fix_outcome.py: error: unknown mode(s) fast"

@@ -19,7 +19,6 @@ SAME_ROLE: dict[str, str] = {
     "loads": "each file format's module reads a document from text, as `json.loads` does",
     "render_json": "the score and the trend report each have a JSON emitter",
     "render_markdown": "the score and the trend report each have a Markdown emitter",
-    "render_text": "the score and the trend report each have a text emitter",
 }
 
 #: Names that still mean two different things, each with the modules that define it; the

@@ -388,18 +388,20 @@ def analyse_text_with(
     settings: Settings,
     checks: Checks,
     *,
-    noqa: bool = True,
-    is_package: Callable[[str], bool] = has_init_file,
-    data: bytes | None = None,
-    tree: ast.Module | None = None,
+    noqa: bool,
+    is_package: Callable[[str], bool],
+    data: bytes | None,
+    tree: ast.Module | None,
 ) -> FileResult:
-    """Parse and analyse source text shown as ``path`` (a file name or a display name).
+    """Parse and analyse source text shown as ``path`` (a file name or a display name)
+    with ``checks``, the rules enabled for it: the engine knows no rule, so its one caller
+    (the runner's analysis of one file) chooses them, and holds the defaults of the rest.
 
-    With ``noqa`` (the default), findings covered by a ``# noqa`` comment (naming their
-    code, or one of their check's :func:`noqa_aliases`) are dropped and counted in
-    :attr:`FileResult.suppressed`. ``data`` are the bytes ``text`` was decoded
-    from, when the file was read (see :func:`~qemlflow_lint.analysis.source.parse`);
-    ``tree``, the text's ``ast`` when the caller has parsed it (it is not parsed again).
+    With ``noqa``, findings covered by a ``# noqa`` comment (naming their code, or one of
+    their check's :func:`noqa_aliases`) are dropped and counted in
+    :attr:`FileResult.suppressed`. ``data`` are the bytes ``text`` was decoded from, when
+    the file was read (see :func:`~qemlflow_lint.analysis.source.parse`); ``tree``, the
+    text's ``ast`` when the caller has parsed it (it is not parsed again).
     """
     if isinstance(text, SourceError):
         return _failure(path, text)

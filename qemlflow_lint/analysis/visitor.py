@@ -28,6 +28,13 @@ def outside_functions(hook: HookMethod) -> HookMethod:
     return hook
 
 
+#: The hooks that one method serves for several statement types: ``(name, node types)``.
+_SHARED_HOOKS: tuple[tuple[str, tuple[type, ...]], ...] = (
+    ("visit_statement", EVALUATING_STATEMENTS),
+    ("visit_def", (ast.FunctionDef, ast.AsyncFunctionDef)),
+)
+
+
 class Visitor:
     """Anything that joins the engine's one walk: checks, and collectors of facts such as
     the file's import records.
@@ -35,7 +42,9 @@ class Visitor:
     Besides ``visit_<NodeType>`` hooks, a visitor may define ``visit_statement``: it is
     called for every statement that evaluates expressions of its own when it runs
     (:data:`~qemlflow_lint.analysis.at_import.EVALUATING_STATEMENTS`), which is how the
-    import records and QF006 agree on what runs code at import time.
+    import records and QF006 agree on what runs code at import time. ``visit_def`` is
+    called for every ``def`` and ``async def`` alike, which the rules of public defs treat
+    the same.
     """
 
     #: ``(node type, method name, also inside functions)`` of every ``visit_<NodeType>``
@@ -51,10 +60,11 @@ class Visitor:
             if isinstance(node_type, type) and issubclass(node_type, ast.AST):
                 inside = not getattr(getattr(cls, name), "outside_functions", False)
                 found.append((node_type, name, inside))
-        statement_hook = getattr(cls, "visit_statement", None)
-        if statement_hook is not None:
-            inside = not getattr(statement_hook, "outside_functions", False)
-            found.extend((node_type, "visit_statement", inside) for node_type in EVALUATING_STATEMENTS)
+        for name, node_types in _SHARED_HOOKS:
+            hook = getattr(cls, name, None)
+            if hook is not None:
+                inside = not getattr(hook, "outside_functions", False)
+                found.extend((node_type, name, inside) for node_type in node_types)
         cls.hooks = tuple(found)
 
     def __init__(self, file: FileContext) -> None:

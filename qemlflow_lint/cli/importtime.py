@@ -26,9 +26,8 @@ from qemlflow_lint.cli.common import (
     share_percent,
 )
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from qemlflow_lint.config.loading import CONFIG_FILENAME
 from qemlflow_lint.config.pyproject import EditError, toml_list, write_heavy_modules
-from qemlflow_lint.measure.calibrate import calibration_modules, new_heavy_modules
+from qemlflow_lint.measure.calibrate import calibration_modules, heavy_list_file, new_heavy_modules
 from qemlflow_lint.measure.importtime import (
     ImportFailure,
     Interpreter,
@@ -236,26 +235,6 @@ def run_importtime(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_FINDINGS if report["budget"] is not None and not report["budget"]["passed"] else EXIT_CLEAN
 
 
-def _target_pyproject(config: Settings) -> str:
-    """The file ``--write`` edits: the one that configures the working directory, else the
-    nearest ``pyproject.toml`` above it, else a new one here.
-
-    Writing a new table into a nearer file without one would shadow the configuration
-    that applies today, so the configuring file comes first.
-    """
-    if config.file is not None:
-        return config.file
-    directory = os.getcwd()
-    while True:
-        candidate = os.path.join(directory, CONFIG_FILENAME)
-        if os.path.isfile(candidate):
-            return candidate
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return os.path.join(os.getcwd(), CONFIG_FILENAME)
-        directory = parent
-
-
 def run_calibrate(args: argparse.Namespace, out: TextIO) -> int:
     """Time the packages, print the table, and propose (or write) the slow ones."""
     config = _here(args)
@@ -283,7 +262,7 @@ def _proposal(args: argparse.Namespace, config: Settings, times: Mapping[str, fl
             "does not already cover.\n"
         )
     if args.write:
-        path = _target_pyproject(config)
+        path = heavy_list_file(config, os.getcwd())
         try:
             written = write_heavy_modules(path, additions)
         except EditError as error:

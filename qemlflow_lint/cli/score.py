@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from qemlflow_lint import __version__
@@ -24,12 +22,9 @@ from qemlflow_lint.cli.common import (
     score_points,
 )
 from qemlflow_lint.cli.exits import EXIT_CLEAN, EXIT_FINDINGS, UsageError
-from qemlflow_lint.measure.figures import tree_digest
-from qemlflow_lint.measure.last_measured import open_kept
+from qemlflow_lint.measure.last_measured import kept_saving
 from qemlflow_lint.model.findings import UNREADABLE_CODE
 from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.model.words import plural
-from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.report.emitters import emitter, format_names
 from qemlflow_lint.run.api import Analysis, default_cache_dir
 from qemlflow_lint.run.project_rules import project_graphs
@@ -123,61 +118,16 @@ def best_next_fixes(
 ) -> list[Action]:
     """The best next fixes of a run, ranked over its projects' import graphs; without
     ``measured``, the last measurement kept in ``store`` of a top-level package shows the
-    milliseconds (see :func:`kept_measurement`)."""
+    milliseconds (see :func:`~qemlflow_lint.measure.last_measured.kept_saving`)."""
     graphs = project_graphs(analysis.results, analysis.settings_by_path)
     if measured is None and store is not None:
-        measured = kept_measurement(store, graphs, analysis.settings_by_path)
+        kept = kept_saving(store, graphs, analysis.settings_by_path, _note)
+        measured = None if kept is None else Measured(kept.module, kept.saving_ms, FROM_STORE)
     return next_fixes(report, analysis.results, graphs, analysis.settings_by_path, measured)
-
-
-def kept_measurement(
-    store: str, graphs: Sequence[ImportGraph], settings: Mapping[str, Settings]
-) -> Measured | None:
-    """The last ``importtime`` measurement kept in ``store`` of a top-level package of
-    ``graphs`` (the first, by name, that has one), when it was taken of the files and heavy
-    list there are now. A note on standard error says how old it is, or why it is not used:
-    kept by a version that did not record each heavy module's cost, or taken of other files
-    or another heavy list."""
-    kept = open_kept(store)
-    if kept is None:
-        return None
-    try:
-        for graph in graphs:
-            for entry in sorted(name for name in graph.modules if "." not in name):
-                last = kept.kept(entry)
-                if last is None:
-                    continue
-                figures = last.figures
-                heavy = settings.get(graph.modules[entry].path, Settings()).all_heavy_modules
-                again = f"run `qemlflow-lint importtime {entry}` again to see what each fix saves"
-                if figures.saving_us is None:
-                    _note(f"the last measurement of import {entry} has no time per heavy module; {again}")
-                elif figures.tree != tree_digest(graph, entry, heavy):
-                    _note(
-                        f"the last measurement of import {entry} is of other files or heavy modules; {again}"
-                    )
-                else:
-                    _note(
-                        f"best next fixes: milliseconds from the last `importtime {entry}`, {_age(last.measured)}"
-                    )
-                    saving = {name: us / 1000 for name, us in figures.saving_us}
-                    return Measured(entry, saving, FROM_STORE)
-    finally:
-        kept.close()
-    return None
 
 
 def _note(text: str) -> None:
     print(f"qemlflow-lint: {text}", file=sys.stderr)
-
-
-def _age(measured: float) -> str:
-    """``measured 5 minutes ago`` (in the largest unit that is at least one)."""
-    seconds = max(0, int(time.time() - measured))
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            return f"measured {plural(seconds // size, unit)} ago"
-    return "measured just now"
 
 
 def _recorded_score(path: str) -> float:

@@ -19,10 +19,9 @@ from typing import TextIO
 
 from qemlflow_lint.atomic import write_text_atomic
 from qemlflow_lint.cli.common import (
-    add_config_options,
     add_format_option,
+    add_input_options,
     add_output_option,
-    add_speed_options,
     config_flags,
     positive_int,
     resolver_from,
@@ -56,9 +55,7 @@ def file_size(text: str) -> int:
 
 def configure(trend: argparse.ArgumentParser) -> None:
     """The arguments of the ``trend`` command."""
-    trend.add_argument(
-        "paths", nargs="*", default=["."], metavar="PATH", help="files or directories to score (default: .)"
-    )
+    add_input_options(trend, "the history store and the result cache", stdin=False)
     history = trend.add_argument_group("which commits")
     history.add_argument(
         "--max-commits",
@@ -107,18 +104,6 @@ def configure(trend: argparse.ArgumentParser) -> None:
         "reads); csv: one row per commit; markdown: a job summary",
     )
     add_output_option(output, "the trend")
-    add_config_options(trend)
-    trend.add_argument(
-        "--no-gitignore", action="store_true", help="do not skip paths listed in .gitignore files"
-    )
-    trend.add_argument(
-        "--force-exclude",
-        action="store_true",
-        help="apply the default excludes and .gitignore to files named on the command line too",
-    )
-    trend.add_argument(
-        "--disable-noqa", action="store_true", help="count findings on lines with '# noqa' too"
-    )
     trend.add_argument(
         "--max-file-size",
         type=file_size,
@@ -127,7 +112,6 @@ def configure(trend: argparse.ArgumentParser) -> None:
         help="score a Python file larger than SIZE (bytes, or with K, M or G) as unreadable instead of "
         f"analysing it (default: {MAX_FILE_SIZE >> 20}M; 0: no limit)",
     )
-    add_speed_options(trend, "the history store and the result cache")
     trend.set_defaults(run=run)
 
 

@@ -26,15 +26,12 @@ class CommitScorer:
     """Scores the commits of one run. Commits whose files and settings are those of a
     commit already scored (a change to the docs only) reuse its score."""
 
-    def __init__(
-        self, trees: TreeReader, layout: Layout, yardstick: Yardstick, analyser: Analyser, *, noqa: bool
-    ) -> None:
-        self.objects = trees.objects
+    def __init__(self, trees: TreeReader, layout: Layout, yardstick: Yardstick, analyser: Analyser) -> None:
         self.trees = trees
         self.layout = layout
         self.yardstick = yardstick
+        #: The analyses of the run; whether ``# noqa`` applies is its setting, for the score too.
         self.analyser = analyser
-        self.noqa = noqa
         self.blobs = Blobs(trees.objects)
         self._scored: dict[tuple[str, ...], CommitScore] = {}
 
@@ -58,7 +55,7 @@ class CommitScorer:
                 units = [self.analyser.unit(source, tree) for source in found.sources]
             prepared.append((commit, found, units))
         results = self.analyser.results(
-            [unit for _, _, units in prepared for unit in units], self.objects.contents
+            [unit for _, _, units in prepared for unit in units], self.trees.objects.contents
         )
         todo: dict[tuple[str, ...], Job] = {}
         for _, found, units in prepared:
@@ -82,7 +79,7 @@ class CommitScorer:
         return scores
 
     def _score(self, jobs: Sequence[Job], results: dict[str, FileResult]) -> list[CommitScore]:
-        top, noqa, workers = self.layout.places.top, self.noqa, self.analyser.workers
+        top, noqa, workers = self.layout.places.top, self.analyser.noqa, self.analyser.workers
         if workers <= 1 or len(jobs) < 2 * workers or sum(len(keys) for _, keys in jobs) < PARALLEL_RESULTS:
             return score_jobs((jobs, results, top, noqa))
         size = chunk_size(len(jobs), workers)

@@ -17,7 +17,7 @@ from qemlflow_lint.history.git import ObjectReader
 from qemlflow_lint.history.places import Places
 from qemlflow_lint.history.tree import CommitTree, Tree, parent
 from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.run.discovery import WalkMemo, find_files
+from qemlflow_lint.run.discovery import WalkMemo, WalkOptions, find_files
 
 
 class Source(NamedTuple):
@@ -96,15 +96,8 @@ def snapshot(tree: Tree, config_tree: Tree, layout: Layout, blobs: Blobs) -> Sna
     def configured(folder: str) -> bool:
         return folder.rpartition("/")[2] in lookup.for_folder(parent(folder)).packages
 
-    found = find_files(
-        lookup,
-        layout.roots,
-        excluded,
-        use_gitignore=layout.use_gitignore,
-        force_exclude=layout.force_exclude,
-        configured=configured,
-        memo=blobs.walks,
-    )
+    walk = WalkOptions(excluded, layout.use_gitignore, layout.force_exclude, configured=configured)
+    found = find_files(lookup, layout.roots, walk, memo=blobs.walks)
     first = layout.roots[0]
     run_settings = lookup.for_folder(first if tree.is_folder(first) else parent(first))
     sources = []

@@ -161,7 +161,7 @@ def _score(
                 options.use_gitignore,
                 options.force_exclude,
             )
-            scorer = CommitScorer(context.trees, layout, context.yardstick, analyser, noqa=options.noqa)
+            scorer = CommitScorer(context.trees, layout, context.yardstick, analyser)
             for start in range(0, len(missing), BATCH):
                 batch = scorer.score(missing[start : start + BATCH])
                 scores.extend(batch)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 
+from qemlflow_lint.config.loading import CONFIG_FILENAME
 from qemlflow_lint.measure.importtime import Interpreter
 from qemlflow_lint.model.heavy import match_heavy
+from qemlflow_lint.model.settings import Settings
 
 #: Distributions ``calibrate`` never times: the installers, and this project itself.
 TOOLING_DISTRIBUTIONS: frozenset[str] = frozenset({"pip", "setuptools", "wheel", "qemlflow-lint"})
@@ -39,3 +42,24 @@ def new_heavy_modules(
         (name for name, us in times_us.items() if us >= threshold_us), key=lambda n: (-times_us[n], n)
     )
     return [name for name in slow if match_heavy(name, frozenset(heavy_modules)) is None]
+
+
+def heavy_list_file(config: Settings, directory: str) -> str:
+    """The file ``calibrate --write`` adds the new heavy modules to, for a run in
+    ``directory`` whose configuration is ``config``: the file that configures it, else the
+    nearest ``pyproject.toml`` at or above it, else a new one in it.
+
+    Writing a new table into a nearer file without one would shadow the configuration
+    that applies today, so the configuring file comes first.
+    """
+    if config.file is not None:
+        return config.file
+    folder = directory
+    while True:
+        candidate = os.path.join(folder, CONFIG_FILENAME)
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return os.path.join(directory, CONFIG_FILENAME)
+        folder = parent

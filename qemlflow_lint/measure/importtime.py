@@ -46,6 +46,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from qemlflow_lint.model.programs import ProgramFailure, run_program
+
 #: One import line; ``search`` rather than ``match``, since the program's own output
 #: without a final newline can run into it. The indent is one space plus two per level.
 _IMPORT_LINE = re.compile(
@@ -269,21 +271,10 @@ def _run(
     command: Sequence[str], env: Mapping[str, str], timeout: float, cwd: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(
-            list(command),
-            env=dict(env),
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            errors="replace",
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise ImportFailure(f"timed out after {timeout:g} s") from None
-    except OSError as error:
-        raise ImportFailure(f"cannot run {command[0]!r}: {error.strerror or error}") from None
+        return run_program(command, timeout=timeout, env=env, cwd=cwd)
+    except ProgramFailure as failure:
+        reason = str(failure) if failure.timed_out else f"cannot run {command[0]!r}: {failure}"
+        raise ImportFailure(reason) from None
 
 
 def last_error_line(stderr: str) -> str:

@@ -18,9 +18,13 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
-from qemlflow_lint.measure.figures import ImportFigures, figures_dict, figures_from
+from qemlflow_lint.measure.figures import ImportFigures, figures_dict, figures_from, tree_digest
+from qemlflow_lint.model.settings import Settings
+from qemlflow_lint.model.words import plural
+from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.run.database import CacheDatabase
 
 DATABASE = "importtime.sqlite3"
@@ -106,3 +110,55 @@ def open_kept(directory: str) -> LastMeasured | None:
     if not os.path.isfile(os.path.join(directory, DATABASE)):
         return None
     return LastMeasured(directory)
+
+
+class KeptSaving(NamedTuple):
+    """What the last measurement of a top-level package says each heavy module costs it."""
+
+    module: str
+    #: The milliseconds the import of ``module`` would save without each heavy module.
+    saving_ms: dict[str, float]
+
+
+def kept_saving(
+    store: str, graphs: Sequence[ImportGraph], settings: Mapping[str, Settings], note: Callable[[str], None]
+) -> KeptSaving | None:
+    """The last measurement kept in ``store`` of a top-level package of ``graphs`` (the
+    first, by name, that has one), when it was taken of the files and heavy list there are
+    now. ``note`` is told how old it is, or why one is not used: kept by a version that did
+    not record each heavy module's cost, or taken of other files or another heavy list."""
+    kept = open_kept(store)
+    if kept is None:
+        return None
+    try:
+        for graph in graphs:
+            for entry in sorted(name for name in graph.modules if "." not in name):
+                last = kept.kept(entry)
+                if last is None:
+                    continue
+                figures = last.figures
+                heavy = settings.get(graph.modules[entry].path, Settings()).all_heavy_modules
+                again = f"run `qemlflow-lint importtime {entry}` again to see what each fix saves"
+                if figures.saving_us is None:
+                    note(f"the last measurement of import {entry} has no time per heavy module; {again}")
+                elif figures.tree != tree_digest(graph, entry, heavy):
+                    note(
+                        f"the last measurement of import {entry} is of other files or heavy modules; {again}"
+                    )
+                else:
+                    note(
+                        f"best next fixes: milliseconds from the last `importtime {entry}`, {_age(last.measured)}"
+                    )
+                    return KeptSaving(entry, {name: us / 1000 for name, us in figures.saving_us})
+    finally:
+        kept.close()
+    return None
+
+
+def _age(measured: float) -> str:
+    """``measured 5 minutes ago`` (in the largest unit that is at least one)."""
+    seconds = max(0, int(time.time() - measured))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            return f"measured {plural(seconds // size, unit)} ago"
+    return "measured just now"

@@ -9,7 +9,8 @@ README's rule table, the pylint message table, the flake8, pylint and command-li
 the scoring profile and ``ruff-config`` are all generated from these declarations.
 
 The engine makes one instance per file and calls ``visit_<NodeType>(node, where)`` for
-every statement (and ``except`` handler) of that type, in source order, then
+every statement (and ``except`` handler) of that type (``visit_def(node, where)`` for
+every ``def`` and ``async def``), in source order, then
 :meth:`~qemlflow_lint.analysis.visitor.Check.imports_found` and :meth:`Rule.finish`. A
 rule records findings with :meth:`Rule.report` and counts its units (the score's
 denominator) in :attr:`Rule.units`. Project rules instead implement :meth:`Rule.check` on

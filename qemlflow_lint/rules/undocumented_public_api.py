@@ -207,16 +207,8 @@ class UndocumentedPublicApi(Rule):
             self._check(node, node, "class", qualname)
 
     @outside_functions
-    def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
-        """A public function or method."""
-        self._visit_def(node, where)
-
-    @outside_functions
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
-        """Same as ``def``."""
-        self._visit_def(node, where)
-
-    def _visit_def(self, node: AnyDef, where: Where) -> None:
+    def visit_def(self, node: AnyDef, where: Where) -> None:
+        """A public function or method (``def`` or ``async def``)."""
         if not self.checked or not def_is_public(node.name, where.scope, self.file):
             return
         in_class = where.scope.kind == "class"

@@ -133,16 +133,9 @@ class UntypedPublicDef(Rule):
             self.no_type_check_classes.append(where.scope.child("class", node.name, False).qualname)
 
     @outside_functions
-    def visit_FunctionDef(self, node: ast.FunctionDef, where: Where) -> None:
-        """Collect public defs; overloads are resolved once the whole scope is known."""
-        self._collect(node, where)
-
-    @outside_functions
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef, where: Where) -> None:
-        """Same as ``def``."""
-        self._collect(node, where)
-
-    def _collect(self, node: AnyDef, where: Where) -> None:
+    def visit_def(self, node: AnyDef, where: Where) -> None:
+        """Collect public defs (``def`` and ``async def``); overloads are resolved once the
+        whole scope is known."""
         if self.checked and def_is_public(node.name, where.scope, self.file):
             decorators = decorator_names(node)
             if "no_type_check" not in decorators and not self._in_no_type_check_class(where):

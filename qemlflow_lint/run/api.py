@@ -20,7 +20,7 @@ from qemlflow_lint.config.loading import ConfigError, ConfigResolver, overrides_
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.cache import CACHE_DIRNAME, ResultCache
-from qemlflow_lint.run.discovery import discover
+from qemlflow_lint.run.discovery import WalkOptions, discover
 from qemlflow_lint.run.file import analyse_source
 from qemlflow_lint.run.project_rules import apply_project_rules
 from qemlflow_lint.run.runner import Job, default_jobs, run_jobs
@@ -174,14 +174,8 @@ def analyse_paths(paths: Sequence[str], options: RunOptions | None = None) -> An
         def configured(folder: str) -> bool:
             return os.path.basename(folder) in resolver.for_path(folder).packages
 
-        found = discover(
-            files,
-            is_excluded,
-            use_gitignore=options.use_gitignore,
-            force_exclude=options.force_exclude,
-            configured=configured,
-            lookup=resolver.lookup,
-        )
+        walk = WalkOptions(is_excluded, options.use_gitignore, options.force_exclude, configured=configured)
+        found = discover(files, walk, lookup=resolver.lookup)
         jobs = [Job(path, resolver.for_path(path)) for path in found.files]
         by_path = {job.path: job.settings for job in jobs}
         use_cache = options.use_cache and len(found.files) >= CACHE_THRESHOLD

@@ -107,6 +107,20 @@ def _not_configured(folder: str) -> bool:
     return False
 
 
+class WalkOptions(NamedTuple):
+    """What a walk takes and skips, whichever tree it walks: the configured excludes
+    (``excluded``), the ``.gitignore`` files (``use_gitignore``), the default excludes and
+    ``.gitignore`` for the paths given too (``force_exclude``), the endings of the files
+    taken from folders (``suffixes``), and which folders are configured packages
+    (``configured``: walked whatever their name)."""
+
+    excluded: Excluded = _never
+    use_gitignore: bool = True
+    force_exclude: bool = False
+    suffixes: tuple[str, ...] = PYTHON_SUFFIXES
+    configured: ConfiguredPackage = _not_configured
+
+
 def gitignore_matcher(lines: Sequence[str]) -> Matcher:
     """The rules of a ``.gitignore`` file's lines, read as git reads them (pathspec is
     imported only when a ``.gitignore`` is found: it costs more to import than checking a
@@ -120,21 +134,13 @@ def gitignore_matcher(lines: Sequence[str]) -> Matcher:
 class _Walk:
     """One run's walk of ``lookup``'s tree (see :func:`find_files`)."""
 
-    def __init__(
-        self,
-        lookup: SettingsLookup,
-        excluded: Excluded,
-        configured: ConfiguredPackage,
-        use_gitignore: bool,
-        suffixes: tuple[str, ...],
-        memo: WalkMemo | None,
-    ) -> None:
+    def __init__(self, lookup: SettingsLookup, options: WalkOptions, memo: WalkMemo | None) -> None:
         self.lookup = lookup
         self.tree: FileTree = lookup.tree
-        self.excluded = excluded
-        self.configured = configured
-        self.use_gitignore = use_gitignore
-        self.suffixes = suffixes
+        self.excluded = options.excluded
+        self.configured = options.configured
+        self.use_gitignore = options.use_gitignore
+        self.suffixes = options.suffixes
         self.memo = WalkMemo() if memo is None else memo
 
     def is_package(self, folder: str) -> bool:
@@ -291,20 +297,14 @@ class _Walk:
 def find_files(
     lookup: SettingsLookup,
     roots: Sequence[str],
-    excluded: Excluded = _never,
+    options: WalkOptions = WalkOptions(),
     *,
-    use_gitignore: bool = True,
-    force_exclude: bool = False,
-    suffixes: tuple[str, ...] = PYTHON_SUFFIXES,
-    configured: ConfiguredPackage = _not_configured,
     memo: WalkMemo | None = None,
 ) -> Discovery:
-    """Every Python file (with ``suffixes``: every file whose name ends so, found in
-    folders) under ``roots``, paths of ``lookup``'s tree, each once, in a stable order.
-    ``excluded`` answers for the configured excludes; ``configured`` says which folders
-    are configured packages (walked whatever their name); ``memo`` is shared by the walks
-    of one run (see :class:`WalkMemo`)."""
-    walker = _Walk(lookup, excluded, configured, use_gitignore, suffixes, memo)
+    """Every Python file (with ``options.suffixes``: every file whose name ends so, found
+    in folders) under ``roots``, paths of ``lookup``'s tree, each once, in a stable order,
+    as ``options`` say; ``memo`` is shared by the walks of one run (see :class:`WalkMemo`)."""
+    walker = _Walk(lookup, options, memo)
     tree = walker.tree
     files: list[str] = []
     missing: list[str] = []
@@ -320,13 +320,13 @@ def find_files(
                 continue
             rules: Rules = [(root, walker.default_rule(root))]
             key: RulesKey = ((root, ""),)
-            if use_gitignore:
+            if options.use_gitignore:
                 above, above_key = walker.enclosing(root)
                 rules.extend(above)
                 key += above_key
             found: Sequence[str] = list(walker.walk(root, rules, key, problems))
         elif kind is not None:
-            if excluded(root, False) or (force_exclude and walker.force_excluded(root)):
+            if options.excluded(root, False) or (options.force_exclude and walker.force_excluded(root)):
                 continue
             found = [root]
         else:
@@ -342,12 +342,8 @@ def find_files(
 
 def discover(
     paths: Sequence[str],
-    is_excluded: Excluded = _never,
+    options: WalkOptions = WalkOptions(),
     *,
-    use_gitignore: bool = True,
-    force_exclude: bool = False,
-    suffixes: tuple[str, ...] = PYTHON_SUFFIXES,
-    configured: ConfiguredPackage = _not_configured,
     unmarked_root: str | None = None,
     lookup: SettingsLookup | None = None,
 ) -> Discovery:
@@ -359,15 +355,7 @@ def discover(
     problems = disk.problems if isinstance(disk, DiskTree) else []
     before = len(problems)
     given = {display_path(path): path for path in paths}
-    found = find_files(
-        lookup,
-        list(given),
-        is_excluded,
-        use_gitignore=use_gitignore,
-        force_exclude=force_exclude,
-        suffixes=suffixes,
-        configured=configured,
-    )
+    found = find_files(lookup, list(given), options)
     return Discovery(
         found.files, tuple(given[path] for path in found.missing), (*found.unreadable, *problems[before:])
     )

@@ -28,7 +28,7 @@ from qemlflow_lint.model.heavy import match_heavy
 from qemlflow_lint.model.modules import PackageFolders, module_name
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
-from qemlflow_lint.run.discovery import PYTHON_SUFFIXES, discover
+from qemlflow_lint.run.discovery import PYTHON_SUFFIXES, WalkOptions, discover
 from qemlflow_lint.run.runner import PARALLEL_THRESHOLD, chunk_size, map_in_processes, paused_gc
 from qemlflow_lint.run.workers import parsed
 
@@ -91,7 +91,7 @@ def project_reads(
     """What the files below ``root`` read of the modules of ``packages`` (top-level names),
     and which modules they take from ``sys.modules`` at import time; on ``jobs`` processes
     when there are many files."""
-    found = discover([root], suffixes=(*PYTHON_SUFFIXES, *DOC_SUFFIXES)).files
+    found = discover([root], WalkOptions(suffixes=(*PYTHON_SUFFIXES, *DOC_SUFFIXES))).files
     if jobs <= 1 or len(found) < PARALLEL_THRESHOLD:
         return ProjectReads.of(_work((found, packages, namespace_folders)))
     size = chunk_size(len(found), jobs)

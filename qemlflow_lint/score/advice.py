@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.heavy import match_heavy
@@ -189,19 +189,16 @@ def _folder(path: str) -> str:
     return f"{folder}/" if folder else "./"
 
 
-class _Candidate:
+class _Candidate(NamedTuple):
     """An import action being weighed: the edges it cuts. ``heavy`` names the heavy module
     an action defers everywhere (its edges span modules); ``line``, the one statement an
     edge action defers; neither, all of one module's heavy imports."""
 
-    def __init__(
-        self, module: str, line: int, edges: frozenset[EdgeKey], target: str = "", heavy: str = ""
-    ) -> None:
-        self.module = module
-        self.line = line
-        self.edges = edges
-        self.target = target
-        self.heavy = heavy
+    module: str
+    line: int
+    edges: frozenset[EdgeKey]
+    target: str = ""
+    heavy: str = ""
 
 
 class _ImportAdvice:

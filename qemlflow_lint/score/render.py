@@ -46,62 +46,6 @@ def ledger(report: ScoreReport) -> list[tuple[str, str]]:
     return [(path, f"{t / 10:.1f}") for (path, _), t in zip(files, tenths)]
 
 
-def render_text(
-    report: ScoreReport,
-    gate: Gate,
-    *,
-    top: int = 10,
-    detailed: bool = False,
-    results: Sequence[FileResult] = (),
-    new_findings: int | None = None,
-    fixes: Sequence[Action] | None = None,
-) -> str:
-    """The human report: score, per-rule table, headlines, where points went, best fixes
-    (``fixes``, by default each file's own work: see :func:`~qemlflow_lint.score.advice.next_fixes`)."""
-    out = [
-        f"Compliance score: {report.score:.1f}/100 "
-        f"(profile {report.profile.name} v{report.profile.version}, {report.files} files)",
-    ]
-    if new_findings is not None:
-        out.append(f"New findings (not in the baseline): {new_findings}")
-    out += [
-        "",
-        f"{'rule':<6} {'symbol':<24} {'units':>6} {'violating':>9} {'coverage':>8} {'weight':>6} {'lost':>5}",
-    ]
-    for rule in report.rules:
-        out.append(
-            f"{rule.code:<6} {rule.symbol:<24} {rule.units:>6} {rule.violating:>9} "
-            f"{percent(rule.coverage):>8} {rule.weight:>6g} {points(rule.points_lost):>5}"
-        )
-    out += ["", *headlines(report)]
-    places = ledger(report)
-    if places:
-        shown = places if detailed else places[:top]
-        out += ["", f"Points lost by file ({points(100 - report.exact)} in all):"]
-        out += [f"  {lost:>5}  {path}" for path, lost in shown]
-        if len(places) > len(shown):
-            out.append(f"  ... {len(places) - len(shown)} more files (--detailed-report shows all)")
-        actions = list(next_fixes(report) if fixes is None else fixes)
-        if actions:
-            out += ["", "Best next fixes:"]
-            for fix in actions if detailed else actions[:top]:
-                out.append(f"  +{points(fix.points):>4}  {fix_line(fix)}")
-                if detailed and len(fix.ends) > 1:
-                    out.append(f"         chains ended: {', '.join(fix.ends)}")
-            if not detailed and len(actions) > top:
-                out.append(
-                    f"  ... {plural(len(actions) - top, 'more fix', 'more fixes')} (--detailed-report shows all)"
-                )
-    if report.unparseable:
-        out += ["", "Could not be analysed (these fail every gate):"]
-        out += [f"  {path}: {reason}" for path, reason in report.unparseable]
-    if detailed:
-        out += ["", *_findings_by_rule(results)]
-    if gate.checked:
-        out += ["", gate.verdict(report.score)]
-    return decodable("\n".join(out) + "\n")  # an undecodable file name, escaped
-
-
 def fix_line(fix: Action) -> str:
     """One best next fix as a line: what to do, its rule, and the measured time it saves."""
     line = f"{fix.text} ({fix.code})"
@@ -307,16 +251,51 @@ class ScoreOutput(NamedTuple):
 
 
 def score_text(output: ScoreOutput) -> str:
-    """``score --format text``: :func:`render_text` of ``output``."""
-    return render_text(
-        output.report,
-        output.gate,
-        top=output.top,
-        detailed=output.detailed,
-        results=output.results,
-        new_findings=output.new_findings,
-        fixes=output.fixes,
-    )
+    """``score --format text``, the human report: score, per-rule table, headlines, where
+    points went, the best next fixes (``output.fixes``)."""
+    report, gate, top, detailed = output.report, output.gate, output.top, output.detailed
+    out = [
+        f"Compliance score: {report.score:.1f}/100 "
+        f"(profile {report.profile.name} v{report.profile.version}, {report.files} files)",
+    ]
+    if output.new_findings is not None:
+        out.append(f"New findings (not in the baseline): {output.new_findings}")
+    out += [
+        "",
+        f"{'rule':<6} {'symbol':<24} {'units':>6} {'violating':>9} {'coverage':>8} {'weight':>6} {'lost':>5}",
+    ]
+    for rule in report.rules:
+        out.append(
+            f"{rule.code:<6} {rule.symbol:<24} {rule.units:>6} {rule.violating:>9} "
+            f"{percent(rule.coverage):>8} {rule.weight:>6g} {points(rule.points_lost):>5}"
+        )
+    out += ["", *headlines(report)]
+    places = ledger(report)
+    if places:
+        shown = places if detailed else places[:top]
+        out += ["", f"Points lost by file ({points(100 - report.exact)} in all):"]
+        out += [f"  {lost:>5}  {path}" for path, lost in shown]
+        if len(places) > len(shown):
+            out.append(f"  ... {len(places) - len(shown)} more files (--detailed-report shows all)")
+        actions = list(output.fixes)
+        if actions:
+            out += ["", "Best next fixes:"]
+            for fix in actions if detailed else actions[:top]:
+                out.append(f"  +{points(fix.points):>4}  {fix_line(fix)}")
+                if detailed and len(fix.ends) > 1:
+                    out.append(f"         chains ended: {', '.join(fix.ends)}")
+            if not detailed and len(actions) > top:
+                out.append(
+                    f"  ... {plural(len(actions) - top, 'more fix', 'more fixes')} (--detailed-report shows all)"
+                )
+    if report.unparseable:
+        out += ["", "Could not be analysed (these fail every gate):"]
+        out += [f"  {path}: {reason}" for path, reason in report.unparseable]
+    if detailed:
+        out += ["", *_findings_by_rule(output.results)]
+    if gate.checked:
+        out += ["", gate.verdict(report.score)]
+    return decodable("\n".join(out) + "\n")  # an undecodable file name, escaped
 
 
 def score_markdown(output: ScoreOutput) -> str:

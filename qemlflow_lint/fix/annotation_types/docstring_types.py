@@ -386,26 +386,22 @@ def documented(node: AnyDef, owner: ast.ClassDef | None, resolve: Resolver) -> D
     )
 
 
-#: The literal kinds each type accepts (a default, or a literal returned), by qualified name.
-ACCEPTS: Mapping[str, frozenset[str]] = {
-    "object": frozenset(
-        {"bool", "int", "float", "complex", "str", "bytes", "None", "tuple", "list", "dict", "set"}
-    ),
-    "complex": frozenset({"bool", "int", "float", "complex"}),
-    "float": frozenset({"bool", "int", "float"}),
-    "int": frozenset({"bool", "int"}),
-    "bool": frozenset({"bool"}),
-    "str": frozenset({"str"}),
-    "bytes": frozenset({"bytes"}),
-    "None": frozenset({"None"}),
-    "tuple": frozenset({"tuple"}),
-    "list": frozenset({"list"}),
-    "dict": frozenset({"dict"}),
-    "set": frozenset({"set"}),
+#: The kinds of literal a default or a returned value can be.
+LITERAL_KINDS = frozenset(
+    {"bool", "int", "float", "complex", "str", "bytes", "None", "tuple", "list", "dict", "set"}
+)
+#: The literal kinds each type accepts besides its own (the numeric tower: a ``bool`` is an
+#: ``int``, an ``int`` is accepted as a ``float``), by qualified name.
+ACCEPTS_TOO: Mapping[str, frozenset[str]] = {
+    "object": LITERAL_KINDS,
+    "complex": frozenset({"bool", "int", "float"}),
+    "float": frozenset({"bool", "int"}),
+    "int": frozenset({"bool"}),
     "numpy.typing.ArrayLike": frozenset({"bool", "int", "float", "complex", "str", "bytes", "tuple", "list"}),
 }
 
 
 def accepts(union: Sequence[Ref], kind: str) -> bool:
     """True when a value of literal ``kind`` (``int``, ``None``, ``list`` …) is of the union."""
-    return any(kind in ACCEPTS.get(ref.name, ()) for ref in union)
+    own = kind in LITERAL_KINDS
+    return any((own and ref.name == kind) or kind in ACCEPTS_TOO.get(ref.name, ()) for ref in union)

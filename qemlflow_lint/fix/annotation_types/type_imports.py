@@ -193,19 +193,7 @@ def _import_line(binding: Binding) -> str:
 def runtime_names(module: cst.Module) -> set[str]:
     """The names a module's top-level import lines bind when it runs (not under
     ``if TYPE_CHECKING:``, which is not a top-level line)."""
-    names: set[str] = set()
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, (cst.Import, cst.ImportFrom)) and not isinstance(
-                small.names, cst.ImportStar
-            ):
-                for alias in small.names:
-                    bound = alias.asname.name if alias.asname else _root(alias.name)
-                    if isinstance(bound, cst.Name):
-                        names.add(bound.value)
-    return names
+    return set(_imported_names(module.body))
 
 
 def type_checking_imports(module: cst.Module, lines: Sequence[str]) -> cst.Module:
@@ -333,6 +321,11 @@ def _after_leading_imports(body: Sequence[cst.BaseStatement]) -> int:
 def _binds(body: Sequence[cst.BaseStatement], name: str) -> bool:
     """True when a module-level import line binds ``name`` (``from typing import
     TYPE_CHECKING``, ``import typing``)."""
+    return name in _imported_names(body)
+
+
+def _imported_names(body: Sequence[cst.BaseStatement]) -> Iterator[str]:
+    """The names the import lines of ``body`` bind (not ``*``), in order."""
     for statement in body:
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -341,10 +334,9 @@ def _binds(body: Sequence[cst.BaseStatement], name: str) -> bool:
                 small.names, cst.ImportStar
             ):
                 for alias in small.names:
-                    bound: cst.BaseExpression = alias.asname.name if alias.asname else _root(alias.name)
-                    if isinstance(bound, cst.Name) and bound.value == name:
-                        return True
-    return False
+                    bound = alias.asname.name if alias.asname else _root(alias.name)
+                    if isinstance(bound, cst.Name):
+                        yield bound.value
 
 
 def _root(name: cst.BaseExpression) -> cst.BaseExpression:

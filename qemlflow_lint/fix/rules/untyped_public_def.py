@@ -537,18 +537,9 @@ def _aliases(node: AnyDef, name: str) -> set[str]:
     }
 
 
-def _documented(
-    site: DefSite,
-    item: str,
-    context: _Context,
-    defaults: Mapping[str, ast.expr],
-    doc: Documented,
-    unchecked: frozenset[str],
-) -> Decision | None:
-    """The item's documented type as an unsafe annotation, why it is left, or ``None`` when
+def _documented_return(site: DefSite, context: _Context, doc: Documented) -> Decision | None:
+    """The documented return type as an unsafe annotation, why it is left, or ``None`` when
     the docstring does not type it."""
-    if item != RETURN:
-        return _documented_param(site, item, context, defaults, doc, unchecked)
     if not doc.returns:
         return None
     result = documented_return(site.node, doc.returns, _declared_abstract(site))
@@ -592,11 +583,13 @@ def _decisions(
     chosen: dict[str, Decision] = {}
     for item in missing:
         static = _static(site, item, context, defaults)
-        documented_type = (
-            None
-            if _certain(site, item, static)
-            else _documented(site, item, context, defaults, doc, unchecked)
-        )
+        documented_type: Decision | None = None
+        if not _certain(site, item, static):
+            documented_type = (
+                _documented_return(site, context, doc)
+                if item == RETURN
+                else _documented_param(site, item, context, defaults, doc, unchecked)
+            )
         if item == RETURN and _not_understood(documented_type) and isinstance(static, Annotation):
             documented_type = None  # the code is certain where the docstring's words are not understood
         decision: Decision = static

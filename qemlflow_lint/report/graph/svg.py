@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 
+from qemlflow_lint.model.programs import ProgramFailure, run_program
 from qemlflow_lint.report.graph import dot
 from qemlflow_lint.report.graph.view import GraphView
 
@@ -31,19 +31,11 @@ def render(view: GraphView) -> str:
     if program is None:
         raise GraphvizError(_MISSING)
     try:
-        done = subprocess.run(
-            [program, "-Tsvg"],
-            input=dot.render(view),
-            capture_output=True,
-            encoding="utf-8",
-            errors="replace",
-            timeout=TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise GraphvizError(f"Graphviz's dot did not finish within {TIMEOUT} s") from None
-    except OSError as error:
-        raise GraphvizError(f"Graphviz's dot could not run: {error.strerror or error}") from None
+        done = run_program([program, "-Tsvg"], timeout=TIMEOUT, input_text=dot.render(view), encoding="utf-8")
+    except ProgramFailure as failure:
+        if failure.timed_out:
+            raise GraphvizError(f"Graphviz's dot did not finish within {TIMEOUT} s") from None
+        raise GraphvizError(f"Graphviz's dot could not run: {failure}") from None
     if done.returncode != 0:
         reason = next((line for line in done.stderr.splitlines() if line.strip()), "no message")
         raise GraphvizError(f"Graphviz's dot failed (exit {done.returncode}): {reason}")
