@@ -12,6 +12,8 @@ import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from qemlflow_lint.analysis.nodes import child_nodes
+
 #: Exception names whose handlers make a ``try`` an optional-dependency guard.
 IMPORT_ERRORS: frozenset[str] = frozenset({"ImportError", "ModuleNotFoundError"})
 
@@ -224,7 +226,7 @@ def _evaluated_expressions(statement: ast.stmt) -> list[ast.expr]:
         return [*statement.decorator_list, *statement.bases, *keywords]
     if isinstance(statement, (ast.With, ast.AsyncWith)):
         return [item.context_expr for item in statement.items]
-    return [child for child in ast.iter_child_nodes(statement) if isinstance(child, ast.expr)]
+    return [child for child in child_nodes(statement) if isinstance(child, ast.expr)]
 
 
 def _module_argument(call: ast.Call) -> ast.expr | None:
@@ -248,7 +250,7 @@ def import_time_calls(statement: ast.stmt) -> Iterator[ast.Call]:
             continue
         if isinstance(node, ast.Call):
             yield node
-        pending.extend(ast.iter_child_nodes(node))
+        pending.extend(child_nodes(node))
 
 
 def literal_import_calls(statement: ast.stmt) -> Iterator[tuple[ast.Call, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from qemlflow_lint.analysis.context import Where
+from qemlflow_lint.analysis.nodes import child_nodes
 from qemlflow_lint.model.fixes import UNSAFE, AutoFix
 from qemlflow_lint.rules.base import MORE, RuffEquivalent, Rule
 
@@ -30,7 +31,7 @@ def _reraises(body: list[ast.stmt]) -> bool:
             if node.exc is None:
                 return True
         elif not isinstance(node, _DEFINITIONS):
-            pending.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, _BLOCKS))
+            pending.extend(child for child in child_nodes(node) if isinstance(child, _BLOCKS))
     return False
 
 

@@ -29,11 +29,11 @@ import ast
 import bisect
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from qemlflow_lint.analysis.at_import import dotted_name, is_main_guard, is_type_checking
 from qemlflow_lint.analysis.names.bindings import ANY_NAME, ModuleNames, bound_name
-from qemlflow_lint.analysis.nodes import every_node
+from qemlflow_lint.analysis.nodes import child_nodes, every_node
 
 #: The calls whose first argument names a module's attribute as a dotted string, by the
 #: last part of the callee (``mock.patch``, ``mocker.patch``, ``monkeypatch.setattr``).
@@ -263,7 +263,11 @@ def _runs_at_import(tree: ast.Module) -> Iterator[ast.AST]:
             continue
         if isinstance(node, ast.expr):
             yield node
-        pending.extend(ast.iter_child_nodes(node))
+        pending.extend(child_nodes(node))
+
+
+#: How a module reads the table of loaded modules (``from sys import modules`` included).
+_MODULES = ("sys.modules", "modules")
 
 
 def _loaded_modules(tree: ast.Module) -> Iterator[tuple[str, int]]:
@@ -273,7 +277,7 @@ def _loaded_modules(tree: ast.Module) -> Iterator[tuple[str, int]]:
         if not (isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load)):
             continue
         key = _text(node.slice)
-        if key is not None and dotted_name(node.value) in ("sys.modules", "modules"):
+        if key is not None and dotted_name(node.value) in _MODULES:
             yield key, node.lineno
 
 
@@ -285,6 +289,7 @@ def file_reads(tree: ast.Module, module: str, is_package: bool, packages: Collec
     imports: list[ast.AST] = []
     expressions: list[ast.AST] = []
     documented: list[ast.AST] = []
+    modules_lookup = False
     for node in every_node(tree):  # sorted once by kind: most nodes are none of these
         kind = type(node)
         if kind is ast.Attribute or kind is ast.Call:
@@ -293,6 +298,8 @@ def file_reads(tree: ast.Module, module: str, is_package: bool, packages: Collec
             imports.append(node)
         elif kind in _DOCUMENTED:
             documented.append(node)
+        elif kind is ast.Subscript and not modules_lookup:
+            modules_lookup = dotted_name(cast(ast.Subscript, node).value) in _MODULES
     reader.imports(imports)
     reader.expressions(expressions)
     for node in documented:
@@ -302,7 +309,8 @@ def file_reads(tree: ast.Module, module: str, is_package: bool, packages: Collec
             for read in text_reads(text, packages).attributes:
                 reader.record(read.module, read.name, docstring.lineno + read.line - 1)
     attributes = [*reader.reads, *reader.star_reads()]
-    loaded = sorted(_loaded_modules(tree), key=lambda item: (item[1], item[0]))
+    # Where no ``sys.modules[...]`` is written at all, the walk of what runs at import is spared.
+    loaded = sorted(_loaded_modules(tree), key=lambda item: (item[1], item[0])) if modules_lookup else []
     return FileReads(tuple(attributes), tuple(reader.stars), tuple(loaded))
 
 

@@ -16,7 +16,7 @@ from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.defs import AnyDef
 from qemlflow_lint.analysis.names.usage import postpones_annotations
-from qemlflow_lint.analysis.nodes import every_node
+from qemlflow_lint.analysis.nodes import child_nodes, every_node
 
 #: Every name the builtins module has.
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -79,7 +79,7 @@ def def_sites(tree: ast.Module) -> dict[int, DefSite]:
     stack: list[tuple[ast.AST, tuple[ast.ClassDef, ...]]] = [(tree, ())]
     while stack:
         node, classes = stack.pop()
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 sites[child.lineno] = DefSite(child, classes)
             elif isinstance(child, ast.ClassDef):
@@ -110,7 +110,7 @@ def _bound_by(statement: ast.stmt) -> Iterator[str]:
             yield node.id
         else:
             yield from captured_names(node)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
 
 
 class ModuleNames(NamedTuple):

@@ -31,7 +31,7 @@ from typing import NamedTuple
 from qemlflow_lint.analysis.at_import import dotted_name, is_type_checking
 from qemlflow_lint.analysis.defs import AnyDef, every_parameter
 from qemlflow_lint.analysis.names.bindings import bound_name, captured_names
-from qemlflow_lint.analysis.nodes import every_node
+from qemlflow_lint.analysis.nodes import child_nodes, every_node
 
 #: A ``def`` or ``async def`` (the fixers' name for :data:`~qemlflow_lint.analysis.defs.AnyDef`).
 FunctionNode = AnyDef
@@ -454,12 +454,11 @@ class _Walk:
         """Every child of a statement or expression that has no rule of its own."""
         for name in captured_names(node):
             self.bind(name, context, node)
-        for _field, value in ast.iter_fields(node):
-            for child in value if isinstance(value, list) else [value]:
-                if isinstance(child, ast.stmt):
-                    self.statement(child, context)
-                elif isinstance(child, ast.AST):
-                    self.expression(child, context, in_annotation)
+        for child in child_nodes(node):
+            if isinstance(child, ast.stmt):
+                self.statement(child, context)
+            else:
+                self.expression(child, context, in_annotation)
 
     def uses(
         self, name: str, doctests: frozenset[str], dynamic: bool, finalizers: frozenset[str]

@@ -32,6 +32,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.defs import AnyDef
+from qemlflow_lint.analysis.nodes import child_nodes
 
 #: The builtins whose arguments must not be ``None``.
 _STRICT_BUILTINS = frozenset(
@@ -290,7 +291,7 @@ class _Walk:
             return
         for operand in self._operands(node):
             self.strict(operand, state, tracked)
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             self.expr(child, state, tracked)
 
     def _comprehension(
@@ -361,7 +362,7 @@ class _Walk:
                 self.strict(statement.value, state, tracked)
             return state, False
         if isinstance(statement, (ast.Raise, ast.Continue, ast.Break)):
-            for child in ast.iter_child_nodes(statement):
+            for child in child_nodes(statement):
                 self.expr(child, state, tracked)
             return state, False
         if isinstance(statement, (ast.Assign, ast.AnnAssign)):
@@ -396,7 +397,7 @@ class _Walk:
                 self.expr(item.context_expr, state, tracked)
             return self.block(statement.body, state, tracked, strict_return)
         if not any(hasattr(statement, field) for field in ("body", "cases")):
-            for child in ast.iter_child_nodes(statement):
+            for child in child_nodes(statement):
                 self.expr(child, state, tracked)
             return state, True
         return self._compound(statement, state, tracked, strict_return)

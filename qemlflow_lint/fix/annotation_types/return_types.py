@@ -37,6 +37,7 @@ from typing import NamedTuple
 from qemlflow_lint.analysis.at_import import TRY_TYPES
 from qemlflow_lint.analysis.defs import AnyDef
 from qemlflow_lint.analysis.names.bindings import BLOCK_PARTS, DefSite
+from qemlflow_lint.analysis.nodes import child_nodes
 from qemlflow_lint.fix.annotation_types.docstring_types import (
     ELLIPSIS,
     NONE,
@@ -126,7 +127,7 @@ def own_nodes(body: Sequence[ast.stmt]) -> Iterator[ast.AST]:
         elif isinstance(node, ast.ClassDef):
             stack.extend([*node.decorator_list, *node.bases, *(k.value for k in node.keywords)])
         else:
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
 
 
 @functools.lru_cache(maxsize=64)
@@ -183,7 +184,7 @@ def _breaks(body: Sequence[ast.stmt]) -> bool:
         if isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
             stack.extend(node.orelse)
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, BLOCK_PARTS))
+            stack.extend(child for child in child_nodes(node) if isinstance(child, BLOCK_PARTS))
     return False
 
 

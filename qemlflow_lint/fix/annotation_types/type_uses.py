@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
 from qemlflow_lint.analysis.defs import AnyDef
+from qemlflow_lint.analysis.nodes import child_nodes
 from qemlflow_lint.fix.annotation_types.docstring_types import ELLIPSIS, NONE, Ref
 from qemlflow_lint.fix.annotation_types.return_types import def_own_nodes, value_kind
 
@@ -228,7 +229,7 @@ def _walk_own_scope(node: AnyDef, hidden: Collection[str]) -> Iterator[ast.AST]:
         scope = isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
         if scope and _binds(child) & set(hidden):
             continue
-        stack.extend(ast.iter_child_nodes(child))
+        stack.extend(child_nodes(child))
 
 
 def _binds(scope: ast.AST) -> set[str]:

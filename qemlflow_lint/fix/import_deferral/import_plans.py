@@ -46,7 +46,7 @@ from qemlflow_lint.analysis.names.scopes import (
     name_uses,
 )
 from qemlflow_lint.analysis.names.usage import postpones_annotations
-from qemlflow_lint.analysis.nodes import every_node
+from qemlflow_lint.analysis.nodes import child_nodes, every_node
 from qemlflow_lint.analysis.noqa import comment_suppresses
 from qemlflow_lint.fix.import_deferral.callers import (
     READ_FROM_ANOTHER_MODULE,
@@ -371,7 +371,7 @@ def _locate(tree: ast.Module) -> dict[tuple[int, int], _Located]:
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom, ast.Call)):
             found.setdefault((node.lineno, node.col_offset), _Located(node, parents))
-        pending.extend((child, (*parents, node)) for child in ast.iter_child_nodes(node))
+        pending.extend((child, (*parents, node)) for child in child_nodes(node))
     return found
 
 
