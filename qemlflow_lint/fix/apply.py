@@ -127,13 +127,23 @@ def _fixes_imports(options: FixOptions) -> bool:
     return options.codes is None or heavy_top_level_import.CODE in options.codes
 
 
+class _Fixers(NamedTuple):
+    """What the fixers made of a text: the text, the fixes applied and left, and the codes
+    of the fixers that edited it."""
+
+    text: str
+    applied: list[Applied]
+    left: list[Left]
+    edited_by: frozenset[str] = frozenset()
+
+
 def _run_fixers(
     text: str,
     texts: _Texts,
     findings: Sequence[Finding],
     options: FixOptions,
     project: ModulePlan | None,
-) -> tuple[str, list[Applied], list[Left]]:
+) -> _Fixers:
     """Plan every fixer's edits from the ``ast`` of ``text``; only when there is an edit,
     parse the text with libcst and make them all in one pass. The text comes back unchanged
     when nothing is fixable. ``project``: QF001's project-wide plan of the module."""
@@ -147,7 +157,7 @@ def _run_fixers(
     defers = project is not None and project.choice is not None and bool(project.choice.chosen)
     tree = texts.tree(text) if wanted or defers else None
     if not isinstance(tree, ast.Module):
-        return text, [], []
+        return _Fixers(text, [], [])
     path = texts.path
     is_init = path.replace("\\", "/").rsplit("/", 1)[-1] == "__init__.py"
     inferred = options.inferred.get(os.path.abspath(path)) if options.inferred else None
@@ -155,6 +165,7 @@ def _run_fixers(
     edits: dict[ast.AST, list[Edit]] = {}
     applied: list[Applied] = []
     left: list[Left] = []
+    edited_by: set[str] = set()
     for code, fixer in FIX_ORDER:
         mine = tuple(f for f in wanted if f.code == code)
         if not mine and not (code == heavy_top_level_import.CODE and defers):
@@ -166,11 +177,12 @@ def _run_fixers(
         plan: Plan = fixer.plan(source, options.unsafe)
         for node, node_edits in plan.edits.items():
             edits.setdefault(node, []).extend(node_edits)
+            edited_by.add(code)
         applied.extend(plan.applied)
         left.extend(plan.left)
     if not edits:
-        return text, applied, left
-    return rewrite_text(text, tree, edits), applied, left
+        return _Fixers(text, applied, left)
+    return _Fixers(rewrite_text(text, tree, edits), applied, left, frozenset(edited_by))
 
 
 def _one_module_plan(
@@ -217,7 +229,7 @@ def fix_text(
     if project is None and wants_plan and not options.per_finding and _fixes_imports(options):
         project = _one_module_plan(first, text, settings, options)
     try:
-        fixed, applied, left = _run_fixers(text, texts, before, options, project)
+        fixed, applied, left, edited_by = _run_fixers(text, texts, before, options, project)
     except cst.ParserSyntaxError as error:
         reason = f"libcst cannot parse it ({str(error).splitlines()[0]})"
         return FileFix(path, text, text, refused=reason)
@@ -234,13 +246,24 @@ def fix_text(
         if isinstance(findings, str):
             return again
         try:
-            return _run_fixers(again, texts, findings, options, settled)[0]
+            return _run_fixers(again, texts, findings, options, settled).text
         except (cst.ParserSyntaxError, SharedLine) as error:
             return f"{again}\n# not stable: {error}"  # differs from ``again``: the proof says why
 
     original = texts.tree(text)
     assert isinstance(original, ast.Module)  # the fixers planned from it
-    failure = proof_failure(original, fixed, path, before, texts.tree, texts.findings, applied, refix)
+    signatures_only = edited_by == {untyped_public_def.CODE}
+    failure = proof_failure(
+        original,
+        fixed,
+        path,
+        before,
+        texts.tree,
+        texts.findings,
+        applied,
+        refix,
+        signatures_only=signatures_only,
+    )
     if failure:
         # A partly fixed finding is both applied and left: list it once.
         partly = {fix.finding for fix in applied}

@@ -10,10 +10,11 @@ left untouched, with the reason.
 from __future__ import annotations
 
 import ast
+import copy
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from typing import Callable
+from typing import Callable, cast
 
 from pyflakes import checker as pyflakes_checker
 from pyflakes import messages as pyflakes_messages
@@ -37,6 +38,59 @@ def undefined_names(tree: ast.Module, path: str) -> Counter[str]:
         if isinstance(message, _UNDEFINED):
             names[str(message.message_args[0])] += 1
     return names
+
+
+def _signatures(statements: list[ast.stmt]) -> list[ast.stmt]:
+    """``statements`` with every function's body replaced by ``pass`` (nested blocks and
+    class bodies kept): the code that runs where a def is, and its signature. The nodes
+    that change are copies; the rest are shared, only read."""
+    kept: list[ast.stmt] = []
+    for statement in statements:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stub = copy.copy(statement)
+            stub.body = [ast.copy_location(ast.Pass(), statement.body[0])]
+            kept.append(stub)
+            continue
+        blocks = [field for field in _BLOCK_FIELDS if getattr(statement, field, None)]
+        parts = [field for field in _PART_FIELDS if getattr(statement, field, None)]
+        if not blocks and not parts:
+            kept.append(statement)
+            continue
+        outline = copy.copy(statement)
+        for field in blocks:
+            setattr(outline, field, _signatures(getattr(statement, field)))
+        for field in parts:  # ``except`` handlers and ``case`` blocks hold statements too
+            setattr(outline, field, [_with_signatures(part) for part in getattr(statement, field)])
+        kept.append(outline)
+    return kept
+
+
+def _with_signatures(part: ast.AST) -> ast.AST:
+    """An ``except`` handler or a ``case`` block (both hold their statements in ``body``)
+    with :func:`_signatures` of them."""
+    outline = cast("ast.ExceptHandler", copy.copy(part))
+    outline.body = _signatures(outline.body)
+    return outline
+
+
+#: The fields of a statement that hold statements, and those that hold nodes that do.
+_BLOCK_FIELDS = ("body", "orelse", "finalbody")
+_PART_FIELDS = ("handlers", "cases")
+
+
+def no_new_undefined_in_signatures(tree: ast.Module, path: str) -> bool:
+    """True when ``tree``, fixed from a text by edits to def signatures and imports added
+    at module level alone, is proven to leave no name undefined that its original could
+    resolve: pyflakes, on the module with every function's body taken out, finds no name
+    undefined.
+
+    The bodies are the original's, and the module binds every name it bound (and more):
+    a name a body could resolve, it still resolves. What the fix wrote runs where the
+    defs are, in the outline; a name resolved there is resolved in the whole module,
+    which binds at least as much (``global`` in a body binds more). When this is false,
+    the whole module is compared with the original (:func:`undefined_names`)."""
+    outline = ast.Module(body=_signatures(tree.body), type_ignores=tree.type_ignores)
+    return not undefined_names(outline, path)
 
 
 def compile_error(tree: ast.Module, path: str) -> str | None:
@@ -76,6 +130,8 @@ def proof_failure(
     analyse: Callable[[str], Sequence[Finding] | str],
     applied: Sequence[Applied],
     refix: Callable[[str], str],
+    *,
+    signatures_only: bool = False,
 ) -> str | None:
     """Why ``fixed`` must not replace the text ``original`` was parsed from, or ``None``
     when it proves sound.
@@ -83,7 +139,9 @@ def proof_failure(
     ``parsed`` gives a text's tree (or why it does not parse), ``analyse`` its findings (or
     why it could not be analysed); ``refix`` fixes a text again, with the same options.
     Each text is parsed once: the compiler, the analysis, pyflakes and the second fix
-    share its tree.
+    share its tree. ``signatures_only``: the fix only annotated signatures and added
+    imports at module level (then pyflakes reads the whole module only when the outline
+    of its signatures is not proven, see :func:`no_new_undefined_in_signatures`).
     """
     tree = parsed(fixed)
     error = tree if isinstance(tree, str) else compile_error(tree, path)
@@ -96,7 +154,8 @@ def proof_failure(
     extra = new_findings(before, after, applied)
     if extra:
         return f"the fixed code would have {', '.join(extra)}"
-    undefined_after = undefined_names(tree, path)
+    proven = signatures_only and no_new_undefined_in_signatures(tree, path)
+    undefined_after = Counter[str]() if proven else undefined_names(tree, path)
     # Most fixed files have no undefined name at all: then the original needs no analysis.
     newly_undefined = (
         undefined_after - undefined_names(original, path) if undefined_after else undefined_after
