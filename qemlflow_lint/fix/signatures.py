@@ -54,6 +54,14 @@ def _spaced(whitespace: cst.BaseParenthesizableWhitespace) -> cst.BaseParenthesi
     return whitespace
 
 
+@functools.lru_cache(maxsize=1024)
+def _annotation(text: str) -> cst.Annotation:
+    """The annotation node of ``text``, parsed once: a module's signatures repeat the same
+    few types, a signature may be written several times to fit it to the line length, and
+    libcst's nodes never change, so one node serves every place."""
+    return cst.Annotation(cst.parse_expression(text))
+
+
 def _annotated_param(param: cst.Param, annotation: str) -> cst.Param:
     equal = param.equal
     if isinstance(equal, cst.AssignEqual):
@@ -61,7 +69,7 @@ def _annotated_param(param: cst.Param, annotation: str) -> cst.Param:
             whitespace_before=_spaced(equal.whitespace_before),
             whitespace_after=_spaced(equal.whitespace_after),
         )
-    return param.with_changes(annotation=cst.Annotation(cst.parse_expression(annotation)), equal=equal)
+    return param.with_changes(annotation=_annotation(annotation), equal=equal)
 
 
 def annotated(node: cst.FunctionDef, annotations: Mapping[str, str]) -> cst.FunctionDef:
@@ -86,7 +94,7 @@ def annotated(node: cst.FunctionDef, annotations: Mapping[str, str]) -> cst.Func
         changes["star_kwarg"] = each([parameters.star_kwarg], "**")[0]
     result = node.with_changes(params=parameters.with_changes(**changes))
     if RETURN in annotations:
-        result = result.with_changes(returns=cst.Annotation(cst.parse_expression(annotations[RETURN])))
+        result = result.with_changes(returns=_annotation(annotations[RETURN]))
     return result
 
 
