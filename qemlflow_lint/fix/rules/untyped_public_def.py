@@ -49,6 +49,7 @@ the left findings are exactly those that remain.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -431,11 +432,11 @@ def _returns_no_none(node: AnyDef, doc: Documented) -> bool:
     return bool(doc.returns) and all(found.union and NONE not in found.union for found in doc.returns)
 
 
-def _rebinds_to_another_type(node: AnyDef, name: str, union: TypeUnion, context: _Context) -> str | None:
-    """Why the body's assignment of a value to the parameter ``name`` would be reported by
-    a type checker: the value's code shows it is not of the union (``latitude =
-    str(latitude)``), or it comes from another module's call the fix cannot check
-    (``period = datetime.timedelta(days=period)`` documented as ``int``); else ``None``."""
+@functools.lru_cache(maxsize=64)
+def _assigned(node: AnyDef) -> dict[str, list[ast.expr]]:
+    """The values the body assigns to each plain name (``x = …``, ``x: T = …``, ``x += …``),
+    nested scopes included, in the body's order (kept for the def: asked once per parameter)."""
+    found: dict[str, list[ast.expr]] = {}
     for statement in body_nodes(node):
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
@@ -443,8 +444,17 @@ def _rebinds_to_another_type(node: AnyDef, name: str, union: TypeUnion, context:
             targets, value = [statement.target], statement.value
         else:
             continue
-        if not any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            continue
+        for name in dict.fromkeys(t.id for t in targets if isinstance(t, ast.Name)):
+            found.setdefault(name, []).append(value)
+    return found
+
+
+def _rebinds_to_another_type(node: AnyDef, name: str, union: TypeUnion, context: _Context) -> str | None:
+    """Why the body's assignment of a value to the parameter ``name`` would be reported by
+    a type checker: the value's code shows it is not of the union (``latitude =
+    str(latitude)``), or it comes from another module's call the fix cannot check
+    (``period = datetime.timedelta(days=period)`` documented as ``int``); else ``None``."""
+    for value in _assigned(node).get(name, ()):
         kind = certain_type(value, node, context.shadowed) or value_kind(value, context.constants)
         if kind is not None and kind != SELF and not accepts(union, kind):
             return REBOUND_TO_ANOTHER_TYPE
