@@ -18,7 +18,7 @@ from qemlflow_lint import atomic
 from qemlflow_lint.cli import main
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.run import runner
-from tests.frontends import FIXTURES, cli_command, crash_in, write_tree
+from tests.frontends import FIXTURES, cli_command, crash_in, run_in_process, write_tree
 
 _spec = importlib.util.spec_from_file_location("make_corpus", FIXTURES / "bad" / "make_corpus.py")
 assert _spec is not None and _spec.loader is not None
@@ -548,9 +548,17 @@ def odd_name(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _strict(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The CLI with standard output and error that refuse anything but UTF-8."""
+    """The CLI (in this interpreter) with standard streams that refuse anything but UTF-8, as
+    ``PYTHONIOENCODING=utf-8:strict`` makes them in a program."""
+    return run_in_process(arguments, cwd=cwd, strict_encoding="utf-8")
+
+
+def test_a_program_with_strict_utf8_streams_shows_a_non_utf8_file_name_escaped(odd_name: Path) -> None:
+    # The in-process runs below stand for the program: this one run is the program itself.
     env = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
-    return subprocess.run(cli_command(*arguments), cwd=cwd, capture_output=True, text=True, env=env)
+    done = subprocess.run(cli_command("check", "."), cwd=odd_name, capture_output=True, text=True, env=env)
+    assert crash_in(done.stderr) is None and done.returncode == 1, done.stderr
+    assert "pkg/caf\\xe9.py:1:1: QF001" in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize("case", sorted(NAME_COMMANDS))
