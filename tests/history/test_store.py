@@ -21,7 +21,7 @@ from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.run.file import analyse_source
 from tests.frontends import cli_command
 from tests.history.gitrepo import GitRepo
-from tests.history.projects import run
+from tests.history.projects import built_copy, run
 
 SUMMARY = (
     "trend: {total} commit(s): {scored} scored now ({analysed} file(s) analysed), {stored} from the store"
@@ -30,9 +30,9 @@ SUMMARY = (
 
 @pytest.fixture()
 def repo(
-    built_project: tuple[GitRepo, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> GitRepo:
-    made = built_project[0].copy(tmp_path / "repo")
+    made, _ = built_copy(tmp_path_factory, tmp_path / "repo")
     monkeypatch.chdir(made.root)
     return made
 
