@@ -215,20 +215,23 @@ def run_cli(paths: Iterable[str], *extra: str, stdin: str | None = None, cwd: Pa
 
 
 def run_in_process(
-    args: Sequence[str], stdin: str | None = None, cwd: Path = REPO
+    args: Sequence[str], stdin: str | None = None, cwd: Path = REPO, *, strict_encoding: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``qemlflow-lint ARGS`` run by :func:`qemlflow_lint.cli.main` in this interpreter, read
     as :func:`subprocess.run` with ``text=True`` reads a program: the streams in the
     locale's encoding, the output's line ends made ``\\n``, the exit code (argparse's
     ``SystemExit`` included) as ``returncode``. A crash (an exception) fails the test, as
-    :func:`check_finished` fails it on a program's traceback."""
-    encoding = locale.getpreferredencoding(False)
+    :func:`check_finished` fails it on a program's traceback. With ``strict_encoding``, the
+    three streams take that encoding and refuse any character it cannot encode, as a program
+    run with ``PYTHONIOENCODING=<encoding>:strict`` does."""
+    encoding = strict_encoding or locale.getpreferredencoding(False)
+    stderr_errors = "strict" if strict_encoding else "backslashreplace"
     stdin_bytes = io.BytesIO((stdin or "").encode(encoding))
     out, err = io.BytesIO(), io.BytesIO()
     streams = (
         io.TextIOWrapper(stdin_bytes, encoding=encoding),
         io.TextIOWrapper(out, encoding=encoding, write_through=True),
-        io.TextIOWrapper(err, encoding=encoding, errors="backslashreplace", write_through=True),
+        io.TextIOWrapper(err, encoding=encoding, errors=stderr_errors, write_through=True),
     )
     saved, folder = (sys.stdin, sys.stdout, sys.stderr), os.getcwd()
     sys.stdin, sys.stdout, sys.stderr = streams

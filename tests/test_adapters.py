@@ -7,6 +7,7 @@ suppression comments, stay quiet on standard output and cost almost nothing to i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pkgutil
@@ -108,14 +109,28 @@ def _pylint(cwd: Path, *args: str, stdin: str | None = None) -> subprocess.Compl
     return subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
+#: A module beside MODULE that breaks every per-file rule once: pylint checks both in one run.
+EVERY_RULE_MODULE = "pkg/every.py"
+#: pylint's line for a message, with its id and symbol after the message.
+_PYLINT_TEMPLATE = "--msg-template={path}:{line}:{column}: {msg} [{msg_id} {symbol}]"
+
+
 @pytest.fixture(scope="module")
 def reported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Reported]]:
-    """MODULE_TEXT through each front end, once."""
+    """MODULE_TEXT through each front end, once; pylint's run also checks EVERY_RULE_MODULE
+    ("pylint ids" holds its messages, each message followed by its id and symbol)."""
     root = _write_project(tmp_path_factory.mktemp("project"))
+    (root / EVERY_RULE_MODULE).write_text(EVERY_RULE_TEXT, encoding="utf-8")
+    pylint = run_pylint([MODULE, EVERY_RULE_MODULE], _PYLINT_TEMPLATE, cwd=root)
     return {
         "cli": run_cli([MODULE], cwd=root),
         "flake8": run_flake8([MODULE], cwd=root),
-        "pylint": run_pylint([MODULE], cwd=root),
+        "pylint": [
+            dataclasses.replace(row, message=row.message.rsplit(" [", 1)[0])
+            for row in pylint
+            if row.path == MODULE
+        ],
+        "pylint ids": [row for row in pylint if row.path == EVERY_RULE_MODULE],
     }
 
 
@@ -175,11 +190,13 @@ def test_pylint_from_stdin_checks_the_stdin_text_not_the_file_on_disk(tmp_path: 
     assert _rows(pylint) == _rows(cli)
 
 
-def test_pylint_message_ids_use_prefix_77_and_texts_start_with_the_qf_code(tmp_path: Path) -> None:
-    _write_project(tmp_path, EVERY_RULE_TEXT)
-    done = _pylint(tmp_path, "--msg-template={msg_id} {symbol} {msg}", MODULE)
-    messages = [line for line in done.stdout.splitlines() if not line.startswith("*")]
-    shown = sorted((line.split()[2], line.split()[0], line.split()[1]) for line in messages)
+def test_pylint_message_ids_use_prefix_77_and_texts_start_with_the_qf_code(
+    reported: dict[str, list[Reported]],
+) -> None:
+    ids = [row.message.rsplit(" [", 1)[1].rstrip("]").split() for row in reported["pylint ids"]]
+    shown = sorted(
+        (row.code, message_id, symbol) for row, (message_id, symbol) in zip(reported["pylint ids"], ids)
+    )
     assert shown == [
         (rule.code, rule.pylint_id, rule.pylint_symbol) for rule in all_rules() if not rule.project
     ]

@@ -4,6 +4,7 @@ deferred into a function or an ``if TYPE_CHECKING:`` block, where it could hide 
 from __future__ import annotations
 
 import ast
+import functools
 import shutil
 import subprocess
 import sys
@@ -39,9 +40,16 @@ def test_the_import_contracts_are_kept() -> None:
 
 
 def _deferred_first_party_imports(path: Path, top: Path = REPO) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    relative = path.relative_to(top).as_posix()
+    return [f"{relative}:{line}" for line in _deferred_lines(path.read_text(encoding="utf-8"))]
+
+
+@functools.cache
+def _deferred_lines(source: str) -> tuple[int, ...]:
+    """The lines of the first-party imports of ``source`` made inside a function or an ``if
+    TYPE_CHECKING:`` block (cached by the text: a copy of the package is read, not parsed)."""
     found = []
-    pending: list[tuple[ast.AST, bool]] = [(tree, False)]
+    pending: list[tuple[ast.AST, bool]] = [(ast.parse(source), False)]
     while pending:
         node, deferred = pending.pop()
         for child in ast.iter_child_nodes(node):
@@ -57,9 +65,9 @@ def _deferred_first_party_imports(path: Path, top: Path = REPO) -> list[str]:
                     else [a.name for a in child.names]
                 )
                 if any(name == "qemlflow_lint" or name.startswith("qemlflow_lint.") for name in names):
-                    found.append(f"{path.relative_to(top).as_posix()}:{child.lineno}")
+                    found.append(child.lineno)
             pending.append((child, inside))
-    return found
+    return tuple(found)
 
 
 def _deferred_in(package: Path) -> list[str]:

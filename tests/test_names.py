@@ -4,6 +4,7 @@ class or function, except the hooks every module of one kind defines on purpose.
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 
 from tests.frontends import REPO
@@ -26,9 +27,10 @@ SAME_ROLE: dict[str, str] = {
 NOT_YET_RENAMED: dict[str, tuple[frozenset[str], str]] = {}
 
 
+@functools.cache
 def defined_names() -> dict[str, set[str]]:
     """Every public top-level class and function name of the package, with the modules
-    (relative to the package) that define it."""
+    (relative to the package) that define it (read once: the tests only read it)."""
     found: dict[str, set[str]] = defaultdict(set)
     for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

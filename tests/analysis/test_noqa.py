@@ -94,21 +94,40 @@ def _found(rows: list[Reported]) -> set[tuple[int, str]]:
     return {(row.line, row.code) for row in rows}
 
 
+#: Each value of the setting (None: not set), by the folder of its project.
+SETTINGS = {"unset": None, "true": "true", "false": "false"}
+
+
+@pytest.fixture(scope="module")
+def found_by_setting(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, set[tuple[int, str]]]]:
+    """What each front end reports in the project of each setting: one run of each front end
+    over the three projects (each file takes the configuration of its own folder)."""
+    root = tmp_path_factory.mktemp("noqa")
+    for folder, equivalents in SETTINGS.items():
+        _project(root / folder, equivalents)
+    found: dict[str, dict[str, set[tuple[int, str]]]] = {}
+    for name, run in FRONT_ENDS.items():
+        rows = run([f"{folder}/model.py" for folder in SETTINGS], cwd=root)
+        found[name] = {
+            folder: {(row.line, row.code) for row in rows if row.path == f"{folder}/model.py"}
+            for folder in SETTINGS
+        }
+    return found
+
+
 @pytest.mark.parametrize("front_end", sorted(FRONT_ENDS))
-@pytest.mark.parametrize("equivalents", [None, "true"])
+@pytest.mark.parametrize("equivalents", ["unset", "true"])
 def test_equivalent_codes_silence_the_qf_rule(
-    tmp_path: Path, front_end: str, equivalents: str | None
+    found_by_setting: dict[str, dict[str, set[tuple[int, str]]]], front_end: str, equivalents: str
 ) -> None:
-    project = _project(tmp_path, equivalents)
-    reported = FRONT_ENDS[front_end](["model.py"], cwd=project)
-    assert _found(reported) == EVERY_FINDING - QF_NOQA - EQUIVALENT_NOQA
+    assert found_by_setting[front_end][equivalents] == EVERY_FINDING - QF_NOQA - EQUIVALENT_NOQA
 
 
 @pytest.mark.parametrize("front_end", sorted(FRONT_ENDS))
-def test_the_setting_off_leaves_only_qf_codes_and_bare_noqa(tmp_path: Path, front_end: str) -> None:
-    project = _project(tmp_path, "false")
-    reported = FRONT_ENDS[front_end](["model.py"], cwd=project)
-    assert _found(reported) == EVERY_FINDING - QF_NOQA
+def test_the_setting_off_leaves_only_qf_codes_and_bare_noqa(
+    found_by_setting: dict[str, dict[str, set[tuple[int, str]]]], front_end: str
+) -> None:
+    assert found_by_setting[front_end]["false"] == EVERY_FINDING - QF_NOQA
 
 
 def test_the_command_line_flag_turns_it_off(tmp_path: Path) -> None:

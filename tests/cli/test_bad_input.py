@@ -18,7 +18,8 @@ from qemlflow_lint import atomic
 from qemlflow_lint.cli import main
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.run import runner
-from tests.frontends import FIXTURES, cli_command, crash_in, write_tree
+from tests.frontends import FIXTURES, cli_command, crash_in, run_in_process, write_tree
+from tests.history.gitrepo import GitRepo
 
 _spec = importlib.util.spec_from_file_location("make_corpus", FIXTURES / "bad" / "make_corpus.py")
 assert _spec is not None and _spec.loader is not None
@@ -399,17 +400,23 @@ WRITERS = {
 }
 
 
-@pytest.fixture()
-def committed(tmp_path: Path) -> Path:
-    """A project of one commit (``trend`` reads history), with findings to write."""
-    from tests.history.gitrepo import GitRepo
-
-    repo = GitRepo(tmp_path / "project")
-    (tmp_path / "project" / "pyproject.toml").write_text("[tool.qemlflow-lint]\n", encoding="utf-8")
-    _project(tmp_path / "project")
+@pytest.fixture(scope="module")
+def one_commit(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    """A project of one commit (``trend`` reads history), with findings to write: never
+    changed, each test takes a copy (:func:`committed`)."""
+    root = tmp_path_factory.mktemp("committed") / "project"
+    repo = GitRepo(root)
+    (root / "pyproject.toml").write_text("[tool.qemlflow-lint]\n", encoding="utf-8")
+    _project(root)
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "first")
-    return tmp_path / "project"
+    return repo
+
+
+@pytest.fixture()
+def committed(one_commit: GitRepo, tmp_path: Path) -> Path:
+    """A copy of :func:`one_commit` for one test."""
+    return one_commit.copy(tmp_path / "project").root
 
 
 def _writer(name: str, out: Path | str) -> list[str]:
@@ -548,9 +555,17 @@ def odd_name(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _strict(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The CLI with standard output and error that refuse anything but UTF-8."""
+    """The CLI (in this interpreter) with standard streams that refuse anything but UTF-8, as
+    ``PYTHONIOENCODING=utf-8:strict`` makes them in a program."""
+    return run_in_process(arguments, cwd=cwd, strict_encoding="utf-8")
+
+
+def test_a_program_with_strict_utf8_streams_shows_a_non_utf8_file_name_escaped(odd_name: Path) -> None:
+    # The in-process runs below stand for the program: this one run is the program itself.
     env = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
-    return subprocess.run(cli_command(*arguments), cwd=cwd, capture_output=True, text=True, env=env)
+    done = subprocess.run(cli_command("check", "."), cwd=odd_name, capture_output=True, text=True, env=env)
+    assert crash_in(done.stderr) is None and done.returncode == 1, done.stderr
+    assert "pkg/caf\\xe9.py:1:1: QF001" in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize("case", sorted(NAME_COMMANDS))
@@ -583,8 +598,6 @@ def test_a_non_utf8_file_name_in_a_baseline_and_a_report(odd_name: Path, tmp_pat
 
 
 def test_a_non_utf8_file_name_in_the_history(tmp_path: Path) -> None:
-    from tests.history.gitrepo import GitRepo
-
     repo = GitRepo(tmp_path / "project")
     try:
         handle = os.open(os.fsencode(repo.root) + b"/caf\xe9.py", os.O_WRONLY | os.O_CREAT, 0o644)

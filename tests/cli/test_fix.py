@@ -25,7 +25,7 @@ from qemlflow_lint.fix.on_disk import Fixed
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.api import RunOptions
-from tests.frontends import cli_command, run_fix, write_tree
+from tests.frontends import cli_command, run_fix, run_in_process, write_tree
 
 PACKAGE = '"""A package."""\n'
 #: A module whose one finding (QF004 with only QF004 selected) has an unsafe fix.
@@ -134,11 +134,18 @@ def test_standard_input_prints_the_whole_buffer_fixed(project: Path) -> None:
     ],
 )
 def test_usage_errors_are_one_line_and_exit_2(project: Path, arguments: list[str], message: str) -> None:
-    done = subprocess.run(
-        cli_command("fix", *arguments), cwd=project, capture_output=True, text=True, timeout=60
-    )
+    done = run_in_process(["fix", *arguments], cwd=project)
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_usage_error_ends_the_program_with_exit_2(project: Path) -> None:
+    # The cases above run in this interpreter; this one is the program itself.
+    done = subprocess.run(
+        cli_command("fix", "--diff", "--check"), cwd=project, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "not allowed with argument" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_file_changed_while_it_was_fixed_is_not_written(

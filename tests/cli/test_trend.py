@@ -7,25 +7,22 @@ import io
 import os
 import subprocess
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
 from qemlflow_lint.measure.progress import TerminalProgress
-from tests.frontends import cli_command
+from tests.frontends import cli_command, run_in_process
 from tests.history.gitrepo import GitRepo
 from tests.history.projects import trend_json
 
 
 def _trend(cwd: Path, *arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = dict(os.environ, GIT_CEILING_DIRECTORIES=str(cwd.parent), **(env or {}))
-    return subprocess.run(
-        cli_command("trend", *arguments),
-        cwd=str(cwd),
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=300,
-    )
+    """``trend ARGUMENTS`` in ``cwd``, run in this interpreter with ``env`` added to the
+    environment (the tests at the end of this file start the program itself)."""
+    environment = dict(GIT_CEILING_DIRECTORIES=str(cwd.parent), **(env or {}))
+    with mock.patch.dict(os.environ, environment):
+        return run_in_process(["trend", *arguments], cwd=cwd)
 
 
 def _one_line_error(done: subprocess.CompletedProcess[str]) -> str:
@@ -39,15 +36,21 @@ def _one_line_error(done: subprocess.CompletedProcess[str]) -> str:
     return lines[0][len("qemlflow-lint: error: ") :]
 
 
-@pytest.fixture()
-def repo(tmp_path: Path) -> GitRepo:
-    made = GitRepo(tmp_path / "repo")
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
+    """A history of four commits, built once: each test gets a copy (:func:`repo`)."""
+    made = GitRepo(tmp_path_factory.mktemp("history") / "repo")
     for number in range(4):
         made.commit(
             f"Step {number}",
             {"pkg/__init__.py": '"""P."""\n', f"pkg/m{number}.py": "def f(x):\n    return x\n"},
         )
     return made
+
+
+@pytest.fixture()
+def repo(history: GitRepo, tmp_path: Path) -> GitRepo:
+    return history.copy(tmp_path / "repo")
 
 
 def test_without_git_on_path(repo: GitRepo, tmp_path: Path) -> None:
@@ -188,6 +191,7 @@ def test_progress_shows_on_a_terminal_only(repo: GitRepo) -> None:
         progress.clear()  # nothing shown since: nothing to erase
     assert terminal.getvalue() == "\r\x1b[Kscoring commits: 3/10\r\x1b[K"
     assert pipe.getvalue() == ""
-    done = _trend(repo.root)
+    # The program itself, its standard error a pipe.
+    done = subprocess.run(cli_command("trend"), cwd=repo.root, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0
     assert "\r" not in done.stderr and "scoring commits" not in done.stderr

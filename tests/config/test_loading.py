@@ -11,7 +11,7 @@ from textwrap import dedent
 
 import pytest
 
-from tests.frontends import FRONT_ENDS, Reported, cli_command
+from tests.frontends import FRONT_ENDS, Reported, cli_command, run_in_process
 
 SOURCE = dedent(
     '''\
@@ -28,6 +28,7 @@ SOURCE = dedent(
 
 
 def _project(tmp_path: Path, config: str, files: dict[str, str] | None = None) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "pyproject.toml").write_text(dedent(config), encoding="utf-8")
     for name, text in (files or {"pkg/mod.py": SOURCE, "pkg/__init__.py": '"""Package."""\n'}).items():
         path = tmp_path / name
@@ -50,57 +51,27 @@ def _same_everywhere(results: dict[str, list[tuple[str, int, str]]]) -> list[tup
     return results["cli"]
 
 
-def test_pyproject_configuration_gives_the_same_findings_in_every_front_end(tmp_path: Path) -> None:
-    project = _project(
-        tmp_path,
-        """\
-        [tool.qemlflow-lint]
-        select = ["QF001", "QF002"]
-        extend-heavy-modules = ["json"]
-        """,
-    )
-    findings = _same_everywhere(_all_front_ends(project))
-    assert findings == [
-        ("pkg/mod.py", 2, "QF001"),
-        ("pkg/mod.py", 3, "QF001"),
-        ("pkg/mod.py", 6, "QF002"),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("setting", "expected"),
-    [
-        pytest.param('ignore = ["QF002"]', {("pkg/mod.py", 2), ("pkg/mod.py", 3)}, id="ignore"),
-        pytest.param('heavy-modules = ["json"]', {("pkg/mod.py", 2), ("pkg/mod.py", 6)}, id="heavy-modules"),
-        pytest.param(
-            'per-file-ignores = { "pkg/mod.py" = ["QF001"] }', {("pkg/mod.py", 6)}, id="per-file-ignores"
-        ),
-        pytest.param('exclude = ["pkg/mod.py"]', set(), id="exclude"),
-    ],
-)
-def test_changing_one_setting_changes_all_three_front_ends(
-    tmp_path: Path, setting: str, expected: set[tuple[str, int]]
-) -> None:
-    project = _project(
-        tmp_path,
-        f"""\
-        [tool.qemlflow-lint]
-        select = ["QF001", "QF002"]
-        extend-heavy-modules = ["json"]
-        {setting}
-        """,
-    )
-    findings = _same_everywhere(_all_front_ends(project, "pkg/mod.py"))
-    assert {(path, line) for path, line, _ in findings} == expected
-
-
-def test_the_nearest_pyproject_with_the_table_wins(tmp_path: Path) -> None:
-    project = _project(
-        tmp_path,
-        """\
-        [tool.qemlflow-lint]
-        select = ["QF001"]
-        """,
+#: The settings of the project that every setting below changes.
+BASE_CONFIG = """\
+[tool.qemlflow-lint]
+select = ["QF001", "QF002"]
+extend-heavy-modules = ["json"]
+"""
+#: Each setting, added to BASE_CONFIG, and the ``(path, line)`` findings it leaves.
+SETTINGS = {
+    "ignore": ('ignore = ["QF002"]', {("pkg/mod.py", 2), ("pkg/mod.py", 3)}),
+    "heavy-modules": ('heavy-modules = ["json"]', {("pkg/mod.py", 2), ("pkg/mod.py", 6)}),
+    "per-file-ignores": ('per-file-ignores = { "pkg/mod.py" = ["QF001"] }', {("pkg/mod.py", 6)}),
+    "exclude": ('exclude = ["pkg/mod.py"]', set()),
+}
+#: The projects of the tests below that run the three front ends with no option of their own,
+#: each a folder with its own configuration: one run of each front end checks them all, and
+#: each project's findings come out as that project alone gives them.
+PROJECTS: dict[str, tuple[str, dict[str, str] | None, list[str]]] = {
+    "base": (BASE_CONFIG, None, ["pkg"]),
+    **{name: (BASE_CONFIG + setting + "\n", None, ["pkg/mod.py"]) for name, (setting, _) in SETTINGS.items()},
+    "nearest": (
+        '[tool.qemlflow-lint]\nselect = ["QF001"]\n',
         {
             "pkg/__init__.py": '"""A package."""\n',
             "pkg/mod.py": SOURCE,
@@ -110,9 +81,50 @@ def test_the_nearest_pyproject_with_the_table_wins(tmp_path: Path) -> None:
             "other/__init__.py": '"""A package."""\n',
             "other/mod.py": SOURCE,
         },
-    )
-    findings = _same_everywhere(_all_front_ends(project, "pkg/mod.py", "sub/mod.py", "other/mod.py"))
-    assert sorted({(path, code) for path, _, code in findings}) == [
+        ["pkg/mod.py", "sub/mod.py", "other/mod.py"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def findings_by_project(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[str, int, str]]]:
+    """The findings of every project of PROJECTS (paths relative to it), the same in every
+    front end: one run of each front end over all the projects."""
+    root = tmp_path_factory.mktemp("projects")
+    targets: list[str] = []
+    for name, (config, files, paths) in PROJECTS.items():
+        _project(root / name, config, files)
+        targets.extend(f"{name}/{path}" for path in paths)
+    together = _same_everywhere(_all_front_ends(root, *targets))
+    by_project: dict[str, list[tuple[str, int, str]]] = {name: [] for name in PROJECTS}
+    for path, line, code in together:
+        name, _, inside = path.partition("/")
+        by_project[name].append((inside, line, code))
+    return by_project
+
+
+def test_pyproject_configuration_gives_the_same_findings_in_every_front_end(
+    findings_by_project: dict[str, list[tuple[str, int, str]]],
+) -> None:
+    assert findings_by_project["base"] == [
+        ("pkg/mod.py", 2, "QF001"),
+        ("pkg/mod.py", 3, "QF001"),
+        ("pkg/mod.py", 6, "QF002"),
+    ]
+
+
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_changing_one_setting_changes_all_three_front_ends(
+    findings_by_project: dict[str, list[tuple[str, int, str]]], setting: str
+) -> None:
+    expected = SETTINGS[setting][1]
+    assert {(path, line) for path, line, _ in findings_by_project[setting]} == expected
+
+
+def test_the_nearest_pyproject_with_the_table_wins(
+    findings_by_project: dict[str, list[tuple[str, int, str]]],
+) -> None:
+    assert sorted({(path, code) for path, _, code in findings_by_project["nearest"]}) == [
         ("other/mod.py", "QF001"),  # a pyproject.toml without the table is passed over
         ("pkg/mod.py", "QF001"),
         ("sub/mod.py", "QF002"),
@@ -215,7 +227,7 @@ def test_configuration_mistakes_are_one_line_errors_in_the_cli(
     tmp_path: Path, line: str, message: str
 ) -> None:
     project = _project(tmp_path, f"[tool.qemlflow-lint]\n{line}\n")
-    done = subprocess.run(cli_command("check", "pkg"), cwd=project, capture_output=True, text=True)
+    done = run_in_process(["check", "pkg"], cwd=project)
     assert done.returncode == 2
     assert done.stdout == ""
     errors = done.stderr.strip().splitlines()
@@ -223,41 +235,61 @@ def test_configuration_mistakes_are_one_line_errors_in_the_cli(
     assert errors[0].startswith("qemlflow-lint: error: pyproject.toml") and message in errors[0], errors
 
 
-@pytest.mark.parametrize(("line", "message"), MISTAKES[:2])
-def test_configuration_mistakes_fail_flake8_and_pylint_loudly(
-    tmp_path: Path, line: str, message: str
-) -> None:
+def test_a_configuration_mistake_ends_the_program_with_exit_2_and_one_line(tmp_path: Path) -> None:
+    # The cases above run in this interpreter; this one is the program itself.
+    line, message = MISTAKES[0].values
     project = _project(tmp_path, f"[tool.qemlflow-lint]\n{line}\n")
-    flake8 = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select", "QF", "pkg/mod.py"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-    )
-    assert flake8.returncode == 1 and "QF000 configuration error: pyproject.toml" in flake8.stdout
-    assert message in flake8.stdout
-    pylint = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pylint",
-            "--load-plugins=qemlflow_lint.pylint_plugin",
-            "--score=n",
-            "pkg/mod.py",
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
-    )
+    done = subprocess.run(cli_command("check", "pkg"), cwd=project, capture_output=True, text=True)
+    assert (done.returncode, done.stdout) == (2, "")
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 1 and "Traceback" not in done.stderr
+    assert errors[0].startswith("qemlflow-lint: error: pyproject.toml") and str(message) in errors[0], errors
+
+
+#: The mistakes that flake8 and pylint must report loudly, each in a project of its own: one
+#: run of each tool checks both projects.
+LOUD_MISTAKES = {str(mistake.id): mistake.values for mistake in MISTAKES[:2]}
+
+
+@pytest.fixture(scope="module")
+def loud_mistakes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[str]]:
+    """flake8 and pylint, each run once over a module of every project of LOUD_MISTAKES."""
+    root = tmp_path_factory.mktemp("mistakes")
+    for name, (line, _) in LOUD_MISTAKES.items():
+        _project(root / name, f"[tool.qemlflow-lint]\n{line}\n")
+    modules = [f"{name}/pkg/mod.py" for name in LOUD_MISTAKES]
+    flake8 = [sys.executable, "-m", "flake8", "--select", "QF", *modules]
+    pylint = [
+        sys.executable,
+        "-m",
+        "pylint",
+        "--load-plugins=qemlflow_lint.pylint_plugin",
+        "--score=n",
+        *modules,
+    ]
+    return {
+        tool: subprocess.run(command, cwd=root, capture_output=True, text=True)
+        for tool, command in (("flake8", flake8), ("pylint", pylint))
+    }
+
+
+@pytest.mark.parametrize("mistake", list(LOUD_MISTAKES))
+def test_configuration_mistakes_fail_flake8_and_pylint_loudly(
+    loud_mistakes: dict[str, subprocess.CompletedProcess[str]], mistake: str
+) -> None:
+    message = str(LOUD_MISTAKES[mistake][1])
+    flake8, pylint = loud_mistakes["flake8"], loud_mistakes["pylint"]
+    ours = [line for line in flake8.stdout.splitlines() if line.startswith(f"{mistake}/pkg/mod.py:")]
+    assert flake8.returncode == 1 and len(ours) == 1, flake8.stdout
+    assert f"QF000 configuration error: {mistake}/pyproject.toml" in ours[0] and message in ours[0]
     assert pylint.returncode & 1, "a fatal message makes pylint exit with bit 1 set"
-    assert "F7700" in pylint.stdout and message in pylint.stdout
+    fatal = [line for line in pylint.stdout.splitlines() if line.startswith(f"{mistake}/pkg/mod.py:")]
+    assert any("F7700" in line and message in line for line in fatal), pylint.stdout
 
 
 def test_config_command_shows_values_and_where_they_came_from(tmp_path: Path) -> None:
     project = _project(tmp_path, '[tool.qemlflow-lint]\nselect = ["QF001"]\nmax-module-lines = 500\n')
-    done = subprocess.run(
-        cli_command("config", "pkg", "--ignore", "QF002"), cwd=project, capture_output=True, text=True
-    )
+    done = run_in_process(["config", "pkg", "--ignore", "QF002"], cwd=project)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("# configuration file:") and "pyproject.toml" in lines[0]
@@ -265,9 +297,7 @@ def test_config_command_shows_values_and_where_they_came_from(tmp_path: Path) ->
     assert "max-module-lines = 500  # from pyproject.toml [tool.qemlflow-lint]" in lines
     assert 'ignore = ["QF002"]  # from command line' in lines
     assert any(line.startswith("heavy-modules = [") and line.endswith("# from default") for line in lines)
-    as_json = subprocess.run(
-        cli_command("config", "pkg", "--format", "json"), cwd=project, capture_output=True, text=True
-    )
+    as_json = run_in_process(["config", "pkg", "--format", "json"], cwd=project)
     payload = json.loads(as_json.stdout)
     assert payload["values"]["max-module-lines"] == {
         "value": 500,

@@ -15,6 +15,7 @@ import re
 import sqlite3
 import subprocess
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -26,8 +27,8 @@ from qemlflow_lint.fix.summary import milliseconds, projection_lines, speedup_li
 from qemlflow_lint.measure.figures import ImportFigures, figures_dict, figures_from, figures_of
 from qemlflow_lint.measure.importtime import Measurement, Spread, parse_log
 from qemlflow_lint.measure.last_measured import DATABASE, LastMeasured, open_kept
-from tests.fix.sample_project import copy_sample, qemlflow_lint, run_in, sample_environment
-from tests.frontends import REPO, cli_command, write_tree
+from tests.fix.sample_project import copy_sample, qemlflow_lint, sample_environment
+from tests.frontends import REPO, cli_command, run_fix, write_tree
 
 #: The graph names submodules too (scipy.linalg is not scipy); the line names the packages.
 PVLIB = EntryOutcome("pvlib", "/src", ("pandas", "scipy", "scipy.linalg"), ())
@@ -316,7 +317,8 @@ MISSING = {
 
 def test_a_package_that_does_not_import_here_is_fixed_with_one_line_about_it(tmp_path: Path) -> None:
     root = write_tree(tmp_path, MISSING)
-    done = run_in(root, cli_command("fix", "--no-cache", "."))
+    with mock.patch.dict(os.environ, sample_environment(root)):
+        done = run_fix(["--no-cache", "."], cwd=root)
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines()[-1] == (
         "import pkg: not measured: it does not import here "
@@ -332,7 +334,8 @@ def test_measuring_is_off_for_the_pre_commit_hook_and_refused_for_diff_and_stand
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "entry: qemlflow-lint fix --exit-non-zero-on-fix --no-measure" in hooks
     root = write_tree(tmp_path, MISSING)
-    quiet = run_in(root, cli_command("fix", "--check", "--no-measure", "--no-cache", "."))
+    with mock.patch.dict(os.environ, sample_environment(root)):
+        quiet = run_fix(["--check", "--no-measure", "--no-cache", "."], cwd=root)
     assert quiet.returncode == 1 and "not measured" not in quiet.stderr, quiet.stderr
     for extra in (["--diff", str(root)], ["-"]):
         assert main(["fix", "--measure", *extra]) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,6 +27,15 @@ class GitRepo:
         self.day = 0
         root.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
+
+    def copy(self, root: Path) -> GitRepo:
+        """A copy of the repository (history, index and working tree) at ``root``: a history
+        built once for a module serves each test its own repository without a git command.
+        Commits made in the copy get the same ids as the same commits made here."""
+        shutil.copytree(self.root, root, symlinks=True)
+        copied = GitRepo.__new__(GitRepo)
+        copied.root, copied.day = root, self.day
+        return copied
 
     def git(self, *arguments: str, author: str = "Ada Lovelace") -> str:
         """Run git in the repository; its standard output."""

@@ -12,7 +12,7 @@ import pytest
 from qemlflow_lint.history.drops import explain, find_drops
 from qemlflow_lint.history.model import CommitScore
 from tests.history.gitrepo import GitRepo
-from tests.history.projects import LARGE_SUBJECTS, build, build_large, run, trend_json
+from tests.history.projects import LARGE_SUBJECTS, build_large, built_copy, run, trend_json
 
 
 def _point(
@@ -138,10 +138,12 @@ def test_a_renamed_file_is_compared_with_its_old_self() -> None:
 
 
 def test_the_drop_of_a_real_history_names_the_commit_the_file_and_the_rule(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    repo = GitRepo(tmp_path / "repo")
-    commits = build(repo)
+    repo, commits = built_copy(tmp_path_factory, tmp_path / "repo")
     monkeypatch.chdir(repo.root)
     trend = trend_json(capsys, "--no-cache")
     drops = {drop["commit"]: drop for drop in trend["drops"]}

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from qemlflow_lint.model.printable import code_span, printable
+from tests.frontends import run_in_process
 from tests.history.gitrepo import GitRepo
 
 SUBJECT = "Colour \x1b[31mred\x1b]8;;https://example.org\x07link\x1b]8;;\x07\nsecond line \u202e"
@@ -36,17 +37,24 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _trend(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    # As a user runs it: UTF-8 standard streams that refuse what is not UTF-8.
+    # As a user runs it: UTF-8 standard streams that refuse what is not UTF-8 (in this
+    # interpreter; the test below runs the program itself once).
+    return run_in_process(["trend", "--no-cache", *arguments], cwd=root, strict_encoding="utf-8")
+
+
+def test_the_program_writes_the_history_escaped_to_utf8_streams(hostile: Path) -> None:
     environment = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=os.getcwd())
-    return subprocess.run(
-        [sys.executable, "-m", "qemlflow_lint", "trend", "--no-cache", *arguments],
-        cwd=root,
+    done = subprocess.run(
+        [sys.executable, "-m", "qemlflow_lint", "trend", "--no-cache", "--format", "markdown"],
+        cwd=hostile,
         capture_output=True,
         text=True,
         encoding="utf-8",
         env=environment,
         check=False,
     )
+    assert done.returncode == 0, done.stderr
+    assert "caf\\xe9.py" in done.stdout and "\x1b" not in done.stdout
 
 
 @pytest.mark.parametrize(

@@ -15,15 +15,16 @@ import pytest
 from qemlflow_lint.history import analyse, batch
 from qemlflow_lint.run import runner
 from tests.history.gitrepo import GitRepo
-from tests.history.projects import assert_same_score, build, checkout, run, score_json, trend_json
+from tests.history.projects import assert_same_score, built_copy, checkout, run, score_json, trend_json
 
 
 @pytest.fixture()
-def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[GitRepo, list[str]]:
+def history(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[GitRepo, list[str]]:
     """The project's history, with a symbolic link added last; the working directory is
     the repository."""
-    repo = GitRepo(tmp_path / "repo")
-    commits = build(repo)
+    repo, commits = built_copy(tmp_path_factory, tmp_path / "repo")
     os.symlink("kernel.py", repo.root / "chem" / "alias.py")
     commits.append(repo.commit("Link an alias of the kernel"))
     monkeypatch.chdir(repo.root)

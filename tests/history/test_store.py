@@ -21,7 +21,7 @@ from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.run.file import analyse_source
 from tests.frontends import cli_command
 from tests.history.gitrepo import GitRepo
-from tests.history.projects import build, run
+from tests.history.projects import built_copy, run
 
 SUMMARY = (
     "trend: {total} commit(s): {scored} scored now ({analysed} file(s) analysed), {stored} from the store"
@@ -29,9 +29,10 @@ SUMMARY = (
 
 
 @pytest.fixture()
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GitRepo:
-    made = GitRepo(tmp_path / "repo")
-    build(made)
+def repo(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> GitRepo:
+    made, _ = built_copy(tmp_path_factory, tmp_path / "repo")
     monkeypatch.chdir(made.root)
     return made
 

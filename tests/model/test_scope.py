@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.frontends import cli_command, write_tree
+from tests.frontends import run_in_process, write_tree
 
 REPOSITORY = {
     "pyproject.toml": "[project]\nname = 'chemkit'\n",
@@ -29,7 +29,7 @@ REPOSITORY = {
 
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(cli_command(*args), cwd=str(cwd), capture_output=True, text=True, timeout=120)
+    done = run_in_process(args, cwd=cwd)
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
     return done
 

@@ -256,13 +256,15 @@ def test_the_import_time_panel_and_the_heavy_chains(hostile: Path, tmp_path: Pat
 # A report read in a minute: a long history and a large project
 
 
-@pytest.fixture()
-def long_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+@pytest.fixture(scope="module")
+def long_page(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The report of a 60-module project (180 ledger rows, 60 heavy chains) with a
-    200-commit history of 50 drops."""
-    project = large_project(tmp_path / "labkit")
-    monkeypatch.chdir(project)
-    _, page = _report("--trend-json", _write_json(tmp_path / "trend.json", trend_json(long_history())))
+    200-commit history of 50 drops (made once: the tests only read it)."""
+    folder = tmp_path_factory.mktemp("long")
+    project = large_project(folder / "labkit")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(project)
+        _, page = _report("--trend-json", _write_json(folder / "trend.json", trend_json(long_history())))
     return page
 
 

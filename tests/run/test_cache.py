@@ -17,7 +17,7 @@ import pytest
 from qemlflow_lint.cli import main
 from qemlflow_lint.run import runner
 from qemlflow_lint.run.cache import RACY_SECONDS, ResultCache
-from tests.frontends import cli_command
+from tests.frontends import cli_command, run_in_process
 
 UNTYPED = '"""A module."""\n\n\ndef f(x):\n    """Doc."""\n    return x\n'
 TYPED = '"""A module."""\n\n\ndef f(x: int) -> int:\n    """Doc."""\n    return x\n'
@@ -306,12 +306,7 @@ def test_jobs_never_change_the_output(tmp_path: Path) -> None:
     project = _project(tmp_path, files=2 * runner.PARALLEL_THRESHOLD)
     (project / "pkg" / "mod007.py").write_text("def broken(:\n", encoding="utf-8")
     outputs = {
-        jobs: subprocess.run(
-            cli_command("check", "pkg", "--no-cache", "--jobs", jobs),
-            cwd=project,
-            capture_output=True,
-            text=True,
-        ).stdout
+        jobs: run_in_process(["check", "pkg", "--no-cache", "--jobs", jobs], cwd=project).stdout
         for jobs in ("1", "2", "3")
     }
     assert outputs["1"].count("\n") == 2 * runner.PARALLEL_THRESHOLD
@@ -321,11 +316,8 @@ def test_jobs_never_change_the_output(tmp_path: Path) -> None:
 def test_score_does_not_depend_on_jobs(tmp_path: Path) -> None:
     project = _project(tmp_path, files=2 * runner.PARALLEL_THRESHOLD)
     scores = {
-        jobs: subprocess.run(
-            cli_command("score", "pkg", "--no-cache", "--format", "json", "--jobs", jobs),
-            cwd=project,
-            capture_output=True,
-            text=True,
+        jobs: run_in_process(
+            ["score", "pkg", "--no-cache", "--format", "json", "--jobs", jobs], cwd=project
         ).stdout
         for jobs in ("1", "2")
     }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontends import cli_command, crash_in, write_tree
+from tests.frontends import crash_in, run_in_process, write_tree
 
 PROJECT = {
     "pkg/__init__.py": '"""The package."""\nfrom pkg import a\n',
@@ -25,7 +25,7 @@ PROJECT = {
 
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(cli_command(*args), cwd=str(cwd), capture_output=True, text=True, timeout=120)
+    done = run_in_process(args, cwd=cwd)
     assert done.returncode in (0, 1) and crash_in(done.stderr) is None, done.stderr
     return done
 
