@@ -36,6 +36,7 @@ import ast
 import functools
 import re
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from typing import Callable, NamedTuple
 
 import docstring_parser
@@ -330,9 +331,8 @@ def _parsed(text: str | None) -> docstring_parser.Docstring | None:
     for style, may_have_sections in _STYLES:
         if may_have_sections(text):
             try:
-                found.append(docstring_parser.parse(text, style))
-            except docstring_parser.ParseError:
-                continue
+                with suppress(docstring_parser.ParseError):  # a style that cannot read it finds nothing
+                    found.append(docstring_parser.parse(text, style))
             except (ValueError, IndexError, KeyError):
                 return None
     best = max(found, key=lambda parsed: len(parsed.meta), default=None)
