@@ -325,6 +325,10 @@ def test_score_does_not_depend_on_jobs(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def _sigint_as_in_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_an_interrupted_run_leaves_no_traceback_and_a_sound_cache(tmp_path: Path) -> None:
     project = _project(tmp_path, files=600)
     big = "".join(f"def f{i}(x):\n    return x\n\n\n" for i in range(400))
@@ -337,6 +341,9 @@ def test_an_interrupted_run_leaves_no_traceback_and_a_sound_cache(tmp_path: Path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as a terminal sends it: a test runner's worker may ignore SIGINT, and a
+        # program started with it ignored never sees it (Python keeps an ignored SIGINT).
+        preexec_fn=_sigint_as_in_a_terminal,
     )
     # Ready: the run has found its files and opened the cache, and analyses the 600 files
     # (seconds of work) next. Interrupted there, it must say so and exit 130.
