@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Callable, Union, cast
 
 import libcst as cst
@@ -309,6 +309,23 @@ class TopLevelEdit:
         return self.edit(node)
 
 
+class OutlinedEdit:
+    """An edit of the module that reads and changes its lines outside the top-level defs
+    and classes, and only the statements that start on ``lines`` (keyed by their positions
+    in the original text, as libcst would give them). :func:`rewrite_text` then gives it
+    the module with every other top-level def and class of two lines or more stood in for
+    by a placeholder of as many lines, so that every position still holds: libcst parses
+    what the edit touches, not the whole file."""
+
+    def __init__(self, edit: Callable[[cst.CSTNode], cst.CSTNode], lines: Collection[int]) -> None:
+        self.edit = edit
+        self.lines = frozenset(lines)
+
+    def __call__(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The edited module."""
+        return self.edit(node)
+
+
 def _in_place(lines: list[str], first: int, last: int, text: str) -> None:
     """Replace lines ``first`` to ``last`` (1-based) with ``text``, keeping every line's
     index: the first of them holds ``text``, the others are left empty."""
@@ -347,6 +364,107 @@ def _rewrite_outlined(lines: list[str], tree: ast.Module, edits: Sequence[Edit])
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 #: The line ending a text ends with.
 _FINAL_LINE_END = re.compile(r"(?:\r\n|\r|\n)\Z")
+
+
+def _outlinable(own: Sequence[Edit]) -> bool:
+    return all(isinstance(edit, (TopLevelEdit, OutlinedEdit)) for edit in own)
+
+
+def _first_indent(tree: ast.Module, lines: Sequence[str]) -> tuple[int, str] | None:
+    """The first top-level statement whose block starts on a line of its own (the first
+    indented line of the file is in it, and libcst takes the module's indentation from
+    that line), with that line's indentation."""
+    for index, statement in enumerate(tree.body):
+        body = getattr(statement, "body", None)
+        if isinstance(body, list) and body and body[0].lineno > statement.lineno:
+            line = lines[body[0].lineno - 1]
+            return index, line[: len(line) - len(line.lstrip(" \t"))]
+    return None
+
+
+def _indented_comment_after(lines: Sequence[str], last: int, following: int) -> bool:
+    """True when an indented comment line lies between line ``last`` and line
+    ``following``: libcst counts it in the block above, which an outline would lose."""
+    return any(
+        line[:1] in (" ", "\t") and line.lstrip().startswith("#") for line in lines[last : following - 1]
+    )
+
+
+def _rewrite_in_outline(text: str, tree: ast.Module, edits: Edits) -> str | None:
+    """``text`` with ``edits`` made in its outline (see :class:`OutlinedEdit`): the
+    top-level defs and classes that no edit touches stand in for by ``def name(): pass``
+    (``class name: pass``) and one marker comment line for each of their other lines, so
+    every statement keeps its line. ``None`` (then the whole module is parsed) when the
+    text has carriage returns or no final newline, when no statement can be stood in for,
+    or when the markers do not come back right after their placeholders, each in place."""
+    if "\r" in text or not text.endswith("\n"):
+        return None
+    lines = physical_lines(text)
+    touched = {line for edit in edits.get(tree, ()) if isinstance(edit, OutlinedEdit) for line in edit.lines}
+    touched.update(getattr(node, "lineno", 0) for node in edits if node is not tree)
+    first_block = _first_indent(tree, lines)
+    body = tree.body
+    marker = "_outlined_"
+    while marker in text:
+        marker += "_"
+    stood_for: list[tuple[int, int, str, list[str]]] = []
+    for index, statement in enumerate(body):
+        if not isinstance(statement, _DEFINITIONS) or statement.name.startswith("__"):
+            continue
+        if first_block is not None and first_block[0] == index:
+            continue  # libcst reads the module's indentation in it
+        first, last = _first_line(statement), statement.end_lineno or statement.lineno
+        following = _first_line(body[index + 1]) if index + 1 < len(body) else len(lines) + 1
+        previous = (body[index - 1].end_lineno or 0) if index else 0
+        shared = statement.col_offset or previous >= first or following <= last
+        if shared or last == first or any(first <= line <= last for line in touched):
+            continue
+        if _indented_comment_after(lines, last, following):
+            continue
+        keyword = "class" if isinstance(statement, ast.ClassDef) else "def"
+        keyword = "async def" if isinstance(statement, ast.AsyncFunctionDef) else keyword
+        head = (
+            f"{keyword} {statement.name}: pass\n"
+            if keyword == "class"
+            else f"{keyword} {statement.name}(): pass\n"
+        )
+        marks = [f"#{marker}{len(stood_for)}_{row}\n" for row in range(1, last - first + 1)]
+        stood_for.append((first, last, head, marks))
+    if not stood_for:
+        return None
+    outline = list(lines)
+    for first, last, head, marks in stood_for:
+        outline[first - 1 : last] = [head, *marks]
+    module = parse_module("".join(outline))
+    if first_block is not None and module.default_indent != first_block[1]:
+        return None
+    code = rewrite(module, tree, edits).code
+    return _stood_back(physical_lines(code), lines, stood_for, marker)
+
+
+def _stood_back(
+    rows: list[str], lines: Sequence[str], stood_for: Sequence[tuple[int, int, str, list[str]]], marker: str
+) -> str | None:
+    """``rows`` with each placeholder and its markers replaced by the lines it stood for;
+    ``None`` unless every one comes back whole, right after its placeholder."""
+    found: list[str] = []
+    done = 0
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        if row.startswith(f"#{marker}"):
+            if done >= len(stood_for):
+                return None
+            first, last, head, marks = stood_for[done]
+            if not found or found[-1] != head or rows[index : index + len(marks)] != marks:
+                return None
+            found[-1:] = lines[first - 1 : last]
+            index += len(marks)
+            done += 1
+            continue
+        found.append(row)
+        index += 1
+    return "".join(found) if done == len(stood_for) else None
 
 
 def _header(lines: Sequence[str], node: ast.AST) -> tuple[int, str, cst.FunctionDef] | None:
@@ -409,7 +527,8 @@ def rewrite_text(text: str, tree: ast.Module, edits: Edits) -> str:
         return text
     own = edits.get(tree, ())
     if not all(isinstance(edit, TopLevelEdit) for edit in own):
-        return rewrite(parse_module(text), tree, edits).code
+        done = _rewrite_in_outline(text, tree, edits) if _outlinable(own) else None
+        return done if done is not None else rewrite(parse_module(text), tree, edits).code
     inner = {node: node_edits for node, node_edits in edits.items() if node is not tree}
     lines = _edited_lines(text, tree, inner) if inner else physical_lines(text)
     if lines is not None and not own:

@@ -7,14 +7,17 @@ from __future__ import annotations
 import ast
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import cast
 
 import libcst as cst
 import pytest
 
+from qemlflow_lint.fix import edit as edit_module
 from qemlflow_lint.fix.annotation_types.type_imports import type_checking_imports
 from qemlflow_lint.fix.edit import (
     Edits,
+    OutlinedEdit,
     Replacement,
     SharedLine,
     SignatureEdit,
@@ -23,6 +26,7 @@ from qemlflow_lint.fix.edit import (
     rewrite,
     rewrite_text,
 )
+from tests.fix.snapshots import FIX_FIXTURES, cases, fix_case
 
 
 def _rename_imports(source: str, change: Callable[[cst.CSTNode], Replacement]) -> str:
@@ -177,3 +181,48 @@ def test_a_top_level_edit_is_given_the_outline_not_the_bodies() -> None:
     rewrite_text(source, tree, {tree: [TopLevelEdit(remember)]})
     assert "import os" in seen[0]
     assert "x = 1" not in seen[0] and "return 1" not in seen[0]
+
+
+def _qf001_cases() -> list[Path]:
+    return [case for case in cases() if case.relative_to(FIX_FIXTURES).parts[0] == "QF001"]
+
+
+@pytest.mark.parametrize("unsafe", [False, True], ids=["safe", "unsafe"])
+def test_qf001_edits_made_in_the_outline_write_what_the_whole_module_would(
+    monkeypatch: pytest.MonkeyPatch, unsafe: bool
+) -> None:
+    """Every QF001 fixture, fixed with the untouched defs and classes stood in for, and
+    fixed with the whole module parsed: the same text (some take the outline)."""
+    outlined: list[str] = []
+    real = edit_module._rewrite_in_outline
+
+    def counted(text: str, tree: ast.Module, edits: Edits) -> str | None:
+        done = real(text, tree, edits)
+        if done is not None:
+            outlined.append(text)
+        return done
+
+    monkeypatch.setattr(edit_module, "_rewrite_in_outline", counted)
+    with_outline = {case: fix_case(case, unsafe).fixed for case in _qf001_cases()}
+    monkeypatch.setattr(edit_module, "_rewrite_in_outline", lambda *_: None)
+    whole = {case: fix_case(case, unsafe).fixed for case in _qf001_cases()}
+    assert with_outline == whole
+    assert len(outlined) >= 3  # the fixtures are small: in most, every def takes an import
+
+
+def test_a_def_with_an_indented_comment_after_its_body_is_not_stood_in_for() -> None:
+    """libcst counts such a comment in the def's block: the outline would leave it behind."""
+    source = (
+        "import os\n\n\ndef f():\n    return 1\n    # about f\n\n\ndef g():\n    return os.sep\n\n\n"
+        "def h():\n    return 2\n"
+    )
+    tree = ast.parse(source)
+    seen: list[str] = []
+
+    def remember(node: cst.CSTNode) -> cst.CSTNode:
+        seen.append(cast(cst.Module, node).code)
+        return node
+
+    rewrite_text(source, tree, {tree: [OutlinedEdit(remember, {9})]})
+    assert "return 1\n    # about f" in seen[0] and "return os.sep" in seen[0]
+    assert "return 2" not in seen[0]  # h is stood in for

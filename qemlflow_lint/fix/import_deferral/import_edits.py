@@ -332,18 +332,18 @@ class _Transformer(cst.CSTTransformer):
 
 
 def apply_edits(
-    module: cst.Module,
-    plans: Sequence[StatementPlan],
-    text: str,
-    tree: ast.Module,
-    target_version: tuple[int, int] | None,
-    width: int = DEFAULT_LINE_LENGTH,
-    package_init: bool = False,
-    submodules: Sequence[str] = (),
-    lazy_submodules: Sequence[str] = (),
+    module: cst.Module, edits: Edits, text: str, tree: ast.Module, target_version: tuple[int, int] | None
 ) -> cst.Module:
-    """``module`` with ``plans`` carried out (``text`` and ``tree``: the analysed source;
-    ``width``: the project's line length; ``package_init``: it is a package's ``__init__.py``)."""
-    edits = collect_edits(plans, text, width, package_init, submodules, lazy_submodules)
+    """``module`` with ``edits`` (:func:`collect_edits`) made (``text`` and ``tree``: the
+    analysed source)."""
     positions = statement_positions(module, tree, text)
     return module.visit(_Transformer(edits, positions, tree, target_version))
+
+
+def edited_lines(edits: Edits) -> set[int]:
+    """The lines where the statements ``edits`` change start: the imports that move or
+    become lazy, the optional-dependency blocks, the defs that get imports and the
+    statements an import goes right before."""
+    module = edits.module
+    keys = [*module.drops, *module.lazy, *module.tries, *edits.before]
+    return {line for line, _ in keys} | {line for line, _ in edits.functions}

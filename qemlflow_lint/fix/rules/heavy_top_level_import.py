@@ -28,8 +28,8 @@ from typing import cast
 import libcst as cst
 
 from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
-from qemlflow_lint.fix.edit import Replacement
-from qemlflow_lint.fix.import_deferral.import_edits import apply_edits
+from qemlflow_lint.fix.edit import OutlinedEdit
+from qemlflow_lint.fix.import_deferral.import_edits import apply_edits, collect_edits, edited_lines
 from qemlflow_lint.fix.import_deferral.import_plans import (
     NOT_NEEDED,
     first_party_targets,
@@ -82,21 +82,20 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
     if not plans:
         return Plan({}, left=tuple(left))
 
-    def edit(module: cst.CSTNode) -> Replacement:
-        return apply_edits(
-            cast(cst.Module, module),
-            plans,
-            source.text,
-            source.tree,
-            source.target_version,
-            source.line_length or DEFAULT_LINE_LENGTH,
-            package_init=source.is_package_init,
-            submodules=sorted(project.choice.submodules) if project and project.choice else (),
-            lazy_submodules=sorted(project.choice.lazy_submodules) if project and project.choice else (),
-        )
+    edits = collect_edits(
+        plans,
+        source.text,
+        source.line_length or DEFAULT_LINE_LENGTH,
+        package_init=source.is_package_init,
+        submodules=sorted(project.choice.submodules) if project and project.choice else (),
+        lazy_submodules=sorted(project.choice.lazy_submodules) if project and project.choice else (),
+    )
+
+    def edit(module: cst.CSTNode) -> cst.CSTNode:
+        return apply_edits(cast(cst.Module, module), edits, source.text, source.tree, source.target_version)
 
     applied = sorted(
         (Applied(plan.finding, UNSAFE if plan.unsafe else SAFE, plan.what) for plan in plans),
         key=lambda item: order[item.finding],
     )
-    return Plan({source.tree: [edit]}, tuple(applied), tuple(left))
+    return Plan({source.tree: [OutlinedEdit(edit, edited_lines(edits))]}, tuple(applied), tuple(left))
