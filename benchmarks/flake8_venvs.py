@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.base import REPO, BenchmarkError, progress
+from benchmarks.base import PROJECT_FILES, REPO, BenchmarkError, copy_project, progress
 from benchmarks.timing import clean_environment
 from benchmarks.tools import Tool, probe
 
 #: The project's files that ``pip install`` needs (copied, so the work tree gets no build/).
-PROJECT_FILES = ("pyproject.toml", "README.md", "qemlflow_lint")
 
 
 @dataclass(frozen=True)
@@ -79,13 +78,7 @@ def _pip(venv: Path, arguments: Sequence[str]) -> None:
 def _project_copy(work: Path) -> Path:
     copy = work / "project-source"
     if not copy.exists():
-        for name in PROJECT_FILES:
-            path = REPO / name
-            if path.is_dir():
-                shutil.copytree(path, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-            else:
-                copy.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, copy / name)
+        copy_project(REPO, copy)
     return copy
 
 

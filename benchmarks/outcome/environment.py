@@ -21,8 +21,8 @@ try:
 except ImportError:
     fcntl = None  # type: ignore[assignment]
 
-from benchmarks.base import BenchmarkError, progress
-from benchmarks.outcome.libraries import PROJECT_FILES, Library
+from benchmarks.base import BenchmarkError, copy_project, progress
+from benchmarks.outcome.libraries import Library
 
 
 def venv_bin(venv: Path, name: str) -> Path:
@@ -159,15 +159,7 @@ def project_copy(repo: Path, work: Path) -> Path:
     """A fresh copy of the files ``pip install`` takes from the checkout ``repo``."""
     copy = work / "qemlflow-lint-source"
     shutil.rmtree(copy, ignore_errors=True)
-    for name in PROJECT_FILES:
-        path = repo / name
-        if not path.exists():
-            raise BenchmarkError(f"{repo} is not a qemlflow-lint checkout: {name} is missing")
-        if path.is_dir():
-            shutil.copytree(path, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-        else:
-            copy.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, copy / name)
+    copy_project(repo, copy)
     return copy
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The project's files that ``pip install`` needs (copied, so the checkout gets no build/).
-PROJECT_FILES = ("pyproject.toml", "README.md", "qemlflow_lint")
 #: How much faster ``import PKG`` must be after ``fix --unsafe-fixes``.
 SPEED_TARGET = 3.0
 #: The rules whose findings are counted before and after.
