@@ -259,20 +259,29 @@ def _first_line(statement: ast.stmt) -> int:
     return min([statement.lineno, *(decorator.lineno for decorator in decorators)])
 
 
+def _lines_alone(body: Sequence[ast.stmt], index: int) -> tuple[int, int] | None:
+    """The first and last line of the top-level statement ``body[index]`` (decorators
+    included), or ``None`` when it shares a line with another statement."""
+    statement = body[index]
+    first, last = _first_line(statement), statement.end_lineno or statement.lineno
+    previous = body[index - 1].end_lineno or 0 if index else 0
+    following = _first_line(body[index + 1]) if index + 1 < len(body) else last + 1
+    if statement.col_offset or previous >= first or following <= last:
+        return None
+    return first, last
+
+
 def _spans(tree: ast.Module, chosen: Callable[[ast.stmt], bool]) -> list[tuple[int, int, ast.stmt]] | None:
     """The line ranges (decorators included) of the ``chosen`` top-level statements, or
     ``None`` when one of them shares a line with another statement."""
-    body = tree.body
     found = []
-    for index, statement in enumerate(body):
+    for index, statement in enumerate(tree.body):
         if not chosen(statement):
             continue
-        first, last = _first_line(statement), statement.end_lineno or statement.lineno
-        previous = body[index - 1].end_lineno or 0 if index else 0
-        following = _first_line(body[index + 1]) if index + 1 < len(body) else last + 1
-        if statement.col_offset or previous >= first or following <= last:
+        lines = _lines_alone(tree.body, index)
+        if lines is None:
             return None
-        found.append((first, last, statement))
+        found.append((*lines, statement))
     return found
 
 
@@ -413,12 +422,11 @@ def _rewrite_in_outline(text: str, tree: ast.Module, edits: Edits) -> str | None
             continue
         if first_block is not None and first_block[0] == index:
             continue  # libcst reads the module's indentation in it
-        first, last = _first_line(statement), statement.end_lineno or statement.lineno
-        following = _first_line(body[index + 1]) if index + 1 < len(body) else len(lines) + 1
-        previous = (body[index - 1].end_lineno or 0) if index else 0
-        shared = statement.col_offset or previous >= first or following <= last
-        if shared or last == first or any(first <= line <= last for line in touched):
+        alone = _lines_alone(body, index)
+        if alone is None or alone[0] == alone[1] or any(alone[0] <= line <= alone[1] for line in touched):
             continue
+        first, last = alone
+        following = _first_line(body[index + 1]) if index + 1 < len(body) else len(lines) + 1
         if _indented_comment_after(lines, last, following):
             continue
         keyword = "class" if isinstance(statement, ast.ClassDef) else "def"

@@ -305,24 +305,11 @@ def unsupported_use(node: AnyDef, name: str, union: Sequence[Ref]) -> str | None
     """How the body uses the parameter ``name`` or an item of it as its documented
     ``union`` does not allow (``"indexes a float"``), or ``None``."""
     views = _Views(node, name, union)
-    hidden = list(views.names)
-    every = _used_nodes(node) if not _scope_bindings(node) & set(hidden) else _own_scope(node, hidden)
-    for child in every:
+    for child in _own_scope(node, list(views.names)):
         found = _unsupported(child, views)
         if found:
             return found
     return _rebound_local(node, views)
-
-
-#: The nodes that use a value in a way its type may not allow.
-_USES = (ast.Attribute, ast.Subscript, ast.Call)
-
-
-@functools.lru_cache(maxsize=64)
-def _used_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
-    """The attribute reads, subscripts and calls of a def's body, nested scopes included
-    (asked for once per parameter, so kept for the def)."""
-    return tuple(child for child in body_nodes(node) if isinstance(child, _USES))
 
 
 #: What a type checker reads an empty collection's item type from, later in the scope.
