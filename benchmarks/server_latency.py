@@ -102,36 +102,39 @@ def _edited(text: str, version: int) -> str:
     return text.replace('"""A long module."""', f'"""A long module, edit {version}."""')
 
 
-async def _pull_timings(root: Path, uri: str, text: str, repeat: int) -> list[float]:
-    client = await _client(root, pulls=True)
+async def _diagnostic_timings(root: Path, uri: str, text: str, repeat: int, *, pulls: bool) -> list[float]:
+    """From each change to its diagnostics: asked for (``pulls``) or pushed by the server."""
+    client = await _client(root, pulls=pulls)
     client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "python", 1, text)))
     timings = []
     for version in range(2, repeat + 3):
         await asyncio.sleep(QUIET)
         start = time.perf_counter()
         _change(client, uri, version, _edited(text, version))
-        await client.text_document_diagnostic_async(
-            lsp.DocumentDiagnosticParams(lsp.TextDocumentIdentifier(uri))
-        )
-        timings.append((time.perf_counter() - start) * 1000)
-    await _stop(client)
-    return timings[1:]
-
-
-async def _push_timings(root: Path, uri: str, text: str, repeat: int) -> list[float]:
-    client = await _client(root, pulls=False)
-    client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "python", 1, text)))
-    timings = []
-    for version in range(2, repeat + 3):
-        await asyncio.sleep(QUIET)
-        start = time.perf_counter()
-        _change(client, uri, version, _edited(text, version))
+        if pulls:
+            await client.text_document_diagnostic_async(
+                lsp.DocumentDiagnosticParams(lsp.TextDocumentIdentifier(uri))
+            )
+            timings.append((time.perf_counter() - start) * 1000)
+            continue
         while version not in client.pushed:
             client.arrived.clear()
             await asyncio.wait_for(client.arrived.wait(), 30)
         timings.append((client.pushed[version] - start) * 1000)
     await _stop(client)
     return timings[1:]
+
+
+async def _quick_fixes(
+    client: Timed, uri: str, line: int, column: int
+) -> list[lsp.Command | lsp.CodeAction] | None:
+    return await client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            lsp.TextDocumentIdentifier(uri),
+            lsp.Range(lsp.Position(line, column), lsp.Position(line, column)),
+            lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.QuickFix]),
+        )
+    )
 
 
 async def _action_timings(root: Path, uri: str, text: str, repeat: int) -> tuple[list[float], list[float]]:
@@ -147,24 +150,12 @@ async def _action_timings(root: Path, uri: str, text: str, repeat: int) -> tuple
             lsp.DocumentDiagnosticParams(lsp.TextDocumentIdentifier(uri))
         )
         start = time.perf_counter()
-        found = await client.text_document_code_action_async(
-            lsp.CodeActionParams(
-                lsp.TextDocumentIdentifier(uri),
-                lsp.Range(lsp.Position(line, 0), lsp.Position(line, 0)),
-                lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.QuickFix]),
-            )
-        )
+        found = await _quick_fixes(client, uri, line, 0)
         timings.append((time.perf_counter() - start) * 1000)
         assert found and any(action.title.startswith("Fix QF002") for action in found), found
         # The cursor moves on the same text: the server answers from what it computed.
         start = time.perf_counter()
-        await client.text_document_code_action_async(
-            lsp.CodeActionParams(
-                lsp.TextDocumentIdentifier(uri),
-                lsp.Range(lsp.Position(line, 4), lsp.Position(line, 4)),
-                lsp.CodeActionContext(diagnostics=[], only=[lsp.CodeActionKind.QuickFix]),
-            )
-        )
+        await _quick_fixes(client, uri, line, 4)
         again.append((time.perf_counter() - start) * 1000)
     await _stop(client)
     return timings[1:], again[1:]
@@ -192,8 +183,8 @@ async def measure(repeat: int) -> str:
         path.write_text(text, encoding="utf-8")
         uri = from_fs_path(str(path))
         assert uri is not None
-        pulled = await _pull_timings(root, uri, text, repeat)
-        pushed = await _push_timings(root, uri, text, repeat)
+        pulled = await _diagnostic_timings(root, uri, text, repeat, pulls=True)
+        pushed = await _diagnostic_timings(root, uri, text, repeat, pulls=False)
         actions, again = await _action_timings(root, uri, text, repeat)
     return "\n".join(
         [
