@@ -304,6 +304,22 @@ class SignatureEdit:
         return self.edit(node) if isinstance(node, cst.FunctionDef) else node
 
 
+class LineEdit:
+    """An edit of one statement's first line that a text substitution makes as libcst would
+    (``except:`` → ``except Exception:``): :func:`rewrite_text` then changes that line and
+    parses nothing. ``on_line`` takes the line and the node's column (in characters) and
+    gives the new line, or ``None`` when the text is not the plain form it knows; ``edit``
+    is the libcst edit, made instead."""
+
+    def __init__(self, on_line: Callable[[str, int], str | None], edit: Edit) -> None:
+        self.on_line = on_line
+        self.edit = edit
+
+    def __call__(self, node: cst.CSTNode) -> Replacement:
+        """The edited node."""
+        return self.edit(node)
+
+
 class TopLevelEdit:
     """An edit of the module that reads and changes only its lines outside the top-level
     defs and classes (its imports, its ``if TYPE_CHECKING:`` block). :func:`rewrite_text`
@@ -501,6 +517,25 @@ def _header(lines: Sequence[str], node: ast.AST) -> tuple[int, str, cst.Function
     return len(written), indent, parsed[0]
 
 
+def _rewrite_lines(lines: list[str], edits: Edits) -> dict[ast.AST, Sequence[Edit]]:
+    """Make the :class:`LineEdit` s that their text substitution can make, in place in
+    ``lines``; the other edits."""
+    rest: dict[ast.AST, Sequence[Edit]] = {}
+    for node, node_edits in edits.items():
+        line = getattr(node, "lineno", 0)
+        if len(node_edits) != 1 or not isinstance(node_edits[0], LineEdit) or not 0 < line <= len(lines):
+            rest[node] = node_edits
+            continue
+        text = lines[line - 1]
+        column = len(text.encode("utf-8")[: getattr(node, "col_offset", 0)].decode("utf-8", "replace"))
+        edited = node_edits[0].on_line(text, column)
+        if edited is None:
+            rest[node] = node_edits
+        else:
+            lines[line - 1] = edited
+    return rest
+
+
 def _rewrite_headers(lines: list[str], edits: Edits) -> dict[ast.AST, Sequence[Edit]]:
     """Apply the defs' :class:`SignatureEdit` s to their header lines in ``lines``, in place
     (every line keeps its index); the edits whose header could not be written alone (then
@@ -528,7 +563,7 @@ def _rewrite_headers(lines: list[str], edits: Edits) -> dict[ast.AST, Sequence[E
 def rewrite_text(text: str, tree: ast.Module, edits: Edits) -> str:
     """``text`` with every edit applied (see :func:`rewrite`). libcst parses and writes only
     the top-level statements that hold an edit, each on its own (a def's header alone, when
-    only its signature changes), and the module's own edits, when they are all
+    only its signature changes; nothing for a :class:`LineEdit`), and the module's own edits, when they are all
     :class:`TopLevelEdit` s, see its outline: the rest of the text is copied as it is, and
     large modules with a few edited defs cost a fraction of a whole parse."""
     if not edits:
@@ -549,11 +584,13 @@ def _edited_lines(text: str, tree: ast.Module, edits: Edits) -> list[str] | None
     """The physical lines of ``text`` with the edits inside its top-level statements made,
     each line at its index (see :func:`_in_place`); ``None`` when a statement to edit
     shares a line with another (then the whole module is parsed)."""
-    if all(isinstance(e, SignatureEdit) for node_edits in edits.values() for e in node_edits):
-        # Only signatures change (QF002): each def's header lines are parsed and written alone.
-        lines = physical_lines(text)
-        if not _rewrite_headers(lines, edits):
-            return lines
+    lines = physical_lines(text)
+    rest = _rewrite_lines(lines, edits)
+    # What is left may change signatures alone (QF002): each def's header lines are then
+    # parsed and written alone.
+    signatures = all(isinstance(e, SignatureEdit) for node_edits in rest.values() for e in node_edits)
+    if signatures and not _rewrite_headers(lines, rest):
+        return lines
     rewriter = _Rewriter(edits)
     rewriter.mark(tree)
     segments = _segments(tree, rewriter.wanted)

@@ -17,6 +17,7 @@ from qemlflow_lint.fix import edit as edit_module
 from qemlflow_lint.fix.annotation_types.type_imports import type_checking_imports
 from qemlflow_lint.fix.edit import (
     Edits,
+    LineEdit,
     OutlinedEdit,
     Replacement,
     SharedLine,
@@ -26,6 +27,7 @@ from qemlflow_lint.fix.edit import (
     rewrite,
     rewrite_text,
 )
+from qemlflow_lint.fix.rules.bare_except import _catch_exception, _catch_exception_in_line
 from tests.fix.snapshots import FIX_FIXTURES, cases, fix_case
 
 
@@ -226,3 +228,46 @@ def test_a_def_with_an_indented_comment_after_its_body_is_not_stood_in_for() -> 
     rewrite_text(source, tree, {tree: [OutlinedEdit(remember, {9})]})
     assert "return 1\n    # about f" in seen[0] and "return os.sep" in seen[0]
     assert "return 2" not in seen[0]  # h is stood in for
+
+
+HANDLERS = [
+    "try:\n    x\nexcept:\n    y\n",
+    "try:\n    x\nexcept :  # why\n    y\n",
+    "try: x\nexcept: y\n",
+    "class K:\n    def m(self):\n        try:\n            x\n        except\t:\n            pass\n",
+    "try:\r\n    x\r\nexcept:\r\n    y\r\n",
+    "try:\n    x\nexcept \\\n:\n    y\n",  # a continued line: libcst writes it
+]
+
+
+@pytest.mark.parametrize("source", HANDLERS)
+def test_a_line_edit_writes_what_libcst_writes_and_parses_nothing(
+    source: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = ast.parse(source)
+    handlers = [node for node in ast.walk(tree) if isinstance(node, ast.ExceptHandler)]
+    by_libcst = rewrite(cst.parse_module(source), tree, {h: [_catch_exception] for h in handlers}).code
+    continued = "\\\n" in source
+    if not continued:  # the plain spelling never reaches libcst
+        monkeypatch.setattr(edit_module, "parse_module", lambda _text: pytest.fail("parsed"))
+    line_edits: Edits = {h: [LineEdit(_catch_exception_in_line, _catch_exception)] for h in handlers}
+    assert rewrite_text(source, tree, line_edits) == by_libcst
+    assert "except Exception:" in by_libcst
+
+
+def test_line_edits_and_signature_edits_in_one_text_are_made_together() -> None:
+    source = "def f(a):\n    try:\n        return a\n    except:\n        return None\n"
+    tree = ast.parse(source)
+    function = tree.body[0]
+    handler = next(node for node in ast.walk(tree) if isinstance(node, ast.ExceptHandler))
+
+    def annotate(node: cst.FunctionDef) -> cst.FunctionDef:
+        return node.with_changes(returns=cst.Annotation(cst.Name("object")))
+
+    edits: Edits = {
+        function: [SignatureEdit(annotate)],
+        handler: [LineEdit(_catch_exception_in_line, _catch_exception)],
+    }
+    assert rewrite_text(source, tree, edits) == (
+        "def f(a) -> object:\n    try:\n        return a\n    except Exception:\n        return None\n"
+    )
