@@ -53,3 +53,25 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
         elif isinstance(value, ast.AST):
             found.append(value)
     return found
+
+
+#: The fields that hold statements, or the handlers and cases that do.
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def every_statement(tree: ast.AST) -> list[ast.stmt]:
+    """Every statement below ``tree``, nested blocks, defs and classes included: the walk
+    reads only the fields that hold statements, not the expressions (most of the nodes)."""
+    found: list[ast.stmt] = []
+    pending: list[ast.AST] = [tree]
+    for node in pending:
+        for field in _BLOCKS:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.stmt):
+                        found.append(item)
+                        pending.append(item)
+                    elif isinstance(item, (ast.ExceptHandler, ast.match_case)):
+                        pending.append(item)
+    return found

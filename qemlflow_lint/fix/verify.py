@@ -1,6 +1,7 @@
 """The proof a fixed file must pass before it is written.
 
-The result must compile; analysing it again must show every finding the fixers claim to
+The result must compile (where the fix wrote, for a fix of signatures alone: a body that
+did not compile before is not its doing); analysing it again must show every finding the fixers claim to
 have fixed gone and no finding that was not there before (counted per rule: lines move, so
 a finding is known by its rule, not its line); no name pyflakes could resolve before may
 become undefined; and fixing the result again must change nothing. A file that fails is
@@ -78,19 +79,21 @@ _BLOCK_FIELDS = ("body", "orelse", "finalbody")
 _PART_FIELDS = ("handlers", "cases")
 
 
-def no_new_undefined_in_signatures(tree: ast.Module, path: str) -> bool:
-    """True when ``tree``, fixed from a text by edits to def signatures and imports added
-    at module level alone, is proven to leave no name undefined that its original could
-    resolve: pyflakes, on the module with every function's body taken out, finds no name
-    undefined.
+def signatures_outline(tree: ast.Module) -> ast.Module:
+    """``tree`` with every function's body taken out (see :func:`_signatures`): for a text
+    fixed by edits to def signatures and imports added at module level alone, it holds
+    every line the fix wrote.
 
     The bodies are the original's, and the module binds every name it bound (and more):
-    a name a body could resolve, it still resolves. What the fix wrote runs where the
-    defs are, in the outline; a name resolved there is resolved in the whole module,
-    which binds at least as much (``global`` in a body binds more). When this is false,
-    the whole module is compared with the original (:func:`undefined_names`)."""
-    outline = ast.Module(body=_signatures(tree.body), type_ignores=tree.type_ignores)
-    return not undefined_names(outline, path)
+    a name a body could resolve, it still resolves, and a body that compiled still does
+    (the names a body binds, its own and its parameters', do not change). So the fix is
+    proven on the outline: that it compiles (``from __future__`` still first, no
+    ``return`` outside a def), and that pyflakes finds no name undefined there, which
+    proves it for the whole module (a name resolved where the defs are is resolved in the
+    module, which binds at least as much: ``global`` in a body binds more). When a name
+    is undefined in the outline, the whole module is compared with the original
+    (:func:`undefined_names`)."""
+    return ast.Module(body=_signatures(tree.body), type_ignores=tree.type_ignores)
 
 
 def compile_error(tree: ast.Module, path: str) -> str | None:
@@ -140,11 +143,13 @@ def proof_failure(
     why it could not be analysed); ``refix`` fixes a text again, with the same options.
     Each text is parsed once: the compiler, the analysis, pyflakes and the second fix
     share its tree. ``signatures_only``: the fix only annotated signatures and added
-    imports at module level (then pyflakes reads the whole module only when the outline
-    of its signatures is not proven, see :func:`no_new_undefined_in_signatures`).
+    imports at module level (then the compiler reads the outline of its signatures, and
+    pyflakes the whole module only when the outline is not proven, see
+    :func:`signatures_outline`).
     """
     tree = parsed(fixed)
-    error = tree if isinstance(tree, str) else compile_error(tree, path)
+    outline = signatures_outline(tree) if signatures_only and not isinstance(tree, str) else None
+    error = tree if isinstance(tree, str) else compile_error(outline or tree, path)
     if error:
         return f"the fixed code does not compile ({error})"
     assert not isinstance(tree, str)
@@ -154,7 +159,7 @@ def proof_failure(
     extra = new_findings(before, after, applied)
     if extra:
         return f"the fixed code would have {', '.join(extra)}"
-    proven = signatures_only and no_new_undefined_in_signatures(tree, path)
+    proven = outline is not None and not undefined_names(outline, path)
     undefined_after = Counter[str]() if proven else undefined_names(tree, path)
     # Most fixed files have no undefined name at all: then the original needs no analysis.
     newly_undefined = (

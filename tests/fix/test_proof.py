@@ -5,6 +5,7 @@ leaves a name undefined. The outcome is the one the whole module's check gives."
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from types import SimpleNamespace
 
 import libcst as cst
@@ -48,9 +49,9 @@ def _annotating(old: str, new: str) -> SimpleNamespace:
     return SimpleNamespace(plan=plan)
 
 
-def _fix(monkeypatch: pytest.MonkeyPatch, old: str, new: str) -> fix_apply.FileFix:
+def _fix(monkeypatch: pytest.MonkeyPatch, old: str, new: str, module: str = MODULE) -> fix_apply.FileFix:
     monkeypatch.setattr(fix_apply, "FIX_ORDER", (("QF002", _annotating(old, new)),))
-    return fix_text(MODULE, "pkg/io.py", Settings(select=("QF002",)), FixOptions(unsafe=True))
+    return fix_text(module, "pkg/io.py", Settings(select=("QF002",)), FixOptions(unsafe=True))
 
 
 def test_an_annotation_naming_nothing_the_module_binds_fails_the_proof(
@@ -65,17 +66,43 @@ def test_a_name_a_body_left_undefined_before_does_not_fail_a_signature_fix(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``missing_helper`` was undefined in a body before the fix: not the fix's doing."""
-    seen: list[bool] = []
-    outline = verify.no_new_undefined_in_signatures
+    read: list[str] = []
+    real = verify.undefined_names
 
-    def spy(tree: ast.Module, path: str) -> bool:
-        seen.append(outline(tree, path))
-        return seen[-1]
+    def spy(tree: ast.Module, path: str) -> Counter[str]:
+        read.append(ast.unparse(tree))
+        return real(tree, path)
 
-    monkeypatch.setattr(verify, "no_new_undefined_in_signatures", spy)
+    monkeypatch.setattr(verify, "undefined_names", spy)
     fixed = _fix(monkeypatch, "def load(path):", "def load(path: str) -> str:")
     assert fixed.changed and not fixed.refused
-    assert seen == [True]  # proven on the outline
+    # Proven on the outline: pyflakes never read the bodies.
+    assert len(read) == 1 and "def load(path: str) -> str:" in read[0] and "missing_helper" not in read[0]
+
+
+def test_a_body_that_did_not_compile_before_does_not_fail_a_signature_fix(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``break`` outside a loop parses, and only the compiler rejects it: the fix did not write it."""
+    module = MODULE.replace("return open(path).read()", "break")
+    fixed = _fix(monkeypatch, "def load(path):", "def load(path: str) -> str:", module)
+    assert fixed.changed and not fixed.refused
+
+
+def test_a_signature_fix_that_breaks_the_module_does_not_compile(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outline keeps every line a signature fix writes: an import put above ``from
+    __future__`` is refused."""
+    module = "from __future__ import annotations\n" + MODULE
+    fixed = _fix(
+        monkeypatch,
+        "from __future__ import annotations",
+        "import os\nfrom __future__ import annotations",
+        module,
+    )
+    assert not fixed.changed
+    assert fixed.refused is not None and fixed.refused.startswith(
+        "the fixed code does not compile (SyntaxError"
+    )
 
 
 def test_a_class_level_name_in_a_method_signature_resolves_in_the_outline(

@@ -16,7 +16,7 @@ from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.defs import AnyDef
 from qemlflow_lint.analysis.names.usage import postpones_annotations
-from qemlflow_lint.analysis.nodes import child_nodes, every_node
+from qemlflow_lint.analysis.nodes import child_nodes, every_statement
 
 #: Every name the builtins module has.
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -128,7 +128,7 @@ class ModuleNames(NamedTuple):
             end = statement.end_lineno or statement.lineno
             for name in _bound_by(statement):
                 bound[name] = min(bound.get(name, end), end)
-        for node in every_node(tree):
+        for node in every_statement(tree):
             if isinstance(node, ast.Global):
                 for name in node.names:
                     bound[name] = min(bound.get(name, node.lineno), node.lineno)
