@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import doctest
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
@@ -526,8 +527,8 @@ def _doctest_names(tree: ast.Module, names: frozenset[str]) -> frozenset[str]:
         if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         docstring = ast.get_docstring(node, clean=False)
-        if not docstring or ">>>" not in docstring:
-            continue
+        if not docstring or ">>>" not in docstring or not any(name in docstring for name in names):
+            continue  # no example, or none that can read a watched name
         try:
             sources = [example.source for example in parser.get_examples(docstring)]
         except ValueError:  # doctest rejects badly indented examples; read the prompts
@@ -590,16 +591,18 @@ def _callee(node: ast.expr) -> str:
     return ""
 
 
-def locals_calls(function: FunctionNode) -> list[ast.Call]:
-    """The ``locals()`` and ``vars()`` calls in ``function``: a name it imports shows there."""
-    return [
+@functools.lru_cache(maxsize=256)
+def locals_calls(function: FunctionNode) -> tuple[ast.Call, ...]:
+    """The ``locals()`` and ``vars()`` calls in ``function``: a name it imports shows there
+    (kept for the def: QF001's plan asks once for each name the def uses)."""
+    return tuple(
         node
         for node in ast.walk(function)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id in ("locals", "vars")
         and not node.args
-    ]
+    )
 
 
 def _reads_names_dynamically(tree: ast.Module) -> bool:

@@ -317,15 +317,18 @@ _STYLES: tuple[tuple[docstring_parser.DocstringStyle, Callable[[str], bool]], ..
 
 
 @functools.lru_cache(maxsize=2048)
-def _parsed(text: str | None) -> docstring_parser.Docstring | None:
-    """The parsed docstring in the style that finds the most sections, as
-    ``docstring_parser``'s automatic choice has it, or ``None`` when no style finds one
-    (cached: a fix's proof plans the fixed text again, with the same docstrings; the
-    result is only read).
+def _parsed(raw: str | None) -> docstring_parser.Docstring | None:
+    """The docstring ``raw`` (as written: :func:`inspect.cleandoc` is done here, once per
+    text), parsed in the style that finds the most sections, as ``docstring_parser``'s
+    automatic choice has it, or ``None`` when no style finds one (cached: a fix's proof
+    plans the fixed text again, with the same docstrings; the result is only read).
 
     Only the styles whose marks the text has are tried: a numpydoc docstring has no
     ``:param`` line, and parsing it in all four styles took most of the time."""
-    if not text or not text.strip():
+    import inspect  # as ast.get_docstring does: loaded when a docstring is read
+
+    text = inspect.cleandoc(raw) if raw else ""
+    if not text.strip():
         return None
     found = []
     for style, may_have_sections in _STYLES:
@@ -375,11 +378,11 @@ def _documented_returns(parsed: docstring_parser.Docstring | None) -> list[str]:
 def documented(node: AnyDef, owner: ast.ClassDef | None, resolve: Resolver) -> Documented:
     """What ``node``'s docstring (or, for ``__init__``, its class's) says its parameters
     and return are; ``owner`` is the class the def is a method of."""
-    parsed = _parsed(ast.get_docstring(node))
+    parsed = _parsed(ast.get_docstring(node, clean=False))
     items = _parameter_items(node)
     params = _documented_params(parsed, items)
     if node.name == "__init__" and owner is not None and not params:
-        params = _documented_params(_parsed(ast.get_docstring(owner)), items)
+        params = _documented_params(_parsed(ast.get_docstring(owner, clean=False)), items)
     returns = tuple(DocType(text, union_of(text, resolve)) for text in _documented_returns(parsed) if text)
     return Documented(
         {item: DocType(text, union_of(text, resolve)) for item, text in params.items()}, returns

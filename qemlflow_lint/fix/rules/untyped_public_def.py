@@ -740,10 +740,11 @@ class _Lines:
                 return True
         return False
 
-    def _cst_def(self, node: AnyDef, indent: str, column: int) -> cst.FunctionDef | None:
+    def _cst_def(self, node: AnyDef, indent: str, column: int) -> tuple[cst.FunctionDef | None, list[str]]:
         """The def as libcst sees it, from its header alone when it can be (a ``pass`` for its
         body, its indentation taken off): parsing the whole module for a signature costs
-        far more."""
+        far more. With it, the header's lines as libcst writes them: the module's own, when
+        they were parsed alone (libcst writes back what it read)."""
         header_end = node.body[0].lineno - 1
         if header_end >= node.lineno and header_end <= len(self.lines):
             rows = self.lines[node.lineno - 1 : header_end]
@@ -755,8 +756,12 @@ class _Lines:
             except cst.ParserSyntaxError:
                 parsed = []
             if len(parsed) == 1 and isinstance(parsed[0], cst.FunctionDef):
-                return parsed[0]
-        return self._cst_defs().get((node.lineno, column))
+                # Comments and blank lines before the body are the body's, not the header's.
+                while rows and (not rows[-1].strip() or rows[-1].lstrip().startswith("#")):
+                    rows = rows[:-1]
+                return parsed[0], rows
+        found = self._cst_defs().get((node.lineno, column))
+        return found, header_lines(found, indent) if found is not None else []
 
     def fit(self, site: DefSite, texts: dict[str, str]) -> tuple[dict[str, str], bool]:
         """The annotations that fit on the def's lines, and whether the signature must be
@@ -764,10 +769,9 @@ class _Lines:
         if not texts or not self._may_overflow(site, texts):
             return texts, False
         indent, column = self._indent(site.node)
-        node = self._cst_def(site.node, indent, column)
+        node, original = self._cst_def(site.node, indent, column)
         if node is None:
             return {}, False
-        original = header_lines(node, indent)
         known = set(original)
 
         def overflowing(lines: Sequence[str]) -> list[str]:

@@ -273,7 +273,7 @@ def test_the_style_read_is_the_one_docstring_parser_would_choose(source: str) ->
     text = ast.get_docstring(node)
     assert text is not None
     auto = docstring_parser.parse(text)
-    chosen = _parsed(text)
+    chosen = _parsed(ast.get_docstring(node, clean=False))  # cleaned as ast.get_docstring does
     shown = [(m.args, m.description, getattr(m, "type_name", None)) for m in auto.meta]
     assert (
         []
