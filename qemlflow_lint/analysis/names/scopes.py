@@ -26,7 +26,7 @@ import ast
 import doctest
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.at_import import dotted_name, is_type_checking
@@ -243,11 +243,27 @@ class _Walk:
         self.field_types: set[str] = set()
         self.tested = _tested_names(tree)
 
-    def run(self) -> None:
+    def run(self, lines: Sequence[str] = ()) -> None:
+        """Walk the module; ``lines``, its source lines when known, spare the walk of the
+        top-level statements that spell none of the watched names."""
+        body = [statement for statement in self.tree.body if self._may_use(statement, lines)]
         for resolving in (False, True):
             self.resolving = resolving
-            for statement in self.tree.body:
+            for statement in body:
                 self.statements([statement], _Context(self.module, USED_AT_MODULE_LEVEL, None, statement))
+
+    def _may_use(self, statement: ast.stmt, lines: Sequence[str]) -> bool:
+        """False when the lines of a top-level statement (its decorators included) spell none
+        of the watched names, so that it neither binds nor reads one: what each pass records
+        is about the watched names, in scopes the statement holds. Non-ASCII text may spell
+        a name differently (identifiers are NFKC-normalised): it is always walked."""
+        last = statement.end_lineno or statement.lineno
+        if not lines or last > len(lines):
+            return True
+        decorators = getattr(statement, "decorator_list", ())
+        first = min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+        text = "\n".join(lines[first - 1 : last])
+        return not text.isascii() or any(name in text for name in self.names)
 
     # -- recording -----------------------------------------------------------------------
 
@@ -612,12 +628,15 @@ def _reads_names_dynamically(tree: ast.Module) -> bool:
     )
 
 
-def name_uses(tree: ast.Module, names: Iterable[str], postponed: bool) -> dict[str, NameUses]:
+def name_uses(
+    tree: ast.Module, names: Iterable[str], postponed: bool, lines: Sequence[str] = ()
+) -> dict[str, NameUses]:
     """How ``tree`` uses each of ``names`` as a module-level name. ``postponed``: the
-    module's annotations are not evaluated when their definitions run."""
+    module's annotations are not evaluated when their definitions run; ``lines``: the
+    module's source lines, when known (the walk then skips what cannot use a name)."""
     watched = frozenset(names)
     walk = _Walk(tree, watched, postponed)
-    walk.run()
+    walk.run(lines)
     doctests = _doctest_names(tree, watched)
     dynamic = _reads_names_dynamically(tree)
     finalizers = _finalizer_names(tree)

@@ -466,7 +466,7 @@ class _Decider:
             for _, statement, heavy in self.statements.values()
             for alias in heavy
         }
-        self.uses = name_uses(self.facts.tree, names, self.facts.postponed)
+        self.uses = name_uses(self.facts.tree, names, self.facts.postponed, self.facts.lines)
         finding_ids = set(self.statements)
         plans: list[StatementPlan] = []
         for finding, statement, heavy in self.statements.values():

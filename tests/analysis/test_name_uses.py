@@ -1,0 +1,61 @@
+"""QF001's plan asks how a module uses its imported names; given the source lines, the walk
+skips the top-level statements that spell none of them, and the answer is the same."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from qemlflow_lint.analysis.names.bindings import bound_name
+from qemlflow_lint.analysis.names.scopes import _Walk, name_uses
+from qemlflow_lint.analysis.names.usage import postpones_annotations
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def _modules() -> list[Path]:
+    found = []
+    for path in sorted(FIXTURES.rglob("*.py")):
+        try:
+            ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError, ValueError):
+            continue  # a fixture for a newer Python, or one that is broken on purpose
+        found.append(path)
+    return found
+
+
+def _imported(tree: ast.Module) -> set[str]:
+    return {
+        bound_name(alias, node)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+        if alias.name != "*"
+    }
+
+
+def test_the_fixtures_are_many() -> None:
+    assert len(_modules()) > 100
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_skipping_what_spells_no_watched_name_changes_no_answer(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    names = _imported(tree) | {"np", "pd", "os"}
+    postponed = postpones_annotations(tree)
+    lines = tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    assert name_uses(tree, names, postponed, lines) == name_uses(tree, names, postponed)
+
+
+def test_only_statements_that_spell_a_watched_name_are_walked() -> None:
+    fullwidth_p = "\uff50"  # ``\uff50d`` is ``pd`` once normalised, as Python does with identifiers
+    text = f"import pandas as pd\n\n\ndef f():\n    return 1\n\n\n@deco(pd)\ndef g():\n    return 2\n\n\ndef h():\n    {fullwidth_p}d = 1\n"
+    tree = ast.parse(text)
+    walk = _Walk(tree, {"pd"}, postponed=False)
+    lines = text.split("\n")
+    # f never spells it; g's decorator does; h is not ASCII.
+    assert [walk._may_use(statement, lines) for statement in tree.body] == [True, False, True, True]
+    assert [walk._may_use(statement, ()) for statement in tree.body] == [True, True, True, True]
