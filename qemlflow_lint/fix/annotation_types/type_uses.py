@@ -305,6 +305,8 @@ def unsupported_use(node: AnyDef, name: str, union: Sequence[Ref]) -> str | None
     """How the body uses the parameter ``name`` or an item of it as its documented
     ``union`` does not allow (``"indexes a float"``), or ``None``."""
     views = _Views(node, name, union)
+    if not any(ref.name in _ATTRIBUTES for refs in views.names.values() for ref in refs):
+        return None  # no builtin type among the views: nothing here is judged (see _unsupported)
     for child in _own_scope(node, list(views.names)):
         found = _unsupported(child, views)
         if found:

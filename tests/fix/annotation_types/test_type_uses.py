@@ -59,3 +59,18 @@ def test_uses_the_documented_type_does_not_allow(words: str, body: str, expected
     union = union_of(words, lambda _: None)
     assert union, words
     assert unsupported_use(node, "x", union) == expected
+
+
+def test_every_judged_kind_is_a_builtin_whose_attributes_are_known() -> None:
+    """A parameter whose views include none of these is not walked at all."""
+    from qemlflow_lint.fix.annotation_types import type_uses
+
+    judged = set(type_uses._ATTRIBUTES)
+    assert judged >= type_uses._NOT_INDEXED | type_uses._NOT_CALLED | type_uses._NUMBERS
+
+
+@pytest.mark.parametrize("words", ["numpy.ndarray", "pandas.DataFrame", "array_like"])
+def test_a_type_nothing_judges_allows_every_use(words: str) -> None:
+    node = ast.parse("def f(x):\n    y = x[0]\n    return x.shape(y) + x()\n").body[0]
+    assert isinstance(node, ast.FunctionDef)
+    assert unsupported_use(node, "x", union_of(words, lambda _name: None)) is None
