@@ -153,7 +153,7 @@ def wrapped(node: cst.FunctionDef) -> cst.FunctionDef:
     )
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=1024)  # a large module's defs: fitted, then written
 def parse_header(rows: str) -> Sequence[cst.BaseStatement]:
     """The statements libcst reads in a def's header lines (its indentation taken off) with
     ``pass`` for a body: one def when they are a whole header. Cached: deciding whether an

@@ -375,18 +375,28 @@ def _documented_returns(parsed: docstring_parser.Docstring | None) -> list[str]:
     return words
 
 
-def documented(node: AnyDef, owner: ast.ClassDef | None, resolve: Resolver) -> Documented:
+def documented(
+    node: AnyDef, owner: ast.ClassDef | None, resolve: Resolver, unions: dict[str, Union] | None = None
+) -> Documented:
     """What ``node``'s docstring (or, for ``__init__``, its class's) says its parameters
-    and return are; ``owner`` is the class the def is a method of."""
+    and return are; ``owner`` is the class the def is a method of. ``unions``: the unions
+    already read with this ``resolve``, by their words (a module's docstrings repeat the
+    same few types)."""
     parsed = _parsed(ast.get_docstring(node, clean=False))
     items = _parameter_items(node)
     params = _documented_params(parsed, items)
     if node.name == "__init__" and owner is not None and not params:
         params = _documented_params(_parsed(ast.get_docstring(owner, clean=False)), items)
-    returns = tuple(DocType(text, union_of(text, resolve)) for text in _documented_returns(parsed) if text)
-    return Documented(
-        {item: DocType(text, union_of(text, resolve)) for item, text in params.items()}, returns
-    )
+    known = {} if unions is None else unions
+
+    def union(text: str) -> Union:
+        found = known.get(text)
+        if found is None:
+            found = known[text] = union_of(text, resolve)
+        return found
+
+    returns = tuple(DocType(text, union(text)) for text in _documented_returns(parsed) if text)
+    return Documented({item: DocType(text, union(text)) for item, text in params.items()}, returns)
 
 
 #: The kinds of literal a default or a returned value can be.

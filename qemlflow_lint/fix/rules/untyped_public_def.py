@@ -819,6 +819,7 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
         names, oldest, types, _classes(tree), _constants(tree), frozenset(shadowed), module_callees(tree)
     )
     lines = source.text.splitlines() if "type:" in source.text else []
+    unions: dict[str, TypeUnion] = {}  # each docstring type's union, read once per module
     measure = _Lines(source, source.line_length) if source.line_length else None
     edits: dict[ast.AST, list[CstEdit]] = {}
     imports: list[str] = []
@@ -840,7 +841,7 @@ def plan(source: FixSource, unsafe: bool) -> Plan:
         if suggestion and suggestion.returns:
             inferred[RETURN] = suggestion.returns
         owner = site.classes[-1] if site.classes else None
-        doc = documented(node, owner, context.types.resolve) if _has_docs(node, owner) else NOTHING
+        doc = documented(node, owner, context.types.resolve, unions) if _has_docs(node, owner) else NOTHING
         chosen = _decisions(site, missing, context, inferred, suggestion.refused if suggestion else "", doc)
         wanted = {
             item: d
