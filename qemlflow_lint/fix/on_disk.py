@@ -199,9 +199,23 @@ def _work(chunk: Sequence[Task]) -> list[Fixed]:
 def _fix_all(tasks: Sequence[Task], workers: int) -> list[Fixed]:
     if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return _work(tasks)
+    # The files with the most findings first (each is planned, fixed and proven finding by
+    # finding): a worker that runs out of its own takes the others' last, and least, files.
+    order = sorted(range(len(tasks)), key=lambda index: -_findings(tasks[index]))
+    ordered = [tasks[index] for index in order]
     size = max(1, chunk_size(len(tasks), workers) // 4)  # files to fix are few and slow
-    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    return map_in_processes(_work, chunks, workers, [chunk[0][0] for chunk in chunks])
+    chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    done = map_in_processes(_work, chunks, workers, [chunk[0][0] for chunk in chunks])
+    fixed: list[Fixed | None] = [None] * len(tasks)
+    for index, item in zip(order, done):
+        fixed[index] = item
+    return [item for item in fixed if item is not None]
+
+
+def _findings(task: Task) -> int:
+    """How many findings the file has, when its analysis came with the task."""
+    analysed = task[4]
+    return len(analysed.findings) if analysed is not None else 0
 
 
 def _project_codes() -> frozenset[str]:
