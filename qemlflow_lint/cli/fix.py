@@ -176,6 +176,7 @@ def _options(args: argparse.Namespace, where: str) -> FixOptions:
         per_finding=args.per_finding,
         entry_points=tuple(args.entry_points),
         line_length=line_length(project_root(folder)),
+        diff=args.diff,
     )
 
 

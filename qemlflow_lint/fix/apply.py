@@ -67,6 +67,9 @@ class FixOptions(NamedTuple):
     #: Fix only these findings (an editor's quick fix for one finding); ``None``: every one
     #: the other options ask for. The proof still holds the whole file to its findings.
     only: Collection[Finding] | None = None
+    #: Make each changed file's unified diff where it is fixed (``fix --diff``): its texts
+    #: then need not cross to another process again.
+    diff: bool = False
 
 
 class FileFix(NamedTuple):
@@ -81,6 +84,8 @@ class FileFix(NamedTuple):
     refused: str = ""
     #: The analysis of the fixed text, done by its proof (``None`` when unchanged).
     checked: FileResult | None = None
+    #: Its unified diff, when the options asked for it and the text changes.
+    diff: str = ""
 
     @property
     def changed(self) -> bool:

@@ -26,12 +26,15 @@ from typing import NamedTuple, Union
 from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.atomic import replace_file_atomic
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
+from qemlflow_lint.fix.edit import physical_lines
 from qemlflow_lint.fix.import_deferral.callers import heavy_import_readers
 from qemlflow_lint.fix.import_deferral.closure import EntryOutcome
 from qemlflow_lint.fix.import_deferral.project_plan import QF001, ProjectPlan, plan_project
 from qemlflow_lint.fix.model import NEEDS_UNSAFE, Left, ModulePlan
+from qemlflow_lint.model.diff import line_diff
 from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.paths import display_path, relative_below
+from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.closure import Closures, loads_too, whole_package
 from qemlflow_lint.rules.registry import all_rules
@@ -185,7 +188,19 @@ def _fix_one(
     source = read_for_fixing(path)
     if isinstance(source, str):
         return Fixed(FileFix(path, "", "", refused=source))
-    return fix_source(source, path, settings, options, project, analysed)
+    fixed = fix_source(source, path, settings, options, project, analysed)
+    if not (options.diff and fixed.fix.changed):
+        return fixed
+    return fixed._replace(fix=fixed.fix._replace(diff=file_diff(path, fixed.fix.original, fixed.fix.fixed)))
+
+
+def file_diff(path: str, original: str, fixed: str) -> str:
+    """The unified diff of one file's fix, under ``a/`` and ``b/`` and its displayed path
+    (a name that is not UTF-8, escaped); a line ended by a lone ``\\r`` keeps it."""
+    shown = printable(display_path(path).replace("\\", "/"))
+    return line_diff(
+        physical_lines(original), physical_lines(fixed), f"a/{shown}", f"b/{shown}", line_ends=("\n", "\r")
+    )
 
 
 Task = tuple[str, Settings, FixOptions, Union[ModulePlan, None], Union[FileResult, None]]

@@ -10,15 +10,13 @@ from collections.abc import Iterable, Sequence
 
 from qemlflow_lint.fix.annotation_types.return_types import NOT_MAPPED
 from qemlflow_lint.fix.apply import FileFix
-from qemlflow_lint.fix.edit import physical_lines
 from qemlflow_lint.fix.import_deferral.callers import reason_phrase
 from qemlflow_lint.fix.import_deferral.closure import EntryOutcome
 from qemlflow_lint.fix.import_deferral.project_plan import STAYS_ANYWAY
 from qemlflow_lint.fix.model import SAFE, Applied, Left
-from qemlflow_lint.fix.on_disk import FixRun
+from qemlflow_lint.fix.on_disk import FixRun, file_diff
 from qemlflow_lint.fix.speedup import Projection, Speedup, Unmeasured
 from qemlflow_lint.measure.figures import ImportFigures
-from qemlflow_lint.model.diff import line_diff
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.printable import printable
 from qemlflow_lint.model.words import plural
@@ -70,32 +68,25 @@ def _removes(removed: dict[tuple[str, int], list[tuple[str, str]]], path: str, f
 
 def unified_diff(fixes: Iterable[FileFix]) -> str:
     """The changes as one unified diff, file by file (``a/``/``b/`` paths, as git shows); a
-    line ended by a lone ``\\r`` keeps it. Within
-    :func:`~qemlflow_lint.run.workers.shared_workers`, the files are compared on the
-    command's worker processes (a diff costs less than starting a pool for it)."""
-    changed = [(fix.path, fix.original, fix.fixed) for fix in fixes if fix.changed]
+    line ended by a lone ``\\r`` keeps it. A fix made with
+    :attr:`~qemlflow_lint.fix.apply.FixOptions.diff` brings its diff; the others are
+    compared here, on the command's worker processes within
+    :func:`~qemlflow_lint.run.workers.shared_workers` (a diff costs less than starting a
+    pool for it)."""
+    changed = [fix for fix in fixes if fix.changed]
+    missing = [(fix.path, fix.original, fix.fixed) for fix in changed if not fix.diff]
     workers = current()
-    if workers is None or len(changed) < 2:
-        return "".join(_file_diffs(changed))
-    chunks = [[item] for item in changed]
-    return "".join(workers.map(_file_diffs, chunks, [path for path, _, _ in changed]))
+    if workers is None or len(missing) < 2:
+        made = _file_diffs(missing)
+    else:
+        made = workers.map(_file_diffs, [[item] for item in missing], [path for path, _, _ in missing])
+    compared = iter(made)
+    return "".join(fix.diff or next(compared) for fix in changed)
 
 
 def _file_diffs(changed: Sequence[tuple[str, str, str]]) -> list[str]:
     """The diff of each ``(path, original, fixed)``."""
-    diffs = []
-    for path, original, fixed in changed:
-        shown = printable(display_path(path).replace("\\", "/"))  # a name that is not UTF-8, escaped
-        diffs.append(
-            line_diff(
-                physical_lines(original),
-                physical_lines(fixed),
-                f"a/{shown}",
-                f"b/{shown}",
-                line_ends=("\n", "\r"),
-            )
-        )
-    return diffs
+    return [file_diff(path, original, fixed) for path, original, fixed in changed]
 
 
 #: How many of a rule's reasons the summary names; the rest are counted together.

@@ -4,8 +4,8 @@ partial edit is "partly fixed", counted apart and listed with what is left."""
 from __future__ import annotations
 
 from qemlflow_lint.fix.apply import FixOptions, fix_text
-from qemlflow_lint.fix.on_disk import one_file_run
-from qemlflow_lint.fix.summary import finding_lines, grouped_reasons, summary
+from qemlflow_lint.fix.on_disk import file_diff, one_file_run
+from qemlflow_lint.fix.summary import finding_lines, grouped_reasons, summary, unified_diff
 from qemlflow_lint.model.settings import Settings
 
 SOURCE = """def done(flag=False):
@@ -65,3 +65,20 @@ def test_the_types_the_fix_does_not_map_are_one_reason_and_a_long_list_is_cut() 
 def test_past_eight_reasons_the_rest_are_counted_together() -> None:
     reasons = [f"reason {index}" for index in range(10) for _ in range(10 - index)]
     assert grouped_reasons(reasons).endswith("reason 7 (3), 2 other reasons (3)")
+
+
+def test_a_diff_made_where_the_file_was_fixed_is_the_one_the_summary_would_make() -> None:
+    """``fix --diff`` has each worker diff the files it fixed; a fix without its diff is
+    compared when the diffs are put together, and the files keep their order."""
+    text = 'def area(r, unit=\'m\'):\n    """Area."""\n    return r * r\n'
+    options = FixOptions(unsafe=True)
+    first = fix_text(text, "pkg/a.py", Settings(), options)
+    second = fix_text(text.replace("area", "volume"), "pkg/b.py", Settings(), options)
+    assert first.changed and second.changed
+    made_here = unified_diff([first, second])
+    assert made_here.startswith("--- a/pkg/a.py\n+++ b/pkg/a.py\n") and "+++ b/pkg/b.py" in made_here
+    brought = first._replace(diff=file_diff(first.path, first.original, first.fixed))
+    assert unified_diff([brought, second]) == made_here
+    assert unified_diff([brought._replace(diff="(brought)\n"), second]).startswith(
+        "(brought)\n--- a/pkg/b.py"
+    )
