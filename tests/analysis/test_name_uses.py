@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qemlflow_lint.analysis.names.bindings import bound_name
-from qemlflow_lint.analysis.names.scopes import _Walk, name_uses
+from qemlflow_lint.analysis.names.scopes import SourceText, _Walk, name_uses
 from qemlflow_lint.analysis.names.usage import postpones_annotations
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -59,3 +59,22 @@ def test_only_statements_that_spell_a_watched_name_are_walked() -> None:
     # f never spells it; g's decorator does; h is not ASCII.
     assert [walk._may_use(statement, lines) for statement in tree.body] == [True, False, True, True]
     assert [walk._may_use(statement, ()) for statement in tree.body] == [True, True, True, True]
+
+
+def test_the_text_answers_only_when_it_is_the_trees_own_and_ascii() -> None:
+    tree = ast.parse("import atexit\natexit.register(close)\n")
+    assert SourceText(tree, ("import atexit", "atexit.register(close)", "")).may_spell(["register"])
+    assert not SourceText(tree, ("import atexit", "atexit.register(close)", "")).may_spell(["finalize"])
+    for unknown in [(), ("",), ("import atexit",), ("import atexit", "atexit.register(clos\u00e9)")]:
+        assert SourceText(tree, unknown).may_spell(["finalize"])
+
+
+def test_a_finalizer_or_a_dynamic_read_is_found_with_the_lines_as_without() -> None:
+    text = (
+        "import atexit\nimport weakref\nimport pandas as pd\n\n\n@atexit.register\ndef close():\n"
+        "    return pd\n\n\ndef names():\n    return globals()['pd']\n"
+    )
+    tree = ast.parse(text)
+    with_lines = name_uses(tree, {"pd"}, False, text.split("\n"))
+    assert with_lines == name_uses(tree, {"pd"}, False)
+    assert with_lines["pd"].blockers  # read in a finalizer and through globals()

@@ -246,7 +246,8 @@ class _Walk:
     def run(self, lines: Sequence[str] = ()) -> None:
         """Walk the module; ``lines``, its source lines when known, spare the walk of the
         top-level statements that spell none of the watched names."""
-        body = [statement for statement in self.tree.body if self._may_use(statement, lines)]
+        known = lines if SourceText(self.tree, lines).text is not None else ()
+        body = [statement for statement in self.tree.body if self._may_use(statement, known)]
         for resolving in (False, True):
             self.resolving = resolving
             for statement in body:
@@ -628,16 +629,41 @@ def _reads_names_dynamically(tree: ast.Module) -> bool:
     )
 
 
+class SourceText:
+    """A module's source, for the questions a word answers before a walk of its tree:
+    ``may_spell`` is true unless the text surely does not spell any of the words (always
+    true without the source lines of the whole tree, or with non-ASCII text, whose
+    identifiers Python NFKC-normalises)."""
+
+    def __init__(self, tree: ast.Module, lines: Sequence[str]) -> None:
+        last = max((statement.end_lineno or statement.lineno for statement in tree.body), default=0)
+        text = "\n".join(lines) if len(lines) >= last else ""
+        #: The text, when it is known to be the tree's own and ASCII.
+        self.text = text if text.isascii() and (text.strip() or not tree.body) else None
+
+    def may_spell(self, words: Iterable[str]) -> bool:
+        """False when the text spells none of ``words``."""
+        return self.text is None or any(word in self.text for word in words)
+
+
 def name_uses(
     tree: ast.Module, names: Iterable[str], postponed: bool, lines: Sequence[str] = ()
 ) -> dict[str, NameUses]:
     """How ``tree`` uses each of ``names`` as a module-level name. ``postponed``: the
     module's annotations are not evaluated when their definitions run; ``lines``: the
-    module's source lines, when known (the walk then skips what cannot use a name)."""
+    module's source lines, when known (the walks then skip what cannot use a name, and
+    what the text does not spell)."""
     watched = frozenset(names)
     walk = _Walk(tree, watched, postponed)
     walk.run(lines)
     doctests = _doctest_names(tree, watched)
-    dynamic = _reads_names_dynamically(tree)
-    finalizers = _finalizer_names(tree)
+    source = SourceText(tree, lines)
+    dynamic = source.may_spell(_DYNAMIC_READERS) and _reads_names_dynamically(tree)
+    finalizers = _finalizer_names(tree) if source.may_spell(_FINALIZER_WORDS) else _DEL_ONLY
     return {name: walk.uses(name, doctests, dynamic, finalizers) for name in watched}
+
+
+#: The callees :func:`_finalizer_names` looks for (``atexit.register``, ``weakref.finalize``),
+#: and what it finds in a module that names neither.
+_FINALIZER_WORDS = ("register", "finalize")
+_DEL_ONLY = frozenset({"__del__"})

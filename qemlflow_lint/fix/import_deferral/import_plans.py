@@ -41,6 +41,7 @@ from qemlflow_lint.analysis.names.scopes import (
     USED_IN_FINALIZER,
     FunctionNode,
     NameUses,
+    SourceText,
     locals_calls,
     name_uses,
 )
@@ -454,6 +455,16 @@ class _Decider:
         self.uses: dict[str, NameUses] = {}
         #: What the unsafe mode decides, kept on the way to the safe mode's decisions.
         self.unsafe_result: tuple[list[StatementPlan], list[Left]] = ([], [])
+        #: The module may call ``locals()`` or ``vars()`` (its text names one of them).
+        self.may_call_locals = SourceText(facts.tree, facts.lines).may_spell(("locals", "vars"))
+
+    def _after_locals(self, uses: NameUses) -> tuple[tuple[FunctionNode, tuple[ast.stmt, ...]], ...] | None:
+        """``None`` when a def that reads the name calls ``locals()`` or ``vars()``: an import at
+        its top would add the name to what they return, and one further down is an import in
+        the middle of the body. Otherwise no late places: each def imports it at its top."""
+        if self.may_call_locals and any(locals_calls(function) for function in uses.functions):
+            return None
+        return ()
 
     def decide(self) -> tuple[list[StatementPlan], list[Left]]:
         left: list[Left] = []
@@ -630,7 +641,7 @@ class _Decider:
                 unsafe = unsafe or UNSAFE_FUTURE
             if uses.unused and not exported:
                 unsafe = unsafe or UNSAFE_REMOVE
-            places = late_places(uses, block.flags) if block is not None else _after_locals(uses)
+            places = late_places(uses, block.flags) if block is not None else self._after_locals(uses)
             if places is None:
                 return READ_DYNAMICALLY
             submodule = _submodule(statement, alias, facts)
@@ -647,15 +658,6 @@ class _Decider:
             future,
             unsafe,
         )
-
-
-def _after_locals(uses: NameUses) -> tuple[tuple[FunctionNode, tuple[ast.stmt, ...]], ...] | None:
-    """``None`` when a def that reads the name calls ``locals()`` or ``vars()``: an import at
-    its top would add the name to what they return, and one further down is an import in
-    the middle of the body. Otherwise no late places: each def imports it at its top."""
-    if any(locals_calls(function) for function in uses.functions):
-        return None
-    return ()
 
 
 def at_import_supports_lazy() -> bool:
