@@ -307,11 +307,43 @@ def unsupported_use(node: AnyDef, name: str, union: Sequence[Ref]) -> str | None
     views = _Views(node, name, union)
     if not any(ref.name in _ATTRIBUTES for refs in views.names.values() for ref in refs):
         return None  # no builtin type among the views: nothing here is judged (see _unsupported)
-    for child in _own_scope(node, list(views.names)):
+    hidden = list(views.names)
+    if _scope_bindings(node) & set(hidden):
+        candidates: Iterable[ast.AST] = _walk_own_scope(node, hidden)
+    else:  # the body, walked once: only the uses on a view's name can be judged
+        by_root = _uses_by_root(node)
+        candidates = [use for _, use in sorted(item for view in hidden for item in by_root.get(view, ()))]
+    for child in candidates:
         found = _unsupported(child, views)
         if found:
             return found
-    return _rebound_local(node, views)
+    return _rebound_local(node, views) if _rebinds_a_local(node) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _uses_by_root(node: AnyDef) -> dict[str, list[tuple[int, ast.AST]]]:
+    """The attribute reads, indexes and calls of the body (its nested scopes included) by the
+    name their value or callee starts from (``x[i].real`` under ``x``), each with its place
+    in :func:`body_nodes`' order (kept for the def: every parameter asks)."""
+    found: dict[str, list[tuple[int, ast.AST]]] = {}
+    for index, child in enumerate(body_nodes(node)):
+        if isinstance(child, (ast.Attribute, ast.Subscript)):
+            root: ast.AST = child.value
+        elif isinstance(child, ast.Call):
+            root = child.func
+        else:
+            continue
+        while isinstance(root, ast.Subscript):
+            root = root.value
+        if isinstance(root, ast.Name):
+            found.setdefault(root.id, []).append((index, child))
+    return found
+
+
+def _rebinds_a_local(node: AnyDef) -> bool:
+    """True when the body binds some name twice: :func:`_rebound_local` looks no further
+    otherwise."""
+    return any(count > 1 for count in _stores(node).values())
 
 
 #: What a type checker reads an empty collection's item type from, later in the scope.
