@@ -57,6 +57,10 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
 
 #: The fields that hold statements, or the handlers and cases that do.
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+#: The nodes that are not statements and hold some (``match`` cases from Python 3.10).
+_HOLDERS: tuple[type[ast.AST], ...] = tuple(
+    getattr(ast, name) for name in ("ExceptHandler", "match_case") if hasattr(ast, name)
+)
 
 
 def every_statement(tree: ast.AST) -> list[ast.stmt]:
@@ -72,6 +76,6 @@ def every_statement(tree: ast.AST) -> list[ast.stmt]:
                     if isinstance(item, ast.stmt):
                         found.append(item)
                         pending.append(item)
-                    elif isinstance(item, (ast.ExceptHandler, ast.match_case)):
+                    elif isinstance(item, _HOLDERS):
                         pending.append(item)
     return found
