@@ -56,7 +56,7 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
 
 
 #: The fields that hold statements, or the handlers and cases that do.
-_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
 #: The nodes that are not statements and hold some (``match`` cases from Python 3.10).
 _HOLDERS: tuple[type[ast.AST], ...] = tuple(
     getattr(ast, name) for name in ("ExceptHandler", "match_case") if hasattr(ast, name)
@@ -69,7 +69,7 @@ def every_statement(tree: ast.AST) -> list[ast.stmt]:
     found: list[ast.stmt] = []
     pending: list[ast.AST] = [tree]
     for node in pending:
-        for field in _BLOCKS:
+        for field in BLOCK_FIELDS:
             value = getattr(node, field, None)
             if isinstance(value, list):
                 for item in value:

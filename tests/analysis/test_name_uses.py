@@ -47,7 +47,7 @@ def test_skipping_what_spells_no_watched_name_changes_no_answer(path: Path) -> N
     names = _imported(tree) | {"np", "pd", "os"}
     postponed = postpones_annotations(tree)
     lines = tuple(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    assert name_uses(tree, names, postponed, lines) == name_uses(tree, names, postponed)
+    assert name_uses(tree, names, postponed, SourceText(tree, lines)) == name_uses(tree, names, postponed)
 
 
 def test_only_statements_that_spell_a_watched_name_are_walked() -> None:
@@ -75,6 +75,6 @@ def test_a_finalizer_or_a_dynamic_read_is_found_with_the_lines_as_without() -> N
         "    return pd\n\n\ndef names():\n    return globals()['pd']\n"
     )
     tree = ast.parse(text)
-    with_lines = name_uses(tree, {"pd"}, False, text.split("\n"))
+    with_lines = name_uses(tree, {"pd"}, False, SourceText(tree, text.split("\n")))
     assert with_lines == name_uses(tree, {"pd"}, False)
     assert with_lines["pd"].blockers  # read in a finalizer and through globals()

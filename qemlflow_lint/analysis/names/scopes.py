@@ -244,10 +244,10 @@ class _Walk:
         self.tested = _tested_names(tree)
 
     def run(self, lines: Sequence[str] = ()) -> None:
-        """Walk the module; ``lines``, its source lines when known, spare the walk of the
-        top-level statements that spell none of the watched names."""
-        known = lines if SourceText(self.tree, lines).text is not None else ()
-        body = [statement for statement in self.tree.body if self._may_use(statement, known)]
+        """Walk the module; ``lines``, its source lines when they are known to be the tree's
+        own (see :class:`SourceText`), spare the walk of the top-level statements that spell
+        none of the watched names."""
+        body = [statement for statement in self.tree.body if self._may_use(statement, lines)]
         for resolving in (False, True):
             self.resolving = resolving
             for statement in body:
@@ -636,6 +636,7 @@ class SourceText:
     identifiers Python NFKC-normalises)."""
 
     def __init__(self, tree: ast.Module, lines: Sequence[str]) -> None:
+        self.lines = lines
         last = max((statement.end_lineno or statement.lineno for statement in tree.body), default=0)
         text = "\n".join(lines) if len(lines) >= last else ""
         #: The text, when it is known to be the tree's own and ASCII.
@@ -647,17 +648,17 @@ class SourceText:
 
 
 def name_uses(
-    tree: ast.Module, names: Iterable[str], postponed: bool, lines: Sequence[str] = ()
+    tree: ast.Module, names: Iterable[str], postponed: bool, source: SourceText | None = None
 ) -> dict[str, NameUses]:
     """How ``tree`` uses each of ``names`` as a module-level name. ``postponed``: the
-    module's annotations are not evaluated when their definitions run; ``lines``: the
-    module's source lines, when known (the walks then skip what cannot use a name, and
-    what the text does not spell)."""
+    module's annotations are not evaluated when their definitions run; ``source``: its
+    source, when known (the walks then skip what cannot use a name, and what the text does
+    not spell)."""
     watched = frozenset(names)
+    source = source or SourceText(tree, ())
     walk = _Walk(tree, watched, postponed)
-    walk.run(lines)
+    walk.run(source.lines if source.text is not None else ())
     doctests = _doctest_names(tree, watched)
-    source = SourceText(tree, lines)
     dynamic = source.may_spell(_DYNAMIC_READERS) and _reads_names_dynamically(tree)
     finalizers = _finalizer_names(tree) if source.may_spell(_FINALIZER_WORDS) else _DEL_ONLY
     return {name: walk.uses(name, doctests, dynamic, finalizers) for name in watched}

@@ -214,11 +214,14 @@ def _unsupported(node: ast.AST, views: _Views) -> str | None:
 
 
 def _own_scope(node: AnyDef, hidden: Collection[str]) -> Iterable[ast.AST]:
-    """The nodes of the body, nested defs, lambdas and classes that bind one of the
-    ``hidden`` names left out (their uses are of another variable)."""
-    if not _scope_bindings(node) & set(hidden):
-        return body_nodes(node)  # no nested scope hides a name: the whole body, walked once
-    return _walk_own_scope(node, hidden)
+    """The nodes of the body that :func:`_unsupported` may judge for the ``hidden`` names,
+    in the order of a walk: nested defs, lambdas and classes that bind one of them left out
+    (their uses are of another variable). When none does, only the uses that start from one
+    of the names, from the def's list of them (:func:`_uses_by_root`)."""
+    if _scope_bindings(node) & set(hidden):
+        return _walk_own_scope(node, hidden)
+    by_root = _uses_by_root(node)
+    return [use for _, use in sorted(item for name in hidden for item in by_root.get(name, ()))]
 
 
 def _walk_own_scope(node: AnyDef, hidden: Collection[str]) -> Iterator[ast.AST]:
@@ -307,13 +310,7 @@ def unsupported_use(node: AnyDef, name: str, union: Sequence[Ref]) -> str | None
     views = _Views(node, name, union)
     if not any(ref.name in _ATTRIBUTES for refs in views.names.values() for ref in refs):
         return None  # no builtin type among the views: nothing here is judged (see _unsupported)
-    hidden = list(views.names)
-    if _scope_bindings(node) & set(hidden):
-        candidates: Iterable[ast.AST] = _walk_own_scope(node, hidden)
-    else:  # the body, walked once: only the uses on a view's name can be judged
-        by_root = _uses_by_root(node)
-        candidates = [use for _, use in sorted(item for view in hidden for item in by_root.get(view, ()))]
-    for child in candidates:
+    for child in _own_scope(node, list(views.names)):
         found = _unsupported(child, views)
         if found:
             return found

@@ -46,7 +46,7 @@ from qemlflow_lint.analysis.names.scopes import (
     name_uses,
 )
 from qemlflow_lint.analysis.names.usage import postpones_annotations
-from qemlflow_lint.analysis.nodes import child_nodes, every_node
+from qemlflow_lint.analysis.nodes import BLOCK_FIELDS, child_nodes, every_node
 from qemlflow_lint.analysis.noqa import comment_suppresses
 from qemlflow_lint.fix.import_deferral.callers import (
     READ_FROM_ANOTHER_MODULE,
@@ -276,7 +276,7 @@ def _module_level_statements(tree: ast.Module) -> Iterator[ast.stmt]:
         yield statement
         if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        for field in BLOCK_FIELDS:
             for child in getattr(statement, field, []):
                 if isinstance(child, ast.stmt):
                     pending.append(child)
@@ -455,8 +455,9 @@ class _Decider:
         self.uses: dict[str, NameUses] = {}
         #: What the unsafe mode decides, kept on the way to the safe mode's decisions.
         self.unsafe_result: tuple[list[StatementPlan], list[Left]] = ([], [])
+        self.source = SourceText(facts.tree, facts.lines)
         #: The module may call ``locals()`` or ``vars()`` (its text names one of them).
-        self.may_call_locals = SourceText(facts.tree, facts.lines).may_spell(("locals", "vars"))
+        self.may_call_locals = self.source.may_spell(("locals", "vars"))
 
     def _after_locals(self, uses: NameUses) -> tuple[tuple[FunctionNode, tuple[ast.stmt, ...]], ...] | None:
         """``None`` when a def that reads the name calls ``locals()`` or ``vars()``: an import at
@@ -477,7 +478,7 @@ class _Decider:
             for _, statement, heavy in self.statements.values()
             for alias in heavy
         }
-        self.uses = name_uses(self.facts.tree, names, self.facts.postponed, self.facts.lines)
+        self.uses = name_uses(self.facts.tree, names, self.facts.postponed, self.source)
         finding_ids = set(self.statements)
         plans: list[StatementPlan] = []
         for finding, statement, heavy in self.statements.values():
