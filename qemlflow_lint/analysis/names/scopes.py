@@ -26,8 +26,8 @@ import ast
 import doctest
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from qemlflow_lint.analysis.at_import import dotted_name, is_type_checking
 from qemlflow_lint.analysis.defs import AnyDef, every_parameter
@@ -222,8 +222,9 @@ class _Context(NamedTuple):
 
 
 class _Walk:
-    """Two passes over a module: the first collects each scope's bindings, the second
-    resolves and classifies every use of the watched names."""
+    """One walk over a module collects each scope's bindings and the uses of the watched
+    names; the uses are resolved and classified once every binding is known (a def may
+    bind a name after reading it)."""
 
     def __init__(self, tree: ast.Module, names: Iterable[str], postponed: bool) -> None:
         self.tree = tree
@@ -231,7 +232,8 @@ class _Walk:
         self.postponed = postponed
         self.scopes: dict[int, _Scope] = {}
         self.module = _Scope("module", None)
-        self.resolving = False
+        #: The uses of watched names met on the walk, each with how it is resolved.
+        self.pending: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
         self.functions: dict[str, dict[int, FunctionNode]] = {}
         self.typing: set[str] = set()
         self.runtime_annotations: set[str] = set()
@@ -241,17 +243,16 @@ class _Walk:
         self.reads: dict[str, list[tuple[FunctionNode, ast.Name]]] = {}
         self.annotations_read: set[str] = set()
         self.field_types: set[str] = set()
-        self.tested = _tested_names(tree)
 
     def run(self, lines: Sequence[str] = ()) -> None:
         """Walk the module; ``lines``, its source lines when they are known to be the tree's
         own (see :class:`SourceText`), spare the walk of the top-level statements that spell
         none of the watched names."""
         body = [statement for statement in self.tree.body if self._may_use(statement, lines)]
-        for resolving in (False, True):
-            self.resolving = resolving
-            for statement in body:
-                self.statements([statement], _Context(self.module, USED_AT_MODULE_LEVEL, None, statement))
+        for statement in body:
+            self.statements([statement], _Context(self.module, USED_AT_MODULE_LEVEL, None, statement))
+        for resolve, arguments in self.pending:
+            resolve(*arguments)
 
     def _may_use(self, statement: ast.stmt, lines: Sequence[str]) -> bool:
         """False when the lines of a top-level statement (its decorators included) spell none
@@ -277,24 +278,27 @@ class _Walk:
     def bind(self, name: str, context: _Context, node: ast.AST) -> None:
         """``name`` is bound in the context's scope by ``node``."""
         scope = context.scope
-        if not self.resolving:
-            scope.bound.add(name)
-            return
+        scope.bound.add(name)
         # A binding through ``global`` in a def is REBOUND_WITH_GLOBAL's; one under
         # ``if TYPE_CHECKING:`` never runs.
         if name in self.names and scope.kind == "module" and context.when != _TYPING:
             self.bindings.setdefault(name, []).append((context.top, node))
 
-    def read(self, node: ast.Name, context: _Context) -> None:
-        """A read of ``node.id`` in ``context``."""
+    def read(self, node: ast.Name, context: _Context, tested: bool = False) -> None:
+        """A read of ``node.id`` in ``context``; ``tested``: the read tests the value against
+        ``None`` or for its truth (see :func:`_tests`)."""
+        if node.id in self.names:
+            self.pending.append((self._resolve_read, (node, context, tested)))
+
+    def _resolve_read(self, node: ast.Name, context: _Context, tested: bool) -> None:
         name = node.id
-        if not self.resolving or name not in self.names or not context.scope.resolves_to_module(name):
+        if not context.scope.resolves_to_module(name):
             return
         when = context.when
         if when == _FUNCTION and context.outer is not None:
             self.functions.setdefault(name, {})[id(context.outer)] = context.outer
             self.reads.setdefault(name, []).append((context.outer, node))
-            if id(node) in self.tested:
+            if tested:
                 self.none_tested.add(name)
         elif when == _TYPING:
             self.typing.add(name)
@@ -305,8 +309,9 @@ class _Walk:
 
     def read_annotation(self, node: ast.expr, context: _Context) -> None:
         """An annotation that the class's creation may resolve (``get_type_hints``)."""
-        if not self.resolving:
-            return
+        self.pending.append((self._resolve_annotation, (node, context)))
+
+    def _resolve_annotation(self, node: ast.expr, context: _Context) -> None:
         names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
         for part in ast.walk(node):
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
@@ -318,9 +323,12 @@ class _Walk:
 
     def mention(self, names: Iterable[str], context: _Context) -> None:
         """Names a string annotation mentions: type checkers resolve them, Python never does."""
-        for name in names:
-            if self.resolving and name in self.names and context.scope.resolves_to_module(name):
-                self.typing.add(name)
+        watched = [name for name in names if name in self.names]
+        if watched:
+            self.pending.append((self._resolve_mention, (watched, context)))
+
+    def _resolve_mention(self, names: Sequence[str], context: _Context) -> None:
+        self.typing.update(name for name in names if context.scope.resolves_to_module(name))
 
     # -- statements ------------------------------------------------------------------------
 
@@ -359,13 +367,12 @@ class _Walk:
     def declare(self, node: ast.Global | ast.Nonlocal, context: _Context) -> None:
         scope = context.scope
         if isinstance(node, ast.Global):
-            if not self.resolving:
-                scope.declared_global.update(node.names)
-            elif scope.kind != "module":
+            scope.declared_global.update(node.names)
+            if scope.kind != "module":
                 for name in node.names:
                     if name in self.names:
                         self.blockers.setdefault(name, set()).add(REBOUND_WITH_GLOBAL)
-        elif not self.resolving:
+        else:
             scope.declared_nonlocal.update(node.names)
 
     def function(self, node: FunctionNode, context: _Context) -> None:
@@ -475,6 +482,8 @@ class _Walk:
         for child in child_nodes(node):
             if isinstance(child, ast.stmt):
                 self.statement(child, context)
+            elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load):
+                self.read(child, context, _tests(node, child))
             else:
                 self.expression(child, context, in_annotation)
 
@@ -515,24 +524,18 @@ def _names_in_string(text: str) -> set[str]:
     return {node.id for node in ast.walk(parsed) if isinstance(node, ast.Name)}
 
 
-def _tested_names(tree: ast.Module) -> frozenset[int]:
-    """The name reads that test a value against ``None`` or for its truth:
+def _tests(parent: ast.AST, name: ast.Name) -> bool:
+    """True when ``parent`` tests the value ``name`` reads against ``None`` or for its truth:
     ``x is None``, ``x == None``, ``if x:``, ``not x``, ``x or y``."""
-    tested: set[int] = set()
-    for node in every_node(tree):
-        if isinstance(node, ast.Compare):
-            operands = [node.left, *node.comparators]
-            if any(isinstance(o, ast.Constant) and o.value is None for o in operands):
-                tested.update(id(o) for o in operands if isinstance(o, ast.Name))
-        elif isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
-            if isinstance(node.test, ast.Name):
-                tested.add(id(node.test))
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            if isinstance(node.operand, ast.Name):
-                tested.add(id(node.operand))
-        elif isinstance(node, ast.BoolOp):
-            tested.update(id(value) for value in node.values if isinstance(value, ast.Name))
-    return frozenset(tested)
+    if isinstance(parent, ast.Compare):
+        return any(
+            isinstance(o, ast.Constant) and o.value is None for o in (parent.left, *parent.comparators)
+        )
+    if isinstance(parent, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+        return parent.test is name
+    if isinstance(parent, ast.UnaryOp):
+        return isinstance(parent.op, ast.Not)
+    return isinstance(parent, ast.BoolOp)
 
 
 def _doctest_names(tree: ast.Module, names: frozenset[str]) -> frozenset[str]:
