@@ -24,11 +24,12 @@ def every_node(tree: ast.AST) -> tuple[ast.AST, ...]:
     that grows while it is read needs no queue, and the walk takes about half the time."""
     below = _below.get(tree)
     if below is None:
-        below = _below[tree] = _walk(tree)[1:]
+        below = _below[tree] = walk(tree)[1:]
     return (tree, *below)
 
 
-def _walk(tree: ast.AST) -> tuple[ast.AST, ...]:
+def walk(tree: ast.AST) -> tuple[ast.AST, ...]:
+    """Every node of ``tree``, in :func:`ast.walk`'s order, not kept (see :func:`every_node`)."""
     found: list[ast.AST] = [tree]
     append, extend = found.append, found.extend
     for node in found:
