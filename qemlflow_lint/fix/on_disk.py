@@ -184,11 +184,14 @@ def _fix_one(
     options: FixOptions,
     project: ModulePlan | None,
     analysed: FileResult | None,
+    write: bool,
 ) -> Fixed:
     source = read_for_fixing(path)
     if isinstance(source, str):
         return Fixed(FileFix(path, "", "", refused=source))
     fixed = fix_source(source, path, settings, options, project, analysed)
+    if not write:  # a dry run writes no bytes: they do not cross back to the parent
+        fixed = Fixed(fixed.fix)
     if not (options.diff and fixed.fix.changed):
         return fixed
     return fixed._replace(fix=fixed.fix._replace(diff=file_diff(path, fixed.fix.original, fixed.fix.fixed)))
@@ -203,7 +206,9 @@ def file_diff(path: str, original: str, fixed: str) -> str:
     )
 
 
-Task = tuple[str, Settings, FixOptions, Union[ModulePlan, None], Union[FileResult, None]]
+#: A file to fix: its path, settings, options, QF001's plan, its analysis, and whether the
+#: fix is to be written.
+Task = tuple[str, Settings, FixOptions, Union[ModulePlan, None], Union[FileResult, None], bool]
 
 
 def _work(chunk: Sequence[Task]) -> list[Fixed]:
@@ -454,6 +459,7 @@ def _fix_paths(
             own_options(result.path),
             modules.get(result.path),
             own(result),
+            write,
         )
         for result in analysis.results
         if result.path in analysis.settings_by_path

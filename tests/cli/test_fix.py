@@ -160,8 +160,9 @@ def test_a_file_changed_while_it_was_fixed_is_not_written(
         options: FixOptions,
         project: ModulePlan | None,
         analysed: FileResult | None,
+        write: bool,
     ) -> Fixed:
-        result = real(path, settings, options, project, analysed)
+        result = real(path, settings, options, project, analysed, write)
         module.write_text(BARE + "# edited in an editor\n", encoding="utf-8")
         return result
 

@@ -23,7 +23,8 @@ def test_the_most_findings_go_first_and_the_results_keep_the_task_order(
 ) -> None:
     counts = [1, 9, 0, 4, 12, 3, 7, 2, 5, 8]
     tasks: list[on_disk.Task] = [
-        (f"m{i}.py", Settings(), FixOptions(), None, _result(f"m{i}.py", n)) for i, n in enumerate(counts)
+        (f"m{i}.py", Settings(), FixOptions(), None, _result(f"m{i}.py", n), False)
+        for i, n in enumerate(counts)
     ]
     sent: list[str] = []
 
