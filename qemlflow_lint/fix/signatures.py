@@ -75,6 +75,15 @@ def _annotated_param(param: cst.Param, annotation: str) -> cst.Param:
 def annotated(node: cst.FunctionDef, annotations: Mapping[str, str]) -> cst.FunctionDef:
     """``node`` with the annotations written, by QF002's names of the items (``x``,
     ``*args``, ``**kwargs``, ``return``); nothing else changes."""
+    return _annotated(node, tuple(sorted(annotations.items())))
+
+
+# Cached, as the two below: fitting a signature to the line length and then writing it make
+# the same node from the same header (:func:`parse_header` gives both the same node), and
+# libcst's nodes never change.
+@functools.lru_cache(maxsize=1024)
+def _annotated(node: cst.FunctionDef, items: tuple[tuple[str, str], ...]) -> cst.FunctionDef:
+    annotations = dict(items)
     parameters = node.params
 
     def each(params: Sequence[cst.Param], star: str = "") -> list[cst.Param]:
@@ -108,6 +117,7 @@ def _line_break(indent: str) -> cst.ParenthesizedWhitespace:
     )
 
 
+@functools.lru_cache(maxsize=1024)
 def wrapped(node: cst.FunctionDef) -> cst.FunctionDef:
     """``node``'s signature one parameter per line, each indented four spaces past the
     def and followed by a comma (the last too), and the closing parenthesis on a line of
@@ -166,6 +176,11 @@ def header_lines(node: cst.FunctionDef, indent: str) -> list[str]:
     """The lines of ``node``'s signature as the module has them (``indent``: the def's
     own indentation), from ``def`` to the colon and the comment after it; a one-line body
     (``def f(): pass``) is on the last of them. Decorators are not included."""
+    return list(_header_lines(node, indent))
+
+
+@functools.lru_cache(maxsize=1024)
+def _header_lines(node: cst.FunctionDef, indent: str) -> tuple[str, ...]:
     body = node.body
     one_line = isinstance(body, cst.SimpleStatementSuite)
     if isinstance(body, cst.IndentedBlock):
@@ -176,4 +191,4 @@ def header_lines(node: cst.FunctionDef, indent: str) -> list[str]:
     lines = cst.Module(body=[statement]).code.splitlines()
     if indent:
         lines = lines[1:]
-    return lines if one_line else lines[:-1]
+    return tuple(lines if one_line else lines[:-1])
