@@ -24,11 +24,11 @@ def every_node(tree: ast.AST) -> tuple[ast.AST, ...]:
     that grows while it is read needs no queue, and the walk takes about half the time."""
     below = _below.get(tree)
     if below is None:
-        below = _below[tree] = walk(tree)[1:]
+        below = _below[tree] = walk_tree(tree)[1:]
     return (tree, *below)
 
 
-def walk(tree: ast.AST) -> tuple[ast.AST, ...]:
+def walk_tree(tree: ast.AST) -> tuple[ast.AST, ...]:
     """Every node of ``tree``, in :func:`ast.walk`'s order, not kept (see :func:`every_node`)."""
     found: list[ast.AST] = [tree]
     append, extend = found.append, found.extend

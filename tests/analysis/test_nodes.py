@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from qemlflow_lint.analysis.nodes import child_nodes, every_node, every_statement, walk
+from qemlflow_lint.analysis.nodes import child_nodes, every_node, every_statement, walk_tree
 
 BLOCKS = """\
 global g
@@ -65,4 +65,4 @@ def test_every_node_and_child_nodes_follow_the_walk_order() -> None:
     assert list(every_node(tree)) == list(ast.walk(tree))
     for node in ast.walk(tree):
         assert child_nodes(node) == list(ast.iter_child_nodes(node))
-        assert list(walk(node)) == list(ast.walk(node))
+        assert list(walk_tree(node)) == list(ast.walk(node))

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from qemlflow_lint.analysis.at_import import dotted_name, is_type_checking
 from qemlflow_lint.analysis.defs import AnyDef, every_parameter
 from qemlflow_lint.analysis.names.bindings import bound_name, captured_names
-from qemlflow_lint.analysis.nodes import child_nodes, every_node, walk
+from qemlflow_lint.analysis.nodes import child_nodes, every_node, walk_tree
 
 #: A ``def`` or ``async def`` (the fixers' name for :data:`~qemlflow_lint.analysis.defs.AnyDef`).
 FunctionNode = AnyDef
@@ -617,7 +617,7 @@ def locals_calls(function: FunctionNode) -> tuple[ast.Call, ...]:
     (kept for the def: QF001's plan asks once for each name the def uses)."""
     return tuple(
         node
-        for node in walk(function)
+        for node in walk_tree(function)
         if isinstance(node, ast.Call)
         and isinstance(node.func, ast.Name)
         and node.func.id in ("locals", "vars")

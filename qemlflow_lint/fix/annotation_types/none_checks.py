@@ -32,7 +32,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from qemlflow_lint.analysis.defs import AnyDef
-from qemlflow_lint.analysis.nodes import child_nodes, walk
+from qemlflow_lint.analysis.nodes import child_nodes, walk_tree
 
 #: The builtins whose arguments must not be ``None``.
 _STRICT_BUILTINS = frozenset(
@@ -161,7 +161,7 @@ def narrowed(test: ast.expr) -> tuple[frozenset[str], frozenset[str]]:
 
 def _bound_names(targets: Sequence[ast.expr]) -> Iterator[str]:
     for target in targets:
-        for node in walk(target):
+        for node in walk_tree(target):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 yield node.id
 
@@ -173,7 +173,7 @@ def _local_names(node: AnyDef | ast.Lambda) -> set[str]:
     names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
     body: list[ast.AST] = [node.body] if isinstance(node, ast.Lambda) else list(node.body)
     for statement in body:
-        for child in walk(statement):
+        for child in walk_tree(statement):
             if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
                 names.add(child.id)
             elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -185,7 +185,7 @@ def _assigned(body: Sequence[ast.stmt], only_none: bool) -> set[str]:
     """The names the statements assign (with ``only_none``: assign ``None``)."""
     names: set[str] = set()
     for statement in body:
-        for node in walk(statement):
+        for node in walk_tree(statement):
             if isinstance(node, (ast.Assign, ast.AnnAssign)):
                 if only_none and not _is_none(node.value):
                     continue

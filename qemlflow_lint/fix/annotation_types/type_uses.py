@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
 from qemlflow_lint.analysis.defs import AnyDef
-from qemlflow_lint.analysis.nodes import child_nodes, walk
+from qemlflow_lint.analysis.nodes import child_nodes, walk_tree
 from qemlflow_lint.fix.annotation_types.docstring_types import ELLIPSIS, NONE, Ref
 from qemlflow_lint.fix.annotation_types.return_types import def_own_nodes, value_kind
 
@@ -88,7 +88,7 @@ def _items(types_: Sequence[Ref], by_key: bool) -> list[Ref]:
 def body_nodes(node: AnyDef) -> tuple[ast.AST, ...]:
     """Every node of a def's body, nested scopes included (asked for once per parameter,
     so kept for the def)."""
-    return walk(ast.Module(body=list(node.body), type_ignores=[]))
+    return walk_tree(ast.Module(body=list(node.body), type_ignores=[]))
 
 
 @functools.lru_cache(maxsize=64)
@@ -236,8 +236,8 @@ def _walk_own_scope(node: AnyDef, hidden: Collection[str]) -> Iterator[ast.AST]:
 
 
 def _binds(scope: ast.AST) -> set[str]:
-    names = {n.id for n in walk(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    names.update(a.arg for a in walk(scope) if isinstance(a, ast.arg))
+    names = {n.id for n in walk_tree(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    names.update(a.arg for a in walk_tree(scope) if isinstance(a, ast.arg))
     return names
 
 
