@@ -41,10 +41,10 @@ from qemlflow_lint.rules.registry import all_rules
 from qemlflow_lint.run.api import Analysis, RunOptions, analyse_paths
 from qemlflow_lint.run.file import analyse_source
 from qemlflow_lint.run.project_rules import apply_project_rules, project_graphs
-from qemlflow_lint.run.runner import chunk_size, default_jobs, map_in_processes, paused_gc
+from qemlflow_lint.run.runner import chunk_size, default_jobs, map_in_processes, on_workers, paused_gc
 
-#: Fewer files than this are fixed in this process: libcst is slow, but a pool is slower
-#: to start than a handful of files take.
+#: Fewer files than this are fixed in this process, unless the command's workers run:
+#: libcst is slow, but a pool is slower to start than a handful of files take.
 PARALLEL_THRESHOLD = 8
 #: The QF101 code (fixes do not depend on the rule modules).
 TRANSITIVE = "QF101"
@@ -217,7 +217,7 @@ def _work(chunk: Sequence[Task]) -> list[Fixed]:
 
 
 def _fix_all(tasks: Sequence[Task], workers: int) -> list[Fixed]:
-    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+    if not on_workers(len(tasks), workers, PARALLEL_THRESHOLD):
         return _work(tasks)
     # The files with the most findings first (each is planned, fixed and proven finding by
     # finding): a worker that runs out of its own takes the others' last, and least, files.
@@ -292,16 +292,24 @@ def outcomes_after(
     if not planned:
         return ()
     graphs = project_graphs(results, configs)
+    # One closure per graph: a project has an entry point per top-level module (177 in the
+    # standard library), each of which used to build its own.
+    closures: dict[int, Closures] = {}
     found = []
     for outcome in planned:
         graph = next((g for g in graphs if outcome.entry in g.modules), None)
         if graph is None:
             found.append(outcome)
             continue
-        heavy = {
-            h for m in graph.modules.values() if m.path in configs for h in configs[m.path].all_heavy_modules
-        }
-        after = Closures(graph, loads_too(heavy), whole_package).heavy(outcome.entry)
+        if id(graph) not in closures:
+            heavy = {
+                h
+                for m in graph.modules.values()
+                if m.path in configs
+                for h in configs[m.path].all_heavy_modules
+            }
+            closures[id(graph)] = Closures(graph, loads_too(heavy), whole_package)
+        after = closures[id(graph)].heavy(outcome.entry)
         staying = tuple(sorted(after))
         blockers = (
             outcome.blockers

@@ -29,7 +29,7 @@ from qemlflow_lint.model.modules import PackageFolders, module_name
 from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.discovery import PYTHON_SUFFIXES, WalkOptions, discover
-from qemlflow_lint.run.runner import PARALLEL_THRESHOLD, chunk_size, map_in_processes, paused_gc
+from qemlflow_lint.run.runner import chunk_size, map_in_processes, on_workers, paused_gc
 from qemlflow_lint.run.workers import parsed
 
 #: Documentation pages: their doctests, code blocks and cross-references name module attributes.
@@ -92,7 +92,7 @@ def project_reads(
     and which modules they take from ``sys.modules`` at import time; on ``jobs`` processes
     when there are many files."""
     found = discover([root], WalkOptions(suffixes=(*PYTHON_SUFFIXES, *DOC_SUFFIXES))).files
-    if jobs <= 1 or len(found) < PARALLEL_THRESHOLD:
+    if not on_workers(len(found), jobs):
         return ProjectReads.of(_work((found, packages, namespace_folders)))
     size = chunk_size(len(found), jobs)
     chunks = [(found[i : i + size], packages, namespace_folders) for i in range(0, len(found), size)]

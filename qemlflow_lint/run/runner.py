@@ -153,6 +153,17 @@ def map_in_processes(
     return results
 
 
+def on_workers(count: int, workers: int, threshold: int = PARALLEL_THRESHOLD) -> bool:
+    """Whether ``count`` items go to worker processes: within
+    :func:`~qemlflow_lint.run.workers.shared_workers` whose processes run, always (they keep
+    the trees the items need, and cost nothing more to start); otherwise on several cores,
+    from ``threshold`` items on (fewer cost less than starting a pool)."""
+    shared = current()
+    if shared is not None and shared.running:
+        return count > 0
+    return workers > 1 and count >= threshold
+
+
 def chunk_size(count: int, workers: int) -> int:
     """How many items a worker takes at a time: about four chunks per worker, at most 64;
     one within :func:`~qemlflow_lint.run.workers.shared_workers` (each file goes where its
@@ -163,7 +174,7 @@ def chunk_size(count: int, workers: int) -> int:
 
 
 def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> list[Outcome]:
-    if workers <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+    if not on_workers(len(jobs), workers):
         packages = Packages()
         with paused_gc():
             return [analyse_file(job.path, job.settings, noqa, packages) for job in jobs]

@@ -135,6 +135,11 @@ class Workers:
         self._owned: list[set[str]] = [set() for _ in range(count)]
         self._owner: dict[str, int] = {}
 
+    @property
+    def running(self) -> bool:
+        """True once a pass has started the processes (they keep that pass's trees)."""
+        return bool(self._processes)
+
     def _start(self) -> None:
         import multiprocessing  # only a run on several cores needs it
 

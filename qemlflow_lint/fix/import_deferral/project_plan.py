@@ -39,7 +39,7 @@ from qemlflow_lint.model.findings import FileResult, Finding
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.closure import Candidate, Closures, Cut, EdgeKey, loaded, loads_too, whole_package
 from qemlflow_lint.project.graph import ImportGraph
-from qemlflow_lint.run.runner import chunk_size, map_in_processes, paused_gc
+from qemlflow_lint.run.runner import chunk_size, map_in_processes, on_workers, paused_gc
 from qemlflow_lint.run.workers import parsed
 
 #: The rule whose findings the plan fixes.
@@ -228,7 +228,8 @@ def decide(
 
 #: One module to decide: its path, text, QF001 findings, plan, target Python and readers.
 Task = tuple[str, str, tuple[Finding, ...], ModulePlan, Union[tuple[int, int], None], Union[Readers, None]]
-#: Fewer modules than this are decided in this process (a pool costs more to start).
+#: Fewer modules than this are decided in this process, unless the command's workers run
+#: (a pool costs more to start).
 PARALLEL_THRESHOLD = 8
 
 
@@ -238,7 +239,7 @@ def _decide_all(tasks: Sequence[Task]) -> list[Decided | None]:
 
 
 def _decide_everywhere(tasks: Sequence[Task], jobs: int) -> list[Decided]:
-    if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+    if not on_workers(len(tasks), jobs, PARALLEL_THRESHOLD):
         found = _decide_all(tasks)
     else:
         size = max(1, chunk_size(len(tasks), jobs))
