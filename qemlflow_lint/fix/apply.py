@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 import libcst as cst
 
 from qemlflow_lint.analysis.names.attribute_reads import Readers
+from qemlflow_lint.analysis.names.bindings import binds_anywhere
 from qemlflow_lint.analysis.source import SourceError
 from qemlflow_lint.config.line_length import DEFAULT_LINE_LENGTH
 from qemlflow_lint.fix.edit import Edit, SharedLine, rewrite_text
@@ -134,7 +135,8 @@ def _fixes_imports(options: FixOptions) -> bool:
 
 class _Fixers(NamedTuple):
     """What the fixers made of a text: the text, the fixes applied and left, and the codes
-    of the fixers that edited it."""
+    of the fixers that edited it (:data:`_ELSEWHERE` for QF004's, when it edited more than
+    bare handlers)."""
 
     text: str
     applied: list[Applied]
@@ -182,7 +184,7 @@ def _run_fixers(
         plan: Plan = fixer.plan(source, options.unsafe)
         for node, node_edits in plan.edits.items():
             edits.setdefault(node, []).extend(node_edits)
-            edited_by.add(code)
+            edited_by.add(code if code != bare_except.CODE or _bare_handler(node) else _ELSEWHERE)
         applied.extend(plan.applied)
         left.extend(plan.left)
     if not edits:
@@ -205,6 +207,27 @@ def _one_module_plan(
         readers=options.readers,
     )
     return plan.modules.get(result.path)
+
+
+#: What stands in :attr:`_Fixers.edited_by` for QF004's code when it edited more than a bare
+#: ``except:`` (which the outline's proof could not vouch for).
+_ELSEWHERE = "elsewhere"
+
+
+def _bare_handler(node: ast.AST) -> bool:
+    return isinstance(node, ast.ExceptHandler) and node.type is None
+
+
+def _outline_proves(edited_by: frozenset[str], fixed: ast.Module | str) -> bool:
+    """True when the fixers that edited the text wrote nothing that the outline of its
+    signatures leaves out (see :func:`~qemlflow_lint.fix.verify.signatures_outline`) but
+    QF004's ``Exception`` in a handler, which is the builtin in a module that never binds that
+    name (then nothing can be undefined there, nor fail to compile)."""
+    if not edited_by or not edited_by <= {untyped_public_def.CODE, bare_except.CODE}:
+        return False
+    if bare_except.CODE not in edited_by:
+        return True
+    return isinstance(fixed, ast.Module) and not binds_anywhere(fixed, "Exception")
 
 
 def fix_text(
@@ -257,7 +280,6 @@ def fix_text(
 
     original = texts.tree(text)
     assert isinstance(original, ast.Module)  # the fixers planned from it
-    signatures_only = edited_by == {untyped_public_def.CODE}
     failure = proof_failure(
         original,
         fixed,
@@ -267,7 +289,7 @@ def fix_text(
         texts.findings,
         applied,
         refix,
-        signatures_only=signatures_only,
+        on_outline=_outline_proves(edited_by, texts.tree(fixed)),
     )
     if failure:
         # A partly fixed finding is both applied and left: list it once.

@@ -1,8 +1,8 @@
 """The proof a fixed file must pass before it is written.
 
-The result must compile (where the fix wrote, for a fix of signatures alone: a body that
-did not compile before is not its doing); analysing it again must show every finding the fixers claim to
-have fixed gone and no finding that was not there before (counted per rule: lines move, so
+The result must compile (where the fix wrote, for a fix of signatures and bare handlers
+alone: a body that did not compile before is not its doing); analysing it again must show
+every finding the fixers claim to have fixed gone and no finding that was not there before (counted per rule: lines move, so
 a finding is known by its rule, not its line); no name pyflakes could resolve before may
 become undefined; and fixing the result again must change nothing. A file that fails is
 left untouched, with the reason.
@@ -37,7 +37,10 @@ def undefined_names(tree: ast.Module, path: str) -> Counter[str]:
     names: Counter[str] = Counter()
     for message in pyflakes_checker.Checker(tree, filename=path).messages:
         if isinstance(message, _UNDEFINED):
-            names[str(message.message_args[0])] += 1
+            # A builtin read before a local binding of its name has the bare name for its
+            # arguments (``local variable 'Exception' defined as a builtin referenced …``).
+            arguments = message.message_args
+            names[arguments if isinstance(arguments, str) else str(arguments[0])] += 1
     return names
 
 
@@ -134,7 +137,7 @@ def proof_failure(
     applied: Sequence[Applied],
     refix: Callable[[str], str],
     *,
-    signatures_only: bool = False,
+    on_outline: bool = False,
 ) -> str | None:
     """Why ``fixed`` must not replace the text ``original`` was parsed from, or ``None``
     when it proves sound.
@@ -142,13 +145,14 @@ def proof_failure(
     ``parsed`` gives a text's tree (or why it does not parse), ``analyse`` its findings (or
     why it could not be analysed); ``refix`` fixes a text again, with the same options.
     Each text is parsed once: the compiler, the analysis, pyflakes and the second fix
-    share its tree. ``signatures_only``: the fix only annotated signatures and added
-    imports at module level (then the compiler reads the outline of its signatures, and
-    pyflakes the whole module only when the outline is not proven, see
-    :func:`signatures_outline`).
+    share its tree. ``on_outline``: the fix wrote nothing the outline of its signatures
+    leaves out that could fail to compile or leave a name undefined (it annotated
+    signatures, added imports at module level, named the builtin ``Exception`` in
+    handlers): then the compiler reads the outline, and pyflakes the whole module only
+    when the outline is not proven, see :func:`signatures_outline`.
     """
     tree = parsed(fixed)
-    outline = signatures_outline(tree) if signatures_only and not isinstance(tree, str) else None
+    outline = signatures_outline(tree) if on_outline and not isinstance(tree, str) else None
     error = tree if isinstance(tree, str) else compile_error(outline or tree, path)
     if error:
         return f"the fixed code does not compile ({error})"

@@ -1,16 +1,19 @@
-"""The proof of a fix that only annotates signatures: pyflakes reads the outline of the
-module (every function's body taken out), and the whole module only where the outline
-leaves a name undefined. The outcome is the one the whole module's check gives."""
+"""The proof of a fix that only annotates signatures (or names ``Exception`` in bare
+handlers): pyflakes reads the outline of the module (every function's body taken out), and
+the whole module only where the outline leaves a name undefined, or where the module binds
+``Exception`` itself. The outcome is the one the whole module's check gives."""
 
 from __future__ import annotations
 
 import ast
+import sys
 from collections import Counter
 from types import SimpleNamespace
 
 import libcst as cst
 import pytest
 
+from qemlflow_lint.analysis.names.bindings import binds_anywhere
 from qemlflow_lint.fix import apply as fix_apply
 from qemlflow_lint.fix import verify
 from qemlflow_lint.fix.apply import FixOptions, fix_text
@@ -110,3 +113,104 @@ def test_a_class_level_name_in_a_method_signature_resolves_in_the_outline(
 ) -> None:
     fixed = _fix(monkeypatch, "def size(self, path):", "def size(self, path: Kind) -> int:")
     assert fixed.changed and not fixed.refused
+
+
+HANDLER = '''"""Parses."""
+
+
+def parse(text):
+    """Parse."""
+    try:
+        return int(text)
+    except:
+        return missing_helper(text)
+'''
+
+
+def _pyflakes_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    read: list[str] = []
+    real = verify.undefined_names
+
+    def spy(tree: ast.Module, path: str) -> Counter[str]:
+        read.append(ast.unparse(tree))
+        return real(tree, path)
+
+    monkeypatch.setattr(verify, "undefined_names", spy)
+    return read
+
+
+def test_a_bare_handler_naming_the_builtin_exception_is_proven_on_the_outline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    read = _pyflakes_reads(monkeypatch)
+    fixed = fix_text(HANDLER, "pkg/io.py", Settings(select=("QF004",)), FixOptions(unsafe=True))
+    assert fixed.changed and not fixed.refused
+    assert "    except Exception:\n" in fixed.fixed
+    assert len(read) == 1 and "missing_helper" not in read[0]
+
+
+def test_a_handler_in_a_module_that_binds_exception_is_proven_on_the_whole_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A local ``Exception`` assigned after the handler makes it an unbound local there."""
+    read = _pyflakes_reads(monkeypatch)
+    module = HANDLER + "    Exception = ValueError\n"
+    fixed = fix_text(module, "pkg/io.py", Settings(select=("QF004",)), FixOptions(unsafe=True))
+    assert not fixed.changed
+    assert fixed.refused == "the fixed code would leave 'Exception' undefined"
+    assert any("missing_helper" in text for text in read)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Exception = ValueError",
+        "del Exception",
+        "def f(Exception): pass",
+        "def f(*, Exception=1): pass",
+        "f = lambda Exception: 1",
+        "def Exception(): pass",
+        "class Exception: pass",
+        "import Exception",
+        "import builtins as Exception",
+        "from errors import Exception",
+        "from errors import *",
+        "def f():\n    global Exception",
+        "def f():\n    nonlocal Exception",
+        "try: pass\nexcept ValueError as Exception: pass",
+        "for Exception in (): pass",
+        "with open(p) as Exception: pass",
+        "[Exception for Exception in ()]",
+        "(Exception := 1)",
+    ],
+)
+def test_every_way_to_bind_a_name_is_found(source: str) -> None:
+    assert binds_anywhere(ast.parse(source), "Exception")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "raise Exception",
+        "except_ = Exception",
+        "import errors.Exception",
+        "x.Exception = 1",
+        "def f(e=Exception): pass",
+    ],
+)
+def test_reading_a_name_or_an_attribute_of_its_name_binds_nothing(source: str) -> None:
+    assert not binds_anywhere(ast.parse(source), "Exception")
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="match")
+@pytest.mark.parametrize(
+    "case",
+    [
+        "case Exception: pass",
+        "case [*Exception]: pass",
+        "case {**Exception}: pass",
+        "case 1 as Exception: pass",
+    ],
+)
+def test_a_pattern_that_captures_the_name_binds_it(case: str) -> None:
+    assert binds_anywhere(ast.parse(f"match x:\n    {case}\n"), "Exception")

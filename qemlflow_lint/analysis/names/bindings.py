@@ -16,7 +16,7 @@ from typing import NamedTuple, Union
 
 from qemlflow_lint.analysis.defs import AnyDef
 from qemlflow_lint.analysis.names.usage import postpones_annotations
-from qemlflow_lint.analysis.nodes import child_nodes, every_statement
+from qemlflow_lint.analysis.nodes import child_nodes, every_node, every_statement
 
 #: Every name the builtins module has.
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -54,6 +54,31 @@ def captured_names(node: ast.AST) -> list[str]:
     elif isinstance(node, _MAPPING_PATTERNS) and getattr(node, "rest", None):
         names.append(getattr(node, "rest"))
     return names
+
+
+def binds_anywhere(tree: ast.Module, name: str) -> bool:
+    """True when some scope of ``tree`` may bind ``name``: an assignment or ``del``, a
+    parameter, a def or class, an import (a star import may bind any name), ``global`` or
+    ``nonlocal``, a handler's ``as`` or a pattern's name."""
+    for node in every_node(tree):
+        if isinstance(node, ast.Name):
+            if node.id == name and not isinstance(node.ctx, ast.Load):
+                return True
+        elif isinstance(node, ast.arg):
+            if node.arg == name:
+                return True
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == name:
+                return True
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any(alias.name == "*" or bound_name(alias, node) == name for alias in node.names):
+                return True
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            if name in node.names:
+                return True
+        elif isinstance(node, (*_NAMED, *_MAPPING_PATTERNS)) and name in captured_names(node):
+            return True
+    return False
 
 
 class DefSite(NamedTuple):
