@@ -78,3 +78,33 @@ def test_a_finalizer_or_a_dynamic_read_is_found_with_the_lines_as_without() -> N
     with_lines = name_uses(tree, {"pd"}, False, SourceText(tree, text.split("\n")))
     assert with_lines == name_uses(tree, {"pd"}, False)
     assert with_lines["pd"].blockers  # read in a finalizer and through globals()
+
+
+IMPORTS = "from typing import TYPE_CHECKING\nimport numpy as np\nimport pandas as pd\nimport scipy\n\n\n"
+TESTING = """\
+def f(x):
+    if TYPE_CHECKING:
+        pass
+    while np:
+        pass
+    return [pd is None, not scipy]
+"""
+NOT_TESTING = """\
+def g():
+    return np.ones(3), pd.concat, scipy.linalg, TYPE_CHECKING + 1
+"""
+
+
+@pytest.mark.parametrize("name", ["TYPE_CHECKING", "np", "pd", "scipy"])
+def test_a_read_that_tests_the_value_is_known_wherever_the_walk_meets_it(name: str) -> None:
+    """``if TYPE_CHECKING:`` in a def is walked apart from other ``if`` statements; a test
+    of the truth or against ``None`` is found there as in a loop, a comparison or a ``not``."""
+    tree = ast.parse(IMPORTS + TESTING + "\n\n" + NOT_TESTING)
+    assert name_uses(tree, [name], postponed=False)[name].none_tested
+
+
+def test_reads_that_test_nothing_are_not_tested() -> None:
+    uses = name_uses(
+        ast.parse(IMPORTS + NOT_TESTING), ["TYPE_CHECKING", "np", "pd", "scipy"], postponed=False
+    )
+    assert [name for name, use in uses.items() if use.none_tested] == []

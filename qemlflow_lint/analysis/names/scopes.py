@@ -358,7 +358,10 @@ class _Walk:
             if context.scope.kind == "class" and not context.scope.plain:
                 self.read_annotation(node.annotation, context)
         elif isinstance(node, ast.If) and is_type_checking(node.test):
-            self.expression(node.test, context)
+            if isinstance(node.test, ast.Name):  # ``if TYPE_CHECKING:`` tests the name's truth
+                self.read(node.test, context, tested=True)
+            else:
+                self.expression(node.test, context)
             self.statements(node.body, context._replace(when=_TYPING))
             self.statements(node.orelse, context)
         else:
