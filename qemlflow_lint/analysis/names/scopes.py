@@ -256,7 +256,7 @@ class _Walk:
 
     def _may_use(self, statement: ast.stmt, lines: Sequence[str]) -> bool:
         """False when the lines of a top-level statement (its decorators included) spell none
-        of the watched names, so that it neither binds nor reads one: what each pass records
+        of the watched names, so that it neither binds nor reads one: what the walk records
         is about the watched names, in scopes the statement holds. Non-ASCII text may spell
         a name differently (identifiers are NFKC-normalised): it is always walked."""
         last = statement.end_lineno or statement.lineno
