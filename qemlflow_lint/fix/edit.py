@@ -563,9 +563,10 @@ def _rewrite_headers(lines: list[str], edits: Edits) -> dict[ast.AST, Sequence[E
 def rewrite_text(text: str, tree: ast.Module, edits: Edits) -> str:
     """``text`` with every edit applied (see :func:`rewrite`). libcst parses and writes only
     the top-level statements that hold an edit, each on its own (a def's header alone, when
-    only its signature changes; nothing for a :class:`LineEdit`), and the module's own edits, when they are all
-    :class:`TopLevelEdit` s, see its outline: the rest of the text is copied as it is, and
-    large modules with a few edited defs cost a fraction of a whole parse."""
+    only its signature changes; nothing for a :class:`LineEdit`), and the module's own
+    edits, when they are all :class:`TopLevelEdit` s, see its outline: the rest of the text
+    is copied as it is, and large modules with a few edited defs cost a fraction of a whole
+    parse."""
     if not edits:
         return text
     own = edits.get(tree, ())

@@ -2,10 +2,10 @@
 
 The result must compile (where the fix wrote, for a fix of signatures and bare handlers
 alone: a body that did not compile before is not its doing); analysing it again must show
-every finding the fixers claim to have fixed gone and no finding that was not there before (counted per rule: lines move, so
-a finding is known by its rule, not its line); no name pyflakes could resolve before may
-become undefined; and fixing the result again must change nothing. A file that fails is
-left untouched, with the reason.
+every finding the fixers claim to have fixed gone and no finding that was not there
+before (counted per rule: lines move, so a finding is known by its rule, not its line); no
+name pyflakes could resolve before may become undefined; and fixing the result again must
+change nothing. A file that fails is left untouched, with the reason.
 """
 
 from __future__ import annotations

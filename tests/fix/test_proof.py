@@ -57,6 +57,19 @@ def _fix(monkeypatch: pytest.MonkeyPatch, old: str, new: str, module: str = MODU
     return fix_text(module, "pkg/io.py", Settings(select=("QF002",)), FixOptions(unsafe=True))
 
 
+def _pyflakes_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts pyflakes is given from now on (the outline, or the whole module)."""
+    read: list[str] = []
+    real = verify.undefined_names
+
+    def spy(tree: ast.Module, path: str) -> Counter[str]:
+        read.append(ast.unparse(tree))
+        return real(tree, path)
+
+    monkeypatch.setattr(verify, "undefined_names", spy)
+    return read
+
+
 def test_an_annotation_naming_nothing_the_module_binds_fails_the_proof(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -69,14 +82,7 @@ def test_a_name_a_body_left_undefined_before_does_not_fail_a_signature_fix(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """``missing_helper`` was undefined in a body before the fix: not the fix's doing."""
-    read: list[str] = []
-    real = verify.undefined_names
-
-    def spy(tree: ast.Module, path: str) -> Counter[str]:
-        read.append(ast.unparse(tree))
-        return real(tree, path)
-
-    monkeypatch.setattr(verify, "undefined_names", spy)
+    read = _pyflakes_reads(monkeypatch)
     fixed = _fix(monkeypatch, "def load(path):", "def load(path: str) -> str:")
     assert fixed.changed and not fixed.refused
     # Proven on the outline: pyflakes never read the bodies.
@@ -125,18 +131,6 @@ def parse(text):
     except:
         return missing_helper(text)
 '''
-
-
-def _pyflakes_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    read: list[str] = []
-    real = verify.undefined_names
-
-    def spy(tree: ast.Module, path: str) -> Counter[str]:
-        read.append(ast.unparse(tree))
-        return real(tree, path)
-
-    monkeypatch.setattr(verify, "undefined_names", spy)
-    return read
 
 
 def test_a_bare_handler_naming_the_builtin_exception_is_proven_on_the_outline(

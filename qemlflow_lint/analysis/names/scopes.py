@@ -27,7 +27,7 @@ import doctest
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from qemlflow_lint.analysis.at_import import dotted_name, is_type_checking
 from qemlflow_lint.analysis.defs import AnyDef, every_parameter
@@ -232,8 +232,8 @@ class _Walk:
         self.postponed = postponed
         self.scopes: dict[int, _Scope] = {}
         self.module = _Scope("module", None)
-        #: The uses of watched names met on the walk, each with how it is resolved.
-        self.pending: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
+        #: The uses of watched names met on the walk, each resolved once the walk is done.
+        self.pending: list[Callable[[], None]] = []
         self.functions: dict[str, dict[int, FunctionNode]] = {}
         self.typing: set[str] = set()
         self.runtime_annotations: set[str] = set()
@@ -251,8 +251,8 @@ class _Walk:
         body = [statement for statement in self.tree.body if self._may_use(statement, lines)]
         for statement in body:
             self.statements([statement], _Context(self.module, USED_AT_MODULE_LEVEL, None, statement))
-        for resolve, arguments in self.pending:
-            resolve(*arguments)
+        for resolve in self.pending:
+            resolve()
 
     def _may_use(self, statement: ast.stmt, lines: Sequence[str]) -> bool:
         """False when the lines of a top-level statement (its decorators included) spell none
@@ -288,7 +288,7 @@ class _Walk:
         """A read of ``node.id`` in ``context``; ``tested``: the read tests the value against
         ``None`` or for its truth (see :func:`_tests`)."""
         if node.id in self.names:
-            self.pending.append((self._resolve_read, (node, context, tested)))
+            self.pending.append(functools.partial(self._resolve_read, node, context, tested))
 
     def _resolve_read(self, node: ast.Name, context: _Context, tested: bool) -> None:
         name = node.id
@@ -309,7 +309,7 @@ class _Walk:
 
     def read_annotation(self, node: ast.expr, context: _Context) -> None:
         """An annotation that the class's creation may resolve (``get_type_hints``)."""
-        self.pending.append((self._resolve_annotation, (node, context)))
+        self.pending.append(functools.partial(self._resolve_annotation, node, context))
 
     def _resolve_annotation(self, node: ast.expr, context: _Context) -> None:
         names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
@@ -325,7 +325,7 @@ class _Walk:
         """Names a string annotation mentions: type checkers resolve them, Python never does."""
         watched = [name for name in names if name in self.names]
         if watched:
-            self.pending.append((self._resolve_mention, (watched, context)))
+            self.pending.append(functools.partial(self._resolve_mention, watched, context))
 
     def _resolve_mention(self, names: Sequence[str], context: _Context) -> None:
         self.typing.update(name for name in names if context.scope.resolves_to_module(name))

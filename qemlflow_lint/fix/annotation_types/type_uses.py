@@ -236,8 +236,12 @@ def _walk_own_scope(node: AnyDef, hidden: Collection[str]) -> Iterator[ast.AST]:
 
 
 def _binds(scope: ast.AST) -> set[str]:
-    names = {n.id for n in walk_tree(scope) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    names.update(a.arg for a in walk_tree(scope) if isinstance(a, ast.arg))
+    names: set[str] = set()
+    for child in walk_tree(scope):
+        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+            names.add(child.id)
+        elif isinstance(child, ast.arg):
+            names.add(child.arg)
     return names
 
 
