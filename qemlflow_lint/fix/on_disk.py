@@ -225,7 +225,7 @@ def _fix_all(tasks: Sequence[Task], workers: int) -> list[Fixed]:
     ordered = [tasks[index] for index in order]
     size = max(1, chunk_size(len(tasks), workers) // 4)  # files to fix are few and slow
     chunks = [ordered[i : i + size] for i in range(0, len(ordered), size)]
-    done = map_in_processes(_work, chunks, workers, [chunk[0][0] for chunk in chunks])
+    done = map_in_processes(_work, chunks, workers, [[task[0] for task in chunk] for chunk in chunks])
     fixed: list[Fixed | None] = [None] * len(tasks)
     for index, item in zip(order, done):
         fixed[index] = item

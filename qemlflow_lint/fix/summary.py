@@ -79,7 +79,7 @@ def unified_diff(fixes: Iterable[FileFix]) -> str:
     if workers is None or len(missing) < 2:
         made = _file_diffs(missing)
     else:
-        made = workers.map(_file_diffs, [[item] for item in missing], [path for path, _, _ in missing])
+        made = workers.map(_file_diffs, [[item] for item in missing], [[path] for path, _, _ in missing])
     compared = iter(made)
     return "".join(fix.diff or next(compared) for fix in changed)
 

@@ -30,7 +30,7 @@ from qemlflow_lint.model.paths import display_path
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.discovery import PYTHON_SUFFIXES, WalkOptions, discover
 from qemlflow_lint.run.runner import chunk_size, map_in_processes, on_workers, paused_gc
-from qemlflow_lint.run.workers import parsed
+from qemlflow_lint.run.workers import grouped, parsed
 
 #: Documentation pages: their doctests, code blocks and cross-references name module attributes.
 DOC_SUFFIXES: tuple[str, ...] = (".rst", ".md", ".txt")
@@ -94,9 +94,9 @@ def project_reads(
     found = discover([root], WalkOptions(suffixes=(*PYTHON_SUFFIXES, *DOC_SUFFIXES))).files
     if not on_workers(len(found), jobs):
         return ProjectReads.of(_work((found, packages, namespace_folders)))
-    size = chunk_size(len(found), jobs)
-    chunks = [(found[i : i + size], packages, namespace_folders) for i in range(0, len(found), size)]
-    keys = [found[i] for i in range(0, len(found), size)]
+    groups = grouped(found, chunk_size(len(found), jobs))
+    keys = [[found[i] for i in group] for group in groups]
+    chunks = [(paths, packages, namespace_folders) for paths in keys]
     return ProjectReads.of(map_in_processes(_work, chunks, jobs, keys))
 
 

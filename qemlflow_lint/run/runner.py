@@ -21,7 +21,7 @@ from qemlflow_lint.model.modules import PackageFolders, is_test_path, module_nam
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.cache import ResultCache, digest_of, result_key, tool_fingerprint
 from qemlflow_lint.run.file import analyse_source
-from qemlflow_lint.run.workers import current, keeping, parsed_and_kept
+from qemlflow_lint.run.workers import current, grouped, keeping, parsed_and_kept
 
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
@@ -131,13 +131,13 @@ def map_in_processes(
     work: Callable[[Chunk], list[Result]],
     chunks: Sequence[Chunk],
     workers: int,
-    keys: Sequence[str | None] | None = None,
+    keys: Sequence[Sequence[str]] | None = None,
 ) -> list[Result]:
     """``work`` applied to every chunk in a pool of ``workers`` processes, the results in
     the chunks' order, concatenated. Ctrl-C stops the pool (the workers ignore it).
 
     Within :func:`~qemlflow_lint.run.workers.shared_workers`, the command's workers run
-    it instead, each chunk preferably where its key (the path of its file) went before."""
+    it instead, each chunk preferably where its keys (the paths of its files) went before."""
     shared = current()
     if shared is not None:
         return shared.map(work, chunks, keys)
@@ -166,11 +166,16 @@ def on_workers(count: int, workers: int, threshold: int = PARALLEL_THRESHOLD) ->
 
 def chunk_size(count: int, workers: int) -> int:
     """How many items a worker takes at a time: about four chunks per worker, at most 64;
-    one within :func:`~qemlflow_lint.run.workers.shared_workers` (each file goes where its
-    tree is kept)."""
+    within :func:`~qemlflow_lint.run.workers.shared_workers`, about eight per worker and at
+    most :data:`SHARED_CHUNK` (each chunk goes where its files' trees are kept, and the
+    passes after the analysis are short: a chunk's round trip costs the same at any size)."""
     if current() is not None:
-        return 1
+        return max(1, min(SHARED_CHUNK, count // (workers * 8)))
     return max(1, min(64, count // (workers * 4)))
+
+
+#: The most items of a chunk sent to the command's shared workers.
+SHARED_CHUNK = 4
 
 
 def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> list[Outcome]:
@@ -186,9 +191,10 @@ def _analyse_all(jobs: Sequence[Job], noqa: bool, workers: int) -> list[Outcome]
             index_of[id(job.settings)] = len(configs)
             configs.append(job.settings)
         files.append((job.path, index_of[id(job.settings)]))
-    size = chunk_size(len(files), workers)
-    chunks = [(files[i : i + size], configs, noqa) for i in range(0, len(files), size)]
-    return map_in_processes(_work, chunks, workers, [files[i][0] for i in range(0, len(files), size)])
+    paths = [path for path, _ in files]
+    groups = grouped(paths, chunk_size(len(files), workers))
+    chunks = [([files[i] for i in group], configs, noqa) for group in groups]
+    return map_in_processes(_work, chunks, workers, [[paths[i] for i in group] for group in groups])
 
 
 class _Identities:

@@ -131,14 +131,17 @@ class Workers:
         self.count = count
         self._connections: list[Any] = []
         self._processes: list[Any] = []
-        #: The keys (file paths) each worker has been sent.
-        self._owned: list[set[str]] = [set() for _ in range(count)]
+        #: The worker each key (a file's path) was first sent to.
         self._owner: dict[str, int] = {}
 
     @property
     def running(self) -> bool:
         """True once a pass has started the processes (they keep that pass's trees)."""
         return bool(self._processes)
+
+    def owner(self, keys: Sequence[str]) -> int | None:
+        """The worker that had the first of ``keys`` that one had, if any."""
+        return next((self._owner[key] for key in keys if key in self._owner), None)
 
     def _start(self) -> None:
         import multiprocessing  # only a run on several cores needs it
@@ -156,21 +159,22 @@ class Workers:
         self,
         work: Callable[[Chunk], list[Result]],
         chunks: Sequence[Chunk],
-        keys: Sequence[str | None] | None = None,
+        keys: Sequence[Sequence[str]] | None = None,
     ) -> list[Result]:
         """``work`` applied to every chunk, the results in the chunks' order, concatenated.
-        A chunk with a key (its file) goes to the worker that had that key before, when it
-        is free; a free worker with none of its own left takes a chunk nobody had, then
-        the one another worker would take last."""
+        ``keys`` are each chunk's files: a chunk goes to the worker that had one of them
+        before, when it is free, and its worker then keeps every one it did not have; a
+        free worker with none of its own left takes a chunk nobody had, then the one
+        another worker would take last."""
         from multiprocessing.connection import wait  # loaded with the workers
 
         if not self._processes:
             self._start()
-        keyed = list(keys) if keys is not None else [None] * len(chunks)
+        keyed = list(keys) if keys is not None else [()] * len(chunks)
         mine: list[deque[int]] = [deque() for _ in range(self.count)]
         free: deque[int] = deque()
-        for index, key in enumerate(keyed):
-            owner = self._owner.get(key) if key is not None else None
+        for index, files in enumerate(keyed):
+            owner = self.owner(files)
             (mine[owner] if owner is not None else free).append(index)
         taken = [False] * len(chunks)
         results: list[list[Result] | None] = [None] * len(chunks)
@@ -193,9 +197,8 @@ class Workers:
                         break
                     index = chosen
                     taken[index] = True
-                    key = keyed[index]
-                    if key is not None and key not in self._owner:
-                        self._owner[key] = worker
+                    for key in keyed[index]:
+                        self._owner.setdefault(key, worker)
                     self._connections[worker].send((work, chunks[index]))
                     sent[worker].append(index)
             ready = wait([self._connections[worker] for worker in range(self.count) if sent[worker]])
@@ -230,6 +233,21 @@ class Workers:
             process.join()
         for connection in self._connections:
             connection.close()
+
+
+def grouped(keys: Sequence[str], size: int) -> list[list[int]]:
+    """The indices of ``keys`` (files) in chunks of at most ``size``, in their order: within
+    :func:`shared_workers`, each chunk's files are kept by one worker, or by none yet."""
+    chunks: list[list[int]] = []
+    filling: dict[int | None, list[int]] = {}
+    for index, key in enumerate(keys):
+        owner = _shared.owner((key,)) if _shared is not None else None
+        chunk = filling.get(owner)
+        if chunk is None or len(chunk) >= size:
+            chunk = filling[owner] = []
+            chunks.append(chunk)
+        chunk.append(index)
+    return chunks
 
 
 #: The workers of the running :func:`shared_workers`, if any.

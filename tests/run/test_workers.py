@@ -41,9 +41,10 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="shared workers 
 def test_each_file_goes_back_to_the_worker_that_kept_its_tree() -> None:
     files = [(f"m{i}.py", f"x = {i}\n") for i in range(12)]
     keys = [path for path, _ in files]
+    chunk_keys = [[path] for path in keys]
     with shared_workers(2):
-        first = map_in_processes(_parse_and_keep, [[f] for f in files], 2, keys)
-        again = map_in_processes(_who_kept, [[f] for f in files], 2, keys)
+        first = map_in_processes(_parse_and_keep, [[f] for f in files], 2, chunk_keys)
+        again = map_in_processes(_who_kept, [[f] for f in files], 2, chunk_keys)
     assert [path for path, _ in first] == keys  # in the chunks' order
     assert len({pid for _, pid in first}) == 2  # both workers took files
     where = dict(first)

@@ -133,21 +133,24 @@ class _Reader:
             self.record(module, name, line)
 
     def imports(self, nodes: Iterable[ast.AST]) -> None:
-        """Bind the aliases of every import (in any scope) and record ``from`` imports."""
+        """Bind the aliases of every import (in any scope) and record ``from`` imports. Only
+        the aliases of the packages asked about are bound: a chain on any other module
+        (``np.testing.assert_allclose``) reads nothing that is recorded."""
         for node in nodes:
             if isinstance(node, ast.Import):
                 for alias in node.names:
+                    if not _in_packages(alias.name, self.packages):
+                        continue
                     target = alias.name if alias.asname else alias.name.partition(".")[0]
                     self.aliases.setdefault(bound_name(alias, node), set()).add(target)
                     self.record_dotted(alias.name, node.lineno)
             elif isinstance(node, ast.ImportFrom):
                 source = _absolute(node, self.module, self.is_package)
-                if source is None:
+                if source is None or not _in_packages(source, self.packages):
                     continue
                 for alias in node.names:
                     if alias.name == "*":
-                        if _in_packages(source, self.packages):
-                            self.stars.append((source, node.lineno))
+                        self.stars.append((source, node.lineno))
                         continue
                     self.aliases.setdefault(bound_name(alias, node), set()).add(f"{source}.{alias.name}")
                     self.record_dotted(f"{source}.{alias.name}", node.lineno)

@@ -40,7 +40,7 @@ from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.project.closure import Candidate, Closures, Cut, EdgeKey, loaded, loads_too, whole_package
 from qemlflow_lint.project.graph import ImportGraph
 from qemlflow_lint.run.runner import chunk_size, map_in_processes, on_workers, paused_gc
-from qemlflow_lint.run.workers import parsed
+from qemlflow_lint.run.workers import grouped, parsed
 
 #: The rule whose findings the plan fixes.
 QF001 = "QF001"
@@ -242,9 +242,9 @@ def _decide_everywhere(tasks: Sequence[Task], jobs: int) -> list[Decided]:
     if not on_workers(len(tasks), jobs, PARALLEL_THRESHOLD):
         found = _decide_all(tasks)
     else:
-        size = max(1, chunk_size(len(tasks), jobs))
-        chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-        found = map_in_processes(_decide_all, chunks, jobs, [chunk[0][0] for chunk in chunks])
+        groups = grouped([task[0] for task in tasks], chunk_size(len(tasks), jobs))
+        chunks = [[tasks[i] for i in group] for group in groups]
+        found = map_in_processes(_decide_all, chunks, jobs, [[task[0] for task in chunk] for chunk in chunks])
     return [item for item in found if item is not None]
 
 
