@@ -106,7 +106,9 @@ def node_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     of :mod:`ast` by its name, without :data:`PLAIN_FIELDS`; any other, all its fields)."""
     fields = _node_fields.get(kind)
     if fields is None:
-        plain = PLAIN_FIELDS.get(kind.__name__, frozenset()) if getattr(ast, kind.__name__, None) is kind else ()
+        plain = (
+            PLAIN_FIELDS.get(kind.__name__, frozenset()) if getattr(ast, kind.__name__, None) is kind else ()
+        )
         fields = _node_fields[kind] = tuple(field for field in kind._fields if field not in plain)
     return fields
 

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple, Union
 
+from qemlflow_lint.analysis.names.attribute_reads import Readers
 from qemlflow_lint.analysis.source import SourceError, decode
 from qemlflow_lint.atomic import replace_file_atomic
 from qemlflow_lint.fix.apply import FIXABLE, FileFix, FixOptions, fix_text
@@ -384,12 +385,20 @@ def _read_text(path: str) -> str | None:
     return None if isinstance(read, str) else read.text
 
 
+def _plans_imports(options: FixOptions) -> bool:
+    """Whether QF001's fix is planned project-wide (not with ``per_finding``)."""
+    return not options.per_finding and (options.codes is None or QF001 in options.codes)
+
+
 def plan_imports(
-    analysis: Analysis, options: FixOptions, jobs: int = 1
+    analysis: Analysis,
+    options: FixOptions,
+    jobs: int = 1,
+    callers: Callable[[], Mapping[str, Readers]] | None = None,
 ) -> tuple[ProjectPlan, ProjectPlan] | None:
     """QF001's project-wide plan, and the unsafe mode's (``None`` when QF001 is not fixed, or
-    with ``per_finding``)."""
-    if options.per_finding or (options.codes is not None and QF001 not in options.codes):
+    with ``per_finding``); ``callers``, as :func:`plan_project` takes it."""
+    if not _plans_imports(options):
         return None
     configs = analysis.settings_by_path
     return plan_project(
@@ -402,6 +411,7 @@ def plan_imports(
         graphs=project_graphs(analysis.results, configs),
         jobs=jobs,
         readers=options.readers,
+        callers=callers,
     )
 
 
@@ -438,9 +448,26 @@ def _fix_paths(
 ) -> FixRun:
     analysis = analysis or analyse_paths(paths, run)
     jobs = run.jobs or default_jobs()
-    readers = heavy_import_readers(analysis.results, analysis.settings_by_path, options.codes, jobs)
+    # With --unsafe-fixes, the project's callers are read only when the plan depends on
+    # them (see plan_project): a package made lazy keeps every name. The safe plan cannot
+    # make a package lazy, and moves names out of modules whenever it cuts a heavy import
+    # (it would read them twice); the per-finding fix asks about every import.
+    on_demand = _plans_imports(options) and options.unsafe
+    readers = heavy_import_readers(
+        analysis.results, analysis.settings_by_path, options.codes, jobs, loaded_only=on_demand
+    )
+    everyone: list[Mapping[str, Readers]] = []
+
+    def callers() -> Mapping[str, Readers]:
+        everyone.append(
+            heavy_import_readers(analysis.results, analysis.settings_by_path, options.codes, jobs)
+        )
+        return everyone[-1]
+
     options = options._replace(readers=readers)
-    plans = plan_imports(analysis, options, jobs)
+    plans = plan_imports(analysis, options, jobs, callers if on_demand else None)
+    if everyone:
+        options = options._replace(readers=everyone[-1])
     project, unsafe_plan = plans if plans is not None else (None, None)
     modules = project.modules if project is not None else {}
     project_codes = _project_codes()

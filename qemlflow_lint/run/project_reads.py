@@ -39,11 +39,14 @@ MAX_DOC_BYTES = 1_000_000
 
 
 def _reads_of(
-    path: str, packages: Collection[str], is_package: PackageFolders
+    path: str, packages: Collection[str], is_package: PackageFolders, loaded_only: bool = False
 ) -> tuple[str, FileReads] | None:
-    """The module of the file at ``path`` and what it reads; ``None`` when it reads nothing
-    of ``packages`` or cannot be read."""
+    """The module of the file at ``path`` and what it reads (with ``loaded_only``, only what
+    it takes from ``sys.modules``); ``None`` when it reads nothing of ``packages`` or cannot
+    be read."""
     python = path.endswith(PYTHON_SUFFIXES)
+    if loaded_only and not python:
+        return None
     if not python:
         try:
             if os.path.getsize(path) > MAX_DOC_BYTES:
@@ -55,6 +58,8 @@ def _reads_of(
         return None
     if not python:
         return ("", text_reads(text, packages)) if mentions(text, packages) else None
+    if loaded_only and "modules" not in text:
+        return None
     module = ""
     if not mentions(text, packages) and "modules[" not in text:
         if "from ." not in text:
@@ -66,48 +71,61 @@ def _reads_of(
     if isinstance(tree, SourceError):
         return None
     module = module or module_name(path, is_package)
-    return module, file_reads(tree, module, os.path.basename(path) == "__init__.py", packages)
+    reads = file_reads(tree, module, os.path.basename(path) == "__init__.py", packages)
+    return module, FileReads(loaded=reads.loaded) if loaded_only else reads
 
 
-#: ``(paths, packages, namespace folders)``: one worker's share of the walk.
-_Chunk = tuple[Sequence[str], Collection[str], Sequence[str]]
+#: ``(paths, packages, namespace folders, loaded only)``: one worker's share of the walk.
+_Chunk = tuple[Sequence[str], Collection[str], Sequence[str], bool]
 
 
 def _work(chunk: _Chunk) -> list[tuple[str, str, FileReads]]:
-    paths, packages, namespace_folders = chunk
+    paths, packages, namespace_folders, loaded_only = chunk
     is_package = PackageFolders(namespace_folders)
     found = []
     with paused_gc():
         for path in paths:
-            read = _reads_of(path, packages, is_package)
+            read = _reads_of(path, packages, is_package, loaded_only)
             if read is not None:
                 found.append((display_path(path), *read))
     return found
 
 
 def project_reads(
-    root: str, packages: Collection[str], namespace_folders: Sequence[str] = (), jobs: int = 1
+    root: str,
+    packages: Collection[str],
+    namespace_folders: Sequence[str] = (),
+    jobs: int = 1,
+    *,
+    loaded_only: bool = False,
 ) -> ProjectReads:
     """What the files below ``root`` read of the modules of ``packages`` (top-level names),
-    and which modules they take from ``sys.modules`` at import time; on ``jobs`` processes
+    and which modules they take from ``sys.modules`` at import time (with ``loaded_only``,
+    only that: just the files that spell ``modules`` are parsed); on ``jobs`` processes
     when there are many files."""
-    found = discover([root], WalkOptions(suffixes=(*PYTHON_SUFFIXES, *DOC_SUFFIXES))).files
+    suffixes = PYTHON_SUFFIXES if loaded_only else (*PYTHON_SUFFIXES, *DOC_SUFFIXES)
+    found = discover([root], WalkOptions(suffixes=suffixes)).files
     if not on_workers(len(found), jobs):
-        return ProjectReads.of(_work((found, packages, namespace_folders)))
+        return ProjectReads.of(_work((found, packages, namespace_folders, loaded_only)))
     groups = grouped(found, chunk_size(len(found), jobs))
     keys = [[found[i] for i in group] for group in groups]
-    chunks = [(paths, packages, namespace_folders) for paths in keys]
+    chunks = [(paths, packages, namespace_folders, loaded_only) for paths in keys]
     return ProjectReads.of(map_in_processes(_work, chunks, jobs, keys))
 
 
 def readers_by_path(
-    settings_by_path: Mapping[str, Settings], packages_of: Collection[str], jobs: int = 1
+    settings_by_path: Mapping[str, Settings],
+    packages_of: Collection[str],
+    jobs: int = 1,
+    *,
+    loaded_only: bool = False,
 ) -> dict[str, Readers]:
     """For each file of ``settings_by_path``, who else in its project (the root of its
     settings) reads the names of its module: one walk per project, recording the reads of
     the top-level packages of the files ``packages_of`` (a file of another package has
     readers only through ``sys.modules``). Of the modules taken from ``sys.modules``, only
-    the configured heavy ones are kept. ``jobs``: the processes the walk may use."""
+    the configured heavy ones are kept. ``jobs``: the processes the walk may use;
+    ``loaded_only``: only the reads through ``sys.modules`` (see :func:`project_reads`)."""
     projects: dict[str, dict[str, str]] = {}
     folders: dict[str, PackageFolders] = {}
     heavy_modules: dict[str, set[str]] = {}
@@ -122,7 +140,7 @@ def readers_by_path(
         packages = {modules[path].partition(".")[0] for path in packages_of if path in modules}
         if not packages:
             continue
-        reads = project_reads(root, packages, folders[root].namespace_packages, jobs)
+        reads = project_reads(root, packages, folders[root].namespace_packages, jobs, loaded_only=loaded_only)
         heavy = frozenset(heavy_modules[root])
         loaded = {key: where for key, where in reads.loaded.items() if match_heavy(key, heavy)}
         for path, module in modules.items():

@@ -73,7 +73,16 @@ def test_every_node_and_child_nodes_follow_the_walk_order() -> None:
 
 
 #: The node classes of Python versions newer than the oldest the package supports.
-_NEWER = {"MatchAs", "MatchClass", "MatchMapping", "MatchSingleton", "MatchStar", "ParamSpec", "TypeVar", "TypeVarTuple"}
+_NEWER = {
+    "MatchAs",
+    "MatchClass",
+    "MatchMapping",
+    "MatchSingleton",
+    "MatchStar",
+    "ParamSpec",
+    "TypeVar",
+    "TypeVarTuple",
+}
 
 
 def _holds_nodes(annotation: object) -> bool:

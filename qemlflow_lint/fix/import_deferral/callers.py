@@ -80,17 +80,20 @@ def heavy_import_readers(
     settings_by_path: Mapping[str, Settings],
     codes: Collection[str] | None,
     jobs: int = 1,
+    *,
+    loaded_only: bool = False,
 ) -> dict[str, Readers]:
     """When ``codes`` let QF001 be fixed: for each analysed file of a project with a QF001
     finding, who else in the project reads the names of its module (the reads of the
-    packages that have heavy imports; one walk of each project, on ``jobs`` processes)."""
+    packages that have heavy imports; one walk of each project, on ``jobs`` processes).
+    ``loaded_only``: only where the project takes a module from ``sys.modules``."""
     code = HeavyTopLevelImport.code
     if codes is not None and code not in codes:
         return {}
     analysed = [result for result in results if result.ok and result.path in settings_by_path]
     heavy = [result.path for result in analysed if any(f.code == code for f in result.findings)]
     wanted = {result.path: settings_by_path[result.path] for result in analysed}
-    return readers_by_path(wanted, heavy, jobs) if heavy else {}
+    return readers_by_path(wanted, heavy, jobs, loaded_only=loaded_only) if heavy else {}
 
 
 def buffer_readers(

@@ -146,6 +146,9 @@ class Deferrable(NamedTuple):
     #: The names a package's ``__getattr__`` then loads on first access, each with the
     #: module (first-party or heavy) loading it imports.
     exports: tuple[tuple[str, str], ...] = ()
+    #: Some of its names leave the module: a file that reads one of them as the module's
+    #: attribute would keep it (see :func:`~.callers.outside_readers`).
+    callers: bool = False
 
 
 class Decisions(NamedTuple):
@@ -184,15 +187,17 @@ def _deferrable(plan: StatementPlan, package: str) -> Deferrable:
     first_party = plan.finding.code != QF001
     line, col, unsafe = plan.finding.line, plan.finding.col, bool(plan.unsafe)
     exports = _exports(plan, package)
+    # A lazy import keeps every name; a name loaded on first access stays an attribute.
+    callers = not plan.lazy and any(not heavy.exported for heavy in plan.heavy)
     if not plan.light:
-        return Deferrable(line, col, first_party, unsafe, exports=exports)
+        return Deferrable(line, col, first_party, unsafe, exports=exports, callers=callers)
     statement = plan.statement
     if isinstance(statement, ast.Import):
         kept = frozenset(parent for alias in plan.light for parent in _parents(alias.name))
-        return Deferrable(line, col, first_party, unsafe, kept=kept, exports=exports)
+        return Deferrable(line, col, first_party, unsafe, kept=kept, exports=exports, callers=callers)
     absolute = absolute_module(statement, package)
     moved = frozenset(f"{absolute}.{heavy.alias.name}" for heavy in plan.heavy)
-    return Deferrable(line, col, first_party, unsafe, moved=moved, exports=exports)
+    return Deferrable(line, col, first_party, unsafe, moved=moved, exports=exports, callers=callers)
 
 
 def _decisions(plans: Sequence[StatementPlan], left: Sequence[Left], package: str) -> Decisions:
@@ -397,12 +402,21 @@ def plan_project(
     graphs: Sequence[ImportGraph],
     jobs: int = 1,
     readers: Mapping[str, Readers] | None = None,
+    callers: Callable[[], Mapping[str, Readers]] | None = None,
 ) -> tuple[ProjectPlan, ProjectPlan]:
     """The plan of QF001's fix over every project of ``results`` (one import graph each,
     ``graphs``): the modules' choices and the entry points' outcomes, in the mode asked for
     (``unsafe``) and in the unsafe mode (the same plan when ``unsafe``). ``read`` gives a
     file's text (``None`` when it cannot be read); ``jobs``: the processes to decide in;
-    ``readers``, by path, who else reads each module's names."""
+    ``readers``, by path, who else reads each module's names.
+
+    ``callers``, when given, gives the readers of the whole project, and ``readers`` holds
+    only what the project takes from ``sys.modules``: the modules are decided without the
+    callers first, and again with them only when a choice depends on them (a statement
+    chosen moves a name out of its module, or an entry point keeps a heavy module, whose
+    blockers are then told in full). Otherwise no file of the project is read for its
+    callers; a statement nobody needs deferred then gives the plan's reason for staying,
+    not a caller."""
     by_path = {result.path: result for result in results}
     projects: list[tuple[ImportGraph, Closures, list[str]]] = []
     tasks: list[Task] = []
@@ -426,8 +440,23 @@ def plan_project(
             if text is not None:
                 tasks.append((path, text, findings, plan, target, (readers or {}).get(path)))
     decided = _decide_everywhere(tasks, jobs)
+    plans = _choose(projects, decided, sorted({unsafe, True}))
+    if callers is not None and _depends_on_callers(plans, decided):
+        everyone = callers()
+        tasks = [(*task[:5], everyone.get(task[0])) for task in tasks]
+        decided = _decide_everywhere(tasks, jobs)
+        plans = _choose(projects, decided, sorted({unsafe, True}))
+    return plans[0][1], plans[-1][1]
+
+
+def _choose(
+    projects: Sequence[tuple[ImportGraph, Closures, list[str]]],
+    decided: Sequence[Decided],
+    modes: Sequence[bool],
+) -> list[tuple[bool, ProjectPlan]]:
+    """The plan in each mode (``True``: unsafe) of the modules ``decided``."""
     plans = []
-    for mode in sorted({unsafe, True}):
+    for mode in modes:
         modules: dict[str, ModulePlan] = {}
         outcomes: list[EntryOutcome] = []
         for graph, closures, entries in projects:
@@ -440,5 +469,22 @@ def plan_project(
             outcomes += entry_outcomes
             for item in mine:
                 modules[item.path] = item.plan._replace(choice=choices[item.path])
-        plans.append(ProjectPlan(modules, tuple(outcomes)))
-    return plans[0], plans[-1]
+        plans.append((mode, ProjectPlan(modules, tuple(outcomes))))
+    return plans
+
+
+def _depends_on_callers(plans: Sequence[tuple[bool, ProjectPlan]], decided: Sequence[Decided]) -> bool:
+    """True when the project's callers may change a plan: a statement it chose moves a
+    name out of its module, or an entry point keeps a heavy module (a caller may be one
+    of its blockers)."""
+    for mode, plan in plans:
+        if any(outcome.after for outcome in plan.outcomes):
+            return True
+        for item in decided:
+            choice = plan.modules[item.path].choice if item.path in plan.modules else None
+            if choice is None or not choice.chosen:
+                continue
+            decisions = item.unsafe if mode else item.safe
+            if any(d.callers and (d.line, d.col) in choice.chosen for d in decisions.deferrable):
+                return True
+    return False

@@ -17,7 +17,7 @@ import ast
 import re
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from textwrap import dedent
@@ -26,10 +26,12 @@ from unittest import mock
 import pytest
 
 from qemlflow_lint.analysis.names import scopes
-from qemlflow_lint.analysis.names.attribute_reads import ProjectReads, file_reads
+from qemlflow_lint.analysis.names.attribute_reads import ProjectReads, Readers, file_reads
 from qemlflow_lint.fix import on_disk
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
+from qemlflow_lint.fix.import_deferral.callers import heavy_import_readers
 from qemlflow_lint.fix.on_disk import fix_paths
+from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.api import RunOptions
 from tests.fix.sample_project import qemlflow_lint, run_in
@@ -210,3 +212,95 @@ def test_a_buffer_fixed_on_its_own_keeps_what_its_project_reads() -> None:
     done = run_fix(["-"], "--stdin-filename", "sunpower/tables.py", "--no-cache", stdin=text, cwd=PROJECT)
     assert done.stdout == text
     assert "read from another module (1)" in done.stderr, done.stderr
+
+
+def _project(root: Path, files: dict[str, str]) -> Path:
+    """A project at ``root`` with ``files`` (path → source) and QF001 selected."""
+    (root / "pyproject.toml").write_text('[tool.qemlflow-lint]\nselect = ["QF001"]\n', encoding="utf-8")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text), encoding="utf-8")
+    return root
+
+
+#: A test that reads ``pkg.a.pd``: it breaks when the import leaves the module.
+READS_PD = """\
+    import pkg.a
+
+
+    def test_frame():
+        assert pkg.a.pd.DataFrame is not None
+    """
+
+
+def _unsafe_run(root: Path, walks: list[bool]) -> on_disk.FixRun:
+    """``fix --unsafe-fixes`` of ``pkg`` as a dry run; ``walks`` records each walk of the
+    project for its callers (``True``: every file, ``False``: only the reads through
+    ``sys.modules``)."""
+
+    def recorded(
+        results: Iterable[FileResult],
+        settings_by_path: Mapping[str, Settings],
+        codes: Collection[str] | None,
+        jobs: int = 1,
+        *,
+        loaded_only: bool = False,
+    ) -> dict[str, Readers]:
+        walks.append(not loaded_only)
+        return heavy_import_readers(results, settings_by_path, codes, jobs, loaded_only=loaded_only)
+
+    with mock.patch.object(on_disk, "heavy_import_readers", recorded):
+        return fix_paths(
+            [str(root / "pkg")], RunOptions(jobs=1, use_cache=False), FixOptions(unsafe=True), write=False
+        )
+
+
+def _reasons(run: on_disk.FixRun) -> dict[str, list[str]]:
+    return {
+        Path(fix.path).name: [left.reason for left in fix.left if left.finding.code == "QF001"]
+        for fix in run.files
+    }
+
+
+#: A module that uses pandas as it is imported: its import cannot move.
+TABLE = """\
+    import pandas as pd
+
+    TABLE = pd.DataFrame()
+    """
+
+
+def test_callers_are_not_read_when_a_lazy_package_is_the_whole_plan(tmp_path: Path) -> None:
+    """``pkg/b.py`` keeps pandas, so with --unsafe-fixes the package's submodules load on
+    first access: ``import pkg`` no longer runs ``pkg/a.py``, whose import then needs no
+    move. No caller can tell, so the project's tests are not read for callers, and the
+    import stays for the plan's reason."""
+    files = {
+        "pkg/__init__.py": "from pkg import a, b\n",
+        "pkg/a.py": MODULE,
+        "pkg/b.py": TABLE,
+        "tests/test_a.py": READS_PD,
+    }
+    walks: list[bool] = []
+    run = _unsafe_run(_project(tmp_path, files), walks)
+    assert walks == [False]
+    assert _reasons(run) == {
+        "a.py": ["no entry point imports this module at import time"],
+        "b.py": ["used at module level"],
+        "__init__.py": [],
+    }
+    assert [Path(fix.path).name for fix in run.files if fix.changed] == ["__init__.py"]
+
+
+def test_callers_are_read_when_the_plan_moves_a_name_out_of_a_module(tmp_path: Path) -> None:
+    """Moving ``pd`` out of ``pkg/a.py`` is the cheapest cut, so the project is read for
+    callers: the test that reads ``pkg.a.pd`` keeps the import, and the package's
+    re-export loads on first access instead."""
+    files = {"pkg/__init__.py": "from pkg.a import frame\n", "pkg/a.py": MODULE, "tests/test_a.py": READS_PD}
+    walks: list[bool] = []
+    run = _unsafe_run(_project(tmp_path, files), walks)
+    assert walks == [False, True]
+    reason = _reasons(run)["a.py"][0]
+    assert reason.startswith("read from another module (") and reason.endswith("tests/test_a.py:5)"), reason
+    assert [Path(fix.path).name for fix in run.files if fix.changed] == ["__init__.py"]
