@@ -13,6 +13,7 @@ relative import in one of them, or ``sys.modules``; what each file reads is
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Collection, Mapping, Sequence
 
 from qemlflow_lint.analysis.names.attribute_reads import (
@@ -36,6 +37,9 @@ from qemlflow_lint.run.workers import grouped, parsed
 DOC_SUFFIXES: tuple[str, ...] = (".rst", ".md", ".txt")
 #: A page larger than this is data (a ``.txt`` table), not documentation: it is not read.
 MAX_DOC_BYTES = 1_000_000
+#: A lookup in the table of loaded modules (``sys.modules["x"]``, ``(modules)["x"]``): the
+#: only files the walk for what is taken from ``sys.modules`` parses.
+_MODULES_LOOKUP = re.compile(r"modules[\s)\\]*\[")
 
 
 def _reads_of(
@@ -58,7 +62,7 @@ def _reads_of(
         return None
     if not python:
         return ("", text_reads(text, packages)) if mentions(text, packages) else None
-    if loaded_only and "modules" not in text:
+    if loaded_only and not _MODULES_LOOKUP.search(text):
         return None
     module = ""
     if not mentions(text, packages) and "modules[" not in text:
@@ -101,8 +105,8 @@ def project_reads(
 ) -> ProjectReads:
     """What the files below ``root`` read of the modules of ``packages`` (top-level names),
     and which modules they take from ``sys.modules`` at import time (with ``loaded_only``,
-    only that: just the files that spell ``modules`` are parsed); on ``jobs`` processes
-    when there are many files."""
+    only that: just the Python files with a lookup in it are parsed); on ``jobs``
+    processes when there are many files."""
     suffixes = PYTHON_SUFFIXES if loaded_only else (*PYTHON_SUFFIXES, *DOC_SUFFIXES)
     found = discover([root], WalkOptions(suffixes=suffixes)).files
     if not on_workers(len(found), jobs):

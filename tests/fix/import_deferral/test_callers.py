@@ -304,3 +304,21 @@ def test_callers_are_read_when_the_plan_moves_a_name_out_of_a_module(tmp_path: P
     reason = _reasons(run)["a.py"][0]
     assert reason.startswith("read from another module (") and reason.endswith("tests/test_a.py:5)"), reason
     assert [Path(fix.path).name for fix in run.files if fix.changed] == ["__init__.py"]
+
+
+def test_a_module_taken_from_sys_modules_is_known_before_the_callers(tmp_path: Path) -> None:
+    """The first plan already knows what the project takes from ``sys.modules`` at import
+    time: the package stays eager, since a test module reads pandas from the table when
+    it is imported (``(sys.modules)["pandas"]``, spelt as a lookup all the same)."""
+    reads_loaded = "import sys\n\nimport pkg\n\nFRAMES = (sys.modules)['pandas']\n"
+    files = {
+        "pkg/__init__.py": "from pkg import a, b\n",
+        "pkg/a.py": MODULE,
+        "pkg/b.py": TABLE,
+        "tests/test_loaded.py": reads_loaded,
+    }
+    run = _unsafe_run(_project(tmp_path, files), [])
+    assert not any(fix.changed for fix in run.files)
+    reasons = _reasons(run)
+    for module in ("a.py", "b.py"):
+        assert reasons[module][0].startswith("read through `sys.modules` at import time ("), reasons
