@@ -12,7 +12,7 @@ COLD_VS_FLOOR = 1.5  # cold ``--jobs 1`` over the gc-paused parse floor (the spe
 CORES_SPEEDUP = 1.6  # cold on all cores over ``--jobs 1``
 PEAK_MIB = 150  # the largest single process of a CLI run
 COLD_VS_GC_FLOOR = 1.4  # cold ``--jobs 1`` over the gc-on parse floor, on stdlib-lib
-FIX_VS_COLD = 10.0  # ``fix --diff --unsafe-fixes`` over the cold check, on a library's code
+FIX_VS_COLD = 5.0  # ``fix --diff --unsafe-fixes`` over the cold check, on a library's code
 
 
 def rows(setup: Setup, notes: list[str]) -> list[Command]:
