@@ -236,17 +236,17 @@ class Workers:
 
 
 def grouped(keys: Sequence[str], size: int) -> list[list[int]]:
-    """The indices of ``keys`` (files) in chunks of at most ``size``, in their order: within
-    :func:`shared_workers`, each chunk's files are kept by one worker, or by none yet."""
+    """The indices of ``keys`` (files) in chunks of at most ``size``, each a run of
+    consecutive keys, so that the results come back in the keys' order: within
+    :func:`shared_workers`, a chunk's files are kept by one worker, or by none yet."""
     chunks: list[list[int]] = []
-    filling: dict[int | None, list[int]] = {}
+    last: int | None = None
     for index, key in enumerate(keys):
         owner = _shared.owner((key,)) if _shared is not None else None
-        chunk = filling.get(owner)
-        if chunk is None or len(chunk) >= size:
-            chunk = filling[owner] = []
-            chunks.append(chunk)
-        chunk.append(index)
+        if not chunks or owner != last or len(chunks[-1]) >= size:
+            chunks.append([])
+        chunks[-1].append(index)
+        last = owner
     return chunks
 
 

@@ -65,3 +65,25 @@ def test_a_text_that_changed_is_parsed_again() -> None:
 def test_a_worker_error_is_raised_in_the_parent() -> None:
     with pytest.raises(ValueError, match="bad chunk"), shared_workers(2):
         map_in_processes(_fails, [[1], [2], [3]], 2)
+
+
+def test_chunks_are_runs_of_one_workers_files_in_their_order() -> None:
+    files = [(f"m{i}.py", f"x = {i}\n") for i in range(12)]
+    keys = [path for path, _ in files]
+    with shared_workers(2):
+        first = map_in_processes(_parse_and_keep, [[f] for f in files], 2, [[path] for path in keys])
+        groups = workers.grouped(keys, 4)
+        again = map_in_processes(
+            _who_kept,
+            [[files[i] for i in group] for group in groups],
+            2,
+            [[keys[i] for i in group] for group in groups],
+        )
+    assert [index for group in groups for index in group] == list(range(12))
+    where = dict(first)
+    for group in groups:
+        assert 1 <= len(group) <= 4 and len({where[keys[i]] for i in group}) == 1
+    assert [path for path, *_ in again] == keys
+    for path, pid, reused in again:  # a chunk that went where its files are kept reuses their trees
+        assert reused == (pid == where[path])
+    assert any(reused for *_, reused in again)
