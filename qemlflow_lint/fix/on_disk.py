@@ -451,7 +451,7 @@ def _fix_paths(
     # With --unsafe-fixes, the project's callers are read only when the plan depends on
     # them (see plan_project): a package made lazy keeps every name. The safe plan cannot
     # make a package lazy, and moves names out of modules whenever it cuts a heavy import
-    # (it would read them twice); the per-finding fix asks about every import.
+    # (it would be decided twice); the per-finding fix asks about every import.
     on_demand = _plans_imports(options) and options.unsafe
     readers = heavy_import_readers(
         analysis.results, analysis.settings_by_path, options.codes, jobs, loaded_only=on_demand
