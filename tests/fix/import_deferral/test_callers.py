@@ -17,7 +17,7 @@ import ast
 import re
 import shutil
 import sys
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from textwrap import dedent
@@ -26,12 +26,11 @@ from unittest import mock
 import pytest
 
 from qemlflow_lint.analysis.names import scopes
-from qemlflow_lint.analysis.names.attribute_reads import ProjectReads, Readers, file_reads
+from qemlflow_lint.analysis.names.attribute_reads import ProjectReads, file_reads
 from qemlflow_lint.fix import on_disk
 from qemlflow_lint.fix.apply import FileFix, FixOptions, fix_text
 from qemlflow_lint.fix.import_deferral.callers import heavy_import_readers
 from qemlflow_lint.fix.on_disk import fix_paths
-from qemlflow_lint.model.findings import FileResult
 from qemlflow_lint.model.settings import Settings
 from qemlflow_lint.run.api import RunOptions
 from tests.fix.sample_project import qemlflow_lint, run_in
@@ -238,22 +237,13 @@ def _unsafe_run(root: Path, walks: list[bool]) -> on_disk.FixRun:
     """``fix --unsafe-fixes`` of ``pkg`` as a dry run; ``walks`` records each walk of the
     project for its callers (``True``: every file, ``False``: only the reads through
     ``sys.modules``)."""
-
-    def recorded(
-        results: Iterable[FileResult],
-        settings_by_path: Mapping[str, Settings],
-        codes: Collection[str] | None,
-        jobs: int = 1,
-        *,
-        loaded_only: bool = False,
-    ) -> dict[str, Readers]:
-        walks.append(not loaded_only)
-        return heavy_import_readers(results, settings_by_path, codes, jobs, loaded_only=loaded_only)
-
-    with mock.patch.object(on_disk, "heavy_import_readers", recorded):
-        return fix_paths(
+    spy = mock.Mock(wraps=heavy_import_readers)
+    with mock.patch.object(on_disk, "heavy_import_readers", spy):
+        run = fix_paths(
             [str(root / "pkg")], RunOptions(jobs=1, use_cache=False), FixOptions(unsafe=True), write=False
         )
+    walks.extend(not call.kwargs.get("loaded_only", False) for call in spy.call_args_list)
+    return run
 
 
 def _reasons(run: on_disk.FixRun) -> dict[str, list[str]]:
